@@ -1,7 +1,13 @@
 package app.kindred;
 
+import app.kindred.cli.Cli;
+
 public final class Kindred {
+    private Kindred() {}
+
     public static void main(String[] args) {
-        System.out.println("kindred");
+        // CLI commands print their result, not the server's start-up log; serve logs at info.
+        if (args.length == 0 || !args[0].equals("serve")) System.setProperty("kindred.log.level", "WARN");
+        System.exit(Cli.run(args, Cli.Io.system()));
     }
 }

@@ -1,0 +1,61 @@
+package app.kindred;
+
+import app.kindred.actor.Actor;
+import app.kindred.actor.ActorStore;
+import app.kindred.actor.InstanceActor;
+import app.kindred.actor.LocalIds;
+import app.kindred.community.CommunityService;
+import app.kindred.community.CommunityStore;
+import app.kindred.config.Config;
+import app.kindred.member.MemberService;
+import app.kindred.member.MemberStore;
+import app.kindred.storage.Database;
+import java.security.SecureRandom;
+
+/**
+ * The composition root: one instance's configuration, database and feature services, wired by
+ * hand. The HTTP server and the CLI are both built on it; nothing here starts listening.
+ */
+public final class App implements AutoCloseable {
+    private final Config config;
+    private final Database database;
+    private final LocalIds ids;
+    private final Actor instanceActor;
+    private final MemberService members;
+    private final CommunityService communities;
+
+    private App(Config config, Database database) {
+        this.config = config;
+        this.database = database;
+        this.ids = new LocalIds(config.instance().baseUri());
+        var random = new SecureRandom();
+        var actorStore = new ActorStore(ids);
+        var memberStore = new MemberStore(actorStore);
+        this.instanceActor = InstanceActor.ensure(database, actorStore, ids, random);
+        this.members = new MemberService(database, actorStore, memberStore, ids, random);
+        this.communities = new CommunityService(database, actorStore, memberStore, new CommunityStore(actorStore), ids, random);
+    }
+
+    /** Connects to (or starts) the database, migrates it, and makes sure the instance actor exists. */
+    public static App open(Config config) {
+        var database = Database.open(config);
+        try {
+            return new App(config, database);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    public Config config() { return config; }
+    public Database database() { return database; }
+    public LocalIds ids() { return ids; }
+    public Actor instanceActor() { return instanceActor; }
+    public MemberService members() { return members; }
+    public CommunityService communities() { return communities; }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+}

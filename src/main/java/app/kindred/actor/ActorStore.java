@@ -1,0 +1,73 @@
+package app.kindred.actor;
+
+import app.kindred.storage.Sql;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/** Actors, local and remote. The private keys of local actors go to their own table. */
+public final class ActorStore {
+    private static final String COLUMNS = "id, uri, type, preferred_username, domain, local, name, inbox, shared_inbox, outbox, "
+            + "followers, public_key_id, public_key_pem, ed25519_key_id, ed25519_multibase, fetched_at, created_at";
+
+    private final LocalIds ids;
+
+    public ActorStore(LocalIds ids) {
+        this.ids = ids;
+    }
+
+    /** Creates one of our own actors with its key pairs; returns it. */
+    public Actor insertLocal(Connection c, ActorType type, URI uri, String username, String displayName, LocalKeys keys)
+            throws SQLException {
+        long id = Sql.insert(c, """
+                insert into actor (uri, type, preferred_username, domain, local, name, inbox, shared_inbox, outbox, followers,
+                                   public_key_id, public_key_pem, ed25519_key_id, ed25519_multibase)
+                values (?, ?, ?, ?, true, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id""",
+                uri, type.wireName(), username, ids.base().getAuthority(), displayName,
+                ids.inbox(uri), ids.sharedInbox(), ids.outbox(uri), ids.followers(uri),
+                ids.mainKeyId(uri), keys.rsaPublicPem(), ids.ed25519KeyId(uri), keys.ed25519Multibase());
+        Sql.update(c, "insert into actor_private_key (actor_id, rsa_private_pem, ed25519_private) values (?, ?, ?)",
+                id, keys.rsaPrivatePem(), keys.ed25519Private());
+        return findById(c, id).orElseThrow();
+    }
+
+    public Optional<Actor> findById(Connection c, long id) throws SQLException {
+        return Sql.one(c, "select " + COLUMNS + " from actor where id = ?", ActorStore::map, id);
+    }
+
+    public Optional<Actor> findByUri(Connection c, URI uri) throws SQLException {
+        return Sql.one(c, "select " + COLUMNS + " from actor where uri = ?", ActorStore::map, uri);
+    }
+
+    /** A local member or community by its name (one namespace for both). */
+    public Optional<Actor> findLocal(Connection c, String name) throws SQLException {
+        return Sql.one(c, "select " + COLUMNS + " from actor where local and preferred_username = ?", ActorStore::map, name);
+    }
+
+    static Actor map(ResultSet rs) throws SQLException {
+        return new Actor(
+                rs.getLong("id"),
+                URI.create(rs.getString("uri")),
+                ActorType.fromWire(rs.getString("type")).orElseThrow(),
+                rs.getString("preferred_username"),
+                rs.getString("domain"),
+                rs.getBoolean("local"),
+                rs.getString("name"),
+                uri(rs.getString("inbox")),
+                uri(rs.getString("shared_inbox")),
+                uri(rs.getString("outbox")),
+                uri(rs.getString("followers")),
+                rs.getString("public_key_id"),
+                rs.getString("public_key_pem"),
+                rs.getString("ed25519_key_id"),
+                rs.getString("ed25519_multibase"),
+                Sql.instant(rs, "fetched_at"),
+                Sql.instant(rs, "created_at"));
+    }
+
+    private static URI uri(String s) {
+        return s == null ? null : URI.create(s);
+    }
+}

@@ -1,0 +1,185 @@
+package app.kindred.cli;
+
+import app.kindred.App;
+import app.kindred.Refusal;
+import app.kindred.config.Config;
+import app.kindred.config.ConfigException;
+import app.kindred.config.ConfigLoader;
+import app.kindred.member.Role;
+import app.kindred.storage.StorageException;
+import app.kindred.web.WebServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The one command-line entry point. Exit codes: 0 done, 1 refused (the input was understood but
+ * cannot be carried out, or the configuration is wrong), 2 usage (the command line is wrong).
+ */
+public final class Cli {
+    public static final int OK = 0, REFUSED = 1, USAGE = 2;
+
+    /** Where a command reads and writes; tests pass their own. */
+    public record Io(InputStream in, PrintStream out, PrintStream err, Map<String, String> environment) {
+        public static Io system() {
+            return new Io(System.in, System.out, System.err, System.getenv());
+        }
+    }
+
+    private interface Handler {
+        int run(CommandSpec.Parsed args, Config config, Io io) throws IOException;
+    }
+
+    private record Command(CommandSpec spec, Handler handler) {}
+
+    private static final List<Command> COMMANDS = List.of(
+            new Command(new CommandSpec("serve", "serve [--config FILE]",
+                    "Start the server. With no database.url it runs an embedded PostgreSQL in data.dir.",
+                    List.of(), Set.of(), Set.of(), Set.of()), Cli::serve),
+            new Command(new CommandSpec("migrate", "migrate [--config FILE]",
+                    "Apply the database migrations, then exit.",
+                    List.of(), Set.of(), Set.of(), Set.of()), Cli::migrate),
+            new Command(new CommandSpec("user create", "user create NAME [--admin] --password-stdin [--config FILE]",
+                    "Create a local member. NAME is 1-30 lowercase letters, digits or _; the password (10 or more\n"
+                            + "characters) is read from standard input. --admin makes the member an instance admin.",
+                    List.of("NAME"), Set.of("--admin", "--password-stdin"), Set.of(), Set.of("--password-stdin")),
+                    Cli::createUser),
+            new Command(new CommandSpec("community create",
+                    "community create NAME --title TITLE [--description TEXT] --moderator USER [--config FILE]",
+                    "Create a community (an ActivityPub Group) with the local member USER as its first moderator.\n"
+                            + "NAME shares one namespace with member names.",
+                    List.of("NAME"), Set.of(), Set.of("--title", "--description", "--moderator"),
+                    Set.of("--title", "--moderator")), Cli::createCommunity));
+
+    private Cli() {}
+
+    public static int run(String[] argv, Io io) {
+        var args = Arrays.asList(argv);
+        if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h") || args.get(0).equals("help")) {
+            (args.isEmpty() ? io.err() : io.out()).print(overview());
+            return args.isEmpty() ? USAGE : OK;
+        }
+        var command = find(args);
+        if (command.isEmpty()) {
+            io.err().println("kindred: unknown command '" + String.join(" ", args.subList(0, Math.min(2, args.size())))
+                    + "'; run 'kindred --help' for the list of commands");
+            return USAGE;
+        }
+        var spec = command.get().spec();
+        int wordCount = spec.words().split(" ").length;
+        try {
+            var parsed = spec.parse(args.subList(wordCount, args.size()));
+            if (parsed.help()) {
+                io.out().print(spec.help());
+                return OK;
+            }
+            var config = ConfigLoader.load(Optional.ofNullable(parsed.value("--config")).map(Path::of), io.environment());
+            return command.get().handler().run(parsed, config, io);
+        } catch (UsageException e) {
+            io.err().println("kindred: " + e.getMessage());
+            return USAGE;
+        } catch (ConfigException e) {
+            io.err().println("kindred: configuration: " + e.getMessage());
+            return REFUSED;
+        } catch (Refusal e) {
+            io.err().println("kindred: " + e.getMessage());
+            return REFUSED;
+        } catch (StorageException e) {
+            io.err().println("kindred: " + e.getMessage());
+            return REFUSED;
+        } catch (IOException e) {
+            io.err().println("kindred: could not read input: " + e.getMessage());
+            return REFUSED;
+        }
+    }
+
+    private static Optional<Command> find(List<String> args) {
+        return COMMANDS.stream().filter(c -> {
+            var words = c.spec().words().split(" ");
+            if (args.size() < words.length) return false;
+            for (int i = 0; i < words.length; i++) if (!words[i].equals(args.get(i))) return false;
+            return true;
+        }).findFirst();
+    }
+
+    private static String overview() {
+        var sb = new StringBuilder("usage: kindred COMMAND [OPTIONS]\n\ncommands:\n");
+        for (var c : COMMANDS) sb.append("  ").append(c.spec().usage()).append('\n');
+        sb.append("\nEvery command takes --help. Settings come from --config FILE and KINDRED_* environment variables.\n");
+        return sb.toString();
+    }
+
+    private static int serve(CommandSpec.Parsed args, Config config, Io io) {
+        var app = App.open(config);
+        var web = WebServer.create(app);
+        var stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // Jetty stops accepting, lets in-flight requests finish, then the pool and PostgreSQL close.
+            web.stop();
+            app.close();
+            stopped.countDown();
+        }, "kindred-shutdown"));
+        try {
+            web.start(config.server().host(), config.server().port());
+        } catch (RuntimeException e) {
+            app.close();
+            throw new Refusal(Refusal.Kind.INVALID, "server.port", "could not listen on " + config.server().host() + ":"
+                    + config.server().port() + " (" + e.getMessage() + "); free the port or set server.port");
+        }
+        io.out().println("Kindred is serving " + config.instance().baseUri() + " on http://" + config.server().host()
+                + ":" + web.port());
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return OK;
+    }
+
+    private static int migrate(CommandSpec.Parsed args, Config config, Io io) {
+        try (var app = App.open(config)) {
+            io.out().println("the database is migrated");
+        }
+        return OK;
+    }
+
+    private static int createUser(CommandSpec.Parsed args, Config config, Io io) throws IOException {
+        var password = readPassword(io.in());
+        var name = args.positionals().get(0);
+        var role = args.flags().contains("--admin") ? Role.ADMIN : Role.MEMBER;
+        // Validate before opening the database so a bad name costs nothing.
+        new app.kindred.actor.ActorName(name);
+        try (var app = App.open(config)) {
+            var member = app.members().create(name, password, role);
+            io.out().println("created " + role.name().toLowerCase() + " " + member.username() + " (" + member.actor().uri() + ")");
+        }
+        return OK;
+    }
+
+    private static int createCommunity(CommandSpec.Parsed args, Config config, Io io) {
+        var name = args.positionals().get(0);
+        new app.kindred.actor.ActorName(name);
+        try (var app = App.open(config)) {
+            var community = app.communities().create(name, args.value("--title"), args.value("--description"),
+                    args.value("--moderator"));
+            io.out().println("created community " + community.name() + " (" + community.actor().uri() + ")");
+        }
+        return OK;
+    }
+
+    /** The whole of standard input less one trailing line break, so `echo pw |` and a file both work. */
+    private static String readPassword(InputStream in) throws IOException {
+        var text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        if (text.endsWith("\r\n")) return text.substring(0, text.length() - 2);
+        if (text.endsWith("\n")) return text.substring(0, text.length() - 1);
+        return text;
+    }
+}

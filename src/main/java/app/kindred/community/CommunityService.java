@@ -1,0 +1,64 @@
+package app.kindred.community;
+
+import app.kindred.Refusal;
+import app.kindred.actor.ActorName;
+import app.kindred.actor.ActorStore;
+import app.kindred.actor.ActorType;
+import app.kindred.actor.LocalIds;
+import app.kindred.actor.LocalKeys;
+import app.kindred.member.MemberStore;
+import app.kindred.storage.Database;
+import java.security.SecureRandom;
+import java.util.Optional;
+
+public final class CommunityService {
+    static final int MAX_TITLE = 100, MAX_DESCRIPTION = 10_000;
+
+    private final Database db;
+    private final ActorStore actors;
+    private final MemberStore members;
+    private final CommunityStore communities;
+    private final LocalIds ids;
+    private final SecureRandom random;
+
+    public CommunityService(Database db, ActorStore actors, MemberStore members, CommunityStore communities,
+                            LocalIds ids, SecureRandom random) {
+        this.db = db;
+        this.actors = actors;
+        this.members = members;
+        this.communities = communities;
+        this.ids = ids;
+        this.random = random;
+    }
+
+    /** Creates a community (a Group actor with its keys) with a local member as its first moderator. */
+    public Community create(String name, String title, String description, String moderatorUsername) {
+        var actorName = new ActorName(name);
+        var cleanTitle = title == null ? "" : title.strip();
+        if (cleanTitle.isEmpty() || cleanTitle.length() > MAX_TITLE) {
+            throw Refusal.invalid("title", "title must be 1 to " + MAX_TITLE + " characters");
+        }
+        var cleanDescription = description == null ? "" : description.strip();
+        if (cleanDescription.length() > MAX_DESCRIPTION) {
+            throw Refusal.invalid("description", "description must be at most " + MAX_DESCRIPTION + " characters");
+        }
+        var keys = LocalKeys.generate(random);
+        return db.transaction(c -> {
+            var moderator = members.findByUsername(c, moderatorUsername == null ? "" : moderatorUsername)
+                    .orElseThrow(() -> Refusal.invalid("moderator", "there is no local member \"" + moderatorUsername
+                            + "\"; create the member first or name an existing one"));
+            if (actors.findLocal(c, actorName.value()).isPresent()) {
+                throw Refusal.conflict("name", "the name \"" + actorName + "\" is taken by a member or community; choose another");
+            }
+            var actor = actors.insertLocal(c, ActorType.GROUP, ids.community(actorName.value()), actorName.value(),
+                    cleanTitle, keys);
+            long id = communities.insert(c, actor.id(), cleanTitle, cleanDescription);
+            communities.addModerator(c, id, moderator.actor().id());
+            return communities.byActor(c, actor).orElseThrow();
+        });
+    }
+
+    public Optional<Community> find(String name) {
+        return db.read(c -> communities.findByName(c, name));
+    }
+}

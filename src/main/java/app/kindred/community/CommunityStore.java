@@ -1,0 +1,58 @@
+package app.kindred.community;
+
+import app.kindred.actor.Actor;
+import app.kindred.actor.ActorStore;
+import app.kindred.storage.Sql;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+public final class CommunityStore {
+    private final ActorStore actors;
+
+    public CommunityStore(ActorStore actors) {
+        this.actors = actors;
+    }
+
+    private record Row(long id, long actorId, String title, String description, boolean sensitive,
+                       boolean postingRestrictedToMods, Instant createdAt, Instant updatedAt) {}
+
+    public long insert(Connection c, long actorId, String title, String description) throws SQLException {
+        return Sql.insert(c, "insert into community (actor_id, title, description) values (?, ?, ?) returning id",
+                actorId, title, description);
+    }
+
+    public void addModerator(Connection c, long communityId, long actorId) throws SQLException {
+        Sql.update(c, "insert into community_moderator (community_id, actor_id) values (?, ?) on conflict do nothing",
+                communityId, actorId);
+    }
+
+    public Optional<Community> findByName(Connection c, String name) throws SQLException {
+        var actor = actors.findLocal(c, name);
+        if (actor.isEmpty()) return Optional.empty();
+        return byActor(c, actor.get());
+    }
+
+    public Optional<Community> byActor(Connection c, Actor actor) throws SQLException {
+        var row = Sql.one(c, """
+                select id, actor_id, title, description, sensitive, posting_restricted_to_mods, created_at, updated_at
+                from community where actor_id = ?""",
+                rs -> new Row(rs.getLong("id"), rs.getLong("actor_id"), rs.getString("title"), rs.getString("description"),
+                        rs.getBoolean("sensitive"), rs.getBoolean("posting_restricted_to_mods"),
+                        Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at")),
+                actor.id());
+        return row.map(r -> new Community(r.id(), actor, r.title(), r.description(), r.sensitive(),
+                r.postingRestrictedToMods(), r.createdAt(), r.updatedAt()));
+    }
+
+    /** Actor ids of the community's moderators, oldest first. */
+    public List<URI> moderatorUris(Connection c, long communityId) throws SQLException {
+        return Sql.list(c, """
+                select a.uri from community_moderator m join actor a on a.id = m.actor_id
+                where m.community_id = ? order by m.added_at, a.id""",
+                rs -> URI.create(rs.getString(1)), communityId);
+    }
+}

@@ -1,0 +1,35 @@
+package app.kindred.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+/** The settled configuration, typed. Built only by {@link ConfigLoader}. */
+public record Config(Server server, Instance instance, Path dataDir, Database database, Federation federation) {
+
+    public record Server(String host, int port, long maxBodyBytes) {}
+
+    public record Instance(String domain, String scheme, String name, boolean openRegistrations) {
+        /** The base every local ActivityPub id starts with, e.g. https://kindred.example */
+        public URI baseUri() {
+            return URI.create(scheme + "://" + domain);
+        }
+    }
+
+    public record Database(String url, String user, String password, int poolSize) {
+        public boolean embedded() {
+            return url.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return "Database[url=" + url + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***")
+                    + ", poolSize=" + poolSize + "]";
+        }
+    }
+
+    public record Federation(boolean allowPrivateAddresses) {}
+
+    public Config withServerPort(int port) {
+        return new Config(new Server(server.host(), port, server.maxBodyBytes()), instance, dataDir, database, federation);
+    }
+}

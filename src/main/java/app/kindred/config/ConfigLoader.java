@@ -1,0 +1,161 @@
+package app.kindred.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Builds a {@link Config} from built-in defaults, then an optional TOML file, then KINDRED_*
+ * environment variables, each overriding the one before. Any unknown key or bad value stops
+ * loading with a message that names the key, the value and what to write instead.
+ */
+public final class ConfigLoader {
+    private static final Pattern HOST = Pattern.compile(
+            "(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\\[[0-9a-f:.]+\\])(?::(\\d{1,5}))?");
+
+    private ConfigLoader() {}
+
+    public static Config load(Optional<Path> file, Map<String, String> environment) {
+        var values = new LinkedHashMap<String, Sourced>();
+        for (var s : Settings.ALL) values.put(s.key(), new Sourced(s.defaultValue(), "the built-in default"));
+        file.ifPresent(f -> readFile(f, values));
+        readEnvironment(environment, values);
+        return build(values);
+    }
+
+    private record Sourced(String value, String source) {}
+
+    private static void readFile(Path file, Map<String, Sourced> values) {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new ConfigException("config file " + file + " cannot be read; check the path given to --config");
+        }
+        JsonNode root;
+        try {
+            root = new TomlMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ConfigException("config file " + file + " is not valid TOML: " + firstLine(e.getMessage()));
+        }
+        flatten("", root, file, values);
+    }
+
+    private static void flatten(String prefix, JsonNode node, Path file, Map<String, Sourced> values) {
+        for (var it = node.fields(); it.hasNext(); ) {
+            var field = it.next();
+            var key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
+            var value = field.getValue();
+            if (value.isObject() && Settings.find(key).isEmpty()) {
+                flatten(key, value, file, values);
+                continue;
+            }
+            if (Settings.find(key).isEmpty()) {
+                throw new ConfigException("unknown key " + key + " in " + file
+                        + "; remove it or check its spelling against config/kindred.toml");
+            }
+            if (value.isContainerNode()) {
+                throw new ConfigException(key + " in " + file + " must be a single value, not " + value
+                        + "; see config/kindred.toml for its form");
+            }
+            values.put(key, new Sourced(value.asText(), file.toString()));
+        }
+    }
+
+    private static void readEnvironment(Map<String, String> environment, Map<String, Sourced> values) {
+        var byEnvName = new LinkedHashMap<String, Setting>();
+        for (var s : Settings.ALL) byEnvName.put(s.environmentName(), s);
+        for (var e : environment.entrySet()) {
+            if (!e.getKey().startsWith("KINDRED_")) continue;
+            var setting = byEnvName.get(e.getKey());
+            if (setting == null) {
+                throw new ConfigException("unknown environment variable " + e.getKey()
+                        + "; unset it or use KINDRED_ plus a key from config/kindred.toml (KINDRED_SERVER_PORT for server.port)");
+            }
+            values.put(setting.key(), new Sourced(e.getValue(), "environment variable " + e.getKey()));
+        }
+    }
+
+    private static Config build(Map<String, Sourced> v) {
+        var server = new Config.Server(string(v, "server.host"), port(v, "server.port"), positive(v, "server.max_body_bytes"));
+        var instance = new Config.Instance(domain(v, "instance.domain"), scheme(v, "instance.scheme"),
+                string(v, "instance.name"), bool(v, "instance.open_registrations"));
+        var dataDir = Path.of(nonEmpty(v, "data.dir"));
+        var database = new Config.Database(databaseUrl(v, "database.url"), string(v, "database.user"),
+                string(v, "database.password"), (int) positive(v, "database.pool_size"));
+        var federation = new Config.Federation(bool(v, "federation.allow_private_addresses"));
+        return new Config(server, instance, dataDir, database, federation);
+    }
+
+    private static String string(Map<String, Sourced> v, String key) {
+        return v.get(key).value().trim();
+    }
+
+    private static String nonEmpty(Map<String, Sourced> v, String key) {
+        var s = string(v, key);
+        if (s.isEmpty()) throw bad(v, key, "must not be empty");
+        return s;
+    }
+
+    private static int port(Map<String, Sourced> v, String key) {
+        try {
+            int port = Integer.parseInt(string(v, key));
+            if (port >= 1 && port <= 65535) return port;
+        } catch (NumberFormatException ignored) {
+            // reported below with the fix
+        }
+        throw bad(v, key, "is not a port; use a whole number from 1 to 65535");
+    }
+
+    private static long positive(Map<String, Sourced> v, String key) {
+        try {
+            long n = Long.parseLong(string(v, key));
+            if (n >= 1) return n;
+        } catch (NumberFormatException ignored) {
+            // reported below with the fix
+        }
+        throw bad(v, key, "is not a positive whole number; use 1 or more");
+    }
+
+    private static boolean bool(Map<String, Sourced> v, String key) {
+        return switch (string(v, key).toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw bad(v, key, "is not a boolean; use true or false");
+        };
+    }
+
+    private static String scheme(Map<String, Sourced> v, String key) {
+        var s = string(v, key);
+        if (s.equals("https") || s.equals("http")) return s;
+        throw bad(v, key, "is not a supported scheme; use https (or http for local trials and tests)");
+    }
+
+    private static String domain(Map<String, Sourced> v, String key) {
+        var s = string(v, key);
+        var m = HOST.matcher(s);
+        if (!s.isEmpty() && m.matches() && (m.group(1) == null || Integer.parseInt(m.group(1)) <= 65535)) return s;
+        throw bad(v, key, "is not a lowercase host[:port]; write it without scheme or path, e.g. kindred.example or localhost:8080");
+    }
+
+    private static String databaseUrl(Map<String, Sourced> v, String key) {
+        var s = string(v, key);
+        if (s.isEmpty() || s.startsWith("jdbc:postgresql://")) return s;
+        throw bad(v, key, "is not a PostgreSQL JDBC URL; use jdbc:postgresql://HOST:PORT/DATABASE, or leave it empty for the embedded database");
+    }
+
+    private static ConfigException bad(Map<String, Sourced> v, String key, String problem) {
+        var s = v.get(key);
+        return new ConfigException(key + " = \"" + s.value() + "\" (from " + s.source() + ") " + problem);
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) return "unreadable";
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

@@ -1,0 +1,45 @@
+package app.kindred.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Every setting Kindred knows, in the order config/kindred.toml documents them. */
+public final class Settings {
+    private Settings() {}
+
+    public static final List<Setting> ALL = List.of(
+            new Setting("server.host", "127.0.0.1",
+                    "Address the HTTP server listens on; 127.0.0.1 keeps it local (put a TLS proxy in front), 0.0.0.0 listens everywhere."),
+            new Setting("server.port", "8080", "TCP port the HTTP server listens on."),
+            new Setting("server.max_body_bytes", "1048576", "Largest request body accepted, in bytes."),
+            new Setting("instance.domain", "localhost:8080",
+                    "The host[:port] that goes into every ActivityPub id; never change it once others federate with you."),
+            new Setting("instance.scheme", "https",
+                    "Scheme of every id: https in production; http only for local trials and tests."),
+            new Setting("instance.name", "Kindred", "Name of this instance, shown to people and in NodeInfo."),
+            new Setting("instance.open_registrations", "false",
+                    "Whether anyone may register an account through the API (announced in NodeInfo)."),
+            new Setting("data.dir", "./data",
+                    "Folder for local state: the embedded PostgreSQL's files live under it and survive restarts."),
+            new Setting("database.url", "",
+                    "JDBC URL of an external PostgreSQL (jdbc:postgresql://host:5432/kindred); empty runs an embedded PostgreSQL in data.dir."),
+            new Setting("database.user", "", "User for database.url."),
+            new Setting("database.password", "", "Password for database.url (prefer KINDRED_DATABASE_PASSWORD)."),
+            new Setting("database.pool_size", "10", "Largest number of pooled database connections."),
+            new Setting("federation.allow_private_addresses", "false",
+                    "Allow fetching from and delivering to loopback, private and link-local addresses; only for tests and local trials."));
+
+    private static final Map<String, Setting> BY_KEY = index();
+
+    private static Map<String, Setting> index() {
+        var map = new LinkedHashMap<String, Setting>();
+        for (var s : ALL) map.put(s.key(), s);
+        return Map.copyOf(map);
+    }
+
+    public static Optional<Setting> find(String key) {
+        return Optional.ofNullable(BY_KEY.get(key));
+    }
+}

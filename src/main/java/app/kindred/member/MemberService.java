@@ -1,0 +1,60 @@
+package app.kindred.member;
+
+import app.kindred.Refusal;
+import app.kindred.actor.ActorName;
+import app.kindred.actor.ActorStore;
+import app.kindred.actor.ActorType;
+import app.kindred.actor.LocalIds;
+import app.kindred.actor.LocalKeys;
+import app.kindred.storage.Database;
+import java.security.SecureRandom;
+import java.util.Optional;
+
+/** Local accounts: creating members and checking their passwords. */
+public final class MemberService {
+    public static final int MIN_PASSWORD_LENGTH = 10;
+
+    private final Database db;
+    private final ActorStore actors;
+    private final MemberStore members;
+    private final LocalIds ids;
+    private final SecureRandom random;
+
+    public MemberService(Database db, ActorStore actors, MemberStore members, LocalIds ids, SecureRandom random) {
+        this.db = db;
+        this.actors = actors;
+        this.members = members;
+        this.ids = ids;
+        this.random = random;
+    }
+
+    public Member create(String username, String password, Role role) {
+        var name = new ActorName(username);
+        if (password == null || password.codePointCount(0, password.length()) < MIN_PASSWORD_LENGTH) {
+            throw Refusal.invalid("password", "password is too short; use at least " + MIN_PASSWORD_LENGTH + " characters");
+        }
+        // Key generation and hashing are slow: done before the transaction, which stays short.
+        var keys = LocalKeys.generate(random);
+        var hash = PasswordHash.hash(password, random);
+        return db.transaction(c -> {
+            if (actors.findLocal(c, name.value()).isPresent()) {
+                throw Refusal.conflict("name", "the name \"" + name + "\" is taken by a member or community; choose another");
+            }
+            var uri = ids.member(name.value());
+            var actor = actors.insertLocal(c, ActorType.PERSON, uri, name.value(), name.value(), keys);
+            members.insert(c, actor.id(), name.value(), hash, role);
+            return members.findByUsername(c, name.value()).orElseThrow();
+        });
+    }
+
+    public Optional<Member> find(String username) {
+        return db.read(c -> members.findByUsername(c, username));
+    }
+
+    /** The member when the password is theirs; empty for an unknown name or a wrong password alike. */
+    public Optional<Member> authenticate(String username, String password) {
+        var hash = db.read(c -> members.passwordHash(c, username));
+        if (hash.isEmpty() || !PasswordHash.matches(password, hash.get())) return Optional.empty();
+        return find(username);
+    }
+}

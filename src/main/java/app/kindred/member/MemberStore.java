@@ -1,0 +1,38 @@
+package app.kindred.member;
+
+import app.kindred.actor.ActorStore;
+import app.kindred.storage.Sql;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+
+public final class MemberStore {
+    private final ActorStore actors;
+
+    public MemberStore(ActorStore actors) {
+        this.actors = actors;
+    }
+
+    private record AccountRow(long id, long actorId, String username, Role role, Instant createdAt) {}
+
+    public long insert(Connection c, long actorId, String username, String passwordHash, Role role) throws SQLException {
+        return Sql.insert(c, "insert into account (actor_id, username, password_hash, role) values (?, ?, ?, ?) returning id",
+                actorId, username, passwordHash, role);
+    }
+
+    public Optional<Member> findByUsername(Connection c, String username) throws SQLException {
+        var row = Sql.one(c, "select id, actor_id, username, role, created_at from account where username = ?",
+                rs -> new AccountRow(rs.getLong("id"), rs.getLong("actor_id"), rs.getString("username"),
+                        Role.valueOf(rs.getString("role").toUpperCase(Locale.ROOT)), Sql.instant(rs, "created_at")),
+                username);
+        if (row.isEmpty()) return Optional.empty();
+        var r = row.get();
+        return Optional.of(new Member(r.id(), r.username(), r.role(), actors.findById(c, r.actorId()).orElseThrow(), r.createdAt()));
+    }
+
+    public Optional<String> passwordHash(Connection c, String username) throws SQLException {
+        return Sql.one(c, "select password_hash from account where username = ?", rs -> rs.getString(1), username);
+    }
+}

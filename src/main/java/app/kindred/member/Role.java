@@ -1,0 +1,3 @@
+package app.kindred.member;
+
+public enum Role { MEMBER, ADMIN }

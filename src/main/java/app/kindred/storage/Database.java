@@ -1,0 +1,125 @@
+package app.kindred.storage;
+
+import app.kindred.Refusal;
+import app.kindred.config.Config;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection pool, the schema migrations and, in embedded mode, the PostgreSQL we run
+ * ourselves. Everything shared between processes lives behind this.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    private final HikariDataSource pool;
+    private final Optional<EmbeddedPostgresServer> embedded;
+
+    private Database(HikariDataSource pool, Optional<EmbeddedPostgresServer> embedded) {
+        this.pool = pool;
+        this.embedded = embedded;
+    }
+
+    /** Connects (starting or joining the embedded PostgreSQL when no URL is configured) and migrates. */
+    public static Database open(Config config) {
+        var db = config.database();
+        Optional<EmbeddedPostgresServer> embedded = Optional.empty();
+        String url = db.url(), user = db.user(), password = db.password();
+        if (db.embedded()) {
+            var server = EmbeddedPostgresServer.startOrJoin(config.dataDir().resolve("postgres"));
+            embedded = server.owned() ? Optional.of(server) : Optional.empty();
+            url = server.jdbcUrl();
+            user = EmbeddedPostgresServer.USER;
+            password = "";
+        }
+        try {
+            var database = new Database(pool(url, user, password, db.poolSize()), embedded);
+            database.migrate();
+            return database;
+        } catch (RuntimeException e) {
+            embedded.ifPresent(EmbeddedPostgresServer::stop);
+            throw e;
+        }
+    }
+
+    private static HikariDataSource pool(String url, String user, String password, int size) {
+        var hc = new HikariConfig();
+        hc.setJdbcUrl(url);
+        if (!user.isEmpty()) hc.setUsername(user);
+        if (!password.isEmpty()) hc.setPassword(password);
+        hc.setMaximumPoolSize(size);
+        hc.setMinimumIdle(1);
+        hc.setConnectionTimeout(5_000);
+        hc.setPoolName("kindred-db");
+        // Start even if the database is briefly away; health reports it and requests fail clearly.
+        hc.setInitializationFailTimeout(-1);
+        return new HikariDataSource(hc);
+    }
+
+    public void migrate() {
+        var result = Flyway.configure()
+                .dataSource(pool)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        if (result.migrationsExecuted > 0) log.info("applied {} database migration(s)", result.migrationsExecuted);
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** Runs work in one transaction: committed when it returns, rolled back when it throws. */
+    public <T> T transaction(SqlWork<T> work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            // A unique index lost a race that the feature's own check could not see coming.
+            if ("23505".equals(e.getSQLState())) {
+                throw Refusal.conflict(null, "that already exists (someone was faster); reload and try again");
+            }
+            throw new StorageException("database transaction failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs read-only work without a transaction of its own. */
+    public <T> T read(SqlWork<T> work) {
+        try (Connection c = pool.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StorageException("database read failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Empty when the database answers, else why not. */
+    public Optional<String> problem() {
+        try (Connection c = pool.getConnection(); var st = c.createStatement()) {
+            st.setQueryTimeout(2);
+            st.execute("select 1");
+            return Optional.empty();
+        } catch (SQLException e) {
+            return Optional.of("the database does not answer: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        embedded.ifPresent(EmbeddedPostgresServer::stop);
+    }
+}

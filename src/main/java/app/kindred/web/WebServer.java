@@ -1,0 +1,93 @@
+package app.kindred.web;
+
+import app.kindred.App;
+import app.kindred.Refusal;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds the Javalin app from an {@link App} without starting it, so tests start it on port 0. */
+public final class WebServer {
+    private static final Logger log = LoggerFactory.getLogger(WebServer.class);
+    public static final String PROBLEM_JSON = "application/problem+json";
+
+    private WebServer() {}
+
+    public static ObjectMapper jsonMapper() {
+        return new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    }
+
+    public static Javalin create(App app) {
+        var mapper = jsonMapper();
+        return Javalin.create(config -> {
+            config.concurrency.useVirtualThreads = true;
+            config.startup.showJavalinBanner = false;
+            config.http.maxRequestSize = app.config().server().maxBodyBytes();
+            config.jsonMapper(new JavalinJackson(mapper, true));
+            // Path only: query strings can carry tokens, and we never log client addresses.
+            config.requestLogger.http((ctx, ms) ->
+                    log.info("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms)));
+            config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+
+            config.routes.get("/healthz", ctx -> health(app, ctx));
+
+            config.routes.exception(Refusal.class, (e, ctx) -> problem(ctx, refusalStatus(e.kind()),
+                    refusalTitle(e.kind()), e.getMessage(), e.field()));
+            config.routes.exception(HttpResponseException.class, (e, ctx) ->
+                    problem(ctx, e.getStatus(), e.getMessage(), null, null));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("unexpected failure in {} {}", ctx.method(), ctx.path(), e);
+                problem(ctx, 500, "Something went wrong on our side", "the error is logged for the admins; try again later", null);
+            });
+            config.routes.error(404, ctx -> {
+                if (ctx.result() == null) problem(ctx, 404, "Not found", "nothing is at " + ctx.path(), null);
+            });
+            config.routes.error(405, ctx -> problem(ctx, 405, "Method not allowed",
+                    ctx.method() + " is not allowed on " + ctx.path(), null));
+        });
+    }
+
+    private static void health(App app, Context ctx) {
+        var problem = app.database().problem();
+        if (problem.isEmpty()) {
+            ctx.json(Map.of("status", "ok"));
+        } else {
+            problem(ctx, 503, "Database unavailable", problem.get(), null);
+        }
+    }
+
+    public static void problem(Context ctx, int status, String title, String detail, String field) {
+        ctx.status(status).json(new Problem("about:blank", title, status, detail, field)).contentType(PROBLEM_JSON);
+    }
+
+    static int refusalStatus(Refusal.Kind kind) {
+        return switch (kind) {
+            case BAD_REQUEST -> 400;
+            case INVALID -> 422;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case FORBIDDEN -> 403;
+            case UNAUTHORIZED -> 401;
+        };
+    }
+
+    private static String refusalTitle(Refusal.Kind kind) {
+        return switch (kind) {
+            case BAD_REQUEST -> "The request is malformed";
+            case INVALID -> "A field is not valid";
+            case NOT_FOUND -> "Not found";
+            case CONFLICT -> "That conflicts with what exists";
+            case FORBIDDEN -> "Not allowed";
+            case UNAUTHORIZED -> "Sign in first";
+        };
+    }
+}
