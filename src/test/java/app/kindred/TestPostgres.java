@@ -1,0 +1,69 @@
+package app.kindred;
+
+import app.kindred.config.Config;
+import app.kindred.config.ConfigLoader;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One real embedded PostgreSQL per test JVM, and a fresh database in it for each test that asks,
+ * so tests are isolated without paying a PostgreSQL start each.
+ */
+public final class TestPostgres {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static EmbeddedPostgres server;
+
+    private TestPostgres() {}
+
+    public static synchronized EmbeddedPostgres server() {
+        if (server == null) {
+            try {
+                server = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not start the test PostgreSQL", e);
+            }
+        }
+        return server;
+    }
+
+    /** Creates an empty database and returns its JDBC URL. */
+    public static String newDatabase() {
+        var name = "kindred_test_" + COUNTER.incrementAndGet();
+        try (var c = server().getPostgresDatabase().getConnection(); var st = c.createStatement()) {
+            st.execute("create database " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create test database " + name, e);
+        }
+        return server().getJdbcUrl("postgres", name);
+    }
+
+    public static void dropDatabase(String jdbcUrl) {
+        var name = jdbcUrl.substring(jdbcUrl.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
+        try (var c = server().getPostgresDatabase().getConnection(); var st = c.createStatement()) {
+            st.execute("drop database " + name + " with (force)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not drop test database " + name, e);
+        }
+    }
+
+    /** A configuration for a test instance on a fresh database, plain http, private addresses allowed. */
+    public static Config config(Map<String, String> overrides) {
+        var env = new HashMap<String, String>();
+        env.put("KINDRED_DATABASE_URL", newDatabase());
+        env.put("KINDRED_DATABASE_POOL_SIZE", "4");
+        env.put("KINDRED_INSTANCE_SCHEME", "http");
+        env.put("KINDRED_FEDERATION_ALLOW_PRIVATE_ADDRESSES", "true");
+        env.putAll(overrides);
+        return ConfigLoader.load(Optional.empty(), env);
+    }
+
+    public static Config config() {
+        return config(Map.of());
+    }
+}
