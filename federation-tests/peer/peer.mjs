@@ -241,6 +241,7 @@ async function withAttempts(fn) {
 
 function sendResult(r, extra = {}) {
   const last = r.attempts.filter((a) => a.method === "POST").at(-1);
+  if (r.ok && last == null) return json(500, { ...extra, sent: false, error: "Fedify sent nothing", attempts: r.attempts });
   if (r.ok) return json(200, { ...extra, sent: true, status: last?.status ?? null, attempts: r.attempts });
   const e = r.error;
   return json(e instanceof SendActivityError ? 502 : 500, {
@@ -301,7 +302,8 @@ const routes = {
     if (!isActor(target)) return json(404, { sent: false, error: `no actor found at ${body.target}` });
     const id = `${origin}/follows/${randomUUID()}`;
     const follow = new Follow({ id: new URL(id), actor: ctx.getActorUri(USERNAME), object: target.id });
-    const r = await withAttempts(() => ctx.sendActivity({ identifier: USERNAME }, target, follow));
+    const r = await withAttempts(() =>
+      ctx.sendActivity({ identifier: USERNAME }, target, follow, { immediate: true }));
     return sendResult(r, { id, target: target.id.href, inbox: target.inboxId?.href ?? null });
   },
 
@@ -319,9 +321,12 @@ const routes = {
     // signature with first knock + Object Integrity Proof) and delivered.
     const ctx = contextFor(body.signature);
     const activity = await Activity.fromJsonLd(body.activity, ctx);
+    // Fedify skips recipients without an id; the id is only bookkeeping
+    // here, so the inbox URL stands in when no recipient actor is given.
     const inbox = new URL(body.to);
+    const recipient = { id: new URL(body.recipient ?? body.to), inboxId: inbox };
     const r = await withAttempts(() => ctx.sendActivity({ identifier: USERNAME },
-      { id: null, inboxId: inbox }, activity, { immediate: true }));
+      recipient, activity, { immediate: true }));
     return sendResult(r, { id: activity.id?.href ?? null });
   },
 
