@@ -320,7 +320,9 @@ const routes = {
     // Through Fedify: parsed into its vocabulary, re-serialised, signed (HTTP
     // signature with first knock + Object Integrity Proof) and delivered.
     const ctx = contextFor(body.signature);
-    const activity = await Activity.fromJsonLd(body.activity, ctx);
+    // Give it an id up front so the answer can name what was sent.
+    const activity = await Activity.fromJsonLd(
+      { id: `${origin}/activities/${randomUUID()}`, ...body.activity }, ctx);
     // Fedify skips recipients without an id; the id is only bookkeeping
     // here, so the inbox URL stands in when no recipient actor is given.
     const inbox = new URL(body.to);
