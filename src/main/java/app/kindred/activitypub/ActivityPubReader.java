@@ -560,7 +560,9 @@ public final class ActivityPubReader {
       return uri.isAbsolute()
           && scheme != null
           && (scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))
-          && uri.getHost() != null;
+          // getHost() is null for names with '_' (another_instance.gnusocial.test): use authority.
+          && uri.getRawAuthority() != null
+          && !uri.getRawAuthority().isBlank();
     } catch (Exception e) {
       return false;
     }
