@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Reads ActivityPub JSON from any server into the vocabulary's records.
@@ -111,7 +112,7 @@ public final class ActivityPubReader {
   }
 
   private static ReadResult withValidId(
-      String id, String type, java.util.function.Supplier<ReadResult> reading) {
+      String id, String type, Supplier<ReadResult> reading) {
     if (id == null) {
       return new Malformed(type + " without id");
     }
@@ -215,12 +216,11 @@ public final class ActivityPubReader {
       }
       switch (document(element, depth + 1)) {
         case Supported supported -> objects.add(Ref.embedded(supported.document()));
-        case Unsupported unsupported ->
-            // Create{ChatMessage}, Undo{EmojiReact}: the activity is only as usable as its object.
-            {
-              return new Unsupported(
-                  type.name(), type + " of unsupported object: " + unsupported.reason());
-            }
+        case Unsupported unsupported -> {
+          // Create{ChatMessage}, Undo{EmojiReact}: the activity is only as usable as its object.
+          return new Unsupported(
+              type.name(), type + " of unsupported object: " + unsupported.reason());
+        }
         case Malformed malformed -> {
           String objectId = text(element, "id");
           if (objectId == null || !isHttpUri(objectId)) {
