@@ -7,6 +7,14 @@ import app.kindred.actor.LocalIds;
 import app.kindred.community.CommunityService;
 import app.kindred.community.CommunityStore;
 import app.kindred.config.Config;
+import app.kindred.discovery.DiscoveryRoutes;
+import app.kindred.federation.ActivityPubRoutes;
+import app.kindred.federation.LocalDocuments;
+import app.kindred.follow.FollowStore;
+import io.javalin.config.RoutesConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Properties;
 import app.kindred.member.MemberService;
 import app.kindred.member.MemberStore;
 import app.kindred.storage.Database;
@@ -23,17 +31,38 @@ public final class App implements AutoCloseable {
     private final Actor instanceActor;
     private final MemberService members;
     private final CommunityService communities;
+    private final ActorStore actorStore;
+    private final LocalDocuments documents;
 
     private App(Config config, Database database) {
         this.config = config;
         this.database = database;
         this.ids = new LocalIds(config.instance().baseUri());
         var random = new SecureRandom();
-        var actorStore = new ActorStore(ids);
+        this.actorStore = new ActorStore(ids);
         var memberStore = new MemberStore(actorStore);
+        var communityStore = new CommunityStore(actorStore);
         this.instanceActor = InstanceActor.ensure(database, actorStore, ids, random);
         this.members = new MemberService(database, actorStore, memberStore, ids, random);
-        this.communities = new CommunityService(database, actorStore, memberStore, new CommunityStore(actorStore), ids, random);
+        this.communities = new CommunityService(database, actorStore, memberStore, communityStore, ids, random);
+        this.documents = new LocalDocuments(database, actorStore, communityStore, new FollowStore(), ids);
+    }
+
+    /** Every feature's HTTP routes, for the web server to mount. */
+    public void registerRoutes(RoutesConfig routes) {
+        new DiscoveryRoutes(config, database, actorStore, ids, instanceActor, version()).register(routes);
+        new ActivityPubRoutes(documents, instanceActor).register(routes);
+    }
+
+    /** The build's version, as Maven wrote it into the jar. */
+    public static String version() {
+        try (var in = App.class.getResourceAsStream("/app/kindred/version.properties")) {
+            var props = new Properties();
+            if (in != null) props.load(in);
+            return props.getProperty("version", "unknown");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Connects to (or starts) the database, migrates it, and makes sure the instance actor exists. */

@@ -33,6 +33,25 @@ public final class ActorStore {
         return findById(c, id).orElseThrow();
     }
 
+    /** Stores what a remote actor's own server says about it, replacing what we had. */
+    public Actor upsertRemote(Connection c, RemoteActorData r) throws SQLException {
+        long id = Sql.insert(c, """
+                insert into actor (uri, type, preferred_username, domain, local, name, inbox, shared_inbox, outbox, followers,
+                                   public_key_id, public_key_pem, ed25519_key_id, ed25519_multibase, fetched_at)
+                values (?, ?, ?, ?, false, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+                on conflict (uri) do update set type = excluded.type, preferred_username = excluded.preferred_username,
+                    name = excluded.name, inbox = excluded.inbox, shared_inbox = excluded.shared_inbox,
+                    outbox = excluded.outbox, followers = excluded.followers, public_key_id = excluded.public_key_id,
+                    public_key_pem = excluded.public_key_pem, ed25519_key_id = excluded.ed25519_key_id,
+                    ed25519_multibase = excluded.ed25519_multibase, fetched_at = now(), updated_at = now()
+                where not actor.local
+                returning id""",
+                r.uri(), r.type().wireName(), r.preferredUsername(), r.uri().getAuthority(), r.name(), r.inbox(),
+                r.sharedInbox(), r.outbox(), r.followers(), r.publicKeyId(), r.publicKeyPem(), r.ed25519KeyId(),
+                r.ed25519Multibase());
+        return findById(c, id).orElseThrow();
+    }
+
     public Optional<Actor> findById(Connection c, long id) throws SQLException {
         return Sql.one(c, "select " + COLUMNS + " from actor where id = ?", ActorStore::map, id);
     }

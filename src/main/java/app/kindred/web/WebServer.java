@@ -39,6 +39,7 @@ public final class WebServer {
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
 
             config.routes.get("/healthz", ctx -> health(app, ctx));
+            app.registerRoutes(config.routes);
 
             config.routes.exception(Refusal.class, (e, ctx) -> problem(ctx, refusalStatus(e.kind()),
                     refusalTitle(e.kind()), e.getMessage(), e.field()));

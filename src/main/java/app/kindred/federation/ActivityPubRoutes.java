@@ -1,0 +1,94 @@
+package app.kindred.federation;
+
+import app.kindred.Refusal;
+import app.kindred.activitypub.ActivityPubDocument;
+import app.kindred.activitypub.JsonLd;
+import app.kindred.actor.Actor;
+import app.kindred.actor.ActorType;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+/**
+ * GET endpoints for our actors and their collections, with content negotiation: ActivityPub
+ * clients get JSON-LD, browsers a plain HTML page, and every answer varies on Accept.
+ */
+public final class ActivityPubRoutes {
+    public static final String ACTIVITY_JSON = "application/activity+json";
+    private static final int MAX_PAGE = 100_000;
+
+    private final LocalDocuments documents;
+    private final JsonLd jsonLd = new JsonLd();
+    private final Actor instanceActor;
+
+    public ActivityPubRoutes(LocalDocuments documents, Actor instanceActor) {
+        this.documents = documents;
+        this.instanceActor = instanceActor;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.get("/actor", ctx -> respond(ctx, documents.instanceActor(instanceActor), instanceActor.name()));
+        routes.get("/actor/outbox", ctx -> respond(ctx, documents.outbox(instanceActor, page(ctx)), "Outbox"));
+
+        routes.get("/u/{name}", ctx -> {
+            var member = find(ctx, ActorType.PERSON);
+            respond(ctx, documents.member(member), member.name());
+        });
+        collection(routes, "/u/{name}/outbox", ActorType.PERSON, (ctx, a) -> documents.outbox(a, page(ctx)));
+        collection(routes, "/u/{name}/followers", ActorType.PERSON, (ctx, a) -> documents.followers(a));
+        collection(routes, "/u/{name}/following", ActorType.PERSON, (ctx, a) -> documents.following(a));
+
+        routes.get("/c/{name}", ctx -> {
+            var community = find(ctx, ActorType.GROUP);
+            respond(ctx, documents.community(community), community.name());
+        });
+        collection(routes, "/c/{name}/outbox", ActorType.GROUP, (ctx, a) -> documents.outbox(a, page(ctx)));
+        collection(routes, "/c/{name}/followers", ActorType.GROUP, (ctx, a) -> documents.followers(a));
+        collection(routes, "/c/{name}/moderators", ActorType.GROUP, (ctx, a) -> documents.moderators(a));
+        collection(routes, "/c/{name}/featured", ActorType.GROUP, (ctx, a) -> documents.featured(a));
+    }
+
+    private void collection(RoutesConfig routes, String path, ActorType type,
+                            BiFunction<Context, Actor, ActivityPubDocument> render) {
+        routes.get(path, ctx -> {
+            var actor = find(ctx, type);
+            respond(ctx, render.apply(ctx, actor), actor.preferredUsername() + ": " + path.substring(path.lastIndexOf('/') + 1));
+        });
+    }
+
+    private Actor find(Context ctx, ActorType type) {
+        var name = ctx.pathParam("name");
+        return documents.local(type, name).orElseThrow(() -> Refusal.notFound(
+                (type == ActorType.GROUP ? "there is no community " : "there is no member ") + name + " here"));
+    }
+
+    /** A page number from ?page=, 1 or more; anything else is the client's error. */
+    static Optional<Integer> page(Context ctx) {
+        var raw = ctx.queryParam("page");
+        if (raw == null) return Optional.empty();
+        try {
+            int page = Integer.parseInt(raw);
+            if (page >= 1 && page <= MAX_PAGE) return Optional.of(page);
+        } catch (NumberFormatException ignored) {
+            // refused below
+        }
+        throw new Refusal(Refusal.Kind.BAD_REQUEST, "page", "page must be a whole number from 1 to " + MAX_PAGE);
+    }
+
+    private void respond(Context ctx, ActivityPubDocument document, String title) {
+        ctx.header("Vary", "Accept");
+        if (wantsActivityJson(ctx.header("Accept"))) {
+            ctx.contentType(ACTIVITY_JSON).result(jsonLd.write(document));
+        } else {
+            ctx.html(HtmlPage.render(title, document));
+        }
+    }
+
+    /** application/activity+json, or application/ld+json (with or without the ActivityStreams profile). */
+    static boolean wantsActivityJson(String accept) {
+        if (accept == null) return false;
+        var a = accept.toLowerCase(java.util.Locale.ROOT);
+        return a.contains("application/activity+json") || a.contains("application/ld+json");
+    }
+}

@@ -1,0 +1,131 @@
+package app.kindred.federation;
+
+import app.kindred.activitypub.ActivityPubCollection;
+import app.kindred.activitypub.CollectionType;
+import app.kindred.activitypub.Endpoints;
+import app.kindred.activitypub.Multikey;
+import app.kindred.activitypub.PublicKey;
+import app.kindred.activitypub.Ref;
+import app.kindred.activitypub.Source;
+import app.kindred.actor.Actor;
+import app.kindred.actor.ActorStore;
+import app.kindred.actor.ActorType;
+import app.kindred.actor.LocalIds;
+import app.kindred.community.Community;
+import app.kindred.community.CommunityStore;
+import app.kindred.content.Markdown;
+import app.kindred.follow.FollowStore;
+import app.kindred.storage.Database;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Translates our own actors and their collections into wire documents. Features never build
+ * ActivityPub JSON; this is where local state meets the vocabulary.
+ */
+public final class LocalDocuments {
+    /** Collections are paged; a page never holds more than this. */
+    public static final int PAGE_SIZE = 20;
+
+    private final Database db;
+    private final ActorStore actors;
+    private final CommunityStore communities;
+    private final FollowStore follows;
+    private final LocalIds ids;
+    private final Markdown markdown = new Markdown();
+
+    public LocalDocuments(Database db, ActorStore actors, CommunityStore communities, FollowStore follows, LocalIds ids) {
+        this.db = db;
+        this.actors = actors;
+        this.communities = communities;
+        this.follows = follows;
+        this.ids = ids;
+    }
+
+    /** A local actor of the given type by name: the member behind /u/NAME or the community behind /c/NAME. */
+    public Optional<Actor> local(ActorType type, String name) {
+        return db.read(c -> actors.findLocal(c, name)).filter(a -> a.type() == type);
+    }
+
+    public app.kindred.activitypub.Actor instanceActor(Actor actor) {
+        return base(actor, app.kindred.activitypub.ActorType.Application, actor.name(),
+                "The instance actor of " + ids.base().getAuthority() + ": it speaks for the server, not for a person.",
+                null, null, null, null, true, false, null, null);
+    }
+
+    public app.kindred.activitypub.Actor member(Actor actor) {
+        // Support communities are not for search engines: members opt in to discovery, never out.
+        return base(actor, app.kindred.activitypub.ActorType.Person, actor.name(), null, null,
+                actor.uri() + "/following", null, null, false, false, null, null);
+    }
+
+    public app.kindred.activitypub.Actor community(Actor actor) {
+        var community = db.read(c -> communities.byActor(c, actor)).orElseThrow();
+        var summary = markdown.toHtml(community.description());
+        return base(actor, app.kindred.activitypub.ActorType.Group, community.title(), summary,
+                community.description().isEmpty() ? null : new Source(community.description(), "text/markdown"),
+                null, actor.uri() + "/featured", actor.uri() + "/moderators", false, true,
+                community.postingRestrictedToMods(), community.sensitive());
+    }
+
+    private app.kindred.activitypub.Actor base(Actor a, app.kindred.activitypub.ActorType type, String name,
+                                               String summary, Source source, String following, String featured,
+                                               String moderators, boolean manuallyApproves, boolean discoverable,
+                                               Boolean postingRestrictedToMods, Boolean sensitive) {
+        var uri = a.uri().toString();
+        return new app.kindred.activitypub.Actor(
+                uri, type, a.preferredUsername(), name, summary, source,
+                a.inbox().toString(), a.outbox().toString(), a.followers().toString(), following, featured,
+                moderators, moderators == null ? List.of() : List.of(moderators),
+                new Endpoints(a.sharedInbox().toString()),
+                new PublicKey(a.publicKeyId(), uri, a.publicKeyPem()),
+                List.of(new Multikey(a.ed25519KeyId(), uri, a.ed25519Multibase())),
+                null, null, uri, manuallyApproves, discoverable,
+                type == app.kindred.activitypub.ActorType.Person ? Boolean.FALSE : null,
+                postingRestrictedToMods, sensitive, null, a.createdAt(), a.createdAt());
+    }
+
+    /** Follower lists of a support community are private: only the count is published. */
+    public ActivityPubCollection followers(Actor actor) {
+        long total = db.read(c -> follows.acceptedFollowers(c, actor.id()));
+        return new ActivityPubCollection(actor.followers().toString(), CollectionType.OrderedCollection,
+                (int) total, null, null, null, List.of());
+    }
+
+    public ActivityPubCollection following(Actor actor) {
+        long total = db.read(c -> follows.acceptedFollowing(c, actor.id()));
+        return new ActivityPubCollection(actor.uri() + "/following", CollectionType.OrderedCollection,
+                (int) total, null, null, null, List.of());
+    }
+
+    public ActivityPubCollection moderators(Actor actor) {
+        var community = db.read(c -> communities.byActor(c, actor)).orElseThrow();
+        var mods = db.read(c -> communities.moderatorUris(c, community.id()));
+        return new ActivityPubCollection(actor.uri() + "/moderators", CollectionType.OrderedCollection,
+                mods.size(), null, null, null, mods.stream().map(u -> Ref.id(u.toString())).toList());
+    }
+
+    /** Pinned threads; empty until threads exist. */
+    public ActivityPubCollection featured(Actor actor) {
+        return new ActivityPubCollection(actor.uri() + "/featured", CollectionType.OrderedCollection,
+                0, null, null, null, List.of());
+    }
+
+    /**
+     * The outbox: a collection pointing at its first page, or one page of it, newest first. Our
+     * actors have published nothing yet, so every outbox is honestly empty.
+     */
+    public ActivityPubCollection outbox(Actor actor, Optional<Integer> page) {
+        var id = actor.outbox().toString();
+        if (page.isEmpty()) {
+            return new ActivityPubCollection(id, CollectionType.OrderedCollection, 0, Ref.id(id + "?page=1"),
+                    null, null, List.of());
+        }
+        return new ActivityPubCollection(id + "?page=" + page.get(), CollectionType.OrderedCollectionPage, null, null,
+                null, id, List.of());
+    }
+
+    public Community communityOf(Actor actor) {
+        return db.read(c -> communities.byActor(c, actor)).orElseThrow();
+    }
+}

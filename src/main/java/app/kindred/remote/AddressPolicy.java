@@ -1,0 +1,50 @@
+package app.kindred.remote;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+
+/**
+ * Which addresses we may connect to. Private, loopback, link-local (cloud metadata lives at
+ * 169.254.169.254), unique-local, carrier-grade NAT, multicast and unspecified addresses reach our
+ * own network, not the fediverse, and are refused unless the config allows them (tests).
+ */
+public record AddressPolicy(boolean allowPrivate) {
+
+    public boolean allows(InetAddress address) {
+        return allowPrivate || isPublic(address);
+    }
+
+    public static boolean isPublic(InetAddress address) {
+        if (address.isLoopbackAddress() || address.isLinkLocalAddress() || address.isSiteLocalAddress()
+                || address.isAnyLocalAddress() || address.isMulticastAddress()) {
+            return false;
+        }
+        byte[] b = address.getAddress();
+        if (address instanceof Inet4Address) {
+            int first = b[0] & 0xff, second = b[1] & 0xff;
+            if (first == 0 || first >= 240) return false;                       // "this network", reserved, broadcast
+            if (first == 100 && second >= 64 && second <= 127) return false;    // carrier-grade NAT 100.64/10
+            if (first == 192 && second == 0 && (b[2] & 0xff) == 0) return false; // IETF protocol assignments
+            if (first == 198 && (second == 18 || second == 19)) return false;   // benchmarking
+            return true;
+        }
+        if (address instanceof Inet6Address) {
+            if ((b[0] & 0xfe) == 0xfc) return false;                            // unique local fc00::/7 (fd00:ec2::254 too)
+            if (isIpv4Embedded(b)) {
+                try {
+                    return isPublic(InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]}));
+                } catch (java.net.UnknownHostException e) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** ::ffff:a.b.c.d (mapped) and ::a.b.c.d (compatible) would otherwise smuggle IPv4 addresses past the check. */
+    private static boolean isIpv4Embedded(byte[] b) {
+        for (int i = 0; i < 10; i++) if (b[i] != 0) return false;
+        return (b[10] == (byte) 0xff && b[11] == (byte) 0xff) || (b[10] == 0 && b[11] == 0);
+    }
+}

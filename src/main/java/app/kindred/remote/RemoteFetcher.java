@@ -1,0 +1,236 @@
+package app.kindred.remote;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.SocketAddressResolver;
+
+/**
+ * The one place that fetches anything from another server: actors, objects, keys, WebFinger,
+ * collections. Every hop is checked: the scheme, every address the host name resolves to (checked
+ * where the connection is made, so DNS cannot change its answer in between), the redirect count,
+ * the size, the content type, and that a document's id has the origin it was fetched from.
+ */
+public final class RemoteFetcher implements AutoCloseable {
+    public record Limits(Duration connectTimeout, Duration timeout, int maxBytes, int maxRedirects) {
+        public static Limits defaults() {
+            return new Limits(Duration.ofSeconds(5), Duration.ofSeconds(10), 1 << 20, 3);
+        }
+    }
+
+    public record Fetched(URI uri, int status, String contentType, byte[] body) {}
+
+    public static final String ACTIVITY_ACCEPT =
+            "application/activity+json, application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"";
+
+    private final HttpClient client;
+    private final boolean allowHttp;
+    private final Limits limits;
+    private final String userAgent;
+    private final ObjectMapper json = new ObjectMapper();
+    private volatile RequestSigning signing;
+
+    public RemoteFetcher(AddressPolicy policy, boolean allowHttp, Limits limits, String userAgent) {
+        this.allowHttp = allowHttp;
+        this.limits = limits;
+        this.userAgent = userAgent;
+        this.client = new HttpClient();
+        client.setFollowRedirects(false);
+        client.setConnectTimeout(limits.connectTimeout().toMillis());
+        client.setSocketAddressResolver(new CheckedResolver(policy));
+        client.setUserAgentField(null);
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start the HTTP client", e);
+        }
+    }
+
+    /** Fetches are signed (by the instance actor) once its key is known. */
+    public void signWith(RequestSigning signing) {
+        this.signing = signing;
+    }
+
+    /** GET with redirects followed by hand, each hop re-checked. Non-2xx answers are failures. */
+    public Fetched get(URI uri, String accept) throws FetchException {
+        var current = uri;
+        for (int hop = 0; ; hop++) {
+            checkScheme(current);
+            var response = send(current, accept);
+            int status = response.getStatus();
+            if (status >= 300 && status < 400 && response.getHeaders().get(HttpHeader.LOCATION) != null) {
+                if (hop >= limits.maxRedirects()) {
+                    throw new FetchException(FetchException.Reason.TOO_MANY_REDIRECTS, status,
+                            "more than " + limits.maxRedirects() + " redirects from " + uri);
+                }
+                current = current.resolve(response.getHeaders().get(HttpHeader.LOCATION));
+                continue;
+            }
+            if (status == 404) throw new FetchException(FetchException.Reason.NOT_FOUND, status, current + " answered 404");
+            if (status == 410) throw new FetchException(FetchException.Reason.GONE, status, current + " is gone (410)");
+            if (status < 200 || status >= 300) {
+                throw new FetchException(FetchException.Reason.HTTP_ERROR, status, current + " answered " + status);
+            }
+            return new Fetched(current, status, Optional.ofNullable(response.getMediaType()).orElse(""), response.getContent());
+        }
+    }
+
+    /**
+     * An ActivityPub document: JSON content type, and an id on the origin it was finally fetched
+     * from, so a server can only speak for its own objects.
+     */
+    public JsonNode getActivityJson(URI uri) throws FetchException {
+        var fetched = get(uri, ACTIVITY_ACCEPT);
+        var node = parseJson(fetched);
+        var id = node.path("id").asText("");
+        URI idUri;
+        try {
+            idUri = new URI(id);
+        } catch (java.net.URISyntaxException e) {
+            throw new FetchException(FetchException.Reason.MALFORMED, "the document at " + uri + " has no valid id");
+        }
+        if (!sameOrigin(idUri, fetched.uri())) {
+            throw new FetchException(FetchException.Reason.ORIGIN_MISMATCH,
+                    "the document fetched from " + fetched.uri() + " claims the id " + id + " on another origin");
+        }
+        return node;
+    }
+
+    /** JSON from a well-known endpoint (WebFinger, NodeInfo), which has no id to check. */
+    public JsonNode getJson(URI uri, String accept) throws FetchException {
+        return parseJson(get(uri, accept));
+    }
+
+    private JsonNode parseJson(Fetched fetched) throws FetchException {
+        var type = fetched.contentType().toLowerCase(Locale.ROOT);
+        if (!(type.equals("application/json") || type.endsWith("+json"))) {
+            throw new FetchException(FetchException.Reason.NOT_JSON, "expected JSON from " + fetched.uri() + ", got "
+                    + (type.isEmpty() ? "no content type" : type));
+        }
+        try {
+            var node = json.readTree(fetched.body());
+            if (node == null || !node.isObject()) {
+                throw new FetchException(FetchException.Reason.MALFORMED, fetched.uri() + " did not answer a JSON object");
+            }
+            return node;
+        } catch (IOException e) {
+            throw new FetchException(FetchException.Reason.MALFORMED, fetched.uri() + " answered malformed JSON");
+        }
+    }
+
+    public static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
+                && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
+                && effectivePort(a) == effectivePort(b);
+    }
+
+    private static int effectivePort(URI u) {
+        if (u.getPort() != -1) return u.getPort();
+        return "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    }
+
+    private void checkScheme(URI uri) throws FetchException {
+        var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme.equals("https") || (allowHttp && scheme.equals("http"))) {
+            if (uri.getHost() == null) throw new FetchException(FetchException.Reason.MALFORMED, uri + " has no host");
+            return;
+        }
+        throw new FetchException(FetchException.Reason.REFUSED_SCHEME, "refused to fetch " + uri + ": only https"
+                + (allowHttp ? " and http are" : " is") + " allowed");
+    }
+
+    private ContentResponse send(URI uri, String accept) throws FetchException {
+        var headers = new LinkedHashMap<String, List<String>>();
+        headers.put("Accept", List.of(accept));
+        var request = client.newRequest(uri).method("GET").timeout(limits.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .agent(userAgent);
+        var sign = signing;
+        Map<String, String> added = sign == null ? Map.of() : sign.sign("GET", uri, headers, new byte[0]);
+        request.headers(h -> {
+            h.put(HttpHeader.ACCEPT, accept);
+            added.forEach(h::put);
+        });
+        try {
+            return new CompletableResponseListener(request, limits.maxBytes()).send()
+                    .get(limits.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FetchException(FetchException.Reason.UNREACHABLE, "interrupted while fetching " + uri);
+        } catch (TimeoutException e) {
+            throw new FetchException(FetchException.Reason.TIMEOUT, uri + " did not answer within " + limits.timeout());
+        } catch (ExecutionException e) {
+            throw translate(uri, e.getCause());
+        }
+    }
+
+    private FetchException translate(URI uri, Throwable cause) {
+        for (var t = cause; t != null; t = t.getCause()) {
+            if (t instanceof RefusedAddressException r) return new FetchException(FetchException.Reason.REFUSED_ADDRESS, r.getMessage());
+            if (t instanceof TimeoutException || t instanceof java.net.SocketTimeoutException) {
+                return new FetchException(FetchException.Reason.TIMEOUT, uri + " did not answer within " + limits.timeout());
+            }
+            if (t.getMessage() != null && t.getMessage().contains("Buffering capacity")) {
+                return new FetchException(FetchException.Reason.TOO_LARGE, uri + " sent more than " + limits.maxBytes() + " bytes");
+            }
+            if (t instanceof UnknownHostException) return new FetchException(FetchException.Reason.UNREACHABLE, "unknown host in " + uri);
+        }
+        return new FetchException(FetchException.Reason.UNREACHABLE, "could not fetch " + uri + ": " + cause);
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.stop();
+        } catch (Exception e) {
+            // Stopping a client that is going away anyway; nothing to recover.
+        }
+    }
+
+    static final class RefusedAddressException extends IOException {
+        RefusedAddressException(String message) {
+            super(message);
+        }
+    }
+
+    /** Resolves a host and keeps only addresses the policy allows; none left means refused. */
+    private record CheckedResolver(AddressPolicy policy) implements SocketAddressResolver {
+        @Override
+        public void resolve(String host, int port, Map<String, Object> context, Promise<List<InetSocketAddress>> promise) {
+            try {
+                var allowed = new ArrayList<InetSocketAddress>();
+                java.net.InetAddress refused = null;
+                for (var address : java.net.InetAddress.getAllByName(host)) {
+                    if (policy.allows(address)) allowed.add(new InetSocketAddress(address, port));
+                    else refused = address;
+                }
+                if (refused != null) {
+                    // One private answer makes the whole name suspect (a rebinding trick mixes them).
+                    promise.failed(new RefusedAddressException("refused to connect to " + host + ": it resolves to "
+                            + refused.getHostAddress() + ", a private or local address"));
+                } else {
+                    promise.succeeded(allowed);
+                }
+            } catch (UnknownHostException e) {
+                promise.failed(e);
+            }
+        }
+    }
+}
