@@ -29,6 +29,10 @@ public final class RequestSigner {
 
     private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
 
+    /** IMF-fixdate (RFC 9110): the JDK's RFC 1123 formatter would drop the day's leading zero. */
+    private static final DateTimeFormatter HTTP_DATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+
     private final Clock clock;
 
     public RequestSigner(Clock clock) {
@@ -111,7 +115,7 @@ public final class RequestSigner {
     private Map<String, String> baseHeaders(String method, URI uri, byte[] body) {
         Map<String, String> added = new LinkedHashMap<>();
         added.put("Host", RequestTarget.authority(uri));
-        added.put("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(clock.instant().atOffset(ZoneOffset.UTC)));
+        added.put("Date", HTTP_DATE.format(clock.instant()));
         byte[] content = body == null ? new byte[0] : body;
         if (content.length > 0 || BODY_METHODS.contains(method.toUpperCase(Locale.ROOT))) {
             added.put("Digest", BodyDigest.digestHeader(content));
