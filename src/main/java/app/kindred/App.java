@@ -9,7 +9,14 @@ import app.kindred.community.CommunityStore;
 import app.kindred.config.Config;
 import app.kindred.discovery.DiscoveryRoutes;
 import app.kindred.federation.ActivityPubRoutes;
+import app.kindred.federation.ActorSigning;
 import app.kindred.federation.LocalDocuments;
+import app.kindred.federation.RemoteActors;
+import app.kindred.federation.signature.RequestSigner;
+import app.kindred.federation.signature.SignatureScheme;
+import app.kindred.remote.AddressPolicy;
+import app.kindred.remote.RemoteFetcher;
+import java.time.Clock;
 import app.kindred.follow.FollowStore;
 import io.javalin.config.RoutesConfig;
 import java.io.IOException;
@@ -33,6 +40,9 @@ public final class App implements AutoCloseable {
     private final CommunityService communities;
     private final ActorStore actorStore;
     private final LocalDocuments documents;
+    private final RemoteFetcher fetcher;
+    private final RemoteActors remoteActors;
+    private final ActorSigning signing;
 
     private App(Config config, Database database) {
         this.config = config;
@@ -46,6 +56,14 @@ public final class App implements AutoCloseable {
         this.members = new MemberService(database, actorStore, memberStore, ids, random);
         this.communities = new CommunityService(database, actorStore, memberStore, communityStore, ids, random);
         this.documents = new LocalDocuments(database, actorStore, communityStore, new FollowStore(), ids);
+        var clock = Clock.systemUTC();
+        this.signing = new ActorSigning(database, actorStore, new RequestSigner(clock));
+        this.fetcher = new RemoteFetcher(new AddressPolicy(config.federation().allowPrivateAddresses()),
+                config.instance().scheme().equals("http"), RemoteFetcher.Limits.defaults(),
+                "Kindred/" + version() + " (+" + ids.base() + "/)");
+        // Fetches are signed by the instance actor, so servers with authorized fetch answer us.
+        fetcher.signWith(signing.as(instanceActor, SignatureScheme.CAVAGE));
+        this.remoteActors = new RemoteActors(database, actorStore, fetcher, config.instance().scheme(), clock);
     }
 
     /** Every feature's HTTP routes, for the web server to mount. */
@@ -82,9 +100,12 @@ public final class App implements AutoCloseable {
     public Actor instanceActor() { return instanceActor; }
     public MemberService members() { return members; }
     public CommunityService communities() { return communities; }
+    public RemoteActors remoteActors() { return remoteActors; }
+    public RemoteFetcher fetcher() { return fetcher; }
 
     @Override
     public void close() {
+        fetcher.close();
         database.close();
     }
 }

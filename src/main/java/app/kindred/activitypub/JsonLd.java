@@ -16,6 +16,8 @@ public final class JsonLd {
   public static final String ACTIVITY_STREAMS = "https://www.w3.org/ns/activitystreams";
   public static final String SECURITY_V1 = "https://w3id.org/security/v1";
   public static final String DATA_INTEGRITY_V1 = "https://w3id.org/security/data-integrity/v1";
+  /** Defines assertionMethod; without it JSON-LD processors (Fedify) drop our FEP-521a keys. */
+  public static final String DID_V1 = "https://www.w3.org/ns/did/v1";
   public static final String MULTIKEY_V1 = "https://w3id.org/security/multikey/v1";
   public static final String PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
 
@@ -59,6 +61,7 @@ public final class JsonLd {
     context.add(ACTIVITY_STREAMS);
     context.add(SECURITY_V1);
     context.add(DATA_INTEGRITY_V1);
+    context.add(DID_V1);
     context.add(MULTIKEY_V1);
     context.add(terms);
     return context;

@@ -52,6 +52,11 @@ public final class ActorStore {
         return findById(c, id).orElseThrow();
     }
 
+    /** The PEM of a local actor's RSA private key; only signing code asks for it. */
+    public Optional<String> rsaPrivateKeyPem(Connection c, long actorId) throws SQLException {
+        return Sql.one(c, "select rsa_private_pem from actor_private_key where actor_id = ?", rs -> rs.getString(1), actorId);
+    }
+
     public Optional<Actor> findById(Connection c, long id) throws SQLException {
         return Sql.one(c, "select " + COLUMNS + " from actor where id = ?", ActorStore::map, id);
     }

@@ -4,7 +4,9 @@ import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import app.kindred.federation.signature.VerificationKey;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 
 /**
  * The two key pairs every local actor has: RSA-2048 (#main-key, what every fediverse server reads)
@@ -28,13 +30,9 @@ public record LocalKeys(String rsaPublicPem, String rsaPrivatePem, byte[] ed2551
         }
     }
 
-    /** FEP-521a publicKeyMultibase: 'z' + base58btc(multicodec ed25519-pub 0xed01 + 32 key bytes). */
+    /** FEP-521a publicKeyMultibase of the Ed25519 key. */
     public String ed25519Multibase() {
-        var prefixed = new byte[2 + ed25519Public.length];
-        prefixed[0] = (byte) 0xed;
-        prefixed[1] = 0x01;
-        System.arraycopy(ed25519Public, 0, prefixed, 2, ed25519Public.length);
-        return "z" + Base58.encode(prefixed);
+        return new VerificationKey.Ed25519Key(new Ed25519PublicKeyParameters(ed25519Public)).toMultibase();
     }
 
     static String pem(String label, byte[] der) {

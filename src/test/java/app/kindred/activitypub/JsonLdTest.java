@@ -38,6 +38,7 @@ class JsonLdTest {
     assertEquals("https://www.w3.org/ns/activitystreams", context.get(0).asText());
     assertEquals("https://w3id.org/security/v1", context.get(1).asText());
     assertEquals("https://w3id.org/security/data-integrity/v1", context.get(2).asText());
+    assertEquals("https://www.w3.org/ns/did/v1", context.get(3).asText(), "defines assertionMethod");
     JsonNode terms = context.get(context.size() - 1);
     assertEquals("https://join-lemmy.org/ns#", terms.get("lemmy").asText());
     assertEquals("lemmy:postingRestrictedToMods", terms.get("postingRestrictedToMods").asText());
@@ -52,8 +53,10 @@ class JsonLdTest {
 
   @Test
   void contextIsAFreshCopyEachTime() {
-    ((ObjectNode) JsonLd.context().get(4)).put("lemmy", "tampered");
-    assertEquals("https://join-lemmy.org/ns#", JsonLd.context().get(4).get("lemmy").asText());
+    var first = JsonLd.context();
+    ((ObjectNode) first.get(first.size() - 1)).put("lemmy", "tampered");
+    var second = JsonLd.context();
+    assertEquals("https://join-lemmy.org/ns#", second.get(second.size() - 1).get("lemmy").asText());
   }
 
   @Test
