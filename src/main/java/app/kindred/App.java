@@ -10,7 +10,12 @@ import app.kindred.config.Config;
 import app.kindred.discovery.DiscoveryRoutes;
 import app.kindred.federation.ActivityPubRoutes;
 import app.kindred.federation.ActorSigning;
+import app.kindred.federation.InboxRoutes;
+import app.kindred.federation.KeyDirectory;
 import app.kindred.federation.LocalDocuments;
+import app.kindred.federation.RequestAuthenticator;
+import app.kindred.federation.signature.SignatureVerifier;
+import app.kindred.federation.signature.VerificationPolicy;
 import app.kindred.federation.RemoteActors;
 import app.kindred.federation.signature.RequestSigner;
 import app.kindred.federation.signature.SignatureScheme;
@@ -43,6 +48,7 @@ public final class App implements AutoCloseable {
     private final RemoteFetcher fetcher;
     private final RemoteActors remoteActors;
     private final ActorSigning signing;
+    private final RequestAuthenticator authenticator;
 
     private App(Config config, Database database) {
         this.config = config;
@@ -59,17 +65,25 @@ public final class App implements AutoCloseable {
         var clock = Clock.systemUTC();
         this.signing = new ActorSigning(database, actorStore, new RequestSigner(clock));
         this.fetcher = new RemoteFetcher(new AddressPolicy(config.federation().allowPrivateAddresses()),
-                config.instance().scheme().equals("http"), RemoteFetcher.Limits.defaults(),
+                config.instance().scheme().equals("http"),
+                new RemoteFetcher.Limits(java.time.Duration.ofSeconds(5), config.federation().fetchTimeout(),
+                        config.federation().fetchMaxBytes(), 3),
                 "Kindred/" + version() + " (+" + ids.base() + "/)");
         // Fetches are signed by the instance actor, so servers with authorized fetch answer us.
         fetcher.signWith(signing.as(instanceActor, SignatureScheme.CAVAGE));
         this.remoteActors = new RemoteActors(database, actorStore, fetcher, config.instance().scheme(), clock);
+        var verifier = new SignatureVerifier(clock, VerificationPolicy.defaults()
+                .withMaxAge(config.federation().signatureMaxAge()).withMaxSkew(config.federation().signatureMaxSkew()));
+        this.authenticator = new RequestAuthenticator(verifier,
+                new KeyDirectory(database, actorStore, remoteActors, fetcher, clock));
     }
 
     /** Every feature's HTTP routes, for the web server to mount. */
     public void registerRoutes(RoutesConfig routes) {
         new DiscoveryRoutes(config, database, actorStore, ids, instanceActor, version()).register(routes);
-        new ActivityPubRoutes(documents, instanceActor).register(routes);
+        new ActivityPubRoutes(documents, instanceActor, authenticator, ids.base(), config.federation().authorizedFetch())
+                .register(routes);
+        new InboxRoutes(database, actorStore, ids, authenticator).register(routes);
     }
 
     /** The build's version, as Maven wrote it into the jar. */

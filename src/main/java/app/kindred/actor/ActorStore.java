@@ -52,6 +52,12 @@ public final class ActorStore {
         return findById(c, id).orElseThrow();
     }
 
+    /** The actor that publishes this key id, as its RSA #main-key or its Ed25519 Multikey. */
+    public Optional<Actor> findByKeyId(Connection c, String keyId) throws SQLException {
+        return Sql.one(c, "select " + COLUMNS + " from actor where public_key_id = ? or ed25519_key_id = ? limit 1",
+                ActorStore::map, keyId, keyId);
+    }
+
     /** The PEM of a local actor's RSA private key; only signing code asks for it. */
     public Optional<String> rsaPrivateKeyPem(Connection c, long actorId) throws SQLException {
         return Sql.one(c, "select rsa_private_pem from actor_private_key where actor_id = ?", rs -> rs.getString(1), actorId);

@@ -27,7 +27,8 @@ public record Config(Server server, Instance instance, Path dataDir, Database da
         }
     }
 
-    public record Federation(boolean allowPrivateAddresses) {}
+    public record Federation(boolean allowPrivateAddresses, boolean authorizedFetch, java.time.Duration signatureMaxAge,
+                             java.time.Duration signatureMaxSkew, int fetchMaxBytes, java.time.Duration fetchTimeout) {}
 
     public Config withServerPort(int port) {
         return new Config(new Server(server.host(), port, server.maxBodyBytes()), instance, dataDir, database, federation);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -19,6 +20,8 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     private static final Pattern HOST = Pattern.compile(
             "(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\\[[0-9a-f:.]+\\])(?::(\\d{1,5}))?");
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
     private ConfigLoader() {}
 
@@ -87,7 +90,10 @@ public final class ConfigLoader {
         var dataDir = Path.of(nonEmpty(v, "data.dir"));
         var database = new Config.Database(databaseUrl(v, "database.url"), string(v, "database.user"),
                 string(v, "database.password"), (int) positive(v, "database.pool_size"));
-        var federation = new Config.Federation(bool(v, "federation.allow_private_addresses"));
+        var federation = new Config.Federation(bool(v, "federation.allow_private_addresses"),
+                bool(v, "federation.authorized_fetch"), duration(v, "federation.signature_max_age"),
+                duration(v, "federation.signature_max_skew"), (int) Math.min(Integer.MAX_VALUE, positive(v, "federation.fetch_max_bytes")),
+                duration(v, "federation.fetch_timeout"));
         return new Config(server, instance, dataDir, database, federation);
     }
 
@@ -146,6 +152,20 @@ public final class ConfigLoader {
         var s = string(v, key);
         if (s.isEmpty() || s.startsWith("jdbc:postgresql://")) return s;
         throw bad(v, key, "is not a PostgreSQL JDBC URL; use jdbc:postgresql://HOST:PORT/DATABASE, or leave it empty for the embedded database");
+    }
+
+    /** Durations read as 30s, 5m, 3d, 250ms. */
+    private static Duration duration(Map<String, Sourced> v, String key) {
+        var m = DURATION.matcher(string(v, key));
+        if (!m.matches()) throw bad(v, key, "is not a duration; use a number with ms, s, m, h or d, e.g. 30s or 3d");
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
 
     private static ConfigException bad(Map<String, Sourced> v, String key, String problem) {

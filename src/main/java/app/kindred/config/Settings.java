@@ -29,7 +29,17 @@ public final class Settings {
             new Setting("database.password", "", "Password for database.url (prefer KINDRED_DATABASE_PASSWORD)."),
             new Setting("database.pool_size", "10", "Largest number of pooled database connections."),
             new Setting("federation.allow_private_addresses", "false",
-                    "Allow fetching from and delivering to loopback, private and link-local addresses; only for tests and local trials."));
+                    "Allow fetching from and delivering to loopback, private and link-local addresses; only for tests and local trials."),
+            new Setting("federation.authorized_fetch", "false",
+                    "Require a valid HTTP signature on GETs of ActivityPub documents (WebFinger, NodeInfo and the instance actor stay open)."),
+            new Setting("federation.signature_max_age", "1h",
+                    "How old a signed request's Date or created time may be (a number with ms, s, m, h or d)."),
+            new Setting("federation.signature_max_skew", "1h",
+                    "How far ahead of our clock a signed request's Date or created time may be."),
+            new Setting("federation.fetch_max_bytes", "1048576",
+                    "Largest document we read when fetching from another server, in bytes."),
+            new Setting("federation.fetch_timeout", "10s",
+                    "How long a fetch from another server may take before it is abandoned."));
 
     private static final Map<String, Setting> BY_KEY = index();
 

@@ -7,6 +7,7 @@ import app.kindred.actor.Actor;
 import app.kindred.actor.ActorType;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.net.URI;
 import java.util.Optional;
 import java.util.function.BiFunction;
 
@@ -21,14 +22,22 @@ public final class ActivityPubRoutes {
     private final LocalDocuments documents;
     private final JsonLd jsonLd = new JsonLd();
     private final Actor instanceActor;
+    private final RequestAuthenticator authenticator;
+    private final URI base;
+    private final boolean authorizedFetch;
 
-    public ActivityPubRoutes(LocalDocuments documents, Actor instanceActor) {
+    public ActivityPubRoutes(LocalDocuments documents, Actor instanceActor, RequestAuthenticator authenticator, URI base,
+                             boolean authorizedFetch) {
         this.documents = documents;
         this.instanceActor = instanceActor;
+        this.authenticator = authenticator;
+        this.base = base;
+        this.authorizedFetch = authorizedFetch;
     }
 
     public void register(RoutesConfig routes) {
-        routes.get("/actor", ctx -> respond(ctx, documents.instanceActor(instanceActor), instanceActor.name()));
+        // The instance actor stays open and unverified: others fetch it to check our own signatures.
+        routes.get("/actor", ctx -> render(ctx, documents.instanceActor(instanceActor), instanceActor.name()));
         routes.get("/actor/outbox", ctx -> respond(ctx, documents.outbox(instanceActor, page(ctx)), "Outbox"));
 
         routes.get("/u/{name}", ctx -> {
@@ -76,7 +85,29 @@ public final class ActivityPubRoutes {
         throw new Refusal(Refusal.Kind.BAD_REQUEST, "page", "page must be a whole number from 1 to " + MAX_PAGE);
     }
 
+    /**
+     * Signed GETs are verified, so we know who asks; with authorized fetch on, only they are
+     * answered with ActivityPub JSON.
+     */
     private void respond(Context ctx, ActivityPubDocument document, String title) {
+        if (wantsActivityJson(ctx.header("Accept"))) {
+            var request = IncomingRequests.parts(ctx, base, new byte[0]);
+            if (RequestAuthenticator.isSigned(request)) {
+                if (authenticator.authenticate(request) instanceof RequestAuthenticator.Rejected rejected) {
+                    ctx.header("Vary", "Accept");
+                    throw new Refusal(Refusal.Kind.UNAUTHORIZED, null, "the signature on this request was not accepted: "
+                            + rejected.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " (" + rejected.detail() + ")");
+                }
+            } else if (authorizedFetch) {
+                ctx.header("Vary", "Accept");
+                throw new Refusal(Refusal.Kind.UNAUTHORIZED, null,
+                        "this server requires a signed request (authorized fetch); sign the GET with your actor's key");
+            }
+        }
+        render(ctx, document, title);
+    }
+
+    private void render(Context ctx, ActivityPubDocument document, String title) {
         ctx.header("Vary", "Accept");
         if (wantsActivityJson(ctx.header("Accept"))) {
             ctx.contentType(ACTIVITY_JSON).result(jsonLd.write(document));

@@ -77,7 +77,11 @@ public final class RemoteActors {
     }
 
     public Actor fetchAndStore(URI uri) throws FetchException {
-        var node = fetcher.getActivityJson(uri);
+        return store(uri, fetcher.getActivityJson(uri));
+    }
+
+    /** Stores an actor document that was fetched from its own origin. */
+    public Actor store(URI uri, com.fasterxml.jackson.databind.JsonNode node) throws FetchException {
         var result = reader.read(node);
         if (!(result instanceof ReadResult.Supported s) || !(s.document() instanceof app.kindred.activitypub.Actor wire)) {
             throw new FetchException(FetchException.Reason.MALFORMED, uri + " is not an actor we can read: " + result);

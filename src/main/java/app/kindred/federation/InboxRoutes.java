@@ -1,0 +1,133 @@
+package app.kindred.federation;
+
+import app.kindred.Refusal;
+import app.kindred.activitypub.ActivityPubJson;
+import app.kindred.actor.ActorStore;
+import app.kindred.actor.ActorType;
+import app.kindred.actor.LocalIds;
+import app.kindred.federation.signature.SignatureScheme;
+import app.kindred.remote.RemoteFetcher;
+import app.kindred.storage.Database;
+import app.kindred.web.WebServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The doors other servers knock on. A POST is bounded, parsed, its signature verified, its actor
+ * matched to the signing key, stored once by activity id, and answered 202; processing happens
+ * later from the stored copy, so a slow handler never holds a remote server's connection.
+ */
+public final class InboxRoutes {
+    private static final Logger log = LoggerFactory.getLogger(InboxRoutes.class);
+
+    private final Database db;
+    private final ActorStore actors;
+    private final LocalIds ids;
+    private final RequestAuthenticator authenticator;
+    private final InboundStore inbound = new InboundStore();
+    private final ObjectMapper json = ActivityPubJson.newMapper();
+
+    public InboxRoutes(Database db, ActorStore actors, LocalIds ids, RequestAuthenticator authenticator) {
+        this.db = db;
+        this.actors = actors;
+        this.ids = ids;
+        this.authenticator = authenticator;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.post("/inbox", ctx -> receive(ctx, ids.sharedInbox()));
+        routes.post("/actor/inbox", ctx -> receive(ctx, URI.create(ids.instanceActor() + "/inbox")));
+        routes.post("/u/{name}/inbox", ctx -> receive(ctx, personalInbox(ctx, ActorType.PERSON)));
+        routes.post("/c/{name}/inbox", ctx -> receive(ctx, personalInbox(ctx, ActorType.GROUP)));
+        for (var path : new String[] {"/inbox", "/actor/inbox", "/u/{name}/inbox", "/c/{name}/inbox"}) {
+            routes.get(path, ctx -> WebServer.problem(ctx, 405, "Method not allowed",
+                    "inboxes take signed POSTs of activities; read the outbox instead", null));
+        }
+    }
+
+    private URI personalInbox(Context ctx, ActorType type) {
+        var name = ctx.pathParam("name");
+        var actor = db.read(c -> actors.findLocal(c, name)).filter(a -> a.type() == type)
+                .orElseThrow(() -> Refusal.notFound("there is no inbox for " + name + " here"));
+        return actor.inbox();
+    }
+
+    private void receive(Context ctx, URI inbox) {
+        var contentType = String.valueOf(ctx.contentType()).toLowerCase(Locale.ROOT);
+        if (!(contentType.startsWith("application/activity+json") || contentType.startsWith("application/ld+json")
+                || contentType.startsWith("application/json"))) {
+            WebServer.problem(ctx, 415, "Unsupported content type",
+                    "send activities as application/activity+json", null);
+            return;
+        }
+        var body = ctx.bodyAsBytes();
+        JsonNode activity;
+        try {
+            activity = json.readTree(body);
+        } catch (IOException e) {
+            WebServer.problem(ctx, 400, "The activity is not valid JSON", firstLine(e.getMessage()), null);
+            return;
+        }
+        if (activity == null || !activity.isObject()) {
+            WebServer.problem(ctx, 400, "The activity is not a JSON object", "send one activity as a JSON object", null);
+            return;
+        }
+        var id = activity.path("id").asText("");
+        var type = activity.path("type").asText("");
+        var actor = activity.path("actor").isObject() ? activity.path("actor").path("id").asText("") : activity.path("actor").asText("");
+        var idUri = absolute(id);
+        var actorUri = absolute(actor);
+        if (idUri == null || actorUri == null || type.isEmpty()) {
+            WebServer.problem(ctx, 400, "The activity lacks an id, type or actor",
+                    "an activity needs an absolute http(s) id, a type and an actor", null);
+            return;
+        }
+
+        var outcome = authenticator.authenticate(IncomingRequests.parts(ctx, ids.base(), body));
+        if (outcome instanceof RequestAuthenticator.Rejected rejected) {
+            log.info("refused a {} for {}: {} ({})", type, inbox, rejected.reason(), rejected.detail());
+            WebServer.problem(ctx, 401, "Signature not accepted: " + rejected.reason().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+                    rejected.detail(), null);
+            return;
+        }
+        var signer = (RequestAuthenticator.Authenticated) outcome;
+        if (!signer.actor().equals(actorUri)) {
+            log.info("refused a {} for {}: signed by {} but claims actor {}", type, inbox, signer.actor(), actorUri);
+            WebServer.problem(ctx, 401, "Signature not accepted: owner mismatch",
+                    "the request is signed by " + signer.actor() + " but the activity's actor is " + actorUri, null);
+            return;
+        }
+        if (!RemoteFetcher.sameOrigin(idUri, actorUri)) {
+            WebServer.problem(ctx, 400, "The activity id is on another origin than its actor",
+                    "an actor can only publish activities with ids on its own origin", null);
+            return;
+        }
+        var scheme = signer.scheme() == SignatureScheme.RFC9421 ? "rfc9421" : "cavage";
+        boolean fresh = db.transaction(c -> inbound.receive(c, id, type, actor, inbox.toString(), activity.toString(), scheme));
+        if (!fresh) log.debug("activity {} was received before; not processed again", id);
+        ctx.status(202);
+    }
+
+    private static URI absolute(String value) {
+        try {
+            var uri = new URI(value);
+            var scheme = uri.getScheme();
+            return (("https".equals(scheme) || "http".equals(scheme)) && uri.getHost() != null) ? uri : null;
+        } catch (java.net.URISyntaxException e) {
+            return null;
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) return "unreadable";
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

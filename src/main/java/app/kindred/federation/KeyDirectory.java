@@ -1,0 +1,119 @@
+package app.kindred.federation;
+
+import app.kindred.actor.Actor;
+import app.kindred.actor.ActorStore;
+import app.kindred.actor.ActorType;
+import app.kindred.federation.signature.VerificationKey;
+import app.kindred.remote.FetchException;
+import app.kindred.remote.RemoteFetcher;
+import app.kindred.storage.Database;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the public key behind a signature's keyId and the actor that owns it: from memory, then
+ * the database, then the key's own server through the safe fetcher. A key is only accepted when
+ * its owner's actor document lists it.
+ */
+public final class KeyDirectory {
+    private static final Logger log = LoggerFactory.getLogger(KeyDirectory.class);
+    private static final int CACHE_SIZE = 10_000;
+    /** A key is fetched again for rotation at most this often, so bad signatures cannot make us hammer a server. */
+    static final Duration REFETCH_INTERVAL = Duration.ofMinutes(1);
+
+    public record OwnedKey(String keyId, URI owner, VerificationKey key, Instant loadedAt) {}
+
+    private final Database db;
+    private final ActorStore actors;
+    private final RemoteActors remoteActors;
+    private final RemoteFetcher fetcher;
+    private final Clock clock;
+    private final Map<String, OwnedKey> cache = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, OwnedKey> eldest) {
+            return size() > CACHE_SIZE;
+        }
+    };
+
+    public KeyDirectory(Database db, ActorStore actors, RemoteActors remoteActors, RemoteFetcher fetcher, Clock clock) {
+        this.db = db;
+        this.actors = actors;
+        this.remoteActors = remoteActors;
+        this.fetcher = fetcher;
+        this.clock = clock;
+    }
+
+    public Optional<OwnedKey> find(String keyId) {
+        synchronized (cache) {
+            var cached = cache.get(keyId);
+            if (cached != null) return Optional.of(cached);
+        }
+        var stored = db.read(c -> actors.findByKeyId(c, keyId)).flatMap(a -> keyOf(a, keyId));
+        if (stored.isPresent()) return remember(stored.get());
+        return fetch(keyId);
+    }
+
+    /** After a verify failure with a key we already had: fetch it again once, in case it was rotated. */
+    public Optional<OwnedKey> refetch(String keyId) {
+        OwnedKey known;
+        synchronized (cache) {
+            known = cache.get(keyId);
+        }
+        if (known != null && known.loadedAt().plus(REFETCH_INTERVAL).isAfter(clock.instant())) return Optional.empty();
+        return fetch(keyId);
+    }
+
+    private Optional<OwnedKey> fetch(String keyId) {
+        try {
+            var document = URI.create(keyId.contains("#") ? keyId.substring(0, keyId.indexOf('#')) : keyId);
+            var node = fetcher.getActivityJson(document);
+            var type = node.path("type").asText("");
+            Actor owner;
+            if (ActorType.fromWire(type).isPresent()) {
+                owner = remoteActors.store(document, node);
+            } else if (node.hasNonNull("owner") || node.hasNonNull("controller")) {
+                // A key published as its own document (GoToSocial's /main-key): the owner must list it.
+                var ownerUri = URI.create(node.hasNonNull("owner") ? node.get("owner").asText() : node.get("controller").asText());
+                owner = remoteActors.fetchAndStore(ownerUri);
+            } else {
+                log.info("key {} is neither an actor nor a key document (type {})", keyId, type);
+                return Optional.empty();
+            }
+            var key = keyOf(owner, keyId);
+            if (key.isEmpty()) log.info("actor {} does not list key {}", owner.uri(), keyId);
+            return key.flatMap(this::remember);
+        } catch (FetchException | IllegalArgumentException e) {
+            log.info("could not load key {}: {}", keyId, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Optional<OwnedKey> keyOf(Actor actor, String keyId) {
+        try {
+            if (keyId.equals(actor.publicKeyId()) && actor.publicKeyPem() != null) {
+                return Optional.of(new OwnedKey(keyId, actor.uri(), VerificationKey.fromPem(actor.publicKeyPem()), clock.instant()));
+            }
+            if (keyId.equals(actor.ed25519KeyId()) && actor.ed25519Multibase() != null) {
+                return Optional.of(new OwnedKey(keyId, actor.uri(), VerificationKey.fromMultibase(actor.ed25519Multibase()),
+                        clock.instant()));
+            }
+        } catch (IllegalArgumentException e) {
+            log.info("actor {} publishes an unreadable key {}: {}", actor.uri(), keyId, e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    private Optional<OwnedKey> remember(OwnedKey key) {
+        synchronized (cache) {
+            cache.put(key.keyId(), key);
+        }
+        return Optional.of(key);
+    }
+}
