@@ -7,6 +7,14 @@ import app.kindred.actor.LocalIds;
 import app.kindred.community.CommunityService;
 import app.kindred.community.CommunityStore;
 import app.kindred.config.Config;
+import app.kindred.delivery.DeliveryMetrics;
+import app.kindred.delivery.DeliveryStore;
+import app.kindred.delivery.DeliveryWorker;
+import app.kindred.delivery.HostHealth;
+import app.kindred.delivery.HostSignatureSchemes;
+import app.kindred.delivery.InboxPoster;
+import app.kindred.delivery.Outbox;
+import app.kindred.delivery.RetrySchedule;
 import app.kindred.discovery.DiscoveryRoutes;
 import app.kindred.federation.ActivityPubRoutes;
 import app.kindred.federation.ActorSigning;
@@ -49,6 +57,10 @@ public final class App implements AutoCloseable {
     private final RemoteActors remoteActors;
     private final ActorSigning signing;
     private final RequestAuthenticator authenticator;
+    private final Outbox outbox = new Outbox();
+    private final HostHealth hostHealth;
+    private final DeliveryMetrics deliveryMetrics = new DeliveryMetrics();
+    private final DeliveryWorker deliveryWorker;
 
     private App(Config config, Database database) {
         this.config = config;
@@ -76,6 +88,20 @@ public final class App implements AutoCloseable {
                 .withMaxAge(config.federation().signatureMaxAge()).withMaxSkew(config.federation().signatureMaxSkew()));
         this.authenticator = new RequestAuthenticator(verifier,
                 new KeyDirectory(database, actorStore, remoteActors, fetcher, clock));
+
+        var delivery = config.delivery();
+        this.hostHealth = new HostHealth(delivery.unavailableAfter());
+        var poster = new InboxPoster(new AddressPolicy(config.federation().allowPrivateAddresses()), delivery.timeout(),
+                delivery.perHost(), "Kindred/" + version() + " (+" + ids.base() + "/)", new HostSignatureSchemes(database));
+        this.deliveryWorker = new DeliveryWorker(database, new DeliveryStore(), hostHealth, poster,
+                RetrySchedule.standard(delivery.giveUpAfter(), delivery.timeScale()), deliveryMetrics, actorStore,
+                signing::as, new DeliveryWorker.Settings(delivery.workers(), delivery.perHost(), delivery.pollInterval(),
+                        delivery.timeout().multipliedBy(3), java.time.Duration.ofHours(6)), clock);
+    }
+
+    /** Starts the background workers (delivery); only a serving process runs them. */
+    public void startWorkers() {
+        deliveryWorker.start();
     }
 
     /** Every feature's HTTP routes, for the web server to mount. */
@@ -83,7 +109,8 @@ public final class App implements AutoCloseable {
         new DiscoveryRoutes(config, database, actorStore, ids, instanceActor, version()).register(routes);
         new ActivityPubRoutes(documents, instanceActor, authenticator, ids.base(), config.federation().authorizedFetch())
                 .register(routes);
-        new InboxRoutes(database, actorStore, ids, authenticator).register(routes);
+        new InboxRoutes(database, actorStore, ids, authenticator, hostHealth).register(routes);
+        routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(deliveryMetrics.exposition()));
     }
 
     /** The build's version, as Maven wrote it into the jar. */
@@ -116,9 +143,14 @@ public final class App implements AutoCloseable {
     public CommunityService communities() { return communities; }
     public RemoteActors remoteActors() { return remoteActors; }
     public RemoteFetcher fetcher() { return fetcher; }
+    public Outbox outbox() { return outbox; }
+    public DeliveryWorker deliveryWorker() { return deliveryWorker; }
+    public DeliveryMetrics deliveryMetrics() { return deliveryMetrics; }
+    public ActorSigning signing() { return signing; }
 
     @Override
     public void close() {
+        deliveryWorker.close();
         fetcher.close();
         database.close();
     }

@@ -5,6 +5,7 @@ import app.kindred.Refusal;
 import app.kindred.config.Config;
 import app.kindred.config.ConfigException;
 import app.kindred.config.ConfigLoader;
+import app.kindred.delivery.DeliveryStatus;
 import app.kindred.member.Role;
 import app.kindred.storage.StorageException;
 import app.kindred.web.WebServer;
@@ -57,7 +58,11 @@ public final class Cli {
                     "Create a community (an ActivityPub Group) with the local member USER as its first moderator.\n"
                             + "NAME shares one namespace with member names.",
                     List.of("NAME"), Set.of(), Set.of("--title", "--description", "--moderator"),
-                    Set.of("--title", "--moderator")), Cli::createCommunity));
+                    Set.of("--title", "--moderator")), Cli::createCommunity),
+            new Command(new CommandSpec("federation status", "federation status [--activity ID] [--config FILE]",
+                    "Show delivery per destination host (queued, in flight, delivered, failed, parked, failing since,\n"
+                            + "last error, unavailable), or with --activity where one activity has and has not arrived.",
+                    List.of(), Set.of(), Set.of("--activity"), Set.of()), Cli::federationStatus));
 
     private Cli() {}
 
@@ -120,6 +125,7 @@ public final class Cli {
     private static int serve(CommandSpec.Parsed args, Config config, Io io) {
         var app = App.open(config);
         var web = WebServer.create(app);
+        app.startWorkers();
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // Jetty stops accepting, lets in-flight requests finish, then the pool and PostgreSQL close.
@@ -171,6 +177,33 @@ public final class Cli {
             var community = app.communities().create(name, args.value("--title"), args.value("--description"),
                     args.value("--moderator"));
             io.out().println("created community " + community.name() + " (" + community.actor().uri() + ")");
+        }
+        return OK;
+    }
+
+    private static int federationStatus(CommandSpec.Parsed args, Config config, Io io) {
+        try (var app = App.open(config)) {
+            var status = new DeliveryStatus(app.database());
+            var activity = args.value("--activity");
+            if (activity != null) {
+                var rows = status.activity(activity);
+                if (rows.isEmpty()) throw Refusal.notFound("no outgoing activity " + activity + " is known here");
+                io.out().printf("%-50s %-10s %8s %6s  %s%n", "INBOX", "STATE", "ATTEMPTS", "STATUS", "LAST ERROR");
+                for (var r : rows) {
+                    io.out().printf("%-50s %-10s %8d %6s  %s%n", r.inbox(), r.state(), r.attempts(),
+                            r.lastStatus() == null ? "-" : r.lastStatus(), r.lastError() == null ? "" : r.lastError());
+                }
+                return OK;
+            }
+            var hosts = status.hosts();
+            io.out().printf("%-32s %7s %9s %9s %7s %7s %-12s %-22s  %s%n", "HOST", "QUEUED", "IN-FLIGHT", "DELIVERED",
+                    "FAILED", "PARKED", "AVAILABLE", "FAILING SINCE", "LAST ERROR");
+            for (var h : hosts) {
+                io.out().printf("%-32s %7d %9d %9d %7d %7d %-12s %-22s  %s%n", h.host(), h.queued(), h.inFlight(),
+                        h.delivered(), h.failed(), h.parked(), h.unavailable() ? "unavailable" : "yes",
+                        h.failingSince() == null ? "-" : h.failingSince().toString(), h.lastError() == null ? "" : h.lastError());
+            }
+            if (hosts.isEmpty()) io.out().println("nothing has been delivered or queued yet");
         }
         return OK;
     }

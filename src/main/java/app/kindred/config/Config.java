@@ -4,7 +4,8 @@ import java.net.URI;
 import java.nio.file.Path;
 
 /** The settled configuration, typed. Built only by {@link ConfigLoader}. */
-public record Config(Server server, Instance instance, Path dataDir, Database database, Federation federation) {
+public record Config(Server server, Instance instance, Path dataDir, Database database, Federation federation,
+                     Delivery delivery) {
 
     public record Server(String host, int port, long maxBodyBytes) {}
 
@@ -30,7 +31,6 @@ public record Config(Server server, Instance instance, Path dataDir, Database da
     public record Federation(boolean allowPrivateAddresses, boolean authorizedFetch, java.time.Duration signatureMaxAge,
                              java.time.Duration signatureMaxSkew, int fetchMaxBytes, java.time.Duration fetchTimeout) {}
 
-    public Config withServerPort(int port) {
-        return new Config(new Server(server.host(), port, server.maxBodyBytes()), instance, dataDir, database, federation);
-    }
+    public record Delivery(int workers, int perHost, java.time.Duration timeout, java.time.Duration pollInterval,
+                           java.time.Duration unavailableAfter, java.time.Duration giveUpAfter, double timeScale) {}
 }

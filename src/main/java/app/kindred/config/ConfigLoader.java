@@ -94,7 +94,11 @@ public final class ConfigLoader {
                 bool(v, "federation.authorized_fetch"), duration(v, "federation.signature_max_age"),
                 duration(v, "federation.signature_max_skew"), (int) Math.min(Integer.MAX_VALUE, positive(v, "federation.fetch_max_bytes")),
                 duration(v, "federation.fetch_timeout"));
-        return new Config(server, instance, dataDir, database, federation);
+        var delivery = new Config.Delivery((int) Math.min(10_000, positive(v, "delivery.workers")),
+                (int) Math.min(1_000, positive(v, "delivery.per_host")), duration(v, "delivery.timeout"),
+                duration(v, "delivery.poll_interval"), duration(v, "delivery.unavailable_after"),
+                duration(v, "delivery.give_up_after"), scale(v, "delivery.time_scale"));
+        return new Config(server, instance, dataDir, database, federation, delivery);
     }
 
     private static String string(Map<String, Sourced> v, String key) {
@@ -152,6 +156,16 @@ public final class ConfigLoader {
         var s = string(v, key);
         if (s.isEmpty() || s.startsWith("jdbc:postgresql://")) return s;
         throw bad(v, key, "is not a PostgreSQL JDBC URL; use jdbc:postgresql://HOST:PORT/DATABASE, or leave it empty for the embedded database");
+    }
+
+    private static double scale(Map<String, Sourced> v, String key) {
+        try {
+            double d = Double.parseDouble(string(v, key));
+            if (d > 0 && d <= 1) return d;
+        } catch (NumberFormatException ignored) {
+            // reported below with the fix
+        }
+        throw bad(v, key, "is not a scale; use a number above 0 and at most 1 (1.0 in production)");
     }
 
     /** Durations read as 30s, 5m, 3d, 250ms. */

@@ -39,7 +39,19 @@ public final class Settings {
             new Setting("federation.fetch_max_bytes", "1048576",
                     "Largest document we read when fetching from another server, in bytes."),
             new Setting("federation.fetch_timeout", "10s",
-                    "How long a fetch from another server may take before it is abandoned."));
+                    "How long a fetch from another server may take before it is abandoned."),
+            new Setting("delivery.workers", "64",
+                    "Deliveries in flight at once from this process (each on a virtual thread)."),
+            new Setting("delivery.per_host", "4",
+                    "Deliveries in flight at once to one destination host, so one slow host cannot take every worker."),
+            new Setting("delivery.timeout", "10s", "How long one delivery POST may take before it counts as failed."),
+            new Setting("delivery.poll_interval", "1s",
+                    "How often workers look for due deliveries when no notification wakes them."),
+            new Setting("delivery.unavailable_after", "3d",
+                    "A host failing this long is marked unavailable: its deliveries are parked until it shows a sign of life."),
+            new Setting("delivery.give_up_after", "7d", "A delivery still failing this long after it was queued is given up."),
+            new Setting("delivery.time_scale", "1.0",
+                    "Multiplies every retry delay and probe interval; only tests set it below 1, to run the same schedule in milliseconds."));
 
     private static final Map<String, Setting> BY_KEY = index();
 

@@ -5,6 +5,7 @@ import app.kindred.activitypub.ActivityPubJson;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
 import app.kindred.actor.LocalIds;
+import app.kindred.delivery.HostHealth;
 import app.kindred.federation.signature.SignatureScheme;
 import app.kindred.remote.RemoteFetcher;
 import app.kindred.storage.Database;
@@ -31,14 +32,17 @@ public final class InboxRoutes {
     private final ActorStore actors;
     private final LocalIds ids;
     private final RequestAuthenticator authenticator;
+    private final HostHealth hostHealth;
     private final InboundStore inbound = new InboundStore();
     private final ObjectMapper json = ActivityPubJson.newMapper();
 
-    public InboxRoutes(Database db, ActorStore actors, LocalIds ids, RequestAuthenticator authenticator) {
+    public InboxRoutes(Database db, ActorStore actors, LocalIds ids, RequestAuthenticator authenticator,
+                       HostHealth hostHealth) {
         this.db = db;
         this.actors = actors;
         this.ids = ids;
         this.authenticator = authenticator;
+        this.hostHealth = hostHealth;
     }
 
     public void register(RoutesConfig routes) {
@@ -110,7 +114,11 @@ public final class InboxRoutes {
             return;
         }
         var scheme = signer.scheme() == SignatureScheme.RFC9421 ? "rfc9421" : "cavage";
-        boolean fresh = db.transaction(c -> inbound.receive(c, id, type, actor, inbox.toString(), activity.toString(), scheme));
+        boolean fresh = db.transaction(c -> {
+            // A verified request is a sign of life: deliveries parked for its host go out again.
+            hostHealth.alive(c, actorUri.getRawAuthority());
+            return inbound.receive(c, id, type, actor, inbox.toString(), activity.toString(), scheme);
+        });
         if (!fresh) log.debug("activity {} was received before; not processed again", id);
         ctx.status(202);
     }

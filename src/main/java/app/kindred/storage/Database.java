@@ -21,10 +21,26 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource pool;
     private final Optional<EmbeddedPostgresServer> embedded;
+    private final String url;
+    private final java.util.Properties credentials = new java.util.Properties();
 
-    private Database(HikariDataSource pool, Optional<EmbeddedPostgresServer> embedded) {
+    private Database(HikariDataSource pool, Optional<EmbeddedPostgresServer> embedded, String url, String user, String password) {
         this.pool = pool;
         this.embedded = embedded;
+        this.url = url;
+        if (!user.isEmpty()) credentials.setProperty("user", user);
+        if (!password.isEmpty()) credentials.setProperty("password", password);
+    }
+
+    /** For the one long-lived connection that LISTENs, which must not hold a pooled connection forever. */
+    public String jdbcUrl() {
+        return url;
+    }
+
+    public java.util.Properties jdbcProperties() {
+        var copy = new java.util.Properties();
+        copy.putAll(credentials);
+        return copy;
     }
 
     /** Connects (starting or joining the embedded PostgreSQL when no URL is configured) and migrates. */
@@ -40,7 +56,7 @@ public final class Database implements AutoCloseable {
             password = "";
         }
         try {
-            var database = new Database(pool(url, user, password, db.poolSize()), embedded);
+            var database = new Database(pool(url, user, password, db.poolSize()), embedded, url, user, password);
             database.migrate();
             return database;
         } catch (RuntimeException e) {

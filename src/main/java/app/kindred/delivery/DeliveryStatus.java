@@ -1,0 +1,49 @@
+package app.kindred.delivery;
+
+import app.kindred.storage.Database;
+import app.kindred.storage.Sql;
+import java.time.Instant;
+import java.util.List;
+
+/** What admins see of federation: per host and per activity, where things have and have not arrived. */
+public final class DeliveryStatus {
+    private final Database db;
+
+    public DeliveryStatus(Database db) {
+        this.db = db;
+    }
+
+    public record HostRow(String host, long queued, long inFlight, long delivered, long failed, long parked,
+                          Instant failingSince, String lastError, boolean unavailable) {}
+
+    public record DeliveryRow(String inbox, String state, int attempts, Integer lastStatus, String lastError,
+                              Instant nextAttemptAt, Instant deliveredAt) {}
+
+    public List<HostRow> hosts() {
+        return db.read(c -> Sql.list(c, """
+                select d.host,
+                       count(*) filter (where d.state = 'queued') as queued,
+                       count(*) filter (where d.state = 'in_flight') as in_flight,
+                       count(*) filter (where d.state = 'delivered') as delivered,
+                       count(*) filter (where d.state = 'failed') as failed,
+                       count(*) filter (where d.state = 'parked') as parked,
+                       h.failing_since, h.last_error, coalesce(h.unavailable, false) as unavailable
+                from delivery d left join host_health h on h.host = d.host
+                group by d.host, h.failing_since, h.last_error, h.unavailable
+                order by d.host""",
+                rs -> new HostRow(rs.getString("host"), rs.getLong("queued"), rs.getLong("in_flight"),
+                        rs.getLong("delivered"), rs.getLong("failed"), rs.getLong("parked"),
+                        Sql.instant(rs, "failing_since"), rs.getString("last_error"), rs.getBoolean("unavailable"))));
+    }
+
+    /** Every destination of one activity (by its id) and how far it got. */
+    public List<DeliveryRow> activity(String activityId) {
+        return db.read(c -> Sql.list(c, """
+                select d.inbox, d.state, d.attempts, d.last_status, d.last_error, d.next_attempt_at, d.delivered_at
+                from delivery d join outbound_activity o on o.id = d.outbound_id
+                where o.activity_id = ? order by d.inbox""",
+                rs -> new DeliveryRow(rs.getString(1), rs.getString(2), rs.getInt(3),
+                        (Integer) rs.getObject(4), rs.getString(5), Sql.instant(rs, "next_attempt_at"),
+                        Sql.instant(rs, "delivered_at")), activityId));
+    }
+}

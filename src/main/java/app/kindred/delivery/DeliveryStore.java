@@ -1,0 +1,79 @@
+package app.kindred.delivery;
+
+import app.kindred.storage.Sql;
+import java.net.URI;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+
+/** The delivery queue in PostgreSQL: claimed with SKIP LOCKED so several processes share it safely. */
+public final class DeliveryStore {
+
+    public record Claimed(long id, URI inbox, String host, long signerId, String body, String activityId,
+                          int attempts, Instant queuedAt) {}
+
+    /**
+     * Claims up to {@code limit} due deliveries for this worker. Crashed workers' claims expire and are
+     * taken again. A delivery waits while an older one for the same object and inbox is unfinished,
+     * so Create arrives before Update before Delete.
+     */
+    public List<Claimed> claim(Connection c, String worker, int limit, Collection<String> busyHosts, Duration lease)
+            throws SQLException {
+        Array busy = c.createArrayOf("text", busyHosts.toArray());
+        return Sql.list(c, """
+                with due as (
+                    select d.id from delivery d
+                    where ((d.state = 'queued' and d.next_attempt_at <= now())
+                           or (d.state = 'in_flight' and d.claimed_until < now()))
+                      and d.host <> all(?)
+                      and (d.object_id is null or not exists (
+                          select 1 from delivery e
+                          where e.inbox = d.inbox and e.object_id = d.object_id and e.id < d.id
+                            and e.state in ('queued', 'in_flight', 'parked')))
+                    order by d.next_attempt_at, d.id
+                    limit ?
+                    for update of d skip locked)
+                update delivery set state = 'in_flight', claimed_by = ?, attempts = delivery.attempts + 1,
+                       claimed_until = now() + make_interval(secs => ?)
+                from due, outbound_activity o
+                where delivery.id = due.id and o.id = delivery.outbound_id
+                returning delivery.id, delivery.inbox, delivery.host, o.actor_id, o.body, o.activity_id,
+                          delivery.attempts, delivery.created_at""",
+                rs -> new Claimed(rs.getLong(1), URI.create(rs.getString(2)), rs.getString(3), rs.getLong(4),
+                        rs.getString(5), rs.getString(6), rs.getInt(7), rs.getTimestamp(8).toInstant()),
+                busy, limit, worker, (double) lease.toMillis() / 1000.0);
+    }
+
+    public void delivered(Connection c, long id, int status) throws SQLException {
+        Sql.update(c, """
+                update delivery set state = 'delivered', delivered_at = now(), last_status = ?, last_error = null,
+                       claimed_by = null, claimed_until = null where id = ?""", status, id);
+    }
+
+    public void retryAt(Connection c, long id, Instant next, int status, String error) throws SQLException {
+        Sql.update(c, """
+                update delivery set state = 'queued', next_attempt_at = ?, last_status = ?, last_error = ?,
+                       claimed_by = null, claimed_until = null where id = ?""", next, status == 0 ? null : status, error, id);
+    }
+
+    public void failed(Connection c, long id, int status, String error) throws SQLException {
+        Sql.update(c, """
+                update delivery set state = 'failed', last_status = ?, last_error = ?, claimed_by = null,
+                       claimed_until = null where id = ?""", status == 0 ? null : status, error, id);
+    }
+
+    /** Puts a claimed delivery back untouched (shutdown), without counting the attempt. */
+    public void release(Connection c, long id) throws SQLException {
+        Sql.update(c, """
+                update delivery set state = 'queued', attempts = greatest(attempts - 1, 0), claimed_by = null,
+                       claimed_until = null where id = ? and state = 'in_flight'""", id);
+    }
+
+    public void markGone(Connection c, URI inbox) throws SQLException {
+        Sql.update(c, "update actor set gone_at = now() where inbox = ? and not local and gone_at is null", inbox);
+    }
+}

@@ -1,0 +1,43 @@
+package app.kindred.remote;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.SocketAddressResolver;
+
+/**
+ * Resolves a host name for a Jetty client and lets through only addresses the policy allows. The
+ * check happens where the connection is made, so a DNS answer cannot change between check and use.
+ */
+public record CheckedAddressResolver(AddressPolicy policy) implements SocketAddressResolver {
+
+    /** The whole name was refused: one private answer makes it suspect (rebinding tricks mix them). */
+    public static final class RefusedAddressException extends IOException {
+        RefusedAddressException(String message) {
+            super(message);
+        }
+    }
+
+    @Override
+    public void resolve(String host, int port, Map<String, Object> context, Promise<List<InetSocketAddress>> promise) {
+        try {
+            var allowed = new ArrayList<InetSocketAddress>();
+            for (var address : InetAddress.getAllByName(host)) {
+                if (!policy.allows(address)) {
+                    promise.failed(new RefusedAddressException("refused to connect to " + host + ": it resolves to "
+                            + address.getHostAddress() + ", a private or local address"));
+                    return;
+                }
+                allowed.add(new InetSocketAddress(address, port));
+            }
+            promise.succeeded(allowed);
+        } catch (UnknownHostException e) {
+            promise.failed(e);
+        }
+    }
+}
