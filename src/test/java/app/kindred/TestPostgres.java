@@ -63,6 +63,17 @@ public final class TestPostgres {
         return ConfigLoader.load(Optional.empty(), env);
     }
 
+    /** A configuration for another process on an existing database. */
+    public static Config configFor(String jdbcUrl, Map<String, String> overrides) {
+        var env = new HashMap<String, String>();
+        env.put("KINDRED_DATABASE_URL", jdbcUrl);
+        env.put("KINDRED_DATABASE_POOL_SIZE", "4");
+        env.put("KINDRED_INSTANCE_SCHEME", "http");
+        env.put("KINDRED_FEDERATION_ALLOW_PRIVATE_ADDRESSES", "true");
+        env.putAll(overrides);
+        return ConfigLoader.load(Optional.empty(), env);
+    }
+
     public static Config config() {
         return config(Map.of());
     }

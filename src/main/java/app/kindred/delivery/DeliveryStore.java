@@ -7,8 +7,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /** The delivery queue in PostgreSQL: claimed with SKIP LOCKED so several processes share it safely. */
 public final class DeliveryStore {
@@ -17,25 +17,35 @@ public final class DeliveryStore {
                           int attempts, Instant queuedAt) {}
 
     /**
-     * Claims up to {@code limit} due deliveries for this worker. Crashed workers' claims expire and are
-     * taken again. A delivery waits while an older one for the same object and inbox is unfinished,
-     * so Create arrives before Update before Delete.
+     * Claims up to {@code limit} due deliveries for this worker, at most {@code perHost} for a host
+     * and fewer for hosts that already have some in flight here ({@code inFlight}). Crashed
+     * workers' claims expire and are taken again. A delivery waits while an older one for the same
+     * object and inbox is unfinished, so Create arrives before Update before Delete.
      */
-    public List<Claimed> claim(Connection c, String worker, int limit, Collection<String> busyHosts, Duration lease)
-            throws SQLException {
-        Array busy = c.createArrayOf("text", busyHosts.toArray());
+    public List<Claimed> claim(Connection c, String worker, int limit, int perHost, Map<String, Integer> inFlight,
+                               Duration lease) throws SQLException {
+        Array hosts = c.createArrayOf("text", inFlight.keySet().toArray());
+        Array used = c.createArrayOf("int4", inFlight.values().toArray());
         return Sql.list(c, """
-                with due as (
-                    select d.id from delivery d
+                with ranked as (
+                    select d.id, d.host, d.next_attempt_at,
+                           row_number() over (partition by d.host order by d.next_attempt_at, d.id) as rank
+                    from delivery d
                     where ((d.state = 'queued' and d.next_attempt_at <= now())
                            or (d.state = 'in_flight' and d.claimed_until < now()))
-                      and d.host <> all(?)
                       and (d.object_id is null or not exists (
                           select 1 from delivery e
                           where e.inbox = d.inbox and e.object_id = d.object_id and e.id < d.id
-                            and e.state in ('queued', 'in_flight', 'parked')))
-                    order by d.next_attempt_at, d.id
-                    limit ?
+                            and e.state in ('queued', 'in_flight', 'parked')))),
+                busy as (select * from unnest(?::text[], ?::int[]) as b(host, used)),
+                candidates as (
+                    select r.id from ranked r left join busy b on b.host = r.host
+                    where r.rank <= ? - coalesce(b.used, 0)
+                    order by r.next_attempt_at, r.id
+                    limit ?),
+                due as (
+                    select d.id from delivery d join candidates using (id)
+                    where (d.state = 'queued' or (d.state = 'in_flight' and d.claimed_until < now()))
                     for update of d skip locked)
                 update delivery set state = 'in_flight', claimed_by = ?, attempts = delivery.attempts + 1,
                        claimed_until = now() + make_interval(secs => ?)
@@ -45,7 +55,7 @@ public final class DeliveryStore {
                           delivery.attempts, delivery.created_at""",
                 rs -> new Claimed(rs.getLong(1), URI.create(rs.getString(2)), rs.getString(3), rs.getLong(4),
                         rs.getString(5), rs.getString(6), rs.getInt(7), rs.getTimestamp(8).toInstant()),
-                busy, limit, worker, (double) lease.toMillis() / 1000.0);
+                hosts, used, perHost, limit, worker, (double) lease.toMillis() / 1000.0);
     }
 
     public void delivered(Connection c, long id, int status) throws SQLException {

@@ -9,9 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -100,12 +99,11 @@ public final class DeliveryWorker implements AutoCloseable {
     }
 
     private int claimAndStart(int free) {
-        Set<String> busy = new HashSet<>();
+        Map<String, Integer> used = new HashMap<>();
         perHost.forEach((host, count) -> {
-            if (count.get() >= settings.perHost()) busy.add(host);
+            if (count.get() > 0) used.put(host, count.get());
         });
-        // Claim a few more than the free slots can take at once per host; the rest would wait behind a busy host.
-        var claimed = db.transaction(c -> store.claim(c, workerId, free, busy, settings.lease()));
+        var claimed = db.transaction(c -> store.claim(c, workerId, free, settings.perHost(), used, settings.lease()));
         for (var delivery : claimed) {
             var count = perHost.computeIfAbsent(delivery.host(), h -> new AtomicInteger());
             count.incrementAndGet();

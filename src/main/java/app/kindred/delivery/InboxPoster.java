@@ -70,6 +70,9 @@ public final class InboxPoster implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("could not start the delivery HTTP client", e);
         }
+        // A 401 is an answer to classify (and double-knock on), not a challenge; start() installs these handlers.
+        client.getProtocolHandlers().remove(org.eclipse.jetty.client.WWWAuthenticationProtocolHandler.NAME);
+        client.getProtocolHandlers().remove(org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler.NAME);
     }
 
     /** Sends the body to the inbox, signed by the signer for the chosen scheme. */

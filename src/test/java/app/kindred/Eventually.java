@@ -1,4 +1,4 @@
-package app.kindred.federation.harness;
+package app.kindred;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,0 +1,288 @@
+package app.kindred.delivery;
+
+import static app.kindred.Eventually.eventually;
+import static com.github.tomakehurst.wiremock.client.WireMock.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import app.kindred.App;
+import app.kindred.TestPostgres;
+import app.kindred.actor.Actor;
+import app.kindred.actor.ActorStore;
+import app.kindred.actor.ActorType;
+import app.kindred.actor.LocalIds;
+import app.kindred.actor.RemoteActorData;
+import app.kindred.federation.signature.HttpRequestParts;
+import app.kindred.federation.signature.SignatureVerifier;
+import app.kindred.federation.signature.VerificationKey;
+import app.kindred.federation.signature.VerificationResult;
+import app.kindred.member.Role;
+import app.kindred.storage.Sql;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Delivery against WireMock receivers over real HTTP, with a real PostgreSQL queue. */
+class DeliveryTest {
+    private WireMockServer remote;
+    private App app;
+    private Actor sender;
+    private int sequence;
+
+    @BeforeEach
+    void start() {
+        remote = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        remote.start();
+        app = open(Map.of());
+        sender = app.members().create("sender", "a long password", Role.MEMBER).actor();
+    }
+
+    private App open(Map<String, String> extra) {
+        return App.open(TestPostgres.config(settings(extra)));
+    }
+
+    /** The same database with other settings, as after a restart with a changed config. */
+    private void reopen(Map<String, String> extra) {
+        var url = app.config().database().url();
+        app.close();
+        app = App.open(TestPostgres.configFor(url, settings(extra)));
+    }
+
+    private static Map<String, String> settings(Map<String, String> extra) {
+        var env = new HashMap<>(Map.of("KINDRED_DELIVERY_TIME_SCALE", "0.001", "KINDRED_DELIVERY_POLL_INTERVAL", "50ms",
+                "KINDRED_DELIVERY_TIMEOUT", "2s"));
+        env.putAll(extra);
+        return env;
+    }
+
+    @AfterEach
+    void stop() {
+        if (app != null) app.close();
+        remote.stop();
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + remote.port();
+    }
+
+    private Actor remoteActor(App on, String name, String inboxPath, String sharedInboxPath) {
+        var uri = URI.create(base() + "/users/" + name);
+        return on.database().transaction(c -> new ActorStore(on.ids()).upsertRemote(c, new RemoteActorData(uri, ActorType.PERSON,
+                name, name, URI.create(base() + inboxPath), sharedInboxPath == null ? null : URI.create(base() + sharedInboxPath),
+                null, null, uri + "#main-key", null, null, null)));
+    }
+
+    private String activity(String type, String objectId) {
+        return "{\"@context\":\"https://www.w3.org/ns/activitystreams\",\"id\":\"" + sender.uri() + "/activities/" + (++sequence)
+                + "\",\"type\":\"" + type + "\",\"actor\":\"" + sender.uri() + "\",\"object\":\"" + objectId + "\"}";
+    }
+
+    private String enqueue(App on, String body, String objectId, List<Actor> recipients) {
+        var id = body.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+        on.database().transaction(c -> on.outbox().enqueue(c, sender, id, objectId, body, recipients));
+        on.deliveryWorker().wake();
+        return id;
+    }
+
+    private Map<String, String> row(String activityId) {
+        return app.database().read(c -> Sql.one(c, """
+                select d.state, d.attempts, d.last_status, d.last_error, d.next_attempt_at from delivery d
+                join outbound_activity o on o.id = d.outbound_id where o.activity_id = ?""",
+                rs -> Map.of("state", rs.getString(1), "attempts", String.valueOf(rs.getInt(2)),
+                        "status", String.valueOf(rs.getObject(3)), "error", String.valueOf(rs.getString(4)),
+                        "next", rs.getTimestamp(5).toInstant().toString()), activityId)).orElseThrow();
+    }
+
+    private static HttpRequestParts parts(LoggedRequest r) {
+        Map<String, List<String>> headers = new HashMap<>();
+        for (var h : r.getHeaders().all()) headers.put(h.key(), h.values());
+        return new HttpRequestParts(r.getMethod().getName(), URI.create(r.getAbsoluteUrl()), headers, r.getBody());
+    }
+
+    @Test
+    void deliversSignedOnceToTheSharedInboxAndCountsIt() throws Exception {
+        remote.stubFor(post(urlEqualTo("/inbox")).willReturn(aResponse().withStatus(202)));
+        var a = remoteActor(app, "a", "/users/a/inbox", "/inbox");
+        var b = remoteActor(app, "b", "/users/b/inbox", "/inbox");
+        app.startWorkers();
+        var id = enqueue(app, activity("Create", base() + "/objects/1"), base() + "/objects/1", List.of(a, b));
+        eventually(() -> assertEquals("delivered", row(id).get("state")));
+        var received = remote.findAll(postRequestedFor(urlEqualTo("/inbox")));
+        assertEquals(1, received.size(), "two followers on one server share one delivery");
+        assertEquals("application/activity+json", received.get(0).getHeader("Content-Type"));
+
+        var verifier = new SignatureVerifier(Clock.systemUTC());
+        var key = VerificationKey.fromPem(sender.publicKeyPem());
+        var result = verifier.verify(parts(received.get(0)), keyId -> keyId.equals(sender.publicKeyId()) ? Optional.of(key) : Optional.empty());
+        assertInstanceOf(VerificationResult.Verified.class, result, result.toString());
+        assertEquals(1, app.deliveryMetrics().get(DeliveryMetrics.Outcome.DELIVERED));
+    }
+
+    @Test
+    void serverErrorsAreRetriedUntilTheyAreDelivered() throws Exception {
+        remote.stubFor(post(urlEqualTo("/users/a/inbox")).inScenario("flaky").whenScenarioStateIs("Started")
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("once"));
+        remote.stubFor(post(urlEqualTo("/users/a/inbox")).inScenario("flaky").whenScenarioStateIs("once")
+                .willReturn(aResponse().withStatus(500)).willSetStateTo("up"));
+        remote.stubFor(post(urlEqualTo("/users/a/inbox")).inScenario("flaky").whenScenarioStateIs("up")
+                .willReturn(aResponse().withStatus(200)));
+        app.startWorkers();
+        var id = enqueue(app, activity("Create", base() + "/objects/2"), null, List.of(remoteActor(app, "a", "/users/a/inbox", null)));
+        eventually(() -> assertEquals("delivered", row(id).get("state")));
+        assertEquals("3", row(id).get("attempts"));
+        assertEquals(2, app.deliveryMetrics().get(DeliveryMetrics.Outcome.RETRIED));
+    }
+
+    @Test
+    void tooManyRequestsHonoursRetryAfter() throws Exception {
+        reopen(Map.of("KINDRED_DELIVERY_TIME_SCALE", "1.0"));
+        remote.stubFor(post(urlEqualTo("/users/a/inbox")).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "600")));
+        app.startWorkers();
+        var id = enqueue(app, activity("Create", base() + "/objects/3"), null, List.of(remoteActor(app, "a", "/users/a/inbox", null)));
+        eventually(() -> assertEquals("429", row(id).get("status")));
+        var next = java.time.Instant.parse(row(id).get("next"));
+        var wait = java.time.Duration.between(java.time.Instant.now(), next).toSeconds();
+        assertTrue(wait > 590 && wait <= 600, "Retry-After: 600 honoured, waits " + wait + " s");
+        assertEquals("queued", row(id).get("state"));
+    }
+
+    @Test
+    void otherClientErrorsFailAtOnceAndGoneMarksTheActor() throws Exception {
+        remote.stubFor(post(urlEqualTo("/users/a/inbox")).willReturn(aResponse().withStatus(403).withBody("{\"error\":\"blocked\"}")));
+        remote.stubFor(post(urlEqualTo("/users/g/inbox")).willReturn(aResponse().withStatus(410)));
+        var a = remoteActor(app, "a", "/users/a/inbox", null);
+        var g = remoteActor(app, "g", "/users/g/inbox", null);
+        app.startWorkers();
+        var forbidden = enqueue(app, activity("Create", base() + "/objects/4"), null, List.of(a));
+        var gone = enqueue(app, activity("Create", base() + "/objects/5"), null, List.of(g));
+        eventually(() -> assertEquals("failed", row(forbidden).get("state")));
+        eventually(() -> assertEquals("failed", row(gone).get("state")));
+        assertEquals("1", row(forbidden).get("attempts"));
+        assertTrue(row(forbidden).get("error").contains("HTTP 403") && row(forbidden).get("error").contains("blocked"),
+                row(forbidden).toString());
+        assertNotNull(app.database().read(c -> Sql.one(c, "select gone_at from actor where id = ?",
+                rs -> rs.getTimestamp(1), g.id())).orElse(null));
+        // Nothing more is queued for a gone actor.
+        var later = enqueue(app, activity("Create", base() + "/objects/6"), null, List.of(g));
+        long queued = app.database().read(c -> Sql.count(c, """
+                select count(*) from delivery d join outbound_activity o on o.id = d.outbound_id where o.activity_id = ?""", later));
+        assertEquals(0, queued);
+    }
+
+    @Test
+    void doubleKnockSwitchesToRfc9421AndRemembersIt() throws Exception {
+        remote.stubFor(post(urlEqualTo("/users/a/inbox")).atPriority(1).withHeader("Signature-Input", matching(".*"))
+                .willReturn(aResponse().withStatus(202)));
+        remote.stubFor(post(urlEqualTo("/users/a/inbox")).atPriority(2).willReturn(aResponse().withStatus(401)));
+        var a = remoteActor(app, "a", "/users/a/inbox", null);
+        app.startWorkers();
+        var first = enqueue(app, activity("Create", base() + "/objects/7"), null, List.of(a));
+        eventually(() -> assertEquals("delivered", row(first).get("state"), row(first).toString()));
+        assertEquals(2, remote.findAll(postRequestedFor(urlEqualTo("/users/a/inbox"))).size(), "cavage, then RFC 9421");
+        assertEquals("rfc9421", app.database().read(c -> Sql.one(c, "select scheme from host_signature_scheme where host = ?",
+                rs -> rs.getString(1), "127.0.0.1:" + remote.port())).orElse(null));
+
+        remote.resetRequests();
+        var second = enqueue(app, activity("Create", base() + "/objects/8"), null, List.of(a));
+        eventually(() -> assertEquals("delivered", row(second).get("state")));
+        assertEquals(1, remote.findAll(postRequestedFor(urlEqualTo("/users/a/inbox"))).size(), "straight to RFC 9421");
+    }
+
+    @Test
+    void createUpdateDeleteOfOneObjectArriveInOrder() throws Exception {
+        remote.stubFor(post(urlEqualTo("/users/a/inbox")).inScenario("order").whenScenarioStateIs("Started")
+                .willReturn(aResponse().withStatus(500)).willSetStateTo("up"));
+        remote.stubFor(post(urlEqualTo("/users/a/inbox")).inScenario("order").whenScenarioStateIs("up")
+                .willReturn(aResponse().withStatus(202)));
+        var a = remoteActor(app, "a", "/users/a/inbox", null);
+        var object = base() + "/objects/9";
+        // Queued before the workers start, so all three are due at once.
+        var ids = new ArrayList<String>();
+        for (var type : List.of("Create", "Update", "Delete")) ids.add(enqueue(app, activity(type, object), object, List.of(a)));
+        app.startWorkers();
+        eventually(() -> ids.forEach(id -> assertEquals("delivered", row(id).get("state"))));
+        var types = remote.findAll(postRequestedFor(urlEqualTo("/users/a/inbox"))).stream()
+                .map(r -> r.getBodyAsString().replaceAll(".*\"type\":\"([A-Za-z]+)\".*", "$1")).collect(Collectors.toList());
+        assertEquals(List.of("Create", "Create", "Update", "Delete"), types, "the failed Create is retried before Update goes");
+    }
+
+    @Test
+    void aDeadHostIsParkedAndReleasedAtItsNextSignOfLife() throws Exception {
+        reopen(Map.of("KINDRED_DELIVERY_UNAVAILABLE_AFTER", "300ms"));
+        remote.stubFor(post(urlEqualTo("/users/a/inbox")).willReturn(aResponse().withStatus(503)));
+        var a = remoteActor(app, "a", "/users/a/inbox", null);
+        app.startWorkers();
+        var first = enqueue(app, activity("Create", base() + "/objects/10"), null, List.of(a));
+        eventually(() -> assertEquals("parked", row(first).get("state")));
+        var host = "127.0.0.1:" + remote.port();
+        boolean unavailable = app.database().read(c -> new HostHealth(java.time.Duration.ZERO).isUnavailable(c, host));
+        assertTrue(unavailable);
+        // New work for the host is parked at once, not attempted.
+        remote.resetRequests();
+        var second = enqueue(app, activity("Create", base() + "/objects/11"), null, List.of(a));
+        assertEquals("parked", row(second).get("state"));
+        Thread.sleep(300);
+        assertEquals(0, remote.findAll(postRequestedFor(urlEqualTo("/users/a/inbox"))).size());
+
+        remote.stubFor(post(urlEqualTo("/users/a/inbox")).willReturn(aResponse().withStatus(202)));
+        app.database().transaction(c -> new HostHealth(java.time.Duration.ofDays(3)).alive(c, host));
+        app.deliveryWorker().wake();
+        eventually(() -> assertEquals("delivered", row(first).get("state")));
+        eventually(() -> assertEquals("delivered", row(second).get("state")));
+    }
+
+    @Test
+    void aChangeThatRollsBackQueuesNothing() {
+        var a = remoteActor(app, "a", "/users/a/inbox", null);
+        assertThrows(IllegalStateException.class, () -> app.database().transaction(c -> {
+            app.outbox().enqueue(c, sender, sender.uri() + "/activities/rolled-back", null, activity("Create", "x"), List.of(a));
+            throw new IllegalStateException("the feature's own change failed");
+        }));
+        assertEquals(0L, (long) app.database().read(c -> Sql.count(c, "select count(*) from delivery")));
+        assertEquals(0L, (long) app.database().read(c -> Sql.count(c, "select count(*) from outbound_activity")));
+    }
+
+    @Test
+    void localRecipientsAreHandledWithoutHttp() {
+        var local = app.members().create("neighbour", "a long password", Role.MEMBER).actor();
+        var id = enqueue(app, activity("Create", base() + "/objects/12"), null, List.of(local));
+        assertEquals("local", app.database().read(c -> Sql.one(c,
+                "select signature_scheme from inbound_activity where activity_id = ?", rs -> rs.getString(1), id)).orElse(null));
+        assertEquals(0L, (long) app.database().read(c -> Sql.count(c, "select count(*) from delivery")));
+    }
+
+    @Test
+    void twoProcessesOnOneDatabaseShareTheQueueWithoutDoubleSends() throws Exception {
+        for (int i = 0; i < 40; i++) remote.stubFor(post(urlEqualTo("/users/u" + i + "/inbox"))
+                .willReturn(aResponse().withStatus(202).withFixedDelay(20)));
+        var recipients = new ArrayList<Actor>();
+        for (int i = 0; i < 40; i++) recipients.add(remoteActor(app, "u" + i, "/users/u" + i + "/inbox", null));
+        var id = enqueue(app, activity("Create", base() + "/objects/13"), null, recipients);
+        // A second App on the same database: its own pool and worker, as a second process would have.
+        var url = app.config().database().url();
+        try (var second = App.open(TestPostgres.configFor(url, settings(Map.of())))) {
+            app.startWorkers();
+            second.startWorkers();
+            eventually(() -> assertEquals(40L, (long) app.database().read(c -> Sql.count(c,
+                    "select count(*) from delivery where state = 'delivered'"))));
+            var perWorker = app.deliveryMetrics().get(DeliveryMetrics.Outcome.DELIVERED)
+                    + second.deliveryMetrics().get(DeliveryMetrics.Outcome.DELIVERED);
+            assertEquals(40, perWorker, "each delivery made by exactly one worker");
+            assertTrue(app.deliveryMetrics().get(DeliveryMetrics.Outcome.DELIVERED) > 0
+                    && second.deliveryMetrics().get(DeliveryMetrics.Outcome.DELIVERED) > 0, "both shared the work");
+        }
+        for (int i = 0; i < 40; i++) {
+            assertEquals(1, remote.findAll(postRequestedFor(urlEqualTo("/users/u" + i + "/inbox"))).size(), "inbox u" + i);
+        }
+    }
+}
