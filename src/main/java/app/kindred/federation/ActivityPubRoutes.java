@@ -39,10 +39,18 @@ public final class ActivityPubRoutes {
         // The instance actor stays open and unverified: others fetch it to check our own signatures.
         routes.get("/actor", ctx -> render(ctx, documents.instanceActor(instanceActor), instanceActor.name()));
         routes.get("/actor/outbox", ctx -> respond(ctx, documents.outbox(instanceActor, page(ctx)), "Outbox"));
+        // The instance actor's document names a followers collection, so it must dereference too.
+        routes.get("/actor/followers", ctx -> respond(ctx, documents.followers(instanceActor), "Followers"));
+        routes.get("/inbox", ActivityPubRoutes::inboxGet);
+        routes.get("/actor/inbox", ActivityPubRoutes::inboxGet);
 
         routes.get("/u/{name}", ctx -> {
             var member = find(ctx, ActorType.PERSON);
             respond(ctx, documents.member(member), member.name());
+        });
+        routes.get("/u/{name}/inbox", ctx -> {
+            find(ctx, ActorType.PERSON);
+            inboxGet(ctx);
         });
         collection(routes, "/u/{name}/outbox", ActorType.PERSON, (ctx, a) -> documents.outbox(a, page(ctx)));
         collection(routes, "/u/{name}/followers", ActorType.PERSON, (ctx, a) -> documents.followers(a));
@@ -52,10 +60,22 @@ public final class ActivityPubRoutes {
             var community = find(ctx, ActorType.GROUP);
             respond(ctx, documents.community(community), community.name());
         });
+        routes.get("/c/{name}/inbox", ctx -> {
+            find(ctx, ActorType.GROUP);
+            inboxGet(ctx);
+        });
         collection(routes, "/c/{name}/outbox", ActorType.GROUP, (ctx, a) -> documents.outbox(a, page(ctx)));
         collection(routes, "/c/{name}/followers", ActorType.GROUP, (ctx, a) -> documents.followers(a));
         collection(routes, "/c/{name}/moderators", ActorType.GROUP, (ctx, a) -> documents.moderators(a));
         collection(routes, "/c/{name}/featured", ActorType.GROUP, (ctx, a) -> documents.featured(a));
+    }
+
+    /**
+     * Inboxes take deliveries by POST only. A GET answers 405 (the web server's 405 handler writes
+     * the problem body), so a peer probing an id learns the inbox exists instead of seeing a 404.
+     */
+    private static void inboxGet(Context ctx) {
+        ctx.header("Allow", "POST").status(405);
     }
 
     private void collection(RoutesConfig routes, String path, ActorType type,
