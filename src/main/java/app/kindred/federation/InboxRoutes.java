@@ -50,10 +50,6 @@ public final class InboxRoutes {
         routes.post("/actor/inbox", ctx -> receive(ctx, URI.create(ids.instanceActor() + "/inbox")));
         routes.post("/u/{name}/inbox", ctx -> receive(ctx, personalInbox(ctx, ActorType.PERSON)));
         routes.post("/c/{name}/inbox", ctx -> receive(ctx, personalInbox(ctx, ActorType.GROUP)));
-        for (var path : new String[] {"/inbox", "/actor/inbox", "/u/{name}/inbox", "/c/{name}/inbox"}) {
-            routes.get(path, ctx -> WebServer.problem(ctx, 405, "Method not allowed",
-                    "inboxes take signed POSTs of activities; read the outbox instead", null));
-        }
     }
 
     private URI personalInbox(Context ctx, ActorType type) {
