@@ -10,6 +10,7 @@ import app.kindred.actor.RemoteActorData;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
 import app.kindred.storage.Database;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
@@ -26,10 +27,11 @@ import java.util.regex.Pattern;
  */
 public final class RemoteActors {
     public static final Duration STALE_AFTER = Duration.ofDays(1);
+    private static final String AS_TYPE = "https://www.w3.org/ns/activitystreams#type";
     // Names and hosts are kept to what they can be, so a handle cannot carry a path, query or fragment
     // into the WebFinger URL.
     private static final Pattern HANDLE = Pattern.compile(
-            "^(?:acct:|[!@])?([\\p{L}\\p{N}_.~+-]+)@([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+])(:\\d{1,5})?$");
+            "^(acct:|[!@])?([\\p{L}\\p{N}_.~+-]+)@([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+])(:\\d{1,5})?$");
 
     private final Database db;
     private final ActorStore actors;
@@ -54,19 +56,30 @@ public final class RemoteActors {
         if (!m.matches()) {
             throw Refusal.invalid("handle", "\"" + text + "\" is not a handle like !community@example.org or a URL");
         }
-        var name = m.group(1);
-        var host = m.group(2).toLowerCase(Locale.ROOT) + (m.group(3) == null ? "" : m.group(3));
+        var wantsGroup = "!".equals(m.group(1));
+        var name = m.group(2);
+        var host = m.group(3).toLowerCase(Locale.ROOT) + (m.group(4) == null ? "" : m.group(4));
         var resource = "acct:" + name + "@" + host;
         var jrd = fetcher.getJson(URI.create(scheme + "://" + host + "/.well-known/webfinger?resource="
                 + URLEncoder.encode(resource, StandardCharsets.UTF_8)), "application/jrd+json, application/json");
+        JsonNode chosen = null;
         for (var link : jrd.path("links")) {
             var type = link.path("type").asText("");
             if (link.path("rel").asText("").equals("self")
                     && (type.startsWith("application/activity+json") || type.startsWith("application/ld+json"))) {
-                return byUri(uri(link.path("href").asText(), "WebFinger self link for " + resource));
+                if (chosen == null) chosen = link;
+                // Lemmy names a user and a community of the same name in one answer, typed by a property.
+                var actorType = link.path("properties").path(AS_TYPE).asText("");
+                if (!actorType.isEmpty() && wantsGroup == actorType.equals("Group")) {
+                    chosen = link;
+                    break;
+                }
             }
         }
-        throw new FetchException(FetchException.Reason.NOT_FOUND, "WebFinger for " + resource + " names no ActivityPub actor");
+        if (chosen == null) {
+            throw new FetchException(FetchException.Reason.NOT_FOUND, "WebFinger for " + resource + " names no ActivityPub actor");
+        }
+        return byUri(uri(chosen.path("href").asText(), "WebFinger self link for " + resource));
     }
 
     private static URI actorUrl(String text) {

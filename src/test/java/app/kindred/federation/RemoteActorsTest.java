@@ -151,6 +151,26 @@ class RemoteActorsTest {
         assertStored(app.remoteActors().resolve(form.formatted(host())), ActorType.PERSON, "alice", "/u/alice", keys);
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aCommunityHandleFindsTheCommunityWhereAUserHasTheSameName(boolean userFirst) throws Exception {
+        // Lemmy answers acct:foo@host with both the user and the community, typed by a property.
+        var user = """
+                {"rel": "self", "type": "application/activity+json", "href": "%s",
+                 "properties": {"https://www.w3.org/ns/activitystreams#type": "Person"}}""".formatted(url("/u/foo"));
+        var community = """
+                {"rel": "self", "type": "application/activity+json", "href": "%s",
+                 "properties": {"https://www.w3.org/ns/activitystreams#type": "Group"}}""".formatted(url("/c/foo"));
+        remote.stubFor(get(urlPathEqualTo("/.well-known/webfinger")).willReturn(okForContentType("application/jrd+json",
+                "{\"subject\": \"acct:foo@%s\", \"links\": [%s, %s]}".formatted(host(),
+                        userFirst ? user : community, userFirst ? community : user))));
+        serveActor("Person", "foo", "/u/foo", LocalKeys.generate(RANDOM));
+        serveActor("Group", "foo", "/c/foo", LocalKeys.generate(RANDOM));
+
+        assertEquals(URI.create(url("/c/foo")), app.remoteActors().resolve("!foo@" + host()).uri());
+        assertEquals(URI.create(url("/u/foo")), app.remoteActors().resolve("@foo@" + host()).uri());
+    }
+
     @Test
     void aFreshStoredActorIsNotFetchedAgain() throws Exception {
         var keys = LocalKeys.generate(RANDOM);

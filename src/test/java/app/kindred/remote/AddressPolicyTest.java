@@ -26,7 +26,9 @@ class AddressPolicyTest {
         "224.0.0.1", "239.255.255.255", "ff02::1", "ff0e::1",      // multicast 224/4 and ff00::/8
         "255.255.255.255", "240.0.0.1",                            // broadcast, reserved
         "::ffff:127.0.0.1", "::ffff:169.254.169.254", "::ffff:10.0.0.1", // IPv4-mapped
-        "::127.0.0.1", "::169.254.169.254"                         // IPv4-compatible
+        "::127.0.0.1", "::169.254.169.254",                        // IPv4-compatible
+        "64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe",                   // NAT64 to 127.0.0.1 and 169.254.169.254
+        "2002:7f00:1::", "2002:a9fe:a9fe::1", "2002:c0a8:101::"    // 6to4 from 127.0.0.1, metadata, 192.168.1.1
     })
     void privateAndLocalAddressesAreRefused(String address) throws UnknownHostException {
         var ip = InetAddress.getByName(address);
@@ -38,7 +40,7 @@ class AddressPolicyTest {
     @ValueSource(strings = {
         "93.184.216.34", "1.1.1.1", "8.8.8.8", "172.15.255.255", "172.32.0.1", "100.63.255.255", "100.128.0.1",
         "169.253.255.255", "11.0.0.1", "223.255.255.254",
-        "2606:4700::1111", "2001:4860:4860::8888", "::ffff:93.184.216.34"
+        "2606:4700::1111", "2001:4860:4860::8888", "::ffff:93.184.216.34", "64:ff9b::5db8:d822", "2002:5db8:d822::"
     })
     void publicAddressesAreAllowed(String address) throws UnknownHostException {
         var ip = InetAddress.getByName(address);
