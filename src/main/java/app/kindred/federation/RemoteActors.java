@@ -10,7 +10,9 @@ import app.kindred.actor.RemoteActorData;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
 import app.kindred.storage.Database;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -25,7 +27,11 @@ import java.util.regex.Pattern;
  */
 public final class RemoteActors {
     public static final Duration STALE_AFTER = Duration.ofDays(1);
-    private static final Pattern HANDLE = Pattern.compile("^(?:acct:|[!@])?([^@\\s/]+)@([^@\\s/]+)$");
+    private static final String AS_TYPE = "https://www.w3.org/ns/activitystreams#type";
+    // Names and hosts are kept to what they can be, so a handle cannot carry a path, query or fragment
+    // into the WebFinger URL.
+    private static final Pattern HANDLE = Pattern.compile(
+            "^(acct:|[!@])?([\\p{L}\\p{N}_.~+-]+)@([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+])(:\\d{1,5})?$");
 
     private final Database db;
     private final ActorStore actors;
@@ -45,24 +51,58 @@ public final class RemoteActors {
     /** `!name@host`, `@name@host`, `name@host`, `acct:name@host`, or an actor's URL. */
     public Actor resolve(String handleOrUrl) throws FetchException {
         var text = handleOrUrl == null ? "" : handleOrUrl.strip();
-        if (text.startsWith("https://") || text.startsWith("http://")) return byUri(URI.create(text));
+        if (text.startsWith("https://") || text.startsWith("http://")) return byUri(actorUrl(text));
         var m = HANDLE.matcher(text);
         if (!m.matches()) {
             throw Refusal.invalid("handle", "\"" + text + "\" is not a handle like !community@example.org or a URL");
         }
-        var name = m.group(1);
-        var host = m.group(2).toLowerCase(Locale.ROOT);
+        var wantsGroup = "!".equals(m.group(1));
+        var name = m.group(2);
+        var host = m.group(3).toLowerCase(Locale.ROOT) + (m.group(4) == null ? "" : m.group(4));
         var resource = "acct:" + name + "@" + host;
         var jrd = fetcher.getJson(URI.create(scheme + "://" + host + "/.well-known/webfinger?resource="
                 + URLEncoder.encode(resource, StandardCharsets.UTF_8)), "application/jrd+json, application/json");
+        JsonNode chosen = null;
         for (var link : jrd.path("links")) {
             var type = link.path("type").asText("");
             if (link.path("rel").asText("").equals("self")
                     && (type.startsWith("application/activity+json") || type.startsWith("application/ld+json"))) {
-                return fetchAndStore(URI.create(link.path("href").asText()));
+                if (chosen == null) chosen = link;
+                // Lemmy names a user and a community of the same name in one answer, typed by a property.
+                var actorType = link.path("properties").path(AS_TYPE).asText("");
+                if (!actorType.isEmpty() && wantsGroup == actorType.equals("Group")) {
+                    chosen = link;
+                    break;
+                }
             }
         }
-        throw new FetchException(FetchException.Reason.NOT_FOUND, "WebFinger for " + resource + " names no ActivityPub actor");
+        if (chosen == null) {
+            throw new FetchException(FetchException.Reason.NOT_FOUND, "WebFinger for " + resource + " names no ActivityPub actor");
+        }
+        return byUri(uri(chosen.path("href").asText(), "WebFinger self link for " + resource));
+    }
+
+    private static URI actorUrl(String text) {
+        try {
+            var uri = new URI(text);
+            if (uri.getHost() != null) return uri;
+        } catch (URISyntaxException e) {
+            // Refused below, with the same message as a URL without a host.
+        }
+        throw Refusal.invalid("handle", "\"" + text + "\" is not a valid URL");
+    }
+
+    /** A URL the remote sent us; one we cannot parse makes its document malformed. */
+    private static URI uri(String text, String what) throws FetchException {
+        try {
+            return new URI(text);
+        } catch (URISyntaxException e) {
+            throw new FetchException(FetchException.Reason.MALFORMED, what + " is not a URL: " + text);
+        }
+    }
+
+    private static URI optionalUri(String text, String what) throws FetchException {
+        return text == null ? null : uri(text, what);
     }
 
     /** The stored actor when fresh, else fetched from its server. */
@@ -91,11 +131,19 @@ public final class RemoteActors {
         var ed25519 = wire.assertionMethod().stream()
                 .filter(k -> k.publicKeyMultibase() != null && k.publicKeyMultibase().startsWith("z6Mk"))
                 .findFirst();
-        var data = new RemoteActorData(URI.create(wire.id()), type,
-                wire.preferredUsername() == null ? "" : wire.preferredUsername(), wire.name(), URI.create(wire.inbox()),
-                wire.sharedInbox() == null ? null : URI.create(wire.sharedInbox()),
-                wire.outbox() == null ? null : URI.create(wire.outbox()),
-                wire.followers() == null ? null : URI.create(wire.followers()),
+        var id = uri(wire.id(), "the id of " + uri);
+        // Our own actors are written by us only; a document that claims to be one is not believed.
+        var existing = db.read(c -> actors.findByUri(c, id));
+        if (existing.isPresent() && existing.get().local()) {
+            throw new FetchException(FetchException.Reason.ORIGIN_MISMATCH,
+                    "the document fetched from " + uri + " claims to be our own actor " + id);
+        }
+        var data = new RemoteActorData(id, type,
+                wire.preferredUsername() == null ? "" : wire.preferredUsername(), wire.name(),
+                uri(wire.inbox(), "the inbox of " + id),
+                optionalUri(wire.sharedInbox(), "the shared inbox of " + id),
+                optionalUri(wire.outbox(), "the outbox of " + id),
+                optionalUri(wire.followers(), "the followers of " + id),
                 wire.publicKey() == null ? null : wire.publicKey().id(),
                 wire.publicKey() == null ? null : wire.publicKey().publicKeyPem(),
                 ed25519.map(k -> k.id()).orElse(null), ed25519.map(k -> k.publicKeyMultibase()).orElse(null));

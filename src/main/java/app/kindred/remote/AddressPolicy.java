@@ -31,20 +31,32 @@ public record AddressPolicy(boolean allowPrivate) {
         }
         if (address instanceof Inet6Address) {
             if ((b[0] & 0xfe) == 0xfc) return false;                            // unique local fc00::/7 (fd00:ec2::254 too)
-            if (isIpv4Embedded(b)) {
-                try {
-                    return isPublic(InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]}));
-                } catch (java.net.UnknownHostException e) {
-                    return false;
-                }
+            if (isIpv4Embedded(b)) return isPublicIpv4At(b, 12);
+            // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) gateways forward to the IPv4 address inside.
+            if (b[0] == 0 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b && zeros(b, 4, 12)) {
+                return isPublicIpv4At(b, 12);
             }
+            if (b[0] == 0x20 && b[1] == 0x02) return isPublicIpv4At(b, 2);
         }
+        return true;
+    }
+
+    private static boolean isPublicIpv4At(byte[] b, int offset) {
+        try {
+            return isPublic(InetAddress.getByAddress(new byte[] {b[offset], b[offset + 1], b[offset + 2], b[offset + 3]}));
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static boolean zeros(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) if (b[i] != 0) return false;
         return true;
     }
 
     /** ::ffff:a.b.c.d (mapped) and ::a.b.c.d (compatible) would otherwise smuggle IPv4 addresses past the check. */
     private static boolean isIpv4Embedded(byte[] b) {
-        for (int i = 0; i < 10; i++) if (b[i] != 0) return false;
+        if (!zeros(b, 0, 10)) return false;
         return (b[10] == (byte) 0xff && b[11] == (byte) 0xff) || (b[10] == 0 && b[11] == 0);
     }
 }

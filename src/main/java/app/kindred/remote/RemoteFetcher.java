@@ -1,5 +1,6 @@
 package app.kindred.remote;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -16,9 +17,12 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
+import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.SocketAddressResolver;
@@ -30,6 +34,7 @@ import org.eclipse.jetty.util.SocketAddressResolver;
  * the size, the content type, and that a document's id has the origin it was fetched from.
  */
 public final class RemoteFetcher implements AutoCloseable {
+    /** {@code timeout} bounds a whole fetch, redirects included, so a caller knows how long it can wait. */
     public record Limits(Duration connectTimeout, Duration timeout, int maxBytes, int maxRedirects) {
         public static Limits defaults() {
             return new Limits(Duration.ofSeconds(5), Duration.ofSeconds(10), 1 << 20, 3);
@@ -45,23 +50,33 @@ public final class RemoteFetcher implements AutoCloseable {
     private final boolean allowHttp;
     private final Limits limits;
     private final String userAgent;
-    private final ObjectMapper json = new ObjectMapper();
+    // "{...} junk" is not JSON; a lenient parse would let another parser read the document differently.
+    private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private volatile RequestSigning signing;
 
     public RemoteFetcher(AddressPolicy policy, boolean allowHttp, Limits limits, String userAgent) {
+        this(address -> policy.allows(address.getAddress()), allowHttp, limits, userAgent);
+    }
+
+    /** Tests let one loopback socket stand in for a public server while every other address keeps the policy. */
+    RemoteFetcher(Predicate<InetSocketAddress> allowed, boolean allowHttp, Limits limits, String userAgent) {
         this.allowHttp = allowHttp;
         this.limits = limits;
         this.userAgent = userAgent;
         this.client = new HttpClient();
         client.setFollowRedirects(false);
         client.setConnectTimeout(limits.connectTimeout().toMillis());
-        client.setSocketAddressResolver(new CheckedResolver(policy));
+        client.setSocketAddressResolver(new CheckedResolver(allowed));
         client.setUserAgentField(null);
         try {
             client.start();
         } catch (Exception e) {
             throw new IllegalStateException("could not start the HTTP client", e);
         }
+        // A 401 without WWW-Authenticate (authorized fetch refusing us) is an answer, not a protocol
+        // violation; start() installs these handlers, so they go after it.
+        client.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
+        client.getProtocolHandlers().remove(ProxyAuthenticationProtocolHandler.NAME);
     }
 
     /** Fetches are signed (by the instance actor) once its key is known. */
@@ -71,17 +86,18 @@ public final class RemoteFetcher implements AutoCloseable {
 
     /** GET with redirects followed by hand, each hop re-checked. Non-2xx answers are failures. */
     public Fetched get(URI uri, String accept) throws FetchException {
+        long deadline = System.nanoTime() + limits.timeout().toNanos();
         var current = uri;
         for (int hop = 0; ; hop++) {
             checkScheme(current);
-            var response = send(current, accept);
+            var response = send(current, accept, deadline);
             int status = response.getStatus();
             if (status >= 300 && status < 400 && response.getHeaders().get(HttpHeader.LOCATION) != null) {
                 if (hop >= limits.maxRedirects()) {
                     throw new FetchException(FetchException.Reason.TOO_MANY_REDIRECTS, status,
                             "more than " + limits.maxRedirects() + " redirects from " + uri);
                 }
-                current = current.resolve(response.getHeaders().get(HttpHeader.LOCATION));
+                current = redirectTarget(current, response.getHeaders().get(HttpHeader.LOCATION));
                 continue;
             }
             if (status == 404) throw new FetchException(FetchException.Reason.NOT_FOUND, status, current + " answered 404");
@@ -90,6 +106,14 @@ public final class RemoteFetcher implements AutoCloseable {
                 throw new FetchException(FetchException.Reason.HTTP_ERROR, status, current + " answered " + status);
             }
             return new Fetched(current, status, Optional.ofNullable(response.getMediaType()).orElse(""), response.getContent());
+        }
+    }
+
+    private static URI redirectTarget(URI from, String location) throws FetchException {
+        try {
+            return from.resolve(new URI(location.strip()));
+        } catch (java.net.URISyntaxException e) {
+            throw new FetchException(FetchException.Reason.MALFORMED, from + " redirected to an invalid URL: " + location);
         }
     }
 
@@ -105,7 +129,11 @@ public final class RemoteFetcher implements AutoCloseable {
         try {
             idUri = new URI(id);
         } catch (java.net.URISyntaxException e) {
-            throw new FetchException(FetchException.Reason.MALFORMED, "the document at " + uri + " has no valid id");
+            idUri = null;
+        }
+        if (idUri == null || !idUri.isAbsolute() || idUri.getHost() == null) {
+            throw new FetchException(FetchException.Reason.MALFORMED, "the document at " + fetched.uri()
+                    + " has no absolute id" + (id.isEmpty() ? "" : ": " + id));
         }
         if (!sameOrigin(idUri, fetched.uri())) {
             throw new FetchException(FetchException.Reason.ORIGIN_MISMATCH,
@@ -157,10 +185,14 @@ public final class RemoteFetcher implements AutoCloseable {
                 + (allowHttp ? " and http are" : " is") + " allowed");
     }
 
-    private ContentResponse send(URI uri, String accept) throws FetchException {
+    private ContentResponse send(URI uri, String accept, long deadline) throws FetchException {
+        long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (remaining <= 0) {
+            throw new FetchException(FetchException.Reason.TIMEOUT, uri + " was not reached within " + limits.timeout());
+        }
         var headers = new LinkedHashMap<String, List<String>>();
         headers.put("Accept", List.of(accept));
-        var request = client.newRequest(uri).method("GET").timeout(limits.timeout().toMillis(), TimeUnit.MILLISECONDS)
+        var request = client.newRequest(uri).method("GET").timeout(remaining, TimeUnit.MILLISECONDS)
                 .agent(userAgent);
         var sign = signing;
         Map<String, String> added = sign == null ? Map.of() : sign.sign("GET", uri, headers, new byte[0]);
@@ -169,12 +201,15 @@ public final class RemoteFetcher implements AutoCloseable {
             added.forEach(h::put);
         });
         try {
+            // Jetty's own timeout ends the request; waiting a little longer only guards against it not firing.
             return new CompletableResponseListener(request, limits.maxBytes()).send()
-                    .get(limits.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+                    .get(remaining + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
+            request.abort(e);
             Thread.currentThread().interrupt();
             throw new FetchException(FetchException.Reason.UNREACHABLE, "interrupted while fetching " + uri);
         } catch (TimeoutException e) {
+            request.abort(e);
             throw new FetchException(FetchException.Reason.TIMEOUT, uri + " did not answer within " + limits.timeout());
         } catch (ExecutionException e) {
             throw translate(uri, e.getCause());
@@ -211,14 +246,15 @@ public final class RemoteFetcher implements AutoCloseable {
     }
 
     /** Resolves a host and keeps only addresses the policy allows; none left means refused. */
-    private record CheckedResolver(AddressPolicy policy) implements SocketAddressResolver {
+    private record CheckedResolver(Predicate<InetSocketAddress> allowed) implements SocketAddressResolver {
         @Override
         public void resolve(String host, int port, Map<String, Object> context, Promise<List<InetSocketAddress>> promise) {
             try {
-                var allowed = new ArrayList<InetSocketAddress>();
+                var usable = new ArrayList<InetSocketAddress>();
                 java.net.InetAddress refused = null;
                 for (var address : java.net.InetAddress.getAllByName(host)) {
-                    if (policy.allows(address)) allowed.add(new InetSocketAddress(address, port));
+                    var socket = new InetSocketAddress(address, port);
+                    if (allowed.test(socket)) usable.add(socket);
                     else refused = address;
                 }
                 if (refused != null) {
@@ -226,7 +262,7 @@ public final class RemoteFetcher implements AutoCloseable {
                     promise.failed(new RefusedAddressException("refused to connect to " + host + ": it resolves to "
                             + refused.getHostAddress() + ", a private or local address"));
                 } else {
-                    promise.succeeded(allowed);
+                    promise.succeeded(usable);
                 }
             } catch (UnknownHostException e) {
                 promise.failed(e);
