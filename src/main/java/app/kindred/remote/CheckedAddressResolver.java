@@ -7,14 +7,19 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.SocketAddressResolver;
 
 /**
- * Resolves a host name for a Jetty client and lets through only addresses the policy allows. The
+ * Resolves a host name for a Jetty client and lets through only addresses we may connect to. The
  * check happens where the connection is made, so a DNS answer cannot change between check and use.
  */
-public record CheckedAddressResolver(AddressPolicy policy) implements SocketAddressResolver {
+public record CheckedAddressResolver(Predicate<InetSocketAddress> allowed) implements SocketAddressResolver {
+
+    public CheckedAddressResolver(AddressPolicy policy) {
+        this((Predicate<InetSocketAddress>) socket -> policy.allows(socket.getAddress()));
+    }
 
     /** The whole name was refused: one private answer makes it suspect (rebinding tricks mix them). */
     public static final class RefusedAddressException extends IOException {
@@ -26,16 +31,17 @@ public record CheckedAddressResolver(AddressPolicy policy) implements SocketAddr
     @Override
     public void resolve(String host, int port, Map<String, Object> context, Promise<List<InetSocketAddress>> promise) {
         try {
-            var allowed = new ArrayList<InetSocketAddress>();
+            var usable = new ArrayList<InetSocketAddress>();
             for (var address : InetAddress.getAllByName(host)) {
-                if (!policy.allows(address)) {
+                var socket = new InetSocketAddress(address, port);
+                if (!allowed.test(socket)) {
                     promise.failed(new RefusedAddressException("refused to connect to " + host + ": it resolves to "
                             + address.getHostAddress() + ", a private or local address"));
                     return;
                 }
-                allowed.add(new InetSocketAddress(address, port));
+                usable.add(socket);
             }
-            promise.succeeded(allowed);
+            promise.succeeded(usable);
         } catch (UnknownHostException e) {
             promise.failed(e);
         }

@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,8 +23,6 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.util.Promise;
-import org.eclipse.jetty.util.SocketAddressResolver;
 
 /**
  * The one place that fetches anything from another server: actors, objects, keys, WebFinger,
@@ -66,7 +63,7 @@ public final class RemoteFetcher implements AutoCloseable {
         this.client = new HttpClient();
         client.setFollowRedirects(false);
         client.setConnectTimeout(limits.connectTimeout().toMillis());
-        client.setSocketAddressResolver(new CheckedResolver(allowed));
+        client.setSocketAddressResolver(new CheckedAddressResolver(allowed));
         client.setUserAgentField(null);
         try {
             client.start();
@@ -218,7 +215,7 @@ public final class RemoteFetcher implements AutoCloseable {
 
     private FetchException translate(URI uri, Throwable cause) {
         for (var t = cause; t != null; t = t.getCause()) {
-            if (t instanceof RefusedAddressException r) return new FetchException(FetchException.Reason.REFUSED_ADDRESS, r.getMessage());
+            if (t instanceof CheckedAddressResolver.RefusedAddressException r) return new FetchException(FetchException.Reason.REFUSED_ADDRESS, r.getMessage());
             if (t instanceof TimeoutException || t instanceof java.net.SocketTimeoutException) {
                 return new FetchException(FetchException.Reason.TIMEOUT, uri + " did not answer within " + limits.timeout());
             }
@@ -239,34 +236,4 @@ public final class RemoteFetcher implements AutoCloseable {
         }
     }
 
-    static final class RefusedAddressException extends IOException {
-        RefusedAddressException(String message) {
-            super(message);
-        }
-    }
-
-    /** Resolves a host and keeps only addresses the policy allows; none left means refused. */
-    private record CheckedResolver(Predicate<InetSocketAddress> allowed) implements SocketAddressResolver {
-        @Override
-        public void resolve(String host, int port, Map<String, Object> context, Promise<List<InetSocketAddress>> promise) {
-            try {
-                var usable = new ArrayList<InetSocketAddress>();
-                java.net.InetAddress refused = null;
-                for (var address : java.net.InetAddress.getAllByName(host)) {
-                    var socket = new InetSocketAddress(address, port);
-                    if (allowed.test(socket)) usable.add(socket);
-                    else refused = address;
-                }
-                if (refused != null) {
-                    // One private answer makes the whole name suspect (a rebinding trick mixes them).
-                    promise.failed(new RefusedAddressException("refused to connect to " + host + ": it resolves to "
-                            + refused.getHostAddress() + ", a private or local address"));
-                } else {
-                    promise.succeeded(usable);
-                }
-            } catch (UnknownHostException e) {
-                promise.failed(e);
-            }
-        }
-    }
 }
