@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A parsed draft-cavage-http-signatures-12 {@code Signature} (or {@code Authorization: Signature}) header.
@@ -18,6 +19,11 @@ import java.util.Optional;
  * @param expires   the (expires) parameter in epoch seconds, or null
  */
 public record CavageSignature(String keyId, String algorithm, List<String> headers, byte[] signature, Long created, Long expires) {
+
+    // Compiled once: String.matches, split and replaceAll with these would compile them again on every request.
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+    private static final Pattern EPOCH_SECONDS = Pattern.compile("\\d{1,15}");
 
     public CavageSignature {
         headers = List.copyOf(headers);
@@ -53,14 +59,14 @@ public record CavageSignature(String keyId, String algorithm, List<String> heade
         }
         byte[] signature;
         try {
-            signature = Base64.getDecoder().decode(signatureText.replaceAll("\\s+", ""));
+            signature = Base64.getDecoder().decode(WHITESPACE.matcher(signatureText).replaceAll(""));
         } catch (IllegalArgumentException e) {
             throw new StructuredFields.MalformedFieldException("cavage signature is not base64");
         }
         String headerList = fields.get("headers");
         List<String> headers = headerList == null || headerList.isBlank()
                 ? List.of("date")
-                : Arrays.stream(headerList.strip().split("\\s+")).map(h -> h.toLowerCase(Locale.ROOT)).toList();
+                : Arrays.stream(WHITESPACE.split(headerList.strip())).map(h -> h.toLowerCase(Locale.ROOT)).toList();
         String algorithm = fields.get("algorithm");
         return new CavageSignature(keyId, algorithm == null ? null : algorithm.toLowerCase(Locale.ROOT), headers, signature,
                 epochSeconds(fields.get("created")), epochSeconds(fields.get("expires")));
@@ -76,7 +82,7 @@ public record CavageSignature(String keyId, String algorithm, List<String> heade
         if (dot >= 0) {
             whole = whole.substring(0, dot);
         }
-        if (!whole.matches("\\d{1,15}")) {
+        if (!EPOCH_SECONDS.matcher(whole).matches()) {
             throw new StructuredFields.MalformedFieldException("cavage timestamp is not a number");
         }
         return Long.parseLong(whole);
@@ -101,7 +107,7 @@ public record CavageSignature(String keyId, String algorithm, List<String> heade
                 throw new StructuredFields.MalformedFieldException("cavage parameter without '='");
             }
             String name = value.substring(pos, eq).strip();
-            if (!name.matches("[A-Za-z][A-Za-z0-9_-]*")) {
+            if (!PARAMETER_NAME.matcher(name).matches()) {
                 throw new StructuredFields.MalformedFieldException("bad cavage parameter name");
             }
             pos = eq + 1;
@@ -113,15 +119,20 @@ public record CavageSignature(String keyId, String algorithm, List<String> heade
                 StringBuilder quoted = new StringBuilder();
                 pos++;
                 boolean closed = false;
+                int run = pos;
                 while (pos < length) {
-                    char c = value.charAt(pos++);
-                    if (c == '\\' && pos < length) {
-                        quoted.append(value.charAt(pos++));
+                    char c = value.charAt(pos);
+                    if (c == '\\' && pos + 1 < length) {
+                        quoted.append(value, run, pos).append(value.charAt(pos + 1));
+                        pos += 2;
+                        run = pos;
                     } else if (c == '"') {
+                        quoted.append(value, run, pos);
+                        pos++;
                         closed = true;
                         break;
                     } else {
-                        quoted.append(c);
+                        pos++;
                     }
                 }
                 if (!closed) {
