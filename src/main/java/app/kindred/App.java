@@ -19,6 +19,14 @@ import app.kindred.discovery.DiscoveryRoutes;
 import app.kindred.federation.ActivityPubRoutes;
 import app.kindred.federation.ActorSigning;
 import app.kindred.federation.InboxRoutes;
+import app.kindred.federation.OutgoingActivities;
+import app.kindred.federation.Publisher;
+import app.kindred.federation.inbound.FederationContext;
+import app.kindred.federation.inbound.InboundProcessor;
+import app.kindred.follow.FollowService;
+import app.kindred.thread.PostStore;
+import app.kindred.thread.ThreadService;
+import app.kindred.thread.VoteStore;
 import app.kindred.federation.KeyDirectory;
 import app.kindred.federation.LocalDocuments;
 import app.kindred.federation.RequestAuthenticator;
@@ -61,6 +69,10 @@ public final class App implements AutoCloseable {
     private final HostHealth hostHealth;
     private final DeliveryMetrics deliveryMetrics = new DeliveryMetrics();
     private final DeliveryWorker deliveryWorker;
+    private final InboundProcessor inboundProcessor;
+    private final ThreadService threads;
+    private final FollowService follows;
+    private final PostStore postStore = new PostStore();
 
     private App(Config config, Database database) {
         this.config = config;
@@ -73,7 +85,8 @@ public final class App implements AutoCloseable {
         this.instanceActor = InstanceActor.ensure(database, actorStore, ids, random);
         this.members = new MemberService(database, actorStore, memberStore, ids, random);
         this.communities = new CommunityService(database, actorStore, memberStore, communityStore, ids, random);
-        this.documents = new LocalDocuments(database, actorStore, communityStore, new FollowStore(), ids);
+        var followStore = new FollowStore();
+        this.documents = new LocalDocuments(database, actorStore, communityStore, followStore, postStore, ids);
         var clock = Clock.systemUTC();
         this.signing = new ActorSigning(database, actorStore, new RequestSigner(clock));
         this.fetcher = new RemoteFetcher(new AddressPolicy(config.federation().allowPrivateAddresses()),
@@ -97,11 +110,19 @@ public final class App implements AutoCloseable {
                 RetrySchedule.standard(delivery.giveUpAfter(), delivery.timeScale()), deliveryMetrics, actorStore,
                 signing::as, new DeliveryWorker.Settings(delivery.workers(), delivery.perHost(), delivery.pollInterval(),
                         delivery.timeout().multipliedBy(3), java.time.Duration.ofHours(6)), clock);
+
+        var federation = new FederationContext(database, actorStore, communityStore, followStore, postStore, new VoteStore(),
+                remoteActors, fetcher, outbox, new OutgoingActivities());
+        this.inboundProcessor = new InboundProcessor(database, federation, 16, delivery.pollInterval(), delivery.timeScale());
+        var publisher = new Publisher(federation);
+        this.threads = new ThreadService(database, postStore, new VoteStore(), communityStore, publisher, ids.base());
+        this.follows = new FollowService(database, followStore, communityStore, remoteActors, publisher);
     }
 
     /** Starts the background workers (delivery); only a serving process runs them. */
     public void startWorkers() {
         deliveryWorker.start();
+        inboundProcessor.start();
     }
 
     /** Every feature's HTTP routes, for the web server to mount. */
@@ -109,7 +130,7 @@ public final class App implements AutoCloseable {
         new DiscoveryRoutes(config, database, actorStore, ids, instanceActor, version()).register(routes);
         new ActivityPubRoutes(documents, instanceActor, authenticator, ids.base(), config.federation().authorizedFetch())
                 .register(routes);
-        new InboxRoutes(database, actorStore, ids, authenticator, hostHealth).register(routes);
+        new InboxRoutes(database, actorStore, ids, authenticator, hostHealth, inboundProcessor::wake).register(routes);
         routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(deliveryMetrics.exposition()));
     }
 
@@ -147,9 +168,13 @@ public final class App implements AutoCloseable {
     public DeliveryWorker deliveryWorker() { return deliveryWorker; }
     public DeliveryMetrics deliveryMetrics() { return deliveryMetrics; }
     public ActorSigning signing() { return signing; }
+    public InboundProcessor inboundProcessor() { return inboundProcessor; }
+    public ThreadService threads() { return threads; }
+    public FollowService follows() { return follows; }
 
     @Override
     public void close() {
+        inboundProcessor.close();
         deliveryWorker.close();
         fetcher.close();
         database.close();

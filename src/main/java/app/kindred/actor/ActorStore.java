@@ -14,6 +14,12 @@ public final class ActorStore {
 
     private final LocalIds ids;
 
+    /** The actor columns, prefixed with a table alias, for joins. */
+    public static String columns(String alias) {
+        return java.util.Arrays.stream(COLUMNS.split(",\\s*")).map(col -> alias + "." + col)
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     public ActorStore(LocalIds ids) {
         this.ids = ids;
     }
@@ -76,7 +82,7 @@ public final class ActorStore {
         return Sql.one(c, "select " + COLUMNS + " from actor where local and preferred_username = ?", ActorStore::map, name);
     }
 
-    static Actor map(ResultSet rs) throws SQLException {
+    public static Actor map(ResultSet rs) throws SQLException {
         return new Actor(
                 rs.getLong("id"),
                 URI.create(rs.getString("uri")),

@@ -36,6 +36,27 @@ public final class CommunityStore {
         return byActor(c, actor.get());
     }
 
+    public Optional<Community> findById(Connection c, long id) throws SQLException {
+        var actorId = Sql.one(c, "select actor_id from community where id = ?", rs -> rs.getLong(1), id);
+        if (actorId.isEmpty()) return Optional.empty();
+        var actor = actors.findById(c, actorId.get());
+        return actor.isEmpty() ? Optional.empty() : byActor(c, actor.get());
+    }
+
+    /** A remote community gets a row the first time one of our members follows it or we store its posts. */
+    public Community ensureRemote(Connection c, Actor group) throws SQLException {
+        var existing = byActor(c, group);
+        if (existing.isPresent()) return existing.get();
+        Sql.update(c, "insert into community (actor_id, title) values (?, ?) on conflict (actor_id) do nothing",
+                group.id(), group.name() == null || group.name().isBlank() ? group.preferredUsername() : group.name());
+        return byActor(c, group).orElseThrow();
+    }
+
+    public boolean isModerator(Connection c, long communityId, long actorId) throws SQLException {
+        return Sql.count(c, "select count(*) from community_moderator where community_id = ? and actor_id = ?",
+                communityId, actorId) > 0;
+    }
+
     public Optional<Community> byActor(Connection c, Actor actor) throws SQLException {
         var row = Sql.one(c, """
                 select id, actor_id, title, description, sensitive, posting_restricted_to_mods, created_at, updated_at

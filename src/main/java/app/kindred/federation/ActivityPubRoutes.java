@@ -68,6 +68,19 @@ public final class ActivityPubRoutes {
         collection(routes, "/c/{name}/followers", ActorType.GROUP, (ctx, a) -> documents.followers(a));
         collection(routes, "/c/{name}/moderators", ActorType.GROUP, (ctx, a) -> documents.moderators(a));
         collection(routes, "/c/{name}/featured", ActorType.GROUP, (ctx, a) -> documents.featured(a));
+
+        routes.get("/p/{id}", ctx -> {
+            var post = documents.post(ctx.pathParam("id")).orElseThrow(() -> Refusal.notFound("there is no post here"));
+            respond(ctx, post, "Post");
+        });
+        for (var prefix : new String[] {"/u/{name}", "/c/{name}", "/actor"}) {
+            routes.get(prefix + "/activities/{kind}/{id}", ctx -> {
+                var json = documents.activity(URI.create(base + ctx.path()))
+                        .orElseThrow(() -> Refusal.notFound("there is no activity here"));
+                authorize(ctx);
+                ctx.header("Vary", "Accept").contentType(ACTIVITY_JSON).result(json);
+            });
+        }
     }
 
     /**
@@ -110,21 +123,23 @@ public final class ActivityPubRoutes {
      * answered with ActivityPub JSON.
      */
     private void respond(Context ctx, ActivityPubDocument document, String title) {
-        if (wantsActivityJson(ctx.header("Accept"))) {
-            var request = IncomingRequests.parts(ctx, base, new byte[0]);
-            if (RequestAuthenticator.isSigned(request)) {
-                if (authenticator.authenticate(request) instanceof RequestAuthenticator.Rejected rejected) {
-                    ctx.header("Vary", "Accept");
-                    throw new Refusal(Refusal.Kind.UNAUTHORIZED, null, "the signature on this request was not accepted: "
-                            + rejected.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " (" + rejected.detail() + ")");
-                }
-            } else if (authorizedFetch) {
-                ctx.header("Vary", "Accept");
-                throw new Refusal(Refusal.Kind.UNAUTHORIZED, null,
-                        "this server requires a signed request (authorized fetch); sign the GET with your actor's key");
-            }
-        }
+        if (wantsActivityJson(ctx.header("Accept"))) authorize(ctx);
         render(ctx, document, title);
+    }
+
+    private void authorize(Context ctx) {
+        var request = IncomingRequests.parts(ctx, base, new byte[0]);
+        if (RequestAuthenticator.isSigned(request)) {
+            if (authenticator.authenticate(request) instanceof RequestAuthenticator.Rejected rejected) {
+                ctx.header("Vary", "Accept");
+                throw new Refusal(Refusal.Kind.UNAUTHORIZED, null, "the signature on this request was not accepted: "
+                        + rejected.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " (" + rejected.detail() + ")");
+            }
+        } else if (authorizedFetch) {
+            ctx.header("Vary", "Accept");
+            throw new Refusal(Refusal.Kind.UNAUTHORIZED, null,
+                    "this server requires a signed request (authorized fetch); sign the GET with your actor's key");
+        }
     }
 
     private void render(Context ctx, ActivityPubDocument document, String title) {

@@ -33,16 +33,18 @@ public final class InboxRoutes {
     private final LocalIds ids;
     private final RequestAuthenticator authenticator;
     private final HostHealth hostHealth;
+    private final Runnable received;
     private final InboundStore inbound = new InboundStore();
     private final ObjectMapper json = ActivityPubJson.newMapper();
 
     public InboxRoutes(Database db, ActorStore actors, LocalIds ids, RequestAuthenticator authenticator,
-                       HostHealth hostHealth) {
+                       HostHealth hostHealth, Runnable received) {
         this.db = db;
         this.actors = actors;
         this.ids = ids;
         this.authenticator = authenticator;
         this.hostHealth = hostHealth;
+        this.received = received;
     }
 
     public void register(RoutesConfig routes) {
@@ -115,7 +117,8 @@ public final class InboxRoutes {
             hostHealth.alive(c, actorUri.getRawAuthority());
             return inbound.receive(c, id, type, actor, inbox.toString(), activity.toString(), scheme);
         });
-        if (!fresh) log.debug("activity {} was received before; not processed again", id);
+        if (fresh) received.run();
+        else log.debug("activity {} was received before; not processed again", id);
         ctx.status(202);
     }
 

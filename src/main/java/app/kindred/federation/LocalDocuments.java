@@ -31,15 +31,39 @@ public final class LocalDocuments {
     private final ActorStore actors;
     private final CommunityStore communities;
     private final FollowStore follows;
+    private final app.kindred.thread.PostStore posts;
     private final LocalIds ids;
     private final Markdown markdown = new Markdown();
 
-    public LocalDocuments(Database db, ActorStore actors, CommunityStore communities, FollowStore follows, LocalIds ids) {
+    public LocalDocuments(Database db, ActorStore actors, CommunityStore communities, FollowStore follows,
+                          app.kindred.thread.PostStore posts, LocalIds ids) {
         this.db = db;
         this.actors = actors;
         this.communities = communities;
         this.follows = follows;
+        this.posts = posts;
         this.ids = ids;
+    }
+
+    /** A post or comment at /p/ID (ours or one we hold from elsewhere? only ours: others live at their origin). */
+    public Optional<app.kindred.activitypub.ActivityPubDocument> post(String id) {
+        return db.read(c -> {
+            var post = posts.findByUri(c, java.net.URI.create(ids.base() + "/p/" + id)).filter(app.kindred.thread.Post::local);
+            if (post.isEmpty()) return Optional.<app.kindred.activitypub.ActivityPubDocument>empty();
+            var p = post.get();
+            if (p.deleted()) return Optional.<app.kindred.activitypub.ActivityPubDocument>of(PostDocuments.tombstone(p));
+            var author = actors.findById(c, p.authorId()).orElseThrow();
+            var community = communities.findById(c, p.communityId()).orElseThrow();
+            var parent = p.parentId() == null ? null : posts.findById(c, p.parentId()).orElseThrow().uri();
+            return Optional.<app.kindred.activitypub.ActivityPubDocument>of(
+                    PostDocuments.write(p, author.uri(), community.actor().uri(), parent));
+        });
+    }
+
+    /** One of our activities, as it was sent: every id we publish dereferences. */
+    public Optional<String> activity(java.net.URI id) {
+        return db.read(c -> app.kindred.storage.Sql.one(c, "select body from outbound_activity where activity_id = ?",
+                rs -> rs.getString(1), id));
     }
 
     /** A local actor of the given type by name: the member behind /u/NAME or the community behind /c/NAME. */
@@ -125,7 +149,4 @@ public final class LocalDocuments {
                 null, id, List.of());
     }
 
-    public Community communityOf(Actor actor) {
-        return db.read(c -> communities.byActor(c, actor)).orElseThrow();
-    }
 }

@@ -38,9 +38,12 @@ public final class KindredInstance implements AutoCloseable {
         var env = new HashMap<String, String>();
         env.put("KINDRED_INSTANCE_DOMAIN", "127.0.0.1:" + port);
         env.put("KINDRED_INSTANCE_NAME", name);
+        env.put("KINDRED_DELIVERY_TIME_SCALE", "0.001");
+        env.put("KINDRED_DELIVERY_POLL_INTERVAL", "50ms");
         env.putAll(settings);
         var app = App.open(TestPostgres.config(env));
         var web = WebServer.create(app).start("127.0.0.1", port);
+        app.startWorkers();
         return new KindredInstance(name, app, web, port);
     }
 
@@ -50,6 +53,10 @@ public final class KindredInstance implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("no free port", e);
         }
+    }
+
+    public Member member(String username) {
+        return app.members().find(username).orElseThrow();
     }
 
     public Member createMember(String username) {

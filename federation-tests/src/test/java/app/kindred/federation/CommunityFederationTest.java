@@ -1,0 +1,128 @@
+package app.kindred.federation;
+
+import static app.kindred.Eventually.eventually;
+import static org.junit.jupiter.api.Assertions.*;
+
+import app.kindred.federation.harness.KindredInstance;
+import app.kindred.follow.FollowStore;
+import app.kindred.storage.Sql;
+import app.kindred.thread.Post;
+import app.kindred.thread.ThreadService;
+import java.net.URI;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The heart of the product across two real instances: a member of beta follows a community on
+ * alpha, posts there from beta, a member of alpha comments, both vote, edit and delete, and each
+ * instance shows the same content, tree, scores and counts.
+ */
+class CommunityFederationTest {
+    static KindredInstance alpha, beta;
+
+    @BeforeAll
+    static void start() {
+        alpha = KindredInstance.start("alpha");
+        beta = KindredInstance.start("beta");
+        alpha.createMember("alice");
+        alpha.createCommunity("peers", "Peer support", "alice");
+        beta.createMember("bob");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (beta != null) beta.close();
+        if (alpha != null) alpha.close();
+    }
+
+    private static Optional<Post> post(KindredInstance on, URI uri) {
+        return on.app().database().read(c -> new app.kindred.thread.PostStore().findByUri(c, uri));
+    }
+
+    private static long communityIdOn(KindredInstance on, String actorUri) {
+        return on.app().database().read(c -> Sql.one(c,
+                "select c.id from community c join actor a on a.id = c.actor_id where a.uri = ?", rs -> rs.getLong(1), actorUri))
+                .orElseThrow();
+    }
+
+    @Test
+    void aThreadFromBetaInAlphasCommunityLivesOnBothWithCommentsVotesEditsAndDeletes() throws Exception {
+        var bob = beta.member("bob");
+        var alice = alpha.member("alice");
+        var groupUri = alpha.baseUrl() + "/c/peers";
+
+        // Follow: pending until alpha's Accept arrives.
+        var subscription = beta.app().follows().follow(bob, "!" + alpha.handle("peers"));
+        assertEquals(groupUri, subscription.community().actor().uri().toString());
+        eventually(() -> assertEquals(FollowStore.State.ACCEPTED, beta.app().follows().subscriptions(bob).getFirst().state()));
+        long alphaGroupId = communityIdOn(alpha, groupUri);
+        eventually(() -> assertEquals(1L, (long) alpha.app().database().read(c -> Sql.count(c,
+                "select count(*) from follow f join community c on c.actor_id = f.followed_id where c.id = ? and f.state = 'accepted'",
+                alphaGroupId))));
+        // Following again changes nothing.
+        beta.app().follows().follow(bob, "!" + alpha.handle("peers"));
+
+        // Bob starts a thread from beta, with a content warning.
+        long remoteCommunity = communityIdOn(beta, groupUri);
+        var thread = beta.app().threads().startThread(bob, remoteCommunity,
+                new ThreadService.Draft("Rough week", "It has been *hard* lately.", "low mood", null, "en"));
+        eventually(() -> {
+            var onAlpha = post(alpha, thread.uri()).orElseThrow();
+            assertEquals("Rough week", onAlpha.title());
+            assertEquals("<p>It has been <em>hard</em> lately.</p>", onAlpha.contentHtml().strip());
+            assertEquals("low mood", onAlpha.summary());
+            assertTrue(onAlpha.sensitive());
+            assertEquals(alphaGroupId, onAlpha.communityId());
+        });
+        var threadOnAlpha = post(alpha, thread.uri()).orElseThrow();
+
+        // Alice comments on alpha; beta gets it through the community's announce, in the right place.
+        var comment = alpha.app().threads().comment(alice, threadOnAlpha.id(),
+                new ThreadService.Draft(null, "You are not alone.", null, null, null));
+        eventually(() -> {
+            var onBeta = post(beta, comment.uri()).orElseThrow();
+            assertEquals(thread.id(), onBeta.parentId());
+            assertEquals(thread.id(), onBeta.threadId());
+            assertTrue(onBeta.contentHtml().contains("You are not alone."));
+        });
+
+        // Bob replies to the comment from beta: a tree three deep on both sides.
+        var commentOnBeta = post(beta, comment.uri()).orElseThrow();
+        var reply = beta.app().threads().comment(bob, commentOnBeta.id(), new ThreadService.Draft(null, "Thank you.", null, null, null));
+        eventually(() -> assertEquals(comment.id(), post(alpha, reply.uri()).orElseThrow().parentId()));
+
+        // Votes from both sides; alpha counts them, beta learns of alpha's through the announce.
+        alpha.app().threads().vote(alice, threadOnAlpha.id(), 1);
+        beta.app().threads().vote(bob, commentOnBeta.id(), 1);
+        eventually(() -> assertEquals(1, alpha.app().threads().score(comment.id()).up()));
+        eventually(() -> assertEquals(1, beta.app().threads().score(thread.id()).up()));
+        // A changed vote replaces the old one; taking it back removes it, on both sides.
+        alpha.app().threads().vote(alice, threadOnAlpha.id(), -1);
+        eventually(() -> assertEquals(new app.kindred.thread.VoteStore.Score(0, 1), beta.app().threads().score(thread.id())));
+        alpha.app().threads().vote(alice, threadOnAlpha.id(), 0);
+        eventually(() -> assertEquals(new app.kindred.thread.VoteStore.Score(0, 0), beta.app().threads().score(thread.id())));
+        beta.app().threads().vote(bob, commentOnBeta.id(), 0);
+        eventually(() -> assertEquals(0, alpha.app().threads().score(comment.id()).up()));
+
+        // Bob edits his thread; alpha shows the new text.
+        beta.app().threads().edit(bob, thread.id(), new ThreadService.Draft("Rough week (better now)", "Better now.", null, null, null));
+        eventually(() -> {
+            var onAlpha = post(alpha, thread.uri()).orElseThrow();
+            assertEquals("Rough week (better now)", onAlpha.title());
+            assertTrue(onAlpha.contentHtml().contains("Better now."));
+        });
+
+        // Alice deletes her comment: a tombstone on both sides, the reply below it kept.
+        alpha.app().threads().delete(alice, comment.id());
+        eventually(() -> assertTrue(post(beta, comment.uri()).orElseThrow().deleted()));
+        assertFalse(post(beta, reply.uri()).orElseThrow().deleted());
+        assertEquals(2, alpha.app().database().read(c -> new app.kindred.thread.PostStore().comments(c, threadOnAlpha.id())).size());
+
+        // Unfollow: alpha no longer counts bob.
+        beta.app().follows().unfollow(bob, remoteCommunity);
+        eventually(() -> assertEquals(0L, (long) alpha.app().database().read(c -> Sql.count(c,
+                "select count(*) from follow f join community c on c.actor_id = f.followed_id where c.id = ?", alphaGroupId))));
+    }
+}

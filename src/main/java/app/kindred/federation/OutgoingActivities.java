@@ -1,0 +1,96 @@
+package app.kindred.federation;
+
+import app.kindred.activitypub.Activity;
+import app.kindred.activitypub.ActivityPubDocument;
+import app.kindred.activitypub.ActivityType;
+import app.kindred.activitypub.JsonLd;
+import app.kindred.activitypub.Ref;
+import app.kindred.actor.Actor;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Builds the activities our actors send, with ids on our domain. Each comes back serialised once,
+ * ready for the outbox.
+ */
+public final class OutgoingActivities {
+    private final JsonLd jsonLd = new JsonLd();
+
+    /** An activity and its JSON, as the outbox stores it. */
+    public record Outgoing(String id, String objectId, String json, Activity activity) {}
+
+    private String newId(Actor actor, String kind) {
+        return actor.uri() + "/activities/" + kind + "/" + UUID.randomUUID();
+    }
+
+    public Outgoing follow(Actor follower, Actor followed) {
+        var activity = Activity.of(newId(follower, "follow"), ActivityType.Follow, follower.uri().toString(),
+                Ref.id(followed.uri().toString()), List.of(followed.uri().toString()), List.of());
+        return out(activity, followed.uri().toString());
+    }
+
+    /** Accept embeds the Follow it answers, keeping that Follow's own id (Mastodon and Lemmy match on it). */
+    public Outgoing accept(Actor followed, String followId, Actor follower) {
+        var follow = Activity.of(followId, ActivityType.Follow, follower.uri().toString(), Ref.id(followed.uri().toString()),
+                List.of(), List.of());
+        var activity = Activity.of(newId(followed, "accept"), ActivityType.Accept, followed.uri().toString(),
+                Ref.embedded(follow), List.of(follower.uri().toString()), List.of());
+        return out(activity, followId);
+    }
+
+    public Outgoing reject(Actor followed, String followId, Actor follower) {
+        var follow = Activity.of(followId, ActivityType.Follow, follower.uri().toString(), Ref.id(followed.uri().toString()),
+                List.of(), List.of());
+        var activity = Activity.of(newId(followed, "reject"), ActivityType.Reject, followed.uri().toString(),
+                Ref.embedded(follow), List.of(follower.uri().toString()), List.of());
+        return out(activity, followId);
+    }
+
+    public Outgoing undo(Actor actor, Activity undone, List<String> to, List<String> cc) {
+        var activity = Activity.of(newId(actor, "undo"), ActivityType.Undo, actor.uri().toString(), Ref.embedded(undone), to, cc);
+        return out(activity, undone.object().uri());
+    }
+
+    /** Create, Update or Delete of a post or comment, addressed Lemmy's way: to the community and Public. */
+    public Outgoing about(ActivityType type, Actor author, ActivityPubDocument object, String community, List<String> cc) {
+        var to = List.of(community, JsonLd.PUBLIC);
+        var ref = type == ActivityType.Delete ? Ref.id(object.id()) : Ref.embedded(object);
+        var activity = new Activity(newId(author, type.name().toLowerCase()), type, author.uri().toString(), List.of(ref),
+                null, to, cc, community, null, null, null, null, null, null);
+        return out(activity, object.id());
+    }
+
+    public Outgoing vote(Actor voter, String postUri, int value, String community) {
+        var type = value > 0 ? ActivityType.Like : ActivityType.Dislike;
+        var activity = new Activity(newId(voter, type.name().toLowerCase()), type, voter.uri().toString(),
+                List.of(Ref.id(postUri)), null, List.of(community, JsonLd.PUBLIC), List.of(), community, null, null, null,
+                null, null, null);
+        return out(activity, postUri);
+    }
+
+    /** The group passes an activity on to its followers (FEP-1b12), or, for Mastodon and Misskey, the object itself. */
+    public Outgoing announce(Actor group, Ref announced, String objectId) {
+        var activity = new Activity(newId(group, "announce"), ActivityType.Announce, group.uri().toString(),
+                List.of(announced), null, List.of(JsonLd.PUBLIC), List.of(group.followers().toString()),
+                group.uri().toString(), null, null, null, null, null, null);
+        return out(activity, objectId);
+    }
+
+    /**
+     * Announce{activity} with the activity embedded exactly as its author sent it, so receivers see
+     * the original (Lemmy, Mbin, PieFed and NodeBB read this form).
+     */
+    public Outgoing announceAsReceived(Actor group, com.fasterxml.jackson.databind.JsonNode received, String objectId) {
+        var placeholder = announce(group, Ref.id(received.path("id").asText()), objectId);
+        var json = jsonLd.toJson(placeholder.activity());
+        var inner = received.deepCopy();
+        if (inner instanceof com.fasterxml.jackson.databind.node.ObjectNode o) o.remove("@context");
+        json.set("object", inner);
+        return new Outgoing(placeholder.id(), objectId, json.toString(), placeholder.activity());
+    }
+
+    private Outgoing out(Activity activity, String objectId) {
+        return new Outgoing(activity.id(), objectId, new String(jsonLd.write(activity), StandardCharsets.UTF_8), activity);
+    }
+}

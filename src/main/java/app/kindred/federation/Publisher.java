@@ -1,0 +1,108 @@
+package app.kindred.federation;
+
+import app.kindred.activitypub.ActivityType;
+import app.kindred.activitypub.JsonLd;
+import app.kindred.actor.Actor;
+import app.kindred.actor.ActorStore;
+import app.kindred.community.Community;
+import app.kindred.delivery.Outbox;
+import app.kindred.federation.inbound.FederationContext;
+import app.kindred.thread.Post;
+import app.kindred.thread.PostStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What our members do, told to the fediverse. Called inside the feature's own transaction: in a
+ * local community the group passes the member's activity on to its followers; in a remote one the
+ * activity goes to the community's inbox, and the community announces it.
+ */
+public final class Publisher {
+    private static final ObjectMapper JSON = app.kindred.activitypub.ActivityPubJson.newMapper();
+    private final FederationContext f;
+    private final ActorStore actors;
+    private final PostStore posts;
+    private final Outbox outbox;
+    private final OutgoingActivities outgoing;
+
+    public Publisher(FederationContext f) {
+        this.f = f;
+        this.actors = f.actors();
+        this.posts = f.posts();
+        this.outbox = f.outbox();
+        this.outgoing = f.outgoing();
+    }
+
+    public void created(Connection c, Actor author, Post post, Community community) throws SQLException {
+        var object = document(c, post, community);
+        var create = outgoing.about(ActivityType.Create, author, object, community.actor().uri().toString(), List.of());
+        send(c, author, community, create, Optional.of(JSON.valueToTree(object)));
+    }
+
+    public void edited(Connection c, Actor author, Post post, Community community) throws SQLException {
+        var update = outgoing.about(ActivityType.Update, author, document(c, post, community),
+                community.actor().uri().toString(), List.of());
+        send(c, author, community, update, Optional.empty());
+    }
+
+    public void deleted(Connection c, Actor author, Post post, Community community) throws SQLException {
+        var delete = outgoing.about(ActivityType.Delete, author, PostDocuments.tombstone(post),
+                community.actor().uri().toString(), List.of());
+        send(c, author, community, delete, Optional.empty());
+    }
+
+    public void voted(Connection c, Actor voter, Post post, Community community, int value) throws SQLException {
+        var vote = outgoing.vote(voter, post.uri().toString(), value, community.actor().uri().toString());
+        send(c, voter, community, vote, Optional.empty());
+    }
+
+    public void unvoted(Connection c, Actor voter, Post post, Community community, int previousValue) throws SQLException {
+        var vote = outgoing.vote(voter, post.uri().toString(), previousValue, community.actor().uri().toString());
+        var undo = outgoing.undo(voter, vote.activity(), List.of(community.actor().uri().toString(), JsonLd.PUBLIC), List.of());
+        send(c, voter, community, undo, Optional.empty());
+    }
+
+    /** A Follow of a remote community; returns the Follow's id, which its Accept will name. */
+    public String follow(Connection c, Actor member, Actor group) throws SQLException {
+        var follow = outgoing.follow(member, group);
+        outbox.enqueue(c, member, follow.id(), follow.objectId(), follow.json(), List.of(group));
+        return follow.id();
+    }
+
+    public void unfollow(Connection c, Actor member, Actor group, String followId) throws SQLException {
+        var follow = outgoing.follow(member, group).activity();
+        var original = new app.kindred.activitypub.Activity(followId == null ? follow.id() : followId, follow.type(),
+                follow.actor(), follow.objects(), null, follow.to(), follow.cc(), null, null, null, null, null, null, null);
+        var undo = outgoing.undo(member, original, List.of(group.uri().toString()), List.of());
+        outbox.enqueue(c, member, undo.id(), undo.objectId(), undo.json(), List.of(group));
+    }
+
+    private void send(Connection c, Actor actor, Community community, OutgoingActivities.Outgoing activity,
+                      Optional<JsonNode> createdObject) throws SQLException {
+        if (community.actor().local()) {
+            // Stored so its id dereferences; the group relays it to remote followers.
+            outbox.enqueue(c, actor, activity.id(), activity.objectId(), activity.json(), List.of());
+            f.relay(c, community, parse(activity.json()), createdObject, activity.objectId());
+        } else {
+            outbox.enqueue(c, actor, activity.id(), activity.objectId(), activity.json(), List.of(community.actor()));
+        }
+    }
+
+    private app.kindred.activitypub.ContentObject document(Connection c, Post post, Community community) throws SQLException {
+        var author = actors.findById(c, post.authorId()).orElseThrow();
+        var parent = post.parentId() == null ? null : posts.findById(c, post.parentId()).orElseThrow().uri();
+        return PostDocuments.write(post, author.uri(), community.actor().uri(), parent);
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("our own activity JSON did not parse", e);
+        }
+    }
+}

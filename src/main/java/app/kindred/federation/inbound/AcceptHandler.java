@@ -1,0 +1,31 @@
+package app.kindred.federation.inbound;
+
+import app.kindred.activitypub.Activity;
+import app.kindred.actor.Actor;
+import java.util.Optional;
+
+/** Accept (or Reject) of a Follow one of our members sent: only the followed actor may answer it. */
+final class AcceptHandler implements ActivityHandler {
+    private final FederationContext f;
+    private final boolean accept;
+
+    AcceptHandler(FederationContext f, boolean accept) {
+        this.f = f;
+        this.accept = accept;
+    }
+
+    @Override
+    public Effect handle(Activity activity, com.fasterxml.jackson.databind.JsonNode json, Actor answering,
+                         Optional<Actor> viaGroup) {
+        var followId = activity.object().uri();
+        return c -> {
+            var follow = f.follows().findByActivity(c, followId)
+                    .orElseThrow(() -> new Rejected("answer to an unknown follow " + followId));
+            if (follow.followedId() != answering.id()) {
+                throw new Rejected(answering.uri() + " answered a follow of someone else");
+            }
+            if (accept) f.follows().accept(c, follow.followerId(), follow.followedId());
+            else f.follows().delete(c, follow.followerId(), follow.followedId());
+        };
+    }
+}

@@ -1,0 +1,109 @@
+package app.kindred.federation.inbound;
+
+import app.kindred.activitypub.Activity;
+import app.kindred.activitypub.ActivityType;
+import app.kindred.activitypub.ContentObject;
+import app.kindred.activitypub.ReadResult;
+import app.kindred.activitypub.Ref;
+import app.kindred.actor.Actor;
+import app.kindred.actor.ActorType;
+import app.kindred.remote.FetchException;
+import app.kindred.remote.RemoteFetcher;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Announces from a remote community our members follow (FEP-1b12). Only that Group's announces are
+ * taken; an embedded activity from another origin is not trusted as sent but fetched again from its
+ * own origin, and a bare object is fetched from its origin too.
+ */
+final class AnnounceHandler implements ActivityHandler {
+    private static final ObjectMapper JSON = app.kindred.activitypub.ActivityPubJson.newMapper();
+
+    private final FederationContext f;
+    private final HandlerTable table;
+
+    AnnounceHandler(FederationContext f, HandlerTable table) {
+        this.f = f;
+        this.table = table;
+    }
+
+    @Override
+    public Effect handle(Activity announce, JsonNode json, Actor group, Optional<Actor> viaGroup)
+            throws FetchException, Rejected {
+        if (group.type() != ActorType.GROUP) throw new Rejected("announces are taken only from communities, not from " + group.uri());
+        if (group.local()) return Effect.NONE;
+        boolean followed = f.db().read(c -> f.follows().followedLocally(c, group.id()));
+        if (!followed) throw new Rejected("announce from " + group.uri() + ", which none of our members follows");
+
+        var ref = announce.object();
+        var embedded = json.path("object");
+        if (ref.document() instanceof Activity inner) {
+            if (ours(inner.id())) return Effect.NONE; // our member's own activity, announced back: applied when sent
+            JsonNode innerJson = embedded;
+            if (!RemoteFetcher.sameOrigin(URI.create(inner.id()), group.uri())) {
+                var refetched = refetch(inner);
+                if (refetched.isEmpty()) return deletionConfirmed(inner, group);
+                inner = refetched.get().activity();
+                innerJson = refetched.get().json();
+            }
+            var innerActor = f.remoteActors().byUri(URI.create(inner.actor()));
+            var handler = table.handlerFor(inner.type());
+            if (handler.isEmpty() || inner.type() == ActivityType.Announce) {
+                throw new Rejected("announced " + inner.type() + " is not something we apply");
+            }
+            return handler.get().handle(inner, innerJson, innerActor, Optional.of(group));
+        }
+        // Announce{object}: Mastodon-style groups share the post itself.
+        ContentObject object = ref.document() instanceof ContentObject o && RemoteFetcher.sameOrigin(URI.create(o.id()), group.uri())
+                ? o : f.fetchObject(URI.create(ref.uri()));
+        var author = f.remoteActors().byUri(URI.create(object.author()));
+        var create = new Activity(object.id() + "#create", ActivityType.Create, author.uri().toString(),
+                List.of(Ref.embedded(object)), null, object.to(), object.cc(), object.audience(), null, null, null, null, null, null);
+        var createJson = JSON.createObjectNode();
+        createJson.put("id", create.id());
+        createJson.put("type", "Create");
+        createJson.put("actor", author.uri().toString());
+        createJson.set("object", ref.document() instanceof ContentObject && embedded.isObject() ? embedded : JSON.valueToTree(object));
+        return table.handlerFor(ActivityType.Create).orElseThrow().handle(create, createJson, author, Optional.of(group));
+    }
+
+    private boolean ours(String activityId) {
+        return f.db().read(c -> app.kindred.storage.Sql.count(c,
+                "select count(*) from outbound_activity where activity_id = ?", activityId)) > 0;
+    }
+
+    private record Refetched(Activity activity, JsonNode json) {}
+
+    /** The activity as its own origin serves it; empty when that origin no longer has it. */
+    private Optional<Refetched> refetch(Activity inner) throws FetchException, Rejected {
+        JsonNode node;
+        try {
+            node = f.fetcher().getActivityJson(URI.create(inner.id()));
+        } catch (FetchException e) {
+            if (e.reason() == FetchException.Reason.NOT_FOUND || e.reason() == FetchException.Reason.GONE) return Optional.empty();
+            throw e;
+        }
+        if (FederationContext.READER.read(node) instanceof ReadResult.Supported s && s.document() instanceof Activity a
+                && a.id().equals(inner.id())) {
+            return Optional.of(new Refetched(a, node));
+        }
+        throw new Rejected("announced activity " + inner.id() + " is not what its origin serves");
+    }
+
+    /** A Delete we cannot refetch is believed only if the deleted object is gone at its origin too. */
+    private Effect deletionConfirmed(Activity inner, Actor group) throws FetchException, Rejected {
+        if (inner.type() != ActivityType.Delete) throw new Rejected("announced " + inner.id() + " cannot be confirmed at its origin");
+        try {
+            f.fetcher().getActivityJson(URI.create(inner.object().uri()));
+            throw new Rejected("announced Delete of " + inner.object().uri() + ", which its origin still serves");
+        } catch (FetchException e) {
+            if (e.reason() != FetchException.Reason.NOT_FOUND && e.reason() != FetchException.Reason.GONE) throw e;
+        }
+        var author = f.remoteActors().byUri(URI.create(inner.actor()));
+        return table.handlerFor(ActivityType.Delete).orElseThrow().handle(inner, JSON.valueToTree(inner), author, Optional.of(group));
+    }
+}

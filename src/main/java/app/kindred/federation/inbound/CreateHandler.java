@@ -1,0 +1,155 @@
+package app.kindred.federation.inbound;
+
+import app.kindred.activitypub.Activity;
+import app.kindred.activitypub.ContentObject;
+import app.kindred.activitypub.ObjectType;
+import app.kindred.activitypub.Ref;
+import app.kindred.activitypub.Tag;
+import app.kindred.actor.Actor;
+import app.kindred.community.Community;
+import app.kindred.federation.PostDocuments;
+import app.kindred.remote.FetchException;
+import app.kindred.remote.RemoteFetcher;
+import app.kindred.thread.PostStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Create (and Update of a post we do not have yet) of a Page, Article or Note addressed to a
+ * community: Lemmy, Mbin, PieFed and NodeBB address it in to/cc/audience; Mastodon mentions the
+ * group. A reply's parent must be in the same community; missing ancestors are fetched.
+ */
+final class CreateHandler implements ActivityHandler {
+    static final Set<ObjectType> POSTS = Set.of(ObjectType.Page, ObjectType.Article, ObjectType.Note);
+    private static final int MAX_ANCESTORS = 8;
+    private static final ObjectMapper JSON = app.kindred.activitypub.ActivityPubJson.newMapper();
+
+    private final FederationContext f;
+
+    CreateHandler(FederationContext f) {
+        this.f = f;
+    }
+
+    @Override
+    public Effect handle(Activity activity, JsonNode json, Actor author, Optional<Actor> viaGroup)
+            throws FetchException, Rejected {
+        var fetched = object(activity.object(), json.path("object"));
+        var object = fetched.object();
+        if (!POSTS.contains(object.type())) throw new Rejected("a " + object.type() + " is not a post or comment");
+        var objectUri = URI.create(object.id());
+        if (!RemoteFetcher.sameOrigin(objectUri, author.uri())) {
+            throw new Rejected("object " + objectUri + " is not on its author's origin " + author.uri());
+        }
+        if (!object.attributedTo().contains(author.uri().toString())) {
+            throw new Rejected("object " + objectUri + " is attributed to " + object.attributedTo() + ", not to " + author.uri());
+        }
+        var ancestors = object.inReplyTo() == null ? List.<Ancestor>of() : missingAncestors(URI.create(object.inReplyTo()));
+        return c -> {
+            Community community;
+            Long parentId = null, threadId = null;
+            for (var ancestor : ancestors.reversed()) store(c, ancestor.object(), ancestor.author(), viaGroup, null);
+            if (object.inReplyTo() != null) {
+                var parent = f.posts().findByUri(c, URI.create(object.inReplyTo()))
+                        .orElseThrow(() -> new Rejected("reply to " + object.inReplyTo() + ", which is in no community we know"));
+                if (parent.deleted()) throw new Rejected("reply to a deleted post " + parent.uri());
+                community = f.communities().findById(c, parent.communityId()).orElseThrow();
+                parentId = parent.id();
+                threadId = parent.threadId() == null ? parent.id() : parent.threadId();
+            } else {
+                community = addressedCommunity(c, object, viaGroup)
+                        .orElseThrow(() -> new Rejected("thread " + objectUri + " is addressed to no community here"));
+            }
+            if (!community.actor().local() && viaGroup.filter(g -> g.id() == community.actor().id()).isEmpty()) {
+                throw new Rejected("content of the remote community " + community.actor().uri() + " is taken only from that community");
+            }
+            var before = f.posts().findByUri(c, objectUri);
+            var post = insert(c, object, author, community, parentId, threadId, activity.id());
+            if (before.isEmpty() && community.actor().local()) {
+                f.relay(c, community, json, Optional.of(fetched.json()), post.uri().toString());
+            }
+        };
+    }
+
+    record Fetched(ContentObject object, JsonNode json) {}
+
+    private record Ancestor(ContentObject object, Actor author) {}
+
+    /** The embedded object, or the object fetched from its origin when only its id was sent. */
+    private Fetched object(Ref ref, JsonNode embedded) throws FetchException, Rejected {
+        if (ref.document() instanceof ContentObject o && embedded.isObject()) return new Fetched(o, embedded);
+        var uri = URI.create(ref.uri());
+        var object = f.fetchObject(uri);
+        return new Fetched(object, JSON.valueToTree(object));
+    }
+
+    /** Ancestors we do not have, nearest first, fetched from their origins until one we know. */
+    private List<Ancestor> missingAncestors(URI parent) throws FetchException, Rejected {
+        var missing = new ArrayList<Ancestor>();
+        var next = parent;
+        while (next != null && !known(next)) {
+            if (missing.size() >= MAX_ANCESTORS) throw new Rejected("the thread above " + parent + " is too deep to fetch");
+            var object = f.fetchObject(next);
+            if (object.author() == null) throw new Rejected(next + " has no author");
+            missing.add(new Ancestor(object, f.remoteActors().byUri(URI.create(object.author()))));
+            next = object.inReplyTo() == null ? null : URI.create(object.inReplyTo());
+        }
+        return missing;
+    }
+
+    private boolean known(URI uri) {
+        return f.db().read(c -> f.posts().findByUri(c, uri)).isPresent();
+    }
+
+    private void store(Connection c, ContentObject object, Actor author, Optional<Actor> viaGroup, String activityId)
+            throws SQLException, Rejected {
+        if (f.posts().findByUri(c, URI.create(object.id())).isPresent()) return;
+        if (object.inReplyTo() == null) {
+            var community = addressedCommunity(c, object, viaGroup)
+                    .orElseThrow(() -> new Rejected("fetched thread " + object.id() + " is in no community we know"));
+            insert(c, object, author, community, null, null, activityId);
+        } else {
+            var parent = f.posts().findByUri(c, URI.create(object.inReplyTo()))
+                    .orElseThrow(() -> new Rejected("fetched comment " + object.id() + " has no known parent"));
+            var community = f.communities().findById(c, parent.communityId()).orElseThrow();
+            insert(c, object, author, community, parent.id(), parent.threadId() == null ? parent.id() : parent.threadId(),
+                    activityId);
+        }
+    }
+
+    private app.kindred.thread.Post insert(Connection c, ContentObject object, Actor author, Community community,
+                                           Long parentId, Long threadId, String activityId) throws SQLException {
+        var read = PostDocuments.read(object, parentId == null);
+        return f.posts().insert(c, new PostStore.NewPost(URI.create(object.id()), community.id(), author.id(), parentId,
+                threadId, false, read.apType(), read.title(), read.contentHtml(), null, read.summary(), read.sensitive(),
+                read.language(), read.url(), object.published(), activityId, read.extras()));
+    }
+
+    /** The community among the object's audience, to, cc and mentions (Mastodon's form), or the announcing group. */
+    Optional<Community> addressedCommunity(Connection c, ContentObject object, Optional<Actor> viaGroup) throws SQLException {
+        var candidates = new LinkedHashSet<String>();
+        if (object.audience() != null) candidates.add(object.audience());
+        candidates.addAll(object.to());
+        candidates.addAll(object.cc());
+        for (var tag : object.tag()) if (tag instanceof Tag.Mention m && m.href() != null) candidates.add(m.href());
+        viaGroup.ifPresent(g -> candidates.add(g.uri().toString()));
+        for (var candidate : candidates) {
+            URI uri;
+            try {
+                uri = URI.create(candidate);
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            var community = f.communityOf(c, uri);
+            if (community.isPresent()) return community;
+        }
+        return Optional.empty();
+    }
+}

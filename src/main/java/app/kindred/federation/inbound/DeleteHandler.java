@@ -1,0 +1,38 @@
+package app.kindred.federation.inbound;
+
+import app.kindred.activitypub.Activity;
+import app.kindred.actor.Actor;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * Delete by the author leaves a tombstone: the content goes, the place in the thread stays. An
+ * actor deleting itself is marked gone. Deletes of things we never had need nothing.
+ */
+final class DeleteHandler implements ActivityHandler {
+    private final FederationContext f;
+
+    DeleteHandler(FederationContext f) {
+        this.f = f;
+    }
+
+    @Override
+    public Effect handle(Activity activity, JsonNode json, Actor actor, Optional<Actor> viaGroup) {
+        var objectUri = URI.create(activity.object().uri());
+        return c -> {
+            if (objectUri.equals(actor.uri())) {
+                app.kindred.storage.Sql.update(c, "update actor set gone_at = now() where id = ? and not local", actor.id());
+                return;
+            }
+            var post = f.posts().findByUri(c, objectUri);
+            if (post.isEmpty() || post.get().deleted()) return;
+            if (post.get().authorId() != actor.id()) {
+                throw new Rejected(actor.uri() + " is not the author of " + objectUri + " (moderator removal is another path)");
+            }
+            f.posts().tombstone(c, post.get().id());
+            var community = f.communities().findById(c, post.get().communityId()).orElseThrow();
+            if (community.actor().local()) f.relay(c, community, json, Optional.empty(), objectUri.toString());
+        };
+    }
+}

@@ -1,0 +1,71 @@
+package app.kindred.federation.inbound;
+
+import app.kindred.activitypub.ActivityPubReader;
+import app.kindred.activitypub.ContentObject;
+import app.kindred.activitypub.ReadResult;
+import app.kindred.actor.Actor;
+import app.kindred.actor.ActorStore;
+import app.kindred.community.Community;
+import app.kindred.community.CommunityStore;
+import app.kindred.delivery.Outbox;
+import app.kindred.federation.OutgoingActivities;
+import app.kindred.federation.RemoteActors;
+import app.kindred.follow.FollowStore;
+import app.kindred.remote.FetchException;
+import app.kindred.remote.RemoteFetcher;
+import app.kindred.storage.Database;
+import app.kindred.thread.PostStore;
+import app.kindred.thread.VoteStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/** What the inbound handlers share: the stores, the outbox, and the ways to find remote things. */
+public record FederationContext(Database db, ActorStore actors, CommunityStore communities, FollowStore follows,
+                                PostStore posts, VoteStore votes, RemoteActors remoteActors, RemoteFetcher fetcher,
+                                Outbox outbox, OutgoingActivities outgoing) {
+
+    static final ActivityPubReader READER = new ActivityPubReader();
+
+    /** The community whose actor this is, local or remote (remote ones only once a member follows them). */
+    public Optional<Community> communityOf(Connection c, URI actorUri) throws SQLException {
+        var actor = actors.findByUri(c, actorUri);
+        if (actor.isEmpty()) return Optional.empty();
+        return communities.byActor(c, actor.get());
+    }
+
+    /** Fetches an object from its own origin and reads it as a thread or comment. */
+    public ContentObject fetchObject(URI uri) throws FetchException, Rejected {
+        JsonNode node = fetcher.getActivityJson(uri);
+        return switch (READER.read(node)) {
+            case ReadResult.Supported s when s.document() instanceof ContentObject o -> o;
+            case ReadResult.Supported s -> throw new Rejected(uri + " is a " + s.document().typeName() + ", not a post or comment");
+            case ReadResult.Unsupported u -> throw new Rejected(uri + " is an unsupported " + u.type());
+            case ReadResult.Malformed m -> throw new Rejected(uri + " is malformed: " + m.reason());
+        };
+    }
+
+    /**
+     * A local community passes an accepted activity on to its followers (FEP-1b12): the activity as
+     * received, and for a new post or comment also the object itself, which is what Mastodon and
+     * Misskey display.
+     */
+    public void relay(Connection c, Community community, JsonNode received, Optional<JsonNode> createdObject, String objectId)
+            throws SQLException {
+        var group = community.actor();
+        // Our own members read local communities directly; only remote followers need the announce.
+        var followers = follows.followers(c, group.id()).stream().filter(a -> !a.local()).toList();
+        var asReceived = outgoing.announceAsReceived(group, received, objectId);
+        outbox.enqueue(c, group, asReceived.id(), objectId, asReceived.json(), followers);
+        if (createdObject.isPresent()) {
+            var asObject = outgoing.announceAsReceived(group, createdObject.get(), objectId);
+            outbox.enqueue(c, group, asObject.id(), objectId, asObject.json(), followers);
+        }
+    }
+
+    public Actor actorById(Connection c, long id) throws SQLException {
+        return actors.findById(c, id).orElseThrow();
+    }
+}

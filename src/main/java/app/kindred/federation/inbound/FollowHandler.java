@@ -1,0 +1,35 @@
+package app.kindred.federation.inbound;
+
+import app.kindred.activitypub.Activity;
+import app.kindred.actor.Actor;
+import app.kindred.actor.ActorType;
+import app.kindred.follow.FollowStore;
+import java.util.List;
+import java.util.Optional;
+
+/** Follow of one of our communities or members: recorded and accepted at once (public communities). */
+final class FollowHandler implements ActivityHandler {
+    private final FederationContext f;
+
+    FollowHandler(FederationContext f) {
+        this.f = f;
+    }
+
+    @Override
+    public Effect handle(Activity activity, com.fasterxml.jackson.databind.JsonNode json, Actor follower,
+                         Optional<Actor> viaGroup) throws Rejected {
+        var targetUri = java.net.URI.create(activity.object().uri());
+        return c -> {
+            var target = f.actors().findByUri(c, targetUri).filter(Actor::local)
+                    .orElseThrow(() -> new Rejected("follow of " + targetUri + ", which is not ours"));
+            if (target.type() == ActorType.APPLICATION) {
+                var reject = f.outgoing().reject(target, activity.id(), follower);
+                f.outbox().enqueue(c, target, reject.id(), reject.objectId(), reject.json(), List.of(follower));
+                return;
+            }
+            f.follows().upsert(c, follower.id(), target.id(), FollowStore.State.ACCEPTED, activity.id());
+            var accept = f.outgoing().accept(target, activity.id(), follower);
+            f.outbox().enqueue(c, target, accept.id(), accept.objectId(), accept.json(), List.of(follower));
+        };
+    }
+}

@@ -1,0 +1,29 @@
+package app.kindred.federation.inbound;
+
+import app.kindred.activitypub.ActivityType;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Which handler takes which activity type: one table, read in one place. */
+public final class HandlerTable {
+    private final Map<ActivityType, ActivityHandler> handlers = new EnumMap<>(ActivityType.class);
+
+    public HandlerTable(FederationContext f) {
+        var create = new CreateHandler(f);
+        handlers.put(ActivityType.Follow, new FollowHandler(f));
+        handlers.put(ActivityType.Accept, new AcceptHandler(f, true));
+        handlers.put(ActivityType.Reject, new AcceptHandler(f, false));
+        handlers.put(ActivityType.Undo, new UndoHandler(f));
+        handlers.put(ActivityType.Create, create);
+        handlers.put(ActivityType.Update, new UpdateHandler(f, create));
+        handlers.put(ActivityType.Delete, new DeleteHandler(f));
+        handlers.put(ActivityType.Like, new VoteHandler(f));
+        handlers.put(ActivityType.Dislike, new VoteHandler(f));
+        handlers.put(ActivityType.Announce, new AnnounceHandler(f, this));
+    }
+
+    public Optional<ActivityHandler> handlerFor(ActivityType type) {
+        return Optional.ofNullable(handlers.get(type));
+    }
+}

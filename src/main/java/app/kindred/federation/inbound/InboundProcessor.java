@@ -1,0 +1,213 @@
+package app.kindred.federation.inbound;
+
+import app.kindred.activitypub.Activity;
+import app.kindred.activitypub.ReadResult;
+import app.kindred.remote.FetchException;
+import app.kindred.storage.Database;
+import app.kindred.storage.Sql;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies stored inbound activities, oldest first, each in one transaction with what it must send.
+ * Rejections are recorded with their reason; failures that may pass (a remote server down) are
+ * retried with backoff and parked after a few tries, readable by admins. Claimed with SKIP LOCKED,
+ * so several processes share the work.
+ */
+public final class InboundProcessor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(InboundProcessor.class);
+    private static final int MAX_ATTEMPTS = 6;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Database db;
+    private final FederationContext federation;
+    private final HandlerTable handlers;
+    private final int concurrency;
+    private final Duration pollInterval;
+    private final double timeScale;
+    private final LinkedBlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>();
+    private final Map<Long, Boolean> inFlight = new ConcurrentHashMap<>();
+    private volatile boolean running;
+    private Thread dispatcher;
+
+    public InboundProcessor(Database db, FederationContext federation, int concurrency, Duration pollInterval, double timeScale) {
+        this.db = db;
+        this.federation = federation;
+        this.handlers = new HandlerTable(federation);
+        this.concurrency = concurrency;
+        this.pollInterval = pollInterval;
+        this.timeScale = timeScale;
+    }
+
+    public synchronized void start() {
+        if (running) return;
+        running = true;
+        dispatcher = Thread.ofPlatform().name("inbound-dispatcher").daemon().start(this::dispatch);
+    }
+
+    public void wake() {
+        wakeups.offer(Boolean.TRUE);
+    }
+
+    private void dispatch() {
+        while (running) {
+            try {
+                int free = concurrency - inFlight.size();
+                var claimed = free > 0 ? claim(free) : List.<InboundActivity>of();
+                for (var activity : claimed) {
+                    inFlight.put(activity.id(), Boolean.TRUE);
+                    Thread.ofVirtual().name("inbound-" + activity.id()).start(() -> {
+                        try {
+                            process(activity);
+                        } finally {
+                            inFlight.remove(activity.id());
+                            wake();
+                        }
+                    });
+                }
+                if (claimed.isEmpty()) {
+                    wakeups.poll(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                    wakeups.clear();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.warn("inbound dispatcher: {}", e.getMessage());
+                try {
+                    Thread.sleep(pollInterval.toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private List<InboundActivity> claim(int limit) {
+        // The claim pushes next_attempt_at ahead as a lease: a crashed process's work comes back by itself.
+        return db.transaction(c -> Sql.list(c, """
+                with due as (
+                    select id from inbound_activity where state = 'pending' and next_attempt_at <= now()
+                    order by received_at, id limit ? for update skip locked)
+                update inbound_activity i set attempts = i.attempts + 1, next_attempt_at = now() + interval '5 minutes'
+                from due where i.id = due.id
+                returning i.id, i.activity_id, i.activity_type, i.actor_uri, i.inbox, i.body::text, i.signature_scheme, i.attempts""",
+                rs -> {
+                    try {
+                        return new InboundActivity(rs.getLong(1), rs.getString(2), rs.getString(3), URI.create(rs.getString(4)),
+                                rs.getString(5), JSON.readTree(rs.getString(6)), rs.getString(7), rs.getInt(8));
+                    } catch (java.io.IOException e) {
+                        throw new java.sql.SQLException("stored activity is not JSON", e);
+                    }
+                }, limit));
+    }
+
+    /** Applies one activity; public so tests can drive processing without the worker. */
+    public void process(InboundActivity in) {
+        try {
+            var read = FederationContext.READER.read(in.body());
+            switch (read) {
+                case ReadResult.Unsupported u -> finish(in, "done", "ignored: " + u.type() + " is not supported (" + u.reason() + ")");
+                case ReadResult.Malformed m -> finish(in, "failed", "malformed: " + m.reason());
+                case ReadResult.Supported s when s.document() instanceof Activity activity -> apply(in, activity);
+                case ReadResult.Supported s -> finish(in, "failed", "a " + s.document().typeName() + " is not an activity");
+            }
+        } catch (Rejected e) {
+            log.info("rejected {} {} from {}: {}", in.type(), in.activityId(), in.actor(), e.getMessage());
+            finish(in, "failed", "rejected: " + e.getMessage());
+        } catch (FetchException e) {
+            retryOrPark(in, "could not fetch what it needs: " + e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("processing {} {} failed", in.type(), in.activityId(), e);
+            retryOrPark(in, "error: " + e);
+        }
+    }
+
+    private void apply(InboundActivity in, Activity activity) throws FetchException, Rejected {
+        var handler = handlers.handlerFor(activity.type());
+        if (handler.isEmpty()) {
+            finish(in, "done", "ignored: nothing here applies a " + activity.type() + " yet");
+            return;
+        }
+        var actor = federation.remoteActors().byUri(in.actor());
+        var effect = handler.get().handle(activity, in.body(), actor, Optional.empty());
+        try {
+            db.transaction(c -> {
+                try {
+                    effect.apply(c);
+                } catch (Rejected r) {
+                    throw new RejectedInTransaction(r);
+                }
+                markFinished(c, in.id(), "done", null);
+                return null;
+            });
+        } catch (RejectedInTransaction r) {
+            throw r.rejected;
+        }
+    }
+
+    /** Carries a rejection out of the transaction, which it rolls back. */
+    private static final class RejectedInTransaction extends RuntimeException {
+        final Rejected rejected;
+
+        RejectedInTransaction(Rejected rejected) {
+            super(rejected.getMessage(), null, false, false);
+            this.rejected = rejected;
+        }
+    }
+
+    private void retryOrPark(InboundActivity in, String reason) {
+        if (in.attempts() >= MAX_ATTEMPTS) {
+            log.warn("parked {} {} after {} attempts: {}", in.type(), in.activityId(), in.attempts(), reason);
+            finish(in, "parked", reason);
+            return;
+        }
+        long seconds = Math.round(Math.pow(4, in.attempts()) * 15 * timeScale * 1000) ;
+        db.transaction(c -> Sql.update(c, """
+                update inbound_activity set next_attempt_at = now() + make_interval(secs => ?), last_error = ? where id = ?""",
+                seconds / 1000.0, reason, in.id()));
+    }
+
+    private void finish(InboundActivity in, String state, String note) {
+        db.transaction(c -> {
+            markFinished(c, in.id(), state, note);
+            return null;
+        });
+    }
+
+    private static void markFinished(java.sql.Connection c, long id, String state, String note) throws java.sql.SQLException {
+        Sql.update(c, "update inbound_activity set state = ?, last_error = ?, processed_at = now() where id = ?", state, note, id);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!running) return;
+        running = false;
+        wake();
+        var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!inFlight.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        // Anything still running keeps its lease and comes back after it; nothing is lost.
+        try {
+            if (dispatcher != null) dispatcher.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

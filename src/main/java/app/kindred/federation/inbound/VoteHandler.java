@@ -1,0 +1,32 @@
+package app.kindred.federation.inbound;
+
+import app.kindred.activitypub.Activity;
+import app.kindred.activitypub.ActivityType;
+import app.kindred.actor.Actor;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.util.Optional;
+
+/** Like (a Mastodon favourite too) is an upvote, Dislike a downvote; a vote on something unknown is ignored. */
+final class VoteHandler implements ActivityHandler {
+    private final FederationContext f;
+
+    VoteHandler(FederationContext f) {
+        this.f = f;
+    }
+
+    @Override
+    public Effect handle(Activity activity, JsonNode json, Actor voter, Optional<Actor> viaGroup) {
+        var objectUri = URI.create(activity.object().uri());
+        int value = activity.type() == ActivityType.Dislike ? -1 : 1;
+        return c -> {
+            var post = f.posts().findByUri(c, objectUri);
+            if (post.isEmpty() || post.get().deleted()) return;
+            var previous = f.votes().find(c, post.get().id(), voter.id());
+            f.votes().put(c, post.get().id(), voter.id(), value, activity.id());
+            var community = f.communities().findById(c, post.get().communityId()).orElseThrow();
+            boolean changed = previous.map(v -> v.value() != value).orElse(true);
+            if (changed && community.actor().local()) f.relay(c, community, json, Optional.empty(), objectUri.toString());
+        };
+    }
+}

@@ -1,0 +1,89 @@
+package app.kindred.follow;
+
+import app.kindred.Refusal;
+import app.kindred.actor.Actor;
+import app.kindred.actor.ActorType;
+import app.kindred.community.Community;
+import app.kindred.community.CommunityStore;
+import app.kindred.federation.Publisher;
+import app.kindred.federation.RemoteActors;
+import app.kindred.member.Member;
+import app.kindred.remote.FetchException;
+import app.kindred.storage.Database;
+import app.kindred.storage.Sql;
+import java.util.List;
+
+/** Members following communities: local ones at once, remote ones by Follow, pending until Accept. */
+public final class FollowService {
+    private final Database db;
+    private final FollowStore follows;
+    private final CommunityStore communities;
+    private final RemoteActors remoteActors;
+    private final Publisher publisher;
+
+    public FollowService(Database db, FollowStore follows, CommunityStore communities, RemoteActors remoteActors, Publisher publisher) {
+        this.db = db;
+        this.follows = follows;
+        this.communities = communities;
+        this.remoteActors = remoteActors;
+        this.publisher = publisher;
+    }
+
+    public record Subscription(Community community, FollowStore.State state) {}
+
+    /** By local name, `!name@host`, `@name@host` or URL. */
+    public Subscription follow(Member member, String community) {
+        var text = community == null ? "" : community.strip();
+        if (text.matches("[a-z0-9_]{1,30}")) {
+            return db.transaction(c -> {
+                var local = communities.findByName(c, text).orElseThrow(() -> Refusal.notFound("there is no community " + text + " here"));
+                follows.upsert(c, member.actor().id(), local.actor().id(), FollowStore.State.ACCEPTED, null);
+                return new Subscription(local, FollowStore.State.ACCEPTED);
+            });
+        }
+        Actor group;
+        try {
+            group = remoteActors.resolve(text);
+        } catch (FetchException e) {
+            throw new Refusal(Refusal.Kind.NOT_FOUND, "community", "could not find " + text + ": " + e.getMessage());
+        }
+        if (group.type() != ActorType.GROUP) throw Refusal.invalid("community", text + " is a " + group.type().wireName() + ", not a community");
+        if (group.local()) return follow(member, group.preferredUsername());
+        return db.transaction(c -> {
+            var remote = communities.ensureRemote(c, group);
+            var existing = follows.find(c, member.actor().id(), group.id());
+            if (existing.isPresent() && existing.get().state() == FollowStore.State.ACCEPTED) {
+                return new Subscription(remote, FollowStore.State.ACCEPTED);
+            }
+            var followId = publisher.follow(c, member.actor(), group);
+            follows.upsert(c, member.actor().id(), group.id(), FollowStore.State.PENDING, followId);
+            return new Subscription(remote, FollowStore.State.PENDING);
+        });
+    }
+
+    public void unfollow(Member member, long communityId) {
+        db.transaction(c -> {
+            var community = communities.findById(c, communityId).orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
+            var follow = follows.find(c, member.actor().id(), community.actor().id())
+                    .orElseThrow(() -> Refusal.notFound("you do not follow " + community.name()));
+            follows.delete(c, member.actor().id(), community.actor().id());
+            if (!community.actor().local()) publisher.unfollow(c, member.actor(), community.actor(), follow.activityUri());
+            return null;
+        });
+    }
+
+    public List<Subscription> subscriptions(Member member) {
+        return db.read(c -> {
+            var rows = Sql.list(c, """
+                    select c.id, f.state from follow f join community c on c.actor_id = f.followed_id
+                    where f.follower_id = ? order by c.title""",
+                    rs -> new long[] {rs.getLong(1), rs.getString(2).equals("accepted") ? 1 : 0}, member.actor().id());
+            var out = new java.util.ArrayList<Subscription>();
+            for (var r : rows) {
+                out.add(new Subscription(communities.findById(c, r[0]).orElseThrow(),
+                        r[1] == 1 ? FollowStore.State.ACCEPTED : FollowStore.State.PENDING));
+            }
+            return out;
+        });
+    }
+}

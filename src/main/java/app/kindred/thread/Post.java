@@ -1,0 +1,21 @@
+package app.kindred.thread;
+
+import java.net.URI;
+import java.time.Instant;
+
+/**
+ * A thread (parentId null) or a comment in a community, local or remote. Content is stored
+ * sanitised; local posts keep their Markdown source.
+ */
+public record Post(long id, URI uri, long communityId, long authorId, Long parentId, Long threadId, boolean local,
+                   String apType, String title, String contentHtml, String sourceMarkdown, String summary,
+                   boolean sensitive, String language, String url, Instant published, Instant updated,
+                   Instant deletedAt, String extras) {
+    public boolean isThread() {
+        return parentId == null;
+    }
+
+    public boolean deleted() {
+        return deletedAt != null;
+    }
+}

@@ -1,0 +1,100 @@
+package app.kindred.thread;
+
+import app.kindred.storage.Sql;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Threads and comments. Objects upsert by id, so a repeated or late delivery changes nothing twice. */
+public final class PostStore {
+    private static final List<String> NAMES = List.of("id", "uri", "community_id", "author_id", "parent_id", "thread_id",
+            "local", "ap_type", "title", "content_html", "source_markdown", "summary", "sensitive", "language", "url",
+            "published", "updated", "deleted_at");
+    static final String COLUMNS = columns("post");
+
+    /** The post columns with a table alias, extras read as text. */
+    static String columns(String alias) {
+        return String.join(", ", NAMES.stream().map(n -> alias + "." + n).toList()) + ", " + alias + ".extras::text as extras";
+    }
+
+    public record NewPost(URI uri, long communityId, long authorId, Long parentId, Long threadId, boolean local, String apType,
+                          String title, String contentHtml, String sourceMarkdown, String summary, boolean sensitive,
+                          String language, String url, Instant published, String activityUri, String extras) {}
+
+    /** Inserts, or returns the existing post with that id untouched (a repeat). */
+    public Post insert(Connection c, NewPost p) throws SQLException {
+        var existing = findByUri(c, p.uri());
+        if (existing.isPresent()) return existing.get();
+        long id = Sql.insert(c, """
+                insert into post (uri, community_id, author_id, parent_id, thread_id, local, ap_type, title, content_html,
+                                  source_markdown, summary, sensitive, language, url, published, activity_uri, extras)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) returning id""",
+                p.uri(), p.communityId(), p.authorId(), p.parentId(), p.threadId(), p.local(), p.apType(), p.title(),
+                p.contentHtml(), p.sourceMarkdown(), p.summary(), p.sensitive(), p.language(), p.url(),
+                p.published() == null ? Instant.now() : p.published(), p.activityUri(), p.extras() == null ? "{}" : p.extras());
+        return findById(c, id).orElseThrow();
+    }
+
+    /** Local posts get their final id once the row exists: {base}/p/{row id}. */
+    public void setUri(Connection c, long id, URI uri) throws SQLException {
+        Sql.update(c, "update post set uri = ? where id = ?", uri, id);
+    }
+
+    public void update(Connection c, long id, String title, String contentHtml, String sourceMarkdown, String summary,
+                       boolean sensitive, Instant updated) throws SQLException {
+        Sql.update(c, """
+                update post set title = coalesce(?, title), content_html = ?, source_markdown = ?, summary = ?, sensitive = ?,
+                       updated = ? where id = ? and deleted_at is null""",
+                title, contentHtml, sourceMarkdown, summary, sensitive, updated, id);
+    }
+
+    /** A deleted post stays as a tombstone: its place in the tree is kept, its content is gone. */
+    public void tombstone(Connection c, long id) throws SQLException {
+        Sql.update(c, """
+                update post set deleted_at = now(), title = case when parent_id is null then '[deleted]' else null end,
+                       content_html = '', source_markdown = null, summary = null, url = null, extras = '{}'::jsonb
+                where id = ? and deleted_at is null""", id);
+    }
+
+    public Optional<Post> findById(Connection c, long id) throws SQLException {
+        return Sql.one(c, "select " + COLUMNS + " from post where id = ?", PostStore::map, id);
+    }
+
+    public Optional<Post> findByUri(Connection c, URI uri) throws SQLException {
+        return Sql.one(c, "select " + COLUMNS + " from post where uri = ?", PostStore::map, uri);
+    }
+
+    public enum Sort { NEW, ACTIVE, TOP }
+
+    /** Threads of a community, newest, most recently commented, or highest score first. */
+    public List<Post> threads(Connection c, long communityId, Sort sort, int limit, int offset) throws SQLException {
+        var order = switch (sort) {
+            case NEW -> "p.published desc, p.id desc";
+            case ACTIVE -> "coalesce((select max(r.published) from post r where r.thread_id = p.id), p.published) desc, p.id desc";
+            case TOP -> "coalesce((select sum(v.value) from vote v where v.post_id = p.id), 0) desc, p.published desc";
+        };
+        return Sql.list(c, "select " + columns("p") + " from post p where p.community_id = ? and p.parent_id is null "
+                + "and p.deleted_at is null order by " + order + " limit ? offset ?", PostStore::map, communityId, limit, offset);
+    }
+
+    /** Every comment of a thread, oldest first; the tree is rebuilt from parent ids. */
+    public List<Post> comments(Connection c, long threadId) throws SQLException {
+        return Sql.list(c, "select " + COLUMNS + " from post where thread_id = ? order by published, id", PostStore::map, threadId);
+    }
+
+    public long commentCount(Connection c, long threadId) throws SQLException {
+        return Sql.count(c, "select count(*) from post where thread_id = ? and deleted_at is null", threadId);
+    }
+
+    static Post map(ResultSet rs) throws SQLException {
+        return new Post(rs.getLong("id"), URI.create(rs.getString("uri")), rs.getLong("community_id"), rs.getLong("author_id"),
+                (Long) rs.getObject("parent_id"), (Long) rs.getObject("thread_id"), rs.getBoolean("local"),
+                rs.getString("ap_type"), rs.getString("title"), rs.getString("content_html"), rs.getString("source_markdown"),
+                rs.getString("summary"), rs.getBoolean("sensitive"), rs.getString("language"), rs.getString("url"),
+                Sql.instant(rs, "published"), Sql.instant(rs, "updated"), Sql.instant(rs, "deleted_at"), rs.getString("extras"));
+    }
+}

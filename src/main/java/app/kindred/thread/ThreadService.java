@@ -1,0 +1,167 @@
+package app.kindred.thread;
+
+import app.kindred.Refusal;
+import app.kindred.community.Community;
+import app.kindred.community.CommunityStore;
+import app.kindred.content.Markdown;
+import app.kindred.federation.Publisher;
+import app.kindred.member.Member;
+import app.kindred.storage.Database;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Threads, comments and votes by our members, in local and remote communities. */
+public final class ThreadService {
+    static final int MAX_TITLE = 200, MAX_BODY = 50_000, MAX_WARNING = 500;
+
+    private final Database db;
+    private final PostStore posts;
+    private final VoteStore votes;
+    private final CommunityStore communities;
+    private final Publisher publisher;
+    private final URI base;
+    private final Markdown markdown = new Markdown();
+
+    public ThreadService(Database db, PostStore posts, VoteStore votes, CommunityStore communities, Publisher publisher, URI base) {
+        this.db = db;
+        this.posts = posts;
+        this.votes = votes;
+        this.communities = communities;
+        this.publisher = publisher;
+        this.base = base;
+    }
+
+    /** What a member writes: Markdown, with an optional content warning. */
+    public record Draft(String title, String body, String contentWarning, Boolean sensitive, String language) {}
+
+    public Post startThread(Member author, long communityId, Draft draft) {
+        var title = draft.title() == null ? "" : draft.title().strip();
+        if (title.isEmpty() || title.length() > MAX_TITLE) throw Refusal.invalid("title", "title must be 1 to " + MAX_TITLE + " characters");
+        checkBody(draft, true);
+        return db.transaction(c -> {
+            var community = communities.findById(c, communityId).orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
+            var post = insertLocal(c, author, community, null, null, title, draft);
+            publisher.created(c, author.actor(), post, community);
+            return post;
+        });
+    }
+
+    public Post comment(Member author, long parentId, Draft draft) {
+        checkBody(draft, false);
+        return db.transaction(c -> {
+            var parent = posts.findById(c, parentId).orElseThrow(() -> Refusal.notFound("there is no post " + parentId));
+            if (parent.deleted()) throw Refusal.conflict("parent", "that post was deleted; it takes no new comments");
+            var community = communities.findById(c, parent.communityId()).orElseThrow();
+            var post = insertLocal(c, author, community, parent.id(), parent.threadId() == null ? parent.id() : parent.threadId(),
+                    null, draft);
+            publisher.created(c, author.actor(), post, community);
+            return post;
+        });
+    }
+
+    public Post edit(Member editor, long postId, Draft draft) {
+        checkBody(draft, draft.title() == null);
+        return db.transaction(c -> {
+            var post = own(c, editor, postId);
+            if (post.isThread() && draft.title() != null && (draft.title().isBlank() || draft.title().length() > MAX_TITLE)) {
+                throw Refusal.invalid("title", "title must be 1 to " + MAX_TITLE + " characters");
+            }
+            var warning = warning(draft);
+            posts.update(c, post.id(), post.isThread() ? draft.title() : null, markdown.toHtml(draft.body()), draft.body(),
+                    warning, warning != null || Boolean.TRUE.equals(draft.sensitive()), Instant.now());
+            var updated = posts.findById(c, post.id()).orElseThrow();
+            publisher.edited(c, editor.actor(), updated, communities.findById(c, post.communityId()).orElseThrow());
+            return updated;
+        });
+    }
+
+    public void delete(Member member, long postId) {
+        db.transaction(c -> {
+            var post = own(c, member, postId);
+            posts.tombstone(c, post.id());
+            publisher.deleted(c, member.actor(), posts.findById(c, post.id()).orElseThrow(),
+                    communities.findById(c, post.communityId()).orElseThrow());
+            return null;
+        });
+    }
+
+    /** +1, -1, or 0 to take a vote back. */
+    public VoteStore.Score vote(Member voter, long postId, int value) {
+        if (value < -1 || value > 1) throw Refusal.invalid("value", "a vote is 1 (up), -1 (down) or 0 (take it back)");
+        return db.transaction(c -> {
+            var post = posts.findById(c, postId).orElseThrow(() -> Refusal.notFound("there is no post " + postId));
+            if (post.deleted()) throw Refusal.conflict("post", "that post was deleted");
+            var community = communities.findById(c, post.communityId()).orElseThrow();
+            var previous = votes.find(c, post.id(), voter.actor().id());
+            if (value == 0) {
+                if (previous.isPresent()) {
+                    votes.remove(c, post.id(), voter.actor().id());
+                    publisher.unvoted(c, voter.actor(), post, community, previous.get().value());
+                }
+            } else if (previous.map(v -> v.value() != value).orElse(true)) {
+                votes.put(c, post.id(), voter.actor().id(), value, null);
+                publisher.voted(c, voter.actor(), post, community, value);
+            }
+            return votes.score(c, post.id());
+        });
+    }
+
+    public Optional<Post> find(long id) {
+        return db.read(c -> posts.findById(c, id));
+    }
+
+    public List<Post> threads(long communityId, PostStore.Sort sort, int limit, int offset) {
+        return db.read(c -> posts.threads(c, communityId, sort, limit, offset));
+    }
+
+    public List<Post> comments(long threadId) {
+        return db.read(c -> posts.comments(c, threadId));
+    }
+
+    public VoteStore.Score score(long postId) {
+        return db.read(c -> votes.score(c, postId));
+    }
+
+    private Post insertLocal(java.sql.Connection c, Member author, Community community, Long parentId, Long threadId,
+                             String title, Draft draft) throws java.sql.SQLException {
+        var warning = warning(draft);
+        var pending = URI.create(base + "/p/pending-" + java.util.UUID.randomUUID());
+        var post = posts.insert(c, new PostStore.NewPost(pending, community.id(), author.actor().id(), parentId, threadId, true,
+                parentId == null ? "Page" : "Note", title, markdown.toHtml(draft.body()), draft.body(), warning,
+                warning != null || Boolean.TRUE.equals(draft.sensitive()), language(draft.language()), null, Instant.now(), null, "{}"));
+        posts.setUri(c, post.id(), URI.create(base + "/p/" + post.id()));
+        return posts.findById(c, post.id()).orElseThrow();
+    }
+
+    private Post own(java.sql.Connection c, Member member, long postId) throws java.sql.SQLException {
+        var post = posts.findById(c, postId).orElseThrow(() -> Refusal.notFound("there is no post " + postId));
+        if (post.authorId() != member.actor().id()) {
+            throw new Refusal(Refusal.Kind.FORBIDDEN, null, "only the author can edit or delete this post");
+        }
+        if (post.deleted()) throw Refusal.conflict("post", "that post was deleted");
+        return post;
+    }
+
+    private static void checkBody(Draft draft, boolean mayBeEmpty) {
+        var body = draft.body() == null ? "" : draft.body();
+        if (!mayBeEmpty && body.isBlank()) throw Refusal.invalid("body", "a comment needs some text");
+        if (body.length() > MAX_BODY) throw Refusal.invalid("body", "body must be at most " + MAX_BODY + " characters");
+        if (draft.contentWarning() != null && draft.contentWarning().length() > MAX_WARNING) {
+            throw Refusal.invalid("content_warning", "a content warning must be at most " + MAX_WARNING + " characters");
+        }
+    }
+
+    private static String warning(Draft draft) {
+        return draft.contentWarning() == null || draft.contentWarning().isBlank() ? null : draft.contentWarning().strip();
+    }
+
+    private static String language(String language) {
+        if (language == null || language.isBlank()) return null;
+        if (!language.matches("[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*")) {
+            throw Refusal.invalid("language", "language must be a tag like en or pt-BR");
+        }
+        return language;
+    }
+}
