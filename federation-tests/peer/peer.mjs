@@ -309,6 +309,7 @@ const routes = {
 
   "POST /control/send": async (_url, body) => {
     if (!body.to || !body.activity) throw new BadRequest("need to and activity");
+    publish(body.activity);
     if (body.raw) {
       // exact bytes, exactly one signature spec, no double-knock
       const spec = specFor(body.signature) ?? "draft-cavage-http-signatures-12";
@@ -382,6 +383,18 @@ async function control(request, url) {
 }
 
 // --- Node http <-> fetch Request/Response adapter --------------------------------
+// What the tester published through /control/send, served at its ids as any real
+// server serves its objects, so receivers can fetch them from their origin.
+const published = new Map();
+function publish(activity) {
+  const context = activity["@context"] ?? "https://www.w3.org/ns/activitystreams";
+  for (const doc of [activity, activity.object]) {
+    if (doc && typeof doc === "object" && typeof doc.id === "string" && doc.id.startsWith(origin)) {
+      published.set(doc.id, { "@context": context, ...doc });
+    }
+  }
+}
+
 async function handle(req, res) {
   const chunks = [];
   for await (const c of req) chunks.push(c);
@@ -394,8 +407,11 @@ async function handle(req, res) {
   const request = new Request(url, { method: req.method, headers,
     body: ["GET", "HEAD"].includes(req.method) ? undefined : body });
   let response;
+  const own = req.method === "GET" ? published.get(`${origin}${url.pathname}`) : undefined;
   try {
-    response = url.pathname.startsWith("/control/")
+    response = own
+      ? new Response(JSON.stringify(own), { status: 200, headers: { "content-type": "application/activity+json" } })
+      : url.pathname.startsWith("/control/")
       ? await control(request, url)
       : await federation.fetch(request, {
         // handed to inbox listeners: the exact bytes and the signature flavour

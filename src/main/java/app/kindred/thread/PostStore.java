@@ -25,18 +25,21 @@ public final class PostStore {
                           String title, String contentHtml, String sourceMarkdown, String summary, boolean sensitive,
                           String language, String url, Instant published, String activityUri, String extras) {}
 
-    /** Inserts, or returns the existing post with that id untouched (a repeat). */
-    public Post insert(Connection c, NewPost p) throws SQLException {
-        var existing = findByUri(c, p.uri());
-        if (existing.isPresent()) return existing.get();
-        long id = Sql.insert(c, """
+    /** The post as stored, and whether this call stored it (false: it was there already). */
+    public record Stored(Post post, boolean created) {}
+
+    /** Inserts, or leaves the existing post with that id untouched: repeats and races store it once. */
+    public Stored insert(Connection c, NewPost p) throws SQLException {
+        var id = Sql.one(c, """
                 insert into post (uri, community_id, author_id, parent_id, thread_id, local, ap_type, title, content_html,
                                   source_markdown, summary, sensitive, language, url, published, activity_uri, extras)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) returning id""",
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+                on conflict (uri) do nothing returning id""", rs -> rs.getLong(1),
                 p.uri(), p.communityId(), p.authorId(), p.parentId(), p.threadId(), p.local(), p.apType(), p.title(),
                 p.contentHtml(), p.sourceMarkdown(), p.summary(), p.sensitive(), p.language(), p.url(),
                 p.published() == null ? Instant.now() : p.published(), p.activityUri(), p.extras() == null ? "{}" : p.extras());
-        return findById(c, id).orElseThrow();
+        return id.isPresent() ? new Stored(findById(c, id.get()).orElseThrow(), true)
+                : new Stored(findByUri(c, p.uri()).orElseThrow(), false);
     }
 
     /** Local posts get their final id once the row exists: {base}/p/{row id}. */

@@ -130,7 +130,7 @@ public final class ThreadService {
         var pending = URI.create(base + "/p/pending-" + java.util.UUID.randomUUID());
         var post = posts.insert(c, new PostStore.NewPost(pending, community.id(), author.actor().id(), parentId, threadId, true,
                 parentId == null ? "Page" : "Note", title, markdown.toHtml(draft.body()), draft.body(), warning,
-                warning != null || Boolean.TRUE.equals(draft.sensitive()), language(draft.language()), null, Instant.now(), null, "{}"));
+                warning != null || Boolean.TRUE.equals(draft.sensitive()), language(draft.language()), null, Instant.now(), null, "{}")).post();
         posts.setUri(c, post.id(), URI.create(base + "/p/" + post.id()));
         return posts.findById(c, post.id()).orElseThrow();
     }

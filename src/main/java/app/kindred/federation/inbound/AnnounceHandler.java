@@ -45,10 +45,21 @@ final class AnnounceHandler implements ActivityHandler {
             if (ours(inner.id())) return Effect.NONE; // our member's own activity, announced back: applied when sent
             JsonNode innerJson = embedded;
             if (!RemoteFetcher.sameOrigin(URI.create(inner.id()), group.uri())) {
-                var refetched = refetch(inner);
-                if (refetched.isEmpty()) return deletionConfirmed(inner, group);
-                inner = refetched.get().activity();
-                innerJson = refetched.get().json();
+                if (inner.type() == ActivityType.Create || inner.type() == ActivityType.Update) {
+                    // Not trusted as sent: the object is taken as its own origin serves it.
+                    var fetched = f.fetchPost(URI.create(inner.object().uri()));
+                    inner = new Activity(inner.id(), inner.type(), inner.actor(), List.of(Ref.embedded(fetched.object())),
+                            inner.target(), inner.to(), inner.cc(), inner.audience(), inner.summary(), inner.content(),
+                            inner.tag(), inner.published(), inner.endTime(), inner.removeData());
+                    var rebuilt = innerJson.deepCopy();
+                    if (rebuilt instanceof com.fasterxml.jackson.databind.node.ObjectNode o) o.set("object", fetched.json());
+                    innerJson = rebuilt;
+                } else {
+                    var refetched = refetch(inner);
+                    if (refetched.isEmpty()) return deletionConfirmed(inner, group);
+                    inner = refetched.get().activity();
+                    innerJson = refetched.get().json();
+                }
             }
             var innerActor = f.remoteActors().byUri(URI.create(inner.actor()));
             var handler = table.handlerFor(inner.type());
@@ -58,8 +69,10 @@ final class AnnounceHandler implements ActivityHandler {
             return handler.get().handle(inner, innerJson, innerActor, Optional.of(group));
         }
         // Announce{object}: Mastodon-style groups share the post itself.
-        ContentObject object = ref.document() instanceof ContentObject o && RemoteFetcher.sameOrigin(URI.create(o.id()), group.uri())
-                ? o : f.fetchObject(URI.create(ref.uri()));
+        boolean trusted = ref.document() instanceof ContentObject o && RemoteFetcher.sameOrigin(URI.create(o.id()), group.uri());
+        var fetched = trusted ? new FederationContext.FetchedPost((ContentObject) ref.document(), embedded)
+                : f.fetchPost(URI.create(ref.uri()));
+        var object = fetched.object();
         var author = f.remoteActors().byUri(URI.create(object.author()));
         var create = new Activity(object.id() + "#create", ActivityType.Create, author.uri().toString(),
                 List.of(Ref.embedded(object)), null, object.to(), object.cc(), object.audience(), null, null, null, null, null, null);
@@ -67,7 +80,7 @@ final class AnnounceHandler implements ActivityHandler {
         createJson.put("id", create.id());
         createJson.put("type", "Create");
         createJson.put("actor", author.uri().toString());
-        createJson.set("object", ref.document() instanceof ContentObject && embedded.isObject() ? embedded : JSON.valueToTree(object));
+        createJson.set("object", fetched.json());
         return table.handlerFor(ActivityType.Create).orElseThrow().handle(create, createJson, author, Optional.of(group));
     }
 

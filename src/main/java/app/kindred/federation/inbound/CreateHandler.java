@@ -70,10 +70,9 @@ final class CreateHandler implements ActivityHandler {
             if (!community.actor().local() && viaGroup.filter(g -> g.id() == community.actor().id()).isEmpty()) {
                 throw new Rejected("content of the remote community " + community.actor().uri() + " is taken only from that community");
             }
-            var before = f.posts().findByUri(c, objectUri);
-            var post = insert(c, object, author, community, parentId, threadId, activity.id());
-            if (before.isEmpty() && community.actor().local()) {
-                f.relay(c, community, json, Optional.of(fetched.json()), post.uri().toString());
+            var stored = insert(c, object, author, community, parentId, threadId, activity.id());
+            if (stored.created() && community.actor().local()) {
+                f.relay(c, community, json, Optional.of(fetched.json()), stored.post().uri().toString());
             }
         };
     }
@@ -85,9 +84,8 @@ final class CreateHandler implements ActivityHandler {
     /** The embedded object, or the object fetched from its origin when only its id was sent. */
     private Fetched object(Ref ref, JsonNode embedded) throws FetchException, Rejected {
         if (ref.document() instanceof ContentObject o && embedded.isObject()) return new Fetched(o, embedded);
-        var uri = URI.create(ref.uri());
-        var object = f.fetchObject(uri);
-        return new Fetched(object, JSON.valueToTree(object));
+        var fetched = f.fetchPost(URI.create(ref.uri()));
+        return new Fetched(fetched.object(), fetched.json());
     }
 
     /** Ancestors we do not have, nearest first, fetched from their origins until one we know. */
@@ -124,7 +122,7 @@ final class CreateHandler implements ActivityHandler {
         }
     }
 
-    private app.kindred.thread.Post insert(Connection c, ContentObject object, Actor author, Community community,
+    private PostStore.Stored insert(Connection c, ContentObject object, Actor author, Community community,
                                            Long parentId, Long threadId, String activityId) throws SQLException {
         var read = PostDocuments.read(object, parentId == null);
         return f.posts().insert(c, new PostStore.NewPost(URI.create(object.id()), community.id(), author.id(), parentId,

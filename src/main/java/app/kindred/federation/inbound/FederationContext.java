@@ -36,11 +36,18 @@ public record FederationContext(Database db, ActorStore actors, CommunityStore c
         return communities.byActor(c, actor.get());
     }
 
+    /** A post or comment as its origin serves it, read and raw. */
+    public record FetchedPost(ContentObject object, JsonNode json) {}
+
     /** Fetches an object from its own origin and reads it as a thread or comment. */
     public ContentObject fetchObject(URI uri) throws FetchException, Rejected {
+        return fetchPost(uri).object();
+    }
+
+    public FetchedPost fetchPost(URI uri) throws FetchException, Rejected {
         JsonNode node = fetcher.getActivityJson(uri);
         return switch (READER.read(node)) {
-            case ReadResult.Supported s when s.document() instanceof ContentObject o -> o;
+            case ReadResult.Supported s when s.document() instanceof ContentObject o -> new FetchedPost(o, node);
             case ReadResult.Supported s -> throw new Rejected(uri + " is a " + s.document().typeName() + ", not a post or comment");
             case ReadResult.Unsupported u -> throw new Rejected(uri + " is an unsupported " + u.type());
             case ReadResult.Malformed m -> throw new Rejected(uri + " is malformed: " + m.reason());
