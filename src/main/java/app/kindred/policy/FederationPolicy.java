@@ -1,0 +1,110 @@
+package app.kindred.policy;
+
+import app.kindred.storage.Database;
+import app.kindred.storage.Sql;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Whom this instance federates with. Every door asks it: the inbox, delivery, fetching, WebFinger,
+ * authorized fetch. Rules are read from the database and kept for a few seconds, so several
+ * processes agree within moments of a change and each check costs nothing.
+ */
+public final class FederationPolicy {
+    public enum Mode { OPEN, ALLOWLIST }
+
+    private static final Duration REFRESH = Duration.ofSeconds(5);
+
+    /** What applies to one remote authority. */
+    public record Decision(DomainBlock.Severity severity, boolean rejectMedia, boolean rejectReports, String reason) {
+        static final Decision FEDERATE = new Decision(null, false, false, "");
+
+        public boolean suspended() {
+            return severity == DomainBlock.Severity.SUSPEND;
+        }
+
+        public boolean limited() {
+            return severity == DomainBlock.Severity.LIMIT;
+        }
+    }
+
+    private record Snapshot(List<DomainBlock> blocks, List<DomainPattern> allowed, Instant loadedAt) {}
+
+    private final Database db;
+    private final Mode mode;
+    private final String ownDomain;
+    private final Clock clock;
+    private volatile Snapshot snapshot;
+
+    public FederationPolicy(Database db, Mode mode, String ownDomain, Clock clock) {
+        this.db = db;
+        this.mode = mode;
+        this.ownDomain = ownDomain.toLowerCase(Locale.ROOT);
+        this.clock = clock;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public Decision decide(String authority) {
+        if (authority == null) return Decision.FEDERATE;
+        var a = authority.toLowerCase(Locale.ROOT);
+        if (a.equals(ownDomain)) return Decision.FEDERATE;
+        var s = current();
+        var block = s.blocks().stream().filter(b -> b.domain().covers(a))
+                .max(Comparator.comparingInt(b -> specificity(b.domain())));
+        if (block.isPresent() && block.get().severity() == DomainBlock.Severity.SUSPEND) {
+            return new Decision(DomainBlock.Severity.SUSPEND, true, true, a + " is suspended by this instance");
+        }
+        if (mode == Mode.ALLOWLIST && s.allowed().stream().noneMatch(p -> p.covers(a))) {
+            return new Decision(DomainBlock.Severity.SUSPEND, true, true, a + " is not on this instance's allowlist");
+        }
+        return block.map(b -> new Decision(b.severity(), b.rejectMedia(), b.rejectReports(), a + " is limited by this instance"))
+                .orElse(Decision.FEDERATE);
+    }
+
+    public Decision decide(URI uri) {
+        return decide(uri == null ? null : uri.getRawAuthority());
+    }
+
+    /** False when nothing may pass between us and this authority. */
+    public boolean federates(String authority) {
+        return !decide(authority).suspended();
+    }
+
+    /** A port-specific rule beats a host rule, which beats a subdomain wildcard. */
+    private static int specificity(DomainPattern p) {
+        return (p.port() != -1 ? 2000 : 0) + (p.subdomainsOnly() ? 0 : 1000) + p.host().length();
+    }
+
+    /** Forget the cached rules, after this process changed them. */
+    public void refresh() {
+        snapshot = load();
+    }
+
+    private Snapshot current() {
+        var s = snapshot;
+        if (s == null || s.loadedAt().plus(REFRESH).isBefore(clock.instant())) {
+            s = load();
+            snapshot = s;
+        }
+        return s;
+    }
+
+    private Snapshot load() {
+        return db.read(c -> new Snapshot(DomainBlockStore.all(c),
+                Sql.list(c, "select domain from domain_allow", rs -> DomainPattern.parse(rs.getString(1))), clock.instant()));
+    }
+
+    public Optional<DomainBlock> blockFor(String authority) {
+        return current().blocks().stream().filter(b -> b.domain().covers(authority))
+                .max(Comparator.comparingInt(b -> specificity(b.domain())));
+    }
+}
