@@ -24,6 +24,8 @@ import app.kindred.federation.Publisher;
 import app.kindred.federation.inbound.FederationContext;
 import app.kindred.federation.inbound.InboundProcessor;
 import app.kindred.follow.FollowService;
+import app.kindred.policy.FederationPolicy;
+import app.kindred.policy.PolicyService;
 import app.kindred.thread.PostStore;
 import app.kindred.thread.ThreadService;
 import app.kindred.thread.VoteStore;
@@ -65,7 +67,9 @@ public final class App implements AutoCloseable {
     private final RemoteActors remoteActors;
     private final ActorSigning signing;
     private final RequestAuthenticator authenticator;
-    private final Outbox outbox = new Outbox();
+    private final Outbox outbox;
+    private final FederationPolicy policy;
+    private final PolicyService policyService;
     private final HostHealth hostHealth;
     private final DeliveryMetrics deliveryMetrics = new DeliveryMetrics();
     private final DeliveryWorker deliveryWorker;
@@ -88,6 +92,10 @@ public final class App implements AutoCloseable {
         var followStore = new FollowStore();
         this.documents = new LocalDocuments(database, actorStore, communityStore, followStore, postStore, ids);
         var clock = Clock.systemUTC();
+        this.policy = new FederationPolicy(database, config.federation().mode().equals("allowlist")
+                ? FederationPolicy.Mode.ALLOWLIST : FederationPolicy.Mode.OPEN, config.instance().domain(), clock);
+        this.policyService = new PolicyService(database, policy);
+        this.outbox = new Outbox(policy::federates);
         this.signing = new ActorSigning(database, actorStore, new RequestSigner(clock));
         this.fetcher = new RemoteFetcher(new AddressPolicy(config.federation().allowPrivateAddresses()),
                 config.instance().scheme().equals("http"),
@@ -96,6 +104,7 @@ public final class App implements AutoCloseable {
                 "Kindred/" + version() + " (+" + ids.base() + "/)");
         // Fetches are signed by the instance actor, so servers with authorized fetch answer us.
         fetcher.signWith(signing.as(instanceActor, SignatureScheme.CAVAGE));
+        fetcher.refuseHosts(host -> !policy.federates(host));
         this.remoteActors = new RemoteActors(database, actorStore, fetcher, config.instance().scheme(), clock);
         var verifier = new SignatureVerifier(clock, VerificationPolicy.defaults()
                 .withMaxAge(config.federation().signatureMaxAge()).withMaxSkew(config.federation().signatureMaxSkew()));
@@ -109,10 +118,10 @@ public final class App implements AutoCloseable {
         this.deliveryWorker = new DeliveryWorker(database, new DeliveryStore(), hostHealth, poster,
                 RetrySchedule.standard(delivery.giveUpAfter(), delivery.timeScale()), deliveryMetrics, actorStore,
                 signing::as, new DeliveryWorker.Settings(delivery.workers(), delivery.perHost(), delivery.pollInterval(),
-                        delivery.timeout().multipliedBy(3), java.time.Duration.ofHours(6)), clock);
+                        delivery.timeout().multipliedBy(3), java.time.Duration.ofHours(6)), policy::federates, clock);
 
         var federation = new FederationContext(database, actorStore, communityStore, followStore, postStore, new VoteStore(),
-                remoteActors, fetcher, outbox, new OutgoingActivities());
+                remoteActors, fetcher, outbox, new OutgoingActivities(), policy);
         this.inboundProcessor = new InboundProcessor(database, federation, 16, delivery.pollInterval(), delivery.timeScale());
         var publisher = new Publisher(federation);
         this.threads = new ThreadService(database, postStore, new VoteStore(), communityStore, publisher, ids.base());
@@ -128,9 +137,10 @@ public final class App implements AutoCloseable {
     /** Every feature's HTTP routes, for the web server to mount. */
     public void registerRoutes(RoutesConfig routes) {
         new DiscoveryRoutes(config, database, actorStore, ids, instanceActor, version()).register(routes);
-        new ActivityPubRoutes(documents, instanceActor, authenticator, ids.base(), config.federation().authorizedFetch())
+        new ActivityPubRoutes(documents, instanceActor, authenticator, ids.base(), config.federation().authorizedFetch(), policy)
                 .register(routes);
-        new InboxRoutes(database, actorStore, ids, authenticator, hostHealth, inboundProcessor::wake).register(routes);
+        new InboxRoutes(database, actorStore, ids, authenticator, hostHealth, inboundProcessor::wake, policy,
+                config.federation().blockedInboxResponse()).register(routes);
         routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(deliveryMetrics.exposition()));
     }
 
@@ -169,6 +179,8 @@ public final class App implements AutoCloseable {
     public DeliveryMetrics deliveryMetrics() { return deliveryMetrics; }
     public ActorSigning signing() { return signing; }
     public InboundProcessor inboundProcessor() { return inboundProcessor; }
+    public FederationPolicy policy() { return policy; }
+    public PolicyService policyService() { return policyService; }
     public ThreadService threads() { return threads; }
     public FollowService follows() { return follows; }
 

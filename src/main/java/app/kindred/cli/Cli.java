@@ -6,6 +6,9 @@ import app.kindred.config.Config;
 import app.kindred.config.ConfigException;
 import app.kindred.config.ConfigLoader;
 import app.kindred.delivery.DeliveryStatus;
+import app.kindred.policy.Blocklist;
+import app.kindred.policy.DomainBlock;
+import app.kindred.policy.DomainPattern;
 import app.kindred.member.Role;
 import app.kindred.storage.StorageException;
 import app.kindred.web.WebServer;
@@ -62,7 +65,30 @@ public final class Cli {
             new Command(new CommandSpec("federation status", "federation status [--activity ID] [--config FILE]",
                     "Show delivery per destination host (queued, in flight, delivered, failed, parked, failing since,\n"
                             + "last error, unavailable), or with --activity where one activity has and has not arrived.",
-                    List.of(), Set.of(), Set.of("--activity"), Set.of()), Cli::federationStatus));
+                    List.of(), Set.of(), Set.of("--activity"), Set.of()), Cli::federationStatus),
+            new Command(new CommandSpec("domain block",
+                    "domain block DOMAIN --severity suspend|limit [--reject-media] [--reject-reports] [--reason TEXT] "
+                            + "[--public-comment TEXT] [--obfuscate] [--dry-run] [--yes] [--config FILE]",
+                    "Block an instance. DOMAIN is a host (covers its subdomains and every port), host:port, or *.host.\n"
+                            + "suspend: nothing in or out, follows severed both ways; limit: kept out of listings, follows need approval.\n"
+                            + "A suspend that cuts follows is shown first and applied only with --yes; --dry-run only shows it.",
+                    List.of("DOMAIN"), Set.of("--reject-media", "--reject-reports", "--obfuscate", "--dry-run", "--yes"),
+                    Set.of("--severity", "--reason", "--public-comment"), Set.of("--severity")), Cli::blockDomain),
+            new Command(new CommandSpec("domain unblock", "domain unblock DOMAIN [--reason TEXT] [--config FILE]",
+                    "Lift a block for new activity. Follows that were severed stay severed.",
+                    List.of("DOMAIN"), Set.of(), Set.of("--reason"), Set.of()), Cli::unblockDomain),
+            new Command(new CommandSpec("domain list", "domain list [--config FILE]", "List the blocked domains.",
+                    List.of(), Set.of(), Set.of(), Set.of()), Cli::listDomains),
+            new Command(new CommandSpec("domain allow", "domain allow DOMAIN [--config FILE]",
+                    "Add a domain to the allowlist (used when federation.mode = allowlist).",
+                    List.of("DOMAIN"), Set.of(), Set.of(), Set.of()), Cli::allowDomain),
+            new Command(new CommandSpec("domain import", "domain import FILE [--dry-run] [--config FILE]",
+                    "Import a blocklist: Mastodon's CSV (#domain,#severity,...) or one domain per line (suspend).\n"
+                            + "Every row must be valid, or nothing is applied; --dry-run shows what would change.",
+                    List.of("FILE"), Set.of("--dry-run"), Set.of(), Set.of()), Cli::importDomains),
+            new Command(new CommandSpec("domain export", "domain export [--format csv|plain] [--config FILE]",
+                    "Print the blocklist in Mastodon's CSV format (default) or as plain domains.",
+                    List.of(), Set.of(), Set.of("--format"), Set.of()), Cli::exportDomains));
 
     private Cli() {}
 
@@ -206,6 +232,95 @@ public final class Cli {
             if (hosts.isEmpty()) io.out().println("nothing has been delivered or queued yet");
         }
         return OK;
+    }
+
+    private static final String CLI_ADMIN = "cli";
+
+    private static int blockDomain(CommandSpec.Parsed args, Config config, Io io) {
+        var domain = DomainPattern.parse(args.positionals().get(0));
+        var severity = DomainBlock.Severity.parse(args.value("--severity"));
+        if (severity == DomainBlock.Severity.NOOP) throw Refusal.invalid("severity", "use --severity suspend or --severity limit");
+        var block = new DomainBlock(domain, severity, args.flags().contains("--reject-media"),
+                args.flags().contains("--reject-reports"), orEmpty(args.value("--public-comment")), orEmpty(args.value("--reason")),
+                args.flags().contains("--obfuscate"), null);
+        try (var app = App.open(config)) {
+            var preview = app.policyService().preview(domain);
+            if (severity == DomainBlock.Severity.SUSPEND) {
+                io.out().printf("suspending %s cuts %d follow(s) (%d by our members and communities, %d of them) "
+                        + "affecting %d member(s) and %d community(ies), and drops %d queued delivery(ies)%n", domain,
+                        preview.follows(), preview.followsOut(), preview.followsIn(), preview.membersAffected(),
+                        preview.communitiesAffected(), preview.queuedDeliveries());
+            }
+            if (args.flags().contains("--dry-run")) return OK;
+            if (severity == DomainBlock.Severity.SUSPEND && preview.follows() > 0 && !args.flags().contains("--yes")) {
+                throw new Refusal(Refusal.Kind.CONFLICT, null, "nothing changed; run again with --yes to confirm the suspend");
+            }
+            app.policyService().block(block, CLI_ADMIN, orEmpty(args.value("--reason")));
+            io.out().println("blocked " + domain + " (" + severity.wireName() + ")");
+        }
+        return OK;
+    }
+
+    private static int unblockDomain(CommandSpec.Parsed args, Config config, Io io) {
+        var domain = DomainPattern.parse(args.positionals().get(0));
+        try (var app = App.open(config)) {
+            app.policyService().unblock(domain, CLI_ADMIN, orEmpty(args.value("--reason")));
+            io.out().println("unblocked " + domain + "; severed follows are not restored");
+        }
+        return OK;
+    }
+
+    private static int allowDomain(CommandSpec.Parsed args, Config config, Io io) {
+        var domain = DomainPattern.parse(args.positionals().get(0));
+        try (var app = App.open(config)) {
+            app.policyService().allow(domain, CLI_ADMIN);
+            io.out().println("allowed " + domain + (config.federation().mode().equals("allowlist") ? ""
+                    : " (takes effect when federation.mode = allowlist)"));
+        }
+        return OK;
+    }
+
+    private static int listDomains(CommandSpec.Parsed args, Config config, Io io) {
+        try (var app = App.open(config)) {
+            var blocks = app.policyService().list();
+            if (blocks.isEmpty()) io.out().println("no domains are blocked");
+            for (var b : blocks) {
+                io.out().printf("%-40s %-8s%s%s  %s%n", b.domain(), b.severity().wireName(), b.rejectMedia() ? " reject-media" : "",
+                        b.rejectReports() ? " reject-reports" : "", b.publicComment());
+            }
+        }
+        return OK;
+    }
+
+    private static int importDomains(CommandSpec.Parsed args, Config config, Io io) throws IOException {
+        var file = Path.of(args.positionals().get(0));
+        if (!java.nio.file.Files.isReadable(file)) throw Refusal.invalid("FILE", "cannot read " + file + "; check the path");
+        var text = java.nio.file.Files.readString(file);
+        try (var app = App.open(config)) {
+            var report = app.policyService().importBlocklist(text, args.flags().contains("--dry-run"), CLI_ADMIN);
+            io.out().printf("%s: %d block(s) added, %d changed; %d follow(s) severed, %d member(s) affected%n",
+                    report.applied() ? "imported" : "dry run, nothing applied", report.added().size(), report.changed().size(),
+                    report.followsSevered(), report.membersAffected());
+            for (var d : report.added()) io.out().println("  + " + d);
+            for (var d : report.changed()) io.out().println("  ~ " + d);
+        }
+        return OK;
+    }
+
+    private static int exportDomains(CommandSpec.Parsed args, Config config, Io io) {
+        var format = switch (orEmpty(args.value("--format")).isEmpty() ? "csv" : args.value("--format")) {
+            case "csv" -> Blocklist.Format.CSV;
+            case "plain" -> Blocklist.Format.PLAIN;
+            default -> throw new UsageException("--format is csv or plain");
+        };
+        try (var app = App.open(config)) {
+            io.out().print(Blocklist.export(app.policyService().list(), format, false));
+        }
+        return OK;
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
     }
 
     /** The whole of standard input less one trailing line break, so `echo pw |` and a file both work. */

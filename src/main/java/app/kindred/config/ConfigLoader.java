@@ -91,6 +91,8 @@ public final class ConfigLoader {
         var database = new Config.Database(databaseUrl(v, "database.url"), string(v, "database.user"),
                 string(v, "database.password"), (int) positive(v, "database.pool_size"));
         var federation = new Config.Federation(bool(v, "federation.allow_private_addresses"),
+                oneOf(v, "federation.mode", "open", "allowlist"),
+                Integer.parseInt(oneOf(v, "federation.blocked_inbox_response", "403", "202")),
                 bool(v, "federation.authorized_fetch"), duration(v, "federation.signature_max_age"),
                 duration(v, "federation.signature_max_skew"), (int) Math.min(Integer.MAX_VALUE, positive(v, "federation.fetch_max_bytes")),
                 duration(v, "federation.fetch_timeout"));
@@ -156,6 +158,12 @@ public final class ConfigLoader {
         var s = string(v, key);
         if (s.isEmpty() || s.startsWith("jdbc:postgresql://")) return s;
         throw bad(v, key, "is not a PostgreSQL JDBC URL; use jdbc:postgresql://HOST:PORT/DATABASE, or leave it empty for the embedded database");
+    }
+
+    private static String oneOf(Map<String, Sourced> v, String key, String... allowed) {
+        var s = string(v, key);
+        for (var a : allowed) if (a.equals(s)) return s;
+        throw bad(v, key, "is not one of " + String.join(", ", allowed));
     }
 
     private static double scale(Map<String, Sourced> v, String key) {

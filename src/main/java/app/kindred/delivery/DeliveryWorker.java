@@ -41,6 +41,7 @@ public final class DeliveryWorker implements AutoCloseable {
     private final ActorStore actors;
     private final BiFunction<Actor, SignatureScheme, RequestSigning> signing;
     private final Settings settings;
+    private final java.util.function.Predicate<String> federates;
     private final Clock clock;
     private final RandomGenerator random = RandomGenerator.getDefault();
     private final String workerId = "worker-" + UUID.randomUUID();
@@ -54,7 +55,7 @@ public final class DeliveryWorker implements AutoCloseable {
 
     public DeliveryWorker(Database db, DeliveryStore store, HostHealth health, InboxPoster poster, RetrySchedule schedule,
                           DeliveryMetrics metrics, ActorStore actors, BiFunction<Actor, SignatureScheme, RequestSigning> signing,
-                          Settings settings, Clock clock) {
+                          Settings settings, java.util.function.Predicate<String> federates, Clock clock) {
         this.db = db;
         this.store = store;
         this.health = health;
@@ -64,6 +65,7 @@ public final class DeliveryWorker implements AutoCloseable {
         this.actors = actors;
         this.signing = signing;
         this.settings = settings;
+        this.federates = federates;
         this.clock = clock;
     }
 
@@ -128,6 +130,14 @@ public final class DeliveryWorker implements AutoCloseable {
                 store.release(c, d.id());
                 return null;
             });
+            return;
+        }
+        if (!federates.test(d.host())) {
+            db.transaction(c -> {
+                store.failed(c, d.id(), 0, "not sent: this instance does not federate with " + d.host());
+                return null;
+            });
+            metrics.count(DeliveryMetrics.Outcome.FAILED);
             return;
         }
         var signer = signers.computeIfAbsent(d.signerId(), id -> db.read(c -> actors.findById(c, id)).orElseThrow());

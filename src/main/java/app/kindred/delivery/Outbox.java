@@ -17,6 +17,13 @@ import java.util.Locale;
 public final class Outbox {
     public static final String CHANNEL = "kindred_delivery";
 
+    private final java.util.function.Predicate<String> federates;
+
+    /** @param federates whether a host may receive anything from us (the federation policy) */
+    public Outbox(java.util.function.Predicate<String> federates) {
+        this.federates = federates;
+    }
+
     /** What was queued: how many remote inboxes and how many local actors. */
     public record Queued(long outboundId, int remoteInboxes, int localRecipients) {}
 
@@ -38,7 +45,7 @@ public final class Outbox {
         int remote = 0;
         for (var inbox : inboxes) {
             var host = inbox.getRawAuthority().toLowerCase(Locale.ROOT);
-            if (isGone(c, inbox)) continue;
+            if (!federates.test(host) || isGone(c, inbox)) continue;
             // A host already marked unavailable gets the delivery parked, released at its next sign of life.
             remote += Sql.update(c, """
                     insert into delivery (outbound_id, inbox, host, object_id, state)

@@ -25,14 +25,16 @@ public final class ActivityPubRoutes {
     private final RequestAuthenticator authenticator;
     private final URI base;
     private final boolean authorizedFetch;
+    private final app.kindred.policy.FederationPolicy policy;
 
     public ActivityPubRoutes(LocalDocuments documents, Actor instanceActor, RequestAuthenticator authenticator, URI base,
-                             boolean authorizedFetch) {
+                             boolean authorizedFetch, app.kindred.policy.FederationPolicy policy) {
         this.documents = documents;
         this.instanceActor = instanceActor;
         this.authenticator = authenticator;
         this.base = base;
         this.authorizedFetch = authorizedFetch;
+        this.policy = policy;
     }
 
     public void register(RoutesConfig routes) {
@@ -130,7 +132,12 @@ public final class ActivityPubRoutes {
     private void authorize(Context ctx) {
         var request = IncomingRequests.parts(ctx, base, new byte[0]);
         if (RequestAuthenticator.isSigned(request)) {
-            if (authenticator.authenticate(request) instanceof RequestAuthenticator.Rejected rejected) {
+            var outcome = authenticator.authenticate(request);
+            if (outcome instanceof RequestAuthenticator.Authenticated who && !policy.federates(who.actor().getRawAuthority())) {
+                ctx.header("Vary", "Accept");
+                throw new Refusal(Refusal.Kind.FORBIDDEN, null, "this instance does not federate with " + who.actor().getRawAuthority());
+            }
+            if (outcome instanceof RequestAuthenticator.Rejected rejected) {
                 ctx.header("Vary", "Accept");
                 throw new Refusal(Refusal.Kind.UNAUTHORIZED, null, "the signature on this request was not accepted: "
                         + rejected.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " (" + rejected.detail() + ")");

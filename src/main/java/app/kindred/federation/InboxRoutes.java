@@ -34,17 +34,22 @@ public final class InboxRoutes {
     private final RequestAuthenticator authenticator;
     private final HostHealth hostHealth;
     private final Runnable received;
+    private final app.kindred.policy.FederationPolicy policy;
+    private final int blockedResponse;
     private final InboundStore inbound = new InboundStore();
     private final ObjectMapper json = ActivityPubJson.newMapper();
 
     public InboxRoutes(Database db, ActorStore actors, LocalIds ids, RequestAuthenticator authenticator,
-                       HostHealth hostHealth, Runnable received) {
+                       HostHealth hostHealth, Runnable received, app.kindred.policy.FederationPolicy policy,
+                       int blockedResponse) {
         this.db = db;
         this.actors = actors;
         this.ids = ids;
         this.authenticator = authenticator;
         this.hostHealth = hostHealth;
         this.received = received;
+        this.policy = policy;
+        this.blockedResponse = blockedResponse;
     }
 
     public void register(RoutesConfig routes) {
@@ -92,6 +97,11 @@ public final class InboxRoutes {
             return;
         }
 
+        // Blocked before any processing: no key fetch, nothing stored.
+        if (!policy.federates(actorUri.getRawAuthority()) || !policy.federates(keyHost(ctx))) {
+            refuseBlocked(ctx, type, inbox);
+            return;
+        }
         var outcome = authenticator.authenticate(IncomingRequests.parts(ctx, ids.base(), body));
         if (outcome instanceof RequestAuthenticator.Rejected rejected) {
             log.info("refused a {} for {}: {} ({})", type, inbox, rejected.reason(), rejected.detail());
@@ -100,6 +110,10 @@ public final class InboxRoutes {
             return;
         }
         var signer = (RequestAuthenticator.Authenticated) outcome;
+        if (!policy.federates(signer.actor().getRawAuthority())) {
+            refuseBlocked(ctx, type, inbox);
+            return;
+        }
         if (!signer.actor().equals(actorUri)) {
             log.info("refused a {} for {}: signed by {} but claims actor {}", type, inbox, signer.actor(), actorUri);
             WebServer.problem(ctx, 401, "Signature not accepted: owner mismatch",
@@ -120,6 +134,21 @@ public final class InboxRoutes {
         if (fresh) received.run();
         else log.debug("activity {} was received before; not processed again", id);
         ctx.status(202);
+    }
+
+    private void refuseBlocked(Context ctx, String type, URI inbox) {
+        log.info("dropped a {} for {}: its instance is blocked", type, inbox);
+        if (blockedResponse == 202) ctx.status(202);
+        else WebServer.problem(ctx, 403, "This instance does not federate with yours", "deliveries from your instance are refused", null);
+    }
+
+    /** The host in the signature's keyId (cavage Signature or RFC 9421 Signature-Input), if one can be read. */
+    private static String keyHost(Context ctx) {
+        var header = ctx.header("Signature-Input") != null ? ctx.header("Signature-Input") : ctx.header("Signature");
+        if (header == null) return null;
+        var m = java.util.regex.Pattern.compile("keyid=\"(https?://[^\"/]+)", java.util.regex.Pattern.CASE_INSENSITIVE)
+                .matcher(header);
+        return m.find() ? URI.create(m.group(1)).getRawAuthority() : null;
     }
 
     private static URI absolute(String value) {

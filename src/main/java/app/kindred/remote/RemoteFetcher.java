@@ -50,6 +50,7 @@ public final class RemoteFetcher implements AutoCloseable {
     // "{...} junk" is not JSON; a lenient parse would let another parser read the document differently.
     private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private volatile RequestSigning signing;
+    private volatile java.util.function.Predicate<String> refusedHosts = host -> false;
 
     public RemoteFetcher(AddressPolicy policy, boolean allowHttp, Limits limits, String userAgent) {
         this(address -> policy.allows(address.getAddress()), allowHttp, limits, userAgent);
@@ -76,6 +77,11 @@ public final class RemoteFetcher implements AutoCloseable {
         client.getProtocolHandlers().remove(ProxyAuthenticationProtocolHandler.NAME);
     }
 
+    /** Hosts the federation policy refuses; checked at every hop, before any connection. */
+    public void refuseHosts(java.util.function.Predicate<String> refused) {
+        this.refusedHosts = refused;
+    }
+
     /** Fetches are signed (by the instance actor) once its key is known. */
     public void signWith(RequestSigning signing) {
         this.signing = signing;
@@ -87,6 +93,10 @@ public final class RemoteFetcher implements AutoCloseable {
         var current = uri;
         for (int hop = 0; ; hop++) {
             checkScheme(current);
+            if (refusedHosts.test(current.getRawAuthority())) {
+                throw new FetchException(FetchException.Reason.REFUSED_DOMAIN,
+                        "refused to fetch " + current + ": this instance does not federate with " + current.getRawAuthority());
+            }
             var response = send(current, accept, deadline);
             int status = response.getStatus();
             if (status >= 300 && status < 400 && response.getHeaders().get(HttpHeader.LOCATION) != null) {

@@ -73,6 +73,10 @@ public final class PostStore {
 
     public enum Sort { NEW, ACTIVE, TOP }
 
+    /** Content of a suspended instance stays stored but is not shown. */
+    private static final String VISIBLE_AUTHOR =
+            "not exists (select 1 from actor a where a.id = p.author_id and a.suspended_at is not null)";
+
     /** Threads of a community, newest, most recently commented, or highest score first. */
     public List<Post> threads(Connection c, long communityId, Sort sort, int limit, int offset) throws SQLException {
         var order = switch (sort) {
@@ -81,12 +85,13 @@ public final class PostStore {
             case TOP -> "coalesce((select sum(v.value) from vote v where v.post_id = p.id), 0) desc, p.published desc";
         };
         return Sql.list(c, "select " + columns("p") + " from post p where p.community_id = ? and p.parent_id is null "
-                + "and p.deleted_at is null order by " + order + " limit ? offset ?", PostStore::map, communityId, limit, offset);
+                + "and p.deleted_at is null and " + VISIBLE_AUTHOR + " order by " + order + " limit ? offset ?", PostStore::map, communityId, limit, offset);
     }
 
     /** Every comment of a thread, oldest first; the tree is rebuilt from parent ids. */
     public List<Post> comments(Connection c, long threadId) throws SQLException {
-        return Sql.list(c, "select " + COLUMNS + " from post where thread_id = ? order by published, id", PostStore::map, threadId);
+        return Sql.list(c, "select " + columns("p") + " from post p where p.thread_id = ? and " + VISIBLE_AUTHOR
+                + " order by p.published, p.id", PostStore::map, threadId);
     }
 
     public long commentCount(Connection c, long threadId) throws SQLException {

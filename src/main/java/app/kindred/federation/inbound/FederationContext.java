@@ -25,7 +25,7 @@ import java.util.Optional;
 /** What the inbound handlers share: the stores, the outbox, and the ways to find remote things. */
 public record FederationContext(Database db, ActorStore actors, CommunityStore communities, FollowStore follows,
                                 PostStore posts, VoteStore votes, RemoteActors remoteActors, RemoteFetcher fetcher,
-                                Outbox outbox, OutgoingActivities outgoing) {
+                                Outbox outbox, OutgoingActivities outgoing, app.kindred.policy.FederationPolicy policy) {
 
     static final ActivityPubReader READER = new ActivityPubReader();
 

@@ -27,6 +27,11 @@ final class FollowHandler implements ActivityHandler {
                 f.outbox().enqueue(c, target, reject.id(), reject.objectId(), reject.json(), List.of(follower));
                 return;
             }
+            if (f.policy().decide(follower.uri()).limited()) {
+                // A limited instance's follows wait for a moderator's approval.
+                f.follows().upsert(c, follower.id(), target.id(), FollowStore.State.PENDING, activity.id());
+                return;
+            }
             f.follows().upsert(c, follower.id(), target.id(), FollowStore.State.ACCEPTED, activity.id());
             var accept = f.outgoing().accept(target, activity.id(), follower);
             f.outbox().enqueue(c, target, accept.id(), accept.objectId(), accept.json(), List.of(follower));
