@@ -80,6 +80,14 @@ class InboxRoutesTest {
                 .orElseThrow();
     }
 
+    private static JsonNode parse(String text) {
+        try {
+            return new ObjectMapper().readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A refusal is a problem document with the status and a title naming the reason, and stores nothing. */
     private static void assertRefused(int status, String title, HttpResponse<String> response, long storedBefore) {
         assertEquals(status, response.statusCode(), response.body());
@@ -105,14 +113,6 @@ class InboxRoutesTest {
         assertEquals("Follow", column(id, "activity_type"));
         assertEquals(peer.id(), column(id, "actor_uri"));
         assertEquals(server.base() + path, column(id, "inbox"));
-    }
-
-    private static JsonNode parse(String text) {
-        try {
-            return new ObjectMapper().readTree(text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Test

@@ -137,6 +137,11 @@ final class RemotePeer {
         return remote.findAll(getRequestedFor(urlEqualTo(path))).size();
     }
 
+    /** The RSA private key as PEM, to look for in places it must never appear. */
+    String privatePem() {
+        return keys.rsaPrivatePem();
+    }
+
     SigningKey rsaKey() {
         return SigningKey.fromPem(keys.rsaPrivatePem());
     }
