@@ -28,7 +28,7 @@ public final class KeyDirectory {
     /** A key is fetched again for rotation at most this often, so bad signatures cannot make us hammer a server. */
     static final Duration REFETCH_INTERVAL = Duration.ofMinutes(1);
 
-    public record OwnedKey(String keyId, URI owner, VerificationKey key, Instant loadedAt) {}
+    public record OwnedKey(String keyId, URI owner, VerificationKey key) {}
 
     private final Database db;
     private final ActorStore actors;
@@ -38,6 +38,12 @@ public final class KeyDirectory {
     private final Map<String, OwnedKey> cache = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, OwnedKey> eldest) {
+            return size() > CACHE_SIZE;
+        }
+    };
+    private final Map<String, Instant> refetchedAt = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
             return size() > CACHE_SIZE;
         }
     };
@@ -51,26 +57,37 @@ public final class KeyDirectory {
     }
 
     public Optional<OwnedKey> find(String keyId) {
+        return known(keyId).or(() -> fetch(keyId));
+    }
+
+    /** From memory or the database only; never asks the key's server. */
+    Optional<OwnedKey> known(String keyId) {
         synchronized (cache) {
             var cached = cache.get(keyId);
             if (cached != null) return Optional.of(cached);
         }
-        var stored = db.read(c -> actors.findByKeyId(c, keyId)).flatMap(a -> keyOf(a, keyId));
-        if (stored.isPresent()) return remember(stored.get());
-        return fetch(keyId);
+        return db.read(c -> actors.findByKeyId(c, keyId)).flatMap(a -> keyOf(a, keyId)).flatMap(this::remember);
     }
 
-    /** After a verify failure with a key we already had: fetch it again once, in case it was rotated. */
+    /**
+     * After a verify failure with a key we already had: fetch it again, in case it was rotated. The
+     * interval counts from the last refetch, not from when the key was loaded, so a key rotated just
+     * after we first saw it is still picked up; a failed refetch counts too, so a key server that
+     * errors is not asked on every bad signature.
+     */
     public Optional<OwnedKey> refetch(String keyId) {
-        OwnedKey known;
-        synchronized (cache) {
-            known = cache.get(keyId);
+        var now = clock.instant();
+        synchronized (refetchedAt) {
+            var last = refetchedAt.get(keyId);
+            if (last != null && last.plus(REFETCH_INTERVAL).isAfter(now)) return Optional.empty();
+            // Claimed before fetching, so concurrent bad signatures make one fetch between them.
+            refetchedAt.put(keyId, now);
         }
-        if (known != null && known.loadedAt().plus(REFETCH_INTERVAL).isAfter(clock.instant())) return Optional.empty();
         return fetch(keyId);
     }
 
-    private Optional<OwnedKey> fetch(String keyId) {
+    /** From the key's own server, whatever we hold. */
+    Optional<OwnedKey> fetch(String keyId) {
         try {
             var document = URI.create(keyId.contains("#") ? keyId.substring(0, keyId.indexOf('#')) : keyId);
             var node = fetcher.getActivityJson(document);
@@ -98,11 +115,10 @@ public final class KeyDirectory {
     private Optional<OwnedKey> keyOf(Actor actor, String keyId) {
         try {
             if (keyId.equals(actor.publicKeyId()) && actor.publicKeyPem() != null) {
-                return Optional.of(new OwnedKey(keyId, actor.uri(), VerificationKey.fromPem(actor.publicKeyPem()), clock.instant()));
+                return Optional.of(new OwnedKey(keyId, actor.uri(), VerificationKey.fromPem(actor.publicKeyPem())));
             }
             if (keyId.equals(actor.ed25519KeyId()) && actor.ed25519Multibase() != null) {
-                return Optional.of(new OwnedKey(keyId, actor.uri(), VerificationKey.fromMultibase(actor.ed25519Multibase()),
-                        clock.instant()));
+                return Optional.of(new OwnedKey(keyId, actor.uri(), VerificationKey.fromMultibase(actor.ed25519Multibase())));
             }
         } catch (IllegalArgumentException e) {
             log.info("actor {} publishes an unreadable key {}: {}", actor.uri(), keyId, e.getMessage());

@@ -6,6 +6,8 @@ import app.kindred.federation.signature.SignatureVerifier;
 import app.kindred.federation.signature.VerificationResult;
 import java.net.URI;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Says which actor signed a request, or why we do not believe it. A signature that fails with a key
@@ -33,8 +35,14 @@ public final class RequestAuthenticator {
     }
 
     public Outcome authenticate(HttpRequestParts request) {
-        var result = verifier.verify(request, keyId -> keys.find(keyId).map(KeyDirectory.OwnedKey::key));
-        if (result instanceof VerificationResult.Failed failed && failed.keyId() != null && retryable(failed.reason())) {
+        // A key fetched from its server during this very request is as fresh as a refetch would make it.
+        Set<String> fetchedNow = ConcurrentHashMap.newKeySet();
+        var result = verifier.verify(request, keyId -> keys.known(keyId).or(() -> {
+            fetchedNow.add(keyId);
+            return keys.fetch(keyId);
+        }).map(KeyDirectory.OwnedKey::key));
+        if (result instanceof VerificationResult.Failed failed && failed.keyId() != null
+                && !fetchedNow.contains(failed.keyId()) && retryable(failed.reason())) {
             var fresh = keys.refetch(failed.keyId());
             if (fresh.isPresent()) result = verifier.verify(request, keyId -> keyId.equals(failed.keyId())
                     ? fresh.map(KeyDirectory.OwnedKey::key) : keys.find(keyId).map(KeyDirectory.OwnedKey::key));
