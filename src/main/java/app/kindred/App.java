@@ -24,6 +24,7 @@ import app.kindred.federation.Publisher;
 import app.kindred.federation.inbound.FederationContext;
 import app.kindred.federation.inbound.InboundProcessor;
 import app.kindred.follow.FollowService;
+import app.kindred.policy.CommunityBlocks;
 import app.kindred.policy.FederationPolicy;
 import app.kindred.policy.PolicyService;
 import app.kindred.thread.PostStore;
@@ -181,6 +182,7 @@ public final class App implements AutoCloseable {
     public InboundProcessor inboundProcessor() { return inboundProcessor; }
     public FederationPolicy policy() { return policy; }
     public PolicyService policyService() { return policyService; }
+    public CommunityBlocks communityBlocks() { return new CommunityBlocks(database); }
     public ThreadService threads() { return threads; }
     public FollowService follows() { return follows; }
 

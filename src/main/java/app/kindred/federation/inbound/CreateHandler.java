@@ -67,6 +67,9 @@ final class CreateHandler implements ActivityHandler {
                 community = addressedCommunity(c, object, viaGroup)
                         .orElseThrow(() -> new Rejected("thread " + objectUri + " is addressed to no community here"));
             }
+            if (community.actor().local() && app.kindred.policy.CommunityBlocks.blocks(c, community.id(), author)) {
+                throw new Rejected(author.uri() + " is blocked in " + community.actor().uri());
+            }
             if (!community.actor().local() && viaGroup.filter(g -> g.id() == community.actor().id()).isEmpty()) {
                 throw new Rejected("content of the remote community " + community.actor().uri() + " is taken only from that community");
             }

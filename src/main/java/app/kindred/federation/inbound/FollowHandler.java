@@ -27,6 +27,12 @@ final class FollowHandler implements ActivityHandler {
                 f.outbox().enqueue(c, target, reject.id(), reject.objectId(), reject.json(), List.of(follower));
                 return;
             }
+            var community = f.communities().byActor(c, target);
+            if (community.isPresent() && app.kindred.policy.CommunityBlocks.blocks(c, community.get().id(), follower)) {
+                var reject = f.outgoing().reject(target, activity.id(), follower);
+                f.outbox().enqueue(c, target, reject.id(), reject.objectId(), reject.json(), List.of(follower));
+                throw new Rejected(follower.uri() + " is blocked in " + target.uri());
+            }
             if (f.policy().decide(follower.uri()).limited()) {
                 // A limited instance's follows wait for a moderator's approval.
                 f.follows().upsert(c, follower.id(), target.id(), FollowStore.State.PENDING, activity.id());

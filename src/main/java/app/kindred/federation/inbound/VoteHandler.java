@@ -22,9 +22,12 @@ final class VoteHandler implements ActivityHandler {
         return c -> {
             var post = f.posts().findByUri(c, objectUri);
             if (post.isEmpty() || post.get().deleted()) return;
+            var community = f.communities().findById(c, post.get().communityId()).orElseThrow();
+            if (community.actor().local() && app.kindred.policy.CommunityBlocks.blocks(c, community.id(), voter)) {
+                throw new Rejected(voter.uri() + " is blocked in " + community.actor().uri());
+            }
             var previous = f.votes().find(c, post.get().id(), voter.id());
             f.votes().put(c, post.get().id(), voter.id(), value, activity.id());
-            var community = f.communities().findById(c, post.get().communityId()).orElseThrow();
             boolean changed = previous.map(v -> v.value() != value).orElse(true);
             if (changed && community.actor().local()) f.relay(c, community, json, Optional.empty(), objectUri.toString());
         };
