@@ -34,6 +34,7 @@ public final class LocalDocuments {
     private final app.kindred.thread.PostStore posts;
     private final LocalIds ids;
     private final Markdown markdown = new Markdown();
+    private final app.kindred.activitypub.ActivityPubReader reader = new app.kindred.activitypub.ActivityPubReader();
 
     public LocalDocuments(Database db, ActorStore actors, CommunityStore communities, FollowStore follows,
                           app.kindred.thread.PostStore posts, LocalIds ids) {
@@ -136,17 +137,31 @@ public final class LocalDocuments {
     }
 
     /**
-     * The outbox: a collection pointing at its first page, or one page of it, newest first. Our
-     * actors have published nothing yet, so every outbox is honestly empty.
+     * The outbox: what the actor has sent, as a collection pointing at its first page, or one page
+     * of it, newest first, at most {@link #PAGE_SIZE} a page.
      */
     public ActivityPubCollection outbox(Actor actor, Optional<Integer> page) {
         var id = actor.outbox().toString();
+        long total = db.read(c -> app.kindred.storage.Sql.count(c, "select count(*) from outbound_activity where actor_id = ?",
+                actor.id()));
         if (page.isEmpty()) {
-            return new ActivityPubCollection(id, CollectionType.OrderedCollection, 0, Ref.id(id + "?page=1"),
+            return new ActivityPubCollection(id, CollectionType.OrderedCollection, (int) total, Ref.id(id + "?page=1"),
                     null, null, List.of());
         }
+        int offset = (page.get() - 1) * PAGE_SIZE;
+        var bodies = db.read(c -> app.kindred.storage.Sql.list(c, """
+                select body from outbound_activity where actor_id = ? order by id desc limit ? offset ?""",
+                rs -> rs.getString(1), actor.id(), PAGE_SIZE, offset));
+        var items = new java.util.ArrayList<Ref>();
+        for (var body : bodies) {
+            if (reader.read(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    instanceof app.kindred.activitypub.ReadResult.Supported s) {
+                items.add(Ref.embedded(s.document()));
+            }
+        }
+        var next = offset + PAGE_SIZE < total ? id + "?page=" + (page.get() + 1) : null;
         return new ActivityPubCollection(id + "?page=" + page.get(), CollectionType.OrderedCollectionPage, null, null,
-                null, id, List.of());
+                next, id, items);
     }
 
 }

@@ -120,6 +120,12 @@ class CommunityFederationTest {
         assertFalse(post(beta, reply.uri()).orElseThrow().deleted());
         assertEquals(2, alpha.app().database().read(c -> new app.kindred.thread.PostStore().comments(c, threadOnAlpha.id())).size());
 
+        // The community's outbox lists what it announced, newest first.
+        var outbox = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                URI.create(groupUri + "/outbox?page=1")).header("Accept", "application/activity+json").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(outbox.contains("\"type\":\"Announce\"") && outbox.contains(comment.uri().toString()), outbox);
+
         // Unfollow: alpha no longer counts bob.
         beta.app().follows().unfollow(bob, remoteCommunity);
         eventually(() -> assertEquals(0L, (long) alpha.app().database().read(c -> Sql.count(c,
