@@ -137,7 +137,7 @@ public final class App implements AutoCloseable {
 
     /** Every feature's HTTP routes, for the web server to mount. */
     public void registerRoutes(RoutesConfig routes) {
-        new DiscoveryRoutes(config, database, actorStore, ids, instanceActor, version()).register(routes);
+        new DiscoveryRoutes(config, database, actorStore, ids, instanceActor, version(), policyService).register(routes);
         new ActivityPubRoutes(documents, instanceActor, authenticator, ids.base(), config.federation().authorizedFetch(), policy)
                 .register(routes);
         new InboxRoutes(database, actorStore, ids, authenticator, hostHealth, inboundProcessor::wake, policy,

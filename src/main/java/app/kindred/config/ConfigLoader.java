@@ -93,6 +93,7 @@ public final class ConfigLoader {
         var federation = new Config.Federation(bool(v, "federation.allow_private_addresses"),
                 oneOf(v, "federation.mode", "open", "allowlist"),
                 Integer.parseInt(oneOf(v, "federation.blocked_inbox_response", "403", "202")),
+                oneOf(v, "federation.publish_blocklist", "no", "yes", "obfuscated"),
                 bool(v, "federation.authorized_fetch"), duration(v, "federation.signature_max_age"),
                 duration(v, "federation.signature_max_skew"), (int) Math.min(Integer.MAX_VALUE, positive(v, "federation.fetch_max_bytes")),
                 duration(v, "federation.fetch_timeout"));

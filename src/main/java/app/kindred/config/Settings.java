@@ -34,6 +34,8 @@ public final class Settings {
                     "open federates with every instance not blocked; allowlist federates only with domains an admin allowed."),
             new Setting("federation.blocked_inbox_response", "403",
                     "What a blocked instance's deliveries get: 403 (refused, they know) or 202 (dropped silently)."),
+            new Setting("federation.publish_blocklist", "no",
+                    "Publish the domain blocklist in NodeInfo and the API: no, yes, or obfuscated (domains asked to be obfuscated are starred)."),
             new Setting("federation.authorized_fetch", "false",
                     "Require a valid HTTP signature on GETs of ActivityPub documents (WebFinger, NodeInfo and the instance actor stay open)."),
             new Setting("federation.signature_max_age", "1h",

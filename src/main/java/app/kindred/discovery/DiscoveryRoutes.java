@@ -31,9 +31,11 @@ public final class DiscoveryRoutes {
     private final Actor instanceActor;
     private final InstanceStats stats;
     private final String version;
+    private final app.kindred.policy.PolicyService policy;
     private final ObjectMapper json = new ObjectMapper();
 
-    public DiscoveryRoutes(Config config, Database db, ActorStore actors, LocalIds ids, Actor instanceActor, String version) {
+    public DiscoveryRoutes(Config config, Database db, ActorStore actors, LocalIds ids, Actor instanceActor, String version,
+                           app.kindred.policy.PolicyService policy) {
         this.config = config;
         this.db = db;
         this.actors = actors;
@@ -41,6 +43,7 @@ public final class DiscoveryRoutes {
         this.instanceActor = instanceActor;
         this.stats = new InstanceStats(db);
         this.version = version;
+        this.policy = policy;
     }
 
     public void register(RoutesConfig routes) {
@@ -54,6 +57,12 @@ public final class DiscoveryRoutes {
         routes.get("/.well-known/nodeinfo", this::nodeInfoLinks);
         routes.get("/nodeinfo/2.1", ctx -> nodeInfo(ctx, "2.1"));
         routes.get("/nodeinfo/2.0", ctx -> nodeInfo(ctx, "2.0"));
+        routes.get("/api/v1/instance/domain_blocks", ctx -> {
+            if (config.federation().publishBlocklist().equals("no")) {
+                throw Refusal.notFound("this instance does not publish its blocklist");
+            }
+            ctx.json(policy.published(config.federation().publishBlocklist()));
+        });
     }
 
     private void webfinger(Context ctx) {
@@ -166,7 +175,17 @@ public final class DiscoveryRoutes {
                 .put("activeHalfyear", usage.activeHalfyear());
         u.put("localPosts", usage.localPosts());
         u.put("localComments", usage.localComments());
-        doc.putObject("metadata").put("nodeName", config.instance().name());
+        var metadata = doc.putObject("metadata");
+        metadata.put("nodeName", config.instance().name());
+        var federation = metadata.putObject("federation");
+        federation.put("mode", config.federation().mode());
+        if (!config.federation().publishBlocklist().equals("no")) {
+            var blocked = federation.putArray("blocked");
+            for (var b : policy.published(config.federation().publishBlocklist())) {
+                blocked.addObject().put("domain", b.domain()).put("digest", b.digest()).put("severity", b.severity())
+                        .put("comment", b.comment());
+            }
+        }
         ctx.header("Access-Control-Allow-Origin", "*")
                 .contentType("application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/" + schema + "#\"")
                 .result(doc.toString());

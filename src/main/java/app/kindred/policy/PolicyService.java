@@ -149,6 +149,27 @@ public final class PolicyService {
                 && a.publicComment().equals(b.publicComment()) && a.obfuscate() == b.obfuscate();
     }
 
+    /** One published block, as Mastodon's /api/v1/instance/domain_blocks shows it. */
+    public record PublishedBlock(String domain, String digest, String severity, String comment) {}
+
+    /** The blocklist as the instance publishes it; empty when it does not. */
+    public List<PublishedBlock> published(String setting) {
+        if (setting.equals("no")) return List.of();
+        return list().stream().filter(b -> b.severity() != DomainBlock.Severity.NOOP).map(b -> new PublishedBlock(
+                setting.equals("obfuscated") && b.obfuscate() ? b.domain().obfuscated() : b.domain().toString(),
+                sha256(b.domain().toString()), b.severity() == DomainBlock.Severity.LIMIT ? "silence" : b.severity().wireName(),
+                b.publicComment())).toList();
+    }
+
+    private static String sha256(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public List<DomainBlock> list() {
         return db.read(DomainBlockStore::all);
     }
