@@ -45,6 +45,9 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 import app.kindred.member.MemberService;
 import app.kindred.member.MemberStore;
+import app.kindred.member.SessionService;
+import app.kindred.member.SessionStore;
+import app.kindred.api.ApiRoutes;
 import app.kindred.storage.Database;
 import java.security.SecureRandom;
 
@@ -73,6 +76,7 @@ public final class App implements AutoCloseable {
     private final ThreadService threads;
     private final FollowService follows;
     private final PostStore postStore = new PostStore();
+    private final SessionService sessions;
 
     private App(Config config, Database database) {
         this.config = config;
@@ -117,6 +121,7 @@ public final class App implements AutoCloseable {
         var publisher = new Publisher(federation);
         this.threads = new ThreadService(database, postStore, new VoteStore(), communityStore, publisher, ids.base());
         this.follows = new FollowService(database, followStore, communityStore, remoteActors, publisher);
+        this.sessions = new SessionService(database, new SessionStore(), members, memberStore, random, clock);
     }
 
     /** Starts the background workers (delivery); only a serving process runs them. */
@@ -131,7 +136,14 @@ public final class App implements AutoCloseable {
         new ActivityPubRoutes(documents, instanceActor, authenticator, ids.base(), config.federation().authorizedFetch())
                 .register(routes);
         new InboxRoutes(database, actorStore, ids, authenticator, hostHealth, inboundProcessor::wake).register(routes);
+        apiRoutes().register(routes);
         routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(deliveryMetrics.exposition()));
+    }
+
+    /** The client API's routes (issue #6). */
+    public ApiRoutes apiRoutes() {
+        return new ApiRoutes(config.instance().openRegistrations(), members, sessions, communities, threads, follows,
+                database, postStore);
     }
 
     /** The build's version, as Maven wrote it into the jar. */
@@ -171,6 +183,7 @@ public final class App implements AutoCloseable {
     public InboundProcessor inboundProcessor() { return inboundProcessor; }
     public ThreadService threads() { return threads; }
     public FollowService follows() { return follows; }
+    public SessionService sessions() { return sessions; }
 
     @Override
     public void close() {
