@@ -48,6 +48,9 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 import app.kindred.member.MemberService;
 import app.kindred.member.MemberStore;
+import app.kindred.member.SessionService;
+import app.kindred.member.SessionStore;
+import app.kindred.api.ApiRoutes;
 import app.kindred.storage.Database;
 import java.security.SecureRandom;
 
@@ -78,6 +81,7 @@ public final class App implements AutoCloseable {
     private final ThreadService threads;
     private final FollowService follows;
     private final PostStore postStore = new PostStore();
+    private final SessionService sessions;
 
     private App(Config config, Database database) {
         this.config = config;
@@ -127,6 +131,7 @@ public final class App implements AutoCloseable {
         var publisher = new Publisher(federation);
         this.threads = new ThreadService(database, postStore, new VoteStore(), communityStore, publisher, ids.base());
         this.follows = new FollowService(database, followStore, communityStore, remoteActors, publisher);
+        this.sessions = new SessionService(database, new SessionStore(), members, memberStore, random, clock);
     }
 
     /** Starts the background workers (delivery); only a serving process runs them. */
@@ -142,7 +147,14 @@ public final class App implements AutoCloseable {
                 .register(routes);
         new InboxRoutes(database, actorStore, ids, authenticator, hostHealth, inboundProcessor::wake, policy,
                 config.federation().blockedInboxResponse()).register(routes);
+        apiRoutes().register(routes);
         routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(deliveryMetrics.exposition()));
+    }
+
+    /** The client API's routes (issue #6). */
+    public ApiRoutes apiRoutes() {
+        return new ApiRoutes(config.instance().openRegistrations(), members, sessions, communities, threads, follows,
+                database, postStore);
     }
 
     /** The build's version, as Maven wrote it into the jar. */
@@ -185,6 +197,7 @@ public final class App implements AutoCloseable {
     public CommunityBlocks communityBlocks() { return new CommunityBlocks(database); }
     public ThreadService threads() { return threads; }
     public FollowService follows() { return follows; }
+    public SessionService sessions() { return sessions; }
 
     @Override
     public void close() {

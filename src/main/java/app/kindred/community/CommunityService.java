@@ -9,6 +9,8 @@ import app.kindred.actor.LocalKeys;
 import app.kindred.member.MemberStore;
 import app.kindred.storage.Database;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 public final class CommunityService {
@@ -60,5 +62,32 @@ public final class CommunityService {
 
     public Optional<Community> find(String name) {
         return db.read(c -> communities.findByName(c, name));
+    }
+
+    public Optional<Community> find(long id) {
+        return db.read(c -> communities.findById(c, id));
+    }
+
+    /** A community as the directory shows it: followers counted here, threads that are not deleted. */
+    public record Listing(Community community, long followers, long threads) {}
+
+    /** Local communities first, then remote ones known here, each group by title. */
+    public List<Listing> directory() {
+        return db.read(c -> {
+            var out = new ArrayList<Listing>();
+            for (var id : communities.allIds(c)) out.add(listing(c, communities.findById(c, id).orElseThrow()));
+            return out;
+        });
+    }
+
+    public Optional<Listing> listing(long id) {
+        return db.read(c -> {
+            var community = communities.findById(c, id);
+            return community.isEmpty() ? Optional.<Listing>empty() : Optional.of(listing(c, community.get()));
+        });
+    }
+
+    private Listing listing(java.sql.Connection c, Community community) throws java.sql.SQLException {
+        return new Listing(community, communities.followerCount(c, community.actor().id()), communities.threadCount(c, community.id()));
     }
 }

@@ -69,6 +69,21 @@ public final class CommunityStore {
                 r.postingRestrictedToMods(), r.createdAt(), r.updatedAt()));
     }
 
+    public List<Long> allIds(Connection c) throws SQLException {
+        return Sql.list(c, "select c.id from community c join actor a on a.id = c.actor_id order by a.local desc, lower(c.title), c.id",
+                rs -> rs.getLong(1));
+    }
+
+    /** Accepted followers we know of: for a remote community, only those on this instance. */
+    public long followerCount(Connection c, long actorId) throws SQLException {
+        return Sql.count(c, "select count(*) from follow where followed_id = ? and state = 'accepted'", actorId);
+    }
+
+    public long threadCount(Connection c, long communityId) throws SQLException {
+        return Sql.count(c, "select count(*) from post where community_id = ? and parent_id is null and deleted_at is null",
+                communityId);
+    }
+
     /** Actor ids of the community's moderators, oldest first. */
     public List<URI> moderatorUris(Connection c, long communityId) throws SQLException {
         return Sql.list(c, """

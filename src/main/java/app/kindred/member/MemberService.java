@@ -13,6 +13,7 @@ import java.util.Optional;
 /** Local accounts: creating members and checking their passwords. */
 public final class MemberService {
     public static final int MIN_PASSWORD_LENGTH = 10;
+    private static final String DECOY_HASH = PasswordHash.hash("no account has this password", new SecureRandom());
 
     private final Database db;
     private final ActorStore actors;
@@ -54,7 +55,8 @@ public final class MemberService {
     /** The member when the password is theirs; empty for an unknown name or a wrong password alike. */
     public Optional<Member> authenticate(String username, String password) {
         var hash = db.read(c -> members.passwordHash(c, username));
-        if (hash.isEmpty() || !PasswordHash.matches(password, hash.get())) return Optional.empty();
+        // An unknown name still pays for one Argon2 run, so timing does not tell names that exist apart.
+        if (!PasswordHash.matches(password, hash.orElse(DECOY_HASH)) || hash.isEmpty()) return Optional.empty();
         return find(username);
     }
 }

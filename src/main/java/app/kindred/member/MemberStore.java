@@ -32,6 +32,11 @@ public final class MemberStore {
         return Optional.of(new Member(r.id(), r.username(), r.role(), actors.findById(c, r.actorId()).orElseThrow(), r.createdAt()));
     }
 
+    /** Signing in counts as activity; NodeInfo's active-user figures read it. */
+    public void markActive(Connection c, long accountId, Instant at) throws SQLException {
+        Sql.update(c, "update account set last_active_at = ? where id = ?", at, accountId);
+    }
+
     public Optional<String> passwordHash(Connection c, String username) throws SQLException {
         return Sql.one(c, "select password_hash from account where username = ?", rs -> rs.getString(1), username);
     }

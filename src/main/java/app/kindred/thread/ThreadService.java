@@ -62,9 +62,11 @@ public final class ThreadService {
     }
 
     public Post edit(Member editor, long postId, Draft draft) {
-        checkBody(draft, draft.title() == null);
         return db.transaction(c -> {
             var post = own(c, editor, postId);
+            // Only a thread may have an empty body, whether or not the edit touches its title.
+            checkBody(draft, post.isThread());
+            if (!post.isThread() && draft.title() != null) throw Refusal.invalid("title", "a comment has no title");
             if (post.isThread() && draft.title() != null && (draft.title().isBlank() || draft.title().length() > MAX_TITLE)) {
                 throw Refusal.invalid("title", "title must be 1 to " + MAX_TITLE + " characters");
             }

@@ -1,0 +1,248 @@
+package app.kindred.api;
+
+import app.kindred.Refusal;
+import app.kindred.api.Views.CommunityView;
+import app.kindred.api.Views.MemberView;
+import app.kindred.api.Views.ScoreView;
+import app.kindred.api.Views.SubscriptionView;
+import app.kindred.api.Views.TokenView;
+import app.kindred.community.CommunityService;
+import app.kindred.follow.FollowService;
+import app.kindred.member.Member;
+import app.kindred.member.MemberService;
+import app.kindred.member.Role;
+import app.kindred.member.SessionService;
+import app.kindred.storage.Database;
+import app.kindred.thread.PostStore;
+import app.kindred.thread.ThreadService;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The client API for local members (issue #6): one table of endpoints, each handler parsing the
+ * request, calling a feature service and rendering a view. Reads are public; every write needs a
+ * bearer token from {@code POST /api/v1/auth/login}. Documented in docs/api.md and /api/openapi.json.
+ */
+public final class ApiRoutes {
+    static final String OPENAPI_RESOURCE = "/app/kindred/api/openapi.json";
+
+    /** One route; the OpenAPI test reads this table, so the document cannot miss a route. */
+    public record Endpoint(HandlerType method, String path, Handler handler) {}
+
+    private final boolean openRegistrations;
+    private final MemberService members;
+    private final SessionService sessions;
+    private final CommunityService communities;
+    private final ThreadService threads;
+    private final FollowService follows;
+    private final PostViews postViews;
+    private final byte[] openApi;
+
+    public ApiRoutes(boolean openRegistrations, MemberService members, SessionService sessions, CommunityService communities,
+                     ThreadService threads, FollowService follows, Database db, PostStore posts) {
+        this.openRegistrations = openRegistrations;
+        this.members = members;
+        this.sessions = sessions;
+        this.communities = communities;
+        this.threads = threads;
+        this.follows = follows;
+        this.postViews = new PostViews(db, posts);
+        this.openApi = openApiDocument();
+    }
+
+    public List<Endpoint> endpoints() {
+        return List.of(
+                new Endpoint(HandlerType.GET, "/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi)),
+                new Endpoint(HandlerType.POST, "/api/v1/accounts", this::register),
+                new Endpoint(HandlerType.POST, "/api/v1/auth/login", this::logIn),
+                new Endpoint(HandlerType.POST, "/api/v1/auth/logout", this::logOut),
+                new Endpoint(HandlerType.GET, "/api/v1/me", ctx -> ctx.json(MemberView.of(member(ctx)))),
+                new Endpoint(HandlerType.GET, "/api/v1/me/subscriptions", this::subscriptions),
+                new Endpoint(HandlerType.GET, "/api/v1/communities", ctx ->
+                        ctx.json(communities.directory().stream().map(CommunityView::of).toList())),
+                new Endpoint(HandlerType.POST, "/api/v1/communities", this::createCommunity),
+                new Endpoint(HandlerType.GET, "/api/v1/communities/{id}", ctx -> ctx.json(community(id(ctx)))),
+                new Endpoint(HandlerType.GET, "/api/v1/communities/{id}/threads", this::threadList),
+                new Endpoint(HandlerType.POST, "/api/v1/communities/{id}/threads", this::startThread),
+                new Endpoint(HandlerType.GET, "/api/v1/threads/{id}", ctx -> ctx.json(postViews.thread(id(ctx)))),
+                new Endpoint(HandlerType.GET, "/api/v1/posts/{id}", ctx -> ctx.json(postViews.post(id(ctx)))),
+                new Endpoint(HandlerType.PATCH, "/api/v1/posts/{id}", this::edit),
+                new Endpoint(HandlerType.DELETE, "/api/v1/posts/{id}", this::delete),
+                new Endpoint(HandlerType.POST, "/api/v1/posts/{id}/comments", this::comment),
+                new Endpoint(HandlerType.POST, "/api/v1/posts/{id}/vote", this::vote),
+                new Endpoint(HandlerType.POST, "/api/v1/follows", this::follow),
+                new Endpoint(HandlerType.DELETE, "/api/v1/follows/{id}", this::unfollow));
+    }
+
+    public void register(RoutesConfig routes) {
+        for (var endpoint : endpoints()) routes.addHttpHandler(endpoint.method(), endpoint.path(), endpoint.handler());
+    }
+
+    private void register(Context ctx) {
+        if (!openRegistrations) {
+            throw new Refusal(Refusal.Kind.FORBIDDEN, null, "registrations are closed on this instance; ask an admin for an account");
+        }
+        var body = JsonBody.parse(ctx.body(), Set.of("username", "password"));
+        var username = body.text("username");
+        var password = body.text("password");
+        Member member;
+        try {
+            member = members.create(username, password, Role.MEMBER);
+        } catch (Refusal r) {
+            // The service calls it a name; this request calls it a username.
+            if (!"name".equals(r.field())) throw r;
+            throw new Refusal(r.kind(), "username", r.getMessage());
+        }
+        ctx.status(201).json(MemberView.of(member));
+    }
+
+    private void logIn(Context ctx) {
+        var body = JsonBody.parse(ctx.body(), Set.of("username", "password"));
+        var issued = sessions.logIn(body.text("username"), body.text("password"));
+        ctx.header("Cache-Control", "no-store").json(new TokenView(issued.token(), issued.expiresAt(), issued.member().username()));
+    }
+
+    private void logOut(Context ctx) {
+        sessions.logOut(bearer(ctx));
+        ctx.status(204);
+    }
+
+    private void subscriptions(Context ctx) {
+        var member = member(ctx);
+        ctx.json(follows.subscriptions(member).stream()
+                .map(s -> new SubscriptionView(community(s.community().id()), state(s))).toList());
+    }
+
+    private void createCommunity(Context ctx) {
+        var member = member(ctx);
+        var body = JsonBody.parse(ctx.body(), Set.of("name", "title", "description"));
+        var created = communities.create(body.text("name"), body.text("title"), body.text("description"), member.username());
+        ctx.status(201).json(community(created.id()));
+    }
+
+    private void threadList(Context ctx) {
+        long id = id(ctx);
+        community(id);
+        var sortParam = ctx.queryParam("sort");
+        PostStore.Sort sort;
+        try {
+            sort = sortParam == null ? PostStore.Sort.ACTIVE : PostStore.Sort.valueOf(sortParam.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw JsonBody.badRequest("sort", "sort must be new, active or top");
+        }
+        ctx.json(postViews.threads(id, sort, page(ctx.queryParam("page"))));
+    }
+
+    private void startThread(Context ctx) {
+        var member = member(ctx);
+        long communityId = id(ctx);
+        var body = JsonBody.parse(ctx.body(), Set.of("title", "body", "content_warning", "sensitive", "language"));
+        var draft = new ThreadService.Draft(body.text("title"), body.text("body"), body.text("content_warning"),
+                body.bool("sensitive"), body.text("language"));
+        var post = threads.startThread(member, communityId, draft);
+        ctx.status(201).json(postViews.post(post.id()));
+    }
+
+    private void comment(Context ctx) {
+        var member = member(ctx);
+        long parentId = id(ctx);
+        var body = JsonBody.parse(ctx.body(), Set.of("body", "content_warning", "sensitive", "language"));
+        var draft = new ThreadService.Draft(null, body.text("body"), body.text("content_warning"), body.bool("sensitive"),
+                body.text("language"));
+        var post = threads.comment(member, parentId, draft);
+        ctx.status(201).json(postViews.post(post.id()));
+    }
+
+    private void edit(Context ctx) {
+        var member = member(ctx);
+        long postId = id(ctx);
+        var body = JsonBody.parse(ctx.body(), Set.of("title", "body", "content_warning", "sensitive"));
+        var current = threads.find(postId).orElseThrow(() -> Refusal.notFound("there is no post " + postId));
+        // PATCH: what is left out stays; a new warning without a flag decides sensitivity alone.
+        var warning = body.has("content_warning") ? body.text("content_warning") : current.summary();
+        var sensitive = body.has("sensitive") ? body.bool("sensitive")
+                : body.has("content_warning") ? null : Boolean.valueOf(current.sensitive());
+        var edited = threads.edit(member, postId, new ThreadService.Draft(body.text("title"), body.requiredText("body"),
+                warning, sensitive, null));
+        ctx.json(postViews.post(edited.id()));
+    }
+
+    private void delete(Context ctx) {
+        threads.delete(member(ctx), id(ctx));
+        ctx.status(204);
+    }
+
+    private void vote(Context ctx) {
+        var member = member(ctx);
+        long postId = id(ctx);
+        var body = JsonBody.parse(ctx.body(), Set.of("value"));
+        ctx.json(ScoreView.of(threads.vote(member, postId, body.requiredInt("value"))));
+    }
+
+    private void follow(Context ctx) {
+        var member = member(ctx);
+        var body = JsonBody.parse(ctx.body(), Set.of("community"));
+        var subscription = follows.follow(member, body.requiredText("community"));
+        ctx.json(new SubscriptionView(community(subscription.community().id()), state(subscription)));
+    }
+
+    private void unfollow(Context ctx) {
+        follows.unfollow(member(ctx), id(ctx));
+        ctx.status(204);
+    }
+
+    private CommunityView community(long id) {
+        return communities.listing(id).map(CommunityView::of)
+                .orElseThrow(() -> Refusal.notFound("there is no community " + id));
+    }
+
+    private Member member(Context ctx) {
+        return sessions.member(bearer(ctx));
+    }
+
+    /** The token of an {@code Authorization: Bearer TOKEN} header, or null. */
+    private static String bearer(Context ctx) {
+        var header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return null;
+        return header.substring(7).strip();
+    }
+
+    private static long id(Context ctx) {
+        try {
+            return Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw JsonBody.badRequest("id", "id must be a number");
+        }
+    }
+
+    private static int page(String raw) {
+        if (raw == null) return 1;
+        try {
+            int page = Integer.parseInt(raw);
+            if (page >= 1 && page <= 10_000) return page;
+        } catch (NumberFormatException e) {
+            // refused below, with the rule
+        }
+        throw JsonBody.badRequest("page", "page must be a whole number from 1 to 10000");
+    }
+
+    private static String state(FollowService.Subscription s) {
+        return s.state().name().toLowerCase(Locale.ROOT);
+    }
+
+    private static byte[] openApiDocument() {
+        try (var in = ApiRoutes.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+            if (in == null) throw new IllegalStateException(OPENAPI_RESOURCE + " is missing from the build");
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

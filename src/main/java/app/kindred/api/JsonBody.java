@@ -1,0 +1,72 @@
+package app.kindred.api;
+
+import app.kindred.Refusal;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Set;
+
+/**
+ * A request's JSON object, read field by field so a wrong type is refused naming its field (400),
+ * before any service runs. Rules about values (length, names) are the services' own (422).
+ */
+final class JsonBody {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ObjectNode object;
+
+    private JsonBody(ObjectNode object) {
+        this.object = object;
+    }
+
+    /** Parses an object with only the named fields; an unknown field is a client's mistake worth telling. */
+    static JsonBody parse(String text, Set<String> fields) {
+        JsonNode node;
+        try {
+            node = text == null || text.isBlank() ? null : JSON.readTree(text);
+        } catch (JacksonException e) {
+            throw badRequest(null, "the body is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (!(node instanceof ObjectNode object)) throw badRequest(null, "the body must be a JSON object");
+        for (var name : (Iterable<String>) object::fieldNames) {
+            if (!fields.contains(name)) throw badRequest(name, "unknown field " + name + "; expected " + String.join(", ", fields.stream().sorted().toList()));
+        }
+        return new JsonBody(object);
+    }
+
+    /** A string, or null when absent or JSON null. */
+    String text(String field) {
+        var value = object.get(field);
+        if (value == null || value.isNull()) return null;
+        if (!value.isTextual()) throw badRequest(field, field + " must be a string");
+        return value.textValue();
+    }
+
+    String requiredText(String field) {
+        var value = text(field);
+        if (value == null) throw Refusal.invalid(field, field + " is required");
+        return value;
+    }
+
+    Boolean bool(String field) {
+        var value = object.get(field);
+        if (value == null || value.isNull()) return null;
+        if (!value.isBoolean()) throw badRequest(field, field + " must be true or false");
+        return value.booleanValue();
+    }
+
+    int requiredInt(String field) {
+        var value = object.get(field);
+        if (value == null || value.isNull()) throw Refusal.invalid(field, field + " is required");
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) throw badRequest(field, field + " must be an integer");
+        return value.intValue();
+    }
+
+    boolean has(String field) {
+        return object.has(field);
+    }
+
+    static Refusal badRequest(String field, String message) {
+        return new Refusal(Refusal.Kind.BAD_REQUEST, field, message);
+    }
+}

@@ -1,0 +1,69 @@
+package app.kindred.api;
+
+import app.kindred.community.CommunityService;
+import app.kindred.member.Member;
+import app.kindred.thread.VoteStore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/** The JSON shapes of the client API, snake_case like the rest of the fediverse's client APIs. */
+final class Views {
+    private Views() {}
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record MemberView(String username, String handle, String role, String actorId) {
+        static MemberView of(Member m) {
+            return new MemberView(m.username(), m.username() + "@" + m.actor().domain(),
+                    m.role().name().toLowerCase(Locale.ROOT), m.actor().uri().toString());
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record TokenView(String token, Instant expiresAt, String username) {
+        @Override
+        public String toString() {
+            return "TokenView[token=***, expiresAt=" + expiresAt + ", username=" + username + "]";
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record CommunityView(long id, String name, String handle, String actorId, String title, String description,
+                         boolean local, boolean sensitive, long followerCount, long threadCount) {
+        static CommunityView of(CommunityService.Listing l) {
+            var c = l.community();
+            return new CommunityView(c.id(), c.name(), c.name() + "@" + c.actor().domain(), c.actor().uri().toString(),
+                    c.title(), c.description(), c.actor().local(), c.sensitive(), l.followers(), l.threads());
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record ScoreView(long up, long down, long total) {
+        static ScoreView of(VoteStore.Score s) {
+            return new ScoreView(s.up(), s.down(), s.total());
+        }
+    }
+
+    /**
+     * A thread or a comment. Threads carry a comment count, comments their replies; a deleted post
+     * is a tombstone that keeps its id, place and replies but no content or author.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record PostView(long id, String apId, long communityId, Long threadId, Long parentId, String author, String title,
+                    String html, String source, String contentWarning, boolean sensitive, String language,
+                    ScoreView score, Long commentCount, Instant created, Instant updated, boolean deleted,
+                    List<PostView> children) {}
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record ThreadPage(PostView thread, List<PostView> comments) {}
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record ThreadList(String sort, int page, int perPage, List<PostView> threads) {}
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record SubscriptionView(CommunityView community, String state) {}
+}

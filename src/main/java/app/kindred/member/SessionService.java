@@ -1,0 +1,88 @@
+package app.kindred.member;
+
+import app.kindred.Refusal;
+import app.kindred.storage.Database;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+
+/**
+ * Bearer tokens for the client API. A token is 32 random bytes; only its SHA-256 hash is stored, so
+ * a copy of the database does not let anyone sign in. Sessions expire and can be revoked.
+ */
+public final class SessionService {
+    public static final Duration LIFETIME = Duration.ofDays(30);
+    // One message for an unknown name and a wrong password, so the answer does not reveal who has an account.
+    static final String WRONG_CREDENTIALS = "the username or password is wrong";
+
+    private final Database db;
+    private final SessionStore sessions;
+    private final MemberService members;
+    private final MemberStore memberStore;
+    private final SecureRandom random;
+    private final Clock clock;
+
+    public SessionService(Database db, SessionStore sessions, MemberService members, MemberStore memberStore,
+                          SecureRandom random, Clock clock) {
+        this.db = db;
+        this.sessions = sessions;
+        this.members = members;
+        this.memberStore = memberStore;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    /** A freshly issued token: shown to the member once, never again. */
+    public record Issued(String token, Instant expiresAt, Member member) {
+        @Override
+        public String toString() {
+            return "Issued[token=***, expiresAt=" + expiresAt + ", member=" + member.username() + "]";
+        }
+    }
+
+    public Issued logIn(String username, String password) {
+        var member = members.authenticate(username == null ? "" : username, password == null ? "" : password)
+                .orElseThrow(() -> new Refusal(Refusal.Kind.UNAUTHORIZED, null, WRONG_CREDENTIALS));
+        var bytes = new byte[32];
+        random.nextBytes(bytes);
+        var token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        var now = clock.instant();
+        var expiresAt = now.plus(LIFETIME);
+        db.transaction(c -> {
+            sessions.insert(c, member.id(), hash(token), now, expiresAt);
+            memberStore.markActive(c, member.id(), now);
+            return null;
+        });
+        return new Issued(token, expiresAt, member);
+    }
+
+    /** The member a live token belongs to; a missing, unknown, expired or revoked token is refused alike. */
+    public Member member(String token) {
+        if (token == null || token.isBlank()) throw unauthorized("sign in and send Authorization: Bearer TOKEN");
+        var username = db.read(c -> sessions.liveUsername(c, hash(token), clock.instant()))
+                .orElseThrow(() -> unauthorized("the token is unknown, expired or revoked; sign in again"));
+        return members.find(username).orElseThrow(() -> unauthorized("the account is gone"));
+    }
+
+    public void logOut(String token) {
+        member(token);
+        db.transaction(c -> sessions.revoke(c, hash(token), clock.instant()));
+    }
+
+    static byte[] hash(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+
+    private static Refusal unauthorized(String message) {
+        return new Refusal(Refusal.Kind.UNAUTHORIZED, null, message);
+    }
+}

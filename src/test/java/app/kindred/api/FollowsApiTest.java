@@ -1,0 +1,78 @@
+package app.kindred.api;
+
+import static app.kindred.api.ApiClient.body;
+import static app.kindred.api.Problems.assertProblem;
+import static org.junit.jupiter.api.Assertions.*;
+
+import app.kindred.TestServer;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Following local communities through the API; remote follows are covered by the federation tests. */
+class FollowsApiTest {
+    private static TestServer server;
+    private static ApiClient api;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+        api = new ApiClient(server);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void followingALocalCommunityByNameIsAcceptedAndListedUntilUnfollowed() {
+        var moderator = api.member("host");
+        long peers = api.community(moderator, "peers");
+        var member = api.member("newcomer");
+
+        var response = api.post("/api/v1/follows", Map.of("community", "peers"), member);
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("accepted", body(response).get("state").asText());
+        assertEquals(peers, body(response).get("community").get("id").asLong());
+        assertEquals(1, body(response).get("community").get("follower_count").asLong());
+
+        var subscriptions = body(api.get("/api/v1/me/subscriptions", member));
+        assertEquals(1, subscriptions.size());
+        assertEquals("peers", subscriptions.get(0).get("community").get("name").asText());
+        assertEquals("accepted", subscriptions.get(0).get("state").asText());
+
+        // Following again changes nothing.
+        assertEquals(200, api.post("/api/v1/follows", Map.of("community", "peers"), member).statusCode());
+        assertEquals(1, api.count("select count(*) from follow where follower_id = ?", server.actorId("newcomer")));
+
+        assertEquals(204, api.delete("/api/v1/follows/" + peers, member).statusCode());
+        assertEquals(0, body(api.get("/api/v1/me/subscriptions", member)).size());
+        assertEquals(0, body(api.get("/api/v1/communities/" + peers, null)).get("follower_count").asLong());
+        assertProblem(api.delete("/api/v1/follows/" + peers, member), 404, null);
+    }
+
+    @Test
+    void refusedFollowsChangeNothing() {
+        var member = api.member("wanderer");
+        long follows = api.count("select count(*) from follow");
+        assertProblem(api.post("/api/v1/follows", Map.of("community", "nosuchplace"), member), 404, null);
+        assertProblem(api.post("/api/v1/follows", Map.of(), member), 422, "community");
+        assertProblem(api.post("/api/v1/follows", Map.of("community", 12), member), 400, "community");
+        assertProblem(api.post("/api/v1/follows", Map.of("community", "peers", "notify", true), member), 400, "notify");
+        assertProblem(api.delete("/api/v1/follows/424242", member), 404, null);
+        assertProblem(api.delete("/api/v1/follows/x", member), 400, "id");
+        assertEquals(follows, api.count("select count(*) from follow"));
+    }
+
+    @Test
+    void meDescribesTheSignedInMember() {
+        var token = api.member("selfaware");
+        var me = body(api.get("/api/v1/me", token));
+        assertEquals("selfaware", me.get("username").asText());
+        assertEquals("member", me.get("role").asText());
+        assertEquals("selfaware@" + server.domain(), me.get("handle").asText());
+        assertEquals(server.base() + "/u/selfaware", me.get("actor_id").asText());
+    }
+}
