@@ -154,7 +154,8 @@ public final class App implements AutoCloseable {
     /** The client API's routes (issue #6). */
     public ApiRoutes apiRoutes() {
         return new ApiRoutes(config.instance().openRegistrations(), members, sessions, communities, threads, follows,
-                database, postStore);
+                database, postStore, new app.kindred.delivery.DeliveryStatus(database), policyService,
+                config.federation().publishBlocklist());
     }
 
     /** The build's version, as Maven wrote it into the jar. */

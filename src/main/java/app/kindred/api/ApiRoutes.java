@@ -44,9 +44,12 @@ public final class ApiRoutes {
     private final FollowService follows;
     private final PostViews postViews;
     private final byte[] openApi;
+    private final AdminRoutes admin;
 
     public ApiRoutes(boolean openRegistrations, MemberService members, SessionService sessions, CommunityService communities,
-                     ThreadService threads, FollowService follows, Database db, PostStore posts) {
+                     ThreadService threads, FollowService follows, Database db, PostStore posts,
+                     app.kindred.delivery.DeliveryStatus deliveryStatus, app.kindred.policy.PolicyService policy,
+                     String publishBlocklist) {
         this.openRegistrations = openRegistrations;
         this.members = members;
         this.sessions = sessions;
@@ -55,9 +58,16 @@ public final class ApiRoutes {
         this.follows = follows;
         this.postViews = new PostViews(db, posts);
         this.openApi = openApiDocument();
+        this.admin = new AdminRoutes(this::member, deliveryStatus, policy, db, publishBlocklist);
     }
 
     public List<Endpoint> endpoints() {
+        var all = new java.util.ArrayList<>(memberEndpoints());
+        all.addAll(admin.endpoints());
+        return List.copyOf(all);
+    }
+
+    private List<Endpoint> memberEndpoints() {
         return List.of(
                 new Endpoint(HandlerType.GET, "/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi)),
                 new Endpoint(HandlerType.POST, "/api/v1/accounts", this::register),

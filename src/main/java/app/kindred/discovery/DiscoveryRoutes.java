@@ -57,12 +57,7 @@ public final class DiscoveryRoutes {
         routes.get("/.well-known/nodeinfo", this::nodeInfoLinks);
         routes.get("/nodeinfo/2.1", ctx -> nodeInfo(ctx, "2.1"));
         routes.get("/nodeinfo/2.0", ctx -> nodeInfo(ctx, "2.0"));
-        routes.get("/api/v1/instance/domain_blocks", ctx -> {
-            if (config.federation().publishBlocklist().equals("no")) {
-                throw Refusal.notFound("this instance does not publish its blocklist");
-            }
-            ctx.json(policy.published(config.federation().publishBlocklist()));
-        });
+
     }
 
     private void webfinger(Context ctx) {
