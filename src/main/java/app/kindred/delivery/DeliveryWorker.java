@@ -240,6 +240,12 @@ public final class DeliveryWorker implements AutoCloseable {
         if (!running) return;
         running = false;
         wake();
+        try {
+            // The dispatcher first: a claim it commits after we looked at inFlight would stay claimed until its lease ran out.
+            if (dispatcher != null) dispatcher.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (!inFlight.isEmpty() && System.nanoTime() < deadline) sleepQuietly(Duration.ofMillis(20));
         for (var id : inFlight.keySet()) {
@@ -249,7 +255,6 @@ public final class DeliveryWorker implements AutoCloseable {
             });
         }
         try {
-            if (dispatcher != null) dispatcher.join(2_000);
             if (listener != null) listener.join(2_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
