@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeliveryWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
+    private static final Duration GATHER = Duration.ofMillis(5);
 
     public record Settings(int workers, int perHost, Duration pollInterval, Duration lease, Duration probeInterval) {}
 
@@ -49,6 +50,7 @@ public final class DeliveryWorker implements AutoCloseable {
     private final Map<Long, Long> inFlight = new ConcurrentHashMap<>();
     private final Map<Long, Actor> signers = new ConcurrentHashMap<>();
     private volatile boolean running;
+    private long lastProbeCheck = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
     private Thread dispatcher;
     private Thread listener;
 
@@ -80,9 +82,16 @@ public final class DeliveryWorker implements AutoCloseable {
     }
 
     private void dispatch() {
+        int batch = Math.max(1, settings.workers() / 16);
         while (running) {
             try {
                 int free = settings.workers() - inFlight.size();
+                if (free > 0 && free < batch && !inFlight.isEmpty()) {
+                    // Slots free up one finished delivery at a time; a claim query per slot would cost the
+                    // database more than the deliveries. A few milliseconds gathers them into one claim.
+                    Thread.sleep(GATHER.toMillis());
+                    free = settings.workers() - inFlight.size();
+                }
                 int claimed = free > 0 ? claimAndStart(free) : 0;
                 if (claimed == 0 || inFlight.size() >= settings.workers()) {
                     wakeups.poll(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -118,7 +127,10 @@ public final class DeliveryWorker implements AutoCloseable {
                 }
             });
         }
-        probeUnavailableHosts();
+        if (System.nanoTime() - lastProbeCheck >= settings.pollInterval().toNanos()) {
+            lastProbeCheck = System.nanoTime();
+            probeUnavailableHosts();
+        }
         return claimed.size();
     }
 
