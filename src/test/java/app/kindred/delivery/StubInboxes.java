@@ -40,6 +40,7 @@ public final class StubInboxes implements AutoCloseable {
     }
 
     private final Settings settings;
+    private volatile Set<Integer> hanging;
     private final List<ServerSocket> servers = new ArrayList<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     /** host:port → activity id → how many POSTs carried it. */
@@ -51,13 +52,14 @@ public final class StubInboxes implements AutoCloseable {
 
     public StubInboxes(int hosts, Settings settings) throws IOException {
         this.settings = settings;
+        this.hanging = Set.copyOf(settings.hanging());
         var loopback = InetAddress.getLoopbackAddress();
         for (int i = 0; i < hosts; i++) {
             var server = new ServerSocket(0, 200, loopback);
             servers.add(server);
             received.put(host(i), new ConcurrentHashMap<>());
-            boolean hang = settings.hanging().contains(i);
-            Thread.ofVirtual().name("stub-accept-" + server.getLocalPort()).start(() -> accept(server, hang));
+            int index = i;
+            Thread.ofVirtual().name("stub-accept-" + server.getLocalPort()).start(() -> accept(server, index));
         }
     }
 
@@ -102,20 +104,34 @@ public final class StubInboxes implements AutoCloseable {
         return dupes;
     }
 
+    /** Which hosts (by index) hang from the next request on. */
+    public void hang(Set<Integer> hosts) {
+        hanging = Set.copyOf(hosts);
+    }
+
+    /** How many hosts received the activity at least once. */
+    public int hostsReached(String activityId) {
+        int n = 0;
+        for (var ids : received.values()) {
+            if (ids.containsKey(activityId)) n++;
+        }
+        return n;
+    }
+
     public void resetCounts() {
         received.values().forEach(Map::clear);
         posts.reset();
         unsigned.reset();
     }
 
-    private void accept(ServerSocket server, boolean hang) {
+    private void accept(ServerSocket server, int index) {
         while (!closed) {
             try {
                 var socket = server.accept();
                 socket.setTcpNoDelay(true);
                 open.add(socket);
                 var host = "127.0.0.1:" + server.getLocalPort();
-                Thread.ofVirtual().start(() -> serve(socket, host, hang));
+                Thread.ofVirtual().start(() -> serve(socket, host, index));
             } catch (IOException e) {
                 if (!closed) throw new IllegalStateException("stub inbox stopped accepting", e);
                 return;
@@ -123,14 +139,14 @@ public final class StubInboxes implements AutoCloseable {
         }
     }
 
-    private void serve(Socket socket, String host, boolean hang) {
+    private void serve(Socket socket, String host, int index) {
         try (socket) {
             var in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
             var out = socket.getOutputStream();
             while (!closed) {
                 var request = readRequest(in);
                 if (request == null) return;
-                if (hang) {
+                if (hanging.contains(index)) {
                     // Accepts the connection and the request, then says nothing until the client gives up.
                     while (in.read() >= 0) { /* wait for the client to close */ }
                     return;
