@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeliveryWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
+    private static final Duration GATHER = Duration.ofMillis(5);
 
     public record Settings(int workers, int perHost, Duration pollInterval, Duration lease, Duration probeInterval) {}
 
@@ -50,6 +51,7 @@ public final class DeliveryWorker implements AutoCloseable {
     private final Map<Long, Long> inFlight = new ConcurrentHashMap<>();
     private final Map<Long, Actor> signers = new ConcurrentHashMap<>();
     private volatile boolean running;
+    private long lastProbeCheck = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
     private Thread dispatcher;
     private Thread listener;
 
@@ -82,9 +84,16 @@ public final class DeliveryWorker implements AutoCloseable {
     }
 
     private void dispatch() {
+        int batch = Math.max(1, settings.workers() / 16);
         while (running) {
             try {
                 int free = settings.workers() - inFlight.size();
+                if (free > 0 && free < batch && !inFlight.isEmpty()) {
+                    // Slots free up one finished delivery at a time; a claim query per slot would cost the
+                    // database more than the deliveries. A few milliseconds gathers them into one claim.
+                    Thread.sleep(GATHER.toMillis());
+                    free = settings.workers() - inFlight.size();
+                }
                 int claimed = free > 0 ? claimAndStart(free) : 0;
                 if (claimed == 0 || inFlight.size() >= settings.workers()) {
                     wakeups.poll(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -120,7 +129,10 @@ public final class DeliveryWorker implements AutoCloseable {
                 }
             });
         }
-        probeUnavailableHosts();
+        if (System.nanoTime() - lastProbeCheck >= settings.pollInterval().toNanos()) {
+            lastProbeCheck = System.nanoTime();
+            probeUnavailableHosts();
+        }
         return claimed.size();
     }
 
@@ -250,6 +262,12 @@ public final class DeliveryWorker implements AutoCloseable {
         if (!running) return;
         running = false;
         wake();
+        try {
+            // The dispatcher first: a claim it commits after we looked at inFlight would stay claimed until its lease ran out.
+            if (dispatcher != null) dispatcher.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (!inFlight.isEmpty() && System.nanoTime() < deadline) sleepQuietly(Duration.ofMillis(20));
         for (var id : inFlight.keySet()) {
@@ -259,7 +277,6 @@ public final class DeliveryWorker implements AutoCloseable {
             });
         }
         try {
-            if (dispatcher != null) dispatcher.join(2_000);
             if (listener != null) listener.join(2_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -14,25 +14,26 @@ import java.util.Map;
 
 /**
  * One real Kindred instance for a scenario: its own database, its own 127.0.0.1 port, plain http
- * and private addresses allowed, talking to the others over real HTTP.
+ * and private addresses allowed, its delivery workers running, talking to the others over real HTTP.
  */
 public final class KindredInstance implements AutoCloseable {
     private final String name;
-    private final App app;
-    private final Javalin web;
     private final int port;
+    private final Map<String, String> env;
+    private App app;
+    private Javalin web;
 
-    private KindredInstance(String name, App app, Javalin web, int port) {
+    private KindredInstance(String name, int port, Map<String, String> env) {
         this.name = name;
-        this.app = app;
-        this.web = web;
         this.port = port;
+        this.env = env;
     }
 
     public static KindredInstance start(String name) {
         return start(name, Map.of());
     }
 
+    /** Starts with delivery workers running on a fast test clock (retries in milliseconds, 50 ms polling). */
     public static KindredInstance start(String name, Map<String, String> settings) {
         int port = freePort();
         var env = new HashMap<String, String>();
@@ -41,10 +42,37 @@ public final class KindredInstance implements AutoCloseable {
         env.put("KINDRED_DELIVERY_TIME_SCALE", "0.001");
         env.put("KINDRED_DELIVERY_POLL_INTERVAL", "50ms");
         env.putAll(settings);
-        var app = App.open(TestPostgres.config(env));
-        var web = WebServer.create(app).start("127.0.0.1", port);
+        env.putIfAbsent("KINDRED_DATABASE_URL", TestPostgres.newDatabase());
+        var instance = new KindredInstance(name, port, Map.copyOf(env));
+        instance.open();
+        return instance;
+    }
+
+    private void open() {
+        app = App.open(TestPostgres.configFor(env.get("KINDRED_DATABASE_URL"), env));
+        try {
+            web = WebServer.create(app).start("127.0.0.1", port);
+        } catch (RuntimeException e) {
+            app.close();
+            app = null;
+            throw e;
+        }
         app.startWorkers();
-        return new KindredInstance(name, app, web, port);
+    }
+
+    /** Takes the instance off the network: web server, workers and pool stop; the database stays. */
+    public synchronized void stop() {
+        if (app == null) return;
+        web.stop();
+        app.close();
+        web = null;
+        app = null;
+    }
+
+    /** Starts it again on the same port and database, as after a restart. */
+    public synchronized void restart() {
+        if (app != null) throw new IllegalStateException(name + " is running");
+        open();
     }
 
     private static int freePort() {
@@ -56,15 +84,15 @@ public final class KindredInstance implements AutoCloseable {
     }
 
     public Member member(String username) {
-        return app.members().find(username).orElseThrow();
+        return app().members().find(username).orElseThrow();
     }
 
     public Member createMember(String username) {
-        return app.members().create(username, "password-of-" + username, Role.MEMBER);
+        return app().members().create(username, "password-of-" + username, Role.MEMBER);
     }
 
     public Community createCommunity(String communityName, String title, String moderator) {
-        return app.communities().create(communityName, title, "", moderator);
+        return app().communities().create(communityName, title, "", moderator);
     }
 
     public String domain() {
@@ -80,6 +108,7 @@ public final class KindredInstance implements AutoCloseable {
     }
 
     public App app() {
+        if (app == null) throw new IllegalStateException(name + " is stopped");
         return app;
     }
 
@@ -89,7 +118,6 @@ public final class KindredInstance implements AutoCloseable {
 
     @Override
     public void close() {
-        web.stop();
-        app.close();
+        stop();
     }
 }
