@@ -33,9 +33,21 @@ public final class PostDocuments {
                 : object.contentMap() == null || object.contentMap().isEmpty() ? "" : object.contentMap().values().iterator().next());
         var title = isThread ? title(object, html) : null;
         var languages = object.languages();
-        return new Incoming(object.type().name(), title, html, blankToNull(object.summary()),
-                Boolean.TRUE.equals(object.sensitive()) || object.summary() != null && !object.summary().isBlank(),
+        var warning = contentWarning(object);
+        return new Incoming(object.type().name(), title, html, warning,
+                Boolean.TRUE.equals(object.sensitive()) || warning != null,
                 languages.isEmpty() ? null : languages.getFirst(), linkUrl(object), extras(object));
+    }
+
+    /**
+     * A Note's summary is its content warning (Mastodon's form). On a Page or Article it is an
+     * abstract, which NodeBB and WordPress fill with a teaser of the post, so it warns only when the
+     * object is marked sensitive.
+     */
+    static String contentWarning(ContentObject object) {
+        var summary = blankToNull(object.summary());
+        if (summary == null) return null;
+        return object.type() == ObjectType.Note || Boolean.TRUE.equals(object.sensitive()) ? summary : null;
     }
 
     /**

@@ -126,6 +126,12 @@ public final class InboundProcessor implements AutoCloseable {
             log.info("rejected {} {} from {}: {}", in.type(), in.activityId(), in.actor(), e.getMessage());
             finish(in, "failed", "rejected: " + e.getMessage());
         } catch (FetchException e) {
+            // The origin's own word that a needed object is not there will not change by retrying for hours.
+            if (e.reason() == FetchException.Reason.NOT_FOUND || e.reason() == FetchException.Reason.GONE) {
+                log.info("rejected {} {} from {}: {}", in.type(), in.activityId(), in.actor(), e.getMessage());
+                finish(in, "failed", "rejected: what it needs is not at its origin: " + e.getMessage());
+                return;
+            }
             retryOrPark(in, "could not fetch what it needs: " + e.getMessage());
         } catch (RuntimeException e) {
             log.warn("processing {} {} failed", in.type(), in.activityId(), e);
