@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where RSA signatures are computed: BoringSSL through Conscrypt where its native library loads (about 2-3x the JDK's
- * {@code BigInteger} RSA, see docs/benchmarks.md), else the JDK's SunRsaSign. The provider is always passed to
+ * Where RSA signatures are computed: BoringSSL through Conscrypt where its native library loads (about 2-4x the JDK's
+ * {@code BigInteger} RSA in the same runs, see docs/benchmarks.md), else the JDK's SunRsaSign. The provider is always passed to
  * {@link Signature#getInstance(String, Provider)} explicitly; nothing is installed globally.
  *
  * <p>Keys are converted once into the provider's own key objects ({@link #publicKey}, {@link #privateKey}; the
@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * verification never re-parses a key. A key Conscrypt would not take (BoringSSL refuses, say, public exponents over
  * 33 bits) stays a JDK key and is handled by the JDK, so nothing the JDK accepted before is refused now.
  *
- * <p>A {@link Signature} is made per operation: it is not thread-safe, and with a provider object in hand making
- * one costs well under 1% of an RSA verification (measured; see docs/benchmarks.md), while a ThreadLocal would
- * give no reuse on the virtual threads that serve requests.
+ * <p>A {@link Signature} is made per operation: it is not thread-safe, a ThreadLocal one measured no faster (within
+ * the noise of a shared machine, either way; docs/benchmarks.md), and on the virtual threads that serve requests a
+ * ThreadLocal would give no reuse anyway.
  */
 final class RsaSignatures {
 
