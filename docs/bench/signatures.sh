@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issue #4: HTTP signature throughput (src/test/java/app/kindred/bench/SignatureBenchmark.java) beside
-# `openssl speed rsa2048 ed25519`, run on the same machine in the same run. Takes about 8 minutes.
+# `openssl speed rsa2048 ed25519`, run on the same machine in the same run. Takes about 9 minutes.
 #
 #   docs/bench/signatures.sh                       # 3 s warm-up, 3 x 5 s measured per case, median
 #   WARMUP=1 MEASURE=2 ROUNDS=3 docs/bench/signatures.sh   # quicker, noisier
@@ -64,7 +64,7 @@ ed_verify="$(echo "$ed_line" | awk '{print $NF}')"
 
 echo
 echo "== SignatureBenchmark"
-"$JAVA_HOME/bin/java" -cp "$classpath" \
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$classpath" \
   -Dbench.warmup="$WARMUP" -Dbench.measure="$MEASURE" -Dbench.rounds="$ROUNDS" -Dbench.filter="$FILTER" \
   app.kindred.bench.SignatureBenchmark \
   "opensslRsaSign=$rsa_sign" "opensslRsaVerify=$rsa_verify" "opensslEdSign=$ed_sign" "opensslEdVerify=$ed_verify"

@@ -6,6 +6,7 @@ import app.kindred.config.Config;
 import app.kindred.config.ConfigException;
 import app.kindred.config.ConfigLoader;
 import app.kindred.delivery.DeliveryStatus;
+import app.kindred.federation.signature.SignatureAlgorithm;
 import app.kindred.policy.Blocklist;
 import app.kindred.policy.DomainBlock;
 import app.kindred.policy.DomainPattern;
@@ -149,6 +150,8 @@ public final class Cli {
     }
 
     private static int serve(CommandSpec.Parsed args, Config config, Io io) {
+        // Picks the RSA implementation now, so its one INFO line ("RSA signatures: ...") is in the start-up log.
+        SignatureAlgorithm.rsaImplementation();
         var app = App.open(config);
         var web = WebServer.create(app);
         app.startWorkers();

@@ -149,6 +149,48 @@ public final class SignatureBenchmark {
         cases.add(new Case("raw", "raw SignatureAlgorithm Ed25519 (BC) sign", 1,
                 () -> SignatureAlgorithm.ED25519.sign(edSigning, data)[0]));
 
+        // RSA-2048 through each JCA provider directly: Conscrypt (BoringSSL; what the library uses where it loads) and
+        // the JDK's SunRsaSign (the fallback, and what the library used before), with a Signature made per operation
+        // (what the library does) and, for Conscrypt, one kept per thread in a ThreadLocal, to show which is faster.
+        java.security.Provider sunRsa = java.security.Security.getProvider("SunRsaSign");
+        PublicKey jdkRsaPublic = rsaPair.getPublic();
+        PrivateKey jdkRsaPrivate = rsaPair.getPrivate();
+        cases.add(new Case("provider", "raw JDK SunRsaSign RSA-2048 verify", 1,
+                () -> rsaVerify(sunRsa, jdkRsaPublic, data, rsaSignature)));
+        cases.add(new Case("provider", "raw JDK SunRsaSign RSA-2048 sign", 1, () -> rsaSign(sunRsa, jdkRsaPrivate, data)[0]));
+        if (org.conscrypt.Conscrypt.isAvailable()) {
+            java.security.Provider conscrypt = org.conscrypt.Conscrypt.newProvider();
+            java.security.KeyFactory factory = java.security.KeyFactory.getInstance("RSA", conscrypt);
+            PublicKey conscryptPublic = (PublicKey) factory.translateKey(jdkRsaPublic);
+            PrivateKey conscryptPrivate = (PrivateKey) factory.translateKey(jdkRsaPrivate);
+            if (!Arrays.equals(rsaSign(conscrypt, conscryptPrivate, data), rsaSign(sunRsa, jdkRsaPrivate, data))) {
+                throw new IllegalStateException("Conscrypt and the JDK disagree on an RSA PKCS#1 v1.5 signature");
+            }
+            ThreadLocal<Signature> perThread = ThreadLocal.withInitial(() -> {
+                try {
+                    return Signature.getInstance("SHA256withRSA", conscrypt);
+                } catch (java.security.GeneralSecurityException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            cases.add(new Case("provider", "raw Conscrypt RSA-2048 verify (Signature per call)", 1,
+                    () -> rsaVerify(conscrypt, conscryptPublic, data, rsaSignature)));
+            cases.add(new Case("provider", "raw Conscrypt RSA-2048 verify (ThreadLocal Signature)", 1, () -> {
+                Signature s = perThread.get();
+                s.initVerify(conscryptPublic);
+                s.update(data);
+                return s.verify(rsaSignature) ? 1 : fail();
+            }));
+            cases.add(new Case("provider", "raw Conscrypt RSA-2048 sign (Signature per call)", 1,
+                    () -> rsaSign(conscrypt, conscryptPrivate, data)[0]));
+            cases.add(new Case("provider", "raw Conscrypt RSA-2048 sign (ThreadLocal Signature)", 1, () -> {
+                Signature s = perThread.get();
+                s.initSign(conscryptPrivate);
+                s.update(data);
+                return s.sign()[0];
+            }));
+        }
+
         // The JDK's own Ed25519 (SunEC), used the way the library uses JCA for RSA: a Signature per operation.
         PublicKey jdkEdPublic = edPair.getPublic();
         PrivateKey jdkEdPrivate = edPair.getPrivate();
@@ -171,8 +213,8 @@ public final class SignatureBenchmark {
         System.out.printf(Locale.ROOT, "JVM: %s %s (%s), %d available processors; warm-up %.0f s, %d x %.0f s measured, median reported%n",
                 System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"), System.getProperty("java.vm.vendor"),
                 Runtime.getRuntime().availableProcessors(), WARMUP, ROUNDS, MEASURE);
-        System.out.printf(Locale.ROOT, "Body: %d bytes of Create JSON; %s%n%n", body.length,
-                new org.bouncycastle.jce.provider.BouncyCastleProvider().getInfo());
+        System.out.printf(Locale.ROOT, "Body: %d bytes of Create JSON; %s; RSA in the library: %s%n%n", body.length,
+                new org.bouncycastle.jce.provider.BouncyCastleProvider().getInfo(), SignatureAlgorithm.rsaImplementation());
 
         List<Measured> results = new ArrayList<>();
         for (Case c : cases) {
@@ -190,6 +232,20 @@ public final class SignatureBenchmark {
 
     private static long fail() {
         throw new IllegalStateException("a signature did not verify");
+    }
+
+    private static long rsaVerify(java.security.Provider provider, PublicKey key, byte[] data, byte[] signature) throws Exception {
+        Signature s = Signature.getInstance("SHA256withRSA", provider);
+        s.initVerify(key);
+        s.update(data);
+        return s.verify(signature) ? 1 : fail();
+    }
+
+    private static byte[] rsaSign(java.security.Provider provider, PrivateKey key, byte[] data) throws Exception {
+        Signature s = Signature.getInstance("SHA256withRSA", provider);
+        s.initSign(key);
+        s.update(data);
+        return s.sign();
     }
 
     private static byte[] jdkSign(PrivateKey key, byte[] data) throws Exception {

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
-import java.security.spec.MGF1ParameterSpec;
-import java.security.spec.PSSParameterSpec;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -72,17 +70,17 @@ public enum SignatureAlgorithm {
 
     /** Verifies; false (never an exception) for a wrong key type, a malformed signature or a mismatch. */
     public boolean verify(VerificationKey key, byte[] data, byte[] signature) {
+        return verify(key, data, signature, RsaSignatures.active());
+    }
+
+    /** {@link #verify(VerificationKey, byte[], byte[])} with the RSA implementation given, for tests. */
+    boolean verify(VerificationKey key, byte[] data, byte[] signature, RsaSignatures rsa) {
         if (!fits(key) || signature == null) {
             return false;
         }
         try {
             return switch (key) {
-                case VerificationKey.RsaKey k -> {
-                    Signature verifier = jdkRsa();
-                    verifier.initVerify(k.key());
-                    verifier.update(data);
-                    yield verifier.verify(signature);
-                }
+                case VerificationKey.RsaKey k -> rsa.verify(this, k.key(), data, signature);
                 case VerificationKey.Ed25519Key k -> {
                     if (signature.length != 64) {
                         yield false;
@@ -112,17 +110,17 @@ public enum SignatureAlgorithm {
      * @throws IllegalArgumentException when the key does not fit this algorithm
      */
     public byte[] sign(SigningKey key, byte[] data) {
+        return sign(key, data, RsaSignatures.active());
+    }
+
+    /** {@link #sign(SigningKey, byte[])} with the RSA implementation given, for tests. */
+    byte[] sign(SigningKey key, byte[] data, RsaSignatures rsa) {
         if (!fits(key)) {
             throw new IllegalArgumentException(rfc9421Name + " cannot sign with " + key);
         }
         try {
             return switch (key) {
-                case SigningKey.RsaSigningKey k -> {
-                    Signature signer = jdkRsa();
-                    signer.initSign(k.key());
-                    signer.update(data);
-                    yield signer.sign();
-                }
+                case SigningKey.RsaSigningKey k -> rsa.sign(this, k.key(), data);
                 case SigningKey.Ed25519SigningKey k -> {
                     Ed25519Signer signer = new Ed25519Signer();
                     signer.init(true, k.key());
@@ -141,13 +139,9 @@ public enum SignatureAlgorithm {
         }
     }
 
-    private Signature jdkRsa() throws GeneralSecurityException {
-        if (this == RSA_PSS_SHA512) {
-            Signature pss = Signature.getInstance("RSASSA-PSS");
-            pss.setParameter(new PSSParameterSpec("SHA-512", "MGF1", MGF1ParameterSpec.SHA512, 64, 1));
-            return pss;
-        }
-        return Signature.getInstance("SHA256withRSA");
+    /** Which RSA implementation signs and verifies in this process, e.g. "Conscrypt 2.9.0 (BoringSSL)"; for logs. */
+    public static String rsaImplementation() {
+        return RsaSignatures.active().description();
     }
 
     static byte[] rawToDer(byte[] raw) throws IOException {

@@ -7,7 +7,12 @@ import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 /** A parsed private key for signing requests. toString never shows key material, so it is safe to log. */
 public sealed interface SigningKey {
 
+    /** The key is kept as the RSA implementation's own object (see {@link RsaSignatures}), converted here once. */
     record RsaSigningKey(RSAPrivateKey key) implements SigningKey {
+        public RsaSigningKey {
+            key = RsaSignatures.active().privateKey(key);
+        }
+
         @Override
         public String toString() {
             return "RsaSigningKey[" + key.getModulus().bitLength() + " bits]";

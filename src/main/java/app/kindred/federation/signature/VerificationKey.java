@@ -10,7 +10,11 @@ import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
  */
 public sealed interface VerificationKey {
 
+    /** The key is kept as the RSA implementation's own object (see {@link RsaSignatures}), converted here once. */
     record RsaKey(RSAPublicKey key) implements VerificationKey {
+        public RsaKey {
+            key = RsaSignatures.active().publicKey(key);
+        }
     }
 
     record Ed25519Key(Ed25519PublicKeyParameters key) implements VerificationKey {
