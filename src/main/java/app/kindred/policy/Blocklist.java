@@ -64,7 +64,8 @@ public final class Blocklist {
                     }
                 } else {
                     if (line.startsWith("#")) continue;
-                    var domain = DomainPattern.parse(line.split("\\s+")[0]);
+                    // Only a trailing "# comment" may follow the domain; "not a domain!" must not block "not".
+                    var domain = DomainPattern.parse(line.replaceFirst("\\s+#.*$", ""));
                     byDomain.put(domain.toString(), new DomainBlock(domain, DomainBlock.Severity.SUSPEND, false, false, "", "", false, null));
                 }
             } catch (Refusal e) {

@@ -90,6 +90,14 @@ class BlocklistTest {
     }
 
     @Test
+    void aPlainLineIsOneDomainAndAtMostAComment() {
+        // Taking the first word would turn "not a domain!" into a block of "not".
+        var parsed = Blocklist.parse("good.example\nnot a domain!\nhttps://x.example y\nfine.example # ok\n");
+        assertEquals(List.of(2, 3), lineNumbers(parsed.errors()), parsed.errors().toString());
+        assertEquals(List.of("good.example", "fine.example"), parsed.blocks().stream().map(b -> b.domain().toString()).toList());
+    }
+
+    @Test
     void obfuscatesOnlyWhereAskedAndOnlyWhenPublishing() {
         var blocks = List.of(block("secret.example", Severity.SUSPEND, false, false, "", true),
                 block("open.example", Severity.SUSPEND, false, false, "", false));
