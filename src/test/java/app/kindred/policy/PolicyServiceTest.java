@@ -179,6 +179,22 @@ class PolicyServiceTest {
     }
 
     @Test
+    void whatArrivedBeforeTheSuspendIsNotAppliedAfterIt() throws Exception {
+        var body = new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+                {"id": "http://bad.example/a/9", "type": "Follow", "actor": "http://bad.example/u/rob",
+                 "object": "http://kindred.test/c/quiet"}""");
+        long id = sql1("""
+                insert into inbound_activity (activity_id, activity_type, actor_uri, inbox, body, signature_scheme)
+                values ('http://bad.example/a/9', 'Follow', 'http://bad.example/u/rob', 'http://kindred.test/inbox', ?::jsonb, 'cavage')
+                returning id""", body.toString());
+        service.block(suspend("bad.example"), "alice", "");
+        app.inboundProcessor().process(new app.kindred.federation.inbound.InboundActivity(id, "http://bad.example/a/9", "Follow",
+                java.net.URI.create("http://bad.example/u/rob"), "http://kindred.test/inbox", body, "cavage", 1));
+        assertEquals(1, count("select count(*) from inbound_activity where state = 'failed' and last_error like '%does not federate%'"));
+        assertEquals(0, count("select count(*) from follow f join actor a on a.id = f.follower_id where a.domain = 'bad.example'"));
+    }
+
+    @Test
     void limitKeepsFollowsAndContent() {
         service.block(new DomainBlock(DomainPattern.parse("bad.example"), Severity.LIMIT, true, false, "", "", false, null),
                 "alice", "noisy");
