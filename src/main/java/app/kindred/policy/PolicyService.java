@@ -101,7 +101,7 @@ public final class PolicyService {
     public void unblock(DomainPattern domain, String admin, String reason) {
         db.transaction(c -> {
             if (DomainBlockStore.delete(c, domain) == 0) throw Refusal.notFound(domain + " is not blocked");
-            // Hosts another suspend still covers (example.com under *.example.com) stay hidden.
+            // Hosts another suspend still covers stay hidden (a.example.com, lifting *.example.com while example.com stays).
             var remaining = DomainBlockStore.all(c);
             var shown = covered(c, domain).stream().filter(host -> FederationPolicy.mostSpecific(remaining, host)
                     .map(b -> b.severity() != DomainBlock.Severity.SUSPEND).orElse(true)).toList();
