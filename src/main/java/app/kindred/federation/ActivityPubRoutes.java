@@ -132,6 +132,12 @@ public final class ActivityPubRoutes {
     private void authorize(Context ctx) {
         var request = IncomingRequests.parts(ctx, base, new byte[0]);
         if (RequestAuthenticator.isSigned(request)) {
+            // A blocked signer is refused before its key is fetched, which the fetcher would refuse anyway (a 401).
+            var keyHost = InboxRoutes.keyHost(ctx);
+            if (keyHost != null && !policy.federates(keyHost)) {
+                ctx.header("Vary", "Accept");
+                throw new Refusal(Refusal.Kind.FORBIDDEN, null, "this instance does not federate with " + keyHost);
+            }
             var outcome = authenticator.authenticate(request);
             if (outcome instanceof RequestAuthenticator.Authenticated who && !policy.federates(who.actor().getRawAuthority())) {
                 ctx.header("Vary", "Accept");

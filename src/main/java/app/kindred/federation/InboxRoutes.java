@@ -145,7 +145,7 @@ public final class InboxRoutes {
     }
 
     /** The host in the signature's keyId (cavage Signature or RFC 9421 Signature-Input), if one can be read. */
-    private static String keyHost(Context ctx) {
+    static String keyHost(Context ctx) {
         var header = ctx.header("Signature-Input") != null ? ctx.header("Signature-Input") : ctx.header("Signature");
         if (header == null) return null;
         var m = java.util.regex.Pattern.compile("keyid=\"(https?://[^\"/]+)", java.util.regex.Pattern.CASE_INSENSITIVE)

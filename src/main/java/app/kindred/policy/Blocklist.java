@@ -40,7 +40,9 @@ public final class Blocklist {
     public static Parsed parse(String text) {
         var lines = text.replace("\r\n", "\n").split("\n", -1);
         var firstContent = java.util.Arrays.stream(lines).map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
-        boolean csv = firstContent.toLowerCase(Locale.ROOT).startsWith("#domain");
+        // A CSV header names #domain in any column; a plain list's first line is a domain or a comment.
+        boolean csv = firstContent.startsWith("#") && java.util.Arrays.stream(firstContent.split(","))
+                .anyMatch(f -> f.strip().equalsIgnoreCase("#domain"));
         var byDomain = new LinkedHashMap<String, DomainBlock>();
         var errors = new ArrayList<String>();
         List<String> header = null;
@@ -62,7 +64,8 @@ public final class Blocklist {
                     }
                 } else {
                     if (line.startsWith("#")) continue;
-                    var domain = DomainPattern.parse(line.split("\\s+")[0]);
+                    // Only a trailing "# comment" may follow the domain; "not a domain!" must not block "not".
+                    var domain = DomainPattern.parse(line.replaceFirst("\\s+#.*$", ""));
                     byDomain.put(domain.toString(), new DomainBlock(domain, DomainBlock.Severity.SUSPEND, false, false, "", "", false, null));
                 }
             } catch (Refusal e) {
@@ -82,7 +85,8 @@ public final class Blocklist {
 
     private static String value(List<String> header, List<String> fields, String name, String fallback) {
         int i = header.indexOf(name);
-        return i < 0 || i >= fields.size() ? fallback : fields.get(i);
+        // An empty cell means the default, as a missing column does.
+        return i < 0 || i >= fields.size() || fields.get(i).isBlank() ? fallback : fields.get(i);
     }
 
     private static boolean bool(List<String> header, List<String> fields, String name) {

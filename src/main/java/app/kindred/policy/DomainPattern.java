@@ -37,6 +37,8 @@ public record DomainPattern(String host, int port, boolean subdomainsOnly) {
             throw invalid(text);
         }
         if (!(HOST.matcher(s).matches() || IPV4.matcher(s).matches())) throw invalid(text);
+        // An address has no subdomains, so *.127.0.0.1 would cover nothing.
+        if (wildcard && IPV4.matcher(s).matches()) throw invalid(text);
         return new DomainPattern(s, port, wildcard);
     }
 
@@ -60,7 +62,8 @@ public record DomainPattern(String host, int port, boolean subdomainsOnly) {
             }
         }
         if (port != -1 && port != p) return false;
-        boolean sub = h.endsWith("." + host);
+        // An address has no subdomains: a pattern "0.0.2" must not cover 127.0.0.2.
+        boolean sub = !IPV4.matcher(h).matches() && h.endsWith("." + host);
         return subdomainsOnly ? sub : sub || h.equals(host);
     }
 

@@ -58,8 +58,7 @@ public final class FederationPolicy {
         var a = authority.toLowerCase(Locale.ROOT);
         if (a.equals(ownDomain)) return Decision.FEDERATE;
         var s = current();
-        var block = s.blocks().stream().filter(b -> b.domain().covers(a))
-                .max(Comparator.comparingInt(b -> specificity(b.domain())));
+        var block = mostSpecific(s.blocks(), a);
         if (block.isPresent() && block.get().severity() == DomainBlock.Severity.SUSPEND) {
             return new Decision(DomainBlock.Severity.SUSPEND, true, true, a + " is suspended by this instance");
         }
@@ -79,9 +78,13 @@ public final class FederationPolicy {
         return !decide(authority).suspended();
     }
 
-    /** A port-specific rule beats a host rule, which beats a subdomain wildcard. */
+    /**
+     * The rule naming the longest host wins (a.b.example.com over example.com, and *.b.example.com
+     * over example.com); for one host a port-specific rule wins, then the wildcard, which covers
+     * fewer hosts than the bare name.
+     */
     private static int specificity(DomainPattern p) {
-        return (p.port() != -1 ? 2000 : 0) + (p.subdomainsOnly() ? 0 : 1000) + p.host().length();
+        return p.host().length() * 4 + (p.port() != -1 ? 2 : 0) + (p.subdomainsOnly() ? 1 : 0);
     }
 
     /** Forget the cached rules, after this process changed them. */
@@ -104,7 +107,12 @@ public final class FederationPolicy {
     }
 
     public Optional<DomainBlock> blockFor(String authority) {
-        return current().blocks().stream().filter(b -> b.domain().covers(authority))
+        return mostSpecific(current().blocks(), authority);
+    }
+
+    /** The one rule that applies to an authority among several that cover it. */
+    static Optional<DomainBlock> mostSpecific(List<DomainBlock> blocks, String authority) {
+        return blocks.stream().filter(b -> b.domain().covers(authority))
                 .max(Comparator.comparingInt(b -> specificity(b.domain())));
     }
 }

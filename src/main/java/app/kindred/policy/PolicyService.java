@@ -63,17 +63,19 @@ public final class PolicyService {
     }
 
     public Consequences block(DomainBlock block, String admin, String reason) {
-        var result = db.transaction(c -> {
-            var domains = covered(c, block.domain());
-            var consequences = consequences(c, domains);
-            DomainBlockStore.upsert(c, block);
-            if (block.severity() == DomainBlock.Severity.SUSPEND) sever(c, block.domain(), domains);
-            audit(c, admin, "domain." + block.severity().wireName(), block.domain().toString(), reason,
-                    "{\"follows\":" + consequences.follows() + ",\"members\":" + consequences.membersAffected() + "}");
-            return consequences;
-        });
+        var result = db.transaction(c -> apply(c, block, admin, reason));
         policy.refresh();
         return result;
+    }
+
+    private Consequences apply(Connection c, DomainBlock block, String admin, String reason) throws SQLException {
+        var domains = covered(c, block.domain());
+        var consequences = consequences(c, domains);
+        DomainBlockStore.upsert(c, block);
+        if (block.severity() == DomainBlock.Severity.SUSPEND) sever(c, block.domain(), domains);
+        audit(c, admin, "domain." + block.severity().wireName(), block.domain().toString(), reason,
+                "{\"follows\":" + consequences.follows() + ",\"members\":" + consequences.membersAffected() + "}");
+        return consequences;
     }
 
     /** Follows both ways removed (members get a notice), queued deliveries dropped, content hidden. */
@@ -99,7 +101,11 @@ public final class PolicyService {
     public void unblock(DomainPattern domain, String admin, String reason) {
         db.transaction(c -> {
             if (DomainBlockStore.delete(c, domain) == 0) throw Refusal.notFound(domain + " is not blocked");
-            Array d = c.createArrayOf("text", covered(c, domain).toArray());
+            // Hosts another suspend still covers stay hidden (a.example.com, lifting *.example.com while example.com stays).
+            var remaining = DomainBlockStore.all(c);
+            var shown = covered(c, domain).stream().filter(host -> FederationPolicy.mostSpecific(remaining, host)
+                    .map(b -> b.severity() != DomainBlock.Severity.SUSPEND).orElse(true)).toList();
+            Array d = c.createArrayOf("text", shown.toArray());
             Sql.update(c, "update actor set suspended_at = null where not local and domain = any(?)", d);
             audit(c, admin, "domain.unblock", domain.toString(), reason, "{}");
             return null;
@@ -136,11 +142,16 @@ public final class PolicyService {
             return new ImportReport(added, changed, cut.follows(), cut.membersAffected(), false);
         });
         if (dryRun) return report;
-        for (var b : parsed.blocks()) {
-            if (report.added().contains(b.domain().toString()) || report.changed().contains(b.domain().toString())) {
-                block(b, admin, "imported");
+        // One transaction: a failure part-way leaves none of the file applied, as a refused row does.
+        db.transaction(c -> {
+            for (var b : parsed.blocks()) {
+                if (report.added().contains(b.domain().toString()) || report.changed().contains(b.domain().toString())) {
+                    apply(c, b, admin, "imported");
+                }
             }
-        }
+            return null;
+        });
+        policy.refresh();
         return new ImportReport(report.added(), report.changed(), report.followsSevered(), report.membersAffected(), true);
     }
 

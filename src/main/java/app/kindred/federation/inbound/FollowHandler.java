@@ -30,8 +30,9 @@ final class FollowHandler implements ActivityHandler {
             var community = f.communities().byActor(c, target);
             if (community.isPresent() && app.kindred.policy.CommunityBlocks.blocks(c, community.get().id(), follower)) {
                 var reject = f.outgoing().reject(target, activity.id(), follower);
+                // Returned, not thrown: a Rejected rolls the transaction back, and the Reject with it.
                 f.outbox().enqueue(c, target, reject.id(), reject.objectId(), reject.json(), List.of(follower));
-                throw new Rejected(follower.uri() + " is blocked in " + target.uri());
+                return;
             }
             if (f.policy().decide(follower.uri()).limited()) {
                 // A limited instance's follows wait for a moderator's approval.

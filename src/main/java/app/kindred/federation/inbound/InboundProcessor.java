@@ -114,6 +114,11 @@ public final class InboundProcessor implements AutoCloseable {
 
     /** Applies one activity; public so tests can drive processing without the worker. */
     public void process(InboundActivity in) {
+        // Received before its instance was suspended: the block applies to what is still waiting.
+        if (!federation.policy().federates(in.actor().getRawAuthority())) {
+            finish(in, "failed", "rejected: this instance does not federate with " + in.actor().getRawAuthority());
+            return;
+        }
         try {
             var read = FederationContext.READER.read(in.body());
             switch (read) {
