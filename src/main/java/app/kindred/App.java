@@ -80,7 +80,7 @@ public final class App implements AutoCloseable {
     private final InboundProcessor inboundProcessor;
     private final ThreadService threads;
     private final FollowService follows;
-    private final PostStore postStore = new PostStore();
+    private final PostStore postStore;
     private final SessionService sessions;
 
     private App(Config config, Database database) {
@@ -95,12 +95,13 @@ public final class App implements AutoCloseable {
         this.members = new MemberService(database, actorStore, memberStore, ids, random);
         this.communities = new CommunityService(database, actorStore, memberStore, communityStore, ids, random);
         var followStore = new FollowStore();
-        this.documents = new LocalDocuments(database, actorStore, communityStore, followStore, postStore, ids);
         var clock = Clock.systemUTC();
         this.policy = new FederationPolicy(database, config.federation().mode().equals("allowlist")
                 ? FederationPolicy.Mode.ALLOWLIST : FederationPolicy.Mode.OPEN, config.instance().domain(), clock);
         this.policyService = new PolicyService(database, policy);
         this.outbox = new Outbox(policy::federates);
+        this.postStore = new PostStore(policy::limitedAuthorities);
+        this.documents = new LocalDocuments(database, actorStore, communityStore, followStore, postStore, ids);
         this.signing = new ActorSigning(database, actorStore, new RequestSigner(clock));
         this.fetcher = new RemoteFetcher(new AddressPolicy(config.federation().allowPrivateAddresses()),
                 config.instance().scheme().equals("http"),

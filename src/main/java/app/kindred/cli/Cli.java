@@ -253,6 +253,9 @@ public final class Cli {
                         + "affecting %d member(s) and %d community(ies), and drops %d queued delivery(ies)%n", domain,
                         preview.follows(), preview.followsOut(), preview.followsIn(), preview.membersAffected(),
                         preview.communitiesAffected(), preview.queuedDeliveries());
+            } else {
+                io.out().printf("limiting %s keeps its content out of public listings and makes its new follows wait for "
+                        + "approval; nothing is severed%n", domain);
             }
             if (args.flags().contains("--dry-run")) return OK;
             if (severity == DomainBlock.Severity.SUSPEND && preview.follows() > 0 && !args.flags().contains("--yes")) {

@@ -34,7 +34,7 @@ public final class FederationPolicy {
         }
     }
 
-    private record Snapshot(List<DomainBlock> blocks, List<DomainPattern> allowed, Instant loadedAt) {}
+    private record Snapshot(List<DomainBlock> blocks, List<DomainPattern> allowed, List<String> limited, Instant loadedAt) {}
 
     private final Database db;
     private final Mode mode;
@@ -102,8 +102,21 @@ public final class FederationPolicy {
     }
 
     private Snapshot load() {
-        return db.read(c -> new Snapshot(DomainBlockStore.all(c),
-                Sql.list(c, "select domain from domain_allow", rs -> DomainPattern.parse(rs.getString(1))), clock.instant()));
+        return db.read(c -> {
+            var blocks = DomainBlockStore.all(c);
+            var allowed = Sql.list(c, "select domain from domain_allow", rs -> DomainPattern.parse(rs.getString(1)));
+            // Known remote authorities under a limit, so listings can leave their content out in SQL.
+            var limited = blocks.stream().noneMatch(b -> b.severity() == DomainBlock.Severity.LIMIT) ? List.<String>of()
+                    : Sql.list(c, "select distinct domain from actor where not local", rs -> rs.getString(1)).stream()
+                            .filter(a -> mostSpecific(blocks, a).map(b -> b.severity() == DomainBlock.Severity.LIMIT).orElse(false))
+                            .toList();
+            return new Snapshot(blocks, allowed, limited, clock.instant());
+        });
+    }
+
+    /** Authorities whose content is kept out of public listings (limited instances we know of). */
+    public List<String> limitedAuthorities() {
+        return current().limited();
     }
 
     public Optional<DomainBlock> blockFor(String authority) {

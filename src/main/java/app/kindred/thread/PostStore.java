@@ -11,6 +11,17 @@ import java.util.Optional;
 
 /** Threads and comments. Objects upsert by id, so a repeated or late delivery changes nothing twice. */
 public final class PostStore {
+    private final java.util.function.Supplier<java.util.List<String>> unlisted;
+
+    /** @param unlisted authorities whose threads are kept out of listings (limited instances) */
+    public PostStore(java.util.function.Supplier<java.util.List<String>> unlisted) {
+        this.unlisted = unlisted;
+    }
+
+    public PostStore() {
+        this(java.util.List::of);
+    }
+
     private static final List<String> NAMES = List.of("id", "uri", "community_id", "author_id", "parent_id", "thread_id",
             "local", "ap_type", "title", "content_html", "source_markdown", "summary", "sensitive", "language", "url",
             "published", "updated", "deleted_at");
@@ -85,7 +96,10 @@ public final class PostStore {
             case TOP -> "coalesce((select sum(v.value) from vote v where v.post_id = p.id), 0) desc, p.published desc";
         };
         return Sql.list(c, "select " + columns("p") + " from post p where p.community_id = ? and p.parent_id is null "
-                + "and p.deleted_at is null and " + VISIBLE_AUTHOR + " order by " + order + " limit ? offset ?", PostStore::map, communityId, limit, offset);
+                + "and p.deleted_at is null and " + VISIBLE_AUTHOR
+                + " and not exists (select 1 from actor l where l.id = p.author_id and l.domain = any(?))"
+                + " order by " + order + " limit ? offset ?", PostStore::map, communityId,
+                c.createArrayOf("text", unlisted.get().toArray()), limit, offset);
     }
 
     /** Every comment of a thread, oldest first; the tree is rebuilt from parent ids. */
