@@ -27,6 +27,9 @@ import app.kindred.follow.FollowService;
 import app.kindred.policy.CommunityBlocks;
 import app.kindred.policy.FederationPolicy;
 import app.kindred.policy.PolicyService;
+import app.kindred.federation.ReportPublisher;
+import app.kindred.report.ReportService;
+import app.kindred.report.ReportStore;
 import app.kindred.thread.PostStore;
 import app.kindred.thread.ThreadService;
 import app.kindred.thread.VoteStore;
@@ -82,6 +85,7 @@ public final class App implements AutoCloseable {
     private final FollowService follows;
     private final PostStore postStore;
     private final SessionService sessions;
+    private final ReportService reports;
 
     private App(Config config, Database database) {
         this.config = config;
@@ -133,6 +137,8 @@ public final class App implements AutoCloseable {
         this.threads = new ThreadService(database, postStore, new VoteStore(), communityStore, publisher, ids.base());
         this.follows = new FollowService(database, followStore, communityStore, remoteActors, publisher);
         this.sessions = new SessionService(database, new SessionStore(), members, memberStore, random, clock);
+        this.reports = new ReportService(database, new ReportStore(), postStore, communityStore, actorStore,
+                new ReportPublisher(outbox), instanceActor);
     }
 
     /** Starts the background workers (delivery); only a serving process runs them. */
@@ -156,7 +162,7 @@ public final class App implements AutoCloseable {
     public ApiRoutes apiRoutes() {
         return new ApiRoutes(config.instance().openRegistrations(), members, sessions, communities, threads, follows,
                 database, postStore, new app.kindred.delivery.DeliveryStatus(database), policyService,
-                config.federation().publishBlocklist());
+                config.federation().publishBlocklist(), reports);
     }
 
     /** The build's version, as Maven wrote it into the jar. */
@@ -200,6 +206,7 @@ public final class App implements AutoCloseable {
     public ThreadService threads() { return threads; }
     public FollowService follows() { return follows; }
     public SessionService sessions() { return sessions; }
+    public ReportService reports() { return reports; }
 
     @Override
     public void close() {

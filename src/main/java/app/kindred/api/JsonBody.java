@@ -62,6 +62,10 @@ final class JsonBody {
         return value.intValue();
     }
 
+    boolean isNull(String field) {
+        return object.path(field).isNull();
+    }
+
     boolean has(String field) {
         return object.has(field);
     }

@@ -142,6 +142,7 @@ class FixtureReplayTest {
 
     private static final String FELIX_NOTE = "https://mastodon.madrid/users/felix/statuses/107224289116410645";
     private static final String LEMMY_POST = "http://ds9.lemmy.ml/post/1";
+    private static final String LEMMY_AUTHOR = "http://ds9.lemmy.ml/u/lemmy_alpha";
     private static final String LEMMY_COMMENT = "http://ds9.lemmy.ml/comment/1";
     private static final String FRIENDICA_ARTICLE = "https://pirati.ca/objects/ec054ce7-5162-3bf2-504c-16d024994850";
     private static final String WORDPRESS_ARTICLE = "https://dbzer0.com/?p=27948";
@@ -187,7 +188,6 @@ class FixtureReplayTest {
                     assertNotNull(storedPost(r.objectId()).deletedAt(), "tombstoned");
                     assertEquals("", storedPost(r.objectId()).contentHtml());
                 }).link("/object/id", FELIX_NOTE).link("/object/atomUri", FELIX_NOTE),
-                new Replay("mastodon/activities/flag.json", List.of(), this::ignored),
                 // A bare Note is not an activity: the inbox refuses it before storing anything.
                 new Replay("mastodon/activities/private_message.json", List.of(), r -> {
                     assertEquals(400, r.status());
@@ -354,6 +354,20 @@ class FixtureReplayTest {
                     assertEquals(400, r.status(), r.lastError());
                     assertTrue(r.lastError().contains("lacks an id"), r.lastError());
                     assertNull(r.state());
+                }),
+
+                // Reports, last so the post they name is stored: each lands in the queue of peers' moderators.
+                new Replay("mastodon/activities/flag.json", List.of(), this::reportedInPeers)
+                        .link("/object/0", LEMMY_AUTHOR).link("/object/1", LEMMY_POST).link("/object/2", null),
+                new Replay("lemmy/activities/community/report_page.json", lemmyMain, this::reportedInPeers)
+                        .link("/object", LEMMY_POST),
+                new Replay("mbin/activities/flag.json", List.of("https://lemmy-test/c/test_mag"), this::reportedInPeers)
+                        .link("/object/0", LEMMY_POST).link("/object/1", LEMMY_AUTHOR),
+                // Another Lemmy user is no moderator of peers: the report stays open.
+                new Replay("lemmy/activities/community/resolve_report_page.json", lemmyMain, r -> {
+                    rejected(r, "may not resolve");
+                    assertEquals(0L, (long) server.app().database().read(c -> Sql.count(c,
+                            "select count(*) from report where status <> 'open'")));
                 }));
     }
 
@@ -487,6 +501,12 @@ class FixtureReplayTest {
     private void relink(ObjectNode activity, String pointer, String fixtureUrl) {
         int slash = pointer.lastIndexOf('/');
         var parent = activity.at(pointer.substring(0, slash));
+        if (parent instanceof com.fasterxml.jackson.databind.node.ArrayNode array) {
+            int index = Integer.parseInt(pointer.substring(slash + 1));
+            if (fixtureUrl == null) array.remove(index);
+            else array.set(index, new TextNode(localized(fixtureUrl)));
+            return;
+        }
         if (!(parent instanceof ObjectNode o)) throw new AssertionError("no object at " + pointer);
         var field = pointer.substring(slash + 1);
         if (fixtureUrl == null) o.remove(field);
@@ -550,6 +570,17 @@ class FixtureReplayTest {
         assertEquals("done", r.state());
         assertNotNull(r.lastError());
         assertTrue(r.lastError().startsWith("ignored: "), r.lastError());
+    }
+
+    /** A Flag applied as a report of the post it names, for the moderators of peers. */
+    private void reportedInPeers(Replayed r) {
+        done(r);
+        var reports = server.app().database().read(c -> Sql.list(c, """
+                select p.uri from report_filing f join report r on r.id = f.report_id join post p on p.id = r.post_id
+                join community k on k.id = r.community_id join actor a on a.id = k.actor_id
+                where f.flag_id = ? and a.preferred_username = 'peers' and a.local and not f.local""",
+                rs -> rs.getString(1), r.id()));
+        assertEquals(List.of(localized(LEMMY_POST)), reports);
     }
 
     private void rejected(Replayed r, String reason) {

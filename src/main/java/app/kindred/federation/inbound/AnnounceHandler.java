@@ -36,6 +36,12 @@ final class AnnounceHandler implements ActivityHandler {
             throws FetchException, Rejected {
         if (group.type() != ActorType.GROUP) throw new Rejected("announces are taken only from communities, not from " + group.uri());
         if (group.local()) return Effect.NONE;
+        // Mbin's magazine passes reports on to the servers involved. A report changes nothing but a
+        // queue, so it is taken as sent, whether or not anyone here follows the magazine.
+        if (announce.object().document() instanceof Activity flag && flag.type() == ActivityType.Flag) {
+            var reporter = f.remoteActors().byUri(URI.create(flag.actor()));
+            return table.handlerFor(ActivityType.Flag).orElseThrow().handle(flag, json.path("object"), reporter, Optional.of(group));
+        }
         boolean followed = f.db().read(c -> f.follows().followedLocally(c, group.id()));
         if (!followed) throw new Rejected("announce from " + group.uri() + ", which none of our members follows");
 

@@ -1,6 +1,8 @@
 package app.kindred.federation.inbound;
 
 import app.kindred.activitypub.ActivityType;
+import app.kindred.report.ReportIntake;
+import app.kindred.report.ReportStore;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +23,9 @@ public final class HandlerTable {
         handlers.put(ActivityType.Like, new VoteHandler(f));
         handlers.put(ActivityType.Dislike, new VoteHandler(f));
         handlers.put(ActivityType.Announce, new AnnounceHandler(f, this));
+        var reports = new ReportIntake(new ReportStore(), f.posts(), f.communities(), f.actors());
+        handlers.put(ActivityType.Flag, new FlagHandler(f, reports));
+        handlers.put(ActivityType.Resolve, new ResolveHandler(f, reports));
     }
 
     public Optional<ActivityHandler> handlerFor(ActivityType type) {

@@ -1,0 +1,134 @@
+package app.kindred.federation;
+
+import static app.kindred.Eventually.eventually;
+import static org.junit.jupiter.api.Assertions.*;
+
+import app.kindred.federation.harness.FedifyPeer;
+import app.kindred.federation.harness.KindredInstance;
+import app.kindred.follow.FollowStore;
+import app.kindred.member.Role;
+import app.kindred.report.Category;
+import app.kindred.report.ReportService;
+import app.kindred.report.ReportStatus;
+import app.kindred.report.ReportStore;
+import app.kindred.storage.Sql;
+import app.kindred.thread.PostStore;
+import app.kindred.thread.ThreadService;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reports across instances: alpha hosts the community, a member of gamma posts there, a member of
+ * beta reports the thread. The report reaches alpha's moderators (and gamma's admins, the author's
+ * home) as a Flag from beta's instance actor, never naming the reporter; alpha resolves it and
+ * beta's reporter sees that. A Mastodon-style Flag from the Fedify peer lands in the same queue.
+ */
+class ReportFederationTest {
+    static KindredInstance alpha, beta, gamma;
+    static FedifyPeer fedify;
+
+    @BeforeAll
+    static void start() throws Exception {
+        alpha = KindredInstance.start("alpha");
+        beta = KindredInstance.start("beta");
+        gamma = KindredInstance.start("gamma");
+        alpha.createMember("alice");
+        alpha.app().members().create("root", "password-of-root", Role.ADMIN);
+        alpha.createCommunity("peers", "Peer support", "alice");
+        beta.createMember("bob");
+        gamma.createMember("gina");
+        gamma.app().members().create("groot", "password-of-groot", Role.ADMIN);
+        fedify = FedifyPeer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (fedify != null) fedify.close();
+        for (var instance : new KindredInstance[] {gamma, beta, alpha}) if (instance != null) instance.close();
+    }
+
+    private static long communityIdOn(KindredInstance on, String actorUri) {
+        return on.app().database().read(c -> Sql.one(c,
+                "select c.id from community c join actor a on a.id = c.actor_id where a.uri = ?", rs -> rs.getLong(1), actorUri))
+                .orElseThrow();
+    }
+
+    private static void follow(KindredInstance on, String member, String group) throws Exception {
+        var m = on.member(member);
+        on.app().follows().follow(m, "!" + alpha.handle("peers"));
+        eventually(() -> assertEquals(FollowStore.State.ACCEPTED, on.app().follows().subscriptions(m).getFirst().state()));
+    }
+
+    @Test
+    void betasReportOfGammasThreadReachesAlphasModeratorsHiddenAndTheResolutionComesBack() throws Exception {
+        var group = alpha.baseUrl() + "/c/peers";
+        follow(gamma, "gina", group);
+        follow(beta, "bob", group);
+        var thread = gamma.app().threads().startThread(gamma.member("gina"), communityIdOn(gamma, group),
+                new ThreadService.Draft("Buy my course", "Cheap pills at example.com", null, null, null));
+        eventually(() -> assertTrue(beta.app().database().read(c -> new PostStore().findByUri(c, thread.uri())).isPresent()));
+        var onBeta = beta.app().database().read(c -> new PostStore().findByUri(c, thread.uri())).orElseThrow();
+
+        var bob = beta.member("bob");
+        var filed = beta.app().reports().file(bob, new ReportService.Draft(onBeta.id(), null, Category.SPAM, null,
+                "selling pills", false));
+        assertEquals(ReportStatus.OPEN, filed.report().status());
+
+        // Alpha's moderator sees it, from beta's instance actor: bob is not named.
+        var alice = alpha.member("alice");
+        var betaInstance = beta.app().instanceActor().uri();
+        eventually(() -> {
+            var queue = alpha.app().reports().queue(alice, new ReportStore.Filter(null, ReportStatus.OPEN, null));
+            assertEquals(1, queue.size(), queue.toString());
+            assertEquals(thread.uri(), queue.getFirst().post());
+            assertEquals(List.of(betaInstance), queue.getFirst().reporters());
+            assertTrue(queue.getFirst().report().filings().getFirst().text().contains("selling pills"));
+        });
+        var report = alpha.app().reports().queue(alice, new ReportStore.Filter(null, null, null)).getFirst();
+        assertFalse(report.report().forAdmins(), "gina is not alpha's member");
+        assertFalse(alpha.app().database().read(c -> Sql.count(c, "select count(*) from report_filing where text like '%bob%'"))
+                > 0);
+        // The author's home, gamma, hears of it too: its admins see a report about their member.
+        var groot = gamma.member("groot");
+        eventually(() -> {
+            var queue = gamma.app().reports().queue(groot, new ReportStore.Filter(null, null, null));
+            assertEquals(1, queue.size(), queue.toString());
+            assertTrue(queue.getFirst().report().forAdmins());
+            assertEquals(List.of(betaInstance), queue.getFirst().reporters());
+        });
+
+        // Alpha resolves; beta's reporter sees the status.
+        alpha.app().reports().decide(alice, report.report().id(), ReportStatus.RESOLVED, "removed the ad");
+        eventually(() -> assertEquals(ReportStatus.RESOLVED, beta.app().reports().mine(bob).getFirst().report().status()));
+    }
+
+    @Test
+    void aMastodonStyleFlagFromTheFedifyPeerLandsInTheCommunityQueue() throws Exception {
+        long communityId = alpha.app().communities().find("peers").orElseThrow().id();
+        var alice = alpha.member("alice");
+        var post = alpha.app().threads().startThread(alice, communityId,
+                new ThreadService.Draft("Daily check-in", "How is everyone?", null, null, null));
+        var tester = "http://" + fedify.domain() + "/users/tester";
+        var flagId = "http://" + fedify.domain() + "/flags/1";
+        var flag = Map.of("@context", "https://www.w3.org/ns/activitystreams", "id", flagId, "type", "Flag",
+                "actor", tester, "content", "Please take a look at this post",
+                "object", List.of(alpha.baseUrl() + "/u/alice", post.uri().toString()));
+        var sent = fedify.post("/control/send", Map.of("to", alpha.baseUrl() + "/inbox", "activity", flag, "raw", true));
+        assertEquals(200, sent.get("httpStatus").asInt(), sent.toString());
+        var root = alpha.member("root");
+        eventually(() -> {
+            var queue = alpha.app().reports().queue(alice, new ReportStore.Filter(communityId, ReportStatus.OPEN, Category.OTHER));
+            var about = queue.stream().filter(d -> post.uri().equals(d.post())).toList();
+            assertEquals(1, about.size(), queue.toString());
+            assertEquals(URI.create(tester), about.getFirst().reporters().getFirst());
+            assertEquals("Please take a look at this post", about.getFirst().report().filings().getFirst().text());
+            assertTrue(about.getFirst().report().forAdmins(), "alice is alpha's member: admins see it too");
+            assertTrue(alpha.app().reports().queue(root, new ReportStore.Filter(null, null, null)).stream()
+                    .anyMatch(d -> post.uri().equals(d.post())));
+        });
+    }
+}

@@ -1,0 +1,256 @@
+package app.kindred.report;
+
+import app.kindred.Refusal;
+import app.kindred.actor.Actor;
+import app.kindred.actor.ActorStore;
+import app.kindred.community.Community;
+import app.kindred.community.CommunityStore;
+import app.kindred.federation.ReportPublisher;
+import app.kindred.member.Member;
+import app.kindred.member.Role;
+import app.kindred.storage.Database;
+import app.kindred.thread.Post;
+import app.kindred.thread.PostStore;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Our members' reports, the moderators' queue, and decisions. A report about remote content also
+ * goes, as a Flag from the instance actor, to the servers that can act on it; the reporter is named
+ * only when they ask to be.
+ */
+public final class ReportService {
+    static final int MAX_TEXT = 2_000, MAX_NOTE = 2_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Database db;
+    private final ReportStore reports;
+    private final PostStore posts;
+    private final CommunityStore communities;
+    private final ActorStore actors;
+    private final ReportPublisher publisher;
+    private final Actor instanceActor;
+
+    public ReportService(Database db, ReportStore reports, PostStore posts, CommunityStore communities, ActorStore actors,
+                         ReportPublisher publisher, Actor instanceActor) {
+        this.db = db;
+        this.reports = reports;
+        this.posts = posts;
+        this.communities = communities;
+        this.actors = actors;
+        this.publisher = publisher;
+        this.instanceActor = instanceActor;
+    }
+
+    /**
+     * What a member reports: a post (thread or comment) or a member, never both.
+     *
+     * @param member a local username or an actor's URI
+     * @param rule   the community rule broken, for {@link Category#RULE}; not yet checked against the rules
+     */
+    public record Draft(Long postId, String member, Category category, Integer rule, String text, boolean showIdentity) {}
+
+    /** A report with what a moderator needs to read it: names, not ids. */
+    public record Detail(Report report, String communityName, URI post, String postTitle, URI subject,
+                         List<URI> reporters) {}
+
+    /** One of a member's own reports: what they filed, and where it stands. */
+    public record Mine(Report report, Filing filing, URI post, URI subject) {}
+
+    public Mine file(Member reporter, Draft draft) {
+        if ((draft.postId() == null) == (draft.member() == null || draft.member().isBlank())) {
+            throw Refusal.invalid("post", "report either a post or a member");
+        }
+        var category = draft.category();
+        if (category == Category.RULE && (draft.rule() == null || draft.rule() < 1)) {
+            throw Refusal.invalid("rule", "a report under a rule names its number, 1 or more");
+        }
+        if (category != Category.RULE && draft.rule() != null) throw Refusal.invalid("rule", "only a rule report names a rule");
+        var text = draft.text() == null ? "" : draft.text().strip();
+        if (text.length() > MAX_TEXT) throw Refusal.invalid("text", "text must be at most " + MAX_TEXT + " characters");
+        return db.transaction(c -> {
+            Report report;
+            Optional<Post> post = Optional.empty();
+            Actor subject;
+            Optional<Community> community = Optional.empty();
+            if (draft.postId() != null) {
+                post = posts.findById(c, draft.postId());
+                if (post.isEmpty()) throw Refusal.notFound("there is no post " + draft.postId());
+                community = communities.findById(c, post.get().communityId());
+                subject = actors.findById(c, post.get().authorId()).orElseThrow();
+            } else {
+                subject = member(c, draft.member().strip());
+            }
+            if (subject.id() == reporter.actor().id()) throw Refusal.invalid("post", "you cannot report yourself");
+            var communityId = community.map(Community::id).orElse(null);
+            // People are an instance matter; content in a community is its moderators' first.
+            boolean forAdmins = post.isEmpty() || subject.local() || community.map(k -> !k.actor().local()).orElse(true);
+            long reportId = reports.openReportFor(c, new ReportStore.Subject(category.concern(), communityId,
+                    post.map(Post::id).orElse(null), subject.id(), forAdmins));
+            long filingId = reports.addFiling(c, reportId, new ReportStore.NewFiling(reporter.actor().id(), true, category,
+                    draft.rule(), text, draft.showIdentity(), null, null)).orElseThrow();
+
+            // Content in a remote community, or a remote person: the servers that can act are told at once.
+            // A remote author's post in our own community is our moderators' to judge; they can forward it.
+            var remoteRecipients = new LinkedHashMap<Long, Actor>();
+            boolean remoteMatter = community.map(k -> !k.actor().local()).orElse(!subject.local());
+            if (remoteMatter) {
+                community.ifPresent(k -> remoteRecipients.put(k.actor().id(), k.actor()));
+                if (!subject.local()) remoteRecipients.put(subject.id(), subject);
+            }
+            if (!remoteRecipients.isEmpty()) {
+                var sender = draft.showIdentity() ? reporter.actor() : instanceActor;
+                var sent = publisher.flag(c, sender, post.map(p -> List.of(p.uri())).orElse(List.of()), subject.uri(),
+                        flagText(category, draft.rule(), text), community.map(k -> k.actor().uri()).orElse(null),
+                        remoteRecipients.values());
+                reports.setFlag(c, filingId, sent.id(), sent.json());
+            }
+            report = reports.find(c, reportId).orElseThrow();
+            var filing = report.filings().stream().filter(f -> f.id() == filingId).findFirst().orElseThrow();
+            return new Mine(report, filing, post.map(Post::uri).orElse(null), subject.uri());
+        });
+    }
+
+    /** The queue a member may see: admins everything, moderators their communities' reports. */
+    public List<Detail> queue(Member viewer, ReportStore.Filter filter) {
+        boolean admin = viewer.role() == Role.ADMIN;
+        return db.read(c -> {
+            if (!admin && moderatesAny(c, viewer) == 0) {
+                throw new Refusal(Refusal.Kind.FORBIDDEN, null, "only moderators and admins see reports");
+            }
+            var out = new ArrayList<Detail>();
+            for (var r : reports.queue(c, viewer.actor().id(), admin, filter)) out.add(detail(c, r));
+            return out;
+        });
+    }
+
+    public Detail find(Member viewer, long id) {
+        return db.read(c -> detail(c, moderated(c, viewer, id)));
+    }
+
+    /** Resolves or dismisses a report with a note; the servers whose Flags it holds are told (Resolve{Flag}). */
+    public Detail decide(Member moderator, long id, ReportStatus decision, String note) {
+        if (decision == ReportStatus.OPEN) throw Refusal.invalid("status", "a decision resolves or dismisses");
+        var trimmed = note == null ? "" : note.strip();
+        if (trimmed.length() > MAX_NOTE) throw Refusal.invalid("note", "note must be at most " + MAX_NOTE + " characters");
+        return db.transaction(c -> {
+            var report = moderated(c, moderator, id);
+            if (!reports.decide(c, id, decision, trimmed, moderator.actor().id())) {
+                throw Refusal.conflict("status", "report " + id + " is already " + report.status().wire());
+            }
+            var communityUri = report.communityId() == null ? null
+                    : communities.findById(c, report.communityId()).map(k -> k.actor().uri()).orElse(null);
+            for (var filing : report.filings()) {
+                if (filing.local() || filing.flagBody() == null || filing.reporterId() == null) continue;
+                var sender = actors.findById(c, filing.reporterId()).orElseThrow();
+                publisher.resolved(c, moderator.actor(), parse(filing.flagBody()), communityUri, sender);
+            }
+            return detail(c, reports.find(c, id).orElseThrow());
+        });
+    }
+
+    /** Passes a report about a remote author's content on to their server, without naming any reporter. */
+    public Detail forward(Member moderator, long id) {
+        return db.transaction(c -> {
+            var report = moderated(c, moderator, id);
+            var subject = report.subjectId() == null ? null : actors.findById(c, report.subjectId()).orElse(null);
+            if (subject == null || subject.local()) {
+                throw Refusal.conflict("report", "its author is on this instance; there is nowhere to forward it");
+            }
+            if (report.forwardedAt() != null) throw Refusal.conflict("report", "report " + id + " was already forwarded");
+            var post = report.postId() == null ? Optional.<Post>empty() : posts.findById(c, report.postId());
+            var community = report.communityId() == null ? Optional.<Community>empty() : communities.findById(c, report.communityId());
+            var text = String.join("\n", report.filings().stream()
+                    .map(f -> flagText(f.category(), f.rule(), f.text())).distinct().toList());
+            publisher.flag(c, instanceActor, post.map(p -> List.of(p.uri())).orElse(List.of()), subject.uri(), text,
+                    community.map(k -> k.actor().uri()).orElse(null), List.of(subject));
+            reports.markForwarded(c, id);
+            return detail(c, reports.find(c, id).orElseThrow());
+        });
+    }
+
+    /** A member's own reports, newest first, with their status. */
+    public List<Mine> mine(Member reporter) {
+        return db.read(c -> {
+            var out = new ArrayList<Mine>();
+            for (long reportId : reports.reportIdsFiledBy(c, reporter.actor().id())) {
+                var report = reports.find(c, reportId).orElseThrow();
+                var filing = report.filings().stream().filter(f -> f.local() && reporter.actor().id() == f.reporterId())
+                        .reduce((a, b) -> b).orElseThrow();
+                var post = report.postId() == null ? null : posts.findById(c, report.postId()).map(Post::uri).orElse(null);
+                var subject = report.subjectId() == null ? null : actors.findById(c, report.subjectId()).map(Actor::uri).orElse(null);
+                out.add(new Mine(report, filing, post, subject));
+            }
+            return out;
+        });
+    }
+
+    private Report moderated(Connection c, Member viewer, long id) throws SQLException {
+        var report = reports.find(c, id).orElseThrow(() -> Refusal.notFound("there is no report " + id));
+        if (!canModerate(c, viewer, report)) {
+            // Someone who may not see a report is not told it exists.
+            throw Refusal.notFound("there is no report " + id);
+        }
+        return report;
+    }
+
+    private boolean canModerate(Connection c, Member viewer, Report report) throws SQLException {
+        if (viewer.role() == Role.ADMIN) return true;
+        return report.communityId() != null && communities.isModerator(c, report.communityId(), viewer.actor().id());
+    }
+
+    private static long moderatesAny(Connection c, Member viewer) throws SQLException {
+        return app.kindred.storage.Sql.count(c, "select count(*) from community_moderator where actor_id = ?", viewer.actor().id());
+    }
+
+    private Detail detail(Connection c, Report r) throws SQLException {
+        var community = r.communityId() == null ? Optional.<Community>empty() : communities.findById(c, r.communityId());
+        var post = r.postId() == null ? Optional.<Post>empty() : posts.findById(c, r.postId());
+        var subject = r.subjectId() == null ? null : actors.findById(c, r.subjectId()).map(Actor::uri).orElse(null);
+        var reporters = new ArrayList<URI>();
+        for (var f : r.filings()) {
+            reporters.add(f.reporterId() == null ? null : actors.findById(c, f.reporterId()).map(Actor::uri).orElse(null));
+        }
+        return new Detail(r, community.map(Community::name).orElse(null), post.map(Post::uri).orElse(null),
+                post.map(Post::title).orElse(null), subject, reporters);
+    }
+
+    private Actor member(Connection c, String ref) throws SQLException {
+        Optional<Actor> actor;
+        if (ref.startsWith("http://") || ref.startsWith("https://")) {
+            actor = actors.findByUri(c, URI.create(ref));
+        } else {
+            actor = actors.findLocal(c, ref.startsWith("@") ? ref.substring(1) : ref);
+        }
+        return actor.filter(a -> a.type() == app.kindred.actor.ActorType.PERSON)
+                .orElseThrow(() -> Refusal.notFound("there is no member " + ref + " known here"));
+    }
+
+    /** The reason as other servers' moderators read it. */
+    static String flagText(Category category, Integer rule, String text) {
+        var label = switch (category) {
+            case RULE -> "Breaks rule " + rule;
+            case SPAM -> "Spam";
+            case HARASSMENT -> "Harassment";
+            case WELLBEING -> "Wellbeing concern (someone may be at risk; not a complaint)";
+            case OTHER -> "Other";
+        };
+        return text == null || text.isBlank() ? label : label + ": " + text;
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

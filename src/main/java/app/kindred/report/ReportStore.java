@@ -1,0 +1,145 @@
+package app.kindred.report;
+
+import app.kindred.storage.Sql;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Reports and their filings. */
+public final class ReportStore {
+    private static final String COLUMNS = """
+            r.id, r.concern, r.community_id, r.post_id, r.subject_id, r.for_admins, r.status, r.note, r.decided_by,
+            r.decided_at, r.forwarded_at, r.created_at""";
+
+    /** Where a new filing belongs: the open report about the same thing, or a new one. */
+    public record Subject(Concern concern, Long communityId, Long postId, Long subjectId, boolean forAdmins) {}
+
+    public record NewFiling(Long reporterId, boolean local, Category category, Integer rule, String text,
+                            boolean showIdentity, String flagId, String flagBody) {}
+
+    /** What a queue is narrowed to; null means any. */
+    public record Filter(Long communityId, ReportStatus status, Category category) {}
+
+    /** The open report about this subject, created if there is none: repeated reports are grouped. */
+    public long openReportFor(Connection c, Subject s) throws SQLException {
+        return Sql.insert(c, """
+                insert into report (concern, community_id, post_id, subject_id, for_admins) values (?, ?, ?, ?, ?)
+                on conflict (concern, coalesce(post_id, 0), coalesce(subject_id, 0)) where status = 'open'
+                do update set updated_at = now(), for_admins = report.for_admins or excluded.for_admins,
+                              community_id = coalesce(report.community_id, excluded.community_id)
+                returning id""",
+                s.concern(), s.communityId(), s.postId(), s.subjectId(), s.forAdmins());
+    }
+
+    /** Adds a filing; empty when this Flag was already filed under the report (a redelivery). */
+    public Optional<Long> addFiling(Connection c, long reportId, NewFiling f) throws SQLException {
+        return Sql.one(c, """
+                insert into report_filing (report_id, reporter_id, local, category, rule, text, show_identity, flag_id, flag_body)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) on conflict (report_id, flag_id) do nothing returning id""",
+                rs -> rs.getLong(1), reportId, f.reporterId(), f.local(), f.category(), f.rule(), f.text(), f.showIdentity(),
+                f.flagId(), f.flagBody());
+    }
+
+    public void setFlag(Connection c, long filingId, String flagId, String flagBody) throws SQLException {
+        Sql.update(c, "update report_filing set flag_id = ?, flag_body = ?::jsonb where id = ?", flagId, flagBody, filingId);
+    }
+
+    public Optional<Report> find(Connection c, long id) throws SQLException {
+        var report = Sql.one(c, "select " + COLUMNS + " from report r where r.id = ?", rs -> map(rs, List.of()), id);
+        if (report.isEmpty()) return report;
+        return Optional.of(withFilings(report.get(), filings(c, id)));
+    }
+
+    public List<Filing> filings(Connection c, long reportId) throws SQLException {
+        return Sql.list(c, """
+                select id, report_id, reporter_id, local, category, rule, text, show_identity, flag_id, flag_body::text, created_at
+                from report_filing where report_id = ? order by created_at, id""", ReportStore::filing, reportId);
+    }
+
+    /**
+     * The queue: wellbeing concerns first, then open before decided, then oldest first.
+     *
+     * @param moderatorActorId only reports of communities this actor moderates (plus, when
+     *                         {@code admin}, everything); null with admin for all
+     */
+    public List<Report> queue(Connection c, Long moderatorActorId, boolean admin, Filter filter) throws SQLException {
+        var sql = new StringBuilder("select " + COLUMNS + " from report r where true");
+        var params = new ArrayList<Object>();
+        if (!admin) {
+            sql.append(" and r.community_id in (select community_id from community_moderator where actor_id = ?)");
+            params.add(moderatorActorId);
+        }
+        if (filter.communityId() != null) {
+            sql.append(" and r.community_id = ?");
+            params.add(filter.communityId());
+        }
+        if (filter.status() != null) {
+            sql.append(" and r.status = ?");
+            params.add(filter.status());
+        }
+        if (filter.category() != null) {
+            sql.append(" and exists (select 1 from report_filing f where f.report_id = r.id and f.category = ?)");
+            params.add(filter.category());
+        }
+        sql.append(" order by (r.concern = 'wellbeing') desc, (r.status = 'open') desc, r.created_at, r.id limit 500");
+        var reports = Sql.list(c, sql.toString(), rs -> map(rs, List.of()), params.toArray());
+        var out = new ArrayList<Report>(reports.size());
+        for (var r : reports) out.add(withFilings(r, filings(c, r.id())));
+        return out;
+    }
+
+    /** A member's own filings, newest first, with the report each belongs to. */
+    public List<Long> reportIdsFiledBy(Connection c, long reporterActorId) throws SQLException {
+        return Sql.list(c, """
+                select report_id from report_filing where reporter_id = ? and local
+                group by report_id order by max(created_at) desc, report_id desc""", rs -> rs.getLong(1), reporterActorId);
+    }
+
+    /** Resolves or dismisses an open report; false when it was no longer open. */
+    public boolean decide(Connection c, long id, ReportStatus status, String note, Long decidedBy) throws SQLException {
+        return Sql.update(c, """
+                update report set status = ?, note = ?, decided_by = ?, decided_at = now(), updated_at = now()
+                where id = ? and status = 'open'""", status, note, decidedBy, id) > 0;
+    }
+
+    public void markForwarded(Connection c, long id) throws SQLException {
+        Sql.update(c, "update report set forwarded_at = now(), updated_at = now() where id = ?", id);
+    }
+
+    /** Every filing carrying this Flag id: the Flag we received or the one we sent. */
+    public List<Filing> filingsWithFlag(Connection c, String flagId) throws SQLException {
+        return Sql.list(c, """
+                select id, report_id, reporter_id, local, category, rule, text, show_identity, flag_id, flag_body::text, created_at
+                from report_filing where flag_id = ? order by id""", ReportStore::filing, flagId);
+    }
+
+    private static Report withFilings(Report r, List<Filing> filings) {
+        return new Report(r.id(), r.concern(), r.communityId(), r.postId(), r.subjectId(), r.forAdmins(), r.status(), r.note(),
+                r.decidedBy(), r.decidedAt(), r.forwardedAt(), r.createdAt(), filings);
+    }
+
+    private static Report map(ResultSet rs, List<Filing> filings) throws SQLException {
+        return new Report(rs.getLong("id"), Concern.valueOf(rs.getString("concern").toUpperCase(Locale.ROOT)),
+                nullableLong(rs, "community_id"), nullableLong(rs, "post_id"), nullableLong(rs, "subject_id"),
+                rs.getBoolean("for_admins"), ReportStatus.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
+                rs.getString("note"), nullableLong(rs, "decided_by"), Sql.instant(rs, "decided_at"),
+                Sql.instant(rs, "forwarded_at"), Sql.instant(rs, "created_at"), filings);
+    }
+
+    private static Filing filing(ResultSet rs) throws SQLException {
+        var rule = nullableLong(rs, "rule");
+        return new Filing(rs.getLong("id"), rs.getLong("report_id"), nullableLong(rs, "reporter_id"), rs.getBoolean("local"),
+                Category.valueOf(rs.getString("category").toUpperCase(Locale.ROOT)), rule == null ? null : rule.intValue(),
+                rs.getString("text"), rs.getBoolean("show_identity"), rs.getString("flag_id"), rs.getString("flag_body"),
+                Sql.instant(rs, "created_at"));
+    }
+
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+}

@@ -1,0 +1,336 @@
+package app.kindred.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import app.kindred.TestServer;
+import app.kindred.federation.inbound.InboundActivity;
+import app.kindred.member.Role;
+import app.kindred.storage.Sql;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Reports end to end on one instance: filing, grouping, the queues of moderators and admins,
+ * decisions, the reporter's view, Flags sent about remote content, and Flags and Resolves received.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReportsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PASSWORD = "correct horse battery";
+    private final HttpClient http = HttpClient.newHttpClient();
+    private TestServer server;
+    private String warden, robin, sam, admin, other;
+    private long peers, elsewhere;
+
+    @BeforeAll
+    void start() {
+        server = TestServer.start();
+        warden = member("warden", Role.MEMBER);
+        robin = member("robin", Role.MEMBER);
+        sam = member("sam", Role.MEMBER);
+        other = member("otherwarden", Role.MEMBER);
+        admin = member("root", Role.ADMIN);
+        peers = community(warden, "peers");
+        elsewhere = community(other, "elsewhere");
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void reportsOfOneThreadAreGroupedAndAWellbeingConcernStandsApartAndFirst() {
+        long thread = thread(sam, peers, "A hard week");
+        var first = json(post("/api/v1/reports", Map.of("post", thread, "category", "rule", "rule", 2, "text", "names an employer"), robin), 201);
+        var second = json(post("/api/v1/reports", Map.of("post", thread, "category", "spam"), warden), 201);
+        assertEquals(first.get("id").asLong(), second.get("id").asLong(), "grouped under one report");
+        var concern = json(post("/api/v1/reports", Map.of("post", thread, "category", "wellbeing", "text", "they sound at risk"), robin), 201);
+        assertFalse(concern.get("id").asLong() == first.get("id").asLong(), "a wellbeing concern is not a complaint");
+        assertEquals("wellbeing", concern.get("concern").asText());
+
+        var queue = json(get("/api/v1/reports?community=" + peers, warden), 200);
+        assertEquals("wellbeing", queue.get(0).get("concern").asText(), "listed first: " + queue);
+        var grouped = find(queue, first.get("id").asLong());
+        assertEquals(2, grouped.get("filings").size());
+        assertEquals(List.of("rule", "spam"), List.of(grouped.get("categories").get(0).asText(), grouped.get("categories").get(1).asText()));
+        assertEquals(2, grouped.get("filings").get(0).get("rule").asInt());
+        assertEquals(server.base() + "/u/robin", grouped.get("filings").get(0).get("reporter").asText());
+        assertTrue(grouped.get("for_admins").asBoolean(), "it concerns one of our members, so admins see it too");
+
+        var spamOnly = json(get("/api/v1/reports?category=spam&community=" + peers, warden), 200);
+        for (var r : spamOnly) assertTrue(r.get("categories").toString().contains("spam"), r.toString());
+        assertTrue(spamOnly.toString().contains("\"id\":" + first.get("id").asLong() + ","));
+        assertFalse(spamOnly.toString().contains("\"id\":" + concern.get("id").asLong() + ","));
+        assertEquals(0, json(get("/api/v1/reports?community=" + peers, other), 200).size(), "another community's moderator sees none");
+        assertEquals(404, get("/api/v1/reports/" + first.get("id").asLong(), other).statusCode());
+        assertEquals(403, get("/api/v1/reports", robin).statusCode(), "a member who moderates nothing has no queue");
+        assertTrue(json(get("/api/v1/reports", admin), 200).size() >= 2, "admins see everything");
+    }
+
+    @Test
+    void aModeratorResolvesWithANoteAndTheReporterSeesTheStatus() {
+        long thread = thread(sam, peers, "Selling things");
+        long id = json(post("/api/v1/reports", Map.of("post", thread, "category", "spam", "text", "ads"), robin), 201).get("id").asLong();
+        assertEquals(404, post("/api/v1/reports/" + id + "/resolve", Map.of("note", "x"), other).statusCode());
+        var resolved = json(post("/api/v1/reports/" + id + "/resolve", Map.of("note", "removed it"), warden), 200);
+        assertEquals("resolved", resolved.get("status").asText());
+        assertEquals("removed it", resolved.get("note").asText());
+        assertEquals(409, post("/api/v1/reports/" + id + "/dismiss", Map.of(), warden).statusCode());
+
+        var mine = json(get("/api/v1/me/reports", robin), 200);
+        var entry = find(mine, id);
+        assertEquals("resolved", entry.get("status").asText());
+        assertFalse(entry.has("note"), "the moderators' note is theirs");
+        assertEquals(resolved.get("status"), json(get("/api/v1/reports?status=resolved", warden), 200).findValue("status"));
+
+        // Once decided, a new report of the same thing opens a new report.
+        var again = json(post("/api/v1/reports", Map.of("post", thread, "category", "spam"), warden), 201);
+        assertFalse(again.get("id").asLong() == id);
+    }
+
+    @Test
+    void aReportAboutAMemberGoesToAdminsNotToModerators() {
+        var report = json(post("/api/v1/reports", Map.of("member", "sam", "category", "harassment", "text", "DMs"), robin), 201);
+        long id = report.get("id").asLong();
+        assertEquals(404, get("/api/v1/reports/" + id, warden).statusCode());
+        var seen = json(get("/api/v1/reports/" + id, admin), 200);
+        assertTrue(seen.get("for_admins").asBoolean());
+        assertEquals(server.base() + "/u/sam", seen.get("subject").asText());
+        var dismissed = json(post("/api/v1/reports/" + id + "/dismiss", null, admin), 200);
+        assertEquals("dismissed", dismissed.get("status").asText());
+    }
+
+    @Test
+    void badReportsAreRefusedNamingTheField() {
+        long thread = thread(sam, peers, "Fine thread");
+        assertEquals(422, post("/api/v1/reports", Map.of("post", thread, "category", "rule"), robin).statusCode());
+        assertEquals(422, post("/api/v1/reports", Map.of("post", thread, "member", "sam", "category", "spam"), robin).statusCode());
+        assertEquals(422, post("/api/v1/reports", Map.of("post", thread, "category", "rudeness"), robin).statusCode());
+        assertEquals(422, post("/api/v1/reports", Map.of("post", thread, "category", "spam"), sam).statusCode(), "not yourself");
+        assertEquals(404, post("/api/v1/reports", Map.of("post", 999999, "category", "spam"), robin).statusCode());
+        assertEquals(401, post("/api/v1/reports", Map.of("post", thread, "category", "spam"), null).statusCode());
+        assertEquals(400, post("/api/v1/reports", Map.of("post", thread, "category", "spam", "who", 1), robin).statusCode());
+    }
+
+    @Test
+    void reportingRemoteContentSendsOneFlagFromTheInstanceActorToTheCommunityAndTheAuthor() throws Exception {
+        long group = remoteActor("https://lemmy.example/c/main", "Group", "main");
+        long author = remoteActor("https://masto.example/users/ann", "Person", "ann");
+        long community = sqlId("insert into community (actor_id, title) values (?, 'Main') returning id", group);
+        long post = sqlId("""
+                insert into post (uri, community_id, author_id, local, title, content_html)
+                values ('https://lemmy.example/post/7', ?, ?, false, 'Remote', '<p>x</p>') returning id""", community, author);
+
+        var mine = json(post("/api/v1/reports", Map.of("post", post, "category", "spam", "text", "a link farm"), robin), 201);
+        assertTrue(mine.get("sent_to_other_servers").asBoolean());
+        var flag = lastSent("Flag");
+        assertEquals(server.app().instanceActor().uri().toString(), flag.get("actor").asText(), "the reporter is hidden");
+        assertEquals("https://lemmy.example/post/7", flag.get("object").get(0).asText(), "Lemmy reads the first object");
+        assertEquals("https://masto.example/users/ann", flag.get("object").get(1).asText());
+        assertEquals("Spam: a link farm", flag.get("content").asText());
+        assertEquals("Spam: a link farm", flag.get("summary").asText());
+        assertEquals("https://lemmy.example/c/main", flag.get("to").get(0).asText());
+        assertEquals(List.of("https://lemmy.example/inbox", "https://masto.example/inbox"), inboxesOf(flag.get("id").asText()));
+
+        // Opting in names the reporter instead; the second Flag is grouped under the same report here.
+        json(post("/api/v1/reports", Map.of("post", post, "category", "harassment", "show_identity", true), warden), 201);
+        assertEquals(server.base() + "/u/warden", lastSent("Flag").get("actor").asText());
+
+        // The community's server resolves our Flag: the reporter sees it.
+        var resolve = JSON.createObjectNode().put("id", "https://lemmy.example/activities/resolve/1").put("type", "Resolve")
+                .put("actor", "https://lemmy.example/u/mod");
+        resolve.set("object", flag);
+        remoteActor("https://lemmy.example/u/mod", "Person", "mod");
+        assertEquals("done", receive(resolve, "https://lemmy.example/u/mod"));
+        assertEquals("resolved", find(json(get("/api/v1/me/reports", robin), 200), mine.get("id").asLong()).get("status").asText());
+
+        // A server the Flag never went to cannot close it.
+        remoteActor("https://stranger.example/u/x", "Person", "x");
+        var spam = json(post("/api/v1/reports", Map.of("post", post, "category", "other"), robin), 201);
+        var flag2 = lastSent("Flag");
+        var forged = JSON.createObjectNode().put("id", "https://stranger.example/r/1").put("type", "Resolve")
+                .put("actor", "https://stranger.example/u/x").put("object", flag2.get("id").asText());
+        assertTrue(receive(forged, "https://stranger.example/u/x").startsWith("failed"));
+        assertEquals("open", find(json(get("/api/v1/me/reports", robin), 200), spam.get("id").asLong()).get("status").asText());
+    }
+
+    @Test
+    void aModeratorForwardsAReportAboutARemoteAuthorToTheirServer() throws Exception {
+        long author = remoteActor("https://far.example/users/bo", "Person", "bo");
+        long post = sqlId("""
+                insert into post (uri, community_id, author_id, local, title, content_html)
+                values ('https://far.example/notes/1', ?, ?, false, 'Hi', '<p>x</p>') returning id""", peers, author);
+        long id = json(post("/api/v1/reports", Map.of("post", post, "category", "harassment", "text", "slurs"), robin), 201)
+                .get("id").asLong();
+        assertEquals(0, count("select count(*) from outbound_activity where body::jsonb->>'type' = 'Flag' and body::jsonb->'object'->>0 = ?",
+                "https://far.example/notes/1"), "a report in our own community is ours to judge first");
+        var forwarded = json(post("/api/v1/reports/" + id + "/forward", null, warden), 200);
+        assertTrue(forwarded.has("forwarded_at"));
+        var flag = lastSent("Flag");
+        assertEquals(server.app().instanceActor().uri().toString(), flag.get("actor").asText());
+        assertEquals("Harassment: slurs", flag.get("content").asText());
+        assertEquals(List.of("https://far.example/inbox"), inboxesOf(flag.get("id").asText()));
+        assertEquals(409, post("/api/v1/reports/" + id + "/forward", null, warden).statusCode());
+    }
+
+    @Test
+    void aMastodonFlagLandsInTheCommunityQueueAndAResolveGoesBack() throws Exception {
+        long thread = thread(sam, peers, "Reported from afar");
+        var threadUri = server.app().database().read(c -> Sql.one(c, "select uri from post where id = ?", rs -> rs.getString(1), thread)).orElseThrow();
+        remoteActor("https://mastodon.example/actor", "Application", "mastodon.example");
+        var flag = JSON.createObjectNode().put("id", "https://mastodon.example/flags/1").put("type", "Flag")
+                .put("actor", "https://mastodon.example/actor").put("content", "Please take a look");
+        flag.putArray("object").add(server.base() + "/u/sam").add(threadUri);
+        assertEquals("done", receive(flag, "https://mastodon.example/actor"));
+        assertEquals("done", receive(flag.deepCopy().put("id", "https://mastodon.example/flags/2"), "https://mastodon.example/actor"));
+
+        var queue = json(get("/api/v1/reports?community=" + peers + "&status=open&category=other", warden), 200);
+        var report = queue.findParents("post").stream().filter(r -> r.get("post").asText().equals(threadUri)).findFirst().orElseThrow();
+        assertEquals(2, report.get("filings").size(), "two Flags of one post are one report");
+        assertEquals("Please take a look", report.get("filings").get(0).get("text").asText());
+        assertTrue(report.get("for_admins").asBoolean(), "it concerns our member, so admins see it too");
+
+        json(post("/api/v1/reports/" + report.get("id").asLong() + "/resolve", Map.of("note", "talked to sam"), warden), 200);
+        var resolve = lastSent("Resolve");
+        assertEquals(server.base() + "/u/warden", resolve.get("actor").asText());
+        assertEquals(2, count("select count(*) from outbound_activity where body::jsonb->>'type' = 'Resolve'"
+                + " and body::jsonb->'object'->>'id' in ('https://mastodon.example/flags/1', 'https://mastodon.example/flags/2')"),
+                "each Flag gets its Resolve");
+        assertEquals("Flag", resolve.get("object").get("type").asText(), "the Flag embedded as received");
+        assertEquals(server.base() + "/c/peers", resolve.get("to").get(0).asText());
+    }
+
+    @Test
+    void aFlagFromADomainWhoseReportsAreRejectedIsRefused() throws Exception {
+        long thread = thread(sam, peers, "Blocked reporters");
+        var threadUri = server.app().database().read(c -> Sql.one(c, "select uri from post where id = ?", rs -> rs.getString(1), thread)).orElseThrow();
+        server.sql("insert into domain_block (domain, severity, reject_reports) values ('noisy.example', 'noop', true)");
+        server.app().policy().refresh();
+        remoteActor("https://noisy.example/u/troll", "Person", "troll");
+        var flag = JSON.createObjectNode().put("id", "https://noisy.example/flags/1").put("type", "Flag")
+                .put("actor", "https://noisy.example/u/troll").put("summary", "report this").put("object", threadUri);
+        var state = receive(flag, "https://noisy.example/u/troll");
+        assertTrue(state.startsWith("failed") && state.contains("refused by a domain block"), state);
+        assertEquals(0, count("select count(*) from report_filing where flag_id = ?", "https://noisy.example/flags/1"));
+    }
+
+    @Test
+    void aFlagAboutNothingWeHostIsRefused() throws Exception {
+        remoteActor("https://mastodon.example/actor", "Application", "mastodon.example");
+        var flag = JSON.createObjectNode().put("id", "https://mastodon.example/flags/nothing").put("type", "Flag")
+                .put("actor", "https://mastodon.example/actor").put("content", "?");
+        flag.putArray("object").add("https://elsewhere.example/users/1");
+        assertTrue(receive(flag, "https://mastodon.example/actor").contains("names nothing"));
+    }
+
+    // ---- helpers ----
+
+    /** Stores an activity as the inbox would have, and applies it; answers "done" or "failed: reason". */
+    private String receive(JsonNode activity, String actor) throws Exception {
+        var body = JSON.writeValueAsString(activity);
+        long rowId = sqlId("""
+                insert into inbound_activity (activity_id, activity_type, actor_uri, inbox, body, signature_scheme)
+                values (?, ?, ?, ?, ?::jsonb, 'cavage') returning id""",
+                activity.get("id").asText(), activity.get("type").asText(), actor, server.base() + "/inbox", body);
+        server.app().inboundProcessor().process(new InboundActivity(rowId, activity.get("id").asText(),
+                activity.get("type").asText(), URI.create(actor), server.base() + "/inbox", activity, "cavage", 1));
+        return server.app().database().read(c -> Sql.one(c, "select state || coalesce(': ' || last_error, '') from inbound_activity where id = ?",
+                rs -> rs.getString(1), rowId)).orElseThrow();
+    }
+
+    private long remoteActor(String uri, String type, String name) {
+        var host = URI.create(uri).getRawAuthority();
+        return sqlId("""
+                insert into actor (uri, type, preferred_username, domain, local, inbox, shared_inbox, fetched_at)
+                values (?, ?, ?, ?, false, ?, ?, now())
+                on conflict (uri) do update set fetched_at = now() returning id""",
+                uri, type, name, host, uri + "/inbox", "https://" + host + "/inbox");
+    }
+
+    private JsonNode lastSent(String type) throws IOException {
+        var body = server.app().database().read(c -> Sql.one(c,
+                "select body from outbound_activity where body::jsonb->>'type' = ? order by id desc limit 1", rs -> rs.getString(1), type))
+                .orElseThrow(() -> new AssertionError("no " + type + " was sent"));
+        return JSON.readTree(body);
+    }
+
+    private List<String> inboxesOf(String activityId) {
+        return server.app().database().read(c -> Sql.list(c, """
+                select d.inbox from delivery d join outbound_activity o on o.id = d.outbound_id
+                where o.activity_id = ? order by d.inbox""", rs -> rs.getString(1), activityId));
+    }
+
+    private long sqlId(String sql, Object... params) {
+        return server.app().database().transaction(c -> Sql.insert(c, sql, params));
+    }
+
+    private long count(String sql, Object... params) {
+        return server.app().database().read(c -> Sql.count(c, sql, params));
+    }
+
+    private static JsonNode find(JsonNode list, long id) {
+        for (var item : list) if (item.get("id").asLong() == id) return item;
+        throw new AssertionError("no " + id + " in " + list);
+    }
+
+    private String member(String name, Role role) {
+        server.app().members().create(name, PASSWORD, role);
+        return json(post("/api/v1/auth/login", Map.of("username", name, "password", PASSWORD), null), 200).get("token").asText();
+    }
+
+    private long community(String token, String name) {
+        return json(post("/api/v1/communities", Map.of("name", name, "title", name, "description", ""), token), 201).get("id").asLong();
+    }
+
+    private long thread(String token, long community, String title) {
+        return json(post("/api/v1/communities/" + community + "/threads", Map.of("title", title, "body", "text"), token), 201)
+                .get("id").asLong();
+    }
+
+    private HttpResponse<String> get(String path, String token) {
+        return send("GET", path, null, token);
+    }
+
+    private HttpResponse<String> post(String path, Object body, String token) {
+        try {
+            return send("POST", path, body == null ? null : JSON.writeValueAsString(body), token);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private HttpResponse<String> send(String method, String path, String body, String token) {
+        var request = HttpRequest.newBuilder(URI.create(server.base() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) request.header("Content-Type", "application/json");
+        if (token != null) request.header("Authorization", "Bearer " + token);
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode json(HttpResponse<String> response, int expected) {
+        assertEquals(expected, response.statusCode(), response.body());
+        return TestServer.json(response);
+    }
+}
