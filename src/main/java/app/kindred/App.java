@@ -82,6 +82,7 @@ public final class App implements AutoCloseable {
     private final FollowService follows;
     private final PostStore postStore = new PostStore();
     private final SessionService sessions;
+    private final app.kindred.moderation.ModerationService moderation;
 
     private App(Config config, Database database) {
         this.config = config;
@@ -128,9 +129,11 @@ public final class App implements AutoCloseable {
         var federation = new FederationContext(database, actorStore, communityStore, followStore, postStore, new VoteStore(),
                 remoteActors, fetcher, outbox, new OutgoingActivities(), policy);
         this.inboundProcessor = new InboundProcessor(database, federation, 16, delivery.pollInterval(), delivery.timeScale());
-        var publisher = new Publisher(federation);
+        var publisher = new Publisher(federation, documents);
         this.threads = new ThreadService(database, postStore, new VoteStore(), communityStore, publisher, ids.base());
         this.follows = new FollowService(database, followStore, communityStore, remoteActors, publisher);
+        this.moderation = new app.kindred.moderation.ModerationService(database, actorStore, communityStore, postStore,
+                remoteActors, publisher);
         this.sessions = new SessionService(database, new SessionStore(), members, memberStore, random, clock);
     }
 
@@ -155,7 +158,7 @@ public final class App implements AutoCloseable {
     public ApiRoutes apiRoutes() {
         return new ApiRoutes(config.instance().openRegistrations(), members, sessions, communities, threads, follows,
                 database, postStore, new app.kindred.delivery.DeliveryStatus(database), policyService,
-                config.federation().publishBlocklist());
+                config.federation().publishBlocklist(), moderation);
     }
 
     /** The build's version, as Maven wrote it into the jar. */
@@ -199,6 +202,7 @@ public final class App implements AutoCloseable {
     public ThreadService threads() { return threads; }
     public FollowService follows() { return follows; }
     public SessionService sessions() { return sessions; }
+    public app.kindred.moderation.ModerationService moderation() { return moderation; }
 
     @Override
     public void close() {

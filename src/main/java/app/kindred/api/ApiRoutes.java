@@ -45,11 +45,12 @@ public final class ApiRoutes {
     private final PostViews postViews;
     private final byte[] openApi;
     private final AdminRoutes admin;
+    private final ModerationRoutes moderation;
 
     public ApiRoutes(boolean openRegistrations, MemberService members, SessionService sessions, CommunityService communities,
                      ThreadService threads, FollowService follows, Database db, PostStore posts,
                      app.kindred.delivery.DeliveryStatus deliveryStatus, app.kindred.policy.PolicyService policy,
-                     String publishBlocklist) {
+                     String publishBlocklist, app.kindred.moderation.ModerationService moderation) {
         this.openRegistrations = openRegistrations;
         this.members = members;
         this.sessions = sessions;
@@ -59,11 +60,13 @@ public final class ApiRoutes {
         this.postViews = new PostViews(db, posts);
         this.openApi = openApiDocument();
         this.admin = new AdminRoutes(this::member, deliveryStatus, policy, db, publishBlocklist);
+        this.moderation = new ModerationRoutes(this::member, moderation, this::community, postViews::post);
     }
 
     public List<Endpoint> endpoints() {
         var all = new java.util.ArrayList<>(memberEndpoints());
         all.addAll(admin.endpoints());
+        all.addAll(moderation.endpoints());
         return List.copyOf(all);
     }
 

@@ -28,10 +28,11 @@ final class FollowHandler implements ActivityHandler {
                 return;
             }
             var community = f.communities().byActor(c, target);
-            if (community.isPresent() && app.kindred.policy.CommunityBlocks.blocks(c, community.get().id(), follower)) {
+            if (community.isPresent() && (app.kindred.policy.CommunityBlocks.blocks(c, community.get().id(), follower)
+                    || f.communities().isBanned(c, community.get().id(), follower.id()))) {
                 var reject = f.outgoing().reject(target, activity.id(), follower);
                 f.outbox().enqueue(c, target, reject.id(), reject.objectId(), reject.json(), List.of(follower));
-                throw new Rejected(follower.uri() + " is blocked in " + target.uri());
+                throw new Rejected(follower.uri() + " is blocked or banned in " + target.uri());
             }
             if (f.policy().decide(follower.uri()).limited()) {
                 // A limited instance's follows wait for a moderator's approval.
