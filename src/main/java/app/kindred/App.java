@@ -86,6 +86,7 @@ public final class App implements AutoCloseable {
     private final PostStore postStore;
     private final SessionService sessions;
     private final ReportService reports;
+    private final app.kindred.moderation.ModerationService moderation;
 
     private App(Config config, Database database) {
         this.config = config;
@@ -133,9 +134,11 @@ public final class App implements AutoCloseable {
         var federation = new FederationContext(database, actorStore, communityStore, followStore, postStore, new VoteStore(),
                 remoteActors, fetcher, outbox, new OutgoingActivities(), policy);
         this.inboundProcessor = new InboundProcessor(database, federation, 16, delivery.pollInterval(), delivery.timeScale());
-        var publisher = new Publisher(federation);
+        var publisher = new Publisher(federation, documents);
         this.threads = new ThreadService(database, postStore, new VoteStore(), communityStore, publisher, ids.base());
         this.follows = new FollowService(database, followStore, communityStore, remoteActors, publisher);
+        this.moderation = new app.kindred.moderation.ModerationService(database, actorStore, communityStore, postStore,
+                remoteActors, publisher);
         this.sessions = new SessionService(database, new SessionStore(), members, memberStore, random, clock);
         this.reports = new ReportService(database, new ReportStore(), postStore, communityStore, actorStore,
                 new ReportPublisher(outbox), instanceActor);
@@ -162,7 +165,7 @@ public final class App implements AutoCloseable {
     public ApiRoutes apiRoutes() {
         return new ApiRoutes(config.instance().openRegistrations(), members, sessions, communities, threads, follows,
                 database, postStore, new app.kindred.delivery.DeliveryStatus(database), policyService,
-                config.federation().publishBlocklist(), reports);
+                config.federation().publishBlocklist(), reports, moderation);
     }
 
     /** The build's version, as Maven wrote it into the jar. */
@@ -207,6 +210,7 @@ public final class App implements AutoCloseable {
     public FollowService follows() { return follows; }
     public SessionService sessions() { return sessions; }
     public ReportService reports() { return reports; }
+    public app.kindred.moderation.ModerationService moderation() { return moderation; }
 
     @Override
     public void close() {

@@ -165,7 +165,8 @@ public final class ActivityPubReader {
             bool(node, "sensitive"),
             text(node, "matrixUserId"),
             instant(node, "published"),
-            instant(node, "updated")));
+            instant(node, "updated"),
+            null));
   }
 
   private ContentObject content(JsonNode node, String id, ObjectType type) {

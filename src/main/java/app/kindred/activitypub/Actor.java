@@ -9,7 +9,8 @@ import java.util.List;
  * A Person, Group (community, FEP-1b12), Application (instance actor), Service or Organization.
  *
  * <p>{@code moderators} is the community's moderators collection. Lemmy publishes it as a Group's
- * {@code attributedTo}; the reader fills it from either field.
+ * {@code attributedTo}; the reader fills it from either field. {@code rules} is Kindred's list of a
+ * community's guidelines (docs/federation.md).
  */
 @JsonPropertyOrder({
   "id", "type", "preferredUsername", "name", "summary", "source", "inbox", "outbox", "followers",
@@ -43,12 +44,14 @@ public record Actor(
     Boolean sensitive,
     String matrixUserId,
     Instant published,
-    Instant updated)
+    Instant updated,
+    List<GroupRule> rules)
     implements ActivityPubDocument {
 
   public Actor {
     attributedTo = attributedTo == null ? List.of() : List.copyOf(attributedTo);
     assertionMethod = assertionMethod == null ? List.of() : List.copyOf(assertionMethod);
+    rules = rules == null ? List.of() : List.copyOf(rules);
   }
 
   @Override

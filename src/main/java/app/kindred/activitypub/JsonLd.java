@@ -57,6 +57,11 @@ public final class JsonLd {
     terms.put("discoverable", "toot:discoverable");
     terms.put("indexable", "toot:indexable");
     terms.put("Emoji", "toot:Emoji");
+    terms.put("kindred", "https://kindred.app/ns#");
+    ObjectNode rules = json.objectNode();
+    rules.put("@id", "kindred:rules");
+    rules.put("@container", "@list");
+    terms.set("rules", rules);
     ArrayNode context = json.arrayNode();
     context.add(ACTIVITY_STREAMS);
     context.add(SECURITY_V1);

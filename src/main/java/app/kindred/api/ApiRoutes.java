@@ -46,11 +46,13 @@ public final class ApiRoutes {
     private final byte[] openApi;
     private final AdminRoutes admin;
     private final ReportRoutes reports;
+    private final ModerationRoutes moderation;
 
     public ApiRoutes(boolean openRegistrations, MemberService members, SessionService sessions, CommunityService communities,
                      ThreadService threads, FollowService follows, Database db, PostStore posts,
                      app.kindred.delivery.DeliveryStatus deliveryStatus, app.kindred.policy.PolicyService policy,
-                     String publishBlocklist, app.kindred.report.ReportService reports) {
+                     String publishBlocklist, app.kindred.report.ReportService reports,
+                     app.kindred.moderation.ModerationService moderation) {
         this.openRegistrations = openRegistrations;
         this.members = members;
         this.sessions = sessions;
@@ -61,12 +63,14 @@ public final class ApiRoutes {
         this.openApi = openApiDocument();
         this.admin = new AdminRoutes(this::member, deliveryStatus, policy, db, publishBlocklist);
         this.reports = new ReportRoutes(this::member, reports);
+        this.moderation = new ModerationRoutes(this::member, moderation, this::community, postViews::post);
     }
 
     public List<Endpoint> endpoints() {
         var all = new java.util.ArrayList<>(memberEndpoints());
         all.addAll(admin.endpoints());
         all.addAll(reports.endpoints());
+        all.addAll(moderation.endpoints());
         return List.copyOf(all);
     }
 

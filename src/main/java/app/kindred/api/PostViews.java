@@ -79,11 +79,18 @@ final class PostViews {
         var kids = p.isThread() ? null : children == null ? List.<PostView>of() : children;
         if (p.deleted()) {
             return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(), null, p.title(), "",
-                    null, null, false, null, score, comments, p.published(), p.deletedAt(), true, kids);
+                    null, null, false, null, score, comments, p.published(), p.deletedAt(), true, p.removed(),
+                    p.removalReason(), p.locked(), kids);
+        }
+        if (p.removed()) {
+            return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(), null,
+                    p.isThread() ? "[removed]" : null, "", null, null, false, null, score, comments, p.published(),
+                    p.updated(), false, true, p.removalReason(), p.locked(), kids);
         }
         return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(),
                 facts.handles.get(p.authorId()), p.title(), p.contentHtml(), p.local() ? p.sourceMarkdown() : null,
-                p.summary(), p.sensitive(), p.language(), score, comments, p.published(), p.updated(), false, kids);
+                p.summary(), p.sensitive(), p.language(), score, comments, p.published(), p.updated(), false, false, null,
+                p.locked(), kids);
     }
 
     /** What a page of posts needs beyond the posts themselves, keyed by post or actor id. */

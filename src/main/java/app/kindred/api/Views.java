@@ -49,14 +49,15 @@ final class Views {
 
     /**
      * A thread or a comment. Threads carry a comment count, comments their replies; a deleted post
-     * is a tombstone that keeps its id, place and replies but no content or author.
+     * is a tombstone that keeps its id, place and replies but no content or author; a post a moderator
+ * removed shows the same way with the reason, its content kept for a restore.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record PostView(long id, String apId, long communityId, Long threadId, Long parentId, String author, String title,
                     String html, String source, String contentWarning, boolean sensitive, String language,
                     ScoreView score, Long commentCount, Instant created, Instant updated, boolean deleted,
-                    List<PostView> children) {}
+                    boolean removed, String removalReason, boolean locked, List<PostView> children) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record ThreadPage(PostView thread, List<PostView> comments) {}

@@ -5,7 +5,8 @@ import java.time.Instant;
 
 /** A community: a Group actor with its own title, description and moderators. */
 public record Community(long id, Actor actor, String title, String description, boolean sensitive,
-                        boolean postingRestrictedToMods, Instant createdAt, Instant updatedAt) {
+                        boolean postingRestrictedToMods, boolean showModeratorNames, Instant createdAt,
+                        Instant updatedAt) {
     public String name() {
         return actor.preferredUsername();
     }

@@ -18,7 +18,7 @@ public final class CommunityStore {
     }
 
     private record Row(long id, long actorId, String title, String description, boolean sensitive,
-                       boolean postingRestrictedToMods, Instant createdAt, Instant updatedAt) {}
+                       boolean postingRestrictedToMods, boolean showModeratorNames, Instant createdAt, Instant updatedAt) {}
 
     public long insert(Connection c, long actorId, String title, String description) throws SQLException {
         return Sql.insert(c, "insert into community (actor_id, title, description) values (?, ?, ?) returning id",
@@ -52,6 +52,17 @@ public final class CommunityStore {
         return byActor(c, group).orElseThrow();
     }
 
+    public boolean removeModerator(Connection c, long communityId, long actorId) throws SQLException {
+        return Sql.update(c, "delete from community_moderator where community_id = ? and actor_id = ?", communityId, actorId) > 0;
+    }
+
+    /** Whether a moderator's ban shuts this actor out of the community now (an expired ban no longer does). */
+    public boolean isBanned(Connection c, long communityId, long actorId) throws SQLException {
+        return Sql.count(c, """
+                select count(*) from community_ban where community_id = ? and actor_id = ?
+                and (expires_at is null or expires_at > now())""", communityId, actorId) > 0;
+    }
+
     public boolean isModerator(Connection c, long communityId, long actorId) throws SQLException {
         return Sql.count(c, "select count(*) from community_moderator where community_id = ? and actor_id = ?",
                 communityId, actorId) > 0;
@@ -59,14 +70,15 @@ public final class CommunityStore {
 
     public Optional<Community> byActor(Connection c, Actor actor) throws SQLException {
         var row = Sql.one(c, """
-                select id, actor_id, title, description, sensitive, posting_restricted_to_mods, created_at, updated_at
+                select id, actor_id, title, description, sensitive, posting_restricted_to_mods, show_moderator_names,
+                       created_at, updated_at
                 from community where actor_id = ?""",
                 rs -> new Row(rs.getLong("id"), rs.getLong("actor_id"), rs.getString("title"), rs.getString("description"),
-                        rs.getBoolean("sensitive"), rs.getBoolean("posting_restricted_to_mods"),
+                        rs.getBoolean("sensitive"), rs.getBoolean("posting_restricted_to_mods"), rs.getBoolean("show_moderator_names"),
                         Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at")),
                 actor.id());
         return row.map(r -> new Community(r.id(), actor, r.title(), r.description(), r.sensitive(),
-                r.postingRestrictedToMods(), r.createdAt(), r.updatedAt()));
+                r.postingRestrictedToMods(), r.showModeratorNames(), r.createdAt(), r.updatedAt()));
     }
 
     public List<Long> allIds(Connection c) throws SQLException {
@@ -82,6 +94,20 @@ public final class CommunityStore {
     public long threadCount(Connection c, long communityId) throws SQLException {
         return Sql.count(c, "select count(*) from post where community_id = ? and parent_id is null and deleted_at is null",
                 communityId);
+    }
+
+    public List<Rule> rules(Connection c, long communityId) throws SQLException {
+        return Sql.list(c, "select number, title, description from community_rule where community_id = ? order by number",
+                rs -> new Rule(rs.getInt(1), rs.getString(2), rs.getString(3)), communityId);
+    }
+
+    /** The guidelines are edited as one list, so their numbers stay 1..n without gaps. */
+    public void replaceRules(Connection c, long communityId, List<Rule> rules) throws SQLException {
+        Sql.update(c, "delete from community_rule where community_id = ?", communityId);
+        for (var rule : rules) {
+            Sql.update(c, "insert into community_rule (community_id, number, title, description) values (?, ?, ?, ?)",
+                    communityId, rule.number(), rule.title(), rule.description());
+        }
     }
 
     /** Actor ids of the community's moderators, oldest first. */

@@ -52,7 +52,8 @@ public final class LocalDocuments {
             var post = posts.findByUri(c, java.net.URI.create(ids.base() + "/p/" + id)).filter(app.kindred.thread.Post::local);
             if (post.isEmpty()) return Optional.<app.kindred.activitypub.ActivityPubDocument>empty();
             var p = post.get();
-            if (p.deleted()) return Optional.<app.kindred.activitypub.ActivityPubDocument>of(PostDocuments.tombstone(p));
+            // A removed post is hidden from the fediverse as from the API, until a moderator restores it.
+            if (p.deleted() || p.removed()) return Optional.<app.kindred.activitypub.ActivityPubDocument>of(PostDocuments.tombstone(p));
             var author = actors.findById(c, p.authorId()).orElseThrow();
             var community = communities.findById(c, p.communityId()).orElseThrow();
             var parent = p.parentId() == null ? null : posts.findById(c, p.parentId()).orElseThrow().uri();
@@ -85,12 +86,41 @@ public final class LocalDocuments {
     }
 
     public app.kindred.activitypub.Actor community(Actor actor) {
-        var community = db.read(c -> communities.byActor(c, actor)).orElseThrow();
-        var summary = markdown.toHtml(community.description());
-        return base(actor, app.kindred.activitypub.ActorType.Group, community.title(), summary,
+        return db.read(c -> community(c, actor));
+    }
+
+    /** The Group as it stands in this transaction, for an Update{Group} sent with the change. */
+    public app.kindred.activitypub.Actor community(java.sql.Connection c, Actor actor) throws java.sql.SQLException {
+        var community = communities.byActor(c, actor).orElseThrow();
+        var rules = communities.rules(c, community.id());
+        // The guidelines go into the HTML summary too: most software shows only that.
+        var summary = new StringBuilder(markdown.toHtml(community.description()));
+        if (!rules.isEmpty()) {
+            summary.append("<h2>Guidelines</h2><ol>");
+            for (var rule : rules) {
+                summary.append("<li><strong>").append(escape(rule.title())).append("</strong>");
+                if (!rule.description().isBlank()) summary.append(markdown.toHtml(rule.description()));
+                summary.append("</li>");
+            }
+            summary.append("</ol>");
+        }
+        var document = base(actor, app.kindred.activitypub.ActorType.Group, community.title(), summary.toString(),
                 community.description().isEmpty() ? null : new Source(community.description(), "text/markdown"),
                 null, actor.uri() + "/featured", actor.uri() + "/moderators", false, true,
                 community.postingRestrictedToMods(), community.sensitive());
+        var wireRules = rules.stream()
+                .map(r -> app.kindred.activitypub.GroupRule.of(r.title(), markdown.toHtml(r.description()))).toList();
+        return new app.kindred.activitypub.Actor(document.id(), document.type(), document.preferredUsername(), document.name(),
+                document.summary(), document.source(), document.inbox(), document.outbox(), document.followers(),
+                document.following(), document.featured(), document.moderators(), document.attributedTo(),
+                document.endpoints(), document.publicKey(), document.assertionMethod(), document.icon(), document.image(),
+                document.url(), document.manuallyApprovesFollowers(), document.discoverable(), document.indexable(),
+                document.postingRestrictedToMods(), document.sensitive(), document.matrixUserId(), document.published(),
+                community.updatedAt(), wireRules);
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     private app.kindred.activitypub.Actor base(Actor a, app.kindred.activitypub.ActorType type, String name,
@@ -107,7 +137,7 @@ public final class LocalDocuments {
                 List.of(new Multikey(a.ed25519KeyId(), uri, a.ed25519Multibase())),
                 null, null, uri, manuallyApproves, discoverable,
                 type == app.kindred.activitypub.ActorType.Person ? Boolean.FALSE : null,
-                postingRestrictedToMods, sensitive, null, a.createdAt(), a.createdAt());
+                postingRestrictedToMods, sensitive, null, a.createdAt(), a.createdAt(), null);
     }
 
     /** Follower lists of a support community are private: only the count is published. */

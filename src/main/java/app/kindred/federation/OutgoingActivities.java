@@ -69,6 +69,27 @@ public final class OutgoingActivities {
         return out(activity, postUri);
     }
 
+    /**
+     * A moderator's action in Lemmy's wire form, addressed to Public with the community in cc and
+     * audience: Delete with summary (removal), Lock, Block with target = the community (ban), and
+     * Add/Remove with target = the moderators collection.
+     */
+    public Outgoing moderation(ActivityType type, Actor moderator, String object, String target, String community,
+                               String summary, java.time.Instant endTime, Boolean removeData) {
+        var activity = new Activity(newId(moderator, type.name().toLowerCase()), type, moderator.uri().toString(),
+                List.of(Ref.id(object)), target == null ? null : Ref.id(target), List.of(JsonLd.PUBLIC), List.of(community),
+                community, summary == null || summary.isBlank() ? null : summary, null, null, null, endTime, removeData);
+        return out(activity, object);
+    }
+
+    /** The group tells its followers how it looks now (title, description, guidelines, who may post). */
+    public Outgoing updateGroup(Actor group, app.kindred.activitypub.Actor document) {
+        var activity = new Activity(newId(group, "update"), ActivityType.Update, group.uri().toString(),
+                List.of(Ref.embedded(document)), null, List.of(JsonLd.PUBLIC), List.of(group.followers().toString()),
+                group.uri().toString(), null, null, null, null, null, null);
+        return out(activity, group.uri().toString());
+    }
+
     /** The group passes an activity on to its followers (FEP-1b12), or, for Mastodon and Misskey, the object itself. */
     public Outgoing announce(Actor group, Ref announced, String objectId) {
         var activity = new Activity(newId(group, "announce"), ActivityType.Announce, group.uri().toString(),

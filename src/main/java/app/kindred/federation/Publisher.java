@@ -29,8 +29,11 @@ public final class Publisher {
     private final Outbox outbox;
     private final OutgoingActivities outgoing;
 
-    public Publisher(FederationContext f) {
+    private final LocalDocuments documents;
+
+    public Publisher(FederationContext f, LocalDocuments documents) {
         this.f = f;
+        this.documents = documents;
         this.actors = f.actors();
         this.posts = f.posts();
         this.outbox = f.outbox();
@@ -64,6 +67,56 @@ public final class Publisher {
         var vote = outgoing.vote(voter, post.uri().toString(), previousValue, community.actor().uri().toString());
         var undo = outgoing.undo(voter, vote.activity(), List.of(community.actor().uri().toString(), JsonLd.PUBLIC), List.of());
         send(c, voter, community, undo, Optional.empty());
+    }
+
+    /** A moderator removed (or, undo, restored) a post: Delete with the reason as summary, or Undo of it. */
+    public void removed(Connection c, Actor moderator, Post post, Community community, String reason, boolean undo)
+            throws SQLException {
+        moderation(c, moderator, community, ActivityType.Delete, post.uri().toString(), null, reason, null, null, undo,
+                List.of());
+    }
+
+    public void locked(Connection c, Actor moderator, Post post, Community community, String reason, boolean undo)
+            throws SQLException {
+        moderation(c, moderator, community, ActivityType.Lock, post.uri().toString(), null, reason, null, null, undo,
+                List.of());
+    }
+
+    /** Block with target = the community: a ban from it (Lemmy's form), with optional expiry and removal of content. */
+    public void banned(Connection c, Actor moderator, Actor banned, Community community, String reason,
+                       java.time.Instant expires, boolean removeData, boolean undo) throws SQLException {
+        moderation(c, moderator, community, ActivityType.Block, banned.uri().toString(), community.actor().uri().toString(),
+                reason, expires, removeData, undo, List.of(banned));
+    }
+
+    /** Add or Remove with target = the moderators collection. */
+    public void moderatorChanged(Connection c, Actor by, Actor moderator, Community community, boolean added)
+            throws SQLException {
+        moderation(c, by, community, added ? ActivityType.Add : ActivityType.Remove, moderator.uri().toString(),
+                community.actor().uri() + "/moderators", null, null, null, false, List.of());
+    }
+
+    /** Our community changed how it looks: the group sends Update{Group} with its new self to its followers. */
+    public void communityUpdated(Connection c, Community community) throws SQLException {
+        var group = community.actor();
+        var update = outgoing.updateGroup(group, documents.community(c, group));
+        var followers = f.follows().followers(c, group.id()).stream().filter(a -> !a.local()).toList();
+        outbox.enqueue(c, group, update.id(), update.objectId(), update.json(), followers);
+    }
+
+    private void moderation(Connection c, Actor moderator, Community community, ActivityType type, String object,
+                            String target, String reason, java.time.Instant endTime, Boolean removeData, boolean undo,
+                            List<Actor> alsoTo) throws SQLException {
+        var groupUri = community.actor().uri().toString();
+        var action = outgoing.moderation(type, moderator, object, target, groupUri, reason, endTime,
+                type == ActivityType.Block ? removeData : null);
+        var sent = undo ? outgoing.undo(moderator, action.activity(), List.of(JsonLd.PUBLIC), List.of(groupUri)) : action;
+        if (community.actor().local()) {
+            outbox.enqueue(c, moderator, sent.id(), sent.objectId(), sent.json(), List.of());
+            f.relay(c, community, parse(sent.json()), Optional.empty(), sent.objectId(), alsoTo);
+        } else {
+            send(c, moderator, community, sent, Optional.empty());
+        }
     }
 
     /** A Follow of a remote community; returns the Follow's id, which its Accept will name. */

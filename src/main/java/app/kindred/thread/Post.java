@@ -10,12 +10,22 @@ import java.time.Instant;
 public record Post(long id, URI uri, long communityId, long authorId, Long parentId, Long threadId, boolean local,
                    String apType, String title, String contentHtml, String sourceMarkdown, String summary,
                    boolean sensitive, String language, String url, Instant published, Instant updated,
-                   Instant deletedAt, String extras) {
+                   Instant deletedAt, String extras, Instant removedAt, String removalReason, Instant lockedAt) {
     public boolean isThread() {
         return parentId == null;
     }
 
     public boolean deleted() {
         return deletedAt != null;
+    }
+
+    /** Hidden by a moderator, content kept so it can be restored; unlike a delete, not the author's doing. */
+    public boolean removed() {
+        return removedAt != null;
+    }
+
+    /** A locked thread takes no new comments. */
+    public boolean locked() {
+        return lockedAt != null;
     }
 }

@@ -24,7 +24,7 @@ public final class PostStore {
 
     private static final List<String> NAMES = List.of("id", "uri", "community_id", "author_id", "parent_id", "thread_id",
             "local", "ap_type", "title", "content_html", "source_markdown", "summary", "sensitive", "language", "url",
-            "published", "updated", "deleted_at");
+            "published", "updated", "deleted_at", "removed_at", "removal_reason", "locked_at");
     static final String COLUMNS = columns("post");
 
     /** The post columns with a table alias, extras read as text. */
@@ -74,6 +74,22 @@ public final class PostStore {
                 where id = ? and deleted_at is null""", id);
     }
 
+    /** A moderator's removal (reason null) or restoration; the content stays either way. */
+    public void setRemoved(Connection c, long id, boolean removed, String reason) throws SQLException {
+        Sql.update(c, "update post set removed_at = case when ? then coalesce(removed_at, now()) end, removal_reason = ? where id = ?",
+                removed, removed ? reason : null, id);
+    }
+
+    public void setLocked(Connection c, long id, boolean locked) throws SQLException {
+        Sql.update(c, "update post set locked_at = case when ? then coalesce(locked_at, now()) end where id = ?", locked, id);
+    }
+
+    /** A ban with removeData: everything the actor wrote in the community is removed. */
+    public void removeAllBy(Connection c, long communityId, long authorId, String reason) throws SQLException {
+        Sql.update(c, "update post set removed_at = now(), removal_reason = ? where community_id = ? and author_id = ? and removed_at is null",
+                reason, communityId, authorId);
+    }
+
     public Optional<Post> findById(Connection c, long id) throws SQLException {
         return Sql.one(c, "select " + COLUMNS + " from post where id = ?", PostStore::map, id);
     }
@@ -96,7 +112,7 @@ public final class PostStore {
             case TOP -> "coalesce((select sum(v.value) from vote v where v.post_id = p.id), 0) desc, p.published desc";
         };
         return Sql.list(c, "select " + columns("p") + " from post p where p.community_id = ? and p.parent_id is null "
-                + "and p.deleted_at is null and " + VISIBLE_AUTHOR
+                + "and p.deleted_at is null and p.removed_at is null and " + VISIBLE_AUTHOR
                 + " and not exists (select 1 from actor l where l.id = p.author_id and l.domain = any(?))"
                 + " order by " + order + " limit ? offset ?", PostStore::map, communityId,
                 c.createArrayOf("text", unlisted.get().toArray()), limit, offset);
@@ -117,6 +133,7 @@ public final class PostStore {
                 (Long) rs.getObject("parent_id"), (Long) rs.getObject("thread_id"), rs.getBoolean("local"),
                 rs.getString("ap_type"), rs.getString("title"), rs.getString("content_html"), rs.getString("source_markdown"),
                 rs.getString("summary"), rs.getBoolean("sensitive"), rs.getString("language"), rs.getString("url"),
-                Sql.instant(rs, "published"), Sql.instant(rs, "updated"), Sql.instant(rs, "deleted_at"), rs.getString("extras"));
+                Sql.instant(rs, "published"), Sql.instant(rs, "updated"), Sql.instant(rs, "deleted_at"), rs.getString("extras"),
+                Sql.instant(rs, "removed_at"), rs.getString("removal_reason"), Sql.instant(rs, "locked_at"));
     }
 }

@@ -42,6 +42,11 @@ public final class ThreadService {
         checkBody(draft, true);
         return db.transaction(c -> {
             var community = communities.findById(c, communityId).orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
+            refuseBanned(c, author, community);
+            if (community.postingRestrictedToMods() && !communities.isModerator(c, community.id(), author.actor().id())
+                    && !(community.actor().local() && author.role() == app.kindred.member.Role.ADMIN)) {
+                throw new Refusal(Refusal.Kind.FORBIDDEN, null, "only moderators start threads in " + community.title());
+            }
             var post = insertLocal(c, author, community, null, null, title, draft);
             publisher.created(c, author.actor(), post, community);
             return post;
@@ -53,7 +58,11 @@ public final class ThreadService {
         return db.transaction(c -> {
             var parent = posts.findById(c, parentId).orElseThrow(() -> Refusal.notFound("there is no post " + parentId));
             if (parent.deleted()) throw Refusal.conflict("parent", "that post was deleted; it takes no new comments");
+            if (parent.removed()) throw Refusal.conflict("parent", "a moderator removed that post; it takes no new comments");
+            var thread = parent.isThread() ? parent : posts.findById(c, parent.threadId()).orElseThrow();
+            if (thread.locked()) throw Refusal.conflict("parent", "a moderator locked this thread; it takes no new comments");
             var community = communities.findById(c, parent.communityId()).orElseThrow();
+            refuseBanned(c, author, community);
             var post = insertLocal(c, author, community, parent.id(), parent.threadId() == null ? parent.id() : parent.threadId(),
                     null, draft);
             publisher.created(c, author.actor(), post, community);
@@ -96,6 +105,7 @@ public final class ThreadService {
             var post = posts.findById(c, postId).orElseThrow(() -> Refusal.notFound("there is no post " + postId));
             if (post.deleted()) throw Refusal.conflict("post", "that post was deleted");
             var community = communities.findById(c, post.communityId()).orElseThrow();
+            refuseBanned(c, voter, community);
             var previous = votes.find(c, post.id(), voter.actor().id());
             if (value == 0) {
                 if (previous.isPresent()) {
@@ -135,6 +145,13 @@ public final class ThreadService {
                 warning != null || Boolean.TRUE.equals(draft.sensitive()), language(draft.language()), null, Instant.now(), null, "{}")).post();
         posts.setUri(c, post.id(), URI.create(base + "/p/" + post.id()));
         return posts.findById(c, post.id()).orElseThrow();
+    }
+
+    private void refuseBanned(java.sql.Connection c, Member member, Community community) throws java.sql.SQLException {
+        if (communities.isBanned(c, community.id(), member.actor().id())) {
+            throw new Refusal(Refusal.Kind.FORBIDDEN, null, "you are banned from " + community.title()
+                    + "; its moderation log says why");
+        }
     }
 
     private Post own(java.sql.Connection c, Member member, long postId) throws java.sql.SQLException {

@@ -29,7 +29,7 @@ class JsonLdTest {
         new PublicKey(GROUP + "#main-key", GROUP, "-----BEGIN PUBLIC KEY-----\n..."),
         List.of(new Multikey(GROUP + "#ed25519-key", GROUP, "z6MkExample")),
         null, null, GROUP, null, null, null, Boolean.FALSE, Boolean.FALSE, null,
-        Instant.parse("2026-01-02T03:04:05Z"), null);
+        Instant.parse("2026-01-02T03:04:05Z"), null, null);
   }
 
   @Test

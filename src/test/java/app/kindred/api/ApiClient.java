@@ -13,18 +13,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 /** Speaks the client API of a started test server over real HTTP, as a member's app would. */
-final class ApiClient {
+public final class ApiClient {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String PASSWORD = "correct horse battery";
 
     private final TestServer server;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    ApiClient(TestServer server) {
+    public ApiClient(TestServer server) {
         this.server = server;
     }
 
-    HttpResponse<String> send(String method, String path, String body, String token) {
+    public HttpResponse<String> send(String method, String path, String body, String token) {
         var request = HttpRequest.newBuilder(URI.create(server.base() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) request.header("Content-Type", "application/json");
@@ -39,46 +39,46 @@ final class ApiClient {
         }
     }
 
-    HttpResponse<String> get(String path, String token) {
+    public HttpResponse<String> get(String path, String token) {
         return send("GET", path, null, token);
     }
 
-    HttpResponse<String> post(String path, Object body, String token) {
+    public HttpResponse<String> post(String path, Object body, String token) {
         return send("POST", path, json(body), token);
     }
 
-    HttpResponse<String> patch(String path, Object body, String token) {
+    public HttpResponse<String> patch(String path, Object body, String token) {
         return send("PATCH", path, json(body), token);
     }
 
-    HttpResponse<String> delete(String path, String token) {
+    public HttpResponse<String> delete(String path, String token) {
         return send("DELETE", path, null, token);
     }
 
     /** Creates a member directly and signs them in through the API; returns the token. */
-    String member(String username) {
+    public String member(String username) {
         server.app().members().create(username, PASSWORD, Role.MEMBER);
         return logIn(username);
     }
 
-    String logIn(String username) {
+    public String logIn(String username) {
         var response = post("/api/v1/auth/login", java.util.Map.of("username", username, "password", PASSWORD), null);
         if (response.statusCode() != 200) throw new AssertionError("login failed: " + response.body());
         return TestServer.json(response).get("token").asText();
     }
 
     /** Creates a community through the API and returns its id. */
-    long community(String token, String name) {
+    public long community(String token, String name) {
         var response = post("/api/v1/communities", java.util.Map.of("name", name, "title", "The " + name, "description", ""), token);
         if (response.statusCode() != 201) throw new AssertionError("community failed: " + response.body());
         return TestServer.json(response).get("id").asLong();
     }
 
-    long count(String sql, Object... params) {
+    public long count(String sql, Object... params) {
         return server.app().database().read(c -> Sql.count(c, sql, params));
     }
 
-    static JsonNode body(HttpResponse<String> response) {
+    public static JsonNode body(HttpResponse<String> response) {
         return TestServer.json(response);
     }
 

@@ -60,6 +60,9 @@ final class CreateHandler implements ActivityHandler {
                 var parent = f.posts().findByUri(c, URI.create(object.inReplyTo()))
                         .orElseThrow(() -> new Rejected("reply to " + object.inReplyTo() + ", which is in no community we know"));
                 if (parent.deleted()) throw new Rejected("reply to a deleted post " + parent.uri());
+                if (parent.removed()) throw new Rejected("reply to " + parent.uri() + ", which a moderator removed");
+                var thread = parent.isThread() ? parent : f.posts().findById(c, parent.threadId()).orElseThrow();
+                if (thread.locked()) throw new Rejected("reply to " + parent.uri() + " in a locked thread");
                 community = f.communities().findById(c, parent.communityId()).orElseThrow();
                 parentId = parent.id();
                 threadId = parent.threadId() == null ? parent.id() : parent.threadId();
@@ -69,6 +72,13 @@ final class CreateHandler implements ActivityHandler {
             }
             if (community.actor().local() && app.kindred.policy.CommunityBlocks.blocks(c, community.id(), author)) {
                 throw new Rejected(author.uri() + " is blocked in " + community.actor().uri());
+            }
+            if (community.actor().local() && f.communities().isBanned(c, community.id(), author.id())) {
+                throw new Rejected(author.uri() + " is banned from " + community.actor().uri());
+            }
+            if (community.actor().local() && parentId == null && community.postingRestrictedToMods()
+                    && !f.communities().isModerator(c, community.id(), author.id())) {
+                throw new Rejected(author.uri() + " is not a moderator of " + community.actor().uri() + ", where only moderators post");
             }
             if (!community.actor().local() && viaGroup.filter(g -> g.id() == community.actor().id()).isEmpty()) {
                 throw new Rejected("content of the remote community " + community.actor().uri() + " is taken only from that community");

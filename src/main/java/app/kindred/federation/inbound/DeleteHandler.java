@@ -8,18 +8,25 @@ import java.util.Optional;
 
 /**
  * Delete by the author leaves a tombstone: the content goes, the place in the thread stays. An
- * actor deleting itself is marked gone. Deletes of things we never had need nothing.
+ * actor deleting itself is marked gone. Deletes of things we never had need nothing. A Delete by
+ * anyone else is a moderator's removal, which {@link ModerationHandler} checks and applies.
  */
 final class DeleteHandler implements ActivityHandler {
     private final FederationContext f;
 
-    DeleteHandler(FederationContext f) {
+    private final ModerationHandler moderation;
+
+    DeleteHandler(FederationContext f, ModerationHandler moderation) {
         this.f = f;
+        this.moderation = moderation;
     }
 
     @Override
-    public Effect handle(Activity activity, JsonNode json, Actor actor, Optional<Actor> viaGroup) {
+    public Effect handle(Activity activity, JsonNode json, Actor actor, Optional<Actor> viaGroup)
+            throws app.kindred.remote.FetchException, Rejected {
         var objectUri = URI.create(activity.object().uri());
+        var known = f.db().read(c -> f.posts().findByUri(c, objectUri));
+        if (known.isPresent() && known.get().authorId() != actor.id()) return moderation.removal(activity, json, actor);
         return c -> {
             if (objectUri.equals(actor.uri())) {
                 app.kindred.storage.Sql.update(c, "update actor set gone_at = now() where id = ? and not local", actor.id());

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 
 /** What the inbound handlers share: the stores, the outbox, and the ways to find remote things. */
@@ -61,9 +62,16 @@ public record FederationContext(Database db, ActorStore actors, CommunityStore c
      */
     public void relay(Connection c, Community community, JsonNode received, Optional<JsonNode> createdObject, String objectId)
             throws SQLException {
+        relay(c, community, received, createdObject, objectId, List.of());
+    }
+
+    /** As {@link #relay}, also to someone who no longer follows: a banned member's follow ends with the ban. */
+    public void relay(Connection c, Community community, JsonNode received, Optional<JsonNode> createdObject, String objectId,
+                      List<Actor> alsoTo) throws SQLException {
         var group = community.actor();
         // Our own members read local communities directly; only remote followers need the announce.
-        var followers = follows.followers(c, group.id()).stream().filter(a -> !a.local()).toList();
+        var followers = new java.util.ArrayList<>(follows.followers(c, group.id()).stream().filter(a -> !a.local()).toList());
+        for (var extra : alsoTo) if (!extra.local() && followers.stream().noneMatch(a -> a.id() == extra.id())) followers.add(extra);
         var asReceived = outgoing.announceAsReceived(group, received, objectId);
         outbox.enqueue(c, group, asReceived.id(), objectId, asReceived.json(), followers);
         if (createdObject.isPresent()) {

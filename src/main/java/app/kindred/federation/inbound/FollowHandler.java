@@ -28,7 +28,8 @@ final class FollowHandler implements ActivityHandler {
                 return;
             }
             var community = f.communities().byActor(c, target);
-            if (community.isPresent() && app.kindred.policy.CommunityBlocks.blocks(c, community.get().id(), follower)) {
+            if (community.isPresent() && (app.kindred.policy.CommunityBlocks.blocks(c, community.get().id(), follower)
+                    || f.communities().isBanned(c, community.get().id(), follower.id()))) {
                 var reject = f.outgoing().reject(target, activity.id(), follower);
                 // Returned, not thrown: a Rejected rolls the transaction back, and the Reject with it.
                 f.outbox().enqueue(c, target, reject.id(), reject.objectId(), reject.json(), List.of(follower));

@@ -13,13 +13,18 @@ public final class HandlerTable {
 
     public HandlerTable(FederationContext f) {
         var create = new CreateHandler(f);
+        var moderation = new ModerationHandler(f);
         handlers.put(ActivityType.Follow, new FollowHandler(f));
         handlers.put(ActivityType.Accept, new AcceptHandler(f, true));
         handlers.put(ActivityType.Reject, new AcceptHandler(f, false));
-        handlers.put(ActivityType.Undo, new UndoHandler(f));
+        handlers.put(ActivityType.Undo, new UndoHandler(f, moderation));
+        handlers.put(ActivityType.Lock, moderation);
+        handlers.put(ActivityType.Block, moderation);
+        handlers.put(ActivityType.Add, moderation);
+        handlers.put(ActivityType.Remove, moderation);
         handlers.put(ActivityType.Create, create);
         handlers.put(ActivityType.Update, new UpdateHandler(f, create));
-        handlers.put(ActivityType.Delete, new DeleteHandler(f));
+        handlers.put(ActivityType.Delete, new DeleteHandler(f, moderation));
         handlers.put(ActivityType.Like, new VoteHandler(f));
         handlers.put(ActivityType.Dislike, new VoteHandler(f));
         handlers.put(ActivityType.Announce, new AnnounceHandler(f, this));

@@ -7,17 +7,31 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.util.Optional;
 
-/** Undo of a Follow or a vote, by the actor who made it. Other undos are not ours to apply. */
+/** Undo of a Follow or a vote, by the actor who made it, or of a moderator's lock, ban or removal. */
 final class UndoHandler implements ActivityHandler {
     private final FederationContext f;
 
-    UndoHandler(FederationContext f) {
+    private final ModerationHandler moderation;
+
+    UndoHandler(FederationContext f, ModerationHandler moderation) {
         this.f = f;
+        this.moderation = moderation;
     }
 
     @Override
-    public Effect handle(Activity activity, JsonNode json, Actor actor, Optional<Actor> viaGroup) throws Rejected {
+    public Effect handle(Activity activity, JsonNode json, Actor actor, Optional<Actor> viaGroup)
+            throws app.kindred.remote.FetchException, Rejected {
         var inner = activity.object().document() instanceof Activity a ? a : null;
+        if (inner != null && (inner.type() == ActivityType.Lock || inner.type() == ActivityType.Block
+                || inner.type() == ActivityType.Delete)) {
+            // An author's own undelete is not supported (a delete is final here); a moderator's restore is.
+            if (inner.type() == ActivityType.Delete && f.db().read(c -> f.posts().findByUri(c, URI.create(inner.object().uri())))
+                    .map(p -> p.authorId() == actor.id()).orElse(true)) {
+                return Effect.NONE;
+            }
+            // A moderator taking back a lock, ban or removal; the relayed form is this Undo as received.
+            return moderation.undo(inner, json, actor);
+        }
         var innerId = activity.object().uri();
         return c -> {
             var follow = f.follows().findByActivity(c, innerId);

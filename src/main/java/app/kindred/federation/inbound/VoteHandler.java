@@ -26,6 +26,9 @@ final class VoteHandler implements ActivityHandler {
             if (community.actor().local() && app.kindred.policy.CommunityBlocks.blocks(c, community.id(), voter)) {
                 throw new Rejected(voter.uri() + " is blocked in " + community.actor().uri());
             }
+            if (community.actor().local() && f.communities().isBanned(c, community.id(), voter.id())) {
+                throw new Rejected(voter.uri() + " is banned from " + community.actor().uri());
+            }
             var previous = f.votes().find(c, post.get().id(), voter.id());
             f.votes().put(c, post.get().id(), voter.id(), value, activity.id());
             boolean changed = previous.map(v -> v.value() != value).orElse(true);

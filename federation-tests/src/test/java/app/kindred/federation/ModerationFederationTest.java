@@ -1,0 +1,131 @@
+package app.kindred.federation;
+
+import static app.kindred.Eventually.eventually;
+import static org.junit.jupiter.api.Assertions.*;
+
+import app.kindred.Refusal;
+import app.kindred.federation.harness.KindredInstance;
+import app.kindred.follow.FollowStore;
+import app.kindred.moderation.ModerationService;
+import app.kindred.storage.Sql;
+import app.kindred.thread.Post;
+import app.kindred.thread.ThreadService;
+import java.net.URI;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Moderation across three instances: alpha hosts the community, a member of beta is made its
+ * moderator, a member of gamma posts. Beta's moderator removes gamma's thread and bans its author;
+ * alpha refuses the banned member's next post, and beta and gamma show the removal and the ban. A
+ * locked thread refuses gamma's comment.
+ */
+class ModerationFederationTest {
+    static KindredInstance alpha, beta, gamma;
+
+    @BeforeAll
+    static void start() {
+        alpha = KindredInstance.start("alpha");
+        beta = KindredInstance.start("beta");
+        gamma = KindredInstance.start("gamma");
+        alpha.createMember("alice");
+        alpha.createCommunity("peers", "Peer support", "alice");
+        beta.createMember("bea");
+        gamma.createMember("gus");
+    }
+
+    @AfterAll
+    static void stop() {
+        for (var i : new KindredInstance[] {gamma, beta, alpha}) if (i != null) i.close();
+    }
+
+    private static Optional<Post> post(KindredInstance on, URI uri) {
+        return on.app().database().read(c -> new app.kindred.thread.PostStore().findByUri(c, uri));
+    }
+
+    private static long communityIdOn(KindredInstance on, String actorUri) {
+        return on.app().database().read(c -> Sql.one(c,
+                "select c.id from community c join actor a on a.id = c.actor_id where a.uri = ?", rs -> rs.getLong(1), actorUri))
+                .orElseThrow();
+    }
+
+    private static long count(KindredInstance on, String sql, Object... params) {
+        return on.app().database().read(c -> Sql.count(c, sql, params));
+    }
+
+    @Test
+    void aRemoteModeratorRemovesAndBansAndEveryInstanceAgrees() throws Exception {
+        var alice = alpha.member("alice");
+        var bea = beta.member("bea");
+        var gus = gamma.member("gus");
+        var groupUri = alpha.baseUrl() + "/c/peers";
+        long onAlpha = communityIdOn(alpha, groupUri);
+
+        beta.app().follows().follow(bea, "!" + alpha.handle("peers"));
+        gamma.app().follows().follow(gus, "!" + alpha.handle("peers"));
+        eventually(() -> assertEquals(FollowStore.State.ACCEPTED, beta.app().follows().subscriptions(bea).getFirst().state()));
+        eventually(() -> assertEquals(FollowStore.State.ACCEPTED, gamma.app().follows().subscriptions(gus).getFirst().state()));
+        long onBeta = communityIdOn(beta, groupUri), onGamma = communityIdOn(gamma, groupUri);
+
+        // Alice makes bea (of beta) a moderator; the Add reaches beta and gamma through the group.
+        alpha.app().moderation().addModerator(alice, onAlpha, bea.actor().uri().toString());
+        var beaUri = bea.actor().uri().toString();
+        eventually(() -> assertTrue(beta.app().moderation().moderators(onBeta).contains(beaUri)));
+        eventually(() -> assertTrue(gamma.app().moderation().moderators(onGamma).contains(beaUri)));
+
+        // Gus posts from gamma; it reaches beta through alpha.
+        var thread = gamma.app().threads().startThread(gus, onGamma, new ThreadService.Draft("Buy my pills", "spam", null, null, null));
+        eventually(() -> assertTrue(post(beta, thread.uri()).isPresent()));
+        eventually(() -> assertTrue(post(alpha, thread.uri()).isPresent()));
+
+        // Bea removes it from beta and bans gus.
+        var threadOnBeta = post(beta, thread.uri()).orElseThrow();
+        beta.app().moderation().remove(bea, threadOnBeta.id(), "rule 1: no selling");
+        beta.app().moderation().ban(bea, onBeta, new ModerationService.BanRequest(gus.actor().uri().toString(), "spam", null, false));
+
+        eventually(() -> assertTrue(post(alpha, thread.uri()).orElseThrow().removed()));
+        eventually(() -> assertTrue(post(gamma, thread.uri()).orElseThrow().removed()));
+        assertEquals("rule 1: no selling", post(gamma, thread.uri()).orElseThrow().removalReason());
+        eventually(() -> assertEquals(1, count(alpha, "select count(*) from community_ban where community_id = ?", onAlpha)));
+        eventually(() -> assertEquals(1, count(gamma, "select count(*) from community_ban where community_id = ?", onGamma)));
+        // Gamma shows its member the ban and the log entry, with the reason.
+        eventually(() -> assertTrue(gamma.app().moderation().bannedFrom(gus).contains(onGamma)));
+        var gammaLog = gamma.app().moderation().log(null, onGamma);
+        assertTrue(gammaLog.stream().anyMatch(e -> e.action() == app.kindred.moderation.ModerationLog.Action.BAN
+                && e.target().equals(gus.actor().uri().toString()) && e.reason().equals("spam")), gammaLog.toString());
+        assertTrue(beta.app().moderation().log(bea, onBeta).stream()
+                .anyMatch(e -> e.action() == app.kindred.moderation.ModerationLog.Action.REMOVE_POST));
+
+        // Gamma itself refuses gus's next post there; a post sent anyway is refused by alpha.
+        var refused = assertThrows(Refusal.class, () -> gamma.app().threads().startThread(gus, onGamma,
+                new ThreadService.Draft("again", "spam", null, null, null)));
+        assertEquals(Refusal.Kind.FORBIDDEN, refused.kind());
+        gamma.app().database().transaction(c -> Sql.update(c, "delete from community_ban"));
+        var sneaked = gamma.app().threads().startThread(gus, onGamma, new ThreadService.Draft("sneaked", "spam", null, null, null));
+        eventually(() -> assertTrue(count(alpha, "select count(*) from inbound_activity where state = 'failed' and last_error like ?",
+                "%banned%") > 0));
+        assertTrue(post(alpha, sneaked.uri()).isEmpty());
+
+        // A locked thread refuses gamma's comment: alpha rejects it.
+        gamma.createMember("gwen");
+        var gwen = gamma.member("gwen");
+        gamma.app().follows().follow(gwen, "!" + alpha.handle("peers"));
+        eventually(() -> assertEquals(FollowStore.State.ACCEPTED, gamma.app().follows().subscriptions(gwen).getFirst().state()));
+        var calm = alpha.app().threads().startThread(alice, onAlpha, new ThreadService.Draft("Calm thread", "hello", null, null, null));
+        eventually(() -> assertTrue(post(gamma, calm.uri()).isPresent()));
+        alpha.app().moderation().lock(alice, calm.id(), "cooling off", true);
+        eventually(() -> assertTrue(post(gamma, calm.uri()).orElseThrow().locked()));
+        var onGammaCalm = post(gamma, calm.uri()).orElseThrow();
+        var locked = assertThrows(Refusal.class, () -> gamma.app().threads().comment(gwen, onGammaCalm.id(),
+                new ThreadService.Draft(null, "me too", null, null, null)));
+        assertEquals(Refusal.Kind.CONFLICT, locked.kind());
+        // Sent anyway (gamma had not heard of the lock): alpha refuses it with a logged reason.
+        gamma.app().database().transaction(c -> Sql.update(c, "update post set locked_at = null where id = ?", onGammaCalm.id()));
+        var late = gamma.app().threads().comment(gwen, onGammaCalm.id(), new ThreadService.Draft(null, "me too", null, null, null));
+        eventually(() -> assertTrue(count(alpha, "select count(*) from inbound_activity where state = 'failed' and last_error like ?",
+                "%locked thread%") > 0));
+        assertTrue(post(alpha, late.uri()).isEmpty());
+    }
+}

@@ -1,0 +1,150 @@
+package app.kindred.api;
+
+import app.kindred.Refusal;
+import app.kindred.member.Member;
+import app.kindred.moderation.ModerationService;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Moderation through the API (issue 7): guidelines, moderators, removals, locks, bans, community
+ * settings and the public moderation log. Thin: parse, call {@link ModerationService}, render.
+ */
+final class ModerationRoutes {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Function<Context, Member> member;
+    private final ModerationService moderation;
+    private final Function<Long, Object> community;
+    private final Function<Long, Object> post;
+
+    ModerationRoutes(Function<Context, Member> member, ModerationService moderation, Function<Long, Object> community,
+                     Function<Long, Object> post) {
+        this.member = member;
+        this.moderation = moderation;
+        this.community = community;
+        this.post = post;
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record RuleView(int number, String title, String description) {}
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record LogEntryView(long id, String action, String target, String reason, Instant expires, Instant at, String moderator) {}
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record BanView(String actor, String reason, Instant expires, Instant since) {}
+
+    List<ApiRoutes.Endpoint> endpoints() {
+        return List.of(
+                new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/communities/{id}/rules", ctx ->
+                        ctx.json(moderation.rules(id(ctx)).stream().map(r -> new RuleView(r.number(), r.title(), r.description())).toList())),
+                new ApiRoutes.Endpoint(HandlerType.PUT, "/api/v1/communities/{id}/rules", this::setRules),
+                new ApiRoutes.Endpoint(HandlerType.PATCH, "/api/v1/communities/{id}", this::edit),
+                new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/communities/{id}/moderators", ctx ->
+                        ctx.json(moderation.moderators(id(ctx)))),
+                new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/communities/{id}/moderators", ctx -> {
+                    var body = JsonBody.parse(ctx.body(), Set.of("actor"));
+                    moderation.addModerator(member.apply(ctx), id(ctx), body.requiredText("actor"));
+                    ctx.json(moderation.moderators(id(ctx)));
+                }),
+                new ApiRoutes.Endpoint(HandlerType.DELETE, "/api/v1/communities/{id}/moderators", ctx -> {
+                    moderation.removeModerator(member.apply(ctx), id(ctx), required(ctx, "actor"));
+                    ctx.status(204);
+                }),
+                new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/communities/{id}/bans", ctx ->
+                        ctx.json(moderation.bans(member.apply(ctx), id(ctx)).stream()
+                                .map(b -> new BanView(b.actor(), b.reason(), b.expires(), b.since())).toList())),
+                new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/communities/{id}/bans", this::ban),
+                new ApiRoutes.Endpoint(HandlerType.DELETE, "/api/v1/communities/{id}/bans", ctx -> {
+                    moderation.unban(member.apply(ctx), id(ctx), required(ctx, "actor"), ctx.queryParam("reason"));
+                    ctx.status(204);
+                }),
+                new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/communities/{id}/modlog", this::log),
+                new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/posts/{id}/removal", ctx -> {
+                    var body = JsonBody.parse(ctx.body(), Set.of("reason"));
+                    ctx.json(post.apply(moderation.remove(member.apply(ctx), id(ctx), body.text("reason")).id()));
+                }),
+                new ApiRoutes.Endpoint(HandlerType.DELETE, "/api/v1/posts/{id}/removal", ctx ->
+                        ctx.json(post.apply(moderation.restore(member.apply(ctx), id(ctx), ctx.queryParam("reason")).id()))),
+                new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/posts/{id}/lock", ctx -> {
+                    var body = ctx.body().isBlank() ? null : JsonBody.parse(ctx.body(), Set.of("reason"));
+                    ctx.json(post.apply(moderation.lock(member.apply(ctx), id(ctx), body == null ? null : body.text("reason"), true).id()));
+                }),
+                new ApiRoutes.Endpoint(HandlerType.DELETE, "/api/v1/posts/{id}/lock", ctx ->
+                        ctx.json(post.apply(moderation.lock(member.apply(ctx), id(ctx), ctx.queryParam("reason"), false).id()))));
+    }
+
+    private void setRules(Context ctx) {
+        var viewer = member.apply(ctx);
+        JsonNode node;
+        try {
+            node = JSON.readTree(ctx.body());
+        } catch (Exception e) {
+            throw JsonBody.badRequest(null, "the body must be a JSON array of {title, description}");
+        }
+        if (node == null || !node.isArray()) throw JsonBody.badRequest(null, "the body must be a JSON array of {title, description}");
+        var drafts = new ArrayList<ModerationService.RuleDraft>();
+        for (var item : node) {
+            var body = JsonBody.parse(item.toString(), Set.of("title", "description"));
+            drafts.add(new ModerationService.RuleDraft(body.text("title"), body.text("description")));
+        }
+        ctx.json(moderation.setRules(viewer, id(ctx), drafts).stream()
+                .map(r -> new RuleView(r.number(), r.title(), r.description())).toList());
+    }
+
+    private void edit(Context ctx) {
+        var viewer = member.apply(ctx);
+        var body = JsonBody.parse(ctx.body(), Set.of("title", "description", "posting_restricted_to_mods", "show_moderator_names"));
+        var edited = moderation.edit(viewer, id(ctx), new ModerationService.Settings(body.text("title"), body.text("description"),
+                body.bool("posting_restricted_to_mods"), body.bool("show_moderator_names")));
+        ctx.json(community.apply(edited.id()));
+    }
+
+    private void ban(Context ctx) {
+        var viewer = member.apply(ctx);
+        var body = JsonBody.parse(ctx.body(), Set.of("actor", "reason", "expires", "remove_data"));
+        Instant expires = null;
+        if (body.text("expires") != null) {
+            try {
+                expires = Instant.parse(body.text("expires"));
+            } catch (DateTimeParseException e) {
+                throw JsonBody.badRequest("expires", "expires must be a time like 2030-01-01T00:00:00Z");
+            }
+        }
+        moderation.ban(viewer, id(ctx), new ModerationService.BanRequest(body.requiredText("actor"), body.text("reason"), expires,
+                Boolean.TRUE.equals(body.bool("remove_data"))));
+        ctx.status(204);
+    }
+
+    private void log(Context ctx) {
+        // The log is public; signing in only changes whether moderators are named.
+        Member viewer = ctx.header("Authorization") == null ? null : member.apply(ctx);
+        ctx.json(moderation.log(viewer, id(ctx)).stream().map(e -> new LogEntryView(e.id(), e.action().wireName(), e.target(),
+                e.reason(), e.expires(), e.at(), e.moderator())).toList());
+    }
+
+    private static String required(Context ctx, String param) {
+        var value = ctx.queryParam(param);
+        if (value == null || value.isBlank()) throw Refusal.invalid(param, "give ?" + param + "=");
+        return value;
+    }
+
+    private static long id(Context ctx) {
+        try {
+            return Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw JsonBody.badRequest("id", "id must be a number");
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package app.kindred.federation.inbound;
+
+import app.kindred.activitypub.Activity;
+import app.kindred.activitypub.ActivityType;
+import app.kindred.actor.Actor;
+import app.kindred.community.Community;
+import app.kindred.moderation.CommunityBans;
+import app.kindred.moderation.ModerationLog;
+import app.kindred.moderation.ModerationLog.Action;
+import app.kindred.remote.FetchException;
+import app.kindred.remote.RemoteFetcher;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Moderation in Lemmy's forms: Lock of a thread, Block with target = the community (a ban),
+ * Add/Remove with target = the moderators collection, a Delete by someone other than the author
+ * (a removal), and the Undo of each. Taken only from a moderator of the community (ours: as stored;
+ * a remote one: as its moderators collection says) or from the community's own origin (FEP-1b12).
+ */
+final class ModerationHandler implements ActivityHandler {
+    private final FederationContext f;
+
+    ModerationHandler(FederationContext f) {
+        this.f = f;
+    }
+
+    @Override
+    public Effect handle(Activity activity, JsonNode json, Actor actor, Optional<Actor> viaGroup)
+            throws FetchException, Rejected {
+        return switch (activity.type()) {
+            case Lock -> onPost(activity, json, actor, true, Action.LOCK_THREAD);
+            case Block -> ban(activity, json, actor, true);
+            case Add, Remove -> moderators(activity, json, actor);
+            default -> throw new Rejected(activity.type() + " is not a moderation action");
+        };
+    }
+
+    /** A Delete by someone who is not the author: a moderator's removal, with the reason in summary. */
+    Effect removal(Activity activity, JsonNode json, Actor actor) throws FetchException, Rejected {
+        return onPost(activity, json, actor, true, Action.REMOVE_POST);
+    }
+
+    /** Undo{Delete}, Undo{Lock} or Undo{Block} by a moderator. */
+    Effect undo(Activity inner, JsonNode json, Actor actor) throws FetchException, Rejected {
+        return switch (inner.type()) {
+            case Delete -> onPost(inner, json, actor, false, Action.RESTORE_POST);
+            case Lock -> onPost(inner, json, actor, false, Action.UNLOCK_THREAD);
+            case Block -> ban(inner, json, actor, false);
+            default -> throw new Rejected("Undo of " + inner.type() + " is not a moderation action");
+        };
+    }
+
+    private Effect onPost(Activity activity, JsonNode json, Actor moderator, boolean apply, Action action)
+            throws FetchException, Rejected {
+        var postUri = URI.create(activity.object().uri());
+        var found = f.db().read(c -> f.posts().findByUri(c, postUri));
+        if (found.isEmpty()) return Effect.NONE; // never had it: nothing to hide or lock
+        var community = f.db().read(c -> f.communities().findById(c, found.get().communityId()).orElseThrow());
+        var remoteModerators = remoteModerators(community, moderator);
+        var reason = activity.summary();
+        return c -> {
+            authorise(c, moderator, community, remoteModerators);
+            var post = f.posts().findById(c, found.get().id()).orElseThrow();
+            switch (action) {
+                case LOCK_THREAD, UNLOCK_THREAD -> {
+                    if (!post.isThread()) throw new Rejected(postUri + " is a comment; only threads are locked");
+                    if (post.locked() == apply) return;
+                    f.posts().setLocked(c, post.id(), apply);
+                }
+                default -> {
+                    if (post.removed() == apply) return;
+                    f.posts().setRemoved(c, post.id(), apply, reason);
+                }
+            }
+            ModerationLog.record(c, community.id(), moderator.id(), action, postUri.toString(), reason, null);
+            if (community.actor().local()) f.relay(c, community, json, Optional.empty(), postUri.toString());
+        };
+    }
+
+    private Effect ban(Activity activity, JsonNode json, Actor moderator, boolean apply) throws FetchException, Rejected {
+        if (activity.target() == null) return Effect.NONE; // a person blocking a person: theirs, not ours to apply
+        var groupUri = URI.create(activity.target().uri());
+        var community = f.db().read(c -> f.communityOf(c, groupUri))
+                .orElseThrow(() -> new Rejected("ban from " + groupUri + ", a community we do not know"));
+        var banned = f.remoteActors().byUri(URI.create(activity.object().uri()));
+        var remoteModerators = remoteModerators(community, moderator);
+        return c -> {
+            authorise(c, moderator, community, remoteModerators);
+            if (apply) {
+                CommunityBans.ban(c, community.id(), banned.id(), activity.summary(), activity.endTime());
+                if (Boolean.TRUE.equals(activity.removeData())) {
+                    f.posts().removeAllBy(c, community.id(), banned.id(), activity.summary());
+                }
+            } else if (!CommunityBans.unban(c, community.id(), banned.id())) {
+                return;
+            }
+            ModerationLog.record(c, community.id(), moderator.id(), apply ? Action.BAN : Action.UNBAN, banned.uri().toString(),
+                    activity.summary(), apply ? activity.endTime() : null);
+            if (community.actor().local()) {
+                f.relay(c, community, json, Optional.empty(), banned.uri().toString(), java.util.List.of(banned));
+            }
+        };
+    }
+
+    private Effect moderators(Activity activity, JsonNode json, Actor moderator) throws FetchException, Rejected {
+        var target = activity.target() == null ? "" : activity.target().uri();
+        if (!target.endsWith("/moderators")) {
+            throw new Rejected(activity.type() + " to " + target + " is not to a moderators collection (pins are not applied yet)");
+        }
+        var community = f.db().read(c -> {
+            for (var row : f.communities().allIds(c)) {
+                var candidate = f.communities().findById(c, row).orElseThrow();
+                // Ours and Lemmy's both live at {group}/moderators.
+                if (target.equals(candidate.actor().uri() + "/moderators")) {
+                    return Optional.of(candidate);
+                }
+            }
+            return Optional.<Community>empty();
+        }).orElseThrow(() -> new Rejected(target + " is the moderators of no community we know"));
+        var subject = f.remoteActors().byUri(URI.create(activity.object().uri()));
+        var remoteModerators = remoteModerators(community, moderator);
+        boolean add = activity.type() == ActivityType.Add;
+        return c -> {
+            authorise(c, moderator, community, remoteModerators);
+            boolean changed = add ? !f.communities().isModerator(c, community.id(), subject.id())
+                    : f.communities().removeModerator(c, community.id(), subject.id());
+            if (!changed) return;
+            if (add) f.communities().addModerator(c, community.id(), subject.id());
+            ModerationLog.record(c, community.id(), moderator.id(), add ? Action.ADD_MODERATOR : Action.REMOVE_MODERATOR,
+                    subject.uri().toString(), "", null);
+            if (community.actor().local()) f.relay(c, community, json, Optional.empty(), subject.uri().toString());
+        };
+    }
+
+    private void authorise(java.sql.Connection c, Actor actor, Community community, Set<String> remoteModerators)
+            throws java.sql.SQLException, Rejected {
+        var group = community.actor();
+        if (f.communities().isModerator(c, community.id(), actor.id())) return;
+        if (!group.local() && (RemoteFetcher.sameOrigin(actor.uri(), group.uri()) || remoteModerators.contains(actor.uri().toString()))) {
+            return;
+        }
+        throw new Rejected(actor.uri() + " is not a moderator of " + group.uri());
+    }
+
+    /**
+     * For a remote community whose moderators we may not have heard of yet: its moderators
+     * collection as its origin serves it. Fetched only when the stored list does not settle it.
+     */
+    private Set<String> remoteModerators(Community community, Actor actor) throws FetchException {
+        var group = community.actor();
+        if (group.local() || RemoteFetcher.sameOrigin(actor.uri(), group.uri())) return Set.of();
+        if (f.db().read(c -> f.communities().isModerator(c, community.id(), actor.id()))) return Set.of();
+        var groupJson = f.fetcher().getActivityJson(group.uri());
+        var collection = groupJson.path("moderators").asText(groupJson.path("attributedTo").asText(""));
+        if (collection.isEmpty() || !RemoteFetcher.sameOrigin(URI.create(collection), group.uri())) return Set.of();
+        var items = f.fetcher().getActivityJson(URI.create(collection));
+        var out = new HashSet<String>();
+        for (var item : items.has("orderedItems") ? items.path("orderedItems") : items.path("items")) {
+            out.add(item.isTextual() ? item.asText() : item.path("id").asText());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,47 @@
+package app.kindred.moderation;
+
+import app.kindred.storage.Sql;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Every moderation action in a community, by our moderators or received from remote ones. Public,
+ * but who acted is stored apart from what is shown: the service decides whether to name them.
+ */
+public final class ModerationLog {
+    /** What was done; the names are what the log shows. */
+    public enum Action {
+        REMOVE_POST, RESTORE_POST, LOCK_THREAD, UNLOCK_THREAD, BAN, UNBAN, ADD_MODERATOR, REMOVE_MODERATOR,
+        EDIT_COMMUNITY, EDIT_GUIDELINES;
+
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** One entry; moderator is the acting actor's handle (name@domain). */
+    public record Entry(long id, Action action, String target, String reason, Instant expires, Instant at, String moderator) {}
+
+    private ModerationLog() {}
+
+    public static void record(Connection c, long communityId, Long moderatorId, Action action, String target, String reason,
+                              Instant expires) throws SQLException {
+        Sql.update(c, """
+                insert into moderation_log (community_id, moderator_id, action, target, reason, expires_at)
+                values (?, ?, ?, ?, ?, ?)""", communityId, moderatorId, action.wireName(), target,
+                reason == null ? "" : reason, expires);
+    }
+
+    static List<Entry> list(Connection c, long communityId, int limit) throws SQLException {
+        return Sql.list(c, """
+                select l.id, l.action, l.target, l.reason, l.expires_at, l.created_at,
+                       a.preferred_username || '@' || a.domain
+                from moderation_log l left join actor a on a.id = l.moderator_id
+                where l.community_id = ? order by l.created_at desc, l.id desc limit ?""",
+                rs -> new Entry(rs.getLong(1), Action.valueOf(rs.getString(2).toUpperCase(java.util.Locale.ROOT)),
+                        rs.getString(3), rs.getString(4), Sql.instant(rs, "expires_at"), Sql.instant(rs, "created_at"),
+                        rs.getString(7)), communityId, limit);
+    }
+}

@@ -1,0 +1,322 @@
+package app.kindred.moderation;
+
+import app.kindred.Refusal;
+import app.kindred.actor.Actor;
+import app.kindred.actor.ActorStore;
+import app.kindred.actor.ActorType;
+import app.kindred.community.Community;
+import app.kindred.community.CommunityStore;
+import app.kindred.community.Rule;
+import app.kindred.federation.Publisher;
+import app.kindred.federation.RemoteActors;
+import app.kindred.member.Member;
+import app.kindred.member.Role;
+import app.kindred.moderation.ModerationLog.Action;
+import app.kindred.remote.FetchException;
+import app.kindred.storage.Database;
+import app.kindred.thread.Post;
+import app.kindred.thread.PostStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What moderators do in a community: guidelines, who moderates, removing and restoring posts,
+ * locking threads, banning members, and the community's own settings. Moderators of a community
+ * (local or remote actors) and, in our own communities, instance admins may act; anyone else is
+ * refused with nothing changed. Each action is logged and told to the fediverse.
+ */
+public final class ModerationService {
+    static final int MAX_RULES = 30, MAX_RULE_TITLE = 200, MAX_RULE_DESCRIPTION = 2_000, MAX_REASON = 1_000;
+
+    private final Database db;
+    private final ActorStore actors;
+    private final CommunityStore communities;
+    private final PostStore posts;
+    private final RemoteActors remoteActors;
+    private final Publisher publisher;
+
+    public ModerationService(Database db, ActorStore actors, CommunityStore communities, PostStore posts,
+                             RemoteActors remoteActors, Publisher publisher) {
+        this.db = db;
+        this.actors = actors;
+        this.communities = communities;
+        this.posts = posts;
+        this.remoteActors = remoteActors;
+        this.publisher = publisher;
+    }
+
+    // Guidelines
+
+    public List<Rule> rules(long communityId) {
+        return db.read(c -> communities.rules(c, community(c, communityId).id()));
+    }
+
+    /** A rule as a moderator writes it; numbers follow the list's order. */
+    public record RuleDraft(String title, String description) {}
+
+    public List<Rule> setRules(Member moderator, long communityId, List<RuleDraft> drafts) {
+        if (drafts.size() > MAX_RULES) throw Refusal.invalid("rules", "a community has at most " + MAX_RULES + " guidelines");
+        var rules = new ArrayList<Rule>();
+        for (var d : drafts) {
+            var title = d.title() == null ? "" : d.title().strip();
+            var description = d.description() == null ? "" : d.description().strip();
+            if (title.isEmpty() || title.length() > MAX_RULE_TITLE) {
+                throw Refusal.invalid("rules", "rule " + (rules.size() + 1) + ": a title is 1 to " + MAX_RULE_TITLE + " characters");
+            }
+            if (description.length() > MAX_RULE_DESCRIPTION) {
+                throw Refusal.invalid("rules", "rule " + (rules.size() + 1) + ": a description is at most " + MAX_RULE_DESCRIPTION + " characters");
+            }
+            rules.add(new Rule(rules.size() + 1, title, description));
+        }
+        return db.transaction(c -> {
+            var community = ownCommunity(c, moderator, communityId);
+            communities.replaceRules(c, community.id(), rules);
+            touch(c, community);
+            ModerationLog.record(c, community.id(), moderator.actor().id(), Action.EDIT_GUIDELINES,
+                    community.actor().uri().toString(), "", null);
+            publisher.communityUpdated(c, community);
+            return communities.rules(c, community.id());
+        });
+    }
+
+    // The community's settings
+
+    /** What a moderator may change; null leaves a setting as it is. */
+    public record Settings(String title, String description, Boolean postingRestrictedToMods, Boolean showModeratorNames) {}
+
+    public Community edit(Member moderator, long communityId, Settings s) {
+        if (s.title() != null && (s.title().isBlank() || s.title().strip().length() > 100)) {
+            throw Refusal.invalid("title", "title must be 1 to 100 characters");
+        }
+        if (s.description() != null && s.description().length() > 10_000) {
+            throw Refusal.invalid("description", "description must be at most 10000 characters");
+        }
+        return db.transaction(c -> {
+            var community = ownCommunity(c, moderator, communityId);
+            app.kindred.storage.Sql.update(c, """
+                    update community set title = coalesce(?, title), description = coalesce(?, description),
+                        posting_restricted_to_mods = coalesce(?, posting_restricted_to_mods),
+                        show_moderator_names = coalesce(?, show_moderator_names), updated_at = now() where id = ?""",
+                    s.title() == null ? null : s.title().strip(), s.description() == null ? null : s.description().strip(),
+                    s.postingRestrictedToMods(), s.showModeratorNames(), community.id());
+            if (s.title() != null) app.kindred.storage.Sql.update(c, "update actor set name = ? where id = ?", s.title().strip(),
+                    community.actor().id());
+            ModerationLog.record(c, community.id(), moderator.actor().id(), Action.EDIT_COMMUNITY,
+                    community.actor().uri().toString(), "", null);
+            var updated = communities.findById(c, community.id()).orElseThrow();
+            publisher.communityUpdated(c, updated);
+            return updated;
+        });
+    }
+
+    // Moderators
+
+    public List<String> moderators(long communityId) {
+        return db.read(c -> communities.moderatorUris(c, community(c, communityId).id()).stream().map(Object::toString).toList());
+    }
+
+    /** who: a local username, a handle (name@host) or an actor's URL. */
+    public void addModerator(Member by, long communityId, String who) {
+        var actor = person(who);
+        db.transaction(c -> {
+            var community = authorised(c, by, communityId);
+            if (communities.isModerator(c, community.id(), actor.id())) return null;
+            if (communities.isBanned(c, community.id(), actor.id())) {
+                throw Refusal.conflict("actor", actor.uri() + " is banned from this community; lift the ban first");
+            }
+            communities.addModerator(c, community.id(), actor.id());
+            ModerationLog.record(c, community.id(), by.actor().id(), Action.ADD_MODERATOR, actor.uri().toString(), "", null);
+            publisher.moderatorChanged(c, by.actor(), actor, community, true);
+            return null;
+        });
+    }
+
+    public void removeModerator(Member by, long communityId, String who) {
+        var actor = person(who);
+        db.transaction(c -> {
+            var community = authorised(c, by, communityId);
+            if (!communities.isModerator(c, community.id(), actor.id())) {
+                throw Refusal.notFound(actor.uri() + " is not a moderator of this community");
+            }
+            if (communities.moderatorUris(c, community.id()).size() == 1) {
+                throw Refusal.conflict("actor", "a community keeps at least one moderator; add another first");
+            }
+            communities.removeModerator(c, community.id(), actor.id());
+            ModerationLog.record(c, community.id(), by.actor().id(), Action.REMOVE_MODERATOR, actor.uri().toString(), "", null);
+            publisher.moderatorChanged(c, by.actor(), actor, community, false);
+            return null;
+        });
+    }
+
+    // Posts
+
+    public Post remove(Member by, long postId, String reason) {
+        checkReason(reason);
+        return db.transaction(c -> {
+            var post = post(c, postId);
+            var community = authorised(c, by, post.communityId());
+            if (post.deleted()) throw Refusal.conflict("post", "its author deleted that post");
+            if (post.removed()) return post;
+            posts.setRemoved(c, post.id(), true, reason);
+            ModerationLog.record(c, community.id(), by.actor().id(), Action.REMOVE_POST, post.uri().toString(), reason, null);
+            publisher.removed(c, by.actor(), post, community, reason, false);
+            return posts.findById(c, post.id()).orElseThrow();
+        });
+    }
+
+    public Post restore(Member by, long postId, String reason) {
+        checkReason(reason);
+        return db.transaction(c -> {
+            var post = post(c, postId);
+            var community = authorised(c, by, post.communityId());
+            if (!post.removed()) return post;
+            posts.setRemoved(c, post.id(), false, null);
+            ModerationLog.record(c, community.id(), by.actor().id(), Action.RESTORE_POST, post.uri().toString(), reason, null);
+            publisher.removed(c, by.actor(), post, community, reason, true);
+            return posts.findById(c, post.id()).orElseThrow();
+        });
+    }
+
+    public Post lock(Member by, long postId, String reason, boolean locked) {
+        checkReason(reason);
+        return db.transaction(c -> {
+            var post = post(c, postId);
+            if (!post.isThread()) throw Refusal.invalid("post", "only a thread can be locked; post " + postId + " is a comment");
+            var community = authorised(c, by, post.communityId());
+            if (post.locked() == locked) return post;
+            posts.setLocked(c, post.id(), locked);
+            ModerationLog.record(c, community.id(), by.actor().id(), locked ? Action.LOCK_THREAD : Action.UNLOCK_THREAD,
+                    post.uri().toString(), reason, null);
+            publisher.locked(c, by.actor(), post, community, reason, !locked);
+            return posts.findById(c, post.id()).orElseThrow();
+        });
+    }
+
+    // Bans
+
+    public record BanRequest(String actor, String reason, Instant expires, boolean removeData) {}
+
+    public void ban(Member by, long communityId, BanRequest request) {
+        checkReason(request.reason());
+        if (request.expires() != null && request.expires().isBefore(Instant.now())) {
+            throw Refusal.invalid("expires", "a ban's end must be in the future");
+        }
+        var actor = person(request.actor());
+        db.transaction(c -> {
+            var community = authorised(c, by, communityId);
+            if (communities.isModerator(c, community.id(), actor.id())) {
+                throw Refusal.conflict("actor", actor.uri() + " moderates this community; remove them as moderator first");
+            }
+            CommunityBans.ban(c, community.id(), actor.id(), request.reason(), request.expires());
+            if (request.removeData()) posts.removeAllBy(c, community.id(), actor.id(), request.reason());
+            ModerationLog.record(c, community.id(), by.actor().id(), Action.BAN, actor.uri().toString(), request.reason(),
+                    request.expires());
+            publisher.banned(c, by.actor(), actor, community, request.reason(), request.expires(), request.removeData(), false);
+            return null;
+        });
+    }
+
+    public void unban(Member by, long communityId, String who, String reason) {
+        checkReason(reason);
+        var actor = person(who);
+        db.transaction(c -> {
+            var community = authorised(c, by, communityId);
+            if (!CommunityBans.unban(c, community.id(), actor.id())) throw Refusal.notFound(actor.uri() + " is not banned here");
+            ModerationLog.record(c, community.id(), by.actor().id(), Action.UNBAN, actor.uri().toString(), reason, null);
+            publisher.banned(c, by.actor(), actor, community, reason, null, false, true);
+            return null;
+        });
+    }
+
+    /** The bans in force; moderators and admins only. */
+    public List<CommunityBans.Ban> bans(Member viewer, long communityId) {
+        return db.read(c -> CommunityBans.list(c, authorised(c, viewer, communityId).id()));
+    }
+
+    /** Communities that have banned this member, here or elsewhere (a remote community's Block is stored too). */
+    public List<Long> bannedFrom(Member member) {
+        return db.read(c -> CommunityBans.communitiesBanning(c, member.actor().id()));
+    }
+
+    // The log
+
+    /**
+     * The community's moderation log, newest first. Who acted is shown to its moderators and admins,
+     * and to everyone only when the community chooses so: naming a moderator can expose them.
+     */
+    public List<ModerationLog.Entry> log(Member viewer, long communityId) {
+        return db.read(c -> {
+            var community = community(c, communityId);
+            boolean named = community.showModeratorNames() || viewer != null && mayModerate(c, viewer, community);
+            return ModerationLog.list(c, community.id(), 200).stream()
+                    .map(e -> named ? e : new ModerationLog.Entry(e.id(), e.action(), e.target(), e.reason(), e.expires(), e.at(), null))
+                    .toList();
+        });
+    }
+
+    public boolean mayModerate(Member member, long communityId) {
+        return db.read(c -> mayModerate(c, member, community(c, communityId)));
+    }
+
+    private boolean mayModerate(Connection c, Member member, Community community) throws SQLException {
+        // Admins speak for this instance, so only in its own communities; a remote one has its own.
+        return communities.isModerator(c, community.id(), member.actor().id())
+                || member.role() == Role.ADMIN && community.actor().local();
+    }
+
+    private Community authorised(Connection c, Member member, long communityId) throws SQLException {
+        var community = community(c, communityId);
+        if (!mayModerate(c, member, community)) {
+            throw new Refusal(Refusal.Kind.FORBIDDEN, null, "only moderators of " + community.title() + " can do this");
+        }
+        return community;
+    }
+
+    /** Settings and guidelines live at the community's home; a remote community is edited there. */
+    private Community ownCommunity(Connection c, Member member, long communityId) throws SQLException {
+        var community = authorised(c, member, communityId);
+        if (!community.actor().local()) {
+            throw Refusal.conflict("community", community.title() + " lives on " + community.actor().domain() + "; edit it there");
+        }
+        return community;
+    }
+
+    private Community community(Connection c, long id) throws SQLException {
+        return communities.findById(c, id).orElseThrow(() -> Refusal.notFound("there is no community " + id));
+    }
+
+    private Post post(Connection c, long id) throws SQLException {
+        return posts.findById(c, id).orElseThrow(() -> Refusal.notFound("there is no post " + id));
+    }
+
+    private void touch(Connection c, Community community) throws SQLException {
+        app.kindred.storage.Sql.update(c, "update community set updated_at = now() where id = ?", community.id());
+    }
+
+    /** A member of ours by username, or anyone by handle or URL (fetched, outside any transaction). */
+    private Actor person(String who) {
+        var text = who == null ? "" : who.strip();
+        if (text.isEmpty()) throw Refusal.invalid("actor", "name the member: a username, a handle like name@example.org, or a URL");
+        Actor actor;
+        if (!text.contains("@") && !text.contains("/")) {
+            actor = db.read(c -> actors.findLocal(c, text)).orElseThrow(() -> Refusal.notFound("there is no member " + text + " here"));
+        } else {
+            try {
+                actor = remoteActors.resolve(text.startsWith("@") ? text.substring(1) : text);
+            } catch (FetchException e) {
+                throw new Refusal(Refusal.Kind.NOT_FOUND, "actor", "could not find " + text + ": " + e.getMessage());
+            }
+        }
+        if (actor.type() != ActorType.PERSON) throw Refusal.invalid("actor", text + " is not a person");
+        return actor;
+    }
+
+    private static void checkReason(String reason) {
+        if (reason != null && reason.length() > MAX_REASON) {
+            throw Refusal.invalid("reason", "a reason must be at most " + MAX_REASON + " characters");
+        }
+    }
+}
