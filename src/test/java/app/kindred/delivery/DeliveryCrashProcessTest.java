@@ -154,7 +154,8 @@ class DeliveryCrashProcessTest {
 
     private static void awaitHealthy(int port, Process process) throws Exception {
         var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        eventually(Duration.ofSeconds(30), () -> {
+        // Generous: a loaded two-core machine can take long to start a JVM and its database.
+        eventually(Duration.ofSeconds(90), () -> {
             assertTrue(process.isAlive(), "the server exited");
             assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode());
@@ -174,7 +175,9 @@ class DeliveryCrashProcessTest {
         var expected = enqueue(20);
         assertEquals(600, expected.size());
         // Few workers, so the 600 take seconds and the kill lands mid-queue.
-        var settings = Map.of("KINDRED_DELIVERY_WORKERS", "8");
+        // A long timeout: a delivery that times out on a loaded machine is retried, and that duplicate
+        // would say nothing about shutdown.
+        var settings = Map.of("KINDRED_DELIVERY_WORKERS", "8", "KINDRED_DELIVERY_TIMEOUT", "15s");
         var first = serve(port, "first.log", settings);
         awaitDelivered(100, Duration.ofSeconds(60), first, "first.log");
         first.destroyForcibly(); // SIGKILL: no shutdown hook, claims stay in_flight
@@ -203,7 +206,9 @@ class DeliveryCrashProcessTest {
         int port = freePort();
         prepare(30, Duration.ofMillis(200), Duration.ofMillis(400), port);
         var expected = enqueue(20);
-        var settings = Map.of("KINDRED_DELIVERY_WORKERS", "8");
+        // A long timeout: a delivery that times out on a loaded machine is retried, and that duplicate
+        // would say nothing about shutdown.
+        var settings = Map.of("KINDRED_DELIVERY_WORKERS", "8", "KINDRED_DELIVERY_TIMEOUT", "15s");
         var first = serve(port, "first.log", settings);
         awaitDelivered(50, Duration.ofSeconds(60), first, "first.log");
         long signalled = System.nanoTime();
@@ -229,7 +234,8 @@ class DeliveryCrashProcessTest {
     void twoProcessesOnOneDatabaseDeliverEachActivityOnce() throws Exception {
         int portA = freePort(), portB = freePort();
         prepare(30, Duration.ofMillis(20), Duration.ofMillis(60), portA);
-        var settings = Map.of("KINDRED_DELIVERY_WORKERS", "8");
+        // A lease longer than any delivery on a loaded machine: a claim taken twice would be a real fault.
+        var settings = Map.of("KINDRED_DELIVERY_WORKERS", "8", "KINDRED_DELIVERY_TIMEOUT", "15s");
         var a = serve(portA, "a.log", settings);
         var b = serve(portB, "b.log", settings);
         awaitHealthy(portA, a);
