@@ -25,7 +25,18 @@ public final class PostDocuments {
 
     /** What a remote object says, cleaned: sanitised HTML, a title for threads, extras kept as JSON. */
     public record Incoming(String apType, String title, String contentHtml, String summary, boolean sensitive,
-                           String language, String url, String extras) {}
+                           String language, String url, String extras) {
+        /** The same post with its attachments and link left out. */
+        public Incoming withoutMedia() {
+            try {
+                var node = (ObjectNode) JSON.readTree(extras);
+                node.putArray("attachments");
+                return new Incoming(apType, title, contentHtml, summary, sensitive, language, null, node.toString());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("extras we built did not parse", e);
+            }
+        }
+    }
 
     public static Incoming read(ContentObject object, boolean isThread) {
         var html = HtmlSanitizer.sanitize(object.content() != null ? object.content()

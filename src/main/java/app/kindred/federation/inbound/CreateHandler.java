@@ -138,6 +138,8 @@ final class CreateHandler implements ActivityHandler {
     private PostStore.Stored insert(Connection c, ContentObject object, Actor author, Community community,
                                            Long parentId, Long threadId, String activityId) throws SQLException {
         var read = PostDocuments.read(object, parentId == null);
+        // An instance whose media the admin rejects keeps its text; its attachments and link are dropped.
+        if (f.policy().decide(author.uri()).rejectMedia()) read = read.withoutMedia();
         return f.posts().insert(c, new PostStore.NewPost(URI.create(object.id()), community.id(), author.id(), parentId,
                 threadId, false, read.apType(), read.title(), read.contentHtml(), null, read.summary(), read.sensitive(),
                 read.language(), read.url(), object.published(), activityId, read.extras()));
