@@ -31,13 +31,15 @@ import java.util.function.IntFunction;
  * the last delivery, all hosts healthy and with some hosts that accept and never answer, beside
  * this JVM's signing rate. Not part of the test build: run docs/bench/delivery.sh.
  *
- * <p>System properties: bench.hosts (1000), bench.hanging (10), bench.rounds (6 pairs, after two warm-ups),
+ * <p>System properties: bench.hosts (1000), bench.hanging (10), bench.rounds (6 pairs), bench.warmups (6 rounds),
  * bench.workers (256), bench.perHost (4), bench.timeout (10s), bench.pool (16).
  */
 public final class DeliveryBenchmark {
     private static final int HOSTS = Integer.getInteger("bench.hosts", 1000);
     private static final int HANGING = Integer.getInteger("bench.hanging", 10);
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 6);
+    /** The JIT keeps improving for several rounds; fewer warm-ups measure the compiler, not the design. */
+    private static final int WARMUPS = Integer.getInteger("bench.warmups", 6);
     private static final String WORKERS = System.getProperty("bench.workers", "256");
     private static final String PER_HOST = System.getProperty("bench.perHost", "4");
     private static final String TIMEOUT = System.getProperty("bench.timeout", "10s");
@@ -163,8 +165,8 @@ public final class DeliveryBenchmark {
                 return list;
             });
             app.startWorkers();
-            for (int r = 0; r < 2 + 2 * ROUNDS; r++) {
-                boolean withHanging = r >= 2 && r % 2 == 1;
+            for (int r = 0; r < WARMUPS + 2 * ROUNDS; r++) {
+                boolean withHanging = r >= WARMUPS && (r - WARMUPS) % 2 == 1;
                 stubs.hang(withHanging ? hanging : Set.of());
                 int healthy = HOSTS - (withHanging ? hanging.size() : 0);
                 var id = sender.uri() + "/activities/" + r;
@@ -189,9 +191,9 @@ public final class DeliveryBenchmark {
                         jvmCpuMillis() - jvmCpu, postgresCpuMillis() - pgCpu);
                 System.out.printf("%s round %d%s: enqueue %d ms, %d deliveries, last arrived after %d ms: %.0f/s"
                                 + " (CPU: this JVM %d ms, PostgreSQL %d ms)%n",
-                        r < 2 ? "warm-up" : "measured", r, withHanging ? " (" + hanging.size() + " hanging)" : "",
+                        r < WARMUPS ? "warm-up" : "measured", r, withHanging ? " (" + hanging.size() + " hanging)" : "",
                         round.enqueueMillis(), healthy, toLast, round.perSecond(), round.jvmCpuMillis(), round.postgresCpuMillis());
-                if (r >= 2) rounds.get(withHanging).add(round);
+                if (r >= WARMUPS) rounds.get(withHanging).add(round);
             }
             if (stubs.unsigned() > 0) throw new IllegalStateException(stubs.unsigned() + " unsigned POSTs");
             if (stubs.duplicates() > 0) System.out.println("duplicates: " + stubs.duplicates());
