@@ -136,7 +136,7 @@ public final class App implements AutoCloseable {
         this.inboundProcessor = new InboundProcessor(database, federation, 16, delivery.pollInterval(), delivery.timeScale());
         var publisher = new Publisher(federation, documents);
         this.threads = new ThreadService(database, postStore, new VoteStore(), communityStore, publisher, ids.base());
-        this.follows = new FollowService(database, followStore, communityStore, remoteActors, publisher);
+        this.follows = new FollowService(database, followStore, communityStore, remoteActors, publisher, actorStore);
         this.moderation = new app.kindred.moderation.ModerationService(database, actorStore, communityStore, postStore,
                 remoteActors, publisher);
         this.sessions = new SessionService(database, new SessionStore(), members, memberStore, random, clock);

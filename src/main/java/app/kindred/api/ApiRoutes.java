@@ -47,6 +47,7 @@ public final class ApiRoutes {
     private final AdminRoutes admin;
     private final ReportRoutes reports;
     private final ModerationRoutes moderation;
+    private final app.kindred.moderation.ModerationService moderationService;
 
     public ApiRoutes(boolean openRegistrations, MemberService members, SessionService sessions, CommunityService communities,
                      ThreadService threads, FollowService follows, Database db, PostStore posts,
@@ -64,6 +65,7 @@ public final class ApiRoutes {
         this.admin = new AdminRoutes(this::member, deliveryStatus, policy, db, publishBlocklist);
         this.reports = new ReportRoutes(this::member, reports);
         this.moderation = new ModerationRoutes(this::member, moderation, this::community, postViews::post);
+        this.moderationService = moderation;
     }
 
     public List<Endpoint> endpoints() {
@@ -95,6 +97,12 @@ public final class ApiRoutes {
                 new Endpoint(HandlerType.POST, "/api/v1/posts/{id}/comments", this::comment),
                 new Endpoint(HandlerType.POST, "/api/v1/posts/{id}/vote", this::vote),
                 new Endpoint(HandlerType.POST, "/api/v1/follows", this::follow),
+                new Endpoint(HandlerType.GET, "/api/v1/communities/{id}/follow_requests", ctx -> {
+                    moderatorOf(ctx);
+                    ctx.json(follows.followRequests(id(ctx)));
+                }),
+                new Endpoint(HandlerType.POST, "/api/v1/communities/{id}/follow_requests/{actor}/approve", ctx -> answer(ctx, true)),
+                new Endpoint(HandlerType.POST, "/api/v1/communities/{id}/follow_requests/{actor}/reject", ctx -> answer(ctx, false)),
                 new Endpoint(HandlerType.DELETE, "/api/v1/follows/{id}", this::unfollow));
     }
 
@@ -213,6 +221,27 @@ public final class ApiRoutes {
     private void unfollow(Context ctx) {
         follows.unfollow(member(ctx), id(ctx));
         ctx.status(204);
+    }
+
+    /** Follows from limited instances wait for a moderator of the community (issue #8). */
+    private void answer(Context ctx, boolean approve) {
+        moderatorOf(ctx);
+        long actor;
+        try {
+            actor = Long.parseLong(ctx.pathParam("actor"));
+        } catch (NumberFormatException e) {
+            throw JsonBody.badRequest("actor", "actor must be the number listed in follow_requests");
+        }
+        follows.answer(id(ctx), actor, approve);
+        ctx.status(204);
+    }
+
+    private void moderatorOf(Context ctx) {
+        var m = member(ctx);
+        community(id(ctx));
+        if (!moderationService.mayModerate(m, id(ctx))) {
+            throw new Refusal(Refusal.Kind.FORBIDDEN, null, "only the community's moderators answer follow requests");
+        }
     }
 
     private CommunityView community(long id) {

@@ -119,6 +119,12 @@ public final class Publisher {
         }
     }
 
+    /** A moderator's answer to a follow that waited for approval (a limited instance's): Accept or Reject. */
+    public void answerFollow(Connection c, Actor group, String followId, Actor follower, boolean accept) throws SQLException {
+        var answer = accept ? outgoing.accept(group, followId, follower) : outgoing.reject(group, followId, follower);
+        outbox.enqueue(c, group, answer.id(), answer.objectId(), answer.json(), List.of(follower));
+    }
+
     /** A Follow of a remote community; returns the Follow's id, which its Accept will name. */
     public String follow(Connection c, Actor member, Actor group) throws SQLException {
         var follow = outgoing.follow(member, group);

@@ -20,13 +20,16 @@ public final class FollowService {
     private final CommunityStore communities;
     private final RemoteActors remoteActors;
     private final Publisher publisher;
+    private final app.kindred.actor.ActorStore actors;
 
-    public FollowService(Database db, FollowStore follows, CommunityStore communities, RemoteActors remoteActors, Publisher publisher) {
+    public FollowService(Database db, FollowStore follows, CommunityStore communities, RemoteActors remoteActors, Publisher publisher,
+                         app.kindred.actor.ActorStore actors) {
         this.db = db;
         this.follows = follows;
         this.communities = communities;
         this.remoteActors = remoteActors;
         this.publisher = publisher;
+        this.actors = actors;
     }
 
     public record Subscription(Community community, FollowStore.State state) {}
@@ -68,6 +71,37 @@ public final class FollowService {
                     .orElseThrow(() -> Refusal.notFound("you do not follow " + community.name()));
             follows.delete(c, member.actor().id(), community.actor().id());
             if (!community.actor().local()) publisher.unfollow(c, member.actor(), community.actor(), follow.activityUri());
+            return null;
+        });
+    }
+
+    /** A follow of one of our communities that waits for a moderator (its instance is limited). */
+    public record FollowRequest(long actorId, String actor, String name, java.time.Instant since) {}
+
+    public List<FollowRequest> followRequests(long communityId) {
+        return db.read(c -> {
+            var community = communities.findById(c, communityId).orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
+            return Sql.list(c, """
+                    select a.id, a.uri, coalesce(a.name, a.preferred_username), f.created_at from follow f
+                    join actor a on a.id = f.follower_id where f.followed_id = ? and f.state = 'pending' order by f.created_at""",
+                    rs -> new FollowRequest(rs.getLong(1), rs.getString(2), rs.getString(3), Sql.instant(rs, "created_at")),
+                    community.actor().id());
+        });
+    }
+
+    /** Approves (Accept) or refuses (Reject) a waiting follow; the follower's server is told either way. */
+    public void answer(long communityId, long followerActorId, boolean approve) {
+        db.transaction(c -> {
+            var community = communities.findById(c, communityId).orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
+            var follow = follows.find(c, followerActorId, community.actor().id())
+                    .filter(f -> f.state() == FollowStore.State.PENDING)
+                    .orElseThrow(() -> Refusal.notFound("no follow request from actor " + followerActorId + " is waiting"));
+            var follower = actors.findById(c, followerActorId).orElseThrow();
+            if (approve) follows.accept(c, followerActorId, community.actor().id());
+            else follows.delete(c, followerActorId, community.actor().id());
+            if (!follower.local() && follow.activityUri() != null) {
+                publisher.answerFollow(c, community.actor(), follow.activityUri(), follower, approve);
+            }
             return null;
         });
     }
