@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.kindred.TestServer;
+import app.kindred.api.ApiClient;
 import app.kindred.federation.inbound.InboundActivity;
 import app.kindred.member.Role;
 import app.kindred.storage.Sql;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +29,6 @@ import org.junit.jupiter.api.TestInstance;
 class ReportsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PASSWORD = "correct horse battery";
-    private final HttpClient http = HttpClient.newHttpClient();
     private TestServer server;
     private String warden, robin, sam, admin, other;
     private long peers, elsewhere;
@@ -303,30 +300,11 @@ class ReportsTest {
     }
 
     private HttpResponse<String> get(String path, String token) {
-        return send("GET", path, null, token);
+        return new ApiClient(server).get(path, token);
     }
 
     private HttpResponse<String> post(String path, Object body, String token) {
-        try {
-            return send("POST", path, body == null ? null : JSON.writeValueAsString(body), token);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private HttpResponse<String> send(String method, String path, String body, String token) {
-        var request = HttpRequest.newBuilder(URI.create(server.base() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) request.header("Content-Type", "application/json");
-        if (token != null) request.header("Authorization", "Bearer " + token);
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return new ApiClient(server).post(path, body, token);
     }
 
     private static JsonNode json(HttpResponse<String> response, int expected) {
