@@ -173,7 +173,7 @@ public final class DeliveryBenchmark {
                 var body = "{\"@context\":\"https://www.w3.org/ns/activitystreams\",\"id\":\"" + id
                         + "\",\"type\":\"Create\",\"actor\":\"" + sender.uri() + "\",\"object\":{\"id\":\"" + sender.uri()
                         + "/notes/" + r + "\",\"type\":\"Note\",\"content\":\"" + "benchmark ".repeat(40) + "\"}}";
-                long jvmCpu = jvmCpuMillis(), pgCpu = postgresCpuMillis();
+                long jvmCpu = CpuTime.jvmMillis(), pgCpu = CpuTime.postgresMillis();
                 long start = System.nanoTime();
                 app.database().transaction(c -> app.outbox().enqueue(c, sender, id, null, body, recipients));
                 app.deliveryWorker().wake();
@@ -188,7 +188,7 @@ public final class DeliveryBenchmark {
                 // The table agrees once the last status updates commit.
                 waitForDelivered(app, id, healthy);
                 var round = new Round(healthy, Duration.ofNanos(queued - start).toMillis(), toLast, healthy * 1000.0 / toLast,
-                        jvmCpuMillis() - jvmCpu, postgresCpuMillis() - pgCpu);
+                        CpuTime.jvmMillis() - jvmCpu, CpuTime.postgresMillis() - pgCpu);
                 System.out.printf("%s round %d%s: enqueue %d ms, %d deliveries, last arrived after %d ms: %.0f/s"
                                 + " (CPU: this JVM %d ms, PostgreSQL %d ms)%n",
                         r < WARMUPS ? "warm-up" : "measured", r, withHanging ? " (" + hanging.size() + " hanging)" : "",
@@ -199,29 +199,6 @@ public final class DeliveryBenchmark {
             if (stubs.duplicates() > 0) System.out.println("duplicates: " + stubs.duplicates());
         }
         return rounds;
-    }
-
-    private static long jvmCpuMillis() {
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        return os.getProcessCpuTime() / 1_000_000;
-    }
-
-    /** User and system time of the test PostgreSQL (its postmaster, found by port, and its backends), from /proc. */
-    private static long postgresCpuMillis() {
-        var port = "-p " + TestPostgres.server().getPort() + " ";
-        long ticks = 0;
-        for (var postmaster : ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(port)).toList()) {
-            for (var p : java.util.stream.Stream.concat(java.util.stream.Stream.of(postmaster), postmaster.descendants()).toList()) {
-                try {
-                    var stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + p.pid() + "/stat"));
-                    var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                } catch (java.io.IOException | RuntimeException gone) {
-                    // the backend exited between listing and reading
-                }
-            }
-        }
-        return ticks * 10; // USER_HZ is 100 on Linux
     }
 
     private static void waitForDelivered(App app, String activityId, int expected) throws InterruptedException {

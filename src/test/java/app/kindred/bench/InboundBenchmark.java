@@ -281,7 +281,7 @@ public final class InboundBenchmark {
         var answered = new LongAdder();
         var refused = new LongAdder();
         var firstRefusal = new java.util.concurrent.atomic.AtomicReference<String>();
-        long jvmCpu = jvmCpuMillis(), pgCpu = postgresCpuMillis();
+        long jvmCpu = CpuTime.jvmMillis(), pgCpu = CpuTime.postgresMillis();
         long start = System.nanoTime();
         var lastAnswer = new java.util.concurrent.atomic.AtomicLong();
         var senders = new ArrayList<Thread>();
@@ -334,7 +334,7 @@ public final class InboundBenchmark {
             Thread.sleep(20);
         }
         for (var s : senders) s.join();
-        long jvm = jvmCpuMillis() - jvmCpu, pg = postgresCpuMillis() - pgCpu;
+        long jvm = CpuTime.jvmMillis() - jvmCpu, pg = CpuTime.postgresMillis() - pgCpu;
         long failed = app.database().read(c -> Sql.count(c,
                 "select count(*) from inbound_activity where id > ? and state <> 'done'", baseInbound));
         long to202 = Duration.ofNanos(lastAnswer.get() - start).toMillis();
@@ -440,7 +440,7 @@ public final class InboundBenchmark {
         var scheduled = new ConcurrentHashMap<String, Long>();
         var errors = new LongAdder();
         var posting = Executors.newVirtualThreadPerTaskExecutor();
-        long jvmCpu = jvmCpuMillis(), pgCpu = postgresCpuMillis();
+        long jvmCpu = CpuTime.jvmMillis(), pgCpu = CpuTime.postgresMillis();
         long start = System.nanoTime() + Duration.ofMillis(50).toNanos();
         for (int i = 0; i < n; i++) {
             long at = start + i * interval;
@@ -470,7 +470,7 @@ public final class InboundBenchmark {
             }
             Thread.sleep(20);
         }
-        double cpu = (double) (jvmCpuMillis() - jvmCpu + postgresCpuMillis() - pgCpu) / n;
+        double cpu = (double) (CpuTime.jvmMillis() - jvmCpu + CpuTime.postgresMillis() - pgCpu) / n;
         var lags = scheduled.entrySet().stream().mapToLong(e -> (seen.get(e.getKey()) - e.getValue()) / 1_000_000).sorted().toArray();
         return new LagRun(n, percentile(lags, 50), percentile(lags, 95), percentile(lags, 99), lags[lags.length - 1], achieved, cpu);
     }
@@ -505,26 +505,4 @@ public final class InboundBenchmark {
         }
     }
 
-    private static long jvmCpuMillis() {
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        return os.getProcessCpuTime() / 1_000_000;
-    }
-
-    /** User and system time of the test PostgreSQL (its postmaster, found by port, and its backends), from /proc. */
-    private static long postgresCpuMillis() {
-        var port = "-p " + TestPostgres.server().getPort() + " ";
-        long ticks = 0;
-        for (var postmaster : ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(port)).toList()) {
-            for (var p : java.util.stream.Stream.concat(java.util.stream.Stream.of(postmaster), postmaster.descendants()).toList()) {
-                try {
-                    var stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + p.pid() + "/stat"));
-                    var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                } catch (IOException | RuntimeException gone) {
-                    // the backend exited between listing and reading
-                }
-            }
-        }
-        return ticks * 10; // USER_HZ is 100 on Linux
-    }
 }
