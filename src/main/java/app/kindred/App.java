@@ -126,7 +126,7 @@ public final class App implements AutoCloseable {
         this.hostHealth = new HostHealth(delivery.unavailableAfter());
         var poster = new InboxPoster(new AddressPolicy(config.federation().allowPrivateAddresses()), delivery.timeout(),
                 delivery.perHost(), "Kindred/" + version() + " (+" + ids.base() + "/)", new HostSignatureSchemes(database));
-        this.deliveryWorker = new DeliveryWorker(database, new DeliveryStore(), hostHealth, poster,
+        this.deliveryWorker = new DeliveryWorker(database, new DeliveryStore(), outbox, hostHealth, poster,
                 RetrySchedule.standard(delivery.giveUpAfter(), delivery.timeScale()), deliveryMetrics, actorStore,
                 signing::as, new DeliveryWorker.Settings(delivery.workers(), delivery.perHost(), delivery.pollInterval(),
                         delivery.timeout().multipliedBy(3), java.time.Duration.ofHours(6)), policy::federates, clock);

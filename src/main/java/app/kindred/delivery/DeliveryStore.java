@@ -20,7 +20,8 @@ public final class DeliveryStore {
      * Claims up to {@code limit} due deliveries for this worker, at most {@code perHost} for a host
      * and fewer for hosts that already have some in flight here ({@code inFlight}). Crashed
      * workers' claims expire and are taken again. A delivery waits while an older one for the same
-     * object and inbox is unfinished, so Create arrives before Update before Delete.
+     * object and inbox is unfinished, or an older fan-out for the object is not yet expanded, so Create
+     * arrives before Update before Delete (older = queued earlier: the outbound activity's id).
      */
     public List<Claimed> claim(Connection c, String worker, int limit, int perHost, Map<String, Integer> inFlight,
                                Duration lease) throws SQLException {
@@ -33,10 +34,13 @@ public final class DeliveryStore {
                     from delivery d
                     where ((d.state = 'queued' and d.next_attempt_at <= now())
                            or (d.state = 'in_flight' and d.claimed_until < now()))
-                      and (d.object_id is null or not exists (
+                      and (d.object_id is null or (not exists (
                           select 1 from delivery e
-                          where e.inbox = d.inbox and e.object_id = d.object_id and e.id < d.id
-                            and e.state in ('queued', 'in_flight', 'parked')))),
+                          where e.inbox = d.inbox and e.object_id = d.object_id and e.outbound_id < d.outbound_id
+                            and e.state in ('queued', 'in_flight', 'parked'))
+                        and not exists (
+                          select 1 from delivery_fanout f
+                          where f.object_id = d.object_id and f.outbound_id < d.outbound_id)))),
                 busy as (select * from unnest(?::text[], ?::int[]) as b(host, used)),
                 candidates as (
                     select r.id from ranked r left join busy b on b.host = r.host

@@ -30,11 +30,14 @@ import org.slf4j.LoggerFactory;
 public final class DeliveryWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
     private static final Duration GATHER = Duration.ofMillis(5);
+    /** Fan-outs expanded per cycle: enough to keep the queue fed, few enough to keep each transaction short. */
+    private static final int FANOUT_BATCH = 16;
 
     public record Settings(int workers, int perHost, Duration pollInterval, Duration lease, Duration probeInterval) {}
 
     private final Database db;
     private final DeliveryStore store;
+    private final Outbox outbox;
     private final HostHealth health;
     private final InboxPoster poster;
     private final RetrySchedule schedule;
@@ -55,11 +58,12 @@ public final class DeliveryWorker implements AutoCloseable {
     private Thread dispatcher;
     private Thread listener;
 
-    public DeliveryWorker(Database db, DeliveryStore store, HostHealth health, InboxPoster poster, RetrySchedule schedule,
+    public DeliveryWorker(Database db, DeliveryStore store, Outbox outbox, HostHealth health, InboxPoster poster, RetrySchedule schedule,
                           DeliveryMetrics metrics, ActorStore actors, BiFunction<Actor, SignatureScheme, RequestSigning> signing,
                           Settings settings, java.util.function.Predicate<String> federates, Clock clock) {
         this.db = db;
         this.store = store;
+        this.outbox = outbox;
         this.health = health;
         this.poster = poster;
         this.schedule = schedule;
@@ -94,8 +98,10 @@ public final class DeliveryWorker implements AutoCloseable {
                     Thread.sleep(GATHER.toMillis());
                     free = settings.workers() - inFlight.size();
                 }
+                // Fan-outs become deliveries first, so they take their turn in the claim below.
+                int expanded = db.transaction(c -> outbox.expandFanouts(c, FANOUT_BATCH));
                 int claimed = free > 0 ? claimAndStart(free) : 0;
-                if (claimed == 0 || inFlight.size() >= settings.workers()) {
+                if (expanded < FANOUT_BATCH && (claimed == 0 || inFlight.size() >= settings.workers())) {
                     wakeups.poll(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
                     wakeups.clear();
                 }

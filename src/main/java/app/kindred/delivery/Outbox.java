@@ -5,22 +5,29 @@ import app.kindred.storage.Sql;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.SequencedSet;
+import java.util.function.Predicate;
 
 /**
- * The transactional outbox. A feature calls {@link #enqueue} inside the transaction that makes its
- * change: the activity (serialised once) and one delivery per destination inbox commit or roll back
- * with the change, so a crash can delay a delivery but never lose one or send one for nothing.
+ * The transactional outbox. A feature calls {@link #enqueue} (named recipients) or
+ * {@link #enqueueToFollowers} (an actor's followers) inside the transaction that makes its change:
+ * the activity, serialised once, commits or rolls back with the change, so a crash can delay a
+ * delivery but never lose one or send one for nothing.
  */
 public final class Outbox {
     public static final String CHANNEL = "kindred_delivery";
 
-    private final java.util.function.Predicate<String> federates;
+    private final Predicate<String> federates;
 
     /** @param federates whether a host may receive anything from us (the federation policy) */
-    public Outbox(java.util.function.Predicate<String> federates) {
+    public Outbox(Predicate<String> federates) {
         this.federates = federates;
     }
 
@@ -29,36 +36,118 @@ public final class Outbox {
 
     public Queued enqueue(Connection c, Actor sender, String activityId, String objectId, String body,
                           Collection<Actor> recipients) throws SQLException {
-        long outboundId = Sql.insert(c, """
-                insert into outbound_activity (activity_id, actor_id, object_id, body) values (?, ?, ?, ?) returning id""",
-                activityId, sender.id(), objectId, body);
+        long outboundId = store(c, sender, activityId, objectId, body);
         var inboxes = new LinkedHashSet<URI>();
         int local = 0;
         for (var recipient : recipients) {
             if (recipient.local()) {
                 local += receiveLocally(c, activityId, sender, recipient, body);
             } else if (recipient.id() != sender.id()) {
-                // Shared inboxes are preferred: one POST per server, not per follower.
-                inboxes.add(recipient.sharedInbox() != null ? recipient.sharedInbox() : recipient.inbox());
+                inboxes.add(preferredInbox(recipient));
             }
         }
-        // One statement for every inbox: a fan-out to thousands of hosts stays a few milliseconds of the caller's transaction.
-        var allowed = inboxes.stream().filter(i -> federates.test(i.getRawAuthority().toLowerCase(Locale.ROOT))).toList();
+        int remote = insertDeliveries(c, outboundId, objectId, inboxes);
+        if (remote > 0) notifyWorkers(c);
+        return new Queued(outboundId, remote, local);
+    }
+
+    /**
+     * Queues an activity for every remote accepted follower of {@code followersOf} (and anyone in
+     * {@code alsoTo}) as one fan-out row; the delivery worker expands it into deliveries. Accepting
+     * an activity into a community with thousands of followers stays two small inserts.
+     */
+    public void enqueueToFollowers(Connection c, Actor sender, String activityId, String objectId, String body,
+                                   Actor followersOf, Collection<Actor> alsoTo) throws SQLException {
+        long outboundId = store(c, sender, activityId, objectId, body);
+        var extra = new ArrayList<String>();
+        for (var recipient : alsoTo) {
+            if (recipient.local()) receiveLocally(c, activityId, sender, recipient, body);
+            else extra.add(preferredInbox(recipient).toString());
+        }
+        Sql.update(c, "insert into delivery_fanout (outbound_id, followers_of, also_to, object_id) values (?, ?, ?, ?)",
+                outboundId, followersOf.id(), c.createArrayOf("text", extra.toArray()), objectId);
+        notifyWorkers(c);
+    }
+
+    /**
+     * Expands up to {@code limit} waiting fan-outs into deliveries, oldest first, and deletes them,
+     * in the caller's transaction. Rows are locked with SKIP LOCKED, so processes expand different
+     * ones; order per object is kept by outbound id, not by who expands first.
+     *
+     * @return how many fan-outs were expanded
+     */
+    public int expandFanouts(Connection c, int limit) throws SQLException {
+        record Fanout(long outboundId, long followersOf, String[] alsoTo, String objectId) {}
+        var fanouts = Sql.list(c, """
+                delete from delivery_fanout where id in (
+                    select id from delivery_fanout order by id limit ? for update skip locked)
+                returning outbound_id, followers_of, also_to, object_id""",
+                rs -> new Fanout(rs.getLong(1), rs.getLong(2), (String[]) rs.getArray(3).getArray(), rs.getString(4)), limit);
+        // A community's two announces of one post share a single read of its followers.
+        Map<Long, List<String>> followerInboxes = new HashMap<>();
+        int queued = 0;
+        for (var fanout : fanouts) {
+            var inboxes = new LinkedHashSet<URI>();
+            var followers = followerInboxes.get(fanout.followersOf());
+            if (followers == null) {
+                followers = followerInboxes(c, fanout.followersOf());
+                followerInboxes.put(fanout.followersOf(), followers);
+            }
+            for (var inbox : followers) inboxes.add(URI.create(inbox));
+            for (var inbox : fanout.alsoTo()) inboxes.add(URI.create(inbox));
+            queued += insertDeliveries(c, fanout.outboundId(), fanout.objectId(), inboxes);
+        }
+        if (queued > 0) notifyWorkers(c);
+        return fanouts.size();
+    }
+
+    /** How many fan-outs wait to be expanded (for status pages). */
+    public static long waitingFanouts(Connection c) throws SQLException {
+        return Sql.count(c, "select count(*) from delivery_fanout");
+    }
+
+    private static List<String> followerInboxes(Connection c, long actorId) throws SQLException {
+        // Shared inboxes are preferred: one POST per server, not per follower.
+        return Sql.list(c, """
+                select distinct coalesce(a.shared_inbox, a.inbox) from follow f join actor a on a.id = f.follower_id
+                where f.followed_id = ? and f.state = 'accepted' and not a.local and a.gone_at is null""",
+                rs -> rs.getString(1), actorId);
+    }
+
+    private static long store(Connection c, Actor sender, String activityId, String objectId, String body) throws SQLException {
+        return Sql.insert(c, """
+                insert into outbound_activity (activity_id, actor_id, object_id, body) values (?, ?, ?, ?) returning id""",
+                activityId, sender.id(), objectId, body);
+    }
+
+    private static URI preferredInbox(Actor actor) {
+        return actor.sharedInbox() != null ? actor.sharedInbox() : actor.inbox();
+    }
+
+    private int insertDeliveries(Connection c, long outboundId, String objectId, SequencedSet<URI> inboxes) throws SQLException {
+        var allowed = inboxes.stream().filter(i -> federates.test(host(i))).toList();
+        if (allowed.isEmpty()) return 0;
         var targets = allowed.stream().map(URI::toString).toArray(String[]::new);
-        var hosts = allowed.stream().map(i -> i.getRawAuthority().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+        var hosts = allowed.stream().map(Outbox::host).toArray(String[]::new);
+        // One statement for every inbox: a fan-out to thousands of hosts stays a few milliseconds.
         // Gone actors get nothing; a host already marked unavailable gets the delivery parked, released at its next sign of life.
-        int remote = targets.length == 0 ? 0 : Sql.update(c, """
+        return Sql.update(c, """
                 insert into delivery (outbound_id, inbox, host, object_id, state)
                 select ?::bigint, t.inbox, t.host, ?::text,
                        case when exists (select 1 from host_health h where h.host = t.host and h.unavailable)
                             then 'parked' else 'queued' end
                 from unnest(?::text[], ?::text[]) with ordinality as t(inbox, host, n)
                 where not exists (select 1 from actor a where a.inbox = t.inbox and a.gone_at is not null)
-                order by t.n
-                on conflict (outbound_id, inbox) do nothing""",
+                order by t.n""",
                 outboundId, objectId, c.createArrayOf("text", targets), c.createArrayOf("text", hosts));
-        if (remote > 0) Sql.one(c, "select pg_notify(?, '')", rs -> 1, CHANNEL);
-        return new Queued(outboundId, remote, local);
+    }
+
+    private static String host(URI inbox) {
+        return inbox.getRawAuthority().toLowerCase(Locale.ROOT);
+    }
+
+    private static void notifyWorkers(Connection c) throws SQLException {
+        Sql.one(c, "select pg_notify(?, '')", rs -> 1, CHANNEL);
     }
 
     /** Our own actors get the activity straight into the inbound table, as if it had come over HTTP. */

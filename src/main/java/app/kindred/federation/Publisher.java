@@ -100,8 +100,7 @@ public final class Publisher {
     public void communityUpdated(Connection c, Community community) throws SQLException {
         var group = community.actor();
         var update = outgoing.updateGroup(group, documents.community(c, group));
-        var followers = f.follows().followers(c, group.id()).stream().filter(a -> !a.local()).toList();
-        outbox.enqueue(c, group, update.id(), update.objectId(), update.json(), followers);
+        outbox.enqueueToFollowers(c, group, update.id(), update.objectId(), update.json(), group, List.of());
     }
 
     private void moderation(Connection c, Actor moderator, Community community, ActivityType type, String object,

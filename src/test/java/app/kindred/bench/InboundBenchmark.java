@@ -153,6 +153,7 @@ public final class InboundBenchmark {
             var groupUri = community.actor().uri().toString();
             var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             var rounds = new ArrayList<Round>();
+            var expansions = new ArrayList<Double>();
             var counter = new AtomicInteger();
             for (int r = 0; r <= ROUNDS; r++) {
                 int n = r == 0 ? WARMUP : ACTIVITIES;
@@ -168,12 +169,26 @@ public final class InboundBenchmark {
                         round.postgresCpuMillis(), round.refused(), round.failed(), loadAverage());
                 if (r > 0) rounds.add(round);
                 if (!DELIVER) {
-                    // Delivery is paused: the queued deliveries are checked, then dropped, so every round starts alike.
+                    // Delivery is paused: each announce waits as one fan-out row. The deferred work is
+                    // measured too: the fan-outs are expanded here (as the delivery worker would) and the
+                    // deliveries checked, then dropped, so every round starts alike.
+                    long fanouts = app.database().read(c -> Sql.count(c, "select count(*) from delivery_fanout"));
+                    if (fanouts != 2L * n) throw new IllegalStateException("expected " + 2L * n + " fan-outs, found " + fanouts);
+                    long pgBefore = CpuTime.postgresMillis(), expandStart = System.nanoTime();
+                    while (app.database().transaction(c -> app.outbox().expandFanouts(c, 16)) > 0) {
+                        // until none is left
+                    }
+                    long expandMillis = Math.max(1, Duration.ofNanos(System.nanoTime() - expandStart).toMillis());
+                    long pgMillis = CpuTime.postgresMillis() - pgBefore;
                     long deliveries = app.database().read(c -> Sql.count(c, "select count(*) from delivery"));
                     if (deliveries != 2L * n * FOLLOWERS) {
                         throw new IllegalStateException("expected " + 2L * n * FOLLOWERS + " queued deliveries, found " + deliveries);
                     }
-                    app.database().transaction(c -> Sql.update(c, "truncate delivery, outbound_activity"));
+                    System.out.printf("  then expanding the %d fan-outs into %d deliveries took %d ms (%.0f fan-outs/s,"
+                                    + " %.0f deliveries/s; PostgreSQL CPU %d ms)%n", fanouts, deliveries, expandMillis,
+                            fanouts * 1000.0 / expandMillis, deliveries * 1000.0 / expandMillis, pgMillis);
+                    if (r > 0) expansions.add((double) deliveries * 1000.0 / expandMillis);
+                    app.database().transaction(c -> Sql.update(c, "truncate delivery, delivery_fanout, outbound_activity"));
                 }
             }
             long fetched = authors.stream().mapToLong(a -> keyFetches.getOrDefault(a.uri().getPort(), new LongAdder()).sum()).sum();
@@ -191,6 +206,11 @@ public final class InboundBenchmark {
                     median(rounds, x -> (double) x.postgresCpuMillis() / x.n()), Runtime.getRuntime().availableProcessors(),
                     Runtime.getRuntime().availableProcessors() * 1000 / cpu);
             System.out.printf("RESULT target >= 1000 accepted/s: %s%n", accepted >= 1000 ? "met" : "MISSED");
+            if (!expansions.isEmpty()) {
+                var sorted = expansions.stream().sorted().toList();
+                System.out.printf("RESULT fan-out expansion afterwards (delivery worker's share, median): %.0f deliveries/s%n",
+                        sorted.get(sorted.size() / 2));
+            }
         } finally {
             if (web != null) web.stop();
             for (var a : authors) a.server().stop(0);

@@ -12,6 +12,7 @@ import app.kindred.actor.ActorType;
 import app.kindred.actor.LocalIds;
 import app.kindred.actor.RemoteActorData;
 import app.kindred.federation.signature.HttpRequestParts;
+import app.kindred.follow.FollowStore;
 import app.kindred.federation.signature.SignatureVerifier;
 import app.kindred.federation.signature.VerificationKey;
 import app.kindred.federation.signature.VerificationResult;
@@ -214,6 +215,50 @@ class DeliveryTest {
         var types = remote.findAll(postRequestedFor(urlEqualTo("/users/a/inbox"))).stream()
                 .map(r -> r.getBodyAsString().replaceAll(".*\"type\":\"([A-Za-z]+)\".*", "$1")).collect(Collectors.toList());
         assertEquals(List.of("Create", "Create", "Update", "Delete"), types, "the failed Create is retried before Update goes");
+    }
+
+    @Test
+    void aFanOutIsOneRowUntilTheWorkerExpandsItToTheFollowersOfThatMoment() throws Exception {
+        remote.stubFor(post(urlMatching("/.*")).willReturn(aResponse().withStatus(202)));
+        var group = app.communities().create("peers", "Peers", "", "sender").actor();
+        var a = remoteActor(app, "a", "/users/a/inbox", "/inbox");
+        var b = remoteActor(app, "b", "/users/b/inbox", "/inbox");
+        var c = remoteActor(app, "c", "/users/c/inbox", null);
+        var later = remoteActor(app, "later", "/users/later/inbox", null);
+        var follows = new FollowStore();
+        app.database().transaction(tx -> {
+            for (var f : List.of(a, b, c)) follows.upsert(tx, f.id(), group.id(), FollowStore.State.ACCEPTED, null);
+            return null;
+        });
+        var object = base() + "/objects/20";
+        var body = activity("Announce", object);
+        var id = body.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+        app.database().transaction(tx -> {
+            app.outbox().enqueueToFollowers(tx, group, id, object, body, group, List.of());
+            return null;
+        });
+        assertEquals(1L, (long) app.database().read(tx -> Sql.count(tx, "select count(*) from delivery_fanout")));
+        assertEquals(0L, (long) app.database().read(tx -> Sql.count(tx, "select count(*) from delivery")));
+
+        // Followers as they are when it goes out: c left, later arrived.
+        app.database().transaction(tx -> {
+            follows.delete(tx, c.id(), group.id());
+            follows.upsert(tx, later.id(), group.id(), FollowStore.State.ACCEPTED, null);
+            return null;
+        });
+        // A direct delivery of the same object queued after the fan-out waits for it, even though its row is older.
+        var update = enqueue(app, activity("Update", object), object, List.of(later));
+        app.startWorkers();
+        eventually(() -> assertEquals(0L, (long) app.database().read(tx -> Sql.count(tx,
+                "select count(*) from delivery where state <> 'delivered'"))));
+        assertEquals(0L, (long) app.database().read(tx -> Sql.count(tx, "select count(*) from delivery_fanout")));
+        // a and b share one inbox: one POST; c gets nothing.
+        assertEquals(1, remote.findAll(postRequestedFor(urlEqualTo("/inbox"))).size());
+        assertEquals(0, remote.findAll(postRequestedFor(urlEqualTo("/users/c/inbox"))).size());
+        var toLater = remote.findAll(postRequestedFor(urlEqualTo("/users/later/inbox"))).stream()
+                .map(r -> r.getBodyAsString().replaceAll(".*\"type\":\"([A-Za-z]+)\".*", "$1")).toList();
+        assertEquals(List.of("Announce", "Update"), toLater, "queued first, delivered first");
+        assertEquals("delivered", row(update).get("state"));
     }
 
     @Test

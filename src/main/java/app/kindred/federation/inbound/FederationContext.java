@@ -69,14 +69,13 @@ public record FederationContext(Database db, ActorStore actors, CommunityStore c
     public void relay(Connection c, Community community, JsonNode received, Optional<JsonNode> createdObject, String objectId,
                       List<Actor> alsoTo) throws SQLException {
         var group = community.actor();
-        // Our own members read local communities directly; only remote followers need the announce.
-        var followers = new java.util.ArrayList<>(follows.followers(c, group.id()).stream().filter(a -> !a.local()).toList());
-        for (var extra : alsoTo) if (!extra.local() && followers.stream().noneMatch(a -> a.id() == extra.id())) followers.add(extra);
+        // Our own members read local communities directly; the fan-out reaches only remote followers.
+        var remoteAlsoTo = alsoTo.stream().filter(a -> !a.local()).toList();
         var asReceived = outgoing.announceAsReceived(group, received, objectId);
-        outbox.enqueue(c, group, asReceived.id(), objectId, asReceived.json(), followers);
+        outbox.enqueueToFollowers(c, group, asReceived.id(), objectId, asReceived.json(), group, remoteAlsoTo);
         if (createdObject.isPresent()) {
             var asObject = outgoing.announceAsReceived(group, createdObject.get(), objectId);
-            outbox.enqueue(c, group, asObject.id(), objectId, asObject.json(), followers);
+            outbox.enqueueToFollowers(c, group, asObject.id(), objectId, asObject.json(), group, remoteAlsoTo);
         }
     }
 
