@@ -232,7 +232,9 @@ public final class Cli {
                         h.delivered(), h.failed(), h.parked(), h.unavailable() ? "unavailable" : "yes",
                         h.failingSince() == null ? "-" : h.failingSince().toString(), h.lastError() == null ? "" : h.lastError());
             }
-            if (hosts.isEmpty()) io.out().println("nothing has been delivered or queued yet");
+            long fanouts = status.waitingFanouts();
+            if (fanouts > 0) io.out().printf("%d announce(s) to followers waiting to be expanded into deliveries%n", fanouts);
+            if (hosts.isEmpty() && fanouts == 0) io.out().println("nothing has been delivered or queued yet");
         }
         return OK;
     }

@@ -36,14 +36,27 @@ public final class DeliveryStatus {
                         Sql.instant(rs, "failing_since"), rs.getString("last_error"), rs.getBoolean("unavailable"))));
     }
 
-    /** Every destination of one activity (by its id) and how far it got. */
+    /**
+     * Every destination of one activity (by its id) and how far it got. An announce to followers
+     * that the worker has not yet expanded shows as one row, "followers of" the group, state fanout.
+     */
     public List<DeliveryRow> activity(String activityId) {
         return db.read(c -> Sql.list(c, """
                 select d.inbox, d.state, d.attempts, d.last_status, d.last_error, d.next_attempt_at, d.delivered_at
                 from delivery d join outbound_activity o on o.id = d.outbound_id
-                where o.activity_id = ? order by d.inbox""",
+                where o.activity_id = ?
+                union all
+                select 'followers of ' || a.uri, 'fanout', 0, null, null, f.created_at, null
+                from delivery_fanout f join outbound_activity o on o.id = f.outbound_id join actor a on a.id = f.followers_of
+                where o.activity_id = ?
+                order by 1""",
                 rs -> new DeliveryRow(rs.getString(1), rs.getString(2), rs.getInt(3),
                         (Integer) rs.getObject(4), rs.getString(5), Sql.instant(rs, "next_attempt_at"),
-                        Sql.instant(rs, "delivered_at")), activityId));
+                        Sql.instant(rs, "delivered_at")), activityId, activityId));
+    }
+
+    /** Announces to followers not yet expanded into deliveries (a backlog here means the worker is behind). */
+    public long waitingFanouts() {
+        return db.read(Outbox::waitingFanouts);
     }
 }

@@ -239,6 +239,10 @@ class DeliveryTest {
         });
         assertEquals(1L, (long) app.database().read(tx -> Sql.count(tx, "select count(*) from delivery_fanout")));
         assertEquals(0L, (long) app.database().read(tx -> Sql.count(tx, "select count(*) from delivery")));
+        var status = new DeliveryStatus(app.database());
+        assertEquals(1, status.waitingFanouts());
+        assertEquals(List.of("followers of " + group.uri() + " fanout"),
+                status.activity(id).stream().map(r -> r.inbox() + " " + r.state()).toList(), "admins see it waiting");
 
         // Followers as they are when it goes out: c left, later arrived.
         app.database().transaction(tx -> {
@@ -259,6 +263,7 @@ class DeliveryTest {
                 .map(r -> r.getBodyAsString().replaceAll(".*\"type\":\"([A-Za-z]+)\".*", "$1")).toList();
         assertEquals(List.of("Announce", "Update"), toLater, "queued first, delivered first");
         assertEquals("delivered", row(update).get("state"));
+        assertEquals(3, status.activity(id).size() + status.activity(update).size(), "one POST to /inbox, one to later, and the Update");
     }
 
     @Test
