@@ -271,7 +271,7 @@ public final class SignatureVerifier {
             return new Failed(Reason.MALFORMED, "covered Date header is missing", keyId);
         }
         try {
-            Instant instant = ZonedDateTime.parse(date.get(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Instant instant = HttpDates.parse(date.get());
             return checkInstant(instant, "Date", keyId);
         } catch (DateTimeParseException e) {
             return new Failed(Reason.MALFORMED, "Date is not an RFC 1123 date", keyId);
