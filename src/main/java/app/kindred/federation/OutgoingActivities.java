@@ -92,10 +92,13 @@ public final class OutgoingActivities {
 
     /** The group passes an activity on to its followers (FEP-1b12), or, for Mastodon and Misskey, the object itself. */
     public Outgoing announce(Actor group, Ref announced, String objectId) {
-        var activity = new Activity(newId(group, "announce"), ActivityType.Announce, group.uri().toString(),
+        return out(announceActivity(group, announced), objectId);
+    }
+
+    private Activity announceActivity(Actor group, Ref announced) {
+        return new Activity(newId(group, "announce"), ActivityType.Announce, group.uri().toString(),
                 List.of(announced), null, List.of(JsonLd.PUBLIC), List.of(group.followers().toString()),
                 group.uri().toString(), null, null, null, null, null, null);
-        return out(activity, objectId);
     }
 
     /**
@@ -103,12 +106,16 @@ public final class OutgoingActivities {
      * the original (Lemmy, Mbin, PieFed and NodeBB read this form).
      */
     public Outgoing announceAsReceived(Actor group, com.fasterxml.jackson.databind.JsonNode received, String objectId) {
-        var placeholder = announce(group, Ref.id(received.path("id").asText()), objectId);
-        var json = jsonLd.toJson(placeholder.activity());
-        var inner = received.deepCopy();
-        if (inner instanceof com.fasterxml.jackson.databind.node.ObjectNode o) o.remove("@context");
+        var activity = announceActivity(group, Ref.id(received.path("id").asText()));
+        var json = jsonLd.toJson(activity);
+        // Every field but @context, sharing the received nodes: this runs for every accepted activity,
+        // and the copy is only serialised, never changed.
+        var inner = json.objectNode();
+        received.properties().forEach(field -> {
+            if (!field.getKey().equals("@context")) inner.set(field.getKey(), field.getValue());
+        });
         json.set("object", inner);
-        return new Outgoing(placeholder.id(), objectId, json.toString(), placeholder.activity());
+        return new Outgoing(activity.id(), objectId, json.toString(), activity);
     }
 
     private Outgoing out(Activity activity, String objectId) {
