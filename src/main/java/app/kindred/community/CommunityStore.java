@@ -52,6 +52,20 @@ public final class CommunityStore {
         return byActor(c, group).orElseThrow();
     }
 
+    /**
+     * What a moderator changes about the community, from the API or a moderator's Update{Group};
+     * null leaves a setting as it is. The Group's display name follows the title.
+     */
+    public void updateSettings(Connection c, Community community, String title, String description,
+                               Boolean postingRestrictedToMods, Boolean showModeratorNames) throws SQLException {
+        Sql.update(c, """
+                update community set title = coalesce(?, title), description = coalesce(?, description),
+                    posting_restricted_to_mods = coalesce(?, posting_restricted_to_mods),
+                    show_moderator_names = coalesce(?, show_moderator_names), updated_at = now() where id = ?""",
+                title, description, postingRestrictedToMods, showModeratorNames, community.id());
+        if (title != null) Sql.update(c, "update actor set name = ? where id = ?", title, community.actor().id());
+    }
+
     public boolean removeModerator(Connection c, long communityId, long actorId) throws SQLException {
         return Sql.update(c, "delete from community_moderator where community_id = ? and actor_id = ?", communityId, actorId) > 0;
     }

@@ -40,6 +40,7 @@ public final class FollowService {
         if (text.matches("[a-z0-9_]{1,30}")) {
             return db.transaction(c -> {
                 var local = communities.findByName(c, text).orElseThrow(() -> Refusal.notFound("there is no community " + text + " here"));
+                refuseBanned(c, member, local);
                 follows.upsert(c, member.actor().id(), local.actor().id(), FollowStore.State.ACCEPTED, null);
                 return new Subscription(local, FollowStore.State.ACCEPTED);
             });
@@ -54,6 +55,7 @@ public final class FollowService {
         if (group.local()) return follow(member, group.preferredUsername());
         return db.transaction(c -> {
             var remote = communities.ensureRemote(c, group);
+            refuseBanned(c, member, remote);
             var existing = follows.find(c, member.actor().id(), group.id());
             if (existing.isPresent() && existing.get().state() == FollowStore.State.ACCEPTED) {
                 return new Subscription(remote, FollowStore.State.ACCEPTED);
@@ -62,6 +64,14 @@ public final class FollowService {
             follows.upsert(c, member.actor().id(), group.id(), FollowStore.State.PENDING, followId);
             return new Subscription(remote, FollowStore.State.PENDING);
         });
+    }
+
+    /** A ban ends the follow; following again must not undo it (FEP-1b12's Block, ours or the community's). */
+    private void refuseBanned(java.sql.Connection c, Member member, Community community) throws java.sql.SQLException {
+        if (communities.isBanned(c, community.id(), member.actor().id())) {
+            throw new Refusal(Refusal.Kind.FORBIDDEN, null, "you are banned from " + community.title()
+                    + "; its moderation log says why");
+        }
     }
 
     public void unfollow(Member member, long communityId) {

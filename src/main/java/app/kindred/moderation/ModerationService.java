@@ -30,6 +30,8 @@ import java.util.List;
  */
 public final class ModerationService {
     static final int MAX_RULES = 30, MAX_RULE_TITLE = 200, MAX_RULE_DESCRIPTION = 2_000, MAX_REASON = 1_000;
+    /** A community's title and description, whoever edits them and from wherever. */
+    public static final int MAX_TITLE = 100, MAX_DESCRIPTION = 10_000;
 
     private final Database db;
     private final ActorStore actors;
@@ -88,22 +90,16 @@ public final class ModerationService {
     public record Settings(String title, String description, Boolean postingRestrictedToMods, Boolean showModeratorNames) {}
 
     public Community edit(Member moderator, long communityId, Settings s) {
-        if (s.title() != null && (s.title().isBlank() || s.title().strip().length() > 100)) {
-            throw Refusal.invalid("title", "title must be 1 to 100 characters");
+        if (s.title() != null && (s.title().isBlank() || s.title().strip().length() > MAX_TITLE)) {
+            throw Refusal.invalid("title", "title must be 1 to " + MAX_TITLE + " characters");
         }
-        if (s.description() != null && s.description().length() > 10_000) {
-            throw Refusal.invalid("description", "description must be at most 10000 characters");
+        if (s.description() != null && s.description().length() > MAX_DESCRIPTION) {
+            throw Refusal.invalid("description", "description must be at most " + MAX_DESCRIPTION + " characters");
         }
         return db.transaction(c -> {
             var community = ownCommunity(c, moderator, communityId);
-            app.kindred.storage.Sql.update(c, """
-                    update community set title = coalesce(?, title), description = coalesce(?, description),
-                        posting_restricted_to_mods = coalesce(?, posting_restricted_to_mods),
-                        show_moderator_names = coalesce(?, show_moderator_names), updated_at = now() where id = ?""",
-                    s.title() == null ? null : s.title().strip(), s.description() == null ? null : s.description().strip(),
-                    s.postingRestrictedToMods(), s.showModeratorNames(), community.id());
-            if (s.title() != null) app.kindred.storage.Sql.update(c, "update actor set name = ? where id = ?", s.title().strip(),
-                    community.actor().id());
+            communities.updateSettings(c, community, s.title() == null ? null : s.title().strip(),
+                    s.description() == null ? null : s.description().strip(), s.postingRestrictedToMods(), s.showModeratorNames());
             ModerationLog.record(c, community.id(), moderator.actor().id(), Action.EDIT_COMMUNITY,
                     community.actor().uri().toString(), "", null);
             var updated = communities.findById(c, community.id()).orElseThrow();

@@ -43,8 +43,7 @@ public final class ThreadService {
         return db.transaction(c -> {
             var community = communities.findById(c, communityId).orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
             refuseBanned(c, author, community);
-            if (community.postingRestrictedToMods() && !communities.isModerator(c, community.id(), author.actor().id())
-                    && !(community.actor().local() && author.role() == app.kindred.member.Role.ADMIN)) {
+            if (community.postingRestrictedToMods() && !moderates(c, author, community)) {
                 throw new Refusal(Refusal.Kind.FORBIDDEN, null, "only moderators start threads in " + community.title());
             }
             var post = insertLocal(c, author, community, null, null, title, draft);
@@ -60,8 +59,11 @@ public final class ThreadService {
             if (parent.deleted()) throw Refusal.conflict("parent", "that post was deleted; it takes no new comments");
             if (parent.removed()) throw Refusal.conflict("parent", "a moderator removed that post; it takes no new comments");
             var thread = parent.isThread() ? parent : posts.findById(c, parent.threadId()).orElseThrow();
-            if (thread.locked()) throw Refusal.conflict("parent", "a moderator locked this thread; it takes no new comments");
             var community = communities.findById(c, parent.communityId()).orElseThrow();
+            // Its moderators may still say why it was locked, as in Lemmy.
+            if (thread.locked() && !moderates(c, author, community)) {
+                throw Refusal.conflict("parent", "a moderator locked this thread; it takes no new comments");
+            }
             refuseBanned(c, author, community);
             var post = insertLocal(c, author, community, parent.id(), parent.threadId() == null ? parent.id() : parent.threadId(),
                     null, draft);
@@ -73,6 +75,8 @@ public final class ThreadService {
     public Post edit(Member editor, long postId, Draft draft) {
         return db.transaction(c -> {
             var post = own(c, editor, postId);
+            // A ban stops someone rewriting what they left there; deleting it stays theirs to do.
+            refuseBanned(c, editor, communities.findById(c, post.communityId()).orElseThrow());
             // Only a thread may have an empty body, whether or not the edit touches its title.
             checkBody(draft, post.isThread());
             if (!post.isThread() && draft.title() != null) throw Refusal.invalid("title", "a comment has no title");
@@ -152,6 +156,12 @@ public final class ThreadService {
             throw new Refusal(Refusal.Kind.FORBIDDEN, null, "you are banned from " + community.title()
                     + "; its moderation log says why");
         }
+    }
+
+    /** Its moderators, and in our own communities the instance's admins. */
+    private boolean moderates(java.sql.Connection c, Member member, Community community) throws java.sql.SQLException {
+        return communities.isModerator(c, community.id(), member.actor().id())
+                || community.actor().local() && member.role() == app.kindred.member.Role.ADMIN;
     }
 
     private Post own(java.sql.Connection c, Member member, long postId) throws java.sql.SQLException {

@@ -30,13 +30,13 @@ import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
  * An actor on another server: WireMock serves its Person document with an RSA #main-key and an
  * Ed25519 Multikey, and the test signs requests with its private keys as that server would.
  */
-final class RemotePeer {
-    static final String AP = "application/activity+json";
+public final class RemotePeer {
+    public static final String AP = "application/activity+json";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** How a request is signed: under which keyId, with which private key, when. */
-    record Signing(String keyId, SigningKey key, SignatureScheme scheme, Instant at) {
+    public record Signing(String keyId, SigningKey key, SignatureScheme scheme, Instant at) {
         Signing withKey(SigningKey other) {
             return new Signing(keyId, other, scheme, at);
         }
@@ -58,7 +58,7 @@ final class RemotePeer {
     }
 
     /** A Mastodon-style actor at /users/{name} whose RSA key is the fragment #main-key. */
-    static RemotePeer serve(WireMockExtension remote, String name) {
+    public static RemotePeer serve(WireMockExtension remote, String name) {
         var peer = new RemotePeer(remote, "/users/" + name, url(remote, "/users/" + name) + "#main-key");
         peer.publish();
         return peer;
@@ -76,11 +76,11 @@ final class RemotePeer {
         return "http://127.0.0.1:" + remote.getPort() + path;
     }
 
-    String id() {
+    public String id() {
         return url(remote, path);
     }
 
-    URI uri() {
+    public URI uri() {
         return URI.create(id());
     }
 
@@ -151,7 +151,7 @@ final class RemotePeer {
     }
 
     /** Cavage with the RSA key, as Mastodon signs. */
-    Signing cavage() {
+    public Signing cavage() {
         return new Signing(mainKeyId, rsaKey(), SignatureScheme.CAVAGE, Instant.now());
     }
 
@@ -166,7 +166,7 @@ final class RemotePeer {
     }
 
     /** A fresh activity id on this actor's origin. */
-    String activityId() {
+    public String activityId() {
         return id() + "/activities/" + UUID.randomUUID();
     }
 
@@ -181,7 +181,7 @@ final class RemotePeer {
     }
 
     /** POSTs {@code body} signed as it is; see the other overload to change the body after signing. */
-    static HttpResponse<String> post(URI uri, String contentType, String body, Signing signing) {
+    public static HttpResponse<String> post(URI uri, String contentType, String body, Signing signing) {
         return post(uri, contentType, body, body, signing);
     }
 
@@ -198,7 +198,7 @@ final class RemotePeer {
     }
 
     /** GETs with the given Accept, signed unless signing is null. */
-    static HttpResponse<String> get(URI uri, String accept, Signing signing) {
+    public static HttpResponse<String> get(URI uri, String accept, Signing signing) {
         var request = HttpRequest.newBuilder(uri).GET().header("Accept", accept);
         if (signing != null) {
             var headers = new LinkedHashMap<String, List<String>>();

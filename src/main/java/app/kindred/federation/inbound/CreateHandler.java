@@ -62,8 +62,11 @@ final class CreateHandler implements ActivityHandler {
                 if (parent.deleted()) throw new Rejected("reply to a deleted post " + parent.uri());
                 if (parent.removed()) throw new Rejected("reply to " + parent.uri() + ", which a moderator removed");
                 var thread = parent.isThread() ? parent : f.posts().findById(c, parent.threadId()).orElseThrow();
-                if (thread.locked()) throw new Rejected("reply to " + parent.uri() + " in a locked thread");
                 community = f.communities().findById(c, parent.communityId()).orElseThrow();
+                // Its moderators may still say why it was locked, as in Lemmy.
+                if (thread.locked() && !f.communities().isModerator(c, community.id(), author.id())) {
+                    throw new Rejected("reply to " + parent.uri() + " in a locked thread");
+                }
                 parentId = parent.id();
                 threadId = parent.threadId() == null ? parent.id() : parent.threadId();
             } else {

@@ -7,6 +7,7 @@ import app.kindred.community.Community;
 import app.kindred.moderation.CommunityBans;
 import app.kindred.moderation.ModerationLog;
 import app.kindred.moderation.ModerationLog.Action;
+import app.kindred.moderation.ModerationService;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,8 +19,9 @@ import java.util.Set;
 /**
  * Moderation in Lemmy's forms: Lock of a thread, Block with target = the community (a ban),
  * Add/Remove with target = the moderators collection, a Delete by someone other than the author
- * (a removal), and the Undo of each. Taken only from a moderator of the community (ours: as stored;
- * a remote one: as its moderators collection says) or from the community's own origin (FEP-1b12).
+ * (a removal), the Undo of each, and an Update{Group} of one of our communities (an edit). Taken
+ * only from a moderator of the community (ours: as stored; a remote one: as its moderators
+ * collection says) or from the community's own origin (FEP-1b12).
  */
 final class ModerationHandler implements ActivityHandler {
     private final FederationContext f;
@@ -90,6 +92,10 @@ final class ModerationHandler implements ActivityHandler {
         var remoteModerators = remoteModerators(community, moderator);
         return c -> {
             authorise(c, moderator, community, remoteModerators);
+            // Our rule, as in the API: a moderator is removed as one before they can be banned.
+            if (apply && community.actor().local() && f.communities().isModerator(c, community.id(), banned.id())) {
+                throw new Rejected(banned.uri() + " moderates " + community.actor().uri() + "; remove them as moderator first");
+            }
             if (apply) {
                 CommunityBans.ban(c, community.id(), banned.id(), activity.summary(), activity.endTime());
                 if (Boolean.TRUE.equals(activity.removeData())) {
@@ -126,6 +132,10 @@ final class ModerationHandler implements ActivityHandler {
         boolean add = activity.type() == ActivityType.Add;
         return c -> {
             authorise(c, moderator, community, remoteModerators);
+            if (!add && community.actor().local() && f.communities().isModerator(c, community.id(), subject.id())
+                    && f.communities().moderatorUris(c, community.id()).size() == 1) {
+                throw new Rejected(community.actor().uri() + " keeps at least one moderator; add another first");
+            }
             boolean changed = add ? !f.communities().isModerator(c, community.id(), subject.id())
                     : f.communities().removeModerator(c, community.id(), subject.id());
             if (!changed) return;
@@ -133,6 +143,38 @@ final class ModerationHandler implements ActivityHandler {
             ModerationLog.record(c, community.id(), moderator.id(), add ? Action.ADD_MODERATOR : Action.REMOVE_MODERATOR,
                     subject.uri().toString(), "", null);
             if (community.actor().local()) f.relay(c, community, json, Optional.empty(), subject.uri().toString());
+        };
+    }
+
+    /**
+     * Lemmy's community edit: Update{Group} by a moderator of one of our communities, naming its
+     * title ({@code name}), description ({@code source}, Markdown as we keep it; the HTML summary
+     * also holds the guidelines) and who may post. Other fields are ours to say, not theirs.
+     */
+    Effect communityEdited(JsonNode json, Actor moderator, Community community, app.kindred.activitypub.Actor group)
+            throws Rejected {
+        var title = group.name() == null ? null : group.name().strip();
+        if (title != null && (title.isEmpty() || title.length() > ModerationService.MAX_TITLE)) {
+            throw new Rejected("a community's title is 1 to " + ModerationService.MAX_TITLE + " characters");
+        }
+        var source = group.source();
+        var description = source != null && source.content() != null && "text/markdown".equals(source.mediaType())
+                ? source.content().strip() : null;
+        if (description != null && description.length() > ModerationService.MAX_DESCRIPTION) {
+            throw new Rejected("a community's description is at most " + ModerationService.MAX_DESCRIPTION + " characters");
+        }
+        var restricted = group.postingRestrictedToMods();
+        return c -> {
+            authorise(c, moderator, community, Set.of());
+            var now = f.communities().findById(c, community.id()).orElseThrow();
+            boolean changed = title != null && !title.equals(now.title())
+                    || description != null && !description.equals(now.description())
+                    || restricted != null && restricted != now.postingRestrictedToMods();
+            if (!changed) return;
+            f.communities().updateSettings(c, now, title, description, restricted, null);
+            ModerationLog.record(c, community.id(), moderator.id(), Action.EDIT_COMMUNITY, community.actor().uri().toString(), "",
+                    null);
+            f.relay(c, community, json, Optional.empty(), community.actor().uri().toString());
         };
     }
 
