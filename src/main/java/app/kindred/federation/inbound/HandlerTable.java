@@ -23,7 +23,7 @@ public final class HandlerTable {
         handlers.put(ActivityType.Add, moderation);
         handlers.put(ActivityType.Remove, moderation);
         handlers.put(ActivityType.Create, create);
-        handlers.put(ActivityType.Update, new UpdateHandler(f, create));
+        handlers.put(ActivityType.Update, new UpdateHandler(f, create, moderation));
         handlers.put(ActivityType.Delete, new DeleteHandler(f, moderation));
         handlers.put(ActivityType.Like, new VoteHandler(f));
         handlers.put(ActivityType.Dislike, new VoteHandler(f));

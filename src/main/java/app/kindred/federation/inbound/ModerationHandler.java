@@ -136,7 +136,7 @@ final class ModerationHandler implements ActivityHandler {
         };
     }
 
-    private void authorise(java.sql.Connection c, Actor actor, Community community, Set<String> remoteModerators)
+    void authorise(java.sql.Connection c, Actor actor, Community community, Set<String> remoteModerators)
             throws java.sql.SQLException, Rejected {
         var group = community.actor();
         if (f.communities().isModerator(c, community.id(), actor.id())) return;
@@ -150,7 +150,7 @@ final class ModerationHandler implements ActivityHandler {
      * For a remote community whose moderators we may not have heard of yet: its moderators
      * collection as its origin serves it. Fetched only when the stored list does not settle it.
      */
-    private Set<String> remoteModerators(Community community, Actor actor) throws FetchException {
+    Set<String> remoteModerators(Community community, Actor actor) throws FetchException {
         var group = community.actor();
         if (group.local() || RemoteFetcher.sameOrigin(actor.uri(), group.uri())) return Set.of();
         if (f.db().read(c -> f.communities().isModerator(c, community.id(), actor.id()))) return Set.of();

@@ -5,6 +5,8 @@ import app.kindred.activitypub.ContentObject;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorType;
 import app.kindred.federation.PostDocuments;
+import app.kindred.federation.RemoteCommunities;
+import app.kindred.moderation.ModerationLog;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,21 +15,28 @@ import java.util.Optional;
 
 /**
  * Update of a post or comment, accepted only from its author; an Update of a post we never saw is
- * taken as its Create. An actor updating itself refreshes what we store of it.
+ * taken as its Create. An actor updating itself refreshes what we store of it. Update{Group} edits a
+ * community: taken from the group itself, its origin or one of its moderators, refused from anyone
+ * else (FEP-1b12).
  */
 final class UpdateHandler implements ActivityHandler {
     private final FederationContext f;
     private final CreateHandler create;
+    private final ModerationHandler moderation;
 
-    UpdateHandler(FederationContext f, CreateHandler create) {
+    UpdateHandler(FederationContext f, CreateHandler create, ModerationHandler moderation) {
         this.f = f;
         this.create = create;
+        this.moderation = moderation;
     }
 
     @Override
     public Effect handle(Activity activity, JsonNode json, Actor actor, Optional<Actor> viaGroup)
             throws FetchException, Rejected {
         var objectUri = URI.create(activity.object().uri());
+        if (ActorType.fromWire(json.path("object").path("type").asText()).filter(t -> t == ActorType.GROUP).isPresent()) {
+            return group(json, actor, objectUri, json.path("object"));
+        }
         if (objectUri.equals(actor.uri()) && ActorType.fromWire(json.path("object").path("type").asText()).isPresent()) {
             // Signed by the actor itself, about itself.
             f.remoteActors().store(actor.uri(), json.path("object"));
@@ -47,6 +56,48 @@ final class UpdateHandler implements ActivityHandler {
                     object.updated() == null ? java.time.Instant.now() : object.updated());
             var community = f.communities().findById(c, post.communityId()).orElseThrow();
             if (community.actor().local()) f.relay(c, community, json, Optional.empty(), post.uri().toString());
+        };
+    }
+
+    /**
+     * Update{Group}: a remote community's new title, description and guidelines, from the group
+     * itself (signed by it), its origin or one of its moderators; for one of ours, an edit by a
+     * remote moderator, applied, logged and announced. Guidelines are replaced only when the Group
+     * carries them (Lemmy's never does), so a Lemmy moderator's edit keeps ours.
+     */
+    private Effect group(JsonNode json, Actor actor, URI groupUri, JsonNode document) throws FetchException, Rejected {
+        var profile = RemoteCommunities.profile(document)
+                .orElseThrow(() -> new Rejected("the Group in this Update cannot be read"));
+        boolean self = groupUri.equals(actor.uri());
+        // Only the group's own signature vouches for its keys and inboxes; a moderator's copy is read for its profile alone.
+        if (self) f.remoteActors().store(actor.uri(), document);
+        var found = f.db().read(c -> f.communityOf(c, groupUri));
+        if (found.isEmpty()) {
+            if (self) return Effect.NONE;
+            throw new Rejected("Update of " + groupUri + ", a community we do not know");
+        }
+        var community = found.get();
+        var remoteModerators = self ? java.util.Set.<String>of() : moderation.remoteModerators(community, actor);
+        return c -> {
+            if (!self) moderation.authorise(c, actor, community, remoteModerators);
+            var current = f.communities().findById(c, community.id()).orElseThrow();
+            if (!current.actor().local()) {
+                RemoteCommunities.apply(c, f.communities(), current, profile);
+                if (!self) {
+                    ModerationLog.record(c, current.id(), actor.id(), ModerationLog.Action.EDIT_COMMUNITY, groupUri.toString(), "", null);
+                }
+                return;
+            }
+            var title = profile.title() == null || profile.title().isBlank() ? null
+                    : profile.title().substring(0, Math.min(profile.title().length(), 100));
+            f.communities().updateProfile(c, current.id(), title, profile.description(), profile.sensitive(),
+                    profile.postingRestrictedToMods());
+            if (title != null) app.kindred.storage.Sql.update(c, "update actor set name = ? where id = ?", title, current.actor().id());
+            var rules = profile.rules().orElse(null);
+            if (rules != null) f.communities().replaceRules(c, current.id(), rules.subList(0, Math.min(rules.size(), 30)));
+            ModerationLog.record(c, current.id(), actor.id(),
+                    rules != null ? ModerationLog.Action.EDIT_GUIDELINES : ModerationLog.Action.EDIT_COMMUNITY, groupUri.toString(), "", null);
+            f.relay(c, current, json, Optional.empty(), groupUri.toString());
         };
     }
 }
