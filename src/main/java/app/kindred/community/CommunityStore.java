@@ -127,7 +127,12 @@ public final class CommunityStore {
     public void replaceModerators(Connection c, long communityId, List<Long> actorIds) throws SQLException {
         Sql.update(c, "delete from community_moderator where community_id = ? and not (actor_id = any (?))",
                 communityId, c.createArrayOf("bigint", actorIds.toArray()));
-        for (long actorId : actorIds) addModerator(c, communityId, actorId);
+        // Each a moment apart, so the list keeps the collection's order (its first is usually the creator).
+        for (long actorId : actorIds) {
+            Sql.update(c, """
+                    insert into community_moderator (community_id, actor_id, added_at) values (?, ?, clock_timestamp())
+                    on conflict do nothing""", communityId, actorId);
+        }
     }
 
     /** Moderators on other instances: where a report about the community must also go. */
