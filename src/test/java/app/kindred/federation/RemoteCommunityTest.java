@@ -125,6 +125,14 @@ class RemoteCommunityTest {
         assertEquals("No spam", rules.get(1).get("title").asText());
         assertEquals("About No spam.", rules.get(1).get("description").asText());
         assertEquals(List.of(origin() + "/u/mod"), moderators(id), "fetched from the Group's moderators collection");
+
+        // A report under one of its rules is taken; a rule it does not have is refused.
+        long post = server.app().database().transaction(c -> Sql.insert(c, """
+                insert into post (uri, community_id, author_id, local, title, content_html)
+                values (?, ?, (select id from actor where uri = ?), false, 'Remote', '<p>x</p>') returning id""",
+                origin() + "/post/1", id, origin() + "/u/other"));
+        assertEquals(201, api.post("/api/v1/reports", Map.of("post", post, "category", "rule", "rule", 2), warden).statusCode());
+        assertEquals(422, api.post("/api/v1/reports", Map.of("post", post, "category", "rule", "rule", 3), warden).statusCode());
     }
 
     @Test
