@@ -161,16 +161,26 @@ public final class RemoteCommunities {
         return out;
     }
 
-    /** Fetches a remote community's Group afresh; what we keep of it is updated when the fetch lands. */
+    /** Fetches a remote community's Group afresh and updates what we keep of it, before returning. */
     public void refresh(URI group) throws FetchException {
-        actors.fetchAndStore(group);
+        var document = fetcher.getActivityJson(group);
+        update(actors.store(group, document), document);
     }
 
-    /** A Group was fetched from its origin: a community we keep gets its profile and moderators from it. */
+    /**
+     * A Group was fetched from its origin (a stale copy renewed, often for its key while an inbox
+     * request waits): its moderators collection is fetched off that path.
+     */
     private void groupFetched(Actor group, JsonNode document) {
+        Thread.ofVirtual().name("community-refresh").start(() -> update(group, document));
+    }
+
+    /** A community we keep gets its profile and moderators from its Group; anything else is left alone. */
+    private void update(Actor group, JsonNode document) {
         try {
+            if (group.local() || group.type() != ActorType.GROUP) return;
             var community = db.read(c -> communities.byActor(c, group));
-            if (community.isEmpty() || group.local()) return;
+            if (community.isEmpty()) return;
             var profile = profile(document);
             var moderators = moderators(group, document);
             db.transaction(c -> {
