@@ -39,6 +39,7 @@ import app.kindred.federation.RequestAuthenticator;
 import app.kindred.federation.signature.SignatureVerifier;
 import app.kindred.federation.signature.VerificationPolicy;
 import app.kindred.federation.RemoteActors;
+import app.kindred.federation.RemoteCommunities;
 import app.kindred.federation.signature.RequestSigner;
 import app.kindred.federation.signature.SignatureScheme;
 import app.kindred.remote.AddressPolicy;
@@ -117,6 +118,7 @@ public final class App implements AutoCloseable {
         fetcher.signWith(signing.as(instanceActor, SignatureScheme.CAVAGE));
         fetcher.refuseHosts(host -> !policy.federates(host));
         this.remoteActors = new RemoteActors(database, actorStore, fetcher, config.instance().scheme(), clock);
+        var remoteCommunities = new RemoteCommunities(database, communityStore, fetcher, remoteActors);
         var verifier = new SignatureVerifier(clock, VerificationPolicy.defaults()
                 .withMaxAge(config.federation().signatureMaxAge()).withMaxSkew(config.federation().signatureMaxSkew()));
         this.authenticator = new RequestAuthenticator(verifier,
@@ -136,7 +138,8 @@ public final class App implements AutoCloseable {
         this.inboundProcessor = new InboundProcessor(database, federation, 16, delivery.pollInterval(), delivery.timeScale());
         var publisher = new Publisher(federation, documents);
         this.threads = new ThreadService(database, postStore, new VoteStore(), communityStore, publisher, ids.base());
-        this.follows = new FollowService(database, followStore, communityStore, remoteActors, publisher, actorStore);
+        this.follows = new FollowService(database, followStore, communityStore, remoteActors, remoteCommunities, publisher,
+                actorStore);
         this.moderation = new app.kindred.moderation.ModerationService(database, actorStore, communityStore, postStore,
                 remoteActors, publisher);
         this.sessions = new SessionService(database, new SessionStore(), members, memberStore, random, clock);

@@ -166,7 +166,7 @@ public final class ActivityPubReader {
             text(node, "matrixUserId"),
             instant(node, "published"),
             instant(node, "updated"),
-            null));
+            rules(node.get("rules"))));
   }
 
   private ContentObject content(JsonNode node, String id, ObjectType type) {
@@ -317,6 +317,20 @@ public final class ActivityPubReader {
       }
     }
     return keys;
+  }
+
+  /** Kindred's guidelines: Notes with a name and HTML content; a bare string is taken as a title. */
+  private static List<GroupRule> rules(JsonNode node) {
+    List<GroupRule> rules = new ArrayList<>();
+    JsonNode list = node != null && node.isObject() && node.has("@list") ? node.get("@list") : node;
+    for (JsonNode rule : elements(list)) {
+      if (rule.isTextual()) {
+        rules.add(new GroupRule(ObjectType.Note, rule.asText(), null));
+      } else if (rule.isObject()) {
+        rules.add(new GroupRule(ObjectType.Note, text(rule, "name"), text(rule, "content")));
+      }
+    }
+    return rules;
   }
 
   private static Source source(JsonNode node) {

@@ -124,6 +124,45 @@ public final class CommunityStore {
         }
     }
 
+    /**
+     * What a remote community's origin says of it (its Group): title, description and settings. A
+     * null leaves that field as it is.
+     */
+    public void updateProfile(Connection c, long communityId, String title, String description, Boolean sensitive,
+                              Boolean postingRestrictedToMods) throws SQLException {
+        Sql.update(c, """
+                update community set title = coalesce(?, title), description = coalesce(?, description),
+                    sensitive = coalesce(?, sensitive), posting_restricted_to_mods = coalesce(?, posting_restricted_to_mods),
+                    updated_at = now() where id = ?""",
+                title, description, sensitive, postingRestrictedToMods, communityId);
+    }
+
+    /** The moderators become exactly these actors (a remote community's collection, as its origin serves it). */
+    public void replaceModerators(Connection c, long communityId, List<Long> actorIds) throws SQLException {
+        Sql.update(c, "delete from community_moderator where community_id = ? and not (actor_id = any (?))",
+                communityId, c.createArrayOf("bigint", actorIds.toArray()));
+        // Each a moment apart, so the list keeps the collection's order (its first is usually the creator).
+        for (long actorId : actorIds) {
+            Sql.update(c, """
+                    insert into community_moderator (community_id, actor_id, added_at) values (?, ?, clock_timestamp())
+                    on conflict do nothing""", communityId, actorId);
+        }
+    }
+
+    /** Moderators on other instances: where a report about the community must also go. */
+    public List<Actor> remoteModerators(Connection c, long communityId) throws SQLException {
+        return Sql.list(c, "select " + ActorStore.columns("a") + """
+                 from community_moderator m join actor a on a.id = m.actor_id
+                where m.community_id = ? and not a.local order by m.added_at, a.id""", ActorStore::map, communityId);
+    }
+
+    /** Whether a member of this instance moderates the community (a remote one too). */
+    public boolean hasLocalModerator(Connection c, long communityId) throws SQLException {
+        return Sql.count(c, """
+                select count(*) from community_moderator m join actor a on a.id = m.actor_id
+                where m.community_id = ? and a.local""", communityId) > 0;
+    }
+
     /** Actor ids of the community's moderators, oldest first. */
     public List<URI> moderatorUris(Connection c, long communityId) throws SQLException {
         return Sql.list(c, """

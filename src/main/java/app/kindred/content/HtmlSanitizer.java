@@ -36,6 +36,32 @@ public final class HtmlSanitizer {
         return clean.body().html();
     }
 
+    private static final java.util.Set<String> BLOCKS = java.util.Set.of("p", "div", "h1", "h2", "h3", "h4", "h5", "h6",
+            "blockquote", "pre", "ul", "ol", "hr", "tr");
+
+    /**
+     * The plain text of an HTML fragment, blocks as paragraphs: for text from other servers that we
+     * keep as text (a remote community's description or guidelines when it publishes no Markdown).
+     */
+    public static String toText(String html) {
+        if (html == null || html.isBlank()) return "";
+        var out = new StringBuilder();
+        org.jsoup.select.NodeTraversor.traverse(new org.jsoup.select.NodeVisitor() {
+            @Override
+            public void head(org.jsoup.nodes.Node node, int depth) {
+                if (node instanceof org.jsoup.nodes.TextNode t) out.append(t.text());
+                else if (node instanceof Element e && e.normalName().equals("br")) out.append('\n');
+                else if (node instanceof Element e && e.normalName().equals("li")) out.append("\n- ");
+            }
+
+            @Override
+            public void tail(org.jsoup.nodes.Node node, int depth) {
+                if (node instanceof Element e && BLOCKS.contains(e.normalName())) out.append("\n\n");
+            }
+        }, Jsoup.parseBodyFragment(html).body());
+        return out.toString().replaceAll("[ \t]+\n", "\n").replaceAll("\n{3,}", "\n\n").strip();
+    }
+
     private static void keepClasses(Element e) {
         var kept = e.classNames().stream()
                 .filter(c -> c.equals("mention") || c.equals("hashtag") || c.equals("u-url") || c.equals("h-card")

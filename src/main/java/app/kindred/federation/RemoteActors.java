@@ -39,6 +39,7 @@ public final class RemoteActors {
     private final String scheme;
     private final Clock clock;
     private final ActivityPubReader reader = new ActivityPubReader();
+    private volatile java.util.function.BiConsumer<Actor, JsonNode> groupFetched = (group, document) -> { };
 
     public RemoteActors(Database db, ActorStore actors, RemoteFetcher fetcher, String scheme, Clock clock) {
         this.db = db;
@@ -117,7 +118,23 @@ public final class RemoteActors {
     }
 
     public Actor fetchAndStore(URI uri) throws FetchException {
-        return store(uri, fetcher.getActivityJson(uri));
+        var document = fetcher.getActivityJson(uri);
+        var actor = store(uri, document);
+        if (actor.type() == ActorType.GROUP) groupFetched.accept(actor, document);
+        return actor;
+    }
+
+    /**
+     * Told of every Group fetched from its origin, so what we keep of a community (profile,
+     * moderators) follows it; set once when the application is built ({@link RemoteCommunities}).
+     */
+    public void whenGroupFetched(java.util.function.BiConsumer<Actor, JsonNode> listener) {
+        this.groupFetched = listener;
+    }
+
+    /** The actor as stored, without fetching. */
+    public java.util.Optional<Actor> known(URI uri) {
+        return db.read(c -> actors.findByUri(c, uri));
     }
 
     /** Stores an actor document that was fetched from its own origin. */

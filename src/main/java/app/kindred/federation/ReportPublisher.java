@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Reports told to other servers: the Flag we send about remote content, and the Resolve{Flag}
- * that tells a Lemmy-style server its report was handled. Called inside the report's transaction.
+ * Reports told to other servers: the Flag we send about remote content, the Announce{Flag} with
+ * which a community passes a report on to its remote moderators, and the Resolve{Flag} that tells
+ * the servers involved a report was handled. Called inside the report's transaction.
  */
 public final class ReportPublisher {
     private final Outbox outbox;
@@ -54,19 +55,39 @@ public final class ReportPublisher {
     }
 
     /**
-     * Lemmy's Resolve{Flag}: the moderator who handled it, the Flag embedded as it was received,
-     * addressed to the community, delivered to the server that sent the Flag.
+     * Lemmy's Resolve{Flag}: the moderator who handled it (or the community, passing on a remote
+     * moderator's decision), the Flag embedded as it was received or sent, addressed to the
+     * community, delivered to the servers that must hear of it.
      */
-    public void resolved(Connection c, Actor moderator, JsonNode receivedFlag, URI community, Actor flagSender)
+    public void resolved(Connection c, Actor resolver, JsonNode flag, URI community, Collection<Actor> recipients)
             throws SQLException {
-        var placeholder = new Activity(moderator.uri() + "/activities/resolve/" + UUID.randomUUID(), ActivityType.Resolve,
-                moderator.uri().toString(), List.of(Ref.id(receivedFlag.path("id").asText())), null,
+        var placeholder = new Activity(resolver.uri() + "/activities/resolve/" + UUID.randomUUID(), ActivityType.Resolve,
+                resolver.uri().toString(), List.of(Ref.id(flag.path("id").asText())), null,
                 community == null ? List.of() : List.of(community.toString()), List.of(),
                 community == null ? null : community.toString(), null, null, null, null, null, null);
         ObjectNode json = jsonLd.toJson(placeholder);
-        var flag = receivedFlag.deepCopy();
-        if (flag instanceof ObjectNode o) o.remove("@context");
-        json.set("object", flag);
-        outbox.enqueue(c, moderator, placeholder.id(), receivedFlag.path("id").asText(), json.toString(), List.of(flagSender));
+        var embedded = flag.deepCopy();
+        if (embedded instanceof ObjectNode o) o.remove("@context");
+        json.set("object", embedded);
+        outbox.enqueue(c, resolver, placeholder.id(), flag.path("id").asText(), json.toString(), recipients);
+    }
+
+    /**
+     * A community passes a report on to its moderators' instances: Announce{Flag} from the group,
+     * the Flag embedded as received (Mbin's magazines do the same), so its id stays the one every
+     * server involved knows, and a Resolve of it finds the report everywhere. Addressed to the
+     * recipients only, never to Public.
+     */
+    public void announced(Connection c, Actor group, JsonNode flag, Collection<Actor> recipients) throws SQLException {
+        var flagId = flag.path("id").asText();
+        var to = recipients.stream().map(a -> a.uri().toString()).toList();
+        var placeholder = new Activity(group.uri() + "/activities/announce/" + UUID.randomUUID(), ActivityType.Announce,
+                group.uri().toString(), List.of(Ref.id(flagId)), null, to, List.of(), group.uri().toString(),
+                null, null, null, null, null, null);
+        ObjectNode json = jsonLd.toJson(placeholder);
+        var embedded = flag.deepCopy();
+        if (embedded instanceof ObjectNode o) o.remove("@context");
+        json.set("object", embedded);
+        outbox.enqueue(c, group, placeholder.id(), flagId, json.toString(), recipients);
     }
 }

@@ -7,6 +7,7 @@ import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.federation.Publisher;
 import app.kindred.federation.RemoteActors;
+import app.kindred.federation.RemoteCommunities;
 import app.kindred.member.Member;
 import app.kindred.remote.FetchException;
 import app.kindred.storage.Database;
@@ -15,19 +16,22 @@ import java.util.List;
 
 /** Members following communities: local ones at once, remote ones by Follow, pending until Accept. */
 public final class FollowService {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FollowService.class);
     private final Database db;
     private final FollowStore follows;
     private final CommunityStore communities;
     private final RemoteActors remoteActors;
     private final Publisher publisher;
     private final app.kindred.actor.ActorStore actors;
+    private final RemoteCommunities remoteCommunities;
 
-    public FollowService(Database db, FollowStore follows, CommunityStore communities, RemoteActors remoteActors, Publisher publisher,
-                         app.kindred.actor.ActorStore actors) {
+    public FollowService(Database db, FollowStore follows, CommunityStore communities, RemoteActors remoteActors,
+                         RemoteCommunities remoteCommunities, Publisher publisher, app.kindred.actor.ActorStore actors) {
         this.db = db;
         this.follows = follows;
         this.communities = communities;
         this.remoteActors = remoteActors;
+        this.remoteCommunities = remoteCommunities;
         this.publisher = publisher;
         this.actors = actors;
     }
@@ -53,7 +57,7 @@ public final class FollowService {
         }
         if (group.type() != ActorType.GROUP) throw Refusal.invalid("community", text + " is a " + group.type().wireName() + ", not a community");
         if (group.local()) return follow(member, group.preferredUsername());
-        return db.transaction(c -> {
+        var subscription = db.transaction(c -> {
             var remote = communities.ensureRemote(c, group);
             refuseBanned(c, member, remote);
             var existing = follows.find(c, member.actor().id(), group.id());
@@ -64,6 +68,14 @@ public final class FollowService {
             follows.upsert(c, member.actor().id(), group.id(), FollowStore.State.PENDING, followId);
             return new Subscription(remote, FollowStore.State.PENDING);
         });
+        // Its title, guidelines and moderators as its origin serves them now; the follow stands either way.
+        try {
+            remoteCommunities.refresh(group.uri());
+        } catch (FetchException | RuntimeException e) {
+            log.info("could not refresh {} after a follow: {}", group.uri(), e.getMessage());
+        }
+        var refreshed = db.read(c -> communities.findById(c, subscription.community().id())).orElse(subscription.community());
+        return new Subscription(refreshed, subscription.state());
     }
 
     /** A ban ends the follow; following again must not undo it (FEP-1b12's Block, ours or the community's). */

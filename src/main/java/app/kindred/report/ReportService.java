@@ -11,9 +11,6 @@ import app.kindred.member.Role;
 import app.kindred.storage.Database;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -24,12 +21,13 @@ import java.util.Optional;
 
 /**
  * Our members' reports, the moderators' queue, and decisions. A report about remote content also
- * goes, as a Flag from the instance actor, to the servers that can act on it; the reporter is named
- * only when they ask to be.
+ * goes, as a Flag from the instance actor, to the servers that can act on it; one about content in
+ * our community goes to its remote moderators' instances too (see {@link ReportRouting}); the
+ * reporter is named only when they ask to be. Whoever a report is about never sees who filed it,
+ * and a moderator reported in their own community does not see that report at all.
  */
 public final class ReportService {
     static final int MAX_TEXT = 2_000, MAX_NOTE = 2_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Database db;
     private final ReportStore reports;
@@ -37,6 +35,7 @@ public final class ReportService {
     private final CommunityStore communities;
     private final ActorStore actors;
     private final ReportPublisher publisher;
+    private final ReportRouting routing;
     private final Actor instanceActor;
 
     public ReportService(Database db, ReportStore reports, PostStore posts, CommunityStore communities, ActorStore actors,
@@ -47,6 +46,7 @@ public final class ReportService {
         this.communities = communities;
         this.actors = actors;
         this.publisher = publisher;
+        this.routing = new ReportRouting(reports, communities, actors, publisher);
         this.instanceActor = instanceActor;
     }
 
@@ -54,7 +54,7 @@ public final class ReportService {
      * What a member reports: a post (thread or comment) or a member, never both.
      *
      * @param member a local username or an actor's URI
-     * @param rule   the community rule broken, for {@link Category#RULE}; not yet checked against the rules
+     * @param rule   the community rule broken, for {@link Category#RULE}: one of the rules of the post's community
      */
     public record Draft(Long postId, String member, Category category, Integer rule, String text, boolean showIdentity) {}
 
@@ -90,13 +90,14 @@ public final class ReportService {
                 subject = member(c, draft.member().strip());
             }
             if (subject.id() == reporter.actor().id()) throw Refusal.invalid("post", "you cannot report yourself");
+            if (category == Category.RULE) checkRule(c, community, draft.rule());
             var communityId = community.map(Community::id).orElse(null);
             // People are an instance matter; content in a community is its moderators' first.
             boolean forAdmins = post.isEmpty() || subject.local() || community.map(k -> !k.actor().local()).orElse(true);
             long reportId = reports.openReportFor(c, new ReportStore.Subject(category.concern(), communityId,
                     post.map(Post::id).orElse(null), subject.id(), forAdmins));
             long filingId = reports.addFiling(c, reportId, new ReportStore.NewFiling(reporter.actor().id(), true, category,
-                    draft.rule(), text, draft.showIdentity(), null, null)).orElseThrow();
+                    draft.rule(), text, draft.showIdentity(), null, null, null)).orElseThrow();
 
             // Content in a remote community, or a remote person: the servers that can act are told at once.
             // A remote author's post in our own community is our moderators' to judge; they can forward it.
@@ -109,9 +110,16 @@ public final class ReportService {
             if (!remoteRecipients.isEmpty()) {
                 var sender = draft.showIdentity() ? reporter.actor() : instanceActor;
                 var sent = publisher.flag(c, sender, post.map(p -> List.of(p.uri())).orElse(List.of()), subject.uri(),
-                        flagText(category, draft.rule(), text), community.map(k -> k.actor().uri()).orElse(null),
+                        FlagText.write(category, draft.rule(), text), community.map(k -> k.actor().uri()).orElse(null),
                         remoteRecipients.values());
                 reports.setFlag(c, filingId, sent.id(), sent.json());
+            } else if (community.isPresent() && routing.hasRemoteModeratorsBesides(c, community.get(), subject.id())) {
+                // Our community with moderators elsewhere: they see it in their queues too, the reporter unnamed unless they chose.
+                var sender = draft.showIdentity() ? reporter.actor() : instanceActor;
+                var flag = publisher.flag(c, sender, post.map(p -> List.of(p.uri())).orElse(List.of()), subject.uri(),
+                        FlagText.write(category, draft.rule(), text), community.get().actor().uri(), List.of());
+                reports.setFlag(c, filingId, flag.id(), flag.json());
+                routing.forwardToRemoteModerators(c, community.get(), subject.id(), ReportRouting.parse(flag.json()), null);
             }
             report = reports.find(c, reportId).orElseThrow();
             var filing = report.filings().stream().filter(f -> f.id() == filingId).findFirst().orElseThrow();
@@ -127,13 +135,13 @@ public final class ReportService {
                 throw new Refusal(Refusal.Kind.FORBIDDEN, null, "only moderators and admins see reports");
             }
             var out = new ArrayList<Detail>();
-            for (var r : reports.queue(c, viewer.actor().id(), admin, filter)) out.add(detail(c, r));
+            for (var r : reports.queue(c, viewer.actor().id(), admin, filter)) out.add(detail(c, r, viewer));
             return out;
         });
     }
 
     public Detail find(Member viewer, long id) {
-        return db.read(c -> detail(c, moderated(c, viewer, id)));
+        return db.read(c -> detail(c, moderated(c, viewer, id), viewer));
     }
 
     /** Resolves or dismisses a report with a note; the servers whose Flags it holds are told (Resolve{Flag}). */
@@ -146,14 +154,8 @@ public final class ReportService {
             if (!reports.decide(c, id, decision, trimmed, moderator.actor().id())) {
                 throw Refusal.conflict("status", "report " + id + " is already " + report.status().wire());
             }
-            var communityUri = report.communityId() == null ? null
-                    : communities.findById(c, report.communityId()).map(k -> k.actor().uri()).orElse(null);
-            for (var filing : report.filings()) {
-                if (filing.local() || filing.flagBody() == null || filing.reporterId() == null) continue;
-                var sender = actors.findById(c, filing.reporterId()).orElseThrow();
-                publisher.resolved(c, moderator.actor(), parse(filing.flagBody()), communityUri, sender);
-            }
-            return detail(c, reports.find(c, id).orElseThrow());
+            routing.tellResolved(c, reports.find(c, id).orElseThrow(), moderator.actor(), null);
+            return detail(c, reports.find(c, id).orElseThrow(), moderator);
         });
     }
 
@@ -169,11 +171,12 @@ public final class ReportService {
             var post = report.postId() == null ? Optional.<Post>empty() : posts.findById(c, report.postId());
             var community = report.communityId() == null ? Optional.<Community>empty() : communities.findById(c, report.communityId());
             var text = String.join("\n", report.filings().stream()
-                    .map(f -> flagText(f.category(), f.rule(), f.text())).distinct().toList());
-            publisher.flag(c, instanceActor, post.map(p -> List.of(p.uri())).orElse(List.of()), subject.uri(), text,
+                    .map(f -> f.local() ? FlagText.write(f.category(), f.rule(), f.text()) : f.text()).distinct().toList());
+            var sent = publisher.flag(c, instanceActor, post.map(p -> List.of(p.uri())).orElse(List.of()), subject.uri(), text,
                     community.map(k -> k.actor().uri()).orElse(null), List.of(subject));
+            reports.addSentFlag(c, id, sent.id(), sent.json());
             reports.markForwarded(c, id);
-            return detail(c, reports.find(c, id).orElseThrow());
+            return detail(c, reports.find(c, id).orElseThrow(), moderator);
         });
     }
 
@@ -204,20 +207,37 @@ public final class ReportService {
 
     private boolean canModerate(Connection c, Member viewer, Report report) throws SQLException {
         if (viewer.role() == Role.ADMIN) return true;
+        // A moderator reported in their own community does not handle, or see, the report about them.
+        if (report.subjectId() != null && report.subjectId() == viewer.actor().id()) return false;
         return report.communityId() != null && communities.isModerator(c, report.communityId(), viewer.actor().id());
+    }
+
+    /** A rule report names one of the guidelines of the post's community, ours or a remote one's as its Group lists them. */
+    private void checkRule(Connection c, Optional<Community> community, Integer rule) throws SQLException {
+        if (community.isEmpty()) {
+            throw Refusal.invalid("rule", "a report about a member cites no community rule; use spam, harassment, wellbeing or other");
+        }
+        var rules = communities.rules(c, community.get().id());
+        if (rules.stream().noneMatch(r -> r.number() == rule)) {
+            throw Refusal.invalid("rule", rules.isEmpty()
+                    ? community.get().title() + " has no numbered guidelines; choose another category"
+                    : community.get().title() + " has no rule " + rule + "; its rules are numbered 1 to " + rules.size());
+        }
     }
 
     private static long moderatesAny(Connection c, Member viewer) throws SQLException {
         return app.kindred.storage.Sql.count(c, "select count(*) from community_moderator where actor_id = ?", viewer.actor().id());
     }
 
-    private Detail detail(Connection c, Report r) throws SQLException {
+    /** A report as this viewer may read it: whoever it is about never learns who reported them. */
+    private Detail detail(Connection c, Report r, Member viewer) throws SQLException {
         var community = r.communityId() == null ? Optional.<Community>empty() : communities.findById(c, r.communityId());
         var post = r.postId() == null ? Optional.<Post>empty() : posts.findById(c, r.postId());
         var subject = r.subjectId() == null ? null : actors.findById(c, r.subjectId()).map(Actor::uri).orElse(null);
         var reporters = new ArrayList<URI>();
+        boolean aboutViewer = r.subjectId() != null && r.subjectId() == viewer.actor().id();
         for (var f : r.filings()) {
-            reporters.add(f.reporterId() == null ? null : actors.findById(c, f.reporterId()).map(Actor::uri).orElse(null));
+            reporters.add(f.reporterId() == null || aboutViewer ? null : actors.findById(c, f.reporterId()).map(Actor::uri).orElse(null));
         }
         return new Detail(r, community.map(Community::name).orElse(null), post.map(Post::uri).orElse(null),
                 post.map(Post::title).orElse(null), subject, reporters);
@@ -232,25 +252,5 @@ public final class ReportService {
         }
         return actor.filter(a -> a.type() == app.kindred.actor.ActorType.PERSON)
                 .orElseThrow(() -> Refusal.notFound("there is no member " + ref + " known here"));
-    }
-
-    /** The reason as other servers' moderators read it. */
-    static String flagText(Category category, Integer rule, String text) {
-        var label = switch (category) {
-            case RULE -> "Breaks rule " + rule;
-            case SPAM -> "Spam";
-            case HARASSMENT -> "Harassment";
-            case WELLBEING -> "Wellbeing concern (someone may be at risk; not a complaint)";
-            case OTHER -> "Other";
-        };
-        return text == null || text.isBlank() ? label : label + ": " + text;
-    }
-
-    private static com.fasterxml.jackson.databind.JsonNode parse(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

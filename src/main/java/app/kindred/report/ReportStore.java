@@ -19,7 +19,7 @@ public final class ReportStore {
     public record Subject(Concern concern, Long communityId, Long postId, Long subjectId, boolean forAdmins) {}
 
     public record NewFiling(Long reporterId, boolean local, Category category, Integer rule, String text,
-                            boolean showIdentity, String flagId, String flagBody) {}
+                            boolean showIdentity, String flagId, String flagBody, Long viaGroupId) {}
 
     /** What a queue is narrowed to; null means any. */
     public record Filter(Long communityId, ReportStatus status, Category category) {}
@@ -38,10 +38,11 @@ public final class ReportStore {
     /** Adds a filing; empty when this Flag was already filed under the report (a redelivery). */
     public Optional<Long> addFiling(Connection c, long reportId, NewFiling f) throws SQLException {
         return Sql.one(c, """
-                insert into report_filing (report_id, reporter_id, local, category, rule, text, show_identity, flag_id, flag_body)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) on conflict (report_id, flag_id) do nothing returning id""",
+                insert into report_filing (report_id, reporter_id, local, category, rule, text, show_identity, flag_id, flag_body,
+                                           via_group_id)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) on conflict (report_id, flag_id) do nothing returning id""",
                 rs -> rs.getLong(1), reportId, f.reporterId(), f.local(), f.category(), f.rule(), f.text(), f.showIdentity(),
-                f.flagId(), f.flagBody());
+                f.flagId(), f.flagBody(), f.viaGroupId());
     }
 
     public void setFlag(Connection c, long filingId, String flagId, String flagBody) throws SQLException {
@@ -56,21 +57,25 @@ public final class ReportStore {
 
     public List<Filing> filings(Connection c, long reportId) throws SQLException {
         return Sql.list(c, """
-                select id, report_id, reporter_id, local, category, rule, text, show_identity, flag_id, flag_body::text, created_at
+                select id, report_id, reporter_id, local, category, rule, text, show_identity, flag_id, flag_body::text, via_group_id,
+                       created_at
                 from report_filing where report_id = ? order by created_at, id""", ReportStore::filing, reportId);
     }
 
     /**
      * The queue: wellbeing concerns first, then open before decided, then oldest first.
      *
-     * @param moderatorActorId only reports of communities this actor moderates (plus, when
-     *                         {@code admin}, everything); null with admin for all
+     * @param moderatorActorId only reports of communities this actor moderates, none about this
+     *                         actor themselves (when {@code admin}: everything); null with admin for all
      */
     public List<Report> queue(Connection c, Long moderatorActorId, boolean admin, Filter filter) throws SQLException {
         var sql = new StringBuilder("select " + COLUMNS + " from report r where true");
         var params = new ArrayList<Object>();
         if (!admin) {
             sql.append(" and r.community_id in (select community_id from community_moderator where actor_id = ?)");
+            params.add(moderatorActorId);
+            // A moderator reported in their own community never sees that report; the others and admins do.
+            sql.append(" and r.subject_id is distinct from ?");
             params.add(moderatorActorId);
         }
         if (filter.communityId() != null) {
@@ -113,8 +118,28 @@ public final class ReportStore {
     /** Every filing carrying this Flag id: the Flag we received or the one we sent. */
     public List<Filing> filingsWithFlag(Connection c, String flagId) throws SQLException {
         return Sql.list(c, """
-                select id, report_id, reporter_id, local, category, rule, text, show_identity, flag_id, flag_body::text, created_at
+                select id, report_id, reporter_id, local, category, rule, text, show_identity, flag_id, flag_body::text, via_group_id,
+                       created_at
                 from report_filing where flag_id = ? order by id""", ReportStore::filing, flagId);
+    }
+
+    /** A Flag we sent about a report that is no member's own filing (a moderator's forward). */
+    public void addSentFlag(Connection c, long reportId, String flagId, String flagBody) throws SQLException {
+        Sql.update(c, "insert into report_sent_flag (flag_id, report_id, flag_body) values (?, ?, ?::jsonb) on conflict do nothing",
+                flagId, reportId, flagBody);
+    }
+
+    /** The report a forwarded Flag of ours was about, with the Flag as sent. */
+    public record SentFlag(long reportId, String flagBody) {}
+
+    public Optional<SentFlag> sentFlag(Connection c, String flagId) throws SQLException {
+        return Sql.one(c, "select report_id, flag_body::text from report_sent_flag where flag_id = ?",
+                rs -> new SentFlag(rs.getLong(1), rs.getString(2)), flagId);
+    }
+
+    public List<String> sentFlagBodies(Connection c, long reportId) throws SQLException {
+        return Sql.list(c, "select flag_body::text from report_sent_flag where report_id = ? order by created_at",
+                rs -> rs.getString(1), reportId);
     }
 
     private static Report withFilings(Report r, List<Filing> filings) {
@@ -135,7 +160,7 @@ public final class ReportStore {
         return new Filing(rs.getLong("id"), rs.getLong("report_id"), nullableLong(rs, "reporter_id"), rs.getBoolean("local"),
                 Category.valueOf(rs.getString("category").toUpperCase(Locale.ROOT)), rule == null ? null : rule.intValue(),
                 rs.getString("text"), rs.getBoolean("show_identity"), rs.getString("flag_id"), rs.getString("flag_body"),
-                Sql.instant(rs, "created_at"));
+                nullableLong(rs, "via_group_id"), Sql.instant(rs, "created_at"));
     }
 
     private static Long nullableLong(ResultSet rs, String column) throws SQLException {

@@ -356,6 +356,12 @@ class FixtureReplayTest {
                     assertNull(r.state());
                 }),
 
+                // Lemmy's Update{Group} by a user who does not moderate peers: refused, with the reason kept.
+                new Replay("lemmy/activities/community/update_community.json", lemmyMain, r -> {
+                    rejected(r, "is not a moderator of " + community());
+                    assertEquals("Peers", server.app().communities().find("peers").orElseThrow().title());
+                }),
+
                 // Reports, last so the post they name is stored: each lands in the queue of peers' moderators.
                 new Replay("mastodon/activities/flag.json", List.of(), this::reportedInPeers)
                         .link("/object/0", LEMMY_AUTHOR).link("/object/1", LEMMY_POST).link("/object/2", null),

@@ -43,6 +43,9 @@ class ReportsTest {
         admin = member("root", Role.ADMIN);
         peers = community(warden, "peers");
         elsewhere = community(other, "elsewhere");
+        var rules = new ApiClient(server).send("PUT", "/api/v1/communities/" + peers + "/rules",
+                "[{\"title\": \"Be kind\"}, {\"title\": \"No names of employers\"}]", warden);
+        assertEquals(200, rules.statusCode(), rules.body());
     }
 
     @AfterAll
@@ -116,6 +119,16 @@ class ReportsTest {
     void badReportsAreRefusedNamingTheField() {
         long thread = thread(sam, peers, "Fine thread");
         assertEquals(422, post("/api/v1/reports", Map.of("post", thread, "category", "rule"), robin).statusCode());
+        var noSuchRule = post("/api/v1/reports", Map.of("post", thread, "category", "rule", "rule", 3), robin);
+        assertEquals(422, noSuchRule.statusCode(), "peers has two rules");
+        assertEquals("rule", TestServer.json(noSuchRule).path("field").asText(), noSuchRule.body());
+        assertTrue(noSuchRule.body().contains("no rule 3"), noSuchRule.body());
+        long unruled = thread(other, elsewhere, "No rules here");
+        assertEquals(422, post("/api/v1/reports", Map.of("post", unruled, "category", "rule", "rule", 1), robin).statusCode(),
+                "elsewhere has no guidelines at all");
+        assertEquals(422, post("/api/v1/reports", Map.of("member", "sam", "category", "rule", "rule", 1), robin).statusCode(),
+                "a member is reported to admins, under no community's rules");
+        assertEquals(201, post("/api/v1/reports", Map.of("post", thread, "category", "rule", "rule", 2), robin).statusCode());
         assertEquals(422, post("/api/v1/reports", Map.of("post", thread, "member", "sam", "category", "spam"), robin).statusCode());
         assertEquals(422, post("/api/v1/reports", Map.of("post", thread, "category", "rudeness"), robin).statusCode());
         assertEquals(422, post("/api/v1/reports", Map.of("post", thread, "category", "spam"), sam).statusCode(), "not yourself");
@@ -183,6 +196,124 @@ class ReportsTest {
         assertEquals("Harassment: slurs", flag.get("content").asText());
         assertEquals(List.of("https://far.example/inbox"), inboxesOf(flag.get("id").asText()));
         assertEquals(409, post("/api/v1/reports/" + id + "/forward", null, warden).statusCode());
+
+        // The author's server answers the forwarded Flag: its id was kept, so the report closes.
+        remoteActor("https://far.example/users/admin", "Person", "admin");
+        var resolve = JSON.createObjectNode().put("id", "https://far.example/resolves/1").put("type", "Resolve")
+                .put("actor", "https://far.example/users/admin").put("object", flag.get("id").asText());
+        assertEquals("done", receive(resolve, "https://far.example/users/admin"));
+        assertEquals("resolved", json(get("/api/v1/reports/" + id, warden), 200).get("status").asText());
+    }
+
+    @Test
+    void aModeratorReportedInTheirOwnCommunityNeitherSeesTheReportNorWhoFiledIt() {
+        var hana = member("hana", Role.MEMBER);
+        var ivo = member("ivo", Role.MEMBER);
+        long haven = community(hana, "haven");
+        assertEquals(200, post("/api/v1/communities/" + haven + "/moderators", Map.of("actor", "ivo"), hana).statusCode());
+        long thread = thread(hana, haven, "My own thread");
+        long id = json(post("/api/v1/reports", Map.of("post", thread, "category", "harassment", "text", "mocked me"), robin), 201)
+                .get("id").asLong();
+
+        // Her co-moderator handles it and sees who filed it; she does not see it at all.
+        var forIvo = find(json(get("/api/v1/reports?community=" + haven, ivo), 200), id);
+        assertEquals(server.base() + "/u/robin", forIvo.get("filings").get(0).get("reporter").asText());
+        for (var r : json(get("/api/v1/reports?community=" + haven, hana), 200)) assertFalse(r.get("id").asLong() == id, r.toString());
+        assertEquals(404, get("/api/v1/reports/" + id, hana).statusCode());
+        assertEquals(404, post("/api/v1/reports/" + id + "/dismiss", Map.of(), hana).statusCode());
+        assertEquals("open", json(get("/api/v1/reports/" + id, ivo), 200).get("status").asText(), "her refusal changed nothing");
+        assertEquals(server.base() + "/u/robin", find(json(get("/api/v1/reports", admin), 200), id)
+                .get("filings").get(0).get("reporter").asText(), "admins still see it all");
+
+        // An admin reported sees the report (admins see everything) but never the reporter.
+        long adminsThread = thread(admin, haven, "An admin's thread");
+        long aboutAdmin = json(post("/api/v1/reports", Map.of("post", adminsThread, "category", "spam"), robin), 201).get("id").asLong();
+        var forAdmin = json(get("/api/v1/reports/" + aboutAdmin, admin), 200);
+        assertFalse(forAdmin.get("filings").get(0).has("reporter"), forAdmin.toString());
+        assertTrue(find(json(get("/api/v1/reports?community=" + haven, hana), 200), aboutAdmin).get("filings").get(0).has("reporter"));
+    }
+
+    @Test
+    void aFlagInOurOwnFormKeepsItsCategoryAndAnExistingRuleAndOtherTextIsOther() throws Exception {
+        long thread = thread(sam, peers, "Categorised from afar");
+        var threadUri = server.app().database().read(c -> Sql.one(c, "select uri from post where id = ?", rs -> rs.getString(1), thread)).orElseThrow();
+        remoteActor("https://kin.example/actor", "Application", "kin.example");
+        var texts = Map.of("rule2", "Breaks rule 2: names the employer", "rule9", "Breaks rule 9: no such rule",
+                "spam", "Spam: a link farm", "care", "Wellbeing concern (someone may be at risk; not a complaint): said goodbye",
+                "lemmy", "spam, please remove");
+        for (var e : texts.entrySet()) {
+            var flag = JSON.createObjectNode().put("id", "https://kin.example/flags/" + e.getKey()).put("type", "Flag")
+                    .put("actor", "https://kin.example/actor").put("summary", e.getValue());
+            flag.putArray("object").add(threadUri);
+            assertEquals("done", receive(flag, "https://kin.example/actor"));
+        }
+        assertEquals("rule 2", filed("rule2"));
+        assertEquals("other", filed("rule9"), "peers has no rule 9");
+        assertEquals("spam", filed("spam"));
+        assertEquals("wellbeing", filed("care"));
+        assertEquals("other", filed("lemmy"), "free text stays free text");
+        assertEquals("wellbeing", server.app().database().read(c -> Sql.one(c, """
+                select r.concern from report r join report_filing f on f.report_id = r.id where f.flag_id = ?""",
+                rs -> rs.getString(1), "https://kin.example/flags/care")).orElseThrow());
+    }
+
+    private String filed(String flag) {
+        return server.app().database().read(c -> Sql.one(c,
+                "select category || coalesce(' ' || rule, '') from report_filing where flag_id = ?", rs -> rs.getString(1),
+                "https://kin.example/flags/" + flag)).orElseThrow();
+    }
+
+    @Test
+    void aReportInACommunityWithARemoteModeratorReachesTheirInstanceAndTheirResolutionIsPassedOn() throws Exception {
+        var kit = member("kit", Role.MEMBER);
+        long bridge = community(kit, "bridge");
+        long bea = remoteActor("https://beta.example/u/bea", "Person", "bea");
+        server.sql("insert into community_moderator (community_id, actor_id) values (?, ?)", bridge, bea);
+        long thread = thread(sam, bridge, "Across instances");
+        var threadUri = server.app().database().read(c -> Sql.one(c, "select uri from post where id = ?", rs -> rs.getString(1), thread)).orElseThrow();
+
+        // Our member's report: the community passes a Flag from the instance actor on to bea's instance.
+        var mine = json(post("/api/v1/reports", Map.of("post", thread, "category", "spam", "text", "ads"), robin), 201);
+        assertTrue(mine.get("sent_to_other_servers").asBoolean());
+        var announce = lastSent("Announce");
+        assertEquals(server.base() + "/c/bridge", announce.get("actor").asText());
+        assertEquals("Flag", announce.get("object").get("type").asText());
+        assertEquals(server.app().instanceActor().uri().toString(), announce.get("object").get("actor").asText(), "robin stays hidden");
+        assertEquals(threadUri, announce.get("object").get("object").get(0).asText());
+        assertEquals(List.of("https://beta.example/inbox"), inboxesOf(announce.get("id").asText()));
+        assertFalse(announce.toString().contains("www.w3.org/ns/activitystreams#Public"), "a report is never public");
+
+        // A Flag from another server about it is passed on the same way, its id kept.
+        remoteActor("https://mastodon.example/actor", "Application", "mastodon.example");
+        var flag = JSON.createObjectNode().put("id", "https://mastodon.example/flags/bridge").put("type", "Flag")
+                .put("actor", "https://mastodon.example/actor").put("content", "Spam: ads again");
+        flag.putArray("object").add(threadUri);
+        assertEquals("done", receive(flag, "https://mastodon.example/actor"));
+        var passedOn = lastSent("Announce");
+        assertEquals("https://mastodon.example/flags/bridge", passedOn.get("object").get("id").asText());
+        assertEquals(List.of("https://beta.example/inbox"), inboxesOf(passedOn.get("id").asText()));
+
+        // Bea resolves it on her instance: it is resolved here, and the community tells the Flag's sender.
+        var resolve = JSON.createObjectNode().put("id", "https://beta.example/resolves/1").put("type", "Resolve")
+                .put("actor", "https://beta.example/u/bea");
+        resolve.set("object", flag);
+        assertEquals("done", receive(resolve, "https://beta.example/u/bea"));
+        var report = json(get("/api/v1/reports/" + mine.get("id").asLong(), kit), 200);
+        assertEquals("resolved", report.get("status").asText());
+        assertEquals(2, report.get("filings").size(), "robin's report and the Flag are one report");
+        var relayed = lastSent("Resolve");
+        assertEquals(server.base() + "/c/bridge", relayed.get("actor").asText());
+        assertEquals("https://mastodon.example/flags/bridge", relayed.get("object").get("id").asText());
+        assertEquals(List.of("https://mastodon.example/inbox"), inboxesOf(relayed.get("id").asText()), "beta already knows");
+        assertEquals("resolved", find(json(get("/api/v1/me/reports", robin), 200), mine.get("id").asLong()).get("status").asText());
+
+        // Someone who moderates nothing there cannot close a report of it.
+        long again = json(post("/api/v1/reports", Map.of("post", thread, "category", "other"), robin), 201).get("id").asLong();
+        var forged = JSON.createObjectNode().put("id", "https://beta.example/resolves/2").put("type", "Resolve")
+                .put("actor", "https://beta.example/u/bob").put("object", lastSent("Announce").get("object").get("id").asText());
+        remoteActor("https://beta.example/u/bob", "Person", "bob");
+        assertTrue(receive(forged, "https://beta.example/u/bob").contains("may not resolve"));
+        assertEquals("open", json(get("/api/v1/reports/" + again, kit), 200).get("status").asText());
     }
 
     @Test

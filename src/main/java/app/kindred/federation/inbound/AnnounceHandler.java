@@ -51,7 +51,8 @@ final class AnnounceHandler implements ActivityHandler {
             if (ours(inner.id())) return Effect.NONE; // our member's own activity, announced back: applied when sent
             JsonNode innerJson = embedded;
             if (!RemoteFetcher.sameOrigin(URI.create(inner.id()), group.uri())) {
-                if (inner.type() == ActivityType.Create || inner.type() == ActivityType.Update) {
+                boolean updatesAnActor = app.kindred.actor.ActorType.fromWire(embedded.path("object").path("type").asText()).isPresent();
+                if ((inner.type() == ActivityType.Create || inner.type() == ActivityType.Update) && !updatesAnActor) {
                     // Not trusted as sent: the object is taken as its own origin serves it.
                     var fetched = f.fetchPost(URI.create(inner.object().uri()));
                     inner = new Activity(inner.id(), inner.type(), inner.actor(), List.of(Ref.embedded(fetched.object())),

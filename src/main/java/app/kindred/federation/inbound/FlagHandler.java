@@ -28,7 +28,7 @@ final class FlagHandler implements ActivityHandler {
         if (viaGroup.isPresent()) refuseIfBlocked(f, viaGroup.get());
         var objects = flag.objects().stream().map(Ref::uri).filter(u -> u != null && !u.isBlank()).map(URI::create).toList();
         var text = flag.content() != null && !flag.content().isBlank() ? flag.content() : flag.summary();
-        var incoming = new ReportIntake.Flag(flag.id(), sender, objects, text, json.toString());
+        var incoming = new ReportIntake.Flag(flag.id(), sender, objects, text, json.toString(), viaGroup.orElse(null));
         return c -> {
             if (intake.receive(c, incoming) instanceof ReportIntake.Outcome.Refused r) throw new Rejected(r.reason());
         };

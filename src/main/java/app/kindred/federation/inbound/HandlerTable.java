@@ -28,7 +28,8 @@ public final class HandlerTable {
         handlers.put(ActivityType.Like, new VoteHandler(f));
         handlers.put(ActivityType.Dislike, new VoteHandler(f));
         handlers.put(ActivityType.Announce, new AnnounceHandler(f, this));
-        var reports = new ReportIntake(new ReportStore(), f.posts(), f.communities(), f.actors());
+        var reports = new ReportIntake(new ReportStore(), f.posts(), f.communities(), f.actors(),
+                new app.kindred.federation.ReportPublisher(f.outbox()));
         handlers.put(ActivityType.Flag, new FlagHandler(f, reports));
         handlers.put(ActivityType.Resolve, new ResolveHandler(f, reports));
     }

@@ -151,8 +151,8 @@ final class ModerationHandler implements ActivityHandler {
      * title ({@code name}), description ({@code source}, Markdown as we keep it; the HTML summary
      * also holds the guidelines) and who may post. Other fields are ours to say, not theirs.
      */
-    Effect communityEdited(JsonNode json, Actor moderator, Community community, app.kindred.activitypub.Actor group)
-            throws Rejected {
+    Effect communityEdited(JsonNode json, Actor moderator, Community community, app.kindred.activitypub.Actor group,
+                           Optional<java.util.List<app.kindred.community.Rule>> rules) throws Rejected {
         var title = group.name() == null ? null : group.name().strip();
         if (title != null && (title.isEmpty() || title.length() > ModerationService.MAX_TITLE)) {
             throw new Rejected("a community's title is 1 to " + ModerationService.MAX_TITLE + " characters");
@@ -170,15 +170,25 @@ final class ModerationHandler implements ActivityHandler {
             boolean changed = title != null && !title.equals(now.title())
                     || description != null && !description.equals(now.description())
                     || restricted != null && restricted != now.postingRestrictedToMods();
-            if (!changed) return;
-            f.communities().updateSettings(c, now, title, description, restricted, null);
-            ModerationLog.record(c, community.id(), moderator.id(), Action.EDIT_COMMUNITY, community.actor().uri().toString(), "",
-                    null);
+            // Guidelines change only when the Group carries them: Lemmy's never does, so its edits keep ours.
+            var newRules = rules.map(r -> r.subList(0, Math.min(r.size(), 30)));
+            boolean rulesChanged = newRules.isPresent() && !newRules.get().equals(f.communities().rules(c, community.id()));
+            if (!changed && !rulesChanged) return;
+            if (changed) {
+                f.communities().updateSettings(c, now, title, description, restricted, null);
+                ModerationLog.record(c, community.id(), moderator.id(), Action.EDIT_COMMUNITY, community.actor().uri().toString(),
+                        "", null);
+            }
+            if (rulesChanged) {
+                f.communities().replaceRules(c, community.id(), newRules.get());
+                ModerationLog.record(c, community.id(), moderator.id(), Action.EDIT_GUIDELINES, community.actor().uri().toString(),
+                        "", null);
+            }
             f.relay(c, community, json, Optional.empty(), community.actor().uri().toString());
         };
     }
 
-    private void authorise(java.sql.Connection c, Actor actor, Community community, Set<String> remoteModerators)
+    void authorise(java.sql.Connection c, Actor actor, Community community, Set<String> remoteModerators)
             throws java.sql.SQLException, Rejected {
         var group = community.actor();
         if (f.communities().isModerator(c, community.id(), actor.id())) return;
@@ -192,7 +202,7 @@ final class ModerationHandler implements ActivityHandler {
      * For a remote community whose moderators we may not have heard of yet: its moderators
      * collection as its origin serves it. Fetched only when the stored list does not settle it.
      */
-    private Set<String> remoteModerators(Community community, Actor actor) throws FetchException {
+    Set<String> remoteModerators(Community community, Actor actor) throws FetchException {
         var group = community.actor();
         if (group.local() || RemoteFetcher.sameOrigin(actor.uri(), group.uri())) return Set.of();
         if (f.db().read(c -> f.communities().isModerator(c, community.id(), actor.id()))) return Set.of();
