@@ -37,10 +37,26 @@ public final class CommunityStore {
     }
 
     public Optional<Community> findById(Connection c, long id) throws SQLException {
-        var actorId = Sql.one(c, "select actor_id from community where id = ?", rs -> rs.getLong(1), id);
-        if (actorId.isEmpty()) return Optional.empty();
-        var actor = actors.findById(c, actorId.get());
-        return actor.isEmpty() ? Optional.empty() : byActor(c, actor.get());
+        return Sql.one(c, WITH_ACTOR + "where k.id = ?", CommunityStore::mapWithActor, id);
+    }
+
+    /** The community whose actor has this URI, local or remote; one query, as every inbound activity asks it. */
+    public Optional<Community> byActorUri(Connection c, java.net.URI uri) throws SQLException {
+        return Sql.one(c, WITH_ACTOR + "where a.uri = ?", CommunityStore::mapWithActor, uri.toString());
+    }
+
+    // Community columns are renamed so that the actor's own id, name and created_at keep their names.
+    private static final String WITH_ACTOR = "select " + ActorStore.columns("a") + """
+            , k.id as k_id, k.title as k_title, k.description as k_description, k.sensitive as k_sensitive,
+              k.posting_restricted_to_mods as k_restricted, k.show_moderator_names as k_show_names,
+              k.created_at as k_created_at, k.updated_at as k_updated_at
+            from community k join actor a on a.id = k.actor_id
+            """;
+
+    private static Community mapWithActor(java.sql.ResultSet rs) throws SQLException {
+        return new Community(rs.getLong("k_id"), ActorStore.map(rs), rs.getString("k_title"), rs.getString("k_description"),
+                rs.getBoolean("k_sensitive"), rs.getBoolean("k_restricted"), rs.getBoolean("k_show_names"),
+                Sql.instant(rs, "k_created_at"), Sql.instant(rs, "k_updated_at"));
     }
 
     /** A remote community gets a row the first time one of our members follows it or we store its posts. */

@@ -51,22 +51,43 @@ public final class Outbox {
         return new Queued(outboundId, remote, local);
     }
 
+    /** An activity to queue: its id, the object it is about (for ordering), its JSON. */
+    public record Activity(String id, String objectId, String body) {}
+
     /**
-     * Queues an activity for every remote accepted follower of {@code followersOf} (and anyone in
-     * {@code alsoTo}) as one fan-out row; the delivery worker expands it into deliveries. Accepting
-     * an activity into a community with thousands of followers stays two small inserts.
+     * Queues activities, in this order, for every remote accepted follower of {@code followersOf}
+     * (and anyone in {@code alsoTo}), each as one fan-out row that the delivery worker expands into
+     * deliveries. One statement for all of them: accepting a post into a community with thousands
+     * of followers stays one round trip to the database for its announces.
      */
-    public void enqueueToFollowers(Connection c, Actor sender, String activityId, String objectId, String body,
-                                   Actor followersOf, Collection<Actor> alsoTo) throws SQLException {
-        long outboundId = store(c, sender, activityId, objectId, body);
+    public void enqueueToFollowers(Connection c, Actor sender, List<Activity> activities, Actor followersOf,
+                                   Collection<Actor> alsoTo) throws SQLException {
         var extra = new ArrayList<String>();
         for (var recipient : alsoTo) {
-            if (recipient.local()) receiveLocally(c, activityId, sender, recipient, body);
-            else extra.add(preferredInbox(recipient).toString());
+            if (recipient.local()) {
+                for (var a : activities) receiveLocally(c, a.id(), sender, recipient, a.body());
+            } else {
+                extra.add(preferredInbox(recipient).toString());
+            }
         }
-        Sql.update(c, "insert into delivery_fanout (outbound_id, followers_of, also_to, object_id) values (?, ?, ?, ?)",
-                outboundId, followersOf.id(), c.createArrayOf("text", extra.toArray()), objectId);
-        notifyWorkers(c);
+        // Ids are taken in the order of the list, which is the order deliveries of one object keep.
+        Sql.one(c, """
+                with o as (
+                    insert into outbound_activity (activity_id, actor_id, object_id, body)
+                    select t.id, ?, t.object_id, t.body from unnest(?::text[], ?::text[], ?::text[]) with ordinality
+                        as t(id, object_id, body, n) order by t.n
+                    returning id, object_id),
+                f as (
+                    insert into delivery_fanout (outbound_id, followers_of, also_to, object_id)
+                    select o.id, ?, ?::text[], o.object_id from o order by o.id)
+                select pg_notify(?, '')""", rs -> 1,
+                sender.id(), array(c, activities, Activity::id), array(c, activities, Activity::objectId),
+                array(c, activities, Activity::body), followersOf.id(), c.createArrayOf("text", extra.toArray()), CHANNEL);
+    }
+
+    private static java.sql.Array array(Connection c, List<Activity> activities, java.util.function.Function<Activity, String> field)
+            throws SQLException {
+        return c.createArrayOf("text", activities.stream().map(field).toArray());
     }
 
     /**

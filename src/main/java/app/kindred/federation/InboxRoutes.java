@@ -63,10 +63,16 @@ public final class InboxRoutes {
 
     private URI personalInbox(Context ctx, ActorType type) {
         var name = ctx.pathParam("name");
+        // Local actors are never deleted or renamed, so an inbox once found stays right; unknown names are not kept.
+        var known = inboxes.get(type + ":" + name);
+        if (known != null) return known;
         var actor = db.read(c -> actors.findLocal(c, name)).filter(a -> a.type() == type)
                 .orElseThrow(() -> Refusal.notFound("there is no inbox for " + name + " here"));
+        if (inboxes.size() < 10_000) inboxes.put(type + ":" + name, actor.inbox());
         return actor.inbox();
     }
+
+    private final java.util.Map<String, URI> inboxes = new java.util.concurrent.ConcurrentHashMap<>();
 
     private void receive(Context ctx, URI inbox) {
         var contentType = String.valueOf(ctx.contentType()).toLowerCase(Locale.ROOT);

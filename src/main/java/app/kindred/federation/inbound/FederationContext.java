@@ -32,9 +32,7 @@ public record FederationContext(Database db, ActorStore actors, CommunityStore c
 
     /** The community whose actor this is, local or remote (remote ones only once a member follows them). */
     public Optional<Community> communityOf(Connection c, URI actorUri) throws SQLException {
-        var actor = actors.findByUri(c, actorUri);
-        if (actor.isEmpty()) return Optional.empty();
-        return communities.byActor(c, actor.get());
+        return communities.byActorUri(c, actorUri);
     }
 
     /** A post or comment as its origin serves it, read and raw. */
@@ -71,12 +69,14 @@ public record FederationContext(Database db, ActorStore actors, CommunityStore c
         var group = community.actor();
         // Our own members read local communities directly; the fan-out reaches only remote followers.
         var remoteAlsoTo = alsoTo.stream().filter(a -> !a.local()).toList();
+        var announces = new java.util.ArrayList<Outbox.Activity>();
         var asReceived = outgoing.announceAsReceived(group, received, objectId);
-        outbox.enqueueToFollowers(c, group, asReceived.id(), objectId, asReceived.json(), group, remoteAlsoTo);
+        announces.add(new Outbox.Activity(asReceived.id(), objectId, asReceived.json()));
         if (createdObject.isPresent()) {
             var asObject = outgoing.announceAsReceived(group, createdObject.get(), objectId);
-            outbox.enqueueToFollowers(c, group, asObject.id(), objectId, asObject.json(), group, remoteAlsoTo);
+            announces.add(new Outbox.Activity(asObject.id(), objectId, asObject.json()));
         }
+        outbox.enqueueToFollowers(c, group, announces, group, remoteAlsoTo);
     }
 
     public Actor actorById(Connection c, long id) throws SQLException {
