@@ -58,6 +58,18 @@ public final class ActorStore {
         return findById(c, id).orElseThrow();
     }
 
+    /** The featured collection a remote actor's document names (null: none); ours are at {actor}/featured. */
+    public void setFeatured(Connection c, long actorId, URI featured) throws SQLException {
+        Sql.update(c, "update actor set featured = ? where id = ? and not local", featured, actorId);
+    }
+
+    /** An actor's featured collection: as its document names it, else where ours and Lemmy's live, {actor}/featured. */
+    public URI featured(Connection c, Actor actor) throws SQLException {
+        var named = Sql.one(c, "select featured from actor where id = ? and not local and featured is not null",
+                rs -> rs.getString(1), actor.id());
+        return named.map(URI::create).orElseGet(() -> URI.create(actor.uri() + "/featured"));
+    }
+
     /** The actor that publishes this key id, as its RSA #main-key or its Ed25519 Multikey. */
     public Optional<Actor> findByKeyId(Connection c, String keyId) throws SQLException {
         return Sql.one(c, "select " + COLUMNS + " from actor where public_key_id = ? or ed25519_key_id = ? limit 1",

@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Moderation through the API (issue 7): guidelines, moderators, removals, locks, bans, community
+ * Moderation through the API (issue 7): guidelines, moderators, removals, locks, pins, bans, community
  * settings and the public moderation log. Thin: parse, call {@link ModerationService}, render.
  */
 final class ModerationRoutes {
@@ -82,7 +82,13 @@ final class ModerationRoutes {
                     ctx.json(post.apply(moderation.lock(member.apply(ctx), id(ctx), body == null ? null : body.text("reason"), true).id()));
                 }),
                 new ApiRoutes.Endpoint(HandlerType.DELETE, "/api/v1/posts/{id}/lock", ctx ->
-                        ctx.json(post.apply(moderation.lock(member.apply(ctx), id(ctx), ctx.queryParam("reason"), false).id()))));
+                        ctx.json(post.apply(moderation.lock(member.apply(ctx), id(ctx), ctx.queryParam("reason"), false).id()))),
+                new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/posts/{id}/pin", ctx -> {
+                    var body = ctx.body().isBlank() ? null : JsonBody.parse(ctx.body(), Set.of("reason"));
+                    ctx.json(post.apply(moderation.pin(member.apply(ctx), id(ctx), body == null ? null : body.text("reason"), true).id()));
+                }),
+                new ApiRoutes.Endpoint(HandlerType.DELETE, "/api/v1/posts/{id}/pin", ctx ->
+                        ctx.json(post.apply(moderation.pin(member.apply(ctx), id(ctx), ctx.queryParam("reason"), false).id()))));
     }
 
     private void setRules(Context ctx) {

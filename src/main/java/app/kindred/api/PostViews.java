@@ -80,17 +80,17 @@ final class PostViews {
         if (p.deleted()) {
             return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(), null, p.title(), "",
                     null, null, false, null, score, comments, p.published(), p.deletedAt(), true, p.removed(),
-                    p.removalReason(), p.locked(), kids);
+                    p.removalReason(), p.locked(), p.pinned(), kids);
         }
         if (p.removed()) {
             return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(), null,
                     p.isThread() ? "[removed]" : null, "", null, null, false, null, score, comments, p.published(),
-                    p.updated(), false, true, p.removalReason(), p.locked(), kids);
+                    p.updated(), false, true, p.removalReason(), p.locked(), p.pinned(), kids);
         }
         return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(),
                 facts.handles.get(p.authorId()), p.title(), p.contentHtml(), p.local() ? p.sourceMarkdown() : null,
                 p.summary(), p.sensitive(), p.language(), score, comments, p.published(), p.updated(), false, false, null,
-                p.locked(), kids);
+                p.locked(), p.pinned(), kids);
     }
 
     /** What a page of posts needs beyond the posts themselves, keyed by post or actor id. */

@@ -57,7 +57,8 @@ final class Views {
     record PostView(long id, String apId, long communityId, Long threadId, Long parentId, String author, String title,
                     String html, String source, String contentWarning, boolean sensitive, String language,
                     ScoreView score, Long commentCount, Instant created, Instant updated, boolean deleted,
-                    boolean removed, String removalReason, boolean locked, List<PostView> children) {}
+                    boolean removed, String removalReason, boolean locked, boolean pinned,
+                    List<PostView> children) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record ThreadPage(PostView thread, List<PostView> comments) {}

@@ -160,10 +160,24 @@ public final class LocalDocuments {
                 mods.size(), null, null, null, mods.stream().map(u -> Ref.id(u.toString())).toList());
     }
 
-    /** Pinned threads; empty until threads exist. */
+    /** Pins are a handful; a community that pins more shows its latest this many. */
+    static final int MAX_FEATURED = 100;
+
+    /**
+     * Pinned threads, most recently pinned first, each embedded as the document its id serves
+     * (Lemmy: Page objects in an OrderedCollection; Mastodon reads the same shape for a profile).
+     */
     public ActivityPubCollection featured(Actor actor) {
-        return new ActivityPubCollection(actor.uri() + "/featured", CollectionType.OrderedCollection,
-                0, null, null, null, List.of());
+        return db.read(c -> {
+            var community = communities.byActor(c, actor).orElseThrow();
+            var items = new java.util.ArrayList<Ref>();
+            for (var p : posts.pinned(c, community.id(), MAX_FEATURED)) {
+                var author = actors.findById(c, p.authorId()).orElseThrow();
+                items.add(Ref.embedded(PostDocuments.write(p, author.uri(), actor.uri(), null)));
+            }
+            return new ActivityPubCollection(actor.uri() + "/featured", CollectionType.OrderedCollection,
+                    (int) posts.pinnedCount(c, community.id()), null, null, null, items);
+        });
     }
 
     /**

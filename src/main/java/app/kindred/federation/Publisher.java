@@ -82,6 +82,16 @@ public final class Publisher {
                 List.of());
     }
 
+    /**
+     * A moderator pinned (or unpinned) a thread: Add (or Remove, not Undo) with target = the
+     * community's featured collection, Lemmy's form, which Mastodon uses for a profile's pins too.
+     */
+    public void pinned(Connection c, Actor moderator, Post post, Community community, String reason, boolean pinned)
+            throws SQLException {
+        moderation(c, moderator, community, pinned ? ActivityType.Add : ActivityType.Remove, post.uri().toString(),
+                actors.featured(c, community.actor()).toString(), reason, null, null, false, List.of());
+    }
+
     /** Block with target = the community: a ban from it (Lemmy's form), with optional expiry and removal of content. */
     public void banned(Connection c, Actor moderator, Actor banned, Community community, String reason,
                        java.time.Instant expires, boolean removeData, boolean undo) throws SQLException {

@@ -13,8 +13,8 @@ import java.util.List;
 public final class ModerationLog {
     /** What was done; the names are what the log shows. */
     public enum Action {
-        REMOVE_POST, RESTORE_POST, LOCK_THREAD, UNLOCK_THREAD, BAN, UNBAN, ADD_MODERATOR, REMOVE_MODERATOR,
-        EDIT_COMMUNITY, EDIT_GUIDELINES;
+        REMOVE_POST, RESTORE_POST, LOCK_THREAD, UNLOCK_THREAD, PIN_THREAD, UNPIN_THREAD, BAN, UNBAN, ADD_MODERATOR,
+        REMOVE_MODERATOR, EDIT_COMMUNITY, EDIT_GUIDELINES;
 
         public String wireName() {
             return name().toLowerCase(java.util.Locale.ROOT);

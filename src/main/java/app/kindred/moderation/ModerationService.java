@@ -24,7 +24,7 @@ import java.util.List;
 
 /**
  * What moderators do in a community: guidelines, who moderates, removing and restoring posts,
- * locking threads, banning members, and the community's own settings. Moderators of a community
+ * locking and pinning threads, banning members, and the community's own settings. Moderators of a community
  * (local or remote actors) and, in our own communities, instance admins may act; anyone else is
  * refused with nothing changed. Each action is logged and told to the fediverse.
  */
@@ -187,6 +187,26 @@ public final class ModerationService {
             ModerationLog.record(c, community.id(), by.actor().id(), locked ? Action.LOCK_THREAD : Action.UNLOCK_THREAD,
                     post.uri().toString(), reason, null);
             publisher.locked(c, by.actor(), post, community, reason, !locked);
+            return posts.findById(c, post.id()).orElseThrow();
+        });
+    }
+
+    /**
+     * Pins a thread at the top of its community (Lemmy's "feature in community") or unpins it.
+     * Pinning a pinned thread, or unpinning one that is not, changes nothing and sends nothing.
+     */
+    public Post pin(Member by, long postId, String reason, boolean pinned) {
+        checkReason(reason);
+        return db.transaction(c -> {
+            var post = post(c, postId);
+            var community = authorised(c, by, post.communityId());
+            if (!post.isThread()) throw Refusal.invalid("post", "only a thread can be pinned; post " + postId + " is a comment");
+            if (post.pinned() == pinned) return post;
+            if (pinned && post.deleted()) throw Refusal.conflict("post", "its author deleted that thread");
+            posts.setPinned(c, post.id(), pinned);
+            ModerationLog.record(c, community.id(), by.actor().id(), pinned ? Action.PIN_THREAD : Action.UNPIN_THREAD,
+                    post.uri().toString(), reason, null);
+            publisher.pinned(c, by.actor(), post, community, reason, pinned);
             return posts.findById(c, post.id()).orElseThrow();
         });
     }

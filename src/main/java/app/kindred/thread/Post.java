@@ -10,7 +10,8 @@ import java.time.Instant;
 public record Post(long id, URI uri, long communityId, long authorId, Long parentId, Long threadId, boolean local,
                    String apType, String title, String contentHtml, String sourceMarkdown, String summary,
                    boolean sensitive, String language, String url, Instant published, Instant updated,
-                   Instant deletedAt, String extras, Instant removedAt, String removalReason, Instant lockedAt) {
+                   Instant deletedAt, String extras, Instant removedAt, String removalReason, Instant lockedAt,
+                   Instant pinnedAt) {
     public boolean isThread() {
         return parentId == null;
     }
@@ -27,5 +28,10 @@ public record Post(long id, URI uri, long communityId, long authorId, Long paren
     /** A locked thread takes no new comments. */
     public boolean locked() {
         return lockedAt != null;
+    }
+
+    /** A pinned (featured) thread is listed before the others of its community. */
+    public boolean pinned() {
+        return pinnedAt != null;
     }
 }

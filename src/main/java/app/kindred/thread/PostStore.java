@@ -24,7 +24,7 @@ public final class PostStore {
 
     private static final List<String> NAMES = List.of("id", "uri", "community_id", "author_id", "parent_id", "thread_id",
             "local", "ap_type", "title", "content_html", "source_markdown", "summary", "sensitive", "language", "url",
-            "published", "updated", "deleted_at", "removed_at", "removal_reason", "locked_at");
+            "published", "updated", "deleted_at", "removed_at", "removal_reason", "locked_at", "pinned_at");
     static final String COLUMNS = columns("post");
 
     /** The post columns with a table alias, extras read as text. */
@@ -84,6 +84,24 @@ public final class PostStore {
         Sql.update(c, "update post set locked_at = case when ? then coalesce(locked_at, now()) end where id = ?", locked, id);
     }
 
+    /** Pins (features) a thread in its community or unpins it; pinning again keeps the first time. */
+    public void setPinned(Connection c, long id, boolean pinned) throws SQLException {
+        Sql.update(c, "update post set pinned_at = case when ? then coalesce(pinned_at, now()) end where id = ?", pinned, id);
+    }
+
+    /** The community's pinned threads that are shown, most recently pinned first. */
+    public List<Post> pinned(Connection c, long communityId, int limit) throws SQLException {
+        return Sql.list(c, "select " + columns("p") + " from post p where p.community_id = ? and p.parent_id is null"
+                + " and p.pinned_at is not null and p.deleted_at is null and p.removed_at is null and " + VISIBLE_AUTHOR
+                + " order by p.pinned_at desc, p.id desc limit ?", PostStore::map, communityId, limit);
+    }
+
+    public long pinnedCount(Connection c, long communityId) throws SQLException {
+        return Sql.count(c, "select count(*) from post p where p.community_id = ? and p.parent_id is null"
+                + " and p.pinned_at is not null and p.deleted_at is null and p.removed_at is null and " + VISIBLE_AUTHOR,
+                communityId);
+    }
+
     /** A ban with removeData: everything the actor wrote in the community is removed. */
     public void removeAllBy(Connection c, long communityId, long authorId, String reason) throws SQLException {
         Sql.update(c, "update post set removed_at = now(), removal_reason = ? where community_id = ? and author_id = ? and removed_at is null",
@@ -104,7 +122,7 @@ public final class PostStore {
     private static final String VISIBLE_AUTHOR =
             "not exists (select 1 from actor a where a.id = p.author_id and a.suspended_at is not null)";
 
-    /** Threads of a community, newest, most recently commented, or highest score first. */
+    /** Threads of a community, pinned ones first, then newest, most recently commented, or highest score first. */
     public List<Post> threads(Connection c, long communityId, Sort sort, int limit, int offset) throws SQLException {
         var order = switch (sort) {
             case NEW -> "p.published desc, p.id desc";
@@ -114,7 +132,7 @@ public final class PostStore {
         return Sql.list(c, "select " + columns("p") + " from post p where p.community_id = ? and p.parent_id is null "
                 + "and p.deleted_at is null and p.removed_at is null and " + VISIBLE_AUTHOR
                 + " and not exists (select 1 from actor l where l.id = p.author_id and l.domain = any(?))"
-                + " order by " + order + " limit ? offset ?", PostStore::map, communityId,
+                + " order by p.pinned_at is null, " + order + " limit ? offset ?", PostStore::map, communityId,
                 c.createArrayOf("text", unlisted.get().toArray()), limit, offset);
     }
 
@@ -134,6 +152,7 @@ public final class PostStore {
                 rs.getString("ap_type"), rs.getString("title"), rs.getString("content_html"), rs.getString("source_markdown"),
                 rs.getString("summary"), rs.getBoolean("sensitive"), rs.getString("language"), rs.getString("url"),
                 Sql.instant(rs, "published"), Sql.instant(rs, "updated"), Sql.instant(rs, "deleted_at"), rs.getString("extras"),
-                Sql.instant(rs, "removed_at"), rs.getString("removal_reason"), Sql.instant(rs, "locked_at"));
+                Sql.instant(rs, "removed_at"), rs.getString("removal_reason"), Sql.instant(rs, "locked_at"),
+                Sql.instant(rs, "pinned_at"));
     }
 }

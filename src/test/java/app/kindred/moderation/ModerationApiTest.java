@@ -107,6 +107,101 @@ class ModerationApiTest {
     }
 
     @Test
+    void aPinnedThreadIsListedFirstInEverySortAndShowsOnTheGroupsFeaturedCollection() {
+        long c = api.community(mod, "pinboard");
+        var path = "/api/v1/communities/" + c + "/threads";
+        long rules = body(api.post(path, Map.of("title", "Read the rules", "body", "first"), mod)).get("id").asLong();
+        long middle = body(api.post(path, Map.of("title", "Middle", "body", "x"), member)).get("id").asLong();
+        long newest = body(api.post(path, Map.of("title", "Newest", "body", "x"), member)).get("id").asLong();
+        api.post("/api/v1/posts/" + newest + "/vote", Map.of("value", 1), member);
+
+        var pinned = api.post("/api/v1/posts/" + rules + "/pin", Map.of("reason", "everyone should see it"), mod);
+        assertEquals(200, pinned.statusCode(), pinned.body());
+        assertTrue(body(pinned).get("pinned").asBoolean());
+        assertFalse(body(api.get("/api/v1/posts/" + middle, null)).get("pinned").asBoolean());
+        assertTrue(body(api.get("/api/v1/threads/" + rules, null)).get("thread").get("pinned").asBoolean());
+        for (var sort : List.of("new", "active", "top")) {
+            var threads = body(api.get(path + "?sort=" + sort, null)).get("threads");
+            assertEquals(rules, threads.get(0).get("id").asLong(), sort + ": " + threads);
+            assertTrue(threads.get(0).get("pinned").asBoolean());
+            assertEquals(3, threads.size());
+        }
+        // Lemmy's form: Add{post} to the featured collection by the moderator, announced by the group.
+        var group = server.base() + "/c/pinboard";
+        var add = outbound("Add", server.base() + "/p/" + rules);
+        assertEquals(server.base() + "/u/mira", add.get("actor").asText());
+        assertEquals(server.base() + "/p/" + rules, add.get("object").asText());
+        assertEquals(group + "/featured", add.get("target").asText());
+        assertEquals("https://www.w3.org/ns/activitystreams#Public", add.get("to").get(0).asText());
+        assertEquals(group, add.get("cc").get(0).asText());
+        assertEquals(group, add.get("audience").asText());
+        var announce = outbound("Announce", server.base() + "/p/" + rules);
+        assertEquals(group, announce.get("actor").asText());
+        assertEquals(add.get("id").asText(), announce.get("object").get("id").asText());
+        // After the pinned one, the sort as usual.
+        assertEquals(newest, body(api.get(path + "?sort=new", null)).get("threads").get(1).get("id").asLong());
+        // Pinning again is no second action.
+        long logged = logSize();
+        assertEquals(200, api.post("/api/v1/posts/" + rules + "/pin", Map.of(), admin).statusCode());
+        assertEquals(logged, logSize());
+        var log = body(api.get("/api/v1/communities/" + c + "/modlog", mod));
+        assertEquals("pin_thread", log.get(0).get("action").asText());
+        assertEquals("everyone should see it", log.get(0).get("reason").asText());
+
+        var featured = TestServer.json(server.get("/c/pinboard/featured", TestServer.ACTIVITY_JSON));
+        assertEquals("OrderedCollection", featured.get("type").asText());
+        assertEquals(1, featured.get("totalItems").asInt());
+        var item = featured.get("orderedItems").get(0);
+        assertEquals(server.base() + "/p/" + rules, item.get("id").asText());
+        assertEquals("Page", item.get("type").asText());
+        assertEquals("Read the rules", item.get("name").asText());
+
+        var unpinned = api.delete("/api/v1/posts/" + rules + "/pin", mod);
+        assertEquals(200, unpinned.statusCode(), unpinned.body());
+        assertFalse(body(unpinned).get("pinned").asBoolean());
+        assertEquals(newest, body(api.get(path + "?sort=new", null)).get("threads").get(0).get("id").asLong());
+        assertEquals("unpin_thread", body(api.get("/api/v1/communities/" + c + "/modlog", mod)).get(0).get("action").asText());
+        assertEquals(0, TestServer.json(server.get("/c/pinboard/featured", TestServer.ACTIVITY_JSON)).get("totalItems").asInt());
+        var remove = outbound("Remove", server.base() + "/p/" + rules);
+        assertEquals(group + "/featured", remove.get("target").asText());
+        assertEquals(server.base() + "/p/" + rules, remove.get("object").asText());
+    }
+
+    /** The latest activity of that type we sent about that object. */
+    private static com.fasterxml.jackson.databind.JsonNode outbound(String type, String objectId) {
+        var body = server.app().database().read(c -> app.kindred.storage.Sql.one(c, """
+                select body from outbound_activity where object_id = ? and body::jsonb ->> 'type' = ? order by id desc limit 1""",
+                rs -> rs.getString(1), objectId, type)).orElseThrow(() -> new AssertionError("no " + type + " of " + objectId));
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void onlyModeratorsPinAndOnlyThreadsArePinned() {
+        long thread = thread(member, "Pin me");
+        long before = logSize();
+        var refused = api.post("/api/v1/posts/" + thread + "/pin", Map.of(), member);
+        assertEquals(403, refused.statusCode(), refused.body());
+        assertEquals("application/problem+json", refused.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        assertFalse(body(api.get("/api/v1/posts/" + thread, null)).get("pinned").asBoolean());
+        assertEquals(before, logSize());
+        assertEquals(0, api.count("select count(*) from post where pinned_at is not null and id = ?", thread));
+        assertEquals(401, api.post("/api/v1/posts/" + thread + "/pin", Map.of(), null).statusCode());
+
+        var comment = api.post("/api/v1/posts/" + thread + "/comments", Map.of("body", "a reply"), member);
+        long commentId = body(comment).get("id").asLong();
+        var notAThread = api.post("/api/v1/posts/" + commentId + "/pin", Map.of(), mod);
+        assertEquals(422, notAThread.statusCode(), notAThread.body());
+        assertEquals(0, api.count("select count(*) from post where pinned_at is not null and id = ?", commentId));
+        assertEquals(404, api.post("/api/v1/posts/999999/pin", Map.of(), mod).statusCode());
+        assertEquals(403, api.delete("/api/v1/posts/" + thread + "/pin", member).statusCode());
+        assertEquals(before, logSize());
+    }
+
+    @Test
     void aBannedMemberCannotPostCommentOrVoteUntilUnbanned() {
         api.member("bert");
         var bert = api.logIn("bert");
