@@ -164,6 +164,17 @@ public final class RemoteActors {
                 wire.publicKey() == null ? null : wire.publicKey().id(),
                 wire.publicKey() == null ? null : wire.publicKey().publicKeyPem(),
                 ed25519.map(k -> k.id()).orElse(null), ed25519.map(k -> k.publicKeyMultibase()).orElse(null));
-        return db.transaction(c -> actors.upsertRemote(c, data));
+        URI featured;
+        try {
+            featured = optionalUri(wire.featured(), "the featured collection of " + id);
+        } catch (FetchException e) {
+            featured = null; // only pins need it, and they fall back to {actor}/featured
+        }
+        var featuredUri = featured != null && RemoteFetcher.sameOrigin(featured, id) ? featured : null;
+        return db.transaction(c -> {
+            var actor = actors.upsertRemote(c, data);
+            actors.setFeatured(c, actor.id(), featuredUri);
+            return actor;
+        });
     }
 }

@@ -259,6 +259,14 @@ class FixtureReplayTest {
                 }),
                 new Replay("lemmy/activities/create_or_update/create_private_message.json", List.of(),
                         r -> rejected(r, "addressed to no community")),
+                // A pin (Add to the featured collection) by someone who does not moderate peers: refused, nothing pinned.
+                new Replay("lemmy/activities/community/add_featured_post.json", List.of("https://ds9.lemmy.ml/c/main"), r -> {
+                    rejected(r, "is not a moderator of " + community());
+                    assertEquals(0L, (long) server.app().database().read(c -> Sql.count(c,
+                            "select count(*) from post where pinned_at is not null")));
+                }).link("/object", LEMMY_POST),
+                new Replay("lemmy/activities/community/remove_featured_post.json", List.of("https://ds9.lemmy.ml/c/main"),
+                        r -> rejected(r, "is not a moderator of " + community())).link("/object", LEMMY_POST),
 
                 // Friendica
                 new Replay("friendica/activities/create_page_2.json", testcom, r -> {
@@ -477,6 +485,7 @@ class FixtureReplayTest {
             for (var target : communities) {
                 if (sameUrl(text, target)) return new TextNode(community());
                 if (sameUrl(text, target + "/followers")) return new TextNode(community() + "/followers");
+                if (sameUrl(text, target + "/featured")) return new TextNode(community() + "/featured");
             }
             return new TextNode(rewriteText(text));
         }

@@ -18,8 +18,9 @@ import java.util.Set;
 
 /**
  * Moderation in Lemmy's forms: Lock of a thread, Block with target = the community (a ban),
- * Add/Remove with target = the moderators collection, a Delete by someone other than the author
- * (a removal), the Undo of each, and an Update{Group} of one of our communities (an edit). Taken
+ * Add/Remove with target = the moderators collection, Add/Remove of a thread with target = the
+ * featured collection (a pin; Remove unpins), a Delete by someone other than the author (a
+ * removal), the Undo of each, and an Update{Group} of one of our communities (an edit). Taken
  * only from a moderator of the community (ours: as stored; a remote one: as its moderators
  * collection says) or from the community's own origin (FEP-1b12).
  */
@@ -36,7 +37,7 @@ final class ModerationHandler implements ActivityHandler {
         return switch (activity.type()) {
             case Lock -> onPost(activity, json, actor, true, Action.LOCK_THREAD);
             case Block -> ban(activity, json, actor, true);
-            case Add, Remove -> moderators(activity, json, actor);
+            case Add, Remove -> toCollection(activity, json, actor);
             default -> throw new Rejected(activity.type() + " is not a moderation action");
         };
     }
@@ -112,21 +113,22 @@ final class ModerationHandler implements ActivityHandler {
         };
     }
 
-    private Effect moderators(Activity activity, JsonNode json, Actor moderator) throws FetchException, Rejected {
-        var target = activity.target() == null ? "" : activity.target().uri();
-        if (!target.endsWith("/moderators")) {
-            throw new Rejected(activity.type() + " to " + target + " is not to a moderators collection (pins are not applied yet)");
+    /** Add/Remove names its collection in target: a community's moderators, or its featured threads (pins). */
+    private Effect toCollection(Activity activity, JsonNode json, Actor actor) throws FetchException, Rejected {
+        if (activity.target() == null) throw new Rejected(activity.type() + " without a target collection");
+        var target = activity.target().uri();
+        // Ours and Lemmy's both live at {group}/moderators.
+        if (target.endsWith("/moderators")) {
+            var group = target.substring(0, target.length() - "/moderators".length());
+            var moderated = f.db().read(c -> communityAt(c, "select c.id from community c join actor a on a.id = c.actor_id"
+                    + " where a.uri = ?", group));
+            if (moderated.isPresent()) return moderators(activity, json, actor, moderated.get());
         }
-        var community = f.db().read(c -> {
-            for (var row : f.communities().allIds(c)) {
-                var candidate = f.communities().findById(c, row).orElseThrow();
-                // Ours and Lemmy's both live at {group}/moderators.
-                if (target.equals(candidate.actor().uri() + "/moderators")) {
-                    return Optional.of(candidate);
-                }
-            }
-            return Optional.<Community>empty();
-        }).orElseThrow(() -> new Rejected(target + " is the moderators of no community we know"));
+        return pin(activity, json, actor, target);
+    }
+
+    private Effect moderators(Activity activity, JsonNode json, Actor moderator, Community community)
+            throws FetchException, Rejected {
         var subject = f.remoteActors().byUri(URI.create(activity.object().uri()));
         var remoteModerators = remoteModerators(community, moderator);
         boolean add = activity.type() == ActivityType.Add;
@@ -144,6 +146,58 @@ final class ModerationHandler implements ActivityHandler {
                     subject.uri().toString(), "", null);
             if (community.actor().local()) f.relay(c, community, json, Optional.empty(), subject.uri().toString());
         };
+    }
+
+    /**
+     * Add (pin) or Remove (unpin) of a thread with target = its community's featured collection:
+     * ours and Lemmy's at {group}/featured, another server's where its Group document says.
+     */
+    private Effect pin(Activity activity, JsonNode json, Actor moderator, String target) throws FetchException, Rejected {
+        var postUri = URI.create(activity.object().uri());
+        var found = f.db().read(c -> f.posts().findByUri(c, postUri));
+        var featured = f.db().read(c -> featuredAt(c, target));
+        if (featured.isEmpty() && found.isPresent()) {
+            // A remote group may name a featured collection we have not read yet: read its document again.
+            var group = f.db().read(c -> f.communities().findById(c, found.get().communityId()).orElseThrow()).actor();
+            if (!group.local()) {
+                f.remoteActors().fetchAndStore(group.uri());
+                featured = f.db().read(c -> featuredAt(c, target));
+            }
+        }
+        var community = featured.orElseThrow(() -> new Rejected(activity.type() + " to " + target
+                + ", which is neither the moderators nor the featured collection of a community we know"));
+        var remoteModerators = remoteModerators(community, moderator);
+        // Refused even when we never had the thread, so the attempt is logged.
+        if (!f.db().read(c -> mayModerate(c, moderator, community, remoteModerators))) {
+            throw new Rejected(moderator.uri() + " is not a moderator of " + community.actor().uri());
+        }
+        if (found.isEmpty()) return Effect.NONE; // never had it: nothing to pin
+        if (found.get().communityId() != community.id()) {
+            throw new Rejected(postUri + " is not a thread of " + community.actor().uri() + ", so it cannot be pinned there");
+        }
+        if (!found.get().isThread()) throw new Rejected(postUri + " is a comment; only threads are pinned");
+        boolean pinned = activity.type() == ActivityType.Add;
+        return c -> {
+            authorise(c, moderator, community, remoteModerators);
+            var post = f.posts().findById(c, found.get().id()).orElseThrow();
+            if (post.pinned() == pinned) return;
+            f.posts().setPinned(c, post.id(), pinned);
+            ModerationLog.record(c, community.id(), moderator.id(), pinned ? Action.PIN_THREAD : Action.UNPIN_THREAD,
+                    postUri.toString(), activity.summary(), null);
+            if (community.actor().local()) f.relay(c, community, json, Optional.empty(), postUri.toString());
+        };
+    }
+
+    /** The community whose featured collection is at this URL: as its remote document names it, else {group}/featured. */
+    private Optional<Community> featuredAt(java.sql.Connection c, String target) throws java.sql.SQLException {
+        var group = target.endsWith("/featured") ? target.substring(0, target.length() - "/featured".length()) : "";
+        return communityAt(c, "select c.id from community c join actor a on a.id = c.actor_id"
+                + " where a.featured = ? or a.featured is null and a.uri = ?", target, group);
+    }
+
+    private Optional<Community> communityAt(java.sql.Connection c, String sql, Object... params) throws java.sql.SQLException {
+        var id = app.kindred.storage.Sql.one(c, sql + " limit 1", rs -> rs.getLong(1), params);
+        return id.isEmpty() ? Optional.empty() : f.communities().findById(c, id.get());
     }
 
     /**
@@ -190,12 +244,17 @@ final class ModerationHandler implements ActivityHandler {
 
     void authorise(java.sql.Connection c, Actor actor, Community community, Set<String> remoteModerators)
             throws java.sql.SQLException, Rejected {
-        var group = community.actor();
-        if (f.communities().isModerator(c, community.id(), actor.id())) return;
-        if (!group.local() && (RemoteFetcher.sameOrigin(actor.uri(), group.uri()) || remoteModerators.contains(actor.uri().toString()))) {
-            return;
+        if (!mayModerate(c, actor, community, remoteModerators)) {
+            throw new Rejected(actor.uri() + " is not a moderator of " + community.actor().uri());
         }
-        throw new Rejected(actor.uri() + " is not a moderator of " + group.uri());
+    }
+
+    private boolean mayModerate(java.sql.Connection c, Actor actor, Community community, Set<String> remoteModerators)
+            throws java.sql.SQLException {
+        var group = community.actor();
+        return f.communities().isModerator(c, community.id(), actor.id())
+                || !group.local() && (RemoteFetcher.sameOrigin(actor.uri(), group.uri())
+                        || remoteModerators.contains(actor.uri().toString()));
     }
 
     /**
