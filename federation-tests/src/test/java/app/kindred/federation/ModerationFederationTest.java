@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * Moderation across three instances: alpha hosts the community, a member of beta is made its
  * moderator, a member of gamma posts. Beta's moderator removes gamma's thread and bans its author;
  * alpha refuses the banned member's next post, and beta and gamma show the removal and the ban. A
- * locked thread refuses gamma's comment.
+ * locked thread refuses gamma's comment. A thread pinned by beta's moderator shows pinned on every
+ * instance, and first in gamma's listing, until alpha's moderator unpins it.
  */
 class ModerationFederationTest {
     static KindredInstance alpha, beta, gamma;
@@ -127,5 +128,65 @@ class ModerationFederationTest {
         eventually(() -> assertTrue(count(alpha, "select count(*) from inbound_activity where state = 'failed' and last_error like ?",
                 "%locked thread%") > 0));
         assertTrue(post(alpha, late.uri()).isEmpty());
+    }
+
+    /** A community's threads, newest first, as the instance's public API serves them. */
+    private static com.fasterxml.jackson.databind.JsonNode threads(KindredInstance on, long communityId) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                URI.create(on.baseUrl() + "/api/v1/communities/" + communityId + "/threads?sort=new")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).get("threads");
+    }
+
+    @Test
+    void aRemoteModeratorPinsAThreadAndEveryInstanceShowsItFirstUntilUnpinned() throws Exception {
+        alpha.createCommunity("notices", "Notices", "alice");
+        var alice = alpha.member("alice");
+        beta.createMember("bruno");
+        gamma.createMember("gina");
+        var bruno = beta.member("bruno");
+        var gina = gamma.member("gina");
+        var groupUri = alpha.baseUrl() + "/c/notices";
+        long onAlpha = communityIdOn(alpha, groupUri);
+        beta.app().follows().follow(bruno, "!" + alpha.handle("notices"));
+        gamma.app().follows().follow(gina, "!" + alpha.handle("notices"));
+        eventually(() -> assertEquals(FollowStore.State.ACCEPTED, beta.app().follows().subscriptions(bruno).getFirst().state()));
+        eventually(() -> assertEquals(FollowStore.State.ACCEPTED, gamma.app().follows().subscriptions(gina).getFirst().state()));
+        long onBeta = communityIdOn(beta, groupUri), onGamma = communityIdOn(gamma, groupUri);
+        alpha.app().moderation().addModerator(alice, onAlpha, bruno.actor().uri().toString());
+        eventually(() -> assertTrue(beta.app().moderation().moderators(onBeta).contains(bruno.actor().uri().toString())));
+
+        var rules = alpha.app().threads().startThread(alice, onAlpha, new ThreadService.Draft("House rules", "be kind", null, null, null));
+        var later = gamma.app().threads().startThread(gina, onGamma, new ThreadService.Draft("Hello all", "hi", null, null, null));
+        for (var on : new KindredInstance[] {alpha, beta, gamma}) {
+            eventually(() -> assertTrue(post(on, rules.uri()).isPresent() && post(on, later.uri()).isPresent(), on.name()));
+        }
+        assertEquals(later.uri().toString(), threads(gamma, onGamma).get(0).get("ap_id").asText(), "newest first before the pin");
+
+        // Bruno pins alice's thread from beta: an Add to alpha's featured collection, announced to gamma.
+        beta.app().moderation().pin(bruno, post(beta, rules.uri()).orElseThrow().id(), null, true);
+        for (var on : new KindredInstance[] {alpha, beta, gamma}) {
+            eventually(() -> assertTrue(post(on, rules.uri()).orElseThrow().pinned(), on.name()));
+        }
+        var gammaThreads = threads(gamma, onGamma);
+        assertEquals(rules.uri().toString(), gammaThreads.get(0).get("ap_id").asText(), gammaThreads.toString());
+        assertTrue(gammaThreads.get(0).get("pinned").asBoolean());
+        assertFalse(gammaThreads.get(1).get("pinned").asBoolean());
+        assertTrue(gamma.app().moderation().log(null, onGamma).stream()
+                .anyMatch(e -> e.action() == app.kindred.moderation.ModerationLog.Action.PIN_THREAD
+                        && e.target().equals(rules.uri().toString())));
+        var featured = alpha.app().database().read(c -> Sql.count(c,
+                "select count(*) from post where community_id = ? and pinned_at is not null", onAlpha));
+        assertEquals(1, featured);
+
+        // Alice unpins it on alpha: a Remove, and every instance agrees.
+        alpha.app().moderation().pin(alice, rules.id(), "done", false);
+        for (var on : new KindredInstance[] {alpha, beta, gamma}) {
+            eventually(() -> assertFalse(post(on, rules.uri()).orElseThrow().pinned(), on.name()));
+        }
+        assertEquals(later.uri().toString(), threads(gamma, onGamma).get(0).get("ap_id").asText());
+        assertTrue(beta.app().moderation().log(bruno, onBeta).stream()
+                .anyMatch(e -> e.action() == app.kindred.moderation.ModerationLog.Action.UNPIN_THREAD));
     }
 }
