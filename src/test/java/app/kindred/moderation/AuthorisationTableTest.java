@@ -124,6 +124,8 @@ class AuthorisationTableTest {
         row(RESTORE_POST,                     NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
         row(LOCK_THREAD,                      NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
         row(UNLOCK_THREAD,                    NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
+        row(PIN_THREAD,                       NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
+        row(UNPIN_THREAD,                     NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
         row(BAN,                              NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
         row(UNBAN,                            NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
         row(BAN_A_MODERATOR,                  NO,  NO,    NO,    NO,    NO,  NO,   NO,   NO,    NO),
@@ -277,6 +279,19 @@ class AuthorisationTableTest {
             .api(c -> api.delete("/api/v1/posts/" + c.post + "/lock", c.token))
             .inbox(c -> undo(c, "Lock", q(c.postUri), null))
             .effect(c -> count("select count(*) from post where id = ? and locked_at is null", c.post) == 1);
+    static final Action PIN_THREAD = action("pin a thread").prepare(c -> thread(c))
+            .api(c -> api.post("/api/v1/posts/" + c.post + "/pin", Map.of(), c.token))
+            .inbox(c -> activity(c, "Add", q(c.postUri), groupUri() + "/featured", null))
+            .effect(c -> count("select count(*) from post where id = ? and pinned_at is not null", c.post) == 1);
+    static final Action UNPIN_THREAD = action("unpin a thread")
+            .prepare(c -> {
+                thread(c);
+                sql("update post set pinned_at = now() where id = ?", c.post);
+            })
+            .api(c -> api.delete("/api/v1/posts/" + c.post + "/pin", c.token))
+            // Lemmy unpins with Remove from the featured collection, not with Undo{Add}.
+            .inbox(c -> activity(c, "Remove", q(c.postUri), groupUri() + "/featured", null))
+            .effect(c -> count("select count(*) from post where id = ? and pinned_at is null", c.post) == 1);
     static final Action BAN = action("ban a member")
             .api(c -> api.post("/api/v1/communities/" + circle + "/bans", Map.of("actor", "vic", "reason", "spam"), c.token))
             .inbox(c -> activity(c, "Block", q(localUri("vic")), groupUri(), "spam"))
