@@ -136,8 +136,23 @@ final class ModerationRoutes {
     private void log(Context ctx) {
         // The log is public; signing in only changes whether moderators are named.
         Member viewer = ctx.header("Authorization") == null ? null : member.apply(ctx);
-        ctx.json(moderation.log(viewer, id(ctx)).stream().map(e -> new LogEntryView(e.id(), e.action().wireName(), e.target(),
+        Long before = optionalNumber(ctx, "before");
+        Long limit = optionalNumber(ctx, "limit");
+        if (limit != null && (limit < 1 || limit > ModerationService.MAX_LOG_PAGE)) {
+            throw Refusal.invalid("limit", "give a limit from 1 to " + ModerationService.MAX_LOG_PAGE);
+        }
+        ctx.json(moderation.log(viewer, id(ctx), before, limit == null ? ModerationService.MAX_LOG_PAGE : limit.intValue()).stream().map(e -> new LogEntryView(e.id(), e.action().wireName(), e.target(),
                 e.reason(), e.expires(), e.at(), e.moderator())).toList());
+    }
+
+    private static Long optionalNumber(Context ctx, String param) {
+        var value = ctx.queryParam(param);
+        if (value == null || value.isBlank()) return null;
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw Refusal.invalid(param, "?" + param + "= takes a whole number, not '" + value + "'");
+        }
     }
 
     private static String required(Context ctx, String param) {

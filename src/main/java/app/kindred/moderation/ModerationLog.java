@@ -34,14 +34,15 @@ public final class ModerationLog {
                 reason == null ? "" : reason, expires);
     }
 
-    static List<Entry> list(Connection c, long communityId, int limit) throws SQLException {
+    /** Newest first, by id so that pages follow on exactly; {@code before} (an entry id) or null for the newest. */
+    static List<Entry> list(Connection c, long communityId, Long before, int limit) throws SQLException {
         return Sql.list(c, """
                 select l.id, l.action, l.target, l.reason, l.expires_at, l.created_at,
                        a.preferred_username || '@' || a.domain
                 from moderation_log l left join actor a on a.id = l.moderator_id
-                where l.community_id = ? order by l.created_at desc, l.id desc limit ?""",
+                where l.community_id = ? and l.id < ? order by l.id desc limit ?""",
                 rs -> new Entry(rs.getLong(1), Action.valueOf(rs.getString(2).toUpperCase(java.util.Locale.ROOT)),
                         rs.getString(3), rs.getString(4), Sql.instant(rs, "expires_at"), Sql.instant(rs, "created_at"),
-                        rs.getString(7)), communityId, limit);
+                        rs.getString(7)), communityId, before == null ? Long.MAX_VALUE : before, limit);
     }
 }

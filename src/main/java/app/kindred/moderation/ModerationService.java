@@ -263,11 +263,19 @@ public final class ModerationService {
      * The community's moderation log, newest first. Who acted is shown to its moderators and admins,
      * and to everyone only when the community chooses so: naming a moderator can expose them.
      */
+    /** The log's longest page; older entries are reached with {@code before}. */
+    public static final int MAX_LOG_PAGE = 200;
+
+    /** The newest page of the log. */
     public List<ModerationLog.Entry> log(Member viewer, long communityId) {
+        return log(viewer, communityId, null, MAX_LOG_PAGE);
+    }
+
+    public List<ModerationLog.Entry> log(Member viewer, long communityId, Long before, int limit) {
         return db.read(c -> {
             var community = community(c, communityId);
             boolean named = community.showModeratorNames() || viewer != null && mayModerate(c, viewer, community);
-            return ModerationLog.list(c, community.id(), 200).stream()
+            return ModerationLog.list(c, community.id(), before, Math.max(1, Math.min(limit, MAX_LOG_PAGE))).stream()
                     .map(e -> named ? e : new ModerationLog.Entry(e.id(), e.action(), e.target(), e.reason(), e.expires(), e.at(), null))
                     .toList();
         });

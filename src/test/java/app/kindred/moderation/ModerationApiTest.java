@@ -93,6 +93,36 @@ class ModerationApiTest {
     }
 
     @Test
+    void theModerationLogPagesBackwardsWithBeforeAndLimit() {
+        long c = api.community(mod, "pages");
+        long thread = body(api.post("/api/v1/communities/" + c + "/threads", Map.of("title", "Paged", "body", "x"), member))
+                .get("id").asLong();
+        for (int i = 0; i < 5; i++) {
+            api.post("/api/v1/posts/" + thread + "/lock", Map.of("reason", "lock " + i), mod);
+            api.delete("/api/v1/posts/" + thread + "/lock", mod);
+        }
+        var all = body(api.get("/api/v1/communities/" + c + "/modlog", null));
+        assertEquals(10, all.size());
+        var seen = new java.util.ArrayList<Long>();
+        String before = "";
+        for (int page = 0; page < 4; page++) {
+            var entries = body(api.get("/api/v1/communities/" + c + "/modlog?limit=3" + before, null));
+            assertTrue(entries.size() <= 3);
+            for (var e : entries) seen.add(e.get("id").asLong());
+            if (entries.isEmpty()) break;
+            before = "&before=" + entries.get(entries.size() - 1).get("id").asLong();
+        }
+        var expected = new java.util.ArrayList<Long>();
+        for (var e : all) expected.add(e.get("id").asLong());
+        assertEquals(expected, seen, "the pages together are the whole log, newest first, nothing twice");
+        for (var bad : List.of("limit=0", "limit=201", "before=soon")) {
+            var refused = api.get("/api/v1/communities/" + c + "/modlog?" + bad, null);
+            assertEquals(4, refused.statusCode() / 100, refused.body());
+            assertTrue(refused.body().contains(bad.substring(0, bad.indexOf('='))), refused.body());
+        }
+    }
+
+    @Test
     void aLockedThreadRefusesNewCommentsWithAConflict() {
         long thread = thread(member, "Lockable");
         assertEquals(403, api.post("/api/v1/posts/" + thread + "/lock", Map.of(), member).statusCode());
