@@ -74,11 +74,7 @@ public final class CommunityStore {
      */
     public void updateSettings(Connection c, Community community, String title, String description,
                                Boolean postingRestrictedToMods, Boolean showModeratorNames) throws SQLException {
-        Sql.update(c, """
-                update community set title = coalesce(?, title), description = coalesce(?, description),
-                    posting_restricted_to_mods = coalesce(?, posting_restricted_to_mods),
-                    show_moderator_names = coalesce(?, show_moderator_names), updated_at = now() where id = ?""",
-                title, description, postingRestrictedToMods, showModeratorNames, community.id());
+        update(c, community.id(), title, description, null, postingRestrictedToMods, showModeratorNames);
         if (title != null) Sql.update(c, "update actor set name = ? where id = ?", title, community.actor().id());
     }
 
@@ -146,11 +142,17 @@ public final class CommunityStore {
      */
     public void updateProfile(Connection c, long communityId, String title, String description, Boolean sensitive,
                               Boolean postingRestrictedToMods) throws SQLException {
+        update(c, communityId, title, description, sensitive, postingRestrictedToMods, null);
+    }
+
+    /** The one statement behind both: each null leaves its column as it is. */
+    private static void update(Connection c, long communityId, String title, String description, Boolean sensitive,
+                               Boolean postingRestrictedToMods, Boolean showModeratorNames) throws SQLException {
         Sql.update(c, """
                 update community set title = coalesce(?, title), description = coalesce(?, description),
                     sensitive = coalesce(?, sensitive), posting_restricted_to_mods = coalesce(?, posting_restricted_to_mods),
-                    updated_at = now() where id = ?""",
-                title, description, sensitive, postingRestrictedToMods, communityId);
+                    show_moderator_names = coalesce(?, show_moderator_names), updated_at = now() where id = ?""",
+                title, description, sensitive, postingRestrictedToMods, showModeratorNames, communityId);
     }
 
     /** The moderators become exactly these actors (a remote community's collection, as its origin serves it). */

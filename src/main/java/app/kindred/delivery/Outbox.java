@@ -56,20 +56,15 @@ public final class Outbox {
 
     /**
      * Queues activities, in this order, for every remote accepted follower of {@code followersOf}
-     * (and anyone in {@code alsoTo}), each as one fan-out row that the delivery worker expands into
+     * (and any remote actor in {@code alsoTo}), each as one fan-out row that the delivery worker expands into
      * deliveries. One statement for all of them: accepting a post into a community with thousands
      * of followers stays one round trip to the database for its announces.
      */
     public void enqueueToFollowers(Connection c, Actor sender, List<Activity> activities, Actor followersOf,
                                    Collection<Actor> alsoTo) throws SQLException {
+        // Our own members read our communities directly: a fan-out reaches remote actors only.
         var extra = new ArrayList<String>();
-        for (var recipient : alsoTo) {
-            if (recipient.local()) {
-                for (var a : activities) receiveLocally(c, a.id(), sender, recipient, a.body());
-            } else {
-                extra.add(preferredInbox(recipient).toString());
-            }
-        }
+        for (var recipient : alsoTo) if (!recipient.local()) extra.add(preferredInbox(recipient).toString());
         // Ids are taken in the order of the list, which is the order deliveries of one object keep.
         Sql.one(c, """
                 with o as (

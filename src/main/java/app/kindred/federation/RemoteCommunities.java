@@ -105,20 +105,11 @@ public final class RemoteCommunities {
      * stored. Empty when there is no such collection or it cannot be read; then what we know stays.
      */
     public Optional<List<Actor>> moderators(Actor group, JsonNode document) {
-        var wire = READER.read(document) instanceof ReadResult.Supported s && s.document() instanceof app.kindred.activitypub.Actor g
-                ? g : null;
-        if (wire == null || wire.moderators() == null) return Optional.empty();
-        URI collection;
-        try {
-            collection = URI.create(wire.moderators());
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        // Only the community's own server says who moderates it.
-        if (!RemoteFetcher.sameOrigin(collection, group.uri())) return Optional.empty();
         List<URI> ids;
         try {
-            ids = items(fetcher.getActivityJson(collection));
+            var listed = moderatorIds(fetcher, group.uri(), document);
+            if (listed.isEmpty()) return Optional.empty();
+            ids = listed.get();
         } catch (FetchException e) {
             log.info("moderators of {} not fetched: {}", group.uri(), e.getMessage());
             return Optional.empty();
@@ -138,8 +129,24 @@ public final class RemoteCommunities {
         return Optional.of(List.copyOf(out.values()));
     }
 
-    /** The actor ids a moderators collection lists, inline or on its first page. */
-    private List<URI> items(JsonNode collection) throws FetchException {
+    /**
+     * The actor ids in the moderators collection a Group names ({@code moderators}, or Lemmy's
+     * {@code attributedTo}), fetched from the group's own origin, inline or on its first page. Empty
+     * when the Group names none or names one elsewhere: only the community's own server says who moderates it.
+     */
+    public static Optional<List<URI>> moderatorIds(RemoteFetcher fetcher, URI groupUri, JsonNode groupDocument)
+            throws FetchException {
+        var wire = READER.read(groupDocument) instanceof ReadResult.Supported s
+                && s.document() instanceof app.kindred.activitypub.Actor g ? g : null;
+        if (wire == null || wire.moderators() == null) return Optional.empty();
+        URI collectionUri;
+        try {
+            collectionUri = URI.create(wire.moderators());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (!RemoteFetcher.sameOrigin(collectionUri, groupUri)) return Optional.empty();
+        var collection = fetcher.getActivityJson(collectionUri);
         var items = collection.has("orderedItems") ? collection.get("orderedItems") : collection.get("items");
         if (items == null && collection.has("first")) {
             var first = collection.get("first");
@@ -147,7 +154,7 @@ public final class RemoteCommunities {
             items = page.has("orderedItems") ? page.get("orderedItems") : page.get("items");
         }
         var out = new ArrayList<URI>();
-        if (items == null) return out;
+        if (items == null) return Optional.of(out);
         for (var item : items.isArray() ? items : List.of(items)) {
             var id = item.isTextual() ? item.asText() : item.path("id").asText("");
             if (id.startsWith("https://") || id.startsWith("http://")) {
@@ -158,7 +165,7 @@ public final class RemoteCommunities {
                 }
             }
         }
-        return out;
+        return Optional.of(out);
     }
 
     /** Fetches a remote community's Group afresh and updates what we keep of it, before returning. */

@@ -67,8 +67,6 @@ public record FederationContext(Database db, ActorStore actors, CommunityStore c
     public void relay(Connection c, Community community, JsonNode received, Optional<JsonNode> createdObject, String objectId,
                       List<Actor> alsoTo) throws SQLException {
         var group = community.actor();
-        // Our own members read local communities directly; the fan-out reaches only remote followers.
-        var remoteAlsoTo = alsoTo.stream().filter(a -> !a.local()).toList();
         var announces = new java.util.ArrayList<Outbox.Activity>();
         var asReceived = outgoing.announceAsReceived(group, received, objectId);
         announces.add(new Outbox.Activity(asReceived.id(), objectId, asReceived.json()));
@@ -76,7 +74,7 @@ public record FederationContext(Database db, ActorStore actors, CommunityStore c
             var asObject = outgoing.announceAsReceived(group, createdObject.get(), objectId);
             announces.add(new Outbox.Activity(asObject.id(), objectId, asObject.json()));
         }
-        outbox.enqueueToFollowers(c, group, announces, group, remoteAlsoTo);
+        outbox.enqueueToFollowers(c, group, announces, group, alsoTo);
     }
 
     public Actor actorById(Connection c, long id) throws SQLException {

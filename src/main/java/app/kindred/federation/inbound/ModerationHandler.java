@@ -4,6 +4,7 @@ import app.kindred.activitypub.Activity;
 import app.kindred.activitypub.ActivityType;
 import app.kindred.actor.Actor;
 import app.kindred.community.Community;
+import app.kindred.federation.RemoteCommunities;
 import app.kindred.moderation.CommunityBans;
 import app.kindred.moderation.ModerationLog;
 import app.kindred.moderation.ModerationLog.Action;
@@ -13,6 +14,7 @@ import app.kindred.remote.RemoteFetcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -266,13 +268,9 @@ final class ModerationHandler implements ActivityHandler {
         if (group.local() || RemoteFetcher.sameOrigin(actor.uri(), group.uri())) return Set.of();
         if (f.db().read(c -> f.communities().isModerator(c, community.id(), actor.id()))) return Set.of();
         var groupJson = f.fetcher().getActivityJson(group.uri());
-        var collection = groupJson.path("moderators").asText(groupJson.path("attributedTo").asText(""));
-        if (collection.isEmpty() || !RemoteFetcher.sameOrigin(URI.create(collection), group.uri())) return Set.of();
-        var items = f.fetcher().getActivityJson(URI.create(collection));
         var out = new HashSet<String>();
-        for (var item : items.has("orderedItems") ? items.path("orderedItems") : items.path("items")) {
-            out.add(item.isTextual() ? item.asText() : item.path("id").asText());
-        }
+        RemoteCommunities.moderatorIds(f.fetcher(), group.uri(), groupJson).orElse(List.of())
+                .forEach(id -> out.add(id.toString()));
         return out;
     }
 }
