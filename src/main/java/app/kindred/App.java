@@ -158,7 +158,7 @@ public final class App implements AutoCloseable {
         new DiscoveryRoutes(config, database, actorStore, ids, instanceActor, version(), policyService).register(routes);
         new ActivityPubRoutes(documents, instanceActor, authenticator, ids.base(), config.federation().authorizedFetch(), policy)
                 .register(routes);
-        new InboxRoutes(database, actorStore, ids, authenticator, hostHealth, inboundProcessor::wake, policy,
+        new InboxRoutes(database, actorStore, ids, authenticator, hostHealth, inboundProcessor, policy,
                 config.federation().blockedInboxResponse()).register(routes);
         apiRoutes().register(routes);
         routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(deliveryMetrics.exposition()));

@@ -24,7 +24,12 @@ public final class TestPostgres {
     public static synchronized EmbeddedPostgres server() {
         if (server == null) {
             try {
-                server = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start();
+                var builder = EmbeddedPostgres.builder().setServerConfig("max_connections", "300");
+                // Benchmarks may ask for per-statement figures (pg_stat_statements ships with the binaries).
+                if (Boolean.getBoolean("kindred.test.statementStats")) {
+                    builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+                }
+                server = builder.start();
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start the test PostgreSQL", e);
             }

@@ -6,6 +6,8 @@ import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
 import app.kindred.actor.LocalIds;
 import app.kindred.delivery.HostHealth;
+import app.kindred.federation.inbound.InboundActivity;
+import app.kindred.federation.inbound.InboundProcessor;
 import app.kindred.federation.signature.SignatureScheme;
 import app.kindred.remote.RemoteFetcher;
 import app.kindred.storage.Database;
@@ -17,7 +19,9 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,13 +32,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class InboxRoutes {
     private static final Logger log = LoggerFactory.getLogger(InboxRoutes.class);
+    private static final java.util.regex.Pattern KEY_HOST =
+            java.util.regex.Pattern.compile("keyid=\"(https?://[^\"/]+)", java.util.regex.Pattern.CASE_INSENSITIVE);
 
     private final Database db;
     private final ActorStore actors;
     private final LocalIds ids;
     private final RequestAuthenticator authenticator;
     private final HostHealth hostHealth;
-    private final Runnable received;
+    private final InboundProcessor processor;
     private final app.kindred.policy.FederationPolicy policy;
     private final int blockedResponse;
     private final InboundStore inbound = new InboundStore();
@@ -42,14 +48,14 @@ public final class InboxRoutes {
     private final ObjectMapper json = ActivityPubJson.newMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     public InboxRoutes(Database db, ActorStore actors, LocalIds ids, RequestAuthenticator authenticator,
-                       HostHealth hostHealth, Runnable received, app.kindred.policy.FederationPolicy policy,
+                       HostHealth hostHealth, InboundProcessor processor, app.kindred.policy.FederationPolicy policy,
                        int blockedResponse) {
         this.db = db;
         this.actors = actors;
         this.ids = ids;
         this.authenticator = authenticator;
         this.hostHealth = hostHealth;
-        this.received = received;
+        this.processor = processor;
         this.policy = policy;
         this.blockedResponse = blockedResponse;
     }
@@ -134,13 +140,26 @@ public final class InboxRoutes {
             return;
         }
         var scheme = signer.scheme() == SignatureScheme.RFC9421 ? "rfc9421" : "cavage";
-        boolean fresh = db.transaction(c -> {
-            // A verified request is a sign of life: deliveries parked for its host go out again.
-            hostHealth.alive(c, actorUri.getRawAuthority());
-            return inbound.receive(c, id, type, actor, inbox.toString(), activity.toString(), scheme);
-        });
-        if (fresh) received.run();
-        else log.debug("activity {} was received before; not processed again", id);
+        // Stored as sent (the JSON was checked above): serialising the tree again would only cost time.
+        var text = new String(body, StandardCharsets.UTF_8);
+        // With room in the processor's queue the row is stored leased and handed over, not claimed later.
+        boolean handOver = processor.reserve();
+        OptionalLong stored = OptionalLong.empty();
+        try {
+            stored = db.transaction(c -> {
+                // A verified request is a sign of life: deliveries parked for its host go out again.
+                hostHealth.alive(c, actorUri.getRawAuthority());
+                return inbound.receive(c, id, type, actor, inbox.toString(), text, scheme,
+                        handOver ? InboundProcessor.LEASE : null);
+            });
+        } finally {
+            if (handOver && stored.isEmpty()) processor.cancel();
+        }
+        if (stored.isEmpty()) log.debug("activity {} was received before; not processed again", id);
+        else if (handOver) {
+            processor.handOver(new InboundActivity(stored.getAsLong(), id, type, actorUri, inbox.toString(), activity, scheme, 1));
+        }
+        else processor.stored();
         ctx.status(202);
     }
 
@@ -154,8 +173,7 @@ public final class InboxRoutes {
     static String keyHost(Context ctx) {
         var header = ctx.header("Signature-Input") != null ? ctx.header("Signature-Input") : ctx.header("Signature");
         if (header == null) return null;
-        var m = java.util.regex.Pattern.compile("keyid=\"(https?://[^\"/]+)", java.util.regex.Pattern.CASE_INSENSITIVE)
-                .matcher(header);
+        var m = KEY_HOST.matcher(header);
         return m.find() ? URI.create(m.group(1)).getRawAuthority() : null;
     }
 

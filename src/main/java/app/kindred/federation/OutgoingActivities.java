@@ -16,6 +16,9 @@ import java.util.UUID;
  */
 public final class OutgoingActivities {
     private final JsonLd jsonLd = new JsonLd();
+    private static final com.fasterxml.jackson.databind.ObjectMapper STREAM = app.kindred.activitypub.ActivityPubJson.newMapper();
+    // Only ever written, never changed, so one copy serves every announce.
+    private static final com.fasterxml.jackson.databind.JsonNode CONTEXT = JsonLd.context();
 
     /** An activity and its JSON, as the outbox stores it. */
     public record Outgoing(String id, String objectId, String json, Activity activity) {}
@@ -107,15 +110,39 @@ public final class OutgoingActivities {
      */
     public Outgoing announceAsReceived(Actor group, com.fasterxml.jackson.databind.JsonNode received, String objectId) {
         var activity = announceActivity(group, Ref.id(received.path("id").asText()));
-        var json = jsonLd.toJson(activity);
-        // Every field but @context, sharing the received nodes: this runs for every accepted activity,
-        // and the copy is only serialised, never changed.
-        var inner = json.objectNode();
-        received.properties().forEach(field -> {
-            if (!field.getKey().equals("@context")) inner.set(field.getKey(), field.getValue());
-        });
-        json.set("object", inner);
-        return new Outgoing(activity.id(), objectId, json.toString(), activity);
+        // Written field by field, as JsonLd would write the Announce, with the received nodes copied
+        // straight into "object" (all but their @context): this runs for every accepted activity, and
+        // building a tree of it first cost as much again as writing it.
+        var out = new java.io.StringWriter(512 + 2 * received.size() * 64);
+        try (var json = STREAM.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeFieldName("@context");
+            json.writeTree(CONTEXT);
+            json.writeStringField("id", activity.id());
+            json.writeStringField("type", activity.type().name());
+            json.writeStringField("actor", activity.actor());
+            json.writeFieldName("object");
+            json.writeStartObject();
+            for (var field : received.properties()) {
+                if (field.getKey().equals("@context")) continue;
+                json.writeFieldName(field.getKey());
+                json.writeTree(field.getValue());
+            }
+            json.writeEndObject();
+            json.writeFieldName("to");
+            json.writeStartArray();
+            for (var to : activity.to()) json.writeString(to);
+            json.writeEndArray();
+            json.writeFieldName("cc");
+            json.writeStartArray();
+            for (var cc : activity.cc()) json.writeString(cc);
+            json.writeEndArray();
+            json.writeStringField("audience", activity.audience());
+            json.writeEndObject();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new Outgoing(activity.id(), objectId, out.toString(), activity);
     }
 
     private Outgoing out(Activity activity, String objectId) {

@@ -24,6 +24,7 @@ public final class PostDocuments {
     private static final int MAX_TITLE = 200;
     private static final java.util.regex.Pattern LINE_END = java.util.regex.Pattern.compile("<br\\s*/?>|</p>");
     private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("<[^>]*>");
+    private static final java.util.regex.Pattern LEADING_MENTIONS = java.util.regex.Pattern.compile("^(\\s*[@!]\\S+\\s*)+");
 
     /** What a remote object says, cleaned: sanitised HTML, a title for threads, extras kept as JSON. */
     public record Incoming(String apType, String title, String contentHtml, String summary, boolean sensitive,
@@ -74,7 +75,7 @@ public final class PostDocuments {
         var text = org.jsoup.parser.Parser.unescapeEntities(
                 TAG.matcher(LINE_END.matcher(html).replaceAll("\n")).replaceAll(""), false).strip();
         // Mastodon threads begin by mentioning the group; that is addressing, not a title.
-        text = text.replaceFirst("^(\\s*[@!]\\S+\\s*)+", "").strip();
+        text = LEADING_MENTIONS.matcher(text).replaceFirst("").strip();
         var firstLine = text.lines().filter(l -> !l.isBlank()).findFirst().orElse("").strip();
         return firstLine.isEmpty() ? "(untitled)" : clip(firstLine);
     }

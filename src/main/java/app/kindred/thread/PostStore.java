@@ -41,16 +41,16 @@ public final class PostStore {
 
     /** Inserts, or leaves the existing post with that id untouched: repeats and races store it once. */
     public Stored insert(Connection c, NewPost p) throws SQLException {
-        var id = Sql.one(c, """
+        var inserted = Sql.one(c, """
                 insert into post (uri, community_id, author_id, parent_id, thread_id, local, ap_type, title, content_html,
                                   source_markdown, summary, sensitive, language, url, published, activity_uri, extras)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
-                on conflict (uri) do nothing returning id""", rs -> rs.getLong(1),
+                on conflict (uri) do nothing returning\s""" + COLUMNS, PostStore::map,
                 p.uri(), p.communityId(), p.authorId(), p.parentId(), p.threadId(), p.local(), p.apType(), p.title(),
                 p.contentHtml(), p.sourceMarkdown(), p.summary(), p.sensitive(), p.language(), p.url(),
                 p.published() == null ? Instant.now() : p.published(), p.activityUri(), p.extras() == null ? "{}" : p.extras());
-        return id.isPresent() ? new Stored(findById(c, id.get()).orElseThrow(), true)
-                : new Stored(findByUri(c, p.uri()).orElseThrow(), false);
+        // The new row comes back whole from the insert; only a post we had already is read.
+        return inserted.isPresent() ? new Stored(inserted.get(), true) : new Stored(findByUri(c, p.uri()).orElseThrow(), false);
     }
 
     /** Local posts get their final id once the row exists: {base}/p/{row id}. */

@@ -21,9 +21,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -52,7 +49,8 @@ import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
  * inserted directly. A few remote authors, each on its own small JDK HTTP server that serves its
  * actor document (RSA #main-key and an Ed25519 Multikey), so the key directory fetches each key once.
  * Requests are signed before the clock starts (half cavage RSA-2048, half RFC 9421 Ed25519 by
- * default) and POSTed to the community's inbox from a pool of client threads. Measured: 202s per second, and
+ * default) and written, byte for byte, on kept-alive connections by a pool of client threads (a load
+ * generator's own costs are not the server's). Measured: 202s per second, and
  * "accepted end to end" per second: the post stored and both announces (with 100 deliveries each)
  * enqueued, counted in {@code post} and {@code outbound_activity}.
  *
@@ -62,7 +60,7 @@ import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
  * measured from the post's scheduled time (not from when the call began, so a stalled poster does not hide delay).
  *
  * <p>System properties: bench.part (both | throughput | lag), bench.followers (100), bench.authors (8),
- * bench.scheme (mixed | rsa | ed25519), bench.activities (5000 per round), bench.warmup (2000),
+ * bench.scheme (mixed | rsa | ed25519), bench.activities (5000 per round), bench.warmups (3 rounds of) bench.warmup (5000),
  * bench.rounds (3), bench.clients (16), bench.pool (16), bench.deliver (false), bench.lagRate (100),
  * bench.lagSeconds (20), bench.lagRuns (3), bench.lagPoll (50ms).
  */
@@ -72,7 +70,9 @@ public final class InboundBenchmark {
     private static final int AUTHORS = Integer.getInteger("bench.authors", 8);
     private static final String SCHEME = System.getProperty("bench.scheme", "mixed");
     private static final int ACTIVITIES = Integer.getInteger("bench.activities", 5000);
-    private static final int WARMUP = Integer.getInteger("bench.warmup", 2000);
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 5000);
+    // The JIT was still speeding the JVM up by a fifth from the first to the third 5,000-activity round.
+    private static final int WARMUPS = Integer.getInteger("bench.warmups", 3);
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
     private static final int CLIENTS = Integer.getInteger("bench.clients", 16);
     private static final String POOL = System.getProperty("bench.pool", "16");
@@ -81,6 +81,8 @@ public final class InboundBenchmark {
     private static final int LAG_SECONDS = Integer.getInteger("bench.lagSeconds", 20);
     private static final int LAG_RUNS = Integer.getInteger("bench.lagRuns", 3);
     private static final String LAG_POLL = System.getProperty("bench.lagPoll", "50ms");
+    // -Dkindred.test.statementStats=true: PostgreSQL's per-statement figures for the last round.
+    private static final boolean STATEMENTS = Boolean.getBoolean("kindred.test.statementStats");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String CONTENT = "<p>" + "Benchmark note with some text in it. ".repeat(12) + "</p>";
 
@@ -109,9 +111,9 @@ public final class InboundBenchmark {
 
     private static void throughput() throws Exception {
         System.out.printf("%n== throughput: %d follower hosts, %d authors (%s), %d clients, pool %s, inbound processor"
-                        + " concurrency 16, delivery %s, %d warm-up + %d x %d activities%n", FOLLOWERS, AUTHORS, SCHEME,
-                CLIENTS, POOL, DELIVER ? "RUNNING (workers 64, per_host 4)" : "PAUSED (worker not started)", WARMUP, ROUNDS,
-                ACTIVITIES);
+                        + " concurrency 16, delivery %s, %d x %d warm-up + %d x %d activities%n", FOLLOWERS, AUTHORS, SCHEME,
+                CLIENTS, POOL, DELIVER ? "RUNNING (workers 64, per_host 4)" : "PAUSED (worker not started)", WARMUPS, WARMUP,
+                ROUNDS, ACTIVITIES);
         var url = TestPostgres.newDatabase();
         int port = freePort();
         var env = new HashMap<String, String>();
@@ -151,20 +153,29 @@ public final class InboundBenchmark {
 
             var inbox = URI.create("http://127.0.0.1:" + port + "/c/peers/inbox");
             var groupUri = community.actor().uri().toString();
-            var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            var server = new java.net.InetSocketAddress("127.0.0.1", port);
             var rounds = new ArrayList<Round>();
             var expansions = new ArrayList<Double>();
             var counter = new AtomicInteger();
-            for (int r = 0; r <= ROUNDS; r++) {
-                int n = r == 0 ? WARMUP : ACTIVITIES;
+            for (int r = 1 - WARMUPS; r <= ROUNDS; r++) {
+                int n = r <= 0 ? WARMUP : ACTIVITIES;
                 long signStart = System.nanoTime();
                 var requests = presign(authors, inbox, groupUri, n, counter);
                 long signMillis = Duration.ofNanos(System.nanoTime() - signStart).toMillis();
-                var round = sendRound(app, client, requests, communityId, groupId);
+                boolean statements = STATEMENTS && r == ROUNDS;
+                if (statements) app.database().transaction(c -> {
+                    try (var st = c.createStatement()) {
+                        st.execute("create extension if not exists pg_stat_statements");
+                        st.execute("select pg_stat_statements_reset()");
+                    }
+                    return null;
+                });
+                var round = sendRound(app, server, requests, communityId, groupId);
+                if (statements) printStatements(app, n);
                 System.out.printf("%s round %d: %d activities (signed beforehand in %d ms): all 202 after %d ms (%.0f/s);"
                                 + " all accepted end to end after %d ms (%.0f/s; %.0f/s between 10%% and 90%%);"
                                 + " CPU this JVM %d ms, PostgreSQL %d ms; refused %d, failed in processing %d; load %s%n",
-                        r == 0 ? "warm-up" : "measured", r, n, signMillis, round.to202Millis(), round.per202(),
+                        r <= 0 ? "warm-up" : "measured", r, n, signMillis, round.to202Millis(), round.per202(),
                         round.toAcceptedMillis(), round.accepted(), round.steady(), round.jvmCpuMillis(),
                         round.postgresCpuMillis(), round.refused(), round.failed(), loadAverage());
                 if (r > 0) rounds.add(round);
@@ -254,9 +265,9 @@ public final class InboundBenchmark {
     }
 
     /** Builds and signs n Create{Note} POSTs, authors in turn, on all cores, before any is sent. */
-    private static List<HttpRequest> presign(List<Author> authors, URI inbox, String groupUri, int n, AtomicInteger counter)
+    private static List<byte[]> presign(List<Author> authors, URI inbox, String groupUri, int n, AtomicInteger counter)
             throws InterruptedException {
-        var requests = new HttpRequest[n];
+        var requests = new byte[n][];
         int first = counter.getAndAdd(n);
         var signer = new RequestSigner(Clock.systemUTC());
         int threads = Runtime.getRuntime().availableProcessors();
@@ -278,12 +289,13 @@ public final class InboundBenchmark {
                             .formatted(a.uri(), seq, groupUri, CONTENT).getBytes(StandardCharsets.UTF_8);
                     var headers = new LinkedHashMap<String, List<String>>();
                     headers.put("Content-Type", List.of("application/activity+json"));
-                    var builder = HttpRequest.newBuilder(inbox).POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                            .header("Content-Type", "application/activity+json");
+                    var sent = new LinkedHashMap<String, String>();
+                    sent.put("Host", inbox.getRawAuthority());
+                    sent.put("Content-Type", "application/activity+json");
                     signer.sign("POST", inbox, headers, body, a.keyId(), a.key(), a.scheme()).forEach((name, value) -> {
-                        if (!name.equalsIgnoreCase("Host")) builder.header(name, value);
+                        if (!name.equalsIgnoreCase("Host")) sent.put(name, value);
                     });
-                    requests[i] = builder.build();
+                    requests[i] = RawHttpClient.request("POST", inbox.getRawPath(), sent, body);
                 }
             }));
         }
@@ -291,12 +303,14 @@ public final class InboundBenchmark {
         return Arrays.asList(requests);
     }
 
-    private static Round sendRound(App app, HttpClient client, List<HttpRequest> requests, long communityId, long groupId)
+    private static Round sendRound(App app, java.net.InetSocketAddress server, List<byte[]> requests, long communityId,
+                                   long groupId)
             throws Exception {
         int n = requests.size();
         long basePost = app.database().read(c -> Sql.count(c, "select coalesce(max(id), 0) from post"));
         long baseOutbound = app.database().read(c -> Sql.count(c, "select coalesce(max(id), 0) from outbound_activity"));
         long baseInbound = app.database().read(c -> Sql.count(c, "select coalesce(max(id), 0) from inbound_activity"));
+        long postSeq = sequence(app, "post_id_seq"), outboundSeq = sequence(app, "outbound_activity_id_seq");
         var next = new AtomicInteger();
         var answered = new LongAdder();
         var refused = new LongAdder();
@@ -307,43 +321,53 @@ public final class InboundBenchmark {
         var senders = new ArrayList<Thread>();
         for (int t = 0; t < CLIENTS; t++) {
             senders.add(Thread.ofPlatform().name("client-" + t).start(() -> {
-                for (int i; (i = next.getAndIncrement()) < n; ) {
-                    try {
-                        var response = client.send(requests.get(i), HttpResponse.BodyHandlers.ofString());
-                        if (response.statusCode() == 202) answered.increment();
-                        else {
+                try (var client = new RawHttpClient(server)) {
+                    for (int i; (i = next.getAndIncrement()) < n; ) {
+                        try {
+                            var answer = client.send(requests.get(i));
+                            if (answer.status() == 202) answered.increment();
+                            else {
+                                refused.increment();
+                                firstRefusal.compareAndSet(null, answer.status() + " " + answer.body());
+                            }
+                        } catch (IOException e) {
                             refused.increment();
-                            firstRefusal.compareAndSet(null, response.statusCode() + " " + response.body());
+                            firstRefusal.compareAndSet(null, e.toString());
                         }
-                    } catch (IOException e) {
-                        refused.increment();
-                        firstRefusal.compareAndSet(null, e.toString());
-                    } catch (InterruptedException e) {
-                        return;
+                        lastAnswer.accumulateAndGet(System.nanoTime(), Math::max);
                     }
-                    lastAnswer.accumulateAndGet(System.nanoTime(), Math::max);
                 }
             }));
         }
-        // Posts and announces are counted by id above the round's start, which the indexes answer cheaply.
-        long at10 = 0, at90 = 0, done;
+        // The poll is the benchmark's own load on PostgreSQL, so it reads the id sequences (no scan) every
+        // 20 ms; when they say the round is through, and once a second in case ids were wasted, it counts
+        // the committed rows, which decide.
+        long at10 = 0, at90 = 0, done, polls = 0, posts = 0, announces = 0;
         while (true) {
-            long posts = app.database().read(c -> Sql.count(c, "select count(*) from post where id > ? and community_id = ?",
-                    basePost, communityId));
-            long announces = app.database().read(c -> Sql.count(c,
-                    "select count(*) from outbound_activity where id > ? and actor_id = ?", baseOutbound, groupId));
+            long postsTaken = sequence(app, "post_id_seq") - postSeq;
+            long announcesTaken = sequence(app, "outbound_activity_id_seq") - outboundSeq;
             long now = System.nanoTime();
-            long accepted = Math.min(posts, announces / 2);
+            long accepted = Math.min(postsTaken, announcesTaken / 2);
             if (at10 == 0 && accepted >= n / 10) at10 = now;
             if (at90 == 0 && accepted >= n * 9L / 10) at90 = now;
-            if (posts >= n && announces >= 2L * n) {
-                done = now;
-                break;
+            if (accepted >= n || polls % 50 == 49) {
+                posts = app.database().read(c -> Sql.count(c, "select count(*) from post where id > ? and community_id = ?",
+                        basePost, communityId));
+                announces = app.database().read(c -> Sql.count(c,
+                        "select count(*) from outbound_activity where id > ? and actor_id = ?", baseOutbound, groupId));
+                if (posts >= n && announces >= 2L * n) {
+                    done = System.nanoTime();
+                    break;
+                }
             }
             if (Duration.ofNanos(now - start).toSeconds() > 600) {
-                throw new IllegalStateException("round did not finish: " + posts + " posts, " + announces + " announces of " + n);
+                var states = app.database().read(c -> Sql.list(c,
+                        "select state || ' ' || count(*) from inbound_activity where id > ? group by state",
+                        rs -> rs.getString(1), baseInbound));
+                throw new IllegalStateException("round did not finish: ids taken for " + postsTaken + " posts and "
+                        + announcesTaken + " announces of " + n + "; inbound rows by state: " + states);
             }
-            long failed = app.database().read(c -> Sql.count(c,
+            long failed = ++polls % 50 != 0 ? 0 : app.database().read(c -> Sql.count(c,
                     "select count(*) from inbound_activity where id > ? and state <> 'pending' and state <> 'done'", baseInbound));
             if (failed > 0 || refused.sum() > 0) {
                 var error = app.database().read(c -> Sql.one(c, "select last_error from inbound_activity where id > ? and last_error is not null limit 1",
@@ -362,6 +386,28 @@ public final class InboundBenchmark {
         double steady = (n * 0.8) / ((at90 - at10) / 1e9);
         return new Round(n, to202, toAccepted, answered.sum() * 1000.0 / to202, n * 1000.0 / toAccepted, steady, jvm, pg,
                 refused.sum(), failed);
+    }
+
+    /** How far a sequence has gone (ids taken, committed or not). */
+    private static long sequence(App app, String name) {
+        return app.database().read(c -> Sql.count(c, "select case when is_called then last_value else 0 end from " + name));
+    }
+
+    /** The statements of the round just sent, by total time, per accepted activity. */
+    private static void printStatements(App app, int n) {
+        System.out.printf("  statements of this round (pg_stat_statements; calls and ms per activity, rows per call):%n");
+        app.database().read(c -> Sql.list(c, """
+                select calls, total_exec_time, rows, regexp_replace(query, '\\s+', ' ', 'g') from pg_stat_statements
+                where dbid = (select oid from pg_database where datname = current_database())
+                order by total_exec_time desc limit 25""", rs -> {
+            System.out.printf("  %6.2f calls %6.3f ms %5.1f rows  %s%n", rs.getLong(1) / (double) n, rs.getDouble(2) / n,
+                    rs.getLong(3) / Math.max(1.0, rs.getLong(1)), abbreviate(rs.getString(4)));
+            return null;
+        }));
+    }
+
+    private static String abbreviate(String query) {
+        return query.length() <= 150 ? query : query.substring(0, 150) + "...";
     }
 
     // ------------------------------------------------------------------------------------------ lag

@@ -12,20 +12,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies stored inbound activities, oldest first, each in one transaction with what it must send.
- * Rejections are recorded with their reason; failures that may pass (a remote server down) are
- * retried with backoff and parked after a few tries, readable by admins. Claimed with SKIP LOCKED,
- * so several processes share the work.
+ * Applies stored inbound activities in the order they fall due (a fresh one when it arrives), each in
+ * one transaction with what it must send. Rejections are recorded with their reason; failures that may
+ * pass (a remote server down) are retried with backoff and parked after a few tries, readable by admins.
+ * Rows are claimed with SKIP LOCKED under a lease, so several processes share the work; a row the inbox
+ * stores while this process has room is stored already leased and handed over in memory.
  */
 public final class InboundProcessor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InboundProcessor.class);
     private static final int MAX_ATTEMPTS = 6;
+    /** How long a claimed (or handed-over) row belongs to this process before another may take it. */
+    public static final Duration LEASE = Duration.ofMinutes(5);
+    /** Rows held in memory at most; small enough that all start well within their lease even when each waits on slow fetches. */
+    public static final int READY_CAPACITY = 64;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Database db;
@@ -36,6 +43,13 @@ public final class InboundProcessor implements AutoCloseable {
     private final double timeScale;
     private final LinkedBlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>();
     private final Map<Long, Boolean> inFlight = new ConcurrentHashMap<>();
+    // Leased rows waiting for a worker: handed over by the inbox as it stores them, or claimed in batches.
+    private final ConcurrentLinkedQueue<InboundActivity> ready = new ConcurrentLinkedQueue<>();
+    // Ready rows plus the inbox's reservations for rows it is storing; at most READY_CAPACITY.
+    private final AtomicInteger readySlots = new AtomicInteger();
+    // Set when rows may be waiting in the table (stored unleased, retries falling due, expired leases):
+    // the inbox then stores unleased, so nothing new overtakes them, until a claim comes back short.
+    private volatile boolean rowsWaiting = true;
     private volatile boolean running;
     private Thread dispatcher;
 
@@ -51,31 +65,55 @@ public final class InboundProcessor implements AutoCloseable {
     public synchronized void start() {
         if (running) return;
         running = true;
+        rowsWaiting = true;
         dispatcher = Thread.ofPlatform().name("inbound-dispatcher").daemon().start(this::dispatch);
     }
 
+    /** Something changed that may let work go on (a worker finished, a row was handed over). */
     public void wake() {
         wakeups.offer(Boolean.TRUE);
+    }
+
+    /** A row was stored unleased: the next claim takes it. */
+    public void stored() {
+        rowsWaiting = true;
+        wake();
+    }
+
+    /**
+     * Takes a place for a row the inbox is about to store, so that it can store it leased to this process
+     * and hand it over ({@link #handOver}) instead of leaving it to be claimed: no claim, no second read
+     * of its JSON. False when the processor is not running, is full, or rows wait in the table (they go first).
+     */
+    public boolean reserve() {
+        if (!running || rowsWaiting) return false;
+        if (readySlots.incrementAndGet() > READY_CAPACITY) {
+            readySlots.decrementAndGet();
+            rowsWaiting = true; // the caller stores this one unleased
+            return false;
+        }
+        return true;
+    }
+
+    /** Gives back a place that {@link #reserve} took, when nothing was stored (a repeat, an error). */
+    public void cancel() {
+        readySlots.decrementAndGet();
+    }
+
+    /** Queues a row stored leased to this process (attempt 1) in the place {@link #reserve} took. */
+    public void handOver(InboundActivity activity) {
+        ready.add(activity);
+        wake();
     }
 
     private void dispatch() {
         while (running) {
             try {
-                int free = concurrency - inFlight.size();
-                var claimed = free > 0 ? claim(free) : List.<InboundActivity>of();
-                for (var activity : claimed) {
-                    inFlight.put(activity.id(), Boolean.TRUE);
-                    Thread.ofVirtual().name("inbound-" + activity.id()).start(() -> {
-                        try {
-                            process(activity);
-                        } finally {
-                            inFlight.remove(activity.id());
-                            wake();
-                        }
-                    });
-                }
-                if (claimed.isEmpty()) {
-                    wakeups.poll(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                boolean started = startReady();
+                boolean claimed = rowsWaiting && readySlots.get() <= READY_CAPACITY / 2 && claimIntoReady();
+                if (!started && !claimed) {
+                    // Waking by time alone means rows may have fallen due: retries, another process's expired leases.
+                    if (wakeups.poll(pollInterval.toMillis(), TimeUnit.MILLISECONDS) == null) rowsWaiting = true;
                     wakeups.clear();
                 }
             } catch (InterruptedException e) {
@@ -93,13 +131,46 @@ public final class InboundProcessor implements AutoCloseable {
         }
     }
 
+    /** Starts ready rows on free workers; true if any started. */
+    private boolean startReady() {
+        boolean started = false;
+        InboundActivity activity;
+        while (inFlight.size() < concurrency && (activity = ready.poll()) != null) {
+            readySlots.decrementAndGet();
+            started = true;
+            inFlight.put(activity.id(), Boolean.TRUE);
+            var a = activity;
+            Thread.ofVirtual().name("inbound-" + a.id()).start(() -> {
+                try {
+                    process(a);
+                } finally {
+                    inFlight.remove(a.id());
+                    wake();
+                }
+            });
+        }
+        return started;
+    }
+
+    /** Claims due rows up to the free places; true if any came. A short claim means the table has no more due. */
+    private boolean claimIntoReady() {
+        int want = READY_CAPACITY - readySlots.get();
+        if (want <= 0) return false;
+        var claimed = claim(want);
+        if (claimed.size() < want) rowsWaiting = false;
+        readySlots.addAndGet(claimed.size());
+        ready.addAll(claimed);
+        return !claimed.isEmpty();
+    }
+
     private List<InboundActivity> claim(int limit) {
         // The claim pushes next_attempt_at ahead as a lease: a crashed process's work comes back by itself.
+        // Rows go in the order they fall due (a fresh row is due when it arrives), which the index gives directly.
         return db.transaction(c -> Sql.list(c, """
                 with due as (
                     select id from inbound_activity where state = 'pending' and next_attempt_at <= now()
-                    order by received_at, id limit ? for update skip locked)
-                update inbound_activity i set attempts = i.attempts + 1, next_attempt_at = now() + interval '5 minutes'
+                    order by next_attempt_at, id limit ? for update skip locked)
+                update inbound_activity i set attempts = i.attempts + 1, next_attempt_at = now() + make_interval(secs => ?)
                 from due where i.id = due.id
                 returning i.id, i.activity_id, i.activity_type, i.actor_uri, i.inbox, i.body::text, i.signature_scheme, i.attempts""",
                 rs -> {
@@ -109,7 +180,7 @@ public final class InboundProcessor implements AutoCloseable {
                     } catch (java.io.IOException e) {
                         throw new java.sql.SQLException("stored activity is not JSON", e);
                     }
-                }, limit));
+                }, limit, LEASE.toSeconds()));
     }
 
     /** Applies one activity; public so tests can drive processing without the worker. */
@@ -219,6 +290,21 @@ public final class InboundProcessor implements AutoCloseable {
             if (dispatcher != null) dispatcher.join(2_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        // Rows that never started are given back at once rather than after their lease.
+        var unstarted = ready.stream().mapToLong(InboundActivity::id).toArray();
+        ready.clear();
+        readySlots.set(0);
+        if (unstarted.length > 0) {
+            try {
+                db.transaction(c -> Sql.update(c, """
+                        update inbound_activity set next_attempt_at = now(), attempts = attempts - 1
+                        where id = any(?) and state = 'pending'""", c.createArrayOf("bigint",
+                        java.util.Arrays.stream(unstarted).boxed().toArray())));
+            } catch (RuntimeException e) {
+                log.warn("could not give back {} unstarted inbound activities; they return after their lease: {}",
+                        unstarted.length, e.getMessage());
+            }
         }
     }
 }
