@@ -52,6 +52,11 @@ public record Activity(
         id, type, actor, List.of(object), null, to, cc, null, null, null, null, null, null, null);
   }
 
+  /** Whether the public is among its audience, i.e. whether anyone may read it. */
+  public boolean addressedToPublic() {
+    return to.contains(JsonLd.PUBLIC) || cc.contains(JsonLd.PUBLIC);
+  }
+
   @Override
   public String typeName() {
     return type.name();

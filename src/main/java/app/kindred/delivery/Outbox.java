@@ -53,8 +53,8 @@ public final class Outbox {
         return new Queued(outboundId, remote, local);
     }
 
-    /** An activity to queue: its id, the object it is about (for ordering), its JSON. */
-    public record Activity(String id, String objectId, String body) {}
+    /** An activity to queue: its id, the object it is about (for ordering), its JSON, whether anyone may read it. */
+    public record Activity(String id, String objectId, String body, boolean addressedToPublic) {}
 
     /**
      * Queues activities, in this order, for every remote accepted follower of {@code followersOf}
@@ -73,16 +73,16 @@ public final class Outbox {
         var rows = new StringJoiner(", ");
         var params = new ArrayList<>(activities.size() * 3 + 4);
         for (int i = 0; i < activities.size(); i++) {
-            rows.add("(?::text, ?::text, ?::text, " + i + ")");
+            rows.add("(?::text, ?::text, ?::text, ?::boolean, " + i + ")");
             var a = activities.get(i);
-            params.addAll(Arrays.asList(a.id(), a.objectId(), a.body()));
+            params.addAll(Arrays.asList(a.id(), a.objectId(), a.body(), a.addressedToPublic()));
         }
         params.addAll(Arrays.asList(sender.id(), followersOf.id(), c.createArrayOf("text", extra.toArray()), CHANNEL));
         Sql.one(c, """
-                with t (id, object_id, body, n) as (values %s),
+                with t (id, object_id, body, public, n) as (values %s),
                 o as (
-                    insert into outbound_activity (activity_id, actor_id, object_id, body)
-                    select t.id, ?, t.object_id, t.body from t order by t.n
+                    insert into outbound_activity (activity_id, actor_id, object_id, body, public)
+                    select t.id, ?, t.object_id, t.body, t.public from t order by t.n
                     returning id, object_id),
                 f as (
                     insert into delivery_fanout (outbound_id, followers_of, also_to, object_id)
@@ -137,7 +137,8 @@ public final class Outbox {
 
     private static long store(Connection c, Actor sender, String activityId, String objectId, String body) throws SQLException {
         return Sql.insert(c, """
-                insert into outbound_activity (activity_id, actor_id, object_id, body) values (?, ?, ?, ?) returning id""",
+                insert into outbound_activity (activity_id, actor_id, object_id, body, public)
+                select ?, ?, ?, t.body, addressed_to_public(t.body) from (select ?::text as body) t returning id""",
                 activityId, sender.id(), objectId, body);
     }
 

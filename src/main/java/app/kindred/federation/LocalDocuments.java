@@ -62,10 +62,18 @@ public final class LocalDocuments {
         });
     }
 
-    /** One of our activities, as it was sent: every id we publish dereferences. */
+    /**
+     * Which of our sent activities anyone may read: those addressed to the public, and none about a post
+     * that has since been deleted or removed (their copies would keep what its author or a moderator took down).
+     */
+    private static final String SERVED = """
+            o.public and not exists (select 1 from post p where p.uri = o.object_id
+                                     and (p.deleted_at is not null or p.removed_at is not null))""";
+
+    /** One of our public activities, as it was sent; a private one, or one about a post taken down, is not found. */
     public Optional<String> activity(java.net.URI id) {
-        return db.read(c -> app.kindred.storage.Sql.one(c, "select body from outbound_activity where activity_id = ?",
-                rs -> rs.getString(1), id));
+        return db.read(c -> app.kindred.storage.Sql.one(c, "select body from outbound_activity o where activity_id = ? and "
+                + SERVED, rs -> rs.getString(1), id));
     }
 
     /** A local actor of the given type by name: the member behind /u/NAME or the community behind /c/NAME. */
@@ -186,15 +194,15 @@ public final class LocalDocuments {
      */
     public ActivityPubCollection outbox(Actor actor, Optional<Integer> page) {
         var id = actor.outbox().toString();
-        long total = db.read(c -> app.kindred.storage.Sql.count(c, "select count(*) from outbound_activity where actor_id = ?",
-                actor.id()));
+        long total = db.read(c -> app.kindred.storage.Sql.count(c, "select count(*) from outbound_activity o where actor_id = ? and "
+                + SERVED, actor.id()));
         if (page.isEmpty()) {
             return new ActivityPubCollection(id, CollectionType.OrderedCollection, (int) total, Ref.id(id + "?page=1"),
                     null, null, List.of());
         }
         int offset = (page.get() - 1) * PAGE_SIZE;
         var bodies = db.read(c -> app.kindred.storage.Sql.list(c, """
-                select body from outbound_activity where actor_id = ? order by id desc limit ? offset ?""",
+                select body from outbound_activity o where actor_id = ? and %s order by id desc limit ? offset ?""".formatted(SERVED),
                 rs -> rs.getString(1), actor.id(), PAGE_SIZE, offset));
         var items = new java.util.ArrayList<Ref>();
         for (var body : bodies) {

@@ -21,7 +21,12 @@ public final class OutgoingActivities {
     private static final com.fasterxml.jackson.databind.JsonNode CONTEXT = JsonLd.context();
 
     /** An activity and its JSON, as the outbox stores it. */
-    public record Outgoing(String id, String objectId, String json, Activity activity) {}
+    public record Outgoing(String id, String objectId, String json, Activity activity) {
+        /** As the outbox queues it for followers. */
+        public app.kindred.delivery.Outbox.Activity queued() {
+            return new app.kindred.delivery.Outbox.Activity(id, objectId, json, activity.addressedToPublic());
+        }
+    }
 
     private String newId(Actor actor, String kind) {
         return actor.uri() + "/activities/" + kind + "/" + UUID.randomUUID();

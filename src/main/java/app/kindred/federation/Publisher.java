@@ -110,8 +110,7 @@ public final class Publisher {
     public void communityUpdated(Connection c, Community community) throws SQLException {
         var group = community.actor();
         var update = outgoing.updateGroup(group, documents.community(c, group));
-        outbox.enqueueToFollowers(c, group, List.of(new Outbox.Activity(update.id(), update.objectId(), update.json())), group,
-                List.of());
+        outbox.enqueueToFollowers(c, group, List.of(update.queued()), group, List.of());
     }
 
     private void moderation(Connection c, Actor moderator, Community community, ActivityType type, String object,

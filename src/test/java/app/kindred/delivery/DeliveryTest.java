@@ -234,7 +234,7 @@ class DeliveryTest {
         var body = activity("Announce", object);
         var id = body.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
         app.database().transaction(tx -> {
-            app.outbox().enqueueToFollowers(tx, group, List.of(new Outbox.Activity(id, object, body)), group, List.of());
+            app.outbox().enqueueToFollowers(tx, group, List.of(new Outbox.Activity(id, object, body, true)), group, List.of());
             return null;
         });
         assertEquals(1L, (long) app.database().read(tx -> Sql.count(tx, "select count(*) from delivery_fanout")));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.kindred.TestServer;
 import app.kindred.api.ApiClient;
+import app.kindred.federation.OutboxPrivacyTest;
 import app.kindred.federation.inbound.InboundActivity;
 import app.kindred.member.Role;
 import app.kindred.storage.Sql;
@@ -177,6 +178,30 @@ class ReportsTest {
                 .put("actor", "https://stranger.example/u/x").put("object", flag2.get("id").asText());
         assertTrue(receive(forged, "https://stranger.example/u/x").startsWith("failed"));
         assertEquals("open", find(json(get("/api/v1/me/reports", robin), 200), spam.get("id").asLong()).get("status").asText());
+    }
+
+    @Test
+    void aFlagWeSentIsNeverServedToAnyone() throws Exception {
+        long group = remoteActor("https://lemmy.example/c/quiet", "Group", "quiet");
+        long author = remoteActor("https://masto.example/users/bo", "Person", "bo");
+        long community = sqlId("insert into community (actor_id, title) values (?, 'Quiet') returning id", group);
+        long post = sqlId("""
+                insert into post (uri, community_id, author_id, local, title, content_html)
+                values ('https://lemmy.example/post/8', ?, ?, false, 'Remote', '<p>x</p>') returning id""", community, author);
+        json(post("/api/v1/reports", Map.of("post", post, "category", "harassment", "text", "they know where I work",
+                "show_identity", true), robin), 201);
+        var flag = lastSent("Flag");
+
+        // What a report says, and who made it, goes to the moderators it is addressed to and nowhere else.
+        var flagId = URI.create(flag.get("id").asText());
+        assertEquals(404, OutboxPrivacyTest.activityJson(server, flagId.getRawPath()).statusCode(), "its id does not dereference");
+        for (var outbox : List.of("/actor/outbox?page=1", "/u/robin/outbox?page=1")) {
+            var page = OutboxPrivacyTest.activityJson(server, outbox);
+            assertEquals(200, page.statusCode(), page.body());
+            assertFalse(page.body().contains("they know where I work"), outbox + ": " + page.body());
+            assertTrue(page.body().contains("OrderedCollectionPage"), page.body());
+            assertFalse(page.body().contains(flag.get("id").asText()), outbox);
+        }
     }
 
     @Test

@@ -69,10 +69,10 @@ public record FederationContext(Database db, ActorStore actors, CommunityStore c
         var group = community.actor();
         var announces = new java.util.ArrayList<Outbox.Activity>();
         var asReceived = outgoing.announceAsReceived(group, received, objectId);
-        announces.add(new Outbox.Activity(asReceived.id(), objectId, asReceived.json()));
+        announces.add(asReceived.queued());
         if (createdObject.isPresent()) {
             var asObject = outgoing.announceAsReceived(group, createdObject.get(), objectId);
-            announces.add(new Outbox.Activity(asObject.id(), objectId, asObject.json()));
+            announces.add(asObject.queued());
         }
         outbox.enqueueToFollowers(c, group, announces, group, alsoTo);
     }
