@@ -1,11 +1,17 @@
 -- What we serve of what we sent (the outbox collections, and an activity's id when fetched) is only
 -- what was addressed to the public: a Flag carries a report's words and sometimes its reporter, a
 -- Follow or an Accept says who belongs to which support community, and none of that is anyone else's.
-create function addressed_to_public(body text) returns boolean language sql immutable as $$
-    select coalesce((body::jsonb -> 'to') @> '"https://www.w3.org/ns/activitystreams#Public"'::jsonb, false)
-        or coalesce((body::jsonb -> 'cc') @> '"https://www.w3.org/ns/activitystreams#Public"'::jsonb, false)
+-- Votes are left out too, though Lemmy's form addresses them to the public: what a member upvoted in
+-- a support community is theirs. The queue writes the flag for the group's announces itself.
+create function served_publicly(body text) returns boolean language sql immutable as $$
+    select (coalesce((b -> 'to') @> '"https://www.w3.org/ns/activitystreams#Public"'::jsonb, false)
+            or coalesce((b -> 'cc') @> '"https://www.w3.org/ns/activitystreams#Public"'::jsonb, false))
+        and coalesce(b ->> 'type', '') not in ('Like', 'Dislike', 'EmojiReact')
+        and not (coalesce(b ->> 'type', '') in ('Undo', 'Announce')
+                 and coalesce(b -> 'object' ->> 'type', '') in ('Like', 'Dislike', 'EmojiReact', 'Undo'))
+    from (select body::jsonb as b) parsed
 $$;
 
 alter table outbound_activity add column public boolean not null default false;
-update outbound_activity set public = addressed_to_public(body);
+update outbound_activity set public = served_publicly(body);
 create index outbound_activity_public on outbound_activity (actor_id, id) where public;

@@ -53,8 +53,8 @@ public final class Outbox {
         return new Queued(outboundId, remote, local);
     }
 
-    /** An activity to queue: its id, the object it is about (for ordering), its JSON, whether anyone may read it. */
-    public record Activity(String id, String objectId, String body, boolean addressedToPublic) {}
+    /** An activity to queue: its id, the object it is about (for ordering), its JSON, whether anyone may fetch it. */
+    public record Activity(String id, String objectId, String body, boolean servedPublicly) {}
 
     /**
      * Queues activities, in this order, for every remote accepted follower of {@code followersOf}
@@ -75,7 +75,7 @@ public final class Outbox {
         for (int i = 0; i < activities.size(); i++) {
             rows.add("(?::text, ?::text, ?::text, ?::boolean, " + i + ")");
             var a = activities.get(i);
-            params.addAll(Arrays.asList(a.id(), a.objectId(), a.body(), a.addressedToPublic()));
+            params.addAll(Arrays.asList(a.id(), a.objectId(), a.body(), a.servedPublicly()));
         }
         params.addAll(Arrays.asList(sender.id(), followersOf.id(), c.createArrayOf("text", extra.toArray()), CHANNEL));
         Sql.one(c, """
@@ -138,7 +138,7 @@ public final class Outbox {
     private static long store(Connection c, Actor sender, String activityId, String objectId, String body) throws SQLException {
         return Sql.insert(c, """
                 insert into outbound_activity (activity_id, actor_id, object_id, body, public)
-                select ?, ?, ?, t.body, addressed_to_public(t.body) from (select ?::text as body) t returning id""",
+                select ?, ?, ?, t.body, served_publicly(t.body) from (select ?::text as body) t returning id""",
                 activityId, sender.id(), objectId, body);
     }
 

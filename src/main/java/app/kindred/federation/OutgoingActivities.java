@@ -21,11 +21,19 @@ public final class OutgoingActivities {
     private static final com.fasterxml.jackson.databind.JsonNode CONTEXT = JsonLd.context();
 
     /** An activity and its JSON, as the outbox stores it. */
-    public record Outgoing(String id, String objectId, String json, Activity activity) {
+    public record Outgoing(String id, String objectId, String json, Activity activity, boolean servedPublicly) {
         /** As the outbox queues it for followers. */
         public app.kindred.delivery.Outbox.Activity queued() {
-            return new app.kindred.delivery.Outbox.Activity(id, objectId, json, activity.addressedToPublic());
+            return new app.kindred.delivery.Outbox.Activity(id, objectId, json, servedPublicly);
         }
+    }
+
+    private static final java.util.Set<String> VOTES = java.util.Set.of("Like", "Dislike", "EmojiReact");
+
+    /** A vote, or the undoing of one: public on the wire in Lemmy's form, but what a member voted is theirs. */
+    static boolean isVote(com.fasterxml.jackson.databind.JsonNode activity) {
+        var type = activity.path("type").asText("");
+        return VOTES.contains(type) || type.equals("Undo") && VOTES.contains(activity.path("object").path("type").asText(""));
     }
 
     private String newId(Actor actor, String kind) {
@@ -147,10 +155,14 @@ public final class OutgoingActivities {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return new Outgoing(activity.id(), objectId, out.toString(), activity);
+        return new Outgoing(activity.id(), objectId, out.toString(), activity,
+                activity.addressedToPublic() && !isVote(received));
     }
 
     private Outgoing out(Activity activity, String objectId) {
-        return new Outgoing(activity.id(), objectId, new String(jsonLd.write(activity), StandardCharsets.UTF_8), activity);
+        boolean vote = VOTES.contains(activity.type().name()) || activity.type() == ActivityType.Undo
+                && activity.object().document() instanceof Activity undone && VOTES.contains(undone.type().name());
+        return new Outgoing(activity.id(), objectId, new String(jsonLd.write(activity), StandardCharsets.UTF_8), activity,
+                activity.addressedToPublic() && !vote);
     }
 }

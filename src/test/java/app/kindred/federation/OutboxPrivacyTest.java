@@ -109,6 +109,23 @@ public class OutboxPrivacyTest {
     }
 
     @Test
+    void whatAMemberVotedIsNotServedThoughLemmysFormAddressesItToThePublic() {
+        var post = server.app().threads().startThread(warden, peers,
+                new ThreadService.Draft("Check-in", "How is everyone today?", null, null, null));
+        server.app().threads().vote(sam, post.id(), 1);
+        server.app().threads().vote(sam, post.id(), 0);
+        var votes = server.app().database().read(c -> Sql.list(c, """
+                select activity_id from outbound_activity where object_id = ? and body like '%"Like"%' order by id""",
+                rs -> URI.create(rs.getString(1)), post.uri()));
+        assertEquals(4, votes.size(), "sam's Like and Undo, and the group's announces of each: " + votes);
+
+        for (var id : votes) assertEquals(404, fetch(id), id.toString());
+        assertFalse(outbox("/u/sam").contains("\"Like\""), outbox("/u/sam"));
+        assertFalse(outbox("/c/peers").contains("\"Like\""));
+        assertTrue(outbox("/c/peers").contains("How is everyone today?"), "the thread itself is public");
+    }
+
+    @Test
     void whoFollowsACommunityIsNotServed() throws Exception {
         var follower = "https://masto.example/users/quiet";
         server.app().database().transaction(c -> Sql.update(c, """
