@@ -135,7 +135,8 @@ public final class App implements AutoCloseable {
 
         var federation = new FederationContext(database, actorStore, communityStore, followStore, postStore, new VoteStore(),
                 remoteActors, fetcher, outbox, new OutgoingActivities(), policy);
-        this.inboundProcessor = new InboundProcessor(database, federation, 16, delivery.pollInterval(), delivery.timeScale());
+        this.inboundProcessor = new InboundProcessor(database, federation, 16, delivery.pollInterval(), delivery.timeScale(),
+                config.federation().inboundRetention());
         var publisher = new Publisher(federation, documents);
         this.threads = new ThreadService(database, postStore, new VoteStore(), communityStore, publisher, ids.base());
         this.follows = new FollowService(database, followStore, communityStore, remoteActors, remoteCommunities, publisher,

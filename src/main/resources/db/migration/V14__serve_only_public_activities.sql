@@ -12,6 +12,16 @@ create function served_publicly(body text) returns boolean language sql immutabl
     from (select body::jsonb as b) parsed
 $$;
 
+-- Once a post is deleted or removed, what carried its words (Create, Update, the group's announces of
+-- them) is no longer served either; the Delete or removal itself stays, since servers that received it
+-- through the group fetch it from its origin to trust it.
+create function carries_content(body text) returns boolean language sql immutable as $$
+    select coalesce(b ->> 'type', '') in ('Create', 'Update')
+        or coalesce(b ->> 'type', '') = 'Announce'
+           and coalesce(b -> 'object' ->> 'type', '') in ('Create', 'Update', 'Page', 'Note', 'Article', 'Question')
+    from (select body::jsonb as b) parsed
+$$;
+
 alter table outbound_activity add column public boolean not null default false;
 update outbound_activity set public = served_publicly(body);
 create index outbound_activity_public on outbound_activity (actor_id, id) where public;

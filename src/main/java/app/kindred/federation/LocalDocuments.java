@@ -63,14 +63,16 @@ public final class LocalDocuments {
     }
 
     /**
-     * Which of our sent activities anyone may read: those addressed to the public, and none about a post
-     * that has since been deleted or removed (their copies would keep what its author or a moderator took down).
+     * Which of our sent activities anyone may read: those addressed to the public (votes aside, see
+     * migration V14), except what carried the words of a post since deleted or removed; the Delete or
+     * removal itself stays, since servers that got it through the group fetch it from here to trust it.
      */
     private static final String SERVED = """
-            o.public and not exists (select 1 from post p where p.uri = o.object_id
-                                     and (p.deleted_at is not null or p.removed_at is not null))""";
+            o.public and not (exists (select 1 from post p where p.uri = o.object_id
+                                      and (p.deleted_at is not null or p.removed_at is not null))
+                              and carries_content(o.body))""";
 
-    /** One of our public activities, as it was sent; a private one, or one about a post taken down, is not found. */
+    /** One of our public activities, as it was sent; a private one, or one that carried a post since taken down, is not found. */
     public Optional<String> activity(java.net.URI id) {
         return db.read(c -> app.kindred.storage.Sql.one(c, "select body from outbound_activity o where activity_id = ? and "
                 + SERVED, rs -> rs.getString(1), id));

@@ -13,6 +13,7 @@ import app.kindred.storage.Sql;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -106,6 +107,33 @@ class InboundHandOverTest {
                 "update inbound_activity set next_attempt_at = now() - interval '1 second' where activity_id = ?", id));
         processor.stored();
         eventually(Duration.ofSeconds(10), () -> assertEquals("done 2", state(id)));
+    }
+
+    @Test
+    void processedActivitiesAreDeletedAfterTheRetentionAndWaitingOnesAreKept() throws Exception {
+        var db = server.app().database();
+        db.transaction(c -> {
+            for (var row : List.of("old-done:done:15", "old-failed:failed:15", "old-pending:pending:15", "new-done:done:1")) {
+                var parts = row.split(":");
+                Sql.update(c, """
+                        insert into inbound_activity (activity_id, activity_type, actor_uri, inbox, body, signature_scheme, state,
+                                                      received_at, processed_at)
+                        values (?, 'Note', 'https://remote.example/u/a', 'inbox', '{"content": "what they wrote"}'::jsonb, 'cavage', ?,
+                                now() - make_interval(days => ?), case when ? = 'pending' then null
+                                                                       else now() - make_interval(days => ?) end)""",
+                        "https://remote.example/" + parts[0], parts[1], Integer.parseInt(parts[2]), parts[1],
+                        Integer.parseInt(parts[2]));
+            }
+            return null;
+        });
+
+        // The retention is 14 days by default; the processor prunes when it starts, then hourly.
+        server.app().inboundProcessor().start();
+        eventually(Duration.ofSeconds(10), () -> assertEquals(List.of("https://remote.example/new-done",
+                "https://remote.example/old-pending"), db.read(c -> Sql.list(c,
+                "select activity_id from inbound_activity where activity_id like 'https://remote.example/%' order by 1",
+                rs -> rs.getString(1)))));
+        assertEquals(0, server.app().inboundProcessor().prune(), "nothing more is old enough");
     }
 
     @Test

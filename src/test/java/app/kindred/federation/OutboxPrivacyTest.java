@@ -91,6 +91,10 @@ public class OutboxPrivacyTest {
         assertFalse(outbox("/c/peers").contains("I told my sister today."));
         assertFalse(outbox("/u/sam").contains("I told my sister today."));
         for (var id : sent) assertEquals(404, fetch(id), id.toString());
+        // The Delete stays fetchable: servers that got it through the group check it at its origin.
+        var delete = sentAbout(post.uri()).stream().filter(id -> !sent.contains(id)).toList();
+        assertTrue(delete.size() >= 1, delete.toString());
+        assertEquals(200, fetch(delete.getFirst()), delete.getFirst().toString());
     }
 
     @Test
@@ -102,6 +106,9 @@ public class OutboxPrivacyTest {
         server.app().moderation().remove(warden, post.id(), "names a workplace");
         assertFalse(outbox("/c/peers").contains("My manager at the bakery"));
         assertEquals(404, fetch(create));
+        var removal = sentAbout(post.uri()).getLast();
+        assertEquals(200, fetch(removal), "the removal itself is served: " + removal);
+        assertTrue(outbox("/c/peers").contains("names a workplace"));
 
         server.app().moderation().restore(warden, post.id(), "edited out");
         assertTrue(outbox("/c/peers").contains("My manager at the bakery"));

@@ -33,6 +33,7 @@ public final class InboundProcessor implements AutoCloseable {
     public static final Duration LEASE = Duration.ofMinutes(5);
     /** Rows held in memory at most; small enough that all start well within their lease even when each waits on slow fetches. */
     public static final int READY_CAPACITY = 64;
+    private static final Duration PRUNE_EVERY = Duration.ofHours(1);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Database db;
@@ -52,9 +53,13 @@ public final class InboundProcessor implements AutoCloseable {
     private volatile boolean rowsWaiting = true;
     private volatile boolean running;
     private Thread dispatcher;
+    private final Duration retention;
+    private long prunedAt;
 
-    public InboundProcessor(Database db, FederationContext federation, int concurrency, Duration pollInterval, double timeScale) {
+    public InboundProcessor(Database db, FederationContext federation, int concurrency, Duration pollInterval, double timeScale,
+                            Duration retention) {
         this.db = db;
+        this.retention = retention;
         this.federation = federation;
         this.handlers = new HandlerTable(federation);
         this.concurrency = concurrency;
@@ -109,6 +114,10 @@ public final class InboundProcessor implements AutoCloseable {
     private void dispatch() {
         while (running) {
             try {
+                if (System.nanoTime() - prunedAt > PRUNE_EVERY.toNanos() || prunedAt == 0) {
+                    prunedAt = System.nanoTime();
+                    prune();
+                }
                 boolean started = startReady();
                 boolean claimed = rowsWaiting && readySlots.get() <= READY_CAPACITY / 2 && claimIntoReady();
                 if (!started && !claimed) {
@@ -182,6 +191,26 @@ public final class InboundProcessor implements AutoCloseable {
                     }
                 }, limit, LEASE.toSeconds()));
     }
+
+    /**
+     * Deletes processed activities older than the retention (their bodies keep what people wrote, also
+     * after they deleted it), a batch at a time; pending ones stay whatever their age. Returns how many.
+     */
+    public int prune() {
+        int total = 0, n;
+        do {
+            n = db.transaction(c -> Sql.update(c, """
+                    delete from inbound_activity where id in (
+                        select id from inbound_activity
+                        where state <> 'pending' and coalesce(processed_at, received_at) < now() - make_interval(secs => ?)
+                        limit ?)""", retention.toSeconds(), PRUNE_BATCH));
+            total += n;
+        } while (n == PRUNE_BATCH);
+        if (total > 0) log.info("deleted {} processed inbound activities older than {}", total, retention);
+        return total;
+    }
+
+    private static final int PRUNE_BATCH = 5_000;
 
     /** Applies one activity; public so tests can drive processing without the worker. */
     public void process(InboundActivity in) {
