@@ -1,5 +1,6 @@
 package app.kindred.moderation;
 
+import app.kindred.delivery.Outbox;
 import app.kindred.storage.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -8,7 +9,7 @@ import java.util.List;
 
 /**
  * Bans from one community, local or remote. A ban also ends the banned actor's follow of the
- * community, so nothing more is delivered to them from it; {@code CommunityStore.isBanned} is the
+ * community, so nothing queued after it is delivered to them from it (what was queued before still is); {@code CommunityStore.isBanned} is the
  * check every door (API, inbox) asks.
  */
 public final class CommunityBans {
@@ -21,8 +22,9 @@ public final class CommunityBans {
                 insert into community_ban (community_id, actor_id, reason, expires_at) values (?, ?, ?, ?)
                 on conflict (community_id, actor_id) do update set reason = excluded.reason, expires_at = excluded.expires_at,
                     created_at = now()""", communityId, actorId, reason == null ? "" : reason, expires);
-        Sql.update(c, "delete from follow where follower_id = ? and followed_id = (select actor_id from community where id = ?)",
-                actorId, communityId);
+        long group = Sql.count(c, "select actor_id from community where id = ?", communityId);
+        Outbox.keepQueuedFor(c, group, actorId);
+        Sql.update(c, "delete from follow where follower_id = ? and followed_id = ?", actorId, group);
     }
 
     /** Whether there was a ban to lift. */

@@ -17,6 +17,7 @@ import app.kindred.federation.signature.SignatureVerifier;
 import app.kindred.federation.signature.VerificationKey;
 import app.kindred.federation.signature.VerificationResult;
 import app.kindred.member.Role;
+import app.kindred.moderation.CommunityBans;
 import app.kindred.storage.Sql;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
@@ -215,6 +216,39 @@ class DeliveryTest {
         var types = remote.findAll(postRequestedFor(urlEqualTo("/users/a/inbox"))).stream()
                 .map(r -> r.getBodyAsString().replaceAll(".*\"type\":\"([A-Za-z]+)\".*", "$1")).collect(Collectors.toList());
         assertEquals(List.of("Create", "Create", "Update", "Delete"), types, "the failed Create is retried before Update goes");
+    }
+
+    @Test
+    void whatAGroupQueuedBeforeABanStillReachesTheBannedFollowerAndNothingAfter() throws Exception {
+        remote.stubFor(post(urlMatching("/.*")).willReturn(aResponse().withStatus(202)));
+        var group = app.communities().create("circle", "Circle", "", "sender");
+        var banned = remoteActor(app, "banned", "/users/banned/inbox", null);
+        app.database().transaction(tx -> {
+            new FollowStore().upsert(tx, banned.id(), group.actor().id(), FollowStore.State.ACCEPTED, null);
+            return null;
+        });
+        var object = base() + "/objects/30";
+        var before = activity("Announce", object);
+        var after = activity("Announce", base() + "/objects/31");
+        app.database().transaction(tx -> {
+            // A moderator's removal, queued while they still follow; then the ban, then something new.
+            app.outbox().enqueueToFollowers(tx, group.actor(), List.of(new Outbox.Activity(idOf(before), object, before, true)),
+                    group.actor(), List.of());
+            CommunityBans.ban(tx, group.id(), banned.id(), "spam", null);
+            CommunityBans.ban(tx, group.id(), banned.id(), "spam, again", null);
+            app.outbox().enqueueToFollowers(tx, group.actor(), List.of(new Outbox.Activity(idOf(after), base() + "/objects/31",
+                    after, true)), group.actor(), List.of());
+            return null;
+        });
+        app.startWorkers();
+        eventually(() -> assertEquals(0L, (long) app.database().read(tx -> Sql.count(tx, "select count(*) from delivery_fanout"))));
+        eventually(() -> assertEquals(1, remote.findAll(postRequestedFor(urlEqualTo("/users/banned/inbox"))).size()));
+        var got = remote.findAll(postRequestedFor(urlEqualTo("/users/banned/inbox"))).getFirst().getBodyAsString();
+        assertTrue(got.contains(idOf(before)), "the activity queued before the ban, once: " + got);
+    }
+
+    private static String idOf(String body) {
+        return body.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
     }
 
     @Test

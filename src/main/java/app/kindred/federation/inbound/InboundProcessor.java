@@ -222,7 +222,10 @@ public final class InboundProcessor implements AutoCloseable {
         try {
             var read = FederationContext.READER.read(in.body());
             switch (read) {
-                case ReadResult.Unsupported u -> finish(in, "done", "ignored: " + u.type() + " is not supported (" + u.reason() + ")");
+                case ReadResult.Unsupported u -> {
+                    log.info("ignored {} {} from {}: not supported ({})", in.type(), in.activityId(), in.actor(), u.reason());
+                    finish(in, "done", "ignored: " + u.type() + " is not supported (" + u.reason() + ")");
+                }
                 case ReadResult.Malformed m -> finish(in, "failed", "malformed: " + m.reason());
                 case ReadResult.Supported s when s.document() instanceof Activity activity -> apply(in, activity);
                 case ReadResult.Supported s -> finish(in, "failed", "a " + s.document().typeName() + " is not an activity");
@@ -284,6 +287,7 @@ public final class InboundProcessor implements AutoCloseable {
             return;
         }
         long seconds = Math.round(Math.pow(4, in.attempts()) * 15 * timeScale * 1000) ;
+        log.info("will retry {} {} from {} in {} ms: {}", in.type(), in.activityId(), in.actor(), seconds, reason);
         db.transaction(c -> Sql.update(c, """
                 update inbound_activity set next_attempt_at = now() + make_interval(secs => ?), last_error = ? where id = ?""",
                 seconds / 1000.0, reason, in.id()));
