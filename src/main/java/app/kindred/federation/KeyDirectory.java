@@ -27,6 +27,11 @@ public final class KeyDirectory {
     private static final int CACHE_SIZE = 10_000;
     /** A key is fetched again for rotation at most this often, so bad signatures cannot make us hammer a server. */
     static final Duration REFETCH_INTERVAL = Duration.ofMinutes(1);
+    /**
+     * A key whose server answered 404 or 410 is not asked for again for this long: deleted accounts'
+     * servers keep sending signed Deletes, and anyone can sign with a made-up keyId to make us fetch.
+     */
+    static final Duration MISSING_FOR = Duration.ofMinutes(5);
 
     public record OwnedKey(String keyId, URI owner, VerificationKey key) {}
 
@@ -48,6 +53,13 @@ public final class KeyDirectory {
         }
     };
 
+    private final Map<String, Instant> missingUntil = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+            return size() > CACHE_SIZE;
+        }
+    };
+
     public KeyDirectory(Database db, ActorStore actors, RemoteActors remoteActors, RemoteFetcher fetcher, Clock clock) {
         this.db = db;
         this.actors = actors;
@@ -57,7 +69,14 @@ public final class KeyDirectory {
     }
 
     public Optional<OwnedKey> find(String keyId) {
-        return known(keyId).or(() -> fetch(keyId));
+        return known(keyId).or(() -> recentlyMissing(keyId) ? Optional.empty() : fetch(keyId));
+    }
+
+    private boolean recentlyMissing(String keyId) {
+        synchronized (missingUntil) {
+            var until = missingUntil.get(keyId);
+            return until != null && until.isAfter(clock.instant());
+        }
     }
 
     /** From memory or the database only; never asks the key's server. */
@@ -108,6 +127,12 @@ public final class KeyDirectory {
             return key.flatMap(this::remember);
         } catch (FetchException | IllegalArgumentException e) {
             log.info("could not load key {}: {}", keyId, e.getMessage());
+            if (e instanceof FetchException f
+                    && (f.reason() == FetchException.Reason.NOT_FOUND || f.reason() == FetchException.Reason.GONE)) {
+                synchronized (missingUntil) {
+                    missingUntil.put(keyId, clock.instant().plus(MISSING_FOR));
+                }
+            }
             return Optional.empty();
         }
     }

@@ -208,4 +208,22 @@ class KeyDirectoryTest {
         assertFalse(keys.refetch(peer.mainKeyId()).isPresent());
         assertEquals(4, peer.actorFetches());
     }
+
+    @Test
+    void aKeyWhoseServerSaysGoneIsNotAskedForAgainForAWhile() {
+        var clock = new HandClock();
+        var app = server.app();
+        var keys = new KeyDirectory(app.database(), new ActorStore(app.ids()), app.remoteActors(), app.fetcher(), clock);
+        var peer = RemotePeer.serve(remote, "deletedaccount");
+        remote.stubFor(WireMock.get(peer.path()).willReturn(aResponse().withStatus(410)));
+
+        for (int i = 0; i < 5; i++) assertFalse(keys.find(peer.mainKeyId()).isPresent());
+        assertEquals(1, peer.actorFetches(), "a deleted account's server is asked once, not for every Delete it sends");
+
+        clock.advance(KeyDirectory.MISSING_FOR.plusSeconds(1));
+        remote.stubFor(WireMock.get(peer.path()).willReturn(aResponse().withStatus(500)));
+        assertFalse(keys.find(peer.mainKeyId()).isPresent());
+        assertFalse(keys.find(peer.mainKeyId()).isPresent());
+        assertEquals(3, peer.actorFetches(), "asked again after a while; a server error is not remembered as gone");
+    }
 }
