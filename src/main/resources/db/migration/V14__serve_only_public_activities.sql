@@ -3,12 +3,17 @@
 -- Follow or an Accept says who belongs to which support community, and none of that is anyone else's.
 -- Votes are left out too, though Lemmy's form addresses them to the public: what a member upvoted in
 -- a support community is theirs. The queue writes the flag for the group's announces itself.
+create function is_vote(activity jsonb) returns boolean language sql immutable as $$
+    select coalesce(activity ->> 'type', '') in ('Like', 'Dislike', 'EmojiReact')
+        or coalesce(activity ->> 'type', '') = 'Undo'
+           and coalesce(activity -> 'object' ->> 'type', '') in ('Like', 'Dislike', 'EmojiReact')
+$$;
+
 create function served_publicly(body text) returns boolean language sql immutable as $$
     select (coalesce((b -> 'to') @> '"https://www.w3.org/ns/activitystreams#Public"'::jsonb, false)
             or coalesce((b -> 'cc') @> '"https://www.w3.org/ns/activitystreams#Public"'::jsonb, false))
-        and coalesce(b ->> 'type', '') not in ('Like', 'Dislike', 'EmojiReact')
-        and not (coalesce(b ->> 'type', '') in ('Undo', 'Announce')
-                 and coalesce(b -> 'object' ->> 'type', '') in ('Like', 'Dislike', 'EmojiReact', 'Undo'))
+        and not is_vote(b)
+        and not (coalesce(b ->> 'type', '') = 'Announce' and is_vote(b -> 'object'))
     from (select body::jsonb as b) parsed
 $$;
 

@@ -15,17 +15,14 @@ public final class InboundStore {
      */
     public OptionalLong receive(Connection c, String activityId, String type, String actor, String inbox, String body,
                                 String scheme, Duration lease) throws SQLException {
-        var id = lease == null
-                ? Sql.one(c, """
-                        insert into inbound_activity (activity_id, activity_type, actor_uri, inbox, body, signature_scheme)
-                        values (?, ?, ?, ?, ?::jsonb, ?) on conflict (activity_id) do nothing returning id""",
-                        rs -> rs.getLong(1), activityId, type, actor, inbox, body, scheme)
-                : Sql.one(c, """
-                        insert into inbound_activity (activity_id, activity_type, actor_uri, inbox, body, signature_scheme,
-                                                      attempts, next_attempt_at)
-                        values (?, ?, ?, ?, ?::jsonb, ?, 1, now() + make_interval(secs => ?))
-                        on conflict (activity_id) do nothing returning id""",
-                        rs -> rs.getLong(1), activityId, type, actor, inbox, body, scheme, lease.toSeconds());
+        // Unleased: attempt 0, due now. Leased: attempt 1, due when the lease runs out.
+        var id = Sql.one(c, """
+                insert into inbound_activity (activity_id, activity_type, actor_uri, inbox, body, signature_scheme,
+                                              attempts, next_attempt_at)
+                values (?, ?, ?, ?, ?::jsonb, ?, ?, now() + make_interval(secs => ?))
+                on conflict (activity_id) do nothing returning id""",
+                rs -> rs.getLong(1), activityId, type, actor, inbox, body, scheme, lease == null ? 0 : 1,
+                lease == null ? 0 : lease.toSeconds());
         return id.map(OptionalLong::of).orElseGet(OptionalLong::empty);
     }
 }

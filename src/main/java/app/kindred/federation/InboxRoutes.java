@@ -155,11 +155,13 @@ public final class InboxRoutes {
         } finally {
             if (handOver && stored.isEmpty()) processor.cancel();
         }
-        if (stored.isEmpty()) log.debug("activity {} was received before; not processed again", id);
-        else if (handOver) {
+        if (stored.isEmpty()) {
+            log.debug("activity {} was received before; not processed again", id);
+        } else if (handOver) {
             processor.handOver(new InboundActivity(stored.getAsLong(), id, type, actorUri, inbox.toString(), activity, scheme, 1));
+        } else {
+            processor.stored();
         }
-        else processor.stored();
         ctx.status(202);
     }
 

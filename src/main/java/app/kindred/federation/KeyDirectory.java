@@ -40,25 +40,20 @@ public final class KeyDirectory {
     private final RemoteActors remoteActors;
     private final RemoteFetcher fetcher;
     private final Clock clock;
-    private final Map<String, OwnedKey> cache = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, OwnedKey> eldest) {
-            return size() > CACHE_SIZE;
-        }
-    };
-    private final Map<String, Instant> refetchedAt = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
-            return size() > CACHE_SIZE;
-        }
-    };
+    private final Map<String, OwnedKey> cache = lru();
+    private final Map<String, Instant> refetchedAt = lru();
 
-    private final Map<String, Instant> missingUntil = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
-            return size() > CACHE_SIZE;
-        }
-    };
+    private final Map<String, Instant> missingUntil = lru();
+
+    /** At most CACHE_SIZE entries, the least recently used going first; guarded by synchronising on the map. */
+    private static <V> Map<String, V> lru() {
+        return new LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > CACHE_SIZE;
+            }
+        };
+    }
 
     public KeyDirectory(Database db, ActorStore actors, RemoteActors remoteActors, RemoteFetcher fetcher, Clock clock) {
         this.db = db;

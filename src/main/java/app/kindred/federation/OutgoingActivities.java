@@ -30,10 +30,12 @@ public final class OutgoingActivities {
 
     private static final java.util.Set<String> VOTES = java.util.Set.of("Like", "Dislike", "EmojiReact");
 
-    /** A vote, or the undoing of one: public on the wire in Lemmy's form, but what a member voted is theirs. */
-    static boolean isVote(com.fasterxml.jackson.databind.JsonNode activity) {
-        var type = activity.path("type").asText("");
-        return VOTES.contains(type) || type.equals("Undo") && VOTES.contains(activity.path("object").path("type").asText(""));
+    /**
+     * A vote, or the undoing of one (by its type and its object's): public on the wire in Lemmy's form,
+     * but what a member voted is theirs. Migration V14's {@code served_publicly} says the same in SQL.
+     */
+    private static boolean isVote(String type, String objectType) {
+        return VOTES.contains(type) || type.equals("Undo") && VOTES.contains(objectType);
     }
 
     private String newId(Actor actor, String kind) {
@@ -155,14 +157,13 @@ public final class OutgoingActivities {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return new Outgoing(activity.id(), objectId, out.toString(), activity,
-                activity.addressedToPublic() && !isVote(received));
+        return new Outgoing(activity.id(), objectId, out.toString(), activity, activity.addressedToPublic()
+                && !isVote(received.path("type").asText(""), received.path("object").path("type").asText("")));
     }
 
     private Outgoing out(Activity activity, String objectId) {
-        boolean vote = VOTES.contains(activity.type().name()) || activity.type() == ActivityType.Undo
-                && activity.object().document() instanceof Activity undone && VOTES.contains(undone.type().name());
+        var objectType = activity.object().document() instanceof Activity undone ? undone.type().name() : "";
         return new Outgoing(activity.id(), objectId, new String(jsonLd.write(activity), StandardCharsets.UTF_8), activity,
-                activity.addressedToPublic() && !vote);
+                activity.addressedToPublic() && !isVote(activity.type().name(), objectType));
     }
 }

@@ -182,11 +182,16 @@ class KeyDirectoryTest {
         }
     }
 
+    /** A key directory of its own on the test server, on a clock the test moves. */
+    private static KeyDirectory directory(Clock clock) {
+        var app = server.app();
+        return new KeyDirectory(app.database(), new ActorStore(app.ids()), app.remoteActors(), app.fetcher(), clock);
+    }
+
     @Test
     void refetchesAreRateLimitedPerKeyEvenWhenTheyFail() {
         var clock = new HandClock();
-        var app = server.app();
-        var keys = new KeyDirectory(app.database(), new ActorStore(app.ids()), app.remoteActors(), app.fetcher(), clock);
+        var keys = directory(clock);
         var peer = RemotePeer.serve(remote, "ratelimited");
 
         assertTrue(keys.find(peer.mainKeyId()).isPresent());
@@ -212,8 +217,7 @@ class KeyDirectoryTest {
     @Test
     void aKeyWhoseServerSaysGoneIsNotAskedForAgainForAWhile() {
         var clock = new HandClock();
-        var app = server.app();
-        var keys = new KeyDirectory(app.database(), new ActorStore(app.ids()), app.remoteActors(), app.fetcher(), clock);
+        var keys = directory(clock);
         var peer = RemotePeer.serve(remote, "deletedaccount");
         remote.stubFor(WireMock.get(peer.path()).willReturn(aResponse().withStatus(410)));
 

@@ -140,12 +140,7 @@ class ReportsTest {
 
     @Test
     void reportingRemoteContentSendsOneFlagFromTheInstanceActorToTheCommunityAndTheAuthor() throws Exception {
-        long group = remoteActor("https://lemmy.example/c/main", "Group", "main");
-        long author = remoteActor("https://masto.example/users/ann", "Person", "ann");
-        long community = sqlId("insert into community (actor_id, title) values (?, 'Main') returning id", group);
-        long post = sqlId("""
-                insert into post (uri, community_id, author_id, local, title, content_html)
-                values ('https://lemmy.example/post/7', ?, ?, false, 'Remote', '<p>x</p>') returning id""", community, author);
+        long post = remotePost("main", "ann", 7);
 
         var mine = json(post("/api/v1/reports", Map.of("post", post, "category", "spam", "text", "a link farm"), robin), 201);
         assertTrue(mine.get("sent_to_other_servers").asBoolean());
@@ -182,12 +177,7 @@ class ReportsTest {
 
     @Test
     void aFlagWeSentIsNeverServedToAnyone() throws Exception {
-        long group = remoteActor("https://lemmy.example/c/quiet", "Group", "quiet");
-        long author = remoteActor("https://masto.example/users/bo", "Person", "bo");
-        long community = sqlId("insert into community (actor_id, title) values (?, 'Quiet') returning id", group);
-        long post = sqlId("""
-                insert into post (uri, community_id, author_id, local, title, content_html)
-                values ('https://lemmy.example/post/8', ?, ?, false, 'Remote', '<p>x</p>') returning id""", community, author);
+        long post = remotePost("quiet", "bo", 8);
         json(post("/api/v1/reports", Map.of("post", post, "category", "harassment", "text", "they know where I work",
                 "show_identity", true), robin), 201);
         var flag = lastSent("Flag");
@@ -404,6 +394,17 @@ class ReportsTest {
                 activity.get("type").asText(), URI.create(actor), server.base() + "/inbox", activity, "cavage", 1));
         return server.app().database().read(c -> Sql.one(c, "select state || coalesce(': ' || last_error, '') from inbound_activity where id = ?",
                 rs -> rs.getString(1), rowId)).orElseThrow();
+    }
+
+    /** A post by masto.example's {@code author} in lemmy.example's community {@code group}, as followed remote content. */
+    private long remotePost(String group, String author, int n) {
+        long groupId = remoteActor("https://lemmy.example/c/" + group, "Group", group);
+        long authorId = remoteActor("https://masto.example/users/" + author, "Person", author);
+        long community = sqlId("insert into community (actor_id, title) values (?, ?) returning id", groupId, group);
+        return sqlId("""
+                insert into post (uri, community_id, author_id, local, title, content_html)
+                values (?, ?, ?, false, 'Remote', '<p>x</p>') returning id""",
+                "https://lemmy.example/post/" + n, community, authorId);
     }
 
     private long remoteActor(String uri, String type, String name) {

@@ -54,7 +54,7 @@ public final class InboundProcessor implements AutoCloseable {
     private volatile boolean running;
     private Thread dispatcher;
     private final Duration retention;
-    private long prunedAt;
+    private long pruneAt = System.nanoTime(); // first thing the dispatcher does, then hourly
 
     public InboundProcessor(Database db, FederationContext federation, int concurrency, Duration pollInterval, double timeScale,
                             Duration retention) {
@@ -114,8 +114,8 @@ public final class InboundProcessor implements AutoCloseable {
     private void dispatch() {
         while (running) {
             try {
-                if (System.nanoTime() - prunedAt > PRUNE_EVERY.toNanos() || prunedAt == 0) {
-                    prunedAt = System.nanoTime();
+                if (System.nanoTime() - pruneAt >= 0) {
+                    pruneAt = System.nanoTime() + PRUNE_EVERY.toNanos();
                     prune();
                 }
                 boolean started = startReady();
