@@ -48,7 +48,7 @@ public final class RemoteLookups implements RemoteLookup {
             if (handleOrUrl.startsWith("https://") || handleOrUrl.startsWith("http://")) return byUrl(URI.create(handleOrUrl));
             return community(actors.resolve(handleOrUrl), handleOrUrl);
         } catch (FetchException e) {
-            throw new Refusal(Refusal.Kind.NOT_FOUND, "q", "could not find " + handleOrUrl + ": " + e.getMessage());
+            throw notFound("could not find " + handleOrUrl + ": " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw Refusal.invalid("q", "\"" + handleOrUrl + "\" is not a URL");
         }
@@ -62,18 +62,18 @@ public final class RemoteLookups implements RemoteLookup {
             case ReadResult.Supported s when s.document() instanceof ContentObject o && o.id() != null -> {
                 var held = db.read(c -> posts.findShownByUri(c, URI.create(o.id())));
                 if (held.isPresent()) yield new Found.Post(held.get().id());
-                throw Refusal.notFound(url + " is a post this instance does not hold; follow its community to read it here");
+                throw notFound(url + " is a post this instance does not hold; follow its community to read it here");
             }
-            default -> throw Refusal.notFound(url + " is neither a community nor a post");
+            default -> throw notFound(url + " is neither a community nor a post");
         };
     }
 
     private Found community(Actor actor, String asked) {
         if (actor.type() != ActorType.GROUP) {
-            throw Refusal.notFound(asked + " is a " + actor.type().wireName() + ", not a community");
+            throw notFound(asked + " is a " + actor.type().wireName() + ", not a community");
         }
         var community = db.transaction(c -> actor.local()
-                ? communities.byActor(c, actor).orElseThrow(() -> Refusal.notFound("there is no community " + asked))
+                ? communities.byActor(c, actor).orElseThrow(() -> notFound("there is no community " + asked))
                 : communities.ensureRemote(c, actor));
         if (!actor.local()) {
             // Its title, description and guidelines as its origin serves them now; what we have stands otherwise.
@@ -84,5 +84,9 @@ public final class RemoteLookups implements RemoteLookup {
             }
         }
         return new Found.Community(community.id());
+    }
+
+    private static Refusal notFound(String message) {
+        return new Refusal(Refusal.Kind.NOT_FOUND, "q", message);
     }
 }

@@ -137,6 +137,30 @@ class SearchApiTest {
         assertProblem(api.get("/api/v1/search?q=" + enc("!nobody@" + host), alice), 404, "q");
     }
 
+    @Test
+    void aPastedUrlIsFetchedOnlyForASignedInMemberAndAPostResolvesOnlyWhenHeld() {
+        var host = "127.0.0.1:" + remote.getPort();
+        var groupUri = "http://" + host + "/m/quiet";
+        remote.stubFor(get(urlEqualTo("/m/quiet")).willReturn(okForContentType("application/activity+json", """
+                {"@context": "https://www.w3.org/ns/activitystreams", "id": "%1$s", "type": "Group",
+                 "preferredUsername": "quiet", "name": "Quiet room", "summary": "<p>Low voices</p>",
+                 "inbox": "%1$s/inbox", "outbox": "%1$s/outbox", "followers": "%1$s/followers"}""".formatted(groupUri))));
+        var postUri = "http://" + host + "/post/5";
+        remote.stubFor(get(urlEqualTo("/post/5")).willReturn(okForContentType("application/activity+json", """
+                {"@context": "https://www.w3.org/ns/activitystreams", "id": "%s", "type": "Page", "name": "Hello",
+                 "attributedTo": "http://%s/u/someone", "content": "<p>hi</p>", "audience": "%s"}"""
+                .formatted(postUri, host, groupUri))));
+
+        assertProblem(api.get("/api/v1/search?q=" + enc(groupUri), null), 401, "q");
+        remote.verify(0, getRequestedFor(urlEqualTo("/m/quiet")));
+
+        var found = body(api.get("/api/v1/search?q=" + enc(groupUri), bob));
+        assertEquals("Quiet room", found.get("resolved").get("community").get("title").asText());
+        var missing = assertProblem(api.get("/api/v1/search?q=" + enc(postUri), bob), 404, "q");
+        assertTrue(missing.get("detail").asText().contains("does not hold"), missing.toString());
+        assertProblem(api.get("/api/v1/search?q=" + enc("http://" + host + "/nothing"), bob), 404, "q");
+    }
+
     private static JsonNode search(String type, String q) {
         var response = api.get("/api/v1/search?type=" + type + "&q=" + enc(q), null);
         assertEquals(200, response.statusCode(), response.body());
