@@ -65,7 +65,10 @@ public final class SessionService {
 
     /** The member a live token belongs to; a missing, unknown, expired or revoked token is refused alike. */
     public Member member(String token) {
-        var live = live(token);
+        return memberOf(live(token));
+    }
+
+    private Member memberOf(SessionStore.Live live) {
         return members.find(live.username()).orElseThrow(() -> unauthorized("the account is gone"));
     }
 
@@ -89,7 +92,7 @@ public final class SessionService {
 
     public List<Session> sessions(String token) {
         var live = live(token);
-        var member = member(token);
+        var member = memberOf(live);
         return db.read(c -> sessions.liveOf(c, member.id(), clock.instant())).stream()
                 .map(s -> new Session(s.id(), s.createdAt(), s.lastUsedAt(), s.expiresAt(), s.id() == live.id())).toList();
     }
@@ -108,7 +111,7 @@ public final class SessionService {
      */
     public void changePassword(String token, String currentPassword, String newPassword) {
         var live = live(token);
-        var member = member(token);
+        var member = memberOf(live);
         if (members.authenticate(member.username(), currentPassword == null ? "" : currentPassword).isEmpty()) {
             throw Refusal.invalid("current_password", "the current password is wrong");
         }
