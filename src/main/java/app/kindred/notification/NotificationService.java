@@ -5,6 +5,7 @@ import app.kindred.content.HtmlSanitizer;
 import app.kindred.member.Member;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -63,7 +64,7 @@ public final class NotificationService {
                 where account_id = ? and read_at is null and (?::bigint is null or id <= ?)""", member.id(), upTo, upTo));
     }
 
-    private static long unread(java.sql.Connection c, long account) throws SQLException {
+    private static long unread(Connection c, long account) throws SQLException {
         return Sql.count(c, "select count(*) from notification where account_id = ? and read_at is null", account);
     }
 

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -103,7 +104,7 @@ public final class Notifications {
         if (markdown == null || markdown.isEmpty()) return out;
         var m = MENTION.matcher(CODE.matcher(markdown).replaceAll(" "));
         while (m.find()) {
-            if (m.group(2) == null || m.group(2).equalsIgnoreCase(ourHost)) out.add(m.group(1).toLowerCase(java.util.Locale.ROOT));
+            if (m.group(2) == null || m.group(2).equalsIgnoreCase(ourHost)) out.add(m.group(1).toLowerCase(Locale.ROOT));
         }
         return out;
     }

@@ -14,6 +14,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -251,7 +252,7 @@ class NotificationsApiTest {
     }
 
     private static long thread(String token, String title, String text, String warning) {
-        var body = new java.util.HashMap<String, Object>(Map.of("title", title, "body", text));
+        var body = new HashMap<String, Object>(Map.of("title", title, "body", text));
         if (warning != null) body.put("content_warning", warning);
         var response = api.post("/api/v1/communities/" + community + "/threads", body, token);
         assertEquals(201, response.statusCode(), response.body());
@@ -259,7 +260,7 @@ class NotificationsApiTest {
     }
 
     private static long comment(String token, long parent, String text, String warning) {
-        var body = new java.util.HashMap<String, Object>(Map.of("body", text));
+        var body = new HashMap<String, Object>(Map.of("body", text));
         if (warning != null) body.put("content_warning", warning);
         var response = api.post("/api/v1/posts/" + parent + "/comments", body, token);
         assertEquals(201, response.statusCode(), response.body());

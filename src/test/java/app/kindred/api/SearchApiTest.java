@@ -12,6 +12,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -87,7 +88,7 @@ class SearchApiTest {
         assertEquals(20, first.get("per_page").asInt());
         var second = body(api.get("/api/v1/search?type=posts&q=grateful&page=2", null));
         assertEquals(3, second.get("results").size());
-        assertTrue(java.util.Collections.disjoint(postIds(first), postIds(second)));
+        assertTrue(Collections.disjoint(postIds(first), postIds(second)));
 
         assertProblem(api.get("/api/v1/search?type=posts", null), 422, "q");
         assertProblem(api.get("/api/v1/search?type=posts&q=" + enc("!!! ???"), null), 422, "q");
