@@ -12,6 +12,8 @@ import app.kindred.member.Member;
 import app.kindred.member.MemberService;
 import app.kindred.member.Role;
 import app.kindred.member.SessionService;
+import app.kindred.notification.NotificationService;
+import app.kindred.search.SearchService;
 import app.kindred.storage.Database;
 import app.kindred.thread.PostStore;
 import app.kindred.thread.ThreadService;
@@ -23,6 +25,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -48,12 +51,15 @@ public final class ApiRoutes {
     private final ReportRoutes reports;
     private final ModerationRoutes moderation;
     private final app.kindred.moderation.ModerationService moderationService;
+    private final MeRoutes me;
+    private final SearchRoutes search;
 
     public ApiRoutes(boolean openRegistrations, MemberService members, SessionService sessions, CommunityService communities,
                      ThreadService threads, FollowService follows, Database db, PostStore posts,
                      app.kindred.delivery.DeliveryStatus deliveryStatus, app.kindred.policy.PolicyService policy,
                      String publishBlocklist, app.kindred.report.ReportService reports,
-                     app.kindred.moderation.ModerationService moderation) {
+                     app.kindred.moderation.ModerationService moderation, NotificationService notifications,
+                     SearchService search) {
         this.openRegistrations = openRegistrations;
         this.members = members;
         this.sessions = sessions;
@@ -66,6 +72,9 @@ public final class ApiRoutes {
         this.reports = new ReportRoutes(this::member, reports);
         this.moderation = new ModerationRoutes(this::member, moderation, this::community, postViews::post);
         this.moderationService = moderation;
+        this.me = new MeRoutes(this::member, ApiRoutes::bearer, members, sessions, notifications);
+        this.search = new SearchRoutes(ctx -> bearer(ctx) == null ? Optional.empty() : Optional.of(member(ctx)), search,
+                this::community, postViews);
     }
 
     public List<Endpoint> endpoints() {
@@ -73,6 +82,8 @@ public final class ApiRoutes {
         all.addAll(admin.endpoints());
         all.addAll(reports.endpoints());
         all.addAll(moderation.endpoints());
+        all.addAll(me.endpoints());
+        all.addAll(search.endpoints());
         return List.copyOf(all);
     }
 
@@ -82,7 +93,6 @@ public final class ApiRoutes {
                 new Endpoint(HandlerType.POST, "/api/v1/accounts", this::register),
                 new Endpoint(HandlerType.POST, "/api/v1/auth/login", this::logIn),
                 new Endpoint(HandlerType.POST, "/api/v1/auth/logout", this::logOut),
-                new Endpoint(HandlerType.GET, "/api/v1/me", ctx -> ctx.json(MemberView.of(member(ctx)))),
                 new Endpoint(HandlerType.GET, "/api/v1/me/subscriptions", this::subscriptions),
                 new Endpoint(HandlerType.GET, "/api/v1/communities", ctx ->
                         ctx.json(communities.directory().stream().map(CommunityView::of).toList())),

@@ -31,9 +31,7 @@ public final class MemberService {
 
     public Member create(String username, String password, Role role) {
         var name = new ActorName(username);
-        if (password == null || password.codePointCount(0, password.length()) < MIN_PASSWORD_LENGTH) {
-            throw Refusal.invalid("password", "password is too short; use at least " + MIN_PASSWORD_LENGTH + " characters");
-        }
+        checkPassword("password", password);
         // Key generation and hashing are slow: done before the transaction, which stays short.
         var keys = LocalKeys.generate(random);
         var hash = PasswordHash.hash(password, random);
@@ -58,5 +56,32 @@ public final class MemberService {
         // An unknown name still pays for one Argon2 run, so timing does not tell names that exist apart.
         if (!PasswordHash.matches(password, hash.orElse(DECOY_HASH)) || hash.isEmpty()) return Optional.empty();
         return find(username);
+    }
+
+    /** A member's preferences, as the API and the pages read them. */
+    public record Preferences(boolean contentWarningsOpen) {}
+
+    public Preferences preferences(Member member) {
+        return db.read(c -> new Preferences(members.contentWarningsOpen(c, member.id())));
+    }
+
+    public Preferences setContentWarningsOpen(Member member, boolean open) {
+        db.transaction(c -> {
+            members.setContentWarningsOpen(c, member.id(), open);
+            return null;
+        });
+        return preferences(member);
+    }
+
+    /** The Argon2 hash of an acceptable new password; slow, so callers run it outside a transaction. */
+    String newPasswordHash(String field, String password) {
+        checkPassword(field, password);
+        return PasswordHash.hash(password, random);
+    }
+
+    private static void checkPassword(String field, String password) {
+        if (password == null || password.codePointCount(0, password.length()) < MIN_PASSWORD_LENGTH) {
+            throw Refusal.invalid(field, field.replace('_', ' ') + " is too short; use at least " + MIN_PASSWORD_LENGTH + " characters");
+        }
     }
 }

@@ -1,5 +1,6 @@
 package app.kindred.report;
 
+import app.kindred.notification.Notifications;
 import app.kindred.storage.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -106,9 +107,12 @@ public final class ReportStore {
 
     /** Resolves or dismisses an open report; false when it was no longer open. */
     public boolean decide(Connection c, long id, ReportStatus status, String note, Long decidedBy) throws SQLException {
-        return Sql.update(c, """
+        boolean decided = Sql.update(c, """
                 update report set status = ?, note = ?, decided_by = ?, decided_at = now(), updated_at = now()
                 where id = ? and status = 'open'""", status, note, decidedBy, id) > 0;
+        // Here, where our moderators' decisions and remote servers' Resolve both land: the reporters are told either way.
+        if (decided) Notifications.reportDecided(c, id);
+        return decided;
     }
 
     public void markForwarded(Connection c, long id) throws SQLException {

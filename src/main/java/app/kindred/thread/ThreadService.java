@@ -6,6 +6,7 @@ import app.kindred.community.CommunityStore;
 import app.kindred.content.Markdown;
 import app.kindred.federation.Publisher;
 import app.kindred.member.Member;
+import app.kindred.notification.Notifications;
 import app.kindred.storage.Database;
 import java.net.URI;
 import java.time.Instant;
@@ -86,6 +87,8 @@ public final class ThreadService {
             var warning = warning(draft);
             posts.update(c, post.id(), post.isThread() ? draft.title() : null, markdown.toHtml(draft.body()), draft.body(),
                     warning, warning != null || Boolean.TRUE.equals(draft.sensitive()), Instant.now());
+            // Someone newly named in the edit is told; whoever was told before is not told again.
+            Notifications.localPost(c, post.id());
             var updated = posts.findById(c, post.id()).orElseThrow();
             publisher.edited(c, editor.actor(), updated, communities.findById(c, post.communityId()).orElseThrow());
             return updated;
@@ -148,6 +151,7 @@ public final class ThreadService {
                 parentId == null ? "Page" : "Note", title, markdown.toHtml(draft.body()), draft.body(), warning,
                 warning != null || Boolean.TRUE.equals(draft.sensitive()), language(draft.language()), null, Instant.now(), null, "{}")).post();
         posts.setUri(c, post.id(), URI.create(base + "/p/" + post.id()));
+        Notifications.localPost(c, post.id());
         return posts.findById(c, post.id()).orElseThrow();
     }
 

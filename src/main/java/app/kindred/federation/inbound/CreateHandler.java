@@ -8,6 +8,7 @@ import app.kindred.activitypub.Tag;
 import app.kindred.actor.Actor;
 import app.kindred.community.Community;
 import app.kindred.federation.PostDocuments;
+import app.kindred.notification.Notifications;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
 import app.kindred.thread.PostStore;
@@ -87,6 +88,8 @@ final class CreateHandler implements ActivityHandler {
                 throw new Rejected("content of the remote community " + community.actor().uri() + " is taken only from that community");
             }
             var stored = insert(c, object, author, community, parentId, threadId, activity.id());
+            if (stored.created()) Notifications.remotePost(c, stored.post().id(),
+                    object.tag().stream().filter(Tag.Mention.class::isInstance).map(t -> ((Tag.Mention) t).href()).toList());
             if (stored.created() && community.actor().local()) {
                 f.relay(c, community, json, Optional.of(fetched.json()), stored.post().uri().toString());
             }
