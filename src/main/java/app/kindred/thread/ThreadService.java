@@ -14,7 +14,6 @@ import java.util.Optional;
 
 /** Threads, comments and votes by our members, in local and remote communities. */
 public final class ThreadService {
-    static final int MAX_TITLE = 200, MAX_BODY = 50_000, MAX_WARNING = 500;
 
     private final Database db;
     private final PostStore posts;
@@ -38,7 +37,7 @@ public final class ThreadService {
 
     public Post startThread(Member author, long communityId, Draft draft) {
         var title = draft.title() == null ? "" : draft.title().strip();
-        if (title.isEmpty() || title.length() > MAX_TITLE) throw Refusal.invalid("title", "title must be 1 to " + MAX_TITLE + " characters");
+        if (title.isEmpty() || title.length() > PostLimits.TITLE) throw Refusal.invalid("title", "title must be 1 to " + PostLimits.TITLE + " characters");
         checkBody(draft, true);
         return db.transaction(c -> {
             var community = communities.findById(c, communityId).orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
@@ -80,8 +79,8 @@ public final class ThreadService {
             // Only a thread may have an empty body, whether or not the edit touches its title.
             checkBody(draft, post.isThread());
             if (!post.isThread() && draft.title() != null) throw Refusal.invalid("title", "a comment has no title");
-            if (post.isThread() && draft.title() != null && (draft.title().isBlank() || draft.title().length() > MAX_TITLE)) {
-                throw Refusal.invalid("title", "title must be 1 to " + MAX_TITLE + " characters");
+            if (post.isThread() && draft.title() != null && (draft.title().isBlank() || draft.title().length() > PostLimits.TITLE)) {
+                throw Refusal.invalid("title", "title must be 1 to " + PostLimits.TITLE + " characters");
             }
             var warning = warning(draft);
             posts.update(c, post.id(), post.isThread() ? draft.title() : null, markdown.toHtml(draft.body()), draft.body(),
@@ -176,9 +175,9 @@ public final class ThreadService {
     private static void checkBody(Draft draft, boolean mayBeEmpty) {
         var body = draft.body() == null ? "" : draft.body();
         if (!mayBeEmpty && body.isBlank()) throw Refusal.invalid("body", "a comment needs some text");
-        if (body.length() > MAX_BODY) throw Refusal.invalid("body", "body must be at most " + MAX_BODY + " characters");
-        if (draft.contentWarning() != null && draft.contentWarning().length() > MAX_WARNING) {
-            throw Refusal.invalid("content_warning", "a content warning must be at most " + MAX_WARNING + " characters");
+        if (body.length() > PostLimits.BODY) throw Refusal.invalid("body", "body must be at most " + PostLimits.BODY + " characters");
+        if (draft.contentWarning() != null && draft.contentWarning().length() > PostLimits.WARNING) {
+            throw Refusal.invalid("content_warning", "a content warning must be at most " + PostLimits.WARNING + " characters");
         }
     }
 

@@ -45,6 +45,7 @@ public final class WebServer {
                 server.setErrorHandler(new ProblemErrorHandler());
             });
 
+            config.routes.before(WebServer::refuseNulInTarget);
             config.routes.get("/healthz", ctx -> health(app, ctx));
             app.registerRoutes(config.routes);
 
@@ -68,6 +69,14 @@ public final class WebServer {
             config.routes.error(405, ctx -> problem(ctx, 405, "Method not allowed",
                     ctx.method() + " is not allowed on " + ctx.path(), null));
         });
+    }
+
+    /** A NUL in a path or query would reach the database as a name or id, and PostgreSQL refuses it (a 500). */
+    private static void refuseNulInTarget(Context ctx) {
+        var target = ctx.req().getRequestURI() + "?" + ctx.queryString();
+        if (target.contains("%00") || target.indexOf('\0') >= 0) {
+            throw new Refusal(Refusal.Kind.BAD_REQUEST, null, "the address contains a NUL character (%00)");
+        }
     }
 
     /** A body that ended before its declared length: Jetty says so with an EofException or a bad message. */
@@ -100,6 +109,7 @@ public final class WebServer {
             case CONFLICT -> 409;
             case FORBIDDEN -> 403;
             case UNAUTHORIZED -> 401;
+            case UNSUPPORTED_MEDIA_TYPE -> 415;
         };
     }
 
@@ -111,6 +121,7 @@ public final class WebServer {
             case CONFLICT -> "That conflicts with what exists";
             case FORBIDDEN -> "Not allowed";
             case UNAUTHORIZED -> "Sign in first";
+            case UNSUPPORTED_MEDIA_TYPE -> "Unsupported content type";
         };
     }
 }

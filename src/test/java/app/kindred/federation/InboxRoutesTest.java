@@ -184,6 +184,16 @@ class InboxRoutesTest {
     }
 
     @Test
+    void aKeyGivenTwiceIsMalformedRatherThanTheLastWinning() {
+        var peer = RemotePeer.serve(remote, "twicekey");
+        var follow = peer.follow(community());
+        var doubled = follow.replaceFirst("\"type\": \"Follow\"", "\"type\": \"Follow\", \"type\": \"Undo\"");
+        long before = stored();
+
+        assertRefused(400, "not valid json", RemotePeer.post(inbox(), RemotePeer.AP, doubled, peer.cavage()), before);
+    }
+
+    @Test
     void aJsonArrayIsNoActivity() {
         var peer = RemotePeer.serve(remote, "array");
         long before = stored();
