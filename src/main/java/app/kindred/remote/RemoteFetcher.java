@@ -236,7 +236,9 @@ public final class RemoteFetcher implements AutoCloseable {
             }
             if (t instanceof UnknownHostException) return new FetchException(FetchException.Reason.UNREACHABLE, "unknown host in " + uri);
         }
-        return new FetchException(FetchException.Reason.UNREACHABLE, "could not fetch " + uri + ": " + cause);
+        // The exception's name only: connection errors can carry the resolved address, which no log keeps.
+        return new FetchException(FetchException.Reason.UNREACHABLE, "could not fetch " + uri + ": "
+                + (cause == null ? "no answer" : cause.getClass().getSimpleName()));
     }
 
     @Override

@@ -67,6 +67,36 @@ class FollowsApiTest {
     }
 
     @Test
+    void aFollowOfAnInternalAddressSaysOnlyThatItCannotBeReachedAndNoLogNamesTheAddress() {
+        var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        var ours = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("app.kindred");
+        var previous = ours.getLevel();
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        root.addAppender(appender);
+        ours.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        // As in production: private and local addresses are refused.
+        try (var strict = TestServer.start(Map.of("KINDRED_FEDERATION_ALLOW_PRIVATE_ADDRESSES", "false"))) {
+            var client = new ApiClient(strict);
+            var member = client.member("curious");
+
+            var problem = assertProblem(client.post("/api/v1/follows", Map.of("community", "http://localhost:9/c/admin"), member),
+                    404, "community");
+
+            var detail = problem.get("detail").asText();
+            assertEquals("cannot follow http://localhost:9/c/admin: its server cannot be reached from here", detail);
+        } finally {
+            root.detachAppender(appender);
+            ours.setLevel(previous);
+        }
+        // Ours: Javalin announces the address it listens on, which is our own.
+        for (var event : appender.list.stream().filter(e -> e.getLoggerName().startsWith("app.kindred")).toList()) {
+            var line = event.getFormattedMessage();
+            assertFalse(line.contains("127.0.0.1") || line.contains("0:0:0:0:0:0:0:1") || line.contains("resolves to"), line);
+        }
+    }
+
+    @Test
     void meDescribesTheSignedInMember() {
         var token = api.member("selfaware");
         var me = body(api.get("/api/v1/me", token));
