@@ -94,9 +94,9 @@ public final class FollowService {
     public void unfollow(Member member, long communityId) {
         db.transaction(c -> {
             var community = communities.findById(c, communityId).orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
-            var follow = follows.find(c, member.actor().id(), community.actor().id())
+            // What the delete removed decides, not an earlier read: of parallel unfollows one sends the Undo, the rest 404.
+            var follow = follows.remove(c, member.actor().id(), community.actor().id())
                     .orElseThrow(() -> Refusal.notFound("you do not follow " + community.name()));
-            follows.delete(c, member.actor().id(), community.actor().id());
             if (!community.actor().local()) publisher.unfollow(c, member.actor(), community.actor(), follow.activityUri());
             return null;
         });

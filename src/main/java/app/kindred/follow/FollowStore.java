@@ -45,6 +45,15 @@ public final class FollowStore {
         return Sql.update(c, "update follow set state = 'accepted' where follower_id = ? and followed_id = ?", followerId, followedId);
     }
 
+    /**
+     * Deletes the follow and returns it; empty when there was none. Concurrent calls for one follow
+     * return it once: the row lock makes the others wait, then find nothing to delete.
+     */
+    public Optional<Follow> remove(Connection c, long followerId, long followedId) throws SQLException {
+        return Sql.one(c, "delete from follow where follower_id = ? and followed_id = ? returning id, follower_id, followed_id, state, activity_uri",
+                FollowStore::map, followerId, followedId);
+    }
+
     public int delete(Connection c, long followerId, long followedId) throws SQLException {
         return Sql.update(c, "delete from follow where follower_id = ? and followed_id = ?", followerId, followedId);
     }

@@ -54,6 +54,30 @@ class FollowsApiTest {
     }
 
     @Test
+    void parallelUnfollowsEndTheFollowOnceAndTheRestFindNothing() throws Exception {
+        var moderator = api.member("keeper");
+        long circle = api.community(moderator, "circle");
+        var member = api.member("hasty");
+        assertEquals(200, api.post("/api/v1/follows", Map.of("community", "circle"), member).statusCode());
+
+        var statuses = new java.util.concurrent.ConcurrentLinkedQueue<Integer>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            for (int i = 0; i < 64; i++) {
+                pool.submit(() -> {
+                    start.await();
+                    return statuses.add(api.delete("/api/v1/follows/" + circle, member).statusCode());
+                });
+            }
+            start.countDown();
+        }
+
+        assertEquals(64, statuses.size());
+        assertEquals(1, statuses.stream().filter(s -> s == 204).count(), statuses.toString());
+        assertEquals(63, statuses.stream().filter(s -> s == 404).count(), statuses.toString());
+    }
+
+    @Test
     void refusedFollowsChangeNothing() {
         var member = api.member("wanderer");
         long follows = api.count("select count(*) from follow");
