@@ -18,10 +18,6 @@ public final class FollowStore {
         return Sql.count(c, "select count(*) from follow where followed_id = ? and state = 'accepted'", actorId);
     }
 
-    public long acceptedFollowing(Connection c, long actorId) throws SQLException {
-        return Sql.count(c, "select count(*) from follow where follower_id = ? and state = 'accepted'", actorId);
-    }
-
     /** Records a follow (again): a repeated Follow keeps one row and takes the newest activity id. */
     public void upsert(Connection c, long followerId, long followedId, State state, String activityUri) throws SQLException {
         Sql.update(c, """
