@@ -58,23 +58,26 @@ class FollowsApiTest {
         var moderator = api.member("keeper");
         long circle = api.community(moderator, "circle");
         var member = api.member("hasty");
-        assertEquals(200, api.post("/api/v1/follows", Map.of("community", "circle"), member).statusCode());
+        // A race is won or lost by timing: several rounds make a double unfollow show up if it can happen.
+        for (int round = 0; round < 8; round++) {
+            assertEquals(200, api.post("/api/v1/follows", Map.of("community", "circle"), member).statusCode());
 
-        var statuses = new java.util.concurrent.ConcurrentLinkedQueue<Integer>();
-        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            var start = new java.util.concurrent.CountDownLatch(1);
-            for (int i = 0; i < 64; i++) {
-                pool.submit(() -> {
-                    start.await();
-                    return statuses.add(api.delete("/api/v1/follows/" + circle, member).statusCode());
-                });
+            var statuses = new java.util.concurrent.ConcurrentLinkedQueue<Integer>();
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                var start = new java.util.concurrent.CountDownLatch(1);
+                for (int i = 0; i < 64; i++) {
+                    pool.submit(() -> {
+                        start.await();
+                        return statuses.add(api.delete("/api/v1/follows/" + circle, member).statusCode());
+                    });
+                }
+                start.countDown();
             }
-            start.countDown();
-        }
 
-        assertEquals(64, statuses.size());
-        assertEquals(1, statuses.stream().filter(s -> s == 204).count(), statuses.toString());
-        assertEquals(63, statuses.stream().filter(s -> s == 404).count(), statuses.toString());
+            assertEquals(64, statuses.size());
+            assertEquals(1, statuses.stream().filter(s -> s == 204).count(), "round " + round + ": " + statuses);
+            assertEquals(63, statuses.stream().filter(s -> s == 404).count(), "round " + round + ": " + statuses);
+        }
     }
 
     @Test
