@@ -13,10 +13,12 @@ public final class PostLimits {
     /** A content warning, in characters. */
     public static final int WARNING = 500;
     /**
-     * Stored HTML, in characters. Remote posts come as HTML only, so markup is allowed for: five
-     * times {@link #BODY} is what the most escaped 50,000 characters of Markdown render to ("&amp;").
+     * Stored HTML, in characters, for posts from either door. Remote posts come as HTML only, so
+     * markup is allowed for: five times {@link #BODY} is what 50,000 escaped characters render to
+     * ("&amp;"), with room for a paragraph around them. A member's Markdown that renders to more
+     * (one long reference link used a thousand times) is refused too.
      */
-    public static final int HTML = 5 * BODY;
+    public static final int HTML = 5 * BODY + 1_000;
 
     private PostLimits() {}
 

@@ -83,7 +83,7 @@ public final class ThreadService {
                 throw Refusal.invalid("title", "title must be 1 to " + PostLimits.TITLE + " characters");
             }
             var warning = warning(draft);
-            posts.update(c, post.id(), post.isThread() ? draft.title() : null, markdown.toHtml(draft.body()), draft.body(),
+            posts.update(c, post.id(), post.isThread() ? draft.title() : null, html(draft.body()), draft.body(),
                     warning, warning != null || Boolean.TRUE.equals(draft.sensitive()), Instant.now());
             var updated = posts.findById(c, post.id()).orElseThrow();
             publisher.edited(c, editor.actor(), updated, communities.findById(c, post.communityId()).orElseThrow());
@@ -144,7 +144,7 @@ public final class ThreadService {
         var warning = warning(draft);
         var pending = URI.create(base + "/p/pending-" + java.util.UUID.randomUUID());
         var post = posts.insert(c, new PostStore.NewPost(pending, community.id(), author.actor().id(), parentId, threadId, true,
-                parentId == null ? "Page" : "Note", title, markdown.toHtml(draft.body()), draft.body(), warning,
+                parentId == null ? "Page" : "Note", title, html(draft.body()), draft.body(), warning,
                 warning != null || Boolean.TRUE.equals(draft.sensitive()), language(draft.language()), null, Instant.now(), null, "{}")).post();
         posts.setUri(c, post.id(), URI.create(base + "/p/" + post.id()));
         return posts.findById(c, post.id()).orElseThrow();
@@ -179,6 +179,15 @@ public final class ThreadService {
         if (draft.contentWarning() != null && draft.contentWarning().length() > PostLimits.WARNING) {
             throw Refusal.invalid("content_warning", "a content warning must be at most " + PostLimits.WARNING + " characters");
         }
+    }
+
+    /** The body as HTML, within the limit remote posts meet too: Markdown can render to far more than it is (nested quotes). */
+    private String html(String body) {
+        var html = markdown.toHtml(body);
+        if (html.length() > PostLimits.HTML) {
+            throw Refusal.invalid("body", "body renders to more than " + PostLimits.HTML + " characters of HTML; shorten it");
+        }
+        return html;
     }
 
     private static String warning(Draft draft) {

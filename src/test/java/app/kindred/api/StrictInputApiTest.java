@@ -60,6 +60,16 @@ class StrictInputApiTest {
         assertEquals(before, api.count("select count(*) from post"));
     }
 
+    @Test
+    void markdownThatRendersPastTheHtmlLimitIsRefusedAndFiftyThousandEscapedCharactersAreNot() {
+        // Each "[a]" becomes the whole link: 4 characters of Markdown, a kilobyte of HTML.
+        var amplified = "[a]: https://example.org/" + "x".repeat(1000) + "\n\n" + "[a] ".repeat(1000);
+        assertProblem(api.post("/api/v1/posts/" + thread + "/comments", Map.of("body", amplified), alice), 422, "body");
+
+        var escaped = api.post("/api/v1/posts/" + thread + "/comments", Map.of("body", "&".repeat(50_000)), alice);
+        assertEquals(201, escaped.statusCode(), escaped.body().substring(0, Math.min(300, escaped.body().length())));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"/api/v1/communities/1%00", "/c/support%00", "/u/alice%00/inbox",
             "/.well-known/webfinger?resource=acct:alice%00@example.org"})
