@@ -7,6 +7,7 @@ import app.kindred.api.Views.ScoreView;
 import app.kindred.api.Views.SubscriptionView;
 import app.kindred.api.Views.TokenView;
 import app.kindred.community.CommunityService;
+import app.kindred.content.StorableText;
 import app.kindred.follow.FollowService;
 import app.kindred.member.Member;
 import app.kindred.member.MemberService;
@@ -35,6 +36,7 @@ import java.util.Set;
  */
 public final class ApiRoutes {
     static final String OPENAPI_RESOURCE = "/app/kindred/api/openapi.json";
+    static final String BLOCKLIST_IMPORT = "/api/v1/admin/domain_blocks/import";
 
     /** One route; the OpenAPI test reads this table, so the document cannot miss a route. */
     public record Endpoint(HandlerType method, String path, Handler handler) {}
@@ -117,7 +119,32 @@ public final class ApiRoutes {
     }
 
     public void register(RoutesConfig routes) {
-        for (var endpoint : endpoints()) routes.addHttpHandler(endpoint.method(), endpoint.path(), endpoint.handler());
+        for (var endpoint : endpoints()) {
+            routes.addHttpHandler(endpoint.method(), endpoint.path(), ctx -> {
+                refuseUnreadableBody(ctx, endpoint.path());
+                endpoint.handler().handle(ctx);
+            });
+        }
+    }
+
+    /**
+     * A body the API would misread is refused before any handler: JSON only (415 otherwise), except
+     * the blocklist import, which also takes the CSV and plain lists other servers publish.
+     */
+    private static void refuseUnreadableBody(Context ctx, String path) {
+        boolean hasBody = ctx.contentLength() > 0 || ctx.header("Transfer-Encoding") != null;
+        if (!hasBody) return;
+        var type = String.valueOf(ctx.contentType()).split(";")[0].strip().toLowerCase(Locale.ROOT);
+        boolean json = type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
+        if (path.equals(BLOCKLIST_IMPORT)) {
+            if (!(json || type.equals("text/csv") || type.equals("text/plain"))) {
+                throw new Refusal(Refusal.Kind.UNSUPPORTED_MEDIA_TYPE, null, "send the list as text/csv or text/plain");
+            }
+            if (!StorableText.isStorable(ctx.body())) throw JsonBody.badRequest(null, "the list contains a NUL character or broken Unicode");
+        } else if (!json) {
+            throw new Refusal(Refusal.Kind.UNSUPPORTED_MEDIA_TYPE, null,
+                    "send the body as application/json" + (type.equals("null") ? "" : ", not " + type));
+        }
     }
 
     private void register(Context ctx) {

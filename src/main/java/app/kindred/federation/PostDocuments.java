@@ -11,6 +11,7 @@ import app.kindred.activitypub.Tag;
 import app.kindred.activitypub.Tombstone;
 import app.kindred.content.HtmlSanitizer;
 import app.kindred.thread.Post;
+import app.kindred.thread.PostLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,7 +22,6 @@ import java.util.List;
 /** Threads and comments both ways between the wire (Page, Article, Note) and our posts. */
 public final class PostDocuments {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_TITLE = 200;
     private static final java.util.regex.Pattern LINE_END = java.util.regex.Pattern.compile("<br\\s*/?>|</p>");
     private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("<[^>]*>");
     private static final java.util.regex.Pattern LEADING_MENTIONS = java.util.regex.Pattern.compile("^(\\s*[@!]\\S+\\s*)+");
@@ -60,7 +60,9 @@ public final class PostDocuments {
     static String contentWarning(ContentObject object) {
         var summary = blankToNull(object.summary());
         if (summary == null) return null;
-        return object.type() == ObjectType.Note || Boolean.TRUE.equals(object.sensitive()) ? summary : null;
+        // Clipped like a title: the same limit as ours (docs/federation.md), and a warning stays readable when cut.
+        return object.type() == ObjectType.Note || Boolean.TRUE.equals(object.sensitive())
+                ? PostLimits.clip(summary, PostLimits.WARNING) : null;
     }
 
     /**
@@ -81,7 +83,7 @@ public final class PostDocuments {
     }
 
     private static String clip(String s) {
-        return s.length() <= MAX_TITLE ? s : s.substring(0, MAX_TITLE - 1) + "…";
+        return PostLimits.clip(s, PostLimits.TITLE);
     }
 
     private static String linkUrl(ContentObject object) {

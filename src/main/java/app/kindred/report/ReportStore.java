@@ -46,6 +46,25 @@ public final class ReportStore {
                 f.flagId(), f.flagBody(), f.viaGroupId());
     }
 
+    /** A local member's filing, and whether it is new (false: their earlier filing was updated). */
+    public record Filed(long id, boolean created) {}
+
+    /**
+     * Files a local member's account of a report: once per member per report, later filings replace
+     * its words. The unique index makes concurrent filings one row, whichever commits first.
+     */
+    public Filed fileLocal(Connection c, long reportId, NewFiling f) throws SQLException {
+        return Sql.one(c, """
+                insert into report_filing (report_id, reporter_id, local, category, rule, text, show_identity)
+                values (?, ?, true, ?, ?, ?, ?)
+                on conflict (report_id, reporter_id) where local
+                do update set category = excluded.category, rule = excluded.rule, text = excluded.text,
+                              show_identity = excluded.show_identity
+                returning id, xmax = 0""",
+                rs -> new Filed(rs.getLong(1), rs.getBoolean(2)), reportId, f.reporterId(), f.category(), f.rule(), f.text(),
+                f.showIdentity()).orElseThrow();
+    }
+
     public void setFlag(Connection c, long filingId, String flagId, String flagBody) throws SQLException {
         Sql.update(c, "update report_filing set flag_id = ?, flag_body = ?::jsonb where id = ?", flagId, flagBody, filingId);
     }

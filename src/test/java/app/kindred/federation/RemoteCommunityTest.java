@@ -125,6 +125,11 @@ class RemoteCommunityTest {
         assertEquals("No spam", rules.get(1).get("title").asText());
         assertEquals("About No spam.", rules.get(1).get("description").asText());
         assertEquals(List.of(origin() + "/u/mod"), moderators(id), "fetched from the Group's moderators collection");
+        // Who follows it from here is nobody's business: no count, signed out or in, pending or accepted.
+        assertTrue(community.get("follower_count").isNull(), community.toString());
+        var listed = TestServer.json(api.get("/api/v1/communities", null));
+        for (var entry : listed) if (entry.get("id").asLong() == id) assertTrue(entry.get("follower_count").isNull(), entry.toString());
+        assertTrue(TestServer.json(api.get("/api/v1/communities/" + id, robin)).get("follower_count").isNull());
 
         // A report under one of its rules is taken; a rule it does not have is refused.
         long post = server.app().database().transaction(c -> Sql.insert(c, """

@@ -7,7 +7,6 @@ import app.kindred.activitypub.Ref;
 import app.kindred.activitypub.Tag;
 import app.kindred.actor.Actor;
 import app.kindred.community.Community;
-import app.kindred.federation.PostDocuments;
 import app.kindred.notification.Notifications;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
@@ -17,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -142,13 +142,14 @@ final class CreateHandler implements ActivityHandler {
     }
 
     private PostStore.Stored insert(Connection c, ContentObject object, Actor author, Community community,
-                                           Long parentId, Long threadId, String activityId) throws SQLException {
-        var read = PostDocuments.read(object, parentId == null);
+                                           Long parentId, Long threadId, String activityId) throws SQLException, Rejected {
+        var read = IncomingPost.read(object, parentId == null);
         // An instance whose media the admin rejects keeps its text; its attachments and link are dropped.
         if (f.policy().decide(author.uri()).rejectMedia()) read = read.withoutMedia();
         return f.posts().insert(c, new PostStore.NewPost(URI.create(object.id()), community.id(), author.id(), parentId,
                 threadId, false, read.apType(), read.title(), read.contentHtml(), null, read.summary(), read.sensitive(),
-                read.language(), read.url(), object.published(), activityId, read.extras()));
+                read.language(), read.url(), IncomingPost.notAfterReceipt(object.published(), Instant.now()), activityId,
+                read.extras()));
     }
 
     /** The community among the object's audience, to, cc and mentions (Mastodon's form), or the announcing group. */

@@ -4,7 +4,6 @@ import app.kindred.activitypub.Activity;
 import app.kindred.activitypub.ContentObject;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorType;
-import app.kindred.federation.PostDocuments;
 import app.kindred.federation.RemoteCommunities;
 import app.kindred.moderation.ModerationLog;
 import app.kindred.remote.FetchException;
@@ -56,9 +55,9 @@ final class UpdateHandler implements ActivityHandler {
             if (community.actor().local() && f.communities().isBanned(c, community.id(), actor.id())) {
                 throw new Rejected(actor.uri() + " is banned from " + community.actor().uri());
             }
-            var read = PostDocuments.read(object, post.isThread());
+            var read = IncomingPost.read(object, post.isThread());
             f.posts().update(c, post.id(), read.title(), read.contentHtml(), null, read.summary(), read.sensitive(),
-                    object.updated() == null ? java.time.Instant.now() : object.updated());
+                    IncomingPost.notAfterReceipt(object.updated(), java.time.Instant.now()));
             if (community.actor().local()) f.relay(c, community, json, Optional.empty(), post.uri().toString());
         };
     }
