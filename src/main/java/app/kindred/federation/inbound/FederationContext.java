@@ -9,6 +9,7 @@ import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.delivery.Outbox;
 import app.kindred.federation.OutgoingActivities;
+import app.kindred.federation.PostDocuments;
 import app.kindred.federation.RemoteActors;
 import app.kindred.follow.FollowStore;
 import app.kindred.remote.FetchException;
@@ -68,10 +69,14 @@ public record FederationContext(Database db, ActorStore actors, CommunityStore c
                       List<Actor> alsoTo) throws SQLException {
         var group = community.actor();
         var announces = new java.util.ArrayList<Outbox.Activity>();
-        var asReceived = outgoing.announceAsReceived(group, received, objectId);
+        // What others wrote goes out only through the sanitiser, as it is shown here.
+        var type = received.path("type").asText("");
+        var relayed = received.path("object").isObject() && (type.equals("Create") || type.equals("Update"))
+                ? PostDocuments.sanitisedForRelay(received) : received;
+        var asReceived = outgoing.announceAsReceived(group, relayed, objectId);
         announces.add(asReceived.queued());
         if (createdObject.isPresent()) {
-            var asObject = outgoing.announceAsReceived(group, createdObject.get(), objectId);
+            var asObject = outgoing.announceAsReceived(group, PostDocuments.sanitisedForRelay(createdObject.get()), objectId);
             announces.add(asObject.queued());
         }
         outbox.enqueueToFollowers(c, group, announces, group, alsoTo);
