@@ -15,10 +15,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.jsoup.nodes.Entities;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.jsoup.nodes.Entities;
 
 /** Threads and comments both ways between the wire (Page, Article, Note) and our posts. */
 public final class PostDocuments {
@@ -144,7 +147,7 @@ public final class PostDocuments {
     /** The HTML fields of a post or comment (ActivityStreams: content, summary and their language maps). */
     private static final List<String> HTML_FIELDS = List.of("content", "summary");
     /** Fields that hold an address: relayed only when it is http(s), never javascript: or data:. */
-    private static final java.util.Set<String> LINK_FIELDS = java.util.Set.of("url", "href", "image", "icon");
+    private static final Set<String> LINK_FIELDS = Set.of("url", "href", "image", "icon");
 
     /**
      * A remote object (or the activity carrying it) as our community passes it on: the same JSON
@@ -153,14 +156,14 @@ public final class PostDocuments {
      */
     public static JsonNode sanitisedForRelay(JsonNode document) {
         var copy = document.deepCopy();
-        clean(copy, 0);
+        clean(copy);
         return copy;
     }
 
-    private static void clean(JsonNode node, int depth) {
-        if (depth > 8) return;
+    /** Recursion is bounded: the inbox refuses JSON nested more than 64 deep. */
+    private static void clean(JsonNode node) {
         if (node instanceof ArrayNode array) {
-            for (var element : array) clean(element, depth + 1);
+            for (var element : array) clean(element);
             return;
         }
         if (!(node instanceof ObjectNode object)) return;
@@ -171,7 +174,7 @@ public final class PostDocuments {
             if (object.get(field + "Map") instanceof ObjectNode map) {
                 for (var entry : map.properties()) {
                     if (entry.getValue().isTextual()) entry.setValue(
-                            com.fasterxml.jackson.databind.node.TextNode.valueOf(HtmlSanitizer.sanitize(entry.getValue().asText())));
+                            TextNode.valueOf(HtmlSanitizer.sanitize(entry.getValue().asText())));
                 }
             }
         }
@@ -180,22 +183,22 @@ public final class PostDocuments {
         for (var name : names) {
             var value = object.get(name);
             if (LINK_FIELDS.contains(name) && value.isTextual() && !httpOrHash(value.asText())) object.remove(name);
-            else if (LINK_FIELDS.contains(name) && value.isArray()) cleanLinks((ArrayNode) value, depth + 1);
-            else if (value.isContainerNode()) clean(value, depth + 1);
+            else if (LINK_FIELDS.contains(name) && value instanceof ArrayNode links) cleanLinks(links);
+            else if (value.isContainerNode()) clean(value);
         }
     }
 
-    private static void cleanLinks(ArrayNode links, int depth) {
+    private static void cleanLinks(ArrayNode links) {
         for (int i = links.size() - 1; i >= 0; i--) {
             var element = links.get(i);
             if (element.isTextual() && !httpOrHash(element.asText())) links.remove(i);
-            else clean(element, depth);
+            else clean(element);
         }
     }
 
     /** An http(s) address, or a JSON-LD term or blank-node id (no scheme at all) that names nothing to open. */
     private static boolean httpOrHash(String value) {
-        var v = value.strip().toLowerCase(java.util.Locale.ROOT);
+        var v = value.strip().toLowerCase(Locale.ROOT);
         int colon = v.indexOf(':');
         if (colon < 0) return true;
         return v.startsWith("http://") || v.startsWith("https://") || v.startsWith("as:") || v.startsWith("_:");

@@ -4,6 +4,7 @@ import app.kindred.activitypub.Activity;
 import app.kindred.activitypub.ContentObject;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
+import java.util.stream.StreamSupport;
 
 /**
  * The one rule for what a remote author's object may become here: a community post only when its
@@ -40,7 +41,7 @@ final class PublicAddressing {
     static Optional<String> privateMessage(JsonNode activity) {
         var type = activity.path("object").path("type");
         boolean chat = type.isTextual() ? type.asText().equals("ChatMessage")
-                : type.isArray() && java.util.stream.StreamSupport.stream(type.spliterator(), false)
+                : type.isArray() && StreamSupport.stream(type.spliterator(), false)
                         .anyMatch(t -> t.asText().equals("ChatMessage"));
         return chat ? Optional.of(PRIVATE_MESSAGE) : Optional.empty();
     }
