@@ -308,7 +308,8 @@ public final class InboundProcessor implements AutoCloseable {
             try {
                 alsoApplied.apply(c);
             } catch (Rejected r) {
-                throw new RejectedInTransaction(r);
+                // A bug, not a peer's doing: the row keeps its lease and comes back, the refusal unrecorded.
+                throw new IllegalStateException("what a refusal takes down was itself refused: " + r.getMessage(), r);
             }
             markFinished(c, in.id(), state, note);
             return null;
