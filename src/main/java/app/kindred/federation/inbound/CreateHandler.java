@@ -26,7 +26,8 @@ import java.util.Set;
 /**
  * Create (and Update of a post we do not have yet) of a Page, Article or Note addressed to a
  * community: Lemmy, Mbin, PieFed and NodeBB address it in to/cc/audience; Mastodon mentions the
- * group. A reply's parent must be in the same community; missing ancestors are fetched.
+ * group. Only what its author addressed to the public becomes a post ({@link PublicAddressing}).
+ * A reply's parent must be in the same community; missing ancestors are fetched.
  */
 final class CreateHandler implements ActivityHandler {
     static final Set<ObjectType> POSTS = Set.of(ObjectType.Page, ObjectType.Article, ObjectType.Note);
@@ -44,6 +45,7 @@ final class CreateHandler implements ActivityHandler {
             throws FetchException, Rejected {
         var fetched = object(activity.object(), json.path("object"));
         var object = fetched.object();
+        PublicAddressing.require(object, activity);
         if (!POSTS.contains(object.type())) throw new Rejected("a " + object.type() + " is not a post or comment");
         var objectUri = URI.create(object.id());
         if (!RemoteFetcher.sameOrigin(objectUri, author.uri())) {
@@ -114,6 +116,8 @@ final class CreateHandler implements ActivityHandler {
         while (next != null && !known(next)) {
             if (missing.size() >= MAX_ANCESTORS) throw new Rejected("the thread above " + parent + " is too deep to fetch");
             var object = f.fetchObject(next);
+            // A reply to someone's private note would otherwise publish that note as its parent.
+            PublicAddressing.require(object, null);
             if (object.author() == null) throw new Rejected(next + " has no author");
             missing.add(new Ancestor(object, f.remoteActors().byUri(URI.create(object.author()))));
             next = object.inReplyTo() == null ? null : URI.create(object.inReplyTo());
