@@ -51,6 +51,12 @@ import io.javalin.config.RoutesConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Properties;
+import app.kindred.media.DiskStorage;
+import app.kindred.media.ImageIntake;
+import app.kindred.media.MediaProxy;
+import app.kindred.media.MediaRoutes;
+import app.kindred.media.MediaService;
+import app.kindred.media.MediaStore;
 import app.kindred.member.MemberService;
 import app.kindred.member.MemberStore;
 import app.kindred.member.SessionService;
@@ -59,6 +65,7 @@ import app.kindred.notification.NotificationService;
 import app.kindred.search.SearchService;
 import app.kindred.api.ApiRoutes;
 import app.kindred.storage.Database;
+import app.kindred.storage.Sql;
 import java.security.SecureRandom;
 
 /**
@@ -93,6 +100,8 @@ public final class App implements AutoCloseable {
     private final app.kindred.moderation.ModerationService moderation;
     private final NotificationService notifications;
     private final SearchService search;
+    private final MediaService media;
+    private final MediaProxy mediaProxy;
 
     private App(Config config, Database database) {
         this.config = config;
@@ -143,7 +152,16 @@ public final class App implements AutoCloseable {
         this.inboundProcessor = new InboundProcessor(database, federation, 16, delivery.pollInterval(), delivery.timeScale(),
                 config.federation().inboundRetention());
         var publisher = new Publisher(federation, documents);
-        this.threads = new ThreadService(database, postStore, new VoteStore(), communityStore, publisher, ids.base());
+        var mediaLimits = config.media();
+        var intake = new ImageIntake(new ImageIntake.Limits(mediaLimits.maxUploadBytes(), mediaLimits.maxPixels(),
+                mediaLimits.maxSide()));
+        this.mediaProxy = new MediaProxy(() -> database.read(c -> Sql.one(c, "select secret from media_proxy_key",
+                rs -> rs.getString(1))).orElseThrow(), MediaProxy.from(fetcher), intake,
+                config.dataDir().resolve("media").resolve("remote"), mediaLimits.remoteCacheBytes(), mediaLimits.remoteCacheTtl(),
+                authority -> policy.decide(authority).rejectMedia(), ids.base(), clock);
+        this.media = new MediaService(database, new MediaStore(), new DiskStorage(config.dataDir().resolve("media").resolve("local")),
+                intake, mediaProxy, ids.base());
+        this.threads = new ThreadService(database, postStore, new VoteStore(), communityStore, publisher, ids.base(), media);
         this.follows = new FollowService(database, followStore, communityStore, remoteActors, remoteCommunities, publisher,
                 actorStore);
         this.moderation = new app.kindred.moderation.ModerationService(database, actorStore, communityStore, postStore,
@@ -171,6 +189,7 @@ public final class App implements AutoCloseable {
         new InboxRoutes(database, actorStore, ids, authenticator, hostHealth, inboundProcessor, policy,
                 config.federation().blockedInboxResponse()).register(routes);
         apiRoutes().register(routes);
+        new MediaRoutes(media, mediaProxy).register(routes);
         routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(deliveryMetrics.exposition()));
     }
 
@@ -178,7 +197,8 @@ public final class App implements AutoCloseable {
     public ApiRoutes apiRoutes() {
         return new ApiRoutes(config.instance().openRegistrations(), members, sessions, communities, threads, follows,
                 database, postStore, new app.kindred.delivery.DeliveryStatus(database), policyService,
-                config.federation().publishBlocklist(), reports, moderation, notifications, search);
+                config.federation().publishBlocklist(), reports, moderation, notifications, search, media,
+                config.media().maxUploadBytes());
     }
 
     /** The build's version, as Maven wrote it into the jar. */
@@ -226,6 +246,7 @@ public final class App implements AutoCloseable {
     public app.kindred.moderation.ModerationService moderation() { return moderation; }
     public NotificationService notifications() { return notifications; }
     public SearchService search() { return search; }
+    public MediaService media() { return media; }
 
     @Override
     public void close() {

@@ -1,14 +1,20 @@
 package app.kindred.api;
 
 import app.kindred.Refusal;
+import app.kindred.api.Views.ImageView;
 import app.kindred.api.Views.PostView;
 import app.kindred.api.Views.ScoreView;
 import app.kindred.api.Views.ThreadList;
 import app.kindred.api.Views.ThreadPage;
+import app.kindred.media.MediaService;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -26,12 +32,16 @@ import java.util.Map;
 final class PostViews {
     static final int PER_PAGE = 20;
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Database db;
     private final PostStore posts;
+    private final MediaService media;
 
-    PostViews(Database db, PostStore posts) {
+    PostViews(Database db, PostStore posts, MediaService media) {
         this.db = db;
         this.posts = posts;
+        this.media = media;
     }
 
     ThreadList threads(long communityId, PostStore.Sort sort, int page) {
@@ -81,24 +91,75 @@ final class PostViews {
         return out;
     }
 
-    private static PostView view(Post p, Facts facts, List<PostView> children) {
+    private PostView view(Post p, Facts facts, List<PostView> children) {
         var score = facts.scores.getOrDefault(p.id(), new ScoreView(0, 0, 0));
         Long comments = p.isThread() ? facts.commentCounts.getOrDefault(p.id(), 0L) : null;
         var kids = p.isThread() ? null : children == null ? List.<PostView>of() : children;
         if (p.deleted()) {
             return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(), null, p.title(), "",
-                    null, null, false, null, score, comments, p.published(), p.deletedAt(), true, p.removed(),
+                    null, null, false, null, null, null, List.of(), null, score, comments, p.published(), p.deletedAt(), true, p.removed(),
                     p.removalReason(), p.locked(), p.pinned(), kids);
         }
         if (p.removed()) {
             return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(), null,
-                    p.isThread() ? "[removed]" : null, "", null, null, false, null, score, comments, p.published(),
+                    p.isThread() ? "[removed]" : null, "", null, null, false, null, null, null, List.of(), null, score, comments, p.published(),
                     p.updated(), false, true, p.removalReason(), p.locked(), p.pinned(), kids);
         }
         return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(),
                 facts.handles.get(p.authorId()), p.title(), p.contentHtml(), p.local() ? p.sourceMarkdown() : null,
-                p.summary(), p.sensitive(), p.language(), score, comments, p.published(), p.updated(), false, false, null,
+                p.summary(), p.sensitive(), p.language(), link(p.url()), host(p.url()), images(p.extras()),
+                media.proxied(thumbnail(p.extras())), score, comments, p.published(), p.updated(), false, false, null,
                 p.locked(), p.pinned(), kids);
+    }
+
+    /** A link post's address, when it is one a page may link to (http or https). */
+    private static String link(String url) {
+        return host(url) == null ? null : url;
+    }
+
+    /** The host a link post is shown with, so a reader sees where it leads before opening it. */
+    private static String host(String url) {
+        if (url == null) return null;
+        try {
+            var uri = new URI(url);
+            var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            return scheme.equals("http") || scheme.equals("https") ? uri.getHost() : null;
+        } catch (URISyntaxException e) {
+            return null;
+        }
+    }
+
+    /** The small picture Lemmy sends with a link post ({@code image}), kept as extras.thumbnail. */
+    private static String thumbnail(String extras) {
+        try {
+            return JSON.readTree(extras == null ? "{}" : extras).path("thumbnail").asText(null);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Images among the stored attachments (ours and other servers': Image, or a Document of an
+     * image type), at addresses on this server; an image whose server's media we reject is left out.
+     */
+    private List<ImageView> images(String extras) {
+        var out = new ArrayList<ImageView>();
+        JsonNode attachments;
+        try {
+            attachments = JSON.readTree(extras == null ? "{}" : extras).path("attachments");
+        } catch (java.io.IOException e) {
+            return out;
+        }
+        for (var a : attachments) {
+            var type = a.path("type").asText("");
+            var mediaType = a.path("mediaType").asText("");
+            if (!(type.equals("Image") || type.equals("Document") && mediaType.startsWith("image/"))) continue;
+            var url = media.proxied(a.path("href").asText(null));
+            if (url == null) continue;
+            out.add(new ImageView(url, a.path("name").asText(null), a.has("width") ? a.get("width").asInt() : null,
+                    a.has("height") ? a.get("height").asInt() : null));
+        }
+        return out;
     }
 
     /** What a page of posts needs beyond the posts themselves, keyed by post or actor id. */
