@@ -43,8 +43,9 @@ final class MediaApiRoutes {
         UploadedFile file;
         try {
             file = ctx.uploadedFile("file");
-        } catch (RuntimeException e) {
-            // Jetty stops reading a part past the limit; anything else unreadable is the client's body.
+        } catch (Exception e) {
+            // Jetty stops reading a part past the limit (Javalin passes on its checked exceptions unchecked);
+            // anything else unreadable is the client's body too.
             throw Refusal.invalid("file", "the upload could not be read as multipart/form-data of at most " + maxBytes + " bytes");
         }
         if (file == null) throw Refusal.invalid("file", "send the image as the multipart field file");
