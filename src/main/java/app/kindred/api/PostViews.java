@@ -33,6 +33,8 @@ final class PostViews {
     static final int PER_PAGE = 20;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.regex.Pattern IMAGE_PATH =
+            java.util.regex.Pattern.compile("\\.(jpe?g|png|gif|webp)$", java.util.regex.Pattern.CASE_INSENSITIVE);
 
     private final Database db;
     private final PostStore posts;
@@ -107,7 +109,7 @@ final class PostViews {
         }
         return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(),
                 facts.handles.get(p.authorId()), p.title(), p.contentHtml(), p.local() ? p.sourceMarkdown() : null,
-                p.summary(), p.sensitive(), p.language(), link(p.url()), host(p.url()), images(p.extras()),
+                p.summary(), p.sensitive(), p.language(), link(p.url()), host(p.url()), images(p.extras(), p.url()),
                 media.proxied(thumbnail(p.extras())), score, comments, p.published(), p.updated(), false, false, null,
                 p.locked(), p.pinned(), kids);
     }
@@ -142,7 +144,7 @@ final class PostViews {
      * Images among the stored attachments (ours and other servers': Image, or a Document of an
      * image type), at addresses on this server; an image whose server's media we reject is left out.
      */
-    private List<ImageView> images(String extras) {
+    private List<ImageView> images(String extras, String url) {
         var out = new ArrayList<ImageView>();
         JsonNode attachments;
         try {
@@ -158,6 +160,11 @@ final class PostViews {
             if (url == null) continue;
             out.add(new ImageView(url, a.path("name").asText(null), a.has("width") ? a.get("width").asInt() : null,
                     a.has("height") ? a.get("height").asInt() : null));
+        }
+        // Lemmy's image post is a link to the image: shown as one, with no alt text to give.
+        if (out.isEmpty() && link(url) != null && IMAGE_PATH.matcher(String.valueOf(URI.create(url).getPath())).find()) {
+            var proxied = media.proxied(url);
+            if (proxied != null) out.add(new ImageView(proxied, null, null, null));
         }
         return out;
     }

@@ -187,6 +187,18 @@ class MediaApiTest {
     }
 
     @Test
+    void aLinkToAnImageIsShownAsAnImageThroughTheProxy() {
+        var thread = body(api.post("/api/v1/communities/" + community + "/threads", Map.of("title", "Look",
+                "url", "https://pictures.example/cat.PNG"), alice));
+        assertEquals("pictures.example", thread.get("url_host").asText());
+        var image = thread.get("images").get(0).get("url").asText();
+        assertTrue(image.startsWith(server.base() + "/media/remote/"), image);
+        var plain = body(api.post("/api/v1/communities/" + community + "/threads", Map.of("title", "Read",
+                "url", "https://pictures.example/article"), alice));
+        assertEquals(0, plain.get("images").size());
+    }
+
+    @Test
     void deletingAPostDeletesItsUploads() {
         var media = uploaded(alice, TestImages.jpeg(20, 20), "a leaf");
         var thread = body(api.post("/api/v1/communities/" + community + "/threads", Map.of("title", "Leaf",
