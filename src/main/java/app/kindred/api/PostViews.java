@@ -144,7 +144,7 @@ final class PostViews {
      * Images among the stored attachments (ours and other servers': Image, or a Document of an
      * image type), at addresses on this server; an image whose server's media we reject is left out.
      */
-    private List<ImageView> images(String extras, String url) {
+    private List<ImageView> images(String extras, String postUrl) {
         var out = new ArrayList<ImageView>();
         JsonNode attachments;
         try {
@@ -162,8 +162,8 @@ final class PostViews {
                     a.has("height") ? a.get("height").asInt() : null));
         }
         // Lemmy's image post is a link to the image: shown as one, with no alt text to give.
-        if (out.isEmpty() && link(url) != null && IMAGE_PATH.matcher(String.valueOf(URI.create(url).getPath())).find()) {
-            var proxied = media.proxied(url);
+        if (out.isEmpty() && link(postUrl) != null && IMAGE_PATH.matcher(String.valueOf(URI.create(postUrl).getPath())).find()) {
+            var proxied = media.proxied(postUrl);
             if (proxied != null) out.add(new ImageView(proxied, null, null, null));
         }
         return out;
