@@ -36,7 +36,7 @@ class MediaApiTest {
     @BeforeAll
     static void start() throws IOException {
         dataDir = Files.createTempDirectory("kindred-media");
-        server = TestServer.start(Map.of("KINDRED_DATA_DIR", dataDir.toString(), "KINDRED_MEDIA_MAX_UPLOAD_BYTES", "300000"));
+        server = TestServer.start(Map.of("KINDRED_DATA_DIR", dataDir.toString(), "KINDRED_MEDIA_MAX_UPLOAD_BYTES", "3000000"));
         api = new ApiClient(server);
         alice = api.member("alice");
         bob = api.member("bob");
@@ -112,6 +112,14 @@ class MediaApiTest {
     }
 
     @Test
+    void anUploadMayBeLargerThanTheJsonBodyLimit() {
+        var photo = TestImages.noisyPng(700, 700);
+        assertTrue(photo.length > 1_048_576, "larger than server.max_body_bytes: " + photo.length);
+        var media = uploaded(alice, photo, "static");
+        assertEquals(700, media.get("width").asInt());
+    }
+
+    @Test
     void hostileFilesAreRefusedWithAReason() {
         // A PNG header claiming 100000 x 100000 pixels: refused from the header, quickly.
         long start = System.nanoTime();
@@ -125,8 +133,8 @@ class MediaApiTest {
         // The declared type and name do not matter: HTML called image/png is still HTML.
         assertProblem(upload(alice, "page.png", "image/png", "<html><body>hi</body></html>".getBytes(StandardCharsets.UTF_8), "x"),
                 422, "file");
-        var tooLarge = assertProblem(upload(alice, "big.png", "image/png", new byte[400_000], "x"), 422, "file");
-        assertTrue(tooLarge.get("detail").asText().contains("300000"), tooLarge.toString());
+        var tooLarge = assertProblem(upload(alice, "big.png", "image/png", new byte[4_000_000], "x"), 422, "file");
+        assertTrue(tooLarge.get("detail").asText().contains("3000000"), tooLarge.toString());
         // A PNG called .txt and sent as text/plain is a PNG all the same.
         assertEquals(201, upload(alice, "notes.txt", "text/plain", TestImages.png(8, 8, true), "dots").statusCode());
         // JSON is not how an image comes, and nobody anonymous uploads.

@@ -26,6 +26,14 @@ public final class TestImages {
         return write(image, "png");
     }
 
+    /** Random pixels: PNG cannot compress them, so the file is about three bytes a pixel. */
+    public static byte[] noisyPng(int width, int height) {
+        var image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        var random = new java.util.Random(7);
+        for (int y = 0; y < height; y++) for (int x = 0; x < width; x++) image.setRGB(x, y, random.nextInt(0xFFFFFF));
+        return write(image, "png");
+    }
+
     public static byte[] jpeg(int width, int height) {
         var image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         var g = image.createGraphics();
