@@ -98,20 +98,26 @@ final class PostViews {
         Long comments = p.isThread() ? facts.commentCounts.getOrDefault(p.id(), 0L) : null;
         var kids = p.isThread() ? null : children == null ? List.<PostView>of() : children;
         if (p.deleted()) {
-            return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(), null, p.title(), "",
+            return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(), null, null, p.title(), "",
                     null, null, false, null, null, null, List.of(), null, score, comments, p.published(), p.deletedAt(), true, p.removed(),
                     p.removalReason(), p.locked(), p.pinned(), kids);
         }
         if (p.removed()) {
-            return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(), null,
+            return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(), null, null,
                     p.isThread() ? "[removed]" : null, "", null, null, false, null, null, null, List.of(), null, score, comments, p.published(),
                     p.updated(), false, true, p.removalReason(), p.locked(), p.pinned(), kids);
         }
         return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(),
-                facts.handles.get(p.authorId()), p.title(), p.contentHtml(), p.local() ? p.sourceMarkdown() : null,
+                facts.handles.get(p.authorId()), avatar(facts, p.authorId()), p.title(), p.contentHtml(),
+                p.local() ? p.sourceMarkdown() : null,
                 p.summary(), p.sensitive(), p.language(), link(p.url()), host(p.url()), images(p.extras(), p.url()),
                 media.proxied(thumbnail(p.extras())), score, comments, p.published(), p.updated(), false, false, null,
                 p.locked(), p.pinned(), kids);
+    }
+
+    private String avatar(Facts facts, long authorId) {
+        var avatar = facts.avatars.get(authorId);
+        return avatar == null ? null : media.picture(avatar[0], avatar[1]);
     }
 
     /** A link post's address, when it is one a page may link to (http or https). */
@@ -170,17 +176,27 @@ final class PostViews {
     }
 
     /** What a page of posts needs beyond the posts themselves, keyed by post or actor id. */
-    private record Facts(Map<Long, String> handles, Map<Long, ScoreView> scores, Map<Long, Long> commentCounts) {
+    private record Facts(Map<Long, String> handles, Map<Long, ScoreView> scores, Map<Long, Long> commentCounts,
+                         Map<Long, String[]> avatars) {
         static Facts load(Connection c, Collection<Post> posts) throws SQLException {
             var handles = new LinkedHashMap<Long, String>();
             var scores = new HashMap<Long, ScoreView>();
             var counts = new HashMap<Long, Long>();
-            if (posts.isEmpty()) return new Facts(handles, scores, counts);
+            var avatars = new HashMap<Long, String[]>();
+            if (posts.isEmpty()) return new Facts(handles, scores, counts, avatars);
             var postIds = c.createArrayOf("bigint", posts.stream().map(Post::id).toArray());
             var authorIds = c.createArrayOf("bigint", posts.stream().map(Post::authorId).distinct().toArray());
             for (var row : Sql.list(c, "select id, preferred_username || '@' || domain from actor where id = any(?)",
                     rs -> Map.entry(rs.getLong(1), rs.getString(2)), authorIds)) {
                 handles.put(row.getKey(), row.getValue());
+            }
+            // An author's avatar: our upload's file, or the remote address the proxy serves.
+            for (var row : Sql.list(c, """
+                    select a.id, m.file_key, a.icon_url from actor a
+                    left join media m on m.id = a.icon_media_id and m.removed_at is null
+                    where a.id = any(?) and (m.file_key is not null or a.icon_url is not null)""",
+                    rs -> Map.entry(rs.getLong(1), new String[] {rs.getString(2), rs.getString(3)}), authorIds)) {
+                avatars.put(row.getKey(), row.getValue());
             }
             for (var row : Sql.list(c, """
                     select post_id, count(*) filter (where value > 0), count(*) filter (where value < 0)
@@ -194,7 +210,7 @@ final class PostViews {
                     rs -> Map.entry(rs.getLong(1), rs.getLong(2)), postIds)) {
                 counts.put(row.getKey(), row.getValue());
             }
-            return new Facts(handles, scores, counts);
+            return new Facts(handles, scores, counts, avatars);
         }
     }
 }

@@ -63,7 +63,8 @@ final class Views {
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record PostView(long id, String apId, long communityId, Long threadId, Long parentId, String author, String title,
+    record PostView(long id, String apId, long communityId, Long threadId, Long parentId, String author,
+                    String authorAvatar, String title,
                     String html, String source, String contentWarning, boolean sensitive, String language,
                     String url, String urlHost, List<ImageView> images, String thumbnail,
                     ScoreView score, Long commentCount, Instant created, Instant updated, boolean deleted,

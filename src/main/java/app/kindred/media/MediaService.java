@@ -190,8 +190,12 @@ public final class MediaService {
 
     public Pictures pictures(Connection c, long actorId) throws SQLException {
         var images = store.actorImages(c, actorId);
-        return new Pictures(images.iconKey() != null ? base + "/media/" + images.iconKey() : proxy.url(images.iconUrl()),
-                images.imageKey() != null ? base + "/media/" + images.imageKey() : proxy.url(images.imageUrl()));
+        return new Pictures(picture(images.iconKey(), images.iconUrl()), picture(images.imageKey(), images.imageUrl()));
+    }
+
+    /** One picture as shown here: our upload by its file key, else a remote address through the proxy, else null. */
+    public String picture(String fileKey, String remoteUrl) {
+        return fileKey != null ? base + "/media/" + fileKey : proxy.url(remoteUrl);
     }
 
     /** What a remote image address becomes in our views: our proxy's address for it, or null. */

@@ -240,6 +240,8 @@ class MediaApiTest {
         var response = api.patch("/api/v1/me", Map.of("avatar", avatar.get("id").asLong()), bob);
         assertEquals(200, response.statusCode(), response.body());
         assertEquals(avatar.get("url").asText(), body(response).get("avatar").asText());
+        var post = body(api.post("/api/v1/communities/" + community + "/threads", Map.of("title", "Hello"), bob));
+        assertEquals(avatar.get("url").asText(), post.get("author_avatar").asText(), "posts show their author's avatar");
         var person = server.activityJson(body(response).get("actor_id").asText());
         assertEquals("Image", person.get("icon").get("type").asText());
         assertEquals(avatar.get("url").asText(), person.get("icon").get("url").asText());
