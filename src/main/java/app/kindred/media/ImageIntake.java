@@ -64,7 +64,10 @@ public final class ImageIntake {
             throw refuse("interrupted");
         }
         try {
-            return encode(decode(bytes, format));
+            var image = decode(bytes, format);
+            // The orientation is metadata too, and is dropped with the rest: applied to the pixels first,
+            // so a phone photo is not served on its side.
+            return encode(image, format == Format.JPEG ? exifOrientation(bytes) : 1);
         } finally {
             DECODING.release();
         }
@@ -120,9 +123,10 @@ public final class ImageIntake {
         }
     }
 
-    private Clean encode(BufferedImage source) {
-        boolean alpha = source.getColorModel().hasAlpha();
-        int w = source.getWidth(), h = source.getHeight();
+    private Clean encode(BufferedImage decoded, int orientation) {
+        boolean alpha = decoded.getColorModel().hasAlpha();
+        int w = decoded.getWidth(), h = decoded.getHeight();
+        var source = decoded;
         double scale = Math.min(1.0, (double) limits.maxSide() / Math.max(w, h));
         int tw = Math.max(1, (int) Math.round(w * scale)), th = Math.max(1, (int) Math.round(h * scale));
         var target = new BufferedImage(tw, th, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
@@ -138,6 +142,9 @@ public final class ImageIntake {
         } finally {
             g.dispose();
         }
+        target = oriented(target, orientation);
+        tw = target.getWidth();
+        th = target.getHeight();
         var out = new ByteArrayOutputStream();
         try {
             if (alpha) {
@@ -159,6 +166,66 @@ public final class ImageIntake {
         } catch (IOException e) {
             throw new IllegalStateException("encoding an image in memory failed", e);
         }
+    }
+
+    /** The pixels turned as EXIF orientation 2 to 8 says (mirrored, turned, or both); 1 or unknown leaves them. */
+    static BufferedImage oriented(BufferedImage in, int orientation) {
+        if (orientation < 2 || orientation > 8) return in;
+        int w = in.getWidth(), h = in.getHeight();
+        boolean swap = orientation >= 5;
+        var out = new BufferedImage(swap ? h : w, swap ? w : h, in.getType());
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int argb = in.getRGB(x, y);
+                switch (orientation) {
+                    case 2 -> out.setRGB(w - 1 - x, y, argb);
+                    case 3 -> out.setRGB(w - 1 - x, h - 1 - y, argb);
+                    case 4 -> out.setRGB(x, h - 1 - y, argb);
+                    case 5 -> out.setRGB(y, x, argb);
+                    case 6 -> out.setRGB(h - 1 - y, x, argb);
+                    case 7 -> out.setRGB(h - 1 - y, w - 1 - x, argb);
+                    default -> out.setRGB(y, w - 1 - x, argb);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The Orientation tag (0x0112) of a JPEG's Exif segment, read by hand and defensively; 1 when there is none. */
+    static int exifOrientation(byte[] b) {
+        int i = 2;
+        while (i + 4 <= b.length && (b[i] & 0xFF) == 0xFF) {
+            int marker = b[i + 1] & 0xFF;
+            if (marker == 0xDA || marker == 0xD9) break;
+            int length = u16(b, i + 2, true);
+            if (length < 2) break;
+            int start = i + 4;
+            if (marker == 0xE1 && start + 14 <= b.length && b[start] == 'E' && b[start + 1] == 'x' && b[start + 2] == 'i'
+                    && b[start + 3] == 'f') {
+                int tiff = start + 6;
+                boolean big = b[tiff] == 'M';
+                int ifd = tiff + (int) u32(b, tiff + 4, big);
+                if (ifd < tiff || ifd + 2 > b.length) return 1;
+                int entries = u16(b, ifd, big);
+                for (int e = 0; e < entries && ifd + 2 + e * 12 + 12 <= b.length; e++) {
+                    int entry = ifd + 2 + e * 12;
+                    if (u16(b, entry, big) == 0x0112) return u16(b, entry + 8, big);
+                }
+                return 1;
+            }
+            i += 2 + length;
+        }
+        return 1;
+    }
+
+    private static int u16(byte[] b, int at, boolean big) {
+        if (at + 2 > b.length) return 0;
+        return big ? ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF) : ((b[at + 1] & 0xFF) << 8) | (b[at] & 0xFF);
+    }
+
+    private static long u32(byte[] b, int at, boolean big) {
+        if (at + 4 > b.length) return 0;
+        return big ? ((long) u16(b, at, true) << 16) | u16(b, at + 2, true) : ((long) u16(b, at + 2, false) << 16) | u16(b, at, false);
     }
 
     private static Refusal refuse(String why) {

@@ -30,6 +30,29 @@ class ImageIntakeTest {
     }
 
     @Test
+    void aPhotosExifOrientationIsAppliedToItsPixelsBeforeTheTagIsDropped() {
+        var portrait = intake.clean(TestImages.jpegWithOrientation(60, 20, 6));
+        assertEquals(20, portrait.width(), "turned a quarter: the long side is now upright");
+        assertEquals(60, portrait.height());
+        assertFalse(TestImages.jpegMarkers(portrait.bytes()).contains(0xE1));
+        var upsideDown = intake.clean(TestImages.jpegWithOrientation(60, 20, 3));
+        assertEquals(60, upsideDown.width());
+        var plain = intake.clean(TestImages.jpegWithGps(60, 20));
+        assertEquals(60, plain.width(), "no orientation tag: left as it is");
+    }
+
+    @Test
+    void orientationTurnsAndMirrorsTheRightWay() {
+        var image = new java.awt.image.BufferedImage(3, 2, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        image.setRGB(0, 0, 0xFF0000);
+        var turned = ImageIntake.oriented(image, 6);
+        assertEquals(0xFF0000, turned.getRGB(1, 0) & 0xFFFFFF, "top-left goes top-right when turned clockwise");
+        var back = ImageIntake.oriented(image, 8);
+        assertEquals(0xFF0000, back.getRGB(0, 2) & 0xFFFFFF, "top-left goes bottom-left when turned anticlockwise");
+        assertEquals(0xFF0000, ImageIntake.oriented(image, 2).getRGB(2, 0) & 0xFFFFFF);
+    }
+
+    @Test
     void jpegPngGifAndWebpAreAcceptedByContentAndTransparencyStaysPng() {
         assertEquals("image/jpeg", intake.clean(TestImages.jpeg(10, 10)).contentType());
         assertEquals("image/png", intake.clean(TestImages.png(10, 10, true)).contentType());

@@ -105,6 +105,28 @@ public final class TestImages {
         return out.toByteArray();
     }
 
+    /** A JPEG whose Exif says to turn it (orientation 6: 90 degrees clockwise), as phones write portrait photos. */
+    public static byte[] jpegWithOrientation(int width, int height, int orientation) {
+        var plain = jpeg(width, height);
+        var tiff = ByteBuffer.allocate(26).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        tiff.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
+        tiff.putShort((short) 1);
+        tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
+        tiff.putInt(0);
+        byte[] exif = "Exif\0\0".getBytes(StandardCharsets.US_ASCII);
+        int length = 2 + exif.length + tiff.capacity();
+        var out = new ByteArrayOutputStream();
+        out.write(plain, 0, 2);
+        out.write(0xFF);
+        out.write(0xE1);
+        out.write(length >> 8);
+        out.write(length & 0xFF);
+        out.writeBytes(exif);
+        out.writeBytes(tiff.array());
+        out.write(plain, 2, plain.length - 2);
+        return out.toByteArray();
+    }
+
     /** The marker segments of a JPEG up to its image data (APP0 = 0xE0, APP1 = 0xE1 ...). */
     public static List<Integer> jpegMarkers(byte[] jpeg) {
         var markers = new ArrayList<Integer>();
