@@ -12,7 +12,6 @@ import app.kindred.federation.signature.SignatureScheme;
 import app.kindred.remote.RemoteFetcher;
 import app.kindred.storage.Database;
 import app.kindred.web.WebServer;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
@@ -45,7 +44,7 @@ public final class InboxRoutes {
     private final int blockedResponse;
     private final InboundStore inbound = new InboundStore();
     // "{...} junk" is refused: a lenient parse would store a different document than other parsers read.
-    private final ObjectMapper json = ActivityPubJson.newMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private final ObjectMapper json = ActivityPubJson.networkReader();
 
     public InboxRoutes(Database db, ActorStore actors, LocalIds ids, RequestAuthenticator authenticator,
                        HostHealth hostHealth, InboundProcessor processor, app.kindred.policy.FederationPolicy policy,

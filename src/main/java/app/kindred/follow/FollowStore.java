@@ -2,6 +2,7 @@ package app.kindred.follow;
 
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
+import app.kindred.delivery.Outbox;
 import app.kindred.storage.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -45,7 +46,26 @@ public final class FollowStore {
         return Sql.update(c, "update follow set state = 'accepted' where follower_id = ? and followed_id = ?", followerId, followedId);
     }
 
+    /** The follower leaving, or a request refused: {@link #end} with {@link Ending#LEFT}. */
     public int delete(Connection c, long followerId, long followedId) throws SQLException {
+        return end(c, followerId, followedId, Ending.LEFT);
+    }
+
+    /** Why a follow ends, which decides whether what was queued for it still goes out. */
+    public enum Ending {
+        /** The follower left (their Undo, an unfollow) or the request was refused: they get what is sent from then on, nothing. */
+        LEFT,
+        /**
+         * A ban, a community's block or an admin's suspend shut them out: what the followed actor queued while the
+         * follow stood, and has not yet expanded, still reaches them (docs/decisions.md), so a removal followed at
+         * once by a ban reaches the banned member's server. A suspended or gone follower gets nothing more.
+         */
+        SHUT_OUT
+    }
+
+    /** The one way a follow ends, whoever ends it. Returns how many follows ended (0 or 1). */
+    public static int end(Connection c, long followerId, long followedId, Ending ending) throws SQLException {
+        if (ending == Ending.SHUT_OUT) Outbox.keepQueuedFor(c, followedId, followerId);
         return Sql.update(c, "delete from follow where follower_id = ? and followed_id = ?", followerId, followedId);
     }
 
