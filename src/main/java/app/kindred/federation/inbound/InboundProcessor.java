@@ -70,6 +70,11 @@ public final class InboundProcessor implements AutoCloseable {
         this.timeScale = timeScale;
     }
 
+    /** Activities applied at once at most (federation.inbound_concurrency). */
+    public int concurrency() {
+        return concurrency;
+    }
+
     public synchronized void start() {
         if (running) return;
         running = true;
