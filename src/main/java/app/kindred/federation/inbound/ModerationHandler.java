@@ -82,7 +82,10 @@ final class ModerationHandler implements ActivityHandler {
                 }
             }
             ModerationLog.record(c, community.id(), moderator.id(), action, postUri.toString(), reason, null);
-            if (community.actor().local()) f.relay(c, community, json, Optional.empty(), postUri.toString());
+            // A removal reaches its author's server too, following or not (a ban may have come first).
+            var alsoTo = action == Action.REMOVE_POST || action == Action.RESTORE_POST ? List.of(f.actorById(c, post.authorId()))
+                    : List.<Actor>of();
+            if (community.actor().local()) f.relay(c, community, json, Optional.empty(), postUri.toString(), alsoTo);
         });
     }
 
