@@ -35,9 +35,11 @@ public final class MediaService {
     private final ImageIntake intake;
     private final MediaProxy proxy;
     private final URI base;
-    private final SecureRandom random = new SecureRandom();
+    private final SecureRandom random;
 
-    public MediaService(Database db, MediaStore store, MediaStorage storage, ImageIntake intake, MediaProxy proxy, URI base) {
+    public MediaService(Database db, MediaStore store, MediaStorage storage, ImageIntake intake, MediaProxy proxy, URI base,
+                        SecureRandom random) {
+        this.random = random;
         this.db = db;
         this.store = store;
         this.storage = storage;
