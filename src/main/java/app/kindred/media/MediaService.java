@@ -161,17 +161,26 @@ public final class MediaService {
      * the moderation feature's rule, checked by the caller before this.
      */
     public void setCommunityPicture(Member moderator, long communityId, MediaStore.Slot slot, Long mediaId) {
-        long actorId = db.read(c -> app.kindred.storage.Sql.one(c, "select actor_id from community where id = ?",
-                rs -> rs.getLong(1), communityId)).orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
-        wear(moderator, actorId, slot, mediaId, slot == MediaStore.Slot.ICON ? "icon" : "banner");
+        // A change to the community, so under its lock like every other.
+        db.inCommunity(communityId, c -> {
+            long actorId = app.kindred.storage.Sql.one(c, "select actor_id from community where id = ?", rs -> rs.getLong(1),
+                    communityId).orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
+            wear(c, moderator, actorId, slot, mediaId, slot == MediaStore.Slot.ICON ? "icon" : "banner");
+            return null;
+        });
     }
 
     private void wear(Member member, long actorId, MediaStore.Slot slot, Long mediaId, String field) {
         db.transaction(c -> {
-            var media = mediaId == null ? null : own(c, member.actor().id(), mediaId, field);
-            store.setActorImage(c, actorId, slot, media == null ? null : media.id());
+            wear(c, member, actorId, slot, mediaId, field);
             return null;
         });
+    }
+
+    private void wear(Connection c, Member member, long actorId, MediaStore.Slot slot, Long mediaId, String field)
+            throws SQLException {
+        var media = mediaId == null ? null : own(c, member.actor().id(), mediaId, field);
+        store.setActorImage(c, actorId, slot, media == null ? null : media.id());
     }
 
     private Media own(Connection c, long ownerActorId, long id, String field) throws SQLException {
