@@ -7,14 +7,11 @@ import app.kindred.api.Views.ScoreView;
 import app.kindred.api.Views.ThreadList;
 import app.kindred.api.Views.ThreadPage;
 import app.kindred.media.MediaService;
+import app.kindred.media.PostImages;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -32,9 +29,6 @@ import java.util.Map;
 final class PostViews {
     static final int PER_PAGE = 20;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final java.util.regex.Pattern IMAGE_PATH =
-            java.util.regex.Pattern.compile("\\.(jpe?g|png|gif|webp)$", java.util.regex.Pattern.CASE_INSENSITIVE);
 
     private final Database db;
     private final PostStore posts;
@@ -110,8 +104,8 @@ final class PostViews {
         return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(),
                 facts.handles.get(p.authorId()), avatar(facts, p.authorId()), p.title(), p.contentHtml(),
                 p.local() ? p.sourceMarkdown() : null,
-                p.summary(), p.sensitive(), p.language(), link(p.url()), host(p.url()), images(p.extras(), p.url()),
-                media.proxied(thumbnail(p.extras())), score, comments, p.published(), p.updated(), false, false, null,
+                p.summary(), p.sensitive(), p.language(), PostImages.link(p.url()), PostImages.host(p.url()), images(p),
+                media.postImages().thumbnail(p.extras()), score, comments, p.published(), p.updated(), false, false, null,
                 p.locked(), p.pinned(), kids);
     }
 
@@ -120,59 +114,9 @@ final class PostViews {
         return avatar == null ? null : media.picture(avatar[0], avatar[1]);
     }
 
-    /** A link post's address, when it is one a page may link to (http or https). */
-    private static String link(String url) {
-        return host(url) == null ? null : url;
-    }
-
-    /** The host a link post is shown with, so a reader sees where it leads before opening it. */
-    private static String host(String url) {
-        if (url == null) return null;
-        try {
-            var uri = new URI(url);
-            var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            return scheme.equals("http") || scheme.equals("https") ? uri.getHost() : null;
-        } catch (URISyntaxException e) {
-            return null;
-        }
-    }
-
-    /** The small picture Lemmy sends with a link post ({@code image}), kept as extras.thumbnail. */
-    private static String thumbnail(String extras) {
-        try {
-            return JSON.readTree(extras == null ? "{}" : extras).path("thumbnail").asText(null);
-        } catch (java.io.IOException e) {
-            return null;
-        }
-    }
-
-    /**
-     * Images among the stored attachments (ours and other servers': Image, or a Document of an
-     * image type), at addresses on this server; an image whose server's media we reject is left out.
-     */
-    private List<ImageView> images(String extras, String postUrl) {
-        var out = new ArrayList<ImageView>();
-        JsonNode attachments;
-        try {
-            attachments = JSON.readTree(extras == null ? "{}" : extras).path("attachments");
-        } catch (java.io.IOException e) {
-            return out;
-        }
-        for (var a : attachments) {
-            var type = a.path("type").asText("");
-            var mediaType = a.path("mediaType").asText("");
-            if (!(type.equals("Image") || type.equals("Document") && mediaType.startsWith("image/"))) continue;
-            var url = media.proxied(a.path("href").asText(null));
-            if (url == null) continue;
-            out.add(new ImageView(url, a.path("name").asText(null), a.has("width") ? a.get("width").asInt() : null,
-                    a.has("height") ? a.get("height").asInt() : null));
-        }
-        // Lemmy's image post is a link to the image: shown as one, with no alt text to give.
-        if (out.isEmpty() && link(postUrl) != null && IMAGE_PATH.matcher(String.valueOf(URI.create(postUrl).getPath())).find()) {
-            var proxied = media.proxied(postUrl);
-            if (proxied != null) out.add(new ImageView(proxied, null, null, null));
-        }
-        return out;
+    private List<ImageView> images(Post p) {
+        return media.postImages().images(p.extras(), p.url()).stream()
+                .map(i -> new ImageView(i.url(), i.alt(), i.width(), i.height())).toList();
     }
 
     /** What a page of posts needs beyond the posts themselves, keyed by post or actor id. */

@@ -36,10 +36,12 @@ public final class MediaService {
     private final MediaProxy proxy;
     private final URI base;
     private final SecureRandom random;
+    private final PostImages postImages;
 
     public MediaService(Database db, MediaStore store, MediaStorage storage, ImageIntake intake, MediaProxy proxy, URI base,
                         SecureRandom random) {
         this.random = random;
+        this.postImages = new PostImages(proxy);
         this.db = db;
         this.store = store;
         this.storage = storage;
@@ -207,6 +209,11 @@ public final class MediaService {
     /** One picture as shown here: our upload by its file key, else a remote address through the proxy, else null. */
     public String picture(String fileKey, String remoteUrl) {
         return fileKey != null ? base + "/media/" + fileKey : proxy.url(remoteUrl);
+    }
+
+    /** What posts show of their link and images. */
+    public PostImages postImages() {
+        return postImages;
     }
 
     /** What a remote image address becomes in our views: our proxy's address for it, or null. */
