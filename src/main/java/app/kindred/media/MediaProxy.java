@@ -80,8 +80,10 @@ public final class MediaProxy {
     public String url(String remote) {
         var uri = parse(remote);
         if (uri == null) return null;
-        // Our own images need no proxy.
-        if (uri.getRawAuthority().equalsIgnoreCase(base.getRawAuthority())) return remote;
+        // Our own images need no proxy; any other address of ours is no image (an <img> must not GET a page of ours).
+        if (uri.getRawAuthority().equalsIgnoreCase(base.getRawAuthority())) {
+            return uri.getRawPath() != null && uri.getRawPath().startsWith("/media/") ? remote : null;
+        }
         if (rejectsMedia.test(uri.getRawAuthority())) return null;
         var encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(remote.getBytes(StandardCharsets.UTF_8));
         return base + PATH + sign(remote) + "/" + encoded;

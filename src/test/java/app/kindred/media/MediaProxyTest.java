@@ -82,6 +82,7 @@ class MediaProxyTest {
         assertNull(proxy.url("javascript:alert(1)"));
         assertNull(proxy.url("file:///etc/passwd"));
         assertEquals("https://kindred.example/media/abc.jpg", proxy.url("https://kindred.example/media/abc.jpg"), "ours need no proxy");
+        assertNull(proxy.url("https://kindred.example/logout"), "no other address of ours is shown as an image");
         var answer = proxy.serve("0".repeat(32), java.util.Base64.getUrlEncoder().encodeToString("https://a.example/x.jpg".getBytes()));
         assertEquals(MediaProxy.Miss.NOT_OURS, ((MediaProxy.Refused) answer).why());
         assertEquals(MediaProxy.Miss.UNAVAILABLE, ((MediaProxy.Refused) serve(proxy, "https://a.example/missing.png")).why());
