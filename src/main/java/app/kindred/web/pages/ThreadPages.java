@@ -28,7 +28,7 @@ import java.util.Set;
 /** The thread page with its comment tree, and replying, editing, deleting and voting. */
 public final class ThreadPages {
     /** Comments per page, counted in reading order; a long thread pages rather than growing without end. */
-    static final int COMMENTS_PER_PAGE = 300;
+    public static final int COMMENTS_PER_PAGE = 300;
     private static final Map<String, String> DRAFT_FIELDS = Map.of();
 
     private final Site site;
