@@ -14,12 +14,13 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -68,8 +69,25 @@ final class Browser implements AutoCloseable {
     void clickAndLoad(WebElement element) {
         var old = driver.findElement(By.tagName("html"));
         element.click();
-        waitUntil(ExpectedConditions.stalenessOf(old));
+        waitUntil(d -> gone(old));
         waitUntil(d -> d.findElement(By.tagName("footer")) != null);
+    }
+
+    /**
+     * Whether an element's page has been replaced. Mid-navigation chromedriver may report the node as
+     * "not belonging to the document" instead of stale: the same fact, said by DevTools.
+     */
+    private static boolean gone(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (StaleElementReferenceException e) {
+            return true;
+        } catch (WebDriverException e) {
+            var message = String.valueOf(e.getMessage());
+            if (message.contains("does not belong to the document") || message.contains("No node with given id")) return true;
+            throw e;
+        }
     }
 
     <T> T waitUntil(Function<? super WebDriver, T> condition) {
@@ -93,6 +111,18 @@ final class Browser implements AutoCloseable {
         return violations.stream().map(v -> v.getId() + ": " + v.getHelp() + " at "
                         + v.getNodes().stream().map(n -> String.valueOf(n.getTarget())).collect(Collectors.joining(", ")))
                 .collect(Collectors.joining("\n"));
+    }
+
+    /** Whether the page fits a screen this many CSS pixels wide without scrolling sideways (needs scripts on). */
+    boolean fitsWidth(int width) {
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", width, "height", 800, "deviceScaleFactor", 1, "mobile", true));
+        try {
+            var scrollWidth = ((Number) driver.executeScript("return document.documentElement.scrollWidth")).intValue();
+            return scrollWidth <= width;
+        } finally {
+            driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        }
     }
 
     /** The whole page (not just the window) at this width, saved under target/screenshots/. */

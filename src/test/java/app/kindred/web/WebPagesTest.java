@@ -67,6 +67,8 @@ class WebPagesTest {
         assertNotNull(page.selectFirst("main#main"));
         assertEquals("/help", page.selectFirst("footer a").attr("href"));
         assertNotNull(page.selectFirst("a[href='/c/peers']"), "the front page lists the community");
+        // Reading sets no cookie: only a page with a form does.
+        assertTrue(response.headers().allValues("Set-Cookie").isEmpty(), response.headers().map().toString());
     }
 
     @Test
@@ -84,9 +86,12 @@ class WebPagesTest {
                 assertEquals("application/activity+json", TestServer.mediaType(doc), path);
                 assertEquals(server.base() + path, TestServer.json(doc).get("id").asText());
             }
-            // No Accept at all keeps the plain page such clients got before.
-            var plain = server.get(path, null);
-            assertFalse(plain.body().contains("<main id=\"main\""), path);
+            // No Accept at all, or only */*, keeps the plain page such clients got before.
+            for (var accept : new String[] {null, "*/*"}) {
+                var plain = server.get(path, accept);
+                assertEquals(200, plain.statusCode(), path);
+                assertFalse(plain.body().contains("<main id=\"main\""), path);
+            }
         }
     }
 

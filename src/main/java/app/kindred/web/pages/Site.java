@@ -60,7 +60,15 @@ public final class Site {
         all.add(new Crumb(instanceName, "/"));
         all.addAll(List.of(crumbs));
         var viewer = sessions.member(ctx).map(Member::username).orElse(null);
-        return new Chrome(messages(ctx), title, instanceName, viewer, sessions.csrfToken(ctx), List.copyOf(all), helpInHeader);
+        // A signed-out reader gets a form token (and its cookie) only on a page with a form: see withFormToken.
+        var csrf = viewer == null ? null : sessions.csrfToken(ctx);
+        return new Chrome(messages(ctx), title, instanceName, viewer, csrf, List.copyOf(all), helpInHeader);
+    }
+
+    /** The same layout with a form token for a signed-out form (sign in, sign up). */
+    public Chrome withFormToken(Context ctx, Chrome chrome) {
+        return new Chrome(chrome.m(), chrome.title(), chrome.instanceName(), chrome.viewer(), sessions.csrfToken(ctx),
+                chrome.crumbs(), chrome.helpInHeader());
     }
 
     public Chrome chrome(Context ctx, String title, Crumb... crumbs) {
