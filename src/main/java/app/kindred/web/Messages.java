@@ -4,6 +4,7 @@ import java.text.MessageFormat;
 import java.text.NumberFormat;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.Arrays;
@@ -68,6 +69,11 @@ public final class Messages {
     /** A date and time as the reader's language writes it, in UTC (we do not know the reader's zone). */
     public String date(Instant at) {
         return at == null ? "" : dates.format(at) + " UTC";
+    }
+
+    /** For {@code <time datetime>}: to the second, which is all a reader needs. */
+    public String iso(Instant at) {
+        return at == null ? "" : at.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     public String number(long n) {

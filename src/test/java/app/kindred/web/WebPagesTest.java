@@ -249,7 +249,8 @@ class WebPagesTest {
             parent = threads.comment(alice, i % 2 == 0 ? thread.id() : parent,
                     new ThreadService.Draft(null, "reply " + i, null, null, null)).id();
         }
-        var pageOne = Jsoup.parse(server.get("/p/" + thread.id(), TestServer.BROWSER).body());
+        var raw = server.get("/p/" + thread.id(), TestServer.BROWSER).body();
+        var pageOne = Jsoup.parse(raw);
         assertEquals(ThreadPages.COMMENTS_PER_PAGE, pageOne.select("li[id^=c]").size());
         assertNotNull(pageOne.selectFirst("nav.paging a[href='/p/" + thread.id() + "?page=2']"));
         var pageTwo = Jsoup.parse(server.get("/p/" + thread.id() + "?page=2", TestServer.BROWSER).body());
