@@ -286,6 +286,43 @@ class WebPagesTest {
     }
 
     @Test
+    void signingInNeverSendsAMemberToAnotherSite() {
+        for (var next : List.of("//evil.example/", "https://evil.example/", "/\\evil.example")) {
+            var web = new WebClient(server);
+            var response = web.submit("/login", "/login", Map.of("username", "bob", "password", PASSWORD, "next", next));
+            assertEquals(303, response.statusCode());
+            assertEquals("/", response.headers().firstValue("Location").orElseThrow(), next);
+        }
+    }
+
+    @Test
+    void onlyTheAuthorEditsOrDeletesAndDeletingAsksFirst() {
+        var alice = server.app().members().find("alice").orElseThrow();
+        var thread = server.app().threads().startThread(alice, peers, new ThreadService.Draft("Mine", "first words", null, null, null));
+        var bob = signedIn("bob");
+        assertEquals(403, bob.get("/p/" + thread.id() + "/edit").statusCode());
+        assertEquals(403, bob.post("/p/" + thread.id() + "/delete", Map.of("csrf", bob.token("/c/peers"))).statusCode());
+
+        var author = signedIn("alice");
+        var form = Jsoup.parse(author.get("/p/" + thread.id() + "/edit").body());
+        assertEquals("first words", form.selectFirst("textarea#body").wholeText().strip());
+        var edited = author.submit("/p/" + thread.id() + "/edit", "/p/" + thread.id() + "/edit",
+                Map.of("title", "Mine, edited", "body", "second words", "content_warning", "tiredness", "publish", "1"));
+        assertEquals(303, edited.statusCode(), edited.body());
+        var post = server.app().threads().find(thread.id()).orElseThrow();
+        assertEquals("Mine, edited", post.title());
+        assertEquals("tiredness", post.summary());
+
+        var confirm = Jsoup.parse(author.get("/p/" + thread.id() + "/delete").body());
+        assertTrue(confirm.text().contains("Other servers that received it are told to delete it too"), confirm.text());
+        assertFalse(server.app().threads().find(thread.id()).orElseThrow().deleted(), "showing the question deletes nothing");
+        var deleted = author.submit("/p/" + thread.id() + "/delete", "/p/" + thread.id() + "/delete", Map.of());
+        assertEquals(303, deleted.statusCode());
+        assertEquals("/c/peers?deleted=1", deleted.headers().firstValue("Location").orElseThrow());
+        assertTrue(server.app().threads().find(thread.id()).orElseThrow().deleted());
+    }
+
+    @Test
     void signupIsClosedUnlessTheAdminOpensIt() {
         try (var closed = TestServer.start()) {
             var web = new WebClient(closed);
