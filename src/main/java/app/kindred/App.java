@@ -41,6 +41,7 @@ import app.kindred.federation.signature.SignatureVerifier;
 import app.kindred.federation.signature.VerificationPolicy;
 import app.kindred.federation.RemoteActors;
 import app.kindred.federation.RemoteCommunities;
+import app.kindred.federation.RemoteLookups;
 import app.kindred.federation.signature.RequestSigner;
 import app.kindred.federation.signature.SignatureScheme;
 import app.kindred.remote.AddressPolicy;
@@ -57,6 +58,8 @@ import app.kindred.member.MemberService;
 import app.kindred.member.MemberStore;
 import app.kindred.member.SessionService;
 import app.kindred.member.SessionStore;
+import app.kindred.notification.NotificationService;
+import app.kindred.search.SearchService;
 import app.kindred.api.ApiRoutes;
 import app.kindred.storage.Database;
 import java.security.SecureRandom;
@@ -92,6 +95,8 @@ public final class App implements AutoCloseable {
     private final SessionService sessions;
     private final ReportService reports;
     private final app.kindred.moderation.ModerationService moderation;
+    private final NotificationService notifications;
+    private final SearchService search;
 
     private App(Config config, Database database) {
         this.config = config;
@@ -151,6 +156,10 @@ public final class App implements AutoCloseable {
         this.sessions = new SessionService(database, new SessionStore(), members, memberStore, random, clock);
         this.reports = new ReportService(database, new ReportStore(), postStore, communityStore, actorStore,
                 new ReportPublisher(outbox), instanceActor);
+        this.notifications = new NotificationService(database);
+        this.search = new SearchService(database, postStore,
+                new RemoteLookups(database, communityStore, postStore, remoteActors, remoteCommunities, fetcher),
+                config.instance().domain());
     }
 
     /** Starts the background workers (delivery); only a serving process runs them. */
@@ -182,7 +191,7 @@ public final class App implements AutoCloseable {
     public ApiRoutes apiRoutes() {
         return new ApiRoutes(config.instance().openRegistrations(), members, sessions, communities, threads, follows,
                 database, postStore, new app.kindred.delivery.DeliveryStatus(database), policyService,
-                config.federation().publishBlocklist(), reports, moderation);
+                config.federation().publishBlocklist(), reports, moderation, notifications, search);
     }
 
     /** The build's version, as Maven wrote it into the jar. */
@@ -229,6 +238,8 @@ public final class App implements AutoCloseable {
     public SessionService sessions() { return sessions; }
     public ReportService reports() { return reports; }
     public app.kindred.moderation.ModerationService moderation() { return moderation; }
+    public NotificationService notifications() { return notifications; }
+    public SearchService search() { return search; }
 
     @Override
     public void close() {

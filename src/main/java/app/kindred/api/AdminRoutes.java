@@ -65,7 +65,7 @@ final class AdminRoutes {
                     policy.unblock(DomainPattern.parse(ctx.pathParam("domain")), admin.username(), ctx.queryParam("reason"));
                     ctx.status(204);
                 }),
-                new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/admin/domain_blocks/import", ctx -> {
+                new ApiRoutes.Endpoint(HandlerType.POST, ApiRoutes.BLOCKLIST_IMPORT, ctx -> {
                     var admin = admin(ctx);
                     boolean dryRun = "true".equals(ctx.queryParam("dry_run"));
                     ctx.json(policy.importBlocklist(ctx.body(), dryRun, admin.username()));

@@ -7,11 +7,14 @@ import app.kindred.api.Views.ScoreView;
 import app.kindred.api.Views.SubscriptionView;
 import app.kindred.api.Views.TokenView;
 import app.kindred.community.CommunityService;
+import app.kindred.content.StorableText;
 import app.kindred.follow.FollowService;
 import app.kindred.member.Member;
 import app.kindred.member.MemberService;
 import app.kindred.member.Role;
 import app.kindred.member.SessionService;
+import app.kindred.notification.NotificationService;
+import app.kindred.search.SearchService;
 import app.kindred.storage.Database;
 import app.kindred.thread.PostStore;
 import app.kindred.thread.ThreadService;
@@ -23,6 +26,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,6 +36,7 @@ import java.util.Set;
  */
 public final class ApiRoutes {
     static final String OPENAPI_RESOURCE = "/app/kindred/api/openapi.json";
+    static final String BLOCKLIST_IMPORT = "/api/v1/admin/domain_blocks/import";
 
     /** One route; the OpenAPI test reads this table, so the document cannot miss a route. */
     public record Endpoint(HandlerType method, String path, Handler handler) {}
@@ -48,12 +53,15 @@ public final class ApiRoutes {
     private final ReportRoutes reports;
     private final ModerationRoutes moderation;
     private final app.kindred.moderation.ModerationService moderationService;
+    private final MeRoutes me;
+    private final SearchRoutes search;
 
     public ApiRoutes(boolean openRegistrations, MemberService members, SessionService sessions, CommunityService communities,
                      ThreadService threads, FollowService follows, Database db, PostStore posts,
                      app.kindred.delivery.DeliveryStatus deliveryStatus, app.kindred.policy.PolicyService policy,
                      String publishBlocklist, app.kindred.report.ReportService reports,
-                     app.kindred.moderation.ModerationService moderation) {
+                     app.kindred.moderation.ModerationService moderation, NotificationService notifications,
+                     SearchService search) {
         this.openRegistrations = openRegistrations;
         this.members = members;
         this.sessions = sessions;
@@ -66,6 +74,9 @@ public final class ApiRoutes {
         this.reports = new ReportRoutes(this::member, reports);
         this.moderation = new ModerationRoutes(this::member, moderation, this::community, postViews::post);
         this.moderationService = moderation;
+        this.me = new MeRoutes(this::member, ApiRoutes::bearer, members, sessions, notifications);
+        this.search = new SearchRoutes(ctx -> bearer(ctx) == null ? Optional.empty() : Optional.of(member(ctx)), search,
+                this::community, postViews);
     }
 
     public List<Endpoint> endpoints() {
@@ -73,6 +84,8 @@ public final class ApiRoutes {
         all.addAll(admin.endpoints());
         all.addAll(reports.endpoints());
         all.addAll(moderation.endpoints());
+        all.addAll(me.endpoints());
+        all.addAll(search.endpoints());
         return List.copyOf(all);
     }
 
@@ -82,7 +95,6 @@ public final class ApiRoutes {
                 new Endpoint(HandlerType.POST, "/api/v1/accounts", this::register),
                 new Endpoint(HandlerType.POST, "/api/v1/auth/login", this::logIn),
                 new Endpoint(HandlerType.POST, "/api/v1/auth/logout", this::logOut),
-                new Endpoint(HandlerType.GET, "/api/v1/me", ctx -> ctx.json(MemberView.of(member(ctx)))),
                 new Endpoint(HandlerType.GET, "/api/v1/me/subscriptions", this::subscriptions),
                 new Endpoint(HandlerType.GET, "/api/v1/communities", ctx ->
                         ctx.json(communities.directory().stream().map(CommunityView::of).toList())),
@@ -107,7 +119,32 @@ public final class ApiRoutes {
     }
 
     public void register(RoutesConfig routes) {
-        for (var endpoint : endpoints()) routes.addHttpHandler(endpoint.method(), endpoint.path(), endpoint.handler());
+        for (var endpoint : endpoints()) {
+            routes.addHttpHandler(endpoint.method(), endpoint.path(), ctx -> {
+                refuseUnreadableBody(ctx, endpoint.path());
+                endpoint.handler().handle(ctx);
+            });
+        }
+    }
+
+    /**
+     * A body the API would misread is refused before any handler: JSON only (415 otherwise), except
+     * the blocklist import, which also takes the CSV and plain lists other servers publish.
+     */
+    private static void refuseUnreadableBody(Context ctx, String path) {
+        boolean hasBody = ctx.contentLength() > 0 || ctx.header("Transfer-Encoding") != null;
+        if (!hasBody) return;
+        var type = String.valueOf(ctx.contentType()).split(";")[0].strip().toLowerCase(Locale.ROOT);
+        boolean json = type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
+        if (path.equals(BLOCKLIST_IMPORT)) {
+            if (!(json || type.equals("text/csv") || type.equals("text/plain"))) {
+                throw new Refusal(Refusal.Kind.UNSUPPORTED_MEDIA_TYPE, null, "send the list as text/csv or text/plain");
+            }
+            if (!StorableText.isStorable(ctx.body())) throw JsonBody.badRequest(null, "the list contains a NUL character or broken Unicode");
+        } else if (!json) {
+            throw new Refusal(Refusal.Kind.UNSUPPORTED_MEDIA_TYPE, null,
+                    "send the body as application/json" + (type.equals("null") ? "" : ", not " + type));
+        }
     }
 
     private void register(Context ctx) {

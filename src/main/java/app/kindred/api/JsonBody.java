@@ -1,18 +1,27 @@
 package app.kindred.api;
 
 import app.kindred.Refusal;
+import app.kindred.content.StorableText;
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Set;
 
 /**
  * A request's JSON object, read field by field so a wrong type is refused naming its field (400),
  * before any service runs. Rules about values (length, names) are the services' own (422).
+ * Strict where it matters: one document with no trailing data, each key once (other parsers would
+ * read "last wins" differently), and only text the database can store (no NUL).
  */
 final class JsonBody {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
     private final ObjectNode object;
 
     private JsonBody(ObjectNode object) {
@@ -21,17 +30,27 @@ final class JsonBody {
 
     /** Parses an object with only the named fields; an unknown field is a client's mistake worth telling. */
     static JsonBody parse(String text, Set<String> fields) {
-        JsonNode node;
+        var node = tree(text);
+        if (!(node instanceof ObjectNode object)) throw badRequest(null, "the body must be a JSON object");
+        for (var name : (Iterable<String>) object::fieldNames) {
+            if (!fields.contains(name)) {
+                throw badRequest(StorableText.storable(name), "unknown field " + StorableText.storable(name) + "; expected "
+                        + String.join(", ", fields.stream().sorted().toList()));
+            }
+            if (!StorableText.isStorable(object.get(name))) {
+                throw badRequest(name, name + " contains a NUL character or broken Unicode, which cannot be stored");
+            }
+        }
+        return new JsonBody(object);
+    }
+
+    /** Any JSON document read as strictly as {@link #parse}; null for an empty body. */
+    static JsonNode tree(String text) {
         try {
-            node = text == null || text.isBlank() ? null : JSON.readTree(text);
+            return text == null || text.isBlank() ? null : JSON.readTree(text);
         } catch (JacksonException e) {
             throw badRequest(null, "the body is not valid JSON: " + e.getOriginalMessage());
         }
-        if (!(node instanceof ObjectNode object)) throw badRequest(null, "the body must be a JSON object");
-        for (var name : (Iterable<String>) object::fieldNames) {
-            if (!fields.contains(name)) throw badRequest(name, "unknown field " + name + "; expected " + String.join(", ", fields.stream().sorted().toList()));
-        }
-        return new JsonBody(object);
     }
 
     /** A string, or null when absent or JSON null. */

@@ -3,8 +3,6 @@ package app.kindred.api;
 import app.kindred.Refusal;
 import app.kindred.member.Member;
 import app.kindred.moderation.ModerationService;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.javalin.http.Context;
@@ -21,7 +19,6 @@ import java.util.function.Function;
  * settings and the public moderation log. Thin: parse, call {@link ModerationService}, render.
  */
 final class ModerationRoutes {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Function<Context, Member> member;
     private final ModerationService moderation;
@@ -93,12 +90,7 @@ final class ModerationRoutes {
 
     private void setRules(Context ctx) {
         var viewer = member.apply(ctx);
-        JsonNode node;
-        try {
-            node = JSON.readTree(ctx.body());
-        } catch (Exception e) {
-            throw JsonBody.badRequest(null, "the body must be a JSON array of {title, description}");
-        }
+        var node = JsonBody.tree(ctx.body());
         if (node == null || !node.isArray()) throw JsonBody.badRequest(null, "the body must be a JSON array of {title, description}");
         var drafts = new ArrayList<ModerationService.RuleDraft>();
         for (var item : node) {

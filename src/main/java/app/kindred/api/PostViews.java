@@ -58,6 +58,14 @@ final class PostViews {
         });
     }
 
+    /** Posts as found (search results), in the order given; comments without their replies. */
+    List<PostView> list(List<Post> found) {
+        return db.read(c -> {
+            var facts = Facts.load(c, found);
+            return found.stream().map(p -> view(p, facts, p.isThread() ? null : List.of())).toList();
+        });
+    }
+
     PostView post(long id) {
         return db.read(c -> {
             var post = posts.findById(c, id).orElseThrow(() -> Refusal.notFound("there is no post " + id));

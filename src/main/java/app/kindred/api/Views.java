@@ -32,11 +32,14 @@ final class Views {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record CommunityView(long id, String name, String handle, String actorId, String title, String description,
-                         boolean local, boolean sensitive, long followerCount, long threadCount) {
+                         boolean local, boolean sensitive, Long followerCount, long threadCount) {
         static CommunityView of(CommunityService.Listing l) {
             var c = l.community();
+            // A remote community's count is only who follows it from here: on a small instance that names
+            // people ("eating disorders: 1"), so it is shown to nobody. Our own communities' counts are public.
             return new CommunityView(c.id(), c.name(), c.name() + "@" + c.actor().domain(), c.actor().uri().toString(),
-                    c.title(), c.description(), c.actor().local(), c.sensitive(), l.followers(), l.threads());
+                    c.title(), c.description(), c.actor().local(), c.sensitive(), c.actor().local() ? l.followers() : null,
+                    l.threads());
         }
     }
 

@@ -142,7 +142,9 @@ public final class InboxPoster implements AutoCloseable {
                 }
                 if (t instanceof TimeoutException) return new Attempt(null, "no answer within " + timeout, true, false);
             }
-            return new Attempt(null, "connection failed: " + e.getCause(), false, false);
+            // The exception's name only: its message can carry the resolved address, and this is logged and stored.
+            return new Attempt(null, "connection failed: " + (e.getCause() == null ? "no answer" : e.getCause().getClass().getSimpleName()),
+                    false, false);
         }
     }
 

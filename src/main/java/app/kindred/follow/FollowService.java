@@ -53,7 +53,12 @@ public final class FollowService {
         try {
             group = remoteActors.resolve(text);
         } catch (FetchException e) {
-            throw new Refusal(Refusal.Kind.NOT_FOUND, "community", "could not find " + text + ": " + e.getMessage());
+            log.debug("could not resolve a community to follow: {}", e.getMessage());
+            throw new Refusal(Refusal.Kind.NOT_FOUND, "community", switch (e.reason()) {
+                // One answer for every way an address fails, so that members cannot map our network by asking.
+                case REFUSED_ADDRESS, UNREACHABLE, TIMEOUT -> "cannot follow " + text + ": its server cannot be reached from here";
+                default -> "could not find " + text + ": " + e.getMessage();
+            });
         }
         if (group.type() != ActorType.GROUP) throw Refusal.invalid("community", text + " is a " + group.type().wireName() + ", not a community");
         if (group.local()) return follow(member, group.preferredUsername());
@@ -89,9 +94,9 @@ public final class FollowService {
     public void unfollow(Member member, long communityId) {
         db.transaction(c -> {
             var community = communities.findById(c, communityId).orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
-            var follow = follows.find(c, member.actor().id(), community.actor().id())
+            // What the delete removed decides, not an earlier read: of parallel unfollows one sends the Undo, the rest 404.
+            var follow = follows.remove(c, member.actor().id(), community.actor().id())
                     .orElseThrow(() -> Refusal.notFound("you do not follow " + community.name()));
-            follows.delete(c, member.actor().id(), community.actor().id());
             if (!community.actor().local()) publisher.unfollow(c, member.actor(), community.actor(), follow.activityUri());
             return null;
         });

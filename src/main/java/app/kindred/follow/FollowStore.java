@@ -18,10 +18,6 @@ public final class FollowStore {
         return Sql.count(c, "select count(*) from follow where followed_id = ? and state = 'accepted'", actorId);
     }
 
-    public long acceptedFollowing(Connection c, long actorId) throws SQLException {
-        return Sql.count(c, "select count(*) from follow where follower_id = ? and state = 'accepted'", actorId);
-    }
-
     /** Records a follow (again): a repeated Follow keeps one row and takes the newest activity id. */
     public void upsert(Connection c, long followerId, long followedId, State state, String activityUri) throws SQLException {
         Sql.update(c, """
@@ -43,6 +39,15 @@ public final class FollowStore {
 
     public int accept(Connection c, long followerId, long followedId) throws SQLException {
         return Sql.update(c, "update follow set state = 'accepted' where follower_id = ? and followed_id = ?", followerId, followedId);
+    }
+
+    /**
+     * Deletes the follow and returns it; empty when there was none. Concurrent calls for one follow
+     * return it once: the row lock makes the others wait, then find nothing to delete.
+     */
+    public Optional<Follow> remove(Connection c, long followerId, long followedId) throws SQLException {
+        return Sql.one(c, "delete from follow where follower_id = ? and followed_id = ? returning id, follower_id, followed_id, state, activity_uri",
+                FollowStore::map, followerId, followedId);
     }
 
     public int delete(Connection c, long followerId, long followedId) throws SQLException {

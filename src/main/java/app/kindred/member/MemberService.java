@@ -13,6 +13,8 @@ import java.util.Optional;
 /** Local accounts: creating members and checking their passwords. */
 public final class MemberService {
     public static final int MIN_PASSWORD_LENGTH = 10;
+    /** Enough for any passphrase; past it Argon2 would hash megabytes for whoever sends them. */
+    public static final int MAX_PASSWORD_LENGTH = 1024;
     private static final String DECOY_HASH = PasswordHash.hash("no account has this password", new SecureRandom());
 
     private final Database db;
@@ -31,9 +33,7 @@ public final class MemberService {
 
     public Member create(String username, String password, Role role) {
         var name = new ActorName(username);
-        if (password == null || password.codePointCount(0, password.length()) < MIN_PASSWORD_LENGTH) {
-            throw Refusal.invalid("password", "password is too short; use at least " + MIN_PASSWORD_LENGTH + " characters");
-        }
+        checkPassword("password", password);
         // Key generation and hashing are slow: done before the transaction, which stays short.
         var keys = LocalKeys.generate(random);
         var hash = PasswordHash.hash(password, random);
@@ -48,15 +48,52 @@ public final class MemberService {
         });
     }
 
+    private static void refuseTooLong(String field, String password) {
+        if (password != null && password.length() > MAX_PASSWORD_LENGTH
+                && password.codePointCount(0, password.length()) > MAX_PASSWORD_LENGTH) {
+            throw Refusal.invalid(field, field.replace('_', ' ') + " is too long; use at most " + MAX_PASSWORD_LENGTH + " characters");
+        }
+    }
+
     public Optional<Member> find(String username) {
         return db.read(c -> members.findByUsername(c, username));
     }
 
     /** The member when the password is theirs; empty for an unknown name or a wrong password alike. */
     public Optional<Member> authenticate(String username, String password) {
+        // Refused before hashing; no account can have such a password, so this says nothing about names.
+        refuseTooLong("password", password);
         var hash = db.read(c -> members.passwordHash(c, username));
         // An unknown name still pays for one Argon2 run, so timing does not tell names that exist apart.
         if (!PasswordHash.matches(password, hash.orElse(DECOY_HASH)) || hash.isEmpty()) return Optional.empty();
         return find(username);
+    }
+
+    /** A member's preferences, as the API and the pages read them. */
+    public record Preferences(boolean contentWarningsOpen) {}
+
+    public Preferences preferences(Member member) {
+        return db.read(c -> new Preferences(members.contentWarningsOpen(c, member.id())));
+    }
+
+    public Preferences setContentWarningsOpen(Member member, boolean open) {
+        db.transaction(c -> {
+            members.setContentWarningsOpen(c, member.id(), open);
+            return null;
+        });
+        return preferences(member);
+    }
+
+    /** The Argon2 hash of an acceptable new password; slow, so callers run it outside a transaction. */
+    String newPasswordHash(String field, String password) {
+        checkPassword(field, password);
+        return PasswordHash.hash(password, random);
+    }
+
+    private static void checkPassword(String field, String password) {
+        if (password == null || password.codePointCount(0, password.length()) < MIN_PASSWORD_LENGTH) {
+            throw Refusal.invalid(field, field.replace('_', ' ') + " is too short; use at least " + MIN_PASSWORD_LENGTH + " characters");
+        }
+        refuseTooLong(field, password);
     }
 }

@@ -40,4 +40,16 @@ public final class MemberStore {
     public Optional<String> passwordHash(Connection c, String username) throws SQLException {
         return Sql.one(c, "select password_hash from account where username = ?", rs -> rs.getString(1), username);
     }
+
+    public void setPasswordHash(Connection c, long accountId, String passwordHash) throws SQLException {
+        Sql.update(c, "update account set password_hash = ? where id = ?", passwordHash, accountId);
+    }
+
+    public boolean contentWarningsOpen(Connection c, long accountId) throws SQLException {
+        return Sql.one(c, "select content_warnings_open from account where id = ?", rs -> rs.getBoolean(1), accountId).orElse(false);
+    }
+
+    public void setContentWarningsOpen(Connection c, long accountId, boolean open) throws SQLException {
+        Sql.update(c, "update account set content_warnings_open = ? where id = ?", open, accountId);
+    }
 }

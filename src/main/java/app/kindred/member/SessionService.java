@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * Bearer tokens for the client API. A token is 32 random bytes; only its SHA-256 hash is stored, so
@@ -17,6 +18,7 @@ import java.util.Base64;
  */
 public final class SessionService {
     public static final Duration LIFETIME = Duration.ofDays(30);
+    static final Duration TOUCH_EVERY = Duration.ofMinutes(5);
     // One message for an unknown name and a wrong password, so the answer does not reveal who has an account.
     static final String WRONG_CREDENTIALS = "the username or password is wrong";
 
@@ -63,10 +65,62 @@ public final class SessionService {
 
     /** The member a live token belongs to; a missing, unknown, expired or revoked token is refused alike. */
     public Member member(String token) {
+        return memberOf(live(token));
+    }
+
+    private Member memberOf(SessionStore.Live live) {
+        return members.find(live.username()).orElseThrow(() -> unauthorized("the account is gone"));
+    }
+
+    private SessionStore.Live live(String token) {
         if (token == null || token.isBlank()) throw unauthorized("sign in and send Authorization: Bearer TOKEN");
-        var username = db.read(c -> sessions.liveUsername(c, hash(token), clock.instant()))
+        var now = clock.instant();
+        var live = db.read(c -> sessions.live(c, hash(token), now))
                 .orElseThrow(() -> unauthorized("the token is unknown, expired or revoked; sign in again"));
-        return members.find(username).orElseThrow(() -> unauthorized("the account is gone"));
+        // "Last used" to within a few minutes is enough to recognise a session; most requests then write nothing.
+        if (live.lastUsedAt() == null || live.lastUsedAt().isBefore(now.minus(TOUCH_EVERY))) {
+            db.transaction(c -> {
+                sessions.touch(c, live.id(), now);
+                return null;
+            });
+        }
+        return live;
+    }
+
+    /** One of the member's live sessions; {@code current} is the one this token belongs to. */
+    public record Session(long id, Instant createdAt, Instant lastUsedAt, Instant expiresAt, boolean current) {}
+
+    public List<Session> sessions(String token) {
+        var live = live(token);
+        var member = memberOf(live);
+        return db.read(c -> sessions.liveOf(c, member.id(), clock.instant())).stream()
+                .map(s -> new Session(s.id(), s.createdAt(), s.lastUsedAt(), s.expiresAt(), s.id() == live.id())).toList();
+    }
+
+    /** Ends one of the member's own sessions (this one too, if they name it). */
+    public void end(String token, long sessionId) {
+        var member = member(token);
+        int ended = db.transaction(c -> sessions.revokeById(c, member.id(), sessionId, clock.instant()));
+        // Someone else's session, or none, is not found: ids do not tell whose they are.
+        if (ended == 0) throw Refusal.notFound("you have no live session " + sessionId);
+    }
+
+    /**
+     * Changes the member's password when the current one is right, and ends every other session:
+     * whoever else was signed in as them is signed out. The session in use stays.
+     */
+    public void changePassword(String token, String currentPassword, String newPassword) {
+        var live = live(token);
+        var member = memberOf(live);
+        if (members.authenticate(member.username(), currentPassword == null ? "" : currentPassword).isEmpty()) {
+            throw Refusal.invalid("current_password", "the current password is wrong");
+        }
+        var hash = members.newPasswordHash("new_password", newPassword);
+        db.transaction(c -> {
+            memberStore.setPasswordHash(c, member.id(), hash);
+            sessions.revokeAllBut(c, member.id(), live.id(), clock.instant());
+            return null;
+        });
     }
 
     public void logOut(String token) {

@@ -35,8 +35,8 @@ public record CheckedAddressResolver(Predicate<InetSocketAddress> allowed) imple
             for (var address : InetAddress.getAllByName(host)) {
                 var socket = new InetSocketAddress(address, port);
                 if (!allowed.test(socket)) {
-                    promise.failed(new RefusedAddressException("refused to connect to " + host + ": it resolves to "
-                            + address.getHostAddress() + ", a private or local address"));
+                    // No address in the message: it reaches logs, and a member must not learn our DNS from it.
+                    promise.failed(new RefusedAddressException("refused to connect to " + host + ": not a public address"));
                     return;
                 }
                 usable.add(socket);

@@ -1,5 +1,6 @@
 package app.kindred.remote;
 
+import app.kindred.content.StorableText;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -165,7 +166,8 @@ public final class RemoteFetcher implements AutoCloseable {
             if (node == null || !node.isObject()) {
                 throw new FetchException(FetchException.Reason.MALFORMED, fetched.uri() + " did not answer a JSON object");
             }
-            return node;
+            // Fetched documents become rows too (actors, posts): NUL and lone surrogates are taken out, as in the inbox.
+            return StorableText.storable(node);
         } catch (IOException e) {
             throw new FetchException(FetchException.Reason.MALFORMED, fetched.uri() + " answered malformed JSON");
         }
@@ -234,7 +236,9 @@ public final class RemoteFetcher implements AutoCloseable {
             }
             if (t instanceof UnknownHostException) return new FetchException(FetchException.Reason.UNREACHABLE, "unknown host in " + uri);
         }
-        return new FetchException(FetchException.Reason.UNREACHABLE, "could not fetch " + uri + ": " + cause);
+        // The exception's name only: connection errors can carry the resolved address, which no log keeps.
+        return new FetchException(FetchException.Reason.UNREACHABLE, "could not fetch " + uri + ": "
+                + (cause == null ? "no answer" : cause.getClass().getSimpleName()));
     }
 
     @Override

@@ -96,8 +96,9 @@ public final class ReportService {
             boolean forAdmins = post.isEmpty() || subject.local() || community.map(k -> !k.actor().local()).orElse(true);
             long reportId = reports.openReportFor(c, new ReportStore.Subject(category.concern(), communityId,
                     post.map(Post::id).orElse(null), subject.id(), forAdmins));
-            long filingId = reports.addFiling(c, reportId, new ReportStore.NewFiling(reporter.actor().id(), true, category,
-                    draft.rule(), text, draft.showIdentity(), null, null, null)).orElseThrow();
+            var filed = reports.fileLocal(c, reportId, new ReportStore.NewFiling(reporter.actor().id(), true, category,
+                    draft.rule(), text, draft.showIdentity(), null, null, null));
+            long filingId = filed.id();
 
             // Content in a remote community, or a remote person: the servers that can act are told at once.
             // A remote author's post in our own community is our moderators' to judge; they can forward it.
@@ -107,13 +108,15 @@ public final class ReportService {
                 community.ifPresent(k -> remoteRecipients.put(k.actor().id(), k.actor()));
                 if (!subject.local()) remoteRecipients.put(subject.id(), subject);
             }
-            if (!remoteRecipients.isEmpty()) {
+            // Filing again updates the member's filing here; the servers told the first time are not told again.
+            if (filed.created() && !remoteRecipients.isEmpty()) {
                 var sender = draft.showIdentity() ? reporter.actor() : instanceActor;
                 var sent = publisher.flag(c, sender, post.map(p -> List.of(p.uri())).orElse(List.of()), subject.uri(),
                         FlagText.write(category, draft.rule(), text), community.map(k -> k.actor().uri()).orElse(null),
                         remoteRecipients.values());
                 reports.setFlag(c, filingId, sent.id(), sent.json());
-            } else if (community.isPresent() && routing.hasRemoteModeratorsBesides(c, community.get(), subject.id())) {
+            } else if (filed.created() && community.isPresent()
+                    && routing.hasRemoteModeratorsBesides(c, community.get(), subject.id())) {
                 // Our community with moderators elsewhere: they see it in their queues too, the reporter unnamed unless they chose.
                 var sender = draft.showIdentity() ? reporter.actor() : instanceActor;
                 var flag = publisher.flag(c, sender, post.map(p -> List.of(p.uri())).orElse(List.of()), subject.uri(),

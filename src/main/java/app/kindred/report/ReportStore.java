@@ -1,5 +1,6 @@
 package app.kindred.report;
 
+import app.kindred.notification.Notifications;
 import app.kindred.storage.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -43,6 +44,25 @@ public final class ReportStore {
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) on conflict (report_id, flag_id) do nothing returning id""",
                 rs -> rs.getLong(1), reportId, f.reporterId(), f.local(), f.category(), f.rule(), f.text(), f.showIdentity(),
                 f.flagId(), f.flagBody(), f.viaGroupId());
+    }
+
+    /** A local member's filing, and whether it is new (false: their earlier filing was updated). */
+    public record Filed(long id, boolean created) {}
+
+    /**
+     * Files a local member's account of a report: once per member per report, later filings replace
+     * its words. The unique index makes concurrent filings one row, whichever commits first.
+     */
+    public Filed fileLocal(Connection c, long reportId, NewFiling f) throws SQLException {
+        return Sql.one(c, """
+                insert into report_filing (report_id, reporter_id, local, category, rule, text, show_identity)
+                values (?, ?, true, ?, ?, ?, ?)
+                on conflict (report_id, reporter_id) where local
+                do update set category = excluded.category, rule = excluded.rule, text = excluded.text,
+                              show_identity = excluded.show_identity
+                returning id, xmax = 0""",
+                rs -> new Filed(rs.getLong(1), rs.getBoolean(2)), reportId, f.reporterId(), f.category(), f.rule(), f.text(),
+                f.showIdentity()).orElseThrow();
     }
 
     public void setFlag(Connection c, long filingId, String flagId, String flagBody) throws SQLException {
@@ -106,9 +126,12 @@ public final class ReportStore {
 
     /** Resolves or dismisses an open report; false when it was no longer open. */
     public boolean decide(Connection c, long id, ReportStatus status, String note, Long decidedBy) throws SQLException {
-        return Sql.update(c, """
+        boolean decided = Sql.update(c, """
                 update report set status = ?, note = ?, decided_by = ?, decided_at = now(), updated_at = now()
                 where id = ? and status = 'open'""", status, note, decidedBy, id) > 0;
+        // Here, where our moderators' decisions and remote servers' Resolve both land: the reporters are told either way.
+        if (decided) Notifications.reportDecided(c, id);
+        return decided;
     }
 
     public void markForwarded(Connection c, long id) throws SQLException {

@@ -136,6 +136,27 @@ public final class PostStore {
                 c.createArrayOf("text", unlisted.get().toArray()), limit, offset);
     }
 
+    /**
+     * What listings show of a post: not deleted, not removed, its author not suspended nor on a
+     * limited instance, and for a comment a thread that is not removed either. Search answers with this.
+     */
+    private static final String SHOWN = "p.deleted_at is null and p.removed_at is null and " + VISIBLE_AUTHOR
+            + " and not exists (select 1 from actor l where l.id = p.author_id and l.domain = any(?))"
+            + " and (p.thread_id is null or exists (select 1 from post t where t.id = p.thread_id and t.removed_at is null))";
+
+    /** Shown threads and comments matching a full-text query (to_tsquery syntax, 'simple'), best match first. */
+    public List<Post> search(Connection c, String tsquery, int limit, int offset) throws SQLException {
+        return Sql.list(c, "select " + columns("p") + " from post p, to_tsquery('simple', ?) q where p.search @@ q and " + SHOWN
+                + " order by ts_rank(p.search, q) desc, p.published desc, p.id desc limit ? offset ?", PostStore::map,
+                tsquery, c.createArrayOf("text", unlisted.get().toArray()), limit, offset);
+    }
+
+    /** The post with this id, if it is one listings show. */
+    public Optional<Post> findShownByUri(Connection c, URI uri) throws SQLException {
+        return Sql.one(c, "select " + columns("p") + " from post p where p.uri = ? and " + SHOWN, PostStore::map,
+                uri, c.createArrayOf("text", unlisted.get().toArray()));
+    }
+
     /** Every comment of a thread, oldest first; the tree is rebuilt from parent ids. */
     public List<Post> comments(Connection c, long threadId) throws SQLException {
         return Sql.list(c, "select " + columns("p") + " from post p where p.thread_id = ? and " + VISIBLE_AUTHOR

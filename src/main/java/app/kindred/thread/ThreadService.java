@@ -6,6 +6,7 @@ import app.kindred.community.CommunityStore;
 import app.kindred.content.Markdown;
 import app.kindred.federation.Publisher;
 import app.kindred.member.Member;
+import app.kindred.notification.Notifications;
 import app.kindred.storage.Database;
 import java.net.URI;
 import java.time.Instant;
@@ -14,7 +15,6 @@ import java.util.Optional;
 
 /** Threads, comments and votes by our members, in local and remote communities. */
 public final class ThreadService {
-    static final int MAX_TITLE = 200, MAX_BODY = 50_000, MAX_WARNING = 500;
 
     private final Database db;
     private final PostStore posts;
@@ -38,7 +38,7 @@ public final class ThreadService {
 
     public Post startThread(Member author, long communityId, Draft draft) {
         var title = draft.title() == null ? "" : draft.title().strip();
-        if (title.isEmpty() || title.length() > MAX_TITLE) throw Refusal.invalid("title", "title must be 1 to " + MAX_TITLE + " characters");
+        if (title.isEmpty() || title.length() > PostLimits.TITLE) throw Refusal.invalid("title", "title must be 1 to " + PostLimits.TITLE + " characters");
         checkBody(draft, true);
         return db.transaction(c -> {
             var community = communities.findById(c, communityId).orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
@@ -80,12 +80,14 @@ public final class ThreadService {
             // Only a thread may have an empty body, whether or not the edit touches its title.
             checkBody(draft, post.isThread());
             if (!post.isThread() && draft.title() != null) throw Refusal.invalid("title", "a comment has no title");
-            if (post.isThread() && draft.title() != null && (draft.title().isBlank() || draft.title().length() > MAX_TITLE)) {
-                throw Refusal.invalid("title", "title must be 1 to " + MAX_TITLE + " characters");
+            if (post.isThread() && draft.title() != null && (draft.title().isBlank() || draft.title().length() > PostLimits.TITLE)) {
+                throw Refusal.invalid("title", "title must be 1 to " + PostLimits.TITLE + " characters");
             }
             var warning = warning(draft);
-            posts.update(c, post.id(), post.isThread() ? draft.title() : null, markdown.toHtml(draft.body()), draft.body(),
+            posts.update(c, post.id(), post.isThread() ? draft.title() : null, html(draft.body()), draft.body(),
                     warning, warning != null || Boolean.TRUE.equals(draft.sensitive()), Instant.now());
+            // Someone newly named in the edit is told; whoever was told before is not told again.
+            Notifications.localPost(c, post.id());
             var updated = posts.findById(c, post.id()).orElseThrow();
             publisher.edited(c, editor.actor(), updated, communities.findById(c, post.communityId()).orElseThrow());
             return updated;
@@ -145,9 +147,10 @@ public final class ThreadService {
         var warning = warning(draft);
         var pending = URI.create(base + "/p/pending-" + java.util.UUID.randomUUID());
         var post = posts.insert(c, new PostStore.NewPost(pending, community.id(), author.actor().id(), parentId, threadId, true,
-                parentId == null ? "Page" : "Note", title, markdown.toHtml(draft.body()), draft.body(), warning,
+                parentId == null ? "Page" : "Note", title, html(draft.body()), draft.body(), warning,
                 warning != null || Boolean.TRUE.equals(draft.sensitive()), language(draft.language()), null, Instant.now(), null, "{}")).post();
         posts.setUri(c, post.id(), URI.create(base + "/p/" + post.id()));
+        Notifications.localPost(c, post.id());
         return posts.findById(c, post.id()).orElseThrow();
     }
 
@@ -176,10 +179,19 @@ public final class ThreadService {
     private static void checkBody(Draft draft, boolean mayBeEmpty) {
         var body = draft.body() == null ? "" : draft.body();
         if (!mayBeEmpty && body.isBlank()) throw Refusal.invalid("body", "a comment needs some text");
-        if (body.length() > MAX_BODY) throw Refusal.invalid("body", "body must be at most " + MAX_BODY + " characters");
-        if (draft.contentWarning() != null && draft.contentWarning().length() > MAX_WARNING) {
-            throw Refusal.invalid("content_warning", "a content warning must be at most " + MAX_WARNING + " characters");
+        if (body.length() > PostLimits.BODY) throw Refusal.invalid("body", "body must be at most " + PostLimits.BODY + " characters");
+        if (draft.contentWarning() != null && draft.contentWarning().length() > PostLimits.WARNING) {
+            throw Refusal.invalid("content_warning", "a content warning must be at most " + PostLimits.WARNING + " characters");
         }
+    }
+
+    /** The body as HTML, within the limit remote posts meet too: Markdown can render to far more than it is (nested quotes). */
+    private String html(String body) {
+        var html = markdown.toHtml(body);
+        if (html.length() > PostLimits.HTML) {
+            throw Refusal.invalid("body", "body renders to more than " + PostLimits.HTML + " characters of HTML; shorten it");
+        }
+        return html;
     }
 
     private static String warning(Draft draft) {

@@ -9,7 +9,10 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import java.io.EOFException;
 import java.util.Map;
+import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +40,13 @@ public final class WebServer {
             // Path only: query strings can carry tokens, and we never log client addresses.
             config.requestLogger.http((ctx, ms) ->
                     log.info("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms)));
-            config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(10_000);
+                // Requests Jetty refuses before our routes see them (431, a bad Content-Length) get a problem too.
+                server.setErrorHandler(new ProblemErrorHandler());
+            });
 
+            config.routes.before(WebServer::refuseNulInTarget);
             config.routes.get("/healthz", ctx -> health(app, ctx));
             app.registerRoutes(config.routes, pages.sharedAddresses());
             pages.register(config.routes);
@@ -53,6 +61,12 @@ public final class WebServer {
                 else problem(ctx, e.getStatus(), e.getMessage(), null, null);
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
+                if (cutShort(e)) {
+                    // The client stopped sending before its Content-Length: its fault, not ours, and no news.
+                    log.debug("{} {}: the request body ended early", ctx.method(), ctx.path());
+                    problem(ctx, 400, "The request body ended early", "the body is shorter than its Content-Length", null);
+                    return;
+                }
                 log.error("unexpected failure in {} {}", ctx.method(), ctx.path(), e);
                 if (WebPages.wantsPage(ctx)) pages.error(ctx, 500, null);
                 else problem(ctx, 500, "Something went wrong on our side", "the error is logged for the admins; try again later", null);
@@ -67,6 +81,23 @@ public final class WebServer {
                 else problem(ctx, 405, "Method not allowed", ctx.method() + " is not allowed on " + ctx.path(), null);
             });
         });
+    }
+
+    /** A NUL in a path or query would reach the database as a name or id, and PostgreSQL refuses it (a 500). */
+    private static void refuseNulInTarget(Context ctx) {
+        var target = ctx.req().getRequestURI() + "?" + ctx.queryString();
+        if (target.contains("%00") || target.indexOf('\0') >= 0) {
+            throw new Refusal(Refusal.Kind.BAD_REQUEST, null, "the address contains a NUL character (%00)");
+        }
+    }
+
+    /** A body that ended before its declared length: Jetty says so with an EofException or a bad message. */
+    static boolean cutShort(Throwable e) {
+        for (var cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof EofException || cause instanceof EOFException || cause instanceof BadMessageException) return true;
+            if (cause.getCause() == cause) break;
+        }
+        return false;
     }
 
     private static void health(App app, Context ctx) {
@@ -90,6 +121,7 @@ public final class WebServer {
             case CONFLICT -> 409;
             case FORBIDDEN -> 403;
             case UNAUTHORIZED -> 401;
+            case UNSUPPORTED_MEDIA_TYPE -> 415;
         };
     }
 
@@ -101,6 +133,7 @@ public final class WebServer {
             case CONFLICT -> "That conflicts with what exists";
             case FORBIDDEN -> "Not allowed";
             case UNAUTHORIZED -> "Sign in first";
+            case UNSUPPORTED_MEDIA_TYPE -> "Unsupported content type";
         };
     }
 }

@@ -72,6 +72,19 @@ class AccountsAndSessionsApiTest {
     }
 
     @Test
+    void aPasswordLongerThan1024CharactersIsRefusedBeforeHashingAtSignUpAndLogin() {
+        long accounts = api.count("select count(*) from account");
+        var problem = assertProblem(api.post("/api/v1/accounts", Map.of("username", "verbose", "password", "p".repeat(1025)), null),
+                422, "password");
+        assertTrue(problem.get("detail").asText().contains("1024"), problem.toString());
+        assertEquals(accounts, api.count("select count(*) from account"));
+        assertEquals(201, api.post("/api/v1/accounts", Map.of("username", "longest", "password", "p".repeat(1024)), null).statusCode());
+
+        assertProblem(api.post("/api/v1/auth/login", Map.of("username", "longest", "password", "p".repeat(1_000_000)), null),
+                422, "password");
+    }
+
+    @Test
     void closedRegistrationsAnswer403AndCreateNothing() {
         try (var closed = TestServer.start()) {
             var closedApi = new ApiClient(closed);

@@ -54,6 +54,33 @@ class FollowsApiTest {
     }
 
     @Test
+    void parallelUnfollowsEndTheFollowOnceAndTheRestFindNothing() throws Exception {
+        var moderator = api.member("keeper");
+        long circle = api.community(moderator, "circle");
+        var member = api.member("hasty");
+        // A race is won or lost by timing: several rounds make a double unfollow show up if it can happen.
+        for (int round = 0; round < 8; round++) {
+            assertEquals(200, api.post("/api/v1/follows", Map.of("community", "circle"), member).statusCode());
+
+            var statuses = new java.util.concurrent.ConcurrentLinkedQueue<Integer>();
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                var start = new java.util.concurrent.CountDownLatch(1);
+                for (int i = 0; i < 64; i++) {
+                    pool.submit(() -> {
+                        start.await();
+                        return statuses.add(api.delete("/api/v1/follows/" + circle, member).statusCode());
+                    });
+                }
+                start.countDown();
+            }
+
+            assertEquals(64, statuses.size());
+            assertEquals(1, statuses.stream().filter(s -> s == 204).count(), "round " + round + ": " + statuses);
+            assertEquals(63, statuses.stream().filter(s -> s == 404).count(), "round " + round + ": " + statuses);
+        }
+    }
+
+    @Test
     void refusedFollowsChangeNothing() {
         var member = api.member("wanderer");
         long follows = api.count("select count(*) from follow");
@@ -64,6 +91,36 @@ class FollowsApiTest {
         assertProblem(api.delete("/api/v1/follows/424242", member), 404, null);
         assertProblem(api.delete("/api/v1/follows/x", member), 400, "id");
         assertEquals(follows, api.count("select count(*) from follow"));
+    }
+
+    @Test
+    void aFollowOfAnInternalAddressSaysOnlyThatItCannotBeReachedAndNoLogNamesTheAddress() {
+        var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        var ours = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("app.kindred");
+        var previous = ours.getLevel();
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        root.addAppender(appender);
+        ours.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        // As in production: private and local addresses are refused.
+        try (var strict = TestServer.start(Map.of("KINDRED_FEDERATION_ALLOW_PRIVATE_ADDRESSES", "false"))) {
+            var client = new ApiClient(strict);
+            var member = client.member("curious");
+
+            var problem = assertProblem(client.post("/api/v1/follows", Map.of("community", "http://localhost:9/c/admin"), member),
+                    404, "community");
+
+            var detail = problem.get("detail").asText();
+            assertEquals("cannot follow http://localhost:9/c/admin: its server cannot be reached from here", detail);
+        } finally {
+            root.detachAppender(appender);
+            ours.setLevel(previous);
+        }
+        // Ours: Javalin announces the address it listens on, which is our own.
+        for (var event : appender.list.stream().filter(e -> e.getLoggerName().startsWith("app.kindred")).toList()) {
+            var line = event.getFormattedMessage();
+            assertFalse(line.contains("127.0.0.1") || line.contains("0:0:0:0:0:0:0:1") || line.contains("resolves to"), line);
+        }
     }
 
     @Test

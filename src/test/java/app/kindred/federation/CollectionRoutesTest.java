@@ -60,15 +60,15 @@ class CollectionRoutesTest {
     }
 
     @Test
-    void followingPublishesAnHonestCountAndNoFollowed() {
+    void followingPublishesNeitherTheFollowedNorACount() {
         var following = server.activityJson("/u/alice/following");
         assertEquals(server.base() + "/u/alice/following", following.get("id").asText());
         assertEquals("OrderedCollection", following.get("type").asText());
-        assertEquals(2, following.get("totalItems").asInt(), "two accepted; the pending follow of bob does not count");
+        // Alice follows two communities: on a small instance even the number starts to say which.
+        assertFalse(following.has("totalItems"), following.toString());
         assertTrue(following.path("orderedItems").isEmpty(), following.toString());
         assertFalse(following.toString().contains("/c/tips"), following.toString());
         assertFalse(following.toString().contains("/c/news"), following.toString());
-        assertEquals(0, server.activityJson("/u/dave/following").get("totalItems").asInt());
     }
 
     @Test

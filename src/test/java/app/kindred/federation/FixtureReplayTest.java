@@ -257,8 +257,17 @@ class FixtureReplayTest {
                     done(r);
                     assertNotNull(storedPost(localized(LEMMY_POST)).deletedAt(), "still tombstoned");
                 }),
-                new Replay("lemmy/activities/create_or_update/create_private_message.json", List.of(),
-                        r -> rejected(r, "addressed to no community")),
+                // Lemmy's private messages, both forms: refused as private, never stored as posts.
+                new Replay("lemmy/activities/create_or_update/create_private_message.json", List.of(), r -> {
+                    rejected(r, "not public: addressed only to people or followers");
+                    assertEquals(0L, (long) server.app().database().read(c -> Sql.count(c,
+                            "select count(*) from post where uri = ?", r.objectId())));
+                }),
+                new Replay("lemmy/activities/create_or_update/create_private_message_0.19.json", List.of(), r -> {
+                    rejected(r, "not public: a private message (ChatMessage)");
+                    assertEquals(0L, (long) server.app().database().read(c -> Sql.count(c,
+                            "select count(*) from post where uri = ?", r.objectId())));
+                }),
                 // A pin (Add to the featured collection) by someone who does not moderate peers: refused, nothing pinned.
                 new Replay("lemmy/activities/community/add_featured_post.json", List.of("https://ds9.lemmy.ml/c/main"), r -> {
                     rejected(r, "is not a moderator of " + community());

@@ -129,6 +129,29 @@ class InboxRoutesTest {
     }
 
     @Test
+    void aCavageSignatureMadeForAnotherHostIsRefusedEvenWithThatHostHeader() {
+        var peer = RemotePeer.serve(remote, "elsewhere");
+        var follow = peer.follow(community()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var signing = peer.cavage();
+        var headers = new java.util.LinkedHashMap<String, java.util.List<String>>();
+        headers.put("Content-Type", java.util.List.of(RemotePeer.AP));
+        var signed = new app.kindred.federation.signature.RequestSigner(java.time.Clock.systemUTC())
+                .sign("POST", URI.create("https://evil.example/c/peers/inbox"), headers, follow, signing.keyId(),
+                        signing.key(), app.kindred.federation.signature.SignatureScheme.CAVAGE);
+        var head = new StringBuilder("POST /c/peers/inbox HTTP/1.1\r\nContent-Type: " + RemotePeer.AP
+                + "\r\nContent-Length: " + follow.length + "\r\nConnection: close");
+        signed.forEach((name, value) -> head.append("\r\n").append(name).append(": ").append(value));
+        assertTrue(signed.containsKey("Host"), "the signer names the host it signed: " + signed);
+        long before = stored();
+
+        var response = app.kindred.RawHttp.exchange(app.kindred.RawHttp.port(server), head.toString(), follow);
+
+        assertEquals(401, response.status(), response.head() + response.body());
+        assertTrue(response.body().contains("wrong host"), response.body());
+        assertEquals(before, stored(), "a refused request stores nothing");
+    }
+
+    @Test
     void theSameActivityTwiceIsAcceptedTwiceAndStoredOnce() {
         var peer = RemotePeer.serve(remote, "twice");
         var follow = peer.follow(community());
@@ -158,6 +181,16 @@ class InboxRoutesTest {
         assertRefused(400, "not valid json", RemotePeer.post(inbox(), RemotePeer.AP, "{\"id\": ", peer.cavage()), before);
         assertRefused(400, "not valid json",
                 RemotePeer.post(inbox(), RemotePeer.AP, peer.follow(community()) + " trailing", peer.cavage()), before);
+    }
+
+    @Test
+    void aKeyGivenTwiceIsMalformedRatherThanTheLastWinning() {
+        var peer = RemotePeer.serve(remote, "twicekey");
+        var follow = peer.follow(community());
+        var doubled = follow.replaceFirst("\"type\": \"Follow\"", "\"type\": \"Follow\", \"type\": \"Undo\"");
+        long before = stored();
+
+        assertRefused(400, "not valid json", RemotePeer.post(inbox(), RemotePeer.AP, doubled, peer.cavage()), before);
     }
 
     @Test

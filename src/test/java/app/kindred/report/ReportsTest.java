@@ -55,6 +55,36 @@ class ReportsTest {
     }
 
     @Test
+    void aMemberFilesOnceOnAnOpenReportAndFilingAgainUpdatesIt() throws Exception {
+        long thread = thread(sam, peers, "Said once");
+        var first = json(post("/api/v1/reports", Map.of("post", thread, "category", "spam", "text", "first words"), robin), 201);
+        long report = first.get("id").asLong();
+        var again = json(post("/api/v1/reports", Map.of("post", thread, "category", "harassment", "text", "better words"), robin), 201);
+        assertEquals(report, again.get("id").asLong());
+
+        // Many at once from one account still make one filing.
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            var answers = new java.util.ArrayList<java.util.concurrent.Future<Integer>>();
+            for (int i = 0; i < 32; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return post("/api/v1/reports", Map.of("post", thread, "category", "harassment", "text", "better words"), robin)
+                            .statusCode();
+                }));
+            }
+            start.countDown();
+            for (var answer : answers) assertEquals(201, answer.get());
+        }
+
+        var filings = json(get("/api/v1/reports?community=" + peers, warden), 200);
+        var grouped = find(filings, report);
+        assertEquals(1, grouped.get("filings").size(), grouped.toString());
+        assertEquals("better words", grouped.get("filings").get(0).get("text").asText());
+        assertEquals("harassment", grouped.get("filings").get(0).get("category").asText());
+    }
+
+    @Test
     void reportsOfOneThreadAreGroupedAndAWellbeingConcernStandsApartAndFirst() {
         long thread = thread(sam, peers, "A hard week");
         var first = json(post("/api/v1/reports", Map.of("post", thread, "category", "rule", "rule", 2, "text", "names an employer"), robin), 201);

@@ -286,6 +286,21 @@ class WebPagesTest {
     }
 
     @Test
+    void aNulCharacterInAFormIsDroppedNotA500() {
+        var web = signedIn("bob");
+        var response = web.submit("/c/peers/new", "/c/peers/new", Map.of("title", "Nul\u0000title", "body", "a\u0000b",
+                "content_warning", "", "language", "", "publish", "1"));
+        assertEquals(303, response.statusCode(), response.body());
+        var id = Long.parseLong(response.headers().firstValue("Location").orElseThrow().substring("/p/".length()));
+        var post = server.app().threads().find(id).orElseThrow();
+        assertEquals("Nultitle", post.title());
+        assertEquals("ab", post.sourceMarkdown());
+        var login = new WebClient(server).submit("/login", "/login", Map.of("username", "bo\u0000b", "password", "x",
+                "next", "/\u0000"));
+        assertEquals(401, login.statusCode());
+    }
+
+    @Test
     void signingInNeverSendsAMemberToAnotherSite() {
         for (var next : List.of("//evil.example/", "https://evil.example/", "/\\evil.example")) {
             var web = new WebClient(server);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import app.kindred.federation.harness.KindredInstance;
 import app.kindred.follow.FollowStore;
+import app.kindred.notification.Kind;
 import app.kindred.storage.Sql;
 import app.kindred.thread.Post;
 import app.kindred.thread.ThreadService;
@@ -87,11 +88,22 @@ class CommunityFederationTest {
             assertEquals(thread.id(), onBeta.threadId());
             assertTrue(onBeta.contentHtml().contains("You are not alone."));
         });
+        // Bob, on beta, is told of alice's reply to his thread: a remote reply notifies as a local one does.
+        var toBob = beta.app().notifications().list(bob, null, null).items();
+        assertEquals(1, toBob.size(), toBob.toString());
+        assertEquals(Kind.REPLY, toBob.getFirst().kind());
+        assertEquals("You are not alone.", toBob.getFirst().excerpt());
+        assertEquals(thread.id(), toBob.getFirst().threadId());
 
         // Bob replies to the comment from beta: a tree three deep on both sides.
         var commentOnBeta = post(beta, comment.uri()).orElseThrow();
         var reply = beta.app().threads().comment(bob, commentOnBeta.id(), new ThreadService.Draft(null, "Thank you.", null, null, null));
         eventually(() -> assertEquals(comment.id(), post(alpha, reply.uri()).orElseThrow().parentId()));
+        var toAlice = alpha.app().notifications().list(alice, null, null).items();
+        assertEquals(1, toAlice.size(), toAlice.toString());
+        assertEquals(Kind.REPLY, toAlice.getFirst().kind());
+        assertEquals("bob@" + beta.domain(), toAlice.getFirst().from());
+        assertEquals(1, beta.app().notifications().list(bob, null, null).items().size(), "bob's own reply tells him nothing new");
 
         // Votes from both sides; alpha counts them, beta learns of alpha's through the announce.
         alpha.app().threads().vote(alice, threadOnAlpha.id(), 1);

@@ -9,6 +9,7 @@ import app.kindred.federation.harness.KindredInstance;
 import app.kindred.follow.FollowStore;
 import app.kindred.member.Role;
 import app.kindred.moderation.ModerationService;
+import app.kindred.notification.Kind;
 import app.kindred.report.Category;
 import app.kindred.report.ReportService;
 import app.kindred.report.ReportStatus;
@@ -110,6 +111,16 @@ class ReportFederationTest {
         // Alpha resolves; beta's reporter sees the status.
         alpha.app().reports().decide(alice, report.report().id(), ReportStatus.RESOLVED, "removed the ad");
         eventually(() -> assertEquals(ReportStatus.RESOLVED, beta.app().reports().mine(bob).getFirst().report().status()));
+        // And is notified of the outcome by their own instance, without who decided or the note.
+        var told = beta.app().notifications().list(bob, null, null).items();
+        assertEquals(1, told.size(), told.toString());
+        assertEquals(Kind.REPORT_OUTCOME, told.getFirst().kind());
+        assertEquals("resolved", told.getFirst().outcome());
+        assertNull(told.getFirst().from());
+        // Gamma holds the report too (its admins saw it); its author, gina, is told nothing of it there.
+        long onGamma = gamma.app().reports().queue(groot, new ReportStore.Filter(peersOnGamma, null, null)).getFirst().report().id();
+        var toGina = gamma.app().notifications().list(gamma.member("gina"), null, 100).items();
+        assertTrue(toGina.stream().noneMatch(n -> Long.valueOf(onGamma).equals(n.reportId())), toGina.toString());
     }
 
     @Test

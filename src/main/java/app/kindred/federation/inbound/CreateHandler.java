@@ -7,7 +7,7 @@ import app.kindred.activitypub.Ref;
 import app.kindred.activitypub.Tag;
 import app.kindred.actor.Actor;
 import app.kindred.community.Community;
-import app.kindred.federation.PostDocuments;
+import app.kindred.notification.Notifications;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
 import app.kindred.thread.PostStore;
@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,7 +26,8 @@ import java.util.Set;
 /**
  * Create (and Update of a post we do not have yet) of a Page, Article or Note addressed to a
  * community: Lemmy, Mbin, PieFed and NodeBB address it in to/cc/audience; Mastodon mentions the
- * group. A reply's parent must be in the same community; missing ancestors are fetched.
+ * group. Only what its author addressed to the public becomes a post ({@link PublicAddressing}).
+ * A reply's parent must be in the same community; missing ancestors are fetched.
  */
 final class CreateHandler implements ActivityHandler {
     static final Set<ObjectType> POSTS = Set.of(ObjectType.Page, ObjectType.Article, ObjectType.Note);
@@ -43,6 +45,7 @@ final class CreateHandler implements ActivityHandler {
             throws FetchException, Rejected {
         var fetched = object(activity.object(), json.path("object"));
         var object = fetched.object();
+        PublicAddressing.require(object, activity);
         if (!POSTS.contains(object.type())) throw new Rejected("a " + object.type() + " is not a post or comment");
         var objectUri = URI.create(object.id());
         if (!RemoteFetcher.sameOrigin(objectUri, author.uri())) {
@@ -87,6 +90,8 @@ final class CreateHandler implements ActivityHandler {
                 throw new Rejected("content of the remote community " + community.actor().uri() + " is taken only from that community");
             }
             var stored = insert(c, object, author, community, parentId, threadId, activity.id());
+            if (stored.created()) Notifications.remotePost(c, stored.post().id(),
+                    object.tag().stream().filter(Tag.Mention.class::isInstance).map(t -> ((Tag.Mention) t).href()).toList());
             if (stored.created() && community.actor().local()) {
                 f.relay(c, community, json, Optional.of(fetched.json()), stored.post().uri().toString());
             }
@@ -111,6 +116,8 @@ final class CreateHandler implements ActivityHandler {
         while (next != null && !known(next)) {
             if (missing.size() >= MAX_ANCESTORS) throw new Rejected("the thread above " + parent + " is too deep to fetch");
             var object = f.fetchObject(next);
+            // A reply to someone's private note would otherwise publish that note as its parent.
+            PublicAddressing.require(object, null);
             if (object.author() == null) throw new Rejected(next + " has no author");
             missing.add(new Ancestor(object, f.remoteActors().byUri(URI.create(object.author()))));
             next = object.inReplyTo() == null ? null : URI.create(object.inReplyTo());
@@ -139,13 +146,14 @@ final class CreateHandler implements ActivityHandler {
     }
 
     private PostStore.Stored insert(Connection c, ContentObject object, Actor author, Community community,
-                                           Long parentId, Long threadId, String activityId) throws SQLException {
-        var read = PostDocuments.read(object, parentId == null);
+                                           Long parentId, Long threadId, String activityId) throws SQLException, Rejected {
+        var read = IncomingPost.read(object, parentId == null);
         // An instance whose media the admin rejects keeps its text; its attachments and link are dropped.
         if (f.policy().decide(author.uri()).rejectMedia()) read = read.withoutMedia();
         return f.posts().insert(c, new PostStore.NewPost(URI.create(object.id()), community.id(), author.id(), parentId,
                 threadId, false, read.apType(), read.title(), read.contentHtml(), null, read.summary(), read.sensitive(),
-                read.language(), read.url(), object.published(), activityId, read.extras()));
+                read.language(), read.url(), IncomingPost.notAfterReceipt(object.published(), Instant.now()), activityId,
+                read.extras()));
     }
 
     /** The community among the object's audience, to, cc and mentions (Mastodon's form), or the announcing group. */

@@ -222,6 +222,11 @@ public final class InboundProcessor implements AutoCloseable {
         try {
             var read = FederationContext.READER.read(in.body());
             switch (read) {
+                case ReadResult.Unsupported u when PublicAddressing.privateMessage(in.body()).isPresent() -> {
+                    var reason = PublicAddressing.privateMessage(in.body()).orElseThrow();
+                    log.info("rejected {} {} from {}: {}", in.type(), in.activityId(), in.actor(), reason);
+                    finish(in, "failed", "rejected: " + reason);
+                }
                 case ReadResult.Unsupported u -> {
                     log.info("ignored {} {} from {}: not supported ({})", in.type(), in.activityId(), in.actor(), u.reason());
                     finish(in, "done", "ignored: " + u.type() + " is not supported (" + u.reason() + ")");
@@ -232,7 +237,7 @@ public final class InboundProcessor implements AutoCloseable {
             }
         } catch (Rejected e) {
             log.info("rejected {} {} from {}: {}", in.type(), in.activityId(), in.actor(), e.getMessage());
-            finish(in, "failed", "rejected: " + e.getMessage());
+            finish(in, "failed", "rejected: " + e.getMessage(), e.stillApplied());
         } catch (FetchException e) {
             // The origin's own word that a needed object is not there will not change by retrying for hours.
             if (e.reason() == FetchException.Reason.NOT_FOUND || e.reason() == FetchException.Reason.GONE) {
@@ -294,7 +299,18 @@ public final class InboundProcessor implements AutoCloseable {
     }
 
     private void finish(InboundActivity in, String state, String note) {
+        finish(in, state, note, Effect.NONE);
+    }
+
+    /** Records how the activity ended, with what its refusal still changes, in one transaction. */
+    private void finish(InboundActivity in, String state, String note, Effect alsoApplied) {
         db.transaction(c -> {
+            try {
+                alsoApplied.apply(c);
+            } catch (Rejected r) {
+                // A bug, not a peer's doing: the row keeps its lease and comes back, the refusal unrecorded.
+                throw new IllegalStateException("what a refusal takes down was itself refused: " + r.getMessage(), r);
+            }
             markFinished(c, in.id(), state, note);
             return null;
         });

@@ -82,7 +82,11 @@ final class ModerationHandler implements ActivityHandler {
                 }
             }
             ModerationLog.record(c, community.id(), moderator.id(), action, postUri.toString(), reason, null);
-            if (community.actor().local()) f.relay(c, community, json, Optional.empty(), postUri.toString());
+            // Also to the author's server, follower or not: a ban that arrived first has ended its follow,
+            // and it would go on showing a post removed here (a remote moderator's Block can overtake their Delete).
+            if (community.actor().local()) {
+                f.relay(c, community, json, Optional.empty(), postUri.toString(), List.of(f.actorById(c, post.authorId())));
+            }
         };
     }
 

@@ -4,7 +4,6 @@ import app.kindred.activitypub.Activity;
 import app.kindred.activitypub.ContentObject;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorType;
-import app.kindred.federation.PostDocuments;
 import app.kindred.federation.RemoteCommunities;
 import app.kindred.moderation.ModerationLog;
 import app.kindred.remote.FetchException;
@@ -15,7 +14,8 @@ import java.util.Optional;
 
 /**
  * Update of a post or comment, accepted only from its author; an Update of a post we never saw is
- * taken as its Create. An actor updating itself refreshes what we store of it. Update{Group} edits a
+ * taken as its Create. An Update that makes a post no longer public takes it down here and is
+ * refused ({@link PublicAddressing}). An actor updating itself refreshes what we store of it. Update{Group} edits a
  * community: taken from the group itself, its origin or one of its moderators, refused from anyone
  * else (FEP-1b12); for one of ours, {@link ModerationHandler} checks and applies the edit.
  */
@@ -48,17 +48,23 @@ final class UpdateHandler implements ActivityHandler {
         if (!RemoteFetcher.sameOrigin(objectUri, actor.uri())) throw new Rejected(actor.uri() + " cannot update " + objectUri);
         var existing = f.db().read(c -> f.posts().findByUri(c, objectUri));
         if (existing.isEmpty()) return create.handle(activity, json, actor, viaGroup);
+        boolean stillPublic = PublicAddressing.isPublic(object, activity);
         return c -> {
             var post = f.posts().findByUri(c, objectUri).orElseThrow();
             if (post.authorId() != actor.id()) throw new Rejected(actor.uri() + " is not the author of " + objectUri);
+            if (!stillPublic) {
+                // Never stored as a post, its new words are not kept; what was public is taken down, not left up.
+                long id = post.id();
+                throw new Rejected(PublicAddressing.NARROWED, t -> f.posts().tombstone(t, id));
+            }
             var community = f.communities().findById(c, post.communityId()).orElseThrow();
             // A ban stops someone rewriting what they left there, as it stops new posts.
             if (community.actor().local() && f.communities().isBanned(c, community.id(), actor.id())) {
                 throw new Rejected(actor.uri() + " is banned from " + community.actor().uri());
             }
-            var read = PostDocuments.read(object, post.isThread());
+            var read = IncomingPost.read(object, post.isThread());
             f.posts().update(c, post.id(), read.title(), read.contentHtml(), null, read.summary(), read.sensitive(),
-                    object.updated() == null ? java.time.Instant.now() : object.updated());
+                    IncomingPost.notAfterReceipt(object.updated(), java.time.Instant.now()));
             if (community.actor().local()) f.relay(c, community, json, Optional.empty(), post.uri().toString());
         };
     }

@@ -87,6 +87,12 @@ public final class SignatureVerifier {
         if (policy.requireTargetCovered() && !(covered.contains("(request-target)") && covered.contains("host"))) {
             return new Failed(Reason.INSUFFICIENT_COVERAGE, "the signature must cover (request-target) and host", keyId);
         }
+        // The Host header is the sender's word; what it signed must name us, or a request made for
+        // another server (relayed, or replayed to us with its Host) would pass. RFC 9421 binds @target-uri.
+        Optional<String> host = request.header("host");
+        if (covered.contains("host") && host.isPresent() && !host.get().strip().equalsIgnoreCase(RequestTarget.authority(request))) {
+            return new Failed(Reason.WRONG_HOST, "the signed host is not this server (" + RequestTarget.authority(request) + ")", keyId);
+        }
         Failed timing = checkCavageTime(request, signature, covered, keyId);
         if (timing != null) {
             return timing;

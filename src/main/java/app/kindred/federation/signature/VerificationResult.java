@@ -74,6 +74,8 @@ public sealed interface VerificationResult {
         /** Created or dated too long ago, or past its expiry. */
         EXPIRED,
         /** Created or dated further ahead than the allowed clock skew. */
-        FROM_THE_FUTURE
+        FROM_THE_FUTURE,
+        /** A draft-cavage signature over a host that is not this server: it was made for another. */
+        WRONG_HOST
     }
 }

@@ -1,6 +1,7 @@
 package app.kindred.web.pages;
 
 import app.kindred.Refusal;
+import app.kindred.content.StorableText;
 import app.kindred.member.Member;
 import app.kindred.web.BrowserSessions;
 import app.kindred.web.Messages;
@@ -112,12 +113,15 @@ public final class Site {
         ctx.redirect(path, HttpStatus.SEE_OTHER);
     }
 
-    /** The fields of a form, trimmed of nothing: what the member typed is kept exactly. */
+    /**
+     * The fields of a form, as typed, less what PostgreSQL cannot store (a NUL, which a browser sends
+     * only when a page or tool puts it there): the text is kept, and nothing reaches the database as a 500.
+     */
     public static Map<String, String> fields(Context ctx, String... names) {
         var values = new LinkedHashMap<String, String>();
         for (var name : names) {
             var v = ctx.formParam(name);
-            values.put(name, v == null ? "" : v);
+            values.put(name, v == null ? "" : StorableText.storable(v));
         }
         return values;
     }
@@ -138,7 +142,8 @@ public final class Site {
 
     /** Only a path on this site, so a crafted link cannot send a member elsewhere after signing in. */
     public static String localPath(String next) {
-        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
+        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")
+                || !StorableText.isStorable(next) || next.chars().anyMatch(ch -> ch < 0x20)) return "/";
         return next;
     }
 

@@ -1,0 +1,104 @@
+package app.kindred.notification;
+
+import app.kindred.Refusal;
+import app.kindred.content.HtmlSanitizer;
+import app.kindred.member.Member;
+import app.kindred.storage.Database;
+import app.kindred.storage.Sql;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+
+/** A member's notifications: newest first, read or unread. */
+public final class NotificationService {
+    public static final int DEFAULT_LIMIT = 20, MAX_LIMIT = 100;
+    static final int EXCERPT = 140;
+
+    private final Database db;
+
+    public NotificationService(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * One notification as its member may read it. The post's words are read now, not when it
+     * arrived: a post removed, deleted or hidden since shows no text ({@code postGone}); a post behind
+     * a content warning shows the warning and no excerpt; a sensitive post without one shows neither.
+     * A report outcome never says who decided it.
+     *
+     * @param from     the handle of whoever replied or mentioned; null for reports and for posts gone
+     * @param threadId the thread a reply or mention is in (the post itself when it is a thread)
+     */
+    public record Notification(long id, Kind kind, Instant created, boolean read, Long postId, Long threadId, String from,
+                               String contentWarning, String excerpt, boolean postGone, Long reportId, String outcome) {}
+
+    public record Page(List<Notification> items, long unread) {}
+
+    /** Newest first; {@code before} an id for the next page. */
+    public Page list(Member member, Long before, Integer limit) {
+        int n = limit == null ? DEFAULT_LIMIT : limit;
+        if (n < 1 || n > MAX_LIMIT) throw Refusal.invalid("limit", "limit must be 1 to " + MAX_LIMIT);
+        return db.read(c -> new Page(Sql.list(c, """
+                select n.id, n.kind, n.created_at, n.read_at is not null as read, n.post_id, n.report_id, n.outcome,
+                       p.thread_id, p.title, p.content_html, p.summary, p.sensitive,
+                       (p.deleted_at is not null or p.removed_at is not null or a.suspended_at is not null) as gone,
+                       a.preferred_username || '@' || a.domain as handle
+                from notification n
+                left join post p on p.id = n.post_id
+                left join actor a on a.id = p.author_id
+                where n.account_id = ? and (?::bigint is null or n.id < ?)
+                order by n.id desc limit ?""", NotificationService::map, member.id(), before, before, n),
+                unread(c, member.id())));
+    }
+
+    public long unreadCount(Member member) {
+        return db.read(c -> unread(c, member.id()));
+    }
+
+    /** Marks every notification read, or those up to and including {@code upTo}; returns how many changed. */
+    public int markRead(Member member, Long upTo) {
+        return db.transaction(c -> Sql.update(c, """
+                update notification set read_at = now()
+                where account_id = ? and read_at is null and (?::bigint is null or id <= ?)""", member.id(), upTo, upTo));
+    }
+
+    private static long unread(Connection c, long account) throws SQLException {
+        return Sql.count(c, "select count(*) from notification where account_id = ? and read_at is null", account);
+    }
+
+    private static Notification map(ResultSet rs) throws SQLException {
+        var kind = Kind.of(rs.getString("kind"));
+        var created = Sql.instant(rs, "created_at");
+        boolean read = rs.getBoolean("read");
+        if (kind == Kind.REPORT_OUTCOME) {
+            return new Notification(rs.getLong("id"), kind, created, read, null, null, null, null, null, false,
+                    rs.getLong("report_id"), rs.getString("outcome"));
+        }
+        long postId = rs.getLong("post_id");
+        long threadId = rs.getObject("thread_id") == null ? postId : rs.getLong("thread_id");
+        if (rs.getBoolean("gone")) {
+            return new Notification(rs.getLong("id"), kind, created, read, postId, threadId, null, null, null, true, null, null);
+        }
+        var warning = rs.getString("summary");
+        String excerpt = null;
+        if (warning == null && !rs.getBoolean("sensitive")) {
+            var text = HtmlSanitizer.toText(rs.getString("content_html")).strip();
+            if (text.isEmpty() && rs.getString("title") != null) text = rs.getString("title");
+            excerpt = excerpt(text);
+        }
+        return new Notification(rs.getLong("id"), kind, created, read, postId, threadId, rs.getString("handle"), warning,
+                excerpt, false, null, null);
+    }
+
+    /** The first words, on one line, cut at a word where it can be. */
+    static String excerpt(String text) {
+        var flat = text.replaceAll("\\s+", " ").strip();
+        if (flat.codePointCount(0, flat.length()) <= EXCERPT) return flat;
+        var cut = flat.substring(0, flat.offsetByCodePoints(0, EXCERPT));
+        int space = cut.lastIndexOf(' ');
+        if (space > EXCERPT / 2) cut = cut.substring(0, space);
+        return cut.strip() + "…";
+    }
+}

@@ -1,0 +1,111 @@
+package app.kindred.notification;
+
+import app.kindred.storage.Sql;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Writes notifications, in the transaction of what caused them. Both doors call in here: the thread
+ * feature for our members' posts, the inbound path for remote ones, the report feature for decisions.
+ * Nobody is notified of their own act; a post notifies each member once, a reply counting before a
+ * mention (Mastodon mentions the author it replies to).
+ */
+public final class Notifications {
+    // @name or @name@host, not inside a word, an address or a URL; names as ActorName allows them.
+    private static final Pattern MENTION = Pattern.compile("(?<![\\w@/.])@([a-z0-9_]{1,30})(?:@([a-z0-9.-]+(?::\\d+)?))?(?![\\w@])",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern CODE = Pattern.compile("(?s)```.*?```|`[^`\\n]*`");
+
+    private Notifications() {}
+
+    /** A post one of our members wrote: a reply notifies the parent's author, {@code @name} the member named. */
+    public static void localPost(Connection c, long postId) throws SQLException {
+        var post = written(c, postId);
+        var names = mentionedNames(post.markdown(), URI.create(post.uri()).getAuthority());
+        var mentioned = names.isEmpty() ? Set.<Long>of() : Set.copyOf(Sql.list(c, """
+                select a.id from actor a join account acc on acc.actor_id = a.id
+                where a.local and a.preferred_username = any(?)""", rs -> rs.getLong(1),
+                c.createArrayOf("text", names.toArray())));
+        postArrived(c, post, mentioned);
+    }
+
+    /**
+     * A post received from another server: a reply notifies our member it answers; a Mention tag
+     * whose href is one of our members notifies them.
+     *
+     * @param mentionHrefs the hrefs of the object's Mention tags
+     */
+    public static void remotePost(Connection c, long postId, Collection<String> mentionHrefs) throws SQLException {
+        var post = written(c, postId);
+        var uris = new LinkedHashSet<String>();
+        for (var href : mentionHrefs) {
+            if (href == null) continue;
+            try {
+                uris.add(URI.create(href).toString());
+            } catch (IllegalArgumentException e) {
+                // Not an actor id; the other tags still count.
+            }
+        }
+        var mentioned = uris.isEmpty() ? Set.<Long>of() : Set.copyOf(Sql.list(c, """
+                select a.id from actor a join account acc on acc.actor_id = a.id
+                where a.local and a.uri = any(?)""", rs -> rs.getLong(1), c.createArrayOf("text", uris.toArray())));
+        postArrived(c, post, mentioned);
+    }
+
+    /** A report was resolved or dismissed: each of our members who filed it learns the outcome, not who decided. */
+    public static void reportDecided(Connection c, long reportId) throws SQLException {
+        Sql.update(c, """
+                insert into notification (account_id, kind, report_id, outcome)
+                select distinct acc.id, 'report_outcome', r.id, r.status from report r
+                join report_filing f on f.report_id = r.id and f.local
+                join account acc on acc.actor_id = f.reporter_id
+                where r.id = ? and r.status in ('resolved', 'dismissed') and r.decided_by is distinct from f.reporter_id
+                on conflict do nothing""", reportId);
+    }
+
+    /** What a notification needs of a post; read here so this feature depends on no other. */
+    private record Written(long id, Long parentId, long authorId, String uri, String markdown) {}
+
+    private static Written written(Connection c, long postId) throws SQLException {
+        return Sql.one(c, "select id, parent_id, author_id, uri, source_markdown from post where id = ?",
+                rs -> new Written(rs.getLong(1), (Long) rs.getObject(2), rs.getLong(3), rs.getString(4), rs.getString(5)),
+                postId).orElseThrow(() -> new SQLException("post " + postId + " is not stored"));
+    }
+
+    private static void postArrived(Connection c, Written post, Set<Long> mentionedActors) throws SQLException {
+        Long replied = null;
+        if (post.parentId() != null) {
+            replied = Sql.one(c, """
+                    select acc.id from post p join account acc on acc.actor_id = p.author_id
+                    where p.id = ? and p.author_id <> ?""", rs -> rs.getLong(1), post.parentId(), post.authorId()).orElse(null);
+            if (replied != null) insert(c, replied, Kind.REPLY, post.id());
+        }
+        if (mentionedActors.isEmpty()) return;
+        for (long account : Sql.list(c, "select id from account where actor_id = any(?) and actor_id <> ?",
+                rs -> rs.getLong(1), c.createArrayOf("bigint", mentionedActors.toArray()), post.authorId())) {
+            if (replied == null || account != replied) insert(c, account, Kind.MENTION, post.id());
+        }
+    }
+
+    private static void insert(Connection c, long account, Kind kind, long postId) throws SQLException {
+        Sql.update(c, "insert into notification (account_id, kind, post_id) values (?, ?, ?) on conflict do nothing",
+                account, kind.wire(), postId);
+    }
+
+    /** Local names in {@code @name} or {@code @name@ourhost} form, outside code. */
+    static Set<String> mentionedNames(String markdown, String ourHost) {
+        var out = new LinkedHashSet<String>();
+        if (markdown == null || markdown.isEmpty()) return out;
+        var m = MENTION.matcher(CODE.matcher(markdown).replaceAll(" "));
+        while (m.find()) {
+            if (m.group(2) == null || m.group(2).equalsIgnoreCase(ourHost)) out.add(m.group(1).toLowerCase(Locale.ROOT));
+        }
+        return out;
+    }
+}
