@@ -26,7 +26,7 @@ public final class WebPages {
         var config = app.config();
         var open = config.instance().openRegistrations();
         this.site = new Site(config.instance().name(), new Renderer(),
-                new BrowserSessions(app.sessions(), config.instance().scheme().equals("https")));
+                new BrowserSessions(app.sessions(), config.instance().scheme().equals("https")), app.members());
         this.front = new FrontPages(site, app.communities(), config.instance().domain(), open);
         this.accounts = new AccountPages(site, app.members(), app.sessions(), open);
         this.communities = new CommunityPages(site, app.communities(), app.follows(), app.threads(), app.discussions());

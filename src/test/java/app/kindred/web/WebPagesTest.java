@@ -301,6 +301,25 @@ class WebPagesTest {
     }
 
     @Test
+    void contentWarningsStayClosedUnlessTheReaderChoseOtherwise() {
+        var alice = server.app().members().find("alice").orElseThrow();
+        var thread = server.app().threads().startThread(alice, peers, new ThreadService.Draft("Warned", "hard words", "loss", null, null));
+        var signedOut = Jsoup.parse(new WebClient(server).get("/p/" + thread.id()).body());
+        assertFalse(signedOut.selectFirst("article.thread details.cw").hasAttr("open"));
+        assertEquals("CW: loss", signedOut.selectFirst("article.thread details.cw > summary").text());
+        var bob = server.app().members().find("bob").orElseThrow();
+        server.app().members().setContentWarningsOpen(bob, true);
+        try {
+            var page = Jsoup.parse(signedIn("bob").get("/p/" + thread.id()).body());
+            assertTrue(page.selectFirst("article.thread details.cw").hasAttr("open"));
+            var list = Jsoup.parse(signedIn("bob").get("/c/peers?sort=new").body());
+            assertTrue(list.selectFirst("ol.threads details.cw").hasAttr("open"));
+        } finally {
+            server.app().members().setContentWarningsOpen(bob, false);
+        }
+    }
+
+    @Test
     void signingInNeverSendsAMemberToAnotherSite() {
         for (var next : List.of("//evil.example/", "https://evil.example/", "/\\evil.example")) {
             var web = new WebClient(server);

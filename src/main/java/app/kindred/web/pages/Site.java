@@ -3,6 +3,7 @@ package app.kindred.web.pages;
 import app.kindred.Refusal;
 import app.kindred.content.StorableText;
 import app.kindred.member.Member;
+import app.kindred.member.MemberService;
 import app.kindred.web.BrowserSessions;
 import app.kindred.web.Messages;
 import app.kindred.web.Renderer;
@@ -32,11 +33,13 @@ public final class Site {
     private final String instanceName;
     private final Renderer renderer;
     private final BrowserSessions sessions;
+    private final MemberService members;
 
-    public Site(String instanceName, Renderer renderer, BrowserSessions sessions) {
+    public Site(String instanceName, Renderer renderer, BrowserSessions sessions, MemberService members) {
         this.instanceName = instanceName;
         this.renderer = renderer;
         this.sessions = sessions;
+        this.members = members;
     }
 
     public String instanceName() {
@@ -60,16 +63,18 @@ public final class Site {
         var all = new ArrayList<Crumb>();
         all.add(new Crumb(instanceName, "/"));
         all.addAll(List.of(crumbs));
-        var viewer = sessions.member(ctx).map(Member::username).orElse(null);
+        var member = sessions.member(ctx);
+        var viewer = member.map(Member::username).orElse(null);
         // A signed-out reader gets a form token (and its cookie) only on a page with a form: see withFormToken.
         var csrf = viewer == null ? null : sessions.csrfToken(ctx);
-        return new Chrome(messages(ctx), title, instanceName, viewer, csrf, List.copyOf(all), helpInHeader);
+        boolean warningsOpen = member.map(m -> members.preferences(m).contentWarningsOpen()).orElse(false);
+        return new Chrome(messages(ctx), title, instanceName, viewer, csrf, List.copyOf(all), helpInHeader, warningsOpen);
     }
 
     /** The same layout with a form token for a signed-out form (sign in, sign up). */
     public Chrome withFormToken(Context ctx, Chrome chrome) {
         return new Chrome(chrome.m(), chrome.title(), chrome.instanceName(), chrome.viewer(), sessions.csrfToken(ctx),
-                chrome.crumbs(), chrome.helpInHeader());
+                chrome.crumbs(), chrome.helpInHeader(), chrome.warningsOpen());
     }
 
     public Chrome chrome(Context ctx, String title, Crumb... crumbs) {

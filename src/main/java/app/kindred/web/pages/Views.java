@@ -12,9 +12,12 @@ import java.util.Map;
 public final class Views {
     private Views() {}
 
-    /** What the layout needs on every page: words, title, who is signed in, the form token, the breadcrumb. */
+    /**
+     * What the layout needs on every page: words, title, who is signed in, the form token, the
+     * breadcrumb; {@code warningsOpen} is the reader's choice to have content warnings open.
+     */
     public record Chrome(Messages m, String title, String instanceName, String viewer, String csrf, List<Crumb> crumbs,
-                         boolean helpInHeader) {
+                         boolean helpInHeader, boolean warningsOpen) {
         public boolean signedIn() {
             return viewer != null;
         }
