@@ -23,7 +23,7 @@ class MemberJourneyBrowserTest {
     private static TestServer server;
     private static Browser browser;
     private static Browser scanner;
-    private static long thread, comment;
+    private static long thread, comment, hardThread;
 
     @BeforeAll
     static void start() {
@@ -37,6 +37,8 @@ class MemberJourneyBrowserTest {
                 peers.id(), "No advice unless asked", "Listen first; ask before offering solutions.");
         var hard = app.communities().create("hard_days", "Hard days", "For the days that are heavy.", "alice");
         server.sql("update community set sensitive = true where id = ?", hard.id());
+        hardThread = app.threads().startThread(app.members().find("alice").orElseThrow(), hard.id(),
+                new ThreadService.Draft("Still here", "Some days are just about getting through.", null, null, null)).id();
         var alice = app.members().find("alice").orElseThrow();
         thread = app.threads().startThread(alice, peers.id(), new ThreadService.Draft("Welcome, everyone",
                 "Say hello, and say **how you are** if you like.", "loss", null, "en")).id();
@@ -160,7 +162,7 @@ class MemberJourneyBrowserTest {
         scanner.clickAndLoad(scanner.find("form[action='/login'] button[type=submit]"));
         for (var path : List.of("/", "/c/peers", "/c/hard_days", "/c/peers/new", "/p/" + thread, "/p/" + thread + "/reply",
                 "/p/" + comment + "/reply", "/p/" + thread + "/edit", "/p/" + comment + "/edit", "/p/" + thread + "/delete",
-                "/u/alice", "/help", "/nothing-here")) {
+                "/u/alice", "/help", "/nothing-here", "/p/" + hardThread)) {
             scan(path, failures);
         }
         scanner.open("/c/hard_days");
