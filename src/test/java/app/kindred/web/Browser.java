@@ -113,6 +113,12 @@ final class Browser implements AutoCloseable {
                 .collect(Collectors.joining("\n"));
     }
 
+    /** Emulates the system's dark (or light) preference, as a phone in night mode would ask for it. */
+    void darkScheme(boolean dark) {
+        driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                List.of(Map.of("name", "prefers-color-scheme", "value", dark ? "dark" : "light"))));
+    }
+
     /** Whether the page fits a screen this many CSS pixels wide without scrolling sideways (needs scripts on). */
     boolean fitsWidth(int width) {
         driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",

@@ -174,6 +174,18 @@ class MemberJourneyBrowserTest {
         check("/c/peers/new (missing title)", failures);
         scanner.clickAndLoad(scanner.find("button[name=preview]"));
         check("/c/peers/new (preview)", failures);
+        // The dark scheme has its own colours, so its contrast is checked too.
+        scanner.darkScheme(true);
+        try {
+            for (var path : List.of("/", "/c/peers", "/c/hard_days", "/p/" + thread, "/u/alice", "/help")) scan(path + "#dark", failures);
+            scanner.open("/p/" + thread);
+            scanner.screenshot("thread-dark", 390);
+            scanner.open("/c/peers/new");
+            scanner.clickAndLoad(scanner.find("button[name=publish]"));
+            check("/c/peers/new (missing title, dark)", failures);
+        } finally {
+            scanner.darkScheme(false);
+        }
         assertEquals(List.of(), failures, String.join("\n", failures));
     }
 
