@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 
 /**
  * A member's journeys in a real browser with JavaScript off: sign up, find a community, follow it,
@@ -140,6 +141,21 @@ class MemberJourneyBrowserTest {
         assertTrue(browser.find("header.site").getText().contains("Sign in"));
         browser.open("/c/peers/new");
         assertTrue(browser.driver.getCurrentUrl().contains("/login?next="), browser.driver.getCurrentUrl());
+    }
+
+    @Test
+    void theKeyboardReachesTheSkipLinkFirstAndFocusIsVisible() {
+        browser.open("/c/peers");
+        browser.find("body").sendKeys(Keys.TAB);
+        var first = browser.driver.switchTo().activeElement();
+        assertEquals("Skip to the main content", first.getText());
+        assertEquals("solid", first.getCssValue("outline-style"), "focus is drawn");
+        first.sendKeys(Keys.ENTER);
+        browser.waitUntil(d -> d.getCurrentUrl().endsWith("#main"));
+        // Onward from the skip target, the next stop is inside the main content, not the header again.
+        browser.driver.switchTo().activeElement().sendKeys(Keys.TAB);
+        var next = browser.driver.switchTo().activeElement();
+        assertTrue(browser.find("main").findElements(By.xpath(".//*")).contains(next), next.getText());
     }
 
     @Test
