@@ -77,6 +77,7 @@ class MemberJourneyBrowserTest {
         browser.type("#password", PASSWORD);
         browser.clickAndLoad(browser.find("form[action='/signup'] button[type=submit]"));
         assertTrue(browser.find("header.site").getText().contains("river"), "signed in after signing up");
+        assertEquals("Welcome. Your account is ready and you are signed in.", browser.find("main [role=status]").getText());
 
         // Find the community from the front page and follow it.
         browser.clickAndLoad(browser.driver.findElement(By.linkText("Peer support")));
@@ -139,6 +140,7 @@ class MemberJourneyBrowserTest {
         // Sign out: the session is over for the server too.
         browser.clickAndLoad(browser.find("form[action='/logout'] button"));
         assertTrue(browser.find("header.site").getText().contains("Sign in"));
+        assertEquals("You are signed out.", browser.find("main [role=status]").getText());
         browser.open("/c/peers/new");
         assertTrue(browser.driver.getCurrentUrl().contains("/login?next="), browser.driver.getCurrentUrl());
     }
@@ -178,7 +180,7 @@ class MemberJourneyBrowserTest {
         scanner.clickAndLoad(scanner.find("form[action='/login'] button[type=submit]"));
         for (var path : List.of("/", "/c/peers", "/c/hard_days", "/c/peers/new", "/p/" + thread, "/p/" + thread + "/reply",
                 "/p/" + comment + "/reply", "/p/" + thread + "/edit", "/p/" + comment + "/edit", "/p/" + thread + "/delete",
-                "/u/alice", "/help", "/nothing-here", "/p/" + hardThread)) {
+                "/u/alice", "/help", "/nothing-here", "/p/" + hardThread, "/c/peers?followed=1")) {
             scan(path, failures);
         }
         scanner.open("/c/hard_days");

@@ -68,13 +68,22 @@ public final class Site {
         // A signed-out reader gets a form token (and its cookie) only on a page with a form: see withFormToken.
         var csrf = viewer == null ? null : sessions.csrfToken(ctx);
         boolean warningsOpen = member.map(m -> members.preferences(m).contentWarningsOpen()).orElse(false);
-        return new Chrome(messages(ctx), title, instanceName, viewer, csrf, List.copyOf(all), helpInHeader, warningsOpen);
+        return new Chrome(messages(ctx), title, instanceName, viewer, csrf, List.copyOf(all), helpInHeader, warningsOpen,
+                notice(ctx));
+    }
+
+    /** After POST-then-redirect, a flag in the address (?followed=1) picks one of a few fixed sentences. */
+    private static final List<String> NOTICES = List.of("welcome", "signedOut", "followed", "left", "deleted");
+
+    private String notice(Context ctx) {
+        for (var flag : NOTICES) if (ctx.queryParam(flag) != null) return messages(ctx).t("notice." + flag);
+        return null;
     }
 
     /** The same layout with a form token for a signed-out form (sign in, sign up). */
     public Chrome withFormToken(Context ctx, Chrome chrome) {
         return new Chrome(chrome.m(), chrome.title(), chrome.instanceName(), chrome.viewer(), sessions.csrfToken(ctx),
-                chrome.crumbs(), chrome.helpInHeader(), chrome.warningsOpen());
+                chrome.crumbs(), chrome.helpInHeader(), chrome.warningsOpen(), chrome.notice());
     }
 
     public Chrome chrome(Context ctx, String title, Crumb... crumbs) {

@@ -14,10 +14,11 @@ public final class Views {
 
     /**
      * What the layout needs on every page: words, title, who is signed in, the form token, the
-     * breadcrumb; {@code warningsOpen} is the reader's choice to have content warnings open.
+     * breadcrumb; {@code warningsOpen} is the reader's choice to have content warnings open;
+     * {@code notice} says what the form they just sent did (null: nothing to say).
      */
     public record Chrome(Messages m, String title, String instanceName, String viewer, String csrf, List<Crumb> crumbs,
-                         boolean helpInHeader, boolean warningsOpen) {
+                         boolean helpInHeader, boolean warningsOpen, String notice) {
         public boolean signedIn() {
             return viewer != null;
         }
