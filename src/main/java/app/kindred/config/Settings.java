@@ -48,6 +48,8 @@ public final class Settings {
                     "How long a fetch from another server may take before it is abandoned."),
             new Setting("federation.inbound_retention", "14d",
                     "How long a received activity is kept once processed. Its body holds what someone wrote, even after they deleted it, so it is not kept for ever; an activity sent again after this is applied again, which changes nothing."),
+            new Setting("federation.inbound_concurrency", "16",
+                    "Received activities applied at once by this process (each on a virtual thread); most of their time is spent waiting on fetches and the database."),
             new Setting("delivery.workers", "64",
                     "Deliveries in flight at once from this process (each on a virtual thread)."),
             new Setting("delivery.per_host", "4",

@@ -75,6 +75,7 @@ public final class Publisher {
      */
     public void removed(Connection c, Actor moderator, Post post, Community community, String reason, boolean undo)
             throws SQLException {
+        // Its author's server hears of it too, following or not (a ban may have ended their follow first).
         moderation(c, moderator, community, ActivityType.Delete, post.uri().toString(), null, reason, null, null, undo,
                 List.of(actors.findById(c, post.authorId()).orElseThrow()));
     }

@@ -55,7 +55,8 @@ final class CreateHandler implements ActivityHandler {
             throw new Rejected("object " + objectUri + " is attributed to " + object.attributedTo() + ", not to " + author.uri());
         }
         var ancestors = object.inReplyTo() == null ? List.<Ancestor>of() : missingAncestors(URI.create(object.inReplyTo()));
-        return c -> {
+        Optional<Community> into = f.db().read(c -> communityOf(c, object, ancestors, viaGroup));
+        return Effect.inCommunity(into, c -> {
             Community community;
             Long parentId = null, threadId = null;
             for (var ancestor : ancestors.reversed()) store(c, ancestor.object(), ancestor.author(), viaGroup, null);
@@ -95,7 +96,17 @@ final class CreateHandler implements ActivityHandler {
             if (stored.created() && community.actor().local()) {
                 f.relay(c, community, json, Optional.of(fetched.json()), stored.post().uri().toString());
             }
-        };
+        });
+    }
+
+    /** The community the post goes into, as the change finds it (the thread's, or the one addressed), to lock it first. */
+    private Optional<Community> communityOf(Connection c, ContentObject object, List<Ancestor> ancestors, Optional<Actor> viaGroup)
+            throws SQLException {
+        // The topmost ancestor we lack replies to one we have, or starts the thread.
+        var top = ancestors.isEmpty() ? object : ancestors.getLast().object();
+        if (top.inReplyTo() == null) return addressedCommunity(c, top, viaGroup);
+        var parent = f.posts().findByUri(c, URI.create(top.inReplyTo()));
+        return parent.isPresent() ? f.communities().findById(c, parent.get().communityId()) : Optional.empty();
     }
 
     record Fetched(ContentObject object, JsonNode json) {}

@@ -1,10 +1,12 @@
 package app.kindred.federation.inbound;
 
 import app.kindred.activitypub.Activity;
+import app.kindred.activitypub.ActivityPubJson;
 import app.kindred.activitypub.ReadResult;
 import app.kindred.remote.FetchException;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
+import app.kindred.storage.SqlWork;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.time.Duration;
@@ -34,7 +36,8 @@ public final class InboundProcessor implements AutoCloseable {
     /** Rows held in memory at most; small enough that all start well within their lease even when each waits on slow fetches. */
     public static final int READY_CAPACITY = 64;
     private static final Duration PRUNE_EVERY = Duration.ofHours(1);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // Stored bodies came from the network (or from us): read as the inbox read them.
+    private static final ObjectMapper JSON = ActivityPubJson.networkReader();
 
     private final Database db;
     private final FederationContext federation;
@@ -65,6 +68,11 @@ public final class InboundProcessor implements AutoCloseable {
         this.concurrency = concurrency;
         this.pollInterval = pollInterval;
         this.timeScale = timeScale;
+    }
+
+    /** Activities applied at once at most (federation.inbound_concurrency). */
+    public int concurrency() {
+        return concurrency;
     }
 
     public synchronized void start() {
@@ -260,16 +268,20 @@ public final class InboundProcessor implements AutoCloseable {
         }
         var actor = federation.remoteActors().byUri(in.actor());
         var effect = handler.get().handle(activity, in.body(), actor, Optional.empty());
+        SqlWork<Void> work = c -> {
+            try {
+                effect.apply(c);
+            } catch (Rejected r) {
+                throw new RejectedInTransaction(r);
+            }
+            markFinished(c, in.id(), "done", null);
+            return null;
+        };
         try {
-            db.transaction(c -> {
-                try {
-                    effect.apply(c);
-                } catch (Rejected r) {
-                    throw new RejectedInTransaction(r);
-                }
-                markFinished(c, in.id(), "done", null);
-                return null;
-            });
+            // One change at a time per community, as on the API's side: see Database.inCommunity.
+            var community = effect.community();
+            if (community.isPresent()) db.inCommunity(community.getAsLong(), work);
+            else db.transaction(work);
         } catch (RejectedInTransaction r) {
             throw r.rejected;
         }

@@ -49,7 +49,7 @@ final class UpdateHandler implements ActivityHandler {
         var existing = f.db().read(c -> f.posts().findByUri(c, objectUri));
         if (existing.isEmpty()) return create.handle(activity, json, actor, viaGroup);
         boolean stillPublic = PublicAddressing.isPublic(object, activity);
-        return c -> {
+        return Effect.inCommunity(existing.get().communityId(), c -> {
             var post = f.posts().findByUri(c, objectUri).orElseThrow();
             if (post.authorId() != actor.id()) throw new Rejected(actor.uri() + " is not the author of " + objectUri);
             if (!stillPublic) {
@@ -66,7 +66,7 @@ final class UpdateHandler implements ActivityHandler {
             f.posts().update(c, post.id(), read.title(), read.contentHtml(), null, read.summary(), read.sensitive(),
                     IncomingPost.notAfterReceipt(object.updated(), java.time.Instant.now()));
             if (community.actor().local()) f.relay(c, community, json, Optional.empty(), post.uri().toString());
-        };
+        });
     }
 
     /**
@@ -92,13 +92,13 @@ final class UpdateHandler implements ActivityHandler {
         }
         var community = found.get();
         var remoteModerators = self ? java.util.Set.<String>of() : moderation.remoteModerators(community, actor);
-        return c -> {
+        return Effect.inCommunity(community.id(), c -> {
             if (!self) moderation.authorise(c, actor, community, remoteModerators);
             var current = f.communities().findById(c, community.id()).orElseThrow();
             RemoteCommunities.apply(c, f.communities(), current, profile);
             if (!self) {
                 ModerationLog.record(c, current.id(), actor.id(), ModerationLog.Action.EDIT_COMMUNITY, groupUri.toString(), "", null);
             }
-        };
+        });
     }
 }
