@@ -31,6 +31,7 @@ public final class WebServer {
 
     public static Javalin create(App app) {
         var mapper = jsonMapper();
+        var pages = new WebPages(app);
         return Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.startup.showJavalinBanner = false;
@@ -47,12 +48,18 @@ public final class WebServer {
 
             config.routes.before(WebServer::refuseNulInTarget);
             config.routes.get("/healthz", ctx -> health(app, ctx));
-            app.registerRoutes(config.routes);
+            app.registerRoutes(config.routes, pages.sharedAddresses());
+            pages.register(config.routes);
 
-            config.routes.exception(Refusal.class, (e, ctx) -> problem(ctx, refusalStatus(e.kind()),
-                    refusalTitle(e.kind()), e.getMessage(), e.field()));
-            config.routes.exception(HttpResponseException.class, (e, ctx) ->
-                    problem(ctx, e.getStatus(), e.getMessage(), null, null));
+            // Browsers asking for HTML get pages; the API and ActivityPub clients keep problem JSON.
+            config.routes.exception(Refusal.class, (e, ctx) -> {
+                if (WebPages.wantsPage(ctx)) pages.error(ctx, refusalStatus(e.kind()), e.getMessage());
+                else problem(ctx, refusalStatus(e.kind()), refusalTitle(e.kind()), e.getMessage(), e.field());
+            });
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                if (WebPages.wantsPage(ctx)) pages.error(ctx, e.getStatus(), null);
+                else problem(ctx, e.getStatus(), e.getMessage(), null, null);
+            });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 if (cutShort(e)) {
                     // The client stopped sending before its Content-Length: its fault, not ours, and no news.
@@ -61,13 +68,18 @@ public final class WebServer {
                     return;
                 }
                 log.error("unexpected failure in {} {}", ctx.method(), ctx.path(), e);
-                problem(ctx, 500, "Something went wrong on our side", "the error is logged for the admins; try again later", null);
+                if (WebPages.wantsPage(ctx)) pages.error(ctx, 500, null);
+                else problem(ctx, 500, "Something went wrong on our side", "the error is logged for the admins; try again later", null);
             });
             config.routes.error(404, ctx -> {
-                if (ctx.result() == null) problem(ctx, 404, "Not found", "nothing is at " + ctx.path(), null);
+                if (ctx.result() != null) return;
+                if (WebPages.wantsPage(ctx)) pages.error(ctx, 404, null);
+                else problem(ctx, 404, "Not found", "nothing is at " + ctx.path(), null);
             });
-            config.routes.error(405, ctx -> problem(ctx, 405, "Method not allowed",
-                    ctx.method() + " is not allowed on " + ctx.path(), null));
+            config.routes.error(405, ctx -> {
+                if (WebPages.wantsPage(ctx)) pages.error(ctx, 405, null);
+                else problem(ctx, 405, "Method not allowed", ctx.method() + " is not allowed on " + ctx.path(), null);
+            });
         });
     }
 
