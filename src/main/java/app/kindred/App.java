@@ -56,6 +56,7 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 import app.kindred.media.DiskStorage;
 import app.kindred.media.ImageIntake;
+import app.kindred.media.MediaHousekeeping;
 import app.kindred.media.MediaProxy;
 import app.kindred.media.MediaRoutes;
 import app.kindred.media.MediaService;
@@ -106,6 +107,7 @@ public final class App implements AutoCloseable {
     private final SearchService search;
     private final MediaService media;
     private final MediaProxy mediaProxy;
+    private final MediaHousekeeping mediaHousekeeping;
 
     /**
      * @param clock the time every part reads (signatures, sessions, retries, policy caches)
@@ -167,6 +169,7 @@ public final class App implements AutoCloseable {
                 authority -> policy.decide(authority).rejectMedia(), ids.base(), clock);
         this.media = new MediaService(database, new MediaStore(), new DiskStorage(config.dataDir().resolve("media").resolve("local")),
                 intake, mediaProxy, ids.base(), random);
+        this.mediaHousekeeping = new MediaHousekeeping(media, clock);
         this.threads = new ThreadService(database, postStore, new VoteStore(), communityStore, publisher, ids.base(), media);
         this.discussions = new Discussions(database, postStore);
         this.follows = new FollowService(database, followStore, communityStore, remoteActors, remoteCommunities, publisher,
@@ -186,6 +189,7 @@ public final class App implements AutoCloseable {
     public void startWorkers() {
         deliveryWorker.start();
         inboundProcessor.start();
+        mediaHousekeeping.start();
     }
 
     /** Every feature's HTTP routes, for the web server to mount. */
@@ -274,6 +278,7 @@ public final class App implements AutoCloseable {
 
     @Override
     public void close() {
+        mediaHousekeeping.close();
         inboundProcessor.close();
         deliveryWorker.close();
         fetcher.close();

@@ -133,6 +133,17 @@ public final class MediaService {
         purgeFiles();
     }
 
+    /**
+     * Uploads nobody used within {@code grace} (an image uploaded for a post that was never sent) are
+     * removed with their files, so a photo does not stay on the server because a draft was abandoned.
+     */
+    public int removeUnused(java.time.Instant now, java.time.Duration grace) {
+        int removed = db.transaction(c -> store.removeUnused(c, now.minus(grace)));
+        if (removed > 0) log.info("removed {} uploads that nothing used within {}", removed, grace);
+        purgeFiles();
+        return removed;
+    }
+
     /** Deletes the files of removed images; safe to run again (a crash in between leaves only files to retry). */
     public void purgeFiles() {
         for (var media : db.read(store::toPurge)) {

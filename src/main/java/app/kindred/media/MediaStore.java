@@ -55,6 +55,14 @@ public final class MediaStore {
         Sql.update(c, "update media set removed_at = coalesce(removed_at, now()) where id = ?", mediaId);
     }
 
+    /** Marks uploads older than {@code before} that no post shows and no actor wears as removed; returns how many. */
+    public int removeUnused(Connection c, java.time.Instant before) throws SQLException {
+        return Sql.update(c, """
+                update media m set removed_at = now() where m.removed_at is null and m.created_at < ?
+                and not exists (select 1 from post_media pm where pm.media_id = m.id)
+                and not exists (select 1 from actor a where a.icon_media_id = m.id or a.image_media_id = m.id)""", before);
+    }
+
     /** Removed images whose files are still on disk. */
     public List<Media> toPurge(Connection c) throws SQLException {
         return Sql.list(c, "select " + COLUMNS + " from media where removed_at is not null and not file_deleted limit 500",

@@ -207,6 +207,20 @@ class MediaApiTest {
     }
 
     @Test
+    void uploadsNothingUsedWithinADayAreRemovedWithTheirFiles() {
+        var unused = uploaded(bob, TestImages.jpeg(12, 12), "never posted");
+        var used = uploaded(bob, TestImages.jpeg(12, 12), "posted");
+        api.post("/api/v1/communities/" + community + "/threads", Map.of("title", "Used", "media", List.of(used.get("id").asLong())), bob);
+        server.sql("update media set created_at = now() - interval '2 days' where id in (?, ?)", unused.get("id").asLong(),
+                used.get("id").asLong());
+        var fresh = uploaded(bob, TestImages.jpeg(12, 12), "just now");
+        assertTrue(server.app().media().removeUnused(java.time.Instant.now(), java.time.Duration.ofDays(1)) >= 1);
+        assertEquals(404, fetch(unused.get("url").asText()).statusCode());
+        assertEquals(200, fetch(used.get("url").asText()).statusCode());
+        assertEquals(200, fetch(fresh.get("url").asText()).statusCode());
+    }
+
+    @Test
     void deletingAPostDeletesItsUploads() {
         var media = uploaded(alice, TestImages.jpeg(20, 20), "a leaf");
         var thread = body(api.post("/api/v1/communities/" + community + "/threads", Map.of("title", "Leaf",
