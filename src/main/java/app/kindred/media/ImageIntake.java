@@ -1,6 +1,7 @@
 package app.kindred.media;
 
 import app.kindred.Refusal;
+import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -56,7 +58,7 @@ public final class ImageIntake {
         }
         var format = sniff(bytes);
         try {
-            if (!DECODING.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!DECODING.tryAcquire(10, TimeUnit.SECONDS)) {
                 throw new Refusal(Refusal.Kind.CONFLICT, "file", "the server is busy with other images; try again in a moment");
             }
         } catch (InterruptedException e) {
@@ -135,7 +137,7 @@ public final class ImageIntake {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
             g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
             if (!alpha) {
-                g.setColor(java.awt.Color.WHITE);
+                g.setColor(Color.WHITE);
                 g.fillRect(0, 0, tw, th);
             }
             g.drawImage(source, 0, 0, tw, th, null);

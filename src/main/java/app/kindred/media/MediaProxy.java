@@ -4,8 +4,10 @@ import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -137,7 +140,7 @@ public final class MediaProxy {
                     continue;
                 }
                 return Optional.of(new Image(Files.readAllBytes(file), ext.equals("png") ? "image/png" : "image/jpeg"));
-            } catch (java.nio.file.NoSuchFileException e) {
+            } catch (NoSuchFileException e) {
                 // not cached in this format
             } catch (IOException e) {
                 log.warn("could not read a cached remote image: {}", e.toString());
@@ -177,7 +180,7 @@ public final class MediaProxy {
         cachedBytes.set(total);
     }
 
-    private java.util.List<Cached> scan() throws IOException {
+    private List<Cached> scan() throws IOException {
         var out = new ArrayList<Cached>();
         if (!Files.isDirectory(dir)) return out;
         try (var stream = Files.list(dir)) {
@@ -201,7 +204,7 @@ public final class MediaProxy {
             var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) return null;
             return uri;
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             return null;
         }
     }

@@ -4,12 +4,15 @@ import app.kindred.Refusal;
 import app.kindred.member.Member;
 import app.kindred.member.Role;
 import app.kindred.storage.Database;
+import app.kindred.storage.Sql;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -116,7 +119,7 @@ public final class MediaService {
      * it is used, like an admin's removal, then {@link #purgeFiles()}.
      */
     public void ownerDeleted(Connection c, long actorId) throws SQLException {
-        for (long id : app.kindred.storage.Sql.list(c, "select id from media where owner_id = ? and removed_at is null",
+        for (long id : Sql.list(c, "select id from media where owner_id = ? and removed_at is null",
                 rs -> rs.getLong(1), actorId)) {
             store.removeEverywhere(c, id);
         }
@@ -137,7 +140,7 @@ public final class MediaService {
      * Uploads nobody used within {@code grace} (an image uploaded for a post that was never sent) are
      * removed with their files, so a photo does not stay on the server because a draft was abandoned.
      */
-    public int removeUnused(java.time.Instant now, java.time.Duration grace) {
+    public int removeUnused(Instant now, Duration grace) {
         int removed = db.transaction(c -> store.removeUnused(c, now.minus(grace)));
         if (removed > 0) log.info("removed {} uploads that nothing used within {}", removed, grace);
         purgeFiles();
@@ -176,7 +179,7 @@ public final class MediaService {
     public void setCommunityPicture(Member moderator, long communityId, MediaStore.Slot slot, Long mediaId) {
         // A change to the community, so under its lock like every other.
         db.inCommunity(communityId, c -> {
-            long actorId = app.kindred.storage.Sql.one(c, "select actor_id from community where id = ?", rs -> rs.getLong(1),
+            long actorId = Sql.one(c, "select actor_id from community where id = ?", rs -> rs.getLong(1),
                     communityId).orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
             wear(c, moderator, actorId, slot, mediaId, slot == MediaStore.Slot.ICON ? "icon" : "banner");
             return null;

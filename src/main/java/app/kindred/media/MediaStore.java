@@ -4,6 +4,7 @@ import app.kindred.storage.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -56,7 +57,7 @@ public final class MediaStore {
     }
 
     /** Marks uploads older than {@code before} that no post shows and no actor wears as removed; returns how many. */
-    public int removeUnused(Connection c, java.time.Instant before) throws SQLException {
+    public int removeUnused(Connection c, Instant before) throws SQLException {
         return Sql.update(c, """
                 update media m set removed_at = now() where m.removed_at is null and m.created_at < ?
                 and not exists (select 1 from post_media pm where pm.media_id = m.id)

@@ -18,6 +18,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -129,7 +133,7 @@ class MediaApiTest {
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>".getBytes(StandardCharsets.UTF_8);
         assertTrue(assertProblem(upload(alice, "cat.png", "image/png", svg, "x"), 422, "file").get("detail").asText().contains("SVG"));
         var jpeg = TestImages.jpeg(200, 200);
-        assertProblem(upload(alice, "cut.jpg", "image/jpeg", java.util.Arrays.copyOf(jpeg, jpeg.length / 2), "x"), 422, "file");
+        assertProblem(upload(alice, "cut.jpg", "image/jpeg", Arrays.copyOf(jpeg, jpeg.length / 2), "x"), 422, "file");
         // The declared type and name do not matter: HTML called image/png is still HTML.
         assertProblem(upload(alice, "page.png", "image/png", "<html><body>hi</body></html>".getBytes(StandardCharsets.UTF_8), "x"),
                 422, "file");
@@ -146,7 +150,7 @@ class MediaApiTest {
     void aPolyglotIsServedOnlyAsTheImageWeMade() {
         var gif = TestImages.gif(16, 16);
         var html = "<html><script>alert(document.cookie)</script></html>".getBytes(StandardCharsets.US_ASCII);
-        var polyglot = java.util.Arrays.copyOf(gif, gif.length + html.length);
+        var polyglot = Arrays.copyOf(gif, gif.length + html.length);
         System.arraycopy(html, 0, polyglot, gif.length, html.length);
         var media = uploaded(alice, polyglot, "a square");
         var served = fetch(media.get("url").asText());
@@ -214,7 +218,7 @@ class MediaApiTest {
         server.sql("update media set created_at = now() - interval '2 days' where id in (?, ?)", unused.get("id").asLong(),
                 used.get("id").asLong());
         var fresh = uploaded(bob, TestImages.jpeg(12, 12), "just now");
-        assertTrue(server.app().media().removeUnused(java.time.Instant.now(), java.time.Duration.ofDays(1)) >= 1);
+        assertTrue(server.app().media().removeUnused(Instant.now(), Duration.ofDays(1)) >= 1);
         assertEquals(404, fetch(unused.get("url").asText()).statusCode());
         assertEquals(200, fetch(used.get("url").asText()).statusCode());
         assertEquals(200, fetch(fresh.get("url").asText()).statusCode());
@@ -272,7 +276,7 @@ class MediaApiTest {
         var group = server.activityJson(view.get("actor_id").asText());
         assertEquals(view.get("icon").asText(), group.get("icon").get("url").asText());
         assertEquals(view.get("banner").asText(), group.get("image").get("url").asText());
-        assertEquals(200, api.patch("/api/v1/communities/" + community, java.util.Collections.singletonMap("banner", null), alice)
+        assertEquals(200, api.patch("/api/v1/communities/" + community, Collections.singletonMap("banner", null), alice)
                 .statusCode());
         assertTrue(body(api.get("/api/v1/communities/" + community, null)).get("banner").isNull());
     }

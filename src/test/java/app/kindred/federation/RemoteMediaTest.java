@@ -14,6 +14,7 @@ import app.kindred.policy.DomainBlock;
 import app.kindred.policy.DomainPattern;
 import app.kindred.thread.PostStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.net.URI;
@@ -21,6 +22,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -89,7 +91,7 @@ class RemoteMediaTest {
             // No open proxy: an address with another signature, or another address under this signature, is not fetched.
             var parts = proxied.substring((server.base() + "/media/remote/").length()).split("/");
             assertEquals(404, fetch(server.base() + "/media/remote/" + "0".repeat(32) + "/" + parts[1]).statusCode());
-            var elsewhere = java.util.Base64.getUrlEncoder().withoutPadding()
+            var elsewhere = Base64.getUrlEncoder().withoutPadding()
                     .encodeToString(("http://127.0.0.1:" + remote.getPort() + "/secret").getBytes());
             assertEquals(404, fetch(server.base() + "/media/remote/" + parts[0] + "/" + elsewhere).statusCode());
 
@@ -108,7 +110,7 @@ class RemoteMediaTest {
         try (var server = TestServer.start(Map.of("KINDRED_DATA_DIR", data.toString()))) {
             var app = server.app();
             var peer = RemotePeer.serve(remote, "painter");
-            var document = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(peer.actorJson());
+            var document = (ObjectNode) new ObjectMapper().readTree(peer.actorJson());
             var icon = "http://127.0.0.1:" + remote.getPort() + "/avatars/painter.png";
             document.putObject("icon").put("type", "Image").put("url", icon);
             document.putObject("image").put("type", "Image").put("url", "javascript:alert(1)");

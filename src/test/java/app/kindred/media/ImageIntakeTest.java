@@ -3,6 +3,7 @@ package app.kindred.media;
 import static org.junit.jupiter.api.Assertions.*;
 
 import app.kindred.Refusal;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -43,7 +44,7 @@ class ImageIntakeTest {
 
     @Test
     void orientationTurnsAndMirrorsTheRightWay() {
-        var image = new java.awt.image.BufferedImage(3, 2, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        var image = new BufferedImage(3, 2, BufferedImage.TYPE_INT_RGB);
         image.setRGB(0, 0, 0xFF0000);
         var turned = ImageIntake.oriented(image, 6);
         assertEquals(0xFF0000, turned.getRGB(1, 0) & 0xFFFFFF, "top-left goes top-right when turned clockwise");

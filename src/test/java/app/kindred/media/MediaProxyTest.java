@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.*;
 import app.kindred.remote.FetchException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,14 +24,14 @@ class MediaProxyTest {
         Instant now = Instant.parse("2030-01-01T00:00:00Z");
 
         @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+        @Override public Clock withZone(ZoneId zone) { return this; }
         @Override public Instant instant() { return now; }
     }
 
     private final List<URI> fetched = new ArrayList<>();
     private final MovableClock clock = new MovableClock();
 
-    private MediaProxy proxy(java.nio.file.Path dir, long maxCacheBytes) {
+    private MediaProxy proxy(Path dir, long maxCacheBytes) {
         MediaProxy.Source source = (uri, max) -> {
             fetched.add(uri);
             if (uri.getPath().endsWith("missing.png")) throw new FetchException(FetchException.Reason.NOT_FOUND, 404, "gone");
@@ -83,7 +86,7 @@ class MediaProxyTest {
         assertNull(proxy.url("file:///etc/passwd"));
         assertEquals("https://kindred.example/media/abc.jpg", proxy.url("https://kindred.example/media/abc.jpg"), "ours need no proxy");
         assertNull(proxy.url("https://kindred.example/logout"), "no other address of ours is shown as an image");
-        var answer = proxy.serve("0".repeat(32), java.util.Base64.getUrlEncoder().encodeToString("https://a.example/x.jpg".getBytes()));
+        var answer = proxy.serve("0".repeat(32), Base64.getUrlEncoder().encodeToString("https://a.example/x.jpg".getBytes()));
         assertEquals(MediaProxy.Miss.NOT_OURS, ((MediaProxy.Refused) answer).why());
         assertEquals(MediaProxy.Miss.UNAVAILABLE, ((MediaProxy.Refused) serve(proxy, "https://a.example/missing.png")).why());
         assertEquals(List.of(URI.create("https://a.example/missing.png")), fetched);

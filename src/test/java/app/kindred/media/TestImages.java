@@ -6,11 +6,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Random;
 import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
 
 /** Images built in the test, hostile ones included, so no binary fixture hides what it is. */
@@ -29,7 +33,7 @@ public final class TestImages {
     /** Random pixels: PNG cannot compress them, so the file is about three bytes a pixel. */
     public static byte[] noisyPng(int width, int height) {
         var image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        var random = new java.util.Random(7);
+        var random = new Random(7);
         for (int y = 0; y < height; y++) for (int x = 0; x < width; x++) image.setRGB(x, y, random.nextInt(0xFFFFFF));
         return write(image, "png");
     }
@@ -88,7 +92,7 @@ public final class TestImages {
         tiff.putShort((short) 2).putShort((short) 5).putInt(3).putInt(latitudeAt);
         tiff.putInt(0);
         tiff.putInt(52).putInt(1).putInt(22).putInt(1).putInt(0).putInt(1);
-        byte[] tiffBytes = java.util.Arrays.copyOf(tiff.array(), tiff.position());
+        byte[] tiffBytes = Arrays.copyOf(tiff.array(), tiff.position());
         var segment = new ByteArrayOutputStream();
         byte[] exif = "Exif\0\0".getBytes(StandardCharsets.US_ASCII);
         int length = 2 + exif.length + tiffBytes.length;
@@ -108,7 +112,7 @@ public final class TestImages {
     /** A JPEG whose Exif says to turn it (orientation 6: 90 degrees clockwise), as phones write portrait photos. */
     public static byte[] jpegWithOrientation(int width, int height, int orientation) {
         var plain = jpeg(width, height);
-        var tiff = ByteBuffer.allocate(26).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        var tiff = ByteBuffer.allocate(26).order(ByteOrder.LITTLE_ENDIAN);
         tiff.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
         tiff.putShort((short) 1);
         tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
@@ -148,12 +152,12 @@ public final class TestImages {
         chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 2)
                 .put((byte) 0).put((byte) 0).put((byte) 0).array());
         // Zeros compress a thousand to one: this is how a small file becomes gigabytes of pixels.
-        var deflater = new java.util.zip.Deflater(9);
+        var deflater = new Deflater(9);
         deflater.setInput(new byte[1 << 20]);
         deflater.finish();
         var compressed = new byte[1 << 16];
         int n = deflater.deflate(compressed);
-        chunk(out, "IDAT", java.util.Arrays.copyOf(compressed, n));
+        chunk(out, "IDAT", Arrays.copyOf(compressed, n));
         chunk(out, "IEND", new byte[0]);
         return out.toByteArray();
     }
