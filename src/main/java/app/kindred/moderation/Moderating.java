@@ -21,6 +21,9 @@ import java.time.Instant;
  * returns whether anything changed, so the door sends (publishes or relays) only then.
  */
 public final class Moderating {
+    /** A community's guidelines at most: refused past it from a member, clipped from another server's Group. */
+    public static final int MAX_GUIDELINES = 30;
+
     private final CommunityStore communities;
     private final PostStore posts;
     private final Moderators moderators;

@@ -29,7 +29,7 @@ import java.util.List;
  * refused with nothing changed. Each action is logged and told to the fediverse.
  */
 public final class ModerationService {
-    static final int MAX_RULES = 30, MAX_RULE_TITLE = 200, MAX_RULE_DESCRIPTION = 2_000, MAX_REASON = 1_000;
+    static final int MAX_RULES = Moderating.MAX_GUIDELINES, MAX_RULE_TITLE = 200, MAX_RULE_DESCRIPTION = 2_000, MAX_REASON = 1_000;
     /** A community's title and description, whoever edits them and from wherever. */
     public static final int MAX_TITLE = 100, MAX_DESCRIPTION = 10_000;
 

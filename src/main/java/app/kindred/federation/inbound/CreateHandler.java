@@ -1,6 +1,5 @@
 package app.kindred.federation.inbound;
 
-import app.kindred.activitypub.Activity;
 import app.kindred.activitypub.ContentObject;
 import app.kindred.activitypub.ObjectType;
 import app.kindred.activitypub.Ref;

@@ -18,7 +18,6 @@ import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Moderation in Lemmy's forms: Lock of a thread, Block with target = the community (a ban),
@@ -208,7 +207,7 @@ final class ModerationHandler implements ActivityHandler {
                     || description != null && !description.equals(now.description())
                     || restricted != null && restricted != now.postingRestrictedToMods();
             // Guidelines change only when the Group carries them: Lemmy's never does, so its edits keep ours.
-            var newRules = rules.map(r -> r.subList(0, Math.min(r.size(), 30)));
+            var newRules = rules.map(r -> r.subList(0, Math.min(r.size(), Moderating.MAX_GUIDELINES)));
             boolean rulesChanged = newRules.isPresent() && !newRules.get().equals(f.communities().rules(c, community.id()));
             if (!changed && !rulesChanged) return;
             if (changed) {
