@@ -27,8 +27,10 @@ public final class Moderators {
     /** Refuses anyone who does not moderate the community. */
     public void require(Connection c, Community community, Participant who) throws SQLException {
         if (!moderates(c, community, who)) {
-            throw new Refusal(Refusal.Kind.FORBIDDEN, null, who.actor().uri() + " is not a moderator of "
-                    + community.actor().uri() + "; only the moderators of " + community.title() + " can do this");
+            // Our member reads it in the app; the inbox's record names who and where.
+            throw new Refusal(Refusal.Kind.FORBIDDEN, null, who.actor().local()
+                    ? "only moderators of " + community.title() + " can do this"
+                    : who.actor().uri() + " is not a moderator of " + community.actor().uri());
         }
     }
 }

@@ -30,8 +30,8 @@ public final class Posting {
     public void checkThread(Connection c, Community community, Participant author) throws SQLException {
         refuseShutOut(c, community, author);
         if (author.decidedHere(community) && community.postingRestrictedToMods() && !moderators.moderates(c, community, author)) {
-            throw new Refusal(Refusal.Kind.FORBIDDEN, null, author.actor().uri() + " is not a moderator of "
-                    + community.actor().uri() + ", where only moderators post: only moderators start threads in " + community.title());
+            throw new Refusal(Refusal.Kind.FORBIDDEN, null, author.actor().local() ? "only moderators start threads in " + community.title()
+                    : author.actor().uri() + " is not a moderator of " + community.actor().uri() + ", where only moderators post");
         }
     }
 
@@ -50,8 +50,8 @@ public final class Posting {
         }
         var thread = parent.isThread() ? parent : posts.findById(c, parent.threadId()).orElseThrow();
         if (thread.locked() && !moderators.moderates(c, community, author)) {
-            throw Refusal.conflict("parent", "a reply to " + parent.uri() + " in a locked thread: a moderator locked it,"
-                    + " so it takes no new comments");
+            throw Refusal.conflict("parent", author.actor().local() ? "a moderator locked this thread; it takes no new comments"
+                    : "reply to " + parent.uri() + " in a locked thread");
         }
         refuseShutOut(c, community, author);
         return thread;
@@ -82,8 +82,8 @@ public final class Posting {
 
     private static void checkOwn(Post post, Participant who) {
         if (post.authorId() != who.id()) {
-            throw new Refusal(Refusal.Kind.FORBIDDEN, null, who.actor().uri() + " is not the author of " + post.uri()
-                    + ": only the author can edit or delete this post");
+            throw new Refusal(Refusal.Kind.FORBIDDEN, null, who.actor().local() ? "only the author can edit or delete this post"
+                    : who.actor().uri() + " is not the author of " + post.uri());
         }
         if (post.deleted()) throw Refusal.conflict("post", "that post was deleted (" + post.uri() + ")");
     }
@@ -92,11 +92,13 @@ public final class Posting {
     private void refuseShutOut(Connection c, Community community, Participant who) throws SQLException {
         if (!who.decidedHere(community)) return;
         if (communities.isBanned(c, community.id(), who.id())) {
-            throw new Refusal(Refusal.Kind.FORBIDDEN, null, who.actor().uri() + " is banned from " + community.actor().uri()
-                    + "; the moderation log of " + community.title() + " says why");
+            throw new Refusal(Refusal.Kind.FORBIDDEN, null, who.actor().local()
+                    ? "you are banned from " + community.title() + "; its moderation log says why"
+                    : who.actor().uri() + " is banned from " + community.actor().uri());
         }
         if (community.actor().local() && CommunityBlocks.blocks(c, community.id(), who.actor())) {
-            throw new Refusal(Refusal.Kind.FORBIDDEN, null, who.actor().uri() + " is blocked in " + community.actor().uri());
+            throw new Refusal(Refusal.Kind.FORBIDDEN, null, who.actor().local() ? "you cannot take part in " + community.title()
+                    : who.actor().uri() + " is blocked in " + community.actor().uri());
         }
     }
 }
