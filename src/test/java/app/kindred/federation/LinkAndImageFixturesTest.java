@@ -2,6 +2,7 @@ package app.kindred.federation;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import app.kindred.InteropFixtures;
 import app.kindred.activitypub.ActivityPubReader;
 import app.kindred.activitypub.Activity;
 import app.kindred.activitypub.ContentObject;
@@ -10,12 +11,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Link and image posts as Lemmy, Mastodon, WordPress and lotide send them, read into what we store. */
 class LinkAndImageFixturesTest {
-    private static final Path FIXTURES = Path.of("../shared/fixtures");
+    private static final Path FIXTURES = InteropFixtures.DIR;
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void corpus() {
+        InteropFixtures.require("LinkAndImageFixturesTest");
+    }
 
     private static PostDocuments.Incoming read(String fixture) throws Exception {
         var result = new ActivityPubReader().read(Files.readAllBytes(FIXTURES.resolve(fixture)));
