@@ -1,6 +1,7 @@
 package app.kindred.thread;
 
 import app.kindred.Refusal;
+import app.kindred.care.Boundaries;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.content.Markdown;
@@ -65,6 +66,7 @@ public final class ThreadService {
                 throw Refusal.conflict("parent", "a moderator locked this thread; it takes no new comments");
             }
             refuseBanned(c, author, community);
+            Boundaries.refuseReply(c, author.actor().id(), parent.authorId());
             var post = insertLocal(c, author, community, parent.id(), parent.threadId() == null ? parent.id() : parent.threadId(),
                     null, draft);
             publisher.created(c, author.actor(), post, community);
