@@ -165,9 +165,12 @@ public final class Exports {
     /** Deletes the files of links that stopped working; their rows stay to say so. */
     void clearExpired() {
         var now = clock.instant();
+        // RETURNING gives the row as updated, so the old file name is read in the same statement.
         var names = db.transaction(c -> Sql.list(c, """
-                update member_export set file_name = null, token = null
-                where status = 'ready' and expires_at <= ? and file_name is not null returning file_name""",
+                with gone as (select account_id, file_name from member_export
+                              where status = 'ready' and expires_at <= ? and file_name is not null for update)
+                update member_export e set file_name = null, token = null from gone
+                where e.account_id = gone.account_id returning gone.file_name""",
                 rs -> rs.getString(1), now));
         names.forEach(this::deleteFile);
     }
