@@ -268,7 +268,7 @@ public final class Exports {
                 return null;
             });
             g.writeEndObject();
-        } catch (SQLExceptionHolder e) {
+        } catch (WriteFailure e) {
             throw new IOException(e.getCause());
         }
         progress(account, 70);
@@ -341,7 +341,7 @@ public final class Exports {
                 g.writeEndArray();
             }
         } catch (IOException e) {
-            throw new SQLExceptionHolder(e);
+            throw new WriteFailure(e);
         }
     }
 
@@ -371,7 +371,7 @@ public final class Exports {
             }
             g.writeEndObject();
         } catch (IOException e) {
-            throw new SQLExceptionHolder(e);
+            throw new WriteFailure(e);
         }
     }
 
@@ -382,8 +382,8 @@ public final class Exports {
     }
 
     /** Carries a write failure out of a row mapper, which may only throw SQLException. */
-    private static final class SQLExceptionHolder extends RuntimeException {
-        SQLExceptionHolder(IOException cause) {
+    private static final class WriteFailure extends RuntimeException {
+        WriteFailure(IOException cause) {
             super(cause);
         }
     }
