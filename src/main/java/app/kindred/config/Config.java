@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /** The settled configuration, typed. Built only by {@link ConfigLoader}. */
 public record Config(Server server, Instance instance, Path dataDir, Database database, Federation federation,
-                     Delivery delivery) {
+                     Delivery delivery, Accounts accounts) {
 
     public record Server(String host, int port, long maxBodyBytes) {}
 
@@ -35,4 +35,7 @@ public record Config(Server server, Instance instance, Path dataDir, Database da
 
     public record Delivery(int workers, int perHost, java.time.Duration timeout, java.time.Duration pollInterval,
                            java.time.Duration unavailableAfter, java.time.Duration giveUpAfter, double timeScale) {}
+
+    /** What members do with their own accounts (issue 18). */
+    public record Accounts(java.time.Duration exportLinkLife) {}
 }

@@ -102,7 +102,8 @@ public final class ConfigLoader {
                 (int) Math.min(1_000, positive(v, "delivery.per_host")), duration(v, "delivery.timeout"),
                 duration(v, "delivery.poll_interval"), duration(v, "delivery.unavailable_after"),
                 duration(v, "delivery.give_up_after"), scale(v, "delivery.time_scale"));
-        return new Config(server, instance, dataDir, database, federation, delivery);
+        var accounts = new Config.Accounts(duration(v, "accounts.export_link_life"));
+        return new Config(server, instance, dataDir, database, federation, delivery, accounts);
     }
 
     private static String string(Map<String, Sourced> v, String key) {

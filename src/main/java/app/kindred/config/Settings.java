@@ -61,7 +61,9 @@ public final class Settings {
                     "A host failing this long is marked unavailable: its deliveries are parked until it shows a sign of life."),
             new Setting("delivery.give_up_after", "7d", "A delivery still failing this long after it was queued is given up."),
             new Setting("delivery.time_scale", "1.0",
-                    "Multiplies every retry delay and probe interval; only tests set it below 1, to run the same schedule in milliseconds."));
+                    "Multiplies every retry delay and probe interval; only tests set it below 1, to run the same schedule in milliseconds."),
+            new Setting("accounts.export_link_life", "7d",
+                    "How long the link to a member's finished export works; the file is deleted when it stops."));
 
     private static final Map<String, Setting> BY_KEY = index();
 
