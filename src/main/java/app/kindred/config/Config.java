@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /** The settled configuration, typed. Built only by {@link ConfigLoader}. */
 public record Config(Server server, Instance instance, Path dataDir, Database database, Federation federation,
-                     Delivery delivery, Media media) {
+                     Delivery delivery, Accounts accounts, Media media) {
 
     public record Server(String host, int port, long maxBodyBytes) {}
 
@@ -35,6 +35,9 @@ public record Config(Server server, Instance instance, Path dataDir, Database da
 
     public record Delivery(int workers, int perHost, java.time.Duration timeout, java.time.Duration pollInterval,
                            java.time.Duration unavailableAfter, java.time.Duration giveUpAfter, double timeScale) {}
+
+    /** What members do with their own accounts (issue 18). */
+    public record Accounts(java.time.Duration exportLinkLife) {}
 
     /** Limits on images, uploaded or proxied from other servers (issue 20). */
     public record Media(long maxUploadBytes, long maxPixels, int maxSide, long remoteCacheBytes,

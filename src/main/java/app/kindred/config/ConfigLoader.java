@@ -102,10 +102,11 @@ public final class ConfigLoader {
                 (int) Math.min(1_000, positive(v, "delivery.per_host")), duration(v, "delivery.timeout"),
                 duration(v, "delivery.poll_interval"), duration(v, "delivery.unavailable_after"),
                 duration(v, "delivery.give_up_after"), scale(v, "delivery.time_scale"));
+        var accounts = new Config.Accounts(duration(v, "accounts.export_link_life"));
         var media = new Config.Media(positive(v, "media.max_upload_bytes"), positive(v, "media.max_pixels"),
                 (int) Math.min(16_384, positive(v, "media.max_side")), positive(v, "media.remote_cache_bytes"),
                 duration(v, "media.remote_cache_ttl"));
-        return new Config(server, instance, dataDir, database, federation, delivery, media);
+        return new Config(server, instance, dataDir, database, federation, delivery, accounts, media);
     }
 
     private static String string(Map<String, Sourced> v, String key) {

@@ -62,6 +62,8 @@ public final class Settings {
             new Setting("delivery.give_up_after", "7d", "A delivery still failing this long after it was queued is given up."),
             new Setting("delivery.time_scale", "1.0",
                     "Multiplies every retry delay and probe interval; only tests set it below 1, to run the same schedule in milliseconds."),
+            new Setting("accounts.export_link_life", "7d",
+                    "How long the link to a member's finished export works; the file is deleted when it stops."),
             new Setting("media.max_upload_bytes", "10485760",
                     "Largest image a member may upload, in bytes; also the most read of a remote image. Uploads have their own body limit, not server.max_body_bytes."),
             new Setting("media.max_pixels", "40000000",
@@ -69,7 +71,7 @@ public final class Settings {
             new Setting("media.max_side", "2048",
                     "Images are scaled down so neither side is longer than this many pixels when they are re-encoded."),
             new Setting("media.remote_cache_bytes", "536870912",
-                    "Disk space for images proxied from other servers (under data.dir/media/remote); the least recently used go first."),
+                    "Disk space for images proxied from other servers (under data.dir/media/remote); the oldest fetched go first."),
             new Setting("media.remote_cache_ttl", "7d",
                     "How long a proxied image is served from the cache before it is fetched again."));
 

@@ -1,6 +1,7 @@
 package app.kindred.thread;
 
 import app.kindred.Refusal;
+import app.kindred.care.Boundaries;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.community.Participant;
@@ -82,6 +83,8 @@ public final class ThreadService {
             var parent = posts.findById(c, parentId).orElseThrow(() -> Refusal.notFound("there is no post " + parentId));
             var community = communities.findById(c, parent.communityId()).orElseThrow();
             posting.checkReply(c, community, parent, Participant.member(author));
+            // Our member only: a remote reply across a block is kept for the thread (refusing it would tell them).
+            Boundaries.refuseReply(c, author.actor().id(), parent.authorId());
             var post = insertLocal(c, author, community, parent.id(), parent.threadId() == null ? parent.id() : parent.threadId(),
                     null, draft, null, "{}");
             publisher.created(c, author.actor(), post, community);
