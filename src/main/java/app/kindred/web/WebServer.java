@@ -2,6 +2,7 @@ package app.kindred.web;
 
 import app.kindred.App;
 import app.kindred.Refusal;
+import app.kindred.TryLater;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -13,6 +14,8 @@ import java.io.EOFException;
 import java.util.Map;
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,10 +42,24 @@ public final class WebServer {
             // Path only: query strings can carry tokens, and we never log client addresses.
             config.requestLogger.http((ctx, ms) ->
                     log.info("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms)));
+            var limits = app.config().server();
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setRequestHeaderSize(limits.maxHeaderBytes());
+                // Jetty's own stream timeout: a request whose body stops arriving is ended.
+                http.setIdleTimeout(limits.idleTimeout().toMillis());
+            });
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(10_000);
                 // Requests Jetty refuses before our routes see them (431, a bad Content-Length) get a problem too.
                 server.setErrorHandler(new ProblemErrorHandler());
+                server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server));
+                // Javalin sets the handler and the connectors after this, so they are shaped as the server starts.
+                server.addEventListener(new LifeCycle.Listener() {
+                    @Override
+                    public void lifeCycleStarting(LifeCycle event) {
+                        Capacity.apply(server, limits);
+                    }
+                });
             });
 
             config.routes.before(WebServer::refuseNulInTarget);
@@ -51,6 +68,7 @@ public final class WebServer {
 
             config.routes.exception(Refusal.class, (e, ctx) -> problem(ctx, refusalStatus(e.kind()),
                     refusalTitle(e.kind()), e.getMessage(), e.field()));
+            config.routes.exception(TryLater.class, (e, ctx) -> tryLater(ctx, e));
             config.routes.exception(HttpResponseException.class, (e, ctx) ->
                     problem(ctx, e.getStatus(), e.getMessage(), null, null));
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -95,6 +113,15 @@ public final class WebServer {
         } else {
             problem(ctx, 503, "Database unavailable", problem.get(), null);
         }
+    }
+
+    /** 429 (a rate limit) or 503 (at capacity), each with Retry-After and a detail that says what to wait for. */
+    public static void tryLater(Context ctx, TryLater e) {
+        var limited = e.kind() == TryLater.Kind.RATE_LIMITED;
+        if (!limited) log.warn("{} {}: answered 503: {}", ctx.method(), ctx.path(), e.getMessage());
+        ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+        problem(ctx, limited ? 429 : 503, limited ? "Too many requests" : "Busy for a moment, try again shortly",
+                e.getMessage(), null);
     }
 
     public static void problem(Context ctx, int status, String title, String detail, String field) {
