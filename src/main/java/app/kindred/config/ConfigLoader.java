@@ -175,6 +175,7 @@ public final class ConfigLoader {
             }
             var period = durationOf(Long.parseLong(m.group(2)), m.group(3));
             if (period.isZero()) throw bad(v, key, "has a period of zero; use at least 1ms");
+            if (Long.parseLong(m.group(1)) > period.toNanos()) throw bad(v, key, "refills faster than one a nanosecond; use a longer period");
             bands.add(new Config.Band(Long.parseLong(m.group(1)), period));
         }
         return List.copyOf(bands);
