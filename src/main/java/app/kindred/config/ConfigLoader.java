@@ -168,7 +168,7 @@ public final class ConfigLoader {
     /** Rate-limit bands written as COUNT/PERIOD, comma-separated: "5/1m, 20/1h". */
     private static List<Config.Band> bands(Map<String, Sourced> v, String key) {
         var bands = new ArrayList<Config.Band>();
-        for (var part : string(v, key).split(",")) {
+        for (var part : string(v, key).split(",", -1)) {
             var m = BAND.matcher(part.strip());
             if (!m.matches()) {
                 throw bad(v, key, "is not a list of COUNT/PERIOD bands; write e.g. \"5/1m, 20/1h\" (periods with ms, s, m, h or d)");
