@@ -12,6 +12,8 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import java.io.EOFException;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -118,10 +120,23 @@ public final class WebServer {
     /** 429 (a rate limit) or 503 (at capacity), each with Retry-After and a detail that says what to wait for. */
     public static void tryLater(Context ctx, TryLater e) {
         var limited = e.kind() == TryLater.Kind.RATE_LIMITED;
-        if (!limited) log.warn("{} {}: answered 503: {}", ctx.method(), ctx.path(), e.getMessage());
+        if (!limited) shed(ctx, e);
         ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
         problem(ctx, limited ? 429 : 503, limited ? "Too many requests" : "Busy for a moment, try again shortly",
                 e.getMessage(), null);
+    }
+
+    private static final AtomicLong SHED = new AtomicLong();
+    private static final AtomicLong LAST_SHED_LINE = new AtomicLong();
+
+    /** Admins should know load was shed, but a flood must not become a flood of log lines: one a minute. */
+    private static void shed(Context ctx, TryLater e) {
+        long count = SHED.incrementAndGet();
+        long now = System.nanoTime(), last = LAST_SHED_LINE.get();
+        if ((last == 0 || now - last > TimeUnit.MINUTES.toNanos(1)) && LAST_SHED_LINE.compareAndSet(last, now)) {
+            log.warn("answered 503 to {} {} ({}); {} request(s) answered 503 since start", ctx.method(), ctx.path(),
+                    e.getMessage(), count);
+        }
     }
 
     public static void problem(Context ctx, int status, String title, String detail, String field) {
