@@ -2,9 +2,12 @@
 # Issue #5 fan-out benchmark: one activity to 1,000 distinct hosts (stub listeners on 127.0.0.1),
 # all healthy and with 10 hanging, beside the RSA-2048 signing rate of the JVM and of openssl.
 # Usage: docs/bench/delivery.sh [-Dbench.workers=256 -Dbench.perHost=4 ...]   (see DeliveryBenchmark)
+# Needs: a JDK 21+ (JAVA_HOME or /usr/lib/jvm), network access to Maven Central on the first run,
+# openssl (for the signing comparison), about 2 GB of free memory, and permission to raise `ulimit -n`
+# to 8192 (1,000 listeners and their connections). Takes about 5 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+source docs/bench/common.sh
 
 # 1,000 listeners plus as many client connections, the database and the JVM's own files.
 want=8192
@@ -12,7 +15,7 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$want" ]; then
     ulimit -n "$want" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 fi
 
-./mvnw -B -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+bench_build
 
 echo "== $(date -u +%FT%TZ) on $(uname -srm), $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs)"
 echo "== load before: $(cut -d' ' -f1-3 /proc/loadavg); ulimit -n $(ulimit -n)"

@@ -3,16 +3,19 @@
 # accepted end to end per second), then the lag of a post from alpha to beta at 100 posts/s (p50, p95, p99, max).
 # Usage: docs/bench/inbound.sh [-Dbench.part=throughput|lag -Dbench.rounds=3 -Dbench.clients=16 ...]  (see InboundBenchmark)
 # The instances' log (one line per request) goes to target/bench-inbound.log, not the terminal.
+# Needs: a JDK 21+ (JAVA_HOME or /usr/lib/jvm), network access to Maven Central on the first run,
+# about 3 GB of free memory (several instances, each with its embedded PostgreSQL), and permission to
+# raise `ulimit -n` to 8192. Takes several minutes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+source docs/bench/common.sh
 
 want=8192
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$want" ]; then
     ulimit -n "$want" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 fi
 
-./mvnw -B -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+bench_build
 
 echo "== $(date -u +%FT%TZ) on $(uname -srm), $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs)"
 echo "== $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); load before: $(cut -d' ' -f1-3 /proc/loadavg)"

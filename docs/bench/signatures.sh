@@ -5,6 +5,8 @@
 #   docs/bench/signatures.sh                       # 3 s warm-up, 3 x 5 s measured per case, median
 #   WARMUP=1 MEASURE=2 ROUNDS=3 docs/bench/signatures.sh   # quicker, noisier
 #   FILTER="verify" docs/bench/signatures.sh       # only cases whose name contains FILTER
+# Needs: a JDK 21+ (JAVA_HOME or /usr/lib/jvm), network access to Maven Central on the first run, and
+# openssl (the comparison).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -14,20 +16,7 @@ ROUNDS="${ROUNDS:-3}"
 FILTER="${FILTER:-}"
 OPENSSL_SECONDS="${OPENSSL_SECONDS:-$MEASURE}"
 
-# A JDK 21 or newer, picked the way .ci/run does.
-if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then
-  JAVA_HOME=""
-  for candidate in /usr/lib/jvm/*; do
-    if [ -x "$candidate/bin/javac" ] && "$candidate/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then
-      JAVA_HOME="$candidate"
-    fi
-  done
-  if [ -z "$JAVA_HOME" ]; then
-    echo "bench: no JDK 21 or newer under /usr/lib/jvm; install one or set JAVA_HOME" >&2
-    exit 1
-  fi
-fi
-export JAVA_HOME
+source docs/bench/common.sh
 export PATH="$JAVA_HOME/bin:$PATH"
 
 if ! command -v openssl >/dev/null 2>&1; then
@@ -45,9 +34,8 @@ echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min, before the run)"
 echo
 
 echo "== compiling (test-compile) and resolving the test classpath"
-./mvnw -B -q -DskipTests test-compile
+bench_build
 classpath_file="target/bench.classpath"
-./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$classpath_file" >/dev/null
 classpath="target/test-classes:target/classes:$(cat "$classpath_file")"
 
 echo

@@ -104,11 +104,14 @@ public final class App implements AutoCloseable {
     /** How long a sign-in waits for a hashing thread before it is told to come back (503). */
     private static final Duration HASHING_WAIT = Duration.ofSeconds(3);
 
-    private App(Config config, Database database) {
+    /**
+     * @param clock the time every part reads (signatures, sessions, retries, policy caches)
+     * @param random where keys, tokens and secrets come from
+     */
+    private App(Config config, Database database, Clock clock, SecureRandom random) {
         this.config = config;
         this.database = database;
         this.ids = new LocalIds(config.instance().baseUri());
-        var random = new SecureRandom();
         this.actorStore = new ActorStore(ids);
         var memberStore = new MemberStore(actorStore);
         var communityStore = new CommunityStore(actorStore);
@@ -120,7 +123,6 @@ public final class App implements AutoCloseable {
         this.members = new MemberService(database, actorStore, memberStore, ids, random, hashing);
         this.communities = new CommunityService(database, actorStore, memberStore, communityStore, ids, random);
         var followStore = new FollowStore();
-        var clock = Clock.systemUTC();
         this.policy = new FederationPolicy(database, config.federation().mode().equals("allowlist")
                 ? FederationPolicy.Mode.ALLOWLIST : FederationPolicy.Mode.OPEN, config.instance().domain(), clock);
         this.policyService = new PolicyService(database, policy);
@@ -158,8 +160,8 @@ public final class App implements AutoCloseable {
                 remoteActors, fetcher, outbox, new OutgoingActivities(), policy);
         var inboundFederation = new FederationContext(background, actorStore, communityStore, followStore, postStore,
                 new VoteStore(), remoteActors, fetcher, outbox, new OutgoingActivities(), policy);
-        this.inboundProcessor = new InboundProcessor(background, inboundFederation, 16, delivery.pollInterval(), delivery.timeScale(),
-                config.federation().inboundRetention());
+        this.inboundProcessor = new InboundProcessor(background, inboundFederation, config.federation().inboundConcurrency(),
+                delivery.pollInterval(), delivery.timeScale(), config.federation().inboundRetention());
         var publisher = new Publisher(federation, documents);
         this.threads = new ThreadService(database, postStore, new VoteStore(), communityStore, publisher, ids.base());
         this.follows = new FollowService(database, followStore, communityStore, remoteActors, remoteCommunities, publisher,
@@ -225,11 +227,19 @@ public final class App implements AutoCloseable {
         }
     }
 
-    /** Connects to (or starts) the database, migrates it, and makes sure the instance actor exists. */
+    /**
+     * Connects to (or starts) the database, migrates it, and makes sure the instance actor exists: with
+     * the system's UTC clock and a {@link SecureRandom}, the only place production picks them.
+     */
     public static App open(Config config) {
+        return open(config, Clock.systemUTC(), new SecureRandom());
+    }
+
+    /** As {@link #open(Config)} with a clock and a source of randomness of the caller's choosing (tests). */
+    public static App open(Config config, Clock clock, SecureRandom random) {
         var database = Database.open(config);
         try {
-            return new App(config, database);
+            return new App(config, database, clock, random);
         } catch (RuntimeException e) {
             database.close();
             throw e;

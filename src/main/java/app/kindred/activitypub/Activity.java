@@ -54,7 +54,7 @@ public record Activity(
 
   /** Whether the public is among its audience, i.e. whether anyone may read it. */
   public boolean addressedToPublic() {
-    return to.contains(JsonLd.PUBLIC) || cc.contains(JsonLd.PUBLIC);
+    return Addressing.toPublic(to, cc);
   }
 
   @Override

@@ -34,7 +34,7 @@ public final class ActivityPubReader {
   private final ObjectMapper mapper;
 
   public ActivityPubReader() {
-    this(ActivityPubJson.newMapper());
+    this(ActivityPubJson.networkReader());
   }
 
   public ActivityPubReader(ObjectMapper mapper) {

@@ -77,6 +77,16 @@ public record ContentObject(
     return List.copyOf(languages);
   }
 
+  /** Whether its author addressed it to the public (see {@link Addressing}). */
+  public boolean addressedToPublic() {
+    return Addressing.toPublic(to, cc);
+  }
+
+  /** Whether it names any addressee at all; some servers leave that to the activity around it. */
+  public boolean addressed() {
+    return !to.isEmpty() || !cc.isEmpty();
+  }
+
   /** Every addressee, to and cc together. */
   public List<String> recipients() {
     List<String> all = new ArrayList<>(to);

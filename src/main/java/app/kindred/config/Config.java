@@ -42,7 +42,7 @@ public record Config(Server server, Instance instance, Path dataDir, Database da
     public record Federation(boolean allowPrivateAddresses, String mode, int blockedInboxResponse, String publishBlocklist,
                              boolean authorizedFetch, java.time.Duration signatureMaxAge,
                              java.time.Duration signatureMaxSkew, int fetchMaxBytes, java.time.Duration fetchTimeout,
-                             java.time.Duration inboundRetention) {}
+                             java.time.Duration inboundRetention, int inboundConcurrency) {}
 
     public record Delivery(int workers, int perHost, java.time.Duration timeout, java.time.Duration pollInterval,
                            java.time.Duration unavailableAfter, java.time.Duration giveUpAfter, double timeScale) {}

@@ -107,7 +107,8 @@ public final class ConfigLoader {
                 oneOf(v, "federation.publish_blocklist", "no", "yes", "obfuscated"),
                 bool(v, "federation.authorized_fetch"), duration(v, "federation.signature_max_age"),
                 duration(v, "federation.signature_max_skew"), (int) Math.min(Integer.MAX_VALUE, positive(v, "federation.fetch_max_bytes")),
-                duration(v, "federation.fetch_timeout"), duration(v, "federation.inbound_retention"));
+                duration(v, "federation.fetch_timeout"), duration(v, "federation.inbound_retention"),
+                (int) Math.min(Integer.MAX_VALUE, positive(v, "federation.inbound_concurrency")));
         var delivery = new Config.Delivery((int) Math.min(10_000, positive(v, "delivery.workers")),
                 (int) Math.min(1_000, positive(v, "delivery.per_host")), duration(v, "delivery.timeout"),
                 duration(v, "delivery.poll_interval"), duration(v, "delivery.unavailable_after"),

@@ -91,19 +91,20 @@ public final class Outbox {
     }
 
     /**
-     * A follower is leaving {@code group}'s followers against their will (a ban ends the follow): what the
-     * group queued while they followed, and has not yet expanded, still reaches them. A moderator's removal
-     * followed at once by a ban would otherwise never reach the banned member's server, which would go
-     * on showing the removed post. Call before the follow is deleted.
+     * A follower is leaving {@code followedActorId}'s followers against their will (a ban, a block, a suspend
+     * ends the follow): what was queued while they followed, and has not yet expanded, still reaches them. A moderator's
+     * removal followed at once by a ban would otherwise never reach the banned member's server, which would go
+     * on showing the removed post. A suspended or gone follower gets nothing more. Call before the follow is
+     * deleted; {@code FollowStore.end} is the one caller.
      */
-    public static void keepQueuedFor(Connection c, long groupActorId, long followerActorId) throws SQLException {
+    public static void keepQueuedFor(Connection c, long followedActorId, long followerActorId) throws SQLException {
         Sql.update(c, """
                 update delivery_fanout f set also_to = array_append(f.also_to, coalesce(a.shared_inbox, a.inbox))
                 from actor a
-                where f.followers_of = ? and a.id = ? and not a.local
+                where f.followers_of = ? and a.id = ? and not a.local and a.suspended_at is null and a.gone_at is null
                   and exists (select 1 from follow where follower_id = a.id and followed_id = ? and state = 'accepted')
                   and not (coalesce(a.shared_inbox, a.inbox) = any (f.also_to))""",
-                groupActorId, followerActorId, groupActorId);
+                followedActorId, followerActorId, followedActorId);
     }
 
     /**

@@ -15,8 +15,6 @@ import app.kindred.ratelimit.RateLimits.Limit;
 import app.kindred.remote.RemoteFetcher;
 import app.kindred.storage.Database;
 import app.kindred.web.WebServer;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
@@ -51,8 +49,7 @@ public final class InboxRoutes {
     private final InboundStore inbound = new InboundStore();
     // "{...} junk" and a key given twice are refused: a lenient parse would store a different document
     // than other parsers read.
-    private final ObjectMapper json = ActivityPubJson.newMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private final ObjectMapper json = ActivityPubJson.networkReader();
 
     public InboxRoutes(Database db, ActorStore actors, LocalIds ids, RequestAuthenticator authenticator,
                        HostHealth hostHealth, InboundProcessor processor, app.kindred.policy.FederationPolicy policy,

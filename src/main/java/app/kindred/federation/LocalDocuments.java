@@ -72,6 +72,21 @@ public final class LocalDocuments {
                                       and (p.deleted_at is not null or p.removed_at is not null))
                               and carries_content(o.body))""";
 
+    /**
+     * What a member's outbox lists on top: only what they wrote, the Create, Update or Delete of
+     * their own posts. Their acts as a moderator (removals, locks, bans, pins, appointments) reach
+     * the fediverse through the group's announces, as Lemmy requires, and their ids stay fetchable,
+     * but a person's outbox is no list of whom they banned and why: communities that hide
+     * moderators' names in the modlog would be undone by it.
+     */
+    private static final String OWN_WRITING = """
+            coalesce(o.body::jsonb ->> 'type', '') in ('Create', 'Update', 'Delete')
+            and exists (select 1 from post w where w.uri = o.object_id and w.author_id = o.actor_id)""";
+
+    private static String listed(Actor actor) {
+        return actor.type() == ActorType.PERSON ? SERVED + " and " + OWN_WRITING : SERVED;
+    }
+
     /** One of our public activities, as it was sent; a private one, or one that carried a post since taken down, is not found. */
     public Optional<String> activity(java.net.URI id) {
         return db.read(c -> app.kindred.storage.Sql.one(c, "select body from outbound_activity o where activity_id = ? and "
@@ -197,14 +212,14 @@ public final class LocalDocuments {
     public ActivityPubCollection outbox(Actor actor, Optional<Integer> page) {
         var id = actor.outbox().toString();
         long total = db.read(c -> app.kindred.storage.Sql.count(c, "select count(*) from outbound_activity o where actor_id = ? and "
-                + SERVED, actor.id()));
+                + listed(actor), actor.id()));
         if (page.isEmpty()) {
             return new ActivityPubCollection(id, CollectionType.OrderedCollection, (int) total, Ref.id(id + "?page=1"),
                     null, null, List.of());
         }
         int offset = (page.get() - 1) * PAGE_SIZE;
         var bodies = db.read(c -> app.kindred.storage.Sql.list(c, """
-                select body from outbound_activity o where actor_id = ? and %s order by id desc limit ? offset ?""".formatted(SERVED),
+                select body from outbound_activity o where actor_id = ? and %s order by id desc limit ? offset ?""".formatted(listed(actor)),
                 rs -> rs.getString(1), actor.id(), PAGE_SIZE, offset));
         var items = new java.util.ArrayList<Ref>();
         for (var body : bodies) {

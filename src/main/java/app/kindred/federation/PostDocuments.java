@@ -14,10 +14,15 @@ import app.kindred.thread.Post;
 import app.kindred.thread.PostLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.jsoup.nodes.Entities;
 
 /** Threads and comments both ways between the wire (Page, Article, Note) and our posts. */
 public final class PostDocuments {
@@ -58,7 +63,8 @@ public final class PostDocuments {
      * object is marked sensitive.
      */
     static String contentWarning(ContentObject object) {
-        var summary = blankToNull(object.summary());
+        // The summary is HTML on the wire; a content warning is plain text here, escaped again when it goes out.
+        var summary = blankToNull(HtmlSanitizer.toText(object.summary()));
         if (summary == null) return null;
         // Clipped like a title: the same limit as ours (docs/federation.md), and a warning stays readable when cut.
         return object.type() == ObjectType.Note || Boolean.TRUE.equals(object.sensitive())
@@ -71,7 +77,8 @@ public final class PostDocuments {
      */
     static String title(ContentObject object, String html) {
         if (object.name() != null && !object.name().isBlank()) return clip(object.name().strip());
-        if (object.summary() != null && !object.summary().isBlank()) return clip(object.summary().strip());
+        var summary = HtmlSanitizer.toText(object.summary());
+        if (!summary.isBlank()) return clip(summary.strip());
         // The HTML is our sanitiser's output (simple tags, escaped text), so taking the tags out leaves
         // its text; a second jsoup parse of every post cost more than the rest of the title.
         var text = org.jsoup.parser.Parser.unescapeEntities(
@@ -131,10 +138,72 @@ public final class PostDocuments {
         return new ContentObject(post.uri().toString(), isThread ? ObjectType.Page : ObjectType.Note, List.of(author.toString()),
                 isThread ? post.title() : null, post.contentHtml(), null, "text/html",
                 post.sourceMarkdown() == null ? null : new Source(post.sourceMarkdown(), "text/markdown"),
-                post.summary(), post.sensitive(), inReplyTo == null ? null : inReplyTo.toString(),
+                // A content warning is plain text; summary is HTML, so it is escaped (Mastodon and Lemmy show it as text).
+                post.summary() == null ? null : Entities.escape(post.summary()), post.sensitive(),
+                inReplyTo == null ? null : inReplyTo.toString(),
                 List.of(community.toString(), JsonLd.PUBLIC), List.of(), community.toString(), tags, attachments, null,
                 post.uri().toString(), post.language() == null ? null : new LanguageTag(post.language(), null),
                 null, null, null, null, null, null, post.published(), post.updated());
+    }
+
+    /** The HTML fields of a post or comment (ActivityStreams: content, summary and their language maps). */
+    private static final List<String> HTML_FIELDS = List.of("content", "summary");
+    /** Fields that hold an address: relayed only when it is http(s), never javascript: or data:. */
+    private static final Set<String> LINK_FIELDS = Set.of("url", "href", "image", "icon");
+
+    /**
+     * A remote object (or the activity carrying it) as our community passes it on: the same JSON
+     * with every HTML field sanitised and every address that is not http(s) left out. Everything we
+     * publish passes the sanitiser, also what we relay for others.
+     */
+    public static JsonNode sanitisedForRelay(JsonNode document) {
+        var copy = document.deepCopy();
+        clean(copy);
+        return copy;
+    }
+
+    /** Recursion is bounded: the inbox refuses JSON nested more than 64 deep. */
+    private static void clean(JsonNode node) {
+        if (node instanceof ArrayNode array) {
+            for (var element : array) clean(element);
+            return;
+        }
+        if (!(node instanceof ObjectNode object)) return;
+        for (var field : HTML_FIELDS) {
+            if (object.get(field) instanceof JsonNode value && value.isTextual()) {
+                object.put(field, HtmlSanitizer.sanitize(value.asText()));
+            }
+            if (object.get(field + "Map") instanceof ObjectNode map) {
+                for (var entry : map.properties()) {
+                    if (entry.getValue().isTextual()) entry.setValue(
+                            TextNode.valueOf(HtmlSanitizer.sanitize(entry.getValue().asText())));
+                }
+            }
+        }
+        var names = new ArrayList<String>();
+        object.fieldNames().forEachRemaining(names::add);
+        for (var name : names) {
+            var value = object.get(name);
+            if (LINK_FIELDS.contains(name) && value.isTextual() && !httpOrHash(value.asText())) object.remove(name);
+            else if (LINK_FIELDS.contains(name) && value instanceof ArrayNode links) cleanLinks(links);
+            else if (value.isContainerNode()) clean(value);
+        }
+    }
+
+    private static void cleanLinks(ArrayNode links) {
+        for (int i = links.size() - 1; i >= 0; i--) {
+            var element = links.get(i);
+            if (element.isTextual() && !httpOrHash(element.asText())) links.remove(i);
+            else clean(element);
+        }
+    }
+
+    /** An http(s) address, or a JSON-LD term or blank-node id (no scheme at all) that names nothing to open. */
+    private static boolean httpOrHash(String value) {
+        var v = value.strip().toLowerCase(Locale.ROOT);
+        int colon = v.indexOf(':');
+        if (colon < 0) return true;
+        return v.startsWith("http://") || v.startsWith("https://") || v.startsWith("as:") || v.startsWith("_:");
     }
 
     public static Tombstone tombstone(Post post) {

@@ -69,11 +69,15 @@ public final class Publisher {
         send(c, voter, community, undo, Optional.empty());
     }
 
-    /** A moderator removed (or, undo, restored) a post: Delete with the reason as summary, or Undo of it. */
+    /**
+     * A moderator removed (or, undo, restored) a post: Delete with the reason as summary, or Undo of it.
+     * Also sent to the author's server, which a ban may already have taken off the followers.
+     */
     public void removed(Connection c, Actor moderator, Post post, Community community, String reason, boolean undo)
             throws SQLException {
+        // Its author's server hears of it too, following or not (a ban may have ended their follow first).
         moderation(c, moderator, community, ActivityType.Delete, post.uri().toString(), null, reason, null, null, undo,
-                List.of());
+                List.of(actors.findById(c, post.authorId()).orElseThrow()));
     }
 
     public void locked(Connection c, Actor moderator, Post post, Community community, String reason, boolean undo)

@@ -190,7 +190,7 @@ public final class RemoteCommunities {
             if (community.isEmpty()) return;
             var profile = profile(document);
             var moderators = moderators(group, document);
-            db.transaction(c -> {
+            db.inCommunity(community.get().id(), c -> {
                 var current = communities.byActor(c, group).orElseThrow();
                 if (profile.isPresent()) apply(c, communities, current, profile.get());
                 if (moderators.isPresent()) {

@@ -42,8 +42,9 @@ public final class FollowService {
     public Subscription follow(Member member, String community) {
         var text = community == null ? "" : community.strip();
         if (text.matches("[a-z0-9_]{1,30}")) {
-            return db.transaction(c -> {
-                var local = communities.findByName(c, text).orElseThrow(() -> Refusal.notFound("there is no community " + text + " here"));
+            var named = db.read(c -> communities.findByName(c, text)).orElseThrow(() -> Refusal.notFound("there is no community " + text + " here"));
+            return db.inCommunity(named.id(), c -> {
+                var local = communities.findById(c, named.id()).orElseThrow();
                 refuseBanned(c, member, local);
                 follows.upsert(c, member.actor().id(), local.actor().id(), FollowStore.State.ACCEPTED, null);
                 return new Subscription(local, FollowStore.State.ACCEPTED);
@@ -62,8 +63,10 @@ public final class FollowService {
         }
         if (group.type() != ActorType.GROUP) throw Refusal.invalid("community", text + " is a " + group.type().wireName() + ", not a community");
         if (group.local()) return follow(member, group.preferredUsername());
-        var subscription = db.transaction(c -> {
-            var remote = communities.ensureRemote(c, group);
+        // Stored on its own first, so its lock is the first thing the follow's transaction takes.
+        var known = db.transaction(c -> communities.ensureRemote(c, group));
+        var subscription = db.inCommunity(known.id(), c -> {
+            var remote = communities.findById(c, known.id()).orElseThrow();
             refuseBanned(c, member, remote);
             var existing = follows.find(c, member.actor().id(), group.id());
             if (existing.isPresent() && existing.get().state() == FollowStore.State.ACCEPTED) {
@@ -92,7 +95,7 @@ public final class FollowService {
     }
 
     public void unfollow(Member member, long communityId) {
-        db.transaction(c -> {
+        db.inCommunity(communityId, c -> {
             var community = communities.findById(c, communityId).orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
             // What the delete removed decides, not an earlier read: of parallel unfollows one sends the Undo, the rest 404.
             var follow = follows.remove(c, member.actor().id(), community.actor().id())
@@ -118,7 +121,7 @@ public final class FollowService {
 
     /** Approves (Accept) or refuses (Reject) a waiting follow; the follower's server is told either way. */
     public void answer(long communityId, long followerActorId, boolean approve) {
-        db.transaction(c -> {
+        db.inCommunity(communityId, c -> {
             var community = communities.findById(c, communityId).orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
             var follow = follows.find(c, followerActorId, community.actor().id())
                     .filter(f -> f.state() == FollowStore.State.PENDING)

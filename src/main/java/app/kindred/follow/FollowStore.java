@@ -2,6 +2,7 @@ package app.kindred.follow;
 
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
+import app.kindred.delivery.Outbox;
 import app.kindred.storage.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -42,16 +43,40 @@ public final class FollowStore {
     }
 
     /**
-     * Deletes the follow and returns it; empty when there was none. Concurrent calls for one follow
-     * return it once: the row lock makes the others wait, then find nothing to delete.
+     * The follower leaving, or a request refused ({@link Ending#LEFT}): the follow ended, returned once
+     * even to concurrent callers (the row lock makes the others wait, then find nothing to end).
      */
     public Optional<Follow> remove(Connection c, long followerId, long followedId) throws SQLException {
-        return Sql.one(c, "delete from follow where follower_id = ? and followed_id = ? returning id, follower_id, followed_id, state, activity_uri",
-                FollowStore::map, followerId, followedId);
+        return ended(c, followerId, followedId, Ending.LEFT);
     }
 
+    /** The follower leaving, or a request refused: {@link #end} with {@link Ending#LEFT}. */
     public int delete(Connection c, long followerId, long followedId) throws SQLException {
-        return Sql.update(c, "delete from follow where follower_id = ? and followed_id = ?", followerId, followedId);
+        return end(c, followerId, followedId, Ending.LEFT);
+    }
+
+    /** Why a follow ends, which decides whether what was queued for it still goes out. */
+    public enum Ending {
+        /** The follower left (their Undo, an unfollow) or the request was refused: they get what is sent from then on, nothing. */
+        LEFT,
+        /**
+         * A ban, a community's block or an admin's suspend shut them out: what the followed actor queued while the
+         * follow stood, and has not yet expanded, still reaches them (docs/decisions.md), so a removal followed at
+         * once by a ban reaches the banned member's server. A suspended or gone follower gets nothing more.
+         */
+        SHUT_OUT
+    }
+
+    /** The one way a follow ends, whoever ends it. Returns how many follows ended (0 or 1). */
+    public static int end(Connection c, long followerId, long followedId, Ending ending) throws SQLException {
+        return ended(c, followerId, followedId, ending).isPresent() ? 1 : 0;
+    }
+
+    /** The one statement that ends a follow; every path (leaving, refusal, ban, block, suspend) comes here. */
+    private static Optional<Follow> ended(Connection c, long followerId, long followedId, Ending ending) throws SQLException {
+        if (ending == Ending.SHUT_OUT) Outbox.keepQueuedFor(c, followedId, followerId);
+        return Sql.one(c, "delete from follow where follower_id = ? and followed_id = ? returning id, follower_id, followed_id, state, activity_uri",
+                FollowStore::map, followerId, followedId);
     }
 
     /** Accepted followers of an actor, for fan-out. */

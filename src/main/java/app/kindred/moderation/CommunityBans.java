@@ -1,6 +1,6 @@
 package app.kindred.moderation;
 
-import app.kindred.delivery.Outbox;
+import app.kindred.follow.FollowStore;
 import app.kindred.storage.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * Bans from one community, local or remote. A ban also ends the banned actor's follow of the
- * community, so nothing queued after it is delivered to them from it (what was queued before still is); {@code CommunityStore.isBanned} is the
- * check every door (API, inbox) asks.
+ * community ({@code FollowStore.end}), so nothing queued after it is delivered to them from it (what
+ * was queued before still is); {@code CommunityStore.isBanned} is the check every door (API, inbox) asks.
  */
 public final class CommunityBans {
     public record Ban(long communityId, String actor, String reason, Instant expires, Instant since) {}
@@ -23,8 +23,7 @@ public final class CommunityBans {
                 on conflict (community_id, actor_id) do update set reason = excluded.reason, expires_at = excluded.expires_at,
                     created_at = now()""", communityId, actorId, reason == null ? "" : reason, expires);
         long group = Sql.count(c, "select actor_id from community where id = ?", communityId);
-        Outbox.keepQueuedFor(c, group, actorId);
-        Sql.update(c, "delete from follow where follower_id = ? and followed_id = ?", actorId, group);
+        FollowStore.end(c, actorId, group, FollowStore.Ending.SHUT_OUT);
     }
 
     /** Whether there was a ban to lift. */

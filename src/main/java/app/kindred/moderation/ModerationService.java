@@ -73,7 +73,7 @@ public final class ModerationService {
             }
             rules.add(new Rule(rules.size() + 1, title, description));
         }
-        return db.transaction(c -> {
+        return db.inCommunity(communityId, c -> {
             var community = ownCommunity(c, moderator, communityId);
             communities.replaceRules(c, community.id(), rules);
             touch(c, community);
@@ -96,7 +96,7 @@ public final class ModerationService {
         if (s.description() != null && s.description().length() > MAX_DESCRIPTION) {
             throw Refusal.invalid("description", "description must be at most " + MAX_DESCRIPTION + " characters");
         }
-        return db.transaction(c -> {
+        return db.inCommunity(communityId, c -> {
             var community = ownCommunity(c, moderator, communityId);
             communities.updateSettings(c, community, s.title() == null ? null : s.title().strip(),
                     s.description() == null ? null : s.description().strip(), s.postingRestrictedToMods(), s.showModeratorNames());
@@ -117,7 +117,7 @@ public final class ModerationService {
     /** who: a local username, a handle (name@host) or an actor's URL. */
     public void addModerator(Member by, long communityId, String who) {
         var actor = person(who);
-        db.transaction(c -> {
+        db.inCommunity(communityId, c -> {
             var community = authorised(c, by, communityId);
             if (communities.isModerator(c, community.id(), actor.id())) return null;
             if (communities.isBanned(c, community.id(), actor.id())) {
@@ -132,7 +132,7 @@ public final class ModerationService {
 
     public void removeModerator(Member by, long communityId, String who) {
         var actor = person(who);
-        db.transaction(c -> {
+        db.inCommunity(communityId, c -> {
             var community = authorised(c, by, communityId);
             if (!communities.isModerator(c, community.id(), actor.id())) {
                 throw Refusal.notFound(actor.uri() + " is not a moderator of this community");
@@ -151,7 +151,7 @@ public final class ModerationService {
 
     public Post remove(Member by, long postId, String reason) {
         checkReason(reason);
-        return db.transaction(c -> {
+        return db.inCommunity(communityOfPost(postId), c -> {
             var post = post(c, postId);
             var community = authorised(c, by, post.communityId());
             if (post.deleted()) throw Refusal.conflict("post", "its author deleted that post");
@@ -165,7 +165,7 @@ public final class ModerationService {
 
     public Post restore(Member by, long postId, String reason) {
         checkReason(reason);
-        return db.transaction(c -> {
+        return db.inCommunity(communityOfPost(postId), c -> {
             var post = post(c, postId);
             var community = authorised(c, by, post.communityId());
             if (!post.removed()) return post;
@@ -178,7 +178,7 @@ public final class ModerationService {
 
     public Post lock(Member by, long postId, String reason, boolean locked) {
         checkReason(reason);
-        return db.transaction(c -> {
+        return db.inCommunity(communityOfPost(postId), c -> {
             var post = post(c, postId);
             if (!post.isThread()) throw Refusal.invalid("post", "only a thread can be locked; post " + postId + " is a comment");
             var community = authorised(c, by, post.communityId());
@@ -197,7 +197,7 @@ public final class ModerationService {
      */
     public Post pin(Member by, long postId, String reason, boolean pinned) {
         checkReason(reason);
-        return db.transaction(c -> {
+        return db.inCommunity(communityOfPost(postId), c -> {
             var post = post(c, postId);
             var community = authorised(c, by, post.communityId());
             if (!post.isThread()) throw Refusal.invalid("post", "only a thread can be pinned; post " + postId + " is a comment");
@@ -221,7 +221,7 @@ public final class ModerationService {
             throw Refusal.invalid("expires", "a ban's end must be in the future");
         }
         var actor = person(request.actor());
-        db.transaction(c -> {
+        db.inCommunity(communityId, c -> {
             var community = authorised(c, by, communityId);
             if (communities.isModerator(c, community.id(), actor.id())) {
                 throw Refusal.conflict("actor", actor.uri() + " moderates this community; remove them as moderator first");
@@ -238,7 +238,7 @@ public final class ModerationService {
     public void unban(Member by, long communityId, String who, String reason) {
         checkReason(reason);
         var actor = person(who);
-        db.transaction(c -> {
+        db.inCommunity(communityId, c -> {
             var community = authorised(c, by, communityId);
             if (!CommunityBans.unban(c, community.id(), actor.id())) throw Refusal.notFound(actor.uri() + " is not banned here");
             ModerationLog.record(c, community.id(), by.actor().id(), Action.UNBAN, actor.uri().toString(), reason, null);
@@ -310,6 +310,11 @@ public final class ModerationService {
 
     private Community community(Connection c, long id) throws SQLException {
         return communities.findById(c, id).orElseThrow(() -> Refusal.notFound("there is no community " + id));
+    }
+
+    /** A post's community, which never changes: its lock is taken before the post is read again and checked. */
+    private long communityOfPost(long postId) {
+        return db.read(c -> post(c, postId)).communityId();
     }
 
     private Post post(Connection c, long id) throws SQLException {

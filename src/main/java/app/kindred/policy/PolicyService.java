@@ -1,6 +1,7 @@
 package app.kindred.policy;
 
 import app.kindred.Refusal;
+import app.kindred.follow.FollowStore;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import java.sql.Array;
@@ -90,11 +91,15 @@ public final class PolicyService {
                 join actor fa on fa.id = f.follower_id join actor ta on ta.id = f.followed_id
                 where fa.domain = any(?) or ta.domain = any(?)
                 group by acc.id""", pattern.toString(), d, d);
-        Sql.update(c, """
-                delete from follow f using actor fa, actor ta
-                where fa.id = f.follower_id and ta.id = f.followed_id and (fa.domain = any(?) or ta.domain = any(?))""", d, d);
-        Sql.update(c, "delete from delivery where state in ('queued', 'parked') and host = any(?)", d);
+        // Suspended first, so the follows ending below leave nothing queued for them (FollowStore.Ending.SHUT_OUT).
         Sql.update(c, "update actor set suspended_at = now() where not local and domain = any(?) and suspended_at is null", d);
+        // No community lock: what was queued for a suspended instance is dropped whichever order things happen in.
+        var severed = Sql.list(c, """
+                select f.follower_id, f.followed_id from follow f join actor fa on fa.id = f.follower_id
+                join actor ta on ta.id = f.followed_id where fa.domain = any(?) or ta.domain = any(?)""",
+                rs -> new long[] {rs.getLong(1), rs.getLong(2)}, d, d);
+        for (var follow : severed) FollowStore.end(c, follow[0], follow[1], FollowStore.Ending.SHUT_OUT);
+        Sql.update(c, "delete from delivery where state in ('queued', 'parked') and host = any(?)", d);
     }
 
     /** Lifts a block for new activity; severed follows stay severed, hidden content is shown again. */

@@ -1,7 +1,8 @@
 package app.kindred.remote;
 
 import app.kindred.content.StorableText;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import app.kindred.activitypub.ActivityPubJson;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -48,8 +49,8 @@ public final class RemoteFetcher implements AutoCloseable {
     private final boolean allowHttp;
     private final Limits limits;
     private final String userAgent;
-    // "{...} junk" is not JSON; a lenient parse would let another parser read the document differently.
-    private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    // The inbox's limits and strictness: a fetched document is as hostile as a posted one.
+    private final ObjectMapper json = ActivityPubJson.networkReader();
     private volatile RequestSigning signing;
     private volatile java.util.function.Predicate<String> refusedHosts = host -> false;
 
@@ -168,6 +169,10 @@ public final class RemoteFetcher implements AutoCloseable {
             }
             // Fetched documents become rows too (actors, posts): NUL and lone surrogates are taken out, as in the inbox.
             return StorableText.storable(node);
+        } catch (StreamConstraintsException e) {
+            // Too deep, too long: said plainly, so an admin reading the reason knows it was refused, not broken.
+            throw new FetchException(FetchException.Reason.MALFORMED, fetched.uri() + " answered JSON beyond our limits: "
+                    + e.getOriginalMessage());
         } catch (IOException e) {
             throw new FetchException(FetchException.Reason.MALFORMED, fetched.uri() + " answered malformed JSON");
         }

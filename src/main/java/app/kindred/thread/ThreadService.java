@@ -40,7 +40,7 @@ public final class ThreadService {
         var title = draft.title() == null ? "" : draft.title().strip();
         if (title.isEmpty() || title.length() > PostLimits.TITLE) throw Refusal.invalid("title", "title must be 1 to " + PostLimits.TITLE + " characters");
         checkBody(draft, true);
-        return db.transaction(c -> {
+        return db.inCommunity(communityId, c -> {
             var community = communities.findById(c, communityId).orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
             refuseBanned(c, author, community);
             if (community.postingRestrictedToMods() && !moderates(c, author, community)) {
@@ -54,7 +54,7 @@ public final class ThreadService {
 
     public Post comment(Member author, long parentId, Draft draft) {
         checkBody(draft, false);
-        return db.transaction(c -> {
+        return db.inCommunity(communityOfPost(parentId), c -> {
             var parent = posts.findById(c, parentId).orElseThrow(() -> Refusal.notFound("there is no post " + parentId));
             if (parent.deleted()) throw Refusal.conflict("parent", "that post was deleted; it takes no new comments");
             if (parent.removed()) throw Refusal.conflict("parent", "a moderator removed that post; it takes no new comments");
@@ -73,7 +73,7 @@ public final class ThreadService {
     }
 
     public Post edit(Member editor, long postId, Draft draft) {
-        return db.transaction(c -> {
+        return db.inCommunity(communityOfPost(postId), c -> {
             var post = own(c, editor, postId);
             // A ban stops someone rewriting what they left there; deleting it stays theirs to do.
             refuseBanned(c, editor, communities.findById(c, post.communityId()).orElseThrow());
@@ -95,7 +95,7 @@ public final class ThreadService {
     }
 
     public void delete(Member member, long postId) {
-        db.transaction(c -> {
+        db.inCommunity(communityOfPost(postId), c -> {
             var post = own(c, member, postId);
             posts.tombstone(c, post.id());
             publisher.deleted(c, member.actor(), posts.findById(c, post.id()).orElseThrow(),
@@ -107,7 +107,7 @@ public final class ThreadService {
     /** +1, -1, or 0 to take a vote back. */
     public VoteStore.Score vote(Member voter, long postId, int value) {
         if (value < -1 || value > 1) throw Refusal.invalid("value", "a vote is 1 (up), -1 (down) or 0 (take it back)");
-        return db.transaction(c -> {
+        return db.inCommunity(communityOfPost(postId), c -> {
             var post = posts.findById(c, postId).orElseThrow(() -> Refusal.notFound("there is no post " + postId));
             if (post.deleted()) throw Refusal.conflict("post", "that post was deleted");
             var community = communities.findById(c, post.communityId()).orElseThrow();
@@ -152,6 +152,11 @@ public final class ThreadService {
         posts.setUri(c, post.id(), URI.create(base + "/p/" + post.id()));
         Notifications.localPost(c, post.id());
         return posts.findById(c, post.id()).orElseThrow();
+    }
+
+    /** A post's community, which never changes: its lock is taken before the post is read again and checked. */
+    private long communityOfPost(long postId) {
+        return db.read(c -> posts.findById(c, postId)).orElseThrow(() -> Refusal.notFound("there is no post " + postId)).communityId();
     }
 
     private void refuseBanned(java.sql.Connection c, Member member, Community community) throws java.sql.SQLException {

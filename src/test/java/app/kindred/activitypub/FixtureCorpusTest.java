@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import app.kindred.InteropFixtures;
 import app.kindred.activitypub.ReadResult.Malformed;
 import app.kindred.activitypub.ReadResult.Supported;
 import app.kindred.activitypub.ReadResult.Unsupported;
@@ -22,18 +23,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
  * Reads every document of the shared interop corpus (real JSON from 14 servers) and checks what
- * each one means, not only that it parses. Skips when the corpus is not beside the checkout.
+ * each one means, not only that it parses. Without the corpus it skips, or fails under CI.
  */
 class FixtureCorpusTest {
 
-  private static final Path FIXTURES =
-      Path.of(System.getProperty("user.dir")).resolve("../shared/fixtures").normalize();
+  private static final Path FIXTURES = InteropFixtures.DIR;
 
   private static final String PEM_START = "-----BEGIN PUBLIC KEY-----";
   /** Mobilizon publishes PKCS#1 instead of SubjectPublicKeyInfo; the key parser must take both. */
@@ -50,8 +49,7 @@ class FixtureCorpusTest {
 
   @TestFactory
   Stream<DynamicTest> everyFixtureReadsToItsMeaning() throws IOException {
-    Assumptions.assumeTrue(
-        Files.isDirectory(FIXTURES), "../shared/fixtures not present: interop corpus test skipped");
+    InteropFixtures.require("FixtureCorpusTest");
     List<Path> files;
     try (Stream<Path> walk = Files.walk(FIXTURES)) {
       files = walk.filter(p -> p.toString().endsWith(".json")).sorted().toList();

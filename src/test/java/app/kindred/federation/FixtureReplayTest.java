@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import app.kindred.InteropFixtures;
 import app.kindred.TestServer;
 import app.kindred.actor.LocalKeys;
 import app.kindred.federation.signature.RequestSigner;
@@ -49,7 +50,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -64,7 +64,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FixtureReplayTest {
-    private static final Path FIXTURES = Path.of("..", "shared", "fixtures");
+    private static final Path FIXTURES = InteropFixtures.DIR;
     private static final String AP = "application/activity+json";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -83,8 +83,7 @@ class FixtureReplayTest {
 
     @BeforeAll
     void start() {
-        Assumptions.assumeTrue(Files.isDirectory(FIXTURES),
-                "skipped: the interop fixtures live beside this checkout at ../shared/fixtures, which is absent here");
+        InteropFixtures.require("FixtureReplayTest");
         remote = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
         remote.start();
         // Deliveries of our Accepts and announces land here; what they say is asserted from the outbox.
@@ -257,8 +256,17 @@ class FixtureReplayTest {
                     done(r);
                     assertNotNull(storedPost(localized(LEMMY_POST)).deletedAt(), "still tombstoned");
                 }),
-                new Replay("lemmy/activities/create_or_update/create_private_message.json", List.of(),
-                        r -> rejected(r, "addressed to no community")),
+                // Lemmy's private messages, both forms: refused as private, never stored as posts.
+                new Replay("lemmy/activities/create_or_update/create_private_message.json", List.of(), r -> {
+                    rejected(r, "not public: addressed only to people or followers");
+                    assertEquals(0L, (long) server.app().database().read(c -> Sql.count(c,
+                            "select count(*) from post where uri = ?", r.objectId())));
+                }),
+                new Replay("lemmy/activities/create_or_update/create_private_message_0.19.json", List.of(), r -> {
+                    rejected(r, "not public: a private message (ChatMessage)");
+                    assertEquals(0L, (long) server.app().database().read(c -> Sql.count(c,
+                            "select count(*) from post where uri = ?", r.objectId())));
+                }),
                 // A pin (Add to the featured collection) by someone who does not moderate peers: refused, nothing pinned.
                 new Replay("lemmy/activities/community/add_featured_post.json", List.of("https://ds9.lemmy.ml/c/main"), r -> {
                     rejected(r, "is not a moderator of " + community());

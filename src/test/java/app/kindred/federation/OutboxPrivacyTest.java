@@ -8,6 +8,7 @@ import app.kindred.TestServer;
 import app.kindred.federation.inbound.InboundActivity;
 import app.kindred.member.Member;
 import app.kindred.member.Role;
+import app.kindred.moderation.ModerationService;
 import app.kindred.storage.Sql;
 import app.kindred.thread.ThreadService;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -155,5 +156,53 @@ public class OutboxPrivacyTest {
         assertEquals(404, fetch(accept), "the Accept names the follower");
         assertFalse(outbox("/c/peers").contains(follower));
         assertFalse(outbox("/c/peers").contains("\"Accept\""));
+    }
+
+    @Test
+    void aModeratorsOutboxListsWhatTheyWroteNotTheirModeration() {
+        var hidden = server.app().communities().create("hushed", "Hushed", "", "warden").id();
+        server.app().moderation().edit(warden, hidden, new ModerationService.Settings(null, null, null, false));
+        server.app().threads().startThread(warden, hidden,
+                new ThreadService.Draft("Welcome", "Glad you found us.", null, null, null));
+        var thread = server.app().threads().startThread(sam, hidden,
+                new ThreadService.Draft("Rough week", "Everything is loud.", null, null, null));
+        server.app().moderation().lock(warden, thread.id(), "cooling off after the argument", true);
+        server.app().moderation().lock(warden, thread.id(), "reopened after the argument", false);
+        server.app().moderation().ban(warden, hidden,
+                new ModerationService.BanRequest("sam", "kept messaging a member privately", null, false));
+
+        var outbox = outbox("/u/warden");
+        assertTrue(outbox.contains("Glad you found us."), "what they wrote is listed: " + outbox);
+        for (var leak : List.of("\"Lock\"", "\"Block\"", "\"Undo\"", "cooling off", "reopened", "kept messaging", sam.actor().uri().toString())) {
+            assertFalse(outbox.contains(leak), leak + " in the moderator's own outbox: " + outbox);
+        }
+        var listed = parse(activityJson("/u/warden/outbox").body()).path("totalItems").asInt();
+        assertEquals(parse(outbox).path("orderedItems").size(), listed, "the count agrees with the page");
+        // The group carries them on the wire, as Lemmy requires, and their ids still answer for verification.
+        assertTrue(outbox("/c/hushed").contains("cooling off"), "the group announces the lock");
+        var lock = server.app().database().read(c -> Sql.one(c, """
+                select activity_id from outbound_activity where actor_id = ? and body::jsonb ->> 'type' = 'Lock'""",
+                rs -> URI.create(rs.getString(1)), warden.actor().id())).orElseThrow();
+        assertEquals(200, fetch(lock), lock.toString());
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aContentWarningGoesOutAsEscapedTextNotHtml() {
+        var post = server.app().threads().startThread(sam, peers,
+                new ThreadService.Draft("Warned", "Behind a warning.", "<img src=x onerror=alert(1)> & more", null, null));
+        var page = parse(activityJson("/p/" + post.uri().getPath().substring(3)).body());
+        assertEquals("&lt;img src=x onerror=alert(1)&gt; &amp; more", page.path("summary").asText());
+        var sent = server.app().database().read(c -> Sql.list(c,
+                "select body from outbound_activity where object_id = ?", rs -> rs.getString(1), post.uri()));
+        assertTrue(sent.size() >= 2, sent.toString());
+        for (var body : sent) assertFalse(body.contains("<img"), "sent as HTML: " + body);
     }
 }

@@ -25,7 +25,8 @@ class RejectMediaTest {
                 {"@context": "https://www.w3.org/ns/activitystreams", "id": "%3$s/activity", "type": "Create", "actor": "%1$s",
                  "to": ["%2$s", "https://www.w3.org/ns/activitystreams#Public"],
                  "object": {"id": "%3$s", "type": "Page", "attributedTo": "%1$s", "name": "Look at this",
-                            "content": "<p>words stay</p>", "to": ["%2$s"], "audience": "%2$s",
+                            "content": "<p>words stay</p>", "to": ["%2$s", "https://www.w3.org/ns/activitystreams#Public"],
+                            "audience": "%2$s",
                             "attachment": [{"type": "Link", "href": "https://media.example/picture.png"}]}}"""
                 .formatted(peer.id(), community, objectId);
     }

@@ -23,6 +23,7 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -221,6 +222,36 @@ class RemoteCommunityTest {
     }
 
     /** Stores an activity as the inbox would have, and applies it; answers "done" or "failed: reason". */
+    @Test
+    void aNoteItsAuthorKeptToFollowersIsNotStoredWhenAFollowedCommunityAnnouncesIt() throws Exception {
+        followedCommunity();
+        server.app().database().transaction(c -> Sql.update(c,
+                "update follow set state = 'accepted' where followed_id = (select id from actor where uri = ?)", groupId()));
+        var author = origin() + "/u/other";
+        var note = JSON.createObjectNode().put("id", origin() + "/comment/kept-to-followers").put("type", "Note")
+                .put("attributedTo", author).put("content", "<p>only for the people who follow me</p>").put("audience", groupId());
+        note.putArray("to").add(author + "/followers");
+        note.putArray("cc").add(groupId());
+        var create = JSON.createObjectNode().put("id", origin() + "/activities/create/kept-to-followers").put("type", "Create")
+                .put("actor", author);
+        create.set("to", note.get("to"));
+        create.set("cc", note.get("cc"));
+        create.set("object", note);
+
+        // Lemmy's form, Announce{Create}, and the Mastodon-style group's, Announce{Note}: the group's Public is not the author's.
+        for (var announced : List.<JsonNode>of(create, note)) {
+            var announce = JSON.createObjectNode().put("id", origin() + "/activities/announce/" + UUID.randomUUID())
+                    .put("type", "Announce").put("actor", groupId());
+            announce.putArray("to").add("https://www.w3.org/ns/activitystreams#Public");
+            announce.putArray("cc").add(groupId() + "/followers");
+            announce.set("object", announced);
+            var outcome = receive(announce, groupId());
+            assertTrue(outcome.startsWith("failed: rejected: not public: addressed only to people or followers"), outcome);
+        }
+        assertEquals(0L, (long) server.app().database().read(c -> Sql.count(c,
+                "select count(*) from post where uri = ?", note.get("id").asText())));
+    }
+
     private String receive(JsonNode activity, String actor) throws Exception {
         var body = JSON.writeValueAsString(activity);
         long rowId = server.app().database().transaction(c -> Sql.insert(c, """

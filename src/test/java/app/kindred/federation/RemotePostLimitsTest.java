@@ -54,7 +54,7 @@ class RemotePostLimitsTest {
                 {"@context": "https://www.w3.org/ns/activitystreams", "id": "%3$s/activity", "type": "Create", "actor": "%1$s",
                  "to": ["%2$s", "https://www.w3.org/ns/activitystreams#Public"],
                  "object": {"id": "%3$s", "type": "Page", "attributedTo": "%1$s", "name": "A title",
-                            "content": "<p>words</p>", "to": ["%2$s"], "audience": "%2$s"}}"""
+                            "content": "<p>words</p>", "to": ["%2$s", "https://www.w3.org/ns/activitystreams#Public"], "audience": "%2$s"}}"""
                 .formatted(peer.id(), community, objectId));
     }
 

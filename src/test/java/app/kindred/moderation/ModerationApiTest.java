@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import app.kindred.TestServer;
 import app.kindred.api.ApiClient;
 import app.kindred.member.Role;
+import app.kindred.storage.Sql;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -199,7 +200,7 @@ class ModerationApiTest {
 
     /** The latest activity of that type we sent about that object. */
     private static com.fasterxml.jackson.databind.JsonNode outbound(String type, String objectId) {
-        var body = server.app().database().read(c -> app.kindred.storage.Sql.one(c, """
+        var body = server.app().database().read(c -> Sql.one(c, """
                 select body from outbound_activity where object_id = ? and body::jsonb ->> 'type' = ? order by id desc limit 1""",
                 rs -> rs.getString(1), objectId, type)).orElseThrow(() -> new AssertionError("no " + type + " of " + objectId));
         try {
@@ -298,5 +299,31 @@ class ModerationApiTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    void aRemovalReachesTheAuthorsServerThoughTheyFollowNothingHere() {
+        var author = "https://banned.example/users/gone";
+        long post = server.app().database().transaction(c -> {
+            Sql.update(c, """
+                    insert into actor (uri, type, preferred_username, domain, local, inbox, shared_inbox, fetched_at)
+                    values (?, 'Person', 'gone', 'banned.example', false, ?, 'https://banned.example/inbox', now())""",
+                    author, author + "/inbox");
+            return Sql.insert(c, """
+                    insert into post (uri, community_id, author_id, local, title, content_html)
+                    values ('https://banned.example/posts/1', ?, (select id from actor where uri = ?), false, 'Spam', '<p>x</p>')
+                    returning id""", community, author);
+        });
+        var removed = api.post("/api/v1/posts/" + post + "/removal", Map.of("reason", "spam"), mod);
+        assertEquals(200, removed.statusCode(), removed.body());
+
+        // A ban that came first has ended their follow; the removal still goes to their server.
+        var sentTo = server.app().database().read(c -> Sql.list(c, """
+                select array_to_string(f.also_to, ',') from delivery_fanout f join outbound_activity o on o.id = f.outbound_id
+                where o.object_id = 'https://banned.example/posts/1'
+                union all
+                select d.inbox from delivery d join outbound_activity o on o.id = d.outbound_id
+                where o.object_id = 'https://banned.example/posts/1'""", rs -> rs.getString(1)));
+        assertTrue(sentTo.stream().anyMatch(i -> i.contains("https://banned.example/inbox")), sentTo.toString());
     }
 }

@@ -389,6 +389,41 @@ class RemoteFetcherTest {
     }
 
     @Test
+    void aDocumentNestedTenThousandDeepIsRefusedWithItsReason() {
+        // Inside the size cap (20 KB), far past the depth any real document has: a parser without the
+        // inbox's limit would recurse through it, and a reader of the tree would overflow its stack.
+        var deep = "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000);
+        var id = base(remote) + "/users/deep";
+        remote.stubFor(get("/users/deep").willReturn(okForContentType(AP, """
+                {"id": "%s", "type": "Person", "inbox": "%s/inbox", "attachment": %s}""".formatted(id, id, deep))));
+
+        var e = fails(Reason.MALFORMED, () -> fetcher().getActivityJson(at(remote, "/users/deep")));
+        assertTrue(e.getMessage().contains("beyond our limits") && e.getMessage().contains("nesting depth"), e.getMessage());
+    }
+
+    @Test
+    void aStringLongerThanTheWireLimitIsRefusedWithItsReason() {
+        var id = base(remote) + "/users/long";
+        var name = "a".repeat(app.kindred.activitypub.ActivityPubJson.MAX_STRING_LENGTH + 1);
+        remote.stubFor(get("/users/long").willReturn(okForContentType(AP, """
+                {"id": "%s", "type": "Person", "inbox": "%s/inbox", "name": "%s"}""".formatted(id, id, name))));
+
+        var e = fails(Reason.MALFORMED, () -> fetcher(new RemoteFetcher.Limits(Duration.ofSeconds(5), Duration.ofSeconds(10),
+                4 << 20, 3)).getActivityJson(at(remote, "/users/long")));
+        assertTrue(e.getMessage().contains("beyond our limits") && e.getMessage().contains("String value length"),
+                e.getMessage());
+    }
+
+    @Test
+    void aDocumentWithADuplicateKeyIsMalformed() {
+        var id = base(remote) + "/users/twice";
+        remote.stubFor(get("/users/twice").willReturn(okForContentType(AP, """
+                {"id": "%s", "type": "Person", "inbox": "%s/inbox", "inbox": "https://elsewhere.example/inbox"}""".formatted(id, id))));
+
+        fails(Reason.MALFORMED, () -> fetcher().getActivityJson(at(remote, "/users/twice")));
+    }
+
+    @Test
     void errorStatusesHaveTheirReasons() {
         remote.stubFor(get("/missing").willReturn(aResponse().withStatus(404)));
         remote.stubFor(get("/gone").willReturn(aResponse().withStatus(410)));

@@ -18,7 +18,9 @@ final class AcceptHandler implements ActivityHandler {
     public Effect handle(Activity activity, com.fasterxml.jackson.databind.JsonNode json, Actor answering,
                          Optional<Actor> viaGroup) {
         var followId = activity.object().uri();
-        return c -> {
+        // The answering community's lock, as for its Block (a ban) that may come at the same time.
+        var community = f.db().read(c -> f.communities().byActor(c, answering));
+        return Effect.inCommunity(community, c -> {
             var follow = f.follows().findByActivity(c, followId)
                     .orElseThrow(() -> new Rejected("answer to an unknown follow " + followId));
             if (follow.followedId() != answering.id()) {
@@ -26,6 +28,6 @@ final class AcceptHandler implements ActivityHandler {
             }
             if (accept) f.follows().accept(c, follow.followerId(), follow.followedId());
             else f.follows().delete(c, follow.followerId(), follow.followedId());
-        };
+        });
     }
 }

@@ -22,6 +22,9 @@ import java.util.Optional;
  */
 final class AnnounceHandler implements ActivityHandler {
     private static final ObjectMapper JSON = app.kindred.activitypub.ActivityPubJson.newMapper();
+    /** Announced activities that add nothing here, only take away or undo. */
+    private static final java.util.Set<ActivityType> TAKES_AWAY = java.util.EnumSet.of(ActivityType.Delete, ActivityType.Undo,
+            ActivityType.Block, ActivityType.Lock);
 
     private final FederationContext f;
     private final HandlerTable table;
@@ -43,7 +46,11 @@ final class AnnounceHandler implements ActivityHandler {
             return table.handlerFor(ActivityType.Flag).orElseThrow().handle(flag, json.path("object"), reporter, Optional.of(group));
         }
         boolean followed = f.db().read(c -> f.follows().followedLocally(c, group.id()));
-        if (!followed) throw new Rejected("announce from " + group.uri() + ", which none of our members follows");
+        // What only takes away (a removal, a deletion, a ban, an undo) is still taken from a community we keep when
+        // nobody here follows it any more: a ban that overtook the removal before it must not leave the post showing.
+        boolean takesAway = announce.object().document() instanceof Activity a && TAKES_AWAY.contains(a.type())
+                && f.db().read(c -> f.communityOf(c, group.uri())).isPresent();
+        if (!followed && !takesAway) throw new Rejected("announce from " + group.uri() + ", which none of our members follows");
 
         var ref = announce.object();
         var embedded = json.path("object");

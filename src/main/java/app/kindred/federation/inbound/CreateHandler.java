@@ -26,7 +26,8 @@ import java.util.Set;
 /**
  * Create (and Update of a post we do not have yet) of a Page, Article or Note addressed to a
  * community: Lemmy, Mbin, PieFed and NodeBB address it in to/cc/audience; Mastodon mentions the
- * group. A reply's parent must be in the same community; missing ancestors are fetched.
+ * group. Only what its author addressed to the public becomes a post ({@link PublicAddressing}).
+ * A reply's parent must be in the same community; missing ancestors are fetched.
  */
 final class CreateHandler implements ActivityHandler {
     static final Set<ObjectType> POSTS = Set.of(ObjectType.Page, ObjectType.Article, ObjectType.Note);
@@ -44,6 +45,7 @@ final class CreateHandler implements ActivityHandler {
             throws FetchException, Rejected {
         var fetched = object(activity.object(), json.path("object"));
         var object = fetched.object();
+        PublicAddressing.require(object, activity);
         if (!POSTS.contains(object.type())) throw new Rejected("a " + object.type() + " is not a post or comment");
         var objectUri = URI.create(object.id());
         if (!RemoteFetcher.sameOrigin(objectUri, author.uri())) {
@@ -53,7 +55,8 @@ final class CreateHandler implements ActivityHandler {
             throw new Rejected("object " + objectUri + " is attributed to " + object.attributedTo() + ", not to " + author.uri());
         }
         var ancestors = object.inReplyTo() == null ? List.<Ancestor>of() : missingAncestors(URI.create(object.inReplyTo()));
-        return c -> {
+        Optional<Community> into = f.db().read(c -> communityOf(c, object, ancestors, viaGroup));
+        return Effect.inCommunity(into, c -> {
             Community community;
             Long parentId = null, threadId = null;
             for (var ancestor : ancestors.reversed()) store(c, ancestor.object(), ancestor.author(), viaGroup, null);
@@ -93,7 +96,17 @@ final class CreateHandler implements ActivityHandler {
             if (stored.created() && community.actor().local()) {
                 f.relay(c, community, json, Optional.of(fetched.json()), stored.post().uri().toString());
             }
-        };
+        });
+    }
+
+    /** The community the post goes into, as the change finds it (the thread's, or the one addressed), to lock it first. */
+    private Optional<Community> communityOf(Connection c, ContentObject object, List<Ancestor> ancestors, Optional<Actor> viaGroup)
+            throws SQLException {
+        // The topmost ancestor we lack replies to one we have, or starts the thread.
+        var top = ancestors.isEmpty() ? object : ancestors.getLast().object();
+        if (top.inReplyTo() == null) return addressedCommunity(c, top, viaGroup);
+        var parent = f.posts().findByUri(c, URI.create(top.inReplyTo()));
+        return parent.isPresent() ? f.communities().findById(c, parent.get().communityId()) : Optional.empty();
     }
 
     record Fetched(ContentObject object, JsonNode json) {}
@@ -114,6 +127,8 @@ final class CreateHandler implements ActivityHandler {
         while (next != null && !known(next)) {
             if (missing.size() >= MAX_ANCESTORS) throw new Rejected("the thread above " + parent + " is too deep to fetch");
             var object = f.fetchObject(next);
+            // A reply to someone's private note would otherwise publish that note as its parent.
+            PublicAddressing.require(object, null);
             if (object.author() == null) throw new Rejected(next + " has no author");
             missing.add(new Ancestor(object, f.remoteActors().byUri(URI.create(object.author()))));
             next = object.inReplyTo() == null ? null : URI.create(object.inReplyTo());

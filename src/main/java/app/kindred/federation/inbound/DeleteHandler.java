@@ -5,6 +5,7 @@ import app.kindred.actor.Actor;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Delete by the author leaves a tombstone: the content goes, the place in the thread stays. An
@@ -27,7 +28,8 @@ final class DeleteHandler implements ActivityHandler {
         var objectUri = URI.create(activity.object().uri());
         var known = f.db().read(c -> f.posts().findByUri(c, objectUri));
         if (known.isPresent() && known.get().authorId() != actor.id()) return moderation.removal(activity, json, actor);
-        return c -> {
+        var postIn = known.isPresent() ? OptionalLong.of(known.get().communityId()) : OptionalLong.empty();
+        return Effect.inCommunity(postIn, c -> {
             if (objectUri.equals(actor.uri())) {
                 app.kindred.storage.Sql.update(c, "update actor set gone_at = now() where id = ? and not local", actor.id());
                 return;
@@ -40,6 +42,6 @@ final class DeleteHandler implements ActivityHandler {
             f.posts().tombstone(c, post.get().id());
             var community = f.communities().findById(c, post.get().communityId()).orElseThrow();
             if (community.actor().local()) f.relay(c, community, json, Optional.empty(), objectUri.toString());
-        };
+        });
     }
 }

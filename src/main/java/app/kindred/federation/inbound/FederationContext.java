@@ -9,6 +9,7 @@ import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.delivery.Outbox;
 import app.kindred.federation.OutgoingActivities;
+import app.kindred.federation.PostDocuments;
 import app.kindred.federation.RemoteActors;
 import app.kindred.follow.FollowStore;
 import app.kindred.remote.FetchException;
@@ -17,6 +18,7 @@ import app.kindred.storage.Database;
 import app.kindred.thread.PostStore;
 import app.kindred.thread.VoteStore;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -68,10 +70,28 @@ public record FederationContext(Database db, ActorStore actors, CommunityStore c
                       List<Actor> alsoTo) throws SQLException {
         var group = community.actor();
         var announces = new java.util.ArrayList<Outbox.Activity>();
-        var asReceived = outgoing.announceAsReceived(group, received, objectId);
+        // What others wrote goes out only through the sanitiser, as it is shown here; the object is
+        // sanitised once when the activity embeds the very object announced on its own too.
+        var created = createdObject.map(PostDocuments::sanitisedForRelay);
+        var type = received.path("type").asText("");
+        var embedded = received.path("object");
+        JsonNode relayed = received;
+        if (embedded.isObject() && (type.equals("Create") || type.equals("Update"))) {
+            if (created.isPresent() && created.get().path("id").equals(embedded.path("id"))) {
+                // A shallow copy: only read from here on, so the other fields are shared, not copied.
+                var copy = JsonNodeFactory.instance.objectNode();
+                for (var field : received.properties()) {
+                    copy.set(field.getKey(), field.getKey().equals("object") ? created.get() : field.getValue());
+                }
+                relayed = copy;
+            } else {
+                relayed = PostDocuments.sanitisedForRelay(received);
+            }
+        }
+        var asReceived = outgoing.announceAsReceived(group, relayed, objectId);
         announces.add(asReceived.queued());
-        if (createdObject.isPresent()) {
-            var asObject = outgoing.announceAsReceived(group, createdObject.get(), objectId);
+        if (created.isPresent()) {
+            var asObject = outgoing.announceAsReceived(group, created.get(), objectId);
             announces.add(asObject.queued());
         }
         outbox.enqueueToFollowers(c, group, announces, group, alsoTo);

@@ -19,7 +19,9 @@ final class FollowHandler implements ActivityHandler {
     public Effect handle(Activity activity, com.fasterxml.jackson.databind.JsonNode json, Actor follower,
                          Optional<Actor> viaGroup) throws Rejected {
         var targetUri = java.net.URI.create(activity.object().uri());
-        return c -> {
+        // Following a community changes who it sends to: its lock first, as for a ban.
+        var followed = f.db().read(c -> f.communityOf(c, targetUri));
+        return Effect.inCommunity(followed, c -> {
             var target = f.actors().findByUri(c, targetUri).filter(Actor::local)
                     .orElseThrow(() -> new Rejected("follow of " + targetUri + ", which is not ours"));
             if (target.type() == ActorType.APPLICATION) {
@@ -43,6 +45,6 @@ final class FollowHandler implements ActivityHandler {
             f.follows().upsert(c, follower.id(), target.id(), FollowStore.State.ACCEPTED, activity.id());
             var accept = f.outgoing().accept(target, activity.id(), follower);
             f.outbox().enqueue(c, target, accept.id(), accept.objectId(), accept.json(), List.of(follower));
-        };
+        });
     }
 }

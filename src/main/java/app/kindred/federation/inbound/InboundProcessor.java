@@ -1,10 +1,12 @@
 package app.kindred.federation.inbound;
 
 import app.kindred.activitypub.Activity;
+import app.kindred.activitypub.ActivityPubJson;
 import app.kindred.activitypub.ReadResult;
 import app.kindred.remote.FetchException;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
+import app.kindred.storage.SqlWork;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.time.Duration;
@@ -34,7 +36,8 @@ public final class InboundProcessor implements AutoCloseable {
     /** Rows held in memory at most; small enough that all start well within their lease even when each waits on slow fetches. */
     public static final int READY_CAPACITY = 64;
     private static final Duration PRUNE_EVERY = Duration.ofHours(1);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // Stored bodies came from the network (or from us): read as the inbox read them.
+    private static final ObjectMapper JSON = ActivityPubJson.networkReader();
 
     private final Database db;
     private final FederationContext federation;
@@ -65,6 +68,11 @@ public final class InboundProcessor implements AutoCloseable {
         this.concurrency = concurrency;
         this.pollInterval = pollInterval;
         this.timeScale = timeScale;
+    }
+
+    /** Activities applied at once at most (federation.inbound_concurrency). */
+    public int concurrency() {
+        return concurrency;
     }
 
     public synchronized void start() {
@@ -222,6 +230,11 @@ public final class InboundProcessor implements AutoCloseable {
         try {
             var read = FederationContext.READER.read(in.body());
             switch (read) {
+                case ReadResult.Unsupported u when PublicAddressing.privateMessage(in.body()).isPresent() -> {
+                    var reason = PublicAddressing.privateMessage(in.body()).orElseThrow();
+                    log.info("rejected {} {} from {}: {}", in.type(), in.activityId(), in.actor(), reason);
+                    finish(in, "failed", "rejected: " + reason);
+                }
                 case ReadResult.Unsupported u -> {
                     log.info("ignored {} {} from {}: not supported ({})", in.type(), in.activityId(), in.actor(), u.reason());
                     finish(in, "done", "ignored: " + u.type() + " is not supported (" + u.reason() + ")");
@@ -232,7 +245,7 @@ public final class InboundProcessor implements AutoCloseable {
             }
         } catch (Rejected e) {
             log.info("rejected {} {} from {}: {}", in.type(), in.activityId(), in.actor(), e.getMessage());
-            finish(in, "failed", "rejected: " + e.getMessage());
+            finish(in, "failed", "rejected: " + e.getMessage(), e.stillApplied());
         } catch (FetchException e) {
             // The origin's own word that a needed object is not there will not change by retrying for hours.
             if (e.reason() == FetchException.Reason.NOT_FOUND || e.reason() == FetchException.Reason.GONE) {
@@ -255,16 +268,20 @@ public final class InboundProcessor implements AutoCloseable {
         }
         var actor = federation.remoteActors().byUri(in.actor());
         var effect = handler.get().handle(activity, in.body(), actor, Optional.empty());
+        SqlWork<Void> work = c -> {
+            try {
+                effect.apply(c);
+            } catch (Rejected r) {
+                throw new RejectedInTransaction(r);
+            }
+            markFinished(c, in.id(), "done", null);
+            return null;
+        };
         try {
-            db.transaction(c -> {
-                try {
-                    effect.apply(c);
-                } catch (Rejected r) {
-                    throw new RejectedInTransaction(r);
-                }
-                markFinished(c, in.id(), "done", null);
-                return null;
-            });
+            // One change at a time per community, as on the API's side: see Database.inCommunity.
+            var community = effect.community();
+            if (community.isPresent()) db.inCommunity(community.getAsLong(), work);
+            else db.transaction(work);
         } catch (RejectedInTransaction r) {
             throw r.rejected;
         }
@@ -294,7 +311,18 @@ public final class InboundProcessor implements AutoCloseable {
     }
 
     private void finish(InboundActivity in, String state, String note) {
+        finish(in, state, note, Effect.NONE);
+    }
+
+    /** Records how the activity ended, with what its refusal still changes, in one transaction. */
+    private void finish(InboundActivity in, String state, String note, Effect alsoApplied) {
         db.transaction(c -> {
+            try {
+                alsoApplied.apply(c);
+            } catch (Rejected r) {
+                // A bug, not a peer's doing: the row keeps its lease and comes back, the refusal unrecorded.
+                throw new IllegalStateException("what a refusal takes down was itself refused: " + r.getMessage(), r);
+            }
             markFinished(c, in.id(), state, note);
             return null;
         });

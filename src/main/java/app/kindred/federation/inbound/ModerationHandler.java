@@ -67,7 +67,7 @@ final class ModerationHandler implements ActivityHandler {
         var community = f.db().read(c -> f.communities().findById(c, found.get().communityId()).orElseThrow());
         var remoteModerators = remoteModerators(community, moderator);
         var reason = activity.summary();
-        return c -> {
+        return Effect.inCommunity(community.id(), c -> {
             authorise(c, moderator, community, remoteModerators);
             var post = f.posts().findById(c, found.get().id()).orElseThrow();
             switch (action) {
@@ -82,8 +82,11 @@ final class ModerationHandler implements ActivityHandler {
                 }
             }
             ModerationLog.record(c, community.id(), moderator.id(), action, postUri.toString(), reason, null);
-            if (community.actor().local()) f.relay(c, community, json, Optional.empty(), postUri.toString());
-        };
+            // A removal reaches its author's server too, following or not (a ban may have come first).
+            var alsoTo = action == Action.REMOVE_POST || action == Action.RESTORE_POST ? List.of(f.actorById(c, post.authorId()))
+                    : List.<Actor>of();
+            if (community.actor().local()) f.relay(c, community, json, Optional.empty(), postUri.toString(), alsoTo);
+        });
     }
 
     private Effect ban(Activity activity, JsonNode json, Actor moderator, boolean apply) throws FetchException, Rejected {
@@ -93,7 +96,7 @@ final class ModerationHandler implements ActivityHandler {
                 .orElseThrow(() -> new Rejected("ban from " + groupUri + ", a community we do not know"));
         var banned = f.remoteActors().byUri(URI.create(activity.object().uri()));
         var remoteModerators = remoteModerators(community, moderator);
-        return c -> {
+        return Effect.inCommunity(community.id(), c -> {
             authorise(c, moderator, community, remoteModerators);
             // Our rule, as in the API: a moderator is removed as one before they can be banned.
             if (apply && community.actor().local() && f.communities().isModerator(c, community.id(), banned.id())) {
@@ -112,7 +115,7 @@ final class ModerationHandler implements ActivityHandler {
             if (community.actor().local()) {
                 f.relay(c, community, json, Optional.empty(), banned.uri().toString(), java.util.List.of(banned));
             }
-        };
+        });
     }
 
     /** Add/Remove names its collection in target: a community's moderators, or its featured threads (pins). */
@@ -134,7 +137,7 @@ final class ModerationHandler implements ActivityHandler {
         var subject = f.remoteActors().byUri(URI.create(activity.object().uri()));
         var remoteModerators = remoteModerators(community, moderator);
         boolean add = activity.type() == ActivityType.Add;
-        return c -> {
+        return Effect.inCommunity(community.id(), c -> {
             authorise(c, moderator, community, remoteModerators);
             if (!add && community.actor().local() && f.communities().isModerator(c, community.id(), subject.id())
                     && f.communities().moderatorUris(c, community.id()).size() == 1) {
@@ -147,7 +150,7 @@ final class ModerationHandler implements ActivityHandler {
             ModerationLog.record(c, community.id(), moderator.id(), add ? Action.ADD_MODERATOR : Action.REMOVE_MODERATOR,
                     subject.uri().toString(), "", null);
             if (community.actor().local()) f.relay(c, community, json, Optional.empty(), subject.uri().toString());
-        };
+        });
     }
 
     /**
@@ -179,7 +182,7 @@ final class ModerationHandler implements ActivityHandler {
         }
         if (!found.get().isThread()) throw new Rejected(postUri + " is a comment; only threads are pinned");
         boolean pinned = activity.type() == ActivityType.Add;
-        return c -> {
+        return Effect.inCommunity(community.id(), c -> {
             authorise(c, moderator, community, remoteModerators);
             var post = f.posts().findById(c, found.get().id()).orElseThrow();
             if (post.pinned() == pinned) return;
@@ -187,7 +190,7 @@ final class ModerationHandler implements ActivityHandler {
             ModerationLog.record(c, community.id(), moderator.id(), pinned ? Action.PIN_THREAD : Action.UNPIN_THREAD,
                     postUri.toString(), activity.summary(), null);
             if (community.actor().local()) f.relay(c, community, json, Optional.empty(), postUri.toString());
-        };
+        });
     }
 
     /** The community whose featured collection is at this URL: as its remote document names it, else {group}/featured. */
@@ -220,7 +223,7 @@ final class ModerationHandler implements ActivityHandler {
             throw new Rejected("a community's description is at most " + ModerationService.MAX_DESCRIPTION + " characters");
         }
         var restricted = group.postingRestrictedToMods();
-        return c -> {
+        return Effect.inCommunity(community.id(), c -> {
             authorise(c, moderator, community, Set.of());
             var now = f.communities().findById(c, community.id()).orElseThrow();
             boolean changed = title != null && !title.equals(now.title())
@@ -241,7 +244,7 @@ final class ModerationHandler implements ActivityHandler {
                         "", null);
             }
             f.relay(c, community, json, Optional.empty(), community.actor().uri().toString());
-        };
+        });
     }
 
     void authorise(java.sql.Connection c, Actor actor, Community community, Set<String> remoteModerators)

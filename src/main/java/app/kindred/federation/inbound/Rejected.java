@@ -2,10 +2,23 @@ package app.kindred.federation.inbound;
 
 /**
  * An activity we will not apply, for a reason a moderator or admin can read in the log and the
- * inbound table. Not retried.
+ * inbound table. Not retried. A refusal may still take something down ({@link #stillApplied}),
+ * written in the transaction that records the refusal.
  */
 public final class Rejected extends Exception {
+    private final transient Effect stillApplied;
+
     public Rejected(String reason) {
+        this(reason, Effect.NONE);
+    }
+
+    public Rejected(String reason, Effect stillApplied) {
         super(reason, null, false, false);
+        this.stillApplied = stillApplied;
+    }
+
+    /** What the refusal itself changes: an author's post taken down when they made it private. */
+    Effect stillApplied() {
+        return stillApplied;
     }
 }

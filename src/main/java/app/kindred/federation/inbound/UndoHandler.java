@@ -3,9 +3,14 @@ package app.kindred.federation.inbound;
 import app.kindred.activitypub.Activity;
 import app.kindred.activitypub.ActivityType;
 import app.kindred.actor.Actor;
+import app.kindred.community.Community;
+import app.kindred.thread.Post;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Undo of a Follow or a vote, by the actor who made it, or of a moderator's lock, ban or removal. */
 final class UndoHandler implements ActivityHandler {
@@ -33,7 +38,8 @@ final class UndoHandler implements ActivityHandler {
             return moderation.undo(inner, json, actor);
         }
         var innerId = activity.object().uri();
-        return c -> {
+        var undoneIn = f.db().read(c -> undoneIn(c, innerId, inner));
+        return Effect.inCommunity(undoneIn, c -> {
             var follow = f.follows().findByActivity(c, innerId);
             if (follow.isPresent() || inner != null && inner.type() == ActivityType.Follow) {
                 var target = inner != null ? f.actors().findByUri(c, URI.create(inner.object().uri())) : Optional.<Actor>empty();
@@ -56,6 +62,25 @@ final class UndoHandler implements ActivityHandler {
                 if (community.actor().local()) f.relay(c, community, json, Optional.empty(), post.uri().toString());
             }
             // Anything else (an unknown or already undone activity) needs nothing from us.
-        };
+        });
+    }
+
+    /** The community whose follow or vote this takes back, found as the change below finds it, to lock it first. */
+    private OptionalLong undoneIn(Connection c, String innerId, Activity inner) throws SQLException {
+        var follow = f.follows().findByActivity(c, innerId);
+        Optional<Community> community;
+        if (follow.isPresent()) {
+            var followed = f.actors().findById(c, follow.get().followedId());
+            community = followed.isPresent() ? f.communities().byActor(c, followed.get()) : Optional.empty();
+        } else if (inner != null && inner.type() == ActivityType.Follow) {
+            community = f.communityOf(c, URI.create(inner.object().uri()));
+        } else {
+            var vote = f.votes().findByActivity(c, innerId);
+            var post = vote.isPresent() ? f.posts().findById(c, vote.get().postId())
+                    : inner != null && (inner.type() == ActivityType.Like || inner.type() == ActivityType.Dislike)
+                            ? f.posts().findByUri(c, URI.create(inner.object().uri())) : Optional.<Post>empty();
+            return post.isPresent() ? OptionalLong.of(post.get().communityId()) : OptionalLong.empty();
+        }
+        return community.isPresent() ? OptionalLong.of(community.get().id()) : OptionalLong.empty();
     }
 }

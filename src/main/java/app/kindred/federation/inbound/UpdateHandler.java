@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * Update of a post or comment, accepted only from its author; an Update of a post we never saw is
- * taken as its Create. An actor updating itself refreshes what we store of it. Update{Group} edits a
+ * taken as its Create. An Update that makes a post no longer public takes it down here and is
+ * refused ({@link PublicAddressing}). An actor updating itself refreshes what we store of it. Update{Group} edits a
  * community: taken from the group itself, its origin or one of its moderators, refused from anyone
  * else (FEP-1b12); for one of ours, {@link ModerationHandler} checks and applies the edit.
  */
@@ -47,9 +48,15 @@ final class UpdateHandler implements ActivityHandler {
         if (!RemoteFetcher.sameOrigin(objectUri, actor.uri())) throw new Rejected(actor.uri() + " cannot update " + objectUri);
         var existing = f.db().read(c -> f.posts().findByUri(c, objectUri));
         if (existing.isEmpty()) return create.handle(activity, json, actor, viaGroup);
-        return c -> {
+        boolean stillPublic = PublicAddressing.isPublic(object, activity);
+        return Effect.inCommunity(existing.get().communityId(), c -> {
             var post = f.posts().findByUri(c, objectUri).orElseThrow();
             if (post.authorId() != actor.id()) throw new Rejected(actor.uri() + " is not the author of " + objectUri);
+            if (!stillPublic) {
+                // Never stored as a post, its new words are not kept; what was public is taken down, not left up.
+                long id = post.id();
+                throw new Rejected(PublicAddressing.NARROWED, t -> f.posts().tombstone(t, id));
+            }
             var community = f.communities().findById(c, post.communityId()).orElseThrow();
             // A ban stops someone rewriting what they left there, as it stops new posts.
             if (community.actor().local() && f.communities().isBanned(c, community.id(), actor.id())) {
@@ -59,7 +66,7 @@ final class UpdateHandler implements ActivityHandler {
             f.posts().update(c, post.id(), read.title(), read.contentHtml(), null, read.summary(), read.sensitive(),
                     IncomingPost.notAfterReceipt(object.updated(), java.time.Instant.now()));
             if (community.actor().local()) f.relay(c, community, json, Optional.empty(), post.uri().toString());
-        };
+        });
     }
 
     /**
@@ -85,13 +92,13 @@ final class UpdateHandler implements ActivityHandler {
         }
         var community = found.get();
         var remoteModerators = self ? java.util.Set.<String>of() : moderation.remoteModerators(community, actor);
-        return c -> {
+        return Effect.inCommunity(community.id(), c -> {
             if (!self) moderation.authorise(c, actor, community, remoteModerators);
             var current = f.communities().findById(c, community.id()).orElseThrow();
             RemoteCommunities.apply(c, f.communities(), current, profile);
             if (!self) {
                 ModerationLog.record(c, current.id(), actor.id(), ModerationLog.Action.EDIT_COMMUNITY, groupUri.toString(), "", null);
             }
-        };
+        });
     }
 }

@@ -19,7 +19,9 @@ final class VoteHandler implements ActivityHandler {
     public Effect handle(Activity activity, JsonNode json, Actor voter, Optional<Actor> viaGroup) {
         var objectUri = URI.create(activity.object().uri());
         int value = activity.type() == ActivityType.Dislike ? -1 : 1;
-        return c -> {
+        var known = f.db().read(c -> f.posts().findByUri(c, objectUri));
+        if (known.isEmpty()) return Effect.NONE; // a vote on something we never had
+        return Effect.inCommunity(known.get().communityId(), c -> {
             var post = f.posts().findByUri(c, objectUri);
             if (post.isEmpty() || post.get().deleted()) return;
             var community = f.communities().findById(c, post.get().communityId()).orElseThrow();
@@ -33,6 +35,6 @@ final class VoteHandler implements ActivityHandler {
             f.votes().put(c, post.get().id(), voter.id(), value, activity.id());
             boolean changed = previous.map(v -> v.value() != value).orElse(true);
             if (changed && community.actor().local()) f.relay(c, community, json, Optional.empty(), objectUri.toString());
-        };
+        });
     }
 }
