@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import app.kindred.TestServer;
 import app.kindred.member.Role;
 import app.kindred.web.WebServer;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** Each family of rate limits, with small numbers: 429, Retry-After, and a problem that says what to wait for. */
 class RateLimitsApiTest {
@@ -134,6 +138,26 @@ class RateLimitsApiTest {
 
     @Test
     void wrongPasswordsSlowTheClientsThatSendThemButNeverLockTheOwnerOut() {
+        var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        var logged = new ListAppender<ILoggingEvent>();
+        logged.start();
+        root.addAppender(logged);
+        try {
+            guessesAndTheOwner();
+        } finally {
+            root.detachAppender(logged);
+        }
+        // Clients are told apart, but their addresses are never written down.
+        for (var event : logged.list) {
+            assertTrue(!event.getFormattedMessage().contains("198.51.100.") && !event.getFormattedMessage().contains("192.0.2.10"),
+                    event.getFormattedMessage());
+        }
+        for (var table : new String[] {"account", "session", "actor"}) {
+            assertEquals(0, api.count("select count(*) from " + table + " t where t::text like '%198.51.100.%'"), table);
+        }
+    }
+
+    private void guessesAndTheOwner() {
         server.app().members().create("owner", ApiClient.PASSWORD, Role.MEMBER);
         // One client guessing: three failures, then it waits, whatever it sends.
         for (int i = 0; i < 3; i++) assertEquals(401, signIn("198.51.100.7", "owner", "guess number " + i).statusCode());
