@@ -148,7 +148,7 @@ public final class App implements AutoCloseable {
         var delivery = config.delivery();
         this.hostHealth = new HostHealth(delivery.unavailableAfter());
         var poster = new InboxPoster(new AddressPolicy(config.federation().allowPrivateAddresses()), delivery.timeout(),
-                delivery.perHost(), "Kindred/" + version() + " (+" + ids.base() + "/)", new HostSignatureSchemes(database));
+                delivery.perHost(), "Kindred/" + version() + " (+" + ids.base() + "/)", new HostSignatureSchemes(database.background()));
         // Background work has its own connections (database.background_pool_size), so requests cannot starve it.
         var background = database.background();
         this.deliveryWorker = new DeliveryWorker(background, new DeliveryStore(), outbox, hostHealth, poster,
@@ -159,7 +159,7 @@ public final class App implements AutoCloseable {
         var federation = new FederationContext(database, actorStore, communityStore, followStore, postStore, new VoteStore(),
                 remoteActors, fetcher, outbox, new OutgoingActivities(), policy);
         var inboundFederation = new FederationContext(background, actorStore, communityStore, followStore, postStore,
-                new VoteStore(), remoteActors, fetcher, outbox, new OutgoingActivities(), policy);
+                new VoteStore(), remoteActors.through(background), fetcher, outbox, new OutgoingActivities(), policy);
         this.inboundProcessor = new InboundProcessor(background, inboundFederation, config.federation().inboundConcurrency(),
                 delivery.pollInterval(), delivery.timeScale(), config.federation().inboundRetention());
         var publisher = new Publisher(federation, documents);
