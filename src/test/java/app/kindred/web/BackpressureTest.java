@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import app.kindred.Eventually;
 import app.kindred.TestServer;
 import app.kindred.federation.RemotePeer;
 import app.kindred.member.Role;
@@ -164,6 +165,45 @@ class BackpressureTest {
                     peer.cavage()).statusCode());
             assertEquals(1L, (long) server.app().database().read(c -> Sql.count(c,
                     "select count(*) from inbound_activity")));
+        }
+    }
+
+    @Test
+    void federationIsProcessedWhileRequestsHaveEveryConnection() throws Exception {
+        try (var server = TestServer.start(Map.of("KINDRED_DATABASE_POOL_SIZE", "2",
+                "KINDRED_DATABASE_CONNECTION_WAIT", "300ms"))) {
+            server.app().members().create("ada", PASSWORD, Role.MEMBER);
+            server.app().communities().create("calm", "Calm", "", "ada");
+            var peer = RemotePeer.serve(remote, "busy");
+            var follow = """
+                    {"@context": "https://www.w3.org/ns/activitystreams", "id": "%s", "type": "Follow",
+                     "actor": "%s", "object": "%s"}""".formatted(peer.activityId(), peer.id(), server.base() + "/c/calm");
+            // Stored while the workers are not running yet, so it waits in the table.
+            assertEquals(202, RemotePeer.post(URI.create(server.base() + "/c/calm/inbox"), RemotePeer.AP, follow,
+                    peer.cavage()).statusCode());
+            var background = server.app().database().background();
+            var release = new CountDownLatch(1);
+            var held = new CountDownLatch(1);
+            try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                // Page views hold every request connection...
+                var holder = threads.submit(() -> server.app().database().read(c -> server.app().database().read(d -> {
+                    held.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return null;
+                })));
+                held.await();
+                // ...and the inbound processor still applies the follow, through its own connections.
+                server.app().startWorkers();
+                Eventually.eventually(Duration.ofSeconds(20), () -> assertEquals(1L, (long) background.read(c -> Sql.count(c,
+                        "select count(*) from inbound_activity where processed_at is not null"))));
+                assertEquals(1L, (long) background.read(c -> Sql.count(c, "select count(*) from follow")));
+                release.countDown();
+                holder.get();
+            }
         }
     }
 }
