@@ -31,6 +31,7 @@ import app.kindred.federation.ReportPublisher;
 import app.kindred.report.ReportService;
 import app.kindred.report.ReportStore;
 import app.kindred.thread.PostStore;
+import app.kindred.thread.Discussions;
 import app.kindred.thread.ThreadService;
 import app.kindred.thread.VoteStore;
 import app.kindred.federation.KeyDirectory;
@@ -48,6 +49,8 @@ import app.kindred.remote.RemoteFetcher;
 import java.time.Clock;
 import app.kindred.follow.FollowStore;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Handler;
+import java.util.Map;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Properties;
@@ -91,6 +94,7 @@ public final class App implements AutoCloseable {
     private final DeliveryWorker deliveryWorker;
     private final InboundProcessor inboundProcessor;
     private final ThreadService threads;
+    private final Discussions discussions;
     private final FollowService follows;
     private final PostStore postStore;
     private final SessionService sessions;
@@ -164,6 +168,7 @@ public final class App implements AutoCloseable {
                 delivery.pollInterval(), delivery.timeScale(), config.federation().inboundRetention());
         var publisher = new Publisher(federation, documents);
         this.threads = new ThreadService(database, postStore, new VoteStore(), communityStore, publisher, ids.base());
+        this.discussions = new Discussions(database, postStore);
         this.follows = new FollowService(database, followStore, communityStore, remoteActors, remoteCommunities, publisher,
                 actorStore);
         this.moderation = new app.kindred.moderation.ModerationService(database, actorStore, communityStore, postStore,
@@ -185,9 +190,17 @@ public final class App implements AutoCloseable {
 
     /** Every feature's HTTP routes, for the web server to mount. */
     public void registerRoutes(RoutesConfig routes) {
+        registerRoutes(routes, Map.of());
+    }
+
+    /**
+     * The same, with the web interface's page for an address the fediverse also uses (/c/{name},
+     * /u/{name}, /p/{id}), keyed by route: browsers asking for HTML get the page there.
+     */
+    public void registerRoutes(RoutesConfig routes, Map<String, Handler> browserPages) {
         new DiscoveryRoutes(config, database, actorStore, ids, instanceActor, version(), policyService).register(routes);
         new ActivityPubRoutes(documents, instanceActor, authenticator, ids.base(), config.federation().authorizedFetch(), policy)
-                .register(routes);
+                .register(routes, browserPages);
         new InboxRoutes(database, actorStore, ids, authenticator, hostHealth, inboundProcessor, policy,
                 config.federation().blockedInboxResponse(), limits).register(routes);
         apiRoutes().register(routes);
@@ -263,6 +276,7 @@ public final class App implements AutoCloseable {
     public PolicyService policyService() { return policyService; }
     public CommunityBlocks communityBlocks() { return new CommunityBlocks(database); }
     public ThreadService threads() { return threads; }
+    public Discussions discussions() { return discussions; }
     public FollowService follows() { return follows; }
     public SessionService sessions() { return sessions; }
     public ReportService reports() { return reports; }

@@ -1,6 +1,7 @@
 package app.kindred.community;
 
 import app.kindred.Refusal;
+import app.kindred.actor.Actor;
 import app.kindred.actor.ActorName;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
@@ -10,7 +11,9 @@ import app.kindred.member.MemberStore;
 import app.kindred.storage.Database;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 public final class CommunityService {
@@ -89,5 +92,19 @@ public final class CommunityService {
 
     private Listing listing(java.sql.Connection c, Community community) throws java.sql.SQLException {
         return new Listing(community, communities.followerCount(c, community.actor().id()), communities.threadCount(c, community.id()));
+    }
+
+    /** The numbered guidelines, first to last. */
+    public List<Rule> rules(long communityId) {
+        return db.read(c -> communities.rules(c, communityId));
+    }
+
+    public List<Actor> moderators(long communityId) {
+        return db.read(c -> communities.moderators(c, communityId));
+    }
+
+    /** When each community last had a post or comment, by community id (none yet: absent). */
+    public Map<Long, Instant> lastPosts() {
+        return db.read(communities::lastPosts);
     }
 }

@@ -7,7 +7,9 @@ import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 public final class CommunityStore {
@@ -187,5 +189,22 @@ public final class CommunityStore {
                 select a.uri from community_moderator m join actor a on a.id = m.actor_id
                 where m.community_id = ? order by m.added_at, a.id""",
                 rs -> URI.create(rs.getString(1)), communityId);
+    }
+
+    /** The community's moderators, local and remote, oldest first. */
+    public List<Actor> moderators(Connection c, long communityId) throws SQLException {
+        return Sql.list(c, "select " + ActorStore.columns("a") + """
+                 from community_moderator m join actor a on a.id = m.actor_id
+                where m.community_id = ? order by m.added_at, a.id""", ActorStore::map, communityId);
+    }
+
+    /** When each community last saw a post or comment that is still up. */
+    public Map<Long, Instant> lastPosts(Connection c) throws SQLException {
+        var out = new HashMap<Long, Instant>();
+        for (var row : Sql.list(c, "select community_id, max(published) from post where deleted_at is null group by community_id",
+                rs -> Map.entry(rs.getLong(1), Sql.instant(rs, "max")))) {
+            out.put(row.getKey(), row.getValue());
+        }
+        return out;
     }
 }

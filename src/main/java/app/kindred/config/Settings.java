@@ -39,7 +39,7 @@ public final class Settings {
                     "Scheme of every id: https in production; http only for local trials and tests."),
             new Setting("instance.name", "Kindred", "Name of this instance, shown to people and in NodeInfo."),
             new Setting("instance.open_registrations", "false",
-                    "Whether anyone may register an account through the API (announced in NodeInfo)."),
+                    "Whether anyone may make an account, on the /signup page or through the API (announced in NodeInfo)."),
             new Setting("data.dir", "./data",
                     "Folder for local state: the embedded PostgreSQL's files live under it and survive restarts."),
             new Setting("database.url", "",

@@ -7,12 +7,14 @@ import app.kindred.actor.Actor;
 import app.kindred.actor.ActorType;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 
@@ -43,6 +45,14 @@ public final class ActivityPubRoutes {
     }
 
     public void register(RoutesConfig routes) {
+        register(routes, Map.of());
+    }
+
+    /**
+     * @param browserPages the web interface's handler for a route (by its path pattern) that a browser
+     *                     asking for HTML gets instead of the plain page below
+     */
+    public void register(RoutesConfig routes, Map<String, Handler> browserPages) {
         // The instance actor stays open and unverified: others fetch it to check our own signatures.
         routes.get("/actor", ctx -> render(ctx, documents.instanceActor(instanceActor), instanceActor.name()));
         routes.get("/actor/outbox", ctx -> respond(ctx, documents.outbox(instanceActor, page(ctx)), "Outbox"));
@@ -52,6 +62,7 @@ public final class ActivityPubRoutes {
         routes.get("/actor/inbox", ActivityPubRoutes::inboxGet);
 
         routes.get("/u/{name}", ctx -> {
+            if (browserPage(ctx, browserPages.get("/u/{name}"))) return;
             var member = find(ctx, ActorType.PERSON);
             respond(ctx, documents.member(member), member.name());
         });
@@ -64,6 +75,7 @@ public final class ActivityPubRoutes {
         collection(routes, "/u/{name}/following", ActorType.PERSON, (ctx, a) -> documents.following(a));
 
         routes.get("/c/{name}", ctx -> {
+            if (browserPage(ctx, browserPages.get("/c/{name}"))) return;
             var community = find(ctx, ActorType.GROUP);
             respond(ctx, documents.community(community), community.name());
         });
@@ -77,6 +89,7 @@ public final class ActivityPubRoutes {
         collection(routes, "/c/{name}/featured", ActorType.GROUP, (ctx, a) -> documents.featured(a));
 
         routes.get("/p/{id}", ctx -> {
+            if (browserPage(ctx, browserPages.get("/p/{id}"))) return;
             var post = documents.post(ctx.pathParam("id")).orElseThrow(() -> Refusal.notFound("there is no post here"));
             respond(ctx, post, "Post");
         });
@@ -89,6 +102,23 @@ public final class ActivityPubRoutes {
                 send(ctx, ACTIVITY_JSON, json.getBytes(StandardCharsets.UTF_8));
             });
         }
+    }
+
+    /** Hands a browser's request to the web interface's page; true when it did. */
+    private static boolean browserPage(Context ctx, Handler page) throws Exception {
+        if (page == null || !wantsHtml(ctx.header("Accept"))) return false;
+        page.handle(ctx);
+        return true;
+    }
+
+    /**
+     * A browser names text/html; an ActivityPub client names its own types and is never given a page.
+     * No Accept (or only *&#47;*) keeps the plain page it got before the web interface existed.
+     */
+    static boolean wantsHtml(String accept) {
+        if (accept == null || wantsActivityJson(accept)) return false;
+        var a = accept.toLowerCase(java.util.Locale.ROOT);
+        return a.contains("text/html") || a.contains("application/xhtml+xml");
     }
 
     /**

@@ -36,6 +36,7 @@ public final class WebServer {
 
     public static Javalin create(App app) {
         var mapper = jsonMapper();
+        var pages = new WebPages(app);
         return Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.startup.showJavalinBanner = false;
@@ -66,13 +67,24 @@ public final class WebServer {
 
             config.routes.before(WebServer::refuseNulInTarget);
             config.routes.get("/healthz", ctx -> health(app, ctx));
-            app.registerRoutes(config.routes);
+            app.registerRoutes(config.routes, pages.sharedAddresses());
+            pages.register(config.routes);
 
-            config.routes.exception(Refusal.class, (e, ctx) -> problem(ctx, refusalStatus(e.kind()),
-                    refusalTitle(e.kind()), e.getMessage(), e.field()));
-            config.routes.exception(TryLater.class, (e, ctx) -> tryLater(ctx, e));
-            config.routes.exception(HttpResponseException.class, (e, ctx) ->
-                    problem(ctx, e.getStatus(), e.getMessage(), null, null));
+            // Browsers asking for HTML get pages; the API and ActivityPub clients keep problem JSON.
+            config.routes.exception(Refusal.class, (e, ctx) -> {
+                if (WebPages.wantsPage(ctx)) pages.error(ctx, refusalStatus(e.kind()), e.getMessage());
+                else problem(ctx, refusalStatus(e.kind()), refusalTitle(e.kind()), e.getMessage(), e.field());
+            });
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                if (WebPages.wantsPage(ctx)) pages.error(ctx, e.getStatus(), null);
+                else problem(ctx, e.getStatus(), e.getMessage(), null, null);
+            });
+            config.routes.exception(TryLater.class, (e, ctx) -> {
+                if (e.kind() == TryLater.Kind.BUSY) shed(ctx, e);
+                ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+                if (WebPages.wantsPage(ctx)) pages.error(ctx, tryLaterStatus(e), e.getMessage());
+                else tryLater(ctx, e);
+            });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 if (cutShort(e)) {
                     // The client stopped sending before its Content-Length: its fault, not ours, and no news.
@@ -81,13 +93,18 @@ public final class WebServer {
                     return;
                 }
                 log.error("unexpected failure in {} {}", ctx.method(), ctx.path(), e);
-                problem(ctx, 500, "Something went wrong on our side", "the error is logged for the admins; try again later", null);
+                if (WebPages.wantsPage(ctx)) pages.error(ctx, 500, null);
+                else problem(ctx, 500, "Something went wrong on our side", "the error is logged for the admins; try again later", null);
             });
             config.routes.error(404, ctx -> {
-                if (ctx.result() == null) problem(ctx, 404, "Not found", "nothing is at " + ctx.path(), null);
+                if (ctx.result() != null) return;
+                if (WebPages.wantsPage(ctx)) pages.error(ctx, 404, null);
+                else problem(ctx, 404, "Not found", "nothing is at " + ctx.path(), null);
             });
-            config.routes.error(405, ctx -> problem(ctx, 405, "Method not allowed",
-                    ctx.method() + " is not allowed on " + ctx.path(), null));
+            config.routes.error(405, ctx -> {
+                if (WebPages.wantsPage(ctx)) pages.error(ctx, 405, null);
+                else problem(ctx, 405, "Method not allowed", ctx.method() + " is not allowed on " + ctx.path(), null);
+            });
         });
     }
 
@@ -120,10 +137,14 @@ public final class WebServer {
     /** 429 (a rate limit) or 503 (at capacity), each with Retry-After and a detail that says what to wait for. */
     public static void tryLater(Context ctx, TryLater e) {
         var limited = e.kind() == TryLater.Kind.RATE_LIMITED;
-        if (!limited) shed(ctx, e);
         ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
-        problem(ctx, limited ? 429 : 503, limited ? "Too many requests" : "Busy for a moment, try again shortly",
+        problem(ctx, tryLaterStatus(e), limited ? "Too many requests" : "Busy for a moment, try again shortly",
                 e.getMessage(), null);
+    }
+
+    static int tryLaterStatus(TryLater e) {
+        if (e.kind() == TryLater.Kind.RATE_LIMITED) return 429;
+        return 503;
     }
 
     private static final AtomicLong SHED = new AtomicLong();

@@ -77,8 +77,13 @@ class ActorIdsRoutesTest {
             for (var accept : new String[] {TestServer.ACTIVITY_JSON, TestServer.BROWSER}) {
                 var response = server.get(inbox, accept);
                 assertEquals(405, response.statusCode(), inbox + ": " + response.body());
-                assertEquals("application/problem+json", mediaType(response), inbox);
-                assertEquals(405, json(response).get("status").asInt());
+                if (accept.equals(TestServer.BROWSER)) {
+                    // A person who opens an inbox in a browser is told on a page (the web interface, issue #14).
+                    assertEquals("text/html", mediaType(response), inbox);
+                } else {
+                    assertEquals("application/problem+json", mediaType(response), inbox);
+                    assertEquals(405, json(response).get("status").asInt());
+                }
                 assertEquals("POST", response.headers().firstValue("Allow").orElse(null), inbox);
             }
         }

@@ -173,7 +173,13 @@ class ActorRoutesTest {
         assertNotFound(server.get("/u/tips/followers", TestServer.ACTIVITY_JSON));
         assertNotFound(server.get("/c/alice/moderators", TestServer.ACTIVITY_JSON));
         assertNotFound(server.get("/c/nobody", TestServer.ACTIVITY_JSON));
-        assertNotFound(server.get("/u/nobody", TestServer.BROWSER));
+        assertNotFound(server.get("/u/nobody", TestServer.ACTIVITY_JSON));
+        // A browser is told on a page, not in JSON (the web interface, issue #14).
+        var page = server.get("/u/nobody", TestServer.BROWSER);
+        assertEquals(404, page.statusCode());
+        assertEquals("text/html", mediaType(page));
+        assertTrue(page.body().contains("there is no member nobody here") || page.body().contains("There is no member nobody here"),
+                page.body());
     }
 
     private static void assertNotFound(HttpResponse<String> response) {

@@ -1,0 +1,112 @@
+package app.kindred.thread;
+
+import app.kindred.storage.Database;
+import app.kindred.storage.Sql;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Threads as a reader sees them: each post with its author's name and server, its score, its
+ * comment count and the reader's own vote, loaded in a few batched queries per page. The web
+ * pages read through this; the rules for writing stay in {@link ThreadService}.
+ */
+public final class Discussions {
+    private final Database db;
+    private final PostStore posts;
+
+    public Discussions(Database db, PostStore posts) {
+        this.db = db;
+        this.posts = posts;
+    }
+
+    /** Who wrote a post, as a reader is told: name, server, and whether they are from here. */
+    public record Author(long actorId, String name, String domain, boolean local) {
+        public String handle() {
+            return name + "@" + domain;
+        }
+    }
+
+    /** One post and what a list or thread shows beside it; {@code myVote} is 0 for a reader who has not voted. */
+    public record Entry(Post post, Author author, VoteStore.Score score, long comments, int myVote) {}
+
+    /** A thread and all its comments, oldest first (the tree is rebuilt from parent ids). */
+    public record Discussion(Entry thread, List<Entry> comments) {}
+
+    /** @param readerActorId the signed-in reader's actor, or null */
+    public List<Entry> threads(long communityId, PostStore.Sort sort, int limit, int offset, Long readerActorId) {
+        return db.read(c -> entries(c, posts.threads(c, communityId, sort, limit, offset), readerActorId));
+    }
+
+    public Optional<Discussion> discussion(long threadId, Long readerActorId) {
+        return db.read(c -> {
+            var thread = posts.findById(c, threadId);
+            if (thread.isEmpty() || !thread.get().isThread()) return Optional.<Discussion>empty();
+            var all = new ArrayList<Post>();
+            all.add(thread.get());
+            all.addAll(posts.comments(c, threadId));
+            var entries = entries(c, all, readerActorId);
+            return Optional.of(new Discussion(entries.getFirst(), List.copyOf(entries.subList(1, entries.size()))));
+        });
+    }
+
+    public Optional<Entry> entry(long postId, Long readerActorId) {
+        return db.read(c -> {
+            var post = posts.findById(c, postId);
+            return post.isEmpty() ? Optional.<Entry>empty() : Optional.of(entries(c, List.of(post.get()), readerActorId).getFirst());
+        });
+    }
+
+    /** What an actor wrote that is still up (not deleted or removed), newest first. */
+    public List<Entry> byAuthor(long authorActorId, int limit, int offset, Long readerActorId) {
+        return db.read(c -> entries(c, Sql.list(c, "select " + PostStore.columns("p") + """
+                 from post p where p.author_id = ? and p.deleted_at is null and p.removed_at is null
+                order by p.published desc, p.id desc limit ? offset ?""", PostStore::map, authorActorId, limit, offset),
+                readerActorId));
+    }
+
+    private static List<Entry> entries(Connection c, List<Post> list, Long readerActorId) throws SQLException {
+        if (list.isEmpty()) return List.of();
+        var authors = new HashMap<Long, Author>();
+        var scores = new HashMap<Long, VoteStore.Score>();
+        var counts = new HashMap<Long, Long>();
+        var mine = new HashMap<Long, Integer>();
+        var postIds = ids(c, list.stream().map(Post::id).toList());
+        for (var a : Sql.list(c, "select id, preferred_username, domain, local from actor where id = any(?)",
+                rs -> new Author(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)),
+                ids(c, list.stream().map(Post::authorId).distinct().toList()))) {
+            authors.put(a.actorId(), a);
+        }
+        for (var row : Sql.list(c, """
+                select post_id, count(*) filter (where value > 0), count(*) filter (where value < 0)
+                from vote where post_id = any(?) group by post_id""",
+                rs -> Map.entry(rs.getLong(1), new VoteStore.Score(rs.getLong(2), rs.getLong(3))), postIds)) {
+            scores.put(row.getKey(), row.getValue());
+        }
+        for (var row : Sql.list(c, "select thread_id, count(*) from post where thread_id = any(?) and deleted_at is null group by thread_id",
+                rs -> Map.entry(rs.getLong(1), rs.getLong(2)), postIds)) {
+            counts.put(row.getKey(), row.getValue());
+        }
+        if (readerActorId != null) {
+            for (var row : Sql.list(c, "select post_id, value from vote where post_id = any(?) and actor_id = ?",
+                    rs -> Map.entry(rs.getLong(1), rs.getInt(2)), postIds, readerActorId)) {
+                mine.put(row.getKey(), row.getValue());
+            }
+        }
+        var out = new ArrayList<Entry>(list.size());
+        for (var p : list) {
+            out.add(new Entry(p, authors.get(p.authorId()), scores.getOrDefault(p.id(), new VoteStore.Score(0, 0)),
+                    counts.getOrDefault(p.id(), 0L), mine.getOrDefault(p.id(), 0)));
+        }
+        return out;
+    }
+
+    private static java.sql.Array ids(Connection c, Collection<Long> ids) throws SQLException {
+        return c.createArrayOf("bigint", ids.toArray());
+    }
+}

@@ -1,0 +1,87 @@
+package app.kindred.web;
+
+import java.text.MessageFormat;
+import java.text.NumberFormat;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.MissingResourceException;
+import java.util.ResourceBundle;
+
+/**
+ * The interface text for one reader: words from the message bundle in the best language we have
+ * (English first), dates and numbers formatted for the language the reader's browser asks for.
+ */
+public final class Messages {
+    static final String BUNDLE = "app.kindred.web.messages";
+    private static final ResourceBundle.Control NO_FALLBACK =
+            ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES);
+    private static final List<Locale> KNOWN = Arrays.asList(Locale.getAvailableLocales());
+
+    private final ResourceBundle bundle;
+    private final Locale format;
+    private final DateTimeFormatter dates;
+
+    private Messages(ResourceBundle bundle, Locale format) {
+        this.bundle = bundle;
+        this.format = format;
+        this.dates = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT)
+                .withLocale(format).withZone(ZoneOffset.UTC);
+    }
+
+    /** For an Accept-Language header (null or unreadable: English). */
+    public static Messages forAcceptLanguage(String header) {
+        var locale = Locale.ENGLISH;
+        if (header != null && !header.isBlank()) {
+            try {
+                var ranges = Locale.LanguageRange.parse(header);
+                var match = Locale.lookup(ranges, KNOWN);
+                if (match != null && !match.getLanguage().isEmpty()) locale = match;
+            } catch (IllegalArgumentException e) {
+                // An unreadable header is the reader's browser's business; English it is.
+            }
+        }
+        return new Messages(ResourceBundle.getBundle(BUNDLE, locale, NO_FALLBACK), locale);
+    }
+
+    /** The language the words are in, for {@code <html lang>}: the bundle's, not the date format's. */
+    public String lang() {
+        var l = bundle.getLocale();
+        return l == null || l.getLanguage().isEmpty() ? "en" : l.toLanguageTag();
+    }
+
+    public String t(String key, Object... args) {
+        String pattern;
+        try {
+            pattern = bundle.getString(key);
+        } catch (MissingResourceException e) {
+            // A missing key shows itself rather than failing the page; MessagesTest keeps the bundle complete.
+            return key;
+        }
+        return args.length == 0 ? pattern : new MessageFormat(pattern, format).format(args);
+    }
+
+    /** A date and time as the reader's language writes it, in UTC (we do not know the reader's zone). */
+    public String date(Instant at) {
+        return at == null ? "" : dates.format(at) + " UTC";
+    }
+
+    /** For {@code <time datetime>}: to the second, which is all a reader needs. */
+    public String iso(Instant at) {
+        return at == null ? "" : at.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    public String number(long n) {
+        return NumberFormat.getIntegerInstance(format).format(n);
+    }
+
+    /** Every key of the bundle, for the test that checks templates name only keys that exist. */
+    static ResourceBundle bundle() {
+        return ResourceBundle.getBundle(BUNDLE, Locale.ROOT, NO_FALLBACK);
+    }
+}

@@ -1,0 +1,114 @@
+package app.kindred.web.pages;
+
+import app.kindred.Refusal;
+import app.kindred.member.MemberService;
+import app.kindred.member.Role;
+import app.kindred.member.SessionService;
+import app.kindred.ratelimit.RateLimits;
+import app.kindred.ratelimit.RateLimits.Limit;
+import app.kindred.web.pages.Views.Crumb;
+import app.kindred.web.pages.Views.FieldError;
+import app.kindred.web.pages.Views.Form;
+import app.kindred.web.pages.Views.LoginPage;
+import app.kindred.web.pages.Views.SignupPage;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/** Signing up, signing in and signing out in a browser. */
+public final class AccountPages {
+    private final Site site;
+    private final MemberService members;
+    private final SessionService sessions;
+    private final boolean registrationsOpen;
+    private final RateLimits limits;
+    private final Function<Context, String> clientKey;
+
+    public AccountPages(Site site, MemberService members, SessionService sessions, boolean registrationsOpen,
+                        RateLimits limits, Function<Context, String> clientKey) {
+        this.limits = limits;
+        this.clientKey = clientKey;
+        this.site = site;
+        this.members = members;
+        this.sessions = sessions;
+        this.registrationsOpen = registrationsOpen;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.get("/signup", ctx -> signupPage(ctx, 200, Form.empty()));
+        routes.post("/signup", this::signUp);
+        routes.get("/login", ctx -> loginPage(ctx, 200, Form.empty(), ctx.queryParam("next")));
+        routes.post("/login", this::logIn);
+        routes.post("/logout", this::logOut);
+    }
+
+    private void signupPage(Context ctx, int status, Form form) {
+        var m = site.messages(ctx);
+        site.send(ctx, status, "signup.jte",
+                site.withFormToken(ctx, site.chrome(ctx, m.t("signup.title"), new Crumb(m.t("signup.title"), "/signup"))),
+                new SignupPage(registrationsOpen, form));
+    }
+
+    private void loginPage(Context ctx, int status, Form form, String next) {
+        var m = site.messages(ctx);
+        site.send(ctx, status, "login.jte",
+                site.withFormToken(ctx, site.chrome(ctx, m.t("login.title"), new Crumb(m.t("login.title"), "/login"))),
+                new LoginPage(form, Site.localPath(next)));
+    }
+
+    private void signUp(Context ctx) {
+        var m = site.messages(ctx);
+        // The password is never sent back into the page.
+        var values = Site.fields(ctx, "username");
+        var password = ctx.formParam("password");
+        if (!registrationsOpen) {
+            site.error(ctx, 403, m.t("signup.closed"));
+            return;
+        }
+        if (!site.sessions().csrfValid(ctx)) {
+            signupPage(ctx, 403, Form.of(values).with(new FieldError(null, m.t("error.csrf.form"))));
+            return;
+        }
+        // The same limit as the API's sign-up: past it a page says how long to wait (429).
+        limits.take(Limit.SIGN_UP, clientKey.apply(ctx));
+        try {
+            members.create(values.get("username"), password, Role.MEMBER);
+        } catch (Refusal r) {
+            var fields = new LinkedHashMap<>(values);
+            fields.put("password", "");
+            signupPage(ctx, 422, Site.refused(fields, r, Map.of("name", "username")));
+            return;
+        }
+        site.sessions().signIn(ctx, sessions.logIn(values.get("username"), password, clientKey.apply(ctx)));
+        Site.seeOther(ctx, "/?welcome=1");
+    }
+
+    private void logIn(Context ctx) {
+        var m = site.messages(ctx);
+        var values = Site.fields(ctx, "username");
+        var next = Site.localPath(ctx.formParam("next"));
+        if (!site.sessions().csrfValid(ctx)) {
+            loginPage(ctx, 403, Form.of(values).with(new FieldError(null, m.t("error.csrf.form"))), next);
+            return;
+        }
+        SessionService.Issued issued;
+        try {
+            issued = sessions.logIn(values.get("username"), ctx.formParam("password"), clientKey.apply(ctx));
+        } catch (Refusal r) {
+            // One message for both fields: which of the two was wrong is not said, so names stay private.
+            loginPage(ctx, 401, new Form(values, List.of(new FieldError("username", m.t("login.wrong")))), next);
+            return;
+        }
+        site.sessions().signIn(ctx, issued);
+        Site.seeOther(ctx, next);
+    }
+
+    private void logOut(Context ctx) {
+        if (site.refuseWithoutToken(ctx)) return;
+        site.sessions().signOut(ctx);
+        Site.seeOther(ctx, "/?signedOut=1");
+    }
+}

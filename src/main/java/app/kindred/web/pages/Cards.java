@@ -1,0 +1,43 @@
+package app.kindred.web.pages;
+
+import app.kindred.community.CommunityService;
+import app.kindred.content.HtmlSanitizer;
+import app.kindred.content.Markdown;
+import app.kindred.thread.Discussions;
+import app.kindred.web.pages.Views.CommunityCard;
+import app.kindred.web.pages.Views.PostCard;
+import java.time.Instant;
+import java.util.List;
+
+/** Turns what the features return into what the templates show. */
+final class Cards {
+    private static final Markdown MARKDOWN = new Markdown();
+
+    private Cards() {}
+
+    static CommunityCard community(CommunityService.Listing listing, Instant lastPost) {
+        var c = listing.community();
+        return new CommunityCard(c.name(), c.title(), MARKDOWN.toHtml(c.description()), "!" + c.name() + "@" + c.actor().domain(),
+                c.actor().local() ? "/c/" + c.name() : c.actor().uri().toString(), c.actor().local(), c.sensitive(), listing.followers(), listing.threads(), lastPost);
+    }
+
+    static PostCard post(Discussions.Entry e, Long viewerActorId, List<PostCard> replies) {
+        var p = e.post();
+        var a = e.author();
+        boolean gone = p.deleted() || p.removed();
+        // Stored HTML was sanitised on arrival; remote HTML passes the sanitiser again on the way out, so a
+        // post stored before a sanitiser fix cannot reach a reader unsafely.
+        var body = gone ? "" : p.local() ? p.contentHtml() : HtmlSanitizer.sanitize(p.contentHtml());
+        var warning = gone ? null : p.summary();
+        var author = gone || a == null ? null : a.name();
+        var handle = gone || a == null ? null : a.handle();
+        var authorHref = gone || a == null ? null : a.local() ? "/u/" + a.name() : null;
+        var origin = gone || a == null || a.local() ? null : a.domain();
+        var original = p.local() || gone ? null : p.url() != null && p.url().startsWith("http") ? p.url() : p.uri().toString();
+        return new PostCard(p.id(), p.threadId(), p.parentId(), p.removed() ? null : p.title(), body, warning,
+                !gone && p.sensitive(), author, handle, authorHref, origin, p.local(), p.published(), p.updated(),
+                e.score().total(), e.comments(), e.myVote(), p.pinned(), p.locked(), p.deleted(), p.removed(),
+                viewerActorId != null && viewerActorId == p.authorId() && !gone, p.language(), original,
+                replies == null ? List.of() : replies);
+    }
+}

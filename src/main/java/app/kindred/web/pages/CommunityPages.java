@@ -1,0 +1,156 @@
+package app.kindred.web.pages;
+
+import app.kindred.Refusal;
+import app.kindred.actor.Actor;
+import app.kindred.community.Community;
+import app.kindred.community.CommunityService;
+import app.kindred.follow.FollowService;
+import app.kindred.thread.Discussions;
+import app.kindred.thread.PostStore;
+import app.kindred.thread.ThreadService;
+import app.kindred.web.pages.Views.CommunityCard;
+import app.kindred.web.pages.Views.CommunityPage;
+import app.kindred.web.pages.Views.ComposePage;
+import app.kindred.web.pages.Views.Crumb;
+import app.kindred.web.pages.Views.FieldError;
+import app.kindred.web.pages.Views.Form;
+import app.kindred.web.pages.Views.Moderator;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.Locale;
+import java.util.Map;
+
+/** A local community's page, following it, and starting a thread in it. */
+public final class CommunityPages {
+    static final int PER_PAGE = 20;
+    private static final Map<String, String> DRAFT_FIELDS = Map.of("content_warning", "content_warning");
+
+    private final Site site;
+    private final CommunityService communities;
+    private final FollowService follows;
+    private final ThreadService threads;
+    private final Discussions discussions;
+
+    public CommunityPages(Site site, CommunityService communities, FollowService follows, ThreadService threads,
+                          Discussions discussions) {
+        this.site = site;
+        this.communities = communities;
+        this.follows = follows;
+        this.threads = threads;
+        this.discussions = discussions;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.post("/c/{name}/follow", ctx -> follow(ctx, true));
+        routes.post("/c/{name}/unfollow", ctx -> follow(ctx, false));
+        routes.get("/c/{name}/new", ctx -> {
+            var community = local(ctx);
+            site.member(ctx);
+            compose(ctx, 200, community, Form.empty(), null);
+        });
+        routes.post("/c/{name}/new", this::startThread);
+    }
+
+    /** GET /c/{name} for a browser (ActivityPub clients get the Group from the same address). */
+    public void show(Context ctx) {
+        var community = local(ctx);
+        var m = site.messages(ctx);
+        var sort = sort(ctx.queryParam("sort"));
+        int page = Site.page(ctx);
+        var viewer = site.sessions().member(ctx);
+        var viewerActor = viewer.map(v -> v.actor().id()).orElse(null);
+        var list = discussions.threads(community.id(), sort, PER_PAGE + 1, (page - 1) * PER_PAGE, viewerActor);
+        var cards = list.stream().limit(PER_PAGE).map(e -> Cards.post(e, viewerActor, null)).toList();
+        var moderators = communities.moderators(community.id());
+        boolean following = viewer.isPresent() && follows.subscriptions(viewer.get()).stream()
+                .anyMatch(s -> s.community().id() == community.id());
+        boolean mayStart = viewer.isPresent() && (!community.postingRestrictedToMods()
+                || moderators.stream().anyMatch(a -> a.id() == viewerActor));
+        var card = card(community);
+        site.send(ctx, "community.jte", site.chrome(ctx, community.title(), community.sensitive(),
+                        new Crumb(community.title(), card.href())),
+                new CommunityPage(card, community.actor().uri().toString(), communities.rules(community.id()), moderators.stream().map(CommunityPages::moderator).toList(),
+                        cards, sort.name().toLowerCase(Locale.ROOT), page, list.size() > PER_PAGE, following,
+                        viewer.isPresent(), mayStart));
+    }
+
+    private void follow(Context ctx, boolean follow) {
+        var community = local(ctx);
+        var member = site.member(ctx);
+        if (site.refuseWithoutToken(ctx)) return;
+        try {
+            if (follow) follows.follow(member, community.name());
+            else follows.unfollow(member, community.id());
+        } catch (Refusal r) {
+            // Following twice or leaving what one never followed: the page already shows the state wanted.
+            if (r.kind() != Refusal.Kind.NOT_FOUND && r.kind() != Refusal.Kind.CONFLICT) throw r;
+        }
+        Site.seeOther(ctx, "/c/" + community.name() + "?" + (follow ? "followed=1" : "left=1"));
+    }
+
+    private void startThread(Context ctx) {
+        var community = local(ctx);
+        var member = site.member(ctx);
+        var m = site.messages(ctx);
+        var values = Site.fields(ctx, "title", "body", "content_warning", "language");
+        if (!site.sessions().csrfValid(ctx)) {
+            compose(ctx, 403, community, Form.of(values).with(new FieldError(null, m.t("error.csrf.form"))), null);
+            return;
+        }
+        var draft = new ThreadService.Draft(values.get("title"), values.get("body"), values.get("content_warning"), null,
+                values.get("language"));
+        if (ctx.formParam("preview") != null) {
+            compose(ctx, 200, community, Form.of(values), Composer.preview(values.get("body")));
+            return;
+        }
+        try {
+            var post = threads.startThread(member, community.id(), draft);
+            Site.seeOther(ctx, "/p/" + post.id());
+        } catch (Refusal r) {
+            compose(ctx, status(r), community, Site.refused(values, r, DRAFT_FIELDS), null);
+        }
+    }
+
+    private void compose(Context ctx, int status, Community community, Form form, String preview) {
+        var m = site.messages(ctx);
+        var card = card(community);
+        var heading = m.t("compose.thread.heading", community.title());
+        site.send(ctx, status, "compose.jte", site.chrome(ctx, heading, community.sensitive(), new Crumb(community.title(), card.href()),
+                        new Crumb(m.t("compose.thread.crumb"), card.href() + "/new")),
+                new ComposePage("thread", heading, card.href() + "/new", card, communities.rules(community.id()), null, true,
+                        form, preview));
+    }
+
+    static int status(Refusal r) {
+        return switch (r.kind()) {
+            case FORBIDDEN -> 403;
+            case CONFLICT -> 409;
+            case NOT_FOUND -> 404;
+            default -> 422;
+        };
+    }
+
+    private Community local(Context ctx) {
+        return communities.find(ctx.pathParam("name")).filter(c -> c.actor().local())
+                .orElseThrow(() -> Refusal.notFound("there is no community " + ctx.pathParam("name") + " here"));
+    }
+
+    CommunityCard card(Community community) {
+        var listing = communities.listing(community.id()).orElseThrow();
+        return Cards.community(listing, null);
+    }
+
+    private static Moderator moderator(Actor a) {
+        return new Moderator(a.preferredUsername(), a.preferredUsername() + "@" + a.domain(),
+                a.local() ? "/u/" + a.preferredUsername() : a.uri().toString());
+    }
+
+    private static PostStore.Sort sort(String raw) {
+        if (raw == null) return PostStore.Sort.ACTIVE;
+        try {
+            return PostStore.Sort.valueOf(raw.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return PostStore.Sort.ACTIVE;
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package app.kindred.web.pages;
+
+import app.kindred.Refusal;
+import app.kindred.content.StorableText;
+import app.kindred.member.Member;
+import app.kindred.member.MemberService;
+import app.kindred.web.BrowserSessions;
+import app.kindred.web.Messages;
+import app.kindred.web.Renderer;
+import app.kindred.web.pages.Views.Chrome;
+import app.kindred.web.pages.Views.Crumb;
+import app.kindred.web.pages.Views.ErrorPage;
+import app.kindred.web.pages.Views.FieldError;
+import app.kindred.web.pages.Views.Form;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What every page class shares: the layout's data, rendering, sign-in checks, form tokens and redirects. */
+public final class Site {
+    /** Thrown where a page needs a member and nobody is signed in: answered with a redirect to /login. */
+    public static final class SignInFirst extends RuntimeException {
+        SignInFirst() {
+            super("sign in first", null, false, false);
+        }
+    }
+
+    private final String instanceName;
+    private final Renderer renderer;
+    private final BrowserSessions sessions;
+    private final MemberService members;
+
+    public Site(String instanceName, Renderer renderer, BrowserSessions sessions, MemberService members) {
+        this.instanceName = instanceName;
+        this.renderer = renderer;
+        this.sessions = sessions;
+        this.members = members;
+    }
+
+    public String instanceName() {
+        return instanceName;
+    }
+
+    public BrowserSessions sessions() {
+        return sessions;
+    }
+
+    public Messages messages(Context ctx) {
+        Messages m = ctx.attribute("kindred.messages");
+        if (m == null) {
+            m = Messages.forAcceptLanguage(ctx.header("Accept-Language"));
+            ctx.attribute("kindred.messages", m);
+        }
+        return m;
+    }
+
+    public Chrome chrome(Context ctx, String title, boolean helpInHeader, Crumb... crumbs) {
+        var all = new ArrayList<Crumb>();
+        all.add(new Crumb(instanceName, "/"));
+        all.addAll(List.of(crumbs));
+        var member = sessions.member(ctx);
+        var viewer = member.map(Member::username).orElse(null);
+        // A signed-out reader gets a form token (and its cookie) only on a page with a form: see withFormToken.
+        var csrf = viewer == null ? null : sessions.csrfToken(ctx);
+        boolean warningsOpen = member.map(m -> members.preferences(m).contentWarningsOpen()).orElse(false);
+        return new Chrome(messages(ctx), title, instanceName, viewer, csrf, List.copyOf(all), helpInHeader, warningsOpen,
+                notice(ctx));
+    }
+
+    /** After POST-then-redirect, a flag in the address (?followed=1) picks one of a few fixed sentences. */
+    private static final List<String> NOTICES = List.of("welcome", "signedOut", "followed", "left", "deleted");
+
+    private String notice(Context ctx) {
+        for (var flag : NOTICES) if (ctx.queryParam(flag) != null) return messages(ctx).t("notice." + flag);
+        return null;
+    }
+
+    /** The same layout with a form token for a signed-out form (sign in, sign up). */
+    public Chrome withFormToken(Context ctx, Chrome chrome) {
+        return new Chrome(chrome.m(), chrome.title(), chrome.instanceName(), chrome.viewer(), sessions.csrfToken(ctx),
+                chrome.crumbs(), chrome.helpInHeader(), chrome.warningsOpen(), chrome.notice());
+    }
+
+    public Chrome chrome(Context ctx, String title, Crumb... crumbs) {
+        return chrome(ctx, title, false, crumbs);
+    }
+
+    public void send(Context ctx, int status, String template, Chrome chrome, Object page) {
+        ctx.header("Vary", "Accept, Cookie");
+        renderer.send(ctx, status, template, chrome, page);
+    }
+
+    public void send(Context ctx, String template, Chrome chrome, Object page) {
+        send(ctx, 200, template, chrome, page);
+    }
+
+    /** An error as a page, for browsers; the API keeps its problem JSON. */
+    public void error(Context ctx, int status, String detail) {
+        var m = messages(ctx);
+        var heading = m.t("error." + status + ".title");
+        if (heading.startsWith("error.")) heading = m.t("error.other.title");
+        renderer.send(ctx, status, "error.jte", chrome(ctx, heading), new ErrorPage(status, heading, detail));
+    }
+
+    public Member member(Context ctx) {
+        return sessions.member(ctx).orElseThrow(SignInFirst::new);
+    }
+
+    public Long viewerActorId(Context ctx) {
+        return sessions.member(ctx).map(m -> m.actor().id()).orElse(null);
+    }
+
+    /** For buttons with nothing typed (follow, vote, sign out): a stale token gets a page saying what to do. */
+    public boolean refuseWithoutToken(Context ctx) {
+        if (sessions.csrfValid(ctx)) return false;
+        error(ctx, 403, messages(ctx).t("error.csrf"));
+        return true;
+    }
+
+    /** POST, then GET: the browser shows {@code path} and a reload does not send the form again. */
+    public static void seeOther(Context ctx, String path) {
+        ctx.redirect(path, HttpStatus.SEE_OTHER);
+    }
+
+    /**
+     * The fields of a form, as typed, less what PostgreSQL cannot store (a NUL, which a browser sends
+     * only when a page or tool puts it there): the text is kept, and nothing reaches the database as a 500.
+     */
+    public static Map<String, String> fields(Context ctx, String... names) {
+        var values = new LinkedHashMap<String, String>();
+        for (var name : names) {
+            var v = ctx.formParam(name);
+            values.put(name, v == null ? "" : StorableText.storable(v));
+        }
+        return values;
+    }
+
+    /** A refusal from a feature, put beside the field it names (renamed to the form's field where they differ). */
+    public static Form refused(Map<String, String> values, Refusal refusal, Map<String, String> fieldNames) {
+        var field = refusal.field() == null ? null : fieldNames.getOrDefault(refusal.field(), refusal.field());
+        if (field != null && !values.containsKey(field)) field = null;
+        return new Form(values, List.of(new FieldError(field, sentence(refusal.getMessage()))));
+    }
+
+    /** Features speak in lower case for problem bodies; a page shows a sentence. */
+    public static String sentence(String message) {
+        if (message == null || message.isEmpty()) return "";
+        var s = Character.toUpperCase(message.charAt(0)) + message.substring(1);
+        return s.endsWith(".") ? s : s + ".";
+    }
+
+    /** Only a path on this site, so a crafted link cannot send a member elsewhere after signing in. */
+    public static String localPath(String next) {
+        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")
+                || !StorableText.isStorable(next) || next.chars().anyMatch(ch -> ch < 0x20)) return "/";
+        return next;
+    }
+
+    public static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** A page number from ?page= (1 when absent or unreadable: a page of a list is never worth an error). */
+    public static int page(Context ctx) {
+        try {
+            var p = Integer.parseInt(ctx.queryParam("page") == null ? "1" : ctx.queryParam("page"));
+            return Math.max(1, Math.min(p, 10_000));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+}

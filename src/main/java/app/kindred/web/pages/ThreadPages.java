@@ -1,0 +1,269 @@
+package app.kindred.web.pages;
+
+import app.kindred.Refusal;
+import app.kindred.community.CommunityService;
+import app.kindred.thread.Discussions;
+import app.kindred.thread.Discussions.Entry;
+import app.kindred.thread.Post;
+import app.kindred.thread.ThreadService;
+import app.kindred.web.pages.Views.CommunityCard;
+import app.kindred.web.pages.Views.ComposePage;
+import app.kindred.web.pages.Views.Crumb;
+import app.kindred.web.pages.Views.DeletePage;
+import app.kindred.web.pages.Views.FieldError;
+import app.kindred.web.pages.Views.Form;
+import app.kindred.web.pages.Views.PostCard;
+import app.kindred.web.pages.Views.ThreadPage;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The thread page with its comment tree, and replying, editing, deleting and voting. */
+public final class ThreadPages {
+    /** Comments per page, counted in reading order; a long thread pages rather than growing without end. */
+    public static final int COMMENTS_PER_PAGE = 300;
+    private static final Map<String, String> DRAFT_FIELDS = Map.of();
+
+    private final Site site;
+    private final ThreadService threads;
+    private final Discussions discussions;
+    private final CommunityService communities;
+
+    public ThreadPages(Site site, ThreadService threads, Discussions discussions, CommunityService communities) {
+        this.site = site;
+        this.threads = threads;
+        this.discussions = discussions;
+        this.communities = communities;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.get("/p/{id}/reply", ctx -> {
+            site.member(ctx);
+            reply(ctx, 200, post(ctx), Form.empty(), null);
+        });
+        routes.post("/p/{id}/reply", this::postReply);
+        routes.get("/p/{id}/edit", ctx -> {
+            var post = own(ctx);
+            edit(ctx, 200, post, Form.of(draftValues(post)), null);
+        });
+        routes.post("/p/{id}/edit", this::saveEdit);
+        routes.get("/p/{id}/delete", ctx -> {
+            var post = own(ctx);
+            var m = site.messages(ctx);
+            var card = communityCard(post.communityId());
+            site.send(ctx, "delete.jte", site.chrome(ctx, m.t("delete.title"), card.sensitive(), new Crumb(card.title(), card.href()),
+                            new Crumb(m.t("delete.title"), "/p/" + post.id() + "/delete")),
+                    new DeletePage(card(post), card));
+        });
+        routes.post("/p/{id}/delete", this::delete);
+        routes.post("/p/{id}/vote", this::vote);
+    }
+
+    /** GET /p/{id} for a browser: a thread's page, or for a comment the thread's page at that comment. */
+    public void show(Context ctx) {
+        var post = post(ctx);
+        if (!post.isThread()) {
+            ctx.redirect(location(post.threadId(), post.id()), HttpStatus.FOUND);
+            return;
+        }
+        var viewer = site.viewerActorId(ctx);
+        var discussion = discussions.discussion(post.id(), viewer).orElseThrow(() -> Refusal.notFound("there is no thread here"));
+        var order = readingOrder(post.id(), discussion.comments());
+        int pages = Math.max(1, (order.size() + COMMENTS_PER_PAGE - 1) / COMMENTS_PER_PAGE);
+        int page = Math.min(Site.page(ctx), pages);
+        var slice = order.subList((page - 1) * COMMENTS_PER_PAGE, Math.min(order.size(), page * COMMENTS_PER_PAGE));
+        var thread = Cards.post(discussion.thread(), viewer, null);
+        var community = communityCard(post.communityId());
+        boolean signedIn = viewer != null;
+        boolean mayReply = signedIn && !post.locked() && !post.deleted() && !post.removed();
+        var title = thread.title() == null ? site.messages(ctx).t("thread.removed") : thread.title();
+        site.send(ctx, "thread.jte", site.chrome(ctx, title, community.sensitive(), new Crumb(community.title(), community.href()),
+                        new Crumb(title, thread.href())),
+                new ThreadPage(community, thread, tree(post.id(), slice, viewer), page, pages, signedIn, mayReply, Form.empty()));
+    }
+
+    /** The comments in the order a reader meets them: each followed by its replies, depth first. */
+    static List<Entry> readingOrder(long threadId, List<Entry> comments) {
+        var children = new HashMap<Long, List<Entry>>();
+        for (var c : comments) children.computeIfAbsent(c.post().parentId(), k -> new ArrayList<>()).add(c);
+        var out = new ArrayList<Entry>(comments.size());
+        var stack = new ArrayList<Entry>();
+        var top = children.getOrDefault(threadId, List.of());
+        for (int i = top.size() - 1; i >= 0; i--) stack.add(top.get(i));
+        while (!stack.isEmpty()) {
+            var next = stack.removeLast();
+            out.add(next);
+            var kids = children.getOrDefault(next.post().id(), List.of());
+            for (int i = kids.size() - 1; i >= 0; i--) stack.add(kids.get(i));
+        }
+        return out;
+    }
+
+    /**
+     * The nested lists for one page: a comment whose parent is on an earlier page starts a list of its
+     * own (its "parent" link leads to the rest).
+     */
+    private static List<PostCard> tree(long threadId, List<Entry> slice, Long viewer) {
+        Set<Long> here = new HashSet<>();
+        for (var e : slice) here.add(e.post().id());
+        var children = new LinkedHashMap<Long, List<Entry>>();
+        var roots = new ArrayList<Entry>();
+        for (var e : slice) {
+            var parent = e.post().parentId();
+            if (parent == threadId || !here.contains(parent)) roots.add(e);
+            else children.computeIfAbsent(parent, k -> new ArrayList<>()).add(e);
+        }
+        return roots.stream().map(e -> card(e, children, viewer)).toList();
+    }
+
+    private static PostCard card(Entry e, Map<Long, List<Entry>> children, Long viewer) {
+        var replies = children.getOrDefault(e.post().id(), List.of()).stream().map(c -> card(c, children, viewer)).toList();
+        return Cards.post(e, viewer, replies);
+    }
+
+    /** Where a comment lives: its thread's page that holds it, at its anchor. */
+    private String location(long threadId, long commentId) {
+        var discussion = discussions.discussion(threadId, null).orElseThrow(() -> Refusal.notFound("there is no thread here"));
+        var order = readingOrder(threadId, discussion.comments());
+        int index = 0;
+        for (int i = 0; i < order.size(); i++) if (order.get(i).post().id() == commentId) index = i;
+        int page = index / COMMENTS_PER_PAGE + 1;
+        return "/p/" + threadId + (page > 1 ? "?page=" + page : "") + "#c" + commentId;
+    }
+
+    private void postReply(Context ctx) {
+        var parent = post(ctx);
+        var member = site.member(ctx);
+        var m = site.messages(ctx);
+        var values = Site.fields(ctx, "body", "content_warning", "language");
+        if (!site.sessions().csrfValid(ctx)) {
+            reply(ctx, 403, parent, Form.of(values).with(new FieldError(null, m.t("error.csrf.form"))), null);
+            return;
+        }
+        if (ctx.formParam("preview") != null) {
+            reply(ctx, 200, parent, Form.of(values), Composer.preview(values.get("body")));
+            return;
+        }
+        try {
+            var comment = threads.comment(member, parent.id(), new ThreadService.Draft(null, values.get("body"),
+                    values.get("content_warning"), null, values.get("language")));
+            Site.seeOther(ctx, location(comment.threadId(), comment.id()));
+        } catch (Refusal r) {
+            reply(ctx, CommunityPages.status(r), parent, Site.refused(values, r, DRAFT_FIELDS), null);
+        }
+    }
+
+    private void reply(Context ctx, int status, Post parent, Form form, String preview) {
+        var m = site.messages(ctx);
+        var community = communityCard(parent.communityId());
+        var heading = m.t("compose.reply.heading");
+        site.send(ctx, status, "compose.jte", site.chrome(ctx, heading, community.sensitive(),
+                        new Crumb(community.title(), community.href()), new Crumb(heading, "/p/" + parent.id() + "/reply")),
+                new ComposePage("reply", heading, "/p/" + parent.id() + "/reply", community,
+                        communities.rules(parent.communityId()), card(parent), false, form, preview));
+    }
+
+    private void saveEdit(Context ctx) {
+        var post = own(ctx);
+        var member = site.member(ctx);
+        var m = site.messages(ctx);
+        var values = post.isThread() ? Site.fields(ctx, "title", "body", "content_warning")
+                : Site.fields(ctx, "body", "content_warning");
+        if (!site.sessions().csrfValid(ctx)) {
+            edit(ctx, 403, post, Form.of(values).with(new FieldError(null, m.t("error.csrf.form"))), null);
+            return;
+        }
+        if (ctx.formParam("preview") != null) {
+            edit(ctx, 200, post, Form.of(values), Composer.preview(values.get("body")));
+            return;
+        }
+        try {
+            threads.edit(member, post.id(), new ThreadService.Draft(post.isThread() ? values.get("title") : null,
+                    values.get("body"), values.get("content_warning"), null, null));
+            Site.seeOther(ctx, post.isThread() ? "/p/" + post.id() : location(post.threadId(), post.id()));
+        } catch (Refusal r) {
+            edit(ctx, CommunityPages.status(r), post, Site.refused(values, r, DRAFT_FIELDS), null);
+        }
+    }
+
+    private void edit(Context ctx, int status, Post post, Form form, String preview) {
+        var m = site.messages(ctx);
+        var community = communityCard(post.communityId());
+        var heading = m.t(post.isThread() ? "compose.edit.thread" : "compose.edit.comment");
+        site.send(ctx, status, "compose.jte", site.chrome(ctx, heading, community.sensitive(),
+                        new Crumb(community.title(), community.href()), new Crumb(heading, "/p/" + post.id() + "/edit")),
+                new ComposePage("edit", heading, "/p/" + post.id() + "/edit", community, communities.rules(post.communityId()),
+                        null, post.isThread(), form, preview));
+    }
+
+    private void delete(Context ctx) {
+        var post = own(ctx);
+        var member = site.member(ctx);
+        if (site.refuseWithoutToken(ctx)) return;
+        threads.delete(member, post.id());
+        if (post.isThread()) {
+            var community = communityCard(post.communityId());
+            Site.seeOther(ctx, community.href() + "?deleted=1");
+        } else {
+            Site.seeOther(ctx, location(post.threadId(), post.id()));
+        }
+    }
+
+    private void vote(Context ctx) {
+        var post = post(ctx);
+        var member = site.member(ctx);
+        if (site.refuseWithoutToken(ctx)) return;
+        int value;
+        try {
+            value = Integer.parseInt(ctx.formParam("value") == null ? "" : ctx.formParam("value"));
+        } catch (NumberFormatException e) {
+            throw Refusal.invalid("value", "a vote is 1 (up), -1 (down) or 0 (take it back)");
+        }
+        threads.vote(member, post.id(), value);
+        Site.seeOther(ctx, post.isThread() ? "/p/" + post.id() + "#votes" : location(post.threadId(), post.id()));
+    }
+
+    private Post post(Context ctx) {
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw Refusal.notFound("there is no post here");
+        }
+        return threads.find(id).orElseThrow(() -> Refusal.notFound("there is no post here"));
+    }
+
+    /** A post the signed-in member wrote and has not deleted. */
+    private Post own(Context ctx) {
+        var member = site.member(ctx);
+        var post = post(ctx);
+        if (post.authorId() != member.actor().id() || post.deleted()) {
+            throw new Refusal(Refusal.Kind.FORBIDDEN, null, "only the author can edit or delete this post");
+        }
+        return post;
+    }
+
+    private static Map<String, String> draftValues(Post post) {
+        var values = new LinkedHashMap<String, String>();
+        if (post.isThread()) values.put("title", post.title() == null ? "" : post.title());
+        values.put("body", post.sourceMarkdown() == null ? "" : post.sourceMarkdown());
+        values.put("content_warning", post.summary() == null ? "" : post.summary());
+        return values;
+    }
+
+    private PostCard card(Post post) {
+        return Cards.post(discussions.entry(post.id(), null).orElseThrow(), null, null);
+    }
+
+    private CommunityCard communityCard(long communityId) {
+        var listing = communities.listing(communityId).orElseThrow(() -> Refusal.notFound("there is no community here"));
+        return Cards.community(listing, null);
+    }
+}

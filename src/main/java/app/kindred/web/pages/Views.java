@@ -1,0 +1,115 @@
+package app.kindred.web.pages;
+
+import app.kindred.community.Rule;
+import app.kindred.web.Messages;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One typed record per page, and the parts pages share; the templates in src/main/jte take these. */
+public final class Views {
+    private Views() {}
+
+    /**
+     * What the layout needs on every page: words, title, who is signed in, the form token, the
+     * breadcrumb; {@code warningsOpen} is the reader's choice to have content warnings open;
+     * {@code notice} says what the form they just sent did (null: nothing to say).
+     */
+    public record Chrome(Messages m, String title, String instanceName, String viewer, String csrf, List<Crumb> crumbs,
+                         boolean helpInHeader, boolean warningsOpen, String notice) {
+        public boolean signedIn() {
+            return viewer != null;
+        }
+    }
+
+    public record Crumb(String label, String href) {}
+
+    /** A problem with one field (null: the form as a whole), said next to it and in the summary. */
+    public record FieldError(String field, String message) {}
+
+    /** What a member typed, kept when the form comes back, and what was wrong with it. */
+    public record Form(Map<String, String> values, List<FieldError> errors) {
+        public static Form empty() {
+            return new Form(Map.of(), List.of());
+        }
+
+        public static Form of(Map<String, String> values) {
+            return new Form(values, List.of());
+        }
+
+        public String value(String field) {
+            return values.getOrDefault(field, "");
+        }
+
+        public String error(String field) {
+            for (var e : errors) if (field.equals(e.field())) return e.message();
+            return null;
+        }
+
+        public boolean hasErrors() {
+            return !errors.isEmpty();
+        }
+
+        public Form with(FieldError error) {
+            var all = new ArrayList<>(errors);
+            all.add(error);
+            return new Form(new LinkedHashMap<>(values), List.copyOf(all));
+        }
+    }
+
+    /** {@code href} is our page for a local community, the origin's for a remote one. */
+    public record CommunityCard(String name, String title, String descriptionHtml, String handle, String href, boolean local,
+                                boolean sensitive, long followers, long threads, Instant lastPost) {}
+
+    public record Moderator(String name, String handle, String href) {}
+
+    /**
+     * A thread or comment as shown: a deleted or removed one keeps its place with no text or author.
+     * {@code warning} is the content warning (null: none); {@code replies} the comments under it on this page.
+     */
+    public record PostCard(long id, Long threadId, Long parentId, String title, String bodyHtml, String warning,
+                           boolean sensitive, String author, String authorHandle, String authorHref, String origin,
+                           boolean local, Instant published, Instant updated, long score, long comments, int myVote,
+                           boolean pinned, boolean locked, boolean deleted, boolean removed, boolean mine,
+                           String language, String originalUrl, List<PostCard> replies) {
+        public String href() {
+            return "/p/" + id;
+        }
+
+        public boolean gone() {
+            return deleted || removed;
+        }
+    }
+
+    public record FrontPage(String instanceName, String domain, boolean registrationsOpen, List<CommunityCard> communities) {}
+
+    public record SignupPage(boolean open, Form form) {}
+
+    public record LoginPage(Form form, String next) {}
+
+    /** {@code address} is the community's ActivityPub id: what a member elsewhere pastes to follow it. */
+    public record CommunityPage(CommunityCard community, String address, List<Rule> rules, List<Moderator> moderators,
+                                List<PostCard> threads, String sort, int page, boolean hasNext, boolean following,
+                                boolean signedIn, boolean mayStart) {}
+
+    public record ThreadPage(CommunityCard community, PostCard thread, List<PostCard> comments, int page, int pages,
+                             boolean signedIn, boolean mayReply, Form reply) {}
+
+    /**
+     * The composer, for a new thread, a reply or an edit. {@code action} is where the form posts;
+     * {@code preview} the server-rendered preview (null: none asked for).
+     */
+    public record ComposePage(String kind, String heading, String action, CommunityCard community, List<Rule> rules,
+                              PostCard replyingTo, boolean withTitle, Form form, String preview) {}
+
+    public record DeletePage(PostCard post, CommunityCard community) {}
+
+    public record MemberPage(String name, String handle, String address, Instant joined, boolean local, List<PostCard> posts, int page,
+                             boolean hasNext) {}
+
+    public record HelpPage(String instanceName) {}
+
+    public record ErrorPage(int status, String heading, String detail) {}
+}

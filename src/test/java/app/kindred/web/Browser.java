@@ -1,0 +1,160 @@
+package app.kindred.web;
+
+import com.deque.html.axecore.results.Rule;
+import com.deque.html.axecore.selenium.AxeBuilder;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Debian's headless Chromium driven through its own chromedriver: both paths are given, so Selenium
+ * Manager has nothing to find and nothing is downloaded. For the journeys page scripts are switched
+ * off by a content setting, as for a member with JavaScript off. axe is itself a script that waits
+ * on the page's timers, which that setting stops, so the scans run in a second browser with scripts
+ * on; our pages carry no script of their own, so both browsers see the same page.
+ */
+final class Browser implements AutoCloseable {
+    static final String CHROMIUM = "/usr/bin/chromium", CHROMEDRIVER = "/usr/bin/chromedriver";
+    static final List<String> WCAG_TAGS = List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa");
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    final ChromeDriver driver;
+    private final String base;
+
+    /** @param scripts whether page scripts run: off for the journeys, on only where axe must run inside the page */
+    Browser(String base, boolean scripts) {
+        this.base = base;
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
+        var options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1280,900", "--lang=en-GB", "--no-first-run", "--disable-extensions");
+        if (!scripts) options.setExperimentalOption("prefs", Map.of("profile.managed_default_content_settings.javascript", 2));
+        var service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).build();
+        this.driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(PATIENCE);
+        driver.manage().timeouts().scriptTimeout(PATIENCE);
+    }
+
+    void open(String path) {
+        driver.get(base + path);
+    }
+
+    WebElement find(String css) {
+        return driver.findElement(By.cssSelector(css));
+    }
+
+    List<WebElement> all(String css) {
+        return driver.findElements(By.cssSelector(css));
+    }
+
+    /** Clicks something that loads a new page, and waits until the old one is gone and the new one is ready. */
+    void clickAndLoad(WebElement element) {
+        var old = driver.findElement(By.tagName("html"));
+        element.click();
+        waitUntil(d -> gone(old));
+        waitUntil(d -> d.findElement(By.tagName("footer")) != null);
+    }
+
+    /**
+     * Whether an element's page has been replaced. Mid-navigation chromedriver may report the node as
+     * "not belonging to the document" instead of stale: the same fact, said by DevTools.
+     */
+    private static boolean gone(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (StaleElementReferenceException e) {
+            return true;
+        } catch (WebDriverException e) {
+            var message = String.valueOf(e.getMessage());
+            if (message.contains("does not belong to the document") || message.contains("No node with given id")) return true;
+            throw e;
+        }
+    }
+
+    <T> T waitUntil(Function<? super WebDriver, T> condition) {
+        return new WebDriverWait(driver, PATIENCE).until(condition);
+    }
+
+    void type(String css, String text) {
+        var field = find(css);
+        field.clear();
+        field.sendKeys(text);
+    }
+
+    /** axe's WCAG 2.2 AA rules on the page as it is; the violations, described for a failure message. */
+    String violations() {
+        var results = new AxeBuilder().withTags(WCAG_TAGS).analyze(driver);
+        // Zero violations means something only if axe looked: it must also report rules that passed.
+        if (results.isErrored() || results.getPasses() == null || results.getPasses().isEmpty()) {
+            throw new AssertionError("axe did not run on " + driver.getCurrentUrl() + ": " + results.getErrorMessage());
+        }
+        List<Rule> violations = results.getViolations();
+        return violations.stream().map(v -> v.getId() + ": " + v.getHelp() + " at "
+                        + v.getNodes().stream().map(n -> String.valueOf(n.getTarget())).collect(Collectors.joining(", ")))
+                .collect(Collectors.joining("\n"));
+    }
+
+    /** Emulates the system's dark (or light) preference, as a phone in night mode would ask for it. */
+    void darkScheme(boolean dark) {
+        driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                List.of(Map.of("name", "prefers-color-scheme", "value", dark ? "dark" : "light"))));
+    }
+
+    /** Whether the page fits a screen this many CSS pixels wide without scrolling sideways (needs scripts on). */
+    boolean fitsWidth(int width) {
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", width, "height", 800, "deviceScaleFactor", 1, "mobile", true));
+        try {
+            var scrollWidth = ((Number) driver.executeScript("return document.documentElement.scrollWidth")).intValue();
+            return scrollWidth <= width;
+        } finally {
+            driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        }
+    }
+
+    /** The whole page (not just the window) at this width, saved under target/screenshots/. */
+    void screenshot(String name, int width) {
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", width, "height", 900, "deviceScaleFactor", 1, "mobile", width < 600));
+        try {
+            @SuppressWarnings("unchecked")
+            var metrics = (Map<String, Object>) driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
+            @SuppressWarnings("unchecked")
+            var size = (Map<String, Object>) metrics.get("cssContentSize");
+            var height = Math.min(6000, ((Number) size.get("height")).intValue());
+            var shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true,
+                    "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+            var dir = Path.of("target", "screenshots");
+            Files.createDirectories(dir);
+            Files.write(dir.resolve(name + "-" + width + ".png"), Base64.getDecoder().decode((String) shot.get("data")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        }
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}
