@@ -55,10 +55,10 @@ class EntityTagTest {
         assertEquals(304, get(path, TestServer.ACTIVITY_JSON, "\"other\", W/" + etag).statusCode(), "weak comparison, lists");
 
         assertEquals(200, get(path, TestServer.ACTIVITY_JSON, "\"stale\"").statusCode());
-        // The HTML page of the same id is another representation, with another tag.
+        // The HTML page of the same id is another representation: the JSON's tag does not match it.
         var page = get(path, TestServer.BROWSER, etag);
         assertEquals(200, page.statusCode());
-        assertNotEquals(etag, page.headers().firstValue("ETag").orElseThrow());
+        page.headers().firstValue("ETag").ifPresent(tag -> assertNotEquals(etag, tag));
     }
 
     @Test
