@@ -4,6 +4,10 @@ import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.InstanceActor;
 import app.kindred.actor.LocalIds;
+import app.kindred.care.Boundaries;
+import app.kindred.care.Breaks;
+import app.kindred.care.ExportWorker;
+import app.kindred.care.Exports;
 import app.kindred.community.CommunityService;
 import app.kindred.community.CommunityStore;
 import app.kindred.config.Config;
@@ -17,6 +21,7 @@ import app.kindred.delivery.Outbox;
 import app.kindred.delivery.RetrySchedule;
 import app.kindred.discovery.DiscoveryRoutes;
 import app.kindred.federation.ActivityPubRoutes;
+import app.kindred.federation.ArchiveDocuments;
 import app.kindred.federation.ActorSigning;
 import app.kindred.federation.InboxRoutes;
 import app.kindred.federation.OutgoingActivities;
@@ -45,8 +50,11 @@ import app.kindred.federation.RemoteLookups;
 import app.kindred.federation.signature.RequestSigner;
 import app.kindred.federation.signature.SignatureScheme;
 import app.kindred.remote.AddressPolicy;
+import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import app.kindred.follow.FollowStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Handler;
@@ -107,6 +115,10 @@ public final class App implements AutoCloseable {
     private final ClientKeys clientKeys;
     /** How long a sign-in waits for a hashing thread before it is told to come back (503). */
     private static final Duration HASHING_WAIT = Duration.ofSeconds(3);
+    private final Boundaries boundaries;
+    private final Breaks breaks;
+    private final Exports exports;
+    private final ExportWorker exportWorker;
 
     /**
      * @param clock the time every part reads (signatures, sessions, retries, policy caches)
@@ -180,12 +192,27 @@ public final class App implements AutoCloseable {
         this.search = new SearchService(database, postStore,
                 new RemoteLookups(database, communityStore, postStore, remoteActors, remoteCommunities, fetcher),
                 config.instance().domain());
+        this.boundaries = new Boundaries(database, this::remotePerson);
+        this.breaks = new Breaks(database, clock);
+        this.exports = new Exports(database, clock, random, config.dataDir().resolve("exports"),
+                config.accounts().exportLinkLife(), new ArchiveDocuments(actorStore, communityStore, postStore));
+        this.exportWorker = new ExportWorker(exports, Duration.ofMinutes(1));
+    }
+
+    /** A remote person by handle or actor id, fetched if we do not know them yet; empty when no server answers. */
+    private Optional<Long> remotePerson(String handleOrId) {
+        try {
+            return Optional.of(remoteActors.resolve(handleOrId).id());
+        } catch (FetchException e) {
+            return Optional.empty();
+        }
     }
 
     /** Starts the background workers (delivery); only a serving process runs them. */
     public void startWorkers() {
         deliveryWorker.start();
         inboundProcessor.start();
+        exportWorker.start();
     }
 
     /** Every feature's HTTP routes, for the web server to mount. */
@@ -211,7 +238,8 @@ public final class App implements AutoCloseable {
     public ApiRoutes apiRoutes() {
         return new ApiRoutes(config.instance().openRegistrations(), members, sessions, communities, threads, follows,
                 database, postStore, new app.kindred.delivery.DeliveryStatus(database), policyService,
-                config.federation().publishBlocklist(), reports, moderation, notifications, search, limits, this::clientKey);
+                config.federation().publishBlocklist(), reports, moderation, notifications, search, boundaries, breaks, exports,
+                limits, this::clientKey);
     }
 
     /**
@@ -284,9 +312,14 @@ public final class App implements AutoCloseable {
     public NotificationService notifications() { return notifications; }
     public SearchService search() { return search; }
     public RateLimits limits() { return limits; }
+    public Boundaries boundaries() { return boundaries; }
+    public Breaks breaks() { return breaks; }
+    public Exports exports() { return exports; }
+    public ExportWorker exportWorker() { return exportWorker; }
 
     @Override
     public void close() {
+        exportWorker.close();
         inboundProcessor.close();
         deliveryWorker.close();
         hashing.close();

@@ -10,11 +10,29 @@ public final class Refusal extends RuntimeException {
 
     private final Kind kind;
     private final String field;
+    private final boolean raced;
 
     public Refusal(Kind kind, String field, String message) {
+        this(kind, field, message, false);
+    }
+
+    private Refusal(Kind kind, String field, String message, boolean raced) {
         super(message, null, false, false);
         this.kind = kind;
         this.field = field;
+        this.raced = raced;
+    }
+
+    /**
+     * A unique index lost a race that the feature's own check could not see coming: a conflict for a
+     * member, who reloads; the inbox tries again rather than recording it as a rule's refusal.
+     */
+    public static Refusal raced(String message) {
+        return new Refusal(Kind.CONFLICT, null, message, true);
+    }
+
+    public boolean raced() {
+        return raced;
     }
 
     public static Refusal invalid(String field, String message) {

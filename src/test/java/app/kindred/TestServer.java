@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -46,6 +47,8 @@ public final class TestServer implements AutoCloseable {
             int port = freePort();
             var env = new HashMap<String, String>();
             env.put("KINDRED_INSTANCE_DOMAIN", "127.0.0.1:" + port);
+            // Each server's files (members' exports) in a folder of its own, never the project's ./data.
+            env.put("KINDRED_DATA_DIR", dataDir());
             env.putAll(overrides);
             var app = App.open(TestPostgres.config(env));
             try {
@@ -57,6 +60,16 @@ public final class TestServer implements AutoCloseable {
                 app.close();
                 throw e;
             }
+        }
+    }
+
+    private static String dataDir() {
+        try {
+            var dir = Files.createTempDirectory("kindred-test-data");
+            dir.toFile().deleteOnExit();
+            return dir.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -62,6 +62,13 @@ public record Activity(
     return type.name();
   }
 
+  /** This activity with another (one) object, everything else as it is. */
+  public Activity withObject(Ref object) {
+    return new Activity(
+        id, type, actor, List.of(object), target, to, cc, audience, summary, content, tag, published,
+        endTime, removeData);
+  }
+
   /** The first (usually only) object. */
   public Ref object() {
     return objects.getFirst();

@@ -1,11 +1,16 @@
 package app.kindred.api;
 
 import app.kindred.Refusal;
+import app.kindred.api.Views.BreakView;
 import app.kindred.api.Views.CommunityView;
 import app.kindred.api.Views.MemberView;
 import app.kindred.api.Views.ScoreView;
 import app.kindred.api.Views.SubscriptionView;
 import app.kindred.api.Views.TokenView;
+import app.kindred.care.Boundaries;
+import app.kindred.care.Breaks;
+import app.kindred.care.Exports;
+import app.kindred.care.Shown;
 import app.kindred.community.CommunityService;
 import app.kindred.content.StorableText;
 import app.kindred.follow.FollowService;
@@ -69,13 +74,17 @@ public final class ApiRoutes {
             "POST /api/v1/posts/{id}/vote", Limit.VOTE,
             "POST /api/v1/follows", Limit.FOLLOW);
     private static final String MEMBER = "kindred.member";
+    private final Boundaries boundaries;
+    private final Breaks breaks;
+    private final CareRoutes care;
 
     public ApiRoutes(boolean openRegistrations, MemberService members, SessionService sessions, CommunityService communities,
                      ThreadService threads, FollowService follows, Database db, PostStore posts,
                      app.kindred.delivery.DeliveryStatus deliveryStatus, app.kindred.policy.PolicyService policy,
                      String publishBlocklist, app.kindred.report.ReportService reports,
                      app.kindred.moderation.ModerationService moderation, NotificationService notifications,
-                     SearchService search, RateLimits limits, Function<Context, String> clientKey) {
+                     SearchService search, Boundaries boundaries, Breaks breaks, Exports exports, RateLimits limits,
+                     Function<Context, String> clientKey) {
         this.openRegistrations = openRegistrations;
         this.limits = limits;
         this.clientKey = clientKey;
@@ -91,8 +100,11 @@ public final class ApiRoutes {
         this.moderation = new ModerationRoutes(this::member, moderation, this::community, postViews::post);
         this.moderationService = moderation;
         this.me = new MeRoutes(this::member, ApiRoutes::bearer, members, sessions, notifications);
+        this.boundaries = boundaries;
+        this.breaks = breaks;
         this.search = new SearchRoutes(ctx -> bearer(ctx) == null ? Optional.empty() : Optional.of(member(ctx)), search,
-                this::community, postViews);
+                this::community, postViews, this::shown);
+        this.care = new CareRoutes(this::member, boundaries, breaks, exports, this::community);
     }
 
     public List<Endpoint> endpoints() {
@@ -102,6 +114,7 @@ public final class ApiRoutes {
         all.addAll(moderation.endpoints());
         all.addAll(me.endpoints());
         all.addAll(search.endpoints());
+        all.addAll(care.endpoints());
         return List.copyOf(all);
     }
 
@@ -118,7 +131,7 @@ public final class ApiRoutes {
                 new Endpoint(HandlerType.GET, "/api/v1/communities/{id}", ctx -> ctx.json(community(id(ctx)))),
                 new Endpoint(HandlerType.GET, "/api/v1/communities/{id}/threads", this::threadList),
                 new Endpoint(HandlerType.POST, "/api/v1/communities/{id}/threads", this::startThread),
-                new Endpoint(HandlerType.GET, "/api/v1/threads/{id}", ctx -> ctx.json(postViews.thread(id(ctx)))),
+                new Endpoint(HandlerType.GET, "/api/v1/threads/{id}", ctx -> ctx.json(postViews.thread(id(ctx), shown(ctx)))),
                 new Endpoint(HandlerType.GET, "/api/v1/posts/{id}", ctx -> ctx.json(postViews.post(id(ctx)))),
                 new Endpoint(HandlerType.PATCH, "/api/v1/posts/{id}", this::edit),
                 new Endpoint(HandlerType.DELETE, "/api/v1/posts/{id}", this::delete),
@@ -230,7 +243,10 @@ public final class ApiRoutes {
         } catch (IllegalArgumentException e) {
             throw JsonBody.badRequest("sort", "sort must be new, active or top");
         }
-        ctx.json(postViews.threads(id, sort, page(ctx.queryParam("page"))));
+        var viewer = viewer(ctx);
+        var shown = viewer.map(boundaries::shownTo).orElse(Shown.EVERYTHING);
+        ctx.json(postViews.threads(id, sort, page(ctx.queryParam("page")), shown,
+                viewer.flatMap(m -> breaks.from(m, id)).map(BreakView::of)));
     }
 
     private void startThread(Context ctx) {
@@ -315,6 +331,16 @@ public final class ApiRoutes {
     private CommunityView community(long id) {
         return communities.listing(id).map(CommunityView::of)
                 .orElseThrow(() -> Refusal.notFound("there is no community " + id));
+    }
+
+    /** The signed-in member, if the request carries a token (reads are public). */
+    private Optional<Member> viewer(Context ctx) {
+        return bearer(ctx) == null ? Optional.empty() : Optional.of(member(ctx));
+    }
+
+    /** What the requester sees: everything for a visitor, less the member's blocks, mutes and breaks. */
+    private Shown shown(Context ctx) {
+        return viewer(ctx).map(boundaries::shownTo).orElse(Shown.EVERYTHING);
     }
 
     /** The signed-in member, looked up once per request. */

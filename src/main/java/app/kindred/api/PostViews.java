@@ -1,10 +1,12 @@
 package app.kindred.api;
 
 import app.kindred.Refusal;
+import app.kindred.api.Views.BreakView;
 import app.kindred.api.Views.PostView;
 import app.kindred.api.Views.ScoreView;
 import app.kindred.api.Views.ThreadList;
 import app.kindred.api.Views.ThreadPage;
+import app.kindred.care.Shown;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import app.kindred.thread.Post;
@@ -18,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The read side of threads for the API: posts with their authors' handles, scores and comment
@@ -34,17 +37,29 @@ final class PostViews {
         this.posts = posts;
     }
 
-    ThreadList threads(long communityId, PostStore.Sort sort, int page) {
+    /**
+     * A page of a community's threads as the viewer sees it: without those by members they block,
+     * who block them or whom they mute (a page may then hold fewer than {@link #PER_PAGE}), and none
+     * at all during a break from the community, which is named instead.
+     */
+    ThreadList threads(long communityId, PostStore.Sort sort, int page, Shown shown, Optional<BreakView> onBreak) {
+        var sortName = sort.name().toLowerCase(Locale.ROOT);
+        if (!shown.reaches(communityId)) return new ThreadList(sortName, page, PER_PAGE, List.of(), onBreak.orElse(null));
         var list = db.read(c -> {
-            var threads = posts.threads(c, communityId, sort, PER_PAGE, (page - 1) * PER_PAGE);
+            var threads = posts.threads(c, communityId, sort, PER_PAGE, (page - 1) * PER_PAGE).stream()
+                    .filter(p -> shown.listsIn(p.communityId(), p.authorId())).toList();
             var facts = Facts.load(c, threads);
-            return threads.stream().map(p -> view(p, facts, null)).toList();
+            return threads.stream().map(p -> view(p, facts, null, shown)).toList();
         });
-        return new ThreadList(sort.name().toLowerCase(Locale.ROOT), page, PER_PAGE, list);
+        return new ThreadList(sortName, page, PER_PAGE, list, null);
     }
 
-    /** A thread with every comment, as a tree in the order they were written. */
-    ThreadPage thread(long id) {
+    /**
+     * A thread with every comment, as a tree in the order they were written. A post by someone the
+     * viewer blocks, who blocks them or whom they mute keeps its place in the tree, so the replies
+     * under it still make sense, but shows no author or words: {@code collapsed} says why.
+     */
+    ThreadPage thread(long id, Shown shown) {
         return db.read(c -> {
             var thread = posts.findById(c, id).orElseThrow(() -> Refusal.notFound("there is no thread " + id));
             if (!thread.isThread()) throw Refusal.notFound("post " + id + " is a comment; its thread is " + thread.threadId());
@@ -54,51 +69,59 @@ final class PostViews {
             var facts = Facts.load(c, all);
             var children = new HashMap<Long, List<Post>>();
             for (var comment : comments) children.computeIfAbsent(comment.parentId(), k -> new ArrayList<>()).add(comment);
-            return new ThreadPage(view(thread, facts, null), tree(id, children, facts));
+            return new ThreadPage(view(thread, facts, null, shown), tree(id, children, facts, shown));
         });
     }
 
-    /** Posts as found (search results), in the order given; comments without their replies. */
-    List<PostView> list(List<Post> found) {
+    /** Posts as found (search results), in the order given, less those the viewer's distance keeps out; comments without their replies. */
+    List<PostView> list(List<Post> found, Shown shown) {
+        var listed = found.stream().filter(p -> shown.listsAcross(p.communityId(), p.authorId())).toList();
         return db.read(c -> {
-            var facts = Facts.load(c, found);
-            return found.stream().map(p -> view(p, facts, p.isThread() ? null : List.of())).toList();
+            var facts = Facts.load(c, listed);
+            return listed.stream().map(p -> view(p, facts, p.isThread() ? null : List.of(), shown)).toList();
         });
     }
 
     PostView post(long id) {
         return db.read(c -> {
             var post = posts.findById(c, id).orElseThrow(() -> Refusal.notFound("there is no post " + id));
-            return view(post, Facts.load(c, List.of(post)), post.isThread() ? null : List.of());
+            return view(post, Facts.load(c, List.of(post)), post.isThread() ? null : List.of(), Shown.EVERYTHING);
         });
     }
 
-    private List<PostView> tree(long parentId, Map<Long, List<Post>> children, Facts facts) {
+    private List<PostView> tree(long parentId, Map<Long, List<Post>> children, Facts facts, Shown shown) {
         var out = new ArrayList<PostView>();
         for (var child : children.getOrDefault(parentId, List.of())) {
-            out.add(view(child, facts, tree(child.id(), children, facts)));
+            out.add(view(child, facts, tree(child.id(), children, facts, shown), shown));
         }
         return out;
     }
 
-    private static PostView view(Post p, Facts facts, List<PostView> children) {
+    private static PostView view(Post p, Facts facts, List<PostView> children, Shown shown) {
         var score = facts.scores.getOrDefault(p.id(), new ScoreView(0, 0, 0));
         Long comments = p.isThread() ? facts.commentCounts.getOrDefault(p.id(), 0L) : null;
         var kids = p.isThread() ? null : children == null ? List.<PostView>of() : children;
         if (p.deleted()) {
             return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(), null, p.title(), "",
                     null, null, false, null, score, comments, p.published(), p.deletedAt(), true, p.removed(),
-                    p.removalReason(), p.locked(), p.pinned(), kids);
+                    p.removalReason(), p.locked(), p.pinned(), null, kids);
         }
         if (p.removed()) {
             return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(), null,
                     p.isThread() ? "[removed]" : null, "", null, null, false, null, score, comments, p.published(),
-                    p.updated(), false, true, p.removalReason(), p.locked(), p.pinned(), kids);
+                    p.updated(), false, true, p.removalReason(), p.locked(), p.pinned(), null, kids);
+        }
+        var collapsed = shown.collapses(p.authorId());
+        if (collapsed.isPresent()) {
+            return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(), null,
+                    p.isThread() ? (collapsed.get().equals("blocked") ? "[a blocked member]" : "[a muted member]") : null,
+                    "", null, null, false, null, score, comments, p.published(), null, false, false, null, p.locked(),
+                    p.pinned(), collapsed.get(), kids);
         }
         return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(),
                 facts.handles.get(p.authorId()), p.title(), p.contentHtml(), p.local() ? p.sourceMarkdown() : null,
                 p.summary(), p.sensitive(), p.language(), score, comments, p.published(), p.updated(), false, false, null,
-                p.locked(), p.pinned(), kids);
+                p.locked(), p.pinned(), null, kids);
     }
 
     /** What a page of posts needs beyond the posts themselves, keyed by post or actor id. */

@@ -2,6 +2,7 @@ package app.kindred.api;
 
 import app.kindred.api.Views.CommunityView;
 import app.kindred.api.Views.PostView;
+import app.kindred.care.Shown;
 import app.kindred.member.Member;
 import app.kindred.search.RemoteLookup;
 import app.kindred.search.SearchService;
@@ -24,9 +25,11 @@ final class SearchRoutes {
     private final SearchService search;
     private final LongFunction<CommunityView> community;
     private final PostViews postViews;
+    private final Function<Context, Shown> shown;
 
     SearchRoutes(Function<Context, Optional<Member>> member, SearchService search, LongFunction<CommunityView> community,
-                 PostViews postViews) {
+                 PostViews postViews, Function<Context, Shown> shown) {
+        this.shown = shown;
         this.member = member;
         this.search = search;
         this.community = community;
@@ -53,9 +56,11 @@ final class SearchRoutes {
             ctx.json(new Results(q.strip(), type, page, SearchService.PER_PAGE, List.of(), resolved));
             return;
         }
+        // A member's hidden communities, breaks, blocks and mutes keep posts out of their results (issue 18).
+        var seen = shown.apply(ctx);
         List<?> results = type.equals("communities")
                 ? search.communities(q, page).stream().map(community::apply).toList()
-                : postViews.list(search.posts(q, page));
+                : postViews.list(search.posts(q, page), seen);
         ctx.json(new Results(q.strip(), type, page, SearchService.PER_PAGE, results, null));
     }
 

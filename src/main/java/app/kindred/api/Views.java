@@ -1,5 +1,6 @@
 package app.kindred.api;
 
+import app.kindred.care.Breaks;
 import app.kindred.community.CommunityService;
 import app.kindred.member.Member;
 import app.kindred.thread.VoteStore;
@@ -60,14 +61,25 @@ final class Views {
     record PostView(long id, String apId, long communityId, Long threadId, Long parentId, String author, String title,
                     String html, String source, String contentWarning, boolean sensitive, String language,
                     ScoreView score, Long commentCount, Instant created, Instant updated, boolean deleted,
-                    boolean removed, String removalReason, boolean locked, boolean pinned,
+                    boolean removed, String removalReason, boolean locked, boolean pinned, String collapsed,
                     List<PostView> children) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record ThreadPage(PostView thread, List<PostView> comments) {}
 
+    /** @param onBreak the break that keeps this community's threads from the signed-in member, or null */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record ThreadList(String sort, int page, int perPage, List<PostView> threads) {}
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ThreadList(String sort, int page, int perPage, List<PostView> threads, BreakView onBreak) {}
+
+    /** A break the member is taking: from one community, or the whole instance when community_id is null. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record BreakView(long id, Long communityId, String community, String communityTitle, Instant started, Instant ends) {
+        static BreakView of(Breaks.Break b) {
+            return new BreakView(b.id(), b.communityId(), b.communityHandle(), b.communityTitle(), b.startedAt(), b.endsAt());
+        }
+    }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record SubscriptionView(CommunityView community, String state) {}

@@ -7,7 +7,7 @@ import java.util.List;
 
 /** The settled configuration, typed. Built only by {@link ConfigLoader}. */
 public record Config(Server server, Instance instance, Path dataDir, Database database, Federation federation,
-                     Delivery delivery, Limits limits) {
+                     Delivery delivery, Limits limits, Accounts accounts) {
 
     public record Server(String host, int port, long maxBodyBytes, int maxHeaderBytes, Duration idleTimeout,
                          Duration headerTimeout, int maxConnections, int maxConcurrentRequests, int maxQueuedRequests,
@@ -57,4 +57,7 @@ public record Config(Server server, Instance instance, Path dataDir, Database da
     public record Limits(List<Band> signInAccount, List<Band> signInClient, List<Band> signUp, List<Band> thread,
                          List<Band> comment, List<Band> vote, List<Band> report, List<Band> concern, List<Band> follow,
                          List<Band> apiWrite, List<Band> inboundHost, List<Band> keyFetchHost) {}
+
+    /** What members do with their own accounts (issue 18). */
+    public record Accounts(java.time.Duration exportLinkLife) {}
 }

@@ -117,7 +117,8 @@ public final class ConfigLoader {
                 bands(v, "limits.sign_up"), bands(v, "limits.thread"), bands(v, "limits.comment"), bands(v, "limits.vote"),
                 bands(v, "limits.report"), bands(v, "limits.concern"), bands(v, "limits.follow"), bands(v, "limits.api_write"),
                 bands(v, "limits.inbound_host"), bands(v, "limits.key_fetch_host"));
-        return new Config(server, instance, dataDir, database, federation, delivery, limits);
+        var accounts = new Config.Accounts(duration(v, "accounts.export_link_life"));
+        return new Config(server, instance, dataDir, database, federation, delivery, limits, accounts);
     }
 
     private static String string(Map<String, Sourced> v, String key) {

@@ -101,7 +101,9 @@ public final class Settings {
             new Setting("limits.inbound_host", "600/1m",
                     "Activities accepted per remote host; past it the host gets 429 with Retry-After and sends them again later."),
             new Setting("limits.key_fetch_host", "120/1m",
-                    "Signing keys we fetch per remote host; past it its signed requests get 429 until keys may be fetched again."));
+                    "Signing keys we fetch per remote host; past it its signed requests get 429 until keys may be fetched again."),
+            new Setting("accounts.export_link_life", "7d",
+                    "How long the link to a member's finished export works; the file is deleted when it stops."));
 
     private static final Map<String, Setting> BY_KEY = index();
 

@@ -6,11 +6,11 @@ import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
+import app.kindred.community.Participant;
 import app.kindred.community.Rule;
 import app.kindred.federation.Publisher;
 import app.kindred.federation.RemoteActors;
 import app.kindred.member.Member;
-import app.kindred.member.Role;
 import app.kindred.moderation.ModerationLog.Action;
 import app.kindred.remote.FetchException;
 import app.kindred.storage.Database;
@@ -29,7 +29,7 @@ import java.util.List;
  * refused with nothing changed. Each action is logged and told to the fediverse.
  */
 public final class ModerationService {
-    static final int MAX_RULES = 30, MAX_RULE_TITLE = 200, MAX_RULE_DESCRIPTION = 2_000, MAX_REASON = 1_000;
+    static final int MAX_RULES = Moderating.MAX_GUIDELINES, MAX_RULE_TITLE = 200, MAX_RULE_DESCRIPTION = 2_000, MAX_REASON = 1_000;
     /** A community's title and description, whoever edits them and from wherever. */
     public static final int MAX_TITLE = 100, MAX_DESCRIPTION = 10_000;
 
@@ -39,6 +39,7 @@ public final class ModerationService {
     private final PostStore posts;
     private final RemoteActors remoteActors;
     private final Publisher publisher;
+    private final Moderating moderating;
 
     public ModerationService(Database db, ActorStore actors, CommunityStore communities, PostStore posts,
                              RemoteActors remoteActors, Publisher publisher) {
@@ -48,6 +49,12 @@ public final class ModerationService {
         this.posts = posts;
         this.remoteActors = remoteActors;
         this.publisher = publisher;
+        this.moderating = new Moderating(communities, posts);
+    }
+
+    /** The rules both doors ask: this service for our members, the inbound handlers for remote moderators. */
+    public Moderating moderating() {
+        return moderating;
     }
 
     // Guidelines
@@ -74,7 +81,8 @@ public final class ModerationService {
             rules.add(new Rule(rules.size() + 1, title, description));
         }
         return db.inCommunity(communityId, c -> {
-            var community = ownCommunity(c, moderator, communityId);
+            var community = community(c, communityId);
+            moderating.checkEdit(c, community, Participant.member(moderator), null, null);
             communities.replaceRules(c, community.id(), rules);
             touch(c, community);
             ModerationLog.record(c, community.id(), moderator.actor().id(), Action.EDIT_GUIDELINES,
@@ -90,14 +98,10 @@ public final class ModerationService {
     public record Settings(String title, String description, Boolean postingRestrictedToMods, Boolean showModeratorNames) {}
 
     public Community edit(Member moderator, long communityId, Settings s) {
-        if (s.title() != null && (s.title().isBlank() || s.title().strip().length() > MAX_TITLE)) {
-            throw Refusal.invalid("title", "title must be 1 to " + MAX_TITLE + " characters");
-        }
-        if (s.description() != null && s.description().length() > MAX_DESCRIPTION) {
-            throw Refusal.invalid("description", "description must be at most " + MAX_DESCRIPTION + " characters");
-        }
+        Moderating.checkSettings(s.title(), s.description());
         return db.inCommunity(communityId, c -> {
-            var community = ownCommunity(c, moderator, communityId);
+            var community = community(c, communityId);
+            moderating.checkEdit(c, community, Participant.member(moderator), s.title(), s.description());
             communities.updateSettings(c, community, s.title() == null ? null : s.title().strip(),
                     s.description() == null ? null : s.description().strip(), s.postingRestrictedToMods(), s.showModeratorNames());
             ModerationLog.record(c, community.id(), moderator.actor().id(), Action.EDIT_COMMUNITY,
@@ -118,13 +122,8 @@ public final class ModerationService {
     public void addModerator(Member by, long communityId, String who) {
         var actor = person(who);
         db.inCommunity(communityId, c -> {
-            var community = authorised(c, by, communityId);
-            if (communities.isModerator(c, community.id(), actor.id())) return null;
-            if (communities.isBanned(c, community.id(), actor.id())) {
-                throw Refusal.conflict("actor", actor.uri() + " is banned from this community; lift the ban first");
-            }
-            communities.addModerator(c, community.id(), actor.id());
-            ModerationLog.record(c, community.id(), by.actor().id(), Action.ADD_MODERATOR, actor.uri().toString(), "", null);
+            var community = community(c, communityId);
+            if (!moderating.addModerator(c, community, actor, Participant.member(by))) return null;
             publisher.moderatorChanged(c, by.actor(), actor, community, true);
             return null;
         });
@@ -133,15 +132,11 @@ public final class ModerationService {
     public void removeModerator(Member by, long communityId, String who) {
         var actor = person(who);
         db.inCommunity(communityId, c -> {
-            var community = authorised(c, by, communityId);
-            if (!communities.isModerator(c, community.id(), actor.id())) {
+            var community = community(c, communityId);
+            // The API tells a member who named no moderator; the inbox takes a repeat as done.
+            if (!moderating.removeModerator(c, community, actor, Participant.member(by))) {
                 throw Refusal.notFound(actor.uri() + " is not a moderator of this community");
             }
-            if (communities.moderatorUris(c, community.id()).size() == 1) {
-                throw Refusal.conflict("actor", "a community keeps at least one moderator; add another first");
-            }
-            communities.removeModerator(c, community.id(), actor.id());
-            ModerationLog.record(c, community.id(), by.actor().id(), Action.REMOVE_MODERATOR, actor.uri().toString(), "", null);
             publisher.moderatorChanged(c, by.actor(), actor, community, false);
             return null;
         });
@@ -153,11 +148,8 @@ public final class ModerationService {
         checkReason(reason);
         return db.inCommunity(communityOfPost(postId), c -> {
             var post = post(c, postId);
-            var community = authorised(c, by, post.communityId());
-            if (post.deleted()) throw Refusal.conflict("post", "its author deleted that post");
-            if (post.removed()) return post;
-            posts.setRemoved(c, post.id(), true, reason);
-            ModerationLog.record(c, community.id(), by.actor().id(), Action.REMOVE_POST, post.uri().toString(), reason, null);
+            var community = community(c, post.communityId());
+            if (!moderating.remove(c, community, post, Participant.member(by), reason)) return post;
             publisher.removed(c, by.actor(), post, community, reason, false);
             return posts.findById(c, post.id()).orElseThrow();
         });
@@ -167,10 +159,8 @@ public final class ModerationService {
         checkReason(reason);
         return db.inCommunity(communityOfPost(postId), c -> {
             var post = post(c, postId);
-            var community = authorised(c, by, post.communityId());
-            if (!post.removed()) return post;
-            posts.setRemoved(c, post.id(), false, null);
-            ModerationLog.record(c, community.id(), by.actor().id(), Action.RESTORE_POST, post.uri().toString(), reason, null);
+            var community = community(c, post.communityId());
+            if (!moderating.restore(c, community, post, Participant.member(by), reason)) return post;
             publisher.removed(c, by.actor(), post, community, reason, true);
             return posts.findById(c, post.id()).orElseThrow();
         });
@@ -180,12 +170,8 @@ public final class ModerationService {
         checkReason(reason);
         return db.inCommunity(communityOfPost(postId), c -> {
             var post = post(c, postId);
-            if (!post.isThread()) throw Refusal.invalid("post", "only a thread can be locked; post " + postId + " is a comment");
-            var community = authorised(c, by, post.communityId());
-            if (post.locked() == locked) return post;
-            posts.setLocked(c, post.id(), locked);
-            ModerationLog.record(c, community.id(), by.actor().id(), locked ? Action.LOCK_THREAD : Action.UNLOCK_THREAD,
-                    post.uri().toString(), reason, null);
+            var community = community(c, post.communityId());
+            if (!moderating.lock(c, community, post, Participant.member(by), reason, locked)) return post;
             publisher.locked(c, by.actor(), post, community, reason, !locked);
             return posts.findById(c, post.id()).orElseThrow();
         });
@@ -199,13 +185,8 @@ public final class ModerationService {
         checkReason(reason);
         return db.inCommunity(communityOfPost(postId), c -> {
             var post = post(c, postId);
-            var community = authorised(c, by, post.communityId());
-            if (!post.isThread()) throw Refusal.invalid("post", "only a thread can be pinned; post " + postId + " is a comment");
-            if (post.pinned() == pinned) return post;
-            if (pinned && post.deleted()) throw Refusal.conflict("post", "its author deleted that thread");
-            posts.setPinned(c, post.id(), pinned);
-            ModerationLog.record(c, community.id(), by.actor().id(), pinned ? Action.PIN_THREAD : Action.UNPIN_THREAD,
-                    post.uri().toString(), reason, null);
+            var community = community(c, post.communityId());
+            if (!moderating.pin(c, community, post, Participant.member(by), reason, pinned)) return post;
             publisher.pinned(c, by.actor(), post, community, reason, pinned);
             return posts.findById(c, post.id()).orElseThrow();
         });
@@ -217,19 +198,10 @@ public final class ModerationService {
 
     public void ban(Member by, long communityId, BanRequest request) {
         checkReason(request.reason());
-        if (request.expires() != null && request.expires().isBefore(Instant.now())) {
-            throw Refusal.invalid("expires", "a ban's end must be in the future");
-        }
         var actor = person(request.actor());
         db.inCommunity(communityId, c -> {
-            var community = authorised(c, by, communityId);
-            if (communities.isModerator(c, community.id(), actor.id())) {
-                throw Refusal.conflict("actor", actor.uri() + " moderates this community; remove them as moderator first");
-            }
-            CommunityBans.ban(c, community.id(), actor.id(), request.reason(), request.expires());
-            if (request.removeData()) posts.removeAllBy(c, community.id(), actor.id(), request.reason());
-            ModerationLog.record(c, community.id(), by.actor().id(), Action.BAN, actor.uri().toString(), request.reason(),
-                    request.expires());
+            var community = community(c, communityId);
+            moderating.ban(c, community, actor, Participant.member(by), request.reason(), request.expires(), request.removeData());
             publisher.banned(c, by.actor(), actor, community, request.reason(), request.expires(), request.removeData(), false);
             return null;
         });
@@ -239,9 +211,11 @@ public final class ModerationService {
         checkReason(reason);
         var actor = person(who);
         db.inCommunity(communityId, c -> {
-            var community = authorised(c, by, communityId);
-            if (!CommunityBans.unban(c, community.id(), actor.id())) throw Refusal.notFound(actor.uri() + " is not banned here");
-            ModerationLog.record(c, community.id(), by.actor().id(), Action.UNBAN, actor.uri().toString(), reason, null);
+            var community = community(c, communityId);
+            // The API tells a member who named no one banned; the inbox takes a repeat as done.
+            if (!moderating.unban(c, community, actor, Participant.member(by), reason)) {
+                throw Refusal.notFound(actor.uri() + " is not banned here");
+            }
             publisher.banned(c, by.actor(), actor, community, reason, null, false, true);
             return null;
         });
@@ -286,25 +260,12 @@ public final class ModerationService {
     }
 
     private boolean mayModerate(Connection c, Member member, Community community) throws SQLException {
-        // Admins speak for this instance, so only in its own communities; a remote one has its own.
-        return communities.isModerator(c, community.id(), member.actor().id())
-                || member.role() == Role.ADMIN && community.actor().local();
+        return moderating.moderates(c, community, Participant.member(member));
     }
 
     private Community authorised(Connection c, Member member, long communityId) throws SQLException {
         var community = community(c, communityId);
-        if (!mayModerate(c, member, community)) {
-            throw new Refusal(Refusal.Kind.FORBIDDEN, null, "only moderators of " + community.title() + " can do this");
-        }
-        return community;
-    }
-
-    /** Settings and guidelines live at the community's home; a remote community is edited there. */
-    private Community ownCommunity(Connection c, Member member, long communityId) throws SQLException {
-        var community = authorised(c, member, communityId);
-        if (!community.actor().local()) {
-            throw Refusal.conflict("community", community.title() + " lives on " + community.actor().domain() + "; edit it there");
-        }
+        moderating.authorise(c, community, Participant.member(member));
         return community;
     }
 

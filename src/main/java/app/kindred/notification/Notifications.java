@@ -93,9 +93,24 @@ public final class Notifications {
         }
     }
 
+    /**
+     * The one place a post's notification is written, so the one place a member's distance is kept
+     * (issue 18): none from someone they blocked, who blocked them or whom they muted, and none from a
+     * community (or instance) they are taking a break from. The post is still stored; only the
+     * notification is left out, and nothing tells its author.
+     */
     private static void insert(Connection c, long account, Kind kind, long postId) throws SQLException {
-        Sql.update(c, "insert into notification (account_id, kind, post_id) values (?, ?, ?) on conflict do nothing",
-                account, kind.wire(), postId);
+        Sql.update(c, """
+                insert into notification (account_id, kind, post_id)
+                select r.id, ?, p.id from post p join account r on r.id = ?
+                where p.id = ?
+                  and not exists (select 1 from member_distance d where d.account_id = r.id and d.actor_id = p.author_id)
+                  and not exists (select 1 from member_distance d join account w on w.id = d.account_id
+                                  where d.kind = 'block' and w.actor_id = p.author_id and d.actor_id = r.actor_id)
+                  and not exists (select 1 from member_break b where b.account_id = r.id
+                                  and (b.community_id is null or b.community_id = p.community_id)
+                                  and (b.ends_at is null or b.ends_at > now()))
+                on conflict do nothing""", kind.wire(), account, postId);
     }
 
     /** Local names in {@code @name} or {@code @name@ourhost} form, outside code. */

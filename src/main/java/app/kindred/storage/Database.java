@@ -145,7 +145,7 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             // A unique index lost a race that the feature's own check could not see coming.
             if ("23505".equals(e.getSQLState())) {
-                throw Refusal.conflict(null, "that already exists (someone was faster); reload and try again");
+                throw Refusal.raced("that already exists (someone was faster); reload and try again");
             }
             throw new StorageException("database transaction failed: " + e.getMessage(), e);
         }

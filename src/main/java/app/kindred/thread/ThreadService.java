@@ -1,8 +1,10 @@
 package app.kindred.thread;
 
 import app.kindred.Refusal;
+import app.kindred.care.Boundaries;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
+import app.kindred.community.Participant;
 import app.kindred.content.Markdown;
 import app.kindred.federation.Publisher;
 import app.kindred.member.Member;
@@ -23,6 +25,7 @@ public final class ThreadService {
     private final Publisher publisher;
     private final URI base;
     private final Markdown markdown = new Markdown();
+    private final Posting posting;
 
     public ThreadService(Database db, PostStore posts, VoteStore votes, CommunityStore communities, Publisher publisher, URI base) {
         this.db = db;
@@ -31,6 +34,12 @@ public final class ThreadService {
         this.communities = communities;
         this.publisher = publisher;
         this.base = base;
+        this.posting = new Posting(communities, posts);
+    }
+
+    /** The rules both doors ask: this service for our members, the inbound handlers for remote actors. */
+    public Posting posting() {
+        return posting;
     }
 
     /** What a member writes: Markdown, with an optional content warning. */
@@ -42,10 +51,7 @@ public final class ThreadService {
         checkBody(draft, true);
         return db.inCommunity(communityId, c -> {
             var community = communities.findById(c, communityId).orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
-            refuseBanned(c, author, community);
-            if (community.postingRestrictedToMods() && !moderates(c, author, community)) {
-                throw new Refusal(Refusal.Kind.FORBIDDEN, null, "only moderators start threads in " + community.title());
-            }
+            posting.checkThread(c, community, Participant.member(author));
             var post = insertLocal(c, author, community, null, null, title, draft);
             publisher.created(c, author.actor(), post, community);
             return post;
@@ -56,15 +62,10 @@ public final class ThreadService {
         checkBody(draft, false);
         return db.inCommunity(communityOfPost(parentId), c -> {
             var parent = posts.findById(c, parentId).orElseThrow(() -> Refusal.notFound("there is no post " + parentId));
-            if (parent.deleted()) throw Refusal.conflict("parent", "that post was deleted; it takes no new comments");
-            if (parent.removed()) throw Refusal.conflict("parent", "a moderator removed that post; it takes no new comments");
-            var thread = parent.isThread() ? parent : posts.findById(c, parent.threadId()).orElseThrow();
             var community = communities.findById(c, parent.communityId()).orElseThrow();
-            // Its moderators may still say why it was locked, as in Lemmy.
-            if (thread.locked() && !moderates(c, author, community)) {
-                throw Refusal.conflict("parent", "a moderator locked this thread; it takes no new comments");
-            }
-            refuseBanned(c, author, community);
+            posting.checkReply(c, community, parent, Participant.member(author));
+            // Our member only: a remote reply across a block is kept for the thread (refusing it would tell them).
+            Boundaries.refuseReply(c, author.actor().id(), parent.authorId());
             var post = insertLocal(c, author, community, parent.id(), parent.threadId() == null ? parent.id() : parent.threadId(),
                     null, draft);
             publisher.created(c, author.actor(), post, community);
@@ -74,9 +75,8 @@ public final class ThreadService {
 
     public Post edit(Member editor, long postId, Draft draft) {
         return db.inCommunity(communityOfPost(postId), c -> {
-            var post = own(c, editor, postId);
-            // A ban stops someone rewriting what they left there; deleting it stays theirs to do.
-            refuseBanned(c, editor, communities.findById(c, post.communityId()).orElseThrow());
+            var post = post(c, postId);
+            posting.checkEdit(c, communities.findById(c, post.communityId()).orElseThrow(), post, Participant.member(editor));
             // Only a thread may have an empty body, whether or not the edit touches its title.
             checkBody(draft, post.isThread());
             if (!post.isThread() && draft.title() != null) throw Refusal.invalid("title", "a comment has no title");
@@ -96,7 +96,8 @@ public final class ThreadService {
 
     public void delete(Member member, long postId) {
         db.inCommunity(communityOfPost(postId), c -> {
-            var post = own(c, member, postId);
+            var post = post(c, postId);
+            posting.checkDelete(post, Participant.member(member));
             posts.tombstone(c, post.id());
             publisher.deleted(c, member.actor(), posts.findById(c, post.id()).orElseThrow(),
                     communities.findById(c, post.communityId()).orElseThrow());
@@ -106,12 +107,10 @@ public final class ThreadService {
 
     /** +1, -1, or 0 to take a vote back. */
     public VoteStore.Score vote(Member voter, long postId, int value) {
-        if (value < -1 || value > 1) throw Refusal.invalid("value", "a vote is 1 (up), -1 (down) or 0 (take it back)");
         return db.inCommunity(communityOfPost(postId), c -> {
-            var post = posts.findById(c, postId).orElseThrow(() -> Refusal.notFound("there is no post " + postId));
-            if (post.deleted()) throw Refusal.conflict("post", "that post was deleted");
+            var post = post(c, postId);
             var community = communities.findById(c, post.communityId()).orElseThrow();
-            refuseBanned(c, voter, community);
+            posting.checkVote(c, community, post, Participant.member(voter), value);
             var previous = votes.find(c, post.id(), voter.actor().id());
             if (value == 0) {
                 if (previous.isPresent()) {
@@ -159,26 +158,8 @@ public final class ThreadService {
         return db.read(c -> posts.findById(c, postId)).orElseThrow(() -> Refusal.notFound("there is no post " + postId)).communityId();
     }
 
-    private void refuseBanned(java.sql.Connection c, Member member, Community community) throws java.sql.SQLException {
-        if (communities.isBanned(c, community.id(), member.actor().id())) {
-            throw new Refusal(Refusal.Kind.FORBIDDEN, null, "you are banned from " + community.title()
-                    + "; its moderation log says why");
-        }
-    }
-
-    /** Its moderators, and in our own communities the instance's admins. */
-    private boolean moderates(java.sql.Connection c, Member member, Community community) throws java.sql.SQLException {
-        return communities.isModerator(c, community.id(), member.actor().id())
-                || community.actor().local() && member.role() == app.kindred.member.Role.ADMIN;
-    }
-
-    private Post own(java.sql.Connection c, Member member, long postId) throws java.sql.SQLException {
-        var post = posts.findById(c, postId).orElseThrow(() -> Refusal.notFound("there is no post " + postId));
-        if (post.authorId() != member.actor().id()) {
-            throw new Refusal(Refusal.Kind.FORBIDDEN, null, "only the author can edit or delete this post");
-        }
-        if (post.deleted()) throw Refusal.conflict("post", "that post was deleted");
-        return post;
+    private Post post(java.sql.Connection c, long postId) throws java.sql.SQLException {
+        return posts.findById(c, postId).orElseThrow(() -> Refusal.notFound("there is no post " + postId));
     }
 
     private static void checkBody(Draft draft, boolean mayBeEmpty) {

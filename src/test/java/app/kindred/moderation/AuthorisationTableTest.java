@@ -109,6 +109,7 @@ class AuthorisationTableTest {
         row(COMMENT,                          NO,  YES,   NO,    YES,   YES, YES,  YES,  YES,   NO),
         row(COMMENT_IN_LOCKED_THREAD,         NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
         row(VOTE,                             NO,  YES,   NO,    YES,   YES, YES,  YES,  YES,   NO),
+        row(VOTE_ON_A_DELETED_POST,           NO,  NO,    NO,    NO,    NO,  NO,   NO,   NO,    NO),
         row(EDIT_OWN_POST,                    NO,  YES,   NO,    YES,   YES, YES,  YES,  YES,   NO),
         row(DELETE_OWN_POST,                  NO,  YES,   YES,   YES,   YES, YES,  YES,  YES,   YES),
         row(EDIT_SOMEONE_ELSES_POST,          NO,  NO,    NO,    NO,    NO,  NO,   NO,   NO,    NO),
@@ -119,12 +120,15 @@ class AuthorisationTableTest {
         row(RESTRICT_POSTING,                 NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
         row(EDIT_GUIDELINES,                  NO,  NO,    NO,    NO,    YES, YES,  NA,   NA,    NA),
         row(ADD_MODERATOR,                    NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
+        row(MAKE_A_BANNED_MEMBER_MODERATOR,   NO,  NO,    NO,    NO,    NO,  NO,   NO,   NO,    NO),
         row(REMOVE_MODERATOR,                 NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
         row(REMOVE_POST,                      NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
+        row(REMOVE_A_DELETED_POST,            NO,  NO,    NO,    NO,    NO,  NO,   NO,   NO,    NO),
         row(RESTORE_POST,                     NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
         row(LOCK_THREAD,                      NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
         row(UNLOCK_THREAD,                    NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
         row(PIN_THREAD,                       NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
+        row(PIN_A_DELETED_THREAD,             NO,  NO,    NO,    NO,    NO,  NO,   NO,   NO,    NO),
         row(UNPIN_THREAD,                     NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
         row(BAN,                              NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
         row(UNBAN,                            NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
@@ -210,6 +214,10 @@ class AuthorisationTableTest {
             .api(c -> api.post("/api/v1/posts/" + c.post + "/vote", Map.of("value", 1), c.token))
             .inbox(c -> activity(c, "Like", q(c.postUri), null, null))
             .effect(c -> count("select count(*) from vote where post_id = ?", c.post) == 1);
+    // Where the two doors once answered differently (issue 13): one rule now answers both.
+    static final Action VOTE_ON_A_DELETED_POST = VOTE.named("vote on a post its author deleted")
+            .prepare(c -> deletedThread(c))
+            .refusedWith(409);
     static final Action EDIT_OWN_POST = action("edit their own post").prepare(c -> ownPost(c))
             .api(c -> api.patch("/api/v1/posts/" + c.post, Map.of("body", c.text), c.token))
             .inbox(c -> activity(c, "Update", page(c, c.postUri), null, null))
@@ -249,6 +257,13 @@ class AuthorisationTableTest {
             .inbox(c -> activity(c, "Add", q(localUri("cal")), groupUri() + "/moderators", null))
             .effect(c -> isModerator("cal"))
             .cleanup(c -> sql("delete from community_moderator where community_id = ? and actor_id = ?", circle, server.actorId("cal")));
+    static final Action MAKE_A_BANNED_MEMBER_MODERATOR = action("make a banned member a moderator")
+            .api(c -> api.post("/api/v1/communities/" + circle + "/moderators", Map.of("actor", "bo"), c.token))
+            .inbox(c -> activity(c, "Add", q(localUri("bo")), groupUri() + "/moderators", null))
+            // Moderators are told to lift the ban first: a conflict, not a lack of rights.
+            .refusedWith(403, 409)
+            .effect(c -> isModerator("bo"))
+            .cleanup(c -> sql("delete from community_moderator where community_id = ? and actor_id = ?", circle, server.actorId("bo")));
     static final Action REMOVE_MODERATOR = action("remove a moderator")
             .prepare(c -> sql("insert into community_moderator (community_id, actor_id) values (?, ?) on conflict do nothing",
                     circle, server.actorId("cora")))
@@ -259,6 +274,9 @@ class AuthorisationTableTest {
             .api(c -> api.post("/api/v1/posts/" + c.post + "/removal", Map.of("reason", "rule 1"), c.token))
             .inbox(c -> activity(c, "Delete", q(c.postUri), null, "rule 1"))
             .effect(c -> count("select count(*) from post where id = ? and removed_at is not null", c.post) == 1);
+    static final Action REMOVE_A_DELETED_POST = REMOVE_POST.named("remove a post its author deleted")
+            .prepare(c -> deletedThread(c))
+            .refusedWith(403, 409);
     static final Action RESTORE_POST = action("restore a removed post")
             .prepare(c -> {
                 thread(c);
@@ -283,6 +301,9 @@ class AuthorisationTableTest {
             .api(c -> api.post("/api/v1/posts/" + c.post + "/pin", Map.of(), c.token))
             .inbox(c -> activity(c, "Add", q(c.postUri), groupUri() + "/featured", null))
             .effect(c -> count("select count(*) from post where id = ? and pinned_at is not null", c.post) == 1);
+    static final Action PIN_A_DELETED_THREAD = PIN_THREAD.named("pin a thread its author deleted")
+            .prepare(c -> deletedThread(c))
+            .refusedWith(403, 409);
     static final Action UNPIN_THREAD = action("unpin a thread")
             .prepare(c -> {
                 thread(c);
@@ -574,6 +595,12 @@ class AuthorisationTableTest {
         var post = startThread("pat", "A thread " + c.text);
         c.post = post.id();
         c.postUri = post.uri().toString();
+    }
+
+    /** A fresh thread by pat, which pat has deleted. */
+    private static void deletedThread(Cell c) {
+        thread(c);
+        sql("update post set deleted_at = now() where id = ?", c.post);
     }
 
     /** A fresh thread by the cell's own actor; a banned one wrote it before the ban. */

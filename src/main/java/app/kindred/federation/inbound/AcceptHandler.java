@@ -1,6 +1,5 @@
 package app.kindred.federation.inbound;
 
-import app.kindred.activitypub.Activity;
 import app.kindred.actor.Actor;
 import java.util.Optional;
 
@@ -15,8 +14,8 @@ final class AcceptHandler implements ActivityHandler {
     }
 
     @Override
-    public Effect handle(Activity activity, com.fasterxml.jackson.databind.JsonNode json, Actor answering,
-                         Optional<Actor> viaGroup) {
+    public Effect handle(Incoming in, Actor answering, Optional<Actor> viaGroup) {
+        var activity = in.activity();
         var followId = activity.object().uri();
         // The answering community's lock, as for its Block (a ban) that may come at the same time.
         var community = f.db().read(c -> f.communities().byActor(c, answering));

@@ -1,18 +1,17 @@
 package app.kindred.federation.inbound;
 
-import app.kindred.activitypub.Activity;
 import app.kindred.activitypub.ContentObject;
 import app.kindred.activitypub.ObjectType;
 import app.kindred.activitypub.Ref;
 import app.kindred.activitypub.Tag;
 import app.kindred.actor.Actor;
 import app.kindred.community.Community;
+import app.kindred.community.Participant;
 import app.kindred.notification.Notifications;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
 import app.kindred.thread.PostStore;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -32,7 +31,6 @@ import java.util.Set;
 final class CreateHandler implements ActivityHandler {
     static final Set<ObjectType> POSTS = Set.of(ObjectType.Page, ObjectType.Article, ObjectType.Note);
     private static final int MAX_ANCESTORS = 8;
-    private static final ObjectMapper JSON = app.kindred.activitypub.ActivityPubJson.newMapper();
 
     private final FederationContext f;
 
@@ -41,9 +39,9 @@ final class CreateHandler implements ActivityHandler {
     }
 
     @Override
-    public Effect handle(Activity activity, JsonNode json, Actor author, Optional<Actor> viaGroup)
-            throws FetchException, Rejected {
-        var fetched = object(activity.object(), json.path("object"));
+    public Effect handle(Incoming in, Actor author, Optional<Actor> viaGroup) throws FetchException, Rejected {
+        var activity = in.activity();
+        var fetched = object(activity.object(), in.objectJson());
         var object = fetched.object();
         PublicAddressing.require(object, activity);
         if (!POSTS.contains(object.type())) throw new Rejected("a " + object.type() + " is not a post or comment");
@@ -63,29 +61,14 @@ final class CreateHandler implements ActivityHandler {
             if (object.inReplyTo() != null) {
                 var parent = f.posts().findByUri(c, URI.create(object.inReplyTo()))
                         .orElseThrow(() -> new Rejected("reply to " + object.inReplyTo() + ", which is in no community we know"));
-                if (parent.deleted()) throw new Rejected("reply to a deleted post " + parent.uri());
-                if (parent.removed()) throw new Rejected("reply to " + parent.uri() + ", which a moderator removed");
-                var thread = parent.isThread() ? parent : f.posts().findById(c, parent.threadId()).orElseThrow();
                 community = f.communities().findById(c, parent.communityId()).orElseThrow();
-                // Its moderators may still say why it was locked, as in Lemmy.
-                if (thread.locked() && !f.communities().isModerator(c, community.id(), author.id())) {
-                    throw new Rejected("reply to " + parent.uri() + " in a locked thread");
-                }
+                f.posting().checkReply(c, community, parent, Participant.remote(author));
                 parentId = parent.id();
                 threadId = parent.threadId() == null ? parent.id() : parent.threadId();
             } else {
                 community = addressedCommunity(c, object, viaGroup)
                         .orElseThrow(() -> new Rejected("thread " + objectUri + " is addressed to no community here"));
-            }
-            if (community.actor().local() && app.kindred.policy.CommunityBlocks.blocks(c, community.id(), author)) {
-                throw new Rejected(author.uri() + " is blocked in " + community.actor().uri());
-            }
-            if (community.actor().local() && f.communities().isBanned(c, community.id(), author.id())) {
-                throw new Rejected(author.uri() + " is banned from " + community.actor().uri());
-            }
-            if (community.actor().local() && parentId == null && community.postingRestrictedToMods()
-                    && !f.communities().isModerator(c, community.id(), author.id())) {
-                throw new Rejected(author.uri() + " is not a moderator of " + community.actor().uri() + ", where only moderators post");
+                f.posting().checkThread(c, community, Participant.remote(author));
             }
             if (!community.actor().local() && viaGroup.filter(g -> g.id() == community.actor().id()).isEmpty()) {
                 throw new Rejected("content of the remote community " + community.actor().uri() + " is taken only from that community");
@@ -94,7 +77,7 @@ final class CreateHandler implements ActivityHandler {
             if (stored.created()) Notifications.remotePost(c, stored.post().id(),
                     object.tag().stream().filter(Tag.Mention.class::isInstance).map(t -> ((Tag.Mention) t).href()).toList());
             if (stored.created() && community.actor().local()) {
-                f.relay(c, community, json, Optional.of(fetched.json()), stored.post().uri().toString());
+                f.relay(c, community, in.json(), Optional.of(fetched.json()), stored.post().uri().toString());
             }
         });
     }

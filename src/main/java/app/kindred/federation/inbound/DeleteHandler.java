@@ -1,8 +1,9 @@
 package app.kindred.federation.inbound;
 
-import app.kindred.activitypub.Activity;
+import app.kindred.community.Participant;
+import app.kindred.remote.FetchException;
+import app.kindred.storage.Sql;
 import app.kindred.actor.Actor;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -23,25 +24,24 @@ final class DeleteHandler implements ActivityHandler {
     }
 
     @Override
-    public Effect handle(Activity activity, JsonNode json, Actor actor, Optional<Actor> viaGroup)
-            throws app.kindred.remote.FetchException, Rejected {
+    public Effect handle(Incoming in, Actor actor, Optional<Actor> viaGroup) throws FetchException, Rejected {
+        var activity = in.activity();
         var objectUri = URI.create(activity.object().uri());
         var known = f.db().read(c -> f.posts().findByUri(c, objectUri));
-        if (known.isPresent() && known.get().authorId() != actor.id()) return moderation.removal(activity, json, actor);
+        if (known.isPresent() && known.get().authorId() != actor.id()) return moderation.removal(in, actor);
         var postIn = known.isPresent() ? OptionalLong.of(known.get().communityId()) : OptionalLong.empty();
         return Effect.inCommunity(postIn, c -> {
             if (objectUri.equals(actor.uri())) {
-                app.kindred.storage.Sql.update(c, "update actor set gone_at = now() where id = ? and not local", actor.id());
+                Sql.update(c, "update actor set gone_at = now() where id = ? and not local", actor.id());
                 return;
             }
             var post = f.posts().findByUri(c, objectUri);
+            // A repeat (the Delete came directly and announced) is done, not refused.
             if (post.isEmpty() || post.get().deleted()) return;
-            if (post.get().authorId() != actor.id()) {
-                throw new Rejected(actor.uri() + " is not the author of " + objectUri + " (moderator removal is another path)");
-            }
+            f.posting().checkDelete(post.get(), Participant.remote(actor));
             f.posts().tombstone(c, post.get().id());
             var community = f.communities().findById(c, post.get().communityId()).orElseThrow();
-            if (community.actor().local()) f.relay(c, community, json, Optional.empty(), objectUri.toString());
+            if (community.actor().local()) f.relay(c, community, in.json(), Optional.empty(), objectUri.toString());
         });
     }
 }

@@ -15,7 +15,9 @@ import app.kindred.follow.FollowStore;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
 import app.kindred.storage.Database;
+import app.kindred.moderation.Moderating;
 import app.kindred.thread.PostStore;
+import app.kindred.thread.Posting;
 import app.kindred.thread.VoteStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -31,6 +33,16 @@ public record FederationContext(Database db, ActorStore actors, CommunityStore c
                                 Outbox outbox, OutgoingActivities outgoing, app.kindred.policy.FederationPolicy policy) {
 
     static final ActivityPubReader READER = new ActivityPubReader();
+
+    /** The rules for taking part (post, reply, vote, edit, delete), the same ones the API's ThreadService asks. */
+    public Posting posting() {
+        return new Posting(communities, posts);
+    }
+
+    /** What moderators may do and what it changes, the same ones the API's ModerationService asks. */
+    public Moderating moderating() {
+        return new Moderating(communities, posts);
+    }
 
     /** The community whose actor this is, local or remote (remote ones only once a member follows them). */
     public Optional<Community> communityOf(Connection c, URI actorUri) throws SQLException {

@@ -1,10 +1,8 @@
 package app.kindred.federation.inbound;
 
-import app.kindred.activitypub.Activity;
 import app.kindred.activitypub.Ref;
 import app.kindred.actor.Actor;
 import app.kindred.report.ReportIntake;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.util.Optional;
 
@@ -23,12 +21,13 @@ final class FlagHandler implements ActivityHandler {
     }
 
     @Override
-    public Effect handle(Activity flag, JsonNode json, Actor sender, Optional<Actor> viaGroup) throws Rejected {
+    public Effect handle(Incoming in, Actor sender, Optional<Actor> viaGroup) throws Rejected {
+        var flag = in.activity();
         refuseIfBlocked(f, sender);
         if (viaGroup.isPresent()) refuseIfBlocked(f, viaGroup.get());
         var objects = flag.objects().stream().map(Ref::uri).filter(u -> u != null && !u.isBlank()).map(URI::create).toList();
         var text = flag.content() != null && !flag.content().isBlank() ? flag.content() : flag.summary();
-        var incoming = new ReportIntake.Flag(flag.id(), sender, objects, text, json.toString(), viaGroup.orElse(null));
+        var incoming = new ReportIntake.Flag(flag.id(), sender, objects, text, in.json().toString(), viaGroup.orElse(null));
         return c -> {
             if (intake.receive(c, incoming) instanceof ReportIntake.Outcome.Refused r) throw new Rejected(r.reason());
         };

@@ -1,6 +1,5 @@
 package app.kindred.federation.inbound;
 
-import app.kindred.activitypub.Activity;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorType;
 import app.kindred.follow.FollowStore;
@@ -16,8 +15,8 @@ final class FollowHandler implements ActivityHandler {
     }
 
     @Override
-    public Effect handle(Activity activity, com.fasterxml.jackson.databind.JsonNode json, Actor follower,
-                         Optional<Actor> viaGroup) throws Rejected {
+    public Effect handle(Incoming in, Actor follower, Optional<Actor> viaGroup) throws Rejected {
+        var activity = in.activity();
         var targetUri = java.net.URI.create(activity.object().uri());
         // Following a community changes who it sends to: its lock first, as for a ban.
         var followed = f.db().read(c -> f.communityOf(c, targetUri));

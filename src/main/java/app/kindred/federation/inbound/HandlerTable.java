@@ -1,40 +1,81 @@
 package app.kindred.federation.inbound;
 
+import app.kindred.activitypub.Activity;
 import app.kindred.activitypub.ActivityType;
+import app.kindred.actor.ActorType;
+import app.kindred.federation.ReportPublisher;
 import app.kindred.report.ReportIntake;
 import app.kindred.report.ReportStore;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Which handler takes which activity type: one table, read in one place. */
+/**
+ * Which handler takes which activity: one table keyed on the activity's type and, where that
+ * decides, its object's (the undone activity's type for Undo; Group, another actor or a post for
+ * Update). A row for (type, {@link #ANY}) takes what no more precise row names.
+ */
 public final class HandlerTable {
-    private final Map<ActivityType, ActivityHandler> handlers = new EnumMap<>(ActivityType.class);
+    /** The object type of a row that takes any object. */
+    static final String ANY = "*";
+    /** The object type of every actor but a Group: a profile updating itself. */
+    static final String ACTOR = "Actor";
+    static final String GROUP = "Group";
+
+    private record Key(ActivityType type, String objectType) {}
+
+    private final Map<Key, ActivityHandler> handlers = new HashMap<>();
 
     public HandlerTable(FederationContext f) {
         var create = new CreateHandler(f);
         var moderation = new ModerationHandler(f);
-        handlers.put(ActivityType.Follow, new FollowHandler(f));
-        handlers.put(ActivityType.Accept, new AcceptHandler(f, true));
-        handlers.put(ActivityType.Reject, new AcceptHandler(f, false));
-        handlers.put(ActivityType.Undo, new UndoHandler(f, moderation));
-        handlers.put(ActivityType.Lock, moderation);
-        handlers.put(ActivityType.Block, moderation);
-        handlers.put(ActivityType.Add, moderation);
-        handlers.put(ActivityType.Remove, moderation);
-        handlers.put(ActivityType.Create, create);
-        handlers.put(ActivityType.Update, new UpdateHandler(f, create, moderation));
-        handlers.put(ActivityType.Delete, new DeleteHandler(f, moderation));
-        handlers.put(ActivityType.Like, new VoteHandler(f));
-        handlers.put(ActivityType.Dislike, new VoteHandler(f));
-        handlers.put(ActivityType.Announce, new AnnounceHandler(f, this));
-        var reports = new ReportIntake(new ReportStore(), f.posts(), f.communities(), f.actors(),
-                new app.kindred.federation.ReportPublisher(f.outbox()));
-        handlers.put(ActivityType.Flag, new FlagHandler(f, reports));
-        handlers.put(ActivityType.Resolve, new ResolveHandler(f, reports));
+        var update = new UpdateHandler(f, create, moderation);
+        var reports = new ReportIntake(new ReportStore(), f.posts(), f.communities(), f.actors(), new ReportPublisher(f.outbox()));
+        var votes = new VoteHandler(f);
+        put(ActivityType.Follow, ANY, new FollowHandler(f));
+        put(ActivityType.Accept, ANY, new AcceptHandler(f, true));
+        put(ActivityType.Reject, ANY, new AcceptHandler(f, false));
+        put(ActivityType.Create, ANY, create);
+        put(ActivityType.Update, ANY, update::post);
+        put(ActivityType.Update, GROUP, update::group);
+        put(ActivityType.Update, ACTOR, update::actor);
+        put(ActivityType.Delete, ANY, new DeleteHandler(f, moderation));
+        put(ActivityType.Like, ANY, votes);
+        put(ActivityType.Dislike, ANY, votes);
+        put(ActivityType.Lock, ANY, moderation);
+        put(ActivityType.Block, ANY, moderation);
+        put(ActivityType.Add, ANY, moderation);
+        put(ActivityType.Remove, ANY, moderation);
+        // Undo of a follow or a vote (also named by id alone), or of a moderator's act.
+        put(ActivityType.Undo, ANY, new UndoHandler(f));
+        put(ActivityType.Undo, ActivityType.Delete.name(), moderation::undo);
+        put(ActivityType.Undo, ActivityType.Lock.name(), moderation::undo);
+        put(ActivityType.Undo, ActivityType.Block.name(), moderation::undo);
+        put(ActivityType.Announce, ANY, new AnnounceHandler(f, this));
+        put(ActivityType.Flag, ANY, new FlagHandler(f, reports));
+        put(ActivityType.Resolve, ANY, new ResolveHandler(f, reports));
     }
 
-    public Optional<ActivityHandler> handlerFor(ActivityType type) {
-        return Optional.ofNullable(handlers.get(type));
+    private void put(ActivityType type, String objectType, ActivityHandler handler) {
+        handlers.put(new Key(type, objectType), handler);
+    }
+
+    /** The handler for this activity: its (type, object type) row, else its type's row for any object. */
+    public Optional<ActivityHandler> handlerFor(Incoming in) {
+        var exact = handlers.get(new Key(in.type(), objectType(in)));
+        return exact != null ? Optional.of(exact) : handlerFor(in.type());
+    }
+
+    /** The row for any object of this type. */
+    Optional<ActivityHandler> handlerFor(ActivityType type) {
+        return Optional.ofNullable(handlers.get(new Key(type, ANY)));
+    }
+
+    /** An embedded activity's type, Group or another actor's, else any. */
+    private static String objectType(Incoming in) {
+        if (in.activity().object().document() instanceof Activity inner) return inner.type().name();
+        var actorType = ActorType.fromWire(in.objectJson().path("type").asText());
+        if (actorType.isEmpty()) return ANY;
+        return actorType.get() == ActorType.GROUP ? GROUP : ACTOR;
     }
 }

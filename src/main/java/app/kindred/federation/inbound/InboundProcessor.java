@@ -1,5 +1,6 @@
 package app.kindred.federation.inbound;
 
+import app.kindred.Refusal;
 import app.kindred.activitypub.Activity;
 import app.kindred.activitypub.ActivityPubJson;
 import app.kindred.activitypub.ReadResult;
@@ -246,6 +247,15 @@ public final class InboundProcessor implements AutoCloseable {
         } catch (Rejected e) {
             log.info("rejected {} {} from {}: {}", in.type(), in.activityId(), in.actor(), e.getMessage());
             finish(in, "failed", "rejected: " + e.getMessage(), e.stillApplied());
+        } catch (Refusal e) {
+            // A unique index lost a race: tried again, when the feature's own check will see the row.
+            if (e.raced()) {
+                retryOrPark(in, "error: " + e.getMessage());
+                return;
+            }
+            // A feature's rule refused the act, as it refuses our own members the same act through the API.
+            log.info("rejected {} {} from {}: {}", in.type(), in.activityId(), in.actor(), e.getMessage());
+            finish(in, "failed", "rejected: " + e.getMessage());
         } catch (FetchException e) {
             // The origin's own word that a needed object is not there will not change by retrying for hours.
             if (e.reason() == FetchException.Reason.NOT_FOUND || e.reason() == FetchException.Reason.GONE) {
@@ -261,13 +271,14 @@ public final class InboundProcessor implements AutoCloseable {
     }
 
     private void apply(InboundActivity in, Activity activity) throws FetchException, Rejected {
-        var handler = handlers.handlerFor(activity.type());
+        var incoming = new Incoming(activity, in.body());
+        var handler = handlers.handlerFor(incoming);
         if (handler.isEmpty()) {
             finish(in, "done", "ignored: nothing here applies a " + activity.type() + " yet");
             return;
         }
         var actor = federation.remoteActors().byUri(in.actor());
-        var effect = handler.get().handle(activity, in.body(), actor, Optional.empty());
+        var effect = handler.get().handle(incoming, actor, Optional.empty());
         SqlWork<Void> work = c -> {
             try {
                 effect.apply(c);

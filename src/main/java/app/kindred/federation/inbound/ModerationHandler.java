@@ -1,30 +1,32 @@
 package app.kindred.federation.inbound;
 
-import app.kindred.activitypub.Activity;
 import app.kindred.activitypub.ActivityType;
 import app.kindred.actor.Actor;
 import app.kindred.community.Community;
+import app.kindred.community.Participant;
+import app.kindred.community.Rule;
 import app.kindred.federation.RemoteCommunities;
-import app.kindred.moderation.CommunityBans;
+import app.kindred.moderation.Moderating;
 import app.kindred.moderation.ModerationLog;
 import app.kindred.moderation.ModerationLog.Action;
-import app.kindred.moderation.ModerationService;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
-import com.fasterxml.jackson.databind.JsonNode;
+import app.kindred.storage.Sql;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Moderation in Lemmy's forms: Lock of a thread, Block with target = the community (a ban),
  * Add/Remove with target = the moderators collection, Add/Remove of a thread with target = the
  * featured collection (a pin; Remove unpins), a Delete by someone other than the author (a
- * removal), the Undo of each, and an Update{Group} of one of our communities (an edit). Taken
- * only from a moderator of the community (ours: as stored; a remote one: as its moderators
- * collection says) or from the community's own origin (FEP-1b12).
+ * removal), the Undo of each, and an Update{Group} of one of our communities (an edit). What a
+ * moderator may do, and what it changes, is {@link Moderating}'s, as for our own members; this
+ * class reads the activity, finds what it names (fetching a remote community's moderators when
+ * the stored list does not settle it) and relays what changed in one of our communities (FEP-1b12).
  */
 final class ModerationHandler implements ActivityHandler {
     private final FederationContext f;
@@ -34,92 +36,85 @@ final class ModerationHandler implements ActivityHandler {
     }
 
     @Override
-    public Effect handle(Activity activity, JsonNode json, Actor actor, Optional<Actor> viaGroup)
-            throws FetchException, Rejected {
-        return switch (activity.type()) {
-            case Lock -> onPost(activity, json, actor, true, Action.LOCK_THREAD);
-            case Block -> ban(activity, json, actor, true);
-            case Add, Remove -> toCollection(activity, json, actor);
-            default -> throw new Rejected(activity.type() + " is not a moderation action");
+    public Effect handle(Incoming in, Actor actor, Optional<Actor> viaGroup) throws FetchException, Rejected {
+        return switch (in.type()) {
+            case Lock -> onPost(in, in, actor, true, Action.LOCK_THREAD);
+            case Block -> ban(in, in, actor, true);
+            case Add, Remove -> toCollection(in, actor);
+            default -> throw new Rejected(in.type() + " is not a moderation action");
         };
     }
 
     /** A Delete by someone who is not the author: a moderator's removal, with the reason in summary. */
-    Effect removal(Activity activity, JsonNode json, Actor actor) throws FetchException, Rejected {
-        return onPost(activity, json, actor, true, Action.REMOVE_POST);
+    Effect removal(Incoming in, Actor actor) throws FetchException, Rejected {
+        return onPost(in, in, actor, true, Action.REMOVE_POST);
     }
 
-    /** Undo{Delete}, Undo{Lock} or Undo{Block} by a moderator. */
-    Effect undo(Activity inner, JsonNode json, Actor actor) throws FetchException, Rejected {
+    /** Undo{Delete}, Undo{Lock} or Undo{Block} by a moderator; the relayed form is the Undo as received. */
+    Effect undo(Incoming undo, Actor actor, Optional<Actor> viaGroup) throws FetchException, Rejected {
+        var inner = undo.inner().orElseThrow(() -> new Rejected("an Undo of a moderation act needs the act embedded"));
         return switch (inner.type()) {
-            case Delete -> onPost(inner, json, actor, false, Action.RESTORE_POST);
-            case Lock -> onPost(inner, json, actor, false, Action.UNLOCK_THREAD);
-            case Block -> ban(inner, json, actor, false);
+            case Delete -> {
+                // An author's own undelete is not supported (a delete is final here); a moderator's restore is.
+                var author = f.db().read(c -> f.posts().findByUri(c, URI.create(inner.activity().object().uri())))
+                        .map(p -> p.authorId() == actor.id()).orElse(true);
+                yield author ? Effect.NONE : onPost(inner, undo, actor, false, Action.RESTORE_POST);
+            }
+            case Lock -> onPost(inner, undo, actor, false, Action.UNLOCK_THREAD);
+            case Block -> ban(inner, undo, actor, false);
             default -> throw new Rejected("Undo of " + inner.type() + " is not a moderation action");
         };
     }
 
-    private Effect onPost(Activity activity, JsonNode json, Actor moderator, boolean apply, Action action)
+    /** act: the lock or removal (or the one undone); relayed: what the community passes on as received. */
+    private Effect onPost(Incoming act, Incoming relayed, Actor moderator, boolean apply, Action action)
             throws FetchException, Rejected {
-        var postUri = URI.create(activity.object().uri());
+        var postUri = URI.create(act.activity().object().uri());
         var found = f.db().read(c -> f.posts().findByUri(c, postUri));
         if (found.isEmpty()) return Effect.NONE; // never had it: nothing to hide or lock
         var community = f.db().read(c -> f.communities().findById(c, found.get().communityId()).orElseThrow());
-        var remoteModerators = remoteModerators(community, moderator);
-        var reason = activity.summary();
+        var by = participant(moderator, community);
+        var reason = act.activity().summary();
         return Effect.inCommunity(community.id(), c -> {
-            authorise(c, moderator, community, remoteModerators);
             var post = f.posts().findById(c, found.get().id()).orElseThrow();
-            switch (action) {
-                case LOCK_THREAD, UNLOCK_THREAD -> {
-                    if (!post.isThread()) throw new Rejected(postUri + " is a comment; only threads are locked");
-                    if (post.locked() == apply) return;
-                    f.posts().setLocked(c, post.id(), apply);
-                }
-                default -> {
-                    if (post.removed() == apply) return;
-                    f.posts().setRemoved(c, post.id(), apply, reason);
-                }
-            }
-            ModerationLog.record(c, community.id(), moderator.id(), action, postUri.toString(), reason, null);
+            var moderating = f.moderating();
+            boolean changed = switch (action) {
+                case LOCK_THREAD, UNLOCK_THREAD -> moderating.lock(c, community, post, by, reason, apply);
+                default -> apply ? moderating.remove(c, community, post, by, reason) : moderating.restore(c, community, post, by, reason);
+            };
+            if (!changed) return;
             // A removal reaches its author's server too, following or not (a ban may have come first).
             var alsoTo = action == Action.REMOVE_POST || action == Action.RESTORE_POST ? List.of(f.actorById(c, post.authorId()))
                     : List.<Actor>of();
-            if (community.actor().local()) f.relay(c, community, json, Optional.empty(), postUri.toString(), alsoTo);
+            if (community.actor().local()) f.relay(c, community, relayed.json(), Optional.empty(), postUri.toString(), alsoTo);
         });
     }
 
-    private Effect ban(Activity activity, JsonNode json, Actor moderator, boolean apply) throws FetchException, Rejected {
+    private Effect ban(Incoming act, Incoming relayed, Actor moderator, boolean apply) throws FetchException, Rejected {
+        var activity = act.activity();
         if (activity.target() == null) return Effect.NONE; // a person blocking a person: theirs, not ours to apply
         var groupUri = URI.create(activity.target().uri());
         var community = f.db().read(c -> f.communityOf(c, groupUri))
                 .orElseThrow(() -> new Rejected("ban from " + groupUri + ", a community we do not know"));
         var banned = f.remoteActors().byUri(URI.create(activity.object().uri()));
-        var remoteModerators = remoteModerators(community, moderator);
+        var by = participant(moderator, community);
         return Effect.inCommunity(community.id(), c -> {
-            authorise(c, moderator, community, remoteModerators);
-            // Our rule, as in the API: a moderator is removed as one before they can be banned.
-            if (apply && community.actor().local() && f.communities().isModerator(c, community.id(), banned.id())) {
-                throw new Rejected(banned.uri() + " moderates " + community.actor().uri() + "; remove them as moderator first");
-            }
+            var moderating = f.moderating();
             if (apply) {
-                CommunityBans.ban(c, community.id(), banned.id(), activity.summary(), activity.endTime());
-                if (Boolean.TRUE.equals(activity.removeData())) {
-                    f.posts().removeAllBy(c, community.id(), banned.id(), activity.summary());
-                }
-            } else if (!CommunityBans.unban(c, community.id(), banned.id())) {
+                moderating.ban(c, community, banned, by, activity.summary(), activity.endTime(),
+                        Boolean.TRUE.equals(activity.removeData()));
+            } else if (!moderating.unban(c, community, banned, by, activity.summary())) {
                 return;
             }
-            ModerationLog.record(c, community.id(), moderator.id(), apply ? Action.BAN : Action.UNBAN, banned.uri().toString(),
-                    activity.summary(), apply ? activity.endTime() : null);
             if (community.actor().local()) {
-                f.relay(c, community, json, Optional.empty(), banned.uri().toString(), java.util.List.of(banned));
+                f.relay(c, community, relayed.json(), Optional.empty(), banned.uri().toString(), List.of(banned));
             }
         });
     }
 
     /** Add/Remove names its collection in target: a community's moderators, or its featured threads (pins). */
-    private Effect toCollection(Activity activity, JsonNode json, Actor actor) throws FetchException, Rejected {
+    private Effect toCollection(Incoming in, Actor actor) throws FetchException, Rejected {
+        var activity = in.activity();
         if (activity.target() == null) throw new Rejected(activity.type() + " without a target collection");
         var target = activity.target().uri();
         // Ours and Lemmy's both live at {group}/moderators.
@@ -127,29 +122,20 @@ final class ModerationHandler implements ActivityHandler {
             var group = target.substring(0, target.length() - "/moderators".length());
             var moderated = f.db().read(c -> communityAt(c, "select c.id from community c join actor a on a.id = c.actor_id"
                     + " where a.uri = ?", group));
-            if (moderated.isPresent()) return moderators(activity, json, actor, moderated.get());
+            if (moderated.isPresent()) return moderators(in, actor, moderated.get());
         }
-        return pin(activity, json, actor, target);
+        return pin(in, actor, target);
     }
 
-    private Effect moderators(Activity activity, JsonNode json, Actor moderator, Community community)
-            throws FetchException, Rejected {
-        var subject = f.remoteActors().byUri(URI.create(activity.object().uri()));
-        var remoteModerators = remoteModerators(community, moderator);
-        boolean add = activity.type() == ActivityType.Add;
+    private Effect moderators(Incoming in, Actor moderator, Community community) throws FetchException, Rejected {
+        var subject = f.remoteActors().byUri(URI.create(in.activity().object().uri()));
+        var by = participant(moderator, community);
+        boolean add = in.type() == ActivityType.Add;
         return Effect.inCommunity(community.id(), c -> {
-            authorise(c, moderator, community, remoteModerators);
-            if (!add && community.actor().local() && f.communities().isModerator(c, community.id(), subject.id())
-                    && f.communities().moderatorUris(c, community.id()).size() == 1) {
-                throw new Rejected(community.actor().uri() + " keeps at least one moderator; add another first");
-            }
-            boolean changed = add ? !f.communities().isModerator(c, community.id(), subject.id())
-                    : f.communities().removeModerator(c, community.id(), subject.id());
-            if (!changed) return;
-            if (add) f.communities().addModerator(c, community.id(), subject.id());
-            ModerationLog.record(c, community.id(), moderator.id(), add ? Action.ADD_MODERATOR : Action.REMOVE_MODERATOR,
-                    subject.uri().toString(), "", null);
-            if (community.actor().local()) f.relay(c, community, json, Optional.empty(), subject.uri().toString());
+            var moderating = f.moderating();
+            boolean changed = add ? moderating.addModerator(c, community, subject, by)
+                    : moderating.removeModerator(c, community, subject, by);
+            if (changed && community.actor().local()) f.relay(c, community, in.json(), Optional.empty(), subject.uri().toString());
         });
     }
 
@@ -157,7 +143,8 @@ final class ModerationHandler implements ActivityHandler {
      * Add (pin) or Remove (unpin) of a thread with target = its community's featured collection:
      * ours and Lemmy's at {group}/featured, another server's where its Group document says.
      */
-    private Effect pin(Activity activity, JsonNode json, Actor moderator, String target) throws FetchException, Rejected {
+    private Effect pin(Incoming in, Actor moderator, String target) throws FetchException, Rejected {
+        var activity = in.activity();
         var postUri = URI.create(activity.object().uri());
         var found = f.db().read(c -> f.posts().findByUri(c, postUri));
         var featured = f.db().read(c -> featuredAt(c, target));
@@ -171,37 +158,31 @@ final class ModerationHandler implements ActivityHandler {
         }
         var community = featured.orElseThrow(() -> new Rejected(activity.type() + " to " + target
                 + ", which is neither the moderators nor the featured collection of a community we know"));
-        var remoteModerators = remoteModerators(community, moderator);
+        var by = participant(moderator, community);
         // Refused even when we never had the thread, so the attempt is logged.
-        if (!f.db().read(c -> mayModerate(c, moderator, community, remoteModerators))) {
-            throw new Rejected(moderator.uri() + " is not a moderator of " + community.actor().uri());
-        }
+        f.db().read(c -> {
+            f.moderating().authorise(c, community, by);
+            return null;
+        });
         if (found.isEmpty()) return Effect.NONE; // never had it: nothing to pin
-        if (found.get().communityId() != community.id()) {
-            throw new Rejected(postUri + " is not a thread of " + community.actor().uri() + ", so it cannot be pinned there");
-        }
-        if (!found.get().isThread()) throw new Rejected(postUri + " is a comment; only threads are pinned");
         boolean pinned = activity.type() == ActivityType.Add;
         return Effect.inCommunity(community.id(), c -> {
-            authorise(c, moderator, community, remoteModerators);
             var post = f.posts().findById(c, found.get().id()).orElseThrow();
-            if (post.pinned() == pinned) return;
-            f.posts().setPinned(c, post.id(), pinned);
-            ModerationLog.record(c, community.id(), moderator.id(), pinned ? Action.PIN_THREAD : Action.UNPIN_THREAD,
-                    postUri.toString(), activity.summary(), null);
-            if (community.actor().local()) f.relay(c, community, json, Optional.empty(), postUri.toString());
+            if (f.moderating().pin(c, community, post, by, activity.summary(), pinned) && community.actor().local()) {
+                f.relay(c, community, in.json(), Optional.empty(), postUri.toString());
+            }
         });
     }
 
     /** The community whose featured collection is at this URL: as its remote document names it, else {group}/featured. */
-    private Optional<Community> featuredAt(java.sql.Connection c, String target) throws java.sql.SQLException {
+    private Optional<Community> featuredAt(Connection c, String target) throws SQLException {
         var group = target.endsWith("/featured") ? target.substring(0, target.length() - "/featured".length()) : "";
         return communityAt(c, "select c.id from community c join actor a on a.id = c.actor_id"
                 + " where a.featured = ? or a.featured is null and a.uri = ?", target, group);
     }
 
-    private Optional<Community> communityAt(java.sql.Connection c, String sql, Object... params) throws java.sql.SQLException {
-        var id = app.kindred.storage.Sql.one(c, sql + " limit 1", rs -> rs.getLong(1), params);
+    private Optional<Community> communityAt(Connection c, String sql, Object... params) throws SQLException {
+        var id = Sql.one(c, sql + " limit 1", rs -> rs.getLong(1), params);
         return id.isEmpty() ? Optional.empty() : f.communities().findById(c, id.get());
     }
 
@@ -210,27 +191,23 @@ final class ModerationHandler implements ActivityHandler {
      * title ({@code name}), description ({@code source}, Markdown as we keep it; the HTML summary
      * also holds the guidelines) and who may post. Other fields are ours to say, not theirs.
      */
-    Effect communityEdited(JsonNode json, Actor moderator, Community community, app.kindred.activitypub.Actor group,
-                           Optional<java.util.List<app.kindred.community.Rule>> rules) throws Rejected {
+    Effect communityEdited(Incoming in, Actor moderator, Community community, app.kindred.activitypub.Actor group,
+                           Optional<List<Rule>> rules) {
         var title = group.name() == null ? null : group.name().strip();
-        if (title != null && (title.isEmpty() || title.length() > ModerationService.MAX_TITLE)) {
-            throw new Rejected("a community's title is 1 to " + ModerationService.MAX_TITLE + " characters");
-        }
         var source = group.source();
         var description = source != null && source.content() != null && "text/markdown".equals(source.mediaType())
                 ? source.content().strip() : null;
-        if (description != null && description.length() > ModerationService.MAX_DESCRIPTION) {
-            throw new Rejected("a community's description is at most " + ModerationService.MAX_DESCRIPTION + " characters");
-        }
+        Moderating.checkSettings(title, description);
         var restricted = group.postingRestrictedToMods();
+        var by = Participant.remote(moderator);
         return Effect.inCommunity(community.id(), c -> {
-            authorise(c, moderator, community, Set.of());
             var now = f.communities().findById(c, community.id()).orElseThrow();
+            f.moderating().checkEdit(c, now, by, title, description);
             boolean changed = title != null && !title.equals(now.title())
                     || description != null && !description.equals(now.description())
                     || restricted != null && restricted != now.postingRestrictedToMods();
             // Guidelines change only when the Group carries them: Lemmy's never does, so its edits keep ours.
-            var newRules = rules.map(r -> r.subList(0, Math.min(r.size(), 30)));
+            var newRules = rules.map(r -> r.subList(0, Math.min(r.size(), Moderating.MAX_GUIDELINES)));
             boolean rulesChanged = newRules.isPresent() && !newRules.get().equals(f.communities().rules(c, community.id()));
             if (!changed && !rulesChanged) return;
             if (changed) {
@@ -243,37 +220,24 @@ final class ModerationHandler implements ActivityHandler {
                 ModerationLog.record(c, community.id(), moderator.id(), Action.EDIT_GUIDELINES, community.actor().uri().toString(),
                         "", null);
             }
-            f.relay(c, community, json, Optional.empty(), community.actor().uri().toString());
+            f.relay(c, community, in.json(), Optional.empty(), community.actor().uri().toString());
         });
     }
 
-    void authorise(java.sql.Connection c, Actor actor, Community community, Set<String> remoteModerators)
-            throws java.sql.SQLException, Rejected {
-        if (!mayModerate(c, actor, community, remoteModerators)) {
-            throw new Rejected(actor.uri() + " is not a moderator of " + community.actor().uri());
-        }
-    }
-
-    private boolean mayModerate(java.sql.Connection c, Actor actor, Community community, Set<String> remoteModerators)
-            throws java.sql.SQLException {
-        var group = community.actor();
-        return f.communities().isModerator(c, community.id(), actor.id())
-                || !group.local() && (RemoteFetcher.sameOrigin(actor.uri(), group.uri())
-                        || remoteModerators.contains(actor.uri().toString()));
-    }
-
     /**
-     * For a remote community whose moderators we may not have heard of yet: its moderators
-     * collection as its origin serves it. Fetched only when the stored list does not settle it.
+     * The actor as the moderation rules see them. For a remote community whose moderators we may not
+     * have heard of yet, its home vouches: its origin, or its moderators collection as the origin
+     * serves it (fetched only when the stored list does not settle it).
      */
-    Set<String> remoteModerators(Community community, Actor actor) throws FetchException {
+    Participant participant(Actor actor, Community community) throws FetchException {
         var group = community.actor();
-        if (group.local() || RemoteFetcher.sameOrigin(actor.uri(), group.uri())) return Set.of();
-        if (f.db().read(c -> f.communities().isModerator(c, community.id(), actor.id()))) return Set.of();
+        if (group.local()) return Participant.remote(actor);
+        if (RemoteFetcher.sameOrigin(actor.uri(), group.uri())) return Participant.remote(actor, true);
+        if (f.db().read(c -> f.communities().isModerator(c, community.id(), actor.id()))) return Participant.remote(actor);
         var groupJson = f.fetcher().getActivityJson(group.uri());
-        var out = new HashSet<String>();
+        var listed = new HashSet<String>();
         RemoteCommunities.moderatorIds(f.fetcher(), group.uri(), groupJson).orElse(List.of())
-                .forEach(id -> out.add(id.toString()));
-        return out;
+                .forEach(id -> listed.add(id.toString()));
+        return Participant.remote(actor, listed.contains(actor.uri().toString()));
     }
 }

@@ -1,9 +1,7 @@
 package app.kindred.federation.inbound;
 
-import app.kindred.activitypub.Activity;
 import app.kindred.actor.Actor;
 import app.kindred.report.ReportIntake;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
 
 /** Lemmy's Resolve{Flag}: a report we sent, or one our community holds, was handled. */
@@ -17,7 +15,8 @@ final class ResolveHandler implements ActivityHandler {
     }
 
     @Override
-    public Effect handle(Activity resolve, JsonNode json, Actor resolver, Optional<Actor> viaGroup) throws Rejected {
+    public Effect handle(Incoming in, Actor resolver, Optional<Actor> viaGroup) throws Rejected {
+        var resolve = in.activity();
         FlagHandler.refuseIfBlocked(f, resolver);
         var flagId = resolve.object().uri();
         if (flagId == null || flagId.isBlank()) throw new Rejected("Resolve names no Flag");

@@ -4,39 +4,29 @@ import app.kindred.activitypub.Activity;
 import app.kindred.activitypub.ActivityType;
 import app.kindred.actor.Actor;
 import app.kindred.community.Community;
+import app.kindred.community.Participant;
 import app.kindred.thread.Post;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-/** Undo of a Follow or a vote, by the actor who made it, or of a moderator's lock, ban or removal. */
+/**
+ * Undo of a Follow or a vote, by the actor who made it, embedded or named by id. The Undo of a
+ * moderator's lock, ban or removal goes to {@link ModerationHandler#undo} (the handler table says so).
+ */
 final class UndoHandler implements ActivityHandler {
     private final FederationContext f;
 
-    private final ModerationHandler moderation;
-
-    UndoHandler(FederationContext f, ModerationHandler moderation) {
+    UndoHandler(FederationContext f) {
         this.f = f;
-        this.moderation = moderation;
     }
 
     @Override
-    public Effect handle(Activity activity, JsonNode json, Actor actor, Optional<Actor> viaGroup)
-            throws app.kindred.remote.FetchException, Rejected {
+    public Effect handle(Incoming in, Actor actor, Optional<Actor> viaGroup) {
+        var activity = in.activity();
         var inner = activity.object().document() instanceof Activity a ? a : null;
-        if (inner != null && (inner.type() == ActivityType.Lock || inner.type() == ActivityType.Block
-                || inner.type() == ActivityType.Delete)) {
-            // An author's own undelete is not supported (a delete is final here); a moderator's restore is.
-            if (inner.type() == ActivityType.Delete && f.db().read(c -> f.posts().findByUri(c, URI.create(inner.object().uri())))
-                    .map(p -> p.authorId() == actor.id()).orElse(true)) {
-                return Effect.NONE;
-            }
-            // A moderator taking back a lock, ban or removal; the relayed form is this Undo as received.
-            return moderation.undo(inner, json, actor);
-        }
         var innerId = activity.object().uri();
         var undoneIn = f.db().read(c -> undoneIn(c, innerId, inner));
         return Effect.inCommunity(undoneIn, c -> {
@@ -56,10 +46,11 @@ final class UndoHandler implements ActivityHandler {
             }
             if (vote.isPresent()) {
                 if (vote.get().actorId() != actor.id()) throw new Rejected(actor.uri() + " cannot undo someone else's vote");
-                f.votes().remove(c, vote.get().postId(), actor.id());
                 var post = f.posts().findById(c, vote.get().postId()).orElseThrow();
                 var community = f.communities().findById(c, post.communityId()).orElseThrow();
-                if (community.actor().local()) f.relay(c, community, json, Optional.empty(), post.uri().toString());
+                f.posting().checkVote(c, community, post, Participant.remote(actor), 0);
+                f.votes().remove(c, vote.get().postId(), actor.id());
+                if (community.actor().local()) f.relay(c, community, in.json(), Optional.empty(), post.uri().toString());
             }
             // Anything else (an unknown or already undone activity) needs nothing from us.
         });

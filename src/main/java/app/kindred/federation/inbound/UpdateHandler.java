@@ -1,25 +1,25 @@
 package app.kindred.federation.inbound;
 
-import app.kindred.activitypub.Activity;
 import app.kindred.activitypub.ContentObject;
 import app.kindred.actor.Actor;
-import app.kindred.actor.ActorType;
+import app.kindred.community.Participant;
 import app.kindred.federation.RemoteCommunities;
 import app.kindred.moderation.ModerationLog;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Update of a post or comment, accepted only from its author; an Update of a post we never saw is
- * taken as its Create. An Update that makes a post no longer public takes it down here and is
- * refused ({@link PublicAddressing}). An actor updating itself refreshes what we store of it. Update{Group} edits a
- * community: taken from the group itself, its origin or one of its moderators, refused from anyone
- * else (FEP-1b12); for one of ours, {@link ModerationHandler} checks and applies the edit.
+ * Update, in three forms the handler table tells apart by the object's type: of a post or comment
+ * ({@link #post}), accepted only from its author, an Update of a post we never saw taken as its
+ * Create, and one that makes a post no longer public taking it down here ({@link PublicAddressing});
+ * of an actor by itself ({@link #actor}), which refreshes what we store of it; and of a Group
+ * ({@link #group}), a community edited by the group itself, its origin or one of its moderators
+ * (FEP-1b12), for one of ours checked and applied by {@link ModerationHandler}.
  */
-final class UpdateHandler implements ActivityHandler {
+final class UpdateHandler {
     private final FederationContext f;
     private final CreateHandler create;
     private final ModerationHandler moderation;
@@ -30,43 +30,38 @@ final class UpdateHandler implements ActivityHandler {
         this.moderation = moderation;
     }
 
-    @Override
-    public Effect handle(Activity activity, JsonNode json, Actor actor, Optional<Actor> viaGroup)
-            throws FetchException, Rejected {
+    Effect post(Incoming in, Actor actor, Optional<Actor> viaGroup) throws FetchException, Rejected {
+        var activity = in.activity();
         var objectUri = URI.create(activity.object().uri());
-        if (ActorType.fromWire(json.path("object").path("type").asText()).filter(t -> t == ActorType.GROUP).isPresent()) {
-            return group(json, actor, objectUri, json.path("object"), activity);
-        }
-        if (objectUri.equals(actor.uri()) && ActorType.fromWire(json.path("object").path("type").asText()).isPresent()) {
-            // Signed by the actor itself, about itself.
-            f.remoteActors().store(actor.uri(), json.path("object"));
-            return Effect.NONE;
-        }
         if (!(activity.object().document() instanceof ContentObject object)) {
             throw new Rejected("an Update needs the updated object embedded");
         }
         if (!RemoteFetcher.sameOrigin(objectUri, actor.uri())) throw new Rejected(actor.uri() + " cannot update " + objectUri);
         var existing = f.db().read(c -> f.posts().findByUri(c, objectUri));
-        if (existing.isEmpty()) return create.handle(activity, json, actor, viaGroup);
+        if (existing.isEmpty()) return create.handle(in, actor, viaGroup);
         boolean stillPublic = PublicAddressing.isPublic(object, activity);
         return Effect.inCommunity(existing.get().communityId(), c -> {
             var post = f.posts().findByUri(c, objectUri).orElseThrow();
-            if (post.authorId() != actor.id()) throw new Rejected(actor.uri() + " is not the author of " + objectUri);
-            if (!stillPublic) {
+            var community = f.communities().findById(c, post.communityId()).orElseThrow();
+            if (!stillPublic && post.authorId() == actor.id()) {
                 // Never stored as a post, its new words are not kept; what was public is taken down, not left up.
                 long id = post.id();
                 throw new Rejected(PublicAddressing.NARROWED, t -> f.posts().tombstone(t, id));
             }
-            var community = f.communities().findById(c, post.communityId()).orElseThrow();
-            // A ban stops someone rewriting what they left there, as it stops new posts.
-            if (community.actor().local() && f.communities().isBanned(c, community.id(), actor.id())) {
-                throw new Rejected(actor.uri() + " is banned from " + community.actor().uri());
-            }
+            f.posting().checkEdit(c, community, post, Participant.remote(actor));
             var read = IncomingPost.read(object, post.isThread());
             f.posts().update(c, post.id(), read.title(), read.contentHtml(), null, read.summary(), read.sensitive(),
-                    IncomingPost.notAfterReceipt(object.updated(), java.time.Instant.now()));
-            if (community.actor().local()) f.relay(c, community, json, Optional.empty(), post.uri().toString());
+                    IncomingPost.notAfterReceipt(object.updated(), Instant.now()));
+            if (community.actor().local()) f.relay(c, community, in.json(), Optional.empty(), post.uri().toString());
         });
+    }
+
+    /** An actor updating itself, signed by itself: what we store of it is refreshed. */
+    Effect actor(Incoming in, Actor actor, Optional<Actor> viaGroup) throws FetchException, Rejected {
+        var objectUri = URI.create(in.activity().object().uri());
+        if (!objectUri.equals(actor.uri())) throw new Rejected(actor.uri() + " cannot update another actor, " + objectUri);
+        f.remoteActors().store(actor.uri(), in.objectJson());
+        return Effect.NONE;
     }
 
     /**
@@ -74,14 +69,15 @@ final class UpdateHandler implements ActivityHandler {
      * itself (signed by it), its origin or one of its moderators. For one of ours it is a remote
      * moderator's edit (Lemmy's form), which {@link ModerationHandler#communityEdited} checks and applies.
      */
-    private Effect group(JsonNode json, Actor actor, URI groupUri, JsonNode document, Activity activity)
-            throws FetchException, Rejected {
+    Effect group(Incoming in, Actor actor, Optional<Actor> viaGroup) throws FetchException, Rejected {
+        var groupUri = URI.create(in.activity().object().uri());
+        var document = in.objectJson();
         var profile = RemoteCommunities.profile(document)
                 .orElseThrow(() -> new Rejected("the Group in this Update cannot be read"));
         var found = f.db().read(c -> f.communityOf(c, groupUri));
         if (found.isPresent() && found.get().actor().local()
-                && activity.object().document() instanceof app.kindred.activitypub.Actor group) {
-            return moderation.communityEdited(json, actor, found.get(), group, profile.rules());
+                && in.activity().object().document() instanceof app.kindred.activitypub.Actor group) {
+            return moderation.communityEdited(in, actor, found.get(), group, profile.rules());
         }
         boolean self = groupUri.equals(actor.uri());
         // Only the group's own signature vouches for its keys and inboxes; a moderator's copy is read for its profile alone.
@@ -91,9 +87,9 @@ final class UpdateHandler implements ActivityHandler {
             throw new Rejected("Update of " + groupUri + ", a community we do not know");
         }
         var community = found.get();
-        var remoteModerators = self ? java.util.Set.<String>of() : moderation.remoteModerators(community, actor);
+        var by = self ? null : moderation.participant(actor, community);
         return Effect.inCommunity(community.id(), c -> {
-            if (!self) moderation.authorise(c, actor, community, remoteModerators);
+            if (!self) f.moderating().authorise(c, community, by);
             var current = f.communities().findById(c, community.id()).orElseThrow();
             RemoteCommunities.apply(c, f.communities(), current, profile);
             if (!self) {

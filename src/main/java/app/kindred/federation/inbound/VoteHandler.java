@@ -1,9 +1,8 @@
 package app.kindred.federation.inbound;
 
-import app.kindred.activitypub.Activity;
 import app.kindred.activitypub.ActivityType;
 import app.kindred.actor.Actor;
-import com.fasterxml.jackson.databind.JsonNode;
+import app.kindred.community.Participant;
 import java.net.URI;
 import java.util.Optional;
 
@@ -16,25 +15,21 @@ final class VoteHandler implements ActivityHandler {
     }
 
     @Override
-    public Effect handle(Activity activity, JsonNode json, Actor voter, Optional<Actor> viaGroup) {
+    public Effect handle(Incoming in, Actor voter, Optional<Actor> viaGroup) {
+        var activity = in.activity();
         var objectUri = URI.create(activity.object().uri());
         int value = activity.type() == ActivityType.Dislike ? -1 : 1;
         var known = f.db().read(c -> f.posts().findByUri(c, objectUri));
         if (known.isEmpty()) return Effect.NONE; // a vote on something we never had
         return Effect.inCommunity(known.get().communityId(), c -> {
             var post = f.posts().findByUri(c, objectUri);
-            if (post.isEmpty() || post.get().deleted()) return;
+            if (post.isEmpty()) return;
             var community = f.communities().findById(c, post.get().communityId()).orElseThrow();
-            if (community.actor().local() && app.kindred.policy.CommunityBlocks.blocks(c, community.id(), voter)) {
-                throw new Rejected(voter.uri() + " is blocked in " + community.actor().uri());
-            }
-            if (community.actor().local() && f.communities().isBanned(c, community.id(), voter.id())) {
-                throw new Rejected(voter.uri() + " is banned from " + community.actor().uri());
-            }
+            f.posting().checkVote(c, community, post.get(), Participant.remote(voter), value);
             var previous = f.votes().find(c, post.get().id(), voter.id());
             f.votes().put(c, post.get().id(), voter.id(), value, activity.id());
             boolean changed = previous.map(v -> v.value() != value).orElse(true);
-            if (changed && community.actor().local()) f.relay(c, community, json, Optional.empty(), objectUri.toString());
+            if (changed && community.actor().local()) f.relay(c, community, in.json(), Optional.empty(), objectUri.toString());
         });
     }
 }

@@ -1,0 +1,104 @@
+package app.kindred.thread;
+
+import app.kindred.Refusal;
+import app.kindred.community.Community;
+import app.kindred.community.CommunityStore;
+import app.kindred.community.Moderators;
+import app.kindred.community.Participant;
+import app.kindred.policy.CommunityBlocks;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * The rules for taking part in a community, each written once and asked by both doors: the API
+ * ({@link ThreadService}, our members) and the inbound handlers (remote actors), inside the
+ * transaction that makes the change, holding the community's lock. Each refuses with a
+ * {@link Refusal}, which the API renders as a problem and the inbox records as the rejection reason.
+ */
+public final class Posting {
+    private final CommunityStore communities;
+    private final PostStore posts;
+    private final Moderators moderators;
+
+    public Posting(CommunityStore communities, PostStore posts) {
+        this.communities = communities;
+        this.posts = posts;
+        this.moderators = new Moderators(communities);
+    }
+
+    /** Who may start a thread: not someone banned or blocked; where only moderators post, a moderator. */
+    public void checkThread(Connection c, Community community, Participant author) throws SQLException {
+        refuseShutOut(c, community, author);
+        if (author.decidedHere(community) && community.postingRestrictedToMods() && !moderators.moderates(c, community, author)) {
+            throw new Refusal(Refusal.Kind.FORBIDDEN, null, author.actor().local() ? "only moderators start threads in " + community.title()
+                    : author.actor().uri() + " is not a moderator of " + community.actor().uri() + ", where only moderators post");
+        }
+    }
+
+    /**
+     * Who may reply, and to what: a parent that is still there, in a thread that is not locked (its
+     * moderators may still say why it was locked, as in Lemmy), by someone not banned or blocked.
+     * Returns the parent's thread.
+     */
+    public Post checkReply(Connection c, Community community, Post parent, Participant author) throws SQLException {
+        if (parent.communityId() != community.id()) {
+            throw Refusal.conflict("parent", parent.uri() + " is not in " + community.actor().uri());
+        }
+        if (parent.deleted()) throw Refusal.conflict("parent", "that post was deleted; it takes no new comments (" + parent.uri() + ")");
+        if (parent.removed()) {
+            throw Refusal.conflict("parent", "a moderator removed that post; it takes no new comments (" + parent.uri() + ")");
+        }
+        var thread = parent.isThread() ? parent : posts.findById(c, parent.threadId()).orElseThrow();
+        if (thread.locked() && !moderators.moderates(c, community, author)) {
+            throw Refusal.conflict("parent", author.actor().local() ? "a moderator locked this thread; it takes no new comments"
+                    : "reply to " + parent.uri() + " in a locked thread");
+        }
+        refuseShutOut(c, community, author);
+        return thread;
+    }
+
+    /** Who may vote (value 0 takes a vote back, which stays theirs to do, as deleting their post does). */
+    public void checkVote(Connection c, Community community, Post post, Participant voter, int value) throws SQLException {
+        if (value < -1 || value > 1) throw Refusal.invalid("value", "a vote is 1 (up), -1 (down) or 0 (take it back)");
+        if (post.deleted()) throw Refusal.conflict("post", "that post was deleted (" + post.uri() + ")");
+        if (value != 0) refuseShutOut(c, community, voter);
+    }
+
+    /** Only the author edits, not after deleting it, and not once banned: a ban stops someone rewriting what they left. */
+    public void checkEdit(Connection c, Community community, Post post, Participant editor) throws SQLException {
+        checkOwn(post, editor);
+        refuseShutOut(c, community, editor);
+    }
+
+    /** Only the author deletes (a moderator's removal is another act); banned or not, taking one's words back is theirs. */
+    public void checkDelete(Post post, Participant deleter) {
+        checkOwn(post, deleter);
+    }
+
+    /** Whether this participant moderates the community (for what moderators may do beyond the rules above). */
+    public boolean moderates(Connection c, Community community, Participant who) throws SQLException {
+        return moderators.moderates(c, community, who);
+    }
+
+    private static void checkOwn(Post post, Participant who) {
+        if (post.authorId() != who.id()) {
+            throw new Refusal(Refusal.Kind.FORBIDDEN, null, who.actor().local() ? "only the author can edit or delete this post"
+                    : who.actor().uri() + " is not the author of " + post.uri());
+        }
+        if (post.deleted()) throw Refusal.conflict("post", "that post was deleted (" + post.uri() + ")");
+    }
+
+    /** Banned from the community, or shut out by its block of their instance or of them. */
+    private void refuseShutOut(Connection c, Community community, Participant who) throws SQLException {
+        if (!who.decidedHere(community)) return;
+        if (communities.isBanned(c, community.id(), who.id())) {
+            throw new Refusal(Refusal.Kind.FORBIDDEN, null, who.actor().local()
+                    ? "you are banned from " + community.title() + "; its moderation log says why"
+                    : who.actor().uri() + " is banned from " + community.actor().uri());
+        }
+        if (community.actor().local() && CommunityBlocks.blocks(c, community.id(), who.actor())) {
+            throw new Refusal(Refusal.Kind.FORBIDDEN, null, who.actor().local() ? "you cannot take part in " + community.title()
+                    : who.actor().uri() + " is blocked in " + community.actor().uri());
+        }
+    }
+}
