@@ -18,6 +18,8 @@ import app.kindred.member.Member;
 import app.kindred.member.MemberService;
 import app.kindred.member.Role;
 import app.kindred.member.SessionService;
+import app.kindred.ratelimit.RateLimits;
+import app.kindred.ratelimit.RateLimits.Limit;
 import app.kindred.notification.NotificationService;
 import app.kindred.search.SearchService;
 import app.kindred.storage.Database;
@@ -30,6 +32,8 @@ import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -60,6 +64,16 @@ public final class ApiRoutes {
     private final app.kindred.moderation.ModerationService moderationService;
     private final MeRoutes me;
     private final SearchRoutes search;
+    private final RateLimits limits;
+    private final Function<Context, String> clientKey;
+
+    /** The limit each kind of write counts against, besides API_WRITE for all of them. */
+    private static final Map<String, Limit> WRITE_LIMITS = Map.of(
+            "POST /api/v1/communities/{id}/threads", Limit.THREAD,
+            "POST /api/v1/posts/{id}/comments", Limit.COMMENT,
+            "POST /api/v1/posts/{id}/vote", Limit.VOTE,
+            "POST /api/v1/follows", Limit.FOLLOW);
+    private static final String MEMBER = "kindred.member";
     private final Boundaries boundaries;
     private final Breaks breaks;
     private final CareRoutes care;
@@ -69,8 +83,11 @@ public final class ApiRoutes {
                      app.kindred.delivery.DeliveryStatus deliveryStatus, app.kindred.policy.PolicyService policy,
                      String publishBlocklist, app.kindred.report.ReportService reports,
                      app.kindred.moderation.ModerationService moderation, NotificationService notifications,
-                     SearchService search, Boundaries boundaries, Breaks breaks, Exports exports) {
+                     SearchService search, Boundaries boundaries, Breaks breaks, Exports exports, RateLimits limits,
+                     Function<Context, String> clientKey) {
         this.openRegistrations = openRegistrations;
+        this.limits = limits;
+        this.clientKey = clientKey;
         this.members = members;
         this.sessions = sessions;
         this.communities = communities;
@@ -79,7 +96,7 @@ public final class ApiRoutes {
         this.postViews = new PostViews(db, posts);
         this.openApi = openApiDocument();
         this.admin = new AdminRoutes(this::member, deliveryStatus, policy, db, publishBlocklist);
-        this.reports = new ReportRoutes(this::member, reports);
+        this.reports = new ReportRoutes(this::member, reports, limits);
         this.moderation = new ModerationRoutes(this::member, moderation, this::community, postViews::post);
         this.moderationService = moderation;
         this.me = new MeRoutes(this::member, ApiRoutes::bearer, members, sessions, notifications);
@@ -134,9 +151,23 @@ public final class ApiRoutes {
         for (var endpoint : endpoints()) {
             routes.addHttpHandler(endpoint.method(), endpoint.path(), ctx -> {
                 refuseUnreadableBody(ctx, endpoint.path());
+                limitWrites(ctx, endpoint);
                 endpoint.handler().handle(ctx);
             });
         }
+    }
+
+    /**
+     * A member's writes count against API_WRITE and, for threads, comments, votes and follows, their
+     * own limit too; past one the request is refused 429 before it does anything. Reports count in
+     * ReportRoutes, where their category is known; sign-ins and sign-ups per client, in their handlers.
+     */
+    private void limitWrites(Context ctx, Endpoint endpoint) {
+        if (endpoint.method() == HandlerType.GET || bearer(ctx) == null || endpoint.path().startsWith("/api/v1/auth/")) return;
+        var key = "member:" + member(ctx).id();
+        limits.take(Limit.API_WRITE, key);
+        var specific = WRITE_LIMITS.get(endpoint.method() + " " + endpoint.path());
+        if (specific != null) limits.take(specific, key);
     }
 
     /**
@@ -166,6 +197,7 @@ public final class ApiRoutes {
         var body = JsonBody.parse(ctx.body(), Set.of("username", "password"));
         var username = body.text("username");
         var password = body.text("password");
+        limits.take(Limit.SIGN_UP, clientKey.apply(ctx));
         Member member;
         try {
             member = members.create(username, password, Role.MEMBER);
@@ -179,7 +211,7 @@ public final class ApiRoutes {
 
     private void logIn(Context ctx) {
         var body = JsonBody.parse(ctx.body(), Set.of("username", "password"));
-        var issued = sessions.logIn(body.text("username"), body.text("password"));
+        var issued = sessions.logIn(body.text("username"), body.text("password"), clientKey.apply(ctx));
         ctx.header("Cache-Control", "no-store").json(new TokenView(issued.token(), issued.expiresAt(), issued.member().username()));
     }
 
@@ -311,8 +343,13 @@ public final class ApiRoutes {
         return viewer(ctx).map(boundaries::shownTo).orElse(Shown.EVERYTHING);
     }
 
+    /** The signed-in member, looked up once per request. */
     private Member member(Context ctx) {
-        return sessions.member(bearer(ctx));
+        Member known = ctx.attribute(MEMBER);
+        if (known != null) return known;
+        var member = sessions.member(bearer(ctx));
+        ctx.attribute(MEMBER, member);
+        return member;
     }
 
     /** The token of an {@code Authorization: Bearer TOKEN} header, or null. */
