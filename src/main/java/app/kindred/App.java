@@ -179,10 +179,10 @@ public final class App implements AutoCloseable {
         this.inboundProcessor = new InboundProcessor(background, inboundFederation, config.federation().inboundConcurrency(),
                 delivery.pollInterval(), delivery.timeScale(), config.federation().inboundRetention());
         var publisher = new Publisher(federation, documents);
-        this.threads = new ThreadService(database, postStore, new VoteStore(), communityStore, publisher, ids.base());
+        this.threads = new ThreadService(database, postStore, new VoteStore(), communityStore, publisher, ids.base(), limits);
         this.discussions = new Discussions(database, postStore);
         this.follows = new FollowService(database, followStore, communityStore, remoteActors, remoteCommunities, publisher,
-                actorStore);
+                actorStore, limits);
         this.moderation = new app.kindred.moderation.ModerationService(database, actorStore, communityStore, postStore,
                 remoteActors, publisher);
         this.sessions = new SessionService(database, new SessionStore(), members, memberStore, random, clock, limits);

@@ -68,11 +68,6 @@ public final class ApiRoutes {
     private final Function<Context, String> clientKey;
 
     /** The limit each kind of write counts against, besides API_WRITE for all of them. */
-    private static final Map<String, Limit> WRITE_LIMITS = Map.of(
-            "POST /api/v1/communities/{id}/threads", Limit.THREAD,
-            "POST /api/v1/posts/{id}/comments", Limit.COMMENT,
-            "POST /api/v1/posts/{id}/vote", Limit.VOTE,
-            "POST /api/v1/follows", Limit.FOLLOW);
     private static final String MEMBER = "kindred.member";
     private final Boundaries boundaries;
     private final Breaks breaks;
@@ -158,16 +153,15 @@ public final class ApiRoutes {
     }
 
     /**
-     * A member's writes count against API_WRITE and, for threads, comments, votes and follows, their
-     * own limit too; past one the request is refused 429 before it does anything. Reports count in
-     * ReportRoutes, where their category is known; sign-ins and sign-ups per client, in their handlers.
+     * A member's API writes count against API_WRITE; past it the request is refused 429 before it does
+     * anything. Threads, comments, votes and follows count in their services (both doors: the API and
+     * the web pages); reports in ReportRoutes, where their category is known; sign-ins and sign-ups per
+     * client, in their handlers.
      */
     private void limitWrites(Context ctx, Endpoint endpoint) {
         if (endpoint.method() == HandlerType.GET || bearer(ctx) == null || endpoint.path().startsWith("/api/v1/auth/")) return;
-        var key = "member:" + member(ctx).id();
+        var key = RateLimits.memberKey(member(ctx).id());
         limits.take(Limit.API_WRITE, key);
-        var specific = WRITE_LIMITS.get(endpoint.method() + " " + endpoint.path());
-        if (specific != null) limits.take(specific, key);
     }
 
     /**

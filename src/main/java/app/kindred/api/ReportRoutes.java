@@ -58,7 +58,7 @@ final class ReportRoutes {
         var draft = new ReportService.Draft(post, body.text("member"), Category.parse("category", body.requiredText("category")),
                 rule, body.text("text"), Boolean.TRUE.equals(body.bool("show_identity")));
         // Wellbeing concerns have their own, tighter limit: filing reports never uses up the room for a concern.
-        limits.take(draft.category().concern() == Concern.WELLBEING ? Limit.CONCERN : Limit.REPORT, "member:" + reporter.id());
+        limits.take(draft.category().concern() == Concern.WELLBEING ? Limit.CONCERN : Limit.REPORT, RateLimits.memberKey(reporter.id()));
         ctx.status(201).json(MyReportView.of(reports.file(reporter, draft)));
     }
 

@@ -72,6 +72,11 @@ public final class RateLimits {
     }
 
     /** Takes one from {@code key}'s bucket, or refuses with 429 and how long to wait. */
+    /** The key a member's own limits count under, the same whichever door they came through. */
+    public static String memberKey(long memberId) {
+        return "member:" + memberId;
+    }
+
     public void take(Limit limit, String key) {
         var probe = bucket(limit, key).tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) throw refusal(limit, Duration.ofNanos(probe.getNanosToWaitForRefill()));
