@@ -79,6 +79,11 @@ import app.kindred.api.ApiRoutes;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import java.security.SecureRandom;
+import java.time.Duration;
+import app.kindred.member.PasswordHashing;
+import app.kindred.ratelimit.ClientKeys;
+import app.kindred.ratelimit.RateLimits;
+import io.javalin.http.Context;
 
 /**
  * The composition root: one instance's configuration, database and feature services, wired by
@@ -116,6 +121,11 @@ public final class App implements AutoCloseable {
     private final MediaService media;
     private final MediaProxy mediaProxy;
     private final MediaHousekeeping mediaHousekeeping;
+    private final PasswordHashing hashing;
+    private final RateLimits limits;
+    private final ClientKeys clientKeys;
+    /** How long a sign-in waits for a hashing thread before it is told to come back (503). */
+    private static final Duration HASHING_WAIT = Duration.ofSeconds(3);
     private final Boundaries boundaries;
     private final Breaks breaks;
     private final Exports exports;
@@ -133,7 +143,11 @@ public final class App implements AutoCloseable {
         var memberStore = new MemberStore(actorStore);
         var communityStore = new CommunityStore(actorStore);
         this.instanceActor = InstanceActor.ensure(database, actorStore, ids, random);
-        this.members = new MemberService(database, actorStore, memberStore, ids, random);
+        var server = config.server();
+        this.hashing = new PasswordHashing(server.passwordHashThreads(), server.passwordHashQueue(), HASHING_WAIT, random);
+        this.limits = new RateLimits(config.limits());
+        this.clientKeys = new ClientKeys(random);
+        this.members = new MemberService(database, actorStore, memberStore, ids, random, hashing);
         this.communities = new CommunityService(database, actorStore, memberStore, communityStore, ids, random);
         var followStore = new FollowStore();
         this.policy = new FederationPolicy(database, config.federation().mode().equals("allowlist")
@@ -156,20 +170,24 @@ public final class App implements AutoCloseable {
         var verifier = new SignatureVerifier(clock, VerificationPolicy.defaults()
                 .withMaxAge(config.federation().signatureMaxAge()).withMaxSkew(config.federation().signatureMaxSkew()));
         this.authenticator = new RequestAuthenticator(verifier,
-                new KeyDirectory(database, actorStore, remoteActors, fetcher, clock));
+                new KeyDirectory(database, actorStore, remoteActors, fetcher, clock), limits);
 
         var delivery = config.delivery();
         this.hostHealth = new HostHealth(delivery.unavailableAfter());
         var poster = new InboxPoster(new AddressPolicy(config.federation().allowPrivateAddresses()), delivery.timeout(),
-                delivery.perHost(), "Kindred/" + version() + " (+" + ids.base() + "/)", new HostSignatureSchemes(database));
-        this.deliveryWorker = new DeliveryWorker(database, new DeliveryStore(), outbox, hostHealth, poster,
+                delivery.perHost(), "Kindred/" + version() + " (+" + ids.base() + "/)", new HostSignatureSchemes(database.background()));
+        // Background work has its own connections (database.background_pool_size), so requests cannot starve it.
+        var background = database.background();
+        this.deliveryWorker = new DeliveryWorker(background, new DeliveryStore(), outbox, hostHealth, poster,
                 RetrySchedule.standard(delivery.giveUpAfter(), delivery.timeScale()), deliveryMetrics, actorStore,
                 signing::as, new DeliveryWorker.Settings(delivery.workers(), delivery.perHost(), delivery.pollInterval(),
                         delivery.timeout().multipliedBy(3), java.time.Duration.ofHours(6)), policy::federates, clock);
 
         var federation = new FederationContext(database, actorStore, communityStore, followStore, postStore, new VoteStore(),
                 remoteActors, fetcher, outbox, new OutgoingActivities(), policy);
-        this.inboundProcessor = new InboundProcessor(database, federation, config.federation().inboundConcurrency(),
+        var inboundFederation = new FederationContext(background, actorStore, communityStore, followStore, postStore,
+                new VoteStore(), remoteActors.through(background), fetcher, outbox, new OutgoingActivities(), policy);
+        this.inboundProcessor = new InboundProcessor(background, inboundFederation, config.federation().inboundConcurrency(),
                 delivery.pollInterval(), delivery.timeScale(), config.federation().inboundRetention());
         var publisher = new Publisher(federation, documents);
         var mediaLimits = config.media();
@@ -182,13 +200,13 @@ public final class App implements AutoCloseable {
         this.media = new MediaService(database, new MediaStore(), new DiskStorage(config.dataDir().resolve("media").resolve("local")),
                 intake, mediaProxy, ids.base(), random);
         this.mediaHousekeeping = new MediaHousekeeping(media, clock);
-        this.threads = new ThreadService(database, postStore, new VoteStore(), communityStore, publisher, ids.base(), media);
+        this.threads = new ThreadService(database, postStore, new VoteStore(), communityStore, publisher, ids.base(), limits, media);
         this.discussions = new Discussions(database, postStore);
         this.follows = new FollowService(database, followStore, communityStore, remoteActors, remoteCommunities, publisher,
-                actorStore);
+                actorStore, limits);
         this.moderation = new app.kindred.moderation.ModerationService(database, actorStore, communityStore, postStore,
                 remoteActors, publisher);
-        this.sessions = new SessionService(database, new SessionStore(), members, memberStore, random, clock);
+        this.sessions = new SessionService(database, new SessionStore(), members, memberStore, random, clock, limits);
         this.reports = new ReportService(database, new ReportStore(), postStore, communityStore, actorStore,
                 new ReportPublisher(outbox), instanceActor);
         this.notifications = new NotificationService(database);
@@ -233,7 +251,7 @@ public final class App implements AutoCloseable {
         new ActivityPubRoutes(documents, instanceActor, authenticator, ids.base(), config.federation().authorizedFetch(), policy)
                 .register(routes, browserPages);
         new InboxRoutes(database, actorStore, ids, authenticator, hostHealth, inboundProcessor, policy,
-                config.federation().blockedInboxResponse()).register(routes);
+                config.federation().blockedInboxResponse(), limits).register(routes);
         apiRoutes().register(routes);
         new MediaRoutes(media, mediaProxy).register(routes);
         routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(deliveryMetrics.exposition()));
@@ -244,7 +262,22 @@ public final class App implements AutoCloseable {
         return new ApiRoutes(config.instance().openRegistrations(), members, sessions, communities, threads, follows,
                 database, postStore, new app.kindred.delivery.DeliveryStatus(database), policyService,
                 config.federation().publishBlocklist(), reports, moderation, notifications, search, boundaries, breaks, exports,
-                media, config.media().maxUploadBytes());
+                limits, this::clientKey, media, config.media().maxUploadBytes());
+    }
+
+    /**
+     * The rate-limit key of the client behind a request: an HMAC of its address (or of the
+     * configured proxy header's last value), never the address itself.
+     */
+    public String clientKey(Context ctx) {
+        var header = config.server().clientAddressHeader();
+        var address = ctx.req().getRemoteAddr();
+        if (!header.isEmpty() && ctx.header(header) != null) {
+            // The proxy appends the address it saw last; earlier values are the client's own claims.
+            var values = ctx.header(header).split(",");
+            address = values[values.length - 1].strip();
+        }
+        return clientKeys.of(address);
     }
 
     /** The build's version, as Maven wrote it into the jar. */
@@ -302,6 +335,7 @@ public final class App implements AutoCloseable {
     public NotificationService notifications() { return notifications; }
     public SearchService search() { return search; }
     public MediaService media() { return media; }
+    public RateLimits limits() { return limits; }
     public Boundaries boundaries() { return boundaries; }
     public Breaks breaks() { return breaks; }
     public Exports exports() { return exports; }
@@ -313,6 +347,7 @@ public final class App implements AutoCloseable {
         exportWorker.close();
         inboundProcessor.close();
         deliveryWorker.close();
+        hashing.close();
         fetcher.close();
         database.close();
     }

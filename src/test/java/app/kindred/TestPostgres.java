@@ -2,6 +2,7 @@ package app.kindred;
 
 import app.kindred.config.Config;
 import app.kindred.config.ConfigLoader;
+import app.kindred.config.Settings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +21,21 @@ public final class TestPostgres {
     private static EmbeddedPostgres server;
 
     private TestPostgres() {}
+
+    /**
+     * Tests that are not about rate limits write far more than a person would in a minute; they run
+     * without limits, and the tests of limits set small ones (RateLimitsTest).
+     */
+    public static final Map<String, String> UNLIMITED = unlimited();
+
+    private static Map<String, String> unlimited() {
+        var env = new HashMap<String, String>();
+        for (var s : Settings.ALL) {
+            if (s.key().startsWith("limits.")) env.put(s.environmentName(), "1000000/1s");
+        }
+        env.put("KINDRED_DATABASE_BACKGROUND_POOL_SIZE", "2");
+        return Map.copyOf(env);
+    }
 
     public static synchronized EmbeddedPostgres server() {
         if (server == null) {
@@ -64,6 +80,7 @@ public final class TestPostgres {
         env.put("KINDRED_DATABASE_POOL_SIZE", "4");
         env.put("KINDRED_INSTANCE_SCHEME", "http");
         env.put("KINDRED_FEDERATION_ALLOW_PRIVATE_ADDRESSES", "true");
+        env.putAll(UNLIMITED);
         env.putAll(overrides);
         return ConfigLoader.load(Optional.empty(), env);
     }
@@ -75,6 +92,7 @@ public final class TestPostgres {
         env.put("KINDRED_DATABASE_POOL_SIZE", "4");
         env.put("KINDRED_INSTANCE_SCHEME", "http");
         env.put("KINDRED_FEDERATION_ALLOW_PRIVATE_ADDRESSES", "true");
+        env.putAll(UNLIMITED);
         env.putAll(overrides);
         return ConfigLoader.load(Optional.empty(), env);
     }

@@ -5,6 +5,7 @@ import app.kindred.web.WebServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
+import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -40,18 +41,25 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Map<String, String> overrides) {
-        int port = freePort();
-        var env = new HashMap<String, String>();
-        env.put("KINDRED_INSTANCE_DOMAIN", "127.0.0.1:" + port);
-        // Each server's files (members' exports) in a folder of its own, never the project's ./data.
-        env.put("KINDRED_DATA_DIR", dataDir());
-        env.putAll(overrides);
-        var app = App.open(TestPostgres.config(env));
-        try {
-            return new TestServer(app, WebServer.create(app).start("127.0.0.1", port));
-        } catch (RuntimeException e) {
-            app.close();
-            throw e;
+        // The port goes into the ids, so it is chosen before the server binds it; on a shared machine
+        // another process can take it in between, and then a fresh port is tried.
+        for (int attempt = 1; ; attempt++) {
+            int port = freePort();
+            var env = new HashMap<String, String>();
+            env.put("KINDRED_INSTANCE_DOMAIN", "127.0.0.1:" + port);
+            // Each server's files (members' exports) in a folder of its own, never the project's ./data.
+            env.put("KINDRED_DATA_DIR", dataDir());
+            env.putAll(overrides);
+            var app = App.open(TestPostgres.config(env));
+            try {
+                return new TestServer(app, WebServer.create(app).start("127.0.0.1", port));
+            } catch (JavalinBindException e) {
+                app.close();
+                if (attempt == 3) throw e;
+            } catch (RuntimeException e) {
+                app.close();
+                throw e;
+            }
         }
     }
 

@@ -19,6 +19,8 @@ import app.kindred.member.Member;
 import app.kindred.member.MemberService;
 import app.kindred.member.Role;
 import app.kindred.member.SessionService;
+import app.kindred.ratelimit.RateLimits;
+import app.kindred.ratelimit.RateLimits.Limit;
 import app.kindred.notification.NotificationService;
 import app.kindred.search.SearchService;
 import app.kindred.storage.Database;
@@ -31,6 +33,8 @@ import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -63,6 +67,11 @@ public final class ApiRoutes {
     private final SearchRoutes search;
     private final MediaService media;
     private final MediaApiRoutes mediaRoutes;
+    private final RateLimits limits;
+    private final Function<Context, String> clientKey;
+
+    /** The limit each kind of write counts against, besides API_WRITE for all of them. */
+    private static final String MEMBER = "kindred.member";
     private final Boundaries boundaries;
     private final Breaks breaks;
     private final CareRoutes care;
@@ -72,10 +81,12 @@ public final class ApiRoutes {
                      app.kindred.delivery.DeliveryStatus deliveryStatus, app.kindred.policy.PolicyService policy,
                      String publishBlocklist, app.kindred.report.ReportService reports,
                      app.kindred.moderation.ModerationService moderation, NotificationService notifications,
-                     SearchService search, Boundaries boundaries, Breaks breaks, Exports exports, MediaService media,
-                     long maxUploadBytes) {
+                     SearchService search, Boundaries boundaries, Breaks breaks, Exports exports, RateLimits limits,
+                     Function<Context, String> clientKey, MediaService media, long maxUploadBytes) {
         this.media = media;
         this.openRegistrations = openRegistrations;
+        this.limits = limits;
+        this.clientKey = clientKey;
         this.members = members;
         this.sessions = sessions;
         this.communities = communities;
@@ -85,7 +96,7 @@ public final class ApiRoutes {
         this.mediaRoutes = new MediaApiRoutes(this::member, media, maxUploadBytes);
         this.openApi = openApiDocument();
         this.admin = new AdminRoutes(this::member, deliveryStatus, policy, db, publishBlocklist);
-        this.reports = new ReportRoutes(this::member, reports);
+        this.reports = new ReportRoutes(this::member, reports, limits);
         this.moderation = new ModerationRoutes(this::member, moderation, this::community, postViews::post, media);
         this.moderationService = moderation;
         this.me = new MeRoutes(this::member, ApiRoutes::bearer, members, sessions, notifications, media);
@@ -142,9 +153,22 @@ public final class ApiRoutes {
         for (var endpoint : endpoints()) {
             routes.addHttpHandler(endpoint.method(), endpoint.path(), ctx -> {
                 refuseUnreadableBody(ctx, endpoint.path());
+                limitWrites(ctx, endpoint);
                 endpoint.handler().handle(ctx);
             });
         }
+    }
+
+    /**
+     * A member's API writes count against API_WRITE; past it the request is refused 429 before it does
+     * anything. Threads, comments, votes and follows count in their services (both doors: the API and
+     * the web pages); reports in ReportRoutes, where their category is known; sign-ins and sign-ups per
+     * client, in their handlers.
+     */
+    private void limitWrites(Context ctx, Endpoint endpoint) {
+        if (endpoint.method() == HandlerType.GET || bearer(ctx) == null || endpoint.path().startsWith("/api/v1/auth/")) return;
+        var key = RateLimits.memberKey(member(ctx).id());
+        limits.take(Limit.API_WRITE, key);
     }
 
     /**
@@ -178,6 +202,7 @@ public final class ApiRoutes {
         var body = JsonBody.parse(ctx.body(), Set.of("username", "password"));
         var username = body.text("username");
         var password = body.text("password");
+        limits.take(Limit.SIGN_UP, clientKey.apply(ctx));
         Member member;
         try {
             member = members.create(username, password, Role.MEMBER);
@@ -191,7 +216,7 @@ public final class ApiRoutes {
 
     private void logIn(Context ctx) {
         var body = JsonBody.parse(ctx.body(), Set.of("username", "password"));
-        var issued = sessions.logIn(body.text("username"), body.text("password"));
+        var issued = sessions.logIn(body.text("username"), body.text("password"), clientKey.apply(ctx));
         ctx.header("Cache-Control", "no-store").json(new TokenView(issued.token(), issued.expiresAt(), issued.member().username()));
     }
 
@@ -324,8 +349,13 @@ public final class ApiRoutes {
         return viewer(ctx).map(boundaries::shownTo).orElse(Shown.EVERYTHING);
     }
 
+    /** The signed-in member, looked up once per request. */
     private Member member(Context ctx) {
-        return sessions.member(bearer(ctx));
+        Member known = ctx.attribute(MEMBER);
+        if (known != null) return known;
+        var member = sessions.member(bearer(ctx));
+        ctx.attribute(MEMBER, member);
+        return member;
     }
 
     /** The token of an {@code Authorization: Bearer TOKEN} header, or null. */

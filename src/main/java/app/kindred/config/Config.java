@@ -2,12 +2,17 @@ package app.kindred.config;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 
 /** The settled configuration, typed. Built only by {@link ConfigLoader}. */
 public record Config(Server server, Instance instance, Path dataDir, Database database, Federation federation,
-                     Delivery delivery, Accounts accounts, Media media) {
+                     Delivery delivery, Limits limits, Accounts accounts, Media media) {
 
-    public record Server(String host, int port, long maxBodyBytes) {}
+    public record Server(String host, int port, long maxBodyBytes, int maxHeaderBytes, Duration idleTimeout,
+                         Duration headerTimeout, int maxConnections, int maxConcurrentRequests, int maxQueuedRequests,
+                         Duration maxQueueWait, String clientAddressHeader, int passwordHashThreads,
+                         int passwordHashQueue) {}
 
     public record Instance(String domain, String scheme, String name, boolean openRegistrations) {
         /** The base every local ActivityPub id starts with, e.g. https://kindred.example */
@@ -16,7 +21,12 @@ public record Config(Server server, Instance instance, Path dataDir, Database da
         }
     }
 
-    public record Database(String url, String user, String password, int poolSize) {
+    /**
+     * {@code poolSize} connections serve requests; {@code backgroundPoolSize} more serve the inbound
+     * processor and the delivery workers, so neither side can starve the other.
+     */
+    public record Database(String url, String user, String password, int poolSize, Duration connectionWait,
+                           int backgroundPoolSize) {
         public boolean embedded() {
             return url.isEmpty();
         }
@@ -24,7 +34,8 @@ public record Config(Server server, Instance instance, Path dataDir, Database da
         @Override
         public String toString() {
             return "Database[url=" + url + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***")
-                    + ", poolSize=" + poolSize + "]";
+                    + ", poolSize=" + poolSize + ", connectionWait=" + connectionWait
+                    + ", backgroundPoolSize=" + backgroundPoolSize + "]";
         }
     }
 
@@ -35,6 +46,17 @@ public record Config(Server server, Instance instance, Path dataDir, Database da
 
     public record Delivery(int workers, int perHost, java.time.Duration timeout, java.time.Duration pollInterval,
                            java.time.Duration unavailableAfter, java.time.Duration giveUpAfter, double timeScale) {}
+
+    /** One band of a rate limit: {@code count} per {@code period}, refilled gradually. */
+    public record Band(long count, Duration period) {}
+
+    /**
+     * Rate limits, each a list of bands that all apply (5/1m, 20/1h: short bursts pass, long runs
+     * wait longer and longer).
+     */
+    public record Limits(List<Band> signInAccount, List<Band> signInClient, List<Band> signUp, List<Band> thread,
+                         List<Band> comment, List<Band> vote, List<Band> report, List<Band> concern, List<Band> follow,
+                         List<Band> apiWrite, List<Band> inboundHost, List<Band> keyFetchHost) {}
 
     /** What members do with their own accounts (issue 18). */
     public record Accounts(java.time.Duration exportLinkLife) {}

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +24,7 @@ public final class ConfigLoader {
             "(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\\[[0-9a-f:.]+\\])(?::(\\d{1,5}))?");
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+    private static final Pattern BAND = Pattern.compile("([1-9]\\d{0,8})\\s*/\\s*(\\d{1,9})(ms|s|m|h|d)");
 
     private ConfigLoader() {}
 
@@ -84,12 +87,20 @@ public final class ConfigLoader {
     }
 
     private static Config build(Map<String, Sourced> v) {
-        var server = new Config.Server(string(v, "server.host"), port(v, "server.port"), positive(v, "server.max_body_bytes"));
+        var server = new Config.Server(string(v, "server.host"), port(v, "server.port"), positive(v, "server.max_body_bytes"),
+                (int) Math.min(1 << 20, positive(v, "server.max_header_bytes")), duration(v, "server.idle_timeout"),
+                duration(v, "server.header_timeout"), (int) Math.min(1_000_000, positive(v, "server.max_connections")),
+                (int) Math.min(100_000, positive(v, "server.max_concurrent_requests")),
+                (int) Math.min(1_000_000, positive(v, "server.max_queued_requests")), duration(v, "server.max_queue_wait"),
+                headerName(v, "server.client_address_header"),
+                (int) Math.min(1_024, nonNegative(v, "server.password_hash_threads")),
+                (int) Math.min(100_000, nonNegative(v, "server.password_hash_queue")));
         var instance = new Config.Instance(domain(v, "instance.domain"), scheme(v, "instance.scheme"),
                 string(v, "instance.name"), bool(v, "instance.open_registrations"));
         var dataDir = Path.of(nonEmpty(v, "data.dir"));
         var database = new Config.Database(databaseUrl(v, "database.url"), string(v, "database.user"),
-                string(v, "database.password"), (int) positive(v, "database.pool_size"));
+                string(v, "database.password"), (int) positive(v, "database.pool_size"), duration(v, "database.connection_wait"),
+                (int) positive(v, "database.background_pool_size"));
         var federation = new Config.Federation(bool(v, "federation.allow_private_addresses"),
                 oneOf(v, "federation.mode", "open", "allowlist"),
                 Integer.parseInt(oneOf(v, "federation.blocked_inbox_response", "403", "202")),
@@ -102,11 +113,15 @@ public final class ConfigLoader {
                 (int) Math.min(1_000, positive(v, "delivery.per_host")), duration(v, "delivery.timeout"),
                 duration(v, "delivery.poll_interval"), duration(v, "delivery.unavailable_after"),
                 duration(v, "delivery.give_up_after"), scale(v, "delivery.time_scale"));
+        var limits = new Config.Limits(bands(v, "limits.sign_in_account"), bands(v, "limits.sign_in_client"),
+                bands(v, "limits.sign_up"), bands(v, "limits.thread"), bands(v, "limits.comment"), bands(v, "limits.vote"),
+                bands(v, "limits.report"), bands(v, "limits.concern"), bands(v, "limits.follow"), bands(v, "limits.api_write"),
+                bands(v, "limits.inbound_host"), bands(v, "limits.key_fetch_host"));
         var accounts = new Config.Accounts(duration(v, "accounts.export_link_life"));
         var media = new Config.Media(positive(v, "media.max_upload_bytes"), positive(v, "media.max_pixels"),
                 (int) Math.min(16_384, positive(v, "media.max_side")), positive(v, "media.remote_cache_bytes"),
                 duration(v, "media.remote_cache_ttl"));
-        return new Config(server, instance, dataDir, database, federation, delivery, accounts, media);
+        return new Config(server, instance, dataDir, database, federation, delivery, limits, accounts, media);
     }
 
     private static String string(Map<String, Sourced> v, String key) {
@@ -137,6 +152,38 @@ public final class ConfigLoader {
             // reported below with the fix
         }
         throw bad(v, key, "is not a positive whole number; use 1 or more");
+    }
+
+    private static long nonNegative(Map<String, Sourced> v, String key) {
+        try {
+            long n = Long.parseLong(string(v, key));
+            if (n >= 0) return n;
+        } catch (NumberFormatException ignored) {
+            // reported below with the fix
+        }
+        throw bad(v, key, "is not a whole number; use 0 or more");
+    }
+
+    private static String headerName(Map<String, Sourced> v, String key) {
+        var s = string(v, key);
+        if (s.isEmpty() || s.matches("[A-Za-z0-9-]{1,64}")) return s;
+        throw bad(v, key, "is not a header name; use letters, digits and dashes, e.g. X-Forwarded-For, or leave it empty");
+    }
+
+    /** Rate-limit bands written as COUNT/PERIOD, comma-separated: "5/1m, 20/1h". */
+    private static List<Config.Band> bands(Map<String, Sourced> v, String key) {
+        var bands = new ArrayList<Config.Band>();
+        for (var part : string(v, key).split(",", -1)) {
+            var m = BAND.matcher(part.strip());
+            if (!m.matches()) {
+                throw bad(v, key, "is not a list of COUNT/PERIOD bands; write e.g. \"5/1m, 20/1h\" (periods with ms, s, m, h or d)");
+            }
+            var period = durationOf(Long.parseLong(m.group(2)), m.group(3));
+            if (period.isZero()) throw bad(v, key, "has a period of zero; use at least 1ms");
+            if (Long.parseLong(m.group(1)) > period.toNanos()) throw bad(v, key, "refills faster than one a nanosecond; use a longer period");
+            bands.add(new Config.Band(Long.parseLong(m.group(1)), period));
+        }
+        return List.copyOf(bands);
     }
 
     private static boolean bool(Map<String, Sourced> v, String key) {
@@ -186,8 +233,11 @@ public final class ConfigLoader {
     private static Duration duration(Map<String, Sourced> v, String key) {
         var m = DURATION.matcher(string(v, key));
         if (!m.matches()) throw bad(v, key, "is not a duration; use a number with ms, s, m, h or d, e.g. 30s or 3d");
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
+        return durationOf(Long.parseLong(m.group(1)), m.group(2));
+    }
+
+    private static Duration durationOf(long n, String unit) {
+        return switch (unit) {
             case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);

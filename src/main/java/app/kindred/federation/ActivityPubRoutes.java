@@ -9,6 +9,11 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -93,7 +98,8 @@ public final class ActivityPubRoutes {
                 var json = documents.activity(URI.create(base + ctx.path()))
                         .orElseThrow(() -> Refusal.notFound("there is no activity here"));
                 authorize(ctx);
-                ctx.header("Vary", "Accept").contentType(ACTIVITY_JSON).result(json);
+                ctx.header("Vary", "Accept");
+                send(ctx, ACTIVITY_JSON, json.getBytes(StandardCharsets.UTF_8));
             });
         }
     }
@@ -188,10 +194,48 @@ public final class ActivityPubRoutes {
     private void render(Context ctx, ActivityPubDocument document, String title) {
         ctx.header("Vary", "Accept");
         if (wantsActivityJson(ctx.header("Accept"))) {
-            ctx.contentType(ACTIVITY_JSON).result(jsonLd.write(document));
+            send(ctx, ACTIVITY_JSON, jsonLd.write(document));
         } else {
-            ctx.html(HtmlPage.render(title, document));
+            send(ctx, "text/html; charset=utf-8", HtmlPage.render(title, document).getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /**
+     * Answers with an ETag made from what is sent, and 304 without a body when the client already
+     * holds it (If-None-Match): servers that poll actors and collections cost us a hash, not a transfer.
+     */
+    static void send(Context ctx, String contentType, byte[] body) {
+        var etag = etag(contentType, body);
+        ctx.header("ETag", etag);
+        if (matches(ctx.header("If-None-Match"), etag)) {
+            ctx.status(304);
+            return;
+        }
+        ctx.contentType(contentType).result(body);
+    }
+
+    static String etag(String contentType, byte[] body) {
+        try {
+            var digest = MessageDigest.getInstance("SHA-256");
+            digest.update(contentType.getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(body);
+            return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest.digest(), 18)) + "\"";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+
+    /** If-None-Match compares weakly (RFC 9110 13.1.2): W/"x" matches "x", and * matches anything. */
+    static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) return false;
+        for (var candidate : ifNoneMatch.split(",")) {
+            var tag = candidate.strip();
+            if (tag.equals("*")) return true;
+            if (tag.startsWith("W/")) tag = tag.substring(2);
+            if (tag.equals(etag)) return true;
+        }
+        return false;
     }
 
     /** application/activity+json, or application/ld+json (with or without the ActivityStreams profile). */

@@ -10,6 +10,8 @@ import app.kindred.delivery.HostHealth;
 import app.kindred.federation.inbound.InboundActivity;
 import app.kindred.federation.inbound.InboundProcessor;
 import app.kindred.federation.signature.SignatureScheme;
+import app.kindred.ratelimit.RateLimits;
+import app.kindred.ratelimit.RateLimits.Limit;
 import app.kindred.remote.RemoteFetcher;
 import app.kindred.storage.Database;
 import app.kindred.web.WebServer;
@@ -43,6 +45,7 @@ public final class InboxRoutes {
     private final InboundProcessor processor;
     private final app.kindred.policy.FederationPolicy policy;
     private final int blockedResponse;
+    private final RateLimits limits;
     private final InboundStore inbound = new InboundStore();
     // "{...} junk" and a key given twice are refused: a lenient parse would store a different document
     // than other parsers read.
@@ -50,7 +53,8 @@ public final class InboxRoutes {
 
     public InboxRoutes(Database db, ActorStore actors, LocalIds ids, RequestAuthenticator authenticator,
                        HostHealth hostHealth, InboundProcessor processor, app.kindred.policy.FederationPolicy policy,
-                       int blockedResponse) {
+                       int blockedResponse, RateLimits limits) {
+        this.limits = limits;
         this.db = db;
         this.actors = actors;
         this.ids = ids;
@@ -145,6 +149,9 @@ public final class InboxRoutes {
                     "an actor can only publish activities with ids on its own origin", null);
             return;
         }
+        // Counted after the signature, so nobody can spend another host's share by naming it; past the
+        // share the host gets 429 with Retry-After and sends again later, and the inbound table stays bounded.
+        limits.take(Limit.INBOUND_HOST, signer.actor().getRawAuthority().toLowerCase(Locale.ROOT));
         var scheme = signer.scheme() == SignatureScheme.RFC9421 ? "rfc9421" : "cavage";
         // Stored as sent (the JSON was checked above): serialising the tree again would only cost time.
         var text = cleaned ? activity.toString() : new String(body, StandardCharsets.UTF_8);

@@ -90,6 +90,11 @@ public final class KeyDirectory {
      * errors is not asked on every bad signature.
      */
     public Optional<OwnedKey> refetch(String keyId) {
+        return refetch(keyId, () -> {});
+    }
+
+    /** As {@link #refetch(String)}, with {@code beforeFetch} run (and allowed to refuse) only when a fetch is due. */
+    public Optional<OwnedKey> refetch(String keyId, Runnable beforeFetch) {
         var now = clock.instant();
         synchronized (refetchedAt) {
             var last = refetchedAt.get(keyId);
@@ -97,6 +102,7 @@ public final class KeyDirectory {
             // Claimed before fetching, so concurrent bad signatures make one fetch between them.
             refetchedAt.put(keyId, now);
         }
+        beforeFetch.run();
         return fetch(keyId);
     }
 

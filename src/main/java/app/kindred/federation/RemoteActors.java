@@ -133,6 +133,16 @@ public final class RemoteActors {
         this.groupFetched = listener;
     }
 
+    /**
+     * The same lookups through another pool (the background one, for inbound processing), told of
+     * fetched groups alike; call it once the listener is set.
+     */
+    public RemoteActors through(Database other) {
+        var copy = new RemoteActors(other, actors, fetcher, scheme, clock);
+        copy.groupFetched = groupFetched;
+        return copy;
+    }
+
     /** The actor as stored, without fetching. */
     public java.util.Optional<Actor> known(URI uri) {
         return db.read(c -> actors.findByUri(c, uri));

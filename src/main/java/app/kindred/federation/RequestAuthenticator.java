@@ -4,7 +4,13 @@ import app.kindred.federation.signature.HttpRequestParts;
 import app.kindred.federation.signature.SignatureScheme;
 import app.kindred.federation.signature.SignatureVerifier;
 import app.kindred.federation.signature.VerificationResult;
+import app.kindred.TryLater;
+import app.kindred.ratelimit.RateLimits;
+import app.kindred.ratelimit.RateLimits.Limit;
 import java.net.URI;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,10 +29,12 @@ public final class RequestAuthenticator {
 
     private final SignatureVerifier verifier;
     private final KeyDirectory keys;
+    private final RateLimits limits;
 
-    public RequestAuthenticator(SignatureVerifier verifier, KeyDirectory keys) {
+    public RequestAuthenticator(SignatureVerifier verifier, KeyDirectory keys, RateLimits limits) {
         this.verifier = verifier;
         this.keys = keys;
+        this.limits = limits;
     }
 
     public static boolean isSigned(HttpRequestParts request) {
@@ -34,18 +42,29 @@ public final class RequestAuthenticator {
                 || request.header("Authorization").map(a -> a.startsWith("Signature ")).orElse(false);
     }
 
+    /**
+     * Who signed the request. Throws {@link TryLater} when the answer must wait: the signer's host
+     * has had its share of key fetches, or the database is busy; a 401 would tell the sender the
+     * signature is bad, when it only came at a bad moment.
+     */
     public Outcome authenticate(HttpRequestParts request) {
         // A key fetched from its server during this very request is as fresh as a refetch would make it.
         Set<String> fetchedNow = ConcurrentHashMap.newKeySet();
-        var result = verifier.verify(request, keyId -> keys.known(keyId).or(() -> {
+        // The verifier turns whatever a key lookup throws into a failed signature; held here and thrown after.
+        var later = new AtomicReference<TryLater>();
+        var result = verifier.verify(request, keyId -> patiently(later, () -> keys.known(keyId).or(() -> {
             fetchedNow.add(keyId);
+            limits.take(Limit.KEY_FETCH_HOST, hostOf(keyId));
             return keys.fetch(keyId);
-        }).map(KeyDirectory.OwnedKey::key));
+        }).map(KeyDirectory.OwnedKey::key)));
+        if (later.get() != null) throw later.get();
         if (result instanceof VerificationResult.Failed failed && failed.keyId() != null
                 && !fetchedNow.contains(failed.keyId()) && retryable(failed.reason())) {
-            var fresh = keys.refetch(failed.keyId());
+            var fresh = keys.refetch(failed.keyId(), () -> limits.take(Limit.KEY_FETCH_HOST, hostOf(failed.keyId())));
             if (fresh.isPresent()) result = verifier.verify(request, keyId -> keyId.equals(failed.keyId())
-                    ? fresh.map(KeyDirectory.OwnedKey::key) : keys.find(keyId).map(KeyDirectory.OwnedKey::key));
+                    ? fresh.map(KeyDirectory.OwnedKey::key)
+                    : patiently(later, () -> keys.find(keyId).map(KeyDirectory.OwnedKey::key)));
+            if (later.get() != null) throw later.get();
         }
         return switch (result) {
             case VerificationResult.Verified v -> owner(v.keyId())
@@ -53,6 +72,25 @@ public final class RequestAuthenticator {
                     .orElseGet(() -> new Rejected(VerificationResult.Reason.UNKNOWN_KEY, "the key " + v.keyId() + " has no owner"));
             case VerificationResult.Failed f -> new Rejected(f.reason(), f.detail());
         };
+    }
+
+    private static <T> Optional<T> patiently(AtomicReference<TryLater> later, Supplier<Optional<T>> lookup) {
+        try {
+            return lookup.get();
+        } catch (TryLater e) {
+            later.compareAndSet(null, e);
+            return Optional.empty();
+        }
+    }
+
+    /** The host a key is fetched from; a keyId that is no URI is keyed as written, and its fetch fails anyway. */
+    private static String hostOf(String keyId) {
+        try {
+            var authority = URI.create(keyId).getRawAuthority();
+            return authority == null ? keyId : authority.toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return keyId;
+        }
     }
 
     private Optional<URI> owner(String keyId) {

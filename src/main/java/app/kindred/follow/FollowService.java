@@ -13,9 +13,13 @@ import app.kindred.remote.FetchException;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import java.util.List;
+import app.kindred.ratelimit.RateLimits;
+import app.kindred.ratelimit.RateLimits.Limit;
 
 /** Members following communities: local ones at once, remote ones by Follow, pending until Accept. */
 public final class FollowService {
+    /** Taken here, not in a route, so the API and the web pages count against the same limits. */
+    private final RateLimits limits;
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FollowService.class);
     private final Database db;
     private final FollowStore follows;
@@ -26,8 +30,10 @@ public final class FollowService {
     private final RemoteCommunities remoteCommunities;
 
     public FollowService(Database db, FollowStore follows, CommunityStore communities, RemoteActors remoteActors,
-                         RemoteCommunities remoteCommunities, Publisher publisher, app.kindred.actor.ActorStore actors) {
+                         RemoteCommunities remoteCommunities, Publisher publisher, app.kindred.actor.ActorStore actors,
+                         RateLimits limits) {
         this.db = db;
+        this.limits = limits;
         this.follows = follows;
         this.communities = communities;
         this.remoteActors = remoteActors;
@@ -40,6 +46,7 @@ public final class FollowService {
 
     /** By local name, `!name@host`, `@name@host` or URL. */
     public Subscription follow(Member member, String community) {
+        limits.take(Limit.FOLLOW, RateLimits.memberKey(member.id()));
         var text = community == null ? "" : community.strip();
         if (text.matches("[a-z0-9_]{1,30}")) {
             var named = db.read(c -> communities.findByName(c, text)).orElseThrow(() -> Refusal.notFound("there is no community " + text + " here"));

@@ -22,21 +22,24 @@ public final class MemberService {
     private final MemberStore members;
     private final LocalIds ids;
     private final SecureRandom random;
+    private final PasswordHashing hashing;
 
-    public MemberService(Database db, ActorStore actors, MemberStore members, LocalIds ids, SecureRandom random) {
+    public MemberService(Database db, ActorStore actors, MemberStore members, LocalIds ids, SecureRandom random,
+                         PasswordHashing hashing) {
         this.db = db;
         this.actors = actors;
         this.members = members;
         this.ids = ids;
         this.random = random;
+        this.hashing = hashing;
     }
 
     public Member create(String username, String password, Role role) {
         var name = new ActorName(username);
         checkPassword("password", password);
         // Key generation and hashing are slow: done before the transaction, which stays short.
+        var hash = hashing.hash(password);
         var keys = LocalKeys.generate(random);
-        var hash = PasswordHash.hash(password, random);
         return db.transaction(c -> {
             if (actors.findLocal(c, name.value()).isPresent()) {
                 throw Refusal.conflict("name", "the name \"" + name + "\" is taken by a member or community; choose another");
@@ -63,9 +66,10 @@ public final class MemberService {
     public Optional<Member> authenticate(String username, String password) {
         // Refused before hashing; no account can have such a password, so this says nothing about names.
         refuseTooLong("password", password);
+        // The connection goes back to the pool before Argon2 runs: hashing holds no database connection.
         var hash = db.read(c -> members.passwordHash(c, username));
         // An unknown name still pays for one Argon2 run, so timing does not tell names that exist apart.
-        if (!PasswordHash.matches(password, hash.orElse(DECOY_HASH)) || hash.isEmpty()) return Optional.empty();
+        if (!hashing.matches(password, hash.orElse(DECOY_HASH)) || hash.isEmpty()) return Optional.empty();
         return find(username);
     }
 
@@ -87,7 +91,7 @@ public final class MemberService {
     /** The Argon2 hash of an acceptable new password; slow, so callers run it outside a transaction. */
     String newPasswordHash(String field, String password) {
         checkPassword(field, password);
-        return PasswordHash.hash(password, random);
+        return hashing.hash(password);
     }
 
     private static void checkPassword(String field, String password) {

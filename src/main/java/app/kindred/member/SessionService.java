@@ -1,6 +1,8 @@
 package app.kindred.member;
 
 import app.kindred.Refusal;
+import app.kindred.ratelimit.RateLimits;
+import app.kindred.ratelimit.RateLimits.Limit;
 import app.kindred.storage.Database;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Bearer tokens for the client API. A token is 32 random bytes; only its SHA-256 hash is stored, so
@@ -28,9 +31,11 @@ public final class SessionService {
     private final MemberStore memberStore;
     private final SecureRandom random;
     private final Clock clock;
+    private final RateLimits limits;
 
     public SessionService(Database db, SessionStore sessions, MemberService members, MemberStore memberStore,
-                          SecureRandom random, Clock clock) {
+                          SecureRandom random, Clock clock, RateLimits limits) {
+        this.limits = limits;
         this.db = db;
         this.sessions = sessions;
         this.members = members;
@@ -47,9 +52,23 @@ public final class SessionService {
         }
     }
 
-    public Issued logIn(String username, String password) {
-        var member = members.authenticate(username == null ? "" : username, password == null ? "" : password)
-                .orElseThrow(() -> new Refusal(Refusal.Kind.UNAUTHORIZED, null, WRONG_CREDENTIALS));
+    /**
+     * Signs in, within the sign-in limits: a client that keeps failing waits longer and longer, and
+     * an account that keeps failing makes only the clients that failed wait. A client with no recent
+     * failures always gets its try, so an attacker cannot lock the owner out of their account.
+     * {@code client} names the client without its address ({@link app.kindred.ratelimit.ClientKeys}).
+     */
+    public Issued logIn(String username, String password, String client) {
+        var account = username == null ? "" : username.strip().toLowerCase(Locale.ROOT);
+        limits.check(Limit.SIGN_IN_CLIENT, client);
+        if (limits.used(Limit.SIGN_IN_CLIENT, client)) limits.check(Limit.SIGN_IN_ACCOUNT, account);
+        var found = members.authenticate(username == null ? "" : username, password == null ? "" : password);
+        if (found.isEmpty()) {
+            limits.count(Limit.SIGN_IN_CLIENT, client);
+            limits.count(Limit.SIGN_IN_ACCOUNT, account);
+            throw new Refusal(Refusal.Kind.UNAUTHORIZED, null, WRONG_CREDENTIALS);
+        }
+        var member = found.get();
         var bytes = new byte[32];
         random.nextBytes(bytes);
         var token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

@@ -1,11 +1,14 @@
 package app.kindred.storage;
 
 import app.kindred.Refusal;
+import app.kindred.TryLater;
 import app.kindred.config.Config;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -19,17 +22,32 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
+    /** What a caller told to wait should wait: long enough for a burst to pass, short enough to feel alive. */
+    static final Duration RETRY_AFTER = Duration.ofSeconds(2);
+
     private final HikariDataSource pool;
     private final Optional<EmbeddedPostgresServer> embedded;
     private final String url;
     private final java.util.Properties credentials = new java.util.Properties();
+    // The inbound processor's and delivery workers' own connections; null in the background Database itself.
+    private final Database background;
 
-    private Database(HikariDataSource pool, Optional<EmbeddedPostgresServer> embedded, String url, String user, String password) {
+    private Database(HikariDataSource pool, Optional<EmbeddedPostgresServer> embedded, String url, String user, String password,
+                     Database background) {
         this.pool = pool;
         this.embedded = embedded;
         this.url = url;
         if (!user.isEmpty()) credentials.setProperty("user", user);
         if (!password.isEmpty()) credentials.setProperty("password", password);
+        this.background = background;
+    }
+
+    /**
+     * The same database through a pool of its own for background work (inbound processing,
+     * deliveries): a flood of page views cannot take the connections federation needs, nor the reverse.
+     */
+    public Database background() {
+        return background == null ? this : background;
     }
 
     /** For the one long-lived connection that LISTENs, which must not hold a pooled connection forever. */
@@ -55,25 +73,33 @@ public final class Database implements AutoCloseable {
             user = EmbeddedPostgresServer.USER;
             password = "";
         }
+        HikariDataSource backgroundPool = null;
         try {
-            var database = new Database(pool(url, user, password, db.poolSize()), embedded, url, user, password);
+            // Background work waits longer for a connection than a person would: nobody watches it, and
+            // a retry costs more than a wait.
+            backgroundPool = pool(url, user, password, db.backgroundPoolSize(), Duration.ofSeconds(30), "kindred-db-background");
+            var background = new Database(backgroundPool, Optional.empty(), url, user, password, null);
+            var database = new Database(pool(url, user, password, db.poolSize(), db.connectionWait(), "kindred-db"), embedded,
+                    url, user, password, background);
             database.migrate();
             return database;
         } catch (RuntimeException e) {
+            if (backgroundPool != null) backgroundPool.close();
             embedded.ifPresent(EmbeddedPostgresServer::stop);
             throw e;
         }
     }
 
-    private static HikariDataSource pool(String url, String user, String password, int size) {
+    private static HikariDataSource pool(String url, String user, String password, int size, Duration wait, String name) {
         var hc = new HikariConfig();
         hc.setJdbcUrl(url);
         if (!user.isEmpty()) hc.setUsername(user);
         if (!password.isEmpty()) hc.setPassword(password);
         hc.setMaximumPoolSize(size);
         hc.setMinimumIdle(1);
-        hc.setConnectionTimeout(5_000);
-        hc.setPoolName("kindred-db");
+        // Hikari's floor is 250 ms.
+        hc.setConnectionTimeout(Math.max(250, wait.toMillis()));
+        hc.setPoolName(name);
         // Start even if the database is briefly away; health reports it and requests fail clearly.
         hc.setInitializationFailTimeout(-1);
         return new HikariDataSource(hc);
@@ -92,9 +118,21 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
+    /**
+     * A pooled connection, or {@link TryLater} (503 with Retry-After) when none came free in time:
+     * an exhausted pool is load to shed calmly, not a failure to report.
+     */
+    private Connection connection() throws SQLException {
+        try {
+            return pool.getConnection();
+        } catch (SQLTransientConnectionException e) {
+            throw TryLater.busy(RETRY_AFTER, "the server is busy; no database connection came free in time", e);
+        }
+    }
+
     /** Runs work in one transaction: committed when it returns, rolled back when it throws. */
     public <T> T transaction(SqlWork<T> work) {
-        try (Connection c = pool.getConnection()) {
+        try (Connection c = connection()) {
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);
@@ -140,7 +178,7 @@ public final class Database implements AutoCloseable {
 
     /** Runs read-only work without a transaction of its own. */
     public <T> T read(SqlWork<T> work) {
-        try (Connection c = pool.getConnection()) {
+        try (Connection c = connection()) {
             return work.run(c);
         } catch (SQLException e) {
             throw new StorageException("database read failed: " + e.getMessage(), e);
@@ -160,6 +198,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (background != null) background.close();
         pool.close();
         embedded.ifPresent(EmbeddedPostgresServer::stop);
     }

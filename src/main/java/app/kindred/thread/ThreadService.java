@@ -2,6 +2,8 @@ package app.kindred.thread;
 
 import app.kindred.Refusal;
 import app.kindred.care.Boundaries;
+import app.kindred.ratelimit.RateLimits;
+import app.kindred.ratelimit.RateLimits.Limit;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.community.Participant;
@@ -31,11 +33,14 @@ public final class ThreadService {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final MediaService media;
     private final Posting posting;
+    /** Taken here, not in a route, so the API and the web pages count against the same limits. */
+    private final RateLimits limits;
 
     public ThreadService(Database db, PostStore posts, VoteStore votes, CommunityStore communities, Publisher publisher, URI base,
-                         MediaService media) {
+                         RateLimits limits, MediaService media) {
         this.media = media;
         this.db = db;
+        this.limits = limits;
         this.posts = posts;
         this.votes = votes;
         this.communities = communities;
@@ -62,6 +67,7 @@ public final class ThreadService {
     }
 
     public Post startThread(Member author, long communityId, Draft draft, Attachments attachments) {
+        limits.take(Limit.THREAD, RateLimits.memberKey(author.id()));
         var url = link(attachments.url());
         var title = draft.title() == null ? "" : draft.title().strip();
         if (title.isEmpty() || title.length() > PostLimits.TITLE) throw Refusal.invalid("title", "title must be 1 to " + PostLimits.TITLE + " characters");
@@ -78,6 +84,7 @@ public final class ThreadService {
     }
 
     public Post comment(Member author, long parentId, Draft draft) {
+        limits.take(Limit.COMMENT, RateLimits.memberKey(author.id()));
         checkBody(draft, false);
         return db.inCommunity(communityOfPost(parentId), c -> {
             var parent = posts.findById(c, parentId).orElseThrow(() -> Refusal.notFound("there is no post " + parentId));
@@ -129,6 +136,7 @@ public final class ThreadService {
 
     /** +1, -1, or 0 to take a vote back. */
     public VoteStore.Score vote(Member voter, long postId, int value) {
+        limits.take(Limit.VOTE, RateLimits.memberKey(voter.id()));
         return db.inCommunity(communityOfPost(postId), c -> {
             var post = post(c, postId);
             var community = communities.findById(c, post.communityId()).orElseThrow();

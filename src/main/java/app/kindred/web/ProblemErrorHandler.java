@@ -27,6 +27,10 @@ final class ProblemErrorHandler extends ErrorHandler {
                                     Callback callback) throws IOException {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, WebServer.PROBLEM_JSON);
         response.getHeaders().put(ERROR_CACHE_CONTROL);
+        // Jetty's 503s (the request queue full or waited out) say when to come back, like ours.
+        if (code == HttpStatus.SERVICE_UNAVAILABLE_503 && !response.getHeaders().contains(HttpHeader.RETRY_AFTER)) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(Capacity.RETRY_AFTER_SECONDS));
+        }
         response.write(true, ByteBuffer.wrap(body(code, message)), callback);
     }
 

@@ -28,7 +28,7 @@ public final class WebPages {
         this.site = new Site(config.instance().name(), new Renderer(),
                 new BrowserSessions(app.sessions(), config.instance().scheme().equals("https")), app.members());
         this.front = new FrontPages(site, app.communities(), config.instance().domain(), open);
-        this.accounts = new AccountPages(site, app.members(), app.sessions(), open);
+        this.accounts = new AccountPages(site, app.members(), app.sessions(), open, app.limits(), app::clientKey);
         this.communities = new CommunityPages(site, app.communities(), app.follows(), app.threads(), app.discussions(), app.media());
         this.threads = new ThreadPages(site, app.threads(), app.discussions(), app.communities(), app.media());
         this.members = new MemberPages(site, app.members(), app.discussions(), app.media());

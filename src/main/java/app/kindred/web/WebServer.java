@@ -2,6 +2,7 @@ package app.kindred.web;
 
 import app.kindred.App;
 import app.kindred.Refusal;
+import app.kindred.TryLater;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -11,8 +12,12 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import java.io.EOFException;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +45,24 @@ public final class WebServer {
             // Path only: query strings can carry tokens, and we never log client addresses.
             config.requestLogger.http((ctx, ms) ->
                     log.info("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms)));
+            var limits = app.config().server();
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setRequestHeaderSize(limits.maxHeaderBytes());
+                // Jetty's own stream timeout: a request whose body stops arriving is ended.
+                http.setIdleTimeout(limits.idleTimeout().toMillis());
+            });
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(10_000);
                 // Requests Jetty refuses before our routes see them (431, a bad Content-Length) get a problem too.
                 server.setErrorHandler(new ProblemErrorHandler());
+                server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server));
+                // Javalin sets the handler and the connectors after this, so they are shaped as the server starts.
+                server.addEventListener(new LifeCycle.Listener() {
+                    @Override
+                    public void lifeCycleStarting(LifeCycle event) {
+                        Capacity.apply(server, limits);
+                    }
+                });
             });
 
             config.routes.before(WebServer::refuseNulInTarget);
@@ -59,6 +78,12 @@ public final class WebServer {
             config.routes.exception(HttpResponseException.class, (e, ctx) -> {
                 if (WebPages.wantsPage(ctx)) pages.error(ctx, e.getStatus(), null);
                 else problem(ctx, e.getStatus(), e.getMessage(), null, null);
+            });
+            config.routes.exception(TryLater.class, (e, ctx) -> {
+                if (e.kind() == TryLater.Kind.BUSY) shed(ctx, e);
+                ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+                if (WebPages.wantsPage(ctx)) pages.error(ctx, tryLaterStatus(e), e.getMessage());
+                else tryLater(ctx, e);
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 if (cutShort(e)) {
@@ -87,6 +112,9 @@ public final class WebServer {
     private static void refuseNulInTarget(Context ctx) {
         var target = ctx.req().getRequestURI() + "?" + ctx.queryString();
         if (target.contains("%00") || target.indexOf('\0') >= 0) {
+            // Read the (size-capped) body first: closing a connection with a body still unread makes the
+            // kernel reset it, and a client on a busy machine then loses our answer (seen in StrictInputApiTest).
+            ctx.bodyAsBytes();
             throw new Refusal(Refusal.Kind.BAD_REQUEST, null, "the address contains a NUL character (%00)");
         }
     }
@@ -106,6 +134,32 @@ public final class WebServer {
             ctx.json(Map.of("status", "ok"));
         } else {
             problem(ctx, 503, "Database unavailable", problem.get(), null);
+        }
+    }
+
+    /** 429 (a rate limit) or 503 (at capacity), each with Retry-After and a detail that says what to wait for. */
+    public static void tryLater(Context ctx, TryLater e) {
+        var limited = e.kind() == TryLater.Kind.RATE_LIMITED;
+        ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+        problem(ctx, tryLaterStatus(e), limited ? "Too many requests" : "Busy for a moment, try again shortly",
+                e.getMessage(), null);
+    }
+
+    static int tryLaterStatus(TryLater e) {
+        if (e.kind() == TryLater.Kind.RATE_LIMITED) return 429;
+        return 503;
+    }
+
+    private static final AtomicLong SHED = new AtomicLong();
+    private static final AtomicLong LAST_SHED_LINE = new AtomicLong();
+
+    /** Admins should know load was shed, but a flood must not become a flood of log lines: one a minute. */
+    private static void shed(Context ctx, TryLater e) {
+        long count = SHED.incrementAndGet();
+        long now = System.nanoTime(), last = LAST_SHED_LINE.get();
+        if ((last == 0 || now - last > TimeUnit.MINUTES.toNanos(1)) && LAST_SHED_LINE.compareAndSet(last, now)) {
+            log.warn("answered 503 to {} {} ({}); {} request(s) answered 503 since start", ctx.method(), ctx.path(),
+                    e.getMessage(), count);
         }
     }
 

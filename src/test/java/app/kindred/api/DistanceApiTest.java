@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import app.kindred.TestServer;
 import app.kindred.federation.RemotePeer;
-import app.kindred.storage.Sql;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -140,7 +137,7 @@ class DistanceApiTest {
                 {"id": "%s", "type": "Note", "attributedTo": "%s", "content": "<p>I do</p>", "inReplyTo": "%s",
                  "to": ["%s", "https://www.w3.org/ns/activitystreams#Public"], "audience": "%s"}"""
                 .formatted(noteId, peer.id(), server.base() + "/p/" + thread, group, group);
-        deliver(peer, group, """
+        peer.deliverAndAwait(server.app(), group, """
                 {"@context": "https://www.w3.org/ns/activitystreams", "id": "%s", "type": "Create", "actor": "%s",
                  "to": ["%s"], "object": %s}""".formatted(peer.activityId(), peer.id(), group, note));
 
@@ -244,33 +241,4 @@ class DistanceApiTest {
         return body(response).get("id").asLong();
     }
 
-    /** Posts the activity to the community's inbox, signed by the peer, and waits until it is applied. */
-    private static void deliver(RemotePeer peer, String group, String activity) {
-        JsonNode parsed;
-        try {
-            parsed = ApiClient.JSON.readTree(activity);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-        var id = parsed.get("id").asText();
-        var response = RemotePeer.post(URI.create(group + "/inbox"), RemotePeer.AP, activity, peer.cavage());
-        assertEquals(202, response.statusCode(), response.body());
-        var deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (true) {
-            var state = server.app().database().read(c -> Sql.one(c,
-                    "select state || ' ' || coalesce(last_error, '') from inbound_activity where activity_id = ?",
-                    rs -> rs.getString(1), id)).orElse("pending");
-            if (!state.startsWith("pending")) {
-                assertEquals("done", state.strip(), state);
-                return;
-            }
-            if (Instant.now().isAfter(deadline)) throw new AssertionError("not processed in time");
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-    }
 }

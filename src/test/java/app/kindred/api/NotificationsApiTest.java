@@ -7,12 +7,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import app.kindred.TestServer;
 import app.kindred.federation.RemotePeer;
-import app.kindred.storage.Sql;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import java.net.URI;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -208,7 +204,7 @@ class NotificationsApiTest {
         var create = """
                 {"@context": "https://www.w3.org/ns/activitystreams", "id": "%s", "type": "Create", "actor": "%s",
                  "to": ["%s"], "object": %s}""".formatted(peer.activityId(), peer.id(), group, note);
-        deliver(peer, group, create);
+        peer.deliverAndAwait(server.app(), group, create);
 
         var n = notifications(pia).get("notifications").get(0);
         assertEquals("reply", n.get("kind").asText());
@@ -219,29 +215,6 @@ class NotificationsApiTest {
         assertEquals("mention", quins.get(0).get("kind").asText());
     }
 
-    /** Posts the activity to the community's inbox, signed by the peer, and waits until it is applied. */
-    private static void deliver(RemotePeer peer, String group, String activity) {
-        var id = parse(activity).get("id").asText();
-        var response = RemotePeer.post(URI.create(group + "/inbox"), RemotePeer.AP, activity, peer.cavage());
-        assertEquals(202, response.statusCode(), response.body());
-        var deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (true) {
-            var state = server.app().database().read(c -> Sql.one(c,
-                    "select state || ' ' || coalesce(last_error, '') from inbound_activity where activity_id = ?",
-                    rs -> rs.getString(1), id)).orElse("pending");
-            if (!state.startsWith("pending")) {
-                assertEquals("done", state.strip(), state);
-                return;
-            }
-            if (Instant.now().isAfter(deadline)) throw new AssertionError("not processed in time");
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-    }
 
     private static JsonNode parse(String json) {
         try {

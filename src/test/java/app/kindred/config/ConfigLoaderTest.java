@@ -109,6 +109,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void rateLimitsAreBandsOfCountPerPeriod() {
+        var c = ConfigLoader.load(Optional.empty(), Map.of("KINDRED_LIMITS_COMMENT", "3/30s, 100/1d"));
+        assertEquals(java.util.List.of(new Config.Band(3, java.time.Duration.ofSeconds(30)),
+                new Config.Band(100, java.time.Duration.ofDays(1))), c.limits().comment());
+        assertFalse(ConfigLoader.load(Optional.empty(), Map.of()).limits().signInAccount().isEmpty());
+        for (var bad : new String[] {"", "3", "3/", "0/1m", "3/1w", "3/1m,", "2000000/1ms"}) {
+            var e = assertThrows(ConfigException.class,
+                    () -> ConfigLoader.load(Optional.empty(), Map.of("KINDRED_LIMITS_COMMENT", bad)), bad);
+            assertTrue(e.getMessage().contains("limits.comment"), e.getMessage());
+        }
+    }
+
+    @Test
+    void capacitySettingsHaveSaneDefaults() {
+        var c = ConfigLoader.load(Optional.empty(), Map.of());
+        assertEquals(0, c.server().passwordHashThreads(), "one per core");
+        assertTrue(c.server().maxConcurrentRequests() > 0 && c.server().maxQueuedRequests() > 0);
+        assertTrue(c.database().connectionWait().toMillis() > 0 && c.database().backgroundPoolSize() > 0);
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(),
+                Map.of("KINDRED_SERVER_CLIENT_ADDRESS_HEADER", "X-Forwarded-For: 1.2.3.4")));
+    }
+
+    @Test
     void passwordNeverShowsInToString() {
         var c = ConfigLoader.load(Optional.empty(), Map.of("KINDRED_DATABASE_PASSWORD", "s3cret-value"));
         assertEquals("s3cret-value", c.database().password());

@@ -5,7 +5,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okForContentType;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
+import app.kindred.App;
 import app.kindred.actor.LocalKeys;
+import app.kindred.storage.Sql;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
 import app.kindred.federation.signature.RequestSigner;
 import app.kindred.federation.signature.SignatureScheme;
 import app.kindred.federation.signature.SigningKey;
@@ -181,6 +185,43 @@ public final class RemotePeer {
     }
 
     /** POSTs {@code body} signed as it is; see the other overload to change the body after signing. */
+    /**
+     * Posts the activity to a community's inbox on {@code app}, signed by this peer, and waits until it
+     * is applied ("done"); anything else it ends in (a refusal, say) fails with its reason.
+     */
+    public void deliverAndAwait(App app, String group, String activity) {
+        String id;
+        try {
+            id = new ObjectMapper().readTree(activity).get("id").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        var response = post(URI.create(group + "/inbox"), AP, activity, cavage());
+        if (response.statusCode() != 202) throw new AssertionError(response.statusCode() + " " + response.body());
+        var deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (true) {
+            var state = inboundOutcome(app, id);
+            if (!state.startsWith("pending")) {
+                if (!state.strip().equals("done")) throw new AssertionError(state);
+                return;
+            }
+            if (Instant.now().isAfter(deadline)) throw new AssertionError("not processed in time");
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** The inbound row's state and error, "pending" until it is stored. */
+    public static String inboundOutcome(App app, String activityId) {
+        return app.database().read(c -> Sql.one(c,
+                "select state || ' ' || coalesce(last_error, '') from inbound_activity where activity_id = ?",
+                rs -> rs.getString(1), activityId)).orElse("pending");
+    }
+
     public static HttpResponse<String> post(URI uri, String contentType, String body, Signing signing) {
         return post(uri, contentType, body, body, signing);
     }

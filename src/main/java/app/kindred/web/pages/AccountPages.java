@@ -4,6 +4,8 @@ import app.kindred.Refusal;
 import app.kindred.member.MemberService;
 import app.kindred.member.Role;
 import app.kindred.member.SessionService;
+import app.kindred.ratelimit.RateLimits;
+import app.kindred.ratelimit.RateLimits.Limit;
 import app.kindred.web.pages.Views.Crumb;
 import app.kindred.web.pages.Views.FieldError;
 import app.kindred.web.pages.Views.Form;
@@ -14,6 +16,7 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Signing up, signing in and signing out in a browser. */
 public final class AccountPages {
@@ -21,8 +24,13 @@ public final class AccountPages {
     private final MemberService members;
     private final SessionService sessions;
     private final boolean registrationsOpen;
+    private final RateLimits limits;
+    private final Function<Context, String> clientKey;
 
-    public AccountPages(Site site, MemberService members, SessionService sessions, boolean registrationsOpen) {
+    public AccountPages(Site site, MemberService members, SessionService sessions, boolean registrationsOpen,
+                        RateLimits limits, Function<Context, String> clientKey) {
+        this.limits = limits;
+        this.clientKey = clientKey;
         this.site = site;
         this.members = members;
         this.sessions = sessions;
@@ -64,6 +72,8 @@ public final class AccountPages {
             signupPage(ctx, 403, Form.of(values).with(new FieldError(null, m.t("error.csrf.form"))));
             return;
         }
+        // The same limit as the API's sign-up: past it a page says how long to wait (429).
+        limits.take(Limit.SIGN_UP, clientKey.apply(ctx));
         try {
             members.create(values.get("username"), password, Role.MEMBER);
         } catch (Refusal r) {
@@ -72,7 +82,7 @@ public final class AccountPages {
             signupPage(ctx, 422, Site.refused(fields, r, Map.of("name", "username")));
             return;
         }
-        site.sessions().signIn(ctx, sessions.logIn(values.get("username"), password));
+        site.sessions().signIn(ctx, sessions.logIn(values.get("username"), password, clientKey.apply(ctx)));
         Site.seeOther(ctx, "/?welcome=1");
     }
 
@@ -86,7 +96,7 @@ public final class AccountPages {
         }
         SessionService.Issued issued;
         try {
-            issued = sessions.logIn(values.get("username"), ctx.formParam("password"));
+            issued = sessions.logIn(values.get("username"), ctx.formParam("password"), clientKey.apply(ctx));
         } catch (Refusal r) {
             // One message for both fields: which of the two was wrong is not said, so names stay private.
             loginPage(ctx, 401, new Form(values, List.of(new FieldError("username", m.t("login.wrong")))), next);
