@@ -62,6 +62,13 @@ import java.util.Map;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Properties;
+import app.kindred.media.DiskStorage;
+import app.kindred.media.ImageIntake;
+import app.kindred.media.MediaHousekeeping;
+import app.kindred.media.MediaProxy;
+import app.kindred.media.MediaRoutes;
+import app.kindred.media.MediaService;
+import app.kindred.media.MediaStore;
 import app.kindred.member.MemberService;
 import app.kindred.member.MemberStore;
 import app.kindred.member.SessionService;
@@ -70,6 +77,7 @@ import app.kindred.notification.NotificationService;
 import app.kindred.search.SearchService;
 import app.kindred.api.ApiRoutes;
 import app.kindred.storage.Database;
+import app.kindred.storage.Sql;
 import java.security.SecureRandom;
 import java.time.Duration;
 import app.kindred.member.PasswordHashing;
@@ -110,6 +118,9 @@ public final class App implements AutoCloseable {
     private final app.kindred.moderation.ModerationService moderation;
     private final NotificationService notifications;
     private final SearchService search;
+    private final MediaService media;
+    private final MediaProxy mediaProxy;
+    private final MediaHousekeeping mediaHousekeeping;
     private final PasswordHashing hashing;
     private final RateLimits limits;
     private final ClientKeys clientKeys;
@@ -179,7 +190,17 @@ public final class App implements AutoCloseable {
         this.inboundProcessor = new InboundProcessor(background, inboundFederation, config.federation().inboundConcurrency(),
                 delivery.pollInterval(), delivery.timeScale(), config.federation().inboundRetention());
         var publisher = new Publisher(federation, documents);
-        this.threads = new ThreadService(database, postStore, new VoteStore(), communityStore, publisher, ids.base(), limits);
+        var mediaLimits = config.media();
+        var intake = new ImageIntake(new ImageIntake.Limits(mediaLimits.maxUploadBytes(), mediaLimits.maxPixels(),
+                mediaLimits.maxSide()));
+        this.mediaProxy = new MediaProxy(() -> database.read(c -> Sql.one(c, "select secret from media_proxy_key",
+                rs -> rs.getString(1))).orElseThrow(), MediaProxy.from(fetcher), intake,
+                config.dataDir().resolve("media").resolve("remote"), mediaLimits.remoteCacheBytes(), mediaLimits.remoteCacheTtl(),
+                authority -> policy.decide(authority).rejectMedia(), ids.base(), clock);
+        this.media = new MediaService(database, new MediaStore(), new DiskStorage(config.dataDir().resolve("media").resolve("local")),
+                intake, mediaProxy, ids.base(), random);
+        this.mediaHousekeeping = new MediaHousekeeping(media, clock);
+        this.threads = new ThreadService(database, postStore, new VoteStore(), communityStore, publisher, ids.base(), limits, media);
         this.discussions = new Discussions(database, postStore);
         this.follows = new FollowService(database, followStore, communityStore, remoteActors, remoteCommunities, publisher,
                 actorStore, limits);
@@ -213,6 +234,7 @@ public final class App implements AutoCloseable {
         deliveryWorker.start();
         inboundProcessor.start();
         exportWorker.start();
+        mediaHousekeeping.start();
     }
 
     /** Every feature's HTTP routes, for the web server to mount. */
@@ -231,6 +253,7 @@ public final class App implements AutoCloseable {
         new InboxRoutes(database, actorStore, ids, authenticator, hostHealth, inboundProcessor, policy,
                 config.federation().blockedInboxResponse(), limits).register(routes);
         apiRoutes().register(routes);
+        new MediaRoutes(media, mediaProxy).register(routes);
         routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(deliveryMetrics.exposition()));
     }
 
@@ -239,7 +262,7 @@ public final class App implements AutoCloseable {
         return new ApiRoutes(config.instance().openRegistrations(), members, sessions, communities, threads, follows,
                 database, postStore, new app.kindred.delivery.DeliveryStatus(database), policyService,
                 config.federation().publishBlocklist(), reports, moderation, notifications, search, boundaries, breaks, exports,
-                limits, this::clientKey);
+                limits, this::clientKey, media, config.media().maxUploadBytes());
     }
 
     /**
@@ -311,6 +334,7 @@ public final class App implements AutoCloseable {
     public app.kindred.moderation.ModerationService moderation() { return moderation; }
     public NotificationService notifications() { return notifications; }
     public SearchService search() { return search; }
+    public MediaService media() { return media; }
     public RateLimits limits() { return limits; }
     public Boundaries boundaries() { return boundaries; }
     public Breaks breaks() { return breaks; }
@@ -319,6 +343,7 @@ public final class App implements AutoCloseable {
 
     @Override
     public void close() {
+        mediaHousekeeping.close();
         exportWorker.close();
         inboundProcessor.close();
         deliveryWorker.close();

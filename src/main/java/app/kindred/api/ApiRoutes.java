@@ -14,6 +14,7 @@ import app.kindred.care.Shown;
 import app.kindred.community.CommunityService;
 import app.kindred.content.StorableText;
 import app.kindred.follow.FollowService;
+import app.kindred.media.MediaService;
 import app.kindred.member.Member;
 import app.kindred.member.MemberService;
 import app.kindred.member.Role;
@@ -64,6 +65,8 @@ public final class ApiRoutes {
     private final app.kindred.moderation.ModerationService moderationService;
     private final MeRoutes me;
     private final SearchRoutes search;
+    private final MediaService media;
+    private final MediaApiRoutes mediaRoutes;
     private final RateLimits limits;
     private final Function<Context, String> clientKey;
 
@@ -79,7 +82,8 @@ public final class ApiRoutes {
                      String publishBlocklist, app.kindred.report.ReportService reports,
                      app.kindred.moderation.ModerationService moderation, NotificationService notifications,
                      SearchService search, Boundaries boundaries, Breaks breaks, Exports exports, RateLimits limits,
-                     Function<Context, String> clientKey) {
+                     Function<Context, String> clientKey, MediaService media, long maxUploadBytes) {
+        this.media = media;
         this.openRegistrations = openRegistrations;
         this.limits = limits;
         this.clientKey = clientKey;
@@ -88,13 +92,14 @@ public final class ApiRoutes {
         this.communities = communities;
         this.threads = threads;
         this.follows = follows;
-        this.postViews = new PostViews(db, posts);
+        this.postViews = new PostViews(db, posts, media);
+        this.mediaRoutes = new MediaApiRoutes(this::member, media, maxUploadBytes);
         this.openApi = openApiDocument();
         this.admin = new AdminRoutes(this::member, deliveryStatus, policy, db, publishBlocklist);
         this.reports = new ReportRoutes(this::member, reports, limits);
-        this.moderation = new ModerationRoutes(this::member, moderation, this::community, postViews::post);
+        this.moderation = new ModerationRoutes(this::member, moderation, this::community, postViews::post, media);
         this.moderationService = moderation;
-        this.me = new MeRoutes(this::member, ApiRoutes::bearer, members, sessions, notifications);
+        this.me = new MeRoutes(this::member, ApiRoutes::bearer, members, sessions, notifications, media);
         this.boundaries = boundaries;
         this.breaks = breaks;
         this.search = new SearchRoutes(ctx -> bearer(ctx) == null ? Optional.empty() : Optional.of(member(ctx)), search,
@@ -110,6 +115,7 @@ public final class ApiRoutes {
         all.addAll(me.endpoints());
         all.addAll(search.endpoints());
         all.addAll(care.endpoints());
+        all.addAll(mediaRoutes.endpoints());
         return List.copyOf(all);
     }
 
@@ -121,7 +127,8 @@ public final class ApiRoutes {
                 new Endpoint(HandlerType.POST, "/api/v1/auth/logout", this::logOut),
                 new Endpoint(HandlerType.GET, "/api/v1/me/subscriptions", this::subscriptions),
                 new Endpoint(HandlerType.GET, "/api/v1/communities", ctx ->
-                        ctx.json(communities.directory().stream().map(CommunityView::of).toList())),
+                        ctx.json(communities.directory().stream()
+                                .map(l -> CommunityView.of(l, media.pictures(l.community().actor().id()))).toList())),
                 new Endpoint(HandlerType.POST, "/api/v1/communities", this::createCommunity),
                 new Endpoint(HandlerType.GET, "/api/v1/communities/{id}", ctx -> ctx.json(community(id(ctx)))),
                 new Endpoint(HandlerType.GET, "/api/v1/communities/{id}/threads", this::threadList),
@@ -173,7 +180,11 @@ public final class ApiRoutes {
         if (!hasBody) return;
         var type = String.valueOf(ctx.contentType()).split(";")[0].strip().toLowerCase(Locale.ROOT);
         boolean json = type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
-        if (path.equals(BLOCKLIST_IMPORT)) {
+        if (path.equals(MediaApiRoutes.UPLOAD)) {
+            if (!type.equals("multipart/form-data")) {
+                throw new Refusal(Refusal.Kind.UNSUPPORTED_MEDIA_TYPE, null, "send the image as multipart/form-data with the fields file and alt");
+            }
+        } else if (path.equals(BLOCKLIST_IMPORT)) {
             if (!(json || type.equals("text/csv") || type.equals("text/plain"))) {
                 throw new Refusal(Refusal.Kind.UNSUPPORTED_MEDIA_TYPE, null, "send the list as text/csv or text/plain");
             }
@@ -246,10 +257,11 @@ public final class ApiRoutes {
     private void startThread(Context ctx) {
         var member = member(ctx);
         long communityId = id(ctx);
-        var body = JsonBody.parse(ctx.body(), Set.of("title", "body", "content_warning", "sensitive", "language"));
+        var body = JsonBody.parse(ctx.body(), Set.of("title", "body", "content_warning", "sensitive", "language", "url", "media"));
         var draft = new ThreadService.Draft(body.text("title"), body.text("body"), body.text("content_warning"),
                 body.bool("sensitive"), body.text("language"));
-        var post = threads.startThread(member, communityId, draft);
+        var post = threads.startThread(member, communityId, draft,
+                new ThreadService.Attachments(body.text("url"), body.ids("media")));
         ctx.status(201).json(postViews.post(post.id()));
     }
 
@@ -323,7 +335,7 @@ public final class ApiRoutes {
     }
 
     private CommunityView community(long id) {
-        return communities.listing(id).map(CommunityView::of)
+        return communities.listing(id).map(l -> CommunityView.of(l, media.pictures(l.community().actor().id())))
                 .orElseThrow(() -> Refusal.notFound("there is no community " + id));
     }
 
@@ -353,7 +365,7 @@ public final class ApiRoutes {
         return header.substring(7).strip();
     }
 
-    private static long id(Context ctx) {
+    static long id(Context ctx) {
         try {
             return Long.parseLong(ctx.pathParam("id"));
         } catch (NumberFormatException e) {

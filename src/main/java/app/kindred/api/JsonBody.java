@@ -81,6 +81,27 @@ final class JsonBody {
         return value.intValue();
     }
 
+    /** A whole number, or null when absent or JSON null (a media id, say). */
+    Long id(String field) {
+        var value = object.get(field);
+        if (value == null || value.isNull()) return null;
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) throw badRequest(field, field + " must be a whole number");
+        return value.longValue();
+    }
+
+    /** A list of whole numbers (ids), empty when absent. */
+    java.util.List<Long> ids(String field) {
+        var value = object.get(field);
+        if (value == null || value.isNull()) return java.util.List.of();
+        if (!value.isArray() || value.size() > 100) throw badRequest(field, field + " must be a list of ids");
+        var out = new java.util.ArrayList<Long>();
+        for (var element : value) {
+            if (!element.isIntegralNumber() || !element.canConvertToLong()) throw badRequest(field, field + " must be a list of ids");
+            out.add(element.longValue());
+        }
+        return out;
+    }
+
     boolean isNull(String field) {
         return object.path(field).isNull();
     }

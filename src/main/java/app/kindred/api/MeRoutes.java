@@ -1,5 +1,6 @@
 package app.kindred.api;
 
+import app.kindred.media.MediaService;
 import app.kindred.member.Member;
 import app.kindred.member.MemberService;
 import app.kindred.member.SessionService;
@@ -20,6 +21,7 @@ import java.util.function.Function;
  * sessions, and notifications. Every route needs a bearer token and only ever shows its own member's data.
  */
 final class MeRoutes {
+    private final MediaService media;
     private final Function<Context, Member> member;
     private final Function<Context, String> token;
     private final MemberService members;
@@ -27,7 +29,8 @@ final class MeRoutes {
     private final NotificationService notifications;
 
     MeRoutes(Function<Context, Member> member, Function<Context, String> token, MemberService members, SessionService sessions,
-             NotificationService notifications) {
+             NotificationService notifications, MediaService media) {
+        this.media = media;
         this.member = member;
         this.token = token;
         this.members = members;
@@ -53,12 +56,13 @@ final class MeRoutes {
     }
 
     private MeView me(Member m) {
-        return MeView.of(m, members.preferences(m));
+        return MeView.of(m, members.preferences(m), media.pictures(m.actor().id()).icon());
     }
 
     private void edit(Context ctx) {
         var m = member.apply(ctx);
-        var body = JsonBody.parse(ctx.body(), Set.of("content_warnings_open"));
+        var body = JsonBody.parse(ctx.body(), Set.of("content_warnings_open", "avatar"));
+        if (body.has("avatar")) media.setAvatar(m, body.id("avatar"));
         if (body.has("content_warnings_open")) {
             var open = body.bool("content_warnings_open");
             if (open == null) throw JsonBody.badRequest("content_warnings_open", "content_warnings_open must be true or false");
@@ -99,10 +103,10 @@ final class MeRoutes {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record MeView(String username, String handle, String role, String actorId, boolean contentWarningsOpen) {
-        static MeView of(Member m, MemberService.Preferences p) {
+    record MeView(String username, String handle, String role, String actorId, boolean contentWarningsOpen, String avatar) {
+        static MeView of(Member m, MemberService.Preferences p, String avatar) {
             return new MeView(m.username(), m.username() + "@" + m.actor().domain(), m.role().name().toLowerCase(Locale.ROOT),
-                    m.actor().uri().toString(), p.contentWarningsOpen());
+                    m.actor().uri().toString(), p.contentWarningsOpen(), avatar);
         }
     }
 

@@ -1,6 +1,8 @@
 package app.kindred.api;
 
 import app.kindred.Refusal;
+import app.kindred.media.MediaService;
+import app.kindred.media.MediaStore;
 import app.kindred.member.Member;
 import app.kindred.moderation.ModerationService;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -24,9 +26,11 @@ final class ModerationRoutes {
     private final ModerationService moderation;
     private final Function<Long, Object> community;
     private final Function<Long, Object> post;
+    private final MediaService media;
 
     ModerationRoutes(Function<Context, Member> member, ModerationService moderation, Function<Long, Object> community,
-                     Function<Long, Object> post) {
+                     Function<Long, Object> post, MediaService media) {
+        this.media = media;
         this.member = member;
         this.moderation = moderation;
         this.community = community;
@@ -103,7 +107,16 @@ final class ModerationRoutes {
 
     private void edit(Context ctx) {
         var viewer = member.apply(ctx);
-        var body = JsonBody.parse(ctx.body(), Set.of("title", "description", "posting_restricted_to_mods", "show_moderator_names"));
+        var body = JsonBody.parse(ctx.body(), Set.of("title", "description", "posting_restricted_to_mods", "show_moderator_names",
+                "icon", "banner"));
+        if (body.has("icon") || body.has("banner")) {
+            if (!moderation.mayModerate(viewer, id(ctx))) {
+                throw new Refusal(Refusal.Kind.FORBIDDEN, null, "only the community's moderators change its icon and banner");
+            }
+            // Set before the edit below, whose Update{Group} then carries the new pictures to followers.
+            if (body.has("icon")) media.setCommunityPicture(viewer, id(ctx), MediaStore.Slot.ICON, body.id("icon"));
+            if (body.has("banner")) media.setCommunityPicture(viewer, id(ctx), MediaStore.Slot.IMAGE, body.id("banner"));
+        }
         var edited = moderation.edit(viewer, id(ctx), new ModerationService.Settings(body.text("title"), body.text("description"),
                 body.bool("posting_restricted_to_mods"), body.bool("show_moderator_names")));
         ctx.json(community.apply(edited.id()));

@@ -1,12 +1,15 @@
 package app.kindred.api;
 
 import app.kindred.Refusal;
+import app.kindred.api.Views.ImageView;
 import app.kindred.api.Views.BreakView;
 import app.kindred.api.Views.PostView;
 import app.kindred.api.Views.ScoreView;
 import app.kindred.api.Views.ThreadList;
 import app.kindred.api.Views.ThreadPage;
 import app.kindred.care.Shown;
+import app.kindred.media.MediaService;
+import app.kindred.media.PostImages;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import app.kindred.thread.Post;
@@ -29,12 +32,15 @@ import java.util.Optional;
 final class PostViews {
     static final int PER_PAGE = 20;
 
+
     private final Database db;
     private final PostStore posts;
+    private final MediaService media;
 
-    PostViews(Database db, PostStore posts) {
+    PostViews(Database db, PostStore posts, MediaService media) {
         this.db = db;
         this.posts = posts;
+        this.media = media;
     }
 
     /**
@@ -97,45 +103,67 @@ final class PostViews {
         return out;
     }
 
-    private static PostView view(Post p, Facts facts, List<PostView> children, Shown shown) {
+    private PostView view(Post p, Facts facts, List<PostView> children, Shown shown) {
         var score = facts.scores.getOrDefault(p.id(), new ScoreView(0, 0, 0));
         Long comments = p.isThread() ? facts.commentCounts.getOrDefault(p.id(), 0L) : null;
         var kids = p.isThread() ? null : children == null ? List.<PostView>of() : children;
         if (p.deleted()) {
-            return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(), null, p.title(), "",
-                    null, null, false, null, score, comments, p.published(), p.deletedAt(), true, p.removed(),
+            return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(), null, null, p.title(), "",
+                    null, null, false, null, null, null, List.of(), null, score, comments, p.published(), p.deletedAt(), true, p.removed(),
                     p.removalReason(), p.locked(), p.pinned(), null, kids);
         }
         if (p.removed()) {
-            return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(), null,
-                    p.isThread() ? "[removed]" : null, "", null, null, false, null, score, comments, p.published(),
+            return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(), null, null,
+                    p.isThread() ? "[removed]" : null, "", null, null, false, null, null, null, List.of(), null, score, comments, p.published(),
                     p.updated(), false, true, p.removalReason(), p.locked(), p.pinned(), null, kids);
         }
         var collapsed = shown.collapses(p.authorId());
         if (collapsed.isPresent()) {
-            return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(), null,
+            return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(), null, null,
                     p.isThread() ? (collapsed.get().equals("blocked") ? "[a blocked member]" : "[a muted member]") : null,
-                    "", null, null, false, null, score, comments, p.published(), null, false, false, null, p.locked(),
-                    p.pinned(), collapsed.get(), kids);
+                    "", null, null, false, null, null, null, List.of(), null, score, comments, p.published(), null, false, false,
+                    null, p.locked(), p.pinned(), collapsed.get(), kids);
         }
         return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(),
-                facts.handles.get(p.authorId()), p.title(), p.contentHtml(), p.local() ? p.sourceMarkdown() : null,
-                p.summary(), p.sensitive(), p.language(), score, comments, p.published(), p.updated(), false, false, null,
+                facts.handles.get(p.authorId()), avatar(facts, p.authorId()), p.title(), p.contentHtml(),
+                p.local() ? p.sourceMarkdown() : null,
+                p.summary(), p.sensitive(), p.language(), PostImages.link(p.url()), PostImages.host(p.url()), images(p),
+                media.postImages().thumbnail(p.extras()), score, comments, p.published(), p.updated(), false, false, null,
                 p.locked(), p.pinned(), null, kids);
     }
 
+    private String avatar(Facts facts, long authorId) {
+        var avatar = facts.avatars.get(authorId);
+        return avatar == null ? null : media.picture(avatar[0], avatar[1]);
+    }
+
+    private List<ImageView> images(Post p) {
+        return media.postImages().images(p.extras(), p.url()).stream()
+                .map(i -> new ImageView(i.url(), i.alt(), i.width(), i.height())).toList();
+    }
+
     /** What a page of posts needs beyond the posts themselves, keyed by post or actor id. */
-    private record Facts(Map<Long, String> handles, Map<Long, ScoreView> scores, Map<Long, Long> commentCounts) {
+    private record Facts(Map<Long, String> handles, Map<Long, ScoreView> scores, Map<Long, Long> commentCounts,
+                         Map<Long, String[]> avatars) {
         static Facts load(Connection c, Collection<Post> posts) throws SQLException {
             var handles = new LinkedHashMap<Long, String>();
             var scores = new HashMap<Long, ScoreView>();
             var counts = new HashMap<Long, Long>();
-            if (posts.isEmpty()) return new Facts(handles, scores, counts);
+            var avatars = new HashMap<Long, String[]>();
+            if (posts.isEmpty()) return new Facts(handles, scores, counts, avatars);
             var postIds = c.createArrayOf("bigint", posts.stream().map(Post::id).toArray());
             var authorIds = c.createArrayOf("bigint", posts.stream().map(Post::authorId).distinct().toArray());
             for (var row : Sql.list(c, "select id, preferred_username || '@' || domain from actor where id = any(?)",
                     rs -> Map.entry(rs.getLong(1), rs.getString(2)), authorIds)) {
                 handles.put(row.getKey(), row.getValue());
+            }
+            // An author's avatar: our upload's file, or the remote address the proxy serves.
+            for (var row : Sql.list(c, """
+                    select a.id, m.file_key, a.icon_url from actor a
+                    left join media m on m.id = a.icon_media_id and m.removed_at is null
+                    where a.id = any(?) and (m.file_key is not null or a.icon_url is not null)""",
+                    rs -> Map.entry(rs.getLong(1), new String[] {rs.getString(2), rs.getString(3)}), authorIds)) {
+                avatars.put(row.getKey(), row.getValue());
             }
             for (var row : Sql.list(c, """
                     select post_id, count(*) filter (where value > 0), count(*) filter (where value < 0)
@@ -149,7 +177,7 @@ final class PostViews {
                     rs -> Map.entry(rs.getLong(1), rs.getLong(2)), postIds)) {
                 counts.put(row.getKey(), row.getValue());
             }
-            return new Facts(handles, scores, counts);
+            return new Facts(handles, scores, counts, avatars);
         }
     }
 }

@@ -33,14 +33,20 @@ final class Views {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record CommunityView(long id, String name, String handle, String actorId, String title, String description,
-                         boolean local, boolean sensitive, Long followerCount, long threadCount) {
+                         boolean local, boolean sensitive, Long followerCount, long threadCount, String icon,
+                         String banner) {
         static CommunityView of(CommunityService.Listing l) {
+            return of(l, null);
+        }
+
+        /** With the community's icon and banner, at addresses on this server. */
+        static CommunityView of(CommunityService.Listing l, app.kindred.media.MediaService.Pictures pictures) {
             var c = l.community();
             // A remote community's count is only who follows it from here: on a small instance that names
             // people ("eating disorders: 1"), so it is shown to nobody. Our own communities' counts are public.
             return new CommunityView(c.id(), c.name(), c.name() + "@" + c.actor().domain(), c.actor().uri().toString(),
                     c.title(), c.description(), c.actor().local(), c.sensitive(), c.actor().local() ? l.followers() : null,
-                    l.threads());
+                    l.threads(), pictures == null ? null : pictures.icon(), pictures == null ? null : pictures.image());
         }
     }
 
@@ -58,11 +64,20 @@ final class Views {
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record PostView(long id, String apId, long communityId, Long threadId, Long parentId, String author, String title,
+    record PostView(long id, String apId, long communityId, Long threadId, Long parentId, String author,
+                    String authorAvatar, String title,
                     String html, String source, String contentWarning, boolean sensitive, String language,
+                    String url, String urlHost, List<ImageView> images, String thumbnail,
                     ScoreView score, Long commentCount, Instant created, Instant updated, boolean deleted,
                     boolean removed, String removalReason, boolean locked, boolean pinned, String collapsed,
                     List<PostView> children) {}
+
+    /** An image of a post, at an address on this server (remote images through the proxy); sizes when known. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record ImageView(String url, String alt, Integer width, Integer height) {}
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record MediaView(long id, String url, int width, int height, String alt) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record ThreadPage(PostView thread, List<PostView> comments) {}

@@ -7,7 +7,7 @@ import java.util.List;
 
 /** The settled configuration, typed. Built only by {@link ConfigLoader}. */
 public record Config(Server server, Instance instance, Path dataDir, Database database, Federation federation,
-                     Delivery delivery, Limits limits, Accounts accounts) {
+                     Delivery delivery, Limits limits, Accounts accounts, Media media) {
 
     public record Server(String host, int port, long maxBodyBytes, int maxHeaderBytes, Duration idleTimeout,
                          Duration headerTimeout, int maxConnections, int maxConcurrentRequests, int maxQueuedRequests,
@@ -60,4 +60,8 @@ public record Config(Server server, Instance instance, Path dataDir, Database da
 
     /** What members do with their own accounts (issue 18). */
     public record Accounts(java.time.Duration exportLinkLife) {}
+
+    /** Limits on images, uploaded or proxied from other servers (issue 20). */
+    public record Media(long maxUploadBytes, long maxPixels, int maxSide, long remoteCacheBytes,
+                        java.time.Duration remoteCacheTtl) {}
 }

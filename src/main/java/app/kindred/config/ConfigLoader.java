@@ -118,7 +118,10 @@ public final class ConfigLoader {
                 bands(v, "limits.report"), bands(v, "limits.concern"), bands(v, "limits.follow"), bands(v, "limits.api_write"),
                 bands(v, "limits.inbound_host"), bands(v, "limits.key_fetch_host"));
         var accounts = new Config.Accounts(duration(v, "accounts.export_link_life"));
-        return new Config(server, instance, dataDir, database, federation, delivery, limits, accounts);
+        var media = new Config.Media(positive(v, "media.max_upload_bytes"), positive(v, "media.max_pixels"),
+                (int) Math.min(16_384, positive(v, "media.max_side")), positive(v, "media.remote_cache_bytes"),
+                duration(v, "media.remote_cache_ttl"));
+        return new Config(server, instance, dataDir, database, federation, delivery, limits, accounts, media);
     }
 
     private static String string(Map<String, Sourced> v, String key) {

@@ -103,7 +103,17 @@ public final class Settings {
             new Setting("limits.key_fetch_host", "120/1m",
                     "Signing keys we fetch per remote host; past it its signed requests get 429 until keys may be fetched again."),
             new Setting("accounts.export_link_life", "7d",
-                    "How long the link to a member's finished export works; the file is deleted when it stops."));
+                    "How long the link to a member's finished export works; the file is deleted when it stops."),
+            new Setting("media.max_upload_bytes", "10485760",
+                    "Largest image a member may upload, in bytes; also the most read of a remote image. Uploads have their own body limit, not server.max_body_bytes."),
+            new Setting("media.max_pixels", "40000000",
+                    "Most pixels (width times height) an image may declare; larger ones are refused from their header, before decoding, so a decompression bomb costs nothing."),
+            new Setting("media.max_side", "2048",
+                    "Images are scaled down so neither side is longer than this many pixels when they are re-encoded."),
+            new Setting("media.remote_cache_bytes", "536870912",
+                    "Disk space for images proxied from other servers (under data.dir/media/remote); the oldest fetched go first."),
+            new Setting("media.remote_cache_ttl", "7d",
+                    "How long a proxied image is served from the cache before it is fetched again."));
 
     private static final Map<String, Setting> BY_KEY = index();
 

@@ -3,6 +3,7 @@ package app.kindred.federation;
 import app.kindred.activitypub.ActivityPubCollection;
 import app.kindred.activitypub.CollectionType;
 import app.kindred.activitypub.Endpoints;
+import app.kindred.activitypub.Image;
 import app.kindred.activitypub.Multikey;
 import app.kindred.activitypub.PublicKey;
 import app.kindred.activitypub.Ref;
@@ -15,6 +16,7 @@ import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.content.Markdown;
 import app.kindred.follow.FollowStore;
+import app.kindred.media.MediaStore;
 import app.kindred.storage.Database;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +36,7 @@ public final class LocalDocuments {
     private final app.kindred.thread.PostStore posts;
     private final LocalIds ids;
     private final Markdown markdown = new Markdown();
+    private final MediaStore media = new MediaStore();
     private final app.kindred.activitypub.ActivityPubReader reader = new app.kindred.activitypub.ActivityPubReader();
 
     public LocalDocuments(Database db, ActorStore actors, CommunityStore communities, FollowStore follows,
@@ -101,13 +104,13 @@ public final class LocalDocuments {
     public app.kindred.activitypub.Actor instanceActor(Actor actor) {
         return base(actor, app.kindred.activitypub.ActorType.Application, actor.name(),
                 "The instance actor of " + ids.base().getAuthority() + ": it speaks for the server, not for a person.",
-                null, null, null, null, true, false, null, null);
+                null, null, null, null, true, false, null, null, NO_PICTURES);
     }
 
     public app.kindred.activitypub.Actor member(Actor actor) {
         // Support communities are not for search engines: members opt in to discovery, never out.
         return base(actor, app.kindred.activitypub.ActorType.Person, actor.name(), null, null,
-                actor.uri() + "/following", null, null, false, false, null, null);
+                actor.uri() + "/following", null, null, false, false, null, null, db.read(c -> pictures(c, actor)));
     }
 
     public app.kindred.activitypub.Actor community(Actor actor) {
@@ -132,7 +135,7 @@ public final class LocalDocuments {
         var document = base(actor, app.kindred.activitypub.ActorType.Group, community.title(), summary.toString(),
                 community.description().isEmpty() ? null : new Source(community.description(), "text/markdown"),
                 null, actor.uri() + "/featured", actor.uri() + "/moderators", false, true,
-                community.postingRestrictedToMods(), community.sensitive());
+                community.postingRestrictedToMods(), community.sensitive(), pictures(c, actor));
         var wireRules = rules.stream()
                 .map(r -> app.kindred.activitypub.GroupRule.of(r.title(), markdown.toHtml(r.description()))).toList();
         return new app.kindred.activitypub.Actor(document.id(), document.type(), document.preferredUsername(), document.name(),
@@ -144,6 +147,21 @@ public final class LocalDocuments {
                 community.updatedAt(), wireRules);
     }
 
+    /** An actor's uploaded icon (avatar) and image (banner), as Mastodon and Lemmy read them. */
+    private record Pictures(Image icon, Image image) {}
+
+    private static final Pictures NO_PICTURES = new Pictures(null, null);
+
+    private Pictures pictures(java.sql.Connection c, Actor actor) throws java.sql.SQLException {
+        var images = media.actorImages(c, actor.id());
+        return new Pictures(picture(images.iconKey()), picture(images.imageKey()));
+    }
+
+    private Image picture(String key) {
+        if (key == null) return null;
+        return new Image(ids.base() + "/media/" + key, key.endsWith(".png") ? "image/png" : "image/jpeg", null);
+    }
+
     private static String escape(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
@@ -151,7 +169,7 @@ public final class LocalDocuments {
     private app.kindred.activitypub.Actor base(Actor a, app.kindred.activitypub.ActorType type, String name,
                                                String summary, Source source, String following, String featured,
                                                String moderators, boolean manuallyApproves, boolean discoverable,
-                                               Boolean postingRestrictedToMods, Boolean sensitive) {
+                                               Boolean postingRestrictedToMods, Boolean sensitive, Pictures pictures) {
         var uri = a.uri().toString();
         return new app.kindred.activitypub.Actor(
                 uri, type, a.preferredUsername(), name, summary, source,
@@ -160,7 +178,7 @@ public final class LocalDocuments {
                 new Endpoints(a.sharedInbox().toString()),
                 new PublicKey(a.publicKeyId(), uri, a.publicKeyPem()),
                 List.of(new Multikey(a.ed25519KeyId(), uri, a.ed25519Multibase())),
-                null, null, uri, manuallyApproves, discoverable,
+                pictures.icon(), pictures.image(), uri, manuallyApproves, discoverable,
                 type == app.kindred.activitypub.ActorType.Person ? Boolean.FALSE : null,
                 postingRestrictedToMods, sensitive, null, a.createdAt(), a.createdAt(), null);
     }

@@ -2,6 +2,7 @@ package app.kindred.federation;
 
 import app.kindred.activitypub.Attachment;
 import app.kindred.activitypub.ContentObject;
+import app.kindred.activitypub.Image;
 import app.kindred.activitypub.JsonLd;
 import app.kindred.activitypub.LanguageTag;
 import app.kindred.activitypub.Link;
@@ -39,6 +40,7 @@ public final class PostDocuments {
             try {
                 var node = (ObjectNode) JSON.readTree(extras);
                 node.putArray("attachments");
+                node.remove("thumbnail");
                 return new Incoming(apType, title, contentHtml, summary, sensitive, language, null, node.toString());
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("extras we built did not parse", e);
@@ -109,6 +111,8 @@ public final class PostDocuments {
                 default -> { }
             }
         }
+        // Lemmy's link posts carry a small picture of the page as image; shown through our proxy.
+        if (object.image() != null && object.image().url() != null) extras.put("thumbnail", object.image().url());
         var attachments = extras.putArray("attachments");
         for (Attachment a : object.attachment()) {
             switch (a) {
@@ -127,21 +131,32 @@ public final class PostDocuments {
         var isThread = post.isThread();
         var tags = new ArrayList<Tag>();
         var attachments = new ArrayList<Attachment>();
+        var images = new ArrayList<Image>();
         try {
             var extras = JSON.readTree(post.extras() == null ? "{}" : post.extras());
             for (JsonNode h : extras.path("hashtags")) tags.add(new Tag.Hashtag(h.path("href").asText(null), h.path("name").asText()));
             for (JsonNode m : extras.path("mentions")) tags.add(new Tag.Mention(m.path("href").asText(), m.path("name").asText(null)));
+            // Uploaded images: Image attachments with the alt text as name, which Mastodon and Lemmy both read.
+            for (JsonNode a : extras.path("attachments")) {
+                if (a.path("type").asText("").equals("Image") && a.hasNonNull("href")) {
+                    images.add(new Image(a.get("href").asText(), a.path("mediaType").asText(null), a.path("name").asText(null)));
+                }
+            }
         } catch (java.io.IOException e) {
             // Extras we wrote ourselves; unreadable means empty.
         }
-        if (post.url() != null) attachments.add(new Link(post.url(), null, null));
+        // The link first: Lemmy, Mbin and PieFed take the first attachment as a post's URL.
+        if (post.url() != null) attachments.add(new Link(post.url(), "text/html", null));
+        attachments.addAll(images);
         return new ContentObject(post.uri().toString(), isThread ? ObjectType.Page : ObjectType.Note, List.of(author.toString()),
                 isThread ? post.title() : null, post.contentHtml(), null, "text/html",
                 post.sourceMarkdown() == null ? null : new Source(post.sourceMarkdown(), "text/markdown"),
                 // A content warning is plain text; summary is HTML, so it is escaped (Mastodon and Lemmy show it as text).
                 post.summary() == null ? null : Entities.escape(post.summary()), post.sensitive(),
                 inReplyTo == null ? null : inReplyTo.toString(),
-                List.of(community.toString(), JsonLd.PUBLIC), List.of(), community.toString(), tags, attachments, null,
+                List.of(community.toString(), JsonLd.PUBLIC), List.of(), community.toString(), tags, attachments,
+                // Lemmy's thumbnail of a post.
+                images.isEmpty() ? null : Image.of(images.getFirst().url()),
                 post.uri().toString(), post.language() == null ? null : new LanguageTag(post.language(), null),
                 null, null, null, null, null, null, post.published(), post.updated());
     }

@@ -7,6 +7,7 @@ import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
 import app.kindred.actor.RemoteActorData;
+import app.kindred.media.MediaStore;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
 import app.kindred.storage.Database;
@@ -184,7 +185,17 @@ public final class RemoteActors {
         return db.transaction(c -> {
             var actor = actors.upsertRemote(c, data);
             actors.setFeatured(c, actor.id(), featuredUri);
+            // Avatars, icons and banners are shown through our media proxy, never linked directly.
+            new MediaStore().setRemoteImages(c, actor.id(), imageUrl(wire.icon()), imageUrl(wire.image()));
             return actor;
         });
+    }
+
+    /** An icon's or banner's address when it is http(s) and of a sane length; anything else is not kept. */
+    private static String imageUrl(app.kindred.activitypub.Image image) {
+        if (image == null || image.url() == null || image.url().length() > 2000) return null;
+        var url = image.url().strip();
+        var lower = url.toLowerCase(java.util.Locale.ROOT);
+        return lower.startsWith("https://") || lower.startsWith("http://") ? url : null;
     }
 }

@@ -91,6 +91,11 @@ public final class RemoteFetcher implements AutoCloseable {
 
     /** GET with redirects followed by hand, each hop re-checked. Non-2xx answers are failures. */
     public Fetched get(URI uri, String accept) throws FetchException {
+        return get(uri, accept, limits.maxBytes());
+    }
+
+    /** The same checks, with a size limit of the caller's (images are larger than documents). */
+    public Fetched get(URI uri, String accept, int maxBytes) throws FetchException {
         long deadline = System.nanoTime() + limits.timeout().toNanos();
         var current = uri;
         for (int hop = 0; ; hop++) {
@@ -99,7 +104,7 @@ public final class RemoteFetcher implements AutoCloseable {
                 throw new FetchException(FetchException.Reason.REFUSED_DOMAIN,
                         "refused to fetch " + current + ": this instance does not federate with " + current.getRawAuthority());
             }
-            var response = send(current, accept, deadline);
+            var response = send(current, accept, deadline, maxBytes);
             int status = response.getStatus();
             if (status >= 300 && status < 400 && response.getHeaders().get(HttpHeader.LOCATION) != null) {
                 if (hop >= limits.maxRedirects()) {
@@ -199,7 +204,7 @@ public final class RemoteFetcher implements AutoCloseable {
                 + (allowHttp ? " and http are" : " is") + " allowed");
     }
 
-    private ContentResponse send(URI uri, String accept, long deadline) throws FetchException {
+    private ContentResponse send(URI uri, String accept, long deadline, int maxBytes) throws FetchException {
         long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (remaining <= 0) {
             throw new FetchException(FetchException.Reason.TIMEOUT, uri + " was not reached within " + limits.timeout());
@@ -216,7 +221,7 @@ public final class RemoteFetcher implements AutoCloseable {
         });
         try {
             // Jetty's own timeout ends the request; waiting a little longer only guards against it not firing.
-            return new CompletableResponseListener(request, limits.maxBytes()).send()
+            return new CompletableResponseListener(request, maxBytes).send()
                     .get(remaining + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             request.abort(e);
@@ -226,18 +231,18 @@ public final class RemoteFetcher implements AutoCloseable {
             request.abort(e);
             throw new FetchException(FetchException.Reason.TIMEOUT, uri + " did not answer within " + limits.timeout());
         } catch (ExecutionException e) {
-            throw translate(uri, e.getCause());
+            throw translate(uri, e.getCause(), maxBytes);
         }
     }
 
-    private FetchException translate(URI uri, Throwable cause) {
+    private FetchException translate(URI uri, Throwable cause, int maxBytes) {
         for (var t = cause; t != null; t = t.getCause()) {
             if (t instanceof CheckedAddressResolver.RefusedAddressException r) return new FetchException(FetchException.Reason.REFUSED_ADDRESS, r.getMessage());
             if (t instanceof TimeoutException || t instanceof java.net.SocketTimeoutException) {
                 return new FetchException(FetchException.Reason.TIMEOUT, uri + " did not answer within " + limits.timeout());
             }
             if (t.getMessage() != null && t.getMessage().contains("Buffering capacity")) {
-                return new FetchException(FetchException.Reason.TOO_LARGE, uri + " sent more than " + limits.maxBytes() + " bytes");
+                return new FetchException(FetchException.Reason.TOO_LARGE, uri + " sent more than " + maxBytes + " bytes");
             }
             if (t instanceof UnknownHostException) return new FetchException(FetchException.Reason.UNREACHABLE, "unknown host in " + uri);
         }

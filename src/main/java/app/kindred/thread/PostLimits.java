@@ -20,6 +20,9 @@ public final class PostLimits {
      */
     public static final int HTML = 5 * BODY + 1_000;
 
+    /** A link post's address, in characters. */
+    public static final int URL = 2_000;
+
     private PostLimits() {}
 
     /** The text cut to at most {@code max} characters, ending with an ellipsis when cut; never halves a surrogate pair. */

@@ -9,9 +9,12 @@ import app.kindred.community.CommunityStore;
 import app.kindred.community.Participant;
 import app.kindred.content.Markdown;
 import app.kindred.federation.Publisher;
+import app.kindred.media.Media;
+import app.kindred.media.MediaService;
 import app.kindred.member.Member;
 import app.kindred.notification.Notifications;
 import app.kindred.storage.Database;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -27,12 +30,15 @@ public final class ThreadService {
     private final Publisher publisher;
     private final URI base;
     private final Markdown markdown = new Markdown();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final MediaService media;
     private final Posting posting;
     /** Taken here, not in a route, so the API and the web pages count against the same limits. */
     private final RateLimits limits;
 
     public ThreadService(Database db, PostStore posts, VoteStore votes, CommunityStore communities, Publisher publisher, URI base,
-                         RateLimits limits) {
+                         RateLimits limits, MediaService media) {
+        this.media = media;
         this.db = db;
         this.limits = limits;
         this.posts = posts;
@@ -51,15 +57,27 @@ public final class ThreadService {
     /** What a member writes: Markdown, with an optional content warning. */
     public record Draft(String title, String body, String contentWarning, Boolean sensitive, String language) {}
 
+    /** What a thread may carry besides words: a link (http or https) and uploaded images, by id. */
+    public record Attachments(String url, List<Long> media) {
+        public static final Attachments NONE = new Attachments(null, List.of());
+    }
+
     public Post startThread(Member author, long communityId, Draft draft) {
+        return startThread(author, communityId, draft, Attachments.NONE);
+    }
+
+    public Post startThread(Member author, long communityId, Draft draft, Attachments attachments) {
         limits.take(Limit.THREAD, RateLimits.memberKey(author.id()));
+        var url = link(attachments.url());
         var title = draft.title() == null ? "" : draft.title().strip();
         if (title.isEmpty() || title.length() > PostLimits.TITLE) throw Refusal.invalid("title", "title must be 1 to " + PostLimits.TITLE + " characters");
         checkBody(draft, true);
         return db.inCommunity(communityId, c -> {
             var community = communities.findById(c, communityId).orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
             posting.checkThread(c, community, Participant.member(author));
-            var post = insertLocal(c, author, community, null, null, title, draft);
+            var images = media.forPost(c, author.actor().id(), attachments.media());
+            var post = insertLocal(c, author, community, null, null, title, draft, url, extras(images));
+            media.attach(c, post.id(), images);
             publisher.created(c, author.actor(), post, community);
             return post;
         });
@@ -75,7 +93,7 @@ public final class ThreadService {
             // Our member only: a remote reply across a block is kept for the thread (refusing it would tell them).
             Boundaries.refuseReply(c, author.actor().id(), parent.authorId());
             var post = insertLocal(c, author, community, parent.id(), parent.threadId() == null ? parent.id() : parent.threadId(),
-                    null, draft);
+                    null, draft, null, "{}");
             publisher.created(c, author.actor(), post, community);
             return post;
         });
@@ -107,10 +125,13 @@ public final class ThreadService {
             var post = post(c, postId);
             posting.checkDelete(post, Participant.member(member));
             posts.tombstone(c, post.id());
+            media.postDeleted(c, post.id());
             publisher.deleted(c, member.actor(), posts.findById(c, post.id()).orElseThrow(),
                     communities.findById(c, post.communityId()).orElseThrow());
             return null;
         });
+        // Files go once the delete is committed: a rollback must not leave a post without its images.
+        media.purgeFiles();
     }
 
     /** +1, -1, or 0 to take a vote back. */
@@ -151,12 +172,12 @@ public final class ThreadService {
     }
 
     private Post insertLocal(java.sql.Connection c, Member author, Community community, Long parentId, Long threadId,
-                             String title, Draft draft) throws java.sql.SQLException {
+                             String title, Draft draft, String url, String extras) throws java.sql.SQLException {
         var warning = warning(draft);
         var pending = URI.create(base + "/p/pending-" + java.util.UUID.randomUUID());
         var post = posts.insert(c, new PostStore.NewPost(pending, community.id(), author.actor().id(), parentId, threadId, true,
                 parentId == null ? "Page" : "Note", title, html(draft.body()), draft.body(), warning,
-                warning != null || Boolean.TRUE.equals(draft.sensitive()), language(draft.language()), null, Instant.now(), null, "{}")).post();
+                warning != null || Boolean.TRUE.equals(draft.sensitive()), language(draft.language()), url, Instant.now(), null, extras)).post();
         posts.setUri(c, post.id(), URI.create(base + "/p/" + post.id()));
         Notifications.localPost(c, post.id());
         return posts.findById(c, post.id()).orElseThrow();
@@ -187,6 +208,35 @@ public final class ThreadService {
             throw Refusal.invalid("body", "body renders to more than " + PostLimits.HTML + " characters of HTML; shorten it");
         }
         return html;
+    }
+
+    /** A link post's address: absolute http(s) with a host, nothing a page would run. */
+    private static String link(String url) {
+        if (url == null || url.isBlank()) return null;
+        var u = url.strip();
+        if (u.length() > PostLimits.URL) throw Refusal.invalid("url", "url must be at most " + PostLimits.URL + " characters");
+        try {
+            var uri = new URI(u);
+            var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) return uri.toASCIIString();
+        } catch (java.net.URISyntaxException e) {
+            // refused below
+        }
+        throw Refusal.invalid("url", "url must be a web address starting with https:// or http://");
+    }
+
+    /**
+     * Uploaded images are kept in the post's extras in the same shape as other servers' attachments,
+     * so the API, the pages and federation read one list for local and remote posts alike.
+     */
+    private String extras(List<Media> images) {
+        var extras = JSON.createObjectNode();
+        var list = extras.putArray("attachments");
+        for (var m : images) {
+            list.addObject().put("type", "Image").put("href", media.url(m)).put("name", m.alt())
+                    .put("mediaType", m.contentType()).put("width", m.width()).put("height", m.height()).put("media_id", m.id());
+        }
+        return extras.toString();
     }
 
     private static String warning(Draft draft) {

@@ -29,9 +29,9 @@ public final class WebPages {
                 new BrowserSessions(app.sessions(), config.instance().scheme().equals("https")), app.members());
         this.front = new FrontPages(site, app.communities(), config.instance().domain(), open);
         this.accounts = new AccountPages(site, app.members(), app.sessions(), open, app.limits(), app::clientKey);
-        this.communities = new CommunityPages(site, app.communities(), app.follows(), app.threads(), app.discussions());
-        this.threads = new ThreadPages(site, app.threads(), app.discussions(), app.communities());
-        this.members = new MemberPages(site, app.members(), app.discussions());
+        this.communities = new CommunityPages(site, app.communities(), app.follows(), app.threads(), app.discussions(), app.media());
+        this.threads = new ThreadPages(site, app.threads(), app.discussions(), app.communities(), app.media());
+        this.members = new MemberPages(site, app.members(), app.discussions(), app.media());
     }
 
     /** The pages at addresses the fediverse shares, for {@link app.kindred.federation.ActivityPubRoutes} to hand browsers. */

@@ -3,6 +3,7 @@ package app.kindred.web.pages;
 import app.kindred.community.CommunityService;
 import app.kindred.content.HtmlSanitizer;
 import app.kindred.content.Markdown;
+import app.kindred.media.PostImages;
 import app.kindred.thread.Discussions;
 import app.kindred.web.pages.Views.CommunityCard;
 import app.kindred.web.pages.Views.PostCard;
@@ -21,7 +22,7 @@ final class Cards {
                 c.actor().local() ? "/c/" + c.name() : c.actor().uri().toString(), c.actor().local(), c.sensitive(), listing.followers(), listing.threads(), lastPost);
     }
 
-    static PostCard post(Discussions.Entry e, Long viewerActorId, List<PostCard> replies) {
+    static PostCard post(Discussions.Entry e, Long viewerActorId, List<PostCard> replies, PostMedia media) {
         var p = e.post();
         var a = e.author();
         boolean gone = p.deleted() || p.removed();
@@ -38,6 +39,8 @@ final class Cards {
                 !gone && p.sensitive(), author, handle, authorHref, origin, p.local(), p.published(), p.updated(),
                 e.score().total(), e.comments(), e.myVote(), p.pinned(), p.locked(), p.deleted(), p.removed(),
                 viewerActorId != null && viewerActorId == p.authorId() && !gone, p.language(), original,
-                replies == null ? List.of() : replies);
+                gone ? null : PostImages.link(p.url()), gone ? null : PostImages.host(p.url()),
+                gone ? List.of() : media.images().images(p.extras(), p.url()),
+                gone || a == null ? null : media.avatar(a.actorId()), replies == null ? List.of() : replies);
     }
 }

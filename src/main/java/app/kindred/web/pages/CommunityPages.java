@@ -5,6 +5,7 @@ import app.kindred.actor.Actor;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityService;
 import app.kindred.follow.FollowService;
+import app.kindred.media.MediaService;
 import app.kindred.thread.Discussions;
 import app.kindred.thread.PostStore;
 import app.kindred.thread.ThreadService;
@@ -22,6 +23,7 @@ import java.util.Map;
 
 /** A local community's page, following it, and starting a thread in it. */
 public final class CommunityPages {
+    private final MediaService media;
     static final int PER_PAGE = 20;
     private static final Map<String, String> DRAFT_FIELDS = Map.of("content_warning", "content_warning");
 
@@ -32,7 +34,8 @@ public final class CommunityPages {
     private final Discussions discussions;
 
     public CommunityPages(Site site, CommunityService communities, FollowService follows, ThreadService threads,
-                          Discussions discussions) {
+                          Discussions discussions, MediaService media) {
+        this.media = media;
         this.site = site;
         this.communities = communities;
         this.follows = follows;
@@ -60,7 +63,9 @@ public final class CommunityPages {
         var viewer = site.sessions().member(ctx);
         var viewerActor = viewer.map(v -> v.actor().id()).orElse(null);
         var list = discussions.threads(community.id(), sort, PER_PAGE + 1, (page - 1) * PER_PAGE, viewerActor);
-        var cards = list.stream().limit(PER_PAGE).map(e -> Cards.post(e, viewerActor, null)).toList();
+        var postMedia = new PostMedia(media);
+        var pictures = media.pictures(community.actor().id());
+        var cards = list.stream().limit(PER_PAGE).map(e -> Cards.post(e, viewerActor, null, postMedia)).toList();
         var moderators = communities.moderators(community.id());
         boolean following = viewer.isPresent() && follows.subscriptions(viewer.get()).stream()
                 .anyMatch(s -> s.community().id() == community.id());
@@ -71,7 +76,7 @@ public final class CommunityPages {
                         new Crumb(community.title(), card.href())),
                 new CommunityPage(card, community.actor().uri().toString(), communities.rules(community.id()), moderators.stream().map(CommunityPages::moderator).toList(),
                         cards, sort.name().toLowerCase(Locale.ROOT), page, list.size() > PER_PAGE, following,
-                        viewer.isPresent(), mayStart));
+                        viewer.isPresent(), mayStart, pictures.icon(), pictures.image()));
     }
 
     private void follow(Context ctx, boolean follow) {

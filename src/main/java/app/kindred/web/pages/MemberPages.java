@@ -1,6 +1,7 @@
 package app.kindred.web.pages;
 
 import app.kindred.Refusal;
+import app.kindred.media.MediaService;
 import app.kindred.member.MemberService;
 import app.kindred.thread.Discussions;
 import app.kindred.web.pages.Views.Crumb;
@@ -9,13 +10,15 @@ import io.javalin.http.Context;
 
 /** A local member's page: their name, when they joined, and what they wrote that is still up. */
 public final class MemberPages {
+    private final MediaService media;
     static final int PER_PAGE = 20;
 
     private final Site site;
     private final MemberService members;
     private final Discussions discussions;
 
-    public MemberPages(Site site, MemberService members, Discussions discussions) {
+    public MemberPages(Site site, MemberService members, Discussions discussions, MediaService media) {
+        this.media = media;
         this.site = site;
         this.members = members;
         this.discussions = discussions;
@@ -28,10 +31,11 @@ public final class MemberPages {
         int page = Site.page(ctx);
         var viewer = site.viewerActorId(ctx);
         var entries = discussions.byAuthor(member.actor().id(), PER_PAGE + 1, (page - 1) * PER_PAGE, viewer);
-        var posts = entries.stream().limit(PER_PAGE).map(e -> Cards.post(e, viewer, null)).toList();
+        var postMedia = new PostMedia(media);
+        var posts = entries.stream().limit(PER_PAGE).map(e -> Cards.post(e, viewer, null, postMedia)).toList();
         site.send(ctx, "member.jte", site.chrome(ctx, member.username(), new Crumb(member.username(), "/u/" + member.username())),
                 new MemberPage(member.username(), member.username() + "@" + member.actor().domain(),
                         member.actor().uri().toString(), member.createdAt(), true,
-                        posts, page, entries.size() > PER_PAGE));
+                        posts, page, entries.size() > PER_PAGE, postMedia.avatar(member.actor().id())));
     }
 }

@@ -2,8 +2,9 @@ package app.kindred.web.pages;
 
 import app.kindred.Refusal;
 import app.kindred.community.CommunityService;
-import app.kindred.thread.Discussions;
+import app.kindred.media.MediaService;
 import app.kindred.thread.Discussions.Entry;
+import app.kindred.thread.Discussions;
 import app.kindred.thread.Post;
 import app.kindred.thread.ThreadService;
 import app.kindred.web.pages.Views.CommunityCard;
@@ -27,6 +28,7 @@ import java.util.Set;
 
 /** The thread page with its comment tree, and replying, editing, deleting and voting. */
 public final class ThreadPages {
+    private final MediaService media;
     /** Comments per page, counted in reading order; a long thread pages rather than growing without end. */
     public static final int COMMENTS_PER_PAGE = 300;
     private static final Map<String, String> DRAFT_FIELDS = Map.of();
@@ -36,7 +38,8 @@ public final class ThreadPages {
     private final Discussions discussions;
     private final CommunityService communities;
 
-    public ThreadPages(Site site, ThreadService threads, Discussions discussions, CommunityService communities) {
+    public ThreadPages(Site site, ThreadService threads, Discussions discussions, CommunityService communities, MediaService media) {
+        this.media = media;
         this.site = site;
         this.threads = threads;
         this.discussions = discussions;
@@ -79,14 +82,15 @@ public final class ThreadPages {
         int pages = Math.max(1, (order.size() + COMMENTS_PER_PAGE - 1) / COMMENTS_PER_PAGE);
         int page = Math.min(Site.page(ctx), pages);
         var slice = order.subList((page - 1) * COMMENTS_PER_PAGE, Math.min(order.size(), page * COMMENTS_PER_PAGE));
-        var thread = Cards.post(discussion.thread(), viewer, null);
+        var postMedia = new PostMedia(media);
+        var thread = Cards.post(discussion.thread(), viewer, null, postMedia);
         var community = communityCard(post.communityId());
         boolean signedIn = viewer != null;
         boolean mayReply = signedIn && !post.locked() && !post.deleted() && !post.removed();
         var title = thread.title() == null ? site.messages(ctx).t("thread.removed") : thread.title();
         site.send(ctx, "thread.jte", site.chrome(ctx, title, community.sensitive(), new Crumb(community.title(), community.href()),
                         new Crumb(title, thread.href())),
-                new ThreadPage(community, thread, tree(post.id(), slice, viewer), page, pages, signedIn, mayReply, Form.empty()));
+                new ThreadPage(community, thread, tree(post.id(), slice, viewer, postMedia), page, pages, signedIn, mayReply, Form.empty()));
     }
 
     /** The comments in the order a reader meets them: each followed by its replies, depth first. */
@@ -110,7 +114,7 @@ public final class ThreadPages {
      * The nested lists for one page: a comment whose parent is on an earlier page starts a list of its
      * own (its "parent" link leads to the rest).
      */
-    private static List<PostCard> tree(long threadId, List<Entry> slice, Long viewer) {
+    private static List<PostCard> tree(long threadId, List<Entry> slice, Long viewer, PostMedia media) {
         Set<Long> here = new HashSet<>();
         for (var e : slice) here.add(e.post().id());
         var children = new LinkedHashMap<Long, List<Entry>>();
@@ -120,12 +124,12 @@ public final class ThreadPages {
             if (parent == threadId || !here.contains(parent)) roots.add(e);
             else children.computeIfAbsent(parent, k -> new ArrayList<>()).add(e);
         }
-        return roots.stream().map(e -> card(e, children, viewer)).toList();
+        return roots.stream().map(e -> card(e, children, viewer, media)).toList();
     }
 
-    private static PostCard card(Entry e, Map<Long, List<Entry>> children, Long viewer) {
-        var replies = children.getOrDefault(e.post().id(), List.of()).stream().map(c -> card(c, children, viewer)).toList();
-        return Cards.post(e, viewer, replies);
+    private static PostCard card(Entry e, Map<Long, List<Entry>> children, Long viewer, PostMedia media) {
+        var replies = children.getOrDefault(e.post().id(), List.of()).stream().map(c -> card(c, children, viewer, media)).toList();
+        return Cards.post(e, viewer, replies, media);
     }
 
     /** Where a comment lives: its thread's page that holds it, at its anchor. */
@@ -259,7 +263,7 @@ public final class ThreadPages {
     }
 
     private PostCard card(Post post) {
-        return Cards.post(discussions.entry(post.id(), null).orElseThrow(), null, null);
+        return Cards.post(discussions.entry(post.id(), null).orElseThrow(), null, null, new PostMedia(media));
     }
 
     private CommunityCard communityCard(long communityId) {

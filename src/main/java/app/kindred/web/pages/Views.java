@@ -1,6 +1,7 @@
 package app.kindred.web.pages;
 
 import app.kindred.community.Rule;
+import app.kindred.media.PostImages;
 import app.kindred.web.Messages;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,7 +74,8 @@ public final class Views {
                            boolean sensitive, String author, String authorHandle, String authorHref, String origin,
                            boolean local, Instant published, Instant updated, long score, long comments, int myVote,
                            boolean pinned, boolean locked, boolean deleted, boolean removed, boolean mine,
-                           String language, String originalUrl, List<PostCard> replies) {
+                           String language, String originalUrl, String link, String linkHost,
+                           List<PostImages.Shown> images, String avatar, List<PostCard> replies) {
         public String href() {
             return "/p/" + id;
         }
@@ -92,7 +94,7 @@ public final class Views {
     /** {@code address} is the community's ActivityPub id: what a member elsewhere pastes to follow it. */
     public record CommunityPage(CommunityCard community, String address, List<Rule> rules, List<Moderator> moderators,
                                 List<PostCard> threads, String sort, int page, boolean hasNext, boolean following,
-                                boolean signedIn, boolean mayStart) {}
+                                boolean signedIn, boolean mayStart, String icon, String banner) {}
 
     public record ThreadPage(CommunityCard community, PostCard thread, List<PostCard> comments, int page, int pages,
                              boolean signedIn, boolean mayReply, Form reply) {}
@@ -107,7 +109,7 @@ public final class Views {
     public record DeletePage(PostCard post, CommunityCard community) {}
 
     public record MemberPage(String name, String handle, String address, Instant joined, boolean local, List<PostCard> posts, int page,
-                             boolean hasNext) {}
+                             boolean hasNext, String avatar) {}
 
     public record HelpPage(String instanceName) {}
 
