@@ -7,11 +7,7 @@ import app.kindred.care.Boundaries;
 import app.kindred.federation.harness.KindredInstance;
 import app.kindred.follow.FollowStore;
 import app.kindred.storage.Sql;
-import app.kindred.thread.Post;
-import app.kindred.thread.PostStore;
 import app.kindred.thread.ThreadService;
-import java.net.URI;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,10 +36,6 @@ class BlockFederationTest {
         if (alpha != null) alpha.close();
     }
 
-    private static Optional<Post> post(KindredInstance on, URI uri) {
-        return on.app().database().read(c -> new PostStore().findByUri(c, uri));
-    }
-
     private static long notifications(KindredInstance on, String username) {
         return on.app().database().read(c -> Sql.count(c,
                 "select count(*) from notification n join account a on a.id = n.account_id where a.username = ?", username));
@@ -62,15 +54,15 @@ class BlockFederationTest {
 
         var thread = alpha.app().threads().startThread(alice, alpha.app().communities().find("peers").orElseThrow().id(),
                 new ThreadService.Draft("Tonight", "Anyone else awake?", null, null, null));
-        eventually(() -> assertTrue(post(beta, thread.uri()).isPresent(), "beta has the thread"));
-        long onBeta = post(beta, thread.uri()).orElseThrow().id();
+        eventually(() -> assertTrue(beta.post(thread.uri()).isPresent(), "beta has the thread"));
+        long onBeta = beta.post(thread.uri()).orElseThrow().id();
 
         var bobs = beta.app().threads().comment(bob, onBeta, new ThreadService.Draft(null, "I am, @alice@" + alpha.domain(),
                 null, null, null));
         var carls = beta.app().threads().comment(carl, onBeta, new ThreadService.Draft(null, "Me too", null, null, null));
         eventually(() -> {
-            assertTrue(post(alpha, bobs.uri()).isPresent(), "bob's reply is kept in the thread");
-            assertTrue(post(alpha, carls.uri()).isPresent());
+            assertTrue(alpha.post(bobs.uri()).isPresent(), "bob's reply is kept in the thread");
+            assertTrue(alpha.post(carls.uri()).isPresent());
         });
         assertEquals(1, notifications(alpha, "alice"), "carl's reply notifies alice; bob's reply and mention do not");
         assertEquals(0L, (long) alpha.app().database().read(c -> Sql.count(c,

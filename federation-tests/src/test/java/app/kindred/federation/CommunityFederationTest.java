@@ -7,10 +7,8 @@ import app.kindred.federation.harness.KindredInstance;
 import app.kindred.follow.FollowStore;
 import app.kindred.notification.Kind;
 import app.kindred.storage.Sql;
-import app.kindred.thread.Post;
 import app.kindred.thread.ThreadService;
 import java.net.URI;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,10 +34,6 @@ class CommunityFederationTest {
     static void stop() {
         if (beta != null) beta.close();
         if (alpha != null) alpha.close();
-    }
-
-    private static Optional<Post> post(KindredInstance on, URI uri) {
-        return on.app().database().read(c -> new app.kindred.thread.PostStore().findByUri(c, uri));
     }
 
     private static long communityIdOn(KindredInstance on, String actorUri) {
@@ -70,20 +64,20 @@ class CommunityFederationTest {
         var thread = beta.app().threads().startThread(bob, remoteCommunity,
                 new ThreadService.Draft("Rough week", "It has been *hard* lately.", "low mood", null, "en"));
         eventually(() -> {
-            var onAlpha = post(alpha, thread.uri()).orElseThrow();
+            var onAlpha = alpha.post(thread.uri()).orElseThrow();
             assertEquals("Rough week", onAlpha.title());
             assertEquals("<p>It has been <em>hard</em> lately.</p>", onAlpha.contentHtml().strip());
             assertEquals("low mood", onAlpha.summary());
             assertTrue(onAlpha.sensitive());
             assertEquals(alphaGroupId, onAlpha.communityId());
         });
-        var threadOnAlpha = post(alpha, thread.uri()).orElseThrow();
+        var threadOnAlpha = alpha.post(thread.uri()).orElseThrow();
 
         // Alice comments on alpha; beta gets it through the community's announce, in the right place.
         var comment = alpha.app().threads().comment(alice, threadOnAlpha.id(),
                 new ThreadService.Draft(null, "You are not alone.", null, null, null));
         eventually(() -> {
-            var onBeta = post(beta, comment.uri()).orElseThrow();
+            var onBeta = beta.post(comment.uri()).orElseThrow();
             assertEquals(thread.id(), onBeta.parentId());
             assertEquals(thread.id(), onBeta.threadId());
             assertTrue(onBeta.contentHtml().contains("You are not alone."));
@@ -96,9 +90,9 @@ class CommunityFederationTest {
         assertEquals(thread.id(), toBob.getFirst().threadId());
 
         // Bob replies to the comment from beta: a tree three deep on both sides.
-        var commentOnBeta = post(beta, comment.uri()).orElseThrow();
+        var commentOnBeta = beta.post(comment.uri()).orElseThrow();
         var reply = beta.app().threads().comment(bob, commentOnBeta.id(), new ThreadService.Draft(null, "Thank you.", null, null, null));
-        eventually(() -> assertEquals(comment.id(), post(alpha, reply.uri()).orElseThrow().parentId()));
+        eventually(() -> assertEquals(comment.id(), alpha.post(reply.uri()).orElseThrow().parentId()));
         var toAlice = alpha.app().notifications().list(alice, null, null).items();
         assertEquals(1, toAlice.size(), toAlice.toString());
         assertEquals(Kind.REPLY, toAlice.getFirst().kind());
@@ -121,15 +115,15 @@ class CommunityFederationTest {
         // Bob edits his thread; alpha shows the new text.
         beta.app().threads().edit(bob, thread.id(), new ThreadService.Draft("Rough week (better now)", "Better now.", null, null, null));
         eventually(() -> {
-            var onAlpha = post(alpha, thread.uri()).orElseThrow();
+            var onAlpha = alpha.post(thread.uri()).orElseThrow();
             assertEquals("Rough week (better now)", onAlpha.title());
             assertTrue(onAlpha.contentHtml().contains("Better now."));
         });
 
         // Alice deletes her comment: a tombstone on both sides, the reply below it kept.
         alpha.app().threads().delete(alice, comment.id());
-        eventually(() -> assertTrue(post(beta, comment.uri()).orElseThrow().deleted()));
-        assertFalse(post(beta, reply.uri()).orElseThrow().deleted());
+        eventually(() -> assertTrue(beta.post(comment.uri()).orElseThrow().deleted()));
+        assertFalse(beta.post(reply.uri()).orElseThrow().deleted());
         assertEquals(2, alpha.app().database().read(c -> new app.kindred.thread.PostStore().comments(c, threadOnAlpha.id())).size());
 
         // The community's outbox lists what it announced, newest first.

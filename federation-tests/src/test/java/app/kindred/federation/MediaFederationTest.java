@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import app.kindred.federation.harness.KindredInstance;
 import app.kindred.follow.FollowStore;
 import app.kindred.media.TestImages;
-import app.kindred.thread.Post;
-import app.kindred.thread.PostStore;
 import app.kindred.thread.ThreadService;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -17,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,10 +41,6 @@ class MediaFederationTest {
         if (alpha != null) alpha.close();
     }
 
-    private static Optional<Post> post(KindredInstance on, URI uri) {
-        return on.app().database().read(c -> new PostStore().findByUri(c, uri));
-    }
-
     @Test
     void aLinkPostWithAnImageShowsItsUrlAndItsProxiedImageOnTheOtherInstance() throws Exception {
         var alice = alpha.member("alice");
@@ -59,9 +52,9 @@ class MediaFederationTest {
         var thread = alpha.app().threads().startThread(alice, alpha.app().communities().find("gardens").orElseThrow().id(),
                 new ThreadService.Draft("First harvest", "Look!", null, null, null),
                 new ThreadService.Attachments("https://seeds.example/tomatoes", List.of(upload.id())));
-        eventually(() -> assertTrue(post(beta, thread.uri()).isPresent(), "beta has the thread"));
+        eventually(() -> assertTrue(beta.post(thread.uri()).isPresent(), "beta has the thread"));
 
-        var onBeta = post(beta, thread.uri()).orElseThrow();
+        var onBeta = beta.post(thread.uri()).orElseThrow();
         assertEquals("https://seeds.example/tomatoes", onBeta.url());
         var attachment = new ObjectMapper().readTree(onBeta.extras()).get("attachments").get(1);
         assertEquals("Image", attachment.get("type").asText());

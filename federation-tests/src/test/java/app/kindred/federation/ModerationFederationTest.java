@@ -8,10 +8,8 @@ import app.kindred.federation.harness.KindredInstance;
 import app.kindred.follow.FollowStore;
 import app.kindred.moderation.ModerationService;
 import app.kindred.storage.Sql;
-import app.kindred.thread.Post;
 import app.kindred.thread.ThreadService;
 import java.net.URI;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,10 +38,6 @@ class ModerationFederationTest {
     @AfterAll
     static void stop() {
         for (var i : new KindredInstance[] {gamma, beta, alpha}) if (i != null) i.close();
-    }
-
-    private static Optional<Post> post(KindredInstance on, URI uri) {
-        return on.app().database().read(c -> new app.kindred.thread.PostStore().findByUri(c, uri));
     }
 
     private static long communityIdOn(KindredInstance on, String actorUri) {
@@ -78,17 +72,17 @@ class ModerationFederationTest {
 
         // Gus posts from gamma; it reaches beta through alpha.
         var thread = gamma.app().threads().startThread(gus, onGamma, new ThreadService.Draft("Buy my pills", "spam", null, null, null));
-        eventually(() -> assertTrue(post(beta, thread.uri()).isPresent()));
-        eventually(() -> assertTrue(post(alpha, thread.uri()).isPresent()));
+        eventually(() -> assertTrue(beta.post(thread.uri()).isPresent()));
+        eventually(() -> assertTrue(alpha.post(thread.uri()).isPresent()));
 
         // Bea removes it from beta and bans gus.
-        var threadOnBeta = post(beta, thread.uri()).orElseThrow();
+        var threadOnBeta = beta.post(thread.uri()).orElseThrow();
         beta.app().moderation().remove(bea, threadOnBeta.id(), "rule 1: no selling");
         beta.app().moderation().ban(bea, onBeta, new ModerationService.BanRequest(gus.actor().uri().toString(), "spam", null, false));
 
-        eventually(() -> assertTrue(post(alpha, thread.uri()).orElseThrow().removed()));
-        eventually(() -> assertTrue(post(gamma, thread.uri()).orElseThrow().removed()));
-        assertEquals("rule 1: no selling", post(gamma, thread.uri()).orElseThrow().removalReason());
+        eventually(() -> assertTrue(alpha.post(thread.uri()).orElseThrow().removed()));
+        eventually(() -> assertTrue(gamma.post(thread.uri()).orElseThrow().removed()));
+        assertEquals("rule 1: no selling", gamma.post(thread.uri()).orElseThrow().removalReason());
         eventually(() -> assertEquals(1, count(alpha, "select count(*) from community_ban where community_id = ?", onAlpha)));
         eventually(() -> assertEquals(1, count(gamma, "select count(*) from community_ban where community_id = ?", onGamma)));
         // Gamma shows its member the ban and the log entry, with the reason.
@@ -107,7 +101,7 @@ class ModerationFederationTest {
         var sneaked = gamma.app().threads().startThread(gus, onGamma, new ThreadService.Draft("sneaked", "spam", null, null, null));
         eventually(() -> assertTrue(count(alpha, "select count(*) from inbound_activity where state = 'failed' and last_error like ?",
                 "%banned%") > 0));
-        assertTrue(post(alpha, sneaked.uri()).isEmpty());
+        assertTrue(alpha.post(sneaked.uri()).isEmpty());
 
         // A locked thread refuses gamma's comment: alpha rejects it.
         gamma.createMember("gwen");
@@ -115,10 +109,10 @@ class ModerationFederationTest {
         gamma.app().follows().follow(gwen, "!" + alpha.handle("peers"));
         eventually(() -> assertEquals(FollowStore.State.ACCEPTED, gamma.app().follows().subscriptions(gwen).getFirst().state()));
         var calm = alpha.app().threads().startThread(alice, onAlpha, new ThreadService.Draft("Calm thread", "hello", null, null, null));
-        eventually(() -> assertTrue(post(gamma, calm.uri()).isPresent()));
+        eventually(() -> assertTrue(gamma.post(calm.uri()).isPresent()));
         alpha.app().moderation().lock(alice, calm.id(), "cooling off", true);
-        eventually(() -> assertTrue(post(gamma, calm.uri()).orElseThrow().locked()));
-        var onGammaCalm = post(gamma, calm.uri()).orElseThrow();
+        eventually(() -> assertTrue(gamma.post(calm.uri()).orElseThrow().locked()));
+        var onGammaCalm = gamma.post(calm.uri()).orElseThrow();
         var locked = assertThrows(Refusal.class, () -> gamma.app().threads().comment(gwen, onGammaCalm.id(),
                 new ThreadService.Draft(null, "me too", null, null, null)));
         assertEquals(Refusal.Kind.CONFLICT, locked.kind());
@@ -127,7 +121,7 @@ class ModerationFederationTest {
         var late = gamma.app().threads().comment(gwen, onGammaCalm.id(), new ThreadService.Draft(null, "me too", null, null, null));
         eventually(() -> assertTrue(count(alpha, "select count(*) from inbound_activity where state = 'failed' and last_error like ?",
                 "%locked thread%") > 0));
-        assertTrue(post(alpha, late.uri()).isEmpty());
+        assertTrue(alpha.post(late.uri()).isEmpty());
     }
 
     /** A community's threads, newest first, as the instance's public API serves them. */
@@ -160,14 +154,14 @@ class ModerationFederationTest {
         var rules = alpha.app().threads().startThread(alice, onAlpha, new ThreadService.Draft("House rules", "be kind", null, null, null));
         var later = gamma.app().threads().startThread(gina, onGamma, new ThreadService.Draft("Hello all", "hi", null, null, null));
         for (var on : new KindredInstance[] {alpha, beta, gamma}) {
-            eventually(() -> assertTrue(post(on, rules.uri()).isPresent() && post(on, later.uri()).isPresent(), on.name()));
+            eventually(() -> assertTrue(on.post(rules.uri()).isPresent() && on.post(later.uri()).isPresent(), on.name()));
         }
         assertEquals(later.uri().toString(), threads(gamma, onGamma).get(0).get("ap_id").asText(), "newest first before the pin");
 
         // Bruno pins alice's thread from beta: an Add to alpha's featured collection, announced to gamma.
-        beta.app().moderation().pin(bruno, post(beta, rules.uri()).orElseThrow().id(), null, true);
+        beta.app().moderation().pin(bruno, beta.post(rules.uri()).orElseThrow().id(), null, true);
         for (var on : new KindredInstance[] {alpha, beta, gamma}) {
-            eventually(() -> assertTrue(post(on, rules.uri()).orElseThrow().pinned(), on.name()));
+            eventually(() -> assertTrue(on.post(rules.uri()).orElseThrow().pinned(), on.name()));
         }
         var gammaThreads = threads(gamma, onGamma);
         assertEquals(rules.uri().toString(), gammaThreads.get(0).get("ap_id").asText(), gammaThreads.toString());
@@ -183,7 +177,7 @@ class ModerationFederationTest {
         // Alice unpins it on alpha: a Remove, and every instance agrees.
         alpha.app().moderation().pin(alice, rules.id(), "done", false);
         for (var on : new KindredInstance[] {alpha, beta, gamma}) {
-            eventually(() -> assertFalse(post(on, rules.uri()).orElseThrow().pinned(), on.name()));
+            eventually(() -> assertFalse(on.post(rules.uri()).orElseThrow().pinned(), on.name()));
         }
         assertEquals(later.uri().toString(), threads(gamma, onGamma).get(0).get("ap_id").asText());
         assertTrue(beta.app().moderation().log(bruno, onBeta).stream()

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import app.kindred.federation.harness.KindredInstance;
 import app.kindred.follow.FollowStore;
 import app.kindred.storage.Sql;
-import app.kindred.thread.Post;
-import app.kindred.thread.PostStore;
 import app.kindred.thread.ThreadService;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -50,10 +48,6 @@ class PrivateReplyFederationTest {
         if (alpha != null) alpha.close();
     }
 
-    private static Optional<Post> post(KindredInstance on, URI uri) {
-        return on.app().database().read(c -> new PostStore().findByUri(c, uri));
-    }
-
     /** A Mastodon status from the third server to {@code to}, replying to {@code parent}, mentioning alice. */
     private record Status(String id, String note, String create) {}
 
@@ -88,7 +82,7 @@ class PrivateReplyFederationTest {
 
         var thread = alpha.app().threads().startThread(alice, alpha.app().communities().find("peers").orElseThrow().id(),
                 new ThreadService.Draft("Tonight", "Anyone else awake?", null, null, null));
-        eventually(() -> assertTrue(post(beta, thread.uri()).isPresent(), "beta has the thread"));
+        eventually(() -> assertTrue(beta.post(thread.uri()).isPresent(), "beta has the thread"));
 
         var sender = RemotePeer.serve(stranger, "night_owl");
         var aliceUri = alice.actor().uri().toString();
@@ -99,7 +93,7 @@ class PrivateReplyFederationTest {
                 sender.cavage()).statusCode());
         eventually(() -> assertEquals("failed rejected: not public: addressed only to people or followers; "
                 + "Kindred does not accept private messages yet (" + directId + ")", inboundOutcome(alpha, directId + "/activity")));
-        assertEquals(Optional.empty(), post(alpha, URI.create(directId)));
+        assertEquals(Optional.empty(), alpha.post(URI.create(directId)));
         assertEquals(0L, (long) alpha.app().database().read(c -> Sql.count(c,
                 "select count(*) from outbound_activity where object_id = ? or body like ?", directId, "%" + words + "%")),
                 "alpha queued nothing about it");
@@ -110,19 +104,19 @@ class PrivateReplyFederationTest {
         var replyId = reply.id();
         assertEquals(202, RemotePeer.post(URI.create(alpha.baseUrl() + "/u/alice/inbox"), RemotePeer.AP, reply.create(),
                 sender.cavage()).statusCode());
-        eventually(() -> assertTrue(post(beta, URI.create(replyId)).orElseThrow().contentHtml().contains(publicWords)));
+        eventually(() -> assertTrue(beta.post(URI.create(replyId)).orElseThrow().contentHtml().contains(publicWords)));
         // Beta took both announces of alpha's group (Announce{Create} and Announce{Note}) before checking what else it got.
         eventually(() -> assertEquals(0L, (long) beta.app().database().read(c -> Sql.count(c, """
                 select count(*) from inbound_activity where body::text like ? and state = 'pending'""", "%" + replyId + "%"))));
 
-        assertEquals(Optional.empty(), post(beta, URI.create(directId)), "beta has no post of it");
+        assertEquals(Optional.empty(), beta.post(URI.create(directId)), "beta has no post of it");
         assertEquals(0L, (long) beta.app().database().read(c -> Sql.count(c,
                 "select count(*) from inbound_activity where body::text like ? or body::text like ?",
                 "%" + directId + "%", "%" + words + "%")), "beta received nothing about it");
         assertTrue(beta.app().database().read(c -> Sql.count(c,
                 "select count(*) from inbound_activity where actor_uri = ? and body::text like ?", groupUri, "%" + replyId + "%")) >= 1,
                 "beta received the public reply from alpha's group");
-        var shownOnBeta = beta.app().threads().comments(post(beta, thread.uri()).orElseThrow().id());
+        var shownOnBeta = beta.app().threads().comments(beta.post(thread.uri()).orElseThrow().id());
         assertTrue(shownOnBeta.stream().noneMatch(p -> p.contentHtml().contains(words)), shownOnBeta.toString());
     }
 }

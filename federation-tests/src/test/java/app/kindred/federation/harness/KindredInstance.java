@@ -5,12 +5,16 @@ import app.kindred.TestPostgres;
 import app.kindred.community.Community;
 import app.kindred.member.Member;
 import app.kindred.member.Role;
+import app.kindred.thread.Post;
+import app.kindred.thread.PostStore;
 import app.kindred.web.WebServer;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One real Kindred instance for a scenario: its own database, its own 127.0.0.1 port, plain http
@@ -105,6 +109,11 @@ public final class KindredInstance implements AutoCloseable {
 
     public String handle(String localName) {
         return localName + "@" + domain();
+    }
+
+    /** The post or comment this instance holds under that id, if any: how scenarios check what arrived. */
+    public Optional<Post> post(URI uri) {
+        return app().database().read(c -> new PostStore().findByUri(c, uri));
     }
 
     public App app() {
