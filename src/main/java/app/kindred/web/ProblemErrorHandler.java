@@ -27,6 +27,9 @@ final class ProblemErrorHandler extends ErrorHandler {
                                     Callback callback) throws IOException {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, WebServer.PROBLEM_JSON);
         response.getHeaders().put(ERROR_CACHE_CONTROL);
+        // Jetty does not keep a connection after refusing a request as malformed (a %00 in the path, say), but
+        // did not say so: a client reused it and lost its next request, which it retries only when idempotent.
+        if (code == HttpStatus.BAD_REQUEST_400) response.getHeaders().put(HttpHeader.CONNECTION, "close");
         // Jetty's 503s (the request queue full or waited out) say when to come back, like ours.
         if (code == HttpStatus.SERVICE_UNAVAILABLE_503 && !response.getHeaders().contains(HttpHeader.RETRY_AFTER)) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(Capacity.RETRY_AFTER_SECONDS));

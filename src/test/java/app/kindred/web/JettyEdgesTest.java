@@ -55,6 +55,16 @@ class JettyEdgesTest {
     }
 
     @Test
+    void aRequestJettyRefusesAsMalformedSaysItsConnectionCloses() throws Exception {
+        // Kept alive, the request asks to reuse the connection; Jetty will not, so the answer must say so, or a
+        // client sends its next request down a closed connection (StrictInputApiTest's POST after a refused GET).
+        var response = RawHttp.exchange(RawHttp.port(server), "GET /c/support%00 HTTP/1.1\r\nHost: 127.0.0.1", new byte[0]);
+
+        assertProblem(response, 400);
+        assertEquals("close", response.header("Connection"), response.head());
+    }
+
+    @Test
     void aBodyShorterThanItsLengthIsAQuiet400WithNoStackTraceLogged() throws Exception {
         var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         var appender = new ListAppender<ILoggingEvent>();
