@@ -137,15 +137,7 @@ class BackpressureTest {
             var held = new CountDownLatch(1);
             try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
                 // Someone holds both request connections.
-                var holder = threads.submit(() -> server.app().database().read(c -> server.app().database().read(d -> {
-                    held.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return null;
-                })));
+                var holder = threads.submit(() -> holdBothRequestConnections(server, held, release));
                 held.await();
 
                 assertTryLater(send(HttpRequest.newBuilder(URI.create(server.base() + "/api/v1/communities/" + community
@@ -168,6 +160,19 @@ class BackpressureTest {
         }
     }
 
+    /** Takes both of the server's request connections (a pool of two) until {@code release}, saying so on {@code held}. */
+    private static Object holdBothRequestConnections(TestServer server, CountDownLatch held, CountDownLatch release) {
+        return server.app().database().read(c -> server.app().database().read(d -> {
+            held.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }));
+    }
+
     @Test
     void federationIsProcessedWhileRequestsHaveEveryConnection() throws Exception {
         try (var server = TestServer.start(Map.of("KINDRED_DATABASE_POOL_SIZE", "2",
@@ -186,15 +191,7 @@ class BackpressureTest {
             var held = new CountDownLatch(1);
             try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
                 // Page views hold every request connection...
-                var holder = threads.submit(() -> server.app().database().read(c -> server.app().database().read(d -> {
-                    held.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return null;
-                })));
+                var holder = threads.submit(() -> holdBothRequestConnections(server, held, release));
                 held.await();
                 // ...and the inbound processor still applies the follow, through its own connections.
                 server.app().startWorkers();
