@@ -4,6 +4,7 @@ import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.InstanceActor;
 import app.kindred.actor.LocalIds;
+import app.kindred.api.ApiRoutes;
 import app.kindred.care.Boundaries;
 import app.kindred.care.Breaks;
 import app.kindred.care.ExportWorker;
@@ -21,47 +22,26 @@ import app.kindred.delivery.Outbox;
 import app.kindred.delivery.RetrySchedule;
 import app.kindred.discovery.DiscoveryRoutes;
 import app.kindred.federation.ActivityPubRoutes;
-import app.kindred.federation.ArchiveDocuments;
 import app.kindred.federation.ActorSigning;
+import app.kindred.federation.ArchiveDocuments;
 import app.kindred.federation.InboxRoutes;
-import app.kindred.federation.OutgoingActivities;
-import app.kindred.federation.Publisher;
-import app.kindred.federation.inbound.FederationContext;
-import app.kindred.federation.inbound.InboundProcessor;
-import app.kindred.follow.FollowService;
-import app.kindred.policy.CommunityBlocks;
-import app.kindred.policy.FederationPolicy;
-import app.kindred.policy.PolicyService;
-import app.kindred.federation.ReportPublisher;
-import app.kindred.report.ReportService;
-import app.kindred.report.ReportStore;
-import app.kindred.thread.PostStore;
-import app.kindred.thread.Discussions;
-import app.kindred.thread.ThreadService;
-import app.kindred.thread.VoteStore;
 import app.kindred.federation.KeyDirectory;
 import app.kindred.federation.LocalDocuments;
-import app.kindred.federation.RequestAuthenticator;
-import app.kindred.federation.signature.SignatureVerifier;
-import app.kindred.federation.signature.VerificationPolicy;
+import app.kindred.federation.OutgoingActivities;
+import app.kindred.federation.Publisher;
 import app.kindred.federation.RemoteActors;
 import app.kindred.federation.RemoteCommunities;
 import app.kindred.federation.RemoteLookups;
+import app.kindred.federation.ReportPublisher;
+import app.kindred.federation.RequestAuthenticator;
+import app.kindred.federation.inbound.FederationContext;
+import app.kindred.federation.inbound.InboundProcessor;
 import app.kindred.federation.signature.RequestSigner;
 import app.kindred.federation.signature.SignatureScheme;
-import app.kindred.remote.AddressPolicy;
-import app.kindred.remote.FetchException;
-import app.kindred.remote.RemoteFetcher;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.Optional;
+import app.kindred.federation.signature.SignatureVerifier;
+import app.kindred.federation.signature.VerificationPolicy;
+import app.kindred.follow.FollowService;
 import app.kindred.follow.FollowStore;
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.Handler;
-import java.util.Map;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.Properties;
 import app.kindred.media.DiskStorage;
 import app.kindred.media.ImageIntake;
 import app.kindred.media.MediaHousekeeping;
@@ -71,19 +51,38 @@ import app.kindred.media.MediaService;
 import app.kindred.media.MediaStore;
 import app.kindred.member.MemberService;
 import app.kindred.member.MemberStore;
+import app.kindred.member.PasswordHashing;
 import app.kindred.member.SessionService;
 import app.kindred.member.SessionStore;
 import app.kindred.notification.NotificationService;
-import app.kindred.search.SearchService;
-import app.kindred.api.ApiRoutes;
-import app.kindred.storage.Database;
-import app.kindred.storage.Sql;
-import java.security.SecureRandom;
-import java.time.Duration;
-import app.kindred.member.PasswordHashing;
+import app.kindred.policy.CommunityBlocks;
+import app.kindred.policy.FederationPolicy;
+import app.kindred.policy.PolicyService;
 import app.kindred.ratelimit.ClientKeys;
 import app.kindred.ratelimit.RateLimits;
+import app.kindred.remote.AddressPolicy;
+import app.kindred.remote.FetchException;
+import app.kindred.remote.RemoteFetcher;
+import app.kindred.report.ReportService;
+import app.kindred.report.ReportStore;
+import app.kindred.search.SearchService;
+import app.kindred.storage.Database;
+import app.kindred.storage.Sql;
+import app.kindred.thread.Discussions;
+import app.kindred.thread.PostStore;
+import app.kindred.thread.ThreadService;
+import app.kindred.thread.VoteStore;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 
 /**
  * The composition root: one instance's configuration, database and feature services, wired by
@@ -126,6 +125,7 @@ public final class App implements AutoCloseable {
     private final ClientKeys clientKeys;
     /** How long a sign-in waits for a hashing thread before it is told to come back (503). */
     private static final Duration HASHING_WAIT = Duration.ofSeconds(3);
+
     private final Boundaries boundaries;
     private final Breaks breaks;
     private final Exports exports;
@@ -144,79 +144,163 @@ public final class App implements AutoCloseable {
         var communityStore = new CommunityStore(actorStore);
         this.instanceActor = InstanceActor.ensure(database, actorStore, ids, random);
         var server = config.server();
-        this.hashing = new PasswordHashing(server.passwordHashThreads(), server.passwordHashQueue(), HASHING_WAIT, random);
+        this.hashing =
+                new PasswordHashing(server.passwordHashThreads(), server.passwordHashQueue(), HASHING_WAIT, random);
         this.limits = new RateLimits(config.limits());
         this.clientKeys = new ClientKeys(random);
         this.members = new MemberService(database, actorStore, memberStore, ids, random, hashing);
         this.communities = new CommunityService(database, actorStore, memberStore, communityStore, ids, random);
         var followStore = new FollowStore();
-        this.policy = new FederationPolicy(database, config.federation().mode().equals("allowlist")
-                ? FederationPolicy.Mode.ALLOWLIST : FederationPolicy.Mode.OPEN, config.instance().domain(), clock);
+        this.policy = new FederationPolicy(
+                database,
+                config.federation().mode().equals("allowlist")
+                        ? FederationPolicy.Mode.ALLOWLIST
+                        : FederationPolicy.Mode.OPEN,
+                config.instance().domain(),
+                clock);
         this.policyService = new PolicyService(database, policy);
         this.outbox = new Outbox(policy::federates);
         this.postStore = new PostStore(policy::limitedAuthorities);
         this.documents = new LocalDocuments(database, actorStore, communityStore, followStore, postStore, ids);
         this.signing = new ActorSigning(database, actorStore, new RequestSigner(clock));
-        this.fetcher = new RemoteFetcher(new AddressPolicy(config.federation().allowPrivateAddresses()),
+        this.fetcher = new RemoteFetcher(
+                new AddressPolicy(config.federation().allowPrivateAddresses()),
                 config.instance().scheme().equals("http"),
-                new RemoteFetcher.Limits(java.time.Duration.ofSeconds(5), config.federation().fetchTimeout(),
-                        config.federation().fetchMaxBytes(), 3),
+                new RemoteFetcher.Limits(
+                        java.time.Duration.ofSeconds(5),
+                        config.federation().fetchTimeout(),
+                        config.federation().fetchMaxBytes(),
+                        3),
                 "Kindred/" + version() + " (+" + ids.base() + "/)");
         // Fetches are signed by the instance actor, so servers with authorized fetch answer us.
         fetcher.signWith(signing.as(instanceActor, SignatureScheme.CAVAGE));
         fetcher.refuseHosts(host -> !policy.federates(host));
-        this.remoteActors = new RemoteActors(database, actorStore, fetcher, config.instance().scheme(), clock);
+        this.remoteActors = new RemoteActors(
+                database, actorStore, fetcher, config.instance().scheme(), clock);
         var remoteCommunities = new RemoteCommunities(database, communityStore, fetcher, remoteActors);
-        var verifier = new SignatureVerifier(clock, VerificationPolicy.defaults()
-                .withMaxAge(config.federation().signatureMaxAge()).withMaxSkew(config.federation().signatureMaxSkew()));
-        this.authenticator = new RequestAuthenticator(verifier,
-                new KeyDirectory(database, actorStore, remoteActors, fetcher, clock), limits);
+        var verifier = new SignatureVerifier(
+                clock,
+                VerificationPolicy.defaults()
+                        .withMaxAge(config.federation().signatureMaxAge())
+                        .withMaxSkew(config.federation().signatureMaxSkew()));
+        this.authenticator = new RequestAuthenticator(
+                verifier, new KeyDirectory(database, actorStore, remoteActors, fetcher, clock), limits);
 
         var delivery = config.delivery();
         this.hostHealth = new HostHealth(delivery.unavailableAfter());
-        var poster = new InboxPoster(new AddressPolicy(config.federation().allowPrivateAddresses()), delivery.timeout(),
-                delivery.perHost(), "Kindred/" + version() + " (+" + ids.base() + "/)", new HostSignatureSchemes(database.background()));
+        var poster = new InboxPoster(
+                new AddressPolicy(config.federation().allowPrivateAddresses()),
+                delivery.timeout(),
+                delivery.perHost(),
+                "Kindred/" + version() + " (+" + ids.base() + "/)",
+                new HostSignatureSchemes(database.background()));
         // Background work has its own connections (database.background_pool_size), so requests cannot starve it.
         var background = database.background();
-        this.deliveryWorker = new DeliveryWorker(background, new DeliveryStore(), outbox, hostHealth, poster,
-                RetrySchedule.standard(delivery.giveUpAfter(), delivery.timeScale()), deliveryMetrics, actorStore,
-                signing::as, new DeliveryWorker.Settings(delivery.workers(), delivery.perHost(), delivery.pollInterval(),
-                        delivery.timeout().multipliedBy(3), java.time.Duration.ofHours(6)), policy::federates, clock);
+        this.deliveryWorker = new DeliveryWorker(
+                background,
+                new DeliveryStore(),
+                outbox,
+                hostHealth,
+                poster,
+                RetrySchedule.standard(delivery.giveUpAfter(), delivery.timeScale()),
+                deliveryMetrics,
+                actorStore,
+                signing::as,
+                new DeliveryWorker.Settings(
+                        delivery.workers(),
+                        delivery.perHost(),
+                        delivery.pollInterval(),
+                        delivery.timeout().multipliedBy(3),
+                        java.time.Duration.ofHours(6)),
+                policy::federates,
+                clock);
 
-        var federation = new FederationContext(database, actorStore, communityStore, followStore, postStore, new VoteStore(),
-                remoteActors, fetcher, outbox, new OutgoingActivities(), policy);
-        var inboundFederation = new FederationContext(background, actorStore, communityStore, followStore, postStore,
-                new VoteStore(), remoteActors.through(background), fetcher, outbox, new OutgoingActivities(), policy);
-        this.inboundProcessor = new InboundProcessor(background, inboundFederation, config.federation().inboundConcurrency(),
-                delivery.pollInterval(), delivery.timeScale(), config.federation().inboundRetention());
+        var federation = new FederationContext(
+                database,
+                actorStore,
+                communityStore,
+                followStore,
+                postStore,
+                new VoteStore(),
+                remoteActors,
+                fetcher,
+                outbox,
+                new OutgoingActivities(),
+                policy);
+        var inboundFederation = new FederationContext(
+                background,
+                actorStore,
+                communityStore,
+                followStore,
+                postStore,
+                new VoteStore(),
+                remoteActors.through(background),
+                fetcher,
+                outbox,
+                new OutgoingActivities(),
+                policy);
+        this.inboundProcessor = new InboundProcessor(
+                background,
+                inboundFederation,
+                config.federation().inboundConcurrency(),
+                delivery.pollInterval(),
+                delivery.timeScale(),
+                config.federation().inboundRetention());
         var publisher = new Publisher(federation, documents);
         var mediaLimits = config.media();
-        var intake = new ImageIntake(new ImageIntake.Limits(mediaLimits.maxUploadBytes(), mediaLimits.maxPixels(),
-                mediaLimits.maxSide()));
-        this.mediaProxy = new MediaProxy(() -> database.read(c -> Sql.one(c, "select secret from media_proxy_key",
-                rs -> rs.getString(1))).orElseThrow(), MediaProxy.from(fetcher), intake,
-                config.dataDir().resolve("media").resolve("remote"), mediaLimits.remoteCacheBytes(), mediaLimits.remoteCacheTtl(),
-                authority -> policy.decide(authority).rejectMedia(), ids.base(), clock);
-        this.media = new MediaService(database, new MediaStore(), new DiskStorage(config.dataDir().resolve("media").resolve("local")),
-                intake, mediaProxy, ids.base(), random);
+        var intake = new ImageIntake(
+                new ImageIntake.Limits(mediaLimits.maxUploadBytes(), mediaLimits.maxPixels(), mediaLimits.maxSide()));
+        this.mediaProxy = new MediaProxy(
+                () -> database.read(c -> Sql.one(c, "select secret from media_proxy_key", rs -> rs.getString(1)))
+                        .orElseThrow(),
+                MediaProxy.from(fetcher),
+                intake,
+                config.dataDir().resolve("media").resolve("remote"),
+                mediaLimits.remoteCacheBytes(),
+                mediaLimits.remoteCacheTtl(),
+                authority -> policy.decide(authority).rejectMedia(),
+                ids.base(),
+                clock);
+        this.media = new MediaService(
+                database,
+                new MediaStore(),
+                new DiskStorage(config.dataDir().resolve("media").resolve("local")),
+                intake,
+                mediaProxy,
+                ids.base(),
+                random);
         this.mediaHousekeeping = new MediaHousekeeping(media, clock);
-        this.threads = new ThreadService(database, postStore, new VoteStore(), communityStore, publisher, ids.base(), limits, media);
+        this.threads = new ThreadService(
+                database, postStore, new VoteStore(), communityStore, publisher, ids.base(), limits, media);
         this.discussions = new Discussions(database, postStore);
-        this.follows = new FollowService(database, followStore, communityStore, remoteActors, remoteCommunities, publisher,
-                actorStore, limits);
-        this.moderation = new app.kindred.moderation.ModerationService(database, actorStore, communityStore, postStore,
-                remoteActors, publisher);
+        this.follows = new FollowService(
+                database, followStore, communityStore, remoteActors, remoteCommunities, publisher, actorStore, limits);
+        this.moderation = new app.kindred.moderation.ModerationService(
+                database, actorStore, communityStore, postStore, remoteActors, publisher);
         this.sessions = new SessionService(database, new SessionStore(), members, memberStore, random, clock, limits);
-        this.reports = new ReportService(database, new ReportStore(), postStore, communityStore, actorStore,
-                new ReportPublisher(outbox), instanceActor);
+        this.reports = new ReportService(
+                database,
+                new ReportStore(),
+                postStore,
+                communityStore,
+                actorStore,
+                new ReportPublisher(outbox),
+                instanceActor);
         this.notifications = new NotificationService(database);
-        this.search = new SearchService(database, postStore,
+        this.search = new SearchService(
+                database,
+                postStore,
                 new RemoteLookups(database, communityStore, postStore, remoteActors, remoteCommunities, fetcher),
                 config.instance().domain());
         this.boundaries = new Boundaries(database, this::remotePerson);
         this.breaks = new Breaks(database, clock);
-        this.exports = new Exports(database, clock, random, config.dataDir().resolve("exports"),
-                config.accounts().exportLinkLife(), new ArchiveDocuments(actorStore, communityStore, postStore));
+        this.exports = new Exports(
+                database,
+                clock,
+                random,
+                config.dataDir().resolve("exports"),
+                config.accounts().exportLinkLife(),
+                new ArchiveDocuments(actorStore, communityStore, postStore));
         this.exportWorker = new ExportWorker(exports, Duration.ofMinutes(1));
     }
 
@@ -247,22 +331,58 @@ public final class App implements AutoCloseable {
      * /u/{name}, /p/{id}), keyed by route: browsers asking for HTML get the page there.
      */
     public void registerRoutes(RoutesConfig routes, Map<String, Handler> browserPages) {
-        new DiscoveryRoutes(config, database, actorStore, ids, instanceActor, version(), policyService).register(routes);
-        new ActivityPubRoutes(documents, instanceActor, authenticator, ids.base(), config.federation().authorizedFetch(), policy)
+        new DiscoveryRoutes(config, database, actorStore, ids, instanceActor, version(), policyService)
+                .register(routes);
+        new ActivityPubRoutes(
+                        documents,
+                        instanceActor,
+                        authenticator,
+                        ids.base(),
+                        config.federation().authorizedFetch(),
+                        policy)
                 .register(routes, browserPages);
-        new InboxRoutes(database, actorStore, ids, authenticator, hostHealth, inboundProcessor, policy,
-                config.federation().blockedInboxResponse(), limits).register(routes);
+        new InboxRoutes(
+                        database,
+                        actorStore,
+                        ids,
+                        authenticator,
+                        hostHealth,
+                        inboundProcessor,
+                        policy,
+                        config.federation().blockedInboxResponse(),
+                        limits)
+                .register(routes);
         apiRoutes().register(routes);
         new MediaRoutes(media, mediaProxy).register(routes);
-        routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(deliveryMetrics.exposition()));
+        routes.get(
+                "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(deliveryMetrics.exposition()));
     }
 
     /** The client API's routes (issue #6). */
     public ApiRoutes apiRoutes() {
-        return new ApiRoutes(config.instance().openRegistrations(), members, sessions, communities, threads, follows,
-                database, postStore, new app.kindred.delivery.DeliveryStatus(database), policyService,
-                config.federation().publishBlocklist(), reports, moderation, notifications, search, boundaries, breaks, exports,
-                limits, this::clientKey, media, config.media().maxUploadBytes());
+        return new ApiRoutes(
+                config.instance().openRegistrations(),
+                members,
+                sessions,
+                communities,
+                threads,
+                follows,
+                database,
+                postStore,
+                new app.kindred.delivery.DeliveryStatus(database),
+                policyService,
+                config.federation().publishBlocklist(),
+                reports,
+                moderation,
+                notifications,
+                search,
+                boundaries,
+                breaks,
+                exports,
+                limits,
+                this::clientKey,
+                media,
+                config.media().maxUploadBytes());
     }
 
     /**
@@ -310,36 +430,125 @@ public final class App implements AutoCloseable {
         }
     }
 
-    public Config config() { return config; }
-    public Database database() { return database; }
-    public LocalIds ids() { return ids; }
-    public Actor instanceActor() { return instanceActor; }
-    public MemberService members() { return members; }
-    public CommunityService communities() { return communities; }
-    public RemoteActors remoteActors() { return remoteActors; }
-    public RemoteFetcher fetcher() { return fetcher; }
-    public Outbox outbox() { return outbox; }
-    public DeliveryWorker deliveryWorker() { return deliveryWorker; }
-    public DeliveryMetrics deliveryMetrics() { return deliveryMetrics; }
-    public ActorSigning signing() { return signing; }
-    public InboundProcessor inboundProcessor() { return inboundProcessor; }
-    public FederationPolicy policy() { return policy; }
-    public PolicyService policyService() { return policyService; }
-    public CommunityBlocks communityBlocks() { return new CommunityBlocks(database); }
-    public ThreadService threads() { return threads; }
-    public Discussions discussions() { return discussions; }
-    public FollowService follows() { return follows; }
-    public SessionService sessions() { return sessions; }
-    public ReportService reports() { return reports; }
-    public app.kindred.moderation.ModerationService moderation() { return moderation; }
-    public NotificationService notifications() { return notifications; }
-    public SearchService search() { return search; }
-    public MediaService media() { return media; }
-    public RateLimits limits() { return limits; }
-    public Boundaries boundaries() { return boundaries; }
-    public Breaks breaks() { return breaks; }
-    public Exports exports() { return exports; }
-    public ExportWorker exportWorker() { return exportWorker; }
+    public Config config() {
+        return config;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public LocalIds ids() {
+        return ids;
+    }
+
+    public Actor instanceActor() {
+        return instanceActor;
+    }
+
+    public MemberService members() {
+        return members;
+    }
+
+    public CommunityService communities() {
+        return communities;
+    }
+
+    public RemoteActors remoteActors() {
+        return remoteActors;
+    }
+
+    public RemoteFetcher fetcher() {
+        return fetcher;
+    }
+
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    public DeliveryWorker deliveryWorker() {
+        return deliveryWorker;
+    }
+
+    public DeliveryMetrics deliveryMetrics() {
+        return deliveryMetrics;
+    }
+
+    public ActorSigning signing() {
+        return signing;
+    }
+
+    public InboundProcessor inboundProcessor() {
+        return inboundProcessor;
+    }
+
+    public FederationPolicy policy() {
+        return policy;
+    }
+
+    public PolicyService policyService() {
+        return policyService;
+    }
+
+    public CommunityBlocks communityBlocks() {
+        return new CommunityBlocks(database);
+    }
+
+    public ThreadService threads() {
+        return threads;
+    }
+
+    public Discussions discussions() {
+        return discussions;
+    }
+
+    public FollowService follows() {
+        return follows;
+    }
+
+    public SessionService sessions() {
+        return sessions;
+    }
+
+    public ReportService reports() {
+        return reports;
+    }
+
+    public app.kindred.moderation.ModerationService moderation() {
+        return moderation;
+    }
+
+    public NotificationService notifications() {
+        return notifications;
+    }
+
+    public SearchService search() {
+        return search;
+    }
+
+    public MediaService media() {
+        return media;
+    }
+
+    public RateLimits limits() {
+        return limits;
+    }
+
+    public Boundaries boundaries() {
+        return boundaries;
+    }
+
+    public Breaks breaks() {
+        return breaks;
+    }
+
+    public Exports exports() {
+        return exports;
+    }
+
+    public ExportWorker exportWorker() {
+        return exportWorker;
+    }
 
     @Override
     public void close() {

@@ -6,7 +6,15 @@ package app.kindred;
  * written when it is thrown inside a transaction.
  */
 public final class Refusal extends RuntimeException {
-    public enum Kind { BAD_REQUEST, INVALID, NOT_FOUND, CONFLICT, FORBIDDEN, UNAUTHORIZED, UNSUPPORTED_MEDIA_TYPE }
+    public enum Kind {
+        BAD_REQUEST,
+        INVALID,
+        NOT_FOUND,
+        CONFLICT,
+        FORBIDDEN,
+        UNAUTHORIZED,
+        UNSUPPORTED_MEDIA_TYPE
+    }
 
     private final Kind kind;
     private final String field;

@@ -9,7 +9,10 @@ import java.time.Duration;
  * ActivityPub servers honour. Nothing is written when it is thrown inside a transaction.
  */
 public final class TryLater extends RuntimeException {
-    public enum Kind { RATE_LIMITED, BUSY }
+    public enum Kind {
+        RATE_LIMITED,
+        BUSY
+    }
 
     private final Kind kind;
     private final Duration retryAfter;

@@ -33,7 +33,10 @@ class AppTest {
             app.members().create("carol", "a long enough password", Role.MEMBER);
             int before = random.draws;
             var session = app.sessions().logIn("carol", "a long enough password", "a client");
-            assertEquals(now.plus(Duration.ofDays(30)), session.expiresAt(), "sessions expire 30 days after the injected now");
+            assertEquals(
+                    now.plus(Duration.ofDays(30)),
+                    session.expiresAt(),
+                    "sessions expire 30 days after the injected now");
             assertTrue(random.draws > before, "the session token came from the injected randomness");
         }
     }

@@ -14,9 +14,14 @@ import org.junit.jupiter.api.Assumptions;
  * green build without them would hide some 200 interop tests gone.
  */
 public final class InteropFixtures {
-    public static final Path DIR = Path.of(System.getProperty("user.dir")).resolve("../shared/fixtures").normalize();
+    public static final Path DIR = Path.of(System.getProperty("user.dir"))
+            .resolve("../shared/fixtures")
+            .normalize();
 
-    public enum Absent { SKIP, FAIL }
+    public enum Absent {
+        SKIP,
+        FAIL
+    }
 
     private InteropFixtures() {}
 

@@ -13,7 +13,8 @@ import org.opentest4j.TestAbortedException;
 class InteropFixturesTest {
     @Test
     void underCiAMissingCorpusFailsAndSaysSo() {
-        var failed = assertThrows(AssertionFailedError.class,
+        var failed = assertThrows(
+                AssertionFailedError.class,
                 () -> InteropFixtures.require("the corpus test", false, Map.of("CI", "true")));
         assertTrue(failed.getMessage().contains("interop fixtures are missing"), failed.getMessage());
         assertEquals(InteropFixtures.Absent.FAIL, InteropFixtures.whenAbsent(Map.of("CI", "1")));

@@ -23,11 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
  * answers /healthz, a CLI command beside it joins its PostgreSQL, and SIGTERM shuts it down cleanly.
  */
 class KindredProcessTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private ProcessBuilder kindred(int port, String... args) {
-        var command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-jar", System.getProperty("kindred.jar", "target/kindred.jar")));
+        var command = new java.util.ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-jar",
+                System.getProperty("kindred.jar", "target/kindred.jar")));
         command.addAll(List.of(args));
         var pb = new ProcessBuilder(command).directory(dir.toFile());
         pb.environment().put("KINDRED_SERVER_PORT", String.valueOf(port));
@@ -44,14 +47,21 @@ class KindredProcessTest {
     @Test
     void serveAnswersHealthWithin20SecondsAndStopsCleanly() throws Exception {
         int port = freePort();
-        var server = kindred(port, "serve").redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
+        var server = kindred(port, "serve")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("server.log").toFile())
+                .start();
         try {
-            var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+            var http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(1))
+                    .build();
             var deadline = Instant.now().plusSeconds(20);
             HttpResponse<String> health = null;
             while (Instant.now().isBefore(deadline)) {
                 try {
-                    health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
+                    health = http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                                    .build(),
                             HttpResponse.BodyHandlers.ofString());
                     break;
                 } catch (IOException notYet) {
@@ -63,7 +73,8 @@ class KindredProcessTest {
             assertEquals("{\"status\":\"ok\"}", health.body());
             assertTrue(Files.exists(dir.resolve("data/postgres/postmaster.pid")), "the default data dir is ./data");
 
-            var cli = kindred(port, "user", "create", "alice", "--password-stdin").start();
+            var cli =
+                    kindred(port, "user", "create", "alice", "--password-stdin").start();
             cli.getOutputStream().write("a long password\n".getBytes(StandardCharsets.UTF_8));
             cli.getOutputStream().close();
             assertTrue(cli.waitFor(60, TimeUnit.SECONDS));
@@ -78,7 +89,8 @@ class KindredProcessTest {
         }
         var log = Files.readString(dir.resolve("server.log"));
         assertTrue(log.contains("Javalin has stopped"), log);
-        assertFalse(Files.exists(dir.resolve("data/postgres/postmaster.pid")), "PostgreSQL was stopped with the server");
+        assertFalse(
+                Files.exists(dir.resolve("data/postgres/postmaster.pid")), "PostgreSQL was stopped with the server");
         assertFalse(log.contains("a long password"), "secrets never reach the log");
     }
 }

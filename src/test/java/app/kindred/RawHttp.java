@@ -18,7 +18,8 @@ public final class RawHttp {
         public String header(String name) {
             for (var line : head.split("\r\n")) {
                 int colon = line.indexOf(':');
-                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) return line.substring(colon + 1).trim();
+                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name))
+                    return line.substring(colon + 1).trim();
             }
             return null;
         }
@@ -47,7 +48,8 @@ public final class RawHttp {
             var response = new Response(status, responseHead, responseBody);
             var encoding = response.header("Transfer-Encoding");
             return encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")
-                    ? new Response(status, responseHead, dechunk(responseBody)) : response;
+                    ? new Response(status, responseHead, dechunk(responseBody))
+                    : response;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -59,7 +61,8 @@ public final class RawHttp {
         while (at < chunked.length()) {
             int lineEnd = chunked.indexOf("\r\n", at);
             if (lineEnd < 0) break;
-            int size = Integer.parseInt(chunked.substring(at, lineEnd).split(";")[0].trim(), 16);
+            int size = Integer.parseInt(
+                    chunked.substring(at, lineEnd).split(";")[0].trim(), 16);
             if (size == 0) break;
             // Sizes count bytes; the problem bodies we read are ASCII, so bytes and chars agree.
             out.append(chunked, lineEnd + 2, Math.min(chunked.length(), lineEnd + 2 + size));

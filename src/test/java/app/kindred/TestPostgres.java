@@ -56,7 +56,8 @@ public final class TestPostgres {
     /** Creates an empty database and returns its JDBC URL. */
     public static String newDatabase() {
         var name = "kindred_test_" + COUNTER.incrementAndGet();
-        try (var c = server().getPostgresDatabase().getConnection(); var st = c.createStatement()) {
+        try (var c = server().getPostgresDatabase().getConnection();
+                var st = c.createStatement()) {
             st.execute("create database " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("could not create test database " + name, e);
@@ -66,7 +67,8 @@ public final class TestPostgres {
 
     public static void dropDatabase(String jdbcUrl) {
         var name = jdbcUrl.substring(jdbcUrl.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
-        try (var c = server().getPostgresDatabase().getConnection(); var st = c.createStatement()) {
+        try (var c = server().getPostgresDatabase().getConnection();
+                var st = c.createStatement()) {
             st.execute("drop database " + name + " with (force)");
         } catch (SQLException e) {
             throw new IllegalStateException("could not drop test database " + name, e);

@@ -23,7 +23,8 @@ import java.util.Map;
  */
 public final class TestServer implements AutoCloseable {
     public static final String ACTIVITY_JSON = "application/activity+json";
-    public static final String LD_JSON_PROFILE = "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"";
+    public static final String LD_JSON_PROFILE =
+            "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"";
     public static final String BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -81,12 +82,18 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    public App app() { return app; }
+    public App app() {
+        return app;
+    }
 
     /** host:port, as it appears in acct: handles. */
-    public String domain() { return "127.0.0.1:" + web.port(); }
+    public String domain() {
+        return "127.0.0.1:" + web.port();
+    }
 
-    public String base() { return "http://" + domain(); }
+    public String base() {
+        return "http://" + domain();
+    }
 
     /** GETs a path on this server or an absolute URL, with the given Accept (none when null). */
     public HttpResponse<String> get(String pathOrUrl, String accept) {
@@ -122,7 +129,11 @@ public final class TestServer implements AutoCloseable {
 
     /** The media type of the answer, without parameters. */
     public static String mediaType(HttpResponse<String> response) {
-        return response.headers().firstValue("Content-Type").orElse("").split(";")[0].strip();
+        return response.headers()
+                .firstValue("Content-Type")
+                .orElse("")
+                .split(";")[0]
+                .strip();
     }
 
     /** Runs one SQL statement against this instance's database. */
@@ -131,8 +142,10 @@ public final class TestServer implements AutoCloseable {
     }
 
     public long actorId(String name) {
-        return app.database().read(c -> Sql.one(c, "select id from actor where local and preferred_username = ?",
-                rs -> rs.getLong(1), name)).orElseThrow();
+        return app.database()
+                .read(c -> Sql.one(
+                        c, "select id from actor where local and preferred_username = ?", rs -> rs.getLong(1), name))
+                .orElseThrow();
     }
 
     @Override

@@ -12,41 +12,41 @@ import java.util.List;
  */
 @JsonPropertyOrder({"id", "type", "totalItems", "first", "next", "partOf", "orderedItems", "items"})
 public record ActivityPubCollection(
-    String id,
-    CollectionType type,
-    Integer totalItems,
-    Ref first,
-    String next,
-    String partOf,
-    @JsonIgnore List<Ref> items)
-    implements ActivityPubDocument {
+        String id,
+        CollectionType type,
+        Integer totalItems,
+        Ref first,
+        String next,
+        String partOf,
+        @JsonIgnore List<Ref> items)
+        implements ActivityPubDocument {
 
-  public ActivityPubCollection {
-    items = items == null ? List.of() : List.copyOf(items);
-  }
+    public ActivityPubCollection {
+        items = items == null ? List.of() : List.copyOf(items);
+    }
 
-  @Override
-  public String typeName() {
-    return type.name();
-  }
+    @Override
+    public String typeName() {
+        return type.name();
+    }
 
-  /**
-   * Written even when empty unless the collection is paged ({@code first}): Lemmy requires the
-   * member list on a collection it fetches.
-   */
-  @JsonProperty("orderedItems")
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  List<Ref> orderedItemsOnWire() {
-    return type.ordered() && listsItems() ? items : null;
-  }
+    /**
+     * Written even when empty unless the collection is paged ({@code first}): Lemmy requires the
+     * member list on a collection it fetches.
+     */
+    @JsonProperty("orderedItems")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    List<Ref> orderedItemsOnWire() {
+        return type.ordered() && listsItems() ? items : null;
+    }
 
-  @JsonProperty("items")
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  List<Ref> itemsOnWire() {
-    return !type.ordered() && listsItems() ? items : null;
-  }
+    @JsonProperty("items")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    List<Ref> itemsOnWire() {
+        return !type.ordered() && listsItems() ? items : null;
+    }
 
-  private boolean listsItems() {
-    return first == null || !items.isEmpty();
-  }
+    private boolean listsItems() {
+        return first == null || !items.isEmpty();
+    }
 }

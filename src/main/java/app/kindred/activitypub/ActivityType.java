@@ -5,6 +5,20 @@ package app.kindred.activitypub;
  * (thread lock, report resolution); the rest are ActivityStreams core.
  */
 public enum ActivityType {
-  Create, Update, Delete, Follow, Accept, Reject, Undo, Announce,
-  Like, Dislike, Flag, Block, Add, Remove, Lock, Resolve
+    Create,
+    Update,
+    Delete,
+    Follow,
+    Accept,
+    Reject,
+    Undo,
+    Announce,
+    Like,
+    Dislike,
+    Flag,
+    Block,
+    Add,
+    Remove,
+    Lock,
+    Resolve
 }

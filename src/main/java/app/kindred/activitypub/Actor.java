@@ -13,54 +13,70 @@ import java.util.List;
  * community's guidelines (docs/federation.md).
  */
 @JsonPropertyOrder({
-  "id", "type", "preferredUsername", "name", "summary", "source", "inbox", "outbox", "followers",
-  "following", "featured", "moderators", "attributedTo", "endpoints", "publicKey", "assertionMethod"
+    "id",
+    "type",
+    "preferredUsername",
+    "name",
+    "summary",
+    "source",
+    "inbox",
+    "outbox",
+    "followers",
+    "following",
+    "featured",
+    "moderators",
+    "attributedTo",
+    "endpoints",
+    "publicKey",
+    "assertionMethod"
 })
 public record Actor(
-    String id,
-    ActorType type,
-    String preferredUsername,
-    String name,
-    String summary,
-    Source source,
-    String inbox,
-    String outbox,
-    String followers,
-    String following,
-    String featured,
-    String moderators,
-    @JsonFormat(with = JsonFormat.Feature.WRITE_SINGLE_ELEM_ARRAYS_UNWRAPPED)
+        String id,
+        ActorType type,
+        String preferredUsername,
+        String name,
+        String summary,
+        Source source,
+        String inbox,
+        String outbox,
+        String followers,
+        String following,
+        String featured,
+        String moderators,
+
+        @JsonFormat(with = JsonFormat.Feature.WRITE_SINGLE_ELEM_ARRAYS_UNWRAPPED)
         List<String> attributedTo,
-    Endpoints endpoints,
-    PublicKey publicKey,
-    List<Multikey> assertionMethod,
-    Image icon,
-    Image image,
-    String url,
-    Boolean manuallyApprovesFollowers,
-    Boolean discoverable,
-    Boolean indexable,
-    Boolean postingRestrictedToMods,
-    Boolean sensitive,
-    String matrixUserId,
-    Instant published,
-    Instant updated,
-    List<GroupRule> rules)
-    implements ActivityPubDocument {
 
-  public Actor {
-    attributedTo = attributedTo == null ? List.of() : List.copyOf(attributedTo);
-    assertionMethod = assertionMethod == null ? List.of() : List.copyOf(assertionMethod);
-    rules = rules == null ? List.of() : List.copyOf(rules);
-  }
+        Endpoints endpoints,
+        PublicKey publicKey,
+        List<Multikey> assertionMethod,
+        Image icon,
+        Image image,
+        String url,
+        Boolean manuallyApprovesFollowers,
+        Boolean discoverable,
+        Boolean indexable,
+        Boolean postingRestrictedToMods,
+        Boolean sensitive,
+        String matrixUserId,
+        Instant published,
+        Instant updated,
+        List<GroupRule> rules)
+        implements ActivityPubDocument {
 
-  @Override
-  public String typeName() {
-    return type.name();
-  }
+    public Actor {
+        attributedTo = attributedTo == null ? List.of() : List.copyOf(attributedTo);
+        assertionMethod = assertionMethod == null ? List.of() : List.copyOf(assertionMethod);
+        rules = rules == null ? List.of() : List.copyOf(rules);
+    }
 
-  /** The shared inbox if the actor's server has one, else null. */
-  public String sharedInbox() {
-    return endpoints == null ? null : endpoints.sharedInbox();
-  }
+    @Override
+    public String typeName() {
+        return type.name();
+    }
+
+    /** The shared inbox if the actor's server has one, else null. */
+    public String sharedInbox() {
+        return endpoints == null ? null : endpoints.sharedInbox();
+    }
 }

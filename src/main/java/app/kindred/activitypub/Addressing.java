@@ -9,16 +9,16 @@ import java.util.Set;
  * {@code audience}, a mention, someone's followers) makes an object public.
  */
 public final class Addressing {
-  /** {@code as:Public} and {@code Public} are compacted forms of the same IRI (ActivityPub 5.6). */
-  private static final Set<String> PUBLIC = Set.of(JsonLd.PUBLIC, "as:Public", "Public");
+    /** {@code as:Public} and {@code Public} are compacted forms of the same IRI (ActivityPub 5.6). */
+    private static final Set<String> PUBLIC = Set.of(JsonLd.PUBLIC, "as:Public", "Public");
 
-  private Addressing() {}
+    private Addressing() {}
 
-  public static boolean isPublic(String recipient) {
-    return recipient != null && PUBLIC.contains(recipient);
-  }
+    public static boolean isPublic(String recipient) {
+        return recipient != null && PUBLIC.contains(recipient);
+    }
 
-  public static boolean toPublic(List<String> to, List<String> cc) {
-    return to.stream().anyMatch(Addressing::isPublic) || cc.stream().anyMatch(Addressing::isPublic);
-  }
+    public static boolean toPublic(List<String> to, List<String> cc) {
+        return to.stream().anyMatch(Addressing::isPublic) || cc.stream().anyMatch(Addressing::isPublic);
+    }
 }

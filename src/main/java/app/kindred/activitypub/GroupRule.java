@@ -5,7 +5,7 @@ package app.kindred.activitypub;
  * rule 1). A Note with the rule's title as {@code name} and its description as HTML {@code content}.
  */
 public record GroupRule(ObjectType type, String name, String content) {
-  public static GroupRule of(String title, String html) {
-    return new GroupRule(ObjectType.Note, title, html);
-  }
+    public static GroupRule of(String title, String html) {
+        return new GroupRule(ObjectType.Note, title, html);
+    }
 }

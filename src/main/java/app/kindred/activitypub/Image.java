@@ -7,12 +7,12 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 @JsonPropertyOrder({"type", "url", "mediaType", "name"})
 public record Image(String url, String mediaType, String name) implements Attachment {
 
-  public static Image of(String url) {
-    return new Image(url, null, null);
-  }
+    public static Image of(String url) {
+        return new Image(url, null, null);
+    }
 
-  @JsonProperty("type")
-  public String type() {
-    return "Image";
-  }
+    @JsonProperty("type")
+    public String type() {
+        return "Image";
+    }
 }

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 @JsonPropertyOrder({"type", "href", "mediaType", "name"})
 public record Link(String href, String mediaType, String name) implements Attachment {
 
-  @JsonProperty("type")
-  public String type() {
-    return "Link";
-  }
+    @JsonProperty("type")
+    public String type() {
+        return "Link";
+    }
 }

@@ -7,5 +7,4 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * others "Video" or "Audio". {@code type} keeps the wire name.
  */
 @JsonPropertyOrder({"type", "url", "mediaType", "name"})
-public record MediaDocument(String type, String url, String mediaType, String name)
-    implements Attachment {}
+public record MediaDocument(String type, String url, String mediaType, String name) implements Attachment {}

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 @JsonPropertyOrder({"id", "type", "controller", "publicKeyMultibase"})
 public record Multikey(String id, String controller, String publicKeyMultibase) {
 
-  @JsonProperty("type")
-  public String type() {
-    return "Multikey";
-  }
+    @JsonProperty("type")
+    public String type() {
+        return "Multikey";
+    }
 }

@@ -8,31 +8,31 @@ import com.fasterxml.jackson.annotation.JsonValue;
  */
 public sealed interface Ref {
 
-  /** The referenced object's id, whether referenced by URI or embedded. */
-  String uri();
+    /** The referenced object's id, whether referenced by URI or embedded. */
+    String uri();
 
-  static Ref id(String uri) {
-    return new Id(uri);
-  }
-
-  static Ref embedded(ActivityPubDocument document) {
-    return new Embedded(document);
-  }
-
-  /** The embedded document, or null when only the URI is known. */
-  default ActivityPubDocument document() {
-    return switch (this) {
-      case Id ignored -> null;
-      case Embedded embedded -> embedded.value();
-    };
-  }
-
-  record Id(@JsonValue String uri) implements Ref {}
-
-  record Embedded(@JsonValue ActivityPubDocument value) implements Ref {
-    @Override
-    public String uri() {
-      return value.id();
+    static Ref id(String uri) {
+        return new Id(uri);
     }
-  }
+
+    static Ref embedded(ActivityPubDocument document) {
+        return new Embedded(document);
+    }
+
+    /** The embedded document, or null when only the URI is known. */
+    default ActivityPubDocument document() {
+        return switch (this) {
+            case Id ignored -> null;
+            case Embedded embedded -> embedded.value();
+        };
+    }
+
+    record Id(@JsonValue String uri) implements Ref {}
+
+    record Embedded(@JsonValue ActivityPubDocument value) implements Ref {
+        @Override
+        public String uri() {
+            return value.id();
+        }
+    }
 }

@@ -6,12 +6,11 @@ import java.time.Instant;
 
 /** What remains of a deleted object; {@code formerType} says what it was, if the server tells. */
 @JsonPropertyOrder({"id", "type", "formerType", "deleted"})
-public record Tombstone(String id, String formerType, Instant deleted)
-    implements ActivityPubDocument {
+public record Tombstone(String id, String formerType, Instant deleted) implements ActivityPubDocument {
 
-  @JsonProperty("type")
-  @Override
-  public String typeName() {
-    return "Tombstone";
-  }
+    @JsonProperty("type")
+    @Override
+    public String typeName() {
+        return "Tombstone";
+    }
 }

@@ -12,8 +12,10 @@ public record ActorName(String value) {
 
     public ActorName {
         if (value == null || !VALID.matcher(value).matches()) {
-            throw Refusal.invalid("name", "name \"" + (value == null ? "" : value)
-                    + "\" is not valid; use 1 to 30 lowercase letters, digits or _");
+            throw Refusal.invalid(
+                    "name",
+                    "name \"" + (value == null ? "" : value)
+                            + "\" is not valid; use 1 to 30 lowercase letters, digits or _");
         }
     }
 

@@ -9,14 +9,16 @@ import java.util.Optional;
 
 /** Actors, local and remote. The private keys of local actors go to their own table. */
 public final class ActorStore {
-    private static final String COLUMNS = "id, uri, type, preferred_username, domain, local, name, inbox, shared_inbox, outbox, "
-            + "followers, public_key_id, public_key_pem, ed25519_key_id, ed25519_multibase, fetched_at, created_at";
+    private static final String COLUMNS =
+            "id, uri, type, preferred_username, domain, local, name, inbox, shared_inbox, outbox, "
+                    + "followers, public_key_id, public_key_pem, ed25519_key_id, ed25519_multibase, fetched_at, created_at";
 
     private final LocalIds ids;
 
     /** The actor columns, prefixed with a table alias, for joins. */
     public static String columns(String alias) {
-        return java.util.Arrays.stream(COLUMNS.split(",\\s*")).map(col -> alias + "." + col)
+        return java.util.Arrays.stream(COLUMNS.split(",\\s*"))
+                .map(col -> alias + "." + col)
                 .collect(java.util.stream.Collectors.joining(", "));
     }
 
@@ -27,21 +29,39 @@ public final class ActorStore {
     /** Creates one of our own actors with its key pairs; returns it. */
     public Actor insertLocal(Connection c, ActorType type, URI uri, String username, String displayName, LocalKeys keys)
             throws SQLException {
-        long id = Sql.insert(c, """
+        long id = Sql.insert(
+                c,
+                """
                 insert into actor (uri, type, preferred_username, domain, local, name, inbox, shared_inbox, outbox, followers,
                                    public_key_id, public_key_pem, ed25519_key_id, ed25519_multibase)
                 values (?, ?, ?, ?, true, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id""",
-                uri, type.wireName(), username, ids.base().getAuthority(), displayName,
-                ids.inbox(uri), ids.sharedInbox(), ids.outbox(uri), ids.followers(uri),
-                ids.mainKeyId(uri), keys.rsaPublicPem(), ids.ed25519KeyId(uri), keys.ed25519Multibase());
-        Sql.update(c, "insert into actor_private_key (actor_id, rsa_private_pem, ed25519_private) values (?, ?, ?)",
-                id, keys.rsaPrivatePem(), keys.ed25519Private());
+                uri,
+                type.wireName(),
+                username,
+                ids.base().getAuthority(),
+                displayName,
+                ids.inbox(uri),
+                ids.sharedInbox(),
+                ids.outbox(uri),
+                ids.followers(uri),
+                ids.mainKeyId(uri),
+                keys.rsaPublicPem(),
+                ids.ed25519KeyId(uri),
+                keys.ed25519Multibase());
+        Sql.update(
+                c,
+                "insert into actor_private_key (actor_id, rsa_private_pem, ed25519_private) values (?, ?, ?)",
+                id,
+                keys.rsaPrivatePem(),
+                keys.ed25519Private());
         return findById(c, id).orElseThrow();
     }
 
     /** Stores what a remote actor's own server says about it, replacing what we had. */
     public Actor upsertRemote(Connection c, RemoteActorData r) throws SQLException {
-        long id = Sql.insert(c, """
+        long id = Sql.insert(
+                c,
+                """
                 insert into actor (uri, type, preferred_username, domain, local, name, inbox, shared_inbox, outbox, followers,
                                    public_key_id, public_key_pem, ed25519_key_id, ed25519_multibase, fetched_at)
                 values (?, ?, ?, ?, false, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
@@ -52,8 +72,18 @@ public final class ActorStore {
                     ed25519_multibase = excluded.ed25519_multibase, fetched_at = now(), updated_at = now()
                 where not actor.local
                 returning id""",
-                r.uri(), r.type().wireName(), r.preferredUsername(), r.uri().getAuthority(), r.name(), r.inbox(),
-                r.sharedInbox(), r.outbox(), r.followers(), r.publicKeyId(), r.publicKeyPem(), r.ed25519KeyId(),
+                r.uri(),
+                r.type().wireName(),
+                r.preferredUsername(),
+                r.uri().getAuthority(),
+                r.name(),
+                r.inbox(),
+                r.sharedInbox(),
+                r.outbox(),
+                r.followers(),
+                r.publicKeyId(),
+                r.publicKeyPem(),
+                r.ed25519KeyId(),
                 r.ed25519Multibase());
         return findById(c, id).orElseThrow();
     }
@@ -65,20 +95,28 @@ public final class ActorStore {
 
     /** An actor's featured collection: as its document names it, else where ours and Lemmy's live, {actor}/featured. */
     public URI featured(Connection c, Actor actor) throws SQLException {
-        var named = Sql.one(c, "select featured from actor where id = ? and not local and featured is not null",
-                rs -> rs.getString(1), actor.id());
+        var named = Sql.one(
+                c,
+                "select featured from actor where id = ? and not local and featured is not null",
+                rs -> rs.getString(1),
+                actor.id());
         return named.map(URI::create).orElseGet(() -> URI.create(actor.uri() + "/featured"));
     }
 
     /** The actor that publishes this key id, as its RSA #main-key or its Ed25519 Multikey. */
     public Optional<Actor> findByKeyId(Connection c, String keyId) throws SQLException {
-        return Sql.one(c, "select " + COLUMNS + " from actor where public_key_id = ? or ed25519_key_id = ? limit 1",
-                ActorStore::map, keyId, keyId);
+        return Sql.one(
+                c,
+                "select " + COLUMNS + " from actor where public_key_id = ? or ed25519_key_id = ? limit 1",
+                ActorStore::map,
+                keyId,
+                keyId);
     }
 
     /** The PEM of a local actor's RSA private key; only signing code asks for it. */
     public Optional<String> rsaPrivateKeyPem(Connection c, long actorId) throws SQLException {
-        return Sql.one(c, "select rsa_private_pem from actor_private_key where actor_id = ?", rs -> rs.getString(1), actorId);
+        return Sql.one(
+                c, "select rsa_private_pem from actor_private_key where actor_id = ?", rs -> rs.getString(1), actorId);
     }
 
     public Optional<Actor> findById(Connection c, long id) throws SQLException {
@@ -91,7 +129,8 @@ public final class ActorStore {
 
     /** A local member or community by its name (one namespace for both). */
     public Optional<Actor> findLocal(Connection c, String name) throws SQLException {
-        return Sql.one(c, "select " + COLUMNS + " from actor where local and preferred_username = ?", ActorStore::map, name);
+        return Sql.one(
+                c, "select " + COLUMNS + " from actor where local and preferred_username = ?", ActorStore::map, name);
     }
 
     public static Actor map(ResultSet rs) throws SQLException {

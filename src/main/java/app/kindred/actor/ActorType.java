@@ -5,7 +5,11 @@ import java.util.Optional;
 
 /** The ActivityStreams actor types we store, by their wire names. */
 public enum ActorType {
-    APPLICATION("Application"), GROUP("Group"), PERSON("Person"), SERVICE("Service"), ORGANIZATION("Organization");
+    APPLICATION("Application"),
+    GROUP("Group"),
+    PERSON("Person"),
+    SERVICE("Service"),
+    ORGANIZATION("Organization");
 
     private final String wireName;
 

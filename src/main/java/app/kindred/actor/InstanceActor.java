@@ -19,8 +19,13 @@ public final class InstanceActor {
             var existing = Sql.one(c, "select actor_id from instance", rs -> rs.getLong(1));
             if (existing.isPresent()) return actors.findById(c, existing.get()).orElseThrow();
             var uri = ids.instanceActor();
-            var actor = actors.insertLocal(c, ActorType.APPLICATION, uri, ids.base().getAuthority(),
-                    ids.base().getAuthority(), LocalKeys.generate(random));
+            var actor = actors.insertLocal(
+                    c,
+                    ActorType.APPLICATION,
+                    uri,
+                    ids.base().getAuthority(),
+                    ids.base().getAuthority(),
+                    LocalKeys.generate(random));
             Sql.update(c, "insert into instance (actor_id) values (?)", actor.id());
             return actor;
         });

@@ -1,10 +1,10 @@
 package app.kindred.actor;
 
+import app.kindred.federation.signature.VerificationKey;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import app.kindred.federation.signature.VerificationKey;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 

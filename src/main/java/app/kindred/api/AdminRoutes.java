@@ -29,7 +29,12 @@ final class AdminRoutes {
     private final Database db;
     private final String publishBlocklist;
 
-    AdminRoutes(Function<Context, Member> member, DeliveryStatus status, PolicyService policy, Database db, String publishBlocklist) {
+    AdminRoutes(
+            Function<Context, Member> member,
+            DeliveryStatus status,
+            PolicyService policy,
+            Database db,
+            String publishBlocklist) {
         this.member = member;
         this.status = status;
         this.policy = policy;
@@ -62,7 +67,8 @@ final class AdminRoutes {
                 new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/admin/domain_blocks", this::block),
                 new ApiRoutes.Endpoint(HandlerType.DELETE, "/api/v1/admin/domain_blocks/{domain}", ctx -> {
                     var admin = admin(ctx);
-                    policy.unblock(DomainPattern.parse(ctx.pathParam("domain")), admin.username(), ctx.queryParam("reason"));
+                    policy.unblock(
+                            DomainPattern.parse(ctx.pathParam("domain")), admin.username(), ctx.queryParam("reason"));
                     ctx.status(204);
                 }),
                 new ApiRoutes.Endpoint(HandlerType.POST, ApiRoutes.BLOCKLIST_IMPORT, ctx -> {
@@ -72,22 +78,38 @@ final class AdminRoutes {
                 }),
                 new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/admin/domain_blocks/export", ctx -> {
                     admin(ctx);
-                    var format = "plain".equals(ctx.queryParam("format")) ? Blocklist.Format.PLAIN : Blocklist.Format.CSV;
+                    var format =
+                            "plain".equals(ctx.queryParam("format")) ? Blocklist.Format.PLAIN : Blocklist.Format.CSV;
                     ctx.contentType(format == Blocklist.Format.CSV ? "text/csv" : "text/plain")
                             .result(Blocklist.export(policy.list(), format, false));
                 }),
                 new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/admin/audit_log", ctx -> {
                     admin(ctx);
-                    ctx.json(db.read(c -> Sql.list(c, """
+                    ctx.json(db.read(c -> Sql.list(
+                            c,
+                            """
                             select actor, action, target, reason, details::text, created_at from audit_log order by id desc limit 500""",
-                            rs -> Map.of("actor", rs.getString(1), "action", rs.getString(2), "target", rs.getString(3),
-                                    "reason", rs.getString(4), "details", rs.getString(5),
-                                    "created_at", rs.getTimestamp(6).toInstant().toString()))));
+                            rs -> Map.of(
+                                    "actor",
+                                    rs.getString(1),
+                                    "action",
+                                    rs.getString(2),
+                                    "target",
+                                    rs.getString(3),
+                                    "reason",
+                                    rs.getString(4),
+                                    "details",
+                                    rs.getString(5),
+                                    "created_at",
+                                    rs.getTimestamp(6).toInstant().toString()))));
                 }),
-                new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/me/severed_relationships", ctx ->
-                        ctx.json(policy.severedFor(member.apply(ctx).id()))),
+                new ApiRoutes.Endpoint(
+                        HandlerType.GET,
+                        "/api/v1/me/severed_relationships",
+                        ctx -> ctx.json(policy.severedFor(member.apply(ctx).id()))),
                 new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/instance/domain_blocks", ctx -> {
-                    if (publishBlocklist.equals("no")) throw Refusal.notFound("this instance does not publish its blocklist");
+                    if (publishBlocklist.equals("no"))
+                        throw Refusal.notFound("this instance does not publish its blocklist");
                     ctx.json(policy.published(publishBlocklist));
                 }));
     }
@@ -95,17 +117,38 @@ final class AdminRoutes {
     /** A suspend that cuts follows is applied only when the request confirms it, having seen the preview. */
     private void block(Context ctx) {
         var admin = admin(ctx);
-        var body = JsonBody.parse(ctx.body(), Set.of("domain", "severity", "reject_media", "reject_reports", "public_comment",
-                "private_comment", "obfuscate", "reason", "confirm"));
+        var body = JsonBody.parse(
+                ctx.body(),
+                Set.of(
+                        "domain",
+                        "severity",
+                        "reject_media",
+                        "reject_reports",
+                        "public_comment",
+                        "private_comment",
+                        "obfuscate",
+                        "reason",
+                        "confirm"));
         var domain = DomainPattern.parse(body.requiredText("domain"));
         var severity = DomainBlock.Severity.parse(body.requiredText("severity"));
-        var block = new DomainBlock(domain, severity, Boolean.TRUE.equals(body.bool("reject_media")),
-                Boolean.TRUE.equals(body.bool("reject_reports")), orEmpty(body.text("public_comment")),
-                orEmpty(body.text("private_comment")), Boolean.TRUE.equals(body.bool("obfuscate")), null);
+        var block = new DomainBlock(
+                domain,
+                severity,
+                Boolean.TRUE.equals(body.bool("reject_media")),
+                Boolean.TRUE.equals(body.bool("reject_reports")),
+                orEmpty(body.text("public_comment")),
+                orEmpty(body.text("private_comment")),
+                Boolean.TRUE.equals(body.bool("obfuscate")),
+                null);
         var preview = policy.preview(domain);
-        if (severity == DomainBlock.Severity.SUSPEND && preview.follows() > 0 && !Boolean.TRUE.equals(body.bool("confirm"))) {
-            throw new Refusal(Refusal.Kind.CONFLICT, "confirm", "suspending " + domain + " cuts " + preview.follows()
-                    + " follow(s) affecting " + preview.membersAffected() + " member(s); send \"confirm\": true to go ahead");
+        if (severity == DomainBlock.Severity.SUSPEND
+                && preview.follows() > 0
+                && !Boolean.TRUE.equals(body.bool("confirm"))) {
+            throw new Refusal(
+                    Refusal.Kind.CONFLICT,
+                    "confirm",
+                    "suspending " + domain + " cuts " + preview.follows() + " follow(s) affecting "
+                            + preview.membersAffected() + " member(s); send \"confirm\": true to go ahead");
         }
         ctx.status(201).json(policy.block(block, admin.username(), orEmpty(body.text("reason"))));
     }
@@ -117,9 +160,21 @@ final class AdminRoutes {
     }
 
     private static Map<String, Object> view(DomainBlock b) {
-        return Map.of("domain", b.domain().toString(), "severity", b.severity().wireName(), "reject_media", b.rejectMedia(),
-                "reject_reports", b.rejectReports(), "public_comment", b.publicComment(), "private_comment", b.privateComment(),
-                "obfuscate", b.obfuscate());
+        return Map.of(
+                "domain",
+                b.domain().toString(),
+                "severity",
+                b.severity().wireName(),
+                "reject_media",
+                b.rejectMedia(),
+                "reject_reports",
+                b.rejectReports(),
+                "public_comment",
+                b.publicComment(),
+                "private_comment",
+                b.privateComment(),
+                "obfuscate",
+                b.obfuscate());
     }
 
     private static String orEmpty(String s) {

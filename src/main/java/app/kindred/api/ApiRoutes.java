@@ -19,9 +19,9 @@ import app.kindred.member.Member;
 import app.kindred.member.MemberService;
 import app.kindred.member.Role;
 import app.kindred.member.SessionService;
+import app.kindred.notification.NotificationService;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
-import app.kindred.notification.NotificationService;
 import app.kindred.search.SearchService;
 import app.kindred.storage.Database;
 import app.kindred.thread.PostStore;
@@ -33,11 +33,10 @@ import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The client API for local members (issue #6): one table of endpoints, each handler parsing the
@@ -72,17 +71,34 @@ public final class ApiRoutes {
 
     /** The limit each kind of write counts against, besides API_WRITE for all of them. */
     private static final String MEMBER = "kindred.member";
+
     private final Boundaries boundaries;
     private final Breaks breaks;
     private final CareRoutes care;
 
-    public ApiRoutes(boolean openRegistrations, MemberService members, SessionService sessions, CommunityService communities,
-                     ThreadService threads, FollowService follows, Database db, PostStore posts,
-                     app.kindred.delivery.DeliveryStatus deliveryStatus, app.kindred.policy.PolicyService policy,
-                     String publishBlocklist, app.kindred.report.ReportService reports,
-                     app.kindred.moderation.ModerationService moderation, NotificationService notifications,
-                     SearchService search, Boundaries boundaries, Breaks breaks, Exports exports, RateLimits limits,
-                     Function<Context, String> clientKey, MediaService media, long maxUploadBytes) {
+    public ApiRoutes(
+            boolean openRegistrations,
+            MemberService members,
+            SessionService sessions,
+            CommunityService communities,
+            ThreadService threads,
+            FollowService follows,
+            Database db,
+            PostStore posts,
+            app.kindred.delivery.DeliveryStatus deliveryStatus,
+            app.kindred.policy.PolicyService policy,
+            String publishBlocklist,
+            app.kindred.report.ReportService reports,
+            app.kindred.moderation.ModerationService moderation,
+            NotificationService notifications,
+            SearchService search,
+            Boundaries boundaries,
+            Breaks breaks,
+            Exports exports,
+            RateLimits limits,
+            Function<Context, String> clientKey,
+            MediaService media,
+            long maxUploadBytes) {
         this.media = media;
         this.openRegistrations = openRegistrations;
         this.limits = limits;
@@ -102,8 +118,12 @@ public final class ApiRoutes {
         this.me = new MeRoutes(this::member, ApiRoutes::bearer, members, sessions, notifications, media);
         this.boundaries = boundaries;
         this.breaks = breaks;
-        this.search = new SearchRoutes(ctx -> bearer(ctx) == null ? Optional.empty() : Optional.of(member(ctx)), search,
-                this::community, postViews, this::shown);
+        this.search = new SearchRoutes(
+                ctx -> bearer(ctx) == null ? Optional.empty() : Optional.of(member(ctx)),
+                search,
+                this::community,
+                postViews,
+                this::shown);
         this.care = new CareRoutes(this::member, boundaries, breaks, exports, this::community);
     }
 
@@ -121,19 +141,29 @@ public final class ApiRoutes {
 
     private List<Endpoint> memberEndpoints() {
         return List.of(
-                new Endpoint(HandlerType.GET, "/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi)),
+                new Endpoint(
+                        HandlerType.GET,
+                        "/api/openapi.json",
+                        ctx -> ctx.contentType("application/json").result(openApi)),
                 new Endpoint(HandlerType.POST, "/api/v1/accounts", this::register),
                 new Endpoint(HandlerType.POST, "/api/v1/auth/login", this::logIn),
                 new Endpoint(HandlerType.POST, "/api/v1/auth/logout", this::logOut),
                 new Endpoint(HandlerType.GET, "/api/v1/me/subscriptions", this::subscriptions),
-                new Endpoint(HandlerType.GET, "/api/v1/communities", ctx ->
-                        ctx.json(communities.directory().stream()
-                                .map(l -> CommunityView.of(l, media.pictures(l.community().actor().id()))).toList())),
+                new Endpoint(
+                        HandlerType.GET,
+                        "/api/v1/communities",
+                        ctx -> ctx.json(communities.directory().stream()
+                                .map(l -> CommunityView.of(
+                                        l, media.pictures(l.community().actor().id())))
+                                .toList())),
                 new Endpoint(HandlerType.POST, "/api/v1/communities", this::createCommunity),
                 new Endpoint(HandlerType.GET, "/api/v1/communities/{id}", ctx -> ctx.json(community(id(ctx)))),
                 new Endpoint(HandlerType.GET, "/api/v1/communities/{id}/threads", this::threadList),
                 new Endpoint(HandlerType.POST, "/api/v1/communities/{id}/threads", this::startThread),
-                new Endpoint(HandlerType.GET, "/api/v1/threads/{id}", ctx -> ctx.json(postViews.thread(id(ctx), shown(ctx)))),
+                new Endpoint(
+                        HandlerType.GET,
+                        "/api/v1/threads/{id}",
+                        ctx -> ctx.json(postViews.thread(id(ctx), shown(ctx)))),
                 new Endpoint(HandlerType.GET, "/api/v1/posts/{id}", ctx -> ctx.json(postViews.post(id(ctx)))),
                 new Endpoint(HandlerType.PATCH, "/api/v1/posts/{id}", this::edit),
                 new Endpoint(HandlerType.DELETE, "/api/v1/posts/{id}", this::delete),
@@ -144,8 +174,14 @@ public final class ApiRoutes {
                     moderatorOf(ctx);
                     ctx.json(follows.followRequests(id(ctx)));
                 }),
-                new Endpoint(HandlerType.POST, "/api/v1/communities/{id}/follow_requests/{actor}/approve", ctx -> answer(ctx, true)),
-                new Endpoint(HandlerType.POST, "/api/v1/communities/{id}/follow_requests/{actor}/reject", ctx -> answer(ctx, false)),
+                new Endpoint(
+                        HandlerType.POST,
+                        "/api/v1/communities/{id}/follow_requests/{actor}/approve",
+                        ctx -> answer(ctx, true)),
+                new Endpoint(
+                        HandlerType.POST,
+                        "/api/v1/communities/{id}/follow_requests/{actor}/reject",
+                        ctx -> answer(ctx, false)),
                 new Endpoint(HandlerType.DELETE, "/api/v1/follows/{id}", this::unfollow));
     }
 
@@ -166,7 +202,9 @@ public final class ApiRoutes {
      * client, in their handlers.
      */
     private void limitWrites(Context ctx, Endpoint endpoint) {
-        if (endpoint.method() == HandlerType.GET || bearer(ctx) == null || endpoint.path().startsWith("/api/v1/auth/")) return;
+        if (endpoint.method() == HandlerType.GET
+                || bearer(ctx) == null
+                || endpoint.path().startsWith("/api/v1/auth/")) return;
         var key = RateLimits.memberKey(member(ctx).id());
         limits.take(Limit.API_WRITE, key);
     }
@@ -182,22 +220,31 @@ public final class ApiRoutes {
         boolean json = type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
         if (path.equals(MediaApiRoutes.UPLOAD)) {
             if (!type.equals("multipart/form-data")) {
-                throw new Refusal(Refusal.Kind.UNSUPPORTED_MEDIA_TYPE, null, "send the image as multipart/form-data with the fields file and alt");
+                throw new Refusal(
+                        Refusal.Kind.UNSUPPORTED_MEDIA_TYPE,
+                        null,
+                        "send the image as multipart/form-data with the fields file and alt");
             }
         } else if (path.equals(BLOCKLIST_IMPORT)) {
             if (!(json || type.equals("text/csv") || type.equals("text/plain"))) {
                 throw new Refusal(Refusal.Kind.UNSUPPORTED_MEDIA_TYPE, null, "send the list as text/csv or text/plain");
             }
-            if (!StorableText.isStorable(ctx.body())) throw JsonBody.badRequest(null, "the list contains a NUL character or broken Unicode");
+            if (!StorableText.isStorable(ctx.body()))
+                throw JsonBody.badRequest(null, "the list contains a NUL character or broken Unicode");
         } else if (!json) {
-            throw new Refusal(Refusal.Kind.UNSUPPORTED_MEDIA_TYPE, null,
+            throw new Refusal(
+                    Refusal.Kind.UNSUPPORTED_MEDIA_TYPE,
+                    null,
                     "send the body as application/json" + (type.equals("null") ? "" : ", not " + type));
         }
     }
 
     private void register(Context ctx) {
         if (!openRegistrations) {
-            throw new Refusal(Refusal.Kind.FORBIDDEN, null, "registrations are closed on this instance; ask an admin for an account");
+            throw new Refusal(
+                    Refusal.Kind.FORBIDDEN,
+                    null,
+                    "registrations are closed on this instance; ask an admin for an account");
         }
         var body = JsonBody.parse(ctx.body(), Set.of("username", "password"));
         var username = body.text("username");
@@ -217,7 +264,9 @@ public final class ApiRoutes {
     private void logIn(Context ctx) {
         var body = JsonBody.parse(ctx.body(), Set.of("username", "password"));
         var issued = sessions.logIn(body.text("username"), body.text("password"), clientKey.apply(ctx));
-        ctx.header("Cache-Control", "no-store").json(new TokenView(issued.token(), issued.expiresAt(), issued.member().username()));
+        ctx.header("Cache-Control", "no-store")
+                .json(new TokenView(
+                        issued.token(), issued.expiresAt(), issued.member().username()));
     }
 
     private void logOut(Context ctx) {
@@ -228,13 +277,15 @@ public final class ApiRoutes {
     private void subscriptions(Context ctx) {
         var member = member(ctx);
         ctx.json(follows.subscriptions(member).stream()
-                .map(s -> new SubscriptionView(community(s.community().id()), state(s))).toList());
+                .map(s -> new SubscriptionView(community(s.community().id()), state(s)))
+                .toList());
     }
 
     private void createCommunity(Context ctx) {
         var member = member(ctx);
         var body = JsonBody.parse(ctx.body(), Set.of("name", "title", "description"));
-        var created = communities.create(body.text("name"), body.text("title"), body.text("description"), member.username());
+        var created =
+                communities.create(body.text("name"), body.text("title"), body.text("description"), member.username());
         ctx.status(201).json(community(created.id()));
     }
 
@@ -244,24 +295,35 @@ public final class ApiRoutes {
         var sortParam = ctx.queryParam("sort");
         PostStore.Sort sort;
         try {
-            sort = sortParam == null ? PostStore.Sort.ACTIVE : PostStore.Sort.valueOf(sortParam.toUpperCase(Locale.ROOT));
+            sort = sortParam == null
+                    ? PostStore.Sort.ACTIVE
+                    : PostStore.Sort.valueOf(sortParam.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw JsonBody.badRequest("sort", "sort must be new, active or top");
         }
         var viewer = viewer(ctx);
         var shown = viewer.map(boundaries::shownTo).orElse(Shown.EVERYTHING);
-        ctx.json(postViews.threads(id, sort, page(ctx.queryParam("page")), shown,
+        ctx.json(postViews.threads(
+                id,
+                sort,
+                page(ctx.queryParam("page")),
+                shown,
                 viewer.flatMap(m -> breaks.from(m, id)).map(BreakView::of)));
     }
 
     private void startThread(Context ctx) {
         var member = member(ctx);
         long communityId = id(ctx);
-        var body = JsonBody.parse(ctx.body(), Set.of("title", "body", "content_warning", "sensitive", "language", "url", "media"));
-        var draft = new ThreadService.Draft(body.text("title"), body.text("body"), body.text("content_warning"),
-                body.bool("sensitive"), body.text("language"));
-        var post = threads.startThread(member, communityId, draft,
-                new ThreadService.Attachments(body.text("url"), body.ids("media")));
+        var body = JsonBody.parse(
+                ctx.body(), Set.of("title", "body", "content_warning", "sensitive", "language", "url", "media"));
+        var draft = new ThreadService.Draft(
+                body.text("title"),
+                body.text("body"),
+                body.text("content_warning"),
+                body.bool("sensitive"),
+                body.text("language"));
+        var post = threads.startThread(
+                member, communityId, draft, new ThreadService.Attachments(body.text("url"), body.ids("media")));
         ctx.status(201).json(postViews.post(post.id()));
     }
 
@@ -269,8 +331,8 @@ public final class ApiRoutes {
         var member = member(ctx);
         long parentId = id(ctx);
         var body = JsonBody.parse(ctx.body(), Set.of("body", "content_warning", "sensitive", "language"));
-        var draft = new ThreadService.Draft(null, body.text("body"), body.text("content_warning"), body.bool("sensitive"),
-                body.text("language"));
+        var draft = new ThreadService.Draft(
+                null, body.text("body"), body.text("content_warning"), body.bool("sensitive"), body.text("language"));
         var post = threads.comment(member, parentId, draft);
         ctx.status(201).json(postViews.post(post.id()));
     }
@@ -282,10 +344,13 @@ public final class ApiRoutes {
         var current = threads.find(postId).orElseThrow(() -> Refusal.notFound("there is no post " + postId));
         // PATCH: what is left out stays; a new warning without a flag decides sensitivity alone.
         var warning = body.has("content_warning") ? body.text("content_warning") : current.summary();
-        var sensitive = body.has("sensitive") ? body.bool("sensitive")
+        var sensitive = body.has("sensitive")
+                ? body.bool("sensitive")
                 : body.has("content_warning") ? null : Boolean.valueOf(current.sensitive());
-        var edited = threads.edit(member, postId, new ThreadService.Draft(body.text("title"), body.requiredText("body"),
-                warning, sensitive, null));
+        var edited = threads.edit(
+                member,
+                postId,
+                new ThreadService.Draft(body.text("title"), body.requiredText("body"), warning, sensitive, null));
         ctx.json(postViews.post(edited.id()));
     }
 
@@ -335,7 +400,10 @@ public final class ApiRoutes {
     }
 
     private CommunityView community(long id) {
-        return communities.listing(id).map(l -> CommunityView.of(l, media.pictures(l.community().actor().id())))
+        return communities
+                .listing(id)
+                .map(l ->
+                        CommunityView.of(l, media.pictures(l.community().actor().id())))
                 .orElseThrow(() -> Refusal.notFound("there is no community " + id));
     }
 

@@ -35,8 +35,12 @@ final class CareRoutes {
     private final Exports exports;
     private final LongFunction<CommunityView> community;
 
-    CareRoutes(Function<Context, Member> member, Boundaries boundaries, Breaks breaks, Exports exports,
-               LongFunction<CommunityView> community) {
+    CareRoutes(
+            Function<Context, Member> member,
+            Boundaries boundaries,
+            Breaks breaks,
+            Exports exports,
+            LongFunction<CommunityView> community) {
         this.member = member;
         this.boundaries = boundaries;
         this.breaks = breaks;
@@ -48,33 +52,51 @@ final class CareRoutes {
         return List.of(
                 new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/me/blocks", ctx -> list(ctx, Boundaries.Kind.BLOCK)),
                 new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/me/blocks", ctx -> keep(ctx, Boundaries.Kind.BLOCK)),
-                new ApiRoutes.Endpoint(HandlerType.DELETE, "/api/v1/me/blocks/{actor}", ctx -> release(ctx, Boundaries.Kind.BLOCK)),
+                new ApiRoutes.Endpoint(
+                        HandlerType.DELETE, "/api/v1/me/blocks/{actor}", ctx -> release(ctx, Boundaries.Kind.BLOCK)),
                 new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/me/mutes", ctx -> list(ctx, Boundaries.Kind.MUTE)),
                 new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/me/mutes", ctx -> keep(ctx, Boundaries.Kind.MUTE)),
-                new ApiRoutes.Endpoint(HandlerType.DELETE, "/api/v1/me/mutes/{actor}", ctx -> release(ctx, Boundaries.Kind.MUTE)),
-                new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/me/hidden_communities", ctx -> ctx.json(
-                        boundaries.hiddenCommunities(member.apply(ctx)).stream().map(HiddenView::of).toList())),
+                new ApiRoutes.Endpoint(
+                        HandlerType.DELETE, "/api/v1/me/mutes/{actor}", ctx -> release(ctx, Boundaries.Kind.MUTE)),
+                new ApiRoutes.Endpoint(
+                        HandlerType.GET,
+                        "/api/v1/me/hidden_communities",
+                        ctx -> ctx.json(boundaries.hiddenCommunities(member.apply(ctx)).stream()
+                                .map(HiddenView::of)
+                                .toList())),
                 new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/me/hidden_communities", this::hide),
                 new ApiRoutes.Endpoint(HandlerType.DELETE, "/api/v1/me/hidden_communities/{id}", ctx -> {
                     boundaries.unhide(member.apply(ctx), longParam(ctx, "id"));
                     ctx.status(204);
                 }),
-                new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/me/breaks", ctx -> ctx.json(
-                        breaks.activeFor(member.apply(ctx)).stream().map(BreakView::of).toList())),
+                new ApiRoutes.Endpoint(
+                        HandlerType.GET,
+                        "/api/v1/me/breaks",
+                        ctx -> ctx.json(breaks.activeFor(member.apply(ctx)).stream()
+                                .map(BreakView::of)
+                                .toList())),
                 new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/me/breaks", this::takeBreak),
                 new ApiRoutes.Endpoint(HandlerType.DELETE, "/api/v1/me/breaks/{id}", ctx -> {
                     breaks.end(member.apply(ctx), longParam(ctx, "id"));
                     ctx.status(204);
                 }),
-                new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/me/export", ctx ->
-                        ctx.status(202).json(ExportView.of(exports.request(member.apply(ctx))))),
-                new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/me/export", ctx -> ctx.json(exports.status(member.apply(ctx))
-                        .map(ExportView::of).orElseThrow(() -> Refusal.notFound("you have not asked for an export yet")))),
+                new ApiRoutes.Endpoint(
+                        HandlerType.POST,
+                        "/api/v1/me/export",
+                        ctx -> ctx.status(202).json(ExportView.of(exports.request(member.apply(ctx))))),
+                new ApiRoutes.Endpoint(
+                        HandlerType.GET,
+                        "/api/v1/me/export",
+                        ctx -> ctx.json(exports.status(member.apply(ctx))
+                                .map(ExportView::of)
+                                .orElseThrow(() -> Refusal.notFound("you have not asked for an export yet")))),
                 new ApiRoutes.Endpoint(HandlerType.GET, EXPORT_DOWNLOAD, this::download));
     }
 
     private void list(Context ctx, Boundaries.Kind kind) {
-        ctx.json(boundaries.list(member.apply(ctx), kind).stream().map(KeptView::of).toList());
+        ctx.json(boundaries.list(member.apply(ctx), kind).stream()
+                .map(KeptView::of)
+                .toList());
     }
 
     private void keep(Context ctx, Boundaries.Kind kind) {
@@ -99,7 +121,9 @@ final class CareRoutes {
     private void takeBreak(Context ctx) {
         var m = member.apply(ctx);
         var body = JsonBody.parse(ctx.body(), Set.of("community_id", "length"));
-        Long communityId = body.has("community_id") && !body.isNull("community_id") ? (long) body.requiredInt("community_id") : null;
+        Long communityId = body.has("community_id") && !body.isNull("community_id")
+                ? (long) body.requiredInt("community_id")
+                : null;
         if (communityId != null) community.apply(communityId);
         var length = Breaks.Length.of(body.requiredText("length"));
         ctx.status(201).json(BreakView.of(breaks.take(m, communityId, length)));
@@ -110,7 +134,8 @@ final class CareRoutes {
         try {
             ctx.header("Cache-Control", "no-store")
                     .header("Content-Disposition", "attachment; filename=\"kindred-export.zip\"")
-                    .contentType("application/zip").result(Files.newInputStream(file));
+                    .contentType("application/zip")
+                    .result(Files.newInputStream(file));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -141,12 +166,23 @@ final class CareRoutes {
     /** @param download the link while it works, to be fetched with the same member's token */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ExportView(String status, int progress, Instant requested, Instant finished, Instant expires, String download,
-                      String error) {
+    record ExportView(
+            String status,
+            int progress,
+            Instant requested,
+            Instant finished,
+            Instant expires,
+            String download,
+            String error) {
         static ExportView of(Exports.Export e) {
-            return new ExportView(e.status().wire(), e.progress(), e.requestedAt(), e.finishedAt(),
+            return new ExportView(
+                    e.status().wire(),
+                    e.progress(),
+                    e.requestedAt(),
+                    e.finishedAt(),
                     e.token() == null ? null : e.expiresAt(),
-                    e.token() == null ? null : EXPORT_DOWNLOAD.replace("{token}", e.token()), e.error());
+                    e.token() == null ? null : EXPORT_DOWNLOAD.replace("{token}", e.token()),
+                    e.error());
         }
     }
 }

@@ -34,8 +34,10 @@ final class JsonBody {
         if (!(node instanceof ObjectNode object)) throw badRequest(null, "the body must be a JSON object");
         for (var name : (Iterable<String>) object::fieldNames) {
             if (!fields.contains(name)) {
-                throw badRequest(StorableText.storable(name), "unknown field " + StorableText.storable(name) + "; expected "
-                        + String.join(", ", fields.stream().sorted().toList()));
+                throw badRequest(
+                        StorableText.storable(name),
+                        "unknown field " + StorableText.storable(name) + "; expected "
+                                + String.join(", ", fields.stream().sorted().toList()));
             }
             if (!StorableText.isStorable(object.get(name))) {
                 throw badRequest(name, name + " contains a NUL character or broken Unicode, which cannot be stored");
@@ -77,7 +79,8 @@ final class JsonBody {
     int requiredInt(String field) {
         var value = object.get(field);
         if (value == null || value.isNull()) throw Refusal.invalid(field, field + " is required");
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) throw badRequest(field, field + " must be an integer");
+        if (!value.isIntegralNumber() || !value.canConvertToInt())
+            throw badRequest(field, field + " must be an integer");
         return value.intValue();
     }
 
@@ -85,7 +88,8 @@ final class JsonBody {
     Long id(String field) {
         var value = object.get(field);
         if (value == null || value.isNull()) return null;
-        if (!value.isIntegralNumber() || !value.canConvertToLong()) throw badRequest(field, field + " must be a whole number");
+        if (!value.isIntegralNumber() || !value.canConvertToLong())
+            throw badRequest(field, field + " must be a whole number");
         return value.longValue();
     }
 
@@ -96,7 +100,8 @@ final class JsonBody {
         if (!value.isArray() || value.size() > 100) throw badRequest(field, field + " must be a list of ids");
         var out = new java.util.ArrayList<Long>();
         for (var element : value) {
-            if (!element.isIntegralNumber() || !element.canConvertToLong()) throw badRequest(field, field + " must be a list of ids");
+            if (!element.isIntegralNumber() || !element.canConvertToLong())
+                throw badRequest(field, field + " must be a list of ids");
             out.add(element.longValue());
         }
         return out;

@@ -28,8 +28,13 @@ final class MeRoutes {
     private final SessionService sessions;
     private final NotificationService notifications;
 
-    MeRoutes(Function<Context, Member> member, Function<Context, String> token, MemberService members, SessionService sessions,
-             NotificationService notifications, MediaService media) {
+    MeRoutes(
+            Function<Context, Member> member,
+            Function<Context, String> token,
+            MemberService members,
+            SessionService sessions,
+            NotificationService notifications,
+            MediaService media) {
         this.media = media;
         this.member = member;
         this.token = token;
@@ -43,20 +48,27 @@ final class MeRoutes {
                 new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/me", ctx -> ctx.json(me(member.apply(ctx)))),
                 new ApiRoutes.Endpoint(HandlerType.PATCH, "/api/v1/me", this::edit),
                 new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/me/password", this::changePassword),
-                new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/me/sessions", ctx -> ctx.json(
-                        sessions.sessions(token.apply(ctx)).stream().map(SessionView::of).toList())),
+                new ApiRoutes.Endpoint(
+                        HandlerType.GET,
+                        "/api/v1/me/sessions",
+                        ctx -> ctx.json(sessions.sessions(token.apply(ctx)).stream()
+                                .map(SessionView::of)
+                                .toList())),
                 new ApiRoutes.Endpoint(HandlerType.DELETE, "/api/v1/me/sessions/{id}", ctx -> {
                     sessions.end(token.apply(ctx), longParam("id", ctx.pathParam("id")));
                     ctx.status(204);
                 }),
                 new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/me/notifications", this::notifications),
-                new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/me/notifications/unread_count", ctx ->
-                        ctx.json(new UnreadView(notifications.unreadCount(member.apply(ctx))))),
+                new ApiRoutes.Endpoint(
+                        HandlerType.GET,
+                        "/api/v1/me/notifications/unread_count",
+                        ctx -> ctx.json(new UnreadView(notifications.unreadCount(member.apply(ctx))))),
                 new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/me/notifications/read", this::markRead));
     }
 
     private MeView me(Member m) {
-        return MeView.of(m, members.preferences(m), media.pictures(m.actor().id()).icon());
+        return MeView.of(
+                m, members.preferences(m), media.pictures(m.actor().id()).icon());
     }
 
     private void edit(Context ctx) {
@@ -65,7 +77,8 @@ final class MeRoutes {
         if (body.has("avatar")) media.setAvatar(m, body.id("avatar"));
         if (body.has("content_warnings_open")) {
             var open = body.bool("content_warnings_open");
-            if (open == null) throw JsonBody.badRequest("content_warnings_open", "content_warnings_open must be true or false");
+            if (open == null)
+                throw JsonBody.badRequest("content_warnings_open", "content_warnings_open must be true or false");
             members.setContentWarningsOpen(m, open);
         }
         ctx.json(me(m));
@@ -83,7 +96,8 @@ final class MeRoutes {
         var limit = ctx.queryParam("limit") == null ? null : (int) longParam("limit", ctx.queryParam("limit"));
         var page = notifications.list(m, before, limit);
         var items = page.items().stream().map(NotificationView::of).toList();
-        ctx.json(new NotificationList(items, page.unread(), items.isEmpty() ? null : items.getLast().id()));
+        ctx.json(new NotificationList(
+                items, page.unread(), items.isEmpty() ? null : items.getLast().id()));
     }
 
     private void markRead(Context ctx) {
@@ -103,10 +117,16 @@ final class MeRoutes {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record MeView(String username, String handle, String role, String actorId, boolean contentWarningsOpen, String avatar) {
+    record MeView(
+            String username, String handle, String role, String actorId, boolean contentWarningsOpen, String avatar) {
         static MeView of(Member m, MemberService.Preferences p, String avatar) {
-            return new MeView(m.username(), m.username() + "@" + m.actor().domain(), m.role().name().toLowerCase(Locale.ROOT),
-                    m.actor().uri().toString(), p.contentWarningsOpen(), avatar);
+            return new MeView(
+                    m.username(),
+                    m.username() + "@" + m.actor().domain(),
+                    m.role().name().toLowerCase(Locale.ROOT),
+                    m.actor().uri().toString(),
+                    p.contentWarningsOpen(),
+                    avatar);
         }
     }
 
@@ -119,11 +139,33 @@ final class MeRoutes {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record NotificationView(long id, String kind, Instant created, boolean read, Long postId, Long threadId, String from,
-                            String contentWarning, String excerpt, Boolean postGone, Long reportId, String outcome) {
+    record NotificationView(
+            long id,
+            String kind,
+            Instant created,
+            boolean read,
+            Long postId,
+            Long threadId,
+            String from,
+            String contentWarning,
+            String excerpt,
+            Boolean postGone,
+            Long reportId,
+            String outcome) {
         static NotificationView of(NotificationService.Notification n) {
-            return new NotificationView(n.id(), n.kind().wire(), n.created(), n.read(), n.postId(), n.threadId(), n.from(),
-                    n.contentWarning(), n.excerpt(), n.postId() == null ? null : n.postGone(), n.reportId(), n.outcome());
+            return new NotificationView(
+                    n.id(),
+                    n.kind().wire(),
+                    n.created(),
+                    n.read(),
+                    n.postId(),
+                    n.threadId(),
+                    n.from(),
+                    n.contentWarning(),
+                    n.excerpt(),
+                    n.postId() == null ? null : n.postGone(),
+                    n.reportId(),
+                    n.outcome());
         }
     }
 

@@ -39,18 +39,22 @@ final class MediaApiRoutes {
     private void upload(Context ctx) {
         var uploader = member.apply(ctx);
         // The upload's own limits, not the JSON body limit; parts are kept in memory up to a few MB.
-        ctx.req().setAttribute(MULTIPART_CONFIG, new MultipartConfigElement(null, maxBytes, maxBytes + 64 * 1024, 1 << 20));
+        ctx.req()
+                .setAttribute(
+                        MULTIPART_CONFIG, new MultipartConfigElement(null, maxBytes, maxBytes + 64 * 1024, 1 << 20));
         UploadedFile file;
         try {
             file = ctx.uploadedFile("file");
         } catch (Exception e) {
             // Jetty stops reading a part past the limit (Javalin passes on its checked exceptions unchecked);
             // anything else unreadable is the client's body too.
-            throw Refusal.invalid("file", "the upload could not be read as multipart/form-data of at most " + maxBytes + " bytes");
+            throw Refusal.invalid(
+                    "file", "the upload could not be read as multipart/form-data of at most " + maxBytes + " bytes");
         }
         if (file == null) throw Refusal.invalid("file", "send the image as the multipart field file");
         if (file.size() > maxBytes) {
-            throw Refusal.invalid("file", "the file is " + file.size() + " bytes; images may be at most " + maxBytes + " bytes");
+            throw Refusal.invalid(
+                    "file", "the file is " + file.size() + " bytes; images may be at most " + maxBytes + " bytes");
         }
         byte[] bytes;
         try (var in = file.content()) {
@@ -59,7 +63,8 @@ final class MediaApiRoutes {
             throw new UncheckedIOException(e);
         }
         var uploaded = media.upload(uploader, bytes, ctx.formParam("alt"));
-        ctx.status(201).json(new Views.MediaView(uploaded.id(), media.url(uploaded), uploaded.width(), uploaded.height(),
-                uploaded.alt()));
+        ctx.status(201)
+                .json(new Views.MediaView(
+                        uploaded.id(), media.url(uploaded), uploaded.width(), uploaded.height(), uploaded.alt()));
     }
 }

@@ -28,8 +28,12 @@ final class ModerationRoutes {
     private final Function<Long, Object> post;
     private final MediaService media;
 
-    ModerationRoutes(Function<Context, Member> member, ModerationService moderation, Function<Long, Object> community,
-                     Function<Long, Object> post, MediaService media) {
+    ModerationRoutes(
+            Function<Context, Member> member,
+            ModerationService moderation,
+            Function<Long, Object> community,
+            Function<Long, Object> post,
+            MediaService media) {
         this.media = media;
         this.member = member;
         this.moderation = moderation;
@@ -41,19 +45,26 @@ final class ModerationRoutes {
     record RuleView(int number, String title, String description) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record LogEntryView(long id, String action, String target, String reason, Instant expires, Instant at, String moderator) {}
+    record LogEntryView(
+            long id, String action, String target, String reason, Instant expires, Instant at, String moderator) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record BanView(String actor, String reason, Instant expires, Instant since) {}
 
     List<ApiRoutes.Endpoint> endpoints() {
         return List.of(
-                new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/communities/{id}/rules", ctx ->
-                        ctx.json(moderation.rules(id(ctx)).stream().map(r -> new RuleView(r.number(), r.title(), r.description())).toList())),
+                new ApiRoutes.Endpoint(
+                        HandlerType.GET,
+                        "/api/v1/communities/{id}/rules",
+                        ctx -> ctx.json(moderation.rules(id(ctx)).stream()
+                                .map(r -> new RuleView(r.number(), r.title(), r.description()))
+                                .toList())),
                 new ApiRoutes.Endpoint(HandlerType.PUT, "/api/v1/communities/{id}/rules", this::setRules),
                 new ApiRoutes.Endpoint(HandlerType.PATCH, "/api/v1/communities/{id}", this::edit),
-                new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/communities/{id}/moderators", ctx ->
-                        ctx.json(moderation.moderators(id(ctx)))),
+                new ApiRoutes.Endpoint(
+                        HandlerType.GET,
+                        "/api/v1/communities/{id}/moderators",
+                        ctx -> ctx.json(moderation.moderators(id(ctx)))),
                 new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/communities/{id}/moderators", ctx -> {
                     var body = JsonBody.parse(ctx.body(), Set.of("actor"));
                     moderation.addModerator(member.apply(ctx), id(ctx), body.requiredText("actor"));
@@ -63,9 +74,12 @@ final class ModerationRoutes {
                     moderation.removeModerator(member.apply(ctx), id(ctx), required(ctx, "actor"));
                     ctx.status(204);
                 }),
-                new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/communities/{id}/bans", ctx ->
-                        ctx.json(moderation.bans(member.apply(ctx), id(ctx)).stream()
-                                .map(b -> new BanView(b.actor(), b.reason(), b.expires(), b.since())).toList())),
+                new ApiRoutes.Endpoint(
+                        HandlerType.GET,
+                        "/api/v1/communities/{id}/bans",
+                        ctx -> ctx.json(moderation.bans(member.apply(ctx), id(ctx)).stream()
+                                .map(b -> new BanView(b.actor(), b.reason(), b.expires(), b.since()))
+                                .toList())),
                 new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/communities/{id}/bans", this::ban),
                 new ApiRoutes.Endpoint(HandlerType.DELETE, "/api/v1/communities/{id}/bans", ctx -> {
                     moderation.unban(member.apply(ctx), id(ctx), required(ctx, "actor"), ctx.queryParam("reason"));
@@ -74,51 +88,80 @@ final class ModerationRoutes {
                 new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/communities/{id}/modlog", this::log),
                 new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/posts/{id}/removal", ctx -> {
                     var body = JsonBody.parse(ctx.body(), Set.of("reason"));
-                    ctx.json(post.apply(moderation.remove(member.apply(ctx), id(ctx), body.text("reason")).id()));
+                    ctx.json(post.apply(moderation
+                            .remove(member.apply(ctx), id(ctx), body.text("reason"))
+                            .id()));
                 }),
-                new ApiRoutes.Endpoint(HandlerType.DELETE, "/api/v1/posts/{id}/removal", ctx ->
-                        ctx.json(post.apply(moderation.restore(member.apply(ctx), id(ctx), ctx.queryParam("reason")).id()))),
+                new ApiRoutes.Endpoint(
+                        HandlerType.DELETE,
+                        "/api/v1/posts/{id}/removal",
+                        ctx -> ctx.json(post.apply(moderation
+                                .restore(member.apply(ctx), id(ctx), ctx.queryParam("reason"))
+                                .id()))),
                 new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/posts/{id}/lock", ctx -> {
                     var body = ctx.body().isBlank() ? null : JsonBody.parse(ctx.body(), Set.of("reason"));
-                    ctx.json(post.apply(moderation.lock(member.apply(ctx), id(ctx), body == null ? null : body.text("reason"), true).id()));
+                    ctx.json(post.apply(moderation
+                            .lock(member.apply(ctx), id(ctx), body == null ? null : body.text("reason"), true)
+                            .id()));
                 }),
-                new ApiRoutes.Endpoint(HandlerType.DELETE, "/api/v1/posts/{id}/lock", ctx ->
-                        ctx.json(post.apply(moderation.lock(member.apply(ctx), id(ctx), ctx.queryParam("reason"), false).id()))),
+                new ApiRoutes.Endpoint(
+                        HandlerType.DELETE,
+                        "/api/v1/posts/{id}/lock",
+                        ctx -> ctx.json(post.apply(moderation
+                                .lock(member.apply(ctx), id(ctx), ctx.queryParam("reason"), false)
+                                .id()))),
                 new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/posts/{id}/pin", ctx -> {
                     var body = ctx.body().isBlank() ? null : JsonBody.parse(ctx.body(), Set.of("reason"));
-                    ctx.json(post.apply(moderation.pin(member.apply(ctx), id(ctx), body == null ? null : body.text("reason"), true).id()));
+                    ctx.json(post.apply(moderation
+                            .pin(member.apply(ctx), id(ctx), body == null ? null : body.text("reason"), true)
+                            .id()));
                 }),
-                new ApiRoutes.Endpoint(HandlerType.DELETE, "/api/v1/posts/{id}/pin", ctx ->
-                        ctx.json(post.apply(moderation.pin(member.apply(ctx), id(ctx), ctx.queryParam("reason"), false).id()))));
+                new ApiRoutes.Endpoint(
+                        HandlerType.DELETE,
+                        "/api/v1/posts/{id}/pin",
+                        ctx -> ctx.json(post.apply(moderation
+                                .pin(member.apply(ctx), id(ctx), ctx.queryParam("reason"), false)
+                                .id()))));
     }
 
     private void setRules(Context ctx) {
         var viewer = member.apply(ctx);
         var node = JsonBody.tree(ctx.body());
-        if (node == null || !node.isArray()) throw JsonBody.badRequest(null, "the body must be a JSON array of {title, description}");
+        if (node == null || !node.isArray())
+            throw JsonBody.badRequest(null, "the body must be a JSON array of {title, description}");
         var drafts = new ArrayList<ModerationService.RuleDraft>();
         for (var item : node) {
             var body = JsonBody.parse(item.toString(), Set.of("title", "description"));
             drafts.add(new ModerationService.RuleDraft(body.text("title"), body.text("description")));
         }
         ctx.json(moderation.setRules(viewer, id(ctx), drafts).stream()
-                .map(r -> new RuleView(r.number(), r.title(), r.description())).toList());
+                .map(r -> new RuleView(r.number(), r.title(), r.description()))
+                .toList());
     }
 
     private void edit(Context ctx) {
         var viewer = member.apply(ctx);
-        var body = JsonBody.parse(ctx.body(), Set.of("title", "description", "posting_restricted_to_mods", "show_moderator_names",
-                "icon", "banner"));
+        var body = JsonBody.parse(
+                ctx.body(),
+                Set.of("title", "description", "posting_restricted_to_mods", "show_moderator_names", "icon", "banner"));
         if (body.has("icon") || body.has("banner")) {
             if (!moderation.mayModerate(viewer, id(ctx))) {
-                throw new Refusal(Refusal.Kind.FORBIDDEN, null, "only the community's moderators change its icon and banner");
+                throw new Refusal(
+                        Refusal.Kind.FORBIDDEN, null, "only the community's moderators change its icon and banner");
             }
             // Set before the edit below, whose Update{Group} then carries the new pictures to followers.
             if (body.has("icon")) media.setCommunityPicture(viewer, id(ctx), MediaStore.Slot.ICON, body.id("icon"));
-            if (body.has("banner")) media.setCommunityPicture(viewer, id(ctx), MediaStore.Slot.IMAGE, body.id("banner"));
+            if (body.has("banner"))
+                media.setCommunityPicture(viewer, id(ctx), MediaStore.Slot.IMAGE, body.id("banner"));
         }
-        var edited = moderation.edit(viewer, id(ctx), new ModerationService.Settings(body.text("title"), body.text("description"),
-                body.bool("posting_restricted_to_mods"), body.bool("show_moderator_names")));
+        var edited = moderation.edit(
+                viewer,
+                id(ctx),
+                new ModerationService.Settings(
+                        body.text("title"),
+                        body.text("description"),
+                        body.bool("posting_restricted_to_mods"),
+                        body.bool("show_moderator_names")));
         ctx.json(community.apply(edited.id()));
     }
 
@@ -133,8 +176,14 @@ final class ModerationRoutes {
                 throw JsonBody.badRequest("expires", "expires must be a time like 2030-01-01T00:00:00Z");
             }
         }
-        moderation.ban(viewer, id(ctx), new ModerationService.BanRequest(body.requiredText("actor"), body.text("reason"), expires,
-                Boolean.TRUE.equals(body.bool("remove_data"))));
+        moderation.ban(
+                viewer,
+                id(ctx),
+                new ModerationService.BanRequest(
+                        body.requiredText("actor"),
+                        body.text("reason"),
+                        expires,
+                        Boolean.TRUE.equals(body.bool("remove_data"))));
         ctx.status(204);
     }
 
@@ -146,8 +195,19 @@ final class ModerationRoutes {
         if (limit != null && (limit < 1 || limit > ModerationService.MAX_LOG_PAGE)) {
             throw Refusal.invalid("limit", "give a limit from 1 to " + ModerationService.MAX_LOG_PAGE);
         }
-        ctx.json(moderation.log(viewer, id(ctx), before, limit == null ? ModerationService.MAX_LOG_PAGE : limit.intValue()).stream().map(e -> new LogEntryView(e.id(), e.action().wireName(), e.target(),
-                e.reason(), e.expires(), e.at(), e.moderator())).toList());
+        ctx.json(
+                moderation
+                        .log(viewer, id(ctx), before, limit == null ? ModerationService.MAX_LOG_PAGE : limit.intValue())
+                        .stream()
+                        .map(e -> new LogEntryView(
+                                e.id(),
+                                e.action().wireName(),
+                                e.target(),
+                                e.reason(),
+                                e.expires(),
+                                e.at(),
+                                e.moderator()))
+                        .toList());
     }
 
     private static Long optionalNumber(Context ctx, String param) {

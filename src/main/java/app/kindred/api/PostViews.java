@@ -1,8 +1,8 @@
 package app.kindred.api;
 
 import app.kindred.Refusal;
-import app.kindred.api.Views.ImageView;
 import app.kindred.api.Views.BreakView;
+import app.kindred.api.Views.ImageView;
 import app.kindred.api.Views.PostView;
 import app.kindred.api.Views.ScoreView;
 import app.kindred.api.Views.ThreadList;
@@ -32,7 +32,6 @@ import java.util.Optional;
 final class PostViews {
     static final int PER_PAGE = 20;
 
-
     private final Database db;
     private final PostStore posts;
     private final MediaService media;
@@ -50,10 +49,12 @@ final class PostViews {
      */
     ThreadList threads(long communityId, PostStore.Sort sort, int page, Shown shown, Optional<BreakView> onBreak) {
         var sortName = sort.name().toLowerCase(Locale.ROOT);
-        if (!shown.reaches(communityId)) return new ThreadList(sortName, page, PER_PAGE, List.of(), onBreak.orElse(null));
+        if (!shown.reaches(communityId))
+            return new ThreadList(sortName, page, PER_PAGE, List.of(), onBreak.orElse(null));
         var list = db.read(c -> {
             var threads = posts.threads(c, communityId, sort, PER_PAGE, (page - 1) * PER_PAGE).stream()
-                    .filter(p -> shown.listsIn(p.communityId(), p.authorId())).toList();
+                    .filter(p -> shown.listsIn(p.communityId(), p.authorId()))
+                    .toList();
             var facts = Facts.load(c, threads);
             return threads.stream().map(p -> view(p, facts, null, shown)).toList();
         });
@@ -68,23 +69,30 @@ final class PostViews {
     ThreadPage thread(long id, Shown shown) {
         return db.read(c -> {
             var thread = posts.findById(c, id).orElseThrow(() -> Refusal.notFound("there is no thread " + id));
-            if (!thread.isThread()) throw Refusal.notFound("post " + id + " is a comment; its thread is " + thread.threadId());
+            if (!thread.isThread())
+                throw Refusal.notFound("post " + id + " is a comment; its thread is " + thread.threadId());
             var comments = posts.comments(c, id);
             var all = new ArrayList<Post>(comments);
             all.add(thread);
             var facts = Facts.load(c, all);
             var children = new HashMap<Long, List<Post>>();
-            for (var comment : comments) children.computeIfAbsent(comment.parentId(), k -> new ArrayList<>()).add(comment);
+            for (var comment : comments)
+                children.computeIfAbsent(comment.parentId(), k -> new ArrayList<>())
+                        .add(comment);
             return new ThreadPage(view(thread, facts, null, shown), tree(id, children, facts, shown));
         });
     }
 
     /** Posts as found (search results), in the order given, less those the viewer's distance keeps out; comments without their replies. */
     List<PostView> list(List<Post> found, Shown shown) {
-        var listed = found.stream().filter(p -> shown.listsAcross(p.communityId(), p.authorId())).toList();
+        var listed = found.stream()
+                .filter(p -> shown.listsAcross(p.communityId(), p.authorId()))
+                .toList();
         return db.read(c -> {
             var facts = Facts.load(c, listed);
-            return listed.stream().map(p -> view(p, facts, p.isThread() ? null : List.of(), shown)).toList();
+            return listed.stream()
+                    .map(p -> view(p, facts, p.isThread() ? null : List.of(), shown))
+                    .toList();
         });
     }
 
@@ -108,28 +116,130 @@ final class PostViews {
         Long comments = p.isThread() ? facts.commentCounts.getOrDefault(p.id(), 0L) : null;
         var kids = p.isThread() ? null : children == null ? List.<PostView>of() : children;
         if (p.deleted()) {
-            return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(), null, null, p.title(), "",
-                    null, null, false, null, null, null, List.of(), null, score, comments, p.published(), p.deletedAt(), true, p.removed(),
-                    p.removalReason(), p.locked(), p.pinned(), null, kids);
+            return new PostView(
+                    p.id(),
+                    p.uri().toString(),
+                    p.communityId(),
+                    p.threadId(),
+                    p.parentId(),
+                    null,
+                    null,
+                    p.title(),
+                    "",
+                    null,
+                    null,
+                    false,
+                    null,
+                    null,
+                    null,
+                    List.of(),
+                    null,
+                    score,
+                    comments,
+                    p.published(),
+                    p.deletedAt(),
+                    true,
+                    p.removed(),
+                    p.removalReason(),
+                    p.locked(),
+                    p.pinned(),
+                    null,
+                    kids);
         }
         if (p.removed()) {
-            return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(), null, null,
-                    p.isThread() ? "[removed]" : null, "", null, null, false, null, null, null, List.of(), null, score, comments, p.published(),
-                    p.updated(), false, true, p.removalReason(), p.locked(), p.pinned(), null, kids);
+            return new PostView(
+                    p.id(),
+                    p.uri().toString(),
+                    p.communityId(),
+                    p.threadId(),
+                    p.parentId(),
+                    null,
+                    null,
+                    p.isThread() ? "[removed]" : null,
+                    "",
+                    null,
+                    null,
+                    false,
+                    null,
+                    null,
+                    null,
+                    List.of(),
+                    null,
+                    score,
+                    comments,
+                    p.published(),
+                    p.updated(),
+                    false,
+                    true,
+                    p.removalReason(),
+                    p.locked(),
+                    p.pinned(),
+                    null,
+                    kids);
         }
         var collapsed = shown.collapses(p.authorId());
         if (collapsed.isPresent()) {
-            return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(), null, null,
-                    p.isThread() ? (collapsed.get().equals("blocked") ? "[a blocked member]" : "[a muted member]") : null,
-                    "", null, null, false, null, null, null, List.of(), null, score, comments, p.published(), null, false, false,
-                    null, p.locked(), p.pinned(), collapsed.get(), kids);
+            return new PostView(
+                    p.id(),
+                    p.uri().toString(),
+                    p.communityId(),
+                    p.threadId(),
+                    p.parentId(),
+                    null,
+                    null,
+                    p.isThread()
+                            ? (collapsed.get().equals("blocked") ? "[a blocked member]" : "[a muted member]")
+                            : null,
+                    "",
+                    null,
+                    null,
+                    false,
+                    null,
+                    null,
+                    null,
+                    List.of(),
+                    null,
+                    score,
+                    comments,
+                    p.published(),
+                    null,
+                    false,
+                    false,
+                    null,
+                    p.locked(),
+                    p.pinned(),
+                    collapsed.get(),
+                    kids);
         }
-        return new PostView(p.id(), p.uri().toString(), p.communityId(), p.threadId(), p.parentId(),
-                facts.handles.get(p.authorId()), avatar(facts, p.authorId()), p.title(), p.contentHtml(),
+        return new PostView(
+                p.id(),
+                p.uri().toString(),
+                p.communityId(),
+                p.threadId(),
+                p.parentId(),
+                facts.handles.get(p.authorId()),
+                avatar(facts, p.authorId()),
+                p.title(),
+                p.contentHtml(),
                 p.local() ? p.sourceMarkdown() : null,
-                p.summary(), p.sensitive(), p.language(), PostImages.link(p.url()), PostImages.host(p.url()), images(p),
-                media.postImages().thumbnail(p.extras()), score, comments, p.published(), p.updated(), false, false, null,
-                p.locked(), p.pinned(), null, kids);
+                p.summary(),
+                p.sensitive(),
+                p.language(),
+                PostImages.link(p.url()),
+                PostImages.host(p.url()),
+                images(p),
+                media.postImages().thumbnail(p.extras()),
+                score,
+                comments,
+                p.published(),
+                p.updated(),
+                false,
+                false,
+                null,
+                p.locked(),
+                p.pinned(),
+                null,
+                kids);
     }
 
     private String avatar(Facts facts, long authorId) {
@@ -139,12 +249,16 @@ final class PostViews {
 
     private List<ImageView> images(Post p) {
         return media.postImages().images(p.extras(), p.url()).stream()
-                .map(i -> new ImageView(i.url(), i.alt(), i.width(), i.height())).toList();
+                .map(i -> new ImageView(i.url(), i.alt(), i.width(), i.height()))
+                .toList();
     }
 
     /** What a page of posts needs beyond the posts themselves, keyed by post or actor id. */
-    private record Facts(Map<Long, String> handles, Map<Long, ScoreView> scores, Map<Long, Long> commentCounts,
-                         Map<Long, String[]> avatars) {
+    private record Facts(
+            Map<Long, String> handles,
+            Map<Long, ScoreView> scores,
+            Map<Long, Long> commentCounts,
+            Map<Long, String[]> avatars) {
         static Facts load(Connection c, Collection<Post> posts) throws SQLException {
             var handles = new LinkedHashMap<Long, String>();
             var scores = new HashMap<Long, ScoreView>();
@@ -152,29 +266,38 @@ final class PostViews {
             var avatars = new HashMap<Long, String[]>();
             if (posts.isEmpty()) return new Facts(handles, scores, counts, avatars);
             var postIds = c.createArrayOf("bigint", posts.stream().map(Post::id).toArray());
-            var authorIds = c.createArrayOf("bigint", posts.stream().map(Post::authorId).distinct().toArray());
-            for (var row : Sql.list(c, "select id, preferred_username || '@' || domain from actor where id = any(?)",
-                    rs -> Map.entry(rs.getLong(1), rs.getString(2)), authorIds)) {
+            var authorIds = c.createArrayOf(
+                    "bigint", posts.stream().map(Post::authorId).distinct().toArray());
+            for (var row : Sql.list(
+                    c,
+                    "select id, preferred_username || '@' || domain from actor where id = any(?)",
+                    rs -> Map.entry(rs.getLong(1), rs.getString(2)),
+                    authorIds)) {
                 handles.put(row.getKey(), row.getValue());
             }
             // An author's avatar: our upload's file, or the remote address the proxy serves.
-            for (var row : Sql.list(c, """
+            for (var row : Sql.list(
+                    c,
+                    """
                     select a.id, m.file_key, a.icon_url from actor a
                     left join media m on m.id = a.icon_media_id and m.removed_at is null
                     where a.id = any(?) and (m.file_key is not null or a.icon_url is not null)""",
-                    rs -> Map.entry(rs.getLong(1), new String[] {rs.getString(2), rs.getString(3)}), authorIds)) {
+                    rs -> Map.entry(rs.getLong(1), new String[] {rs.getString(2), rs.getString(3)}),
+                    authorIds)) {
                 avatars.put(row.getKey(), row.getValue());
             }
-            for (var row : Sql.list(c, """
+            for (var row : Sql.list(
+                    c,
+                    """
                     select post_id, count(*) filter (where value > 0), count(*) filter (where value < 0)
                     from vote where post_id = any(?) group by post_id""",
-                    rs -> Map.entry(rs.getLong(1), new ScoreView(rs.getLong(2), rs.getLong(3), rs.getLong(2) - rs.getLong(3))),
+                    rs -> Map.entry(
+                            rs.getLong(1), new ScoreView(rs.getLong(2), rs.getLong(3), rs.getLong(2) - rs.getLong(3))),
                     postIds)) {
                 scores.put(row.getKey(), row.getValue());
             }
             for (var row : Sql.list(c, """
-                    select thread_id, count(*) from post where thread_id = any(?) and deleted_at is null group by thread_id""",
-                    rs -> Map.entry(rs.getLong(1), rs.getLong(2)), postIds)) {
+                    select thread_id, count(*) from post where thread_id = any(?) and deleted_at is null group by thread_id""", rs -> Map.entry(rs.getLong(1), rs.getLong(2)), postIds)) {
                 counts.put(row.getKey(), row.getValue());
             }
             return new Facts(handles, scores, counts, avatars);

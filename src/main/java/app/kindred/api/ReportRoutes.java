@@ -40,14 +40,24 @@ final class ReportRoutes {
         return List.of(
                 new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/reports", this::file),
                 new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/reports", this::queue),
-                new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/reports/{id}", ctx ->
-                        ctx.json(ReportView.of(reports.find(member.apply(ctx), id(ctx))))),
-                new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/reports/{id}/resolve", ctx -> decide(ctx, ReportStatus.RESOLVED)),
-                new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/reports/{id}/dismiss", ctx -> decide(ctx, ReportStatus.DISMISSED)),
-                new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/reports/{id}/forward", ctx ->
-                        ctx.json(ReportView.of(reports.forward(member.apply(ctx), id(ctx))))),
-                new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/me/reports", ctx ->
-                        ctx.json(reports.mine(member.apply(ctx)).stream().map(MyReportView::of).toList())));
+                new ApiRoutes.Endpoint(
+                        HandlerType.GET,
+                        "/api/v1/reports/{id}",
+                        ctx -> ctx.json(ReportView.of(reports.find(member.apply(ctx), id(ctx))))),
+                new ApiRoutes.Endpoint(
+                        HandlerType.POST, "/api/v1/reports/{id}/resolve", ctx -> decide(ctx, ReportStatus.RESOLVED)),
+                new ApiRoutes.Endpoint(
+                        HandlerType.POST, "/api/v1/reports/{id}/dismiss", ctx -> decide(ctx, ReportStatus.DISMISSED)),
+                new ApiRoutes.Endpoint(
+                        HandlerType.POST,
+                        "/api/v1/reports/{id}/forward",
+                        ctx -> ctx.json(ReportView.of(reports.forward(member.apply(ctx), id(ctx))))),
+                new ApiRoutes.Endpoint(
+                        HandlerType.GET,
+                        "/api/v1/me/reports",
+                        ctx -> ctx.json(reports.mine(member.apply(ctx)).stream()
+                                .map(MyReportView::of)
+                                .toList())));
     }
 
     private void file(Context ctx) {
@@ -55,10 +65,17 @@ final class ReportRoutes {
         var body = JsonBody.parse(ctx.body(), Set.of("post", "member", "category", "rule", "text", "show_identity"));
         Long post = body.has("post") && !body.isNull("post") ? (long) body.requiredInt("post") : null;
         Integer rule = body.has("rule") && !body.isNull("rule") ? body.requiredInt("rule") : null;
-        var draft = new ReportService.Draft(post, body.text("member"), Category.parse("category", body.requiredText("category")),
-                rule, body.text("text"), Boolean.TRUE.equals(body.bool("show_identity")));
+        var draft = new ReportService.Draft(
+                post,
+                body.text("member"),
+                Category.parse("category", body.requiredText("category")),
+                rule,
+                body.text("text"),
+                Boolean.TRUE.equals(body.bool("show_identity")));
         // Wellbeing concerns have their own, tighter limit: filing reports never uses up the room for a concern.
-        limits.take(draft.category().concern() == Concern.WELLBEING ? Limit.CONCERN : Limit.REPORT, RateLimits.memberKey(reporter.id()));
+        limits.take(
+                draft.category().concern() == Concern.WELLBEING ? Limit.CONCERN : Limit.REPORT,
+                RateLimits.memberKey(reporter.id()));
         ctx.status(201).json(MyReportView.of(reports.file(reporter, draft)));
     }
 
@@ -73,8 +90,11 @@ final class ReportRoutes {
             }
         }
         var status = ctx.queryParam("status") == null ? null : ReportStatus.parse("status", ctx.queryParam("status"));
-        var category = ctx.queryParam("category") == null ? null : Category.parse("category", ctx.queryParam("category"));
-        ctx.json(reports.queue(viewer, new ReportStore.Filter(community, status, category)).stream().map(ReportView::of).toList());
+        var category =
+                ctx.queryParam("category") == null ? null : Category.parse("category", ctx.queryParam("category"));
+        ctx.json(reports.queue(viewer, new ReportStore.Filter(community, status, category)).stream()
+                .map(ReportView::of)
+                .toList());
     }
 
     private void decide(Context ctx, ReportStatus decision) {
@@ -94,17 +114,48 @@ final class ReportRoutes {
     /** A report as moderators see it, with every filing grouped under it. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ReportView(long id, String concern, String status, Long communityId, String community, Long postId, String post,
-                      String postTitle, String subject, boolean forAdmins, List<String> categories, List<FilingView> filings,
-                      String note, Instant decidedAt, Instant forwardedAt, Instant created) {
+    record ReportView(
+            long id,
+            String concern,
+            String status,
+            Long communityId,
+            String community,
+            Long postId,
+            String post,
+            String postTitle,
+            String subject,
+            boolean forAdmins,
+            List<String> categories,
+            List<FilingView> filings,
+            String note,
+            Instant decidedAt,
+            Instant forwardedAt,
+            Instant created) {
         static ReportView of(ReportService.Detail d) {
             var r = d.report();
             var filings = new ArrayList<FilingView>();
-            for (int i = 0; i < r.filings().size(); i++) filings.add(FilingView.of(r.filings().get(i), d.reporters().get(i)));
-            return new ReportView(r.id(), r.concern().wire(), r.status().wire(), r.communityId(), d.communityName(), r.postId(),
-                    uriText(d.post()), d.postTitle(), uriText(d.subject()), r.forAdmins(),
-                    r.filings().stream().map(f -> f.category().wire()).distinct().toList(), filings, r.note(), r.decidedAt(),
-                    r.forwardedAt(), r.createdAt());
+            for (int i = 0; i < r.filings().size(); i++)
+                filings.add(FilingView.of(r.filings().get(i), d.reporters().get(i)));
+            return new ReportView(
+                    r.id(),
+                    r.concern().wire(),
+                    r.status().wire(),
+                    r.communityId(),
+                    d.communityName(),
+                    r.postId(),
+                    uriText(d.post()),
+                    d.postTitle(),
+                    uriText(d.subject()),
+                    r.forAdmins(),
+                    r.filings().stream()
+                            .map(f -> f.category().wire())
+                            .distinct()
+                            .toList(),
+                    filings,
+                    r.note(),
+                    r.decidedAt(),
+                    r.forwardedAt(),
+                    r.createdAt());
         }
     }
 
@@ -119,14 +170,36 @@ final class ReportRoutes {
     /** What a reporter sees of their own report: what they said and where it stands, not the moderators' note. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record MyReportView(long id, String status, String concern, String category, Integer rule, String text, Long postId,
-                        String post, String subject, boolean showIdentity, boolean sentToOtherServers, Instant created,
-                        Instant decidedAt) {
+    record MyReportView(
+            long id,
+            String status,
+            String concern,
+            String category,
+            Integer rule,
+            String text,
+            Long postId,
+            String post,
+            String subject,
+            boolean showIdentity,
+            boolean sentToOtherServers,
+            Instant created,
+            Instant decidedAt) {
         static MyReportView of(ReportService.Mine m) {
             var r = m.report();
             var f = m.filing();
-            return new MyReportView(r.id(), r.status().wire(), r.concern().wire(), f.category().wire(), f.rule(), f.text(),
-                    r.postId(), uriText(m.post()), uriText(m.subject()), f.showIdentity(), f.flagId() != null, f.createdAt(),
+            return new MyReportView(
+                    r.id(),
+                    r.status().wire(),
+                    r.concern().wire(),
+                    f.category().wire(),
+                    f.rule(),
+                    f.text(),
+                    r.postId(),
+                    uriText(m.post()),
+                    uriText(m.subject()),
+                    f.showIdentity(),
+                    f.flagId() != null,
+                    f.createdAt(),
                     r.decidedAt());
         }
     }

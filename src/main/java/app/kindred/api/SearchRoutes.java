@@ -27,8 +27,12 @@ final class SearchRoutes {
     private final PostViews postViews;
     private final Function<Context, Shown> shown;
 
-    SearchRoutes(Function<Context, Optional<Member>> member, SearchService search, LongFunction<CommunityView> community,
-                 PostViews postViews, Function<Context, Shown> shown) {
+    SearchRoutes(
+            Function<Context, Optional<Member>> member,
+            SearchService search,
+            LongFunction<CommunityView> community,
+            PostViews postViews,
+            Function<Context, Shown> shown) {
         this.shown = shown;
         this.member = member;
         this.search = search;

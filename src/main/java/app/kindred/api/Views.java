@@ -18,8 +18,11 @@ final class Views {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record MemberView(String username, String handle, String role, String actorId) {
         static MemberView of(Member m) {
-            return new MemberView(m.username(), m.username() + "@" + m.actor().domain(),
-                    m.role().name().toLowerCase(Locale.ROOT), m.actor().uri().toString());
+            return new MemberView(
+                    m.username(),
+                    m.username() + "@" + m.actor().domain(),
+                    m.role().name().toLowerCase(Locale.ROOT),
+                    m.actor().uri().toString());
         }
     }
 
@@ -32,9 +35,19 @@ final class Views {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record CommunityView(long id, String name, String handle, String actorId, String title, String description,
-                         boolean local, boolean sensitive, Long followerCount, long threadCount, String icon,
-                         String banner) {
+    record CommunityView(
+            long id,
+            String name,
+            String handle,
+            String actorId,
+            String title,
+            String description,
+            boolean local,
+            boolean sensitive,
+            Long followerCount,
+            long threadCount,
+            String icon,
+            String banner) {
         static CommunityView of(CommunityService.Listing l) {
             return of(l, null);
         }
@@ -44,9 +57,19 @@ final class Views {
             var c = l.community();
             // A remote community's count is only who follows it from here: on a small instance that names
             // people ("eating disorders: 1"), so it is shown to nobody. Our own communities' counts are public.
-            return new CommunityView(c.id(), c.name(), c.name() + "@" + c.actor().domain(), c.actor().uri().toString(),
-                    c.title(), c.description(), c.actor().local(), c.sensitive(), c.actor().local() ? l.followers() : null,
-                    l.threads(), pictures == null ? null : pictures.icon(), pictures == null ? null : pictures.image());
+            return new CommunityView(
+                    c.id(),
+                    c.name(),
+                    c.name() + "@" + c.actor().domain(),
+                    c.actor().uri().toString(),
+                    c.title(),
+                    c.description(),
+                    c.actor().local(),
+                    c.sensitive(),
+                    c.actor().local() ? l.followers() : null,
+                    l.threads(),
+                    pictures == null ? null : pictures.icon(),
+                    pictures == null ? null : pictures.image());
         }
     }
 
@@ -60,17 +83,39 @@ final class Views {
     /**
      * A thread or a comment. Threads carry a comment count, comments their replies; a deleted post
      * is a tombstone that keeps its id, place and replies but no content or author; a post a moderator
- * removed shows the same way with the reason, its content kept for a restore.
+     * removed shows the same way with the reason, its content kept for a restore.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record PostView(long id, String apId, long communityId, Long threadId, Long parentId, String author,
-                    String authorAvatar, String title,
-                    String html, String source, String contentWarning, boolean sensitive, String language,
-                    String url, String urlHost, List<ImageView> images, String thumbnail,
-                    ScoreView score, Long commentCount, Instant created, Instant updated, boolean deleted,
-                    boolean removed, String removalReason, boolean locked, boolean pinned, String collapsed,
-                    List<PostView> children) {}
+    record PostView(
+            long id,
+            String apId,
+            long communityId,
+            Long threadId,
+            Long parentId,
+            String author,
+            String authorAvatar,
+            String title,
+            String html,
+            String source,
+            String contentWarning,
+            boolean sensitive,
+            String language,
+            String url,
+            String urlHost,
+            List<ImageView> images,
+            String thumbnail,
+            ScoreView score,
+            Long commentCount,
+            Instant created,
+            Instant updated,
+            boolean deleted,
+            boolean removed,
+            String removalReason,
+            boolean locked,
+            boolean pinned,
+            String collapsed,
+            List<PostView> children) {}
 
     /** An image of a post, at an address on this server (remote images through the proxy); sizes when known. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -90,9 +135,11 @@ final class Views {
     /** A break the member is taking: from one community, or the whole instance when community_id is null. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record BreakView(long id, Long communityId, String community, String communityTitle, Instant started, Instant ends) {
+    record BreakView(
+            long id, Long communityId, String community, String communityTitle, Instant started, Instant ends) {
         static BreakView of(Breaks.Break b) {
-            return new BreakView(b.id(), b.communityId(), b.communityHandle(), b.communityTitle(), b.startedAt(), b.endsAt());
+            return new BreakView(
+                    b.id(), b.communityId(), b.communityHandle(), b.communityTitle(), b.startedAt(), b.endsAt());
         }
     }
 

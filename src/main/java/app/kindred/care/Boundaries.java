@@ -51,25 +51,41 @@ public final class Boundaries {
     public Kept keep(Member member, Kind kind, String who) {
         long actor = person(member, who);
         return db.transaction(c -> {
-            Sql.update(c, "insert into member_distance (account_id, actor_id, kind) values (?, ?, ?) on conflict do nothing",
-                    member.id(), actor, kind.wire());
+            Sql.update(
+                    c,
+                    "insert into member_distance (account_id, actor_id, kind) values (?, ?, ?) on conflict do nothing",
+                    member.id(),
+                    actor,
+                    kind.wire());
             return kept(c, member, kind, actor).orElseThrow();
         });
     }
 
     /** Lifts a block or a mute; lifting one that is not there is no error (the outcome is the same). */
     public void release(Member member, Kind kind, long actorId) {
-        db.transaction(c -> Sql.update(c, "delete from member_distance where account_id = ? and actor_id = ? and kind = ?",
-                member.id(), actorId, kind.wire()));
+        db.transaction(c -> Sql.update(
+                c,
+                "delete from member_distance where account_id = ? and actor_id = ? and kind = ?",
+                member.id(),
+                actorId,
+                kind.wire()));
     }
 
     public List<Kept> list(Member member, Kind kind) {
-        return db.read(c -> Sql.list(c, """
+        return db.read(c -> Sql.list(
+                c,
+                """
                 select a.id, a.preferred_username || '@' || a.domain, a.uri, a.local, d.created_at
                 from member_distance d join actor a on a.id = d.actor_id
                 where d.account_id = ? and d.kind = ? order by d.created_at desc, a.id""",
-                rs -> new Kept(rs.getLong(1), rs.getString(2), URI.create(rs.getString(3)), rs.getBoolean(4),
-                        Sql.instant(rs, "created_at")), member.id(), kind.wire()));
+                rs -> new Kept(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        URI.create(rs.getString(3)),
+                        rs.getBoolean(4),
+                        Sql.instant(rs, "created_at")),
+                member.id(),
+                kind.wire()));
     }
 
     public HiddenCommunity hide(Member member, long communityId) {
@@ -77,15 +93,21 @@ public final class Boundaries {
             if (Sql.count(c, "select count(*) from community where id = ?", communityId) == 0) {
                 throw Refusal.notFound("there is no community " + communityId);
             }
-            Sql.update(c, "insert into hidden_community (account_id, community_id) values (?, ?) on conflict do nothing",
-                    member.id(), communityId);
-            return hidden(c, member).stream().filter(h -> h.communityId() == communityId).findFirst().orElseThrow();
+            Sql.update(
+                    c,
+                    "insert into hidden_community (account_id, community_id) values (?, ?) on conflict do nothing",
+                    member.id(),
+                    communityId);
+            return hidden(c, member).stream()
+                    .filter(h -> h.communityId() == communityId)
+                    .findFirst()
+                    .orElseThrow();
         });
     }
 
     public void unhide(Member member, long communityId) {
-        db.transaction(c -> Sql.update(c, "delete from hidden_community where account_id = ? and community_id = ?",
-                member.id(), communityId));
+        db.transaction(c -> Sql.update(
+                c, "delete from hidden_community where account_id = ? and community_id = ?", member.id(), communityId));
     }
 
     public List<HiddenCommunity> hiddenCommunities(Member member) {
@@ -115,50 +137,74 @@ public final class Boundaries {
     static boolean blockedEitherWay(Connection c, long actorA, long actorB) throws SQLException {
         return Sql.count(c, """
                 select count(*) from member_distance d join account acc on acc.id = d.account_id
-                where d.kind = 'block' and ((acc.actor_id = ? and d.actor_id = ?) or (acc.actor_id = ? and d.actor_id = ?))""",
-                actorA, actorB, actorB, actorA) > 0;
+                where d.kind = 'block' and ((acc.actor_id = ? and d.actor_id = ?) or (acc.actor_id = ? and d.actor_id = ?))""", actorA, actorB, actorB, actorA) > 0;
     }
 
     private long person(Member member, String who) {
-        if (who == null || who.isBlank()) throw Refusal.invalid("member", "name the member by handle (name@host) or actor id");
+        if (who == null || who.isBlank())
+            throw Refusal.invalid("member", "name the member by handle (name@host) or actor id");
         var raw = who.strip();
         var handle = raw.startsWith("@") ? raw.substring(1) : raw;
         var known = db.read(c -> {
             if (handle.startsWith("https://") || handle.startsWith("http://")) {
-                return Sql.one(c, "select id from actor where uri = ? and type = 'Person'", rs -> rs.getLong(1), handle);
+                return Sql.one(
+                        c, "select id from actor where uri = ? and type = 'Person'", rs -> rs.getLong(1), handle);
             }
             var at = handle.indexOf('@');
             if (at < 0) {
-                return Sql.one(c, "select id from actor where local and type = 'Person' and preferred_username = ?",
-                        rs -> rs.getLong(1), handle.toLowerCase(Locale.ROOT));
+                return Sql.one(
+                        c,
+                        "select id from actor where local and type = 'Person' and preferred_username = ?",
+                        rs -> rs.getLong(1),
+                        handle.toLowerCase(Locale.ROOT));
             }
-            return Sql.one(c, "select id from actor where type = 'Person' and lower(preferred_username) = lower(?) and lower(domain) = lower(?)",
-                    rs -> rs.getLong(1), handle.substring(0, at), handle.substring(at + 1));
+            return Sql.one(
+                    c,
+                    "select id from actor where type = 'Person' and lower(preferred_username) = lower(?) and lower(domain) = lower(?)",
+                    rs -> rs.getLong(1),
+                    handle.substring(0, at),
+                    handle.substring(at + 1));
         });
-        var actor = known.isPresent() ? known
-                : handle.contains("@") || handle.startsWith("http") ? remoteActor.apply(handle) : Optional.<Long>empty();
+        var actor = known.isPresent()
+                ? known
+                : handle.contains("@") || handle.startsWith("http")
+                        ? remoteActor.apply(handle)
+                        : Optional.<Long>empty();
         long id = actor.orElseThrow(() -> Refusal.notFound("there is no member " + raw));
         if (id == member.actor().id()) throw Refusal.invalid("member", "you cannot block or mute yourself");
-        var type = db.read(c -> Sql.one(c, "select type from actor where id = ?", rs -> rs.getString(1), id)).orElse("");
+        var type = db.read(c -> Sql.one(c, "select type from actor where id = ?", rs -> rs.getString(1), id))
+                .orElse("");
         if (!type.equals("Person")) throw Refusal.invalid("member", raw + " is not a member; hide a community instead");
         return id;
     }
 
     private static Optional<Kept> kept(Connection c, Member member, Kind kind, long actor) throws SQLException {
-        return Sql.one(c, """
+        return Sql.one(
+                c,
+                """
                 select a.id, a.preferred_username || '@' || a.domain, a.uri, a.local, d.created_at
                 from member_distance d join actor a on a.id = d.actor_id
                 where d.account_id = ? and d.kind = ? and d.actor_id = ?""",
-                rs -> new Kept(rs.getLong(1), rs.getString(2), URI.create(rs.getString(3)), rs.getBoolean(4),
-                        Sql.instant(rs, "created_at")), member.id(), kind.wire(), actor);
+                rs -> new Kept(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        URI.create(rs.getString(3)),
+                        rs.getBoolean(4),
+                        Sql.instant(rs, "created_at")),
+                member.id(),
+                kind.wire(),
+                actor);
     }
 
     private static List<HiddenCommunity> hidden(Connection c, Member member) throws SQLException {
-        return Sql.list(c, """
+        return Sql.list(
+                c,
+                """
                 select h.community_id, a.preferred_username || '@' || a.domain, co.title, h.created_at
                 from hidden_community h join community co on co.id = h.community_id join actor a on a.id = co.actor_id
                 where h.account_id = ? order by h.created_at desc, h.community_id""",
-                rs -> new HiddenCommunity(rs.getLong(1), rs.getString(2), rs.getString(3), Sql.instant(rs, "created_at")),
+                rs -> new HiddenCommunity(
+                        rs.getLong(1), rs.getString(2), rs.getString(3), Sql.instant(rs, "created_at")),
                 member.id());
     }
 }

@@ -23,7 +23,9 @@ public final class Breaks {
     static final String ACTIVE = "(ends_at is null or ends_at > now())";
 
     public enum Length {
-        DAY(Duration.ofDays(1)), WEEK(Duration.ofDays(7)), UNTIL_I_COME_BACK(null);
+        DAY(Duration.ofDays(1)),
+        WEEK(Duration.ofDays(7)),
+        UNTIL_I_COME_BACK(null);
 
         private final Duration duration;
 
@@ -47,8 +49,13 @@ public final class Breaks {
      * @param communityId the community, or null for the whole instance
      * @param endsAt      null until the member comes back
      */
-    public record Break(long id, Long communityId, String communityHandle, String communityTitle, Instant startedAt,
-                        Instant endsAt) {}
+    public record Break(
+            long id,
+            Long communityId,
+            String communityHandle,
+            String communityTitle,
+            Instant startedAt,
+            Instant endsAt) {}
 
     private final Database db;
     private final Clock clock;
@@ -67,18 +74,24 @@ public final class Breaks {
                 throw Refusal.notFound("there is no community " + communityId);
             }
             // An ended break's row is replaced, so a break taken again starts afresh.
-            Sql.update(c, "delete from member_break where account_id = ? and coalesce(community_id, 0) = ?",
-                    member.id(), communityId == null ? 0L : communityId);
+            Sql.update(
+                    c,
+                    "delete from member_break where account_id = ? and coalesce(community_id, 0) = ?",
+                    member.id(),
+                    communityId == null ? 0L : communityId);
             long id = Sql.insert(c, """
-                    insert into member_break (account_id, community_id, started_at, ends_at) values (?, ?, ?, ?) returning id""",
-                    member.id(), communityId, now, ends);
-            return active(c, member.id()).stream().filter(b -> b.id() == id).findFirst().orElseThrow();
+                    insert into member_break (account_id, community_id, started_at, ends_at) values (?, ?, ?, ?) returning id""", member.id(), communityId, now, ends);
+            return active(c, member.id()).stream()
+                    .filter(b -> b.id() == id)
+                    .findFirst()
+                    .orElseThrow();
         });
     }
 
     /** Ends a break at once ("one click to leave"); ending one that is over or gone is no error. */
     public void end(Member member, long breakId) {
-        db.transaction(c -> Sql.update(c, "delete from member_break where account_id = ? and id = ?", member.id(), breakId));
+        db.transaction(
+                c -> Sql.update(c, "delete from member_break where account_id = ? and id = ?", member.id(), breakId));
     }
 
     /** The breaks the member is on now, the whole-instance one first: the pages greet them with these. */
@@ -89,16 +102,25 @@ public final class Breaks {
     /** The break that keeps a community's content from the member now (its own or the whole instance's). */
     public Optional<Break> from(Member member, long communityId) {
         return activeFor(member).stream()
-                .filter(b -> b.communityId() == null || b.communityId() == communityId).findFirst();
+                .filter(b -> b.communityId() == null || b.communityId() == communityId)
+                .findFirst();
     }
 
     private static List<Break> active(Connection c, long accountId) throws SQLException {
-        return Sql.list(c, """
+        return Sql.list(
+                c,
+                """
                 select b.id, b.community_id, a.preferred_username || '@' || a.domain, co.title, b.started_at, b.ends_at
                 from member_break b left join community co on co.id = b.community_id left join actor a on a.id = co.actor_id
                 where b.account_id = ? and (b.ends_at is null or b.ends_at > now())
                 order by b.community_id nulls first, b.id""",
-                rs -> new Break(rs.getLong(1), (Long) rs.getObject(2), rs.getString(3), rs.getString(4),
-                        Sql.instant(rs, "started_at"), Sql.instant(rs, "ends_at")), accountId);
+                rs -> new Break(
+                        rs.getLong(1),
+                        (Long) rs.getObject(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        Sql.instant(rs, "started_at"),
+                        Sql.instant(rs, "ends_at")),
+                accountId);
     }
 }

@@ -50,7 +50,11 @@ public final class Exports {
     }
 
     public enum Status {
-        PENDING, RUNNING, READY, FAILED, EXPIRED;
+        PENDING,
+        RUNNING,
+        READY,
+        FAILED,
+        EXPIRED;
 
         public String wire() {
             return name().toLowerCase(Locale.ROOT);
@@ -58,8 +62,14 @@ public final class Exports {
     }
 
     /** @param token the secret part of the download link while it works; null otherwise */
-    public record Export(Status status, int progress, String token, Instant requestedAt, Instant finishedAt,
-                         Instant expiresAt, String error) {}
+    public record Export(
+            Status status,
+            int progress,
+            String token,
+            Instant requestedAt,
+            Instant finishedAt,
+            Instant expiresAt,
+            String error) {}
 
     private final Database db;
     private final Clock clock;
@@ -88,10 +98,13 @@ public final class Exports {
         var now = clock.instant();
         var export = db.transaction(c -> {
             var current = current(c, member.id(), now);
-            if (current.isPresent() && (current.get().status() == Status.PENDING || current.get().status() == Status.RUNNING)) {
+            if (current.isPresent()
+                    && (current.get().status() == Status.PENDING
+                            || current.get().status() == Status.RUNNING)) {
                 return current.get();
             }
-            var old = Sql.one(c, "select file_name from member_export where account_id = ?", rs -> rs.getString(1), member.id());
+            var old = Sql.one(
+                    c, "select file_name from member_export where account_id = ?", rs -> rs.getString(1), member.id());
             Sql.update(c, """
                     insert into member_export (account_id, status, progress, requested_at) values (?, 'pending', 0, ?)
                     on conflict (account_id) do update set status = 'pending', progress = 0, token = null, file_name = null,
@@ -114,10 +127,10 @@ public final class Exports {
         var now = clock.instant();
         var file = db.read(c -> Sql.one(c, """
                 select file_name from member_export
-                where account_id = ? and token = ? and status = 'ready' and expires_at > ?""",
-                rs -> rs.getString(1), member.id(), token, now));
+                where account_id = ? and token = ? and status = 'ready' and expires_at > ?""", rs -> rs.getString(1), member.id(), token, now));
         // Someone else's link, an old link and a wrong one all read the same.
-        return file.map(folder::resolve).filter(Files::isRegularFile)
+        return file.map(folder::resolve)
+                .filter(Files::isRegularFile)
                 .orElseThrow(() -> Refusal.notFound("there is no export at this link; it may have expired"));
     }
 
@@ -153,9 +166,9 @@ public final class Exports {
                     update member_export set status = 'ready', progress = 100, file_name = ?, token = ?, finished_at = ?,
                         expires_at = ? where account_id = ?""", name, hex(24), done, done.plus(linkLife), id));
         } catch (IOException | RuntimeException e) {
-            db.transaction(c -> Sql.update(c, """
-                    update member_export set status = 'failed', error = ?, finished_at = ? where account_id = ?""",
-                    "the export could not be written; ask for a new one", clock.instant(), id));
+            db.transaction(
+                    c -> Sql.update(c, """
+                    update member_export set status = 'failed', error = ?, finished_at = ? where account_id = ?""", "the export could not be written; ask for a new one", clock.instant(), id));
             if (e instanceof RuntimeException r) throw r;
             throw new UncheckedIOException((IOException) e);
         }
@@ -170,8 +183,7 @@ public final class Exports {
                 with gone as (select account_id, file_name from member_export
                               where status = 'ready' and expires_at <= ? and file_name is not null for update)
                 update member_export e set file_name = null, token = null from gone
-                where e.account_id = gone.account_id returning gone.file_name""",
-                rs -> rs.getString(1), now));
+                where e.account_id = gone.account_id returning gone.file_name""", rs -> rs.getString(1), now));
         names.forEach(this::deleteFile);
     }
 
@@ -185,19 +197,31 @@ public final class Exports {
     }
 
     private static Optional<Export> current(Connection c, long account, Instant now) throws SQLException {
-        return Sql.one(c, """
+        return Sql.one(
+                c,
+                """
                 select status, progress, token, requested_at, finished_at, expires_at, error
-                from member_export where account_id = ?""", rs -> {
-            var status = Status.valueOf(rs.getString("status").toUpperCase(Locale.ROOT));
-            var expires = Sql.instant(rs, "expires_at");
-            boolean expired = status == Status.READY && (expires == null || !expires.isAfter(now) || rs.getString("token") == null);
-            return new Export(expired ? Status.EXPIRED : status, rs.getInt("progress"), expired ? null : rs.getString("token"),
-                    Sql.instant(rs, "requested_at"), Sql.instant(rs, "finished_at"), expires, rs.getString("error"));
-        }, account);
+                from member_export where account_id = ?""",
+                rs -> {
+                    var status = Status.valueOf(rs.getString("status").toUpperCase(Locale.ROOT));
+                    var expires = Sql.instant(rs, "expires_at");
+                    boolean expired = status == Status.READY
+                            && (expires == null || !expires.isAfter(now) || rs.getString("token") == null);
+                    return new Export(
+                            expired ? Status.EXPIRED : status,
+                            rs.getInt("progress"),
+                            expired ? null : rs.getString("token"),
+                            Sql.instant(rs, "requested_at"),
+                            Sql.instant(rs, "finished_at"),
+                            expires,
+                            rs.getString("error"));
+                },
+                account);
     }
 
     private void progress(long account, int percent) {
-        db.transaction(c -> Sql.update(c, "update member_export set progress = ? where account_id = ?", percent, account));
+        db.transaction(
+                c -> Sql.update(c, "update member_export set progress = ? where account_id = ?", percent, account));
     }
 
     /** kindred.json, written as it is read, so a large account is never held in memory at once. */
@@ -276,8 +300,12 @@ public final class Exports {
 
     /** outbox.json as in a Mastodon archive: an OrderedCollection of Create activities carrying each post. */
     private void writeOutbox(OutputStream out, long account) throws IOException {
-        var actor = db.read(c -> Sql.one(c, "select a.uri from account acc join actor a on a.id = acc.actor_id where acc.id = ?",
-                rs -> rs.getString(1), account)).orElseThrow();
+        var actor = db.read(c -> Sql.one(
+                        c,
+                        "select a.uri from account acc join actor a on a.id = acc.actor_id where acc.id = ?",
+                        rs -> rs.getString(1),
+                        account))
+                .orElseThrow();
         long total = db.read(c -> Sql.count(c, """
                 select count(*) from post p join account acc on acc.actor_id = p.author_id
                 where acc.id = ? and p.deleted_at is null and p.removed_at is null""", account));
@@ -294,8 +322,7 @@ public final class Exports {
                 long from = after;
                 var ids = db.read(c -> Sql.list(c, """
                         select p.id from post p join account acc on acc.actor_id = p.author_id
-                        where acc.id = ? and p.deleted_at is null and p.removed_at is null and p.id > ? order by p.id limit ?""",
-                        rs -> rs.getLong(1), account, from, BATCH));
+                        where acc.id = ? and p.deleted_at is null and p.removed_at is null and p.id > ? order by p.id limit ?""", rs -> rs.getLong(1), account, from, BATCH));
                 if (ids.isEmpty()) break;
                 var objects = db.read(c -> {
                     var list = new ArrayList<JsonNode>();
@@ -322,22 +349,31 @@ public final class Exports {
     }
 
     /** One named section: an object (one row) or an array of rows, columns by their names. */
-    private static void section(Connection c, JsonGenerator g, String name, boolean single, String sql, Object... params)
+    private static void section(
+            Connection c, JsonGenerator g, String name, boolean single, String sql, Object... params)
             throws SQLException {
         try {
             if (single) {
                 g.writeFieldName(name);
-                var found = Sql.one(c, sql, rs -> {
-                    writeRow(g, rs);
-                    return true;
-                }, params);
+                var found = Sql.one(
+                        c,
+                        sql,
+                        rs -> {
+                            writeRow(g, rs);
+                            return true;
+                        },
+                        params);
                 if (found.isEmpty()) g.writeNull();
             } else {
                 g.writeArrayFieldStart(name);
-                Sql.list(c, sql, rs -> {
-                    writeRow(g, rs);
-                    return true;
-                }, params);
+                Sql.list(
+                        c,
+                        sql,
+                        rs -> {
+                            writeRow(g, rs);
+                            return true;
+                        },
+                        params);
                 g.writeEndArray();
             }
         } catch (IOException e) {
@@ -346,11 +382,16 @@ public final class Exports {
     }
 
     /** Writes rows into the open array; returns the last value of {@code key}, or null when there were none. */
-    private static Long rows(Connection c, JsonGenerator g, String sql, String key, Object... params) throws SQLException {
-        var keys = Sql.list(c, sql, rs -> {
-            writeRow(g, rs);
-            return rs.getLong(key);
-        }, params);
+    private static Long rows(Connection c, JsonGenerator g, String sql, String key, Object... params)
+            throws SQLException {
+        var keys = Sql.list(
+                c,
+                sql,
+                rs -> {
+                    writeRow(g, rs);
+                    return rs.getLong(key);
+                },
+                params);
         return keys.isEmpty() ? null : keys.getLast();
     }
 

@@ -17,7 +17,8 @@ import java.util.Set;
  * @param onBreakFrom     communities the member is taking a break from
  * @param onInstanceBreak whether the member is taking a break from the whole instance
  */
-public record Shown(Set<Long> blocked, Set<Long> muted, Set<Long> hidden, Set<Long> onBreakFrom, boolean onInstanceBreak) {
+public record Shown(
+        Set<Long> blocked, Set<Long> muted, Set<Long> hidden, Set<Long> onBreakFrom, boolean onInstanceBreak) {
     /** What a visitor who is not signed in sees: everything. */
     public static final Shown EVERYTHING = new Shown(Set.of(), Set.of(), Set.of(), Set.of(), false);
 
@@ -38,7 +39,9 @@ public record Shown(Set<Long> blocked, Set<Long> muted, Set<Long> hidden, Set<Lo
      * hidden community, not one the member is on a break from, not a blocked or muted author.
      */
     public boolean listsAcross(long communityId, long authorActorId) {
-        return reaches(communityId) && !hidden.contains(communityId) && collapses(authorActorId).isEmpty();
+        return reaches(communityId)
+                && !hidden.contains(communityId)
+                && collapses(authorActorId).isEmpty();
     }
 
     /** The rule for one community's own listing: its posts by members not blocked or muted, unless on a break. */
@@ -52,13 +55,24 @@ public record Shown(Set<Long> blocked, Set<Long> muted, Set<Long> hidden, Set<Lo
                 union
                 select acc.actor_id from member_distance d join account acc on acc.id = d.account_id
                 where d.kind = 'block' and d.actor_id = ?""", rs -> rs.getLong(1), accountId, actorId));
-        var muted = Set.copyOf(Sql.list(c, "select actor_id from member_distance where account_id = ? and kind = 'mute'",
-                rs -> rs.getLong(1), accountId));
-        var hidden = Set.copyOf(Sql.list(c, "select community_id from hidden_community where account_id = ?",
-                rs -> rs.getLong(1), accountId));
-        var breaks = Sql.list(c, "select coalesce(community_id, 0) from member_break where account_id = ? and " + Breaks.ACTIVE,
-                rs -> rs.getLong(1), accountId);
+        var muted = Set.copyOf(Sql.list(
+                c,
+                "select actor_id from member_distance where account_id = ? and kind = 'mute'",
+                rs -> rs.getLong(1),
+                accountId));
+        var hidden = Set.copyOf(Sql.list(
+                c, "select community_id from hidden_community where account_id = ?", rs -> rs.getLong(1), accountId));
+        var breaks = Sql.list(
+                c,
+                "select coalesce(community_id, 0) from member_break where account_id = ? and " + Breaks.ACTIVE,
+                rs -> rs.getLong(1),
+                accountId);
         boolean instance = breaks.contains(0L);
-        return new Shown(blocked, muted, hidden, Set.copyOf(breaks.stream().filter(id -> id != 0L).toList()), instance);
+        return new Shown(
+                blocked,
+                muted,
+                hidden,
+                Set.copyOf(breaks.stream().filter(id -> id != 0L).toList()),
+                instance);
     }
 }

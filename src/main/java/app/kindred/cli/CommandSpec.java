@@ -11,8 +11,14 @@ import java.util.Set;
  * What one command accepts: its words, its positional arguments, its flags and its options that
  * take a value. Every command also takes --config FILE and --help.
  */
-record CommandSpec(String words, String usage, String summary, List<String> positionals,
-                   Set<String> flags, Set<String> valueOptions, Set<String> required) {
+record CommandSpec(
+        String words,
+        String usage,
+        String summary,
+        List<String> positionals,
+        Set<String> flags,
+        Set<String> valueOptions,
+        Set<String> required) {
 
     record Parsed(List<String> positionals, Set<String> flags, Map<String, String> values, boolean help) {
         String value(String option) {
@@ -50,9 +56,10 @@ record CommandSpec(String words, String usage, String summary, List<String> posi
         }
         if (help) return new Parsed(positional, setFlags, values, true);
         if (positional.size() != positionals.size()) {
-            throw new UsageException(positionals.isEmpty()
-                    ? "'" + words + "' takes no arguments, got " + String.join(" ", positional) + "; " + hint()
-                    : "'" + words + "' needs " + String.join(" ", positionals) + "; " + hint());
+            throw new UsageException(
+                    positionals.isEmpty()
+                            ? "'" + words + "' takes no arguments, got " + String.join(" ", positional) + "; " + hint()
+                            : "'" + words + "' needs " + String.join(" ", positionals) + "; " + hint());
         }
         for (var option : required) {
             if (!values.containsKey(option) && !setFlags.contains(option)) {

@@ -10,8 +10,8 @@ import app.kindred.actor.LocalKeys;
 import app.kindred.member.MemberStore;
 import app.kindred.storage.Database;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,8 +26,13 @@ public final class CommunityService {
     private final LocalIds ids;
     private final SecureRandom random;
 
-    public CommunityService(Database db, ActorStore actors, MemberStore members, CommunityStore communities,
-                            LocalIds ids, SecureRandom random) {
+    public CommunityService(
+            Database db,
+            ActorStore actors,
+            MemberStore members,
+            CommunityStore communities,
+            LocalIds ids,
+            SecureRandom random) {
         this.db = db;
         this.actors = actors;
         this.members = members;
@@ -50,13 +55,16 @@ public final class CommunityService {
         var keys = LocalKeys.generate(random);
         return db.transaction(c -> {
             var moderator = members.findByUsername(c, moderatorUsername == null ? "" : moderatorUsername)
-                    .orElseThrow(() -> Refusal.invalid("moderator", "there is no local member \"" + moderatorUsername
-                            + "\"; create the member first or name an existing one"));
+                    .orElseThrow(() -> Refusal.invalid(
+                            "moderator",
+                            "there is no local member \"" + moderatorUsername
+                                    + "\"; create the member first or name an existing one"));
             if (actors.findLocal(c, actorName.value()).isPresent()) {
-                throw Refusal.conflict("name", "the name \"" + actorName + "\" is taken by a member or community; choose another");
+                throw Refusal.conflict(
+                        "name", "the name \"" + actorName + "\" is taken by a member or community; choose another");
             }
-            var actor = actors.insertLocal(c, ActorType.GROUP, ids.community(actorName.value()), actorName.value(),
-                    cleanTitle, keys);
+            var actor = actors.insertLocal(
+                    c, ActorType.GROUP, ids.community(actorName.value()), actorName.value(), cleanTitle, keys);
             long id = communities.insert(c, actor.id(), cleanTitle, cleanDescription);
             communities.addModerator(c, id, moderator.actor().id());
             return communities.byActor(c, actor).orElseThrow();
@@ -78,7 +86,8 @@ public final class CommunityService {
     public List<Listing> directory() {
         return db.read(c -> {
             var out = new ArrayList<Listing>();
-            for (var id : communities.allIds(c)) out.add(listing(c, communities.findById(c, id).orElseThrow()));
+            for (var id : communities.allIds(c))
+                out.add(listing(c, communities.findById(c, id).orElseThrow()));
             return out;
         });
     }
@@ -91,7 +100,10 @@ public final class CommunityService {
     }
 
     private Listing listing(java.sql.Connection c, Community community) throws java.sql.SQLException {
-        return new Listing(community, communities.followerCount(c, community.actor().id()), communities.threadCount(c, community.id()));
+        return new Listing(
+                community,
+                communities.followerCount(c, community.actor().id()),
+                communities.threadCount(c, community.id()));
     }
 
     /** The numbered guidelines, first to last. */

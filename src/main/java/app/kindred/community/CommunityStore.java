@@ -19,17 +19,32 @@ public final class CommunityStore {
         this.actors = actors;
     }
 
-    private record Row(long id, long actorId, String title, String description, boolean sensitive,
-                       boolean postingRestrictedToMods, boolean showModeratorNames, Instant createdAt, Instant updatedAt) {}
+    private record Row(
+            long id,
+            long actorId,
+            String title,
+            String description,
+            boolean sensitive,
+            boolean postingRestrictedToMods,
+            boolean showModeratorNames,
+            Instant createdAt,
+            Instant updatedAt) {}
 
     public long insert(Connection c, long actorId, String title, String description) throws SQLException {
-        return Sql.insert(c, "insert into community (actor_id, title, description) values (?, ?, ?) returning id",
-                actorId, title, description);
+        return Sql.insert(
+                c,
+                "insert into community (actor_id, title, description) values (?, ?, ?) returning id",
+                actorId,
+                title,
+                description);
     }
 
     public void addModerator(Connection c, long communityId, long actorId) throws SQLException {
-        Sql.update(c, "insert into community_moderator (community_id, actor_id) values (?, ?) on conflict do nothing",
-                communityId, actorId);
+        Sql.update(
+                c,
+                "insert into community_moderator (community_id, actor_id) values (?, ?) on conflict do nothing",
+                communityId,
+                actorId);
     }
 
     public Optional<Community> findByName(Connection c, String name) throws SQLException {
@@ -56,17 +71,27 @@ public final class CommunityStore {
             """;
 
     private static Community mapWithActor(java.sql.ResultSet rs) throws SQLException {
-        return new Community(rs.getLong("k_id"), ActorStore.map(rs), rs.getString("k_title"), rs.getString("k_description"),
-                rs.getBoolean("k_sensitive"), rs.getBoolean("k_restricted"), rs.getBoolean("k_show_names"),
-                Sql.instant(rs, "k_created_at"), Sql.instant(rs, "k_updated_at"));
+        return new Community(
+                rs.getLong("k_id"),
+                ActorStore.map(rs),
+                rs.getString("k_title"),
+                rs.getString("k_description"),
+                rs.getBoolean("k_sensitive"),
+                rs.getBoolean("k_restricted"),
+                rs.getBoolean("k_show_names"),
+                Sql.instant(rs, "k_created_at"),
+                Sql.instant(rs, "k_updated_at"));
     }
 
     /** A remote community gets a row the first time one of our members follows it or we store its posts. */
     public Community ensureRemote(Connection c, Actor group) throws SQLException {
         var existing = byActor(c, group);
         if (existing.isPresent()) return existing.get();
-        Sql.update(c, "insert into community (actor_id, title) values (?, ?) on conflict (actor_id) do nothing",
-                group.id(), group.name() == null || group.name().isBlank() ? group.preferredUsername() : group.name());
+        Sql.update(
+                c,
+                "insert into community (actor_id, title) values (?, ?) on conflict (actor_id) do nothing",
+                group.id(),
+                group.name() == null || group.name().isBlank() ? group.preferredUsername() : group.name());
         return byActor(c, group).orElseThrow();
     }
 
@@ -74,14 +99,30 @@ public final class CommunityStore {
      * What a moderator changes about the community, from the API or a moderator's Update{Group};
      * null leaves a setting as it is. The Group's display name follows the title.
      */
-    public void updateSettings(Connection c, Community community, String title, String description,
-                               Boolean postingRestrictedToMods, Boolean showModeratorNames) throws SQLException {
+    public void updateSettings(
+            Connection c,
+            Community community,
+            String title,
+            String description,
+            Boolean postingRestrictedToMods,
+            Boolean showModeratorNames)
+            throws SQLException {
         update(c, community.id(), title, description, null, postingRestrictedToMods, showModeratorNames);
-        if (title != null) Sql.update(c, "update actor set name = ? where id = ?", title, community.actor().id());
+        if (title != null)
+            Sql.update(
+                    c,
+                    "update actor set name = ? where id = ?",
+                    title,
+                    community.actor().id());
     }
 
     public boolean removeModerator(Connection c, long communityId, long actorId) throws SQLException {
-        return Sql.update(c, "delete from community_moderator where community_id = ? and actor_id = ?", communityId, actorId) > 0;
+        return Sql.update(
+                        c,
+                        "delete from community_moderator where community_id = ? and actor_id = ?",
+                        communityId,
+                        actorId)
+                > 0;
     }
 
     /** Whether a moderator's ban shuts this actor out of the community now (an expired ban no longer does). */
@@ -92,25 +133,48 @@ public final class CommunityStore {
     }
 
     public boolean isModerator(Connection c, long communityId, long actorId) throws SQLException {
-        return Sql.count(c, "select count(*) from community_moderator where community_id = ? and actor_id = ?",
-                communityId, actorId) > 0;
+        return Sql.count(
+                        c,
+                        "select count(*) from community_moderator where community_id = ? and actor_id = ?",
+                        communityId,
+                        actorId)
+                > 0;
     }
 
     public Optional<Community> byActor(Connection c, Actor actor) throws SQLException {
-        var row = Sql.one(c, """
+        var row = Sql.one(
+                c,
+                """
                 select id, actor_id, title, description, sensitive, posting_restricted_to_mods, show_moderator_names,
                        created_at, updated_at
                 from community where actor_id = ?""",
-                rs -> new Row(rs.getLong("id"), rs.getLong("actor_id"), rs.getString("title"), rs.getString("description"),
-                        rs.getBoolean("sensitive"), rs.getBoolean("posting_restricted_to_mods"), rs.getBoolean("show_moderator_names"),
-                        Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at")),
+                rs -> new Row(
+                        rs.getLong("id"),
+                        rs.getLong("actor_id"),
+                        rs.getString("title"),
+                        rs.getString("description"),
+                        rs.getBoolean("sensitive"),
+                        rs.getBoolean("posting_restricted_to_mods"),
+                        rs.getBoolean("show_moderator_names"),
+                        Sql.instant(rs, "created_at"),
+                        Sql.instant(rs, "updated_at")),
                 actor.id());
-        return row.map(r -> new Community(r.id(), actor, r.title(), r.description(), r.sensitive(),
-                r.postingRestrictedToMods(), r.showModeratorNames(), r.createdAt(), r.updatedAt()));
+        return row.map(r -> new Community(
+                r.id(),
+                actor,
+                r.title(),
+                r.description(),
+                r.sensitive(),
+                r.postingRestrictedToMods(),
+                r.showModeratorNames(),
+                r.createdAt(),
+                r.updatedAt()));
     }
 
     public List<Long> allIds(Connection c) throws SQLException {
-        return Sql.list(c, "select c.id from community c join actor a on a.id = c.actor_id order by a.local desc, lower(c.title), c.id",
+        return Sql.list(
+                c,
+                "select c.id from community c join actor a on a.id = c.actor_id order by a.local desc, lower(c.title), c.id",
                 rs -> rs.getLong(1));
     }
 
@@ -120,21 +184,31 @@ public final class CommunityStore {
     }
 
     public long threadCount(Connection c, long communityId) throws SQLException {
-        return Sql.count(c, "select count(*) from post where community_id = ? and parent_id is null and deleted_at is null",
+        return Sql.count(
+                c,
+                "select count(*) from post where community_id = ? and parent_id is null and deleted_at is null",
                 communityId);
     }
 
     public List<Rule> rules(Connection c, long communityId) throws SQLException {
-        return Sql.list(c, "select number, title, description from community_rule where community_id = ? order by number",
-                rs -> new Rule(rs.getInt(1), rs.getString(2), rs.getString(3)), communityId);
+        return Sql.list(
+                c,
+                "select number, title, description from community_rule where community_id = ? order by number",
+                rs -> new Rule(rs.getInt(1), rs.getString(2), rs.getString(3)),
+                communityId);
     }
 
     /** The guidelines are edited as one list, so their numbers stay 1..n without gaps. */
     public void replaceRules(Connection c, long communityId, List<Rule> rules) throws SQLException {
         Sql.update(c, "delete from community_rule where community_id = ?", communityId);
         for (var rule : rules) {
-            Sql.update(c, "insert into community_rule (community_id, number, title, description) values (?, ?, ?, ?)",
-                    communityId, rule.number(), rule.title(), rule.description());
+            Sql.update(
+                    c,
+                    "insert into community_rule (community_id, number, title, description) values (?, ?, ?, ?)",
+                    communityId,
+                    rule.number(),
+                    rule.title(),
+                    rule.description());
         }
     }
 
@@ -142,25 +216,40 @@ public final class CommunityStore {
      * What a remote community's origin says of it (its Group): title, description and settings. A
      * null leaves that field as it is.
      */
-    public void updateProfile(Connection c, long communityId, String title, String description, Boolean sensitive,
-                              Boolean postingRestrictedToMods) throws SQLException {
+    public void updateProfile(
+            Connection c,
+            long communityId,
+            String title,
+            String description,
+            Boolean sensitive,
+            Boolean postingRestrictedToMods)
+            throws SQLException {
         update(c, communityId, title, description, sensitive, postingRestrictedToMods, null);
     }
 
     /** The one statement behind both: each null leaves its column as it is. */
-    private static void update(Connection c, long communityId, String title, String description, Boolean sensitive,
-                               Boolean postingRestrictedToMods, Boolean showModeratorNames) throws SQLException {
+    private static void update(
+            Connection c,
+            long communityId,
+            String title,
+            String description,
+            Boolean sensitive,
+            Boolean postingRestrictedToMods,
+            Boolean showModeratorNames)
+            throws SQLException {
         Sql.update(c, """
                 update community set title = coalesce(?, title), description = coalesce(?, description),
                     sensitive = coalesce(?, sensitive), posting_restricted_to_mods = coalesce(?, posting_restricted_to_mods),
-                    show_moderator_names = coalesce(?, show_moderator_names), updated_at = now() where id = ?""",
-                title, description, sensitive, postingRestrictedToMods, showModeratorNames, communityId);
+                    show_moderator_names = coalesce(?, show_moderator_names), updated_at = now() where id = ?""", title, description, sensitive, postingRestrictedToMods, showModeratorNames, communityId);
     }
 
     /** The moderators become exactly these actors (a remote community's collection, as its origin serves it). */
     public void replaceModerators(Connection c, long communityId, List<Long> actorIds) throws SQLException {
-        Sql.update(c, "delete from community_moderator where community_id = ? and not (actor_id = any (?))",
-                communityId, c.createArrayOf("bigint", actorIds.toArray()));
+        Sql.update(
+                c,
+                "delete from community_moderator where community_id = ? and not (actor_id = any (?))",
+                communityId,
+                c.createArrayOf("bigint", actorIds.toArray()));
         // Each a moment apart, so the list keeps the collection's order (its first is usually the creator).
         for (long actorId : actorIds) {
             Sql.update(c, """
@@ -187,8 +276,7 @@ public final class CommunityStore {
     public List<URI> moderatorUris(Connection c, long communityId) throws SQLException {
         return Sql.list(c, """
                 select a.uri from community_moderator m join actor a on a.id = m.actor_id
-                where m.community_id = ? order by m.added_at, a.id""",
-                rs -> URI.create(rs.getString(1)), communityId);
+                where m.community_id = ? order by m.added_at, a.id""", rs -> URI.create(rs.getString(1)), communityId);
     }
 
     /** The community's moderators, local and remote, oldest first. */
@@ -201,7 +289,9 @@ public final class CommunityStore {
     /** When each community last saw a post or comment that is still up. */
     public Map<Long, Instant> lastPosts(Connection c) throws SQLException {
         var out = new HashMap<Long, Instant>();
-        for (var row : Sql.list(c, "select community_id, max(published) from post where deleted_at is null group by community_id",
+        for (var row : Sql.list(
+                c,
+                "select community_id, max(published) from post where deleted_at is null group by community_id",
                 rs -> Map.entry(rs.getLong(1), Sql.instant(rs, "max")))) {
             out.put(row.getKey(), row.getValue());
         }

@@ -28,9 +28,13 @@ public final class Moderators {
     public void require(Connection c, Community community, Participant who) throws SQLException {
         if (!moderates(c, community, who)) {
             // Our member reads it in the app; the inbox's record names who and where.
-            throw new Refusal(Refusal.Kind.FORBIDDEN, null, who.actor().local()
-                    ? "only moderators of " + community.title() + " can do this"
-                    : who.actor().uri() + " is not a moderator of " + community.actor().uri());
+            throw new Refusal(
+                    Refusal.Kind.FORBIDDEN,
+                    null,
+                    who.actor().local()
+                            ? "only moderators of " + community.title() + " can do this"
+                            : who.actor().uri() + " is not a moderator of "
+                                    + community.actor().uri());
         }
     }
 }

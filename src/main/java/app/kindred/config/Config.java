@@ -6,13 +6,31 @@ import java.time.Duration;
 import java.util.List;
 
 /** The settled configuration, typed. Built only by {@link ConfigLoader}. */
-public record Config(Server server, Instance instance, Path dataDir, Database database, Federation federation,
-                     Delivery delivery, Limits limits, Accounts accounts, Media media) {
+public record Config(
+        Server server,
+        Instance instance,
+        Path dataDir,
+        Database database,
+        Federation federation,
+        Delivery delivery,
+        Limits limits,
+        Accounts accounts,
+        Media media) {
 
-    public record Server(String host, int port, long maxBodyBytes, int maxHeaderBytes, Duration idleTimeout,
-                         Duration headerTimeout, int maxConnections, int maxConcurrentRequests, int maxQueuedRequests,
-                         Duration maxQueueWait, String clientAddressHeader, int passwordHashThreads,
-                         int passwordHashQueue) {}
+    public record Server(
+            String host,
+            int port,
+            long maxBodyBytes,
+            int maxHeaderBytes,
+            Duration idleTimeout,
+            Duration headerTimeout,
+            int maxConnections,
+            int maxConcurrentRequests,
+            int maxQueuedRequests,
+            Duration maxQueueWait,
+            String clientAddressHeader,
+            int passwordHashThreads,
+            int passwordHashQueue) {}
 
     public record Instance(String domain, String scheme, String name, boolean openRegistrations) {
         /** The base every local ActivityPub id starts with, e.g. https://kindred.example */
@@ -25,8 +43,8 @@ public record Config(Server server, Instance instance, Path dataDir, Database da
      * {@code poolSize} connections serve requests; {@code backgroundPoolSize} more serve the inbound
      * processor and the delivery workers, so neither side can starve the other.
      */
-    public record Database(String url, String user, String password, int poolSize, Duration connectionWait,
-                           int backgroundPoolSize) {
+    public record Database(
+            String url, String user, String password, int poolSize, Duration connectionWait, int backgroundPoolSize) {
         public boolean embedded() {
             return url.isEmpty();
         }
@@ -39,13 +57,27 @@ public record Config(Server server, Instance instance, Path dataDir, Database da
         }
     }
 
-    public record Federation(boolean allowPrivateAddresses, String mode, int blockedInboxResponse, String publishBlocklist,
-                             boolean authorizedFetch, java.time.Duration signatureMaxAge,
-                             java.time.Duration signatureMaxSkew, int fetchMaxBytes, java.time.Duration fetchTimeout,
-                             java.time.Duration inboundRetention, int inboundConcurrency) {}
+    public record Federation(
+            boolean allowPrivateAddresses,
+            String mode,
+            int blockedInboxResponse,
+            String publishBlocklist,
+            boolean authorizedFetch,
+            java.time.Duration signatureMaxAge,
+            java.time.Duration signatureMaxSkew,
+            int fetchMaxBytes,
+            java.time.Duration fetchTimeout,
+            java.time.Duration inboundRetention,
+            int inboundConcurrency) {}
 
-    public record Delivery(int workers, int perHost, java.time.Duration timeout, java.time.Duration pollInterval,
-                           java.time.Duration unavailableAfter, java.time.Duration giveUpAfter, double timeScale) {}
+    public record Delivery(
+            int workers,
+            int perHost,
+            java.time.Duration timeout,
+            java.time.Duration pollInterval,
+            java.time.Duration unavailableAfter,
+            java.time.Duration giveUpAfter,
+            double timeScale) {}
 
     /** One band of a rate limit: {@code count} per {@code period}, refilled gradually. */
     public record Band(long count, Duration period) {}
@@ -54,14 +86,28 @@ public record Config(Server server, Instance instance, Path dataDir, Database da
      * Rate limits, each a list of bands that all apply (5/1m, 20/1h: short bursts pass, long runs
      * wait longer and longer).
      */
-    public record Limits(List<Band> signInAccount, List<Band> signInClient, List<Band> signUp, List<Band> thread,
-                         List<Band> comment, List<Band> vote, List<Band> report, List<Band> concern, List<Band> follow,
-                         List<Band> apiWrite, List<Band> inboundHost, List<Band> keyFetchHost) {}
+    public record Limits(
+            List<Band> signInAccount,
+            List<Band> signInClient,
+            List<Band> signUp,
+            List<Band> thread,
+            List<Band> comment,
+            List<Band> vote,
+            List<Band> report,
+            List<Band> concern,
+            List<Band> follow,
+            List<Band> apiWrite,
+            List<Band> inboundHost,
+            List<Band> keyFetchHost) {}
 
     /** What members do with their own accounts (issue 18). */
     public record Accounts(java.time.Duration exportLinkLife) {}
 
     /** Limits on images, uploaded or proxied from other servers (issue 20). */
-    public record Media(long maxUploadBytes, long maxPixels, int maxSide, long remoteCacheBytes,
-                        java.time.Duration remoteCacheTtl) {}
+    public record Media(
+            long maxUploadBytes,
+            long maxPixels,
+            int maxSide,
+            long remoteCacheBytes,
+            java.time.Duration remoteCacheTtl) {}
 }

@@ -79,47 +79,81 @@ public final class ConfigLoader {
             if (!e.getKey().startsWith("KINDRED_")) continue;
             var setting = byEnvName.get(e.getKey());
             if (setting == null) {
-                throw new ConfigException("unknown environment variable " + e.getKey()
-                        + "; unset it or use KINDRED_ plus a key from config/kindred.toml (KINDRED_SERVER_PORT for server.port)");
+                throw new ConfigException(
+                        "unknown environment variable " + e.getKey()
+                                + "; unset it or use KINDRED_ plus a key from config/kindred.toml (KINDRED_SERVER_PORT for server.port)");
             }
             values.put(setting.key(), new Sourced(e.getValue(), "environment variable " + e.getKey()));
         }
     }
 
     private static Config build(Map<String, Sourced> v) {
-        var server = new Config.Server(string(v, "server.host"), port(v, "server.port"), positive(v, "server.max_body_bytes"),
-                (int) Math.min(1 << 20, positive(v, "server.max_header_bytes")), duration(v, "server.idle_timeout"),
-                duration(v, "server.header_timeout"), (int) Math.min(1_000_000, positive(v, "server.max_connections")),
+        var server = new Config.Server(
+                string(v, "server.host"),
+                port(v, "server.port"),
+                positive(v, "server.max_body_bytes"),
+                (int) Math.min(1 << 20, positive(v, "server.max_header_bytes")),
+                duration(v, "server.idle_timeout"),
+                duration(v, "server.header_timeout"),
+                (int) Math.min(1_000_000, positive(v, "server.max_connections")),
                 (int) Math.min(100_000, positive(v, "server.max_concurrent_requests")),
-                (int) Math.min(1_000_000, positive(v, "server.max_queued_requests")), duration(v, "server.max_queue_wait"),
+                (int) Math.min(1_000_000, positive(v, "server.max_queued_requests")),
+                duration(v, "server.max_queue_wait"),
                 headerName(v, "server.client_address_header"),
                 (int) Math.min(1_024, nonNegative(v, "server.password_hash_threads")),
                 (int) Math.min(100_000, nonNegative(v, "server.password_hash_queue")));
-        var instance = new Config.Instance(domain(v, "instance.domain"), scheme(v, "instance.scheme"),
-                string(v, "instance.name"), bool(v, "instance.open_registrations"));
+        var instance = new Config.Instance(
+                domain(v, "instance.domain"),
+                scheme(v, "instance.scheme"),
+                string(v, "instance.name"),
+                bool(v, "instance.open_registrations"));
         var dataDir = Path.of(nonEmpty(v, "data.dir"));
-        var database = new Config.Database(databaseUrl(v, "database.url"), string(v, "database.user"),
-                string(v, "database.password"), (int) positive(v, "database.pool_size"), duration(v, "database.connection_wait"),
+        var database = new Config.Database(
+                databaseUrl(v, "database.url"),
+                string(v, "database.user"),
+                string(v, "database.password"),
+                (int) positive(v, "database.pool_size"),
+                duration(v, "database.connection_wait"),
                 (int) positive(v, "database.background_pool_size"));
-        var federation = new Config.Federation(bool(v, "federation.allow_private_addresses"),
+        var federation = new Config.Federation(
+                bool(v, "federation.allow_private_addresses"),
                 oneOf(v, "federation.mode", "open", "allowlist"),
                 Integer.parseInt(oneOf(v, "federation.blocked_inbox_response", "403", "202")),
                 oneOf(v, "federation.publish_blocklist", "no", "yes", "obfuscated"),
-                bool(v, "federation.authorized_fetch"), duration(v, "federation.signature_max_age"),
-                duration(v, "federation.signature_max_skew"), (int) Math.min(Integer.MAX_VALUE, positive(v, "federation.fetch_max_bytes")),
-                duration(v, "federation.fetch_timeout"), duration(v, "federation.inbound_retention"),
+                bool(v, "federation.authorized_fetch"),
+                duration(v, "federation.signature_max_age"),
+                duration(v, "federation.signature_max_skew"),
+                (int) Math.min(Integer.MAX_VALUE, positive(v, "federation.fetch_max_bytes")),
+                duration(v, "federation.fetch_timeout"),
+                duration(v, "federation.inbound_retention"),
                 (int) Math.min(Integer.MAX_VALUE, positive(v, "federation.inbound_concurrency")));
-        var delivery = new Config.Delivery((int) Math.min(10_000, positive(v, "delivery.workers")),
-                (int) Math.min(1_000, positive(v, "delivery.per_host")), duration(v, "delivery.timeout"),
-                duration(v, "delivery.poll_interval"), duration(v, "delivery.unavailable_after"),
-                duration(v, "delivery.give_up_after"), scale(v, "delivery.time_scale"));
-        var limits = new Config.Limits(bands(v, "limits.sign_in_account"), bands(v, "limits.sign_in_client"),
-                bands(v, "limits.sign_up"), bands(v, "limits.thread"), bands(v, "limits.comment"), bands(v, "limits.vote"),
-                bands(v, "limits.report"), bands(v, "limits.concern"), bands(v, "limits.follow"), bands(v, "limits.api_write"),
-                bands(v, "limits.inbound_host"), bands(v, "limits.key_fetch_host"));
+        var delivery = new Config.Delivery(
+                (int) Math.min(10_000, positive(v, "delivery.workers")),
+                (int) Math.min(1_000, positive(v, "delivery.per_host")),
+                duration(v, "delivery.timeout"),
+                duration(v, "delivery.poll_interval"),
+                duration(v, "delivery.unavailable_after"),
+                duration(v, "delivery.give_up_after"),
+                scale(v, "delivery.time_scale"));
+        var limits = new Config.Limits(
+                bands(v, "limits.sign_in_account"),
+                bands(v, "limits.sign_in_client"),
+                bands(v, "limits.sign_up"),
+                bands(v, "limits.thread"),
+                bands(v, "limits.comment"),
+                bands(v, "limits.vote"),
+                bands(v, "limits.report"),
+                bands(v, "limits.concern"),
+                bands(v, "limits.follow"),
+                bands(v, "limits.api_write"),
+                bands(v, "limits.inbound_host"),
+                bands(v, "limits.key_fetch_host"));
         var accounts = new Config.Accounts(duration(v, "accounts.export_link_life"));
-        var media = new Config.Media(positive(v, "media.max_upload_bytes"), positive(v, "media.max_pixels"),
-                (int) Math.min(16_384, positive(v, "media.max_side")), positive(v, "media.remote_cache_bytes"),
+        var media = new Config.Media(
+                positive(v, "media.max_upload_bytes"),
+                positive(v, "media.max_pixels"),
+                (int) Math.min(16_384, positive(v, "media.max_side")),
+                positive(v, "media.remote_cache_bytes"),
                 duration(v, "media.remote_cache_ttl"));
         return new Config(server, instance, dataDir, database, federation, delivery, limits, accounts, media);
     }
@@ -167,7 +201,10 @@ public final class ConfigLoader {
     private static String headerName(Map<String, Sourced> v, String key) {
         var s = string(v, key);
         if (s.isEmpty() || s.matches("[A-Za-z0-9-]{1,64}")) return s;
-        throw bad(v, key, "is not a header name; use letters, digits and dashes, e.g. X-Forwarded-For, or leave it empty");
+        throw bad(
+                v,
+                key,
+                "is not a header name; use letters, digits and dashes, e.g. X-Forwarded-For, or leave it empty");
     }
 
     /** Rate-limit bands written as COUNT/PERIOD, comma-separated: "5/1m, 20/1h". */
@@ -176,11 +213,15 @@ public final class ConfigLoader {
         for (var part : string(v, key).split(",", -1)) {
             var m = BAND.matcher(part.strip());
             if (!m.matches()) {
-                throw bad(v, key, "is not a list of COUNT/PERIOD bands; write e.g. \"5/1m, 20/1h\" (periods with ms, s, m, h or d)");
+                throw bad(
+                        v,
+                        key,
+                        "is not a list of COUNT/PERIOD bands; write e.g. \"5/1m, 20/1h\" (periods with ms, s, m, h or d)");
             }
             var period = durationOf(Long.parseLong(m.group(2)), m.group(3));
             if (period.isZero()) throw bad(v, key, "has a period of zero; use at least 1ms");
-            if (Long.parseLong(m.group(1)) > period.toNanos()) throw bad(v, key, "refills faster than one a nanosecond; use a longer period");
+            if (Long.parseLong(m.group(1)) > period.toNanos())
+                throw bad(v, key, "refills faster than one a nanosecond; use a longer period");
             bands.add(new Config.Band(Long.parseLong(m.group(1)), period));
         }
         return List.copyOf(bands);
@@ -204,13 +245,19 @@ public final class ConfigLoader {
         var s = string(v, key);
         var m = HOST.matcher(s);
         if (!s.isEmpty() && m.matches() && (m.group(1) == null || Integer.parseInt(m.group(1)) <= 65535)) return s;
-        throw bad(v, key, "is not a lowercase host[:port]; write it without scheme or path, e.g. kindred.example or localhost:8080");
+        throw bad(
+                v,
+                key,
+                "is not a lowercase host[:port]; write it without scheme or path, e.g. kindred.example or localhost:8080");
     }
 
     private static String databaseUrl(Map<String, Sourced> v, String key) {
         var s = string(v, key);
         if (s.isEmpty() || s.startsWith("jdbc:postgresql://")) return s;
-        throw bad(v, key, "is not a PostgreSQL JDBC URL; use jdbc:postgresql://HOST:PORT/DATABASE, or leave it empty for the embedded database");
+        throw bad(
+                v,
+                key,
+                "is not a PostgreSQL JDBC URL; use jdbc:postgresql://HOST:PORT/DATABASE, or leave it empty for the embedded database");
     }
 
     private static String oneOf(Map<String, Sourced> v, String key, String... allowed) {

@@ -9,6 +9,7 @@ public record Setting(String key, String defaultValue, String description) {
 
     /** KINDRED_ + the key path upper-cased, dots and dashes to underscores: server.port -> KINDRED_SERVER_PORT. */
     public String environmentName() {
-        return "KINDRED_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+        return "KINDRED_"
+                + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 }

@@ -13,8 +13,33 @@ import org.jsoup.safety.Safelist;
  */
 public final class HtmlSanitizer {
     private static final Safelist ALLOWED = new Safelist()
-            .addTags("p", "br", "a", "em", "strong", "i", "b", "u", "s", "del", "code", "pre", "blockquote",
-                    "ul", "ol", "li", "span", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "sup", "sub")
+            .addTags(
+                    "p",
+                    "br",
+                    "a",
+                    "em",
+                    "strong",
+                    "i",
+                    "b",
+                    "u",
+                    "s",
+                    "del",
+                    "code",
+                    "pre",
+                    "blockquote",
+                    "ul",
+                    "ol",
+                    "li",
+                    "span",
+                    "h1",
+                    "h2",
+                    "h3",
+                    "h4",
+                    "h5",
+                    "h6",
+                    "hr",
+                    "sup",
+                    "sub")
             .addAttributes("a", "href", "class")
             .addAttributes("span", "class")
             .addAttributes("ol", "start")
@@ -36,8 +61,8 @@ public final class HtmlSanitizer {
         return clean.body().html();
     }
 
-    private static final java.util.Set<String> BLOCKS = java.util.Set.of("p", "div", "h1", "h2", "h3", "h4", "h5", "h6",
-            "blockquote", "pre", "ul", "ol", "hr", "tr");
+    private static final java.util.Set<String> BLOCKS = java.util.Set.of(
+            "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "hr", "tr");
 
     /**
      * The plain text of an HTML fragment, blocks as paragraphs: for text from other servers that we
@@ -46,26 +71,35 @@ public final class HtmlSanitizer {
     public static String toText(String html) {
         if (html == null || html.isBlank()) return "";
         var out = new StringBuilder();
-        org.jsoup.select.NodeTraversor.traverse(new org.jsoup.select.NodeVisitor() {
-            @Override
-            public void head(org.jsoup.nodes.Node node, int depth) {
-                if (node instanceof org.jsoup.nodes.TextNode t) out.append(t.text());
-                else if (node instanceof Element e && e.normalName().equals("br")) out.append('\n');
-                else if (node instanceof Element e && e.normalName().equals("li")) out.append("\n- ");
-            }
+        org.jsoup.select.NodeTraversor.traverse(
+                new org.jsoup.select.NodeVisitor() {
+                    @Override
+                    public void head(org.jsoup.nodes.Node node, int depth) {
+                        if (node instanceof org.jsoup.nodes.TextNode t) out.append(t.text());
+                        else if (node instanceof Element e && e.normalName().equals("br")) out.append('\n');
+                        else if (node instanceof Element e && e.normalName().equals("li")) out.append("\n- ");
+                    }
 
-            @Override
-            public void tail(org.jsoup.nodes.Node node, int depth) {
-                if (node instanceof Element e && BLOCKS.contains(e.normalName())) out.append("\n\n");
-            }
-        }, Jsoup.parseBodyFragment(html).body());
-        return out.toString().replaceAll("[ \t]+\n", "\n").replaceAll("\n{3,}", "\n\n").strip();
+                    @Override
+                    public void tail(org.jsoup.nodes.Node node, int depth) {
+                        if (node instanceof Element e && BLOCKS.contains(e.normalName())) out.append("\n\n");
+                    }
+                },
+                Jsoup.parseBodyFragment(html).body());
+        return out.toString()
+                .replaceAll("[ \t]+\n", "\n")
+                .replaceAll("\n{3,}", "\n\n")
+                .strip();
     }
 
     private static void keepClasses(Element e) {
         var kept = e.classNames().stream()
-                .filter(c -> c.equals("mention") || c.equals("hashtag") || c.equals("u-url") || c.equals("h-card")
-                        || c.equals("invisible") || c.equals("ellipsis"))
+                .filter(c -> c.equals("mention")
+                        || c.equals("hashtag")
+                        || c.equals("u-url")
+                        || c.equals("h-card")
+                        || c.equals("invisible")
+                        || c.equals("ellipsis"))
                 .toList();
         e.removeAttr("class");
         if (!kept.isEmpty()) e.attr("class", String.join(" ", kept));

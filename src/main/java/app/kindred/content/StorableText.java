@@ -72,7 +72,8 @@ public final class StorableText {
         if (node.isTextual()) return factory.textNode(storable(node.textValue()));
         if (node.isObject()) {
             ObjectNode copy = factory.objectNode();
-            for (Map.Entry<String, JsonNode> field : node.properties()) copy.set(storable(field.getKey()), cleaned(field.getValue()));
+            for (Map.Entry<String, JsonNode> field : node.properties())
+                copy.set(storable(field.getKey()), cleaned(field.getValue()));
             return copy;
         }
         if (node.isArray()) {

@@ -6,7 +6,14 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** Counters of delivery attempts by outcome, for the metrics endpoint. */
 public final class DeliveryMetrics {
-    public enum Outcome { DELIVERED, RETRIED, FAILED, GONE, GIVEN_UP, PARKED }
+    public enum Outcome {
+        DELIVERED,
+        RETRIED,
+        FAILED,
+        GONE,
+        GIVEN_UP,
+        PARKED
+    }
 
     private final Map<Outcome, LongAdder> counts = new EnumMap<>(Outcome.class);
 
@@ -27,8 +34,11 @@ public final class DeliveryMetrics {
         var sb = new StringBuilder("# HELP kindred_deliveries_total Delivery attempts by outcome.\n")
                 .append("# TYPE kindred_deliveries_total counter\n");
         for (var o : Outcome.values()) {
-            sb.append("kindred_deliveries_total{outcome=\"").append(o.name().toLowerCase()).append("\"} ")
-                    .append(get(o)).append('\n');
+            sb.append("kindred_deliveries_total{outcome=\"")
+                    .append(o.name().toLowerCase())
+                    .append("\"} ")
+                    .append(get(o))
+                    .append('\n');
         }
         return sb.toString();
     }

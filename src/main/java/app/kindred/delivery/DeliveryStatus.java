@@ -13,14 +13,30 @@ public final class DeliveryStatus {
         this.db = db;
     }
 
-    public record HostRow(String host, long queued, long inFlight, long delivered, long failed, long parked,
-                          Instant failingSince, String lastError, boolean unavailable) {}
+    public record HostRow(
+            String host,
+            long queued,
+            long inFlight,
+            long delivered,
+            long failed,
+            long parked,
+            Instant failingSince,
+            String lastError,
+            boolean unavailable) {}
 
-    public record DeliveryRow(String inbox, String state, int attempts, Integer lastStatus, String lastError,
-                              Instant nextAttemptAt, Instant deliveredAt) {}
+    public record DeliveryRow(
+            String inbox,
+            String state,
+            int attempts,
+            Integer lastStatus,
+            String lastError,
+            Instant nextAttemptAt,
+            Instant deliveredAt) {}
 
     public List<HostRow> hosts() {
-        return db.read(c -> Sql.list(c, """
+        return db.read(c -> Sql.list(
+                c,
+                """
                 select d.host,
                        count(*) filter (where d.state = 'queued') as queued,
                        count(*) filter (where d.state = 'in_flight') as in_flight,
@@ -31,9 +47,16 @@ public final class DeliveryStatus {
                 from delivery d left join host_health h on h.host = d.host
                 group by d.host, h.failing_since, h.last_error, h.unavailable
                 order by d.host""",
-                rs -> new HostRow(rs.getString("host"), rs.getLong("queued"), rs.getLong("in_flight"),
-                        rs.getLong("delivered"), rs.getLong("failed"), rs.getLong("parked"),
-                        Sql.instant(rs, "failing_since"), rs.getString("last_error"), rs.getBoolean("unavailable"))));
+                rs -> new HostRow(
+                        rs.getString("host"),
+                        rs.getLong("queued"),
+                        rs.getLong("in_flight"),
+                        rs.getLong("delivered"),
+                        rs.getLong("failed"),
+                        rs.getLong("parked"),
+                        Sql.instant(rs, "failing_since"),
+                        rs.getString("last_error"),
+                        rs.getBoolean("unavailable"))));
     }
 
     /**
@@ -41,7 +64,9 @@ public final class DeliveryStatus {
      * that the worker has not yet expanded shows as one row, "followers of" the group, state fanout.
      */
     public List<DeliveryRow> activity(String activityId) {
-        return db.read(c -> Sql.list(c, """
+        return db.read(c -> Sql.list(
+                c,
+                """
                 select d.inbox, d.state, d.attempts, d.last_status, d.last_error, d.next_attempt_at, d.delivered_at
                 from delivery d join outbound_activity o on o.id = d.outbound_id
                 where o.activity_id = ?
@@ -50,9 +75,16 @@ public final class DeliveryStatus {
                 from delivery_fanout f join outbound_activity o on o.id = f.outbound_id join actor a on a.id = f.followers_of
                 where o.activity_id = ?
                 order by 1""",
-                rs -> new DeliveryRow(rs.getString(1), rs.getString(2), rs.getInt(3),
-                        (Integer) rs.getObject(4), rs.getString(5), Sql.instant(rs, "next_attempt_at"),
-                        Sql.instant(rs, "delivered_at")), activityId, activityId));
+                rs -> new DeliveryRow(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getInt(3),
+                        (Integer) rs.getObject(4),
+                        rs.getString(5),
+                        Sql.instant(rs, "next_attempt_at"),
+                        Sql.instant(rs, "delivered_at")),
+                activityId,
+                activityId));
     }
 
     /** Announces to followers not yet expanded into deliveries (a backlog here means the worker is behind). */

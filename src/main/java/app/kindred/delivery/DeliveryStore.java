@@ -13,8 +13,15 @@ import java.util.Map;
 /** The delivery queue in PostgreSQL: claimed with SKIP LOCKED so several processes share it safely. */
 public final class DeliveryStore {
 
-    public record Claimed(long id, URI inbox, String host, long signerId, String body, String activityId,
-                          int attempts, Instant queuedAt) {}
+    public record Claimed(
+            long id,
+            URI inbox,
+            String host,
+            long signerId,
+            String body,
+            String activityId,
+            int attempts,
+            Instant queuedAt) {}
 
     /**
      * Claims up to {@code limit} due deliveries for this worker, at most {@code perHost} for a host
@@ -23,11 +30,14 @@ public final class DeliveryStore {
      * object and inbox is unfinished, or an older fan-out for the object is not yet expanded, so Create
      * arrives before Update before Delete (older = queued earlier: the outbound activity's id).
      */
-    public List<Claimed> claim(Connection c, String worker, int limit, int perHost, Map<String, Integer> inFlight,
-                               Duration lease) throws SQLException {
+    public List<Claimed> claim(
+            Connection c, String worker, int limit, int perHost, Map<String, Integer> inFlight, Duration lease)
+            throws SQLException {
         Array hosts = c.createArrayOf("text", inFlight.keySet().toArray());
         Array used = c.createArrayOf("int4", inFlight.values().toArray());
-        return Sql.list(c, """
+        return Sql.list(
+                c,
+                """
                 with ranked as (
                     select d.id, d.host, d.next_attempt_at,
                            row_number() over (partition by d.host order by d.next_attempt_at, d.id) as rank
@@ -57,9 +67,21 @@ public final class DeliveryStore {
                 where delivery.id = due.id and o.id = delivery.outbound_id
                 returning delivery.id, delivery.inbox, delivery.host, o.actor_id, o.body, o.activity_id,
                           delivery.attempts, delivery.created_at""",
-                rs -> new Claimed(rs.getLong(1), URI.create(rs.getString(2)), rs.getString(3), rs.getLong(4),
-                        rs.getString(5), rs.getString(6), rs.getInt(7), rs.getTimestamp(8).toInstant()),
-                hosts, used, perHost, limit, worker, (double) lease.toMillis() / 1000.0);
+                rs -> new Claimed(
+                        rs.getLong(1),
+                        URI.create(rs.getString(2)),
+                        rs.getString(3),
+                        rs.getLong(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getInt(7),
+                        rs.getTimestamp(8).toInstant()),
+                hosts,
+                used,
+                perHost,
+                limit,
+                worker,
+                (double) lease.toMillis() / 1000.0);
     }
 
     public void delivered(Connection c, long id, int status) throws SQLException {

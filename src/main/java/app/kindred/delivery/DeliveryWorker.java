@@ -58,9 +58,19 @@ public final class DeliveryWorker implements AutoCloseable {
     private Thread dispatcher;
     private Thread listener;
 
-    public DeliveryWorker(Database db, DeliveryStore store, Outbox outbox, HostHealth health, InboxPoster poster, RetrySchedule schedule,
-                          DeliveryMetrics metrics, ActorStore actors, BiFunction<Actor, SignatureScheme, RequestSigning> signing,
-                          Settings settings, java.util.function.Predicate<String> federates, Clock clock) {
+    public DeliveryWorker(
+            Database db,
+            DeliveryStore store,
+            Outbox outbox,
+            HostHealth health,
+            InboxPoster poster,
+            RetrySchedule schedule,
+            DeliveryMetrics metrics,
+            ActorStore actors,
+            BiFunction<Actor, SignatureScheme, RequestSigning> signing,
+            Settings settings,
+            java.util.function.Predicate<String> federates,
+            Clock clock) {
         this.db = db;
         this.store = store;
         this.outbox = outbox;
@@ -158,10 +168,12 @@ public final class DeliveryWorker implements AutoCloseable {
             metrics.count(DeliveryMetrics.Outcome.FAILED);
             return;
         }
-        var signer = signers.computeIfAbsent(d.signerId(), id -> db.read(c -> actors.findById(c, id)).orElseThrow());
+        var signer = signers.computeIfAbsent(
+                d.signerId(), id -> db.read(c -> actors.findById(c, id)).orElseThrow());
         InboxPoster.Outcome outcome;
         try {
-            outcome = poster.post(d.inbox(), d.body().getBytes(StandardCharsets.UTF_8), scheme -> signing.apply(signer, scheme));
+            outcome = poster.post(
+                    d.inbox(), d.body().getBytes(StandardCharsets.UTF_8), scheme -> signing.apply(signer, scheme));
         } catch (RuntimeException e) {
             outcome = new InboxPoster.Retry(0, "could not send: " + e, java.util.Optional.empty());
         }
@@ -185,16 +197,23 @@ public final class DeliveryWorker implements AutoCloseable {
                 }
                 case InboxPoster.Retry retry -> {
                     if (schedule.exhausted(d.queuedAt(), now)) {
-                        store.failed(c, d.id(), retry.status(), "given up after " + d.attempts() + " attempts: " + retry.error());
+                        store.failed(
+                                c,
+                                d.id(),
+                                retry.status(),
+                                "given up after " + d.attempts() + " attempts: " + retry.error());
                         metrics.count(DeliveryMetrics.Outcome.GIVEN_UP);
                     } else {
-                        var delay = retry.retryAfter().map(schedule::scale)
+                        var delay = retry.retryAfter()
+                                .map(schedule::scale)
                                 .orElseGet(() -> schedule.delayAfter(d.attempts(), random));
                         store.retryAt(c, d.id(), now.plus(delay), retry.status(), retry.error());
                         metrics.count(DeliveryMetrics.Outcome.RETRIED);
                     }
                     if (health.failed(c, d.host(), retry.error(), now, schedule.scale(settings.probeInterval()))) {
-                        log.warn("host {} is now marked unavailable; its deliveries are parked until it answers again", d.host());
+                        log.warn(
+                                "host {} is now marked unavailable; its deliveries are parked until it answers again",
+                                d.host());
                         metrics.count(DeliveryMetrics.Outcome.PARKED);
                     }
                 }
@@ -205,15 +224,21 @@ public final class DeliveryWorker implements AutoCloseable {
 
     /** Unavailable hosts are probed now and then; an answer is a sign of life that releases their deliveries. */
     private void probeUnavailableHosts() {
-        var due = db.read(c -> app.kindred.storage.Sql.list(c,
-                "select host from host_health where unavailable and next_probe_at <= now() limit 10", rs -> rs.getString(1)));
+        var due = db.read(c -> app.kindred.storage.Sql.list(
+                c,
+                "select host from host_health where unavailable and next_probe_at <= now() limit 10",
+                rs -> rs.getString(1)));
         for (var host : due) {
-            var sample = db.read(c -> app.kindred.storage.Sql.one(c,
+            var sample = db.read(c -> app.kindred.storage.Sql.one(
+                    c,
                     "select inbox from delivery where host = ? and state = 'parked' order by id limit 1",
-                    rs -> java.net.URI.create(rs.getString(1)), host));
-            db.transaction(c -> app.kindred.storage.Sql.update(c,
+                    rs -> java.net.URI.create(rs.getString(1)),
+                    host));
+            db.transaction(c -> app.kindred.storage.Sql.update(
+                    c,
                     "update host_health set next_probe_at = ? where host = ?",
-                    clock.instant().plus(schedule.scale(settings.probeInterval())), host));
+                    clock.instant().plus(schedule.scale(settings.probeInterval())),
+                    host));
             if (sample.isEmpty()) continue;
             Thread.ofVirtual().name("probe-" + host).start(() -> {
                 // A probe is a GET of the host's NodeInfo: cheap for them, and any answer proves they are up.
@@ -235,7 +260,8 @@ public final class DeliveryWorker implements AutoCloseable {
                 }
                 var pg = connection.unwrap(PGConnection.class);
                 while (running) {
-                    var notifications = pg.getNotifications((int) settings.pollInterval().toMillis());
+                    var notifications =
+                            pg.getNotifications((int) settings.pollInterval().toMillis());
                     if (notifications != null && notifications.length > 0) wake();
                 }
             } catch (java.sql.SQLException e) {
@@ -269,7 +295,8 @@ public final class DeliveryWorker implements AutoCloseable {
         running = false;
         wake();
         try {
-            // The dispatcher first: a claim it commits after we looked at inFlight would stay claimed until its lease ran out.
+            // The dispatcher first: a claim it commits after we looked at inFlight would stay claimed until its lease
+            // ran out.
             if (dispatcher != null) dispatcher.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

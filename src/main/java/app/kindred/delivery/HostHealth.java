@@ -20,15 +20,15 @@ public final class HostHealth {
     }
 
     /** Records a failure; true when this failure made the host unavailable. */
-    public boolean failed(Connection c, String host, String error, Instant now, Duration probeAfter) throws SQLException {
+    public boolean failed(Connection c, String host, String error, Instant now, Duration probeAfter)
+            throws SQLException {
         Sql.update(c, """
                 insert into host_health (host, failing_since, last_error) values (?, ?, ?)
                 on conflict (host) do update set failing_since = coalesce(host_health.failing_since, excluded.failing_since),
                     last_error = excluded.last_error""", host, now, error);
         int marked = Sql.update(c, """
                 update host_health set unavailable = true, next_probe_at = ?
-                where host = ? and not unavailable and failing_since < ?""",
-                now.plus(probeAfter), host, now.minus(unavailableAfter));
+                where host = ? and not unavailable and failing_since < ?""", now.plus(probeAfter), host, now.minus(unavailableAfter));
         if (marked == 0) return false;
         Sql.update(c, "update delivery set state = 'parked' where host = ? and state = 'queued'", host);
         return true;
@@ -41,7 +41,10 @@ public final class HostHealth {
                 update host_health set failing_since = null, unavailable = false, last_success_at = now(), next_probe_at = null
                 where host = ? and (failing_since is not null or unavailable)""", h);
         if (changed == 0) return 0;
-        return Sql.update(c, "update delivery set state = 'queued', next_attempt_at = now() where host = ? and state = 'parked'", h);
+        return Sql.update(
+                c,
+                "update delivery set state = 'queued', next_attempt_at = now() where host = ? and state = 'parked'",
+                h);
     }
 
     public boolean isUnavailable(Connection c, String host) throws SQLException {

@@ -15,15 +15,17 @@ public final class HostSignatureSchemes implements InboxPoster.SchemeMemory {
 
     @Override
     public Optional<SignatureScheme> preferred(String host) {
-        return db.read(c -> Sql.one(c, "select scheme from host_signature_scheme where host = ?",
-                rs -> rs.getString(1).equals("rfc9421") ? SignatureScheme.RFC9421 : SignatureScheme.CAVAGE, host));
+        return db.read(c -> Sql.one(
+                c,
+                "select scheme from host_signature_scheme where host = ?",
+                rs -> rs.getString(1).equals("rfc9421") ? SignatureScheme.RFC9421 : SignatureScheme.CAVAGE,
+                host));
     }
 
     @Override
     public void remember(String host, SignatureScheme scheme) {
         db.transaction(c -> Sql.update(c, """
                 insert into host_signature_scheme (host, scheme) values (?, ?)
-                on conflict (host) do update set scheme = excluded.scheme, updated_at = now()""",
-                host, scheme == SignatureScheme.RFC9421 ? "rfc9421" : "cavage"));
+                on conflict (host) do update set scheme = excluded.scheme, updated_at = now()""", host, scheme == SignatureScheme.RFC9421 ? "rfc9421" : "cavage"));
     }
 }

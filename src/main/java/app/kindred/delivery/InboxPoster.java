@@ -95,8 +95,11 @@ public final class InboxPoster implements AutoCloseable {
     /** A sign-of-life check: any answer below 500 means the host is up. */
     public boolean probe(URI uri) {
         try {
-            var response = client.newRequest(uri).method("GET").agent(userAgent)
-                    .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS).send();
+            var response = client.newRequest(uri)
+                    .method("GET")
+                    .agent(userAgent)
+                    .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .send();
             return response.getStatus() < 500;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -116,7 +119,9 @@ public final class InboxPoster implements AutoCloseable {
         var headers = new LinkedHashMap<String, List<String>>();
         headers.put("Content-Type", List.of("application/activity+json"));
         var added = signing.sign("POST", inbox, headers, body);
-        var request = client.newRequest(inbox).method("POST").agent(userAgent)
+        var request = client.newRequest(inbox)
+                .method("POST")
+                .agent(userAgent)
                 .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .body(new BytesRequestContent("application/activity+json", body))
                 .headers(h -> {
@@ -126,7 +131,8 @@ public final class InboxPoster implements AutoCloseable {
                     });
                 });
         try {
-            var response = new CompletableResponseListener(request, 64 * 1024).send()
+            var response = new CompletableResponseListener(request, 64 * 1024)
+                    .send()
                     .get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
             return new Attempt(response, null, false, false);
         } catch (InterruptedException e) {
@@ -143,8 +149,14 @@ public final class InboxPoster implements AutoCloseable {
                 if (t instanceof TimeoutException) return new Attempt(null, "no answer within " + timeout, true, false);
             }
             // The exception's name only: its message can carry the resolved address, and this is logged and stored.
-            return new Attempt(null, "connection failed: " + (e.getCause() == null ? "no answer" : e.getCause().getClass().getSimpleName()),
-                    false, false);
+            return new Attempt(
+                    null,
+                    "connection failed: "
+                            + (e.getCause() == null
+                                    ? "no answer"
+                                    : e.getCause().getClass().getSimpleName()),
+                    false,
+                    false);
         }
     }
 
@@ -156,7 +168,8 @@ public final class InboxPoster implements AutoCloseable {
         if (s >= 200 && s < 300) return new Delivered(s);
         var reason = "HTTP " + s + excerpt(a.response());
         if (s >= 500 || s == 408) return new Retry(s, reason, Optional.empty());
-        if (s == 429) return new Retry(s, reason, retryAfter(a.response().getHeaders().get(HttpHeader.RETRY_AFTER)));
+        if (s == 429)
+            return new Retry(s, reason, retryAfter(a.response().getHeaders().get(HttpHeader.RETRY_AFTER)));
         return new Failed(s, reason, s == 410);
     }
 
@@ -174,8 +187,12 @@ public final class InboxPoster implements AutoCloseable {
             return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.strip()))));
         } catch (NumberFormatException notSeconds) {
             try {
-                var at = ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                return Optional.of(Duration.between(Instant.now(), at).isNegative() ? Duration.ZERO : Duration.between(Instant.now(), at));
+                var at = ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
+                return Optional.of(
+                        Duration.between(Instant.now(), at).isNegative()
+                                ? Duration.ZERO
+                                : Duration.between(Instant.now(), at));
             } catch (java.time.format.DateTimeParseException e) {
                 return Optional.empty();
             }

@@ -36,8 +36,9 @@ public final class Outbox {
     /** What was queued: how many remote inboxes and how many local actors. */
     public record Queued(long outboundId, int remoteInboxes, int localRecipients) {}
 
-    public Queued enqueue(Connection c, Actor sender, String activityId, String objectId, String body,
-                          Collection<Actor> recipients) throws SQLException {
+    public Queued enqueue(
+            Connection c, Actor sender, String activityId, String objectId, String body, Collection<Actor> recipients)
+            throws SQLException {
         long outboundId = store(c, sender, activityId, objectId, body);
         var inboxes = new LinkedHashSet<URI>();
         int local = 0;
@@ -62,12 +63,14 @@ public final class Outbox {
      * deliveries. One statement for all of them: accepting a post into a community with thousands
      * of followers stays one round trip to the database for its announces.
      */
-    public void enqueueToFollowers(Connection c, Actor sender, List<Activity> activities, Actor followersOf,
-                                   Collection<Actor> alsoTo) throws SQLException {
+    public void enqueueToFollowers(
+            Connection c, Actor sender, List<Activity> activities, Actor followersOf, Collection<Actor> alsoTo)
+            throws SQLException {
         if (activities.isEmpty()) return;
         // Our own members read our communities directly: a fan-out reaches remote actors only.
         var extra = new ArrayList<String>();
-        for (var recipient : alsoTo) if (!recipient.local()) extra.add(preferredInbox(recipient).toString());
+        for (var recipient : alsoTo)
+            if (!recipient.local()) extra.add(preferredInbox(recipient).toString());
         // Ids are taken in the order of the list, which is the order deliveries of one object keep. The
         // activities go as plain parameters: encoding their bodies into a text[] cost more than the insert.
         var rows = new StringJoiner(", ");
@@ -103,8 +106,7 @@ public final class Outbox {
                 from actor a
                 where f.followers_of = ? and a.id = ? and not a.local and a.suspended_at is null and a.gone_at is null
                   and exists (select 1 from follow where follower_id = a.id and followed_id = ? and state = 'accepted')
-                  and not (coalesce(a.shared_inbox, a.inbox) = any (f.also_to))""",
-                followedActorId, followerActorId, followedActorId);
+                  and not (coalesce(a.shared_inbox, a.inbox) = any (f.also_to))""", followedActorId, followerActorId, followedActorId);
     }
 
     /**
@@ -116,11 +118,15 @@ public final class Outbox {
      */
     public int expandFanouts(Connection c, int limit) throws SQLException {
         record Fanout(long outboundId, long followersOf, String[] alsoTo, String objectId) {}
-        var fanouts = Sql.list(c, """
+        var fanouts = Sql.list(
+                c,
+                """
                 delete from delivery_fanout where id in (
                     select id from delivery_fanout order by id limit ? for update skip locked)
                 returning outbound_id, followers_of, also_to, object_id""",
-                rs -> new Fanout(rs.getLong(1), rs.getLong(2), (String[]) rs.getArray(3).getArray(), rs.getString(4)), limit);
+                rs -> new Fanout(
+                        rs.getLong(1), rs.getLong(2), (String[]) rs.getArray(3).getArray(), rs.getString(4)),
+                limit);
         // A community's two announces of one post share a single read of its followers.
         Map<Long, List<String>> followerInboxes = new HashMap<>();
         int queued = 0;
@@ -148,37 +154,38 @@ public final class Outbox {
         // Shared inboxes are preferred: one POST per server, not per follower.
         return Sql.list(c, """
                 select distinct coalesce(a.shared_inbox, a.inbox) from follow f join actor a on a.id = f.follower_id
-                where f.followed_id = ? and f.state = 'accepted' and not a.local and a.gone_at is null""",
-                rs -> rs.getString(1), actorId);
+                where f.followed_id = ? and f.state = 'accepted' and not a.local and a.gone_at is null""", rs -> rs.getString(1), actorId);
     }
 
-    private static long store(Connection c, Actor sender, String activityId, String objectId, String body) throws SQLException {
+    private static long store(Connection c, Actor sender, String activityId, String objectId, String body)
+            throws SQLException {
         return Sql.insert(c, """
                 insert into outbound_activity (activity_id, actor_id, object_id, body, public)
-                select ?, ?, ?, t.body, served_publicly(t.body) from (select ?::text as body) t returning id""",
-                activityId, sender.id(), objectId, body);
+                select ?, ?, ?, t.body, served_publicly(t.body) from (select ?::text as body) t returning id""", activityId, sender.id(), objectId, body);
     }
 
     private static URI preferredInbox(Actor actor) {
         return actor.sharedInbox() != null ? actor.sharedInbox() : actor.inbox();
     }
 
-    private int insertDeliveries(Connection c, long outboundId, String objectId, SequencedSet<URI> inboxes) throws SQLException {
+    private int insertDeliveries(Connection c, long outboundId, String objectId, SequencedSet<URI> inboxes)
+            throws SQLException {
         var allowed = inboxes.stream().filter(i -> federates.test(host(i))).toList();
         if (allowed.isEmpty()) return 0;
         var targets = allowed.stream().map(URI::toString).toArray(String[]::new);
         var hosts = allowed.stream().map(Outbox::host).toArray(String[]::new);
         // One statement for every inbox: a fan-out to thousands of hosts stays a few milliseconds.
-        // Gone actors get nothing; a host already marked unavailable gets the delivery parked, released at its next sign of life.
-        return Sql.update(c, """
+        // Gone actors get nothing; a host already marked unavailable gets the delivery parked, released at its next
+        // sign of life.
+        return Sql.update(
+                c, """
                 insert into delivery (outbound_id, inbox, host, object_id, state)
                 select ?::bigint, t.inbox, t.host, ?::text,
                        case when exists (select 1 from host_health h where h.host = t.host and h.unavailable)
                             then 'parked' else 'queued' end
                 from unnest(?::text[], ?::text[]) with ordinality as t(inbox, host, n)
                 where not exists (select 1 from actor a where a.inbox = t.inbox and a.gone_at is not null)
-                order by t.n""",
-                outboundId, objectId, c.createArrayOf("text", targets), c.createArrayOf("text", hosts));
+                order by t.n""", outboundId, objectId, c.createArrayOf("text", targets), c.createArrayOf("text", hosts));
     }
 
     private static String host(URI inbox) {
@@ -194,7 +201,6 @@ public final class Outbox {
             throws SQLException {
         return Sql.update(c, """
                 insert into inbound_activity (activity_id, activity_type, actor_uri, inbox, body, signature_scheme)
-                values (?, (?::jsonb)->>'type', ?, ?, ?::jsonb, 'local') on conflict (activity_id) do nothing""",
-                activityId, body, sender.uri(), recipient.inbox(), body);
+                values (?, (?::jsonb)->>'type', ?, ?, ?::jsonb, 'local') on conflict (activity_id) do nothing""", activityId, body, sender.uri(), recipient.inbox(), body);
     }
 }

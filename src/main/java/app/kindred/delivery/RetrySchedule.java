@@ -11,8 +11,15 @@ import java.util.random.RandomGenerator;
  */
 public record RetrySchedule(List<Duration> delays, Duration thereafter, Duration giveUpAfter, double timeScale) {
     public static final List<Duration> STANDARD = List.of(
-            Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15),
-            Duration.ofHours(1), Duration.ofHours(3), Duration.ofHours(6), Duration.ofHours(12), Duration.ofHours(24));
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(15),
+            Duration.ofHours(1),
+            Duration.ofHours(3),
+            Duration.ofHours(6),
+            Duration.ofHours(12),
+            Duration.ofHours(24));
 
     public static RetrySchedule standard(Duration giveUpAfter, double timeScale) {
         return new RetrySchedule(STANDARD, Duration.ofDays(1), giveUpAfter, timeScale);

@@ -34,8 +34,14 @@ public final class DiscoveryRoutes {
     private final app.kindred.policy.PolicyService policy;
     private final ObjectMapper json = new ObjectMapper();
 
-    public DiscoveryRoutes(Config config, Database db, ActorStore actors, LocalIds ids, Actor instanceActor, String version,
-                           app.kindred.policy.PolicyService policy) {
+    public DiscoveryRoutes(
+            Config config,
+            Database db,
+            ActorStore actors,
+            LocalIds ids,
+            Actor instanceActor,
+            String version,
+            app.kindred.policy.PolicyService policy) {
         this.config = config;
         this.db = db;
         this.actors = actors;
@@ -57,15 +63,16 @@ public final class DiscoveryRoutes {
         routes.get("/.well-known/nodeinfo", this::nodeInfoLinks);
         routes.get("/nodeinfo/2.1", ctx -> nodeInfo(ctx, "2.1"));
         routes.get("/nodeinfo/2.0", ctx -> nodeInfo(ctx, "2.0"));
-
     }
 
     private void webfinger(Context ctx) {
         ctx.header("Access-Control-Allow-Origin", "*");
         var resource = ctx.queryParam("resource");
         if (resource == null || resource.isBlank()) {
-            throw new Refusal(Refusal.Kind.BAD_REQUEST, "resource", "resource is missing; ask for ?resource=acct:NAME@"
-                    + domain());
+            throw new Refusal(
+                    Refusal.Kind.BAD_REQUEST,
+                    "resource",
+                    "resource is missing; ask for ?resource=acct:NAME@" + domain());
         }
         var actor = resolve(resource.strip());
         var subject = actor.equals(instanceActor) && !resource.startsWith("acct:")
@@ -92,8 +99,10 @@ public final class DiscoveryRoutes {
             var acct = resource.substring(5);
             int at = acct.lastIndexOf('@');
             if (at <= 0 || at == acct.length() - 1) {
-                throw new Refusal(Refusal.Kind.BAD_REQUEST, "resource", "resource " + resource
-                        + " is not of the form acct:NAME@DOMAIN");
+                throw new Refusal(
+                        Refusal.Kind.BAD_REQUEST,
+                        "resource",
+                        "resource " + resource + " is not of the form acct:NAME@DOMAIN");
             }
             var name = acct.substring(0, at).toLowerCase(Locale.ROOT);
             var host = acct.substring(at + 1).toLowerCase(Locale.ROOT);
@@ -108,17 +117,22 @@ public final class DiscoveryRoutes {
         } catch (java.net.URISyntaxException e) {
             throw new Refusal(Refusal.Kind.BAD_REQUEST, "resource", "resource is neither acct:NAME@DOMAIN nor a URL");
         }
-        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+        if (uri.getScheme() == null
+                || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
                 || uri.getRawAuthority() == null) {
-            throw new Refusal(Refusal.Kind.BAD_REQUEST, "resource", "resource is neither acct:NAME@DOMAIN nor an http(s) URL");
+            throw new Refusal(
+                    Refusal.Kind.BAD_REQUEST, "resource", "resource is neither acct:NAME@DOMAIN nor an http(s) URL");
         }
         if (!uri.getRawAuthority().equalsIgnoreCase(domain())) {
             throw Refusal.notFound("this server is " + domain() + ", not " + uri.getRawAuthority());
         }
         var path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        if (path.isEmpty() || path.equals("/") || uri.toString().equals(instanceActor.uri().toString())) return instanceActor;
+        if (path.isEmpty()
+                || path.equals("/")
+                || uri.toString().equals(instanceActor.uri().toString())) return instanceActor;
         var local = URI.create(ids.base() + path);
-        return db.read(c -> actors.findByUri(c, local)).filter(Actor::local)
+        return db.read(c -> actors.findByUri(c, local))
+                .filter(Actor::local)
                 .orElseThrow(() -> Refusal.notFound("nothing here is at " + resource));
     }
 
@@ -148,8 +162,12 @@ public final class DiscoveryRoutes {
         var links = doc.putArray("links");
         links.addObject().put("rel", NODEINFO_20).put("href", ids.base() + "/nodeinfo/2.0");
         links.addObject().put("rel", NODEINFO_21).put("href", ids.base() + "/nodeinfo/2.1");
-        links.addObject().put("rel", APPLICATION_ACTOR_REL).put("href", instanceActor.uri().toString());
-        ctx.header("Access-Control-Allow-Origin", "*").contentType("application/json").result(doc.toString());
+        links.addObject()
+                .put("rel", APPLICATION_ACTOR_REL)
+                .put("href", instanceActor.uri().toString());
+        ctx.header("Access-Control-Allow-Origin", "*")
+                .contentType("application/json")
+                .result(doc.toString());
     }
 
     private void nodeInfo(Context ctx, String schema) {
@@ -166,7 +184,9 @@ public final class DiscoveryRoutes {
         services.putArray("outbound");
         doc.put("openRegistrations", config.instance().openRegistrations());
         var u = doc.putObject("usage");
-        u.putObject("users").put("total", usage.users()).put("activeMonth", usage.activeMonth())
+        u.putObject("users")
+                .put("total", usage.users())
+                .put("activeMonth", usage.activeMonth())
                 .put("activeHalfyear", usage.activeHalfyear());
         u.put("localPosts", usage.localPosts());
         u.put("localComments", usage.localComments());
@@ -177,12 +197,16 @@ public final class DiscoveryRoutes {
         if (!config.federation().publishBlocklist().equals("no")) {
             var blocked = federation.putArray("blocked");
             for (var b : policy.published(config.federation().publishBlocklist())) {
-                blocked.addObject().put("domain", b.domain()).put("digest", b.digest()).put("severity", b.severity())
+                blocked.addObject()
+                        .put("domain", b.domain())
+                        .put("digest", b.digest())
+                        .put("severity", b.severity())
                         .put("comment", b.comment());
             }
         }
         ctx.header("Access-Control-Allow-Origin", "*")
-                .contentType("application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/" + schema + "#\"")
+                .contentType(
+                        "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/" + schema + "#\"")
                 .result(doc.toString());
     }
 

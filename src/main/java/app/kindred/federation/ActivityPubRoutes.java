@@ -34,8 +34,13 @@ public final class ActivityPubRoutes {
     private final boolean authorizedFetch;
     private final app.kindred.policy.FederationPolicy policy;
 
-    public ActivityPubRoutes(LocalDocuments documents, Actor instanceActor, RequestAuthenticator authenticator, URI base,
-                             boolean authorizedFetch, app.kindred.policy.FederationPolicy policy) {
+    public ActivityPubRoutes(
+            LocalDocuments documents,
+            Actor instanceActor,
+            RequestAuthenticator authenticator,
+            URI base,
+            boolean authorizedFetch,
+            app.kindred.policy.FederationPolicy policy) {
         this.documents = documents;
         this.instanceActor = instanceActor;
         this.authenticator = authenticator;
@@ -95,7 +100,8 @@ public final class ActivityPubRoutes {
         });
         for (var prefix : new String[] {"/u/{name}", "/c/{name}", "/actor"}) {
             routes.get(prefix + "/activities/{kind}/{id}", ctx -> {
-                var json = documents.activity(URI.create(base + ctx.path()))
+                var json = documents
+                        .activity(URI.create(base + ctx.path()))
                         .orElseThrow(() -> Refusal.notFound("there is no activity here"));
                 authorize(ctx);
                 ctx.header("Vary", "Accept");
@@ -129,18 +135,23 @@ public final class ActivityPubRoutes {
         ctx.header("Allow", "POST").status(405);
     }
 
-    private void collection(RoutesConfig routes, String path, ActorType type,
-                            BiFunction<Context, Actor, ActivityPubDocument> render) {
+    private void collection(
+            RoutesConfig routes, String path, ActorType type, BiFunction<Context, Actor, ActivityPubDocument> render) {
         routes.get(path, ctx -> {
             var actor = find(ctx, type);
-            respond(ctx, render.apply(ctx, actor), actor.preferredUsername() + ": " + path.substring(path.lastIndexOf('/') + 1));
+            respond(
+                    ctx,
+                    render.apply(ctx, actor),
+                    actor.preferredUsername() + ": " + path.substring(path.lastIndexOf('/') + 1));
         });
     }
 
     private Actor find(Context ctx, ActorType type) {
         var name = ctx.pathParam("name");
-        return documents.local(type, name).orElseThrow(() -> Refusal.notFound(
-                (type == ActorType.GROUP ? "there is no community " : "there is no member ") + name + " here"));
+        return documents
+                .local(type, name)
+                .orElseThrow(() -> Refusal.notFound(
+                        (type == ActorType.GROUP ? "there is no community " : "there is no member ") + name + " here"));
     }
 
     /** A page number from ?page=, 1 or more; anything else is the client's error. */
@@ -175,18 +186,30 @@ public final class ActivityPubRoutes {
                 throw new Refusal(Refusal.Kind.FORBIDDEN, null, "this instance does not federate with " + keyHost);
             }
             var outcome = authenticator.authenticate(request);
-            if (outcome instanceof RequestAuthenticator.Authenticated who && !policy.federates(who.actor().getRawAuthority())) {
+            if (outcome instanceof RequestAuthenticator.Authenticated who
+                    && !policy.federates(who.actor().getRawAuthority())) {
                 ctx.header("Vary", "Accept");
-                throw new Refusal(Refusal.Kind.FORBIDDEN, null, "this instance does not federate with " + who.actor().getRawAuthority());
+                throw new Refusal(
+                        Refusal.Kind.FORBIDDEN,
+                        null,
+                        "this instance does not federate with " + who.actor().getRawAuthority());
             }
             if (outcome instanceof RequestAuthenticator.Rejected rejected) {
                 ctx.header("Vary", "Accept");
-                throw new Refusal(Refusal.Kind.UNAUTHORIZED, null, "the signature on this request was not accepted: "
-                        + rejected.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " (" + rejected.detail() + ")");
+                throw new Refusal(
+                        Refusal.Kind.UNAUTHORIZED,
+                        null,
+                        "the signature on this request was not accepted: "
+                                + rejected.reason()
+                                        .name()
+                                        .toLowerCase(java.util.Locale.ROOT)
+                                        .replace('_', ' ') + " (" + rejected.detail() + ")");
             }
         } else if (authorizedFetch) {
             ctx.header("Vary", "Accept");
-            throw new Refusal(Refusal.Kind.UNAUTHORIZED, null,
+            throw new Refusal(
+                    Refusal.Kind.UNAUTHORIZED,
+                    null,
                     "this server requires a signed request (authorized fetch); sign the GET with your actor's key");
         }
     }
@@ -196,7 +219,10 @@ public final class ActivityPubRoutes {
         if (wantsActivityJson(ctx.header("Accept"))) {
             send(ctx, ACTIVITY_JSON, jsonLd.write(document));
         } else {
-            send(ctx, "text/html; charset=utf-8", HtmlPage.render(title, document).getBytes(StandardCharsets.UTF_8));
+            send(
+                    ctx,
+                    "text/html; charset=utf-8",
+                    HtmlPage.render(title, document).getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -220,7 +246,8 @@ public final class ActivityPubRoutes {
             digest.update(contentType.getBytes(StandardCharsets.UTF_8));
             digest.update((byte) 0);
             digest.update(body);
-            return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest.digest(), 18)) + "\"";
+            return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest.digest(), 18))
+                    + "\"";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java has SHA-256", e);
         }

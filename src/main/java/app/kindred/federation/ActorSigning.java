@@ -32,8 +32,10 @@ public final class ActorSigning {
     }
 
     private SigningKey key(Actor actor) {
-        return keys.computeIfAbsent(actor.id(), id -> SigningKey.fromPem(
-                db.read(c -> actors.rsaPrivateKeyPem(c, id)).orElseThrow(
-                        () -> new IllegalStateException("actor " + actor.uri() + " has no private key; it is not ours"))));
+        return keys.computeIfAbsent(
+                actor.id(),
+                id -> SigningKey.fromPem(db.read(c -> actors.rsaPrivateKeyPem(c, id))
+                        .orElseThrow(() -> new IllegalStateException(
+                                "actor " + actor.uri() + " has no private key; it is not ours"))));
     }
 }

@@ -32,7 +32,10 @@ public final class ArchiveDocuments implements Exports.Documents {
         var p = found.get();
         var author = actors.findById(c, p.authorId()).orElseThrow();
         var community = communities.findById(c, p.communityId()).orElseThrow();
-        var parent = p.parentId() == null ? null : posts.findById(c, p.parentId()).orElseThrow().uri();
-        return Optional.of(JSON.valueToTree(PostDocuments.write(p, author.uri(), community.actor().uri(), parent)));
+        var parent = p.parentId() == null
+                ? null
+                : posts.findById(c, p.parentId()).orElseThrow().uri();
+        return Optional.of(JSON.valueToTree(
+                PostDocuments.write(p, author.uri(), community.actor().uri(), parent)));
     }
 }

@@ -12,13 +12,20 @@ final class HtmlPage {
         var body = new StringBuilder();
         body.append("<h1>").append(Entities.escape(title == null ? "" : title)).append("</h1>\n");
         if (document instanceof Actor actor) {
-            body.append("<p>").append(Entities.escape(actor.preferredUsername())).append(" · ")
-                    .append(actor.type().name()).append("</p>\n");
+            body.append("<p>")
+                    .append(Entities.escape(actor.preferredUsername()))
+                    .append(" · ")
+                    .append(actor.type().name())
+                    .append("</p>\n");
             // The summary was sanitised when rendered from Markdown.
-            if (actor.summary() != null) body.append("<div>").append(actor.summary()).append("</div>\n");
+            if (actor.summary() != null)
+                body.append("<div>").append(actor.summary()).append("</div>\n");
         }
-        body.append("<p>Follow this from any fediverse account: ").append(Entities.escape(document.id())).append("</p>\n");
-        return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + Entities.escape(title == null ? "" : title)
+        body.append("<p>Follow this from any fediverse account: ")
+                .append(Entities.escape(document.id()))
+                .append("</p>\n");
+        return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
+                + Entities.escape(title == null ? "" : title)
                 + "</title><meta name=\"robots\" content=\"noindex\"></head><body>\n" + body + "</body></html>\n";
     }
 }

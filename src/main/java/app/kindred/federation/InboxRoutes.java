@@ -51,9 +51,16 @@ public final class InboxRoutes {
     // than other parsers read.
     private final ObjectMapper json = ActivityPubJson.networkReader();
 
-    public InboxRoutes(Database db, ActorStore actors, LocalIds ids, RequestAuthenticator authenticator,
-                       HostHealth hostHealth, InboundProcessor processor, app.kindred.policy.FederationPolicy policy,
-                       int blockedResponse, RateLimits limits) {
+    public InboxRoutes(
+            Database db,
+            ActorStore actors,
+            LocalIds ids,
+            RequestAuthenticator authenticator,
+            HostHealth hostHealth,
+            InboundProcessor processor,
+            app.kindred.policy.FederationPolicy policy,
+            int blockedResponse,
+            RateLimits limits) {
         this.limits = limits;
         this.db = db;
         this.actors = actors;
@@ -77,7 +84,8 @@ public final class InboxRoutes {
         // Local actors are never deleted or renamed, so an inbox once found stays right; unknown names are not kept.
         var known = inboxes.get(type + ":" + name);
         if (known != null) return known;
-        var actor = db.read(c -> actors.findLocal(c, name)).filter(a -> a.type() == type)
+        var actor = db.read(c -> actors.findLocal(c, name))
+                .filter(a -> a.type() == type)
                 .orElseThrow(() -> Refusal.notFound("there is no inbox for " + name + " here"));
         if (inboxes.size() < 10_000) inboxes.put(type + ":" + name, actor.inbox());
         return actor.inbox();
@@ -87,10 +95,11 @@ public final class InboxRoutes {
 
     private void receive(Context ctx, URI inbox) {
         var contentType = String.valueOf(ctx.contentType()).toLowerCase(Locale.ROOT);
-        if (!(contentType.startsWith("application/activity+json") || contentType.startsWith("application/ld+json")
+        if (!(contentType.startsWith("application/activity+json")
+                || contentType.startsWith("application/ld+json")
                 || contentType.startsWith("application/json"))) {
-            WebServer.problem(ctx, 415, "Unsupported content type",
-                    "send activities as application/activity+json", null);
+            WebServer.problem(
+                    ctx, 415, "Unsupported content type", "send activities as application/activity+json", null);
             return;
         }
         var body = ctx.bodyAsBytes();
@@ -102,7 +111,8 @@ public final class InboxRoutes {
             return;
         }
         if (activity == null || !activity.isObject()) {
-            WebServer.problem(ctx, 400, "The activity is not a JSON object", "send one activity as a JSON object", null);
+            WebServer.problem(
+                    ctx, 400, "The activity is not a JSON object", "send one activity as a JSON object", null);
             return;
         }
         // Text PostgreSQL refuses (NUL, a lone surrogate) is taken out here, once, as docs/federation.md
@@ -112,12 +122,18 @@ public final class InboxRoutes {
         activity = storable;
         var id = activity.path("id").asText("");
         var type = activity.path("type").asText("");
-        var actor = activity.path("actor").isObject() ? activity.path("actor").path("id").asText("") : activity.path("actor").asText("");
+        var actor = activity.path("actor").isObject()
+                ? activity.path("actor").path("id").asText("")
+                : activity.path("actor").asText("");
         var idUri = absolute(id);
         var actorUri = absolute(actor);
         if (idUri == null || actorUri == null || type.isEmpty()) {
-            WebServer.problem(ctx, 400, "The activity lacks an id, type or actor",
-                    "an activity needs an absolute http(s) id, a type and an actor", null);
+            WebServer.problem(
+                    ctx,
+                    400,
+                    "The activity lacks an id, type or actor",
+                    "an activity needs an absolute http(s) id, a type and an actor",
+                    null);
             return;
         }
 
@@ -129,8 +145,13 @@ public final class InboxRoutes {
         var outcome = authenticator.authenticate(IncomingRequests.parts(ctx, ids.base(), body));
         if (outcome instanceof RequestAuthenticator.Rejected rejected) {
             log.info("refused a {} for {}: {} ({})", type, inbox, rejected.reason(), rejected.detail());
-            WebServer.problem(ctx, 401, "Signature not accepted: " + rejected.reason().name().toLowerCase(Locale.ROOT).replace('_', ' '),
-                    rejected.detail(), null);
+            WebServer.problem(
+                    ctx,
+                    401,
+                    "Signature not accepted: "
+                            + rejected.reason().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+                    rejected.detail(),
+                    null);
             return;
         }
         var signer = (RequestAuthenticator.Authenticated) outcome;
@@ -140,13 +161,21 @@ public final class InboxRoutes {
         }
         if (!signer.actor().equals(actorUri)) {
             log.info("refused a {} for {}: signed by {} but claims actor {}", type, inbox, signer.actor(), actorUri);
-            WebServer.problem(ctx, 401, "Signature not accepted: owner mismatch",
-                    "the request is signed by " + signer.actor() + " but the activity's actor is " + actorUri, null);
+            WebServer.problem(
+                    ctx,
+                    401,
+                    "Signature not accepted: owner mismatch",
+                    "the request is signed by " + signer.actor() + " but the activity's actor is " + actorUri,
+                    null);
             return;
         }
         if (!RemoteFetcher.sameOrigin(idUri, actorUri)) {
-            WebServer.problem(ctx, 400, "The activity id is on another origin than its actor",
-                    "an actor can only publish activities with ids on its own origin", null);
+            WebServer.problem(
+                    ctx,
+                    400,
+                    "The activity id is on another origin than its actor",
+                    "an actor can only publish activities with ids on its own origin",
+                    null);
             return;
         }
         // Counted after the signature, so nobody can spend another host's share by naming it; past the
@@ -162,8 +191,8 @@ public final class InboxRoutes {
             stored = db.transaction(c -> {
                 // A verified request is a sign of life: deliveries parked for its host go out again.
                 hostHealth.alive(c, actorUri.getRawAuthority());
-                return inbound.receive(c, id, type, actor, inbox.toString(), text, scheme,
-                        handOver ? InboundProcessor.LEASE : null);
+                return inbound.receive(
+                        c, id, type, actor, inbox.toString(), text, scheme, handOver ? InboundProcessor.LEASE : null);
             });
         } finally {
             if (handOver && stored.isEmpty()) processor.cancel();
@@ -171,7 +200,8 @@ public final class InboxRoutes {
         if (stored.isEmpty()) {
             log.debug("activity {} was received before; not processed again", id);
         } else if (handOver) {
-            processor.handOver(new InboundActivity(stored.getAsLong(), id, type, actorUri, inbox.toString(), activity, scheme, 1));
+            processor.handOver(
+                    new InboundActivity(stored.getAsLong(), id, type, actorUri, inbox.toString(), activity, scheme, 1));
         } else {
             processor.stored();
         }
@@ -181,7 +211,13 @@ public final class InboxRoutes {
     private void refuseBlocked(Context ctx, String type, URI inbox) {
         log.info("dropped a {} for {}: its instance is blocked", type, inbox);
         if (blockedResponse == 202) ctx.status(202);
-        else WebServer.problem(ctx, 403, "This instance does not federate with yours", "deliveries from your instance are refused", null);
+        else
+            WebServer.problem(
+                    ctx,
+                    403,
+                    "This instance does not federate with yours",
+                    "deliveries from your instance are refused",
+                    null);
     }
 
     /** The host in the signature's keyId (cavage Signature or RFC 9421 Signature-Input), if one can be read. */

@@ -80,7 +80,9 @@ public final class KeyDirectory {
             var cached = cache.get(keyId);
             if (cached != null) return Optional.of(cached);
         }
-        return db.read(c -> actors.findByKeyId(c, keyId)).flatMap(a -> keyOf(a, keyId)).flatMap(this::remember);
+        return db.read(c -> actors.findByKeyId(c, keyId))
+                .flatMap(a -> keyOf(a, keyId))
+                .flatMap(this::remember);
     }
 
     /**
@@ -117,7 +119,10 @@ public final class KeyDirectory {
                 owner = remoteActors.store(document, node);
             } else if (node.hasNonNull("owner") || node.hasNonNull("controller")) {
                 // A key published as its own document (GoToSocial's /main-key): the owner must list it.
-                var ownerUri = URI.create(node.hasNonNull("owner") ? node.get("owner").asText() : node.get("controller").asText());
+                var ownerUri = URI.create(
+                        node.hasNonNull("owner")
+                                ? node.get("owner").asText()
+                                : node.get("controller").asText());
                 owner = remoteActors.fetchAndStore(ownerUri);
             } else {
                 log.info("key {} is neither an actor nor a key document (type {})", keyId, type);
@@ -144,7 +149,8 @@ public final class KeyDirectory {
                 return Optional.of(new OwnedKey(keyId, actor.uri(), VerificationKey.fromPem(actor.publicKeyPem())));
             }
             if (keyId.equals(actor.ed25519KeyId()) && actor.ed25519Multibase() != null) {
-                return Optional.of(new OwnedKey(keyId, actor.uri(), VerificationKey.fromMultibase(actor.ed25519Multibase())));
+                return Optional.of(
+                        new OwnedKey(keyId, actor.uri(), VerificationKey.fromMultibase(actor.ed25519Multibase())));
             }
         } catch (IllegalArgumentException e) {
             log.info("actor {} publishes an unreadable key {}: {}", actor.uri(), keyId, e.getMessage());

@@ -12,7 +12,6 @@ import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
 import app.kindred.actor.LocalIds;
-import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.content.Markdown;
 import app.kindred.follow.FollowStore;
@@ -39,8 +38,13 @@ public final class LocalDocuments {
     private final MediaStore media = new MediaStore();
     private final app.kindred.activitypub.ActivityPubReader reader = new app.kindred.activitypub.ActivityPubReader();
 
-    public LocalDocuments(Database db, ActorStore actors, CommunityStore communities, FollowStore follows,
-                          app.kindred.thread.PostStore posts, LocalIds ids) {
+    public LocalDocuments(
+            Database db,
+            ActorStore actors,
+            CommunityStore communities,
+            FollowStore follows,
+            app.kindred.thread.PostStore posts,
+            LocalIds ids) {
         this.db = db;
         this.actors = actors;
         this.communities = communities;
@@ -52,14 +56,18 @@ public final class LocalDocuments {
     /** A post or comment at /p/ID (ours or one we hold from elsewhere? only ours: others live at their origin). */
     public Optional<app.kindred.activitypub.ActivityPubDocument> post(String id) {
         return db.read(c -> {
-            var post = posts.findByUri(c, java.net.URI.create(ids.base() + "/p/" + id)).filter(app.kindred.thread.Post::local);
+            var post = posts.findByUri(c, java.net.URI.create(ids.base() + "/p/" + id))
+                    .filter(app.kindred.thread.Post::local);
             if (post.isEmpty()) return Optional.<app.kindred.activitypub.ActivityPubDocument>empty();
             var p = post.get();
             // A removed post is hidden from the fediverse as from the API, until a moderator restores it.
-            if (p.deleted() || p.removed()) return Optional.<app.kindred.activitypub.ActivityPubDocument>of(PostDocuments.tombstone(p));
+            if (p.deleted() || p.removed())
+                return Optional.<app.kindred.activitypub.ActivityPubDocument>of(PostDocuments.tombstone(p));
             var author = actors.findById(c, p.authorId()).orElseThrow();
             var community = communities.findById(c, p.communityId()).orElseThrow();
-            var parent = p.parentId() == null ? null : posts.findById(c, p.parentId()).orElseThrow().uri();
+            var parent = p.parentId() == null
+                    ? null
+                    : posts.findById(c, p.parentId()).orElseThrow().uri();
             return Optional.<app.kindred.activitypub.ActivityPubDocument>of(
                     PostDocuments.write(p, author.uri(), community.actor().uri(), parent));
         });
@@ -92,8 +100,11 @@ public final class LocalDocuments {
 
     /** One of our public activities, as it was sent; a private one, or one that carried a post since taken down, is not found. */
     public Optional<String> activity(java.net.URI id) {
-        return db.read(c -> app.kindred.storage.Sql.one(c, "select body from outbound_activity o where activity_id = ? and "
-                + SERVED, rs -> rs.getString(1), id));
+        return db.read(c -> app.kindred.storage.Sql.one(
+                c,
+                "select body from outbound_activity o where activity_id = ? and " + SERVED,
+                rs -> rs.getString(1),
+                id));
     }
 
     /** A local actor of the given type by name: the member behind /u/NAME or the community behind /c/NAME. */
@@ -102,15 +113,38 @@ public final class LocalDocuments {
     }
 
     public app.kindred.activitypub.Actor instanceActor(Actor actor) {
-        return base(actor, app.kindred.activitypub.ActorType.Application, actor.name(),
+        return base(
+                actor,
+                app.kindred.activitypub.ActorType.Application,
+                actor.name(),
                 "The instance actor of " + ids.base().getAuthority() + ": it speaks for the server, not for a person.",
-                null, null, null, null, true, false, null, null, NO_PICTURES);
+                null,
+                null,
+                null,
+                null,
+                true,
+                false,
+                null,
+                null,
+                NO_PICTURES);
     }
 
     public app.kindred.activitypub.Actor member(Actor actor) {
         // Support communities are not for search engines: members opt in to discovery, never out.
-        return base(actor, app.kindred.activitypub.ActorType.Person, actor.name(), null, null,
-                actor.uri() + "/following", null, null, false, false, null, null, db.read(c -> pictures(c, actor)));
+        return base(
+                actor,
+                app.kindred.activitypub.ActorType.Person,
+                actor.name(),
+                null,
+                null,
+                actor.uri() + "/following",
+                null,
+                null,
+                false,
+                false,
+                null,
+                null,
+                db.read(c -> pictures(c, actor)));
     }
 
     public app.kindred.activitypub.Actor community(Actor actor) {
@@ -132,19 +166,52 @@ public final class LocalDocuments {
             }
             summary.append("</ol>");
         }
-        var document = base(actor, app.kindred.activitypub.ActorType.Group, community.title(), summary.toString(),
+        var document = base(
+                actor,
+                app.kindred.activitypub.ActorType.Group,
+                community.title(),
+                summary.toString(),
                 community.description().isEmpty() ? null : new Source(community.description(), "text/markdown"),
-                null, actor.uri() + "/featured", actor.uri() + "/moderators", false, true,
-                community.postingRestrictedToMods(), community.sensitive(), pictures(c, actor));
+                null,
+                actor.uri() + "/featured",
+                actor.uri() + "/moderators",
+                false,
+                true,
+                community.postingRestrictedToMods(),
+                community.sensitive(),
+                pictures(c, actor));
         var wireRules = rules.stream()
-                .map(r -> app.kindred.activitypub.GroupRule.of(r.title(), markdown.toHtml(r.description()))).toList();
-        return new app.kindred.activitypub.Actor(document.id(), document.type(), document.preferredUsername(), document.name(),
-                document.summary(), document.source(), document.inbox(), document.outbox(), document.followers(),
-                document.following(), document.featured(), document.moderators(), document.attributedTo(),
-                document.endpoints(), document.publicKey(), document.assertionMethod(), document.icon(), document.image(),
-                document.url(), document.manuallyApprovesFollowers(), document.discoverable(), document.indexable(),
-                document.postingRestrictedToMods(), document.sensitive(), document.matrixUserId(), document.published(),
-                community.updatedAt(), wireRules);
+                .map(r -> app.kindred.activitypub.GroupRule.of(r.title(), markdown.toHtml(r.description())))
+                .toList();
+        return new app.kindred.activitypub.Actor(
+                document.id(),
+                document.type(),
+                document.preferredUsername(),
+                document.name(),
+                document.summary(),
+                document.source(),
+                document.inbox(),
+                document.outbox(),
+                document.followers(),
+                document.following(),
+                document.featured(),
+                document.moderators(),
+                document.attributedTo(),
+                document.endpoints(),
+                document.publicKey(),
+                document.assertionMethod(),
+                document.icon(),
+                document.image(),
+                document.url(),
+                document.manuallyApprovesFollowers(),
+                document.discoverable(),
+                document.indexable(),
+                document.postingRestrictedToMods(),
+                document.sensitive(),
+                document.matrixUserId(),
+                document.published(),
+                community.updatedAt(),
+                wireRules);
     }
 
     /** An actor's uploaded icon (avatar) and image (banner), as Mastodon and Lemmy read them. */
@@ -163,44 +230,88 @@ public final class LocalDocuments {
     }
 
     private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 
-    private app.kindred.activitypub.Actor base(Actor a, app.kindred.activitypub.ActorType type, String name,
-                                               String summary, Source source, String following, String featured,
-                                               String moderators, boolean manuallyApproves, boolean discoverable,
-                                               Boolean postingRestrictedToMods, Boolean sensitive, Pictures pictures) {
+    private app.kindred.activitypub.Actor base(
+            Actor a,
+            app.kindred.activitypub.ActorType type,
+            String name,
+            String summary,
+            Source source,
+            String following,
+            String featured,
+            String moderators,
+            boolean manuallyApproves,
+            boolean discoverable,
+            Boolean postingRestrictedToMods,
+            Boolean sensitive,
+            Pictures pictures) {
         var uri = a.uri().toString();
         return new app.kindred.activitypub.Actor(
-                uri, type, a.preferredUsername(), name, summary, source,
-                a.inbox().toString(), a.outbox().toString(), a.followers().toString(), following, featured,
-                moderators, moderators == null ? List.of() : List.of(moderators),
+                uri,
+                type,
+                a.preferredUsername(),
+                name,
+                summary,
+                source,
+                a.inbox().toString(),
+                a.outbox().toString(),
+                a.followers().toString(),
+                following,
+                featured,
+                moderators,
+                moderators == null ? List.of() : List.of(moderators),
                 new Endpoints(a.sharedInbox().toString()),
                 new PublicKey(a.publicKeyId(), uri, a.publicKeyPem()),
                 List.of(new Multikey(a.ed25519KeyId(), uri, a.ed25519Multibase())),
-                pictures.icon(), pictures.image(), uri, manuallyApproves, discoverable,
+                pictures.icon(),
+                pictures.image(),
+                uri,
+                manuallyApproves,
+                discoverable,
                 type == app.kindred.activitypub.ActorType.Person ? Boolean.FALSE : null,
-                postingRestrictedToMods, sensitive, null, a.createdAt(), a.createdAt(), null);
+                postingRestrictedToMods,
+                sensitive,
+                null,
+                a.createdAt(),
+                a.createdAt(),
+                null);
     }
 
     /** Follower lists of a support community are private: only the count is published. */
     public ActivityPubCollection followers(Actor actor) {
         long total = db.read(c -> follows.acceptedFollowers(c, actor.id()));
-        return new ActivityPubCollection(actor.followers().toString(), CollectionType.OrderedCollection,
-                (int) total, null, null, null, List.of());
+        return new ActivityPubCollection(
+                actor.followers().toString(),
+                CollectionType.OrderedCollection,
+                (int) total,
+                null,
+                null,
+                null,
+                List.of());
     }
 
     /** Without even a count: how many communities a member follows, on a small instance, starts to say which. */
     public ActivityPubCollection following(Actor actor) {
-        return new ActivityPubCollection(actor.uri() + "/following", CollectionType.OrderedCollection,
-                null, null, null, null, List.of());
+        return new ActivityPubCollection(
+                actor.uri() + "/following", CollectionType.OrderedCollection, null, null, null, null, List.of());
     }
 
     public ActivityPubCollection moderators(Actor actor) {
         var community = db.read(c -> communities.byActor(c, actor)).orElseThrow();
         var mods = db.read(c -> communities.moderatorUris(c, community.id()));
-        return new ActivityPubCollection(actor.uri() + "/moderators", CollectionType.OrderedCollection,
-                mods.size(), null, null, null, mods.stream().map(u -> Ref.id(u.toString())).toList());
+        return new ActivityPubCollection(
+                actor.uri() + "/moderators",
+                CollectionType.OrderedCollection,
+                mods.size(),
+                null,
+                null,
+                null,
+                mods.stream().map(u -> Ref.id(u.toString())).toList());
     }
 
     /** Pins are a handful; a community that pins more shows its latest this many. */
@@ -218,8 +329,14 @@ public final class LocalDocuments {
                 var author = actors.findById(c, p.authorId()).orElseThrow();
                 items.add(Ref.embedded(PostDocuments.write(p, author.uri(), actor.uri(), null)));
             }
-            return new ActivityPubCollection(actor.uri() + "/featured", CollectionType.OrderedCollection,
-                    (int) posts.pinnedCount(c, community.id()), null, null, null, items);
+            return new ActivityPubCollection(
+                    actor.uri() + "/featured",
+                    CollectionType.OrderedCollection,
+                    (int) posts.pinnedCount(c, community.id()),
+                    null,
+                    null,
+                    null,
+                    items);
         });
     }
 
@@ -229,16 +346,16 @@ public final class LocalDocuments {
      */
     public ActivityPubCollection outbox(Actor actor, Optional<Integer> page) {
         var id = actor.outbox().toString();
-        long total = db.read(c -> app.kindred.storage.Sql.count(c, "select count(*) from outbound_activity o where actor_id = ? and "
-                + listed(actor), actor.id()));
+        long total = db.read(c -> app.kindred.storage.Sql.count(
+                c, "select count(*) from outbound_activity o where actor_id = ? and " + listed(actor), actor.id()));
         if (page.isEmpty()) {
-            return new ActivityPubCollection(id, CollectionType.OrderedCollection, (int) total, Ref.id(id + "?page=1"),
-                    null, null, List.of());
+            return new ActivityPubCollection(
+                    id, CollectionType.OrderedCollection, (int) total, Ref.id(id + "?page=1"), null, null, List.of());
         }
         int offset = (page.get() - 1) * PAGE_SIZE;
-        var bodies = db.read(c -> app.kindred.storage.Sql.list(c, """
-                select body from outbound_activity o where actor_id = ? and %s order by id desc limit ? offset ?""".formatted(listed(actor)),
-                rs -> rs.getString(1), actor.id(), PAGE_SIZE, offset));
+        var bodies = db.read(c -> app.kindred.storage.Sql.list(
+                c, """
+                select body from outbound_activity o where actor_id = ? and %s order by id desc limit ? offset ?""".formatted(listed(actor)), rs -> rs.getString(1), actor.id(), PAGE_SIZE, offset));
         var items = new java.util.ArrayList<Ref>();
         for (var body : bodies) {
             if (reader.read(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))
@@ -247,8 +364,7 @@ public final class LocalDocuments {
             }
         }
         var next = offset + PAGE_SIZE < total ? id + "?page=" + (page.get() + 1) : null;
-        return new ActivityPubCollection(id + "?page=" + page.get(), CollectionType.OrderedCollectionPage, null, null,
-                next, id, items);
+        return new ActivityPubCollection(
+                id + "?page=" + page.get(), CollectionType.OrderedCollectionPage, null, null, next, id, items);
     }
-
 }

@@ -16,7 +16,8 @@ import java.util.UUID;
  */
 public final class OutgoingActivities {
     private final JsonLd jsonLd = new JsonLd();
-    private static final com.fasterxml.jackson.databind.ObjectMapper STREAM = app.kindred.activitypub.ActivityPubJson.newMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper STREAM =
+            app.kindred.activitypub.ActivityPubJson.newMapper();
     // Only ever written, never changed, so one copy serves every announce.
     private static final com.fasterxml.jackson.databind.JsonNode CONTEXT = JsonLd.context();
 
@@ -43,47 +44,99 @@ public final class OutgoingActivities {
     }
 
     public Outgoing follow(Actor follower, Actor followed) {
-        var activity = Activity.of(newId(follower, "follow"), ActivityType.Follow, follower.uri().toString(),
-                Ref.id(followed.uri().toString()), List.of(followed.uri().toString()), List.of());
+        var activity = Activity.of(
+                newId(follower, "follow"),
+                ActivityType.Follow,
+                follower.uri().toString(),
+                Ref.id(followed.uri().toString()),
+                List.of(followed.uri().toString()),
+                List.of());
         return out(activity, followed.uri().toString());
     }
 
     /** Accept embeds the Follow it answers, keeping that Follow's own id (Mastodon and Lemmy match on it). */
     public Outgoing accept(Actor followed, String followId, Actor follower) {
-        var follow = Activity.of(followId, ActivityType.Follow, follower.uri().toString(), Ref.id(followed.uri().toString()),
-                List.of(), List.of());
-        var activity = Activity.of(newId(followed, "accept"), ActivityType.Accept, followed.uri().toString(),
-                Ref.embedded(follow), List.of(follower.uri().toString()), List.of());
+        var follow = Activity.of(
+                followId,
+                ActivityType.Follow,
+                follower.uri().toString(),
+                Ref.id(followed.uri().toString()),
+                List.of(),
+                List.of());
+        var activity = Activity.of(
+                newId(followed, "accept"),
+                ActivityType.Accept,
+                followed.uri().toString(),
+                Ref.embedded(follow),
+                List.of(follower.uri().toString()),
+                List.of());
         return out(activity, followId);
     }
 
     public Outgoing reject(Actor followed, String followId, Actor follower) {
-        var follow = Activity.of(followId, ActivityType.Follow, follower.uri().toString(), Ref.id(followed.uri().toString()),
-                List.of(), List.of());
-        var activity = Activity.of(newId(followed, "reject"), ActivityType.Reject, followed.uri().toString(),
-                Ref.embedded(follow), List.of(follower.uri().toString()), List.of());
+        var follow = Activity.of(
+                followId,
+                ActivityType.Follow,
+                follower.uri().toString(),
+                Ref.id(followed.uri().toString()),
+                List.of(),
+                List.of());
+        var activity = Activity.of(
+                newId(followed, "reject"),
+                ActivityType.Reject,
+                followed.uri().toString(),
+                Ref.embedded(follow),
+                List.of(follower.uri().toString()),
+                List.of());
         return out(activity, followId);
     }
 
     public Outgoing undo(Actor actor, Activity undone, List<String> to, List<String> cc) {
-        var activity = Activity.of(newId(actor, "undo"), ActivityType.Undo, actor.uri().toString(), Ref.embedded(undone), to, cc);
+        var activity = Activity.of(
+                newId(actor, "undo"), ActivityType.Undo, actor.uri().toString(), Ref.embedded(undone), to, cc);
         return out(activity, undone.object().uri());
     }
 
     /** Create, Update or Delete of a post or comment, addressed Lemmy's way: to the community and Public. */
-    public Outgoing about(ActivityType type, Actor author, ActivityPubDocument object, String community, List<String> cc) {
+    public Outgoing about(
+            ActivityType type, Actor author, ActivityPubDocument object, String community, List<String> cc) {
         var to = List.of(community, JsonLd.PUBLIC);
         var ref = type == ActivityType.Delete ? Ref.id(object.id()) : Ref.embedded(object);
-        var activity = new Activity(newId(author, type.name().toLowerCase()), type, author.uri().toString(), List.of(ref),
-                null, to, cc, community, null, null, null, null, null, null);
+        var activity = new Activity(
+                newId(author, type.name().toLowerCase()),
+                type,
+                author.uri().toString(),
+                List.of(ref),
+                null,
+                to,
+                cc,
+                community,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
         return out(activity, object.id());
     }
 
     public Outgoing vote(Actor voter, String postUri, int value, String community) {
         var type = value > 0 ? ActivityType.Like : ActivityType.Dislike;
-        var activity = new Activity(newId(voter, type.name().toLowerCase()), type, voter.uri().toString(),
-                List.of(Ref.id(postUri)), null, List.of(community, JsonLd.PUBLIC), List.of(), community, null, null, null,
-                null, null, null);
+        var activity = new Activity(
+                newId(voter, type.name().toLowerCase()),
+                type,
+                voter.uri().toString(),
+                List.of(Ref.id(postUri)),
+                null,
+                List.of(community, JsonLd.PUBLIC),
+                List.of(),
+                community,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
         return out(activity, postUri);
     }
 
@@ -92,19 +145,50 @@ public final class OutgoingActivities {
      * audience: Delete with summary (removal), Lock, Block with target = the community (ban), and
      * Add/Remove with target = the moderators collection.
      */
-    public Outgoing moderation(ActivityType type, Actor moderator, String object, String target, String community,
-                               String summary, java.time.Instant endTime, Boolean removeData) {
-        var activity = new Activity(newId(moderator, type.name().toLowerCase()), type, moderator.uri().toString(),
-                List.of(Ref.id(object)), target == null ? null : Ref.id(target), List.of(JsonLd.PUBLIC), List.of(community),
-                community, summary == null || summary.isBlank() ? null : summary, null, null, null, endTime, removeData);
+    public Outgoing moderation(
+            ActivityType type,
+            Actor moderator,
+            String object,
+            String target,
+            String community,
+            String summary,
+            java.time.Instant endTime,
+            Boolean removeData) {
+        var activity = new Activity(
+                newId(moderator, type.name().toLowerCase()),
+                type,
+                moderator.uri().toString(),
+                List.of(Ref.id(object)),
+                target == null ? null : Ref.id(target),
+                List.of(JsonLd.PUBLIC),
+                List.of(community),
+                community,
+                summary == null || summary.isBlank() ? null : summary,
+                null,
+                null,
+                null,
+                endTime,
+                removeData);
         return out(activity, object);
     }
 
     /** The group tells its followers how it looks now (title, description, guidelines, who may post). */
     public Outgoing updateGroup(Actor group, app.kindred.activitypub.Actor document) {
-        var activity = new Activity(newId(group, "update"), ActivityType.Update, group.uri().toString(),
-                List.of(Ref.embedded(document)), null, List.of(JsonLd.PUBLIC), List.of(group.followers().toString()),
-                group.uri().toString(), null, null, null, null, null, null);
+        var activity = new Activity(
+                newId(group, "update"),
+                ActivityType.Update,
+                group.uri().toString(),
+                List.of(Ref.embedded(document)),
+                null,
+                List.of(JsonLd.PUBLIC),
+                List.of(group.followers().toString()),
+                group.uri().toString(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
         return out(activity, group.uri().toString());
     }
 
@@ -114,9 +198,21 @@ public final class OutgoingActivities {
     }
 
     private Activity announceActivity(Actor group, Ref announced) {
-        return new Activity(newId(group, "announce"), ActivityType.Announce, group.uri().toString(),
-                List.of(announced), null, List.of(JsonLd.PUBLIC), List.of(group.followers().toString()),
-                group.uri().toString(), null, null, null, null, null, null);
+        return new Activity(
+                newId(group, "announce"),
+                ActivityType.Announce,
+                group.uri().toString(),
+                List.of(announced),
+                null,
+                List.of(JsonLd.PUBLIC),
+                List.of(group.followers().toString()),
+                group.uri().toString(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     /**
@@ -157,13 +253,26 @@ public final class OutgoingActivities {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return new Outgoing(activity.id(), objectId, out.toString(), activity, activity.addressedToPublic()
-                && !isVote(received.path("type").asText(""), received.path("object").path("type").asText("")));
+        return new Outgoing(
+                activity.id(),
+                objectId,
+                out.toString(),
+                activity,
+                activity.addressedToPublic()
+                        && !isVote(
+                                received.path("type").asText(""),
+                                received.path("object").path("type").asText("")));
     }
 
     private Outgoing out(Activity activity, String objectId) {
-        var objectType = activity.object().document() instanceof Activity undone ? undone.type().name() : "";
-        return new Outgoing(activity.id(), objectId, new String(jsonLd.write(activity), StandardCharsets.UTF_8), activity,
+        var objectType = activity.object().document() instanceof Activity undone
+                ? undone.type().name()
+                : "";
+        return new Outgoing(
+                activity.id(),
+                objectId,
+                new String(jsonLd.write(activity), StandardCharsets.UTF_8),
+                activity,
                 activity.addressedToPublic() && !isVote(activity.type().name(), objectType));
     }
 }

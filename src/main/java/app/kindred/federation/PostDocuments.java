@@ -30,11 +30,19 @@ public final class PostDocuments {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final java.util.regex.Pattern LINE_END = java.util.regex.Pattern.compile("<br\\s*/?>|</p>");
     private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("<[^>]*>");
-    private static final java.util.regex.Pattern LEADING_MENTIONS = java.util.regex.Pattern.compile("^(\\s*[@!]\\S+\\s*)+");
+    private static final java.util.regex.Pattern LEADING_MENTIONS =
+            java.util.regex.Pattern.compile("^(\\s*[@!]\\S+\\s*)+");
 
     /** What a remote object says, cleaned: sanitised HTML, a title for threads, extras kept as JSON. */
-    public record Incoming(String apType, String title, String contentHtml, String summary, boolean sensitive,
-                           String language, String url, String extras) {
+    public record Incoming(
+            String apType,
+            String title,
+            String contentHtml,
+            String summary,
+            boolean sensitive,
+            String language,
+            String url,
+            String extras) {
         /** The same post with its attachments and link left out. */
         public Incoming withoutMedia() {
             try {
@@ -49,14 +57,24 @@ public final class PostDocuments {
     }
 
     public static Incoming read(ContentObject object, boolean isThread) {
-        var html = HtmlSanitizer.sanitize(object.content() != null ? object.content()
-                : object.contentMap() == null || object.contentMap().isEmpty() ? "" : object.contentMap().values().iterator().next());
+        var html = HtmlSanitizer.sanitize(
+                object.content() != null
+                        ? object.content()
+                        : object.contentMap() == null || object.contentMap().isEmpty()
+                                ? ""
+                                : object.contentMap().values().iterator().next());
         var title = isThread ? title(object, html) : null;
         var languages = object.languages();
         var warning = contentWarning(object);
-        return new Incoming(object.type().name(), title, html, warning,
+        return new Incoming(
+                object.type().name(),
+                title,
+                html,
+                warning,
                 Boolean.TRUE.equals(object.sensitive()) || warning != null,
-                languages.isEmpty() ? null : languages.getFirst(), linkUrl(object), extras(object));
+                languages.isEmpty() ? null : languages.getFirst(),
+                linkUrl(object),
+                extras(object));
     }
 
     /**
@@ -70,7 +88,8 @@ public final class PostDocuments {
         if (summary == null) return null;
         // Clipped like a title: the same limit as ours (docs/federation.md), and a warning stays readable when cut.
         return object.type() == ObjectType.Note || Boolean.TRUE.equals(object.sensitive())
-                ? PostLimits.clip(summary, PostLimits.WARNING) : null;
+                ? PostLimits.clip(summary, PostLimits.WARNING)
+                : null;
     }
 
     /**
@@ -78,16 +97,19 @@ public final class PostDocuments {
      * (summary) or its first line.
      */
     static String title(ContentObject object, String html) {
-        if (object.name() != null && !object.name().isBlank()) return clip(object.name().strip());
+        if (object.name() != null && !object.name().isBlank())
+            return clip(object.name().strip());
         var summary = HtmlSanitizer.toText(object.summary());
         if (!summary.isBlank()) return clip(summary.strip());
         // The HTML is our sanitiser's output (simple tags, escaped text), so taking the tags out leaves
         // its text; a second jsoup parse of every post cost more than the rest of the title.
         var text = org.jsoup.parser.Parser.unescapeEntities(
-                TAG.matcher(LINE_END.matcher(html).replaceAll("\n")).replaceAll(""), false).strip();
+                        TAG.matcher(LINE_END.matcher(html).replaceAll("\n")).replaceAll(""), false)
+                .strip();
         // Mastodon threads begin by mentioning the group; that is addressing, not a title.
         text = LEADING_MENTIONS.matcher(text).replaceFirst("").strip();
-        var firstLine = text.lines().filter(l -> !l.isBlank()).findFirst().orElse("").strip();
+        var firstLine =
+                text.lines().filter(l -> !l.isBlank()).findFirst().orElse("").strip();
         return firstLine.isEmpty() ? "(untitled)" : clip(firstLine);
     }
 
@@ -108,19 +130,35 @@ public final class PostDocuments {
             switch (tag) {
                 case Tag.Hashtag h -> hashtags.addObject().put("name", h.name()).put("href", h.href());
                 case Tag.Mention m -> mentions.addObject().put("name", m.name()).put("href", m.href());
-                default -> { }
+                default -> {}
             }
         }
         // Lemmy's link posts carry a small picture of the page as image; shown through our proxy.
-        if (object.image() != null && object.image().url() != null) extras.put("thumbnail", object.image().url());
+        if (object.image() != null && object.image().url() != null)
+            extras.put("thumbnail", object.image().url());
         var attachments = extras.putArray("attachments");
         for (Attachment a : object.attachment()) {
             switch (a) {
-                case Link l -> attachments.addObject().put("type", "Link").put("href", l.href()).put("name", l.name());
-                case app.kindred.activitypub.Image i -> attachments.addObject().put("type", "Image").put("href", i.url())
-                        .put("name", i.name()).put("mediaType", i.mediaType());
-                case app.kindred.activitypub.MediaDocument d -> attachments.addObject().put("type", "Document")
-                        .put("href", d.url()).put("name", d.name()).put("mediaType", d.mediaType());
+                case Link l ->
+                    attachments
+                            .addObject()
+                            .put("type", "Link")
+                            .put("href", l.href())
+                            .put("name", l.name());
+                case app.kindred.activitypub.Image i ->
+                    attachments
+                            .addObject()
+                            .put("type", "Image")
+                            .put("href", i.url())
+                            .put("name", i.name())
+                            .put("mediaType", i.mediaType());
+                case app.kindred.activitypub.MediaDocument d ->
+                    attachments
+                            .addObject()
+                            .put("type", "Document")
+                            .put("href", d.url())
+                            .put("name", d.name())
+                            .put("mediaType", d.mediaType());
             }
         }
         return extras.toString();
@@ -134,12 +172,18 @@ public final class PostDocuments {
         var images = new ArrayList<Image>();
         try {
             var extras = JSON.readTree(post.extras() == null ? "{}" : post.extras());
-            for (JsonNode h : extras.path("hashtags")) tags.add(new Tag.Hashtag(h.path("href").asText(null), h.path("name").asText()));
-            for (JsonNode m : extras.path("mentions")) tags.add(new Tag.Mention(m.path("href").asText(), m.path("name").asText(null)));
+            for (JsonNode h : extras.path("hashtags"))
+                tags.add(new Tag.Hashtag(
+                        h.path("href").asText(null), h.path("name").asText()));
+            for (JsonNode m : extras.path("mentions"))
+                tags.add(new Tag.Mention(m.path("href").asText(), m.path("name").asText(null)));
             // Uploaded images: Image attachments with the alt text as name, which Mastodon and Lemmy both read.
             for (JsonNode a : extras.path("attachments")) {
                 if (a.path("type").asText("").equals("Image") && a.hasNonNull("href")) {
-                    images.add(new Image(a.get("href").asText(), a.path("mediaType").asText(null), a.path("name").asText(null)));
+                    images.add(new Image(
+                            a.get("href").asText(),
+                            a.path("mediaType").asText(null),
+                            a.path("name").asText(null)));
                 }
             }
         } catch (java.io.IOException e) {
@@ -148,17 +192,37 @@ public final class PostDocuments {
         // The link first: Lemmy, Mbin and PieFed take the first attachment as a post's URL.
         if (post.url() != null) attachments.add(new Link(post.url(), "text/html", null));
         attachments.addAll(images);
-        return new ContentObject(post.uri().toString(), isThread ? ObjectType.Page : ObjectType.Note, List.of(author.toString()),
-                isThread ? post.title() : null, post.contentHtml(), null, "text/html",
+        return new ContentObject(
+                post.uri().toString(),
+                isThread ? ObjectType.Page : ObjectType.Note,
+                List.of(author.toString()),
+                isThread ? post.title() : null,
+                post.contentHtml(),
+                null,
+                "text/html",
                 post.sourceMarkdown() == null ? null : new Source(post.sourceMarkdown(), "text/markdown"),
-                // A content warning is plain text; summary is HTML, so it is escaped (Mastodon and Lemmy show it as text).
-                post.summary() == null ? null : Entities.escape(post.summary()), post.sensitive(),
+                // A content warning is plain text; summary is HTML, so it is escaped (Mastodon and Lemmy show it as
+                // text).
+                post.summary() == null ? null : Entities.escape(post.summary()),
+                post.sensitive(),
                 inReplyTo == null ? null : inReplyTo.toString(),
-                List.of(community.toString(), JsonLd.PUBLIC), List.of(), community.toString(), tags, attachments,
+                List.of(community.toString(), JsonLd.PUBLIC),
+                List.of(),
+                community.toString(),
+                tags,
+                attachments,
                 // Lemmy's thumbnail of a post.
                 images.isEmpty() ? null : Image.of(images.getFirst().url()),
-                post.uri().toString(), post.language() == null ? null : new LanguageTag(post.language(), null),
-                null, null, null, null, null, null, post.published(), post.updated());
+                post.uri().toString(),
+                post.language() == null ? null : new LanguageTag(post.language(), null),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                post.published(),
+                post.updated());
     }
 
     /** The HTML fields of a post or comment (ActivityStreams: content, summary and their language maps). */
@@ -190,8 +254,9 @@ public final class PostDocuments {
             }
             if (object.get(field + "Map") instanceof ObjectNode map) {
                 for (var entry : map.properties()) {
-                    if (entry.getValue().isTextual()) entry.setValue(
-                            TextNode.valueOf(HtmlSanitizer.sanitize(entry.getValue().asText())));
+                    if (entry.getValue().isTextual())
+                        entry.setValue(TextNode.valueOf(
+                                HtmlSanitizer.sanitize(entry.getValue().asText())));
                 }
             }
         }

@@ -42,30 +42,46 @@ public final class Publisher {
 
     public void created(Connection c, Actor author, Post post, Community community) throws SQLException {
         var object = document(c, post, community);
-        var create = outgoing.about(ActivityType.Create, author, object, community.actor().uri().toString(), List.of());
+        var create = outgoing.about(
+                ActivityType.Create, author, object, community.actor().uri().toString(), List.of());
         send(c, author, community, create, Optional.of(JSON.valueToTree(object)));
     }
 
     public void edited(Connection c, Actor author, Post post, Community community) throws SQLException {
-        var update = outgoing.about(ActivityType.Update, author, document(c, post, community),
-                community.actor().uri().toString(), List.of());
+        var update = outgoing.about(
+                ActivityType.Update,
+                author,
+                document(c, post, community),
+                community.actor().uri().toString(),
+                List.of());
         send(c, author, community, update, Optional.empty());
     }
 
     public void deleted(Connection c, Actor author, Post post, Community community) throws SQLException {
-        var delete = outgoing.about(ActivityType.Delete, author, PostDocuments.tombstone(post),
-                community.actor().uri().toString(), List.of());
+        var delete = outgoing.about(
+                ActivityType.Delete,
+                author,
+                PostDocuments.tombstone(post),
+                community.actor().uri().toString(),
+                List.of());
         send(c, author, community, delete, Optional.empty());
     }
 
     public void voted(Connection c, Actor voter, Post post, Community community, int value) throws SQLException {
-        var vote = outgoing.vote(voter, post.uri().toString(), value, community.actor().uri().toString());
+        var vote = outgoing.vote(
+                voter, post.uri().toString(), value, community.actor().uri().toString());
         send(c, voter, community, vote, Optional.empty());
     }
 
-    public void unvoted(Connection c, Actor voter, Post post, Community community, int previousValue) throws SQLException {
-        var vote = outgoing.vote(voter, post.uri().toString(), previousValue, community.actor().uri().toString());
-        var undo = outgoing.undo(voter, vote.activity(), List.of(community.actor().uri().toString(), JsonLd.PUBLIC), List.of());
+    public void unvoted(Connection c, Actor voter, Post post, Community community, int previousValue)
+            throws SQLException {
+        var vote = outgoing.vote(
+                voter,
+                post.uri().toString(),
+                previousValue,
+                community.actor().uri().toString());
+        var undo = outgoing.undo(
+                voter, vote.activity(), List.of(community.actor().uri().toString(), JsonLd.PUBLIC), List.of());
         send(c, voter, community, undo, Optional.empty());
     }
 
@@ -76,13 +92,33 @@ public final class Publisher {
     public void removed(Connection c, Actor moderator, Post post, Community community, String reason, boolean undo)
             throws SQLException {
         // Its author's server hears of it too, following or not (a ban may have ended their follow first).
-        moderation(c, moderator, community, ActivityType.Delete, post.uri().toString(), null, reason, null, null, undo,
+        moderation(
+                c,
+                moderator,
+                community,
+                ActivityType.Delete,
+                post.uri().toString(),
+                null,
+                reason,
+                null,
+                null,
+                undo,
                 List.of(actors.findById(c, post.authorId()).orElseThrow()));
     }
 
     public void locked(Connection c, Actor moderator, Post post, Community community, String reason, boolean undo)
             throws SQLException {
-        moderation(c, moderator, community, ActivityType.Lock, post.uri().toString(), null, reason, null, null, undo,
+        moderation(
+                c,
+                moderator,
+                community,
+                ActivityType.Lock,
+                post.uri().toString(),
+                null,
+                reason,
+                null,
+                null,
+                undo,
                 List.of());
     }
 
@@ -92,22 +128,60 @@ public final class Publisher {
      */
     public void pinned(Connection c, Actor moderator, Post post, Community community, String reason, boolean pinned)
             throws SQLException {
-        moderation(c, moderator, community, pinned ? ActivityType.Add : ActivityType.Remove, post.uri().toString(),
-                actors.featured(c, community.actor()).toString(), reason, null, null, false, List.of());
+        moderation(
+                c,
+                moderator,
+                community,
+                pinned ? ActivityType.Add : ActivityType.Remove,
+                post.uri().toString(),
+                actors.featured(c, community.actor()).toString(),
+                reason,
+                null,
+                null,
+                false,
+                List.of());
     }
 
     /** Block with target = the community: a ban from it (Lemmy's form), with optional expiry and removal of content. */
-    public void banned(Connection c, Actor moderator, Actor banned, Community community, String reason,
-                       java.time.Instant expires, boolean removeData, boolean undo) throws SQLException {
-        moderation(c, moderator, community, ActivityType.Block, banned.uri().toString(), community.actor().uri().toString(),
-                reason, expires, removeData, undo, List.of(banned));
+    public void banned(
+            Connection c,
+            Actor moderator,
+            Actor banned,
+            Community community,
+            String reason,
+            java.time.Instant expires,
+            boolean removeData,
+            boolean undo)
+            throws SQLException {
+        moderation(
+                c,
+                moderator,
+                community,
+                ActivityType.Block,
+                banned.uri().toString(),
+                community.actor().uri().toString(),
+                reason,
+                expires,
+                removeData,
+                undo,
+                List.of(banned));
     }
 
     /** Add or Remove with target = the moderators collection. */
     public void moderatorChanged(Connection c, Actor by, Actor moderator, Community community, boolean added)
             throws SQLException {
-        moderation(c, by, community, added ? ActivityType.Add : ActivityType.Remove, moderator.uri().toString(),
-                community.actor().uri() + "/moderators", null, null, null, false, List.of());
+        moderation(
+                c,
+                by,
+                community,
+                added ? ActivityType.Add : ActivityType.Remove,
+                moderator.uri().toString(),
+                community.actor().uri() + "/moderators",
+                null,
+                null,
+                null,
+                false,
+                List.of());
     }
 
     /** Our community changed how it looks: the group sends Update{Group} with its new self to its followers. */
@@ -117,13 +191,31 @@ public final class Publisher {
         outbox.enqueueToFollowers(c, group, List.of(update.queued()), group, List.of());
     }
 
-    private void moderation(Connection c, Actor moderator, Community community, ActivityType type, String object,
-                            String target, String reason, java.time.Instant endTime, Boolean removeData, boolean undo,
-                            List<Actor> alsoTo) throws SQLException {
+    private void moderation(
+            Connection c,
+            Actor moderator,
+            Community community,
+            ActivityType type,
+            String object,
+            String target,
+            String reason,
+            java.time.Instant endTime,
+            Boolean removeData,
+            boolean undo,
+            List<Actor> alsoTo)
+            throws SQLException {
         var groupUri = community.actor().uri().toString();
-        var action = outgoing.moderation(type, moderator, object, target, groupUri, reason, endTime,
+        var action = outgoing.moderation(
+                type,
+                moderator,
+                object,
+                target,
+                groupUri,
+                reason,
+                endTime,
                 type == ActivityType.Block ? removeData : null);
-        var sent = undo ? outgoing.undo(moderator, action.activity(), List.of(JsonLd.PUBLIC), List.of(groupUri)) : action;
+        var sent =
+                undo ? outgoing.undo(moderator, action.activity(), List.of(JsonLd.PUBLIC), List.of(groupUri)) : action;
         if (community.actor().local()) {
             outbox.enqueue(c, moderator, sent.id(), sent.objectId(), sent.json(), List.of());
             f.relay(c, community, parse(sent.json()), Optional.empty(), sent.objectId(), alsoTo);
@@ -133,7 +225,8 @@ public final class Publisher {
     }
 
     /** A moderator's answer to a follow that waited for approval (a limited instance's): Accept or Reject. */
-    public void answerFollow(Connection c, Actor group, String followId, Actor follower, boolean accept) throws SQLException {
+    public void answerFollow(Connection c, Actor group, String followId, Actor follower, boolean accept)
+            throws SQLException {
         var answer = accept ? outgoing.accept(group, followId, follower) : outgoing.reject(group, followId, follower);
         outbox.enqueue(c, group, answer.id(), answer.objectId(), answer.json(), List.of(follower));
     }
@@ -147,14 +240,32 @@ public final class Publisher {
 
     public void unfollow(Connection c, Actor member, Actor group, String followId) throws SQLException {
         var follow = outgoing.follow(member, group).activity();
-        var original = new app.kindred.activitypub.Activity(followId == null ? follow.id() : followId, follow.type(),
-                follow.actor(), follow.objects(), null, follow.to(), follow.cc(), null, null, null, null, null, null, null);
+        var original = new app.kindred.activitypub.Activity(
+                followId == null ? follow.id() : followId,
+                follow.type(),
+                follow.actor(),
+                follow.objects(),
+                null,
+                follow.to(),
+                follow.cc(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
         var undo = outgoing.undo(member, original, List.of(group.uri().toString()), List.of());
         outbox.enqueue(c, member, undo.id(), undo.objectId(), undo.json(), List.of(group));
     }
 
-    private void send(Connection c, Actor actor, Community community, OutgoingActivities.Outgoing activity,
-                      Optional<JsonNode> createdObject) throws SQLException {
+    private void send(
+            Connection c,
+            Actor actor,
+            Community community,
+            OutgoingActivities.Outgoing activity,
+            Optional<JsonNode> createdObject)
+            throws SQLException {
         if (community.actor().local()) {
             // Stored so its id dereferences; the group relays it to remote followers.
             outbox.enqueue(c, actor, activity.id(), activity.objectId(), activity.json(), List.of());
@@ -164,9 +275,12 @@ public final class Publisher {
         }
     }
 
-    private app.kindred.activitypub.ContentObject document(Connection c, Post post, Community community) throws SQLException {
+    private app.kindred.activitypub.ContentObject document(Connection c, Post post, Community community)
+            throws SQLException {
         var author = actors.findById(c, post.authorId()).orElseThrow();
-        var parent = post.parentId() == null ? null : posts.findById(c, post.parentId()).orElseThrow().uri();
+        var parent = post.parentId() == null
+                ? null
+                : posts.findById(c, post.parentId()).orElseThrow().uri();
         return PostDocuments.write(post, author.uri(), community.actor().uri(), parent);
     }
 

@@ -31,8 +31,8 @@ public final class RemoteActors {
     private static final String AS_TYPE = "https://www.w3.org/ns/activitystreams#type";
     // Names and hosts are kept to what they can be, so a handle cannot carry a path, query or fragment
     // into the WebFinger URL.
-    private static final Pattern HANDLE = Pattern.compile(
-            "^(acct:|[!@])?([\\p{L}\\p{N}_.~+-]+)@([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+])(:\\d{1,5})?$");
+    private static final Pattern HANDLE =
+            Pattern.compile("^(acct:|[!@])?([\\p{L}\\p{N}_.~+-]+)@([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+])(:\\d{1,5})?$");
 
     private final Database db;
     private final ActorStore actors;
@@ -40,7 +40,7 @@ public final class RemoteActors {
     private final String scheme;
     private final Clock clock;
     private final ActivityPubReader reader = new ActivityPubReader();
-    private volatile java.util.function.BiConsumer<Actor, JsonNode> groupFetched = (group, document) -> { };
+    private volatile java.util.function.BiConsumer<Actor, JsonNode> groupFetched = (group, document) -> {};
 
     public RemoteActors(Database db, ActorStore actors, RemoteFetcher fetcher, String scheme, Clock clock) {
         this.db = db;
@@ -62,8 +62,10 @@ public final class RemoteActors {
         var name = m.group(2);
         var host = m.group(3).toLowerCase(Locale.ROOT) + (m.group(4) == null ? "" : m.group(4));
         var resource = "acct:" + name + "@" + host;
-        var jrd = fetcher.getJson(URI.create(scheme + "://" + host + "/.well-known/webfinger?resource="
-                + URLEncoder.encode(resource, StandardCharsets.UTF_8)), "application/jrd+json, application/json");
+        var jrd = fetcher.getJson(
+                URI.create(scheme + "://" + host + "/.well-known/webfinger?resource="
+                        + URLEncoder.encode(resource, StandardCharsets.UTF_8)),
+                "application/jrd+json, application/json");
         JsonNode chosen = null;
         for (var link : jrd.path("links")) {
             var type = link.path("type").asText("");
@@ -79,7 +81,8 @@ public final class RemoteActors {
             }
         }
         if (chosen == null) {
-            throw new FetchException(FetchException.Reason.NOT_FOUND, "WebFinger for " + resource + " names no ActivityPub actor");
+            throw new FetchException(
+                    FetchException.Reason.NOT_FOUND, "WebFinger for " + resource + " names no ActivityPub actor");
         }
         return byUri(uri(chosen.path("href").asText(), "WebFinger self link for " + resource));
     }
@@ -151,30 +154,37 @@ public final class RemoteActors {
     /** Stores an actor document that was fetched from its own origin. */
     public Actor store(URI uri, com.fasterxml.jackson.databind.JsonNode node) throws FetchException {
         var result = reader.read(node);
-        if (!(result instanceof ReadResult.Supported s) || !(s.document() instanceof app.kindred.activitypub.Actor wire)) {
+        if (!(result instanceof ReadResult.Supported s)
+                || !(s.document() instanceof app.kindred.activitypub.Actor wire)) {
             throw new FetchException(FetchException.Reason.MALFORMED, uri + " is not an actor we can read: " + result);
         }
         var type = ActorType.fromWire(wire.type().name())
                 .orElseThrow(() -> new FetchException(FetchException.Reason.MALFORMED, "unknown actor type at " + uri));
         var ed25519 = wire.assertionMethod().stream()
-                .filter(k -> k.publicKeyMultibase() != null && k.publicKeyMultibase().startsWith("z6Mk"))
+                .filter(k ->
+                        k.publicKeyMultibase() != null && k.publicKeyMultibase().startsWith("z6Mk"))
                 .findFirst();
         var id = uri(wire.id(), "the id of " + uri);
         // Our own actors are written by us only; a document that claims to be one is not believed.
         var existing = db.read(c -> actors.findByUri(c, id));
         if (existing.isPresent() && existing.get().local()) {
-            throw new FetchException(FetchException.Reason.ORIGIN_MISMATCH,
+            throw new FetchException(
+                    FetchException.Reason.ORIGIN_MISMATCH,
                     "the document fetched from " + uri + " claims to be our own actor " + id);
         }
-        var data = new RemoteActorData(id, type,
-                wire.preferredUsername() == null ? "" : wire.preferredUsername(), wire.name(),
+        var data = new RemoteActorData(
+                id,
+                type,
+                wire.preferredUsername() == null ? "" : wire.preferredUsername(),
+                wire.name(),
                 uri(wire.inbox(), "the inbox of " + id),
                 optionalUri(wire.sharedInbox(), "the shared inbox of " + id),
                 optionalUri(wire.outbox(), "the outbox of " + id),
                 optionalUri(wire.followers(), "the followers of " + id),
                 wire.publicKey() == null ? null : wire.publicKey().id(),
                 wire.publicKey() == null ? null : wire.publicKey().publicKeyPem(),
-                ed25519.map(k -> k.id()).orElse(null), ed25519.map(k -> k.publicKeyMultibase()).orElse(null));
+                ed25519.map(k -> k.id()).orElse(null),
+                ed25519.map(k -> k.publicKeyMultibase()).orElse(null));
         URI featured;
         try {
             featured = optionalUri(wire.featured(), "the featured collection of " + id);

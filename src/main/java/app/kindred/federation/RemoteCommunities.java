@@ -30,8 +30,12 @@ import org.slf4j.LoggerFactory;
  * them and their decisions be accepted.
  */
 public final class RemoteCommunities {
-    static final int MAX_MODERATORS = 100, MAX_RULES = 50, MAX_TITLE = 200, MAX_DESCRIPTION = 10_000,
-            MAX_RULE_TITLE = 200, MAX_RULE_DESCRIPTION = 2_000;
+    static final int MAX_MODERATORS = 100,
+            MAX_RULES = 50,
+            MAX_TITLE = 200,
+            MAX_DESCRIPTION = 10_000,
+            MAX_RULE_TITLE = 200,
+            MAX_RULE_DESCRIPTION = 2_000;
     private static final Logger log = LoggerFactory.getLogger(RemoteCommunities.class);
     private static final ActivityPubReader READER = new ActivityPubReader();
 
@@ -56,18 +60,24 @@ public final class RemoteCommunities {
      * @param description Markdown from {@code source} when the Group has it, else the text of its HTML {@code summary}
      * @param rules       present only when the document carries {@code rules}
      */
-    public record Profile(String title, String description, Boolean sensitive, Boolean postingRestrictedToMods,
-                          Optional<List<Rule>> rules) {}
+    public record Profile(
+            String title,
+            String description,
+            Boolean sensitive,
+            Boolean postingRestrictedToMods,
+            Optional<List<Rule>> rules) {}
 
     /** Reads a Group document; empty when it is not a Group we can read. */
     public static Optional<Profile> profile(JsonNode document) {
-        if (!(READER.read(document) instanceof ReadResult.Supported s) || !(s.document() instanceof app.kindred.activitypub.Actor g)
+        if (!(READER.read(document) instanceof ReadResult.Supported s)
+                || !(s.document() instanceof app.kindred.activitypub.Actor g)
                 || g.type() != app.kindred.activitypub.ActorType.Group) {
             return Optional.empty();
         }
         var title = g.name() != null && !g.name().isBlank() ? g.name().strip() : g.preferredUsername();
         String description;
-        if (g.source() != null && g.source().content() != null
+        if (g.source() != null
+                && g.source().content() != null
                 && (g.source().mediaType() == null || g.source().mediaType().startsWith("text/markdown"))) {
             description = g.source().content().strip();
         } else {
@@ -79,13 +89,22 @@ public final class RemoteCommunities {
             for (var wire : g.rules()) {
                 if (list.size() == MAX_RULES) break;
                 int number = list.size() + 1;
-                var ruleTitle = wire.name() == null || wire.name().isBlank() ? "Rule " + number : wire.name().strip();
-                list.add(new Rule(number, cut(ruleTitle, MAX_RULE_TITLE), cut(HtmlSanitizer.toText(wire.content()), MAX_RULE_DESCRIPTION)));
+                var ruleTitle = wire.name() == null || wire.name().isBlank()
+                        ? "Rule " + number
+                        : wire.name().strip();
+                list.add(new Rule(
+                        number,
+                        cut(ruleTitle, MAX_RULE_TITLE),
+                        cut(HtmlSanitizer.toText(wire.content()), MAX_RULE_DESCRIPTION)));
             }
             rules = Optional.of(List.copyOf(list));
         }
-        return Optional.of(new Profile(title == null ? null : cut(title, MAX_TITLE), cut(description, MAX_DESCRIPTION),
-                g.sensitive(), g.postingRestrictedToMods(), rules));
+        return Optional.of(new Profile(
+                title == null ? null : cut(title, MAX_TITLE),
+                cut(description, MAX_DESCRIPTION),
+                g.sensitive(),
+                g.postingRestrictedToMods(),
+                rules));
     }
 
     private static String cut(String text, int max) {
@@ -93,8 +112,14 @@ public final class RemoteCommunities {
     }
 
     /** A remote community's profile as its origin (or one of its moderators) states it; absent rules mean none. */
-    public static void apply(Connection c, CommunityStore communities, Community community, Profile profile) throws SQLException {
-        communities.updateProfile(c, community.id(), profile.title(), profile.description(), profile.sensitive(),
+    public static void apply(Connection c, CommunityStore communities, Community community, Profile profile)
+            throws SQLException {
+        communities.updateProfile(
+                c,
+                community.id(),
+                profile.title(),
+                profile.description(),
+                profile.sensitive(),
                 profile.postingRestrictedToMods());
         communities.replaceRules(c, community.id(), profile.rules().orElse(List.of()));
     }
@@ -123,7 +148,8 @@ public final class RemoteCommunities {
                 // Unreachable now: keep them if we knew them before; the collection still names them.
                 moderator = actors.known(id);
             }
-            moderator.filter(a -> a.type() == ActorType.PERSON || a.type() == ActorType.SERVICE)
+            moderator
+                    .filter(a -> a.type() == ActorType.PERSON || a.type() == ActorType.SERVICE)
                     .ifPresent(a -> out.put(a.id(), a));
         }
         return Optional.of(List.copyOf(out.values()));
@@ -137,7 +163,9 @@ public final class RemoteCommunities {
     public static Optional<List<URI>> moderatorIds(RemoteFetcher fetcher, URI groupUri, JsonNode groupDocument)
             throws FetchException {
         var wire = READER.read(groupDocument) instanceof ReadResult.Supported s
-                && s.document() instanceof app.kindred.activitypub.Actor g ? g : null;
+                        && s.document() instanceof app.kindred.activitypub.Actor g
+                ? g
+                : null;
         if (wire == null || wire.moderators() == null) return Optional.empty();
         URI collectionUri;
         try {
@@ -194,7 +222,10 @@ public final class RemoteCommunities {
                 var current = communities.byActor(c, group).orElseThrow();
                 if (profile.isPresent()) apply(c, communities, current, profile.get());
                 if (moderators.isPresent()) {
-                    communities.replaceModerators(c, current.id(), moderators.get().stream().map(Actor::id).toList());
+                    communities.replaceModerators(
+                            c,
+                            current.id(),
+                            moderators.get().stream().map(Actor::id).toList());
                 }
                 return null;
             });

@@ -32,8 +32,13 @@ public final class RemoteLookups implements RemoteLookup {
     private final RemoteCommunities remoteCommunities;
     private final RemoteFetcher fetcher;
 
-    public RemoteLookups(Database db, CommunityStore communities, PostStore posts, RemoteActors actors,
-                         RemoteCommunities remoteCommunities, RemoteFetcher fetcher) {
+    public RemoteLookups(
+            Database db,
+            CommunityStore communities,
+            PostStore posts,
+            RemoteActors actors,
+            RemoteCommunities remoteCommunities,
+            RemoteFetcher fetcher) {
         this.db = db;
         this.communities = communities;
         this.posts = posts;
@@ -45,7 +50,8 @@ public final class RemoteLookups implements RemoteLookup {
     @Override
     public Found lookUp(String handleOrUrl) {
         try {
-            if (handleOrUrl.startsWith("https://") || handleOrUrl.startsWith("http://")) return byUrl(URI.create(handleOrUrl));
+            if (handleOrUrl.startsWith("https://") || handleOrUrl.startsWith("http://"))
+                return byUrl(URI.create(handleOrUrl));
             return community(actors.resolve(handleOrUrl), handleOrUrl);
         } catch (FetchException e) {
             throw notFound("could not find " + handleOrUrl + ": " + e.getMessage());
@@ -57,9 +63,11 @@ public final class RemoteLookups implements RemoteLookup {
     private Found byUrl(URI url) throws FetchException {
         var document = fetcher.getActivityJson(url);
         return switch (READER.read(document)) {
-            case ReadResult.Supported s when s.document() instanceof app.kindred.activitypub.Actor a && a.id() != null ->
-                    community(actors.byUri(URI.create(a.id())), url.toString());
-            case ReadResult.Supported s when s.document() instanceof ContentObject o && o.id() != null -> {
+            case ReadResult.Supported s
+            when s.document() instanceof app.kindred.activitypub.Actor a && a.id() != null ->
+                community(actors.byUri(URI.create(a.id())), url.toString());
+            case ReadResult.Supported s
+            when s.document() instanceof ContentObject o && o.id() != null -> {
                 var held = db.read(c -> posts.findShownByUri(c, URI.create(o.id())));
                 if (held.isPresent()) yield new Found.Post(held.get().id());
                 throw notFound(url + " is a post this instance does not hold; follow its community to read it here");

@@ -39,17 +39,39 @@ public final class ReportPublisher {
      *
      * @param community the remote community the content belongs to, or null for a person
      */
-    public SentFlag flag(Connection c, Actor sender, List<URI> posts, URI account, String text, URI community,
-                         Collection<Actor> recipients) throws SQLException {
+    public SentFlag flag(
+            Connection c,
+            Actor sender,
+            List<URI> posts,
+            URI account,
+            String text,
+            URI community,
+            Collection<Actor> recipients)
+            throws SQLException {
         var objects = new java.util.ArrayList<Ref>();
         for (var post : posts) objects.add(Ref.id(post.toString()));
         if (account != null) objects.add(Ref.id(account.toString()));
-        var to = community != null ? List.of(community.toString()) : account != null ? List.of(account.toString()) : List.<String>of();
-        var activity = new Activity(sender.uri() + "/activities/flag/" + UUID.randomUUID(), ActivityType.Flag,
-                sender.uri().toString(), objects, null, to, List.of(), community == null ? null : community.toString(),
-                text, text, null, null, null, null);
+        var to = community != null
+                ? List.of(community.toString())
+                : account != null ? List.of(account.toString()) : List.<String>of();
+        var activity = new Activity(
+                sender.uri() + "/activities/flag/" + UUID.randomUUID(),
+                ActivityType.Flag,
+                sender.uri().toString(),
+                objects,
+                null,
+                to,
+                List.of(),
+                community == null ? null : community.toString(),
+                text,
+                text,
+                null,
+                null,
+                null,
+                null);
         var json = jsonLd.toJson(activity).toString();
-        var objectId = posts.isEmpty() ? String.valueOf(account) : posts.getFirst().toString();
+        var objectId =
+                posts.isEmpty() ? String.valueOf(account) : posts.getFirst().toString();
         outbox.enqueue(c, sender, activity.id(), objectId, json, recipients);
         return new SentFlag(activity.id(), json);
     }
@@ -61,10 +83,21 @@ public final class ReportPublisher {
      */
     public void resolved(Connection c, Actor resolver, JsonNode flag, URI community, Collection<Actor> recipients)
             throws SQLException {
-        var placeholder = new Activity(resolver.uri() + "/activities/resolve/" + UUID.randomUUID(), ActivityType.Resolve,
-                resolver.uri().toString(), List.of(Ref.id(flag.path("id").asText())), null,
-                community == null ? List.of() : List.of(community.toString()), List.of(),
-                community == null ? null : community.toString(), null, null, null, null, null, null);
+        var placeholder = new Activity(
+                resolver.uri() + "/activities/resolve/" + UUID.randomUUID(),
+                ActivityType.Resolve,
+                resolver.uri().toString(),
+                List.of(Ref.id(flag.path("id").asText())),
+                null,
+                community == null ? List.of() : List.of(community.toString()),
+                List.of(),
+                community == null ? null : community.toString(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
         ObjectNode json = jsonLd.toJson(placeholder);
         var embedded = flag.deepCopy();
         if (embedded instanceof ObjectNode o) o.remove("@context");
@@ -81,9 +114,21 @@ public final class ReportPublisher {
     public void announced(Connection c, Actor group, JsonNode flag, Collection<Actor> recipients) throws SQLException {
         var flagId = flag.path("id").asText();
         var to = recipients.stream().map(a -> a.uri().toString()).toList();
-        var placeholder = new Activity(group.uri() + "/activities/announce/" + UUID.randomUUID(), ActivityType.Announce,
-                group.uri().toString(), List.of(Ref.id(flagId)), null, to, List.of(), group.uri().toString(),
-                null, null, null, null, null, null);
+        var placeholder = new Activity(
+                group.uri() + "/activities/announce/" + UUID.randomUUID(),
+                ActivityType.Announce,
+                group.uri().toString(),
+                List.of(Ref.id(flagId)),
+                null,
+                to,
+                List.of(),
+                group.uri().toString(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
         ObjectNode json = jsonLd.toJson(placeholder);
         var embedded = flag.deepCopy();
         if (embedded instanceof ObjectNode o) o.remove("@context");

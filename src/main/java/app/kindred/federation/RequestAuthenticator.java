@@ -1,19 +1,19 @@
 package app.kindred.federation;
 
+import app.kindred.TryLater;
 import app.kindred.federation.signature.HttpRequestParts;
 import app.kindred.federation.signature.SignatureScheme;
 import app.kindred.federation.signature.SignatureVerifier;
 import app.kindred.federation.signature.VerificationResult;
-import app.kindred.TryLater;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
 import java.net.URI;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Says which actor signed a request, or why we do not believe it. A signature that fails with a key
@@ -38,8 +38,11 @@ public final class RequestAuthenticator {
     }
 
     public static boolean isSigned(HttpRequestParts request) {
-        return request.hasHeader("Signature") || request.hasHeader("Signature-Input")
-                || request.header("Authorization").map(a -> a.startsWith("Signature ")).orElse(false);
+        return request.hasHeader("Signature")
+                || request.hasHeader("Signature-Input")
+                || request.header("Authorization")
+                        .map(a -> a.startsWith("Signature "))
+                        .orElse(false);
     }
 
     /**
@@ -52,24 +55,37 @@ public final class RequestAuthenticator {
         Set<String> fetchedNow = ConcurrentHashMap.newKeySet();
         // The verifier turns whatever a key lookup throws into a failed signature; held here and thrown after.
         var later = new AtomicReference<TryLater>();
-        var result = verifier.verify(request, keyId -> patiently(later, () -> keys.known(keyId).or(() -> {
-            fetchedNow.add(keyId);
-            limits.take(Limit.KEY_FETCH_HOST, hostOf(keyId));
-            return keys.fetch(keyId);
-        }).map(KeyDirectory.OwnedKey::key)));
+        var result = verifier.verify(
+                request,
+                keyId -> patiently(
+                        later,
+                        () -> keys.known(keyId)
+                                .or(() -> {
+                                    fetchedNow.add(keyId);
+                                    limits.take(Limit.KEY_FETCH_HOST, hostOf(keyId));
+                                    return keys.fetch(keyId);
+                                })
+                                .map(KeyDirectory.OwnedKey::key)));
         if (later.get() != null) throw later.get();
-        if (result instanceof VerificationResult.Failed failed && failed.keyId() != null
-                && !fetchedNow.contains(failed.keyId()) && retryable(failed.reason())) {
+        if (result instanceof VerificationResult.Failed failed
+                && failed.keyId() != null
+                && !fetchedNow.contains(failed.keyId())
+                && retryable(failed.reason())) {
             var fresh = keys.refetch(failed.keyId(), () -> limits.take(Limit.KEY_FETCH_HOST, hostOf(failed.keyId())));
-            if (fresh.isPresent()) result = verifier.verify(request, keyId -> keyId.equals(failed.keyId())
-                    ? fresh.map(KeyDirectory.OwnedKey::key)
-                    : patiently(later, () -> keys.find(keyId).map(KeyDirectory.OwnedKey::key)));
+            if (fresh.isPresent())
+                result = verifier.verify(
+                        request,
+                        keyId -> keyId.equals(failed.keyId())
+                                ? fresh.map(KeyDirectory.OwnedKey::key)
+                                : patiently(later, () -> keys.find(keyId).map(KeyDirectory.OwnedKey::key)));
             if (later.get() != null) throw later.get();
         }
         return switch (result) {
-            case VerificationResult.Verified v -> owner(v.keyId())
-                    .<Outcome>map(owner -> new Authenticated(owner, v.keyId(), v.scheme()))
-                    .orElseGet(() -> new Rejected(VerificationResult.Reason.UNKNOWN_KEY, "the key " + v.keyId() + " has no owner"));
+            case VerificationResult.Verified v ->
+                owner(v.keyId())
+                        .<Outcome>map(owner -> new Authenticated(owner, v.keyId(), v.scheme()))
+                        .orElseGet(() -> new Rejected(
+                                VerificationResult.Reason.UNKNOWN_KEY, "the key " + v.keyId() + " has no owner"));
             case VerificationResult.Failed f -> new Rejected(f.reason(), f.detail());
         };
     }
@@ -99,6 +115,7 @@ public final class RequestAuthenticator {
 
     /** Failures a rotated key could explain; a malformed or expired request stays refused. */
     private static boolean retryable(VerificationResult.Reason reason) {
-        return reason == VerificationResult.Reason.BAD_SIGNATURE || reason == VerificationResult.Reason.UNSUPPORTED_ALGORITHM;
+        return reason == VerificationResult.Reason.BAD_SIGNATURE
+                || reason == VerificationResult.Reason.UNSUPPORTED_ALGORITHM;
     }
 }

@@ -9,17 +9,18 @@ import app.kindred.federation.Publisher;
 import app.kindred.federation.RemoteActors;
 import app.kindred.federation.RemoteCommunities;
 import app.kindred.member.Member;
+import app.kindred.ratelimit.RateLimits;
+import app.kindred.ratelimit.RateLimits.Limit;
 import app.kindred.remote.FetchException;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import java.util.List;
-import app.kindred.ratelimit.RateLimits;
-import app.kindred.ratelimit.RateLimits.Limit;
 
 /** Members following communities: local ones at once, remote ones by Follow, pending until Accept. */
 public final class FollowService {
     /** Taken here, not in a route, so the API and the web pages count against the same limits. */
     private final RateLimits limits;
+
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FollowService.class);
     private final Database db;
     private final FollowStore follows;
@@ -29,9 +30,15 @@ public final class FollowService {
     private final app.kindred.actor.ActorStore actors;
     private final RemoteCommunities remoteCommunities;
 
-    public FollowService(Database db, FollowStore follows, CommunityStore communities, RemoteActors remoteActors,
-                         RemoteCommunities remoteCommunities, Publisher publisher, app.kindred.actor.ActorStore actors,
-                         RateLimits limits) {
+    public FollowService(
+            Database db,
+            FollowStore follows,
+            CommunityStore communities,
+            RemoteActors remoteActors,
+            RemoteCommunities remoteCommunities,
+            Publisher publisher,
+            app.kindred.actor.ActorStore actors,
+            RateLimits limits) {
         this.db = db;
         this.limits = limits;
         this.follows = follows;
@@ -49,7 +56,8 @@ public final class FollowService {
         limits.take(Limit.FOLLOW, RateLimits.memberKey(member.id()));
         var text = community == null ? "" : community.strip();
         if (text.matches("[a-z0-9_]{1,30}")) {
-            var named = db.read(c -> communities.findByName(c, text)).orElseThrow(() -> Refusal.notFound("there is no community " + text + " here"));
+            var named = db.read(c -> communities.findByName(c, text))
+                    .orElseThrow(() -> Refusal.notFound("there is no community " + text + " here"));
             return db.inCommunity(named.id(), c -> {
                 var local = communities.findById(c, named.id()).orElseThrow();
                 refuseBanned(c, member, local);
@@ -62,13 +70,18 @@ public final class FollowService {
             group = remoteActors.resolve(text);
         } catch (FetchException e) {
             log.debug("could not resolve a community to follow: {}", e.getMessage());
-            throw new Refusal(Refusal.Kind.NOT_FOUND, "community", switch (e.reason()) {
-                // One answer for every way an address fails, so that members cannot map our network by asking.
-                case REFUSED_ADDRESS, UNREACHABLE, TIMEOUT -> "cannot follow " + text + ": its server cannot be reached from here";
-                default -> "could not find " + text + ": " + e.getMessage();
-            });
+            throw new Refusal(
+                    Refusal.Kind.NOT_FOUND,
+                    "community",
+                    switch (e.reason()) {
+                        // One answer for every way an address fails, so that members cannot map our network by asking.
+                        case REFUSED_ADDRESS, UNREACHABLE, TIMEOUT ->
+                            "cannot follow " + text + ": its server cannot be reached from here";
+                        default -> "could not find " + text + ": " + e.getMessage();
+                    });
         }
-        if (group.type() != ActorType.GROUP) throw Refusal.invalid("community", text + " is a " + group.type().wireName() + ", not a community");
+        if (group.type() != ActorType.GROUP)
+            throw Refusal.invalid("community", text + " is a " + group.type().wireName() + ", not a community");
         if (group.local()) return follow(member, group.preferredUsername());
         // Stored on its own first, so its lock is the first thing the follow's transaction takes.
         var known = db.transaction(c -> communities.ensureRemote(c, group));
@@ -89,25 +102,34 @@ public final class FollowService {
         } catch (FetchException | RuntimeException e) {
             log.info("could not refresh {} after a follow: {}", group.uri(), e.getMessage());
         }
-        var refreshed = db.read(c -> communities.findById(c, subscription.community().id())).orElse(subscription.community());
+        var refreshed = db.read(
+                        c -> communities.findById(c, subscription.community().id()))
+                .orElse(subscription.community());
         return new Subscription(refreshed, subscription.state());
     }
 
     /** A ban ends the follow; following again must not undo it (FEP-1b12's Block, ours or the community's). */
     private void refuseBanned(java.sql.Connection c, Member member, Community community) throws java.sql.SQLException {
         if (communities.isBanned(c, community.id(), member.actor().id())) {
-            throw new Refusal(Refusal.Kind.FORBIDDEN, null, "you are banned from " + community.title()
-                    + "; its moderation log says why");
+            throw new Refusal(
+                    Refusal.Kind.FORBIDDEN,
+                    null,
+                    "you are banned from " + community.title() + "; its moderation log says why");
         }
     }
 
     public void unfollow(Member member, long communityId) {
         db.inCommunity(communityId, c -> {
-            var community = communities.findById(c, communityId).orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
-            // What the delete removed decides, not an earlier read: of parallel unfollows one sends the Undo, the rest 404.
-            var follow = follows.remove(c, member.actor().id(), community.actor().id())
+            var community = communities
+                    .findById(c, communityId)
+                    .orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
+            // What the delete removed decides, not an earlier read: of parallel unfollows one sends the Undo, the rest
+            // 404.
+            var follow = follows.remove(
+                            c, member.actor().id(), community.actor().id())
                     .orElseThrow(() -> Refusal.notFound("you do not follow " + community.name()));
-            if (!community.actor().local()) publisher.unfollow(c, member.actor(), community.actor(), follow.activityUri());
+            if (!community.actor().local())
+                publisher.unfollow(c, member.actor(), community.actor(), follow.activityUri());
             return null;
         });
     }
@@ -117,11 +139,16 @@ public final class FollowService {
 
     public List<FollowRequest> followRequests(long communityId) {
         return db.read(c -> {
-            var community = communities.findById(c, communityId).orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
-            return Sql.list(c, """
+            var community = communities
+                    .findById(c, communityId)
+                    .orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
+            return Sql.list(
+                    c,
+                    """
                     select a.id, a.uri, coalesce(a.name, a.preferred_username), f.created_at from follow f
                     join actor a on a.id = f.follower_id where f.followed_id = ? and f.state = 'pending' order by f.created_at""",
-                    rs -> new FollowRequest(rs.getLong(1), rs.getString(2), rs.getString(3), Sql.instant(rs, "created_at")),
+                    rs -> new FollowRequest(
+                            rs.getLong(1), rs.getString(2), rs.getString(3), Sql.instant(rs, "created_at")),
                     community.actor().id());
         });
     }
@@ -129,10 +156,13 @@ public final class FollowService {
     /** Approves (Accept) or refuses (Reject) a waiting follow; the follower's server is told either way. */
     public void answer(long communityId, long followerActorId, boolean approve) {
         db.inCommunity(communityId, c -> {
-            var community = communities.findById(c, communityId).orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
+            var community = communities
+                    .findById(c, communityId)
+                    .orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
             var follow = follows.find(c, followerActorId, community.actor().id())
                     .filter(f -> f.state() == FollowStore.State.PENDING)
-                    .orElseThrow(() -> Refusal.notFound("no follow request from actor " + followerActorId + " is waiting"));
+                    .orElseThrow(
+                            () -> Refusal.notFound("no follow request from actor " + followerActorId + " is waiting"));
             var follower = actors.findById(c, followerActorId).orElseThrow();
             if (approve) follows.accept(c, followerActorId, community.actor().id());
             else follows.delete(c, followerActorId, community.actor().id());
@@ -145,13 +175,17 @@ public final class FollowService {
 
     public List<Subscription> subscriptions(Member member) {
         return db.read(c -> {
-            var rows = Sql.list(c, """
+            var rows = Sql.list(
+                    c,
+                    """
                     select c.id, f.state from follow f join community c on c.actor_id = f.followed_id
                     where f.follower_id = ? order by c.title""",
-                    rs -> new long[] {rs.getLong(1), rs.getString(2).equals("accepted") ? 1 : 0}, member.actor().id());
+                    rs -> new long[] {rs.getLong(1), rs.getString(2).equals("accepted") ? 1 : 0},
+                    member.actor().id());
             var out = new java.util.ArrayList<Subscription>();
             for (var r : rows) {
-                out.add(new Subscription(communities.findById(c, r[0]).orElseThrow(),
+                out.add(new Subscription(
+                        communities.findById(c, r[0]).orElseThrow(),
                         r[1] == 1 ? FollowStore.State.ACCEPTED : FollowStore.State.PENDING));
             }
             return out;

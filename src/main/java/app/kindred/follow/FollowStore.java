@@ -11,7 +11,10 @@ import java.util.Optional;
 
 /** Who follows whom; pending until the followed side accepts. */
 public final class FollowStore {
-    public enum State { PENDING, ACCEPTED }
+    public enum State {
+        PENDING,
+        ACCEPTED
+    }
 
     public record Follow(long id, long followerId, long followedId, State state, String activityUri) {}
 
@@ -20,26 +23,37 @@ public final class FollowStore {
     }
 
     /** Records a follow (again): a repeated Follow keeps one row and takes the newest activity id. */
-    public void upsert(Connection c, long followerId, long followedId, State state, String activityUri) throws SQLException {
+    public void upsert(Connection c, long followerId, long followedId, State state, String activityUri)
+            throws SQLException {
         Sql.update(c, """
                 insert into follow (follower_id, followed_id, state, activity_uri) values (?, ?, ?, ?)
                 on conflict (follower_id, followed_id) do update set activity_uri = excluded.activity_uri,
-                    state = case when follow.state = 'accepted' then 'accepted' else excluded.state end""",
-                followerId, followedId, state, activityUri);
+                    state = case when follow.state = 'accepted' then 'accepted' else excluded.state end""", followerId, followedId, state, activityUri);
     }
 
     public Optional<Follow> find(Connection c, long followerId, long followedId) throws SQLException {
-        return Sql.one(c, "select id, follower_id, followed_id, state, activity_uri from follow where follower_id = ? and followed_id = ?",
-                FollowStore::map, followerId, followedId);
+        return Sql.one(
+                c,
+                "select id, follower_id, followed_id, state, activity_uri from follow where follower_id = ? and followed_id = ?",
+                FollowStore::map,
+                followerId,
+                followedId);
     }
 
     public Optional<Follow> findByActivity(Connection c, String activityUri) throws SQLException {
-        return Sql.one(c, "select id, follower_id, followed_id, state, activity_uri from follow where activity_uri = ?",
-                FollowStore::map, activityUri);
+        return Sql.one(
+                c,
+                "select id, follower_id, followed_id, state, activity_uri from follow where activity_uri = ?",
+                FollowStore::map,
+                activityUri);
     }
 
     public int accept(Connection c, long followerId, long followedId) throws SQLException {
-        return Sql.update(c, "update follow set state = 'accepted' where follower_id = ? and followed_id = ?", followerId, followedId);
+        return Sql.update(
+                c,
+                "update follow set state = 'accepted' where follower_id = ? and followed_id = ?",
+                followerId,
+                followedId);
     }
 
     /**
@@ -73,16 +87,25 @@ public final class FollowStore {
     }
 
     /** The one statement that ends a follow; every path (leaving, refusal, ban, block, suspend) comes here. */
-    private static Optional<Follow> ended(Connection c, long followerId, long followedId, Ending ending) throws SQLException {
+    private static Optional<Follow> ended(Connection c, long followerId, long followedId, Ending ending)
+            throws SQLException {
         if (ending == Ending.SHUT_OUT) Outbox.keepQueuedFor(c, followedId, followerId);
-        return Sql.one(c, "delete from follow where follower_id = ? and followed_id = ? returning id, follower_id, followed_id, state, activity_uri",
-                FollowStore::map, followerId, followedId);
+        return Sql.one(
+                c,
+                "delete from follow where follower_id = ? and followed_id = ? returning id, follower_id, followed_id, state, activity_uri",
+                FollowStore::map,
+                followerId,
+                followedId);
     }
 
     /** Accepted followers of an actor, for fan-out. */
     public List<Actor> followers(Connection c, long actorId) throws SQLException {
-        return Sql.list(c, "select " + ActorStore.columns("a") + " from follow f join actor a on a.id = f.follower_id "
-                + "where f.followed_id = ? and f.state = 'accepted'", ActorStore::map, actorId);
+        return Sql.list(
+                c,
+                "select " + ActorStore.columns("a") + " from follow f join actor a on a.id = f.follower_id "
+                        + "where f.followed_id = ? and f.state = 'accepted'",
+                ActorStore::map,
+                actorId);
     }
 
     /** True when some local member follows this (remote) actor, so what it sends concerns us. */
@@ -93,7 +116,11 @@ public final class FollowStore {
     }
 
     private static Follow map(java.sql.ResultSet rs) throws SQLException {
-        return new Follow(rs.getLong(1), rs.getLong(2), rs.getLong(3),
-                State.valueOf(rs.getString(4).toUpperCase(java.util.Locale.ROOT)), rs.getString(5));
+        return new Follow(
+                rs.getLong(1),
+                rs.getLong(2),
+                rs.getLong(3),
+                State.valueOf(rs.getString(4).toUpperCase(java.util.Locale.ROOT)),
+                rs.getString(5));
     }
 }

@@ -38,7 +38,12 @@ public final class ImageIntake {
         }
     }
 
-    enum Format { JPEG, PNG, GIF, WEBP }
+    enum Format {
+        JPEG,
+        PNG,
+        GIF,
+        WEBP
+    }
 
     private final Limits limits;
 
@@ -54,12 +59,14 @@ public final class ImageIntake {
     public Clean clean(byte[] bytes) {
         if (bytes == null || bytes.length == 0) throw refuse("the file is empty");
         if (bytes.length > limits.maxBytes()) {
-            throw refuse("the file is " + bytes.length + " bytes; images may be at most " + limits.maxBytes() + " bytes");
+            throw refuse(
+                    "the file is " + bytes.length + " bytes; images may be at most " + limits.maxBytes() + " bytes");
         }
         var format = sniff(bytes);
         try {
             if (!DECODING.tryAcquire(10, TimeUnit.SECONDS)) {
-                throw new Refusal(Refusal.Kind.CONFLICT, "file", "the server is busy with other images; try again in a moment");
+                throw new Refusal(
+                        Refusal.Kind.CONFLICT, "file", "the server is busy with other images; try again in a moment");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -80,7 +87,12 @@ public final class ImageIntake {
         if (starts(b, 0xFF, 0xD8, 0xFF)) return Format.JPEG;
         if (starts(b, 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A)) return Format.PNG;
         if (starts(b, 'G', 'I', 'F', '8')) return Format.GIF;
-        if (b.length >= 12 && starts(b, 'R', 'I', 'F', 'F') && b[8] == 'W' && b[9] == 'E' && b[10] == 'B' && b[11] == 'P') {
+        if (b.length >= 12
+                && starts(b, 'R', 'I', 'F', 'F')
+                && b[8] == 'W'
+                && b[9] == 'E'
+                && b[10] == 'B'
+                && b[11] == 'P') {
             return Format.WEBP;
         }
         var head = new String(b, 0, Math.min(b.length, 1024), StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
@@ -202,7 +214,11 @@ public final class ImageIntake {
             int length = u16(b, i + 2, true);
             if (length < 2) break;
             int start = i + 4;
-            if (marker == 0xE1 && start + 14 <= b.length && b[start] == 'E' && b[start + 1] == 'x' && b[start + 2] == 'i'
+            if (marker == 0xE1
+                    && start + 14 <= b.length
+                    && b[start] == 'E'
+                    && b[start + 1] == 'x'
+                    && b[start + 2] == 'i'
                     && b[start + 3] == 'f') {
                 int tiff = start + 6;
                 boolean big = b[tiff] == 'M';
@@ -227,7 +243,9 @@ public final class ImageIntake {
 
     private static long u32(byte[] b, int at, boolean big) {
         if (at + 4 > b.length) return 0;
-        return big ? ((long) u16(b, at, true) << 16) | u16(b, at + 2, true) : ((long) u16(b, at + 2, false) << 16) | u16(b, at, false);
+        return big
+                ? ((long) u16(b, at, true) << 16) | u16(b, at + 2, true)
+                : ((long) u16(b, at + 2, false) << 16) | u16(b, at, false);
     }
 
     private static Refusal refuse(String why) {

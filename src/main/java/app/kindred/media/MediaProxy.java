@@ -47,7 +47,8 @@ public final class MediaProxy {
     }
 
     public static Source from(RemoteFetcher fetcher) {
-        return (uri, maxBytes) -> fetcher.get(uri, "image/jpeg, image/png, image/webp, image/gif;q=0.8", maxBytes).body();
+        return (uri, maxBytes) -> fetcher.get(uri, "image/jpeg, image/png, image/webp, image/gif;q=0.8", maxBytes)
+                .body();
     }
 
     private final Supplier<String> secret;
@@ -66,8 +67,16 @@ public final class MediaProxy {
      * @param secret       the instance's proxy key (read once, lazily)
      * @param rejectsMedia authorities whose media the admin rejects: never fetched, never shown
      */
-    public MediaProxy(Supplier<String> secret, Source source, ImageIntake intake, Path dir, long maxCacheBytes, Duration ttl,
-                      Predicate<String> rejectsMedia, URI base, Clock clock) {
+    public MediaProxy(
+            Supplier<String> secret,
+            Source source,
+            ImageIntake intake,
+            Path dir,
+            long maxCacheBytes,
+            Duration ttl,
+            Predicate<String> rejectsMedia,
+            URI base,
+            Clock clock) {
         this.secret = secret;
         this.source = source;
         this.intake = intake;
@@ -93,7 +102,11 @@ public final class MediaProxy {
     }
 
     /** Why a proxied address is not served. */
-    public enum Miss { NOT_OURS, REJECTED, UNAVAILABLE }
+    public enum Miss {
+        NOT_OURS,
+        REJECTED,
+        UNAVAILABLE
+    }
 
     public sealed interface Answer {}
 
@@ -108,19 +121,21 @@ public final class MediaProxy {
         } catch (IllegalArgumentException e) {
             return new Refused(Miss.NOT_OURS, "this address was not made by this server");
         }
-        if (!MessageDigest.isEqual(sign(remote).getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII))) {
+        if (!MessageDigest.isEqual(
+                sign(remote).getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII))) {
             return new Refused(Miss.NOT_OURS, "this address was not made by this server");
         }
         var uri = parse(remote);
         if (uri == null) return new Refused(Miss.NOT_OURS, "this address was not made by this server");
         // Checked when served too: a block made after the address went out still stops the fetch.
-        if (rejectsMedia.test(uri.getRawAuthority())) return new Refused(Miss.REJECTED, "this instance does not show media from "
-                + uri.getRawAuthority());
+        if (rejectsMedia.test(uri.getRawAuthority()))
+            return new Refused(Miss.REJECTED, "this instance does not show media from " + uri.getRawAuthority());
         var name = digest(remote);
         var cached = cached(name);
         if (cached.isPresent()) return cached.get();
         try {
-            var clean = intake.clean(source.fetch(uri, (int) Math.min(Integer.MAX_VALUE, intake.limits().maxBytes())));
+            var clean = intake.clean(source.fetch(
+                    uri, (int) Math.min(Integer.MAX_VALUE, intake.limits().maxBytes())));
             store(name + "." + clean.extension(), clean.bytes());
             return new Image(clean.bytes(), clean.contentType());
         } catch (FetchException e) {
@@ -156,7 +171,8 @@ public final class MediaProxy {
             Files.write(tmp, bytes);
             Files.setLastModifiedTime(tmp, FileTime.from(clock.instant()));
             Files.move(tmp, dir.resolve(file), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            if (cachedBytes.get() < 0) cachedBytes.set(scan().stream().mapToLong(Cached::size).sum());
+            if (cachedBytes.get() < 0)
+                cachedBytes.set(scan().stream().mapToLong(Cached::size).sum());
             else cachedBytes.addAndGet(bytes.length);
             if (cachedBytes.get() > maxCacheBytes) evict();
         } catch (IOException e) {
@@ -188,7 +204,8 @@ public final class MediaProxy {
                 var name = p.getFileName().toString();
                 if (!(name.endsWith(".jpg") || name.endsWith(".png"))) continue;
                 try {
-                    out.add(new Cached(p, Files.size(p), Files.getLastModifiedTime(p).toMillis()));
+                    out.add(new Cached(
+                            p, Files.size(p), Files.getLastModifiedTime(p).toMillis()));
                 } catch (IOException e) {
                     // deleted meanwhile
                 }
@@ -227,7 +244,8 @@ public final class MediaProxy {
 
     private static String digest(String remote) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(remote.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(remote.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

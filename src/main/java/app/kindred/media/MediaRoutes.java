@@ -23,7 +23,8 @@ public final class MediaRoutes {
     }
 
     private void upload(Context ctx) {
-        var served = media.file(ctx.pathParam("file")).orElseThrow(() -> Refusal.notFound("there is no image " + ctx.pathParam("file")));
+        var served = media.file(ctx.pathParam("file"))
+                .orElseThrow(() -> Refusal.notFound("there is no image " + ctx.pathParam("file")));
         // The name is random and the bytes never change under it: cache for a year.
         send(ctx, served.bytes(), served.contentType(), "public, max-age=31536000, immutable");
     }

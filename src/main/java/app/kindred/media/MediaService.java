@@ -41,8 +41,14 @@ public final class MediaService {
     private final SecureRandom random;
     private final PostImages postImages;
 
-    public MediaService(Database db, MediaStore store, MediaStorage storage, ImageIntake intake, MediaProxy proxy, URI base,
-                        SecureRandom random) {
+    public MediaService(
+            Database db,
+            MediaStore store,
+            MediaStorage storage,
+            ImageIntake intake,
+            MediaProxy proxy,
+            URI base,
+            SecureRandom random) {
         this.random = random;
         this.postImages = new PostImages(proxy);
         this.db = db;
@@ -55,7 +61,8 @@ public final class MediaService {
 
     public Media upload(Member uploader, byte[] bytes, String alt) {
         var text = alt == null || alt.isBlank() ? null : alt.strip();
-        if (text != null && text.length() > ALT_MAX) throw Refusal.invalid("alt", "alt text must be at most " + ALT_MAX + " characters");
+        if (text != null && text.length() > ALT_MAX)
+            throw Refusal.invalid("alt", "alt text must be at most " + ALT_MAX + " characters");
         if (text != null && text.indexOf('\0') >= 0) throw Refusal.invalid("alt", "alt text contains a NUL character");
         // Decoding happens before any transaction: a slow image holds no connection.
         var clean = intake.clean(bytes);
@@ -91,22 +98,27 @@ public final class MediaService {
     public List<Media> forPost(Connection c, long ownerActorId, List<Long> ids) throws SQLException {
         if (ids == null || ids.isEmpty()) return List.of();
         var unique = new LinkedHashSet<>(ids);
-        if (unique.size() > PER_POST) throw Refusal.invalid("media", "a post may carry at most " + PER_POST + " images");
+        if (unique.size() > PER_POST)
+            throw Refusal.invalid("media", "a post may carry at most " + PER_POST + " images");
         var out = new ArrayList<Media>();
         for (long id : unique) {
             var media = own(c, ownerActorId, id, "media");
             if (media.alt() == null) {
-                throw Refusal.invalid("media", "image " + id + " has no alt text; describe it (send alt with the upload)"
-                        + " so people who use a screen reader or cannot load images know what it shows");
+                throw Refusal.invalid(
+                        "media",
+                        "image " + id + " has no alt text; describe it (send alt with the upload)"
+                                + " so people who use a screen reader or cannot load images know what it shows");
             }
-            if (store.postOf(c, id).isPresent()) throw Refusal.conflict("media", "image " + id + " is already in another post");
+            if (store.postOf(c, id).isPresent())
+                throw Refusal.conflict("media", "image " + id + " is already in another post");
             out.add(media);
         }
         return out;
     }
 
     public void attach(Connection c, long postId, List<Media> media) throws SQLException {
-        for (int i = 0; i < media.size(); i++) store.attach(c, postId, media.get(i).id(), i);
+        for (int i = 0; i < media.size(); i++)
+            store.attach(c, postId, media.get(i).id(), i);
     }
 
     /** A deleted post takes its uploads with it; the files go once {@link #purgeFiles()} runs after the commit. */
@@ -119,8 +131,8 @@ public final class MediaService {
      * it is used, like an admin's removal, then {@link #purgeFiles()}.
      */
     public void ownerDeleted(Connection c, long actorId) throws SQLException {
-        for (long id : Sql.list(c, "select id from media where owner_id = ? and removed_at is null",
-                rs -> rs.getLong(1), actorId)) {
+        for (long id : Sql.list(
+                c, "select id from media where owner_id = ? and removed_at is null", rs -> rs.getLong(1), actorId)) {
             store.removeEverywhere(c, id);
         }
     }
@@ -179,8 +191,8 @@ public final class MediaService {
     public void setCommunityPicture(Member moderator, long communityId, MediaStore.Slot slot, Long mediaId) {
         // A change to the community, so under its lock like every other.
         db.inCommunity(communityId, c -> {
-            long actorId = Sql.one(c, "select actor_id from community where id = ?", rs -> rs.getLong(1),
-                    communityId).orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
+            long actorId = Sql.one(c, "select actor_id from community where id = ?", rs -> rs.getLong(1), communityId)
+                    .orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
             wear(c, moderator, actorId, slot, mediaId, slot == MediaStore.Slot.ICON ? "icon" : "banner");
             return null;
         });

@@ -62,10 +62,17 @@ public final class PostImages {
             if (!(type.equals("Image") || type.equals("Document") && mediaType.startsWith("image/"))) continue;
             var url = proxy.url(a.path("href").asText(null));
             if (url == null) continue;
-            out.add(new Shown(url, a.path("name").asText(null), a.has("width") ? a.get("width").asInt() : null,
+            out.add(new Shown(
+                    url,
+                    a.path("name").asText(null),
+                    a.has("width") ? a.get("width").asInt() : null,
                     a.has("height") ? a.get("height").asInt() : null));
         }
-        if (out.isEmpty() && link(postUrl) != null && IMAGE_PATH.matcher(String.valueOf(URI.create(postUrl).getPath())).find()) {
+        if (out.isEmpty()
+                && link(postUrl) != null
+                && IMAGE_PATH
+                        .matcher(String.valueOf(URI.create(postUrl).getPath()))
+                        .find()) {
             var proxied = proxy.url(postUrl);
             if (proxied != null) out.add(new Shown(proxied, null, null, null));
         }

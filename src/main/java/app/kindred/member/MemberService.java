@@ -15,6 +15,7 @@ public final class MemberService {
     public static final int MIN_PASSWORD_LENGTH = 10;
     /** Enough for any passphrase; past it Argon2 would hash megabytes for whoever sends them. */
     public static final int MAX_PASSWORD_LENGTH = 1024;
+
     private static final String DECOY_HASH = PasswordHash.hash("no account has this password", new SecureRandom());
 
     private final Database db;
@@ -24,8 +25,13 @@ public final class MemberService {
     private final SecureRandom random;
     private final PasswordHashing hashing;
 
-    public MemberService(Database db, ActorStore actors, MemberStore members, LocalIds ids, SecureRandom random,
-                         PasswordHashing hashing) {
+    public MemberService(
+            Database db,
+            ActorStore actors,
+            MemberStore members,
+            LocalIds ids,
+            SecureRandom random,
+            PasswordHashing hashing) {
         this.db = db;
         this.actors = actors;
         this.members = members;
@@ -42,7 +48,8 @@ public final class MemberService {
         var keys = LocalKeys.generate(random);
         return db.transaction(c -> {
             if (actors.findLocal(c, name.value()).isPresent()) {
-                throw Refusal.conflict("name", "the name \"" + name + "\" is taken by a member or community; choose another");
+                throw Refusal.conflict(
+                        "name", "the name \"" + name + "\" is taken by a member or community; choose another");
             }
             var uri = ids.member(name.value());
             var actor = actors.insertLocal(c, ActorType.PERSON, uri, name.value(), name.value(), keys);
@@ -52,9 +59,12 @@ public final class MemberService {
     }
 
     private static void refuseTooLong(String field, String password) {
-        if (password != null && password.length() > MAX_PASSWORD_LENGTH
+        if (password != null
+                && password.length() > MAX_PASSWORD_LENGTH
                 && password.codePointCount(0, password.length()) > MAX_PASSWORD_LENGTH) {
-            throw Refusal.invalid(field, field.replace('_', ' ') + " is too long; use at most " + MAX_PASSWORD_LENGTH + " characters");
+            throw Refusal.invalid(
+                    field,
+                    field.replace('_', ' ') + " is too long; use at most " + MAX_PASSWORD_LENGTH + " characters");
         }
     }
 
@@ -96,7 +106,9 @@ public final class MemberService {
 
     private static void checkPassword(String field, String password) {
         if (password == null || password.codePointCount(0, password.length()) < MIN_PASSWORD_LENGTH) {
-            throw Refusal.invalid(field, field.replace('_', ' ') + " is too short; use at least " + MIN_PASSWORD_LENGTH + " characters");
+            throw Refusal.invalid(
+                    field,
+                    field.replace('_', ' ') + " is too short; use at least " + MIN_PASSWORD_LENGTH + " characters");
         }
         refuseTooLong(field, password);
     }

@@ -17,19 +17,32 @@ public final class MemberStore {
 
     private record AccountRow(long id, long actorId, String username, Role role, Instant createdAt) {}
 
-    public long insert(Connection c, long actorId, String username, String passwordHash, Role role) throws SQLException {
-        return Sql.insert(c, "insert into account (actor_id, username, password_hash, role) values (?, ?, ?, ?) returning id",
-                actorId, username, passwordHash, role);
+    public long insert(Connection c, long actorId, String username, String passwordHash, Role role)
+            throws SQLException {
+        return Sql.insert(
+                c,
+                "insert into account (actor_id, username, password_hash, role) values (?, ?, ?, ?) returning id",
+                actorId,
+                username,
+                passwordHash,
+                role);
     }
 
     public Optional<Member> findByUsername(Connection c, String username) throws SQLException {
-        var row = Sql.one(c, "select id, actor_id, username, role, created_at from account where username = ?",
-                rs -> new AccountRow(rs.getLong("id"), rs.getLong("actor_id"), rs.getString("username"),
-                        Role.valueOf(rs.getString("role").toUpperCase(Locale.ROOT)), Sql.instant(rs, "created_at")),
+        var row = Sql.one(
+                c,
+                "select id, actor_id, username, role, created_at from account where username = ?",
+                rs -> new AccountRow(
+                        rs.getLong("id"),
+                        rs.getLong("actor_id"),
+                        rs.getString("username"),
+                        Role.valueOf(rs.getString("role").toUpperCase(Locale.ROOT)),
+                        Sql.instant(rs, "created_at")),
                 username);
         if (row.isEmpty()) return Optional.empty();
         var r = row.get();
-        return Optional.of(new Member(r.id(), r.username(), r.role(), actors.findById(c, r.actorId()).orElseThrow(), r.createdAt()));
+        return Optional.of(new Member(
+                r.id(), r.username(), r.role(), actors.findById(c, r.actorId()).orElseThrow(), r.createdAt()));
     }
 
     /** Signing in counts as activity; NodeInfo's active-user figures read it. */
@@ -46,7 +59,8 @@ public final class MemberStore {
     }
 
     public boolean contentWarningsOpen(Connection c, long accountId) throws SQLException {
-        return Sql.one(c, "select content_warnings_open from account where id = ?", rs -> rs.getBoolean(1), accountId).orElse(false);
+        return Sql.one(c, "select content_warnings_open from account where id = ?", rs -> rs.getBoolean(1), accountId)
+                .orElse(false);
     }
 
     public void setContentWarningsOpen(Connection c, long accountId, boolean open) throws SQLException {

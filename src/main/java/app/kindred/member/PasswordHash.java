@@ -22,8 +22,8 @@ public final class PasswordHash {
         var salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
         var out = derive(password, salt, MEMORY_KIB, ITERATIONS, PARALLELISM, HASH_BYTES);
-        return "$argon2id$v=19$m=" + MEMORY_KIB + ",t=" + ITERATIONS + ",p=" + PARALLELISM
-                + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
+        return "$argon2id$v=19$m=" + MEMORY_KIB + ",t=" + ITERATIONS + ",p=" + PARALLELISM + "$"
+                + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
     }
 
     /** True when the password matches; false for a wrong password or an unreadable stored hash. */
@@ -39,7 +39,9 @@ public final class PasswordHash {
                     case "m" -> m = value;
                     case "t" -> t = value;
                     case "p" -> p = value;
-                    default -> { return false; }
+                    default -> {
+                        return false;
+                    }
                 }
             }
             var salt = B64D.decode(parts[4]);
@@ -51,7 +53,8 @@ public final class PasswordHash {
         }
     }
 
-    private static byte[] derive(String password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
+    private static byte[] derive(
+            String password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
         var params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withMemoryAsKB(memoryKib)

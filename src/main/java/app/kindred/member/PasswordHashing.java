@@ -31,12 +31,18 @@ public final class PasswordHashing implements AutoCloseable {
     public PasswordHashing(int threads, int queue, Duration maxWait, SecureRandom random) {
         int size = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         var count = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS,
-                queue > 0 ? new ArrayBlockingQueue<>(queue) : new java.util.concurrent.SynchronousQueue<>(), r -> {
+        this.pool = new ThreadPoolExecutor(
+                size,
+                size,
+                30,
+                TimeUnit.SECONDS,
+                queue > 0 ? new ArrayBlockingQueue<>(queue) : new java.util.concurrent.SynchronousQueue<>(),
+                r -> {
                     var t = new Thread(r, "password-hashing-" + count.incrementAndGet());
                     t.setDaemon(true);
                     return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
+                },
+                new ThreadPoolExecutor.AbortPolicy());
         pool.allowCoreThreadTimeOut(true);
         this.maxWait = maxWait;
         this.random = random;

@@ -1,3 +1,6 @@
 package app.kindred.member;
 
-public enum Role { MEMBER, ADMIN }
+public enum Role {
+    MEMBER,
+    ADMIN
+}

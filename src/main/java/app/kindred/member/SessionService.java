@@ -33,8 +33,14 @@ public final class SessionService {
     private final Clock clock;
     private final RateLimits limits;
 
-    public SessionService(Database db, SessionStore sessions, MemberService members, MemberStore memberStore,
-                          SecureRandom random, Clock clock, RateLimits limits) {
+    public SessionService(
+            Database db,
+            SessionStore sessions,
+            MemberService members,
+            MemberStore memberStore,
+            SecureRandom random,
+            Clock clock,
+            RateLimits limits) {
         this.limits = limits;
         this.db = db;
         this.sessions = sessions;
@@ -113,7 +119,8 @@ public final class SessionService {
         var live = live(token);
         var member = memberOf(live);
         return db.read(c -> sessions.liveOf(c, member.id(), clock.instant())).stream()
-                .map(s -> new Session(s.id(), s.createdAt(), s.lastUsedAt(), s.expiresAt(), s.id() == live.id())).toList();
+                .map(s -> new Session(s.id(), s.createdAt(), s.lastUsedAt(), s.expiresAt(), s.id() == live.id()))
+                .toList();
     }
 
     /** Ends one of the member's own sessions (this one too, if they name it). */
@@ -131,7 +138,8 @@ public final class SessionService {
     public void changePassword(String token, String currentPassword, String newPassword) {
         var live = live(token);
         var member = memberOf(live);
-        if (members.authenticate(member.username(), currentPassword == null ? "" : currentPassword).isEmpty()) {
+        if (members.authenticate(member.username(), currentPassword == null ? "" : currentPassword)
+                .isEmpty()) {
             throw Refusal.invalid("current_password", "the current password is wrong");
         }
         var hash = members.newPasswordHash("new_password", newPassword);

@@ -10,9 +10,16 @@ import java.util.Optional;
 /** Sign-in sessions, found by the SHA-256 hash of their token; the token itself is never stored. */
 public final class SessionStore {
 
-    public void insert(Connection c, long accountId, byte[] tokenHash, Instant createdAt, Instant expiresAt) throws SQLException {
-        Sql.update(c, "insert into session (account_id, token_hash, created_at, last_used_at, expires_at) values (?, ?, ?, ?, ?)",
-                accountId, tokenHash, createdAt, createdAt, expiresAt);
+    public void insert(Connection c, long accountId, byte[] tokenHash, Instant createdAt, Instant expiresAt)
+            throws SQLException {
+        Sql.update(
+                c,
+                "insert into session (account_id, token_hash, created_at, last_used_at, expires_at) values (?, ?, ?, ?, ?)",
+                accountId,
+                tokenHash,
+                createdAt,
+                createdAt,
+                expiresAt);
     }
 
     /** A live session: whose it is and when it was last used. */
@@ -20,10 +27,14 @@ public final class SessionStore {
 
     /** The session that is neither revoked nor expired at {@code now}. */
     public Optional<Live> live(Connection c, byte[] tokenHash, Instant now) throws SQLException {
-        return Sql.one(c, """
+        return Sql.one(
+                c,
+                """
                 select s.id, a.username, s.last_used_at from session s join account a on a.id = s.account_id
                 where s.token_hash = ? and s.revoked_at is null and s.expires_at > ?""",
-                rs -> new Live(rs.getLong(1), rs.getString(2), Sql.instant(rs, "last_used_at")), tokenHash, now);
+                rs -> new Live(rs.getLong(1), rs.getString(2), Sql.instant(rs, "last_used_at")),
+                tokenHash,
+                now);
     }
 
     public void touch(Connection c, long sessionId, Instant now) throws SQLException {
@@ -34,26 +45,42 @@ public final class SessionStore {
     public record Summary(long id, Instant createdAt, Instant lastUsedAt, Instant expiresAt) {}
 
     public List<Summary> liveOf(Connection c, long accountId, Instant now) throws SQLException {
-        return Sql.list(c, """
+        return Sql.list(
+                c,
+                """
                 select id, created_at, last_used_at, expires_at from session
                 where account_id = ? and revoked_at is null and expires_at > ? order by last_used_at desc, id desc""",
-                rs -> new Summary(rs.getLong(1), Sql.instant(rs, "created_at"), Sql.instant(rs, "last_used_at"),
-                        Sql.instant(rs, "expires_at")), accountId, now);
+                rs -> new Summary(
+                        rs.getLong(1),
+                        Sql.instant(rs, "created_at"),
+                        Sql.instant(rs, "last_used_at"),
+                        Sql.instant(rs, "expires_at")),
+                accountId,
+                now);
     }
 
     /** Ends one of the account's own sessions; 0 when it has no such live session. */
     public int revokeById(Connection c, long accountId, long sessionId, Instant now) throws SQLException {
-        return Sql.update(c, "update session set revoked_at = ? where id = ? and account_id = ? and revoked_at is null",
-                now, sessionId, accountId);
+        return Sql.update(
+                c,
+                "update session set revoked_at = ? where id = ? and account_id = ? and revoked_at is null",
+                now,
+                sessionId,
+                accountId);
     }
 
     /** Ends every session of the account but one (the one in use). */
     public int revokeAllBut(Connection c, long accountId, long keptSessionId, Instant now) throws SQLException {
-        return Sql.update(c, "update session set revoked_at = ? where account_id = ? and id <> ? and revoked_at is null",
-                now, accountId, keptSessionId);
+        return Sql.update(
+                c,
+                "update session set revoked_at = ? where account_id = ? and id <> ? and revoked_at is null",
+                now,
+                accountId,
+                keptSessionId);
     }
 
     public int revoke(Connection c, byte[] tokenHash, Instant now) throws SQLException {
-        return Sql.update(c, "update session set revoked_at = ? where token_hash = ? and revoked_at is null", now, tokenHash);
+        return Sql.update(
+                c, "update session set revoked_at = ? where token_hash = ? and revoked_at is null", now, tokenHash);
     }
 }

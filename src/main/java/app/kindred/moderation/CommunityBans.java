@@ -17,7 +17,8 @@ public final class CommunityBans {
 
     private CommunityBans() {}
 
-    public static void ban(Connection c, long communityId, long actorId, String reason, Instant expires) throws SQLException {
+    public static void ban(Connection c, long communityId, long actorId, String reason, Instant expires)
+            throws SQLException {
         Sql.update(c, """
                 insert into community_ban (community_id, actor_id, reason, expires_at) values (?, ?, ?, ?)
                 on conflict (community_id, actor_id) do update set reason = excluded.reason, expires_at = excluded.expires_at,
@@ -28,23 +29,30 @@ public final class CommunityBans {
 
     /** Whether there was a ban to lift. */
     public static boolean unban(Connection c, long communityId, long actorId) throws SQLException {
-        return Sql.update(c, "delete from community_ban where community_id = ? and actor_id = ?", communityId, actorId) > 0;
+        return Sql.update(c, "delete from community_ban where community_id = ? and actor_id = ?", communityId, actorId)
+                > 0;
     }
 
     /** Bans in force, newest first, by actor URI. */
     static List<Ban> list(Connection c, long communityId) throws SQLException {
-        return Sql.list(c, """
+        return Sql.list(
+                c,
+                """
                 select b.community_id, a.uri, b.reason, b.expires_at, b.created_at from community_ban b
                 join actor a on a.id = b.actor_id
                 where b.community_id = ? and (b.expires_at is null or b.expires_at > now()) order by b.created_at desc""",
-                rs -> new Ban(rs.getLong(1), rs.getString(2), rs.getString(3), Sql.instant(rs, "expires_at"),
-                        Sql.instant(rs, "created_at")), communityId);
+                rs -> new Ban(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        Sql.instant(rs, "expires_at"),
+                        Sql.instant(rs, "created_at")),
+                communityId);
     }
 
     /** The communities that have banned this actor, for showing a member where they are shut out. */
     static List<Long> communitiesBanning(Connection c, long actorId) throws SQLException {
         return Sql.list(c, """
-                select community_id from community_ban where actor_id = ? and (expires_at is null or expires_at > now())""",
-                rs -> rs.getLong(1), actorId);
+                select community_id from community_ban where actor_id = ? and (expires_at is null or expires_at > now())""", rs -> rs.getLong(1), actorId);
     }
 }

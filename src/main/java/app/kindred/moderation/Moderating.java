@@ -44,20 +44,24 @@ public final class Moderating {
     }
 
     /** A removal (Lemmy's: a Delete by someone who is not the author); a post its author deleted is not removed. */
-    public boolean remove(Connection c, Community community, Post post, Participant by, String reason) throws SQLException {
+    public boolean remove(Connection c, Community community, Post post, Participant by, String reason)
+            throws SQLException {
         authorise(c, community, by);
         if (post.deleted()) throw Refusal.conflict("post", "its author deleted that post (" + post.uri() + ")");
         if (post.removed()) return false;
         posts.setRemoved(c, post.id(), true, reason);
-        ModerationLog.record(c, community.id(), by.id(), Action.REMOVE_POST, post.uri().toString(), reason, null);
+        ModerationLog.record(
+                c, community.id(), by.id(), Action.REMOVE_POST, post.uri().toString(), reason, null);
         return true;
     }
 
-    public boolean restore(Connection c, Community community, Post post, Participant by, String reason) throws SQLException {
+    public boolean restore(Connection c, Community community, Post post, Participant by, String reason)
+            throws SQLException {
         authorise(c, community, by);
         if (!post.removed()) return false;
         posts.setRemoved(c, post.id(), false, null);
-        ModerationLog.record(c, community.id(), by.id(), Action.RESTORE_POST, post.uri().toString(), reason, null);
+        ModerationLog.record(
+                c, community.id(), by.id(), Action.RESTORE_POST, post.uri().toString(), reason, null);
         return true;
     }
 
@@ -67,8 +71,14 @@ public final class Moderating {
         if (!post.isThread()) throw Refusal.invalid("post", post.uri() + " is a comment; only threads are locked");
         if (post.locked() == locked) return false;
         posts.setLocked(c, post.id(), locked);
-        ModerationLog.record(c, community.id(), by.id(), locked ? Action.LOCK_THREAD : Action.UNLOCK_THREAD,
-                post.uri().toString(), reason, null);
+        ModerationLog.record(
+                c,
+                community.id(),
+                by.id(),
+                locked ? Action.LOCK_THREAD : Action.UNLOCK_THREAD,
+                post.uri().toString(),
+                reason,
+                null);
         return true;
     }
 
@@ -77,14 +87,23 @@ public final class Moderating {
             throws SQLException {
         authorise(c, community, by);
         if (post.communityId() != community.id()) {
-            throw Refusal.invalid("post", post.uri() + " is not a thread of " + community.actor().uri() + ", so it cannot be pinned there");
+            throw Refusal.invalid(
+                    "post",
+                    post.uri() + " is not a thread of " + community.actor().uri() + ", so it cannot be pinned there");
         }
         if (!post.isThread()) throw Refusal.invalid("post", post.uri() + " is a comment; only threads are pinned");
         if (post.pinned() == pinned) return false;
-        if (pinned && post.deleted()) throw Refusal.conflict("post", "its author deleted that thread (" + post.uri() + ")");
+        if (pinned && post.deleted())
+            throw Refusal.conflict("post", "its author deleted that thread (" + post.uri() + ")");
         posts.setPinned(c, post.id(), pinned);
-        ModerationLog.record(c, community.id(), by.id(), pinned ? Action.PIN_THREAD : Action.UNPIN_THREAD,
-                post.uri().toString(), reason, null);
+        ModerationLog.record(
+                c,
+                community.id(),
+                by.id(),
+                pinned ? Action.PIN_THREAD : Action.UNPIN_THREAD,
+                post.uri().toString(),
+                reason,
+                null);
         return true;
     }
 
@@ -92,24 +111,36 @@ public final class Moderating {
      * A ban, which ends the banned actor's follow; with removeData also their posts there. Nobody bans
      * one of the community's moderators: they are removed as moderator first. A ban's end is in the future.
      */
-    public void ban(Connection c, Community community, Actor banned, Participant by, String reason, Instant expires,
-                    boolean removeData) throws SQLException {
+    public void ban(
+            Connection c,
+            Community community,
+            Actor banned,
+            Participant by,
+            String reason,
+            Instant expires,
+            boolean removeData)
+            throws SQLException {
         authorise(c, community, by);
-        if (expires != null && expires.isBefore(Instant.now())) throw Refusal.invalid("expires", "a ban's end must be in the future");
+        if (expires != null && expires.isBefore(Instant.now()))
+            throw Refusal.invalid("expires", "a ban's end must be in the future");
         if (by.decidedHere(community) && communities.isModerator(c, community.id(), banned.id())) {
-            throw Refusal.conflict("actor", banned.uri() + " moderates " + community.actor().uri()
-                    + "; remove them as moderator first");
+            throw Refusal.conflict(
+                    "actor",
+                    banned.uri() + " moderates " + community.actor().uri() + "; remove them as moderator first");
         }
         CommunityBans.ban(c, community.id(), banned.id(), reason, expires);
         if (removeData) posts.removeAllBy(c, community.id(), banned.id(), reason);
-        ModerationLog.record(c, community.id(), by.id(), Action.BAN, banned.uri().toString(), reason, expires);
+        ModerationLog.record(
+                c, community.id(), by.id(), Action.BAN, banned.uri().toString(), reason, expires);
     }
 
     /** Whether there was a ban to lift. */
-    public boolean unban(Connection c, Community community, Actor banned, Participant by, String reason) throws SQLException {
+    public boolean unban(Connection c, Community community, Actor banned, Participant by, String reason)
+            throws SQLException {
         authorise(c, community, by);
         if (!CommunityBans.unban(c, community.id(), banned.id())) return false;
-        ModerationLog.record(c, community.id(), by.id(), Action.UNBAN, banned.uri().toString(), reason, null);
+        ModerationLog.record(
+                c, community.id(), by.id(), Action.UNBAN, banned.uri().toString(), reason, null);
         return true;
     }
 
@@ -121,19 +152,30 @@ public final class Moderating {
             throw Refusal.conflict("actor", added.uri() + " is banned from this community; lift the ban first");
         }
         communities.addModerator(c, community.id(), added.id());
-        ModerationLog.record(c, community.id(), by.id(), Action.ADD_MODERATOR, added.uri().toString(), "", null);
+        ModerationLog.record(
+                c, community.id(), by.id(), Action.ADD_MODERATOR, added.uri().toString(), "", null);
         return true;
     }
 
     /** A community keeps at least one moderator. */
-    public boolean removeModerator(Connection c, Community community, Actor removed, Participant by) throws SQLException {
+    public boolean removeModerator(Connection c, Community community, Actor removed, Participant by)
+            throws SQLException {
         authorise(c, community, by);
         if (!communities.isModerator(c, community.id(), removed.id())) return false;
-        if (by.decidedHere(community) && communities.moderatorUris(c, community.id()).size() == 1) {
-            throw Refusal.conflict("actor", community.actor().uri() + " keeps at least one moderator; add another first");
+        if (by.decidedHere(community)
+                && communities.moderatorUris(c, community.id()).size() == 1) {
+            throw Refusal.conflict(
+                    "actor", community.actor().uri() + " keeps at least one moderator; add another first");
         }
         communities.removeModerator(c, community.id(), removed.id());
-        ModerationLog.record(c, community.id(), by.id(), Action.REMOVE_MODERATOR, removed.uri().toString(), "", null);
+        ModerationLog.record(
+                c,
+                community.id(),
+                by.id(),
+                Action.REMOVE_MODERATOR,
+                removed.uri().toString(),
+                "",
+                null);
         return true;
     }
 
@@ -146,18 +188,22 @@ public final class Moderating {
         checkSettings(title, description);
         authorise(c, community, by);
         if (!community.actor().local()) {
-            throw Refusal.conflict("community", community.title() + " lives on " + community.actor().domain() + "; edit it there");
+            throw Refusal.conflict(
+                    "community",
+                    community.title() + " lives on " + community.actor().domain() + "; edit it there");
         }
     }
 
     /** A title is 1 to 100 characters, a description at most 10,000; null leaves it as it is. */
     public static void checkSettings(String title, String description) {
         if (title != null && (title.isBlank() || title.strip().length() > ModerationService.MAX_TITLE)) {
-            throw Refusal.invalid("title", "a community's title is 1 to " + ModerationService.MAX_TITLE + " characters");
+            throw Refusal.invalid(
+                    "title", "a community's title is 1 to " + ModerationService.MAX_TITLE + " characters");
         }
         if (description != null && description.length() > ModerationService.MAX_DESCRIPTION) {
-            throw Refusal.invalid("description", "a community's description is at most " + ModerationService.MAX_DESCRIPTION
-                    + " characters");
+            throw Refusal.invalid(
+                    "description",
+                    "a community's description is at most " + ModerationService.MAX_DESCRIPTION + " characters");
         }
     }
 }

@@ -13,8 +13,18 @@ import java.util.List;
 public final class ModerationLog {
     /** What was done; the names are what the log shows. */
     public enum Action {
-        REMOVE_POST, RESTORE_POST, LOCK_THREAD, UNLOCK_THREAD, PIN_THREAD, UNPIN_THREAD, BAN, UNBAN, ADD_MODERATOR,
-        REMOVE_MODERATOR, EDIT_COMMUNITY, EDIT_GUIDELINES;
+        REMOVE_POST,
+        RESTORE_POST,
+        LOCK_THREAD,
+        UNLOCK_THREAD,
+        PIN_THREAD,
+        UNPIN_THREAD,
+        BAN,
+        UNBAN,
+        ADD_MODERATOR,
+        REMOVE_MODERATOR,
+        EDIT_COMMUNITY,
+        EDIT_GUIDELINES;
 
         public String wireName() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -22,27 +32,44 @@ public final class ModerationLog {
     }
 
     /** One entry; moderator is the acting actor's handle (name@domain). */
-    public record Entry(long id, Action action, String target, String reason, Instant expires, Instant at, String moderator) {}
+    public record Entry(
+            long id, Action action, String target, String reason, Instant expires, Instant at, String moderator) {}
 
     private ModerationLog() {}
 
-    public static void record(Connection c, long communityId, Long moderatorId, Action action, String target, String reason,
-                              Instant expires) throws SQLException {
+    public static void record(
+            Connection c,
+            long communityId,
+            Long moderatorId,
+            Action action,
+            String target,
+            String reason,
+            Instant expires)
+            throws SQLException {
         Sql.update(c, """
                 insert into moderation_log (community_id, moderator_id, action, target, reason, expires_at)
-                values (?, ?, ?, ?, ?, ?)""", communityId, moderatorId, action.wireName(), target,
-                reason == null ? "" : reason, expires);
+                values (?, ?, ?, ?, ?, ?)""", communityId, moderatorId, action.wireName(), target, reason == null ? "" : reason, expires);
     }
 
     /** Newest first, by id so that pages follow on exactly; {@code before} (an entry id) or null for the newest. */
     static List<Entry> list(Connection c, long communityId, Long before, int limit) throws SQLException {
-        return Sql.list(c, """
+        return Sql.list(
+                c,
+                """
                 select l.id, l.action, l.target, l.reason, l.expires_at, l.created_at,
                        a.preferred_username || '@' || a.domain
                 from moderation_log l left join actor a on a.id = l.moderator_id
                 where l.community_id = ? and l.id < ? order by l.id desc limit ?""",
-                rs -> new Entry(rs.getLong(1), Action.valueOf(rs.getString(2).toUpperCase(java.util.Locale.ROOT)),
-                        rs.getString(3), rs.getString(4), Sql.instant(rs, "expires_at"), Sql.instant(rs, "created_at"),
-                        rs.getString(7)), communityId, before == null ? Long.MAX_VALUE : before, limit);
+                rs -> new Entry(
+                        rs.getLong(1),
+                        Action.valueOf(rs.getString(2).toUpperCase(java.util.Locale.ROOT)),
+                        rs.getString(3),
+                        rs.getString(4),
+                        Sql.instant(rs, "expires_at"),
+                        Sql.instant(rs, "created_at"),
+                        rs.getString(7)),
+                communityId,
+                before == null ? Long.MAX_VALUE : before,
+                limit);
     }
 }

@@ -29,7 +29,10 @@ import java.util.List;
  * refused with nothing changed. Each action is logged and told to the fediverse.
  */
 public final class ModerationService {
-    static final int MAX_RULES = Moderating.MAX_GUIDELINES, MAX_RULE_TITLE = 200, MAX_RULE_DESCRIPTION = 2_000, MAX_REASON = 1_000;
+    static final int MAX_RULES = Moderating.MAX_GUIDELINES,
+            MAX_RULE_TITLE = 200,
+            MAX_RULE_DESCRIPTION = 2_000,
+            MAX_REASON = 1_000;
     /** A community's title and description, whoever edits them and from wherever. */
     public static final int MAX_TITLE = 100, MAX_DESCRIPTION = 10_000;
 
@@ -41,8 +44,13 @@ public final class ModerationService {
     private final Publisher publisher;
     private final Moderating moderating;
 
-    public ModerationService(Database db, ActorStore actors, CommunityStore communities, PostStore posts,
-                             RemoteActors remoteActors, Publisher publisher) {
+    public ModerationService(
+            Database db,
+            ActorStore actors,
+            CommunityStore communities,
+            PostStore posts,
+            RemoteActors remoteActors,
+            Publisher publisher) {
         this.db = db;
         this.actors = actors;
         this.communities = communities;
@@ -67,16 +75,21 @@ public final class ModerationService {
     public record RuleDraft(String title, String description) {}
 
     public List<Rule> setRules(Member moderator, long communityId, List<RuleDraft> drafts) {
-        if (drafts.size() > MAX_RULES) throw Refusal.invalid("rules", "a community has at most " + MAX_RULES + " guidelines");
+        if (drafts.size() > MAX_RULES)
+            throw Refusal.invalid("rules", "a community has at most " + MAX_RULES + " guidelines");
         var rules = new ArrayList<Rule>();
         for (var d : drafts) {
             var title = d.title() == null ? "" : d.title().strip();
             var description = d.description() == null ? "" : d.description().strip();
             if (title.isEmpty() || title.length() > MAX_RULE_TITLE) {
-                throw Refusal.invalid("rules", "rule " + (rules.size() + 1) + ": a title is 1 to " + MAX_RULE_TITLE + " characters");
+                throw Refusal.invalid(
+                        "rules", "rule " + (rules.size() + 1) + ": a title is 1 to " + MAX_RULE_TITLE + " characters");
             }
             if (description.length() > MAX_RULE_DESCRIPTION) {
-                throw Refusal.invalid("rules", "rule " + (rules.size() + 1) + ": a description is at most " + MAX_RULE_DESCRIPTION + " characters");
+                throw Refusal.invalid(
+                        "rules",
+                        "rule " + (rules.size() + 1) + ": a description is at most " + MAX_RULE_DESCRIPTION
+                                + " characters");
             }
             rules.add(new Rule(rules.size() + 1, title, description));
         }
@@ -85,8 +98,14 @@ public final class ModerationService {
             moderating.checkEdit(c, community, Participant.member(moderator), null, null);
             communities.replaceRules(c, community.id(), rules);
             touch(c, community);
-            ModerationLog.record(c, community.id(), moderator.actor().id(), Action.EDIT_GUIDELINES,
-                    community.actor().uri().toString(), "", null);
+            ModerationLog.record(
+                    c,
+                    community.id(),
+                    moderator.actor().id(),
+                    Action.EDIT_GUIDELINES,
+                    community.actor().uri().toString(),
+                    "",
+                    null);
             publisher.communityUpdated(c, community);
             return communities.rules(c, community.id());
         });
@@ -95,17 +114,29 @@ public final class ModerationService {
     // The community's settings
 
     /** What a moderator may change; null leaves a setting as it is. */
-    public record Settings(String title, String description, Boolean postingRestrictedToMods, Boolean showModeratorNames) {}
+    public record Settings(
+            String title, String description, Boolean postingRestrictedToMods, Boolean showModeratorNames) {}
 
     public Community edit(Member moderator, long communityId, Settings s) {
         Moderating.checkSettings(s.title(), s.description());
         return db.inCommunity(communityId, c -> {
             var community = community(c, communityId);
             moderating.checkEdit(c, community, Participant.member(moderator), s.title(), s.description());
-            communities.updateSettings(c, community, s.title() == null ? null : s.title().strip(),
-                    s.description() == null ? null : s.description().strip(), s.postingRestrictedToMods(), s.showModeratorNames());
-            ModerationLog.record(c, community.id(), moderator.actor().id(), Action.EDIT_COMMUNITY,
-                    community.actor().uri().toString(), "", null);
+            communities.updateSettings(
+                    c,
+                    community,
+                    s.title() == null ? null : s.title().strip(),
+                    s.description() == null ? null : s.description().strip(),
+                    s.postingRestrictedToMods(),
+                    s.showModeratorNames());
+            ModerationLog.record(
+                    c,
+                    community.id(),
+                    moderator.actor().id(),
+                    Action.EDIT_COMMUNITY,
+                    community.actor().uri().toString(),
+                    "",
+                    null);
             var updated = communities.findById(c, community.id()).orElseThrow();
             publisher.communityUpdated(c, updated);
             return updated;
@@ -115,7 +146,11 @@ public final class ModerationService {
     // Moderators
 
     public List<String> moderators(long communityId) {
-        return db.read(c -> communities.moderatorUris(c, community(c, communityId).id()).stream().map(Object::toString).toList());
+        return db.read(c -> communities
+                .moderatorUris(c, community(c, communityId).id())
+                .stream()
+                .map(Object::toString)
+                .toList());
     }
 
     /** who: a local username, a handle (name@host) or an actor's URL. */
@@ -201,8 +236,16 @@ public final class ModerationService {
         var actor = person(request.actor());
         db.inCommunity(communityId, c -> {
             var community = community(c, communityId);
-            moderating.ban(c, community, actor, Participant.member(by), request.reason(), request.expires(), request.removeData());
-            publisher.banned(c, by.actor(), actor, community, request.reason(), request.expires(), request.removeData(), false);
+            moderating.ban(
+                    c,
+                    community,
+                    actor,
+                    Participant.member(by),
+                    request.reason(),
+                    request.expires(),
+                    request.removeData());
+            publisher.banned(
+                    c, by.actor(), actor, community, request.reason(), request.expires(), request.removeData(), false);
             return null;
         });
     }
@@ -223,7 +266,8 @@ public final class ModerationService {
 
     /** The bans in force; moderators and admins only. */
     public List<CommunityBans.Ban> bans(Member viewer, long communityId) {
-        return db.read(c -> CommunityBans.list(c, authorised(c, viewer, communityId).id()));
+        return db.read(
+                c -> CommunityBans.list(c, authorised(c, viewer, communityId).id()));
     }
 
     /** Communities that have banned this member, here or elsewhere (a remote community's Block is stored too). */
@@ -250,7 +294,10 @@ public final class ModerationService {
             var community = community(c, communityId);
             boolean named = community.showModeratorNames() || viewer != null && mayModerate(c, viewer, community);
             return ModerationLog.list(c, community.id(), before, Math.max(1, Math.min(limit, MAX_LOG_PAGE))).stream()
-                    .map(e -> named ? e : new ModerationLog.Entry(e.id(), e.action(), e.target(), e.reason(), e.expires(), e.at(), null))
+                    .map(e -> named
+                            ? e
+                            : new ModerationLog.Entry(
+                                    e.id(), e.action(), e.target(), e.reason(), e.expires(), e.at(), null))
                     .toList();
         });
     }
@@ -289,10 +336,12 @@ public final class ModerationService {
     /** A member of ours by username, or anyone by handle or URL (fetched, outside any transaction). */
     private Actor person(String who) {
         var text = who == null ? "" : who.strip();
-        if (text.isEmpty()) throw Refusal.invalid("actor", "name the member: a username, a handle like name@example.org, or a URL");
+        if (text.isEmpty())
+            throw Refusal.invalid("actor", "name the member: a username, a handle like name@example.org, or a URL");
         Actor actor;
         if (!text.contains("@") && !text.contains("/")) {
-            actor = db.read(c -> actors.findLocal(c, text)).orElseThrow(() -> Refusal.notFound("there is no member " + text + " here"));
+            actor = db.read(c -> actors.findLocal(c, text))
+                    .orElseThrow(() -> Refusal.notFound("there is no member " + text + " here"));
         } else {
             try {
                 actor = remoteActors.resolve(text.startsWith("@") ? text.substring(1) : text);

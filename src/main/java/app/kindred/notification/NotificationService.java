@@ -31,8 +31,19 @@ public final class NotificationService {
      * @param from     the handle of whoever replied or mentioned; null for reports and for posts gone
      * @param threadId the thread a reply or mention is in (the post itself when it is a thread)
      */
-    public record Notification(long id, Kind kind, Instant created, boolean read, Long postId, Long threadId, String from,
-                               String contentWarning, String excerpt, boolean postGone, Long reportId, String outcome) {}
+    public record Notification(
+            long id,
+            Kind kind,
+            Instant created,
+            boolean read,
+            Long postId,
+            Long threadId,
+            String from,
+            String contentWarning,
+            String excerpt,
+            boolean postGone,
+            Long reportId,
+            String outcome) {}
 
     public record Page(List<Notification> items, long unread) {}
 
@@ -40,7 +51,8 @@ public final class NotificationService {
     public Page list(Member member, Long before, Integer limit) {
         int n = limit == null ? DEFAULT_LIMIT : limit;
         if (n < 1 || n > MAX_LIMIT) throw Refusal.invalid("limit", "limit must be 1 to " + MAX_LIMIT);
-        return db.read(c -> new Page(Sql.list(c, """
+        return db.read(c -> new Page(
+                Sql.list(c, """
                 select n.id, n.kind, n.created_at, n.read_at is not null as read, n.post_id, n.report_id, n.outcome,
                        p.thread_id, p.title, p.content_html, p.summary, p.sensitive,
                        (p.deleted_at is not null or p.removed_at is not null or a.suspended_at is not null) as gone,
@@ -49,8 +61,7 @@ public final class NotificationService {
                 left join post p on p.id = n.post_id
                 left join actor a on a.id = p.author_id
                 where n.account_id = ? and (?::bigint is null or n.id < ?)
-                order by n.id desc limit ?""", NotificationService::map, member.id(), before, before, n),
-                unread(c, member.id())));
+                order by n.id desc limit ?""", NotificationService::map, member.id(), before, before, n), unread(c, member.id())));
     }
 
     public long unreadCount(Member member) {
@@ -73,13 +84,25 @@ public final class NotificationService {
         var created = Sql.instant(rs, "created_at");
         boolean read = rs.getBoolean("read");
         if (kind == Kind.REPORT_OUTCOME) {
-            return new Notification(rs.getLong("id"), kind, created, read, null, null, null, null, null, false,
-                    rs.getLong("report_id"), rs.getString("outcome"));
+            return new Notification(
+                    rs.getLong("id"),
+                    kind,
+                    created,
+                    read,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    false,
+                    rs.getLong("report_id"),
+                    rs.getString("outcome"));
         }
         long postId = rs.getLong("post_id");
         long threadId = rs.getObject("thread_id") == null ? postId : rs.getLong("thread_id");
         if (rs.getBoolean("gone")) {
-            return new Notification(rs.getLong("id"), kind, created, read, postId, threadId, null, null, null, true, null, null);
+            return new Notification(
+                    rs.getLong("id"), kind, created, read, postId, threadId, null, null, null, true, null, null);
         }
         var warning = rs.getString("summary");
         String excerpt = null;
@@ -88,8 +111,19 @@ public final class NotificationService {
             if (text.isEmpty() && rs.getString("title") != null) text = rs.getString("title");
             excerpt = excerpt(text);
         }
-        return new Notification(rs.getLong("id"), kind, created, read, postId, threadId, rs.getString("handle"), warning,
-                excerpt, false, null, null);
+        return new Notification(
+                rs.getLong("id"),
+                kind,
+                created,
+                read,
+                postId,
+                threadId,
+                rs.getString("handle"),
+                warning,
+                excerpt,
+                false,
+                null,
+                null);
     }
 
     /** The first words, on one line, cut at a word where it can be. */

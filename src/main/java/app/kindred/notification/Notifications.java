@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  */
 public final class Notifications {
     // @name or @name@host, not inside a word, an address or a URL; names as ActorName allows them.
-    private static final Pattern MENTION = Pattern.compile("(?<![\\w@/.])@([a-z0-9_]{1,30})(?:@([a-z0-9.-]+(?::\\d+)?))?(?![\\w@])",
-            Pattern.CASE_INSENSITIVE);
+    private static final Pattern MENTION = Pattern.compile(
+            "(?<![\\w@/.])@([a-z0-9_]{1,30})(?:@([a-z0-9.-]+(?::\\d+)?))?(?![\\w@])", Pattern.CASE_INSENSITIVE);
     private static final Pattern CODE = Pattern.compile("(?s)```.*?```|`[^`\\n]*`");
 
     private Notifications() {}
@@ -28,10 +28,11 @@ public final class Notifications {
     public static void localPost(Connection c, long postId) throws SQLException {
         var post = written(c, postId);
         var names = mentionedNames(post.markdown(), URI.create(post.uri()).getAuthority());
-        var mentioned = names.isEmpty() ? Set.<Long>of() : Set.copyOf(Sql.list(c, """
+        var mentioned = names.isEmpty()
+                ? Set.<Long>of()
+                : Set.copyOf(Sql.list(c, """
                 select a.id from actor a join account acc on acc.actor_id = a.id
-                where a.local and a.preferred_username = any(?)""", rs -> rs.getLong(1),
-                c.createArrayOf("text", names.toArray())));
+                where a.local and a.preferred_username = any(?)""", rs -> rs.getLong(1), c.createArrayOf("text", names.toArray())));
         postArrived(c, post, mentioned);
     }
 
@@ -52,7 +53,9 @@ public final class Notifications {
                 // Not an actor id; the other tags still count.
             }
         }
-        var mentioned = uris.isEmpty() ? Set.<Long>of() : Set.copyOf(Sql.list(c, """
+        var mentioned = uris.isEmpty()
+                ? Set.<Long>of()
+                : Set.copyOf(Sql.list(c, """
                 select a.id from actor a join account acc on acc.actor_id = a.id
                 where a.local and a.uri = any(?)""", rs -> rs.getLong(1), c.createArrayOf("text", uris.toArray())));
         postArrived(c, post, mentioned);
@@ -73,9 +76,13 @@ public final class Notifications {
     private record Written(long id, Long parentId, long authorId, String uri, String markdown) {}
 
     private static Written written(Connection c, long postId) throws SQLException {
-        return Sql.one(c, "select id, parent_id, author_id, uri, source_markdown from post where id = ?",
-                rs -> new Written(rs.getLong(1), (Long) rs.getObject(2), rs.getLong(3), rs.getString(4), rs.getString(5)),
-                postId).orElseThrow(() -> new SQLException("post " + postId + " is not stored"));
+        return Sql.one(
+                        c,
+                        "select id, parent_id, author_id, uri, source_markdown from post where id = ?",
+                        rs -> new Written(
+                                rs.getLong(1), (Long) rs.getObject(2), rs.getLong(3), rs.getString(4), rs.getString(5)),
+                        postId)
+                .orElseThrow(() -> new SQLException("post " + postId + " is not stored"));
     }
 
     private static void postArrived(Connection c, Written post, Set<Long> mentionedActors) throws SQLException {
@@ -83,12 +90,17 @@ public final class Notifications {
         if (post.parentId() != null) {
             replied = Sql.one(c, """
                     select acc.id from post p join account acc on acc.actor_id = p.author_id
-                    where p.id = ? and p.author_id <> ?""", rs -> rs.getLong(1), post.parentId(), post.authorId()).orElse(null);
+                    where p.id = ? and p.author_id <> ?""", rs -> rs.getLong(1), post.parentId(), post.authorId())
+                    .orElse(null);
             if (replied != null) insert(c, replied, Kind.REPLY, post.id());
         }
         if (mentionedActors.isEmpty()) return;
-        for (long account : Sql.list(c, "select id from account where actor_id = any(?) and actor_id <> ?",
-                rs -> rs.getLong(1), c.createArrayOf("bigint", mentionedActors.toArray()), post.authorId())) {
+        for (long account : Sql.list(
+                c,
+                "select id from account where actor_id = any(?) and actor_id <> ?",
+                rs -> rs.getLong(1),
+                c.createArrayOf("bigint", mentionedActors.toArray()),
+                post.authorId())) {
             if (replied == null || account != replied) insert(c, account, Kind.MENTION, post.id());
         }
     }
@@ -119,7 +131,8 @@ public final class Notifications {
         if (markdown == null || markdown.isEmpty()) return out;
         var m = MENTION.matcher(CODE.matcher(markdown).replaceAll(" "));
         while (m.find()) {
-            if (m.group(2) == null || m.group(2).equalsIgnoreCase(ourHost)) out.add(m.group(1).toLowerCase(Locale.ROOT));
+            if (m.group(2) == null || m.group(2).equalsIgnoreCase(ourHost))
+                out.add(m.group(1).toLowerCase(Locale.ROOT));
         }
         return out;
     }

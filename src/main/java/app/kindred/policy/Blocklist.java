@@ -11,9 +11,13 @@ import java.util.Locale;
  * #public_comment,#obfuscate}) and as a plain list of domains, both ways.
  */
 public final class Blocklist {
-    public static final String CSV_HEADER = "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate";
+    public static final String CSV_HEADER =
+            "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate";
 
-    public enum Format { CSV, PLAIN }
+    public enum Format {
+        CSV,
+        PLAIN
+    }
 
     /** The rows that parsed, and one message per row that did not, with its line number. */
     public record Parsed(List<DomainBlock> blocks, List<String> errors) {}
@@ -24,14 +28,27 @@ public final class Blocklist {
         var sb = new StringBuilder();
         if (format == Format.CSV) sb.append(CSV_HEADER).append('\n');
         for (var b : blocks) {
-            var domain = obfuscateWhereAsked && b.obfuscate() ? b.domain().obfuscated() : b.domain().toString();
+            var domain = obfuscateWhereAsked && b.obfuscate()
+                    ? b.domain().obfuscated()
+                    : b.domain().toString();
             if (format == Format.PLAIN) {
                 sb.append(domain).append('\n');
             } else {
-                sb.append(field(domain)).append(',')
-                        .append(b.severity() == DomainBlock.Severity.LIMIT ? "silence" : b.severity().wireName()).append(',')
-                        .append(b.rejectMedia()).append(',').append(b.rejectReports()).append(',')
-                        .append(field(b.publicComment())).append(',').append(b.obfuscate()).append('\n');
+                sb.append(field(domain))
+                        .append(',')
+                        .append(
+                                b.severity() == DomainBlock.Severity.LIMIT
+                                        ? "silence"
+                                        : b.severity().wireName())
+                        .append(',')
+                        .append(b.rejectMedia())
+                        .append(',')
+                        .append(b.rejectReports())
+                        .append(',')
+                        .append(field(b.publicComment()))
+                        .append(',')
+                        .append(b.obfuscate())
+                        .append('\n');
             }
         }
         return sb.toString();
@@ -39,10 +56,15 @@ public final class Blocklist {
 
     public static Parsed parse(String text) {
         var lines = text.replace("\r\n", "\n").split("\n", -1);
-        var firstContent = java.util.Arrays.stream(lines).map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+        var firstContent = java.util.Arrays.stream(lines)
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .findFirst()
+                .orElse("");
         // A CSV header names #domain in any column; a plain list's first line is a domain or a comment.
-        boolean csv = firstContent.startsWith("#") && java.util.Arrays.stream(firstContent.split(","))
-                .anyMatch(f -> f.strip().equalsIgnoreCase("#domain"));
+        boolean csv = firstContent.startsWith("#")
+                && java.util.Arrays.stream(firstContent.split(","))
+                        .anyMatch(f -> f.strip().equalsIgnoreCase("#domain"));
         var byDomain = new LinkedHashMap<String, DomainBlock>();
         var errors = new ArrayList<String>();
         List<String> header = null;
@@ -54,8 +76,11 @@ public final class Blocklist {
                 if (csv) {
                     var fields = fields(lines[i]);
                     if (header == null) {
-                        header = fields.stream().map(f -> f.strip().toLowerCase(Locale.ROOT).replaceFirst("^#", "")).toList();
-                        if (!header.contains("domain")) throw Refusal.invalid("header", "the header has no #domain column");
+                        header = fields.stream()
+                                .map(f -> f.strip().toLowerCase(Locale.ROOT).replaceFirst("^#", ""))
+                                .toList();
+                        if (!header.contains("domain"))
+                            throw Refusal.invalid("header", "the header has no #domain column");
                         continue;
                     }
                     var block = row(header, fields);
@@ -66,7 +91,9 @@ public final class Blocklist {
                     if (line.startsWith("#")) continue;
                     // Only a trailing "# comment" may follow the domain; "not a domain!" must not block "not".
                     var domain = DomainPattern.parse(line.replaceFirst("\\s+#.*$", ""));
-                    byDomain.put(domain.toString(), new DomainBlock(domain, DomainBlock.Severity.SUSPEND, false, false, "", "", false, null));
+                    byDomain.put(
+                            domain.toString(),
+                            new DomainBlock(domain, DomainBlock.Severity.SUSPEND, false, false, "", "", false, null));
                 }
             } catch (Refusal e) {
                 errors.add("line " + number + ": " + e.getMessage());
@@ -76,11 +103,19 @@ public final class Blocklist {
     }
 
     private static DomainBlock row(List<String> header, List<String> fields) {
-        if (fields.size() > header.size()) throw Refusal.invalid("row", "the row has " + fields.size() + " fields, the header " + header.size());
+        if (fields.size() > header.size())
+            throw Refusal.invalid("row", "the row has " + fields.size() + " fields, the header " + header.size());
         var domain = DomainPattern.parse(value(header, fields, "domain", ""));
         var severity = DomainBlock.Severity.parse(value(header, fields, "severity", "suspend"));
-        return new DomainBlock(domain, severity, bool(header, fields, "reject_media"), bool(header, fields, "reject_reports"),
-                value(header, fields, "public_comment", ""), "", bool(header, fields, "obfuscate"), null);
+        return new DomainBlock(
+                domain,
+                severity,
+                bool(header, fields, "reject_media"),
+                bool(header, fields, "reject_reports"),
+                value(header, fields, "public_comment", ""),
+                "",
+                bool(header, fields, "obfuscate"),
+                null);
     }
 
     private static String value(List<String> header, List<String> fields, String name, String fallback) {

@@ -3,8 +3,15 @@ package app.kindred.policy;
 import java.time.Instant;
 
 /** An instance-wide block of a domain, as admins set it and Mastodon's CSV carries it. */
-public record DomainBlock(DomainPattern domain, Severity severity, boolean rejectMedia, boolean rejectReports,
-                          String publicComment, String privateComment, boolean obfuscate, Instant createdAt) {
+public record DomainBlock(
+        DomainPattern domain,
+        Severity severity,
+        boolean rejectMedia,
+        boolean rejectReports,
+        String publicComment,
+        String privateComment,
+        boolean obfuscate,
+        Instant createdAt) {
 
     public enum Severity {
         /** Nothing in, nothing out. */
@@ -24,8 +31,9 @@ public record DomainBlock(DomainPattern domain, Severity severity, boolean rejec
                 case "suspend" -> SUSPEND;
                 case "limit", "silence" -> LIMIT;
                 case "noop", "none" -> NOOP;
-                default -> throw app.kindred.Refusal.invalid("severity",
-                        "severity \"" + text + "\" is not one of suspend, limit (silence) or noop");
+                default ->
+                    throw app.kindred.Refusal.invalid(
+                            "severity", "severity \"" + text + "\" is not one of suspend, limit (silence) or noop");
             };
         }
     }

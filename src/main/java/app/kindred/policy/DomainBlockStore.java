@@ -22,14 +22,21 @@ public final class DomainBlockStore {
     }
 
     static void upsert(Connection c, DomainBlock b) throws SQLException {
-        Sql.update(c, """
+        Sql.update(
+                c,
+                """
                 insert into domain_block (domain, severity, reject_media, reject_reports, public_comment, private_comment, obfuscate)
                 values (?, ?, ?, ?, ?, ?, ?)
                 on conflict (domain) do update set severity = excluded.severity, reject_media = excluded.reject_media,
                     reject_reports = excluded.reject_reports, public_comment = excluded.public_comment,
                     private_comment = excluded.private_comment, obfuscate = excluded.obfuscate, updated_at = now()""",
-                b.domain().toString(), b.severity().wireName(), b.rejectMedia(), b.rejectReports(), b.publicComment(),
-                b.privateComment(), b.obfuscate());
+                b.domain().toString(),
+                b.severity().wireName(),
+                b.rejectMedia(),
+                b.rejectReports(),
+                b.publicComment(),
+                b.privateComment(),
+                b.obfuscate());
     }
 
     static int delete(Connection c, DomainPattern domain) throws SQLException {
@@ -37,7 +44,14 @@ public final class DomainBlockStore {
     }
 
     private static DomainBlock map(java.sql.ResultSet rs) throws SQLException {
-        return new DomainBlock(DomainPattern.parse(rs.getString(1)), DomainBlock.Severity.parse(rs.getString(2)),
-                rs.getBoolean(3), rs.getBoolean(4), rs.getString(5), rs.getString(6), rs.getBoolean(7), Sql.instant(rs, "created_at"));
+        return new DomainBlock(
+                DomainPattern.parse(rs.getString(1)),
+                DomainBlock.Severity.parse(rs.getString(2)),
+                rs.getBoolean(3),
+                rs.getBoolean(4),
+                rs.getString(5),
+                rs.getString(6),
+                rs.getBoolean(7),
+                Sql.instant(rs, "created_at"));
     }
 }

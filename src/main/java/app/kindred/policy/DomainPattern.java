@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * ({@code *.example.com}).
  */
 public record DomainPattern(String host, int port, boolean subdomainsOnly) {
-    private static final Pattern HOST = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+    private static final Pattern HOST =
+            Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     public static DomainPattern parse(String text) {
@@ -43,8 +44,10 @@ public record DomainPattern(String host, int port, boolean subdomainsOnly) {
     }
 
     private static Refusal invalid(String text) {
-        return Refusal.invalid("domain", "\"" + text + "\" is not a domain; write a host like example.com, "
-                + "example.com:8443 or *.example.com");
+        return Refusal.invalid(
+                "domain",
+                "\"" + text + "\" is not a domain; write a host like example.com, "
+                        + "example.com:8443 or *.example.com");
     }
 
     /** Whether an authority (host or host:port, as in an actor's URI) falls under this pattern. */

@@ -17,7 +17,10 @@ import java.util.Optional;
  * processes agree within moments of a change and each check costs nothing.
  */
 public final class FederationPolicy {
-    public enum Mode { OPEN, ALLOWLIST }
+    public enum Mode {
+        OPEN,
+        ALLOWLIST
+    }
 
     private static final Duration REFRESH = Duration.ofSeconds(5);
 
@@ -34,7 +37,8 @@ public final class FederationPolicy {
         }
     }
 
-    private record Snapshot(List<DomainBlock> blocks, List<DomainPattern> allowed, List<String> limited, Instant loadedAt) {}
+    private record Snapshot(
+            List<DomainBlock> blocks, List<DomainPattern> allowed, List<String> limited, Instant loadedAt) {}
 
     private final Database db;
     private final Mode mode;
@@ -65,7 +69,8 @@ public final class FederationPolicy {
         if (mode == Mode.ALLOWLIST && s.allowed().stream().noneMatch(p -> p.covers(a))) {
             return new Decision(DomainBlock.Severity.SUSPEND, true, true, a + " is not on this instance's allowlist");
         }
-        return block.map(b -> new Decision(b.severity(), b.rejectMedia(), b.rejectReports(), a + " is limited by this instance"))
+        return block.map(b -> new Decision(
+                        b.severity(), b.rejectMedia(), b.rejectReports(), a + " is limited by this instance"))
                 .orElse(Decision.FEDERATE);
     }
 
@@ -106,9 +111,12 @@ public final class FederationPolicy {
             var blocks = DomainBlockStore.all(c);
             var allowed = Sql.list(c, "select domain from domain_allow", rs -> DomainPattern.parse(rs.getString(1)));
             // Known remote authorities under a limit, so listings can leave their content out in SQL.
-            var limited = blocks.stream().noneMatch(b -> b.severity() == DomainBlock.Severity.LIMIT) ? List.<String>of()
+            var limited = blocks.stream().noneMatch(b -> b.severity() == DomainBlock.Severity.LIMIT)
+                    ? List.<String>of()
                     : Sql.list(c, "select distinct domain from actor where not local", rs -> rs.getString(1)).stream()
-                            .filter(a -> mostSpecific(blocks, a).map(b -> b.severity() == DomainBlock.Severity.LIMIT).orElse(false))
+                            .filter(a -> mostSpecific(blocks, a)
+                                    .map(b -> b.severity() == DomainBlock.Severity.LIMIT)
+                                    .orElse(false))
                             .toList();
             return new Snapshot(blocks, allowed, limited, clock.instant());
         });
@@ -125,7 +133,8 @@ public final class FederationPolicy {
 
     /** The one rule that applies to an authority among several that cover it. */
     static Optional<DomainBlock> mostSpecific(List<DomainBlock> blocks, String authority) {
-        return blocks.stream().filter(b -> b.domain().covers(authority))
+        return blocks.stream()
+                .filter(b -> b.domain().covers(authority))
                 .max(Comparator.comparingInt(b -> specificity(b.domain())));
     }
 }

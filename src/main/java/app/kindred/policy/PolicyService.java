@@ -24,8 +24,13 @@ public final class PolicyService {
     }
 
     /** What a suspend would cut, shown before it is confirmed. */
-    public record Consequences(List<String> domains, long followsOut, long followsIn, long membersAffected,
-                               long communitiesAffected, long queuedDeliveries) {
+    public record Consequences(
+            List<String> domains,
+            long followsOut,
+            long followsIn,
+            long membersAffected,
+            long communitiesAffected,
+            long queuedDeliveries) {
         public long follows() {
             return followsOut + followsIn;
         }
@@ -51,7 +56,8 @@ public final class PolicyService {
                 select count(distinct cm.id) from follow f join community cm on cm.actor_id = f.followed_id
                 join actor r on r.id = f.follower_id join actor g on g.id = cm.actor_id
                 where g.local and r.domain = any(?)""", d);
-        long queued = Sql.count(c, "select count(*) from delivery where state in ('queued', 'parked') and host = any(?)", d);
+        long queued =
+                Sql.count(c, "select count(*) from delivery where state in ('queued', 'parked') and host = any(?)", d);
         return new Consequences(domains, out, in, members, communities, queued);
     }
 
@@ -59,8 +65,9 @@ public final class PolicyService {
     private static List<String> covered(Connection c, DomainPattern pattern) throws SQLException {
         return Sql.list(c, """
                 select distinct domain from actor where not local
-                union select distinct host from delivery""", rs -> rs.getString(1))
-                .stream().filter(pattern::covers).toList();
+                union select distinct host from delivery""", rs -> rs.getString(1)).stream()
+                .filter(pattern::covers)
+                .toList();
     }
 
     public Consequences block(DomainBlock block, String admin, String reason) {
@@ -74,7 +81,12 @@ public final class PolicyService {
         var consequences = consequences(c, domains);
         DomainBlockStore.upsert(c, block);
         if (block.severity() == DomainBlock.Severity.SUSPEND) sever(c, block.domain(), domains);
-        audit(c, admin, "domain." + block.severity().wireName(), block.domain().toString(), reason,
+        audit(
+                c,
+                admin,
+                "domain." + block.severity().wireName(),
+                block.domain().toString(),
+                reason,
                 "{\"follows\":" + consequences.follows() + ",\"members\":" + consequences.membersAffected() + "}");
         return consequences;
     }
@@ -92,12 +104,14 @@ public final class PolicyService {
                 where fa.domain = any(?) or ta.domain = any(?)
                 group by acc.id""", pattern.toString(), d, d);
         // Suspended first, so the follows ending below leave nothing queued for them (FollowStore.Ending.SHUT_OUT).
-        Sql.update(c, "update actor set suspended_at = now() where not local and domain = any(?) and suspended_at is null", d);
+        Sql.update(
+                c,
+                "update actor set suspended_at = now() where not local and domain = any(?) and suspended_at is null",
+                d);
         // No community lock: what was queued for a suspended instance is dropped whichever order things happen in.
         var severed = Sql.list(c, """
                 select f.follower_id, f.followed_id from follow f join actor fa on fa.id = f.follower_id
-                join actor ta on ta.id = f.followed_id where fa.domain = any(?) or ta.domain = any(?)""",
-                rs -> new long[] {rs.getLong(1), rs.getLong(2)}, d, d);
+                join actor ta on ta.id = f.followed_id where fa.domain = any(?) or ta.domain = any(?)""", rs -> new long[] {rs.getLong(1), rs.getLong(2)}, d, d);
         for (var follow : severed) FollowStore.end(c, follow[0], follow[1], FollowStore.Ending.SHUT_OUT);
         Sql.update(c, "delete from delivery where state in ('queued', 'parked') and host = any(?)", d);
     }
@@ -106,10 +120,14 @@ public final class PolicyService {
     public void unblock(DomainPattern domain, String admin, String reason) {
         db.transaction(c -> {
             if (DomainBlockStore.delete(c, domain) == 0) throw Refusal.notFound(domain + " is not blocked");
-            // Hosts another suspend still covers stay hidden (a.example.com, lifting *.example.com while example.com stays).
+            // Hosts another suspend still covers stay hidden (a.example.com, lifting *.example.com while example.com
+            // stays).
             var remaining = DomainBlockStore.all(c);
-            var shown = covered(c, domain).stream().filter(host -> FederationPolicy.mostSpecific(remaining, host)
-                    .map(b -> b.severity() != DomainBlock.Severity.SUSPEND).orElse(true)).toList();
+            var shown = covered(c, domain).stream()
+                    .filter(host -> FederationPolicy.mostSpecific(remaining, host)
+                            .map(b -> b.severity() != DomainBlock.Severity.SUSPEND)
+                            .orElse(true))
+                    .toList();
             Array d = c.createArrayOf("text", shown.toArray());
             Sql.update(c, "update actor set suspended_at = null where not local and domain = any(?)", d);
             audit(c, admin, "domain.unblock", domain.toString(), reason, "{}");
@@ -119,8 +137,8 @@ public final class PolicyService {
     }
 
     /** What an import would do, and did when not a dry run. */
-    public record ImportReport(List<String> added, List<String> changed, long followsSevered, long membersAffected,
-                               boolean applied) {}
+    public record ImportReport(
+            List<String> added, List<String> changed, long followsSevered, long membersAffected, boolean applied) {}
 
     /**
      * Imports a blocklist. Every row must be valid first: otherwise the errors (with line numbers)
@@ -129,8 +147,10 @@ public final class PolicyService {
     public ImportReport importBlocklist(String text, boolean dryRun, String admin) {
         var parsed = Blocklist.parse(text);
         if (!parsed.errors().isEmpty()) {
-            throw Refusal.invalid("file", parsed.errors().size() + " invalid row(s), nothing imported: "
-                    + String.join("; ", parsed.errors()));
+            throw Refusal.invalid(
+                    "file",
+                    parsed.errors().size() + " invalid row(s), nothing imported: "
+                            + String.join("; ", parsed.errors()));
         }
         var report = db.read(c -> {
             var added = new java.util.ArrayList<String>();
@@ -150,19 +170,24 @@ public final class PolicyService {
         // One transaction: a failure part-way leaves none of the file applied, as a refused row does.
         db.transaction(c -> {
             for (var b : parsed.blocks()) {
-                if (report.added().contains(b.domain().toString()) || report.changed().contains(b.domain().toString())) {
+                if (report.added().contains(b.domain().toString())
+                        || report.changed().contains(b.domain().toString())) {
                     apply(c, b, admin, "imported");
                 }
             }
             return null;
         });
         policy.refresh();
-        return new ImportReport(report.added(), report.changed(), report.followsSevered(), report.membersAffected(), true);
+        return new ImportReport(
+                report.added(), report.changed(), report.followsSevered(), report.membersAffected(), true);
     }
 
     private static boolean same(DomainBlock a, DomainBlock b) {
-        return a.severity() == b.severity() && a.rejectMedia() == b.rejectMedia() && a.rejectReports() == b.rejectReports()
-                && a.publicComment().equals(b.publicComment()) && a.obfuscate() == b.obfuscate();
+        return a.severity() == b.severity()
+                && a.rejectMedia() == b.rejectMedia()
+                && a.rejectReports() == b.rejectReports()
+                && a.publicComment().equals(b.publicComment())
+                && a.obfuscate() == b.obfuscate();
     }
 
     /** One published block, as Mastodon's /api/v1/instance/domain_blocks shows it. */
@@ -171,16 +196,25 @@ public final class PolicyService {
     /** The blocklist as the instance publishes it; empty when it does not. */
     public List<PublishedBlock> published(String setting) {
         if (setting.equals("no")) return List.of();
-        return list().stream().filter(b -> b.severity() != DomainBlock.Severity.NOOP).map(b -> new PublishedBlock(
-                setting.equals("obfuscated") && b.obfuscate() ? b.domain().obfuscated() : b.domain().toString(),
-                sha256(b.domain().toString()), b.severity() == DomainBlock.Severity.LIMIT ? "silence" : b.severity().wireName(),
-                b.publicComment())).toList();
+        return list().stream()
+                .filter(b -> b.severity() != DomainBlock.Severity.NOOP)
+                .map(b -> new PublishedBlock(
+                        setting.equals("obfuscated") && b.obfuscate()
+                                ? b.domain().obfuscated()
+                                : b.domain().toString(),
+                        sha256(b.domain().toString()),
+                        b.severity() == DomainBlock.Severity.LIMIT
+                                ? "silence"
+                                : b.severity().wireName(),
+                        b.publicComment()))
+                .toList();
     }
 
     private static String sha256(String s) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -199,18 +233,28 @@ public final class PolicyService {
         policy.refresh();
     }
 
-    static void audit(Connection c, String actor, String action, String target, String reason, String details) throws SQLException {
-        Sql.update(c, "insert into audit_log (actor, action, target, reason, details) values (?, ?, ?, ?, ?::jsonb)",
-                actor, action, target, reason == null ? "" : reason, details);
+    static void audit(Connection c, String actor, String action, String target, String reason, String details)
+            throws SQLException {
+        Sql.update(
+                c,
+                "insert into audit_log (actor, action, target, reason, details) values (?, ?, ?, ?, ?::jsonb)",
+                actor,
+                action,
+                target,
+                reason == null ? "" : reason,
+                details);
     }
 
     public record Notice(String domain, int lostFollowing, int lostFollowers, java.time.Instant at) {}
 
     /** What a member lost to blocks, newest first. */
     public List<Notice> severedFor(long accountId) {
-        return db.read(c -> Sql.list(c, """
+        return db.read(c -> Sql.list(
+                c,
+                """
                 select domain, lost_following, lost_followers, created_at from severed_relationship
                 where account_id = ? order by created_at desc, id desc""",
-                rs -> new Notice(rs.getString(1), rs.getInt(2), rs.getInt(3), Sql.instant(rs, "created_at")), accountId));
+                rs -> new Notice(rs.getString(1), rs.getInt(2), rs.getInt(3), Sql.instant(rs, "created_at")),
+                accountId));
     }
 }

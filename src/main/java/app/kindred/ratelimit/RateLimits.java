@@ -64,7 +64,10 @@ public final class RateLimits {
 
     private void rule(Limit limit, List<Config.Band> bands) {
         var bandwidths = bands.stream()
-                .map(b -> Bandwidth.builder().capacity(b.count()).refillGreedy(b.count(), b.period()).build())
+                .map(b -> Bandwidth.builder()
+                        .capacity(b.count())
+                        .refillGreedy(b.count(), b.period())
+                        .build())
                 .toList();
         long smallest = bands.stream().mapToLong(Config.Band::count).min().orElseThrow();
         rules.put(limit, new Rule(bandwidths, smallest));
@@ -124,7 +127,9 @@ public final class RateLimits {
 
     private static TryLater refusal(Limit limit, Duration wait) {
         var rounded = Math.max(1, (wait.toMillis() + 999) / 1000);
-        return TryLater.rateLimited(wait, "too many " + limit.what + " in a short time; wait " + rounded
-                + (rounded == 1 ? " second" : " seconds") + " and try again");
+        return TryLater.rateLimited(
+                wait,
+                "too many " + limit.what + " in a short time; wait " + rounded + (rounded == 1 ? " second" : " seconds")
+                        + " and try again");
     }
 }

@@ -16,21 +16,24 @@ public record AddressPolicy(boolean allowPrivate) {
     }
 
     public static boolean isPublic(InetAddress address) {
-        if (address.isLoopbackAddress() || address.isLinkLocalAddress() || address.isSiteLocalAddress()
-                || address.isAnyLocalAddress() || address.isMulticastAddress()) {
+        if (address.isLoopbackAddress()
+                || address.isLinkLocalAddress()
+                || address.isSiteLocalAddress()
+                || address.isAnyLocalAddress()
+                || address.isMulticastAddress()) {
             return false;
         }
         byte[] b = address.getAddress();
         if (address instanceof Inet4Address) {
             int first = b[0] & 0xff, second = b[1] & 0xff;
-            if (first == 0 || first >= 240) return false;                       // "this network", reserved, broadcast
-            if (first == 100 && second >= 64 && second <= 127) return false;    // carrier-grade NAT 100.64/10
+            if (first == 0 || first >= 240) return false; // "this network", reserved, broadcast
+            if (first == 100 && second >= 64 && second <= 127) return false; // carrier-grade NAT 100.64/10
             if (first == 192 && second == 0 && (b[2] & 0xff) == 0) return false; // IETF protocol assignments
-            if (first == 198 && (second == 18 || second == 19)) return false;   // benchmarking
+            if (first == 198 && (second == 18 || second == 19)) return false; // benchmarking
             return true;
         }
         if (address instanceof Inet6Address) {
-            if ((b[0] & 0xfe) == 0xfc) return false;                            // unique local fc00::/7 (fd00:ec2::254 too)
+            if ((b[0] & 0xfe) == 0xfc) return false; // unique local fc00::/7 (fd00:ec2::254 too)
             if (isIpv4Embedded(b)) return isPublicIpv4At(b, 12);
             // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) gateways forward to the IPv4 address inside.
             if (b[0] == 0 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b && zeros(b, 4, 12)) {
@@ -43,7 +46,8 @@ public record AddressPolicy(boolean allowPrivate) {
 
     private static boolean isPublicIpv4At(byte[] b, int offset) {
         try {
-            return isPublic(InetAddress.getByAddress(new byte[] {b[offset], b[offset + 1], b[offset + 2], b[offset + 3]}));
+            return isPublic(
+                    InetAddress.getByAddress(new byte[] {b[offset], b[offset + 1], b[offset + 2], b[offset + 3]}));
         } catch (java.net.UnknownHostException e) {
             return false;
         }

@@ -36,7 +36,8 @@ public record CheckedAddressResolver(Predicate<InetSocketAddress> allowed) imple
                 var socket = new InetSocketAddress(address, port);
                 if (!allowed.test(socket)) {
                     // No address in the message: it reaches logs, and a member must not learn our DNS from it.
-                    promise.failed(new RefusedAddressException("refused to connect to " + host + ": not a public address"));
+                    promise.failed(
+                            new RefusedAddressException("refused to connect to " + host + ": not a public address"));
                     return;
                 }
                 usable.add(socket);

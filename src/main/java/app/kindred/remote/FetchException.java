@@ -3,8 +3,19 @@ package app.kindred.remote;
 /** A remote document we could not or would not fetch, with a reason a log reader understands. */
 public final class FetchException extends Exception {
     public enum Reason {
-        REFUSED_ADDRESS, REFUSED_SCHEME, REFUSED_DOMAIN, TOO_MANY_REDIRECTS, TOO_LARGE, TIMEOUT, UNREACHABLE,
-        NOT_FOUND, GONE, HTTP_ERROR, NOT_JSON, MALFORMED, ORIGIN_MISMATCH
+        REFUSED_ADDRESS,
+        REFUSED_SCHEME,
+        REFUSED_DOMAIN,
+        TOO_MANY_REDIRECTS,
+        TOO_LARGE,
+        TIMEOUT,
+        UNREACHABLE,
+        NOT_FOUND,
+        GONE,
+        HTTP_ERROR,
+        NOT_JSON,
+        MALFORMED,
+        ORIGIN_MISMATCH
     }
 
     private final Reason reason;

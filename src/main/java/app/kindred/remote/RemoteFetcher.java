@@ -1,7 +1,7 @@
 package app.kindred.remote;
 
-import app.kindred.content.StorableText;
 import app.kindred.activitypub.ActivityPubJson;
+import app.kindred.content.StorableText;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -101,25 +101,34 @@ public final class RemoteFetcher implements AutoCloseable {
         for (int hop = 0; ; hop++) {
             checkScheme(current);
             if (refusedHosts.test(current.getRawAuthority())) {
-                throw new FetchException(FetchException.Reason.REFUSED_DOMAIN,
-                        "refused to fetch " + current + ": this instance does not federate with " + current.getRawAuthority());
+                throw new FetchException(
+                        FetchException.Reason.REFUSED_DOMAIN,
+                        "refused to fetch " + current + ": this instance does not federate with "
+                                + current.getRawAuthority());
             }
             var response = send(current, accept, deadline, maxBytes);
             int status = response.getStatus();
             if (status >= 300 && status < 400 && response.getHeaders().get(HttpHeader.LOCATION) != null) {
                 if (hop >= limits.maxRedirects()) {
-                    throw new FetchException(FetchException.Reason.TOO_MANY_REDIRECTS, status,
+                    throw new FetchException(
+                            FetchException.Reason.TOO_MANY_REDIRECTS,
+                            status,
                             "more than " + limits.maxRedirects() + " redirects from " + uri);
                 }
                 current = redirectTarget(current, response.getHeaders().get(HttpHeader.LOCATION));
                 continue;
             }
-            if (status == 404) throw new FetchException(FetchException.Reason.NOT_FOUND, status, current + " answered 404");
+            if (status == 404)
+                throw new FetchException(FetchException.Reason.NOT_FOUND, status, current + " answered 404");
             if (status == 410) throw new FetchException(FetchException.Reason.GONE, status, current + " is gone (410)");
             if (status < 200 || status >= 300) {
                 throw new FetchException(FetchException.Reason.HTTP_ERROR, status, current + " answered " + status);
             }
-            return new Fetched(current, status, Optional.ofNullable(response.getMediaType()).orElse(""), response.getContent());
+            return new Fetched(
+                    current,
+                    status,
+                    Optional.ofNullable(response.getMediaType()).orElse(""),
+                    response.getContent());
         }
     }
 
@@ -127,7 +136,8 @@ public final class RemoteFetcher implements AutoCloseable {
         try {
             return from.resolve(new URI(location.strip()));
         } catch (java.net.URISyntaxException e) {
-            throw new FetchException(FetchException.Reason.MALFORMED, from + " redirected to an invalid URL: " + location);
+            throw new FetchException(
+                    FetchException.Reason.MALFORMED, from + " redirected to an invalid URL: " + location);
         }
     }
 
@@ -146,11 +156,13 @@ public final class RemoteFetcher implements AutoCloseable {
             idUri = null;
         }
         if (idUri == null || !idUri.isAbsolute() || idUri.getHost() == null) {
-            throw new FetchException(FetchException.Reason.MALFORMED, "the document at " + fetched.uri()
-                    + " has no absolute id" + (id.isEmpty() ? "" : ": " + id));
+            throw new FetchException(
+                    FetchException.Reason.MALFORMED,
+                    "the document at " + fetched.uri() + " has no absolute id" + (id.isEmpty() ? "" : ": " + id));
         }
         if (!sameOrigin(idUri, fetched.uri())) {
-            throw new FetchException(FetchException.Reason.ORIGIN_MISMATCH,
+            throw new FetchException(
+                    FetchException.Reason.ORIGIN_MISMATCH,
                     "the document fetched from " + fetched.uri() + " claims the id " + id + " on another origin");
         }
         return node;
@@ -164,28 +176,34 @@ public final class RemoteFetcher implements AutoCloseable {
     private JsonNode parseJson(Fetched fetched) throws FetchException {
         var type = fetched.contentType().toLowerCase(Locale.ROOT);
         if (!(type.equals("application/json") || type.endsWith("+json"))) {
-            throw new FetchException(FetchException.Reason.NOT_JSON, "expected JSON from " + fetched.uri() + ", got "
-                    + (type.isEmpty() ? "no content type" : type));
+            throw new FetchException(
+                    FetchException.Reason.NOT_JSON,
+                    "expected JSON from " + fetched.uri() + ", got " + (type.isEmpty() ? "no content type" : type));
         }
         try {
             var node = json.readTree(fetched.body());
             if (node == null || !node.isObject()) {
-                throw new FetchException(FetchException.Reason.MALFORMED, fetched.uri() + " did not answer a JSON object");
+                throw new FetchException(
+                        FetchException.Reason.MALFORMED, fetched.uri() + " did not answer a JSON object");
             }
-            // Fetched documents become rows too (actors, posts): NUL and lone surrogates are taken out, as in the inbox.
+            // Fetched documents become rows too (actors, posts): NUL and lone surrogates are taken out, as in the
+            // inbox.
             return StorableText.storable(node);
         } catch (StreamConstraintsException e) {
             // Too deep, too long: said plainly, so an admin reading the reason knows it was refused, not broken.
-            throw new FetchException(FetchException.Reason.MALFORMED, fetched.uri() + " answered JSON beyond our limits: "
-                    + e.getOriginalMessage());
+            throw new FetchException(
+                    FetchException.Reason.MALFORMED,
+                    fetched.uri() + " answered JSON beyond our limits: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new FetchException(FetchException.Reason.MALFORMED, fetched.uri() + " answered malformed JSON");
         }
     }
 
     public static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
-                && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
+        return a.getScheme() != null
+                && a.getScheme().equalsIgnoreCase(b.getScheme())
+                && a.getHost() != null
+                && a.getHost().equalsIgnoreCase(b.getHost())
                 && effectivePort(a) == effectivePort(b);
     }
 
@@ -200,18 +218,22 @@ public final class RemoteFetcher implements AutoCloseable {
             if (uri.getHost() == null) throw new FetchException(FetchException.Reason.MALFORMED, uri + " has no host");
             return;
         }
-        throw new FetchException(FetchException.Reason.REFUSED_SCHEME, "refused to fetch " + uri + ": only https"
-                + (allowHttp ? " and http are" : " is") + " allowed");
+        throw new FetchException(
+                FetchException.Reason.REFUSED_SCHEME,
+                "refused to fetch " + uri + ": only https" + (allowHttp ? " and http are" : " is") + " allowed");
     }
 
     private ContentResponse send(URI uri, String accept, long deadline, int maxBytes) throws FetchException {
         long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (remaining <= 0) {
-            throw new FetchException(FetchException.Reason.TIMEOUT, uri + " was not reached within " + limits.timeout());
+            throw new FetchException(
+                    FetchException.Reason.TIMEOUT, uri + " was not reached within " + limits.timeout());
         }
         var headers = new LinkedHashMap<String, List<String>>();
         headers.put("Accept", List.of(accept));
-        var request = client.newRequest(uri).method("GET").timeout(remaining, TimeUnit.MILLISECONDS)
+        var request = client.newRequest(uri)
+                .method("GET")
+                .timeout(remaining, TimeUnit.MILLISECONDS)
                 .agent(userAgent);
         var sign = signing;
         Map<String, String> added = sign == null ? Map.of() : sign.sign("GET", uri, headers, new byte[0]);
@@ -221,7 +243,8 @@ public final class RemoteFetcher implements AutoCloseable {
         });
         try {
             // Jetty's own timeout ends the request; waiting a little longer only guards against it not firing.
-            return new CompletableResponseListener(request, maxBytes).send()
+            return new CompletableResponseListener(request, maxBytes)
+                    .send()
                     .get(remaining + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             request.abort(e);
@@ -237,18 +260,24 @@ public final class RemoteFetcher implements AutoCloseable {
 
     private FetchException translate(URI uri, Throwable cause, int maxBytes) {
         for (var t = cause; t != null; t = t.getCause()) {
-            if (t instanceof CheckedAddressResolver.RefusedAddressException r) return new FetchException(FetchException.Reason.REFUSED_ADDRESS, r.getMessage());
+            if (t instanceof CheckedAddressResolver.RefusedAddressException r)
+                return new FetchException(FetchException.Reason.REFUSED_ADDRESS, r.getMessage());
             if (t instanceof TimeoutException || t instanceof java.net.SocketTimeoutException) {
-                return new FetchException(FetchException.Reason.TIMEOUT, uri + " did not answer within " + limits.timeout());
+                return new FetchException(
+                        FetchException.Reason.TIMEOUT, uri + " did not answer within " + limits.timeout());
             }
             if (t.getMessage() != null && t.getMessage().contains("Buffering capacity")) {
-                return new FetchException(FetchException.Reason.TOO_LARGE, uri + " sent more than " + maxBytes + " bytes");
+                return new FetchException(
+                        FetchException.Reason.TOO_LARGE, uri + " sent more than " + maxBytes + " bytes");
             }
-            if (t instanceof UnknownHostException) return new FetchException(FetchException.Reason.UNREACHABLE, "unknown host in " + uri);
+            if (t instanceof UnknownHostException)
+                return new FetchException(FetchException.Reason.UNREACHABLE, "unknown host in " + uri);
         }
         // The exception's name only: connection errors can carry the resolved address, which no log keeps.
-        return new FetchException(FetchException.Reason.UNREACHABLE, "could not fetch " + uri + ": "
-                + (cause == null ? "no answer" : cause.getClass().getSimpleName()));
+        return new FetchException(
+                FetchException.Reason.UNREACHABLE,
+                "could not fetch " + uri + ": "
+                        + (cause == null ? "no answer" : cause.getClass().getSimpleName()));
     }
 
     @Override
@@ -259,5 +288,4 @@ public final class RemoteFetcher implements AutoCloseable {
             // Stopping a client that is going away anyway; nothing to recover.
         }
     }
-
 }

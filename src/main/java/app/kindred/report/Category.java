@@ -5,7 +5,11 @@ import java.util.Locale;
 
 /** Why a member reports something. A wellbeing concern is the one that is not a complaint. */
 public enum Category {
-    RULE, SPAM, HARASSMENT, WELLBEING, OTHER;
+    RULE,
+    SPAM,
+    HARASSMENT,
+    WELLBEING,
+    OTHER;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

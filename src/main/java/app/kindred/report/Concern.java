@@ -8,7 +8,8 @@ import java.util.Locale;
  * never leads to any automatic action, and is listed first.
  */
 public enum Concern {
-    COMPLAINT, WELLBEING;
+    COMPLAINT,
+    WELLBEING;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

@@ -8,5 +8,16 @@ import java.time.Instant;
  * @param flagId     the Flag received, or the Flag we sent about remote content or to our remote moderators; null otherwise
  * @param viaGroupId the remote community that passed the Flag on to us (Announce{Flag}); null when it came straight
  */
-public record Filing(long id, long reportId, Long reporterId, boolean local, Category category, Integer rule, String text,
-                     boolean showIdentity, String flagId, String flagBody, Long viaGroupId, Instant createdAt) {}
+public record Filing(
+        long id,
+        long reportId,
+        Long reporterId,
+        boolean local,
+        Category category,
+        Integer rule,
+        String text,
+        boolean showIdentity,
+        String flagId,
+        String flagBody,
+        Long viaGroupId,
+        Instant createdAt) {}

@@ -34,8 +34,12 @@ public final class ReportIntake {
     private final ActorStore actors;
     private final ReportRouting routing;
 
-    public ReportIntake(ReportStore reports, PostStore posts, CommunityStore communities, ActorStore actors,
-                        ReportPublisher publisher) {
+    public ReportIntake(
+            ReportStore reports,
+            PostStore posts,
+            CommunityStore communities,
+            ActorStore actors,
+            ReportPublisher publisher) {
         this.reports = reports;
         this.posts = posts;
         this.communities = communities;
@@ -60,7 +64,8 @@ public final class ReportIntake {
         var found = new ArrayList<Post>();
         Actor account = null;
         boolean instance = false;
-        long instanceActorId = Sql.one(c, "select actor_id from instance", rs -> rs.getLong(1)).orElse(-1L);
+        long instanceActorId =
+                Sql.one(c, "select actor_id from instance", rs -> rs.getLong(1)).orElse(-1L);
         for (var uri : flag.objects()) {
             var post = posts.findByUri(c, uri);
             if (post.isPresent()) {
@@ -84,29 +89,58 @@ public final class ReportIntake {
             boolean moderatedHere = !community.actor().local() && communities.hasLocalModerator(c, community.id());
             if (!community.actor().local() && !author.local() && !moderatedHere) continue;
             var category = category(c, reason, community);
-            subjects.add(new Routed(new ReportStore.Subject(category.category().concern(), community.id(), post.id(), author.id(),
-                    author.local() || !community.actor().local() && !moderatedHere), category, Optional.of(community)));
+            subjects.add(new Routed(
+                    new ReportStore.Subject(
+                            category.category().concern(),
+                            community.id(),
+                            post.id(),
+                            author.id(),
+                            author.local() || !community.actor().local() && !moderatedHere),
+                    category,
+                    Optional.of(community)));
         }
         var other = new FlagText.Reason(reason.category() == Category.RULE ? Category.OTHER : reason.category(), null);
         if (subjects.isEmpty() && account != null && account.local()) {
-            var community = account.type() == ActorType.GROUP ? communities.byActor(c, account) : Optional.<Community>empty();
-            subjects.add(new Routed(new ReportStore.Subject(other.category().concern(), community.map(k -> k.id()).orElse(null),
-                    null, account.id(), true), other, Optional.empty()));
+            var community =
+                    account.type() == ActorType.GROUP ? communities.byActor(c, account) : Optional.<Community>empty();
+            subjects.add(new Routed(
+                    new ReportStore.Subject(
+                            other.category().concern(),
+                            community.map(k -> k.id()).orElse(null),
+                            null,
+                            account.id(),
+                            true),
+                    other,
+                    Optional.empty()));
         }
         if (subjects.isEmpty() && instance) {
-            subjects.add(new Routed(new ReportStore.Subject(other.category().concern(), null, null, instanceActorId, true),
-                    other, Optional.empty()));
+            subjects.add(new Routed(
+                    new ReportStore.Subject(other.category().concern(), null, null, instanceActorId, true),
+                    other,
+                    Optional.empty()));
         }
         if (subjects.isEmpty()) return new Outcome.Refused("the Flag names nothing this instance hosts or moderates");
         var ids = new ArrayList<Long>();
         var flagJson = ReportRouting.parse(flag.json());
         for (var routed : subjects) {
             long reportId = reports.openReportFor(c, routed.subject());
-            var filing = new ReportStore.NewFiling(flag.sender().id(), false, routed.reason().category(), routed.reason().rule(),
-                    text, false, flag.id(), flag.json(), flag.viaGroup() == null ? null : flag.viaGroup().id());
+            var filing = new ReportStore.NewFiling(
+                    flag.sender().id(),
+                    false,
+                    routed.reason().category(),
+                    routed.reason().rule(),
+                    text,
+                    false,
+                    flag.id(),
+                    flag.json(),
+                    flag.viaGroup() == null ? null : flag.viaGroup().id());
             var added = reports.addFiling(c, reportId, filing);
             if (added.isPresent() && routed.community().isPresent()) {
-                routing.forwardToRemoteModerators(c, routed.community().get(), routed.subject().subjectId(), flagJson,
+                routing.forwardToRemoteModerators(
+                        c,
+                        routed.community().get(),
+                        routed.subject().subjectId(),
+                        flagJson,
                         flag.sender().uri().getRawAuthority());
             }
             ids.add(reportId);
@@ -132,22 +166,36 @@ public final class ReportIntake {
     public Outcome resolved(Connection c, String flagId, Actor resolver) throws SQLException {
         var filings = reports.filingsWithFlag(c, flagId);
         var sent = reports.sentFlag(c, flagId);
-        if (filings.isEmpty() && sent.isEmpty()) return new Outcome.Refused("no report here carries the Flag " + flagId);
+        if (filings.isEmpty() && sent.isEmpty())
+            return new Outcome.Refused("no report here carries the Flag " + flagId);
         var reportIds = new java.util.LinkedHashSet<Long>();
         filings.forEach(f -> reportIds.add(f.reportId()));
         sent.ifPresent(s -> reportIds.add(s.reportId()));
         var ids = new ArrayList<Long>();
         for (long reportId : reportIds) {
             var report = reports.find(c, reportId).orElseThrow();
-            var filing = filings.stream().filter(f -> f.reportId() == reportId).findFirst().orElse(null);
+            var filing = filings.stream()
+                    .filter(f -> f.reportId() == reportId)
+                    .findFirst()
+                    .orElse(null);
             if (!mayResolve(c, report, filing, resolver)) {
                 return new Outcome.Refused(resolver.uri() + " may not resolve the report of Flag " + flagId);
             }
             if (report.open()) {
-                reports.decide(c, reportId, ReportStatus.RESOLVED, "resolved at " + resolver.uri().getRawAuthority(), resolver.id());
-                var community = report.communityId() == null ? Optional.<Community>empty() : communities.findById(c, report.communityId());
+                reports.decide(
+                        c,
+                        reportId,
+                        ReportStatus.RESOLVED,
+                        "resolved at " + resolver.uri().getRawAuthority(),
+                        resolver.id());
+                var community = report.communityId() == null
+                        ? Optional.<Community>empty()
+                        : communities.findById(c, report.communityId());
                 if (community.isPresent() && community.get().actor().local()) {
-                    routing.tellResolved(c, reports.find(c, reportId).orElseThrow(), community.get().actor(),
+                    routing.tellResolved(
+                            c,
+                            reports.find(c, reportId).orElseThrow(),
+                            community.get().actor(),
                             resolver.uri().getRawAuthority());
                 }
             }
@@ -167,10 +215,13 @@ public final class ReportIntake {
         // Our Flag went to the community's server and the author's: either may answer for it.
         var hosts = new ArrayList<String>();
         if (report.communityId() != null) {
-            communities.findById(c, report.communityId()).ifPresent(k -> hosts.add(k.actor().uri().getRawAuthority()));
+            communities
+                    .findById(c, report.communityId())
+                    .ifPresent(k -> hosts.add(k.actor().uri().getRawAuthority()));
         }
         if (report.subjectId() != null) {
-            actors.findById(c, report.subjectId()).ifPresent(a -> hosts.add(a.uri().getRawAuthority()));
+            actors.findById(c, report.subjectId())
+                    .ifPresent(a -> hosts.add(a.uri().getRawAuthority()));
         }
         var host = resolver.uri().getRawAuthority();
         return !resolver.local() && hosts.stream().anyMatch(h -> Objects.equals(h, host));

@@ -62,7 +62,8 @@ final class ReportRouting {
     /** Whether the community has moderators elsewhere who should see a report about this subject. */
     boolean hasRemoteModeratorsBesides(Connection c, Community community, Long subjectId) throws SQLException {
         return community.actor().local()
-                && communities.remoteModerators(c, community.id()).stream().anyMatch(m -> !Objects.equals(subjectId, m.id()));
+                && communities.remoteModerators(c, community.id()).stream()
+                        .anyMatch(m -> !Objects.equals(subjectId, m.id()));
     }
 
     /**
@@ -73,18 +74,22 @@ final class ReportRouting {
      * @param skipHost  a host that already knows (the remote moderator's), or null
      */
     void tellResolved(Connection c, Report report, Actor resolver, String skipHost) throws SQLException {
-        var community = report.communityId() == null ? Optional.<Community>empty() : communities.findById(c, report.communityId());
+        var community = report.communityId() == null
+                ? Optional.<Community>empty()
+                : communities.findById(c, report.communityId());
         var communityUri = community.map(k -> k.actor().uri()).orElse(null);
         var flags = new ArrayList<Flagged>();
         for (var filing : report.filings()) {
-            if (filing.flagId() != null && filing.flagBody() != null) flags.add(new Flagged(filing, parse(filing.flagBody())));
+            if (filing.flagId() != null && filing.flagBody() != null)
+                flags.add(new Flagged(filing, parse(filing.flagBody())));
         }
         // A moderator's forward to the author's server: that server hears back too.
         for (var body : reports.sentFlagBodies(c, report.id())) flags.add(new Flagged(null, parse(body)));
         for (var flagged : flags) {
             var recipients = new LinkedHashMap<Long, Actor>();
             var filing = flagged.filing();
-            if (community.isPresent() && !community.get().actor().local()
+            if (community.isPresent()
+                    && !community.get().actor().local()
                     && communities.isModerator(c, community.get().id(), resolver.id())) {
                 // The community's own server settles it for everyone else it told.
                 recipients.put(community.get().actor().id(), community.get().actor());
@@ -96,13 +101,15 @@ final class ReportRouting {
                 actors.findById(c, report.subjectId()).ifPresent(a -> recipients.put(a.id(), a));
             }
             if (community.isPresent() && community.get().actor().local()) {
-                for (var moderator : communities.remoteModerators(c, community.get().id())) {
+                for (var moderator :
+                        communities.remoteModerators(c, community.get().id())) {
                     if (!Objects.equals(report.subjectId(), moderator.id())) recipients.put(moderator.id(), moderator);
                 }
             }
             var targets = recipients.values().stream()
                     .filter(a -> !a.local() && a.id() != resolver.id())
-                    .filter(a -> skipHost == null || !skipHost.equalsIgnoreCase(a.uri().getRawAuthority()))
+                    .filter(a -> skipHost == null
+                            || !skipHost.equalsIgnoreCase(a.uri().getRawAuthority()))
                     .toList();
             if (!targets.isEmpty()) publisher.resolved(c, resolver, flagged.flag(), communityUri, targets);
         }

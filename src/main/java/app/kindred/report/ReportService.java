@@ -38,8 +38,14 @@ public final class ReportService {
     private final ReportRouting routing;
     private final Actor instanceActor;
 
-    public ReportService(Database db, ReportStore reports, PostStore posts, CommunityStore communities, ActorStore actors,
-                         ReportPublisher publisher, Actor instanceActor) {
+    public ReportService(
+            Database db,
+            ReportStore reports,
+            PostStore posts,
+            CommunityStore communities,
+            ActorStore actors,
+            ReportPublisher publisher,
+            Actor instanceActor) {
         this.db = db;
         this.reports = reports;
         this.posts = posts;
@@ -56,24 +62,27 @@ public final class ReportService {
      * @param member a local username or an actor's URI
      * @param rule   the community rule broken, for {@link Category#RULE}: one of the rules of the post's community
      */
-    public record Draft(Long postId, String member, Category category, Integer rule, String text, boolean showIdentity) {}
+    public record Draft(
+            Long postId, String member, Category category, Integer rule, String text, boolean showIdentity) {}
 
     /** A report with what a moderator needs to read it: names, not ids. */
-    public record Detail(Report report, String communityName, URI post, String postTitle, URI subject,
-                         List<URI> reporters) {}
+    public record Detail(
+            Report report, String communityName, URI post, String postTitle, URI subject, List<URI> reporters) {}
 
     /** One of a member's own reports: what they filed, and where it stands. */
     public record Mine(Report report, Filing filing, URI post, URI subject) {}
 
     public Mine file(Member reporter, Draft draft) {
-        if ((draft.postId() == null) == (draft.member() == null || draft.member().isBlank())) {
+        if ((draft.postId() == null)
+                == (draft.member() == null || draft.member().isBlank())) {
             throw Refusal.invalid("post", "report either a post or a member");
         }
         var category = draft.category();
         if (category == Category.RULE && (draft.rule() == null || draft.rule() < 1)) {
             throw Refusal.invalid("rule", "a report under a rule names its number, 1 or more");
         }
-        if (category != Category.RULE && draft.rule() != null) throw Refusal.invalid("rule", "only a rule report names a rule");
+        if (category != Category.RULE && draft.rule() != null)
+            throw Refusal.invalid("rule", "only a rule report names a rule");
         var text = draft.text() == null ? "" : draft.text().strip();
         if (text.length() > MAX_TEXT) throw Refusal.invalid("text", "text must be at most " + MAX_TEXT + " characters");
         return db.transaction(c -> {
@@ -93,11 +102,26 @@ public final class ReportService {
             if (category == Category.RULE) checkRule(c, community, draft.rule());
             var communityId = community.map(Community::id).orElse(null);
             // People are an instance matter; content in a community is its moderators' first.
-            boolean forAdmins = post.isEmpty() || subject.local() || community.map(k -> !k.actor().local()).orElse(true);
-            long reportId = reports.openReportFor(c, new ReportStore.Subject(category.concern(), communityId,
-                    post.map(Post::id).orElse(null), subject.id(), forAdmins));
-            var filed = reports.fileLocal(c, reportId, new ReportStore.NewFiling(reporter.actor().id(), true, category,
-                    draft.rule(), text, draft.showIdentity(), null, null, null));
+            boolean forAdmins = post.isEmpty()
+                    || subject.local()
+                    || community.map(k -> !k.actor().local()).orElse(true);
+            long reportId = reports.openReportFor(
+                    c,
+                    new ReportStore.Subject(
+                            category.concern(), communityId, post.map(Post::id).orElse(null), subject.id(), forAdmins));
+            var filed = reports.fileLocal(
+                    c,
+                    reportId,
+                    new ReportStore.NewFiling(
+                            reporter.actor().id(),
+                            true,
+                            category,
+                            draft.rule(),
+                            text,
+                            draft.showIdentity(),
+                            null,
+                            null,
+                            null));
             long filingId = filed.id();
 
             // Content in a remote community, or a remote person: the servers that can act are told at once.
@@ -111,21 +135,38 @@ public final class ReportService {
             // Filing again updates the member's filing here; the servers told the first time are not told again.
             if (filed.created() && !remoteRecipients.isEmpty()) {
                 var sender = draft.showIdentity() ? reporter.actor() : instanceActor;
-                var sent = publisher.flag(c, sender, post.map(p -> List.of(p.uri())).orElse(List.of()), subject.uri(),
-                        FlagText.write(category, draft.rule(), text), community.map(k -> k.actor().uri()).orElse(null),
+                var sent = publisher.flag(
+                        c,
+                        sender,
+                        post.map(p -> List.of(p.uri())).orElse(List.of()),
+                        subject.uri(),
+                        FlagText.write(category, draft.rule(), text),
+                        community.map(k -> k.actor().uri()).orElse(null),
                         remoteRecipients.values());
                 reports.setFlag(c, filingId, sent.id(), sent.json());
-            } else if (filed.created() && community.isPresent()
+            } else if (filed.created()
+                    && community.isPresent()
                     && routing.hasRemoteModeratorsBesides(c, community.get(), subject.id())) {
-                // Our community with moderators elsewhere: they see it in their queues too, the reporter unnamed unless they chose.
+                // Our community with moderators elsewhere: they see it in their queues too, the reporter unnamed unless
+                // they chose.
                 var sender = draft.showIdentity() ? reporter.actor() : instanceActor;
-                var flag = publisher.flag(c, sender, post.map(p -> List.of(p.uri())).orElse(List.of()), subject.uri(),
-                        FlagText.write(category, draft.rule(), text), community.get().actor().uri(), List.of());
+                var flag = publisher.flag(
+                        c,
+                        sender,
+                        post.map(p -> List.of(p.uri())).orElse(List.of()),
+                        subject.uri(),
+                        FlagText.write(category, draft.rule(), text),
+                        community.get().actor().uri(),
+                        List.of());
                 reports.setFlag(c, filingId, flag.id(), flag.json());
-                routing.forwardToRemoteModerators(c, community.get(), subject.id(), ReportRouting.parse(flag.json()), null);
+                routing.forwardToRemoteModerators(
+                        c, community.get(), subject.id(), ReportRouting.parse(flag.json()), null);
             }
             report = reports.find(c, reportId).orElseThrow();
-            var filing = report.filings().stream().filter(f -> f.id() == filingId).findFirst().orElseThrow();
+            var filing = report.filings().stream()
+                    .filter(f -> f.id() == filingId)
+                    .findFirst()
+                    .orElseThrow();
             return new Mine(report, filing, post.map(Post::uri).orElse(null), subject.uri());
         });
     }
@@ -151,11 +192,14 @@ public final class ReportService {
     public Detail decide(Member moderator, long id, ReportStatus decision, String note) {
         if (decision == ReportStatus.OPEN) throw Refusal.invalid("status", "a decision resolves or dismisses");
         var trimmed = note == null ? "" : note.strip();
-        if (trimmed.length() > MAX_NOTE) throw Refusal.invalid("note", "note must be at most " + MAX_NOTE + " characters");
+        if (trimmed.length() > MAX_NOTE)
+            throw Refusal.invalid("note", "note must be at most " + MAX_NOTE + " characters");
         return db.transaction(c -> {
             var report = moderated(c, moderator, id);
             if (!reports.decide(c, id, decision, trimmed, moderator.actor().id())) {
-                throw Refusal.conflict("status", "report " + id + " is already " + report.status().wire());
+                throw Refusal.conflict(
+                        "status",
+                        "report " + id + " is already " + report.status().wire());
             }
             routing.tellResolved(c, reports.find(c, id).orElseThrow(), moderator.actor(), null);
             return detail(c, reports.find(c, id).orElseThrow(), moderator);
@@ -166,17 +210,32 @@ public final class ReportService {
     public Detail forward(Member moderator, long id) {
         return db.transaction(c -> {
             var report = moderated(c, moderator, id);
-            var subject = report.subjectId() == null ? null : actors.findById(c, report.subjectId()).orElse(null);
+            var subject = report.subjectId() == null
+                    ? null
+                    : actors.findById(c, report.subjectId()).orElse(null);
             if (subject == null || subject.local()) {
                 throw Refusal.conflict("report", "its author is on this instance; there is nowhere to forward it");
             }
-            if (report.forwardedAt() != null) throw Refusal.conflict("report", "report " + id + " was already forwarded");
+            if (report.forwardedAt() != null)
+                throw Refusal.conflict("report", "report " + id + " was already forwarded");
             var post = report.postId() == null ? Optional.<Post>empty() : posts.findById(c, report.postId());
-            var community = report.communityId() == null ? Optional.<Community>empty() : communities.findById(c, report.communityId());
-            var text = String.join("\n", report.filings().stream()
-                    .map(f -> f.local() ? FlagText.write(f.category(), f.rule(), f.text()) : f.text()).distinct().toList());
-            var sent = publisher.flag(c, instanceActor, post.map(p -> List.of(p.uri())).orElse(List.of()), subject.uri(), text,
-                    community.map(k -> k.actor().uri()).orElse(null), List.of(subject));
+            var community = report.communityId() == null
+                    ? Optional.<Community>empty()
+                    : communities.findById(c, report.communityId());
+            var text = String.join(
+                    "\n",
+                    report.filings().stream()
+                            .map(f -> f.local() ? FlagText.write(f.category(), f.rule(), f.text()) : f.text())
+                            .distinct()
+                            .toList());
+            var sent = publisher.flag(
+                    c,
+                    instanceActor,
+                    post.map(p -> List.of(p.uri())).orElse(List.of()),
+                    subject.uri(),
+                    text,
+                    community.map(k -> k.actor().uri()).orElse(null),
+                    List.of(subject));
             reports.addSentFlag(c, id, sent.id(), sent.json());
             reports.markForwarded(c, id);
             return detail(c, reports.find(c, id).orElseThrow(), moderator);
@@ -189,10 +248,16 @@ public final class ReportService {
             var out = new ArrayList<Mine>();
             for (long reportId : reports.reportIdsFiledBy(c, reporter.actor().id())) {
                 var report = reports.find(c, reportId).orElseThrow();
-                var filing = report.filings().stream().filter(f -> f.local() && reporter.actor().id() == f.reporterId())
-                        .reduce((a, b) -> b).orElseThrow();
-                var post = report.postId() == null ? null : posts.findById(c, report.postId()).map(Post::uri).orElse(null);
-                var subject = report.subjectId() == null ? null : actors.findById(c, report.subjectId()).map(Actor::uri).orElse(null);
+                var filing = report.filings().stream()
+                        .filter(f -> f.local() && reporter.actor().id() == f.reporterId())
+                        .reduce((a, b) -> b)
+                        .orElseThrow();
+                var post = report.postId() == null
+                        ? null
+                        : posts.findById(c, report.postId()).map(Post::uri).orElse(null);
+                var subject = report.subjectId() == null
+                        ? null
+                        : actors.findById(c, report.subjectId()).map(Actor::uri).orElse(null);
                 out.add(new Mine(report, filing, post, subject));
             }
             return out;
@@ -212,38 +277,60 @@ public final class ReportService {
         if (viewer.role() == Role.ADMIN) return true;
         // A moderator reported in their own community does not handle, or see, the report about them.
         if (report.subjectId() != null && report.subjectId() == viewer.actor().id()) return false;
-        return report.communityId() != null && communities.isModerator(c, report.communityId(), viewer.actor().id());
+        return report.communityId() != null
+                && communities.isModerator(
+                        c, report.communityId(), viewer.actor().id());
     }
 
     /** A rule report names one of the guidelines of the post's community, ours or a remote one's as its Group lists them. */
     private void checkRule(Connection c, Optional<Community> community, Integer rule) throws SQLException {
         if (community.isEmpty()) {
-            throw Refusal.invalid("rule", "a report about a member cites no community rule; use spam, harassment, wellbeing or other");
+            throw Refusal.invalid(
+                    "rule",
+                    "a report about a member cites no community rule; use spam, harassment, wellbeing or other");
         }
         var rules = communities.rules(c, community.get().id());
         if (rules.stream().noneMatch(r -> r.number() == rule)) {
-            throw Refusal.invalid("rule", rules.isEmpty()
-                    ? community.get().title() + " has no numbered guidelines; choose another category"
-                    : community.get().title() + " has no rule " + rule + "; its rules are numbered 1 to " + rules.size());
+            throw Refusal.invalid(
+                    "rule",
+                    rules.isEmpty()
+                            ? community.get().title() + " has no numbered guidelines; choose another category"
+                            : community.get().title() + " has no rule " + rule + "; its rules are numbered 1 to "
+                                    + rules.size());
         }
     }
 
     private static long moderatesAny(Connection c, Member viewer) throws SQLException {
-        return app.kindred.storage.Sql.count(c, "select count(*) from community_moderator where actor_id = ?", viewer.actor().id());
+        return app.kindred.storage.Sql.count(
+                c,
+                "select count(*) from community_moderator where actor_id = ?",
+                viewer.actor().id());
     }
 
     /** A report as this viewer may read it: whoever it is about never learns who reported them. */
     private Detail detail(Connection c, Report r, Member viewer) throws SQLException {
-        var community = r.communityId() == null ? Optional.<Community>empty() : communities.findById(c, r.communityId());
+        var community =
+                r.communityId() == null ? Optional.<Community>empty() : communities.findById(c, r.communityId());
         var post = r.postId() == null ? Optional.<Post>empty() : posts.findById(c, r.postId());
-        var subject = r.subjectId() == null ? null : actors.findById(c, r.subjectId()).map(Actor::uri).orElse(null);
+        var subject = r.subjectId() == null
+                ? null
+                : actors.findById(c, r.subjectId()).map(Actor::uri).orElse(null);
         var reporters = new ArrayList<URI>();
-        boolean aboutViewer = r.subjectId() != null && r.subjectId() == viewer.actor().id();
+        boolean aboutViewer =
+                r.subjectId() != null && r.subjectId() == viewer.actor().id();
         for (var f : r.filings()) {
-            reporters.add(f.reporterId() == null || aboutViewer ? null : actors.findById(c, f.reporterId()).map(Actor::uri).orElse(null));
+            reporters.add(
+                    f.reporterId() == null || aboutViewer
+                            ? null
+                            : actors.findById(c, f.reporterId()).map(Actor::uri).orElse(null));
         }
-        return new Detail(r, community.map(Community::name).orElse(null), post.map(Post::uri).orElse(null),
-                post.map(Post::title).orElse(null), subject, reporters);
+        return new Detail(
+                r,
+                community.map(Community::name).orElse(null),
+                post.map(Post::uri).orElse(null),
+                post.map(Post::title).orElse(null),
+                subject,
+                reporters);
     }
 
     private Actor member(Connection c, String ref) throws SQLException {

@@ -4,7 +4,9 @@ import app.kindred.Refusal;
 import java.util.Locale;
 
 public enum ReportStatus {
-    OPEN, RESOLVED, DISMISSED;
+    OPEN,
+    RESOLVED,
+    DISMISSED;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

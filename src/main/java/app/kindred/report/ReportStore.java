@@ -19,8 +19,16 @@ public final class ReportStore {
     /** Where a new filing belongs: the open report about the same thing, or a new one. */
     public record Subject(Concern concern, Long communityId, Long postId, Long subjectId, boolean forAdmins) {}
 
-    public record NewFiling(Long reporterId, boolean local, Category category, Integer rule, String text,
-                            boolean showIdentity, String flagId, String flagBody, Long viaGroupId) {}
+    public record NewFiling(
+            Long reporterId,
+            boolean local,
+            Category category,
+            Integer rule,
+            String text,
+            boolean showIdentity,
+            String flagId,
+            String flagBody,
+            Long viaGroupId) {}
 
     /** What a queue is narrowed to; null means any. */
     public record Filter(Long communityId, ReportStatus status, Category category) {}
@@ -32,18 +40,28 @@ public final class ReportStore {
                 on conflict (concern, coalesce(post_id, 0), coalesce(subject_id, 0)) where status = 'open'
                 do update set updated_at = now(), for_admins = report.for_admins or excluded.for_admins,
                               community_id = coalesce(report.community_id, excluded.community_id)
-                returning id""",
-                s.concern(), s.communityId(), s.postId(), s.subjectId(), s.forAdmins());
+                returning id""", s.concern(), s.communityId(), s.postId(), s.subjectId(), s.forAdmins());
     }
 
     /** Adds a filing; empty when this Flag was already filed under the report (a redelivery). */
     public Optional<Long> addFiling(Connection c, long reportId, NewFiling f) throws SQLException {
-        return Sql.one(c, """
+        return Sql.one(
+                c,
+                """
                 insert into report_filing (report_id, reporter_id, local, category, rule, text, show_identity, flag_id, flag_body,
                                            via_group_id)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) on conflict (report_id, flag_id) do nothing returning id""",
-                rs -> rs.getLong(1), reportId, f.reporterId(), f.local(), f.category(), f.rule(), f.text(), f.showIdentity(),
-                f.flagId(), f.flagBody(), f.viaGroupId());
+                rs -> rs.getLong(1),
+                reportId,
+                f.reporterId(),
+                f.local(),
+                f.category(),
+                f.rule(),
+                f.text(),
+                f.showIdentity(),
+                f.flagId(),
+                f.flagBody(),
+                f.viaGroupId());
     }
 
     /** A local member's filing, and whether it is new (false: their earlier filing was updated). */
@@ -54,19 +72,32 @@ public final class ReportStore {
      * its words. The unique index makes concurrent filings one row, whichever commits first.
      */
     public Filed fileLocal(Connection c, long reportId, NewFiling f) throws SQLException {
-        return Sql.one(c, """
+        return Sql.one(
+                        c,
+                        """
                 insert into report_filing (report_id, reporter_id, local, category, rule, text, show_identity)
                 values (?, ?, true, ?, ?, ?, ?)
                 on conflict (report_id, reporter_id) where local
                 do update set category = excluded.category, rule = excluded.rule, text = excluded.text,
                               show_identity = excluded.show_identity
                 returning id, xmax = 0""",
-                rs -> new Filed(rs.getLong(1), rs.getBoolean(2)), reportId, f.reporterId(), f.category(), f.rule(), f.text(),
-                f.showIdentity()).orElseThrow();
+                        rs -> new Filed(rs.getLong(1), rs.getBoolean(2)),
+                        reportId,
+                        f.reporterId(),
+                        f.category(),
+                        f.rule(),
+                        f.text(),
+                        f.showIdentity())
+                .orElseThrow();
     }
 
     public void setFlag(Connection c, long filingId, String flagId, String flagBody) throws SQLException {
-        Sql.update(c, "update report_filing set flag_id = ?, flag_body = ?::jsonb where id = ?", flagId, flagBody, filingId);
+        Sql.update(
+                c,
+                "update report_filing set flag_id = ?, flag_body = ?::jsonb where id = ?",
+                flagId,
+                flagBody,
+                filingId);
     }
 
     public Optional<Report> find(Connection c, long id) throws SQLException {
@@ -129,7 +160,8 @@ public final class ReportStore {
         boolean decided = Sql.update(c, """
                 update report set status = ?, note = ?, decided_by = ?, decided_at = now(), updated_at = now()
                 where id = ? and status = 'open'""", status, note, decidedBy, id) > 0;
-        // Here, where our moderators' decisions and remote servers' Resolve both land: the reporters are told either way.
+        // Here, where our moderators' decisions and remote servers' Resolve both land: the reporters are told either
+        // way.
         if (decided) Notifications.reportDecided(c, id);
         return decided;
     }
@@ -148,42 +180,82 @@ public final class ReportStore {
 
     /** A Flag we sent about a report that is no member's own filing (a moderator's forward). */
     public void addSentFlag(Connection c, long reportId, String flagId, String flagBody) throws SQLException {
-        Sql.update(c, "insert into report_sent_flag (flag_id, report_id, flag_body) values (?, ?, ?::jsonb) on conflict do nothing",
-                flagId, reportId, flagBody);
+        Sql.update(
+                c,
+                "insert into report_sent_flag (flag_id, report_id, flag_body) values (?, ?, ?::jsonb) on conflict do nothing",
+                flagId,
+                reportId,
+                flagBody);
     }
 
     /** The report a forwarded Flag of ours was about, with the Flag as sent. */
     public record SentFlag(long reportId, String flagBody) {}
 
     public Optional<SentFlag> sentFlag(Connection c, String flagId) throws SQLException {
-        return Sql.one(c, "select report_id, flag_body::text from report_sent_flag where flag_id = ?",
-                rs -> new SentFlag(rs.getLong(1), rs.getString(2)), flagId);
+        return Sql.one(
+                c,
+                "select report_id, flag_body::text from report_sent_flag where flag_id = ?",
+                rs -> new SentFlag(rs.getLong(1), rs.getString(2)),
+                flagId);
     }
 
     public List<String> sentFlagBodies(Connection c, long reportId) throws SQLException {
-        return Sql.list(c, "select flag_body::text from report_sent_flag where report_id = ? order by created_at",
-                rs -> rs.getString(1), reportId);
+        return Sql.list(
+                c,
+                "select flag_body::text from report_sent_flag where report_id = ? order by created_at",
+                rs -> rs.getString(1),
+                reportId);
     }
 
     private static Report withFilings(Report r, List<Filing> filings) {
-        return new Report(r.id(), r.concern(), r.communityId(), r.postId(), r.subjectId(), r.forAdmins(), r.status(), r.note(),
-                r.decidedBy(), r.decidedAt(), r.forwardedAt(), r.createdAt(), filings);
+        return new Report(
+                r.id(),
+                r.concern(),
+                r.communityId(),
+                r.postId(),
+                r.subjectId(),
+                r.forAdmins(),
+                r.status(),
+                r.note(),
+                r.decidedBy(),
+                r.decidedAt(),
+                r.forwardedAt(),
+                r.createdAt(),
+                filings);
     }
 
     private static Report map(ResultSet rs, List<Filing> filings) throws SQLException {
-        return new Report(rs.getLong("id"), Concern.valueOf(rs.getString("concern").toUpperCase(Locale.ROOT)),
-                nullableLong(rs, "community_id"), nullableLong(rs, "post_id"), nullableLong(rs, "subject_id"),
-                rs.getBoolean("for_admins"), ReportStatus.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
-                rs.getString("note"), nullableLong(rs, "decided_by"), Sql.instant(rs, "decided_at"),
-                Sql.instant(rs, "forwarded_at"), Sql.instant(rs, "created_at"), filings);
+        return new Report(
+                rs.getLong("id"),
+                Concern.valueOf(rs.getString("concern").toUpperCase(Locale.ROOT)),
+                nullableLong(rs, "community_id"),
+                nullableLong(rs, "post_id"),
+                nullableLong(rs, "subject_id"),
+                rs.getBoolean("for_admins"),
+                ReportStatus.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
+                rs.getString("note"),
+                nullableLong(rs, "decided_by"),
+                Sql.instant(rs, "decided_at"),
+                Sql.instant(rs, "forwarded_at"),
+                Sql.instant(rs, "created_at"),
+                filings);
     }
 
     private static Filing filing(ResultSet rs) throws SQLException {
         var rule = nullableLong(rs, "rule");
-        return new Filing(rs.getLong("id"), rs.getLong("report_id"), nullableLong(rs, "reporter_id"), rs.getBoolean("local"),
-                Category.valueOf(rs.getString("category").toUpperCase(Locale.ROOT)), rule == null ? null : rule.intValue(),
-                rs.getString("text"), rs.getBoolean("show_identity"), rs.getString("flag_id"), rs.getString("flag_body"),
-                nullableLong(rs, "via_group_id"), Sql.instant(rs, "created_at"));
+        return new Filing(
+                rs.getLong("id"),
+                rs.getLong("report_id"),
+                nullableLong(rs, "reporter_id"),
+                rs.getBoolean("local"),
+                Category.valueOf(rs.getString("category").toUpperCase(Locale.ROOT)),
+                rule == null ? null : rule.intValue(),
+                rs.getString("text"),
+                rs.getBoolean("show_identity"),
+                rs.getString("flag_id"),
+                rs.getString("flag_body"),
+                nullableLong(rs, "via_group_id"),
+                Sql.instant(rs, "created_at"));
     }
 
     private static Long nullableLong(ResultSet rs, String column) throws SQLException {

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 public final class SearchService {
     public static final int PER_PAGE = 20, MAX_QUERY = 200, MAX_WORDS = 8;
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
-    private static final Pattern HANDLE = Pattern.compile("[!@]?([a-z0-9_]{1,30})@([a-z0-9.-]+(?::\\d{1,5})?)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern HANDLE =
+            Pattern.compile("[!@]?([a-z0-9_]{1,30})@([a-z0-9.-]+(?::\\d{1,5})?)", Pattern.CASE_INSENSITIVE);
 
     private final Database db;
     private final PostStore posts;
@@ -40,7 +41,9 @@ public final class SearchService {
     /** A handle ({@code !name@host}, {@code @name@host}) or an http(s) URL rather than words. */
     public static boolean isAddress(String q) {
         var text = q == null ? "" : q.strip();
-        return text.startsWith("https://") || text.startsWith("http://") || HANDLE.matcher(text).matches();
+        return text.startsWith("https://")
+                || text.startsWith("http://")
+                || HANDLE.matcher(text).matches();
     }
 
     /** Community ids, best match first (local ones before remote ones of equal rank). */
@@ -75,8 +78,10 @@ public final class SearchService {
         var known = db.read(c -> known(c, text));
         if (known.isPresent()) return known.get();
         if (member.isEmpty()) {
-            throw new Refusal(Refusal.Kind.UNAUTHORIZED, "q", "this instance does not know " + text
-                    + " yet; sign in to look it up on its server");
+            throw new Refusal(
+                    Refusal.Kind.UNAUTHORIZED,
+                    "q",
+                    "this instance does not know " + text + " yet; sign in to look it up on its server");
         }
         return remote.lookUp(text);
     }
@@ -86,10 +91,16 @@ public final class SearchService {
         if (m.matches()) {
             var name = m.group(1).toLowerCase(Locale.ROOT);
             var host = m.group(2).toLowerCase(Locale.ROOT);
-            return Sql.one(c, """
+            return Sql.one(
+                    c,
+                    """
                     select c.id from community c join actor a on a.id = c.actor_id
                     where a.preferred_username = ? and (a.domain = ? or a.local and ? = ?) and a.suspended_at is null""",
-                    rs -> (RemoteLookup.Found) new RemoteLookup.Found.Community(rs.getLong(1)), name, host, host, ourHost);
+                    rs -> (RemoteLookup.Found) new RemoteLookup.Found.Community(rs.getLong(1)),
+                    name,
+                    host,
+                    host,
+                    ourHost);
         }
         URI uri;
         try {
@@ -97,9 +108,9 @@ public final class SearchService {
         } catch (IllegalArgumentException e) {
             throw Refusal.invalid("q", "\"" + text + "\" is not a URL");
         }
-        var community = Sql.one(c, """
-                select c.id from community c join actor a on a.id = c.actor_id where a.uri = ? and a.suspended_at is null""",
-                rs -> (RemoteLookup.Found) new RemoteLookup.Found.Community(rs.getLong(1)), uri);
+        var community =
+                Sql.one(c, """
+                select c.id from community c join actor a on a.id = c.actor_id where a.uri = ? and a.suspended_at is null""", rs -> (RemoteLookup.Found) new RemoteLookup.Found.Community(rs.getLong(1)), uri);
         if (community.isPresent()) return community;
         return posts.findShownByUri(c, uri).map(p -> new RemoteLookup.Found.Post(p.id()));
     }

@@ -32,8 +32,13 @@ public final class Database implements AutoCloseable {
     // The inbound processor's and delivery workers' own connections; null in the background Database itself.
     private final Database background;
 
-    private Database(HikariDataSource pool, Optional<EmbeddedPostgresServer> embedded, String url, String user, String password,
-                     Database background) {
+    private Database(
+            HikariDataSource pool,
+            Optional<EmbeddedPostgresServer> embedded,
+            String url,
+            String user,
+            String password,
+            Database background) {
         this.pool = pool;
         this.embedded = embedded;
         this.url = url;
@@ -77,10 +82,16 @@ public final class Database implements AutoCloseable {
         try {
             // Background work waits longer for a connection than a person would: nobody watches it, and
             // a retry costs more than a wait.
-            backgroundPool = pool(url, user, password, db.backgroundPoolSize(), Duration.ofSeconds(30), "kindred-db-background");
+            backgroundPool =
+                    pool(url, user, password, db.backgroundPoolSize(), Duration.ofSeconds(30), "kindred-db-background");
             var background = new Database(backgroundPool, Optional.empty(), url, user, password, null);
-            var database = new Database(pool(url, user, password, db.poolSize(), db.connectionWait(), "kindred-db"), embedded,
-                    url, user, password, background);
+            var database = new Database(
+                    pool(url, user, password, db.poolSize(), db.connectionWait(), "kindred-db"),
+                    embedded,
+                    url,
+                    user,
+                    password,
+                    background);
             database.migrate();
             return database;
         } catch (RuntimeException e) {
@@ -90,7 +101,8 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static HikariDataSource pool(String url, String user, String password, int size, Duration wait, String name) {
+    private static HikariDataSource pool(
+            String url, String user, String password, int size, Duration wait, String name) {
         var hc = new HikariConfig();
         hc.setJdbcUrl(url);
         if (!user.isEmpty()) hc.setUsername(user);
@@ -187,7 +199,8 @@ public final class Database implements AutoCloseable {
 
     /** Empty when the database answers, else why not. */
     public Optional<String> problem() {
-        try (Connection c = pool.getConnection(); var st = c.createStatement()) {
+        try (Connection c = pool.getConnection();
+                var st = c.createStatement()) {
             st.setQueryTimeout(2);
             st.execute("select 1");
             return Optional.empty();

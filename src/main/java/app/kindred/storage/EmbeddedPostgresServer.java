@@ -46,9 +46,11 @@ public final class EmbeddedPostgresServer {
             log.info("started the embedded PostgreSQL on port {} with its files in {}", pg.getPort(), directory);
             return new EmbeddedPostgresServer(pg.getPort(), pg);
         } catch (IOException e) {
-            throw new StorageException("could not start the embedded PostgreSQL in " + directory
-                    + "; check that the folder is writable, or set database.url to an external PostgreSQL: "
-                    + e.getMessage(), e);
+            throw new StorageException(
+                    "could not start the embedded PostgreSQL in " + directory
+                            + "; check that the folder is writable, or set database.url to an external PostgreSQL: "
+                            + e.getMessage(),
+                    e);
         }
     }
 

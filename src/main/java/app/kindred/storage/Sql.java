@@ -13,16 +13,20 @@ import java.util.Optional;
 public final class Sql {
     private Sql() {}
 
-    public static <T> List<T> list(Connection c, String sql, RowMapper<T> mapper, Object... params) throws SQLException {
-        try (var ps = prepare(c, sql, params); var rs = ps.executeQuery()) {
+    public static <T> List<T> list(Connection c, String sql, RowMapper<T> mapper, Object... params)
+            throws SQLException {
+        try (var ps = prepare(c, sql, params);
+                var rs = ps.executeQuery()) {
             var out = new ArrayList<T>();
             while (rs.next()) out.add(mapper.map(rs));
             return out;
         }
     }
 
-    public static <T> Optional<T> one(Connection c, String sql, RowMapper<T> mapper, Object... params) throws SQLException {
-        try (var ps = prepare(c, sql, params); var rs = ps.executeQuery()) {
+    public static <T> Optional<T> one(Connection c, String sql, RowMapper<T> mapper, Object... params)
+            throws SQLException {
+        try (var ps = prepare(c, sql, params);
+                var rs = ps.executeQuery()) {
             return rs.next() ? Optional.ofNullable(mapper.map(rs)) : Optional.empty();
         }
     }

@@ -58,13 +58,17 @@ public final class Discussions {
     public Optional<Entry> entry(long postId, Long readerActorId) {
         return db.read(c -> {
             var post = posts.findById(c, postId);
-            return post.isEmpty() ? Optional.<Entry>empty() : Optional.of(entries(c, List.of(post.get()), readerActorId).getFirst());
+            return post.isEmpty()
+                    ? Optional.<Entry>empty()
+                    : Optional.of(entries(c, List.of(post.get()), readerActorId).getFirst());
         });
     }
 
     /** What an actor wrote that is still up (not deleted or removed), newest first. */
     public List<Entry> byAuthor(long authorActorId, int limit, int offset, Long readerActorId) {
-        return db.read(c -> entries(c, Sql.list(c, "select " + PostStore.columns("p") + """
+        return db.read(c -> entries(
+                c,
+                Sql.list(c, "select " + PostStore.columns("p") + """
                  from post p where p.author_id = ? and p.deleted_at is null and p.removed_at is null
                 order by p.published desc, p.id desc limit ? offset ?""", PostStore::map, authorActorId, limit, offset),
                 readerActorId));
@@ -77,31 +81,44 @@ public final class Discussions {
         var counts = new HashMap<Long, Long>();
         var mine = new HashMap<Long, Integer>();
         var postIds = ids(c, list.stream().map(Post::id).toList());
-        for (var a : Sql.list(c, "select id, preferred_username, domain, local from actor where id = any(?)",
+        for (var a : Sql.list(
+                c,
+                "select id, preferred_username, domain, local from actor where id = any(?)",
                 rs -> new Author(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)),
                 ids(c, list.stream().map(Post::authorId).distinct().toList()))) {
             authors.put(a.actorId(), a);
         }
-        for (var row : Sql.list(c, """
+        for (var row : Sql.list(
+                c, """
                 select post_id, count(*) filter (where value > 0), count(*) filter (where value < 0)
-                from vote where post_id = any(?) group by post_id""",
-                rs -> Map.entry(rs.getLong(1), new VoteStore.Score(rs.getLong(2), rs.getLong(3))), postIds)) {
+                from vote where post_id = any(?) group by post_id""", rs -> Map.entry(rs.getLong(1), new VoteStore.Score(rs.getLong(2), rs.getLong(3))), postIds)) {
             scores.put(row.getKey(), row.getValue());
         }
-        for (var row : Sql.list(c, "select thread_id, count(*) from post where thread_id = any(?) and deleted_at is null group by thread_id",
-                rs -> Map.entry(rs.getLong(1), rs.getLong(2)), postIds)) {
+        for (var row : Sql.list(
+                c,
+                "select thread_id, count(*) from post where thread_id = any(?) and deleted_at is null group by thread_id",
+                rs -> Map.entry(rs.getLong(1), rs.getLong(2)),
+                postIds)) {
             counts.put(row.getKey(), row.getValue());
         }
         if (readerActorId != null) {
-            for (var row : Sql.list(c, "select post_id, value from vote where post_id = any(?) and actor_id = ?",
-                    rs -> Map.entry(rs.getLong(1), rs.getInt(2)), postIds, readerActorId)) {
+            for (var row : Sql.list(
+                    c,
+                    "select post_id, value from vote where post_id = any(?) and actor_id = ?",
+                    rs -> Map.entry(rs.getLong(1), rs.getInt(2)),
+                    postIds,
+                    readerActorId)) {
                 mine.put(row.getKey(), row.getValue());
             }
         }
         var out = new ArrayList<Entry>(list.size());
         for (var p : list) {
-            out.add(new Entry(p, authors.get(p.authorId()), scores.getOrDefault(p.id(), new VoteStore.Score(0, 0)),
-                    counts.getOrDefault(p.id(), 0L), mine.getOrDefault(p.id(), 0)));
+            out.add(new Entry(
+                    p,
+                    authors.get(p.authorId()),
+                    scores.getOrDefault(p.id(), new VoteStore.Score(0, 0)),
+                    counts.getOrDefault(p.id(), 0L),
+                    mine.getOrDefault(p.id(), 0)));
         }
         return out;
     }

@@ -7,11 +7,30 @@ import java.time.Instant;
  * A thread (parentId null) or a comment in a community, local or remote. Content is stored
  * sanitised; local posts keep their Markdown source.
  */
-public record Post(long id, URI uri, long communityId, long authorId, Long parentId, Long threadId, boolean local,
-                   String apType, String title, String contentHtml, String sourceMarkdown, String summary,
-                   boolean sensitive, String language, String url, Instant published, Instant updated,
-                   Instant deletedAt, String extras, Instant removedAt, String removalReason, Instant lockedAt,
-                   Instant pinnedAt) {
+public record Post(
+        long id,
+        URI uri,
+        long communityId,
+        long authorId,
+        Long parentId,
+        Long threadId,
+        boolean local,
+        String apType,
+        String title,
+        String contentHtml,
+        String sourceMarkdown,
+        String summary,
+        boolean sensitive,
+        String language,
+        String url,
+        Instant published,
+        Instant updated,
+        Instant deletedAt,
+        String extras,
+        Instant removedAt,
+        String removalReason,
+        Instant lockedAt,
+        Instant pinnedAt) {
     public boolean isThread() {
         return parentId == null;
     }

@@ -22,35 +22,90 @@ public final class PostStore {
         this(java.util.List::of);
     }
 
-    private static final List<String> NAMES = List.of("id", "uri", "community_id", "author_id", "parent_id", "thread_id",
-            "local", "ap_type", "title", "content_html", "source_markdown", "summary", "sensitive", "language", "url",
-            "published", "updated", "deleted_at", "removed_at", "removal_reason", "locked_at", "pinned_at");
+    private static final List<String> NAMES = List.of(
+            "id",
+            "uri",
+            "community_id",
+            "author_id",
+            "parent_id",
+            "thread_id",
+            "local",
+            "ap_type",
+            "title",
+            "content_html",
+            "source_markdown",
+            "summary",
+            "sensitive",
+            "language",
+            "url",
+            "published",
+            "updated",
+            "deleted_at",
+            "removed_at",
+            "removal_reason",
+            "locked_at",
+            "pinned_at");
     static final String COLUMNS = columns("post");
 
     /** The post columns with a table alias, extras read as text. */
     static String columns(String alias) {
-        return String.join(", ", NAMES.stream().map(n -> alias + "." + n).toList()) + ", " + alias + ".extras::text as extras";
+        return String.join(", ", NAMES.stream().map(n -> alias + "." + n).toList()) + ", " + alias
+                + ".extras::text as extras";
     }
 
-    public record NewPost(URI uri, long communityId, long authorId, Long parentId, Long threadId, boolean local, String apType,
-                          String title, String contentHtml, String sourceMarkdown, String summary, boolean sensitive,
-                          String language, String url, Instant published, String activityUri, String extras) {}
+    public record NewPost(
+            URI uri,
+            long communityId,
+            long authorId,
+            Long parentId,
+            Long threadId,
+            boolean local,
+            String apType,
+            String title,
+            String contentHtml,
+            String sourceMarkdown,
+            String summary,
+            boolean sensitive,
+            String language,
+            String url,
+            Instant published,
+            String activityUri,
+            String extras) {}
 
     /** The post as stored, and whether this call stored it (false: it was there already). */
     public record Stored(Post post, boolean created) {}
 
     /** Inserts, or leaves the existing post with that id untouched: repeats and races store it once. */
     public Stored insert(Connection c, NewPost p) throws SQLException {
-        var inserted = Sql.one(c, """
+        var inserted = Sql.one(
+                c,
+                """
                 insert into post (uri, community_id, author_id, parent_id, thread_id, local, ap_type, title, content_html,
                                   source_markdown, summary, sensitive, language, url, published, activity_uri, extras)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
-                on conflict (uri) do nothing returning\s""" + COLUMNS, PostStore::map,
-                p.uri(), p.communityId(), p.authorId(), p.parentId(), p.threadId(), p.local(), p.apType(), p.title(),
-                p.contentHtml(), p.sourceMarkdown(), p.summary(), p.sensitive(), p.language(), p.url(),
-                p.published() == null ? Instant.now() : p.published(), p.activityUri(), p.extras() == null ? "{}" : p.extras());
+                on conflict (uri) do nothing returning\s""" + COLUMNS,
+                PostStore::map,
+                p.uri(),
+                p.communityId(),
+                p.authorId(),
+                p.parentId(),
+                p.threadId(),
+                p.local(),
+                p.apType(),
+                p.title(),
+                p.contentHtml(),
+                p.sourceMarkdown(),
+                p.summary(),
+                p.sensitive(),
+                p.language(),
+                p.url(),
+                p.published() == null ? Instant.now() : p.published(),
+                p.activityUri(),
+                p.extras() == null ? "{}" : p.extras());
         // The new row comes back whole from the insert; only a post we had already is read.
-        return inserted.isPresent() ? new Stored(inserted.get(), true) : new Stored(findByUri(c, p.uri()).orElseThrow(), false);
+        return inserted.isPresent()
+                ? new Stored(inserted.get(), true)
+                : new Stored(findByUri(c, p.uri()).orElseThrow(), false);
     }
 
     /** Local posts get their final id once the row exists: {base}/p/{row id}. */
@@ -58,12 +113,19 @@ public final class PostStore {
         Sql.update(c, "update post set uri = ? where id = ?", uri, id);
     }
 
-    public void update(Connection c, long id, String title, String contentHtml, String sourceMarkdown, String summary,
-                       boolean sensitive, Instant updated) throws SQLException {
+    public void update(
+            Connection c,
+            long id,
+            String title,
+            String contentHtml,
+            String sourceMarkdown,
+            String summary,
+            boolean sensitive,
+            Instant updated)
+            throws SQLException {
         Sql.update(c, """
                 update post set title = coalesce(?, title), content_html = ?, source_markdown = ?, summary = ?, sensitive = ?,
-                       updated = ? where id = ? and deleted_at is null""",
-                title, contentHtml, sourceMarkdown, summary, sensitive, updated, id);
+                       updated = ? where id = ? and deleted_at is null""", title, contentHtml, sourceMarkdown, summary, sensitive, updated, id);
     }
 
     /** A deleted post stays as a tombstone: its place in the tree is kept, its content is gone. */
@@ -76,36 +138,61 @@ public final class PostStore {
 
     /** A moderator's removal (reason null) or restoration; the content stays either way. */
     public void setRemoved(Connection c, long id, boolean removed, String reason) throws SQLException {
-        Sql.update(c, "update post set removed_at = case when ? then coalesce(removed_at, now()) end, removal_reason = ? where id = ?",
-                removed, removed ? reason : null, id);
+        Sql.update(
+                c,
+                "update post set removed_at = case when ? then coalesce(removed_at, now()) end, removal_reason = ? where id = ?",
+                removed,
+                removed ? reason : null,
+                id);
     }
 
     public void setLocked(Connection c, long id, boolean locked) throws SQLException {
-        Sql.update(c, "update post set locked_at = case when ? then coalesce(locked_at, now()) end where id = ?", locked, id);
+        Sql.update(
+                c,
+                "update post set locked_at = case when ? then coalesce(locked_at, now()) end where id = ?",
+                locked,
+                id);
     }
 
     /** Pins (features) a thread in its community or unpins it; pinning again keeps the first time. */
     public void setPinned(Connection c, long id, boolean pinned) throws SQLException {
-        Sql.update(c, "update post set pinned_at = case when ? then coalesce(pinned_at, now()) end where id = ?", pinned, id);
+        Sql.update(
+                c,
+                "update post set pinned_at = case when ? then coalesce(pinned_at, now()) end where id = ?",
+                pinned,
+                id);
     }
 
     /** The community's pinned threads that are shown, most recently pinned first. */
     public List<Post> pinned(Connection c, long communityId, int limit) throws SQLException {
-        return Sql.list(c, "select " + columns("p") + " from post p where p.community_id = ? and p.parent_id is null"
-                + " and p.pinned_at is not null and p.deleted_at is null and p.removed_at is null and " + VISIBLE_AUTHOR
-                + " order by p.pinned_at desc, p.id desc limit ?", PostStore::map, communityId, limit);
+        return Sql.list(
+                c,
+                "select " + columns("p") + " from post p where p.community_id = ? and p.parent_id is null"
+                        + " and p.pinned_at is not null and p.deleted_at is null and p.removed_at is null and "
+                        + VISIBLE_AUTHOR
+                        + " order by p.pinned_at desc, p.id desc limit ?",
+                PostStore::map,
+                communityId,
+                limit);
     }
 
     public long pinnedCount(Connection c, long communityId) throws SQLException {
-        return Sql.count(c, "select count(*) from post p where p.community_id = ? and p.parent_id is null"
-                + " and p.pinned_at is not null and p.deleted_at is null and p.removed_at is null and " + VISIBLE_AUTHOR,
+        return Sql.count(
+                c,
+                "select count(*) from post p where p.community_id = ? and p.parent_id is null"
+                        + " and p.pinned_at is not null and p.deleted_at is null and p.removed_at is null and "
+                        + VISIBLE_AUTHOR,
                 communityId);
     }
 
     /** A ban with removeData: everything the actor wrote in the community is removed. */
     public void removeAllBy(Connection c, long communityId, long authorId, String reason) throws SQLException {
-        Sql.update(c, "update post set removed_at = now(), removal_reason = ? where community_id = ? and author_id = ? and removed_at is null",
-                reason, communityId, authorId);
+        Sql.update(
+                c,
+                "update post set removed_at = now(), removal_reason = ? where community_id = ? and author_id = ? and removed_at is null",
+                reason,
+                communityId,
+                authorId);
     }
 
     public Optional<Post> findById(Connection c, long id) throws SQLException {
@@ -116,7 +203,11 @@ public final class PostStore {
         return Sql.one(c, "select " + COLUMNS + " from post where uri = ?", PostStore::map, uri);
     }
 
-    public enum Sort { NEW, ACTIVE, TOP }
+    public enum Sort {
+        NEW,
+        ACTIVE,
+        TOP
+    }
 
     /** Content of a suspended instance stays stored but is not shown. */
     private static final String VISIBLE_AUTHOR =
@@ -126,14 +217,21 @@ public final class PostStore {
     public List<Post> threads(Connection c, long communityId, Sort sort, int limit, int offset) throws SQLException {
         var order = switch (sort) {
             case NEW -> "p.published desc, p.id desc";
-            case ACTIVE -> "coalesce((select max(r.published) from post r where r.thread_id = p.id), p.published) desc, p.id desc";
+            case ACTIVE ->
+                "coalesce((select max(r.published) from post r where r.thread_id = p.id), p.published) desc, p.id desc";
             case TOP -> "coalesce((select sum(v.value) from vote v where v.post_id = p.id), 0) desc, p.published desc";
         };
-        return Sql.list(c, "select " + columns("p") + " from post p where p.community_id = ? and p.parent_id is null "
-                + "and p.deleted_at is null and p.removed_at is null and " + VISIBLE_AUTHOR
-                + " and not exists (select 1 from actor l where l.id = p.author_id and l.domain = any(?))"
-                + " order by p.pinned_at is null, " + order + " limit ? offset ?", PostStore::map, communityId,
-                c.createArrayOf("text", unlisted.get().toArray()), limit, offset);
+        return Sql.list(
+                c,
+                "select " + columns("p") + " from post p where p.community_id = ? and p.parent_id is null "
+                        + "and p.deleted_at is null and p.removed_at is null and " + VISIBLE_AUTHOR
+                        + " and not exists (select 1 from actor l where l.id = p.author_id and l.domain = any(?))"
+                        + " order by p.pinned_at is null, " + order + " limit ? offset ?",
+                PostStore::map,
+                communityId,
+                c.createArrayOf("text", unlisted.get().toArray()),
+                limit,
+                offset);
     }
 
     /**
@@ -146,21 +244,35 @@ public final class PostStore {
 
     /** Shown threads and comments matching a full-text query (to_tsquery syntax, 'simple'), best match first. */
     public List<Post> search(Connection c, String tsquery, int limit, int offset) throws SQLException {
-        return Sql.list(c, "select " + columns("p") + " from post p, to_tsquery('simple', ?) q where p.search @@ q and " + SHOWN
-                + " order by ts_rank(p.search, q) desc, p.published desc, p.id desc limit ? offset ?", PostStore::map,
-                tsquery, c.createArrayOf("text", unlisted.get().toArray()), limit, offset);
+        return Sql.list(
+                c,
+                "select " + columns("p") + " from post p, to_tsquery('simple', ?) q where p.search @@ q and " + SHOWN
+                        + " order by ts_rank(p.search, q) desc, p.published desc, p.id desc limit ? offset ?",
+                PostStore::map,
+                tsquery,
+                c.createArrayOf("text", unlisted.get().toArray()),
+                limit,
+                offset);
     }
 
     /** The post with this id, if it is one listings show. */
     public Optional<Post> findShownByUri(Connection c, URI uri) throws SQLException {
-        return Sql.one(c, "select " + columns("p") + " from post p where p.uri = ? and " + SHOWN, PostStore::map,
-                uri, c.createArrayOf("text", unlisted.get().toArray()));
+        return Sql.one(
+                c,
+                "select " + columns("p") + " from post p where p.uri = ? and " + SHOWN,
+                PostStore::map,
+                uri,
+                c.createArrayOf("text", unlisted.get().toArray()));
     }
 
     /** Every comment of a thread, oldest first; the tree is rebuilt from parent ids. */
     public List<Post> comments(Connection c, long threadId) throws SQLException {
-        return Sql.list(c, "select " + columns("p") + " from post p where p.thread_id = ? and " + VISIBLE_AUTHOR
-                + " order by p.published, p.id", PostStore::map, threadId);
+        return Sql.list(
+                c,
+                "select " + columns("p") + " from post p where p.thread_id = ? and " + VISIBLE_AUTHOR
+                        + " order by p.published, p.id",
+                PostStore::map,
+                threadId);
     }
 
     public long commentCount(Connection c, long threadId) throws SQLException {
@@ -168,12 +280,29 @@ public final class PostStore {
     }
 
     static Post map(ResultSet rs) throws SQLException {
-        return new Post(rs.getLong("id"), URI.create(rs.getString("uri")), rs.getLong("community_id"), rs.getLong("author_id"),
-                (Long) rs.getObject("parent_id"), (Long) rs.getObject("thread_id"), rs.getBoolean("local"),
-                rs.getString("ap_type"), rs.getString("title"), rs.getString("content_html"), rs.getString("source_markdown"),
-                rs.getString("summary"), rs.getBoolean("sensitive"), rs.getString("language"), rs.getString("url"),
-                Sql.instant(rs, "published"), Sql.instant(rs, "updated"), Sql.instant(rs, "deleted_at"), rs.getString("extras"),
-                Sql.instant(rs, "removed_at"), rs.getString("removal_reason"), Sql.instant(rs, "locked_at"),
+        return new Post(
+                rs.getLong("id"),
+                URI.create(rs.getString("uri")),
+                rs.getLong("community_id"),
+                rs.getLong("author_id"),
+                (Long) rs.getObject("parent_id"),
+                (Long) rs.getObject("thread_id"),
+                rs.getBoolean("local"),
+                rs.getString("ap_type"),
+                rs.getString("title"),
+                rs.getString("content_html"),
+                rs.getString("source_markdown"),
+                rs.getString("summary"),
+                rs.getBoolean("sensitive"),
+                rs.getString("language"),
+                rs.getString("url"),
+                Sql.instant(rs, "published"),
+                Sql.instant(rs, "updated"),
+                Sql.instant(rs, "deleted_at"),
+                rs.getString("extras"),
+                Sql.instant(rs, "removed_at"),
+                rs.getString("removal_reason"),
+                Sql.instant(rs, "locked_at"),
                 Sql.instant(rs, "pinned_at"));
     }
 }

@@ -29,9 +29,16 @@ public final class Posting {
     /** Who may start a thread: not someone banned or blocked; where only moderators post, a moderator. */
     public void checkThread(Connection c, Community community, Participant author) throws SQLException {
         refuseShutOut(c, community, author);
-        if (author.decidedHere(community) && community.postingRestrictedToMods() && !moderators.moderates(c, community, author)) {
-            throw new Refusal(Refusal.Kind.FORBIDDEN, null, author.actor().local() ? "only moderators start threads in " + community.title()
-                    : author.actor().uri() + " is not a moderator of " + community.actor().uri() + ", where only moderators post");
+        if (author.decidedHere(community)
+                && community.postingRestrictedToMods()
+                && !moderators.moderates(c, community, author)) {
+            throw new Refusal(
+                    Refusal.Kind.FORBIDDEN,
+                    null,
+                    author.actor().local()
+                            ? "only moderators start threads in " + community.title()
+                            : author.actor().uri() + " is not a moderator of "
+                                    + community.actor().uri() + ", where only moderators post");
         }
     }
 
@@ -42,23 +49,32 @@ public final class Posting {
      */
     public Post checkReply(Connection c, Community community, Post parent, Participant author) throws SQLException {
         if (parent.communityId() != community.id()) {
-            throw Refusal.conflict("parent", parent.uri() + " is not in " + community.actor().uri());
+            throw Refusal.conflict(
+                    "parent", parent.uri() + " is not in " + community.actor().uri());
         }
-        if (parent.deleted()) throw Refusal.conflict("parent", "that post was deleted; it takes no new comments (" + parent.uri() + ")");
+        if (parent.deleted())
+            throw Refusal.conflict("parent", "that post was deleted; it takes no new comments (" + parent.uri() + ")");
         if (parent.removed()) {
-            throw Refusal.conflict("parent", "a moderator removed that post; it takes no new comments (" + parent.uri() + ")");
+            throw Refusal.conflict(
+                    "parent", "a moderator removed that post; it takes no new comments (" + parent.uri() + ")");
         }
-        var thread = parent.isThread() ? parent : posts.findById(c, parent.threadId()).orElseThrow();
+        var thread = parent.isThread()
+                ? parent
+                : posts.findById(c, parent.threadId()).orElseThrow();
         if (thread.locked() && !moderators.moderates(c, community, author)) {
-            throw Refusal.conflict("parent", author.actor().local() ? "a moderator locked this thread; it takes no new comments"
-                    : "reply to " + parent.uri() + " in a locked thread");
+            throw Refusal.conflict(
+                    "parent",
+                    author.actor().local()
+                            ? "a moderator locked this thread; it takes no new comments"
+                            : "reply to " + parent.uri() + " in a locked thread");
         }
         refuseShutOut(c, community, author);
         return thread;
     }
 
     /** Who may vote (value 0 takes a vote back, which stays theirs to do, as deleting their post does). */
-    public void checkVote(Connection c, Community community, Post post, Participant voter, int value) throws SQLException {
+    public void checkVote(Connection c, Community community, Post post, Participant voter, int value)
+            throws SQLException {
         if (value < -1 || value > 1) throw Refusal.invalid("value", "a vote is 1 (up), -1 (down) or 0 (take it back)");
         if (post.deleted()) throw Refusal.conflict("post", "that post was deleted (" + post.uri() + ")");
         if (value != 0) refuseShutOut(c, community, voter);
@@ -82,8 +98,12 @@ public final class Posting {
 
     private static void checkOwn(Post post, Participant who) {
         if (post.authorId() != who.id()) {
-            throw new Refusal(Refusal.Kind.FORBIDDEN, null, who.actor().local() ? "only the author can edit or delete this post"
-                    : who.actor().uri() + " is not the author of " + post.uri());
+            throw new Refusal(
+                    Refusal.Kind.FORBIDDEN,
+                    null,
+                    who.actor().local()
+                            ? "only the author can edit or delete this post"
+                            : who.actor().uri() + " is not the author of " + post.uri());
         }
         if (post.deleted()) throw Refusal.conflict("post", "that post was deleted (" + post.uri() + ")");
     }
@@ -92,13 +112,22 @@ public final class Posting {
     private void refuseShutOut(Connection c, Community community, Participant who) throws SQLException {
         if (!who.decidedHere(community)) return;
         if (communities.isBanned(c, community.id(), who.id())) {
-            throw new Refusal(Refusal.Kind.FORBIDDEN, null, who.actor().local()
-                    ? "you are banned from " + community.title() + "; its moderation log says why"
-                    : who.actor().uri() + " is banned from " + community.actor().uri());
+            throw new Refusal(
+                    Refusal.Kind.FORBIDDEN,
+                    null,
+                    who.actor().local()
+                            ? "you are banned from " + community.title() + "; its moderation log says why"
+                            : who.actor().uri() + " is banned from "
+                                    + community.actor().uri());
         }
         if (community.actor().local() && CommunityBlocks.blocks(c, community.id(), who.actor())) {
-            throw new Refusal(Refusal.Kind.FORBIDDEN, null, who.actor().local() ? "you cannot take part in " + community.title()
-                    : who.actor().uri() + " is blocked in " + community.actor().uri());
+            throw new Refusal(
+                    Refusal.Kind.FORBIDDEN,
+                    null,
+                    who.actor().local()
+                            ? "you cannot take part in " + community.title()
+                            : who.actor().uri() + " is blocked in "
+                                    + community.actor().uri());
         }
     }
 }

@@ -2,8 +2,6 @@ package app.kindred.thread;
 
 import app.kindred.Refusal;
 import app.kindred.care.Boundaries;
-import app.kindred.ratelimit.RateLimits;
-import app.kindred.ratelimit.RateLimits.Limit;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.community.Participant;
@@ -13,6 +11,8 @@ import app.kindred.media.Media;
 import app.kindred.media.MediaService;
 import app.kindred.member.Member;
 import app.kindred.notification.Notifications;
+import app.kindred.ratelimit.RateLimits;
+import app.kindred.ratelimit.RateLimits.Limit;
 import app.kindred.storage.Database;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -36,8 +36,15 @@ public final class ThreadService {
     /** Taken here, not in a route, so the API and the web pages count against the same limits. */
     private final RateLimits limits;
 
-    public ThreadService(Database db, PostStore posts, VoteStore votes, CommunityStore communities, Publisher publisher, URI base,
-                         RateLimits limits, MediaService media) {
+    public ThreadService(
+            Database db,
+            PostStore posts,
+            VoteStore votes,
+            CommunityStore communities,
+            Publisher publisher,
+            URI base,
+            RateLimits limits,
+            MediaService media) {
         this.media = media;
         this.db = db;
         this.limits = limits;
@@ -70,10 +77,13 @@ public final class ThreadService {
         limits.take(Limit.THREAD, RateLimits.memberKey(author.id()));
         var url = link(attachments.url());
         var title = draft.title() == null ? "" : draft.title().strip();
-        if (title.isEmpty() || title.length() > PostLimits.TITLE) throw Refusal.invalid("title", "title must be 1 to " + PostLimits.TITLE + " characters");
+        if (title.isEmpty() || title.length() > PostLimits.TITLE)
+            throw Refusal.invalid("title", "title must be 1 to " + PostLimits.TITLE + " characters");
         checkBody(draft, true);
         return db.inCommunity(communityId, c -> {
-            var community = communities.findById(c, communityId).orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
+            var community = communities
+                    .findById(c, communityId)
+                    .orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
             posting.checkThread(c, community, Participant.member(author));
             var images = media.forPost(c, author.actor().id(), attachments.media());
             var post = insertLocal(c, author, community, null, null, title, draft, url, extras(images));
@@ -87,13 +97,22 @@ public final class ThreadService {
         limits.take(Limit.COMMENT, RateLimits.memberKey(author.id()));
         checkBody(draft, false);
         return db.inCommunity(communityOfPost(parentId), c -> {
-            var parent = posts.findById(c, parentId).orElseThrow(() -> Refusal.notFound("there is no post " + parentId));
+            var parent =
+                    posts.findById(c, parentId).orElseThrow(() -> Refusal.notFound("there is no post " + parentId));
             var community = communities.findById(c, parent.communityId()).orElseThrow();
             posting.checkReply(c, community, parent, Participant.member(author));
             // Our member only: a remote reply across a block is kept for the thread (refusing it would tell them).
             Boundaries.refuseReply(c, author.actor().id(), parent.authorId());
-            var post = insertLocal(c, author, community, parent.id(), parent.threadId() == null ? parent.id() : parent.threadId(),
-                    null, draft, null, "{}");
+            var post = insertLocal(
+                    c,
+                    author,
+                    community,
+                    parent.id(),
+                    parent.threadId() == null ? parent.id() : parent.threadId(),
+                    null,
+                    draft,
+                    null,
+                    "{}");
             publisher.created(c, author.actor(), post, community);
             return post;
         });
@@ -102,20 +121,34 @@ public final class ThreadService {
     public Post edit(Member editor, long postId, Draft draft) {
         return db.inCommunity(communityOfPost(postId), c -> {
             var post = post(c, postId);
-            posting.checkEdit(c, communities.findById(c, post.communityId()).orElseThrow(), post, Participant.member(editor));
+            posting.checkEdit(
+                    c, communities.findById(c, post.communityId()).orElseThrow(), post, Participant.member(editor));
             // Only a thread may have an empty body, whether or not the edit touches its title.
             checkBody(draft, post.isThread());
             if (!post.isThread() && draft.title() != null) throw Refusal.invalid("title", "a comment has no title");
-            if (post.isThread() && draft.title() != null && (draft.title().isBlank() || draft.title().length() > PostLimits.TITLE)) {
+            if (post.isThread()
+                    && draft.title() != null
+                    && (draft.title().isBlank() || draft.title().length() > PostLimits.TITLE)) {
                 throw Refusal.invalid("title", "title must be 1 to " + PostLimits.TITLE + " characters");
             }
             var warning = warning(draft);
-            posts.update(c, post.id(), post.isThread() ? draft.title() : null, html(draft.body()), draft.body(),
-                    warning, warning != null || Boolean.TRUE.equals(draft.sensitive()), Instant.now());
+            posts.update(
+                    c,
+                    post.id(),
+                    post.isThread() ? draft.title() : null,
+                    html(draft.body()),
+                    draft.body(),
+                    warning,
+                    warning != null || Boolean.TRUE.equals(draft.sensitive()),
+                    Instant.now());
             // Someone newly named in the edit is told; whoever was told before is not told again.
             Notifications.localPost(c, post.id());
             var updated = posts.findById(c, post.id()).orElseThrow();
-            publisher.edited(c, editor.actor(), updated, communities.findById(c, post.communityId()).orElseThrow());
+            publisher.edited(
+                    c,
+                    editor.actor(),
+                    updated,
+                    communities.findById(c, post.communityId()).orElseThrow());
             return updated;
         });
     }
@@ -126,7 +159,10 @@ public final class ThreadService {
             posting.checkDelete(post, Participant.member(member));
             posts.tombstone(c, post.id());
             media.postDeleted(c, post.id());
-            publisher.deleted(c, member.actor(), posts.findById(c, post.id()).orElseThrow(),
+            publisher.deleted(
+                    c,
+                    member.actor(),
+                    posts.findById(c, post.id()).orElseThrow(),
                     communities.findById(c, post.communityId()).orElseThrow());
             return null;
         });
@@ -145,7 +181,8 @@ public final class ThreadService {
             if (value == 0) {
                 if (previous.isPresent()) {
                     votes.remove(c, post.id(), voter.actor().id());
-                    publisher.unvoted(c, voter.actor(), post, community, previous.get().value());
+                    publisher.unvoted(
+                            c, voter.actor(), post, community, previous.get().value());
                 }
             } else if (previous.map(v -> v.value() != value).orElse(true)) {
                 votes.put(c, post.id(), voter.actor().id(), value, null);
@@ -171,13 +208,40 @@ public final class ThreadService {
         return db.read(c -> votes.score(c, postId));
     }
 
-    private Post insertLocal(java.sql.Connection c, Member author, Community community, Long parentId, Long threadId,
-                             String title, Draft draft, String url, String extras) throws java.sql.SQLException {
+    private Post insertLocal(
+            java.sql.Connection c,
+            Member author,
+            Community community,
+            Long parentId,
+            Long threadId,
+            String title,
+            Draft draft,
+            String url,
+            String extras)
+            throws java.sql.SQLException {
         var warning = warning(draft);
         var pending = URI.create(base + "/p/pending-" + java.util.UUID.randomUUID());
-        var post = posts.insert(c, new PostStore.NewPost(pending, community.id(), author.actor().id(), parentId, threadId, true,
-                parentId == null ? "Page" : "Note", title, html(draft.body()), draft.body(), warning,
-                warning != null || Boolean.TRUE.equals(draft.sensitive()), language(draft.language()), url, Instant.now(), null, extras)).post();
+        var post = posts.insert(
+                        c,
+                        new PostStore.NewPost(
+                                pending,
+                                community.id(),
+                                author.actor().id(),
+                                parentId,
+                                threadId,
+                                true,
+                                parentId == null ? "Page" : "Note",
+                                title,
+                                html(draft.body()),
+                                draft.body(),
+                                warning,
+                                warning != null || Boolean.TRUE.equals(draft.sensitive()),
+                                language(draft.language()),
+                                url,
+                                Instant.now(),
+                                null,
+                                extras))
+                .post();
         posts.setUri(c, post.id(), URI.create(base + "/p/" + post.id()));
         Notifications.localPost(c, post.id());
         return posts.findById(c, post.id()).orElseThrow();
@@ -185,7 +249,9 @@ public final class ThreadService {
 
     /** A post's community, which never changes: its lock is taken before the post is read again and checked. */
     private long communityOfPost(long postId) {
-        return db.read(c -> posts.findById(c, postId)).orElseThrow(() -> Refusal.notFound("there is no post " + postId)).communityId();
+        return db.read(c -> posts.findById(c, postId))
+                .orElseThrow(() -> Refusal.notFound("there is no post " + postId))
+                .communityId();
     }
 
     private Post post(java.sql.Connection c, long postId) throws java.sql.SQLException {
@@ -195,9 +261,11 @@ public final class ThreadService {
     private static void checkBody(Draft draft, boolean mayBeEmpty) {
         var body = draft.body() == null ? "" : draft.body();
         if (!mayBeEmpty && body.isBlank()) throw Refusal.invalid("body", "a comment needs some text");
-        if (body.length() > PostLimits.BODY) throw Refusal.invalid("body", "body must be at most " + PostLimits.BODY + " characters");
+        if (body.length() > PostLimits.BODY)
+            throw Refusal.invalid("body", "body must be at most " + PostLimits.BODY + " characters");
         if (draft.contentWarning() != null && draft.contentWarning().length() > PostLimits.WARNING) {
-            throw Refusal.invalid("content_warning", "a content warning must be at most " + PostLimits.WARNING + " characters");
+            throw Refusal.invalid(
+                    "content_warning", "a content warning must be at most " + PostLimits.WARNING + " characters");
         }
     }
 
@@ -205,7 +273,8 @@ public final class ThreadService {
     private String html(String body) {
         var html = markdown.toHtml(body);
         if (html.length() > PostLimits.HTML) {
-            throw Refusal.invalid("body", "body renders to more than " + PostLimits.HTML + " characters of HTML; shorten it");
+            throw Refusal.invalid(
+                    "body", "body renders to more than " + PostLimits.HTML + " characters of HTML; shorten it");
         }
         return html;
     }
@@ -214,7 +283,8 @@ public final class ThreadService {
     private static String link(String url) {
         if (url == null || url.isBlank()) return null;
         var u = url.strip();
-        if (u.length() > PostLimits.URL) throw Refusal.invalid("url", "url must be at most " + PostLimits.URL + " characters");
+        if (u.length() > PostLimits.URL)
+            throw Refusal.invalid("url", "url must be at most " + PostLimits.URL + " characters");
         try {
             var uri = new URI(u);
             var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
@@ -233,14 +303,22 @@ public final class ThreadService {
         var extras = JSON.createObjectNode();
         var list = extras.putArray("attachments");
         for (var m : images) {
-            list.addObject().put("type", "Image").put("href", media.url(m)).put("name", m.alt())
-                    .put("mediaType", m.contentType()).put("width", m.width()).put("height", m.height()).put("media_id", m.id());
+            list.addObject()
+                    .put("type", "Image")
+                    .put("href", media.url(m))
+                    .put("name", m.alt())
+                    .put("mediaType", m.contentType())
+                    .put("width", m.width())
+                    .put("height", m.height())
+                    .put("media_id", m.id());
         }
         return extras.toString();
     }
 
     private static String warning(Draft draft) {
-        return draft.contentWarning() == null || draft.contentWarning().isBlank() ? null : draft.contentWarning().strip();
+        return draft.contentWarning() == null || draft.contentWarning().isBlank()
+                ? null
+                : draft.contentWarning().strip();
     }
 
     private static String language(String language) {

@@ -27,18 +27,25 @@ public final class VoteStore {
     }
 
     public Optional<Vote> findByActivity(Connection c, String activityUri) throws SQLException {
-        return Sql.one(c, "select post_id, actor_id, value, activity_uri from vote where activity_uri = ?",
-                rs -> new Vote(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getString(4)), activityUri);
+        return Sql.one(
+                c,
+                "select post_id, actor_id, value, activity_uri from vote where activity_uri = ?",
+                rs -> new Vote(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getString(4)),
+                activityUri);
     }
 
     public Optional<Vote> find(Connection c, long postId, long actorId) throws SQLException {
-        return Sql.one(c, "select post_id, actor_id, value, activity_uri from vote where post_id = ? and actor_id = ?",
-                rs -> new Vote(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getString(4)), postId, actorId);
+        return Sql.one(
+                c,
+                "select post_id, actor_id, value, activity_uri from vote where post_id = ? and actor_id = ?",
+                rs -> new Vote(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getString(4)),
+                postId,
+                actorId);
     }
 
     public Score score(Connection c, long postId) throws SQLException {
         return Sql.one(c, """
-                select count(*) filter (where value > 0), count(*) filter (where value < 0) from vote where post_id = ?""",
-                rs -> new Score(rs.getLong(1), rs.getLong(2)), postId).orElse(new Score(0, 0));
+                select count(*) filter (where value > 0), count(*) filter (where value < 0) from vote where post_id = ?""", rs -> new Score(rs.getLong(1), rs.getLong(2)), postId)
+                .orElse(new Score(0, 0));
     }
 }

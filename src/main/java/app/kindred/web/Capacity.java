@@ -37,7 +37,8 @@ final class Capacity {
         for (var connector : server.getConnectors()) {
             if (!(connector instanceof ServerConnector network)) continue;
             network.setIdleTimeout(limits.idleTimeout().toMillis());
-            network.addEventListener(new FirstRequestDeadline(network, limits.headerTimeout().toMillis()));
+            network.addEventListener(
+                    new FirstRequestDeadline(network, limits.headerTimeout().toMillis()));
         }
     }
 
@@ -51,11 +52,17 @@ final class Capacity {
         @Override
         public void onOpened(Connection connection) {
             if (!(connection instanceof AbstractMetaDataConnection)) return;
-            connector.getScheduler().schedule(() -> {
-                if (connection.getMessagesIn() == 0 && connection.getEndPoint().isOpen()) {
-                    connection.getEndPoint().close();
-                }
-            }, millis, TimeUnit.MILLISECONDS);
+            connector
+                    .getScheduler()
+                    .schedule(
+                            () -> {
+                                if (connection.getMessagesIn() == 0
+                                        && connection.getEndPoint().isOpen()) {
+                                    connection.getEndPoint().close();
+                                }
+                            },
+                            millis,
+                            TimeUnit.MILLISECONDS);
         }
     }
 }

@@ -4,9 +4,9 @@ import java.text.MessageFormat;
 import java.text.NumberFormat;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +31,8 @@ public final class Messages {
         this.bundle = bundle;
         this.format = format;
         this.dates = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT)
-                .withLocale(format).withZone(ZoneOffset.UTC);
+                .withLocale(format)
+                .withZone(ZoneOffset.UTC);
     }
 
     /** For an Accept-Language header (null or unreadable: English). */

@@ -23,8 +23,9 @@ final class ProblemErrorHandler extends ErrorHandler {
     }
 
     @Override
-    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
-                                    Callback callback) throws IOException {
+    protected void generateResponse(
+            Request request, Response response, int code, String message, Throwable cause, Callback callback)
+            throws IOException {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, WebServer.PROBLEM_JSON);
         response.getHeaders().put(ERROR_CACHE_CONTROL);
         // Jetty does not keep a connection after refusing a request as malformed (a %00 in the path, say), but
@@ -46,7 +47,8 @@ final class ProblemErrorHandler extends ErrorHandler {
     private static byte[] body(int code, String message) {
         var title = HttpStatus.getMessage(code);
         var detail = message == null || message.isBlank() ? title : message;
-        return ("{\"type\":\"about:blank\",\"title\":" + quote(title) + ",\"status\":" + code + ",\"detail\":" + quote(detail) + "}")
+        return ("{\"type\":\"about:blank\",\"title\":" + quote(title) + ",\"status\":" + code + ",\"detail\":"
+                        + quote(detail) + "}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 

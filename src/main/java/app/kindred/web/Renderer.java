@@ -12,8 +12,8 @@ import java.util.Map;
  * beyond this site, and no indexing.
  */
 public final class Renderer {
-    public static final String CSP = "default-src 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'; "
-            + "form-action 'self'";
+    public static final String CSP =
+            "default-src 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'; " + "form-action 'self'";
     private final TemplateEngine engine = TemplateEngine.createPrecompiled(ContentType.Html);
 
     /** Renders {@code template} with its two parameters: the layout's {@code chrome} and the page's own record. */

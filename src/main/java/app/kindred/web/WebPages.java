@@ -25,11 +25,15 @@ public final class WebPages {
     public WebPages(App app) {
         var config = app.config();
         var open = config.instance().openRegistrations();
-        this.site = new Site(config.instance().name(), new Renderer(),
-                new BrowserSessions(app.sessions(), config.instance().scheme().equals("https")), app.members());
+        this.site = new Site(
+                config.instance().name(),
+                new Renderer(),
+                new BrowserSessions(app.sessions(), config.instance().scheme().equals("https")),
+                app.members());
         this.front = new FrontPages(site, app.communities(), config.instance().domain(), open);
         this.accounts = new AccountPages(site, app.members(), app.sessions(), open, app.limits(), app::clientKey);
-        this.communities = new CommunityPages(site, app.communities(), app.follows(), app.threads(), app.discussions(), app.media());
+        this.communities = new CommunityPages(
+                site, app.communities(), app.follows(), app.threads(), app.discussions(), app.media());
         this.threads = new ThreadPages(site, app.threads(), app.discussions(), app.communities(), app.media());
         this.members = new MemberPages(site, app.members(), app.discussions(), app.media());
     }
@@ -57,7 +61,8 @@ public final class WebPages {
         if (accept == null) return false;
         var a = accept.toLowerCase(Locale.ROOT);
         return (a.contains("text/html") || a.contains("application/xhtml+xml"))
-                && !a.contains("application/activity+json") && !a.contains("application/ld+json");
+                && !a.contains("application/activity+json")
+                && !a.contains("application/ld+json");
     }
 
     public void error(Context ctx, int status, String detail) {

@@ -43,8 +43,8 @@ public final class WebServer {
             config.http.maxRequestSize = app.config().server().maxBodyBytes();
             config.jsonMapper(new JavalinJackson(mapper, true));
             // Path only: query strings can carry tokens, and we never log client addresses.
-            config.requestLogger.http((ctx, ms) ->
-                    log.info("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms)));
+            config.requestLogger.http(
+                    (ctx, ms) -> log.info("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms)));
             var limits = app.config().server();
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(limits.maxHeaderBytes());
@@ -89,12 +89,23 @@ public final class WebServer {
                 if (cutShort(e)) {
                     // The client stopped sending before its Content-Length: its fault, not ours, and no news.
                     log.debug("{} {}: the request body ended early", ctx.method(), ctx.path());
-                    problem(ctx, 400, "The request body ended early", "the body is shorter than its Content-Length", null);
+                    problem(
+                            ctx,
+                            400,
+                            "The request body ended early",
+                            "the body is shorter than its Content-Length",
+                            null);
                     return;
                 }
                 log.error("unexpected failure in {} {}", ctx.method(), ctx.path(), e);
                 if (WebPages.wantsPage(ctx)) pages.error(ctx, 500, null);
-                else problem(ctx, 500, "Something went wrong on our side", "the error is logged for the admins; try again later", null);
+                else
+                    problem(
+                            ctx,
+                            500,
+                            "Something went wrong on our side",
+                            "the error is logged for the admins; try again later",
+                            null);
             });
             config.routes.error(404, ctx -> {
                 if (ctx.result() != null) return;
@@ -119,7 +130,8 @@ public final class WebServer {
     /** A body that ended before its declared length: Jetty says so with an EofException or a bad message. */
     static boolean cutShort(Throwable e) {
         for (var cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof EofException || cause instanceof EOFException || cause instanceof BadMessageException) return true;
+            if (cause instanceof EofException || cause instanceof EOFException || cause instanceof BadMessageException)
+                return true;
             if (cause.getCause() == cause) break;
         }
         return false;
@@ -138,8 +150,12 @@ public final class WebServer {
     public static void tryLater(Context ctx, TryLater e) {
         var limited = e.kind() == TryLater.Kind.RATE_LIMITED;
         ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
-        problem(ctx, tryLaterStatus(e), limited ? "Too many requests" : "Busy for a moment, try again shortly",
-                e.getMessage(), null);
+        problem(
+                ctx,
+                tryLaterStatus(e),
+                limited ? "Too many requests" : "Busy for a moment, try again shortly",
+                e.getMessage(),
+                null);
     }
 
     static int tryLaterStatus(TryLater e) {
@@ -155,13 +171,19 @@ public final class WebServer {
         long count = SHED.incrementAndGet();
         long now = System.nanoTime(), last = LAST_SHED_LINE.get();
         if ((last == 0 || now - last > TimeUnit.MINUTES.toNanos(1)) && LAST_SHED_LINE.compareAndSet(last, now)) {
-            log.warn("answered 503 to {} {} ({}); {} request(s) answered 503 since start", ctx.method(), ctx.path(),
-                    e.getMessage(), count);
+            log.warn(
+                    "answered 503 to {} {} ({}); {} request(s) answered 503 since start",
+                    ctx.method(),
+                    ctx.path(),
+                    e.getMessage(),
+                    count);
         }
     }
 
     public static void problem(Context ctx, int status, String title, String detail, String field) {
-        ctx.status(status).json(new Problem("about:blank", title, status, detail, field)).contentType(PROBLEM_JSON);
+        ctx.status(status)
+                .json(new Problem("about:blank", title, status, detail, field))
+                .contentType(PROBLEM_JSON);
     }
 
     static int refusalStatus(Refusal.Kind kind) {

@@ -36,12 +36,19 @@ class AccountSettingsApiTest {
         var changed = api.patch("/api/v1/me", Map.of("content_warnings_open", true), token);
         assertEquals(200, changed.statusCode(), changed.body());
         assertTrue(body(changed).get("content_warnings_open").asBoolean());
-        assertTrue(body(api.get("/api/v1/me", token)).get("content_warnings_open").asBoolean());
-        assertFalse(body(api.get("/api/v1/me", api.member("dora"))).get("content_warnings_open").asBoolean(), "one member's choice");
+        assertTrue(
+                body(api.get("/api/v1/me", token)).get("content_warnings_open").asBoolean());
+        assertFalse(
+                body(api.get("/api/v1/me", api.member("dora")))
+                        .get("content_warnings_open")
+                        .asBoolean(),
+                "one member's choice");
 
         assertEquals(200, api.patch("/api/v1/me", Map.of(), token).statusCode(), "leaving it out changes nothing");
-        assertTrue(body(api.get("/api/v1/me", token)).get("content_warnings_open").asBoolean());
-        assertProblem(api.patch("/api/v1/me", Map.of("content_warnings_open", "yes"), token), 400, "content_warnings_open");
+        assertTrue(
+                body(api.get("/api/v1/me", token)).get("content_warnings_open").asBoolean());
+        assertProblem(
+                api.patch("/api/v1/me", Map.of("content_warnings_open", "yes"), token), 400, "content_warnings_open");
         assertProblem(api.patch("/api/v1/me", Map.of("username", "other"), token), 400, "username");
         assertProblem(api.patch("/api/v1/me", Map.of("content_warnings_open", false), null), 401, null);
     }
@@ -81,22 +88,38 @@ class AccountSettingsApiTest {
         var here = api.member("gwen");
         var elsewhere = api.logIn("gwen");
 
-        assertProblem(api.post("/api/v1/me/password", Map.of("current_password", "wrong password!", "new_password",
-                "a new long password"), here), 422, "current_password");
-        assertProblem(api.post("/api/v1/me/password", Map.of("current_password", ApiClient.PASSWORD, "new_password", "short"),
-                here), 422, "new_password");
+        assertProblem(
+                api.post(
+                        "/api/v1/me/password",
+                        Map.of("current_password", "wrong password!", "new_password", "a new long password"),
+                        here),
+                422,
+                "current_password");
+        assertProblem(
+                api.post(
+                        "/api/v1/me/password",
+                        Map.of("current_password", ApiClient.PASSWORD, "new_password", "short"),
+                        here),
+                422,
+                "new_password");
         assertEquals(200, api.get("/api/v1/me", elsewhere).statusCode(), "a refused change ends nothing");
 
-        var changed = api.post("/api/v1/me/password", Map.of("current_password", ApiClient.PASSWORD,
-                "new_password", "a new long password"), here);
+        var changed = api.post(
+                "/api/v1/me/password",
+                Map.of("current_password", ApiClient.PASSWORD, "new_password", "a new long password"),
+                here);
         assertEquals(204, changed.statusCode(), changed.body());
         assertEquals(200, api.get("/api/v1/me", here).statusCode(), "the session in use stays");
         assertProblem(api.get("/api/v1/me", elsewhere), 401, null);
 
-        assertEquals(401, api.post("/api/v1/auth/login", Map.of("username", "gwen", "password", ApiClient.PASSWORD), null)
-                .statusCode());
-        assertEquals(200, api.post("/api/v1/auth/login", Map.of("username", "gwen", "password", "a new long password"), null)
-                .statusCode());
+        assertEquals(
+                401,
+                api.post("/api/v1/auth/login", Map.of("username", "gwen", "password", ApiClient.PASSWORD), null)
+                        .statusCode());
+        assertEquals(
+                200,
+                api.post("/api/v1/auth/login", Map.of("username", "gwen", "password", "a new long password"), null)
+                        .statusCode());
         assertProblem(api.post("/api/v1/me/password", Map.of("new_password", "another long one"), null), 401, null);
     }
 
@@ -106,7 +129,11 @@ class AccountSettingsApiTest {
         server.sql("update session set last_used_at = created_at - interval '1 hour'");
         assertEquals(200, api.get("/api/v1/me", token).statusCode());
         var session = body(api.get("/api/v1/me/sessions", token)).get(0);
-        assertTrue(session.get("last_used").asText().compareTo(session.get("created").asText()) >= 0,
+        assertTrue(
+                session.get("last_used")
+                                .asText()
+                                .compareTo(session.get("created").asText())
+                        >= 0,
                 "using it moved last_used past an hour ago: " + session);
     }
 }

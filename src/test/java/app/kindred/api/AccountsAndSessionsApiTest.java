@@ -55,18 +55,26 @@ class AccountsAndSessionsApiTest {
     @Test
     void registrationRefusesWhatMemberServiceRefusesNamingTheField() {
         long accounts = api.count("select count(*) from account");
-        assertProblem(api.post("/api/v1/accounts", Map.of("username", "Bad Name", "password", PASSWORD), null), 422, "username");
-        assertProblem(api.post("/api/v1/accounts", Map.of("username", "shorty", "password", "short"), null), 422, "password");
+        assertProblem(
+                api.post("/api/v1/accounts", Map.of("username", "Bad Name", "password", PASSWORD), null),
+                422,
+                "username");
+        assertProblem(
+                api.post("/api/v1/accounts", Map.of("username", "shorty", "password", "short"), null), 422, "password");
         assertProblem(api.post("/api/v1/accounts", Map.of("password", PASSWORD), null), 422, "username");
         assertProblem(api.post("/api/v1/accounts", Map.of("username", 7, "password", PASSWORD), null), 400, "username");
-        assertProblem(api.post("/api/v1/accounts", Map.of("username", "x", "password", PASSWORD, "email", "x@y"), null), 400, "email");
+        assertProblem(
+                api.post("/api/v1/accounts", Map.of("username", "x", "password", PASSWORD, "email", "x@y"), null),
+                400,
+                "email");
         assertProblem(api.post("/api/v1/accounts", "{\"username\": ", null), 400, null);
         assertProblem(api.post("/api/v1/accounts", "[1, 2]", null), 400, null);
         assertEquals(accounts, api.count("select count(*) from account"), "a refused registration creates nothing");
 
         api.post("/api/v1/accounts", Map.of("username", "taken", "password", PASSWORD), null);
         long after = api.count("select count(*) from account");
-        assertProblem(api.post("/api/v1/accounts", Map.of("username", "taken", "password", PASSWORD), null), 409, "username");
+        assertProblem(
+                api.post("/api/v1/accounts", Map.of("username", "taken", "password", PASSWORD), null), 409, "username");
         assertEquals(after, api.count("select count(*) from account"));
         assertEquals(after, api.count("select count(*) from actor where type = 'Person'"));
     }
@@ -74,22 +82,31 @@ class AccountsAndSessionsApiTest {
     @Test
     void aPasswordLongerThan1024CharactersIsRefusedBeforeHashingAtSignUpAndLogin() {
         long accounts = api.count("select count(*) from account");
-        var problem = assertProblem(api.post("/api/v1/accounts", Map.of("username", "verbose", "password", "p".repeat(1025)), null),
-                422, "password");
+        var problem = assertProblem(
+                api.post("/api/v1/accounts", Map.of("username", "verbose", "password", "p".repeat(1025)), null),
+                422,
+                "password");
         assertTrue(problem.get("detail").asText().contains("1024"), problem.toString());
         assertEquals(accounts, api.count("select count(*) from account"));
-        assertEquals(201, api.post("/api/v1/accounts", Map.of("username", "longest", "password", "p".repeat(1024)), null).statusCode());
+        assertEquals(
+                201,
+                api.post("/api/v1/accounts", Map.of("username", "longest", "password", "p".repeat(1024)), null)
+                        .statusCode());
 
-        assertProblem(api.post("/api/v1/auth/login", Map.of("username", "longest", "password", "p".repeat(1_000_000)), null),
-                422, "password");
+        assertProblem(
+                api.post("/api/v1/auth/login", Map.of("username", "longest", "password", "p".repeat(1_000_000)), null),
+                422,
+                "password");
     }
 
     @Test
     void closedRegistrationsAnswer403AndCreateNothing() {
         try (var closed = TestServer.start()) {
             var closedApi = new ApiClient(closed);
-            var problem = assertProblem(closedApi.post("/api/v1/accounts", Map.of("username", "robin", "password", PASSWORD), null),
-                    403, null);
+            var problem = assertProblem(
+                    closedApi.post("/api/v1/accounts", Map.of("username", "robin", "password", PASSWORD), null),
+                    403,
+                    null);
             assertTrue(problem.get("detail").asText().contains("registrations are closed"), problem.toString());
             assertEquals(0, closedApi.count("select count(*) from account"));
             assertEquals(0, closedApi.count("select count(*) from actor where type = 'Person'"));
@@ -108,35 +125,53 @@ class AccountsAndSessionsApiTest {
         assertEquals(32, Base64.getUrlDecoder().decode(token).length);
         assertTrue(token.matches("[A-Za-z0-9_-]{43}"), token);
         var expires = Instant.parse(body(response).get("expires_at").asText());
-        assertTrue(Duration.between(before, expires).compareTo(Duration.ofDays(30).minusMinutes(1)) > 0, expires.toString());
-        assertTrue(Duration.between(before, expires).compareTo(Duration.ofDays(30).plusMinutes(1)) < 0, expires.toString());
+        assertTrue(
+                Duration.between(before, expires).compareTo(Duration.ofDays(30).minusMinutes(1)) > 0,
+                expires.toString());
+        assertTrue(
+                Duration.between(before, expires).compareTo(Duration.ofDays(30).plusMinutes(1)) < 0,
+                expires.toString());
 
-        var stored = server.app().database().read(c -> Sql.list(c,
-                "select s.token_hash from session s join account a on a.id = s.account_id where a.username = 'hashed'",
-                rs -> rs.getBytes(1)));
+        var stored = server.app()
+                .database()
+                .read(c -> Sql.list(
+                        c,
+                        "select s.token_hash from session s join account a on a.id = s.account_id where a.username = 'hashed'",
+                        rs -> rs.getBytes(1)));
         assertEquals(1, stored.size());
         var sha256 = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
         assertArrayEquals(sha256, stored.get(0));
         // The raw token appears nowhere in the session table, in any encoding of any column.
-        var everything = server.app().database().read(c -> Sql.list(c, "select s::text from session s", rs -> rs.getString(1)));
+        var everything =
+                server.app().database().read(c -> Sql.list(c, "select s::text from session s", rs -> rs.getString(1)));
         var hex = HexFormat.of().formatHex(Base64.getUrlDecoder().decode(token));
         for (var row : everything) {
             assertFalse(row.contains(token), row);
             assertFalse(row.contains(hex), row);
         }
         // Signing in counts as activity for NodeInfo.
-        assertEquals(1, api.count("select count(*) from account where username = 'hashed' and last_active_at > now() - interval '1 minute'"));
+        assertEquals(
+                1,
+                api.count(
+                        "select count(*) from account where username = 'hashed' and last_active_at > now() - interval '1 minute'"));
     }
 
     @Test
     void wrongCredentialsAnswerTheSameForAnUnknownNameAndAWrongPassword() {
         server.app().members().create("known", PASSWORD, app.kindred.member.Role.MEMBER);
         long sessions = api.count("select count(*) from session");
-        var unknown = assertProblem(api.post("/api/v1/auth/login", Map.of("username", "nobody", "password", PASSWORD), null), 401, null);
-        var wrong = assertProblem(api.post("/api/v1/auth/login", Map.of("username", "known", "password", "not the password"), null), 401, null);
+        var unknown = assertProblem(
+                api.post("/api/v1/auth/login", Map.of("username", "nobody", "password", PASSWORD), null), 401, null);
+        var wrong = assertProblem(
+                api.post("/api/v1/auth/login", Map.of("username", "known", "password", "not the password"), null),
+                401,
+                null);
         assertEquals(unknown.get("detail"), wrong.get("detail"));
         assertEquals(unknown.get("title"), wrong.get("title"));
-        assertProblem(api.post("/api/v1/auth/login", Map.of("username", "known", "password", List.of()), null), 400, "password");
+        assertProblem(
+                api.post("/api/v1/auth/login", Map.of("username", "known", "password", List.of()), null),
+                400,
+                "password");
         assertEquals(sessions, api.count("select count(*) from session"), "no session for a failed sign-in");
     }
 
@@ -150,8 +185,10 @@ class AccountsAndSessionsApiTest {
         assertProblem(api.get("/api/v1/me", phone), 401, null);
         assertProblem(api.post("/api/v1/auth/logout", null, phone), 401, null);
         assertEquals(200, api.get("/api/v1/me", laptop).statusCode(), "the other session still works");
-        assertEquals(1, api.count("select count(*) from session s join account a on a.id = s.account_id "
-                + "where a.username = 'twice' and s.revoked_at is not null"));
+        assertEquals(
+                1,
+                api.count("select count(*) from session s join account a on a.id = s.account_id "
+                        + "where a.username = 'twice' and s.revoked_at is not null"));
     }
 
     @Test

@@ -41,8 +41,22 @@ class AdminApiTest {
         var local = app.members().find(localMember).orElseThrow().actor();
         app.database().transaction(c -> {
             var uri = URI.create("https://" + host + "/users/someone");
-            var remote = new ActorStore(app.ids()).upsertRemote(c, new RemoteActorData(uri, ActorType.PERSON, "someone", "Someone",
-                    URI.create(uri + "/inbox"), null, null, null, uri + "#main-key", null, null, null));
+            var remote = new ActorStore(app.ids())
+                    .upsertRemote(
+                            c,
+                            new RemoteActorData(
+                                    uri,
+                                    ActorType.PERSON,
+                                    "someone",
+                                    "Someone",
+                                    URI.create(uri + "/inbox"),
+                                    null,
+                                    null,
+                                    null,
+                                    uri + "#main-key",
+                                    null,
+                                    null,
+                                    null));
             var follows = new FollowStore();
             follows.upsert(c, local.id(), remote.id(), FollowStore.State.ACCEPTED, null);
             follows.upsert(c, remote.id(), local.id(), FollowStore.State.ACCEPTED, null);
@@ -53,12 +67,16 @@ class AdminApiTest {
     @Test
     void onlyAdminsReachAdminEndpoints() {
         var member = api.member("ordinary");
-        for (var path : List.of("/api/v1/admin/federation/hosts", "/api/v1/admin/domain_blocks", "/api/v1/admin/audit_log")) {
+        for (var path :
+                List.of("/api/v1/admin/federation/hosts", "/api/v1/admin/domain_blocks", "/api/v1/admin/audit_log")) {
             assertEquals(401, api.get(path, null).statusCode(), path);
             assertEquals(403, api.get(path, member).statusCode(), path);
             assertEquals(200, api.get(path, admin).statusCode(), path);
         }
-        assertEquals(403, api.post("/api/v1/admin/domain_blocks", Map.of("domain", "x.example", "severity", "limit"), member).statusCode());
+        assertEquals(
+                403,
+                api.post("/api/v1/admin/domain_blocks", Map.of("domain", "x.example", "severity", "limit"), member)
+                        .statusCode());
         assertEquals(0, api.count("select count(*) from domain_block where domain = 'x.example'"));
     }
 
@@ -73,16 +91,29 @@ class AdminApiTest {
         assertEquals(1, body(preview).get("followsIn").asLong());
         assertEquals(1, body(preview).get("membersAffected").asLong());
 
-        var unconfirmed = api.post("/api/v1/admin/domain_blocks", Map.of("domain", "hostile.example", "severity", "suspend"), admin);
+        var unconfirmed = api.post(
+                "/api/v1/admin/domain_blocks", Map.of("domain", "hostile.example", "severity", "suspend"), admin);
         assertEquals(409, unconfirmed.statusCode(), unconfirmed.body());
         assertTrue(unconfirmed.body().contains("cuts 2 follow(s)"), unconfirmed.body());
         assertEquals(0, api.count("select count(*) from domain_block where domain = 'hostile.example'"));
 
-        var confirmed = api.post("/api/v1/admin/domain_blocks", Map.of("domain", "hostile.example", "severity", "suspend",
-                "reason", "harassment of members", "confirm", true), admin);
+        var confirmed = api.post(
+                "/api/v1/admin/domain_blocks",
+                Map.of(
+                        "domain",
+                        "hostile.example",
+                        "severity",
+                        "suspend",
+                        "reason",
+                        "harassment of members",
+                        "confirm",
+                        true),
+                admin);
         assertEquals(201, confirmed.statusCode(), confirmed.body());
-        assertEquals(0, api.count("select count(*) from follow f join actor a on a.id = f.follower_id or a.id = f.followed_id "
-                + "where a.domain = 'hostile.example'"));
+        assertEquals(
+                0,
+                api.count("select count(*) from follow f join actor a on a.id = f.follower_id or a.id = f.followed_id "
+                        + "where a.domain = 'hostile.example'"));
 
         var notices = api.get("/api/v1/me/severed_relationships", member);
         assertEquals(200, notices.statusCode());
@@ -91,16 +122,25 @@ class AdminApiTest {
         assertEquals(1, body(notices).get(0).get("lostFollowers").asInt());
 
         var audit = api.get("/api/v1/admin/audit_log", admin);
-        assertTrue(audit.body().contains("\"action\":\"domain.suspend\"") && audit.body().contains("harassment of members")
-                && audit.body().contains("\"actor\":\"root\""), audit.body());
+        assertTrue(
+                audit.body().contains("\"action\":\"domain.suspend\"")
+                        && audit.body().contains("harassment of members")
+                        && audit.body().contains("\"actor\":\"root\""),
+                audit.body());
 
         var export = api.get("/api/v1/admin/domain_blocks/export", admin);
-        assertTrue(export.body().startsWith("#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate\n"));
+        assertTrue(export.body()
+                .startsWith("#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate\n"));
         assertTrue(export.body().contains("hostile.example,suspend,"), export.body());
 
-        assertEquals(204, api.delete("/api/v1/admin/domain_blocks/hostile.example", admin).statusCode());
-        assertEquals(0, api.count("select count(*) from follow f join actor a on a.id = f.follower_id "
-                + "where a.domain = 'hostile.example'"), "nothing severed comes back");
+        assertEquals(
+                204,
+                api.delete("/api/v1/admin/domain_blocks/hostile.example", admin).statusCode());
+        assertEquals(
+                0,
+                api.count("select count(*) from follow f join actor a on a.id = f.follower_id "
+                        + "where a.domain = 'hostile.example'"),
+                "nothing severed comes back");
     }
 
     @Test
@@ -122,29 +162,62 @@ class AdminApiTest {
         var real = api.send("POST", "/api/v1/admin/domain_blocks/import", good, admin);
         assertEquals(body(dry).get("added"), body(real).get("added"));
         assertEquals(2, api.count("select count(*) from domain_block where domain in ('one.example', 'two.example')"));
-        assertEquals(1, api.count("select count(*) from domain_block where domain = 'two.example' and severity = 'limit' "
-                + "and public_comment = 'spam, lots' and obfuscate"));
+        assertEquals(
+                1,
+                api.count("select count(*) from domain_block where domain = 'two.example' and severity = 'limit' "
+                        + "and public_comment = 'spam, lots' and obfuscate"));
     }
 
     @Test
     void federationStatusShowsHostsAndWhereAnActivityArrived() {
         var app = server.app();
         var sender = app.members().find("root").orElseThrow().actor();
-        var recipient = app.database().transaction(c -> new ActorStore(app.ids()).upsertRemote(c, new RemoteActorData(
-                URI.create("https://far.example/users/x"), ActorType.PERSON, "x", "X", URI.create("https://far.example/inbox"),
-                null, null, null, null, null, null, null)));
+        var recipient = app.database()
+                .transaction(c -> new ActorStore(app.ids())
+                        .upsertRemote(
+                                c,
+                                new RemoteActorData(
+                                        URI.create("https://far.example/users/x"),
+                                        ActorType.PERSON,
+                                        "x",
+                                        "X",
+                                        URI.create("https://far.example/inbox"),
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null)));
         var activityId = sender.uri() + "/activities/test/1";
-        app.database().transaction(c -> app.outbox().enqueue(c, sender, activityId, null,
-                "{\"id\":\"" + activityId + "\",\"type\":\"Create\"}", List.of(recipient)));
+        app.database()
+                .transaction(c -> app.outbox()
+                        .enqueue(
+                                c,
+                                sender,
+                                activityId,
+                                null,
+                                "{\"id\":\"" + activityId + "\",\"type\":\"Create\"}",
+                                List.of(recipient)));
 
         var hosts = api.get("/api/v1/admin/federation/hosts", admin);
-        assertTrue(hosts.body().contains("\"host\":\"far.example\"") && hosts.body().contains("\"queued\":1"), hosts.body());
-        var activity = api.get("/api/v1/admin/federation/activity?id=" + java.net.URLEncoder.encode(activityId,
-                java.nio.charset.StandardCharsets.UTF_8), admin);
+        assertTrue(
+                hosts.body().contains("\"host\":\"far.example\"")
+                        && hosts.body().contains("\"queued\":1"),
+                hosts.body());
+        var activity = api.get(
+                "/api/v1/admin/federation/activity?id="
+                        + java.net.URLEncoder.encode(activityId, java.nio.charset.StandardCharsets.UTF_8),
+                admin);
         assertEquals(200, activity.statusCode(), activity.body());
-        assertTrue(activity.body().contains("\"inbox\":\"https://far.example/inbox\"") && activity.body().contains("\"state\":\"queued\""),
+        assertTrue(
+                activity.body().contains("\"inbox\":\"https://far.example/inbox\"")
+                        && activity.body().contains("\"state\":\"queued\""),
                 activity.body());
-        assertEquals(404, api.get("/api/v1/admin/federation/activity?id=https://nowhere.example/a", admin).statusCode());
+        assertEquals(
+                404,
+                api.get("/api/v1/admin/federation/activity?id=https://nowhere.example/a", admin)
+                        .statusCode());
         assertEquals(400, api.get("/api/v1/admin/federation/activity", admin).statusCode());
     }
 }

@@ -26,7 +26,9 @@ public final class ApiClient {
 
     public HttpResponse<String> send(String method, String path, String body, String token) {
         var request = HttpRequest.newBuilder(URI.create(server.base() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) request.header("Content-Type", "application/json");
         if (token != null) request.header("Authorization", "Bearer " + token);
         try {
@@ -69,7 +71,10 @@ public final class ApiClient {
 
     /** Creates a community through the API and returns its id. */
     public long community(String token, String name) {
-        var response = post("/api/v1/communities", java.util.Map.of("name", name, "title", "The " + name, "description", ""), token);
+        var response = post(
+                "/api/v1/communities",
+                java.util.Map.of("name", name, "title", "The " + name, "description", ""),
+                token);
         if (response.statusCode() != 201) throw new AssertionError("community failed: " + response.body());
         return TestServer.json(response).get("id").asLong();
     }

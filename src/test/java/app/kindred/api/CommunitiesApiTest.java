@@ -30,8 +30,10 @@ class CommunitiesApiTest {
     @Test
     void aCreatedCommunityIsListedWithItsCreatorAsModerator() {
         var token = api.member("founder");
-        var response = api.post("/api/v1/communities",
-                Map.of("name", "grief", "title", "Grief support", "description", "A quiet place."), token);
+        var response = api.post(
+                "/api/v1/communities",
+                Map.of("name", "grief", "title", "Grief support", "description", "A quiet place."),
+                token);
         assertEquals(201, response.statusCode(), response.body());
         var created = body(response);
         long id = created.get("id").asLong();
@@ -65,12 +67,21 @@ class CommunitiesApiTest {
         long actors = api.count("select count(*) from actor");
         long moderators = api.count("select count(*) from community_moderator");
 
-        assertProblem(api.post("/api/v1/communities", Map.of("name", "existing", "title", "Again"), token), 409, "name");
-        assertProblem(api.post("/api/v1/communities", Map.of("name", "careful", "title", "Member's name"), token), 409, "name");
+        assertProblem(
+                api.post("/api/v1/communities", Map.of("name", "existing", "title", "Again"), token), 409, "name");
+        assertProblem(
+                api.post("/api/v1/communities", Map.of("name", "careful", "title", "Member's name"), token),
+                409,
+                "name");
         assertProblem(api.post("/api/v1/communities", Map.of("name", "No Caps", "title", "Bad"), token), 422, "name");
         assertProblem(api.post("/api/v1/communities", Map.of("name", "notitle", "title", " "), token), 422, "title");
-        assertProblem(api.post("/api/v1/communities", Map.of("name", "longdesc", "title", "Long", "description", "x".repeat(10_001)), token),
-                422, "description");
+        assertProblem(
+                api.post(
+                        "/api/v1/communities",
+                        Map.of("name", "longdesc", "title", "Long", "description", "x".repeat(10_001)),
+                        token),
+                422,
+                "description");
         assertProblem(api.post("/api/v1/communities", Map.of("name", "typed", "title", 5), token), 400, "title");
         assertProblem(api.post("/api/v1/communities", "{\"name\": \"broken\",", token), 400, null);
         assertProblem(api.post("/api/v1/communities", "", token), 400, null);

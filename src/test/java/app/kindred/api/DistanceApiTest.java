@@ -22,7 +22,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DistanceApiTest {
     @RegisterExtension
     static WireMockExtension remoteHost = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).resetOnEachTest(false).build();
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .resetOnEachTest(false)
+            .build();
 
     private static TestServer server;
     private static ApiClient api;
@@ -61,8 +63,16 @@ class DistanceApiTest {
         assertEquals(0, body(api.get("/api/v1/me/blocks", bo)).size(), "a block is not shown to the one blocked");
 
         // Neither lists the other's threads; someone else still sees both.
-        assertEquals(List.of(adas), threadIds(ada, community).stream().filter(id -> id == adas || id == bos).toList());
-        assertEquals(List.of(bos), threadIds(bo, community).stream().filter(id -> id == adas || id == bos).toList());
+        assertEquals(
+                List.of(adas),
+                threadIds(ada, community).stream()
+                        .filter(id -> id == adas || id == bos)
+                        .toList());
+        assertEquals(
+                List.of(bos),
+                threadIds(bo, community).stream()
+                        .filter(id -> id == adas || id == bos)
+                        .toList());
         assertTrue(threadIds(cy, community).containsAll(List.of(adas, bos)));
         assertTrue(threadIds(null, community).containsAll(List.of(adas, bos)));
 
@@ -78,9 +88,16 @@ class DistanceApiTest {
         var asBo = body(api.get("/api/v1/threads/" + adas, bo)).get("thread");
         assertEquals("blocked", asBo.get("collapsed").asText(), "the blocker is collapsed for the blocked one too");
         assertEquals("[a blocked member]", asBo.get("title").asText());
-        assertFalse(body(api.get("/api/v1/threads/" + adas, cy)).get("comments").get(0).has("collapsed"));
+        assertFalse(body(api.get("/api/v1/threads/" + adas, cy))
+                .get("comments")
+                .get(0)
+                .has("collapsed"));
 
-        assertEquals(List.of(adas), searchIds(ada, "zebrafinch").stream().filter(id -> id == adas || id == bos).toList());
+        assertEquals(
+                List.of(adas),
+                searchIds(ada, "zebrafinch").stream()
+                        .filter(id -> id == adas || id == bos)
+                        .toList());
         assertFalse(searchIds(bo, "zebrafinch").contains(adas));
 
         // bo cannot answer ada, and is not told why; nothing is written.
@@ -93,9 +110,13 @@ class DistanceApiTest {
         assertEquals(before, api.count("select count(*) from post"));
 
         // A mention from bo notifies ada of nothing; no Block activity goes anywhere.
-        long known = api.count("select count(*) from notification n join account a on a.id = n.account_id where a.username = 'ada'");
+        long known = api.count(
+                "select count(*) from notification n join account a on a.id = n.account_id where a.username = 'ada'");
         comment(bo, bos, "@ada are you there?");
-        assertEquals(known, api.count("select count(*) from notification n join account a on a.id = n.account_id where a.username = 'ada'"));
+        assertEquals(
+                known,
+                api.count(
+                        "select count(*) from notification n join account a on a.id = n.account_id where a.username = 'ada'"));
         assertEquals(0, api.count("select count(*) from outbound_activity where body like '%\"Block\"%'"));
 
         // Lifted, everything is as before.
@@ -111,16 +132,25 @@ class DistanceApiTest {
         var eli = api.member("eli");
         long dees = thread(dee, community, "Walks", "Where do you walk?");
         long elis = thread(eli, community, "Runs", "I run at dawn");
-        assertEquals(201, api.post("/api/v1/me/mutes", Map.of("member", "@eli"), dee).statusCode());
+        assertEquals(
+                201, api.post("/api/v1/me/mutes", Map.of("member", "@eli"), dee).statusCode());
 
         assertFalse(threadIds(dee, community).contains(elis));
         assertTrue(threadIds(eli, community).contains(dees), "a mute is one way");
         comment(eli, dees, "By the river");
-        assertEquals(0, body(api.get("/api/v1/me/notifications", dee)).get("notifications").size());
+        assertEquals(
+                0,
+                body(api.get("/api/v1/me/notifications", dee))
+                        .get("notifications")
+                        .size());
         var page = body(api.get("/api/v1/threads/" + dees, dee));
         assertEquals("muted", page.get("comments").get(0).get("collapsed").asText());
         comment(dee, elis, "Muted, not blocked: I may still answer");
-        assertEquals(1, body(api.get("/api/v1/me/notifications", eli)).get("notifications").size());
+        assertEquals(
+                1,
+                body(api.get("/api/v1/me/notifications", eli))
+                        .get("notifications")
+                        .size());
     }
 
     @Test
@@ -135,15 +165,24 @@ class DistanceApiTest {
         var noteId = peer.activityId().replace("/activities/", "/objects/");
         var note = """
                 {"id": "%s", "type": "Note", "attributedTo": "%s", "content": "<p>I do</p>", "inReplyTo": "%s",
-                 "to": ["%s", "https://www.w3.org/ns/activitystreams#Public"], "audience": "%s"}"""
-                .formatted(noteId, peer.id(), server.base() + "/p/" + thread, group, group);
+                 "to": ["%s", "https://www.w3.org/ns/activitystreams#Public"], "audience": "%s"}""".formatted(noteId, peer.id(), server.base() + "/p/" + thread, group, group);
         peer.deliverAndAwait(server.app(), group, """
                 {"@context": "https://www.w3.org/ns/activitystreams", "id": "%s", "type": "Create", "actor": "%s",
                  "to": ["%s"], "object": %s}""".formatted(peer.activityId(), peer.id(), group, note));
 
         assertEquals(1, api.count("select count(*) from post where uri = ?", noteId), "stored for the thread");
-        assertEquals(0, body(api.get("/api/v1/me/notifications", fay)).get("notifications").size());
-        assertEquals("blocked", body(api.get("/api/v1/threads/" + thread, fay)).get("comments").get(0).get("collapsed").asText());
+        assertEquals(
+                0,
+                body(api.get("/api/v1/me/notifications", fay))
+                        .get("notifications")
+                        .size());
+        assertEquals(
+                "blocked",
+                body(api.get("/api/v1/threads/" + thread, fay))
+                        .get("comments")
+                        .get(0)
+                        .get("collapsed")
+                        .asText());
     }
 
     @Test
@@ -161,7 +200,8 @@ class DistanceApiTest {
         assertTrue(searchIds(ivy, "quokkabloom").containsAll(List.of(here, there)));
         assertTrue(threadIds(hal, other).contains(there), "opening the community itself still shows it");
 
-        assertEquals(204, api.delete("/api/v1/me/hidden_communities/" + other, hal).statusCode());
+        assertEquals(
+                204, api.delete("/api/v1/me/hidden_communities/" + other, hal).statusCode());
         assertTrue(searchIds(hal, "quokkabloom").contains(there));
     }
 
@@ -176,7 +216,9 @@ class DistanceApiTest {
         assertEquals(201, taken.statusCode(), taken.body());
         var brk = body(taken);
         assertEquals(other, brk.get("community_id").asLong());
-        assertTrue(Duration.between(Instant.parse(brk.get("started").asText()), Instant.parse(brk.get("ends").asText()))
+        assertTrue(Duration.between(
+                        Instant.parse(brk.get("started").asText()),
+                        Instant.parse(brk.get("ends").asText()))
                 .equals(Duration.ofDays(7)));
         assertProblem(api.post("/api/v1/me/breaks", Map.of("length", "forever"), jo), 422, "length");
 
@@ -186,18 +228,34 @@ class DistanceApiTest {
         assertTrue(threadIds(jo, community).contains(elsewhere), "other communities are untouched");
         assertFalse(searchIds(jo, "lemurwind").contains(jos));
         comment(kit, jos, "Rest well");
-        assertEquals(0, body(api.get("/api/v1/me/notifications", jo)).get("notifications").size());
+        assertEquals(
+                0,
+                body(api.get("/api/v1/me/notifications", jo))
+                        .get("notifications")
+                        .size());
 
         // Nobody else can tell.
         assertEquals(0, body(api.get("/api/v1/me/breaks", kit)).size());
-        assertFalse(body(api.get("/api/v1/communities/" + other + "/threads", kit)).has("on_break"));
+        assertFalse(
+                body(api.get("/api/v1/communities/" + other + "/threads", kit)).has("on_break"));
         assertFalse(api.get("/api/v1/threads/" + jos, kit).body().contains("break"));
-        assertEquals(server.app().breaks().activeFor(server.app().members().find("jo").orElseThrow()).size(), 1);
+        assertEquals(
+                server.app()
+                        .breaks()
+                        .activeFor(server.app().members().find("jo").orElseThrow())
+                        .size(),
+                1);
 
-        assertEquals(204, api.delete("/api/v1/me/breaks/" + brk.get("id").asLong(), jo).statusCode());
+        assertEquals(
+                204,
+                api.delete("/api/v1/me/breaks/" + brk.get("id").asLong(), jo).statusCode());
         assertTrue(threadIds(jo, other).contains(jos));
         comment(kit, jos, "Welcome back");
-        assertEquals(1, body(api.get("/api/v1/me/notifications", jo)).get("notifications").size());
+        assertEquals(
+                1,
+                body(api.get("/api/v1/me/notifications", jo))
+                        .get("notifications")
+                        .size());
     }
 
     @Test
@@ -205,17 +263,31 @@ class DistanceApiTest {
         var lu = api.member("lu");
         long thread = thread(lu, community, "Everywhere", "words");
         var taken = body(api.post("/api/v1/me/breaks", Map.of("length", "until_i_come_back"), lu));
-        assertTrue(taken.get("community_id") == null || taken.get("community_id").isNull());
+        assertTrue(
+                taken.get("community_id") == null || taken.get("community_id").isNull());
         assertFalse(taken.has("ends"));
-        assertEquals(0, body(api.get("/api/v1/communities/" + community + "/threads", lu)).get("threads").size());
-        assertEquals(0, body(api.get("/api/v1/communities/" + other + "/threads", lu)).get("threads").size());
+        assertEquals(
+                0,
+                body(api.get("/api/v1/communities/" + community + "/threads", lu))
+                        .get("threads")
+                        .size());
+        assertEquals(
+                0,
+                body(api.get("/api/v1/communities/" + other + "/threads", lu))
+                        .get("threads")
+                        .size());
         comment(api.member("mo"), thread, "Hello?");
-        assertEquals(0, body(api.get("/api/v1/me/notifications", lu)).get("notifications").size());
+        assertEquals(
+                0,
+                body(api.get("/api/v1/me/notifications", lu))
+                        .get("notifications")
+                        .size());
     }
 
     private static List<Long> threadIds(String token, long communityId) {
         var ids = new ArrayList<Long>();
-        for (var t : body(api.get("/api/v1/communities/" + communityId + "/threads?sort=new", token)).get("threads")) {
+        for (var t : body(api.get("/api/v1/communities/" + communityId + "/threads?sort=new", token))
+                .get("threads")) {
             ids.add(t.get("id").asLong());
         }
         return ids;
@@ -230,7 +302,8 @@ class DistanceApiTest {
     }
 
     private static long thread(String token, long communityId, String title, String text) {
-        var response = api.post("/api/v1/communities/" + communityId + "/threads", Map.of("title", title, "body", text), token);
+        var response = api.post(
+                "/api/v1/communities/" + communityId + "/threads", Map.of("title", title, "body", text), token);
         assertEquals(201, response.statusCode(), response.body());
         return body(response).get("id").asLong();
     }
@@ -240,5 +313,4 @@ class DistanceApiTest {
         assertEquals(201, response.statusCode(), response.body());
         return body(response).get("id").asLong();
     }
-
 }

@@ -53,19 +53,36 @@ class ExportApiTest {
     void anExportHoldsWhatTheMemberWroteAndFiledButNotWhatWasFiledAboutThem() throws Exception {
         var nia = api.member("nia");
         var oz = api.member("oz");
-        long thread = post("/api/v1/communities/" + community + "/threads", Map.of("title", "Sleep", "body", "**Tea** at night"), nia);
+        long thread = post(
+                "/api/v1/communities/" + community + "/threads",
+                Map.of("title", "Sleep", "body", "**Tea** at night"),
+                nia);
         long comment = post("/api/v1/posts/" + thread + "/comments", Map.of("body", "And a walk"), nia);
         long ozs = post("/api/v1/communities/" + community + "/threads", Map.of("title", "Ozs", "body", "Mine"), oz);
         post("/api/v1/posts/" + ozs + "/comments", Map.of("body", "Reply to oz"), nia);
-        assertEquals(200, api.post("/api/v1/posts/" + ozs + "/vote", Map.of("value", 1), nia).statusCode());
-        assertEquals(201, api.post("/api/v1/reports", Map.of("post", ozs, "category", "spam", "text", "nia's own words"), nia).statusCode());
-        assertEquals(201, api.post("/api/v1/reports", Map.of("post", thread, "category", "other", "text", "secret words of oz"), oz).statusCode());
-        assertEquals(201, api.post("/api/v1/me/mutes", Map.of("member", "oz"), nia).statusCode());
+        assertEquals(
+                200,
+                api.post("/api/v1/posts/" + ozs + "/vote", Map.of("value", 1), nia)
+                        .statusCode());
+        assertEquals(
+                201,
+                api.post("/api/v1/reports", Map.of("post", ozs, "category", "spam", "text", "nia's own words"), nia)
+                        .statusCode());
+        assertEquals(
+                201,
+                api.post(
+                                "/api/v1/reports",
+                                Map.of("post", thread, "category", "other", "text", "secret words of oz"),
+                                oz)
+                        .statusCode());
+        assertEquals(
+                201, api.post("/api/v1/me/mutes", Map.of("member", "oz"), nia).statusCode());
 
         assertProblem(api.get("/api/v1/me/export", nia), 404, null);
         var started = api.post("/api/v1/me/export", null, nia);
         assertEquals(202, started.statusCode(), started.body());
-        assertTrue(Set.of("pending", "running", "ready").contains(body(started).get("status").asText()));
+        assertTrue(Set.of("pending", "running", "ready")
+                .contains(body(started).get("status").asText()));
 
         var ready = new JsonNode[1];
         Eventually.eventually(() -> {
@@ -94,8 +111,12 @@ class ExportApiTest {
         assertTrue(posts.get(0).get("html").asText().contains("<strong>Tea</strong>"));
         assertEquals(1, readable.get("votes").size());
         assertEquals(1, readable.get("reports_filed").size());
-        assertEquals("nia's own words", readable.get("reports_filed").get(0).get("text").asText());
-        assertFalse(files.get("kindred.json").contains("secret words of oz"), "a report about the member is not theirs to see");
+        assertEquals(
+                "nia's own words",
+                readable.get("reports_filed").get(0).get("text").asText());
+        assertFalse(
+                files.get("kindred.json").contains("secret words of oz"),
+                "a report about the member is not theirs to see");
         assertEquals(1, readable.get("mutes").size());
         assertTrue(readable.has("notifications") && readable.has("subscriptions") && readable.has("blocks"));
 
@@ -114,8 +135,13 @@ class ExportApiTest {
             }
             objects.add(object.id());
         }
-        assertEquals(Set.of(server.base() + "/p/" + thread, server.base() + "/p/" + comment,
-                posts.get(2).get("ap_id").asText()), objects, "every post, each once");
+        assertEquals(
+                Set.of(
+                        server.base() + "/p/" + thread,
+                        server.base() + "/p/" + comment,
+                        posts.get(2).get("ap_id").asText()),
+                objects,
+                "every post, each once");
     }
 
     @Test
@@ -129,8 +155,11 @@ class ExportApiTest {
             first[0] = s.get("download").asText();
         });
         api.post("/api/v1/me/export", null, pam);
-        Eventually.eventually(() -> assertEquals("ready", body(api.get("/api/v1/me/export", pam)).get("status").asText()));
-        assertNotEquals(first[0], body(api.get("/api/v1/me/export", pam)).get("download").asText());
+        Eventually.eventually(() -> assertEquals(
+                "ready", body(api.get("/api/v1/me/export", pam)).get("status").asText()));
+        assertNotEquals(
+                first[0],
+                body(api.get("/api/v1/me/export", pam)).get("download").asText());
         assertProblem(api.get(first[0], pam), 404, null);
     }
 
@@ -141,10 +170,15 @@ class ExportApiTest {
     }
 
     private static byte[] download(String link, String token) throws Exception {
-        var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.base() + link))
-                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofByteArray());
+        var response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(server.base() + link))
+                                .header("Authorization", "Bearer " + token)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, response.statusCode());
-        assertEquals("application/zip", response.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(
+                "application/zip", response.headers().firstValue("Content-Type").orElse(""));
         return response.body();
     }
 

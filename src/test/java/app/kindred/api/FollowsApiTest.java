@@ -44,12 +44,19 @@ class FollowsApiTest {
         assertEquals("accepted", subscriptions.get(0).get("state").asText());
 
         // Following again changes nothing.
-        assertEquals(200, api.post("/api/v1/follows", Map.of("community", "peers"), member).statusCode());
+        assertEquals(
+                200,
+                api.post("/api/v1/follows", Map.of("community", "peers"), member)
+                        .statusCode());
         assertEquals(1, api.count("select count(*) from follow where follower_id = ?", server.actorId("newcomer")));
 
         assertEquals(204, api.delete("/api/v1/follows/" + peers, member).statusCode());
         assertEquals(0, body(api.get("/api/v1/me/subscriptions", member)).size());
-        assertEquals(0, body(api.get("/api/v1/communities/" + peers, null)).get("follower_count").asLong());
+        assertEquals(
+                0,
+                body(api.get("/api/v1/communities/" + peers, null))
+                        .get("follower_count")
+                        .asLong());
         assertProblem(api.delete("/api/v1/follows/" + peers, member), 404, null);
     }
 
@@ -60,7 +67,10 @@ class FollowsApiTest {
         var member = api.member("hasty");
         // A race is won or lost by timing: several rounds make a double unfollow show up if it can happen.
         for (int round = 0; round < 8; round++) {
-            assertEquals(200, api.post("/api/v1/follows", Map.of("community", "circle"), member).statusCode());
+            assertEquals(
+                    200,
+                    api.post("/api/v1/follows", Map.of("community", "circle"), member)
+                            .statusCode());
 
             var statuses = new java.util.concurrent.ConcurrentLinkedQueue<Integer>();
             try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
@@ -68,7 +78,8 @@ class FollowsApiTest {
                 for (int i = 0; i < 64; i++) {
                     pool.submit(() -> {
                         start.await();
-                        return statuses.add(api.delete("/api/v1/follows/" + circle, member).statusCode());
+                        return statuses.add(
+                                api.delete("/api/v1/follows/" + circle, member).statusCode());
                     });
                 }
                 start.countDown();
@@ -107,8 +118,10 @@ class FollowsApiTest {
             var client = new ApiClient(strict);
             var member = client.member("curious");
 
-            var problem = assertProblem(client.post("/api/v1/follows", Map.of("community", "http://localhost:9/c/admin"), member),
-                    404, "community");
+            var problem = assertProblem(
+                    client.post("/api/v1/follows", Map.of("community", "http://localhost:9/c/admin"), member),
+                    404,
+                    "community");
 
             var detail = problem.get("detail").asText();
             assertEquals("cannot follow http://localhost:9/c/admin: its server cannot be reached from here", detail);
@@ -117,9 +130,13 @@ class FollowsApiTest {
             ours.setLevel(previous);
         }
         // Ours: Javalin announces the address it listens on, which is our own.
-        for (var event : appender.list.stream().filter(e -> e.getLoggerName().startsWith("app.kindred")).toList()) {
+        for (var event : appender.list.stream()
+                .filter(e -> e.getLoggerName().startsWith("app.kindred"))
+                .toList()) {
             var line = event.getFormattedMessage();
-            assertFalse(line.contains("127.0.0.1") || line.contains("0:0:0:0:0:0:0:1") || line.contains("resolves to"), line);
+            assertFalse(
+                    line.contains("127.0.0.1") || line.contains("0:0:0:0:0:0:0:1") || line.contains("resolves to"),
+                    line);
         }
     }
 

@@ -40,7 +40,8 @@ class MediaApiTest {
     @BeforeAll
     static void start() throws IOException {
         dataDir = Files.createTempDirectory("kindred-media");
-        server = TestServer.start(Map.of("KINDRED_DATA_DIR", dataDir.toString(), "KINDRED_MEDIA_MAX_UPLOAD_BYTES", "3000000"));
+        server = TestServer.start(
+                Map.of("KINDRED_DATA_DIR", dataDir.toString(), "KINDRED_MEDIA_MAX_UPLOAD_BYTES", "3000000"));
         api = new ApiClient(server);
         alice = api.member("alice");
         bob = api.member("bob");
@@ -62,7 +63,8 @@ class MediaApiTest {
                     .getBytes(StandardCharsets.UTF_8));
         }
         out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
-                + "\"\r\nContent-Type: " + declaredType + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                        + "\"\r\nContent-Type: " + declaredType + "\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         out.writeBytes(bytes);
         out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         var request = HttpRequest.newBuilder(URI.create(server.base() + "/api/v1/media"))
@@ -106,12 +108,15 @@ class MediaApiTest {
         var served = fetch(url);
         assertEquals(200, served.statusCode());
         assertEquals("image/jpeg", served.headers().firstValue("Content-Type").orElse(""));
-        assertEquals("nosniff", served.headers().firstValue("X-Content-Type-Options").orElse(""));
+        assertEquals(
+                "nosniff", served.headers().firstValue("X-Content-Type-Options").orElse(""));
         assertTrue(served.headers().firstValue("Cache-Control").orElse("").contains("max-age=31536000"));
         assertFalse(TestImages.jpegMarkers(served.body()).contains(0xE1), "no Exif segment in the served file");
         assertFalse(TestImages.contains(served.body(), "Exif"));
         assertFalse(TestImages.contains(served.body(), TestImages.GPS_MARK));
-        assertTrue(Files.exists(dataDir.resolve("media").resolve("local").resolve(url.substring(url.lastIndexOf('/') + 1))),
+        assertTrue(
+                Files.exists(
+                        dataDir.resolve("media").resolve("local").resolve(url.substring(url.lastIndexOf('/') + 1))),
                 "stored on disk under the data folder");
     }
 
@@ -127,23 +132,41 @@ class MediaApiTest {
     void hostileFilesAreRefusedWithAReason() {
         // A PNG header claiming 100000 x 100000 pixels: refused from the header, quickly.
         long start = System.nanoTime();
-        var bomb = assertProblem(upload(alice, "bomb.png", "image/png", TestImages.pngClaiming(100_000, 100_000), "x"), 422, "file");
+        var bomb = assertProblem(
+                upload(alice, "bomb.png", "image/png", TestImages.pngClaiming(100_000, 100_000), "x"), 422, "file");
         assertTrue((System.nanoTime() - start) / 1_000_000 < 2_000);
         assertTrue(bomb.get("detail").asText().contains("pixels"), bomb.toString());
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>".getBytes(StandardCharsets.UTF_8);
-        assertTrue(assertProblem(upload(alice, "cat.png", "image/png", svg, "x"), 422, "file").get("detail").asText().contains("SVG"));
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>"
+                .getBytes(StandardCharsets.UTF_8);
+        assertTrue(assertProblem(upload(alice, "cat.png", "image/png", svg, "x"), 422, "file")
+                .get("detail")
+                .asText()
+                .contains("SVG"));
         var jpeg = TestImages.jpeg(200, 200);
         assertProblem(upload(alice, "cut.jpg", "image/jpeg", Arrays.copyOf(jpeg, jpeg.length / 2), "x"), 422, "file");
         // The declared type and name do not matter: HTML called image/png is still HTML.
-        assertProblem(upload(alice, "page.png", "image/png", "<html><body>hi</body></html>".getBytes(StandardCharsets.UTF_8), "x"),
-                422, "file");
+        assertProblem(
+                upload(
+                        alice,
+                        "page.png",
+                        "image/png",
+                        "<html><body>hi</body></html>".getBytes(StandardCharsets.UTF_8),
+                        "x"),
+                422,
+                "file");
         var tooLarge = assertProblem(upload(alice, "big.png", "image/png", new byte[4_000_000], "x"), 422, "file");
         assertTrue(tooLarge.get("detail").asText().contains("3000000"), tooLarge.toString());
         // A PNG called .txt and sent as text/plain is a PNG all the same.
-        assertEquals(201, upload(alice, "notes.txt", "text/plain", TestImages.png(8, 8, true), "dots").statusCode());
+        assertEquals(
+                201,
+                upload(alice, "notes.txt", "text/plain", TestImages.png(8, 8, true), "dots")
+                        .statusCode());
         // JSON is not how an image comes, and nobody anonymous uploads.
         assertProblem(api.post("/api/v1/media", Map.of("file", "x"), alice), 415, null);
-        assertEquals(401, upload(null, "a.png", "image/png", TestImages.png(4, 4, false), "x").statusCode());
+        assertEquals(
+                401,
+                upload(null, "a.png", "image/png", TestImages.png(4, 4, false), "x")
+                        .statusCode());
     }
 
     @Test
@@ -160,20 +183,40 @@ class MediaApiTest {
 
     @Test
     void aLinkAndImageThreadShowsItsUrlHostAndImagesAndNeedsAltText() {
-        var described = uploaded(alice, TestImages.jpeg(40, 30), "two mugs of tea on a table").get("id").asLong();
-        var undescribed = uploaded(alice, TestImages.jpeg(40, 30), null).get("id").asLong();
+        var described = uploaded(alice, TestImages.jpeg(40, 30), "two mugs of tea on a table")
+                .get("id")
+                .asLong();
+        var undescribed =
+                uploaded(alice, TestImages.jpeg(40, 30), null).get("id").asLong();
 
-        var refused = assertProblem(api.post("/api/v1/communities/" + community + "/threads", Map.of("title", "Tea",
-                "media", List.of(undescribed)), alice), 422, "media");
+        var refused = assertProblem(
+                api.post(
+                        "/api/v1/communities/" + community + "/threads",
+                        Map.of("title", "Tea", "media", List.of(undescribed)),
+                        alice),
+                422,
+                "media");
         assertTrue(refused.get("detail").asText().contains("alt text"), refused.toString());
-        assertProblem(api.post("/api/v1/communities/" + community + "/threads", Map.of("title", "Tea",
-                "url", "javascript:alert(1)"), alice), 422, "url");
+        assertProblem(
+                api.post(
+                        "/api/v1/communities/" + community + "/threads",
+                        Map.of("title", "Tea", "url", "javascript:alert(1)"),
+                        alice),
+                422,
+                "url");
         var notHers = uploaded(bob, TestImages.jpeg(10, 10), "bob's").get("id").asLong();
-        assertProblem(api.post("/api/v1/communities/" + community + "/threads", Map.of("title", "Tea",
-                "media", List.of(notHers)), alice), 403, "media");
+        assertProblem(
+                api.post(
+                        "/api/v1/communities/" + community + "/threads",
+                        Map.of("title", "Tea", "media", List.of(notHers)),
+                        alice),
+                403,
+                "media");
 
-        var response = api.post("/api/v1/communities/" + community + "/threads", Map.of("title", "Tea helps",
-                "url", "https://calm.example/articles/tea", "media", List.of(described)), alice);
+        var response = api.post(
+                "/api/v1/communities/" + community + "/threads",
+                Map.of("title", "Tea helps", "url", "https://calm.example/articles/tea", "media", List.of(described)),
+                alice);
         assertEquals(201, response.statusCode(), response.body());
         var thread = body(response);
         assertEquals("https://calm.example/articles/tea", thread.get("url").asText());
@@ -187,26 +230,38 @@ class MediaApiTest {
         var document = server.activityJson(thread.get("ap_id").asText());
         var attachments = document.get("attachment");
         assertEquals("Link", attachments.get(0).get("type").asText());
-        assertEquals("https://calm.example/articles/tea", attachments.get(0).get("href").asText());
+        assertEquals(
+                "https://calm.example/articles/tea",
+                attachments.get(0).get("href").asText());
         assertEquals("Image", attachments.get(1).get("type").asText());
         assertEquals(image.get("url").asText(), attachments.get(1).get("url").asText());
-        assertEquals("two mugs of tea on a table", attachments.get(1).get("name").asText());
+        assertEquals(
+                "two mugs of tea on a table", attachments.get(1).get("name").asText());
         assertEquals(image.get("url").asText(), document.get("image").get("url").asText());
 
         // An image belongs to one post.
-        assertProblem(api.post("/api/v1/communities/" + community + "/threads", Map.of("title", "Again",
-                "media", List.of(described)), alice), 409, "media");
+        assertProblem(
+                api.post(
+                        "/api/v1/communities/" + community + "/threads",
+                        Map.of("title", "Again", "media", List.of(described)),
+                        alice),
+                409,
+                "media");
     }
 
     @Test
     void aLinkToAnImageIsShownAsAnImageThroughTheProxy() {
-        var thread = body(api.post("/api/v1/communities/" + community + "/threads", Map.of("title", "Look",
-                "url", "https://pictures.example/cat.PNG"), alice));
+        var thread = body(api.post(
+                "/api/v1/communities/" + community + "/threads",
+                Map.of("title", "Look", "url", "https://pictures.example/cat.PNG"),
+                alice));
         assertEquals("pictures.example", thread.get("url_host").asText());
         var image = thread.get("images").get(0).get("url").asText();
         assertTrue(image.startsWith(server.base() + "/media/remote/"), image);
-        var plain = body(api.post("/api/v1/communities/" + community + "/threads", Map.of("title", "Read",
-                "url", "https://pictures.example/article"), alice));
+        var plain = body(api.post(
+                "/api/v1/communities/" + community + "/threads",
+                Map.of("title", "Read", "url", "https://pictures.example/article"),
+                alice));
         assertEquals(0, plain.get("images").size());
     }
 
@@ -214,8 +269,13 @@ class MediaApiTest {
     void uploadsNothingUsedWithinADayAreRemovedWithTheirFiles() {
         var unused = uploaded(bob, TestImages.jpeg(12, 12), "never posted");
         var used = uploaded(bob, TestImages.jpeg(12, 12), "posted");
-        api.post("/api/v1/communities/" + community + "/threads", Map.of("title", "Used", "media", List.of(used.get("id").asLong())), bob);
-        server.sql("update media set created_at = now() - interval '2 days' where id in (?, ?)", unused.get("id").asLong(),
+        api.post(
+                "/api/v1/communities/" + community + "/threads",
+                Map.of("title", "Used", "media", List.of(used.get("id").asLong())),
+                bob);
+        server.sql(
+                "update media set created_at = now() - interval '2 days' where id in (?, ?)",
+                unused.get("id").asLong(),
                 used.get("id").asLong());
         var fresh = uploaded(bob, TestImages.jpeg(12, 12), "just now");
         assertTrue(server.app().media().removeUnused(Instant.now(), Duration.ofDays(1)) >= 1);
@@ -227,13 +287,19 @@ class MediaApiTest {
     @Test
     void deletingAPostDeletesItsUploads() {
         var media = uploaded(alice, TestImages.jpeg(20, 20), "a leaf");
-        var thread = body(api.post("/api/v1/communities/" + community + "/threads", Map.of("title", "Leaf",
-                "media", List.of(media.get("id").asLong())), alice));
+        var thread = body(api.post(
+                "/api/v1/communities/" + community + "/threads",
+                Map.of("title", "Leaf", "media", List.of(media.get("id").asLong())),
+                alice));
         var url = media.get("url").asText();
         assertEquals(200, fetch(url).statusCode());
-        assertEquals(204, api.delete("/api/v1/posts/" + thread.get("id").asLong(), alice).statusCode());
+        assertEquals(
+                204,
+                api.delete("/api/v1/posts/" + thread.get("id").asLong(), alice).statusCode());
         assertEquals(404, fetch(url).statusCode());
-        assertFalse(Files.exists(dataDir.resolve("media").resolve("local").resolve(url.substring(url.lastIndexOf('/') + 1))),
+        assertFalse(
+                Files.exists(
+                        dataDir.resolve("media").resolve("local").resolve(url.substring(url.lastIndexOf('/') + 1))),
                 "the file is gone from disk too");
     }
 
@@ -241,14 +307,20 @@ class MediaApiTest {
     void anAdminRemovesAnImageEverywhereItIsUsed() {
         var media = uploaded(alice, TestImages.jpeg(20, 20), "a stone");
         long id = media.get("id").asLong();
-        var thread = body(api.post("/api/v1/communities/" + community + "/threads", Map.of("title", "Stone",
-                "media", List.of(id)), alice));
+        var thread = body(api.post(
+                "/api/v1/communities/" + community + "/threads",
+                Map.of("title", "Stone", "media", List.of(id)),
+                alice));
         assertEquals(200, api.patch("/api/v1/me", Map.of("avatar", id), alice).statusCode());
 
         assertProblem(api.delete("/api/v1/admin/media/" + id, bob), 403, null);
         assertEquals(204, api.delete("/api/v1/admin/media/" + id, root).statusCode());
         assertEquals(404, fetch(media.get("url").asText()).statusCode());
-        assertEquals(0, body(api.get("/api/v1/posts/" + thread.get("id").asLong(), null)).get("images").size());
+        assertEquals(
+                0,
+                body(api.get("/api/v1/posts/" + thread.get("id").asLong(), null))
+                        .get("images")
+                        .size());
         assertTrue(body(api.get("/api/v1/me", alice)).get("avatar").isNull());
     }
 
@@ -259,14 +331,19 @@ class MediaApiTest {
         assertEquals(200, response.statusCode(), response.body());
         assertEquals(avatar.get("url").asText(), body(response).get("avatar").asText());
         var post = body(api.post("/api/v1/communities/" + community + "/threads", Map.of("title", "Hello"), bob));
-        assertEquals(avatar.get("url").asText(), post.get("author_avatar").asText(), "posts show their author's avatar");
+        assertEquals(
+                avatar.get("url").asText(), post.get("author_avatar").asText(), "posts show their author's avatar");
         var person = server.activityJson(body(response).get("actor_id").asText());
         assertEquals("Image", person.get("icon").get("type").asText());
         assertEquals(avatar.get("url").asText(), person.get("icon").get("url").asText());
 
-        var icon = uploaded(alice, TestImages.png(64, 64, false), "a lighthouse").get("id").asLong();
-        var banner = uploaded(alice, TestImages.jpeg(300, 100), "the sea").get("id").asLong();
-        var bobsIcon = uploaded(bob, TestImages.png(32, 32, false), "x").get("id").asLong();
+        var icon = uploaded(alice, TestImages.png(64, 64, false), "a lighthouse")
+                .get("id")
+                .asLong();
+        var banner =
+                uploaded(alice, TestImages.jpeg(300, 100), "the sea").get("id").asLong();
+        var bobsIcon =
+                uploaded(bob, TestImages.png(32, 32, false), "x").get("id").asLong();
         assertProblem(api.patch("/api/v1/communities/" + community, Map.of("icon", bobsIcon), bob), 403, null);
         var edited = api.patch("/api/v1/communities/" + community, Map.of("icon", icon, "banner", banner), alice);
         assertEquals(200, edited.statusCode(), edited.body());
@@ -276,8 +353,12 @@ class MediaApiTest {
         var group = server.activityJson(view.get("actor_id").asText());
         assertEquals(view.get("icon").asText(), group.get("icon").get("url").asText());
         assertEquals(view.get("banner").asText(), group.get("image").get("url").asText());
-        assertEquals(200, api.patch("/api/v1/communities/" + community, Collections.singletonMap("banner", null), alice)
-                .statusCode());
-        assertTrue(body(api.get("/api/v1/communities/" + community, null)).get("banner").isNull());
+        assertEquals(
+                200,
+                api.patch("/api/v1/communities/" + community, Collections.singletonMap("banner", null), alice)
+                        .statusCode());
+        assertTrue(body(api.get("/api/v1/communities/" + community, null))
+                .get("banner")
+                .isNull());
     }
 }

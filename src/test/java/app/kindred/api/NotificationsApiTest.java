@@ -22,7 +22,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class NotificationsApiTest {
     @RegisterExtension
     static WireMockExtension remoteHost = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).resetOnEachTest(false).build();
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .resetOnEachTest(false)
+            .build();
 
     private static TestServer server;
     private static ApiClient api;
@@ -83,7 +85,10 @@ class NotificationsApiTest {
         long thread = thread(eve, "Plans", "hello", null);
         long removed = comment(fay, thread, "secret words one", null);
         long deleted = comment(fay, thread, "secret words two", null);
-        assertEquals(200, api.post("/api/v1/posts/" + removed + "/removal", Map.of("reason", "off topic"), api.logIn("host")).statusCode());
+        assertEquals(
+                200,
+                api.post("/api/v1/posts/" + removed + "/removal", Map.of("reason", "off topic"), api.logIn("host"))
+                        .statusCode());
         assertEquals(204, api.delete("/api/v1/posts/" + deleted, fay).statusCode());
 
         var list = notifications(eve);
@@ -101,10 +106,17 @@ class NotificationsApiTest {
         var gil = api.member("gil");
         var hal = api.member("hal");
         var ivy = api.member("ivy");
-        long thread = thread(gil, "Thanks", "Thank you @hal and @ivy@" + server.domain() + ", and me @gil. `@nobody` "
-                + "mail me at x@hal.example", null);
-        assertEquals("mention", notifications(hal).get("notifications").get(0).get("kind").asText());
-        assertEquals(thread, notifications(hal).get("notifications").get(0).get("post_id").asLong());
+        long thread = thread(
+                gil,
+                "Thanks",
+                "Thank you @hal and @ivy@" + server.domain() + ", and me @gil. `@nobody` " + "mail me at x@hal.example",
+                null);
+        assertEquals(
+                "mention",
+                notifications(hal).get("notifications").get(0).get("kind").asText());
+        assertEquals(
+                thread,
+                notifications(hal).get("notifications").get(0).get("post_id").asLong());
         assertEquals(1, notifications(ivy).get("notifications").size());
         assertEquals(0, notifications(gil).get("notifications").size(), "naming oneself is no news");
 
@@ -116,7 +128,10 @@ class NotificationsApiTest {
 
         // An edit that names someone new tells them; those told before are not told again.
         var jon = api.member("jon");
-        assertEquals(200, api.patch("/api/v1/posts/" + thread, Map.of("body", "Thank you @hal, @ivy and @jon"), gil).statusCode());
+        assertEquals(
+                200,
+                api.patch("/api/v1/posts/" + thread, Map.of("body", "Thank you @hal, @ivy and @jon"), gil)
+                        .statusCode());
         assertEquals(1, notifications(jon).get("notifications").size());
         assertEquals(1, notifications(hal).get("notifications").size());
     }
@@ -132,7 +147,10 @@ class NotificationsApiTest {
         var first = body(api.get("/api/v1/me/notifications?limit=2", kim));
         assertEquals(List.of(ids.get(4), ids.get(3)), postIds(first), "newest first");
         assertEquals(5, first.get("unread").asLong());
-        var second = body(api.get("/api/v1/me/notifications?limit=2&before=" + first.get("next_before").asLong(), kim));
+        var second = body(api.get(
+                "/api/v1/me/notifications?limit=2&before="
+                        + first.get("next_before").asLong(),
+                kim));
         assertEquals(List.of(ids.get(2), ids.get(1)), postIds(second));
 
         var count = api.get("/api/v1/me/notifications/unread_count", kim);
@@ -146,8 +164,16 @@ class NotificationsApiTest {
         assertEquals(3, marked.get("unread").asLong());
         var all = body(api.post("/api/v1/me/notifications/read", null, kim));
         assertEquals(3, all.get("marked").asLong());
-        assertEquals(0, body(api.get("/api/v1/me/notifications/unread_count", kim)).get("unread").asLong());
-        assertTrue(body(api.get("/api/v1/me/notifications", kim)).get("notifications").get(0).get("read").asBoolean());
+        assertEquals(
+                0,
+                body(api.get("/api/v1/me/notifications/unread_count", kim))
+                        .get("unread")
+                        .asLong());
+        assertTrue(body(api.get("/api/v1/me/notifications", kim))
+                .get("notifications")
+                .get(0)
+                .get("read")
+                .asBoolean());
         assertEquals(5, notifications(kim).get("notifications").size(), "read ones stay listed");
 
         assertProblem(api.get("/api/v1/me/notifications?limit=0", kim), 422, "limit");
@@ -162,11 +188,14 @@ class NotificationsApiTest {
         var ned = api.member("ned");
         var ola = api.member("ola");
         long thread = thread(ola, "Buy my pills", "cheap", null);
-        var filed = api.post("/api/v1/reports", Map.of("post", thread, "category", "spam", "text", "selling pills"), ned);
+        var filed =
+                api.post("/api/v1/reports", Map.of("post", thread, "category", "spam", "text", "selling pills"), ned);
         assertEquals(201, filed.statusCode(), filed.body());
         long report = body(filed).get("id").asLong();
-        assertEquals(200, api.post("/api/v1/reports/" + report + "/resolve", Map.of("note", "removed it, warned them"), mod)
-                .statusCode());
+        assertEquals(
+                200,
+                api.post("/api/v1/reports/" + report + "/resolve", Map.of("note", "removed it, warned them"), mod)
+                        .statusCode());
 
         var list = notifications(ned);
         var n = list.get("notifications").get(0);
@@ -199,8 +228,7 @@ class NotificationsApiTest {
         var note = """
                 {"id": "%s", "type": "Note", "attributedTo": "%s", "content": "<p>Walking, with <a href=\\"%s\\">@quin</a></p>",
                  "inReplyTo": "%s", "to": ["%s", "https://www.w3.org/ns/activitystreams#Public"], "audience": "%s",
-                 "tag": [{"type": "Mention", "href": "%s", "name": "@quin"}]}"""
-                .formatted(noteId, peer.id(), quin, threadUri, group, group, quin);
+                 "tag": [{"type": "Mention", "href": "%s", "name": "@quin"}]}""".formatted(noteId, peer.id(), quin, threadUri, group, group, quin);
         var create = """
                 {"@context": "https://www.w3.org/ns/activitystreams", "id": "%s", "type": "Create", "actor": "%s",
                  "to": ["%s"], "object": %s}""".formatted(peer.activityId(), peer.id(), group, note);
@@ -209,12 +237,13 @@ class NotificationsApiTest {
         var n = notifications(pia).get("notifications").get(0);
         assertEquals("reply", n.get("kind").asText());
         assertEquals("Walking, with @quin", n.get("excerpt").asText());
-        assertEquals(peer.uri().getAuthority(), n.get("from").asText().substring(n.get("from").asText().indexOf('@') + 1));
+        assertEquals(
+                peer.uri().getAuthority(),
+                n.get("from").asText().substring(n.get("from").asText().indexOf('@') + 1));
         var quins = notifications(api.logIn("quin")).get("notifications");
         assertEquals(1, quins.size(), quins.toString());
         assertEquals("mention", quins.get(0).get("kind").asText());
     }
-
 
     private static JsonNode parse(String json) {
         try {

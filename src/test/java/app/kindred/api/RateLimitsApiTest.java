@@ -55,7 +55,8 @@ class RateLimitsApiTest {
     static void assertLimited(HttpResponse<String> response, String what) {
         assertEquals(429, response.statusCode(), response.body());
         assertEquals(WebServer.PROBLEM_JSON, TestServer.mediaType(response), response.body());
-        var retryAfter = Long.parseLong(response.headers().firstValue("Retry-After").orElseThrow());
+        var retryAfter =
+                Long.parseLong(response.headers().firstValue("Retry-After").orElseThrow());
         assertTrue(retryAfter >= 1, "Retry-After " + retryAfter);
         var problem = TestServer.json(response);
         assertEquals(429, problem.path("status").asInt());
@@ -64,7 +65,8 @@ class RateLimitsApiTest {
     }
 
     private long thread(String token) {
-        var response = api.post("/api/v1/communities/" + community + "/threads", Map.of("title", "A thread", "body", "words"), token);
+        var response = api.post(
+                "/api/v1/communities/" + community + "/threads", Map.of("title", "A thread", "body", "words"), token);
         assertEquals(201, response.statusCode(), response.body());
         return TestServer.json(response).get("id").asLong();
     }
@@ -74,28 +76,44 @@ class RateLimitsApiTest {
         var ada = api.member("ada");
         long first = thread(ada);
         thread(ada);
-        assertLimited(api.post("/api/v1/communities/" + community + "/threads", Map.of("title", "Third", "body", "words"), ada),
+        assertLimited(
+                api.post(
+                        "/api/v1/communities/" + community + "/threads",
+                        Map.of("title", "Third", "body", "words"),
+                        ada),
                 "threads");
         // Another member is not held back by ada's threads.
         thread(api.member("bo"));
 
         for (int i = 0; i < 2; i++) {
-            assertEquals(201, api.post("/api/v1/posts/" + first + "/comments", Map.of("body", "reply " + i), ada).statusCode());
+            assertEquals(
+                    201,
+                    api.post("/api/v1/posts/" + first + "/comments", Map.of("body", "reply " + i), ada)
+                            .statusCode());
         }
         assertLimited(api.post("/api/v1/posts/" + first + "/comments", Map.of("body", "one more"), ada), "comments");
 
         for (int i = 0; i < 2; i++) {
-            assertEquals(200, api.post("/api/v1/posts/" + first + "/vote", Map.of("value", i == 0 ? 1 : 0), ada).statusCode());
+            assertEquals(
+                    200,
+                    api.post("/api/v1/posts/" + first + "/vote", Map.of("value", i == 0 ? 1 : 0), ada)
+                            .statusCode());
         }
         assertLimited(api.post("/api/v1/posts/" + first + "/vote", Map.of("value", 1), ada), "votes");
-        assertEquals(2, api.count("select count(*) from post where parent_id is not null and author_id = ?",
-                server.actorId("ada")), "a refused comment is not stored");
+        assertEquals(
+                2,
+                api.count(
+                        "select count(*) from post where parent_id is not null and author_id = ?",
+                        server.actorId("ada")),
+                "a refused comment is not stored");
     }
 
     @Test
     void followsAreLimitedPerMember() {
         var cy = api.member("cy");
-        assertEquals(200, api.post("/api/v1/follows", Map.of("community", "calm"), cy).statusCode());
+        assertEquals(
+                200,
+                api.post("/api/v1/follows", Map.of("community", "calm"), cy).statusCode());
         assertLimited(api.post("/api/v1/follows", Map.of("community", "calm"), cy), "follows");
     }
 
@@ -103,21 +121,34 @@ class RateLimitsApiTest {
     void wellbeingConcernsAreCountedApartFromReportsAndTighter() {
         var dee = api.member("dee");
         long thread = thread(api.member("eli"));
-        assertEquals(201, api.post("/api/v1/reports", Map.of("post", thread, "category", "spam"), dee).statusCode());
-        assertEquals(201, api.post("/api/v1/reports", Map.of("post", thread, "category", "harassment"), dee).statusCode());
+        assertEquals(
+                201,
+                api.post("/api/v1/reports", Map.of("post", thread, "category", "spam"), dee)
+                        .statusCode());
+        assertEquals(
+                201,
+                api.post("/api/v1/reports", Map.of("post", thread, "category", "harassment"), dee)
+                        .statusCode());
         assertLimited(api.post("/api/v1/reports", Map.of("post", thread, "category", "other"), dee), "reports");
         // Reports used up do not take the room for a concern about someone's wellbeing.
-        assertEquals(201, api.post("/api/v1/reports", Map.of("post", thread, "category", "wellbeing", "text", "worried"), dee)
-                .statusCode());
-        assertLimited(api.post("/api/v1/reports", Map.of("post", thread, "category", "wellbeing", "text", "still"), dee),
+        assertEquals(
+                201,
+                api.post("/api/v1/reports", Map.of("post", thread, "category", "wellbeing", "text", "worried"), dee)
+                        .statusCode());
+        assertLimited(
+                api.post("/api/v1/reports", Map.of("post", thread, "category", "wellbeing", "text", "still"), dee),
                 "wellbeing concerns");
     }
 
     private HttpResponse<String> fromClient(String address, String path, String body) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(server.base() + path))
-                    .header("Content-Type", "application/json").header("X-Forwarded-For", address)
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(
+                    HttpRequest.newBuilder(URI.create(server.base() + path))
+                            .header("Content-Type", "application/json")
+                            .header("X-Forwarded-For", address)
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException | InterruptedException e) {
             throw new AssertionError(e);
         }
@@ -125,15 +156,40 @@ class RateLimitsApiTest {
 
     @Test
     void signUpsAreLimitedPerClient() {
-        assertEquals(201, fromClient("203.0.113.1", "/api/v1/accounts", "{\"username\": \"new1\", \"password\": \"a long password\"}").statusCode());
-        assertEquals(201, fromClient("203.0.113.1", "/api/v1/accounts", "{\"username\": \"new2\", \"password\": \"a long password\"}").statusCode());
-        assertLimited(fromClient("203.0.113.1", "/api/v1/accounts", "{\"username\": \"new3\", \"password\": \"a long password\"}"),
+        assertEquals(
+                201,
+                fromClient(
+                                "203.0.113.1",
+                                "/api/v1/accounts",
+                                "{\"username\": \"new1\", \"password\": \"a long password\"}")
+                        .statusCode());
+        assertEquals(
+                201,
+                fromClient(
+                                "203.0.113.1",
+                                "/api/v1/accounts",
+                                "{\"username\": \"new2\", \"password\": \"a long password\"}")
+                        .statusCode());
+        assertLimited(
+                fromClient(
+                        "203.0.113.1",
+                        "/api/v1/accounts",
+                        "{\"username\": \"new3\", \"password\": \"a long password\"}"),
                 "accounts created");
-        assertEquals(201, fromClient("203.0.113.2", "/api/v1/accounts", "{\"username\": \"new3\", \"password\": \"a long password\"}").statusCode());
+        assertEquals(
+                201,
+                fromClient(
+                                "203.0.113.2",
+                                "/api/v1/accounts",
+                                "{\"username\": \"new3\", \"password\": \"a long password\"}")
+                        .statusCode());
     }
 
     private HttpResponse<String> signIn(String address, String username, String password) {
-        return fromClient(address, "/api/v1/auth/login", "{\"username\": \"" + username + "\", \"password\": \"" + password + "\"}");
+        return fromClient(
+                address,
+                "/api/v1/auth/login",
+                "{\"username\": \"" + username + "\", \"password\": \"" + password + "\"}");
     }
 
     @Test
@@ -149,18 +205,23 @@ class RateLimitsApiTest {
         }
         // Clients are told apart, but their addresses are never written down.
         for (var event : logged.list) {
-            assertTrue(!event.getFormattedMessage().contains("198.51.100.") && !event.getFormattedMessage().contains("192.0.2.10"),
+            assertTrue(
+                    !event.getFormattedMessage().contains("198.51.100.")
+                            && !event.getFormattedMessage().contains("192.0.2.10"),
                     event.getFormattedMessage());
         }
         for (var table : new String[] {"account", "session", "actor"}) {
-            assertEquals(0, api.count("select count(*) from " + table + " t where t::text like '%198.51.100.%'"), table);
+            assertEquals(
+                    0, api.count("select count(*) from " + table + " t where t::text like '%198.51.100.%'"), table);
         }
     }
 
     private void guessesAndTheOwner() {
         server.app().members().create("owner", ApiClient.PASSWORD, Role.MEMBER);
         // One client guessing: three failures, then it waits, whatever it sends.
-        for (int i = 0; i < 3; i++) assertEquals(401, signIn("198.51.100.7", "owner", "guess number " + i).statusCode());
+        for (int i = 0; i < 3; i++)
+            assertEquals(
+                    401, signIn("198.51.100.7", "owner", "guess number " + i).statusCode());
         assertLimited(signIn("198.51.100.7", "owner", "guess number 4"), "failed sign-ins from your connection");
         assertLimited(signIn("198.51.100.7", "owner", ApiClient.PASSWORD), "failed sign-ins from your connection");
 
@@ -181,11 +242,16 @@ class RateLimitsApiTest {
             var client = new ApiClient(small);
             var fay = client.member("fay");
             long calm = client.community(fay, "calm");
-            var t = client.post("/api/v1/communities/" + calm + "/threads", Map.of("title", "One", "body", "words"), fay);
+            var t = client.post(
+                    "/api/v1/communities/" + calm + "/threads", Map.of("title", "One", "body", "words"), fay);
             assertEquals(201, t.statusCode(), t.body());
             long thread = TestServer.json(t).get("id").asLong();
-            assertEquals(201, client.post("/api/v1/posts/" + thread + "/comments", Map.of("body", "two"), fay).statusCode());
-            assertLimited(client.post("/api/v1/posts/" + thread + "/vote", Map.of("value", 1), fay), "changes you made");
+            assertEquals(
+                    201,
+                    client.post("/api/v1/posts/" + thread + "/comments", Map.of("body", "two"), fay)
+                            .statusCode());
+            assertLimited(
+                    client.post("/api/v1/posts/" + thread + "/vote", Map.of("value", 1), fay), "changes you made");
             // Reading stays open.
             assertEquals(200, client.get("/api/v1/threads/" + thread, fay).statusCode());
         }

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SearchApiTest {
     @RegisterExtension
     static WireMockExtension remote = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).resetOnEachTest(false).build();
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .resetOnEachTest(false)
+            .build();
 
     private static TestServer server;
     private static ApiClient api;
@@ -37,11 +39,29 @@ class SearchApiTest {
         api = new ApiClient(server);
         alice = api.member("alice");
         bob = api.member("bob");
-        var created = api.post("/api/v1/communities", Map.of("name", "anxiety_support", "title", "Anxiety support",
-                "description", "A calm place for panic and worry. Hjälp på svenska också."), alice);
+        var created = api.post(
+                "/api/v1/communities",
+                Map.of(
+                        "name",
+                        "anxiety_support",
+                        "title",
+                        "Anxiety support",
+                        "description",
+                        "A calm place for panic and worry. Hjälp på svenska också."),
+                alice);
         anxiety = body(created).get("id").asLong();
-        grief = body(api.post("/api/v1/communities", Map.of("name", "loss", "title", "Living with loss",
-                "description", "For those grieving someone."), alice)).get("id").asLong();
+        grief = body(api.post(
+                        "/api/v1/communities",
+                        Map.of(
+                                "name",
+                                "loss",
+                                "title",
+                                "Living with loss",
+                                "description",
+                                "For those grieving someone."),
+                        alice))
+                .get("id")
+                .asLong();
     }
 
     @AfterAll
@@ -66,7 +86,10 @@ class SearchApiTest {
         long deleted = thread(bob, "Breathing again", "breathing text I took back");
         long underRemoved = comment(alice, removed, "breathing is free, do not buy");
         long comment = comment(alice, shown, "Breathing through the nose helps me");
-        assertEquals(200, api.post("/api/v1/posts/" + removed + "/removal", Map.of("reason", "spam"), alice).statusCode());
+        assertEquals(
+                200,
+                api.post("/api/v1/posts/" + removed + "/removal", Map.of("reason", "spam"), alice)
+                        .statusCode());
         assertEquals(204, api.delete("/api/v1/posts/" + deleted, bob).statusCode());
 
         var found = postIds(search("posts", "breathing"));
@@ -95,7 +118,9 @@ class SearchApiTest {
         assertProblem(api.get("/api/v1/search?type=people&q=x", null), 400, "type");
         assertProblem(api.get("/api/v1/search?q=x&page=0", null), 400, "page");
         // Query syntax is never passed through: operators are just characters.
-        assertEquals(200, api.get("/api/v1/search?q=" + enc("a & | ! ( ) :* '"), null).statusCode());
+        assertEquals(
+                200,
+                api.get("/api/v1/search?q=" + enc("a & | ! ( ) :* '"), null).statusCode());
     }
 
     @Test
@@ -114,11 +139,12 @@ class SearchApiTest {
     void anUnknownRemoteCommunityIsFetchedOnlyForASignedInMember() {
         var host = "127.0.0.1:" + remote.getPort();
         var groupUri = "http://" + host + "/c/calm";
-        remote.stubFor(get(urlPathEqualTo("/.well-known/webfinger")).withQueryParam("resource", equalTo("acct:calm@" + host))
+        remote.stubFor(get(urlPathEqualTo("/.well-known/webfinger"))
+                .withQueryParam("resource", equalTo("acct:calm@" + host))
                 .willReturn(okJson("""
-                {"subject": "acct:calm@%s", "links": [{"rel": "self", "type": "application/activity+json", "href": "%s"}]}"""
-                .formatted(host, groupUri))));
-        remote.stubFor(get(urlEqualTo("/c/calm")).willReturn(okForContentType("application/activity+json", """
+                {"subject": "acct:calm@%s", "links": [{"rel": "self", "type": "application/activity+json", "href": "%s"}]}""".formatted(host, groupUri))));
+        remote.stubFor(get(urlEqualTo("/c/calm"))
+                .willReturn(okForContentType("application/activity+json", """
                 {"@context": "https://www.w3.org/ns/activitystreams", "id": "%1$s", "type": "Group",
                  "preferredUsername": "calm", "name": "Calm corner", "summary": "<p>Quiet talk</p>",
                  "inbox": "%1$s/inbox", "outbox": "%1$s/outbox", "followers": "%1$s/followers"}""".formatted(groupUri))));
@@ -142,21 +168,24 @@ class SearchApiTest {
     void aPastedUrlIsFetchedOnlyForASignedInMemberAndAPostResolvesOnlyWhenHeld() {
         var host = "127.0.0.1:" + remote.getPort();
         var groupUri = "http://" + host + "/m/quiet";
-        remote.stubFor(get(urlEqualTo("/m/quiet")).willReturn(okForContentType("application/activity+json", """
+        remote.stubFor(get(urlEqualTo("/m/quiet"))
+                .willReturn(okForContentType("application/activity+json", """
                 {"@context": "https://www.w3.org/ns/activitystreams", "id": "%1$s", "type": "Group",
                  "preferredUsername": "quiet", "name": "Quiet room", "summary": "<p>Low voices</p>",
                  "inbox": "%1$s/inbox", "outbox": "%1$s/outbox", "followers": "%1$s/followers"}""".formatted(groupUri))));
         var postUri = "http://" + host + "/post/5";
-        remote.stubFor(get(urlEqualTo("/post/5")).willReturn(okForContentType("application/activity+json", """
+        remote.stubFor(get(urlEqualTo("/post/5"))
+                .willReturn(okForContentType("application/activity+json", """
                 {"@context": "https://www.w3.org/ns/activitystreams", "id": "%s", "type": "Page", "name": "Hello",
-                 "attributedTo": "http://%s/u/someone", "content": "<p>hi</p>", "audience": "%s"}"""
-                .formatted(postUri, host, groupUri))));
+                 "attributedTo": "http://%s/u/someone", "content": "<p>hi</p>", "audience": "%s"}""".formatted(postUri, host, groupUri))));
 
         assertProblem(api.get("/api/v1/search?q=" + enc(groupUri), null), 401, "q");
         remote.verify(0, getRequestedFor(urlEqualTo("/m/quiet")));
 
         var found = body(api.get("/api/v1/search?q=" + enc(groupUri), bob));
-        assertEquals("Quiet room", found.get("resolved").get("community").get("title").asText());
+        assertEquals(
+                "Quiet room",
+                found.get("resolved").get("community").get("title").asText());
         var missing = assertProblem(api.get("/api/v1/search?q=" + enc(postUri), bob), 404, "q");
         assertTrue(missing.get("detail").asText().contains("does not hold"), missing.toString());
         assertProblem(api.get("/api/v1/search?q=" + enc("http://" + host + "/nothing"), bob), 404, "q");
@@ -185,7 +214,8 @@ class SearchApiTest {
     }
 
     private static long thread(String token, String title, String text) {
-        var response = api.post("/api/v1/communities/" + anxiety + "/threads", Map.of("title", title, "body", text), token);
+        var response =
+                api.post("/api/v1/communities/" + anxiety + "/threads", Map.of("title", title, "body", text), token);
         assertEquals(201, response.statusCode(), response.body());
         return body(response).get("id").asLong();
     }

@@ -35,11 +35,14 @@ class ThreadsApiTest {
 
     @Test
     void aThreadKeepsItsContentWarningAndRendersMarkdownWithHtmlEscaped() {
-        var response = api.post("/api/v1/communities/" + community + "/threads", Map.of(
-                "title", "A hard week",
-                "body", "It was **hard**.\n\n<script>alert('x')</script>",
-                "content_warning", "loss, grief",
-                "language", "en"), alice);
+        var response = api.post(
+                "/api/v1/communities/" + community + "/threads",
+                Map.of(
+                        "title", "A hard week",
+                        "body", "It was **hard**.\n\n<script>alert('x')</script>",
+                        "content_warning", "loss, grief",
+                        "language", "en"),
+                alice);
         assertEquals(201, response.statusCode(), response.body());
         var thread = body(response);
         long id = thread.get("id").asLong();
@@ -51,7 +54,9 @@ class ThreadsApiTest {
         assertTrue(html.contains("<strong>hard</strong>"), html);
         assertFalse(html.contains("<script"), html);
         assertTrue(html.contains("&lt;script&gt;"), html);
-        assertEquals("It was **hard**.\n\n<script>alert('x')</script>", thread.get("source").asText());
+        assertEquals(
+                "It was **hard**.\n\n<script>alert('x')</script>",
+                thread.get("source").asText());
         assertEquals("loss, grief", thread.get("content_warning").asText());
         assertTrue(thread.get("sensitive").asBoolean(), "a content warning marks the post sensitive");
         assertEquals("en", thread.get("language").asText());
@@ -106,7 +111,8 @@ class ThreadsApiTest {
         assertFalse(tombstone.has("source"));
         assertEquals(third, tombstone.get("children").get(0).get("id").asLong(), "replies keep their place under it");
 
-        assertProblem(api.post("/api/v1/posts/" + second + "/comments", Map.of("body", "too late"), bob), 409, "parent");
+        assertProblem(
+                api.post("/api/v1/posts/" + second + "/comments", Map.of("body", "too late"), bob), 409, "parent");
         assertProblem(api.delete("/api/v1/posts/" + second, alice), 409, "post");
     }
 
@@ -164,14 +170,20 @@ class ThreadsApiTest {
         assertProblem(api.patch("/api/v1/posts/" + comment, Map.of("title", "x", "body", "y"), bob), 422, "title");
         assertProblem(api.patch("/api/v1/posts/" + comment, Map.of("content_warning", "x"), bob), 422, "body");
         assertProblem(api.patch("/api/v1/posts/" + comment, Map.of("body", true), bob), 400, "body");
-        assertEquals("<p>a reply</p>", body(api.get("/api/v1/posts/" + comment, null)).get("html").asText().strip());
+        assertEquals(
+                "<p>a reply</p>",
+                body(api.get("/api/v1/posts/" + comment, null))
+                        .get("html")
+                        .asText()
+                        .strip());
     }
 
     @Test
     void aDeletedThreadLeavesTheListingButAnswersAsATombstone() {
         long thread = thread(alice, "Gone soon");
         assertEquals(204, api.delete("/api/v1/posts/" + thread, alice).statusCode());
-        var listed = body(api.get("/api/v1/communities/" + community + "/threads?sort=new", null)).get("threads");
+        var listed = body(api.get("/api/v1/communities/" + community + "/threads?sort=new", null))
+                .get("threads");
         assertNull(byId(listed, thread));
         var page = body(api.get("/api/v1/threads/" + thread, null));
         assertTrue(page.get("thread").get("deleted").asBoolean());
@@ -192,7 +204,10 @@ class ThreadsApiTest {
         assertProblem(api.post(threads, Map.of("title", "", "body", "x"), alice), 422, "title");
         assertProblem(api.post(threads, Map.of("title", "t".repeat(201)), alice), 422, "title");
         assertProblem(api.post(threads, Map.of("title", "Fine", "body", "x".repeat(50_001)), alice), 422, "body");
-        assertProblem(api.post(threads, Map.of("title", "Fine", "content_warning", "w".repeat(501)), alice), 422, "content_warning");
+        assertProblem(
+                api.post(threads, Map.of("title", "Fine", "content_warning", "w".repeat(501)), alice),
+                422,
+                "content_warning");
         assertProblem(api.post(threads, Map.of("title", "Fine", "language", "not a language"), alice), 422, "language");
         assertProblem(api.post(threads, Map.of("title", "Fine", "sensitive", "yes"), alice), 400, "sensitive");
         assertProblem(api.post(threads, Map.of("title", 1), alice), 400, "title");
@@ -203,7 +218,10 @@ class ThreadsApiTest {
         posts++;
         outbound = api.count("select count(*) from outbound_activity");
         assertProblem(api.post("/api/v1/posts/" + thread + "/comments", Map.of("body", "  "), bob), 422, "body");
-        assertProblem(api.post("/api/v1/posts/" + thread + "/comments", Map.of("body", "x", "title", "no"), bob), 400, "title");
+        assertProblem(
+                api.post("/api/v1/posts/" + thread + "/comments", Map.of("body", "x", "title", "no"), bob),
+                400,
+                "title");
         assertProblem(api.get("/api/v1/threads/424242", null), 404, null);
         assertEquals(posts, api.count("select count(*) from post"));
         assertEquals(outbound, api.count("select count(*) from outbound_activity"));

@@ -20,8 +20,11 @@ final class CpuTime {
     static long postgresMillis() {
         var port = "-p " + TestPostgres.server().getPort() + " ";
         long ticks = 0;
-        for (var postmaster : ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(port)).toList()) {
-            for (var p : Stream.concat(Stream.of(postmaster), postmaster.descendants()).toList()) {
+        for (var postmaster : ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().orElse("").contains(port))
+                .toList()) {
+            for (var p : Stream.concat(Stream.of(postmaster), postmaster.descendants())
+                    .toList()) {
                 try {
                     var stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
                     var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

@@ -40,19 +40,30 @@ public final class DeliveryBenchmark {
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 6);
     /** The JIT keeps improving for several rounds; fewer warm-ups measure the compiler, not the design. */
     private static final int WARMUPS = Integer.getInteger("bench.warmups", 6);
+
     private static final String WORKERS = System.getProperty("bench.workers", "256");
     private static final String PER_HOST = System.getProperty("bench.perHost", "4");
     private static final String TIMEOUT = System.getProperty("bench.timeout", "10s");
     private static final String POOL = System.getProperty("bench.pool", "16");
 
-    private record Round(int healthy, long enqueueMillis, long lastDeliveryMillis, double perSecond, long jvmCpuMillis,
-                         long postgresCpuMillis) {}
+    private record Round(
+            int healthy,
+            long enqueueMillis,
+            long lastDeliveryMillis,
+            double perSecond,
+            long jvmCpuMillis,
+            long postgresCpuMillis) {}
 
     public static void main(String[] args) throws Exception {
-        System.out.printf("machine: %d cores (%s), %s %s, max heap %d MB%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.arch"), System.getProperty("java.vm.name"), System.getProperty("java.version"),
+        System.out.printf(
+                "machine: %d cores (%s), %s %s, max heap %d MB%n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.arch"),
+                System.getProperty("java.vm.name"),
+                System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() >> 20);
-        System.out.printf("settings: %d hosts, workers %s, per_host %s, timeout %s, pool %s, poll 50ms, time_scale 1%n",
+        System.out.printf(
+                "settings: %d hosts, workers %s, per_host %s, timeout %s, pool %s, poll 50ms, time_scale 1%n",
                 HOSTS, WORKERS, PER_HOST, TIMEOUT, POOL);
         signingRates();
 
@@ -61,19 +72,24 @@ public final class DeliveryBenchmark {
         var slowed = rounds.get(true);
 
         double a = median(healthy, Round::perSecond), b = median(slowed, Round::perSecond);
-        System.out.printf("%nRESULT healthy: median %.0f deliveries/s, median time to last %d ms%n", a,
-                (long) median(healthy, r -> r.lastDeliveryMillis()));
-        System.out.printf("RESULT %d hanging: median %.0f healthy deliveries/s, median time to last healthy %d ms%n",
+        System.out.printf(
+                "%nRESULT healthy: median %.0f deliveries/s, median time to last %d ms%n",
+                a, (long) median(healthy, r -> r.lastDeliveryMillis()));
+        System.out.printf(
+                "RESULT %d hanging: median %.0f healthy deliveries/s, median time to last healthy %d ms%n",
                 HANGING, b, (long) median(slowed, r -> r.lastDeliveryMillis()));
         // Wall-clock rates follow whatever else the machine runs; CPU per delivery does not, and bounds the rate.
         double jvm = median(healthy, r -> (double) r.jvmCpuMillis() / r.healthy());
         double pg = median(healthy, r -> (double) r.postgresCpuMillis() / r.healthy());
         int cores = Runtime.getRuntime().availableProcessors();
-        System.out.printf("RESULT CPU per delivery: this JVM %.2f ms (stub receivers included), PostgreSQL %.2f ms;"
-                + " so %d idle cores allow at most %.0f deliveries/s%n", jvm, pg, cores, cores * 1000 / (jvm + pg));
+        System.out.printf(
+                "RESULT CPU per delivery: this JVM %.2f ms (stub receivers included), PostgreSQL %.2f ms;"
+                        + " so %d idle cores allow at most %.0f deliveries/s%n",
+                jvm, pg, cores, cores * 1000 / (jvm + pg));
         System.out.printf("RESULT slowdown of healthy deliveries with hanging hosts: %.1f%%%n", 100.0 * (a - b) / a);
-        System.out.printf("RESULT target >= 1500/s: %s; slowdown < 10%%: %s%n", a >= 1500 ? "met" : "MISSED",
-                (a - b) / a < 0.10 ? "met" : "MISSED");
+        System.out.printf(
+                "RESULT target >= 1500/s: %s; slowdown < 10%%: %s%n",
+                a >= 1500 ? "met" : "MISSED", (a - b) / a < 0.10 ? "met" : "MISSED");
         System.exit(0);
     }
 
@@ -98,19 +114,25 @@ public final class DeliveryBenchmark {
                 throw new IllegalStateException(e);
             }
         };
-        System.out.printf("JVM RSA-2048 SHA256withRSA signs/s: 1 thread %.0f, 2 threads %.0f%n",
-                rate(1, jca), rate(2, jca));
+        System.out.printf(
+                "JVM RSA-2048 SHA256withRSA signs/s: 1 thread %.0f, 2 threads %.0f%n", rate(1, jca), rate(2, jca));
 
         var url = TestPostgres.newDatabase();
         try (var app = App.open(TestPostgres.configFor(url, Map.of()))) {
-            var sender = app.members().create("signer", "a long password", Role.MEMBER).actor();
-            var body = ("{\"id\":\"" + sender.uri() + "/activities/1\",\"type\":\"Create\"}").getBytes(StandardCharsets.UTF_8);
+            var sender = app.members()
+                    .create("signer", "a long password", Role.MEMBER)
+                    .actor();
+            var body = ("{\"id\":\"" + sender.uri() + "/activities/1\",\"type\":\"Create\"}")
+                    .getBytes(StandardCharsets.UTF_8);
             IntFunction<Runnable> cavage = t -> () -> {
                 var headers = new LinkedHashMap<String, List<String>>();
                 headers.put("Content-Type", List.of("application/activity+json"));
-                app.signing().as(sender, SignatureScheme.CAVAGE).sign("POST", URI.create("http://127.0.0.1:1/inbox"), headers, body);
+                app.signing()
+                        .as(sender, SignatureScheme.CAVAGE)
+                        .sign("POST", URI.create("http://127.0.0.1:1/inbox"), headers, body);
             };
-            System.out.printf("JVM cavage request signing (RSA-2048 + digest)/s: 1 thread %.0f, 2 threads %.0f%n",
+            System.out.printf(
+                    "JVM cavage request signing (RSA-2048 + digest)/s: 1 thread %.0f, 2 threads %.0f%n",
                     rate(1, cavage), rate(2, cavage));
         }
         TestPostgres.dropDatabase(url);
@@ -152,15 +174,30 @@ public final class DeliveryBenchmark {
         for (int i = 0; i < HANGING; i++) hanging.add(i * (HOSTS / Math.max(1, HANGING)));
         var rounds = new HashMap<Boolean, List<Round>>(Map.of(false, new ArrayList<>(), true, new ArrayList<>()));
         try (var stubs = new StubInboxes(HOSTS, StubInboxes.Settings.immediate());
-             var app = App.open(TestPostgres.configFor(url, env))) {
-            var sender = app.members().create("sender", "a long password", Role.MEMBER).actor();
+                var app = App.open(TestPostgres.configFor(url, env))) {
+            var sender = app.members()
+                    .create("sender", "a long password", Role.MEMBER)
+                    .actor();
             var recipients = app.database().transaction(c -> {
                 var store = new ActorStore(app.ids());
                 var list = new ArrayList<Actor>();
                 for (int i = 0; i < HOSTS; i++) {
                     var uri = URI.create("http://" + stubs.host(i) + "/users/reader");
-                    list.add(store.upsertRemote(c, new RemoteActorData(uri, ActorType.PERSON, "reader", "reader",
-                            stubs.inbox(i), null, null, null, uri + "#main-key", null, null, null)));
+                    list.add(store.upsertRemote(
+                            c,
+                            new RemoteActorData(
+                                    uri,
+                                    ActorType.PERSON,
+                                    "reader",
+                                    "reader",
+                                    stubs.inbox(i),
+                                    null,
+                                    null,
+                                    null,
+                                    uri + "#main-key",
+                                    null,
+                                    null,
+                                    null)));
                 }
                 return list;
             });
@@ -171,7 +208,8 @@ public final class DeliveryBenchmark {
                 int healthy = HOSTS - (withHanging ? hanging.size() : 0);
                 var id = sender.uri() + "/activities/" + r;
                 var body = "{\"@context\":\"https://www.w3.org/ns/activitystreams\",\"id\":\"" + id
-                        + "\",\"type\":\"Create\",\"actor\":\"" + sender.uri() + "\",\"object\":{\"id\":\"" + sender.uri()
+                        + "\",\"type\":\"Create\",\"actor\":\"" + sender.uri() + "\",\"object\":{\"id\":\""
+                        + sender.uri()
                         + "/notes/" + r + "\",\"type\":\"Note\",\"content\":\"" + "benchmark ".repeat(40) + "\"}}";
                 long jvmCpu = CpuTime.jvmMillis(), pgCpu = CpuTime.postgresMillis();
                 long start = System.nanoTime();
@@ -187,12 +225,25 @@ public final class DeliveryBenchmark {
                 long toLast = Duration.ofNanos(System.nanoTime() - queued).toMillis();
                 // The table agrees once the last status updates commit.
                 waitForDelivered(app, id, healthy);
-                var round = new Round(healthy, Duration.ofNanos(queued - start).toMillis(), toLast, healthy * 1000.0 / toLast,
-                        CpuTime.jvmMillis() - jvmCpu, CpuTime.postgresMillis() - pgCpu);
-                System.out.printf("%s round %d%s: enqueue %d ms, %d deliveries, last arrived after %d ms: %.0f/s"
+                var round = new Round(
+                        healthy,
+                        Duration.ofNanos(queued - start).toMillis(),
+                        toLast,
+                        healthy * 1000.0 / toLast,
+                        CpuTime.jvmMillis() - jvmCpu,
+                        CpuTime.postgresMillis() - pgCpu);
+                System.out.printf(
+                        "%s round %d%s: enqueue %d ms, %d deliveries, last arrived after %d ms: %.0f/s"
                                 + " (CPU: this JVM %d ms, PostgreSQL %d ms)%n",
-                        r < WARMUPS ? "warm-up" : "measured", r, withHanging ? " (" + hanging.size() + " hanging)" : "",
-                        round.enqueueMillis(), healthy, toLast, round.perSecond(), round.jvmCpuMillis(), round.postgresCpuMillis());
+                        r < WARMUPS ? "warm-up" : "measured",
+                        r,
+                        withHanging ? " (" + hanging.size() + " hanging)" : "",
+                        round.enqueueMillis(),
+                        healthy,
+                        toLast,
+                        round.perSecond(),
+                        round.jvmCpuMillis(),
+                        round.postgresCpuMillis());
                 if (r >= WARMUPS) rounds.get(withHanging).add(round);
             }
             if (stubs.unsigned() > 0) throw new IllegalStateException(stubs.unsigned() + " unsigned POSTs");
@@ -210,6 +261,7 @@ public final class DeliveryBenchmark {
             if (n >= expected) return;
             Thread.sleep(5);
         }
-        throw new IllegalStateException("the delivery table did not record " + expected + " deliveries of " + activityId);
+        throw new IllegalStateException(
+                "the delivery table did not record " + expected + " deliveries of " + activityId);
     }
 }

@@ -87,9 +87,14 @@ public final class InboundBenchmark {
     private static final String CONTENT = "<p>" + "Benchmark note with some text in it. ".repeat(12) + "</p>";
 
     public static void main(String[] args) throws Exception {
-        System.out.printf("machine: %d cores (%s), %s %s, max heap %d MB, load %s%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.arch"), System.getProperty("java.vm.name"), System.getProperty("java.version"),
-                Runtime.getRuntime().maxMemory() >> 20, loadAverage());
+        System.out.printf(
+                "machine: %d cores (%s), %s %s, max heap %d MB, load %s%n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.arch"),
+                System.getProperty("java.vm.name"),
+                System.getProperty("java.version"),
+                Runtime.getRuntime().maxMemory() >> 20,
+                loadAverage());
         try {
             if (!PART.equals("lag")) throughput();
             if (!PART.equals("throughput")) lag();
@@ -106,14 +111,32 @@ public final class InboundBenchmark {
 
     private record Author(URI uri, String keyId, SigningKey key, SignatureScheme scheme, HttpServer server) {}
 
-    private record Round(int n, long to202Millis, long toAcceptedMillis, double per202, double accepted, double steady,
-                         long jvmCpuMillis, long postgresCpuMillis, long refused, long failed) {}
+    private record Round(
+            int n,
+            long to202Millis,
+            long toAcceptedMillis,
+            double per202,
+            double accepted,
+            double steady,
+            long jvmCpuMillis,
+            long postgresCpuMillis,
+            long refused,
+            long failed) {}
 
     private static void throughput() throws Exception {
-        System.out.printf("%n== throughput: %d follower hosts, %d authors (%s), %d clients, pool %s, inbound processor"
-                        + " concurrency 16, delivery %s, %d x %d warm-up + %d x %d activities%n", FOLLOWERS, AUTHORS, SCHEME,
-                CLIENTS, POOL, DELIVER ? "RUNNING (workers 64, per_host 4)" : "PAUSED (worker not started)", WARMUPS, WARMUP,
-                ROUNDS, ACTIVITIES);
+        System.out.printf(
+                "%n== throughput: %d follower hosts, %d authors (%s), %d clients, pool %s, inbound processor"
+                        + " concurrency 16, delivery %s, %d x %d warm-up + %d x %d activities%n",
+                FOLLOWERS,
+                AUTHORS,
+                SCHEME,
+                CLIENTS,
+                POOL,
+                DELIVER ? "RUNNING (workers 64, per_host 4)" : "PAUSED (worker not started)",
+                WARMUPS,
+                WARMUP,
+                ROUNDS,
+                ACTIVITIES);
         var url = TestPostgres.newDatabase();
         int port = freePort();
         var env = new HashMap<String, String>();
@@ -123,7 +146,7 @@ public final class InboundBenchmark {
         var authors = new ArrayList<Author>();
         Javalin web = null;
         try (var stubs = new StubInboxes(FOLLOWERS, StubInboxes.Settings.immediate());
-             var app = App.open(TestPostgres.configFor(url, env))) {
+                var app = App.open(TestPostgres.configFor(url, env))) {
             for (int i = 0; i < AUTHORS; i++) {
                 var scheme = switch (SCHEME) {
                     case "rsa" -> SignatureScheme.CAVAGE;
@@ -141,8 +164,21 @@ public final class InboundBenchmark {
                 var follows = new FollowStore();
                 for (int i = 0; i < FOLLOWERS; i++) {
                     var uri = URI.create("http://" + stubs.host(i) + "/users/reader");
-                    var actor = store.upsertRemote(c, new RemoteActorData(uri, ActorType.PERSON, "reader", "reader",
-                            URI.create(uri + "/inbox"), stubs.inbox(i), null, null, uri + "#main-key", null, null, null));
+                    var actor = store.upsertRemote(
+                            c,
+                            new RemoteActorData(
+                                    uri,
+                                    ActorType.PERSON,
+                                    "reader",
+                                    "reader",
+                                    URI.create(uri + "/inbox"),
+                                    stubs.inbox(i),
+                                    null,
+                                    null,
+                                    uri + "#main-key",
+                                    null,
+                                    null,
+                                    null));
                     follows.upsert(c, actor.id(), groupId, FollowStore.State.ACCEPTED, uri + "/follows/1");
                 }
                 return null;
@@ -161,65 +197,99 @@ public final class InboundBenchmark {
                 int n = r <= 0 ? WARMUP : ACTIVITIES;
                 long signStart = System.nanoTime();
                 var requests = presign(authors, inbox, groupUri, n, counter);
-                long signMillis = Duration.ofNanos(System.nanoTime() - signStart).toMillis();
+                long signMillis =
+                        Duration.ofNanos(System.nanoTime() - signStart).toMillis();
                 boolean statements = STATEMENTS && r == ROUNDS;
-                if (statements) app.database().transaction(c -> {
-                    try (var st = c.createStatement()) {
-                        st.execute("create extension if not exists pg_stat_statements");
-                        st.execute("select pg_stat_statements_reset()");
-                    }
-                    return null;
-                });
+                if (statements)
+                    app.database().transaction(c -> {
+                        try (var st = c.createStatement()) {
+                            st.execute("create extension if not exists pg_stat_statements");
+                            st.execute("select pg_stat_statements_reset()");
+                        }
+                        return null;
+                    });
                 var round = sendRound(app, server, requests, communityId, groupId);
                 if (statements) printStatements(app, n);
-                System.out.printf("%s round %d: %d activities (signed beforehand in %d ms): all 202 after %d ms (%.0f/s);"
+                System.out.printf(
+                        "%s round %d: %d activities (signed beforehand in %d ms): all 202 after %d ms (%.0f/s);"
                                 + " all accepted end to end after %d ms (%.0f/s; %.0f/s between 10%% and 90%%);"
                                 + " CPU this JVM %d ms, PostgreSQL %d ms; refused %d, failed in processing %d; load %s%n",
-                        r <= 0 ? "warm-up" : "measured", r, n, signMillis, round.to202Millis(), round.per202(),
-                        round.toAcceptedMillis(), round.accepted(), round.steady(), round.jvmCpuMillis(),
-                        round.postgresCpuMillis(), round.refused(), round.failed(), loadAverage());
+                        r <= 0 ? "warm-up" : "measured",
+                        r,
+                        n,
+                        signMillis,
+                        round.to202Millis(),
+                        round.per202(),
+                        round.toAcceptedMillis(),
+                        round.accepted(),
+                        round.steady(),
+                        round.jvmCpuMillis(),
+                        round.postgresCpuMillis(),
+                        round.refused(),
+                        round.failed(),
+                        loadAverage());
                 if (r > 0) rounds.add(round);
                 if (!DELIVER) {
                     // Delivery is paused: each announce waits as one fan-out row. The deferred work is
                     // measured too: the fan-outs are expanded here (as the delivery worker would) and the
                     // deliveries checked, then dropped, so every round starts alike.
                     long fanouts = app.database().read(c -> Sql.count(c, "select count(*) from delivery_fanout"));
-                    if (fanouts != 2L * n) throw new IllegalStateException("expected " + 2L * n + " fan-outs, found " + fanouts);
+                    if (fanouts != 2L * n)
+                        throw new IllegalStateException("expected " + 2L * n + " fan-outs, found " + fanouts);
                     long pgBefore = CpuTime.postgresMillis(), expandStart = System.nanoTime();
                     while (app.database().transaction(c -> app.outbox().expandFanouts(c, 16)) > 0) {
                         // until none is left
                     }
-                    long expandMillis = Math.max(1, Duration.ofNanos(System.nanoTime() - expandStart).toMillis());
+                    long expandMillis = Math.max(
+                            1, Duration.ofNanos(System.nanoTime() - expandStart).toMillis());
                     long pgMillis = CpuTime.postgresMillis() - pgBefore;
                     long deliveries = app.database().read(c -> Sql.count(c, "select count(*) from delivery"));
                     if (deliveries != 2L * n * FOLLOWERS) {
-                        throw new IllegalStateException("expected " + 2L * n * FOLLOWERS + " queued deliveries, found " + deliveries);
+                        throw new IllegalStateException(
+                                "expected " + 2L * n * FOLLOWERS + " queued deliveries, found " + deliveries);
                     }
-                    System.out.printf("  then expanding the %d fan-outs into %d deliveries took %d ms (%.0f fan-outs/s,"
-                                    + " %.0f deliveries/s; PostgreSQL CPU %d ms)%n", fanouts, deliveries, expandMillis,
-                            fanouts * 1000.0 / expandMillis, deliveries * 1000.0 / expandMillis, pgMillis);
+                    System.out.printf(
+                            "  then expanding the %d fan-outs into %d deliveries took %d ms (%.0f fan-outs/s,"
+                                    + " %.0f deliveries/s; PostgreSQL CPU %d ms)%n",
+                            fanouts,
+                            deliveries,
+                            expandMillis,
+                            fanouts * 1000.0 / expandMillis,
+                            deliveries * 1000.0 / expandMillis,
+                            pgMillis);
                     if (r > 0) expansions.add((double) deliveries * 1000.0 / expandMillis);
-                    app.database().transaction(c -> Sql.update(c, "truncate delivery, delivery_fanout, outbound_activity"));
+                    app.database()
+                            .transaction(c -> Sql.update(c, "truncate delivery, delivery_fanout, outbound_activity"));
                 }
             }
-            long fetched = authors.stream().mapToLong(a -> keyFetches.getOrDefault(a.uri().getPort(), new LongAdder()).sum()).sum();
+            long fetched = authors.stream()
+                    .mapToLong(a -> keyFetches
+                            .getOrDefault(a.uri().getPort(), new LongAdder())
+                            .sum())
+                    .sum();
             System.out.printf("actor/key documents fetched: %d for %d authors%n", fetched, AUTHORS);
             if (DELIVER) System.out.printf("stub hosts received %d POSTs%n", stubs.posts());
             double per202 = median(rounds, Round::per202), accepted = median(rounds, Round::accepted);
             double steady = median(rounds, Round::steady);
             double cpu = median(rounds, x -> (double) (x.jvmCpuMillis() + x.postgresCpuMillis()) / x.n());
-            System.out.printf("%nRESULT throughput (median of %d rounds of %d): 202s %.0f/s; accepted end to end (post stored,"
+            System.out.printf(
+                    "%nRESULT throughput (median of %d rounds of %d): 202s %.0f/s; accepted end to end (post stored,"
                             + " 2 announces x %d deliveries enqueued) %.0f/s, %.0f/s in steady state (10%%-90%%);"
-                            + " median time to all accepted %d ms%n", rounds.size(), ACTIVITIES, per202, FOLLOWERS, accepted,
-                    steady, (long) median(rounds, x -> x.toAcceptedMillis()));
-            System.out.printf("RESULT CPU per accepted activity: this JVM %.2f ms (HTTP client included), PostgreSQL %.2f ms;"
-                            + " %d cores allow at most %.0f/s%n", median(rounds, x -> (double) x.jvmCpuMillis() / x.n()),
-                    median(rounds, x -> (double) x.postgresCpuMillis() / x.n()), Runtime.getRuntime().availableProcessors(),
+                            + " median time to all accepted %d ms%n",
+                    rounds.size(), ACTIVITIES, per202, FOLLOWERS, accepted, steady, (long)
+                            median(rounds, x -> x.toAcceptedMillis()));
+            System.out.printf(
+                    "RESULT CPU per accepted activity: this JVM %.2f ms (HTTP client included), PostgreSQL %.2f ms;"
+                            + " %d cores allow at most %.0f/s%n",
+                    median(rounds, x -> (double) x.jvmCpuMillis() / x.n()),
+                    median(rounds, x -> (double) x.postgresCpuMillis() / x.n()),
+                    Runtime.getRuntime().availableProcessors(),
                     Runtime.getRuntime().availableProcessors() * 1000 / cpu);
             System.out.printf("RESULT target >= 1000 accepted/s: %s%n", accepted >= 1000 ? "met" : "MISSED");
             if (!expansions.isEmpty()) {
                 var sorted = expansions.stream().sorted().toList();
-                System.out.printf("RESULT fan-out expansion afterwards (delivery worker's share, median): %.0f deliveries/s%n",
+                System.out.printf(
+                        "RESULT fan-out expansion afterwards (delivery worker's share, median): %.0f deliveries/s%n",
                         sorted.get(sorted.size() / 2));
             }
         } finally {
@@ -245,8 +315,7 @@ public final class InboundBenchmark {
                  "endpoints": {"sharedInbox": "http://127.0.0.1:%5$d/inbox"},
                  "publicKey": {"id": "%1$s#main-key", "owner": "%1$s", "publicKeyPem": "%3$s"},
                  "assertionMethod": [{"id": "%1$s#ed25519", "type": "Multikey", "controller": "%1$s",
-                                      "publicKeyMultibase": "%4$s"}]}"""
-                .formatted(id, name, keys.rsaPublicPem().replace("\n", "\\n"), keys.ed25519Multibase(), port)
+                                      "publicKeyMultibase": "%4$s"}]}""".formatted(id, name, keys.rsaPublicPem().replace("\n", "\\n"), keys.ed25519Multibase(), port)
                 .getBytes(StandardCharsets.UTF_8);
         var fetches = keyFetches.computeIfAbsent(port, p -> new LongAdder());
         server.createContext("/users/" + name, exchange -> {
@@ -258,7 +327,8 @@ public final class InboundBenchmark {
             }
         });
         server.start();
-        SigningKey key = scheme == SignatureScheme.CAVAGE ? SigningKey.fromPem(keys.rsaPrivatePem())
+        SigningKey key = scheme == SignatureScheme.CAVAGE
+                ? SigningKey.fromPem(keys.rsaPrivatePem())
                 : new SigningKey.Ed25519SigningKey(new Ed25519PrivateKeyParameters(keys.ed25519Private(), 0));
         var keyId = scheme == SignatureScheme.CAVAGE ? id + "#main-key" : id + "#ed25519";
         return new Author(URI.create(id), keyId, key, scheme, server);
@@ -285,16 +355,16 @@ public final class InboundBenchmark {
                              "object": {"id": "%1$s/notes/%2$d", "type": "Note", "attributedTo": "%1$s",
                                         "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": ["%3$s"],
                                         "audience": "%3$s", "published": "2026-11-25T00:00:00Z",
-                                        "content": "%4$s Number %2$d."}}"""
-                            .formatted(a.uri(), seq, groupUri, CONTENT).getBytes(StandardCharsets.UTF_8);
+                                        "content": "%4$s Number %2$d."}}""".formatted(a.uri(), seq, groupUri, CONTENT).getBytes(StandardCharsets.UTF_8);
                     var headers = new LinkedHashMap<String, List<String>>();
                     headers.put("Content-Type", List.of("application/activity+json"));
                     var sent = new LinkedHashMap<String, String>();
                     sent.put("Host", inbox.getRawAuthority());
                     sent.put("Content-Type", "application/activity+json");
-                    signer.sign("POST", inbox, headers, body, a.keyId(), a.key(), a.scheme()).forEach((name, value) -> {
-                        if (!name.equalsIgnoreCase("Host")) sent.put(name, value);
-                    });
+                    signer.sign("POST", inbox, headers, body, a.keyId(), a.key(), a.scheme())
+                            .forEach((name, value) -> {
+                                if (!name.equalsIgnoreCase("Host")) sent.put(name, value);
+                            });
                     requests[i] = RawHttpClient.request("POST", inbox.getRawPath(), sent, body);
                 }
             }));
@@ -303,12 +373,13 @@ public final class InboundBenchmark {
         return Arrays.asList(requests);
     }
 
-    private static Round sendRound(App app, java.net.InetSocketAddress server, List<byte[]> requests, long communityId,
-                                   long groupId)
+    private static Round sendRound(
+            App app, java.net.InetSocketAddress server, List<byte[]> requests, long communityId, long groupId)
             throws Exception {
         int n = requests.size();
         long basePost = app.database().read(c -> Sql.count(c, "select coalesce(max(id), 0) from post"));
-        long baseOutbound = app.database().read(c -> Sql.count(c, "select coalesce(max(id), 0) from outbound_activity"));
+        long baseOutbound =
+                app.database().read(c -> Sql.count(c, "select coalesce(max(id), 0) from outbound_activity"));
         long baseInbound = app.database().read(c -> Sql.count(c, "select coalesce(max(id), 0) from inbound_activity"));
         long postSeq = sequence(app, "post_id_seq"), outboundSeq = sequence(app, "outbound_activity_id_seq");
         var next = new AtomicInteger();
@@ -351,59 +422,96 @@ public final class InboundBenchmark {
             if (at10 == 0 && accepted >= n / 10) at10 = now;
             if (at90 == 0 && accepted >= n * 9L / 10) at90 = now;
             if (accepted >= n || polls % 50 == 49) {
-                posts = app.database().read(c -> Sql.count(c, "select count(*) from post where id > ? and community_id = ?",
-                        basePost, communityId));
-                announces = app.database().read(c -> Sql.count(c,
-                        "select count(*) from outbound_activity where id > ? and actor_id = ?", baseOutbound, groupId));
+                posts = app.database()
+                        .read(c -> Sql.count(
+                                c,
+                                "select count(*) from post where id > ? and community_id = ?",
+                                basePost,
+                                communityId));
+                announces = app.database()
+                        .read(c -> Sql.count(
+                                c,
+                                "select count(*) from outbound_activity where id > ? and actor_id = ?",
+                                baseOutbound,
+                                groupId));
                 if (posts >= n && announces >= 2L * n) {
                     done = System.nanoTime();
                     break;
                 }
             }
             if (Duration.ofNanos(now - start).toSeconds() > 600) {
-                var states = app.database().read(c -> Sql.list(c,
-                        "select state || ' ' || count(*) from inbound_activity where id > ? group by state",
-                        rs -> rs.getString(1), baseInbound));
+                var states = app.database()
+                        .read(c -> Sql.list(
+                                c,
+                                "select state || ' ' || count(*) from inbound_activity where id > ? group by state",
+                                rs -> rs.getString(1),
+                                baseInbound));
                 throw new IllegalStateException("round did not finish: ids taken for " + postsTaken + " posts and "
                         + announcesTaken + " announces of " + n + "; inbound rows by state: " + states);
             }
-            long failed = ++polls % 50 != 0 ? 0 : app.database().read(c -> Sql.count(c,
-                    "select count(*) from inbound_activity where id > ? and state <> 'pending' and state <> 'done'", baseInbound));
+            long failed = ++polls % 50 != 0
+                    ? 0
+                    : app.database()
+                            .read(c -> Sql.count(
+                                    c,
+                                    "select count(*) from inbound_activity where id > ? and state <> 'pending' and state <> 'done'",
+                                    baseInbound));
             if (failed > 0 || refused.sum() > 0) {
-                var error = app.database().read(c -> Sql.one(c, "select last_error from inbound_activity where id > ? and last_error is not null limit 1",
-                        rs -> rs.getString(1), baseInbound));
-                throw new IllegalStateException("activities refused (" + refused.sum() + ", first: " + firstRefusal.get()
-                        + ") or failed (" + failed + ", " + error.orElse("") + ")");
+                var error = app.database()
+                        .read(c -> Sql.one(
+                                c,
+                                "select last_error from inbound_activity where id > ? and last_error is not null limit 1",
+                                rs -> rs.getString(1),
+                                baseInbound));
+                throw new IllegalStateException("activities refused (" + refused.sum() + ", first: "
+                        + firstRefusal.get() + ") or failed (" + failed + ", " + error.orElse("") + ")");
             }
             Thread.sleep(20);
         }
         for (var s : senders) s.join();
         long jvm = CpuTime.jvmMillis() - jvmCpu, pg = CpuTime.postgresMillis() - pgCpu;
-        long failed = app.database().read(c -> Sql.count(c,
-                "select count(*) from inbound_activity where id > ? and state <> 'done'", baseInbound));
+        long failed = app.database()
+                .read(c -> Sql.count(
+                        c, "select count(*) from inbound_activity where id > ? and state <> 'done'", baseInbound));
         long to202 = Duration.ofNanos(lastAnswer.get() - start).toMillis();
         long toAccepted = Duration.ofNanos(done - start).toMillis();
         double steady = (n * 0.8) / ((at90 - at10) / 1e9);
-        return new Round(n, to202, toAccepted, answered.sum() * 1000.0 / to202, n * 1000.0 / toAccepted, steady, jvm, pg,
-                refused.sum(), failed);
+        return new Round(
+                n,
+                to202,
+                toAccepted,
+                answered.sum() * 1000.0 / to202,
+                n * 1000.0 / toAccepted,
+                steady,
+                jvm,
+                pg,
+                refused.sum(),
+                failed);
     }
 
     /** How far a sequence has gone (ids taken, committed or not). */
     private static long sequence(App app, String name) {
-        return app.database().read(c -> Sql.count(c, "select case when is_called then last_value else 0 end from " + name));
+        return app.database()
+                .read(c -> Sql.count(c, "select case when is_called then last_value else 0 end from " + name));
     }
 
     /** The statements of the round just sent, by total time, per accepted activity. */
     private static void printStatements(App app, int n) {
-        System.out.printf("  statements of this round (pg_stat_statements; calls and ms per activity, rows per call):%n");
-        app.database().read(c -> Sql.list(c, """
+        System.out.printf(
+                "  statements of this round (pg_stat_statements; calls and ms per activity, rows per call):%n");
+        app.database()
+                .read(c -> Sql.list(c, """
                 select calls, total_exec_time, rows, regexp_replace(query, '\\s+', ' ', 'g') from pg_stat_statements
                 where dbid = (select oid from pg_database where datname = current_database())
                 order by total_exec_time desc limit 25""", rs -> {
-            System.out.printf("  %6.2f calls %6.3f ms %5.1f rows  %s%n", rs.getLong(1) / (double) n, rs.getDouble(2) / n,
-                    rs.getLong(3) / Math.max(1.0, rs.getLong(1)), abbreviate(rs.getString(4)));
-            return null;
-        }));
+                    System.out.printf(
+                            "  %6.2f calls %6.3f ms %5.1f rows  %s%n",
+                            rs.getLong(1) / (double) n,
+                            rs.getDouble(2) / n,
+                            rs.getLong(3) / Math.max(1.0, rs.getLong(1)),
+                            abbreviate(rs.getString(4)));
+                    return null;
+                }));
     }
 
     private static String abbreviate(String query) {
@@ -432,7 +540,8 @@ public final class InboundBenchmark {
     private record LagRun(int posts, long p50, long p95, long p99, long max, double achievedRate, double cpuPerPost) {}
 
     private static void lag() throws Exception {
-        System.out.printf("%n== lag: alpha -> beta, %d posts/s for %d s, %d runs after a 5 s warm-up; pool %s, poll interval %s,"
+        System.out.printf(
+                "%n== lag: alpha -> beta, %d posts/s for %d s, %d runs after a 5 s warm-up; pool %s, poll interval %s,"
                         + " time scale 1, delivery workers 64, per_host 4, inbound concurrency 16; beta polled every 5 ms%n",
                 LAG_RATE, LAG_SECONDS, LAG_RUNS, POOL, LAG_POLL);
         var alpha = instance("alpha");
@@ -456,8 +565,13 @@ public final class InboundBenchmark {
                 while (polling.get()) {
                     if (!pending.isEmpty()) {
                         var wanted = pending.toArray(String[]::new);
-                        var rows = beta.app().database().read(c -> Sql.list(c, "select uri from post where uri = any(?)",
-                                rs -> rs.getString(1), c.createArrayOf("text", wanted)));
+                        var rows = beta.app()
+                                .database()
+                                .read(c -> Sql.list(
+                                        c,
+                                        "select uri from post where uri = any(?)",
+                                        rs -> rs.getString(1),
+                                        c.createArrayOf("text", wanted)));
                         long now = System.nanoTime();
                         for (var uri : rows) {
                             seen.putIfAbsent(uri, now);
@@ -471,22 +585,42 @@ public final class InboundBenchmark {
             for (int r = 0; r <= LAG_RUNS; r++) {
                 int seconds = r == 0 ? 5 : LAG_SECONDS;
                 var run = postAndMeasure(alpha, alice, community.id(), seconds, seen, pending, r);
-                System.out.printf("%s run %d: %d posts at %.1f/s; lag p50 %d ms, p95 %d ms, p99 %d ms, max %d ms;"
+                System.out.printf(
+                        "%s run %d: %d posts at %.1f/s; lag p50 %d ms, p95 %d ms, p99 %d ms, max %d ms;"
                                 + " CPU per post (alpha, beta and PostgreSQL) %.2f ms; load %s%n",
-                        r == 0 ? "warm-up" : "measured", r, run.posts(), run.achievedRate(), run.p50(), run.p95(), run.p99(),
-                        run.max(), run.cpuPerPost(), loadAverage());
+                        r == 0 ? "warm-up" : "measured",
+                        r,
+                        run.posts(),
+                        run.achievedRate(),
+                        run.p50(),
+                        run.p95(),
+                        run.p99(),
+                        run.max(),
+                        run.cpuPerPost(),
+                        loadAverage());
                 if (r > 0) runs.add(run);
             }
             polling.set(false);
             poller.join();
-            System.out.printf("%nRESULT lag at %d posts/s (median of %d runs of %d s): p50 %.0f ms, p95 %.0f ms, p99 %.0f ms,"
-                            + " max %.0f ms (worst run's max %d ms)%n", LAG_RATE, runs.size(), LAG_SECONDS,
-                    median(runs, LagRun::p50), median(runs, LagRun::p95), median(runs, LagRun::p99), median(runs, LagRun::max),
+            System.out.printf(
+                    "%nRESULT lag at %d posts/s (median of %d runs of %d s): p50 %.0f ms, p95 %.0f ms, p99 %.0f ms,"
+                            + " max %.0f ms (worst run's max %d ms)%n",
+                    LAG_RATE,
+                    runs.size(),
+                    LAG_SECONDS,
+                    median(runs, LagRun::p50),
+                    median(runs, LagRun::p95),
+                    median(runs, LagRun::p99),
+                    median(runs, LagRun::max),
                     runs.stream().mapToLong(LagRun::max).max().orElse(0));
             double cpu = median(runs, LagRun::cpuPerPost);
-            System.out.printf("RESULT CPU per post, alpha to beta (both JVMs' work and PostgreSQL): %.2f ms, so %d/s needs %.2f"
-                    + " of %d cores%n", cpu, LAG_RATE, cpu * LAG_RATE / 1000, Runtime.getRuntime().availableProcessors());
-            System.out.printf("RESULT target p99 < 1 s at %d/s: %s%n", LAG_RATE, median(runs, LagRun::p99) < 1000 ? "met" : "MISSED");
+            System.out.printf(
+                    "RESULT CPU per post, alpha to beta (both JVMs' work and PostgreSQL): %.2f ms, so %d/s needs %.2f"
+                            + " of %d cores%n",
+                    cpu, LAG_RATE, cpu * LAG_RATE / 1000, Runtime.getRuntime().availableProcessors());
+            System.out.printf(
+                    "RESULT target p99 < 1 s at %d/s: %s%n",
+                    LAG_RATE, median(runs, LagRun::p99) < 1000 ? "met" : "MISSED");
         } finally {
             beta.web().stop();
             alpha.web().stop();
@@ -498,8 +632,14 @@ public final class InboundBenchmark {
     }
 
     /** Starts threads on alpha at the set rate (each on its own virtual thread at its scheduled time) and waits for all on beta. */
-    private static LagRun postAndMeasure(Instance alpha, app.kindred.member.Member alice, long communityId, int seconds,
-                                         Map<String, Long> seen, java.util.Set<String> pending, int run)
+    private static LagRun postAndMeasure(
+            Instance alpha,
+            app.kindred.member.Member alice,
+            long communityId,
+            int seconds,
+            Map<String, Long> seen,
+            java.util.Set<String> pending,
+            int run)
             throws Exception {
         int n = LAG_RATE * seconds;
         long interval = 1_000_000_000L / LAG_RATE;
@@ -514,8 +654,17 @@ public final class InboundBenchmark {
             int seq = i;
             posting.submit(() -> {
                 try {
-                    var post = alpha.app().threads().startThread(alice, communityId, new ThreadService.Draft(
-                            "Run " + run + " post " + seq, "Lag benchmark post " + seq + " of run " + run + ".", null, null, "en"));
+                    var post = alpha.app()
+                            .threads()
+                            .startThread(
+                                    alice,
+                                    communityId,
+                                    new ThreadService.Draft(
+                                            "Run " + run + " post " + seq,
+                                            "Lag benchmark post " + seq + " of run " + run + ".",
+                                            null,
+                                            null,
+                                            "en"));
                     scheduled.put(post.uri().toString(), at);
                     pending.add(post.uri().toString());
                 } catch (RuntimeException e) {
@@ -532,13 +681,25 @@ public final class InboundBenchmark {
         while (!seen.keySet().containsAll(scheduled.keySet())) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("posts missing on beta after 120 s: "
-                        + scheduled.keySet().stream().filter(u -> !seen.containsKey(u)).count());
+                        + scheduled.keySet().stream()
+                                .filter(u -> !seen.containsKey(u))
+                                .count());
             }
             Thread.sleep(20);
         }
         double cpu = (double) (CpuTime.jvmMillis() - jvmCpu + CpuTime.postgresMillis() - pgCpu) / n;
-        var lags = scheduled.entrySet().stream().mapToLong(e -> (seen.get(e.getKey()) - e.getValue()) / 1_000_000).sorted().toArray();
-        return new LagRun(n, percentile(lags, 50), percentile(lags, 95), percentile(lags, 99), lags[lags.length - 1], achieved, cpu);
+        var lags = scheduled.entrySet().stream()
+                .mapToLong(e -> (seen.get(e.getKey()) - e.getValue()) / 1_000_000)
+                .sorted()
+                .toArray();
+        return new LagRun(
+                n,
+                percentile(lags, 50),
+                percentile(lags, 95),
+                percentile(lags, 99),
+                lags[lags.length - 1],
+                achieved,
+                cpu);
     }
 
     // ------------------------------------------------------------------------------------------ helpers
@@ -564,11 +725,11 @@ public final class InboundBenchmark {
 
     private static String loadAverage() {
         try {
-            var parts = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            var parts = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+                    .split(" ");
             return parts[0] + " " + parts[1] + " " + parts[2];
         } catch (IOException e) {
             return "?";
         }
     }
-
 }

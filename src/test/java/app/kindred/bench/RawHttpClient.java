@@ -32,7 +32,8 @@ final class RawHttpClient implements AutoCloseable {
     /** A whole request: request line, headers (Host and Content-Length included) and body. */
     static byte[] request(String method, String target, java.util.Map<String, String> headers, byte[] body) {
         var head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n");
-        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        headers.forEach(
+                (name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
         var headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
         var all = new byte[headBytes.length + body.length];
@@ -71,15 +72,18 @@ final class RawHttpClient implements AutoCloseable {
             var value = header.substring(colon + 1).trim();
             switch (name) {
                 case "content-length" -> length = Long.parseLong(value);
-                case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+                case "transfer-encoding" ->
+                    chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
                 case "connection" -> closes = value.equalsIgnoreCase("close");
-                default -> { }
+                default -> {}
             }
         }
         var body = new ByteArrayOutputStream();
         if (chunked) {
             for (long size; (size = Long.parseLong(line().split(";")[0].trim(), 16)) > 0; line()) copy(size, body);
-            while (!line().isEmpty()) { /* trailers */ }
+            while (!line().isEmpty()) {
+                /* trailers */
+            }
         } else if (length > 0) {
             copy(length, body);
         }

@@ -63,8 +63,7 @@ public final class SignatureBenchmark {
         long run() throws Exception;
     }
 
-    record Case(String group, String name, int threads, Op op) {
-    }
+    record Case(String group, String name, int threads, Op op) {}
 
     record Measured(Case benchCase, double median, double min, double max) {
         double perThread() {
@@ -72,8 +71,7 @@ public final class SignatureBenchmark {
         }
     }
 
-    private SignatureBenchmark() {
-    }
+    private SignatureBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, Double> openssl = new LinkedHashMap<>();
@@ -84,13 +82,18 @@ public final class SignatureBenchmark {
             }
         }
 
-        // Keys go through the PEM parsers once, as a fetched actor's would; after that the resolver hands out the parsed key.
+        // Keys go through the PEM parsers once, as a fetched actor's would; after that the resolver hands out the
+        // parsed key.
         KeyPair rsaPair = generate("RSA", 2048);
-        SigningKey rsaSigning = SigningKey.fromPem(pem("PRIVATE KEY", rsaPair.getPrivate().getEncoded()));
-        VerificationKey rsaVerification = VerificationKey.fromPem(pem("PUBLIC KEY", rsaPair.getPublic().getEncoded()));
+        SigningKey rsaSigning =
+                SigningKey.fromPem(pem("PRIVATE KEY", rsaPair.getPrivate().getEncoded()));
+        VerificationKey rsaVerification =
+                VerificationKey.fromPem(pem("PUBLIC KEY", rsaPair.getPublic().getEncoded()));
         KeyPair edPair = generate("Ed25519", 0);
-        SigningKey edSigning = SigningKey.fromPem(pem("PRIVATE KEY", edPair.getPrivate().getEncoded()));
-        VerificationKey edVerification = VerificationKey.fromPem(pem("PUBLIC KEY", edPair.getPublic().getEncoded()));
+        SigningKey edSigning =
+                SigningKey.fromPem(pem("PRIVATE KEY", edPair.getPrivate().getEncoded()));
+        VerificationKey edVerification =
+                VerificationKey.fromPem(pem("PUBLIC KEY", edPair.getPublic().getEncoded()));
         Map<String, VerificationKey> cache = Map.of(RSA_KEY_ID, rsaVerification, ED_KEY_ID, edVerification);
         KeyResolver cachedResolver = keyId -> Optional.ofNullable(cache.get(keyId));
 
@@ -104,8 +107,7 @@ public final class SignatureBenchmark {
         RequestSigner signer = new RequestSigner(CLOCK);
         SignatureVerifier verifier = new SignatureVerifier(CLOCK);
 
-        record Variant(String label, SignatureScheme scheme, String keyId, SigningKey key) {
-        }
+        record Variant(String label, SignatureScheme scheme, String keyId, SigningKey key) {}
         List<Variant> variants = List.of(
                 new Variant("cavage rsa-sha256 (RSA-2048)", SignatureScheme.CAVAGE, RSA_KEY_ID, rsaSigning),
                 new Variant("cavage hs2019 (Ed25519)", SignatureScheme.CAVAGE, ED_KEY_ID, edSigning),
@@ -130,23 +132,42 @@ public final class SignatureBenchmark {
                 }));
             }
             for (Variant v : variants) {
-                cases.add(new Case("sign", "sign " + v.label(), threads,
-                        () -> signer.sign("POST", INBOX, headers, body, v.keyId(), v.key(), v.scheme()).get("Signature").length()));
+                cases.add(new Case(
+                        "sign",
+                        "sign " + v.label(),
+                        threads,
+                        () -> signer.sign("POST", INBOX, headers, body, v.keyId(), v.key(), v.scheme())
+                                .get("Signature")
+                                .length()));
             }
         }
 
         // The primitives over a real signing string, so the difference to the full paths is the header and digest work.
-        Map<String, String> rfcAdded = signer.sign("POST", INBOX, headers, body, RSA_KEY_ID, rsaSigning, SignatureScheme.RFC9421);
-        byte[] data = (rfcAdded.get("Signature-Input") + "\n" + rfcAdded.get("Content-Digest")).getBytes(StandardCharsets.UTF_8);
+        Map<String, String> rfcAdded =
+                signer.sign("POST", INBOX, headers, body, RSA_KEY_ID, rsaSigning, SignatureScheme.RFC9421);
+        byte[] data = (rfcAdded.get("Signature-Input") + "\n" + rfcAdded.get("Content-Digest"))
+                .getBytes(StandardCharsets.UTF_8);
         byte[] rsaSignature = SignatureAlgorithm.RSA_V1_5_SHA256.sign(rsaSigning, data);
         byte[] edSignature = SignatureAlgorithm.ED25519.sign(edSigning, data);
-        cases.add(new Case("raw", "raw SignatureAlgorithm RSA-2048 verify", 1,
+        cases.add(new Case(
+                "raw",
+                "raw SignatureAlgorithm RSA-2048 verify",
+                1,
                 () -> SignatureAlgorithm.RSA_V1_5_SHA256.verify(rsaVerification, data, rsaSignature) ? 1 : fail()));
-        cases.add(new Case("raw", "raw SignatureAlgorithm RSA-2048 sign", 1,
+        cases.add(new Case(
+                "raw",
+                "raw SignatureAlgorithm RSA-2048 sign",
+                1,
                 () -> SignatureAlgorithm.RSA_V1_5_SHA256.sign(rsaSigning, data)[0]));
-        cases.add(new Case("raw", "raw SignatureAlgorithm Ed25519 (BC) verify", 1,
+        cases.add(new Case(
+                "raw",
+                "raw SignatureAlgorithm Ed25519 (BC) verify",
+                1,
                 () -> SignatureAlgorithm.ED25519.verify(edVerification, data, edSignature) ? 1 : fail()));
-        cases.add(new Case("raw", "raw SignatureAlgorithm Ed25519 (BC) sign", 1,
+        cases.add(new Case(
+                "raw",
+                "raw SignatureAlgorithm Ed25519 (BC) sign",
+                1,
                 () -> SignatureAlgorithm.ED25519.sign(edSigning, data)[0]));
 
         // RSA-2048 through each JCA provider directly: Conscrypt (BoringSSL; what the library uses where it loads) and
@@ -155,9 +176,13 @@ public final class SignatureBenchmark {
         java.security.Provider sunRsa = java.security.Security.getProvider("SunRsaSign");
         PublicKey jdkRsaPublic = rsaPair.getPublic();
         PrivateKey jdkRsaPrivate = rsaPair.getPrivate();
-        cases.add(new Case("provider", "raw JDK SunRsaSign RSA-2048 verify", 1,
+        cases.add(new Case(
+                "provider",
+                "raw JDK SunRsaSign RSA-2048 verify",
+                1,
                 () -> rsaVerify(sunRsa, jdkRsaPublic, data, rsaSignature)));
-        cases.add(new Case("provider", "raw JDK SunRsaSign RSA-2048 sign", 1, () -> rsaSign(sunRsa, jdkRsaPrivate, data)[0]));
+        cases.add(new Case(
+                "provider", "raw JDK SunRsaSign RSA-2048 sign", 1, () -> rsaSign(sunRsa, jdkRsaPrivate, data)[0]));
         if (org.conscrypt.Conscrypt.isAvailable()) {
             java.security.Provider conscrypt = org.conscrypt.Conscrypt.newProvider();
             java.security.KeyFactory factory = java.security.KeyFactory.getInstance("RSA", conscrypt);
@@ -173,7 +198,10 @@ public final class SignatureBenchmark {
                     throw new IllegalStateException(e);
                 }
             });
-            cases.add(new Case("provider", "raw Conscrypt RSA-2048 verify (Signature per call)", 1,
+            cases.add(new Case(
+                    "provider",
+                    "raw Conscrypt RSA-2048 verify (Signature per call)",
+                    1,
                     () -> rsaVerify(conscrypt, conscryptPublic, data, rsaSignature)));
             cases.add(new Case("provider", "raw Conscrypt RSA-2048 verify (ThreadLocal Signature)", 1, () -> {
                 Signature s = perThread.get();
@@ -181,7 +209,10 @@ public final class SignatureBenchmark {
                 s.update(data);
                 return s.verify(rsaSignature) ? 1 : fail();
             }));
-            cases.add(new Case("provider", "raw Conscrypt RSA-2048 sign (Signature per call)", 1,
+            cases.add(new Case(
+                    "provider",
+                    "raw Conscrypt RSA-2048 sign (Signature per call)",
+                    1,
                     () -> rsaSign(conscrypt, conscryptPrivate, data)[0]));
             cases.add(new Case("provider", "raw Conscrypt RSA-2048 sign (ThreadLocal Signature)", 1, () -> {
                 Signature s = perThread.get();
@@ -198,30 +229,53 @@ public final class SignatureBenchmark {
         if (!Arrays.equals(jdkEdSignature, edSignature)) {
             throw new IllegalStateException("JDK and Bouncy Castle Ed25519 disagree");
         }
-        cases.add(new Case("jdk", "JDK Ed25519 (" + Signature.getInstance("Ed25519").getProvider().getName() + ") verify", 1,
+        cases.add(new Case(
+                "jdk",
+                "JDK Ed25519 (" + Signature.getInstance("Ed25519").getProvider().getName() + ") verify",
+                1,
                 () -> {
                     Signature s = Signature.getInstance("Ed25519");
                     s.initVerify(jdkEdPublic);
                     s.update(data);
                     return s.verify(jdkEdSignature) ? 1 : fail();
                 }));
-        cases.add(new Case("jdk", "JDK Ed25519 (" + Signature.getInstance("Ed25519").getProvider().getName() + ") sign", 1,
+        cases.add(new Case(
+                "jdk",
+                "JDK Ed25519 (" + Signature.getInstance("Ed25519").getProvider().getName() + ") sign",
+                1,
                 () -> jdkSign(jdkEdPrivate, data)[0]));
 
         cases.removeIf(c -> !c.name().contains(FILTER));
 
-        System.out.printf(Locale.ROOT, "JVM: %s %s (%s), %d available processors; warm-up %.0f s, %d x %.0f s measured, median reported%n",
-                System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"), System.getProperty("java.vm.vendor"),
-                Runtime.getRuntime().availableProcessors(), WARMUP, ROUNDS, MEASURE);
-        System.out.printf(Locale.ROOT, "Body: %d bytes of Create JSON; %s; RSA in the library: %s%n%n", body.length,
-                new org.bouncycastle.jce.provider.BouncyCastleProvider().getInfo(), SignatureAlgorithm.rsaImplementation());
+        System.out.printf(
+                Locale.ROOT,
+                "JVM: %s %s (%s), %d available processors; warm-up %.0f s, %d x %.0f s measured, median reported%n",
+                System.getProperty("java.vm.name"),
+                System.getProperty("java.runtime.version"),
+                System.getProperty("java.vm.vendor"),
+                Runtime.getRuntime().availableProcessors(),
+                WARMUP,
+                ROUNDS,
+                MEASURE);
+        System.out.printf(
+                Locale.ROOT,
+                "Body: %d bytes of Create JSON; %s; RSA in the library: %s%n%n",
+                body.length,
+                new org.bouncycastle.jce.provider.BouncyCastleProvider().getInfo(),
+                SignatureAlgorithm.rsaImplementation());
 
         List<Measured> results = new ArrayList<>();
         for (Case c : cases) {
             Measured m = measure(c);
             results.add(m);
-            System.out.printf(Locale.ROOT, "  measured %-55s %d thr  %10.0f ops/s (min %.0f, max %.0f)%n",
-                    c.name(), c.threads(), m.median(), m.min(), m.max());
+            System.out.printf(
+                    Locale.ROOT,
+                    "  measured %-55s %d thr  %10.0f ops/s (min %.0f, max %.0f)%n",
+                    c.name(),
+                    c.threads(),
+                    m.median(),
+                    m.min(),
+                    m.max());
         }
         System.out.println();
         printTable(results, openssl);
@@ -234,7 +288,8 @@ public final class SignatureBenchmark {
         throw new IllegalStateException("a signature did not verify");
     }
 
-    private static long rsaVerify(java.security.Provider provider, PublicKey key, byte[] data, byte[] signature) throws Exception {
+    private static long rsaVerify(java.security.Provider provider, PublicKey key, byte[] data, byte[] signature)
+            throws Exception {
         Signature s = Signature.getInstance("SHA256withRSA", provider);
         s.initVerify(key);
         s.update(data);
@@ -276,30 +331,32 @@ public final class SignatureBenchmark {
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int index = t;
-            Thread worker = new Thread(() -> {
-                try {
-                    start.await();
-                    long begin = System.nanoTime();
-                    long deadline = begin + (long) (seconds * 1e9);
-                    long n = 0;
-                    long sink = 0;
-                    long now;
-                    do {
-                        for (int i = 0; i < 16; i++) {
-                            sink += c.op().run();
+            Thread worker = new Thread(
+                    () -> {
+                        try {
+                            start.await();
+                            long begin = System.nanoTime();
+                            long deadline = begin + (long) (seconds * 1e9);
+                            long n = 0;
+                            long sink = 0;
+                            long now;
+                            do {
+                                for (int i = 0; i < 16; i++) {
+                                    sink += c.op().run();
+                                }
+                                n += 16;
+                                now = System.nanoTime();
+                            } while (now < deadline);
+                            counts[index] = n;
+                            elapsed[index] = now - begin;
+                            SINK.addAndGet(sink);
+                        } catch (Throwable e) {
+                            synchronized (failure) {
+                                failure[0] = e;
+                            }
                         }
-                        n += 16;
-                        now = System.nanoTime();
-                    } while (now < deadline);
-                    counts[index] = n;
-                    elapsed[index] = now - begin;
-                    SINK.addAndGet(sink);
-                } catch (Throwable e) {
-                    synchronized (failure) {
-                        failure[0] = e;
-                    }
-                }
-            }, "bench-" + t);
+                    },
+                    "bench-" + t);
             worker.start();
             workers.add(worker);
         }
@@ -321,32 +378,56 @@ public final class SignatureBenchmark {
         System.out.println("| Operation | Threads | ops/s (median) | ops/s per thread | min-max of rounds |");
         System.out.println("|---|---:|---:|---:|---:|");
         for (Measured m : results) {
-            System.out.printf(Locale.ROOT, "| %s | %d | %,.0f | %,.0f | %,.0f-%,.0f |%n", m.benchCase().name(),
-                    m.benchCase().threads(), m.median(), m.perThread(), m.min(), m.max());
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %d | %,.0f | %,.0f | %,.0f-%,.0f |%n",
+                    m.benchCase().name(),
+                    m.benchCase().threads(),
+                    m.median(),
+                    m.perThread(),
+                    m.min(),
+                    m.max());
         }
-        openssl.forEach((name, value) -> System.out.printf(Locale.ROOT, "| openssl speed %s | 1 | %,.0f | %,.0f | |%n",
-                name.replace("openssl", ""), value, value));
+        openssl.forEach((name, value) -> System.out.printf(
+                Locale.ROOT,
+                "| openssl speed %s | 1 | %,.0f | %,.0f | |%n",
+                name.replace("openssl", ""),
+                value,
+                value));
         Double rsaVerify = openssl.get("opensslRsaVerify");
         if (rsaVerify == null) {
             return;
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "Target: RSA verify per core >= half of openssl's single-core verify/s (%,.0f / 2 = %,.0f)%n",
-                rsaVerify, rsaVerify / 2);
+        System.out.printf(
+                Locale.ROOT,
+                "Target: RSA verify per core >= half of openssl's single-core verify/s (%,.0f / 2 = %,.0f)%n",
+                rsaVerify,
+                rsaVerify / 2);
         for (Measured m : results) {
             if (m.benchCase().name().contains("RSA") && m.benchCase().name().contains("verify")) {
                 double ratio = m.perThread() / rsaVerify;
-                System.out.printf(Locale.ROOT, "  %-55s %d thr: %,.0f/s per thread = %.2f x openssl -> %s%n",
-                        m.benchCase().name(), m.benchCase().threads(), m.perThread(), ratio, ratio >= 0.5 ? "MET" : "MISSED");
+                System.out.printf(
+                        Locale.ROOT,
+                        "  %-55s %d thr: %,.0f/s per thread = %.2f x openssl -> %s%n",
+                        m.benchCase().name(),
+                        m.benchCase().threads(),
+                        m.perThread(),
+                        ratio,
+                        ratio >= 0.5 ? "MET" : "MISSED");
             }
         }
         Double edVerify = openssl.get("opensslEdVerify");
         if (edVerify != null) {
             for (Measured m : results) {
-                if (m.benchCase().name().contains("Ed25519") && m.benchCase().name().contains("verify")
+                if (m.benchCase().name().contains("Ed25519")
+                        && m.benchCase().name().contains("verify")
                         && m.benchCase().threads() == 1) {
-                    System.out.printf(Locale.ROOT, "  %-55s 1 thr: %.2f x openssl Ed25519 verify/s%n",
-                            m.benchCase().name(), m.median() / edVerify);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  %-55s 1 thr: %.2f x openssl Ed25519 verify/s%n",
+                            m.benchCase().name(),
+                            m.median() / edVerify);
                 }
             }
         }
@@ -361,16 +442,17 @@ public final class SignatureBenchmark {
     }
 
     private static String pem(String label, byte[] der) {
-        return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-                + "\n-----END " + label + "-----\n";
+        return "-----BEGIN " + label + "-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n-----END " + label + "-----\n";
     }
 
     /** A Create{Note} of about 2 KB, shaped like what Mastodon delivers. */
     static byte[] createActivity() {
-        String content = "<p>Benchmarks are only as honest as their setup. This note is long enough to look like a real post, "
-                + "with a mention of <span class=\"h-card\"><a href=\"https://kindred.example/users/alice\" class=\"u-url mention\">"
-                + "@<span>alice</span></a></span> and a <a href=\"https://remote.example/tags/fediverse\" class=\"mention hashtag\" "
-                + "rel=\"tag\">#<span>fediverse</span></a> tag, so the JSON is about the size of a typical delivery.</p>";
+        String content =
+                "<p>Benchmarks are only as honest as their setup. This note is long enough to look like a real post, "
+                        + "with a mention of <span class=\"h-card\"><a href=\"https://kindred.example/users/alice\" class=\"u-url mention\">"
+                        + "@<span>alice</span></a></span> and a <a href=\"https://remote.example/tags/fediverse\" class=\"mention hashtag\" "
+                        + "rel=\"tag\">#<span>fediverse</span></a> tag, so the JSON is about the size of a typical delivery.</p>";
         String json = """
                 {"@context":["https://www.w3.org/ns/activitystreams",{"ostatus":"http://ostatus.org#","atomUri":"ostatus:atomUri",\
                 "inReplyToAtomUri":"ostatus:inReplyToAtomUri","conversation":"ostatus:conversation","sensitive":"as:sensitive",\
@@ -390,8 +472,7 @@ public final class SignatureBenchmark {
                 "href":"https://remote.example/tags/fediverse","name":"#fediverse"}],"replies":{"id":\
                 "https://remote.example/users/bob/statuses/113795820374620841/replies","type":"Collection","first":{\
                 "type":"CollectionPage","next":"https://remote.example/users/bob/statuses/113795820374620841/replies?only_other_accounts=true&page=true",\
-                "partOf":"https://remote.example/users/bob/statuses/113795820374620841/replies","items":[]}}}}"""
-                .formatted(quote(content), quote(content));
+                "partOf":"https://remote.example/users/bob/statuses/113795820374620841/replies","items":[]}}}}""".formatted(quote(content), quote(content));
         return json.getBytes(StandardCharsets.UTF_8);
     }
 

@@ -29,8 +29,11 @@ class CliTest {
     private Result run(String stdin, String... args) {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
-        var io = new Cli.Io(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), env);
+        var io = new Cli.Io(
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                env);
         int code = Cli.run(args, io);
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -49,26 +52,47 @@ class CliTest {
         assertEquals(0, user.code(), user.err());
         assertTrue(user.out().contains("created admin alice"), user.out());
 
-        var community = run("", "community", "create", "peers", "--title", "Peer support", "--description",
-                "A place to talk", "--moderator", "alice");
+        var community = run(
+                "",
+                "community",
+                "create",
+                "peers",
+                "--title",
+                "Peer support",
+                "--description",
+                "A place to talk",
+                "--moderator",
+                "alice");
         assertEquals(0, community.code(), community.err());
         assertTrue(community.out().contains("created community peers"), community.out());
 
         assertEquals(1, count("select count(*) from account where username = 'alice' and role = 'admin'"));
-        assertEquals(1, count("select count(*) from community c join actor a on a.id = c.actor_id "
-                + "where a.preferred_username = 'peers' and a.type = 'Group' and c.title = 'Peer support'"));
-        assertEquals(1, count("select count(*) from community_moderator m join actor a on a.id = m.actor_id "
-                + "where a.preferred_username = 'alice'"));
+        assertEquals(
+                1,
+                count("select count(*) from community c join actor a on a.id = c.actor_id "
+                        + "where a.preferred_username = 'peers' and a.type = 'Group' and c.title = 'Peer support'"));
+        assertEquals(
+                1,
+                count("select count(*) from community_moderator m join actor a on a.id = m.actor_id "
+                        + "where a.preferred_username = 'alice'"));
         // Every local actor, instance included, has both key pairs.
-        assertEquals(3, count("select count(*) from actor a join actor_private_key k on k.actor_id = a.id "
-                + "where a.local and a.public_key_pem like '-----BEGIN PUBLIC KEY-----%' and a.ed25519_multibase like 'z6Mk%'"
-                + " and k.rsa_private_pem like '-----BEGIN PRIVATE KEY-----%' and length(k.ed25519_private) = 32"));
+        assertEquals(
+                3,
+                count(
+                        "select count(*) from actor a join actor_private_key k on k.actor_id = a.id "
+                                + "where a.local and a.public_key_pem like '-----BEGIN PUBLIC KEY-----%' and a.ed25519_multibase like 'z6Mk%'"
+                                + " and k.rsa_private_pem like '-----BEGIN PRIVATE KEY-----%' and length(k.ed25519_private) = 32"));
     }
 
     @Test
     void passwordWithoutTrailingNewlineAndWithCrLf() throws Exception {
-        assertEquals(0, run("exactly10!", "user", "create", "bob", "--password-stdin").code());
-        assertEquals(0, run("windows-password\r\n", "user", "create", "carol", "--password-stdin").code());
+        assertEquals(
+                0,
+                run("exactly10!", "user", "create", "bob", "--password-stdin").code());
+        assertEquals(
+                0,
+                run("windows-password\r\n", "user", "create", "carol", "--password-stdin")
+                        .code());
         assertEquals(2, count("select count(*) from account where role = 'member'"));
     }
 
@@ -111,7 +135,10 @@ class CliTest {
         assertTrue(shortPassword.err().contains("at least 10 characters"), shortPassword.err());
         assertEquals(0, count("select count(*) from account"));
 
-        assertEquals(0, run("pw-long-enough\n", "user", "create", "alice", "--password-stdin").code());
+        assertEquals(
+                0,
+                run("pw-long-enough\n", "user", "create", "alice", "--password-stdin")
+                        .code());
         var taken = run("pw-long-enough\n", "user", "create", "alice", "--password-stdin");
         assertEquals(1, taken.code());
         assertTrue(taken.err().contains("\"alice\" is taken"), taken.err());

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DomainCommandsTest {
     private String url;
     private Map<String, String> env;
+
     @TempDir
     Path dir;
 
@@ -28,14 +29,23 @@ class DomainCommandsTest {
     @BeforeEach
     void freshDatabase() {
         url = TestPostgres.newDatabase();
-        env = Map.of("KINDRED_DATABASE_URL", url, "KINDRED_DATABASE_POOL_SIZE", "2", "KINDRED_INSTANCE_DOMAIN", "kindred.test");
+        env = Map.of(
+                "KINDRED_DATABASE_URL",
+                url,
+                "KINDRED_DATABASE_POOL_SIZE",
+                "2",
+                "KINDRED_INSTANCE_DOMAIN",
+                "kindred.test");
     }
 
     private Result run(String... args) {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
-        var io = new Cli.Io(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), env);
+        var io = new Cli.Io(
+                new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                env);
         int code = Cli.run(args, io);
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -53,7 +63,8 @@ class DomainCommandsTest {
     }
 
     private void sql(String sql) throws Exception {
-        try (var c = DriverManager.getConnection(url, "postgres", ""); var st = c.createStatement()) {
+        try (var c = DriverManager.getConnection(url, "postgres", "");
+                var st = c.createStatement()) {
             st.execute(sql);
         }
     }
@@ -61,8 +72,11 @@ class DomainCommandsTest {
     /** alice follows a community on bad.example, rob of bad.example follows her. */
     private void twoFollowsWithBadExample() throws Exception {
         ok("migrate");
-        var pw = new Cli.Io(new ByteArrayInputStream("password-of-alice\n".getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()), env);
+        var pw = new Cli.Io(
+                new ByteArrayInputStream("password-of-alice\n".getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(new ByteArrayOutputStream()),
+                env);
         assertEquals(0, Cli.run(new String[] {"user", "create", "alice", "--password-stdin"}, pw));
         sql("""
                 insert into actor (uri, type, preferred_username, domain, local, inbox) values
@@ -81,24 +95,33 @@ class DomainCommandsTest {
         twoFollowsWithBadExample();
 
         var dry = ok("domain", "block", "bad.example", "--severity", "suspend", "--dry-run");
-        assertTrue(dry.out().contains("suspending bad.example cuts 2 follow(s) (1 by our members and communities, 1 of them) "
-                + "affecting 1 member(s) and 0 community(ies)"), dry.out());
+        assertTrue(
+                dry.out()
+                        .contains(
+                                "suspending bad.example cuts 2 follow(s) (1 by our members and communities, 1 of them) "
+                                        + "affecting 1 member(s) and 0 community(ies)"),
+                dry.out());
         assertEquals(0, count("select count(*) from domain_block"));
 
         var unconfirmed = run("domain", "block", "bad.example", "--severity", "suspend", "--reason", "harassment");
         assertEquals(1, unconfirmed.code());
-        assertTrue(unconfirmed.out().contains("cuts 2 follow(s)"), "the preview is shown before the refusal: " + unconfirmed.out());
+        assertTrue(
+                unconfirmed.out().contains("cuts 2 follow(s)"),
+                "the preview is shown before the refusal: " + unconfirmed.out());
         assertTrue(unconfirmed.err().contains("--yes"), unconfirmed.err());
         assertEquals(1, unconfirmed.err().strip().lines().count());
         assertEquals(0, count("select count(*) from domain_block"));
         assertEquals(2, count("select count(*) from follow"));
 
-        var confirmed = ok("domain", "block", "bad.example", "--severity", "suspend", "--reason", "harassment", "--yes");
+        var confirmed =
+                ok("domain", "block", "bad.example", "--severity", "suspend", "--reason", "harassment", "--yes");
         assertTrue(confirmed.out().contains("blocked bad.example (suspend)"), confirmed.out());
         assertEquals(0, count("select count(*) from follow"));
         assertEquals(1, count("select count(*) from severed_relationship"));
-        assertEquals(1, count("select count(*) from audit_log where actor = 'cli' and action = 'domain.suspend' "
-                + "and target = 'bad.example' and reason = 'harassment'"));
+        assertEquals(
+                1,
+                count("select count(*) from audit_log where actor = 'cli' and action = 'domain.suspend' "
+                        + "and target = 'bad.example' and reason = 'harassment'"));
     }
 
     @Test
@@ -106,11 +129,24 @@ class DomainCommandsTest {
         var r = ok("domain", "block", "https://Quiet.Example/", "--severity", "suspend");
         assertTrue(r.out().contains("cuts 0 follow(s)"), r.out());
         assertTrue(r.out().contains("blocked quiet.example (suspend)"), r.out());
-        ok("domain", "block", "loud.example:8443", "--severity", "limit", "--reject-media", "--public-comment", "too loud");
+        ok(
+                "domain",
+                "block",
+                "loud.example:8443",
+                "--severity",
+                "limit",
+                "--reject-media",
+                "--public-comment",
+                "too loud");
 
         var list = ok("domain", "list").out();
-        assertTrue(list.lines().anyMatch(l -> l.startsWith("loud.example:8443") && l.contains("limit") && l.contains("reject-media")
-                && l.contains("too loud")), list);
+        assertTrue(
+                list.lines()
+                        .anyMatch(l -> l.startsWith("loud.example:8443")
+                                && l.contains("limit")
+                                && l.contains("reject-media")
+                                && l.contains("too loud")),
+                list);
         assertTrue(list.lines().anyMatch(l -> l.startsWith("quiet.example") && l.contains("suspend")), list);
 
         var unblock = ok("domain", "unblock", "quiet.example", "--reason", "mistake");
@@ -124,7 +160,9 @@ class DomainCommandsTest {
         var badDomain = run("domain", "block", "not a domain!", "--severity", "suspend");
         assertEquals(1, badDomain.code());
         assertEquals(1, badDomain.err().strip().lines().count(), badDomain.err());
-        assertTrue(badDomain.err().contains("\"not a domain!\" is not a domain; write a host like example.com"), badDomain.err());
+        assertTrue(
+                badDomain.err().contains("\"not a domain!\" is not a domain; write a host like example.com"),
+                badDomain.err());
 
         var badSeverity = run("domain", "block", "bad.example", "--severity", "obliterate");
         assertEquals(1, badSeverity.code());
@@ -138,7 +176,9 @@ class DomainCommandsTest {
         assertTrue(notBlocked.err().contains("never.example is not blocked"), notBlocked.err());
         assertEquals(1, run("domain", "unblock", "*.").code());
         assertEquals(1, run("domain", "allow", "exa mple.com").code());
-        assertEquals(1, run("domain", "import", dir.resolve("missing.csv").toString()).code());
+        assertEquals(
+                1,
+                run("domain", "import", dir.resolve("missing.csv").toString()).code());
         assertEquals(0, count("select count(*) from domain_block"));
         assertEquals(0, count("select count(*) from domain_allow"));
     }
@@ -147,7 +187,10 @@ class DomainCommandsTest {
     void usageErrorsExitTwo() {
         assertEquals(2, run("domain", "block", "bad.example").code(), "--severity is required");
         assertEquals(2, run("domain", "block", "--severity", "suspend").code(), "DOMAIN is required");
-        assertEquals(2, run("domain", "block", "bad.example", "--severity", "suspend", "--force").code());
+        assertEquals(
+                2,
+                run("domain", "block", "bad.example", "--severity", "suspend", "--force")
+                        .code());
         assertEquals(2, run("domain", "unblock").code());
         assertEquals(2, run("domain", "list", "extra").code());
         assertEquals(2, run("domain", "import").code());
@@ -171,7 +214,10 @@ class DomainCommandsTest {
                 loud.example,silence,true,false,,true
                 """);
         var dry = ok("domain", "import", file.toString(), "--dry-run");
-        assertTrue(dry.out().startsWith("dry run, nothing applied: 2 block(s) added, 0 changed; 0 follow(s) severed, 0 member(s) affected"),
+        assertTrue(
+                dry.out()
+                        .startsWith(
+                                "dry run, nothing applied: 2 block(s) added, 0 changed; 0 follow(s) severed, 0 member(s) affected"),
                 dry.out());
         assertTrue(dry.out().contains("  + spam.example\n") && dry.out().contains("  + loud.example\n"), dry.out());
         assertEquals(0, count("select count(*) from domain_block"));
@@ -187,7 +233,9 @@ class DomainCommandsTest {
                 spam.example,suspend,false,false,"spam, lots",false
                 """, csv);
         assertEquals(csv, ok("domain", "export", "--format", "csv").out());
-        assertEquals("loud.example\nspam.example\n", ok("domain", "export", "--format", "plain").out());
+        assertEquals(
+                "loud.example\nspam.example\n",
+                ok("domain", "export", "--format", "plain").out());
 
         // What was exported imports back unchanged.
         Files.writeString(file, csv);
@@ -208,10 +256,14 @@ class DomainCommandsTest {
 
     @Test
     void allowSaysWhenItTakesEffect() throws Exception {
-        assertTrue(ok("domain", "allow", "friend.example").out()
+        assertTrue(ok("domain", "allow", "friend.example")
+                .out()
                 .contains("allowed friend.example (takes effect when federation.mode = allowlist)"));
-        env = Map.of("KINDRED_DATABASE_URL", url, "KINDRED_DATABASE_POOL_SIZE", "2", "KINDRED_FEDERATION_MODE", "allowlist");
-        assertEquals("allowed other.example\n", ok("domain", "allow", "other.example").out());
+        env = Map.of(
+                "KINDRED_DATABASE_URL", url, "KINDRED_DATABASE_POOL_SIZE", "2", "KINDRED_FEDERATION_MODE", "allowlist");
+        assertEquals(
+                "allowed other.example\n",
+                ok("domain", "allow", "other.example").out());
         assertEquals(2, count("select count(*) from domain_allow"));
         assertEquals(2, count("select count(*) from audit_log where action = 'domain.allow'"));
     }

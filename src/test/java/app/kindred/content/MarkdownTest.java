@@ -37,7 +37,8 @@ class MarkdownTest {
 
     @Test
     void linksGetRelNofollow() {
-        assertEquals("<p><a href=\"https://example.org/x\" rel=\"nofollow noopener ugc\">site</a></p>",
+        assertEquals(
+                "<p><a href=\"https://example.org/x\" rel=\"nofollow noopener ugc\">site</a></p>",
                 render("[site](https://example.org/x)"));
     }
 

@@ -41,9 +41,12 @@ import org.junit.jupiter.api.io.TempDir;
  * work back, and two processes on one database share the work without sending anything twice.
  */
 class DeliveryCrashProcessTest {
-    private static final Pattern DELIVERED_METRIC = Pattern.compile("kindred_deliveries_total\\{outcome=\"delivered\"} (\\d+)");
+    private static final Pattern DELIVERED_METRIC =
+            Pattern.compile("kindred_deliveries_total\\{outcome=\"delivered\"} (\\d+)");
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     private final List<Process> processes = new ArrayList<>();
     private StubInboxes stubs;
     private String url;
@@ -68,11 +71,24 @@ class DeliveryCrashProcessTest {
         url = TestPostgres.newDatabase();
         domain = "127.0.0.1:" + kindredPort;
         try (var app = open()) {
-            sender = app.members().create("sender", "a long password", Role.MEMBER).actor();
+            sender = app.members()
+                    .create("sender", "a long password", Role.MEMBER)
+                    .actor();
             for (int i = 0; i < hosts; i++) {
                 var uri = URI.create("http://" + stubs.host(i) + "/users/reader");
-                var data = new RemoteActorData(uri, ActorType.PERSON, "reader", "reader", stubs.inbox(i), null, null, null,
-                        uri + "#main-key", null, null, null);
+                var data = new RemoteActorData(
+                        uri,
+                        ActorType.PERSON,
+                        "reader",
+                        "reader",
+                        stubs.inbox(i),
+                        null,
+                        null,
+                        null,
+                        uri + "#main-key",
+                        null,
+                        null,
+                        null);
                 recipients.add(app.database().transaction(c -> new ActorStore(app.ids()).upsertRemote(c, data)));
             }
         }
@@ -101,10 +117,18 @@ class DeliveryCrashProcessTest {
     }
 
     private Process serve(int port, String logName, Map<String, String> extra) throws IOException {
-        var command = List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-                Path.of(System.getProperty("kindred.jar", "target/kindred.jar")).toAbsolutePath().toString(), "serve");
-        var pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(logName).toFile()));
+        var command = List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-jar",
+                Path.of(System.getProperty("kindred.jar", "target/kindred.jar"))
+                        .toAbsolutePath()
+                        .toString(),
+                "serve");
+        var pb = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(
+                        ProcessBuilder.Redirect.appendTo(dir.resolve(logName).toFile()));
         var env = pb.environment();
         env.put("KINDRED_DATABASE_URL", url);
         env.put("KINDRED_SERVER_PORT", String.valueOf(port));
@@ -122,8 +146,10 @@ class DeliveryCrashProcessTest {
     }
 
     private Map<String, Long> states() throws SQLException {
-        var counts = new HashMap<String, Long>(Map.of("queued", 0L, "in_flight", 0L, "delivered", 0L, "failed", 0L, "parked", 0L));
-        try (var st = db.createStatement(); var rs = st.executeQuery("select state, count(*) from delivery group by state")) {
+        var counts = new HashMap<String, Long>(
+                Map.of("queued", 0L, "in_flight", 0L, "delivered", 0L, "failed", 0L, "parked", 0L));
+        try (var st = db.createStatement();
+                var rs = st.executeQuery("select state, count(*) from delivery group by state")) {
             while (rs.next()) counts.put(rs.getString(1), rs.getLong(2));
         }
         return counts;
@@ -138,15 +164,21 @@ class DeliveryCrashProcessTest {
         var deadline = Instant.now().plus(within);
         while (delivered() < atLeast) {
             assertTrue(process.isAlive(), "the server died; log:\n" + Files.readString(dir.resolve(log)));
-            assertTrue(Instant.now().isBefore(deadline), "fewer than " + atLeast + " delivered within " + within
-                    + ": " + states() + "; log:\n" + Files.readString(dir.resolve(log)));
+            assertTrue(
+                    Instant.now().isBefore(deadline),
+                    "fewer than " + atLeast + " delivered within " + within + ": " + states() + "; log:\n"
+                            + Files.readString(dir.resolve(log)));
             Thread.sleep(10);
         }
     }
 
     private long deliveredMetric(int port) throws Exception {
-        var body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        var body = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         var m = DELIVERED_METRIC.matcher(body);
         assertTrue(m.find(), body);
         return Long.parseLong(m.group(1));
@@ -157,8 +189,13 @@ class DeliveryCrashProcessTest {
         // Generous: a loaded two-core machine can take long to start a JVM and its database.
         eventually(Duration.ofSeconds(90), () -> {
             assertTrue(process.isAlive(), "the server exited");
-            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode());
+            assertEquals(
+                    200,
+                    http.send(
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode());
         });
     }
 
@@ -197,7 +234,8 @@ class DeliveryCrashProcessTest {
         assertEquals(0, stubs.unsigned());
         System.out.println("crash: " + stubs.posts() + " POSTs for 600 deliveries, " + stubs.duplicates()
                 + " duplicates (allowed: at least once)");
-        assertTrue(stubs.duplicates() <= atKill.get("in_flight"),
+        assertTrue(
+                stubs.duplicates() <= atKill.get("in_flight"),
                 "only deliveries in flight at the kill may arrive twice: " + stubs.duplicates() + " > " + atKill);
     }
 
@@ -214,7 +252,8 @@ class DeliveryCrashProcessTest {
         long signalled = System.nanoTime();
         first.destroy(); // SIGTERM: the shutdown hook runs
         assertTrue(first.waitFor(30, TimeUnit.SECONDS), "exits within 30 s of SIGTERM");
-        System.out.println("SIGTERM to exit: " + Duration.ofNanos(System.nanoTime() - signalled).toMillis() + " ms");
+        System.out.println("SIGTERM to exit: "
+                + Duration.ofNanos(System.nanoTime() - signalled).toMillis() + " ms");
 
         var afterStop = states();
         System.out.println("after SIGTERM: " + afterStop);
@@ -245,7 +284,8 @@ class DeliveryCrashProcessTest {
         assertEquals(300, expected.size());
         awaitDelivered(300, Duration.ofSeconds(60), a, "a.log");
         assertEquals(Map.of("queued", 0L, "in_flight", 0L, "delivered", 300L, "failed", 0L, "parked", 0L), states());
-        try (var st = db.createStatement(); var rs = st.executeQuery("select max(attempts), min(attempts) from delivery")) {
+        try (var st = db.createStatement();
+                var rs = st.executeQuery("select max(attempts), min(attempts) from delivery")) {
             rs.next();
             assertEquals(1, rs.getInt(1), "no delivery was claimed twice");
             assertEquals(1, rs.getInt(2));

@@ -9,13 +9,12 @@ import app.kindred.TestPostgres;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
-import app.kindred.actor.LocalIds;
 import app.kindred.actor.RemoteActorData;
 import app.kindred.federation.signature.HttpRequestParts;
-import app.kindred.follow.FollowStore;
 import app.kindred.federation.signature.SignatureVerifier;
 import app.kindred.federation.signature.VerificationKey;
 import app.kindred.federation.signature.VerificationResult;
+import app.kindred.follow.FollowStore;
 import app.kindred.member.Role;
 import app.kindred.moderation.CommunityBans;
 import app.kindred.storage.Sql;
@@ -43,7 +42,8 @@ class DeliveryTest {
 
     @BeforeEach
     void start() {
-        remote = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        remote = new WireMockServer(
+                WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
         remote.start();
         app = open(Map.of());
         sender = app.members().create("sender", "a long password", Role.MEMBER).actor();
@@ -61,8 +61,13 @@ class DeliveryTest {
     }
 
     private static Map<String, String> settings(Map<String, String> extra) {
-        var env = new HashMap<>(Map.of("KINDRED_DELIVERY_TIME_SCALE", "0.001", "KINDRED_DELIVERY_POLL_INTERVAL", "50ms",
-                "KINDRED_DELIVERY_TIMEOUT", "2s"));
+        var env = new HashMap<>(Map.of(
+                "KINDRED_DELIVERY_TIME_SCALE",
+                "0.001",
+                "KINDRED_DELIVERY_POLL_INTERVAL",
+                "50ms",
+                "KINDRED_DELIVERY_TIMEOUT",
+                "2s"));
         env.putAll(extra);
         return env;
     }
@@ -79,14 +84,29 @@ class DeliveryTest {
 
     private Actor remoteActor(App on, String name, String inboxPath, String sharedInboxPath) {
         var uri = URI.create(base() + "/users/" + name);
-        return on.database().transaction(c -> new ActorStore(on.ids()).upsertRemote(c, new RemoteActorData(uri, ActorType.PERSON,
-                name, name, URI.create(base() + inboxPath), sharedInboxPath == null ? null : URI.create(base() + sharedInboxPath),
-                null, null, uri + "#main-key", null, null, null)));
+        return on.database()
+                .transaction(c -> new ActorStore(on.ids())
+                        .upsertRemote(
+                                c,
+                                new RemoteActorData(
+                                        uri,
+                                        ActorType.PERSON,
+                                        name,
+                                        name,
+                                        URI.create(base() + inboxPath),
+                                        sharedInboxPath == null ? null : URI.create(base() + sharedInboxPath),
+                                        null,
+                                        null,
+                                        uri + "#main-key",
+                                        null,
+                                        null,
+                                        null)));
     }
 
     private String activity(String type, String objectId) {
-        return "{\"@context\":\"https://www.w3.org/ns/activitystreams\",\"id\":\"" + sender.uri() + "/activities/" + (++sequence)
-                + "\",\"type\":\"" + type + "\",\"actor\":\"" + sender.uri() + "\",\"object\":\"" + objectId + "\"}";
+        return "{\"@context\":\"https://www.w3.org/ns/activitystreams\",\"id\":\"" + sender.uri() + "/activities/"
+                + (++sequence) + "\",\"type\":\"" + type + "\",\"actor\":\"" + sender.uri() + "\",\"object\":\""
+                + objectId + "\"}";
     }
 
     private String enqueue(App on, String body, String objectId, List<Actor> recipients) {
@@ -97,12 +117,25 @@ class DeliveryTest {
     }
 
     private Map<String, String> row(String activityId) {
-        return app.database().read(c -> Sql.one(c, """
+        return app.database()
+                .read(c -> Sql.one(
+                        c,
+                        """
                 select d.state, d.attempts, d.last_status, d.last_error, d.next_attempt_at from delivery d
                 join outbound_activity o on o.id = d.outbound_id where o.activity_id = ?""",
-                rs -> Map.of("state", rs.getString(1), "attempts", String.valueOf(rs.getInt(2)),
-                        "status", String.valueOf(rs.getObject(3)), "error", String.valueOf(rs.getString(4)),
-                        "next", rs.getTimestamp(5).toInstant().toString()), activityId)).orElseThrow();
+                        rs -> Map.of(
+                                "state",
+                                rs.getString(1),
+                                "attempts",
+                                String.valueOf(rs.getInt(2)),
+                                "status",
+                                String.valueOf(rs.getObject(3)),
+                                "error",
+                                String.valueOf(rs.getString(4)),
+                                "next",
+                                rs.getTimestamp(5).toInstant().toString()),
+                        activityId))
+                .orElseThrow();
     }
 
     private static HttpRequestParts parts(LoggedRequest r) {
@@ -125,21 +158,35 @@ class DeliveryTest {
 
         var verifier = new SignatureVerifier(Clock.systemUTC());
         var key = VerificationKey.fromPem(sender.publicKeyPem());
-        var result = verifier.verify(parts(received.get(0)), keyId -> keyId.equals(sender.publicKeyId()) ? Optional.of(key) : Optional.empty());
+        var result = verifier.verify(
+                parts(received.get(0)),
+                keyId -> keyId.equals(sender.publicKeyId()) ? Optional.of(key) : Optional.empty());
         assertInstanceOf(VerificationResult.Verified.class, result, result.toString());
         assertEquals(1, app.deliveryMetrics().get(DeliveryMetrics.Outcome.DELIVERED));
     }
 
     @Test
     void serverErrorsAreRetriedUntilTheyAreDelivered() throws Exception {
-        remote.stubFor(post(urlEqualTo("/users/a/inbox")).inScenario("flaky").whenScenarioStateIs("Started")
-                .willReturn(aResponse().withStatus(503)).willSetStateTo("once"));
-        remote.stubFor(post(urlEqualTo("/users/a/inbox")).inScenario("flaky").whenScenarioStateIs("once")
-                .willReturn(aResponse().withStatus(500)).willSetStateTo("up"));
-        remote.stubFor(post(urlEqualTo("/users/a/inbox")).inScenario("flaky").whenScenarioStateIs("up")
+        remote.stubFor(post(urlEqualTo("/users/a/inbox"))
+                .inScenario("flaky")
+                .whenScenarioStateIs("Started")
+                .willReturn(aResponse().withStatus(503))
+                .willSetStateTo("once"));
+        remote.stubFor(post(urlEqualTo("/users/a/inbox"))
+                .inScenario("flaky")
+                .whenScenarioStateIs("once")
+                .willReturn(aResponse().withStatus(500))
+                .willSetStateTo("up"));
+        remote.stubFor(post(urlEqualTo("/users/a/inbox"))
+                .inScenario("flaky")
+                .whenScenarioStateIs("up")
                 .willReturn(aResponse().withStatus(200)));
         app.startWorkers();
-        var id = enqueue(app, activity("Create", base() + "/objects/2"), null, List.of(remoteActor(app, "a", "/users/a/inbox", null)));
+        var id = enqueue(
+                app,
+                activity("Create", base() + "/objects/2"),
+                null,
+                List.of(remoteActor(app, "a", "/users/a/inbox", null)));
         eventually(() -> assertEquals("delivered", row(id).get("state")));
         assertEquals("3", row(id).get("attempts"));
         assertEquals(2, app.deliveryMetrics().get(DeliveryMetrics.Outcome.RETRIED));
@@ -148,9 +195,14 @@ class DeliveryTest {
     @Test
     void tooManyRequestsHonoursRetryAfter() throws Exception {
         reopen(Map.of("KINDRED_DELIVERY_TIME_SCALE", "1.0"));
-        remote.stubFor(post(urlEqualTo("/users/a/inbox")).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "600")));
+        remote.stubFor(post(urlEqualTo("/users/a/inbox"))
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "600")));
         app.startWorkers();
-        var id = enqueue(app, activity("Create", base() + "/objects/3"), null, List.of(remoteActor(app, "a", "/users/a/inbox", null)));
+        var id = enqueue(
+                app,
+                activity("Create", base() + "/objects/3"),
+                null,
+                List.of(remoteActor(app, "a", "/users/a/inbox", null)));
         eventually(() -> assertEquals("429", row(id).get("status")));
         var next = java.time.Instant.parse(row(id).get("next"));
         var wait = java.time.Duration.between(java.time.Instant.now(), next).toSeconds();
@@ -160,7 +212,8 @@ class DeliveryTest {
 
     @Test
     void otherClientErrorsFailAtOnceAndGoneMarksTheActor() throws Exception {
-        remote.stubFor(post(urlEqualTo("/users/a/inbox")).willReturn(aResponse().withStatus(403).withBody("{\"error\":\"blocked\"}")));
+        remote.stubFor(post(urlEqualTo("/users/a/inbox"))
+                .willReturn(aResponse().withStatus(403).withBody("{\"error\":\"blocked\"}")));
         remote.stubFor(post(urlEqualTo("/users/g/inbox")).willReturn(aResponse().withStatus(410)));
         var a = remoteActor(app, "a", "/users/a/inbox", null);
         var g = remoteActor(app, "g", "/users/g/inbox", null);
@@ -170,10 +223,13 @@ class DeliveryTest {
         eventually(() -> assertEquals("failed", row(forbidden).get("state")));
         eventually(() -> assertEquals("failed", row(gone).get("state")));
         assertEquals("1", row(forbidden).get("attempts"));
-        assertTrue(row(forbidden).get("error").contains("HTTP 403") && row(forbidden).get("error").contains("blocked"),
+        assertTrue(
+                row(forbidden).get("error").contains("HTTP 403")
+                        && row(forbidden).get("error").contains("blocked"),
                 row(forbidden).toString());
-        assertNotNull(app.database().read(c -> Sql.one(c, "select gone_at from actor where id = ?",
-                rs -> rs.getTimestamp(1), g.id())).orElse(null));
+        assertNotNull(app.database()
+                .read(c -> Sql.one(c, "select gone_at from actor where id = ?", rs -> rs.getTimestamp(1), g.id()))
+                .orElse(null));
         // Nothing more is queued for a gone actor.
         var later = enqueue(app, activity("Create", base() + "/objects/6"), null, List.of(g));
         long queued = app.database().read(c -> Sql.count(c, """
@@ -183,39 +239,67 @@ class DeliveryTest {
 
     @Test
     void doubleKnockSwitchesToRfc9421AndRemembersIt() throws Exception {
-        remote.stubFor(post(urlEqualTo("/users/a/inbox")).atPriority(1).withHeader("Signature-Input", matching(".*"))
+        remote.stubFor(post(urlEqualTo("/users/a/inbox"))
+                .atPriority(1)
+                .withHeader("Signature-Input", matching(".*"))
                 .willReturn(aResponse().withStatus(202)));
-        remote.stubFor(post(urlEqualTo("/users/a/inbox")).atPriority(2).willReturn(aResponse().withStatus(401)));
+        remote.stubFor(post(urlEqualTo("/users/a/inbox"))
+                .atPriority(2)
+                .willReturn(aResponse().withStatus(401)));
         var a = remoteActor(app, "a", "/users/a/inbox", null);
         app.startWorkers();
         var first = enqueue(app, activity("Create", base() + "/objects/7"), null, List.of(a));
-        eventually(() -> assertEquals("delivered", row(first).get("state"), row(first).toString()));
-        assertEquals(2, remote.findAll(postRequestedFor(urlEqualTo("/users/a/inbox"))).size(), "cavage, then RFC 9421");
-        assertEquals("rfc9421", app.database().read(c -> Sql.one(c, "select scheme from host_signature_scheme where host = ?",
-                rs -> rs.getString(1), "127.0.0.1:" + remote.port())).orElse(null));
+        eventually(() ->
+                assertEquals("delivered", row(first).get("state"), row(first).toString()));
+        assertEquals(
+                2,
+                remote.findAll(postRequestedFor(urlEqualTo("/users/a/inbox"))).size(),
+                "cavage, then RFC 9421");
+        assertEquals(
+                "rfc9421",
+                app.database()
+                        .read(c -> Sql.one(
+                                c,
+                                "select scheme from host_signature_scheme where host = ?",
+                                rs -> rs.getString(1),
+                                "127.0.0.1:" + remote.port()))
+                        .orElse(null));
 
         remote.resetRequests();
         var second = enqueue(app, activity("Create", base() + "/objects/8"), null, List.of(a));
         eventually(() -> assertEquals("delivered", row(second).get("state")));
-        assertEquals(1, remote.findAll(postRequestedFor(urlEqualTo("/users/a/inbox"))).size(), "straight to RFC 9421");
+        assertEquals(
+                1,
+                remote.findAll(postRequestedFor(urlEqualTo("/users/a/inbox"))).size(),
+                "straight to RFC 9421");
     }
 
     @Test
     void createUpdateDeleteOfOneObjectArriveInOrder() throws Exception {
-        remote.stubFor(post(urlEqualTo("/users/a/inbox")).inScenario("order").whenScenarioStateIs("Started")
-                .willReturn(aResponse().withStatus(500)).willSetStateTo("up"));
-        remote.stubFor(post(urlEqualTo("/users/a/inbox")).inScenario("order").whenScenarioStateIs("up")
+        remote.stubFor(post(urlEqualTo("/users/a/inbox"))
+                .inScenario("order")
+                .whenScenarioStateIs("Started")
+                .willReturn(aResponse().withStatus(500))
+                .willSetStateTo("up"));
+        remote.stubFor(post(urlEqualTo("/users/a/inbox"))
+                .inScenario("order")
+                .whenScenarioStateIs("up")
                 .willReturn(aResponse().withStatus(202)));
         var a = remoteActor(app, "a", "/users/a/inbox", null);
         var object = base() + "/objects/9";
         // Queued before the workers start, so all three are due at once.
         var ids = new ArrayList<String>();
-        for (var type : List.of("Create", "Update", "Delete")) ids.add(enqueue(app, activity(type, object), object, List.of(a)));
+        for (var type : List.of("Create", "Update", "Delete"))
+            ids.add(enqueue(app, activity(type, object), object, List.of(a)));
         app.startWorkers();
         eventually(() -> ids.forEach(id -> assertEquals("delivered", row(id).get("state"))));
         var types = remote.findAll(postRequestedFor(urlEqualTo("/users/a/inbox"))).stream()
-                .map(r -> r.getBodyAsString().replaceAll(".*\"type\":\"([A-Za-z]+)\".*", "$1")).collect(Collectors.toList());
-        assertEquals(List.of("Create", "Create", "Update", "Delete"), types, "the failed Create is retried before Update goes");
+                .map(r -> r.getBodyAsString().replaceAll(".*\"type\":\"([A-Za-z]+)\".*", "$1"))
+                .collect(Collectors.toList());
+        assertEquals(
+                List.of("Create", "Create", "Update", "Delete"),
+                types,
+                "the failed Create is retried before Update goes");
     }
 
     @Test
@@ -232,18 +316,34 @@ class DeliveryTest {
         var after = activity("Announce", base() + "/objects/31");
         app.database().transaction(tx -> {
             // A moderator's removal, queued while they still follow; then the ban, then something new.
-            app.outbox().enqueueToFollowers(tx, group.actor(), List.of(new Outbox.Activity(idOf(before), object, before, true)),
-                    group.actor(), List.of());
+            app.outbox()
+                    .enqueueToFollowers(
+                            tx,
+                            group.actor(),
+                            List.of(new Outbox.Activity(idOf(before), object, before, true)),
+                            group.actor(),
+                            List.of());
             CommunityBans.ban(tx, group.id(), banned.id(), "spam", null);
             CommunityBans.ban(tx, group.id(), banned.id(), "spam, again", null);
-            app.outbox().enqueueToFollowers(tx, group.actor(), List.of(new Outbox.Activity(idOf(after), base() + "/objects/31",
-                    after, true)), group.actor(), List.of());
+            app.outbox()
+                    .enqueueToFollowers(
+                            tx,
+                            group.actor(),
+                            List.of(new Outbox.Activity(idOf(after), base() + "/objects/31", after, true)),
+                            group.actor(),
+                            List.of());
             return null;
         });
         app.startWorkers();
-        eventually(() -> assertEquals(0L, (long) app.database().read(tx -> Sql.count(tx, "select count(*) from delivery_fanout"))));
-        eventually(() -> assertEquals(1, remote.findAll(postRequestedFor(urlEqualTo("/users/banned/inbox"))).size()));
-        var got = remote.findAll(postRequestedFor(urlEqualTo("/users/banned/inbox"))).getFirst().getBodyAsString();
+        eventually(() -> assertEquals(
+                0L, (long) app.database().read(tx -> Sql.count(tx, "select count(*) from delivery_fanout"))));
+        eventually(() -> assertEquals(
+                1,
+                remote.findAll(postRequestedFor(urlEqualTo("/users/banned/inbox")))
+                        .size()));
+        var got = remote.findAll(postRequestedFor(urlEqualTo("/users/banned/inbox")))
+                .getFirst()
+                .getBodyAsString();
         assertTrue(got.contains(idOf(before)), "the activity queued before the ban, once: " + got);
     }
 
@@ -268,15 +368,21 @@ class DeliveryTest {
         var body = activity("Announce", object);
         var id = body.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
         app.database().transaction(tx -> {
-            app.outbox().enqueueToFollowers(tx, group, List.of(new Outbox.Activity(id, object, body, true)), group, List.of());
+            app.outbox()
+                    .enqueueToFollowers(
+                            tx, group, List.of(new Outbox.Activity(id, object, body, true)), group, List.of());
             return null;
         });
         assertEquals(1L, (long) app.database().read(tx -> Sql.count(tx, "select count(*) from delivery_fanout")));
         assertEquals(0L, (long) app.database().read(tx -> Sql.count(tx, "select count(*) from delivery")));
         var status = new DeliveryStatus(app.database());
         assertEquals(1, status.waitingFanouts());
-        assertEquals(List.of("followers of " + group.uri() + " fanout"),
-                status.activity(id).stream().map(r -> r.inbox() + " " + r.state()).toList(), "admins see it waiting");
+        assertEquals(
+                List.of("followers of " + group.uri() + " fanout"),
+                status.activity(id).stream()
+                        .map(r -> r.inbox() + " " + r.state())
+                        .toList(),
+                "admins see it waiting");
 
         // Followers as they are when it goes out: c left, later arrived.
         app.database().transaction(tx -> {
@@ -287,17 +393,23 @@ class DeliveryTest {
         // A direct delivery of the same object queued after the fan-out waits for it, even though its row is older.
         var update = enqueue(app, activity("Update", object), object, List.of(later));
         app.startWorkers();
-        eventually(() -> assertEquals(0L, (long) app.database().read(tx -> Sql.count(tx,
-                "select count(*) from delivery where state <> 'delivered'"))));
+        eventually(() -> assertEquals(0L, (long)
+                app.database().read(tx -> Sql.count(tx, "select count(*) from delivery where state <> 'delivered'"))));
         assertEquals(0L, (long) app.database().read(tx -> Sql.count(tx, "select count(*) from delivery_fanout")));
         // a and b share one inbox: one POST; c gets nothing.
         assertEquals(1, remote.findAll(postRequestedFor(urlEqualTo("/inbox"))).size());
-        assertEquals(0, remote.findAll(postRequestedFor(urlEqualTo("/users/c/inbox"))).size());
+        assertEquals(
+                0,
+                remote.findAll(postRequestedFor(urlEqualTo("/users/c/inbox"))).size());
         var toLater = remote.findAll(postRequestedFor(urlEqualTo("/users/later/inbox"))).stream()
-                .map(r -> r.getBodyAsString().replaceAll(".*\"type\":\"([A-Za-z]+)\".*", "$1")).toList();
+                .map(r -> r.getBodyAsString().replaceAll(".*\"type\":\"([A-Za-z]+)\".*", "$1"))
+                .toList();
         assertEquals(List.of("Announce", "Update"), toLater, "queued first, delivered first");
         assertEquals("delivered", row(update).get("state"));
-        assertEquals(3, status.activity(id).size() + status.activity(update).size(), "one POST to /inbox, one to later, and the Update");
+        assertEquals(
+                3,
+                status.activity(id).size() + status.activity(update).size(),
+                "one POST to /inbox, one to later, and the Update");
     }
 
     @Test
@@ -316,7 +428,9 @@ class DeliveryTest {
         var second = enqueue(app, activity("Create", base() + "/objects/11"), null, List.of(a));
         assertEquals("parked", row(second).get("state"));
         Thread.sleep(300);
-        assertEquals(0, remote.findAll(postRequestedFor(urlEqualTo("/users/a/inbox"))).size());
+        assertEquals(
+                0,
+                remote.findAll(postRequestedFor(urlEqualTo("/users/a/inbox"))).size());
 
         remote.stubFor(post(urlEqualTo("/users/a/inbox")).willReturn(aResponse().withStatus(202)));
         app.database().transaction(c -> new HostHealth(java.time.Duration.ofDays(3)).alive(c, host));
@@ -328,27 +442,46 @@ class DeliveryTest {
     @Test
     void aChangeThatRollsBackQueuesNothing() {
         var a = remoteActor(app, "a", "/users/a/inbox", null);
-        assertThrows(IllegalStateException.class, () -> app.database().transaction(c -> {
-            app.outbox().enqueue(c, sender, sender.uri() + "/activities/rolled-back", null, activity("Create", "x"), List.of(a));
-            throw new IllegalStateException("the feature's own change failed");
-        }));
+        assertThrows(
+                IllegalStateException.class,
+                () -> app.database().transaction(c -> {
+                    app.outbox()
+                            .enqueue(
+                                    c,
+                                    sender,
+                                    sender.uri() + "/activities/rolled-back",
+                                    null,
+                                    activity("Create", "x"),
+                                    List.of(a));
+                    throw new IllegalStateException("the feature's own change failed");
+                }));
         assertEquals(0L, (long) app.database().read(c -> Sql.count(c, "select count(*) from delivery")));
         assertEquals(0L, (long) app.database().read(c -> Sql.count(c, "select count(*) from outbound_activity")));
     }
 
     @Test
     void localRecipientsAreHandledWithoutHttp() {
-        var local = app.members().create("neighbour", "a long password", Role.MEMBER).actor();
+        var local = app.members()
+                .create("neighbour", "a long password", Role.MEMBER)
+                .actor();
         var id = enqueue(app, activity("Create", base() + "/objects/12"), null, List.of(local));
-        assertEquals("local", app.database().read(c -> Sql.one(c,
-                "select signature_scheme from inbound_activity where activity_id = ?", rs -> rs.getString(1), id)).orElse(null));
+        assertEquals(
+                "local",
+                app.database()
+                        .read(c -> Sql.one(
+                                c,
+                                "select signature_scheme from inbound_activity where activity_id = ?",
+                                rs -> rs.getString(1),
+                                id))
+                        .orElse(null));
         assertEquals(0L, (long) app.database().read(c -> Sql.count(c, "select count(*) from delivery")));
     }
 
     @Test
     void twoProcessesOnOneDatabaseShareTheQueueWithoutDoubleSends() throws Exception {
-        for (int i = 0; i < 40; i++) remote.stubFor(post(urlEqualTo("/users/u" + i + "/inbox"))
-                .willReturn(aResponse().withStatus(202).withFixedDelay(20)));
+        for (int i = 0; i < 40; i++)
+            remote.stubFor(post(urlEqualTo("/users/u" + i + "/inbox"))
+                    .willReturn(aResponse().withStatus(202).withFixedDelay(20)));
         var recipients = new ArrayList<Actor>();
         for (int i = 0; i < 40; i++) recipients.add(remoteActor(app, "u" + i, "/users/u" + i + "/inbox", null));
         var id = enqueue(app, activity("Create", base() + "/objects/13"), null, recipients);
@@ -357,16 +490,22 @@ class DeliveryTest {
         try (var second = App.open(TestPostgres.configFor(url, settings(Map.of())))) {
             app.startWorkers();
             second.startWorkers();
-            eventually(() -> assertEquals(40L, (long) app.database().read(c -> Sql.count(c,
-                    "select count(*) from delivery where state = 'delivered'"))));
+            eventually(() -> assertEquals(40L, (long)
+                    app.database().read(c -> Sql.count(c, "select count(*) from delivery where state = 'delivered'"))));
             var perWorker = app.deliveryMetrics().get(DeliveryMetrics.Outcome.DELIVERED)
                     + second.deliveryMetrics().get(DeliveryMetrics.Outcome.DELIVERED);
             assertEquals(40, perWorker, "each delivery made by exactly one worker");
-            assertTrue(app.deliveryMetrics().get(DeliveryMetrics.Outcome.DELIVERED) > 0
-                    && second.deliveryMetrics().get(DeliveryMetrics.Outcome.DELIVERED) > 0, "both shared the work");
+            assertTrue(
+                    app.deliveryMetrics().get(DeliveryMetrics.Outcome.DELIVERED) > 0
+                            && second.deliveryMetrics().get(DeliveryMetrics.Outcome.DELIVERED) > 0,
+                    "both shared the work");
         }
         for (int i = 0; i < 40; i++) {
-            assertEquals(1, remote.findAll(postRequestedFor(urlEqualTo("/users/u" + i + "/inbox"))).size(), "inbox u" + i);
+            assertEquals(
+                    1,
+                    remote.findAll(postRequestedFor(urlEqualTo("/users/u" + i + "/inbox")))
+                            .size(),
+                    "inbox u" + i);
         }
     }
 }

@@ -17,7 +17,8 @@ class RetryScheduleTest {
         for (int attempt = 1; attempt <= expected.length; attempt++) {
             for (int i = 0; i < 50; i++) {
                 long seconds = schedule.delayAfter(attempt, random).toMillis();
-                assertTrue(seconds >= expected[attempt - 1] * 900 && seconds <= expected[attempt - 1] * 1100,
+                assertTrue(
+                        seconds >= expected[attempt - 1] * 900 && seconds <= expected[attempt - 1] * 1100,
                         "attempt " + attempt + " waited " + seconds + " ms");
             }
         }
@@ -44,7 +45,8 @@ class RetryScheduleTest {
         assertEquals(Duration.ofSeconds(120), InboxPoster.retryAfter("120").orElseThrow());
         assertTrue(InboxPoster.retryAfter("soon").isEmpty());
         assertTrue(InboxPoster.retryAfter(null).isEmpty());
-        var inAMinute = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(60)
+        var inAMinute = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
+                .plusSeconds(60)
                 .format(java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
         var d = InboxPoster.retryAfter(inAMinute).orElseThrow();
         assertTrue(d.toSeconds() >= 55 && d.toSeconds() <= 60, d.toString());

@@ -30,8 +30,10 @@ import java.util.regex.Pattern;
  */
 public final class StubInboxes implements AutoCloseable {
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
-    private static final byte[] ACCEPTED = "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] NOT_FOUND = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ACCEPTED =
+            "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NOT_FOUND =
+            "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     public record Settings(Duration minDelay, Duration maxDelay, Set<Integer> hanging) {
         public static Settings immediate() {
@@ -45,6 +47,7 @@ public final class StubInboxes implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     /** host:port → activity id → how many POSTs carried it. */
     private final Map<String, Map<String, AtomicInteger>> received = new ConcurrentHashMap<>();
+
     private final LongAdder posts = new LongAdder();
     private final LongAdder unsigned = new LongAdder();
     private volatile long lastPostNanos;
@@ -148,7 +151,9 @@ public final class StubInboxes implements AutoCloseable {
                 if (request == null) return;
                 if (hanging.contains(index)) {
                     // Accepts the connection and the request, then says nothing until the client gives up.
-                    while (in.read() >= 0) { /* wait for the client to close */ }
+                    while (in.read() >= 0) {
+                        /* wait for the client to close */
+                    }
                     return;
                 }
                 if (!request.method().equals("POST")) {
@@ -198,7 +203,8 @@ public final class StubInboxes implements AutoCloseable {
             int colon = header.indexOf(':');
             if (colon < 0) continue;
             var name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-            if (name.equals("content-length")) length = Integer.parseInt(header.substring(colon + 1).trim());
+            if (name.equals("content-length"))
+                length = Integer.parseInt(header.substring(colon + 1).trim());
             if (name.equals("signature") || name.equals("signature-input")) signed = true;
         }
         var body = in.readNBytes(length);

@@ -34,19 +34,21 @@ class NodeInfoTest {
             var actor = href(links, "https://www.w3.org/ns/activitystreams#Application");
             assertEquals(server.base() + "/actor", actor);
             assertEquals("Application", server.activityJson(actor).get("type").asText());
-            for (var link : links) assertEquals(200, server.get(link.get("href").asText()).statusCode(), link.toString());
+            for (var link : links)
+                assertEquals(200, server.get(link.get("href").asText()).statusCode(), link.toString());
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"2.0", "2.1"})
     void theDocumentDescribesThisSoftwareAndFollowsTheConfig(String schema) {
-        try (var server = TestServer.start(Map.of("KINDRED_INSTANCE_NAME", "Garden Club",
-                "KINDRED_INSTANCE_OPEN_REGISTRATIONS", "true"))) {
+        try (var server = TestServer.start(
+                Map.of("KINDRED_INSTANCE_NAME", "Garden Club", "KINDRED_INSTANCE_OPEN_REGISTRATIONS", "true"))) {
             var response = server.get("/nodeinfo/" + schema);
             assertEquals(200, response.statusCode());
             assertEquals("application/json", mediaType(response));
-            assertTrue(response.headers().firstValue("Content-Type").orElseThrow().contains(SCHEMA + schema + "#"));
+            assertTrue(
+                    response.headers().firstValue("Content-Type").orElseThrow().contains(SCHEMA + schema + "#"));
             var doc = json(response);
             assertEquals(schema, doc.get("version").asText());
             assertEquals("kindred", doc.get("software").get("name").asText());
@@ -56,8 +58,8 @@ class NodeInfoTest {
             assertTrue(doc.get("openRegistrations").booleanValue());
             assertEquals("Garden Club", doc.get("metadata").get("nodeName").asText());
         }
-        try (var server = TestServer.start(Map.of("KINDRED_INSTANCE_NAME", "Quiet Corner",
-                "KINDRED_INSTANCE_OPEN_REGISTRATIONS", "false"))) {
+        try (var server = TestServer.start(
+                Map.of("KINDRED_INSTANCE_NAME", "Quiet Corner", "KINDRED_INSTANCE_OPEN_REGISTRATIONS", "false"))) {
             var doc = json(server.get("/nodeinfo/" + schema));
             assertFalse(doc.get("openRegistrations").booleanValue());
             assertTrue(doc.get("openRegistrations").isBoolean());
@@ -74,14 +76,17 @@ class NodeInfoTest {
             assertEquals(0, empty.get("localComments").asLong());
 
             var app = server.app();
-            for (var name : List.of("ann", "ben", "cat")) app.members().create(name, "correct horse battery", Role.MEMBER);
+            for (var name : List.of("ann", "ben", "cat"))
+                app.members().create(name, "correct horse battery", Role.MEMBER);
             app.communities().create("allotment", "Allotment", "", "ann");
             var usage = json(server.get("/nodeinfo/2.1")).get("usage");
             assertEquals(3, usage.get("users").get("total").asLong(), "a community is not a user");
             assertEquals(3, usage.get("users").get("activeMonth").asLong());
             assertEquals(3, usage.get("users").get("activeHalfyear").asLong());
 
-            long community = app.database().read(c -> Sql.one(c, "select id from community", rs -> rs.getLong(1))).orElseThrow();
+            long community = app.database()
+                    .read(c -> Sql.one(c, "select id from community", rs -> rs.getLong(1)))
+                    .orElseThrow();
             long ann = server.actorId("ann");
             long remote = app.database().transaction(c -> Sql.insert(c, """
                     insert into actor (uri, type, preferred_username, domain, local, inbox)
@@ -115,12 +120,24 @@ class NodeInfoTest {
     private static int postCounter;
 
     /** Inserts a thread (parent null) or a comment on one. */
-    private static long post(TestServer server, long community, long author, Long parent, boolean local, boolean deleted) {
+    private static long post(
+            TestServer server, long community, long author, Long parent, boolean local, boolean deleted) {
         var uri = (local ? server.base() + "/post/" : "https://remote.example/post/") + (++postCounter);
-        return server.app().database().transaction(c -> Sql.insert(c, """
+        return server.app()
+                .database()
+                .transaction(c -> Sql.insert(
+                        c,
+                        """
                 insert into post (uri, community_id, author_id, parent_id, thread_id, local, title, deleted_at)
                 values (?, ?, ?, ?, ?, ?, ?, case when ? then now() end) returning id""",
-                uri, community, author, parent, parent, local, parent == null ? "A thread" : null, deleted));
+                        uri,
+                        community,
+                        author,
+                        parent,
+                        parent,
+                        local,
+                        parent == null ? "A thread" : null,
+                        deleted));
     }
 
     @ParameterizedTest
@@ -138,13 +155,19 @@ class NodeInfoTest {
      */
     private static void assertMeetsSchema(JsonNode doc, String schema) {
         var text = doc.toString();
-        assertKeys(doc, Set.of("version", "software", "protocols", "services", "openRegistrations", "usage", "metadata"),
-                Set.of(), text);
+        assertKeys(
+                doc,
+                Set.of("version", "software", "protocols", "services", "openRegistrations", "usage", "metadata"),
+                Set.of(),
+                text);
         assertEquals(schema, doc.get("version").asText());
 
         var software = doc.get("software");
-        assertKeys(software, Set.of("name", "version"),
-                schema.equals("2.1") ? Set.of("repository", "homepage") : Set.of(), text);
+        assertKeys(
+                software,
+                Set.of("name", "version"),
+                schema.equals("2.1") ? Set.of("repository", "homepage") : Set.of(),
+                text);
         assertTrue(software.get("name").asText().matches("^[a-z0-9-]+$"), text);
         assertTrue(software.get("version").isTextual(), text);
         for (var optional : List.of("repository", "homepage")) {
@@ -153,8 +176,17 @@ class NodeInfoTest {
 
         var protocols = doc.get("protocols");
         assertTrue(protocols.isArray() && protocols.size() >= 1, text);
-        var known = Set.of("activitypub", "buddycloud", "dfrn", "diaspora", "libertree", "ostatus", "pumpio", "tent",
-                "xmpp", "zot");
+        var known = Set.of(
+                "activitypub",
+                "buddycloud",
+                "dfrn",
+                "diaspora",
+                "libertree",
+                "ostatus",
+                "pumpio",
+                "tent",
+                "xmpp",
+                "zot");
         for (var p : protocols) assertTrue(known.contains(p.asText()), text);
 
         var services = doc.get("services");
@@ -168,8 +200,12 @@ class NodeInfoTest {
         var users = usage.get("users");
         assertTrue(users.isObject(), text);
         assertKeys(users, Set.of(), Set.of("total", "activeHalfyear", "activeMonth"), text);
-        for (var count : List.of(users.path("total"), users.path("activeHalfyear"), users.path("activeMonth"),
-                usage.path("localPosts"), usage.path("localComments"))) {
+        for (var count : List.of(
+                users.path("total"),
+                users.path("activeHalfyear"),
+                users.path("activeMonth"),
+                usage.path("localPosts"),
+                usage.path("localComments"))) {
             if (!count.isMissingNode()) assertTrue(count.isIntegralNumber() && count.asLong() >= 0, text);
         }
 

@@ -42,7 +42,9 @@ class WebFingerTest {
         var response = webfinger(resource);
         assertEquals(200, response.statusCode(), response.body());
         assertEquals("application/jrd+json", mediaType(response));
-        assertEquals("*", response.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        assertEquals(
+                "*",
+                response.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
         return json(response);
     }
 
@@ -119,8 +121,17 @@ class WebFingerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"acct:nodomain", "acct:@" + "127.0.0.1", "acct:alice@", "ftp://x", "::::", "mailto:alice",
-            "/u/alice", "http://"})
+    @ValueSource(
+            strings = {
+                "acct:nodomain",
+                "acct:@" + "127.0.0.1",
+                "acct:alice@",
+                "ftp://x",
+                "::::",
+                "mailto:alice",
+                "/u/alice",
+                "http://"
+            })
     void aMalformedResourceIsABadRequest(String resource) {
         assertProblem(webfinger(resource), 400, "resource");
     }

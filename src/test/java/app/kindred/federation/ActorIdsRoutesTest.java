@@ -61,7 +61,9 @@ class ActorIdsRoutesTest {
         var outbox = server.activityJson("/c/tips/outbox");
         var first = outbox.get("first").asText();
         assertEquals(first, server.activityJson(first).get("id").asText());
-        assertEquals(outbox.get("id").asText(), server.activityJson(first).get("partOf").asText());
+        assertEquals(
+                outbox.get("id").asText(),
+                server.activityJson(first).get("partOf").asText());
     }
 
     @Test
@@ -88,14 +90,16 @@ class ActorIdsRoutesTest {
             }
         }
         // An inbox of no one is still not found.
-        assertEquals(404, server.get("/u/nobody/inbox", TestServer.ACTIVITY_JSON).statusCode());
+        assertEquals(
+                404, server.get("/u/nobody/inbox", TestServer.ACTIVITY_JSON).statusCode());
         assertEquals(404, server.get("/c/alice/inbox", TestServer.ACTIVITY_JSON).statusCode());
     }
 
     /** The URL-valued fields of an actor a peer may follow; inboxes only take POSTs. */
     private static Set<String> urls(JsonNode actor) {
         var urls = new LinkedHashSet<String>();
-        for (var field : List.of("id", "outbox", "followers", "following", "featured", "moderators", "attributedTo", "url")) {
+        for (var field :
+                List.of("id", "outbox", "followers", "following", "featured", "moderators", "attributedTo", "url")) {
             var value = actor.path(field);
             if (value.isTextual()) urls.add(value.asText());
             if (value.isArray()) value.forEach(v -> urls.add(v.asText()));

@@ -45,8 +45,13 @@ class ActorRoutesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {TestServer.ACTIVITY_JSON, TestServer.LD_JSON_PROFILE, "application/ld+json",
-            "application/activity+json, application/ld+json; q=0.9"})
+    @ValueSource(
+            strings = {
+                TestServer.ACTIVITY_JSON,
+                TestServer.LD_JSON_PROFILE,
+                "application/ld+json",
+                "application/activity+json, application/ld+json; q=0.9"
+            })
     void activityPubClientsGetJson(String accept) {
         for (var path : new String[] {"/c/tips", "/u/alice", "/actor"}) {
             var response = server.get(path, accept);
@@ -163,7 +168,9 @@ class ActorRoutesTest {
         assertEquals("Multikey", multikey.get("type").asText());
         assertEquals(id, multikey.get("controller").asText());
         // z + base58btc of the ed25519-pub multicodec prefix and 32 bytes always starts "z6Mk".
-        assertTrue(multikey.get("publicKeyMultibase").asText().matches("z6Mk[1-9A-HJ-NP-Za-km-z]{44}"), multikey.toString());
+        assertTrue(
+                multikey.get("publicKeyMultibase").asText().matches("z6Mk[1-9A-HJ-NP-Za-km-z]{44}"),
+                multikey.toString());
     }
 
     @Test
@@ -178,7 +185,9 @@ class ActorRoutesTest {
         var page = server.get("/u/nobody", TestServer.BROWSER);
         assertEquals(404, page.statusCode());
         assertEquals("text/html", mediaType(page));
-        assertTrue(page.body().contains("there is no member nobody here") || page.body().contains("There is no member nobody here"),
+        assertTrue(
+                page.body().contains("there is no member nobody here")
+                        || page.body().contains("There is no member nobody here"),
                 page.body());
     }
 
@@ -191,7 +200,9 @@ class ActorRoutesTest {
     /** No element or attribute that runs code, loads something, or styles the page. */
     private static void assertNothingRuns(Document document) {
         for (Element e : document.getAllElements()) {
-            assertFalse(List.of("script", "img", "iframe", "style", "svg", "object", "embed").contains(e.normalName()),
+            assertFalse(
+                    List.of("script", "img", "iframe", "style", "svg", "object", "embed")
+                            .contains(e.normalName()),
                     e.outerHtml());
             for (var attribute : e.attributes()) {
                 assertFalse(attribute.getKey().toLowerCase().startsWith("on"), e.outerHtml());

@@ -21,7 +21,8 @@ class CollectionRoutesTest {
     static void start() {
         server = TestServer.start();
         var app = server.app();
-        for (var name : List.of("alice", "bob", "carol", "dave")) app.members().create(name, "correct horse battery", Role.MEMBER);
+        for (var name : List.of("alice", "bob", "carol", "dave"))
+            app.members().create(name, "correct horse battery", Role.MEMBER);
         app.communities().create("tips", "Tips", "", "alice");
         app.communities().create("news", "News", "", "bob");
         follow("bob", "tips", "accepted");
@@ -34,8 +35,11 @@ class CollectionRoutesTest {
     }
 
     private static void follow(String follower, String followed, String state) {
-        server.sql("insert into follow (follower_id, followed_id, state) values (?, ?, ?)",
-                server.actorId(follower), server.actorId(followed), state);
+        server.sql(
+                "insert into follow (follower_id, followed_id, state) values (?, ?, ?)",
+                server.actorId(follower),
+                server.actorId(followed),
+                state);
     }
 
     @AfterAll
@@ -55,8 +59,10 @@ class CollectionRoutesTest {
         for (var name : List.of("alice", "bob", "carol", "dave")) {
             assertFalse(followers.toString().contains("/u/" + name), followers.toString());
         }
-        assertEquals(1, server.activityJson("/u/alice/followers").get("totalItems").asInt());
-        assertEquals(0, server.activityJson("/u/dave/followers").get("totalItems").asInt());
+        assertEquals(
+                1, server.activityJson("/u/alice/followers").get("totalItems").asInt());
+        assertEquals(
+                0, server.activityJson("/u/dave/followers").get("totalItems").asInt());
     }
 
     @Test
@@ -86,7 +92,9 @@ class CollectionRoutesTest {
         var two = server.activityJson("/c/tips/moderators");
         assertEquals(2, two.get("totalItems").asInt());
         assertEquals(List.of(server.base() + "/u/alice", server.base() + "/u/carol"), texts(two.get("orderedItems")));
-        assertEquals(List.of(server.base() + "/u/bob"), texts(server.activityJson("/c/news/moderators").get("orderedItems")));
+        assertEquals(
+                List.of(server.base() + "/u/bob"),
+                texts(server.activityJson("/c/news/moderators").get("orderedItems")));
     }
 
     @Test
@@ -113,7 +121,10 @@ class CollectionRoutesTest {
             assertEquals(outboxId + "?page=1", page.get("id").asText());
             assertEquals("OrderedCollectionPage", page.get("type").asText());
             assertEquals(outboxId, page.get("partOf").asText());
-            assertTrue(page.get("orderedItems").isArray() && page.get("orderedItems").isEmpty(), page.toString());
+            assertTrue(
+                    page.get("orderedItems").isArray()
+                            && page.get("orderedItems").isEmpty(),
+                    page.toString());
             assertFalse(page.has("next"), "an empty page has no next");
         }
     }

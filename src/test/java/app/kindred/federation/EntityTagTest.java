@@ -40,8 +40,16 @@ class EntityTagTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/c/calm", "/u/ada", "/actor", "/c/calm/outbox", "/c/calm/followers", "/c/calm/moderators",
-            "/u/ada/outbox"})
+    @ValueSource(
+            strings = {
+                "/c/calm",
+                "/u/ada",
+                "/actor",
+                "/c/calm/outbox",
+                "/c/calm/followers",
+                "/c/calm/moderators",
+                "/u/ada/outbox"
+            })
     void aClientHoldingTheSameDocumentGets304(String path) throws Exception {
         var full = get(path, TestServer.ACTIVITY_JSON, null);
         assertEquals(200, full.statusCode(), full.body());
@@ -52,7 +60,10 @@ class EntityTagTest {
         assertEquals(304, unchanged.statusCode());
         assertEquals("", unchanged.body());
         assertEquals(etag, unchanged.headers().firstValue("ETag").orElseThrow());
-        assertEquals(304, get(path, TestServer.ACTIVITY_JSON, "\"other\", W/" + etag).statusCode(), "weak comparison, lists");
+        assertEquals(
+                304,
+                get(path, TestServer.ACTIVITY_JSON, "\"other\", W/" + etag).statusCode(),
+                "weak comparison, lists");
 
         assertEquals(200, get(path, TestServer.ACTIVITY_JSON, "\"stale\"").statusCode());
         // The HTML page of the same id is another representation: the JSON's tag does not match it.
@@ -63,7 +74,10 @@ class EntityTagTest {
 
     @Test
     void aChangedDocumentGetsANewTag() throws Exception {
-        var before = get("/c/calm/followers", TestServer.ACTIVITY_JSON, null).headers().firstValue("ETag").orElseThrow();
+        var before = get("/c/calm/followers", TestServer.ACTIVITY_JSON, null)
+                .headers()
+                .firstValue("ETag")
+                .orElseThrow();
         var follower = server.app().members().create("bo", "correct horse battery", Role.MEMBER);
         server.app().follows().follow(follower, "calm");
         var after = get("/c/calm/followers", TestServer.ACTIVITY_JSON, before);

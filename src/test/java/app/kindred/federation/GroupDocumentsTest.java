@@ -37,15 +37,36 @@ class GroupDocumentsTest {
 
     @Test
     void everySharedFieldOfLemmysGroupIsThereWithTheSameJsonType() throws Exception {
-        Assumptions.assumeTrue(Files.isRegularFile(LEMMY_GROUP),
+        Assumptions.assumeTrue(
+                Files.isRegularFile(LEMMY_GROUP),
                 "skipped: the Lemmy fixture " + LEMMY_GROUP.toAbsolutePath().normalize()
                         + " is absent (the shared fixtures sit beside the checkout)");
         var lemmy = new ObjectMapper().readTree(LEMMY_GROUP.toFile());
         var ours = server.activityJson("/c/tenforward");
-        var shared = List.of("id", "type", "preferredUsername", "name", "summary", "source", "source.content",
-                "source.mediaType", "sensitive", "inbox", "followers", "attributedTo", "featured",
-                "postingRestrictedToMods", "endpoints", "endpoints.sharedInbox", "outbox", "publicKey", "publicKey.id",
-                "publicKey.owner", "publicKey.publicKeyPem", "published", "updated");
+        var shared = List.of(
+                "id",
+                "type",
+                "preferredUsername",
+                "name",
+                "summary",
+                "source",
+                "source.content",
+                "source.mediaType",
+                "sensitive",
+                "inbox",
+                "followers",
+                "attributedTo",
+                "featured",
+                "postingRestrictedToMods",
+                "endpoints",
+                "endpoints.sharedInbox",
+                "outbox",
+                "publicKey",
+                "publicKey.id",
+                "publicKey.owner",
+                "publicKey.publicKeyPem",
+                "published",
+                "updated");
         var wrong = new ArrayList<String>();
         for (var field : shared) {
             var theirs = at(lemmy, field);
@@ -60,9 +81,15 @@ class GroupDocumentsTest {
         assertEquals(lemmy.get("type").asText(), ours.get("type").asText());
         assertEquals("text/markdown", ours.get("source").get("mediaType").asText());
         assertTrue(ours.get("publicKey").get("id").asText().endsWith("#main-key"));
-        assertEquals(ours.get("id").asText() + "/moderators", ours.get("attributedTo").asText());
-        assertEquals("Lounge and *recreation* facility", ours.get("source").get("content").asText());
-        assertEquals("<p>Lounge and <em>recreation</em> facility</p>", ours.get("summary").asText().strip());
+        assertEquals(
+                ours.get("id").asText() + "/moderators",
+                ours.get("attributedTo").asText());
+        assertEquals(
+                "Lounge and *recreation* facility",
+                ours.get("source").get("content").asText());
+        assertEquals(
+                "<p>Lounge and <em>recreation</em> facility</p>",
+                ours.get("summary").asText().strip());
         assertTrue(java.time.Instant.parse(ours.get("published").asText()).isBefore(java.time.Instant.now()));
     }
 
@@ -91,18 +118,27 @@ class GroupDocumentsTest {
             else if (entry.isObject() && terms == null) terms = entry;
             else fail("unexpected @context entry " + entry);
         }
-        assertEquals(List.of("https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1",
-                "https://w3id.org/security/data-integrity/v1", "https://www.w3.org/ns/did/v1",
-                "https://w3id.org/security/multikey/v1"), urls);
+        assertEquals(
+                List.of(
+                        "https://www.w3.org/ns/activitystreams",
+                        "https://w3id.org/security/v1",
+                        "https://w3id.org/security/data-integrity/v1",
+                        "https://www.w3.org/ns/did/v1",
+                        "https://w3id.org/security/multikey/v1"),
+                urls);
         assertNotNull(terms, "the inline term map is missing");
-        assertEquals("lemmy:postingRestrictedToMods", terms.get("postingRestrictedToMods").asText());
+        assertEquals(
+                "lemmy:postingRestrictedToMods",
+                terms.get("postingRestrictedToMods").asText());
         assertEquals("lemmy:moderators", terms.get("moderators").get("@id").asText());
         assertEquals("@id", terms.get("moderators").get("@type").asText());
         assertEquals("toot:featured", terms.get("featured").get("@id").asText());
         assertEquals("toot:discoverable", terms.get("discoverable").asText());
         assertEquals("toot:indexable", terms.get("indexable").asText());
         assertEquals("as:sensitive", terms.get("sensitive").asText());
-        assertEquals("as:manuallyApprovesFollowers", terms.get("manuallyApprovesFollowers").asText());
+        assertEquals(
+                "as:manuallyApprovesFollowers",
+                terms.get("manuallyApprovesFollowers").asText());
         assertEquals("https://join-lemmy.org/ns#", terms.get("lemmy").asText());
         assertEquals("http://joinmastodon.org/ns#", terms.get("toot").asText());
     }

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class InboundHandOverTest {
     @RegisterExtension
     static WireMockExtension remote = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
 
     private TestServer server;
 
@@ -47,9 +48,14 @@ class InboundHandOverTest {
     }
 
     private String state(String activityId) {
-        return server.app().database().read(c -> Sql.one(c,
-                "select state || ' ' || attempts from inbound_activity where activity_id = ?", rs -> rs.getString(1),
-                activityId)).orElse("absent");
+        return server.app()
+                .database()
+                .read(c -> Sql.one(
+                        c,
+                        "select state || ' ' || attempts from inbound_activity where activity_id = ?",
+                        rs -> rs.getString(1),
+                        activityId))
+                .orElse("absent");
     }
 
     /** True when the row was stored with its lease in the same transaction, i.e. never claimed. */
@@ -80,13 +86,19 @@ class InboundHandOverTest {
         var follow = peer.follow(server.base() + "/c/peers");
         var id = json(follow).get("id").asText();
 
-        assertEquals(202, RemotePeer.post(URI.create(server.base() + "/c/peers/inbox"), RemotePeer.AP, follow,
-                peer.cavage()).statusCode());
+        assertEquals(
+                202,
+                RemotePeer.post(URI.create(server.base() + "/c/peers/inbox"), RemotePeer.AP, follow, peer.cavage())
+                        .statusCode());
 
         eventually(Duration.ofSeconds(10), () -> assertEquals("done 1", state(id)));
         assertTrue(storedLeased(id), "stored with its lease, so no claim could have taken it");
-        assertEquals(1L, (long) server.app().database().read(c -> Sql.count(c,
-                "select count(*) from follow f join actor a on a.id = f.follower_id where a.uri = ?", peer.id())));
+        assertEquals(1L, (long) server.app()
+                .database()
+                .read(c -> Sql.count(
+                        c,
+                        "select count(*) from follow f join actor a on a.id = f.follower_id where a.uri = ?",
+                        peer.id())));
     }
 
     @Test
@@ -95,16 +107,30 @@ class InboundHandOverTest {
         var peer = RemotePeer.serve(remote, "leased");
         var follow = peer.follow(server.base() + "/c/peers");
         var id = json(follow).get("id").asText();
-        server.app().database().transaction(c -> new InboundStore().receive(c, id, "Follow", peer.id(),
-                server.base() + "/c/peers/inbox", follow, "cavage", InboundProcessor.LEASE));
+        server.app()
+                .database()
+                .transaction(c -> new InboundStore()
+                        .receive(
+                                c,
+                                id,
+                                "Follow",
+                                peer.id(),
+                                server.base() + "/c/peers/inbox",
+                                follow,
+                                "cavage",
+                                InboundProcessor.LEASE));
         var processor = server.app().inboundProcessor();
         processor.start();
         awaitIdle(processor);
 
         assertEquals("pending 1", state(id), "a claim does not take a row under another process's lease");
 
-        server.app().database().transaction(c -> Sql.update(c,
-                "update inbound_activity set next_attempt_at = now() - interval '1 second' where activity_id = ?", id));
+        server.app()
+                .database()
+                .transaction(c -> Sql.update(
+                        c,
+                        "update inbound_activity set next_attempt_at = now() - interval '1 second' where activity_id = ?",
+                        id));
         processor.stored();
         eventually(Duration.ofSeconds(10), () -> assertEquals("done 2", state(id)));
     }
@@ -113,15 +139,21 @@ class InboundHandOverTest {
     void processedActivitiesAreDeletedAfterTheRetentionAndWaitingOnesAreKept() throws Exception {
         var db = server.app().database();
         db.transaction(c -> {
-            for (var row : List.of("old-done:done:15", "old-failed:failed:15", "old-pending:pending:15", "new-done:done:1")) {
+            for (var row :
+                    List.of("old-done:done:15", "old-failed:failed:15", "old-pending:pending:15", "new-done:done:1")) {
                 var parts = row.split(":");
-                Sql.update(c, """
+                Sql.update(
+                        c,
+                        """
                         insert into inbound_activity (activity_id, activity_type, actor_uri, inbox, body, signature_scheme, state,
                                                       received_at, processed_at)
                         values (?, 'Note', 'https://remote.example/u/a', 'inbox', '{"content": "what they wrote"}'::jsonb, 'cavage', ?,
                                 now() - make_interval(days => ?), case when ? = 'pending' then null
                                                                        else now() - make_interval(days => ?) end)""",
-                        "https://remote.example/" + parts[0], parts[1], Integer.parseInt(parts[2]), parts[1],
+                        "https://remote.example/" + parts[0],
+                        parts[1],
+                        Integer.parseInt(parts[2]),
+                        parts[1],
                         Integer.parseInt(parts[2]));
             }
             return null;
@@ -129,10 +161,14 @@ class InboundHandOverTest {
 
         // The retention is 14 days by default; the processor prunes when it starts, then hourly.
         server.app().inboundProcessor().start();
-        eventually(Duration.ofSeconds(10), () -> assertEquals(List.of("https://remote.example/new-done",
-                "https://remote.example/old-pending"), db.read(c -> Sql.list(c,
-                "select activity_id from inbound_activity where activity_id like 'https://remote.example/%' order by 1",
-                rs -> rs.getString(1)))));
+        eventually(
+                Duration.ofSeconds(10),
+                () -> assertEquals(
+                        List.of("https://remote.example/new-done", "https://remote.example/old-pending"),
+                        db.read(c -> Sql.list(
+                                c,
+                                "select activity_id from inbound_activity where activity_id like 'https://remote.example/%' order by 1",
+                                rs -> rs.getString(1)))));
         assertEquals(0, server.app().inboundProcessor().prune(), "nothing more is old enough");
     }
 
@@ -149,23 +185,26 @@ class InboundHandOverTest {
         var peer = RemotePeer.serve(remote, "waiting");
         var follow = peer.follow(server.base() + "/c/peers");
         var id = json(follow).get("id").asText();
-        server.app().database().transaction(c -> new InboundStore().receive(c, id, "Follow", peer.id(),
-                server.base() + "/c/peers/inbox", follow, "cavage", null));
+        server.app()
+                .database()
+                .transaction(c -> new InboundStore()
+                        .receive(c, id, "Follow", peer.id(), server.base() + "/c/peers/inbox", follow, "cavage", null));
         processor.stored();
 
         // Hold claims off (they need a row lock the table lock refuses), so that only the flag can refuse.
         var locked = new CountDownLatch(1);
         var release = new CountDownLatch(1);
-        var holder = Thread.ofVirtual().start(() -> server.app().database().transaction(c -> {
-            Sql.update(c, "lock table inbound_activity in exclusive mode");
-            locked.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                throw new java.sql.SQLException(e);
-            }
-            return null;
-        }));
+        var holder = Thread.ofVirtual()
+                .start(() -> server.app().database().transaction(c -> {
+                    Sql.update(c, "lock table inbound_activity in exclusive mode");
+                    locked.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        throw new java.sql.SQLException(e);
+                    }
+                    return null;
+                }));
         assertTrue(locked.await(10, TimeUnit.SECONDS));
         for (int i = 0; i < InboundProcessor.READY_CAPACITY; i++) processor.cancel();
         processor.wake();

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class InboundLimitsTest {
     @RegisterExtension
     static WireMockExtension remote = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
 
     private static void assertLimited(HttpResponse<String> response, String what) {
         assertEquals(429, response.statusCode(), response.body());
@@ -30,8 +31,8 @@ class InboundLimitsTest {
 
     @Test
     void activitiesAndKeyFetchesAreLimitedPerRemoteHost() {
-        try (var server = TestServer.start(Map.of("KINDRED_LIMITS_INBOUND_HOST", "3/1h",
-                "KINDRED_LIMITS_KEY_FETCH_HOST", "1/1h"))) {
+        try (var server = TestServer.start(
+                Map.of("KINDRED_LIMITS_INBOUND_HOST", "3/1h", "KINDRED_LIMITS_KEY_FETCH_HOST", "1/1h"))) {
             server.app().members().create("ada", "correct horse battery", Role.MEMBER);
             server.app().communities().create("calm", "Calm", "", "ada");
             var inbox = URI.create(server.base() + "/c/calm/inbox");
@@ -39,16 +40,28 @@ class InboundLimitsTest {
             var first = RemotePeer.serve(remote, "first");
             var second = RemotePeer.serve(remote, "second");
 
-            assertEquals(202, RemotePeer.post(inbox, RemotePeer.AP, first.follow(community), first.cavage()).statusCode());
+            assertEquals(
+                    202,
+                    RemotePeer.post(inbox, RemotePeer.AP, first.follow(community), first.cavage())
+                            .statusCode());
             // The host's one key fetch is spent on the first actor; the second actor's key must wait.
-            assertLimited(RemotePeer.post(inbox, RemotePeer.AP, second.follow(community), second.cavage()), "signing keys");
+            assertLimited(
+                    RemotePeer.post(inbox, RemotePeer.AP, second.follow(community), second.cavage()), "signing keys");
 
             // The known key needs no fetch: the host may send up to its share of activities.
-            assertEquals(202, RemotePeer.post(inbox, RemotePeer.AP, first.follow(community), first.cavage()).statusCode());
-            assertEquals(202, RemotePeer.post(inbox, RemotePeer.AP, first.follow(community), first.cavage()).statusCode());
+            assertEquals(
+                    202,
+                    RemotePeer.post(inbox, RemotePeer.AP, first.follow(community), first.cavage())
+                            .statusCode());
+            assertEquals(
+                    202,
+                    RemotePeer.post(inbox, RemotePeer.AP, first.follow(community), first.cavage())
+                            .statusCode());
             assertLimited(RemotePeer.post(inbox, RemotePeer.AP, first.follow(community), first.cavage()), "activities");
 
-            assertEquals(3L, (long) server.app().database().read(c -> Sql.count(c, "select count(*) from inbound_activity")),
+            assertEquals(
+                    3L,
+                    (long) server.app().database().read(c -> Sql.count(c, "select count(*) from inbound_activity")),
                     "what was refused is not stored");
         }
     }

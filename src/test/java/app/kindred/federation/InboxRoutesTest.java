@@ -40,14 +40,15 @@ class InboxRoutesTest {
 
     @RegisterExtension
     static WireMockExtension remote = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
 
     private static TestServer server;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(Map.of("KINDRED_SERVER_MAX_BODY_BYTES", String.valueOf(MAX_BODY),
-                "KINDRED_FEDERATION_FETCH_TIMEOUT", "1s"));
+        server = TestServer.start(Map.of(
+                "KINDRED_SERVER_MAX_BODY_BYTES", String.valueOf(MAX_BODY), "KINDRED_FEDERATION_FETCH_TIMEOUT", "1s"));
         server.app().members().create("alice", "correct horse battery", Role.MEMBER);
         server.app().communities().create("peers", "Peers", "", "alice");
     }
@@ -70,13 +71,19 @@ class InboxRoutesTest {
     }
 
     private static long stored(String activityId) {
-        return server.app().database().read(c -> Sql.count(c,
-                "select count(*) from inbound_activity where activity_id = ?", activityId));
+        return server.app()
+                .database()
+                .read(c -> Sql.count(c, "select count(*) from inbound_activity where activity_id = ?", activityId));
     }
 
     private static String column(String activityId, String column) {
-        return server.app().database().read(c -> Sql.one(c,
-                "select " + column + " from inbound_activity where activity_id = ?", rs -> rs.getString(1), activityId))
+        return server.app()
+                .database()
+                .read(c -> Sql.one(
+                        c,
+                        "select " + column + " from inbound_activity where activity_id = ?",
+                        rs -> rs.getString(1),
+                        activityId))
                 .orElseThrow();
     }
 
@@ -120,8 +127,11 @@ class InboxRoutesTest {
         var peer = RemotePeer.serve(remote, "ed");
         var id = peer.activityId();
 
-        var response = RemotePeer.post(inbox(), "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"",
-                RemotePeer.follow(id, peer.id(), community()), peer.rfc9421());
+        var response = RemotePeer.post(
+                inbox(),
+                "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"",
+                RemotePeer.follow(id, peer.id(), community()),
+                peer.rfc9421());
 
         assertEquals(202, response.statusCode(), response.body());
         assertEquals(1, stored(id));
@@ -136,11 +146,18 @@ class InboxRoutesTest {
         var headers = new java.util.LinkedHashMap<String, java.util.List<String>>();
         headers.put("Content-Type", java.util.List.of(RemotePeer.AP));
         var signed = new app.kindred.federation.signature.RequestSigner(java.time.Clock.systemUTC())
-                .sign("POST", URI.create("https://evil.example/c/peers/inbox"), headers, follow, signing.keyId(),
-                        signing.key(), app.kindred.federation.signature.SignatureScheme.CAVAGE);
+                .sign(
+                        "POST",
+                        URI.create("https://evil.example/c/peers/inbox"),
+                        headers,
+                        follow,
+                        signing.keyId(),
+                        signing.key(),
+                        app.kindred.federation.signature.SignatureScheme.CAVAGE);
         var head = new StringBuilder("POST /c/peers/inbox HTTP/1.1\r\nContent-Type: " + RemotePeer.AP
                 + "\r\nContent-Length: " + follow.length + "\r\nConnection: close");
-        signed.forEach((name, value) -> head.append("\r\n").append(name).append(": ").append(value));
+        signed.forEach(
+                (name, value) -> head.append("\r\n").append(name).append(": ").append(value));
         assertTrue(signed.containsKey("Host"), "the signer names the host it signed: " + signed);
         long before = stored();
 
@@ -157,8 +174,12 @@ class InboxRoutesTest {
         var follow = peer.follow(community());
         long before = stored();
 
-        assertEquals(202, RemotePeer.post(inbox(), RemotePeer.AP, follow, peer.cavage()).statusCode());
-        assertEquals(202, RemotePeer.post(inbox(), RemotePeer.AP, follow, peer.cavage()).statusCode());
+        assertEquals(
+                202,
+                RemotePeer.post(inbox(), RemotePeer.AP, follow, peer.cavage()).statusCode());
+        assertEquals(
+                202,
+                RemotePeer.post(inbox(), RemotePeer.AP, follow, peer.cavage()).statusCode());
 
         assertEquals(before + 1, stored());
         assertEquals(1, stored(parse(follow).get("id").asText()));
@@ -169,8 +190,11 @@ class InboxRoutesTest {
         var peer = RemotePeer.serve(remote, "plain");
         long before = stored();
 
-        assertRefused(415, "unsupported content type",
-                RemotePeer.post(inbox(), "text/plain", peer.follow(community()), peer.cavage()), before);
+        assertRefused(
+                415,
+                "unsupported content type",
+                RemotePeer.post(inbox(), "text/plain", peer.follow(community()), peer.cavage()),
+                before);
     }
 
     @Test
@@ -178,9 +202,13 @@ class InboxRoutesTest {
         var peer = RemotePeer.serve(remote, "notjson");
         long before = stored();
 
-        assertRefused(400, "not valid json", RemotePeer.post(inbox(), RemotePeer.AP, "{\"id\": ", peer.cavage()), before);
-        assertRefused(400, "not valid json",
-                RemotePeer.post(inbox(), RemotePeer.AP, peer.follow(community()) + " trailing", peer.cavage()), before);
+        assertRefused(
+                400, "not valid json", RemotePeer.post(inbox(), RemotePeer.AP, "{\"id\": ", peer.cavage()), before);
+        assertRefused(
+                400,
+                "not valid json",
+                RemotePeer.post(inbox(), RemotePeer.AP, peer.follow(community()) + " trailing", peer.cavage()),
+                before);
     }
 
     @Test
@@ -198,8 +226,11 @@ class InboxRoutesTest {
         var peer = RemotePeer.serve(remote, "array");
         long before = stored();
 
-        assertRefused(400, "not a json object",
-                RemotePeer.post(inbox(), RemotePeer.AP, "[" + peer.follow(community()) + "]", peer.cavage()), before);
+        assertRefused(
+                400,
+                "not a json object",
+                RemotePeer.post(inbox(), RemotePeer.AP, "[" + peer.follow(community()) + "]", peer.cavage()),
+                before);
         assertRefused(400, "not a json object", RemotePeer.post(inbox(), RemotePeer.AP, "null", peer.cavage()), before);
     }
 
@@ -222,8 +253,11 @@ class InboxRoutesTest {
         activity.remove(missing);
         long before = stored();
 
-        assertRefused(400, "lacks an id, type or actor",
-                RemotePeer.post(inbox(), RemotePeer.AP, activity.toString(), peer.cavage()), before);
+        assertRefused(
+                400,
+                "lacks an id, type or actor",
+                RemotePeer.post(inbox(), RemotePeer.AP, activity.toString(), peer.cavage()),
+                before);
     }
 
     @Test
@@ -231,7 +265,11 @@ class InboxRoutesTest {
         var peer = RemotePeer.serve(remote, "unsigned");
         long before = stored();
 
-        assertRefused(401, "missing signature", RemotePeer.post(inbox(), RemotePeer.AP, peer.follow(community()), null), before);
+        assertRefused(
+                401,
+                "missing signature",
+                RemotePeer.post(inbox(), RemotePeer.AP, peer.follow(community()), null),
+                before);
         assertEquals(0, peer.actorFetches(), "an unsigned request names no key to fetch");
     }
 
@@ -252,10 +290,24 @@ class InboxRoutesTest {
         var twoHoursAgo = Instant.now().minus(Duration.ofHours(2));
         long before = stored();
 
-        assertRefused(401, "expired",
-                RemotePeer.post(inbox(), RemotePeer.AP, peer.follow(community()), peer.cavage().at(twoHoursAgo)), before);
-        assertRefused(401, "expired",
-                RemotePeer.post(inbox(), RemotePeer.AP, peer.follow(community()), peer.rfc9421().at(twoHoursAgo)), before);
+        assertRefused(
+                401,
+                "expired",
+                RemotePeer.post(
+                        inbox(),
+                        RemotePeer.AP,
+                        peer.follow(community()),
+                        peer.cavage().at(twoHoursAgo)),
+                before);
+        assertRefused(
+                401,
+                "expired",
+                RemotePeer.post(
+                        inbox(),
+                        RemotePeer.AP,
+                        peer.follow(community()),
+                        peer.rfc9421().at(twoHoursAgo)),
+                before);
     }
 
     @Test
@@ -283,14 +335,20 @@ class InboxRoutesTest {
         var peer = RemotePeer.serve(remote, "lost");
         long before = stored();
 
-        assertRefused(404, "not found", RemotePeer.post(URI.create(server.base() + "/c/nosuch/inbox"), RemotePeer.AP,
-                peer.follow(server.base() + "/c/nosuch"), peer.cavage()), before);
+        assertRefused(
+                404,
+                "not found",
+                RemotePeer.post(
+                        URI.create(server.base() + "/c/nosuch/inbox"),
+                        RemotePeer.AP,
+                        peer.follow(server.base() + "/c/nosuch"),
+                        peer.cavage()),
+                before);
     }
 
     private static String oversized(RemotePeer peer) {
         return """
-                {"id": "%s", "type": "Create", "actor": "%s", "object": {"type": "Note", "content": "%s"}}"""
-                .formatted(peer.activityId(), peer.id(), "a".repeat(MAX_BODY));
+                {"id": "%s", "type": "Create", "actor": "%s", "object": {"type": "Note", "content": "%s"}}""".formatted(peer.activityId(), peer.id(), "a".repeat(MAX_BODY));
     }
 
     @Test
@@ -298,7 +356,8 @@ class InboxRoutesTest {
         var peer = RemotePeer.serve(remote, "large");
         long before = stored();
 
-        assertRefused(413, "too large", RemotePeer.post(inbox(), RemotePeer.AP, oversized(peer), peer.cavage()), before);
+        assertRefused(
+                413, "too large", RemotePeer.post(inbox(), RemotePeer.AP, oversized(peer), peer.cavage()), before);
         assertEquals(0, peer.actorFetches(), "an oversized request is refused before its key is looked up");
     }
 
@@ -310,9 +369,13 @@ class InboxRoutesTest {
         Flow.Publisher<java.nio.ByteBuffer> unsized = body::subscribe;
         long before = stored();
 
-        var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(inbox())
-                        .POST(HttpRequest.BodyPublishers.fromPublisher(unsized)).header("Content-Type", RemotePeer.AP).build(),
-                HttpResponse.BodyHandlers.ofString());
+        var response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(inbox())
+                                .POST(HttpRequest.BodyPublishers.fromPublisher(unsized))
+                                .header("Content-Type", RemotePeer.AP)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
 
         assertRefused(413, "too large", response, before);
     }

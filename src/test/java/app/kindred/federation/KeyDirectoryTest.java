@@ -35,7 +35,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class KeyDirectoryTest {
     @RegisterExtension
     static WireMockExtension remote = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
 
     private static TestServer server;
 
@@ -52,8 +53,11 @@ class KeyDirectoryTest {
     }
 
     private static HttpResponse<String> deliver(RemotePeer peer, RemotePeer.Signing signing) {
-        return RemotePeer.post(URI.create(server.base() + "/c/peers/inbox"), RemotePeer.AP,
-                peer.follow(server.base() + "/c/peers"), signing);
+        return RemotePeer.post(
+                URI.create(server.base() + "/c/peers/inbox"),
+                RemotePeer.AP,
+                peer.follow(server.base() + "/c/peers"),
+                signing);
     }
 
     private static void assertRefused(String reason, HttpResponse<String> response) {
@@ -133,7 +137,8 @@ class KeyDirectoryTest {
         var response = deliver(peer, peer.cavage());
 
         assertEquals(202, response.statusCode(), response.body());
-        assertEquals(1, peer.actorFetches(), "the owner named by the key document was fetched to see that it lists the key");
+        assertEquals(
+                1, peer.actorFetches(), "the owner named by the key document was fetched to see that it lists the key");
     }
 
     @Test
@@ -144,7 +149,8 @@ class KeyDirectoryTest {
         peer.publishKeyDocument(other.id());
         var activity = RemotePeer.follow(other.activityId(), other.id(), server.base() + "/c/peers");
 
-        var response = RemotePeer.post(URI.create(server.base() + "/c/peers/inbox"), RemotePeer.AP, activity, peer.cavage());
+        var response =
+                RemotePeer.post(URI.create(server.base() + "/c/peers/inbox"), RemotePeer.AP, activity, peer.cavage());
 
         assertRefused("unknown key", response);
     }
@@ -152,8 +158,10 @@ class KeyDirectoryTest {
     @Test
     void aKeyDocumentClaimingAnIdOnAnotherOriginIsRefused() {
         var peer = RemotePeer.serve(remote, "impostor");
-        remote.stubFor(WireMock.get(peer.path()).willReturn(okForContentType(RemotePeer.AP,
-                peer.actorJson().replace(peer.id(), "https://elsewhere.example/users/impostor"))));
+        remote.stubFor(WireMock.get(peer.path())
+                .willReturn(okForContentType(
+                        RemotePeer.AP,
+                        peer.actorJson().replace(peer.id(), "https://elsewhere.example/users/impostor"))));
 
         assertRefused("unknown key", deliver(peer, peer.cavage()));
     }

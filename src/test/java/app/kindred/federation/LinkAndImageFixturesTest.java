@@ -3,8 +3,8 @@ package app.kindred.federation;
 import static org.junit.jupiter.api.Assertions.*;
 
 import app.kindred.InteropFixtures;
-import app.kindred.activitypub.ActivityPubReader;
 import app.kindred.activitypub.Activity;
+import app.kindred.activitypub.ActivityPubReader;
 import app.kindred.activitypub.ContentObject;
 import app.kindred.activitypub.ReadResult;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,15 +41,20 @@ class LinkAndImageFixturesTest {
         assertEquals("https://example.com/some-article", read.url());
         var image = attachments(read).get(0);
         assertEquals("Image", image.get("type").asText());
-        assertEquals("https://enterprise.lemmy.ml/pictrs/image/eOtYb9iEiB.png", image.get("href").asText());
-        assertEquals("https://enterprise.lemmy.ml/pictrs/image/eOtYb9iEiB.png", JSON.readTree(read.extras()).get("thumbnail").asText());
+        assertEquals(
+                "https://enterprise.lemmy.ml/pictrs/image/eOtYb9iEiB.png",
+                image.get("href").asText());
+        assertEquals(
+                "https://enterprise.lemmy.ml/pictrs/image/eOtYb9iEiB.png",
+                JSON.readTree(read.extras()).get("thumbnail").asText());
     }
 
     @Test
     void lemmysImagePostIsALinkToTheImage() throws Exception {
         var read = read("lemmy/objects/page.json");
         assertEquals("https://enterprise.lemmy.ml/pictrs/image/eOtYb9iEiB.png", read.url());
-        assertEquals("https://lemmy.ml/pictrs/image/xl8W7FZfk9.jpg",
+        assertEquals(
+                "https://lemmy.ml/pictrs/image/xl8W7FZfk9.jpg",
                 read("lemmy/activities/create_or_update/create_page.json").url());
     }
 
@@ -66,8 +71,11 @@ class LinkAndImageFixturesTest {
         var wordpress = attachments(read("wordpress/objects/page.json")).get(0);
         assertEquals("Image", wordpress.get("type").asText());
         assertEquals("A fleet of varied spacships", wordpress.get("name").asText());
-        var lotide = attachments(read("lotide/activities/create_page_image.json")).get(0);
-        assertEquals("http://ltthostname.local:3334/api/stable/posts/46/href", lotide.get("href").asText());
+        var lotide =
+                attachments(read("lotide/activities/create_page_image.json")).get(0);
+        assertEquals(
+                "http://ltthostname.local:3334/api/stable/posts/46/href",
+                lotide.get("href").asText());
     }
 
     @Test

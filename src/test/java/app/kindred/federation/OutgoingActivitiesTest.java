@@ -22,13 +22,29 @@ class OutgoingActivitiesTest {
 
     private static Actor group() {
         var uri = URI.create("https://kindred.example/c/peers");
-        return new Actor(7, uri, ActorType.GROUP, "peers", "kindred.example", true, "Peers", URI.create(uri + "/inbox"),
-                URI.create("https://kindred.example/inbox"), URI.create(uri + "/outbox"), URI.create(uri + "/followers"),
-                uri + "#main-key", null, null, null, null, Instant.EPOCH);
+        return new Actor(
+                7,
+                uri,
+                ActorType.GROUP,
+                "peers",
+                "kindred.example",
+                true,
+                "Peers",
+                URI.create(uri + "/inbox"),
+                URI.create("https://kindred.example/inbox"),
+                URI.create(uri + "/outbox"),
+                URI.create(uri + "/followers"),
+                uri + "#main-key",
+                null,
+                null,
+                null,
+                null,
+                Instant.EPOCH);
     }
 
     @Test
-    void announceAsReceivedIsTheAnnounceJsonLdWritesWithTheReceivedActivityEmbeddedWithoutItsContext() throws Exception {
+    void announceAsReceivedIsTheAnnounceJsonLdWritesWithTheReceivedActivityEmbeddedWithoutItsContext()
+            throws Exception {
         var received = (ObjectNode) JSON.readTree("""
                 {"@context": ["https://www.w3.org/ns/activitystreams", {"toot": "http://joinmastodon.org/ns#"}],
                  "id": "https://remote.example/activities/1", "type": "Create", "actor": "https://remote.example/u/ann",
@@ -40,9 +56,22 @@ class OutgoingActivitiesTest {
         var out = new OutgoingActivities().announceAsReceived(group, received, "https://remote.example/notes/1");
 
         var written = (ObjectNode) JSON.readTree(out.json());
-        var expected = new JsonLd().toJson(new Activity(out.id(), ActivityType.Announce, group.uri().toString(),
-                List.of(Ref.id(received.get("id").asText())), null, List.of(JsonLd.PUBLIC),
-                List.of(group.followers().toString()), group.uri().toString(), null, null, null, null, null, null));
+        var expected = new JsonLd()
+                .toJson(new Activity(
+                        out.id(),
+                        ActivityType.Announce,
+                        group.uri().toString(),
+                        List.of(Ref.id(received.get("id").asText())),
+                        null,
+                        List.of(JsonLd.PUBLIC),
+                        List.of(group.followers().toString()),
+                        group.uri().toString(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null));
         var inner = received.deepCopy();
         inner.remove("@context");
         expected.set("object", inner);

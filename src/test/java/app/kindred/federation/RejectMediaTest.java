@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RejectMediaTest {
     @RegisterExtension
     static WireMockExtension remote = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
 
     private static String create(RemotePeer peer, String community, String objectId) {
         return """
@@ -27,8 +28,7 @@ class RejectMediaTest {
                  "object": {"id": "%3$s", "type": "Page", "attributedTo": "%1$s", "name": "Look at this",
                             "content": "<p>words stay</p>", "to": ["%2$s", "https://www.w3.org/ns/activitystreams#Public"],
                             "audience": "%2$s",
-                            "attachment": [{"type": "Link", "href": "https://media.example/picture.png"}]}}"""
-                .formatted(peer.id(), community, objectId);
+                            "attachment": [{"type": "Link", "href": "https://media.example/picture.png"}]}}""".formatted(peer.id(), community, objectId);
     }
 
     @Test
@@ -42,18 +42,47 @@ class RejectMediaTest {
             var peer = RemotePeer.serve(remote, "pictures");
 
             var kept = peer.id() + "/objects/1";
-            assertEquals(202, RemotePeer.post(URI.create(community + "/inbox"), RemotePeer.AP, create(peer, community, kept),
-                    peer.cavage()).statusCode());
-            eventually(() -> assertEquals("https://media.example/picture.png",
-                    app.database().read(c -> new PostStore().findByUri(c, URI.create(kept))).orElseThrow().url()));
+            assertEquals(
+                    202,
+                    RemotePeer.post(
+                                    URI.create(community + "/inbox"),
+                                    RemotePeer.AP,
+                                    create(peer, community, kept),
+                                    peer.cavage())
+                            .statusCode());
+            eventually(() -> assertEquals(
+                    "https://media.example/picture.png",
+                    app.database()
+                            .read(c -> new PostStore().findByUri(c, URI.create(kept)))
+                            .orElseThrow()
+                            .url()));
 
-            app.policyService().block(new DomainBlock(DomainPattern.parse(URI.create(peer.id()).getRawAuthority()),
-                    DomainBlock.Severity.NOOP, true, false, "", "", false, null), "admin", "");
+            app.policyService()
+                    .block(
+                            new DomainBlock(
+                                    DomainPattern.parse(URI.create(peer.id()).getRawAuthority()),
+                                    DomainBlock.Severity.NOOP,
+                                    true,
+                                    false,
+                                    "",
+                                    "",
+                                    false,
+                                    null),
+                            "admin",
+                            "");
             var stripped = peer.id() + "/objects/2";
-            assertEquals(202, RemotePeer.post(URI.create(community + "/inbox"), RemotePeer.AP, create(peer, community, stripped),
-                    peer.cavage()).statusCode());
+            assertEquals(
+                    202,
+                    RemotePeer.post(
+                                    URI.create(community + "/inbox"),
+                                    RemotePeer.AP,
+                                    create(peer, community, stripped),
+                                    peer.cavage())
+                            .statusCode());
             eventually(() -> {
-                var post = app.database().read(c -> new PostStore().findByUri(c, URI.create(stripped))).orElseThrow();
+                var post = app.database()
+                        .read(c -> new PostStore().findByUri(c, URI.create(stripped)))
+                        .orElseThrow();
                 assertNull(post.url());
                 assertTrue(post.contentHtml().contains("words stay"));
                 assertFalse(post.extras().contains("media.example"), post.extras());

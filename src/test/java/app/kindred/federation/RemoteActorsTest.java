@@ -44,7 +44,8 @@ class RemoteActorsTest {
 
     @RegisterExtension
     static WireMockExtension remote = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
 
     private Config config;
     private App app;
@@ -73,11 +74,11 @@ class RemoteActorsTest {
     private static void serveWebFinger(String name, String actorPath) {
         remote.stubFor(get(urlPathEqualTo("/.well-known/webfinger"))
                 .withQueryParam("resource", equalTo("acct:" + name + "@" + host()))
-                .willReturn(okForContentType("application/jrd+json", """
+                .willReturn(okForContentType(
+                        "application/jrd+json", """
                         {"subject": "acct:%s@%s", "links": [
                           {"rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": "%s"},
-                          {"rel": "self", "type": "application/activity+json", "href": "%s"}]}"""
-                        .formatted(name, host(), url(actorPath), url(actorPath)))));
+                          {"rel": "self", "type": "application/activity+json", "href": "%s"}]}""".formatted(name, host(), url(actorPath), url(actorPath)))));
     }
 
     private static String actorJson(String type, String name, String path, LocalKeys keys) {
@@ -90,8 +91,7 @@ class RemoteActorsTest {
                  "endpoints": {"sharedInbox": "%4$s"},
                  "publicKey": {"id": "%1$s#main-key", "owner": "%1$s", "publicKeyPem": %5$s},
                  "assertionMethod": [{"id": "%1$s#ed25519-key", "type": "Multikey", "controller": "%1$s",
-                                      "publicKeyMultibase": "%6$s"}]}"""
-                .formatted(id, type, name, url("/inbox"), quoted(keys.rsaPublicPem()), keys.ed25519Multibase());
+                                      "publicKeyMultibase": "%6$s"}]}""".formatted(id, type, name, url("/inbox"), quoted(keys.rsaPublicPem()), keys.ed25519Multibase());
     }
 
     private static String quoted(String s) {
@@ -135,7 +135,9 @@ class RemoteActorsTest {
         var resolved = app.remoteActors().resolve("!gardening@" + host());
 
         assertStored(resolved, ActorType.GROUP, "gardening", "/c/gardening", keys);
-        var stored = app.database().read(c -> new ActorStore(app.ids()).findByUri(c, resolved.uri())).orElseThrow();
+        var stored = app.database()
+                .read(c -> new ActorStore(app.ids()).findByUri(c, resolved.uri()))
+                .orElseThrow();
         assertEquals(resolved, stored);
         remote.verify(getRequestedFor(urlPathEqualTo("/.well-known/webfinger"))
                 .withHeader("Accept", equalTo("application/jrd+json, application/json")));
@@ -161,14 +163,20 @@ class RemoteActorsTest {
         var community = """
                 {"rel": "self", "type": "application/activity+json", "href": "%s",
                  "properties": {"https://www.w3.org/ns/activitystreams#type": "Group"}}""".formatted(url("/c/foo"));
-        remote.stubFor(get(urlPathEqualTo("/.well-known/webfinger")).willReturn(okForContentType("application/jrd+json",
-                "{\"subject\": \"acct:foo@%s\", \"links\": [%s, %s]}".formatted(host(),
-                        userFirst ? user : community, userFirst ? community : user))));
+        remote.stubFor(get(urlPathEqualTo("/.well-known/webfinger"))
+                .willReturn(okForContentType(
+                        "application/jrd+json",
+                        "{\"subject\": \"acct:foo@%s\", \"links\": [%s, %s]}"
+                                .formatted(host(), userFirst ? user : community, userFirst ? community : user))));
         serveActor("Person", "foo", "/u/foo", LocalKeys.generate(RANDOM));
         serveActor("Group", "foo", "/c/foo", LocalKeys.generate(RANDOM));
 
-        assertEquals(URI.create(url("/c/foo")), app.remoteActors().resolve("!foo@" + host()).uri());
-        assertEquals(URI.create(url("/u/foo")), app.remoteActors().resolve("@foo@" + host()).uri());
+        assertEquals(
+                URI.create(url("/c/foo")),
+                app.remoteActors().resolve("!foo@" + host()).uri());
+        assertEquals(
+                URI.create(url("/u/foo")),
+                app.remoteActors().resolve("@foo@" + host()).uri());
     }
 
     @Test
@@ -196,13 +204,17 @@ class RemoteActorsTest {
 
         // The remote rotates its keys and renames; we only notice once our copy is stale.
         var rotated = LocalKeys.generate(RANDOM);
-        remote.stubFor(get("/u/alice").willReturn(okForContentType(AP,
-                actorJson("Person", "alice", "/u/alice", rotated).replace("\"The alice\"", "\"Alice Renamed\""))));
+        remote.stubFor(get("/u/alice")
+                .willReturn(okForContentType(
+                        AP,
+                        actorJson("Person", "alice", "/u/alice", rotated)
+                                .replace("\"The alice\"", "\"Alice Renamed\""))));
         assertEquals(first, app.remoteActors().byUri(URI.create(url("/u/alice"))));
         assertEquals(1, fetchesOf("/u/alice"));
 
-        app.database().transaction(c -> Sql.update(c,
-                "update actor set fetched_at = now() - interval '2 days' where uri = ?", first.uri()));
+        app.database()
+                .transaction(c -> Sql.update(
+                        c, "update actor set fetched_at = now() - interval '2 days' where uri = ?", first.uri()));
         var refreshed = app.remoteActors().byUri(URI.create(url("/u/alice")));
 
         assertEquals(2, fetchesOf("/u/alice"));
@@ -216,10 +228,10 @@ class RemoteActorsTest {
 
     @Test
     void aWebFingerWithoutASelfLinkIsNotFound() {
-        remote.stubFor(get(urlPathEqualTo("/.well-known/webfinger")).willReturn(okForContentType("application/jrd+json", """
+        remote.stubFor(get(urlPathEqualTo("/.well-known/webfinger"))
+                .willReturn(okForContentType("application/jrd+json", """
                 {"subject": "acct:alice@%s", "links": [
-                  {"rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": "%s"}]}"""
-                .formatted(host(), url("/@alice")))));
+                  {"rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": "%s"}]}""".formatted(host(), url("/@alice")))));
 
         var e = assertThrows(FetchException.class, () -> app.remoteActors().resolve("@alice@" + host()));
         assertEquals(Reason.NOT_FOUND, e.reason(), e.getMessage());
@@ -227,10 +239,10 @@ class RemoteActorsTest {
 
     @Test
     void aWebFingerSelfLinkThatIsNoUrlIsMalformed() {
-        remote.stubFor(get(urlPathEqualTo("/.well-known/webfinger")).willReturn(okForContentType("application/jrd+json", """
+        remote.stubFor(get(urlPathEqualTo("/.well-known/webfinger"))
+                .willReturn(okForContentType("application/jrd+json", """
                 {"subject": "acct:alice@%s", "links": [
-                  {"rel": "self", "type": "application/activity+json", "href": "http://exa mple.org/u/alice"}]}"""
-                .formatted(host()))));
+                  {"rel": "self", "type": "application/activity+json", "href": "http://exa mple.org/u/alice"}]}""".formatted(host()))));
 
         var e = assertThrows(FetchException.class, () -> app.remoteActors().resolve("@alice@" + host()));
         assertEquals(Reason.MALFORMED, e.reason(), e.getMessage());
@@ -238,7 +250,8 @@ class RemoteActorsTest {
 
     @Test
     void anUnknownHandleIsNotFound() {
-        remote.stubFor(get(urlPathEqualTo("/.well-known/webfinger")).willReturn(aResponse().withStatus(404)));
+        remote.stubFor(get(urlPathEqualTo("/.well-known/webfinger"))
+                .willReturn(aResponse().withStatus(404)));
 
         var e = assertThrows(FetchException.class, () -> app.remoteActors().resolve("@nobody@" + host()));
         assertEquals(Reason.NOT_FOUND, e.reason(), e.getMessage());
@@ -267,10 +280,26 @@ class RemoteActorsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "   ", "alice", "@alice", "!group", "@alice@", "alice@@example.org", "a@b@c",
-        "@alice@example.org/x", "@alice@example.org?x=1", "@alice@example.org#x", "@alice@exa mple.org",
-        "@alice@user:pw@example.org", "mailto:alice@example.org", "ftp://example.org/u/alice",
-        "http://exa mple.org/u/alice", "http://"})
+    @ValueSource(
+            strings = {
+                "",
+                "   ",
+                "alice",
+                "@alice",
+                "!group",
+                "@alice@",
+                "alice@@example.org",
+                "a@b@c",
+                "@alice@example.org/x",
+                "@alice@example.org?x=1",
+                "@alice@example.org#x",
+                "@alice@exa mple.org",
+                "@alice@user:pw@example.org",
+                "mailto:alice@example.org",
+                "ftp://example.org/u/alice",
+                "http://exa mple.org/u/alice",
+                "http://"
+            })
     void anInvalidHandleIsRefusedWithoutARequest(String handle) {
         var refusal = assertThrows(Refusal.class, () -> app.remoteActors().resolve(handle));
         assertEquals(Refusal.Kind.INVALID, refusal.kind());
@@ -282,14 +311,21 @@ class RemoteActorsTest {
         var ours = app.instanceActor();
         var keys = LocalKeys.generate(RANDOM);
         // WireMock claims to be our instance actor, with its own key.
-        remote.stubFor(get("/actor").willReturn(okForContentType(AP,
-                actorJson("Application", "mallory", "/actor", keys).replace(url("/actor") + "\"", ours.uri() + "\""))));
+        remote.stubFor(get("/actor")
+                .willReturn(okForContentType(
+                        AP,
+                        actorJson("Application", "mallory", "/actor", keys)
+                                .replace(url("/actor") + "\"", ours.uri() + "\""))));
         long before = actorRows();
 
         var e = assertThrows(FetchException.class, () -> app.remoteActors().byUri(URI.create(url("/actor"))));
         assertEquals(Reason.ORIGIN_MISMATCH, e.reason(), e.getMessage());
         assertEquals(before, actorRows());
-        assertEquals(ours, app.database().read(c -> new ActorStore(app.ids()).findByUri(c, ours.uri())).orElseThrow());
+        assertEquals(
+                ours,
+                app.database()
+                        .read(c -> new ActorStore(app.ids()).findByUri(c, ours.uri()))
+                        .orElseThrow());
     }
 
     @Test
@@ -299,16 +335,22 @@ class RemoteActorsTest {
         try (var us = App.open(ownConfig)) {
             var ours = us.instanceActor();
             assertEquals(URI.create(url("/actor")), ours.uri());
-            remote.stubFor(get("/impostor").willReturn(okForContentType(AP,
-                    actorJson("Application", "mallory", "/actor", LocalKeys.generate(RANDOM)))));
+            remote.stubFor(get("/impostor")
+                    .willReturn(okForContentType(
+                            AP, actorJson("Application", "mallory", "/actor", LocalKeys.generate(RANDOM)))));
             long before = us.database().read(c -> Sql.count(c, "select count(*) from actor"));
 
             // Asked for by its id, our actor is answered from the database without a fetch.
             assertEquals(ours, us.remoteActors().byUri(ours.uri()));
-            var e = assertThrows(FetchException.class, () -> us.remoteActors().fetchAndStore(URI.create(url("/impostor"))));
+            var e = assertThrows(
+                    FetchException.class, () -> us.remoteActors().fetchAndStore(URI.create(url("/impostor"))));
             assertEquals(Reason.ORIGIN_MISMATCH, e.reason(), e.getMessage());
             assertEquals(before, (long) us.database().read(c -> Sql.count(c, "select count(*) from actor")));
-            assertEquals(ours, us.database().read(c -> new ActorStore(us.ids()).findByUri(c, ours.uri())).orElseThrow());
+            assertEquals(
+                    ours,
+                    us.database()
+                            .read(c -> new ActorStore(us.ids()).findByUri(c, ours.uri()))
+                            .orElseThrow());
             assertEquals(0, fetchesOf("/actor"));
         } finally {
             TestPostgres.dropDatabase(ownConfig.database().url());

@@ -48,7 +48,8 @@ class RemoteCommunityTest {
 
     @BeforeAll
     void start() {
-        remote = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        remote = new WireMockServer(
+                WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
         remote.start();
         remote.stubFor(post(anyUrl()).willReturn(aResponse().withStatus(202)));
         server = TestServer.start();
@@ -59,8 +60,7 @@ class RemoteCommunityTest {
         person(origin(), "/u/other");
         person(elsewhere(), "/u/stranger");
         remote.stubFor(get(urlEqualTo("/c/main/moderators")).willReturn(okForContentType(AP, """
-                {"type": "OrderedCollection", "id": "%1$s/c/main/moderators", "orderedItems": ["%1$s/u/mod"]}"""
-                .formatted(origin()))));
+                {"type": "OrderedCollection", "id": "%1$s/c/main/moderators", "orderedItems": ["%1$s/u/mod"]}""".formatted(origin()))));
         serveGroup(group("Main", "A place for **everything**.", List.of("Be kind", "No spam")));
     }
 
@@ -85,22 +85,39 @@ class RemoteCommunityTest {
 
     private void person(String base, String path) {
         var id = base + path;
-        var document = JSON.createObjectNode().put("id", id).put("type", "Person")
-                .put("preferredUsername", path.substring(path.lastIndexOf('/') + 1)).put("inbox", id + "/inbox");
-        document.putObject("publicKey").put("id", id + "#main-key").put("owner", id).put("publicKeyPem", keys.rsaPublicPem());
+        var document = JSON.createObjectNode()
+                .put("id", id)
+                .put("type", "Person")
+                .put("preferredUsername", path.substring(path.lastIndexOf('/') + 1))
+                .put("inbox", id + "/inbox");
+        document.putObject("publicKey")
+                .put("id", id + "#main-key")
+                .put("owner", id)
+                .put("publicKeyPem", keys.rsaPublicPem());
         remote.stubFor(get(urlEqualTo(path)).willReturn(okForContentType(AP, document.toString())));
     }
 
     private ObjectNode group(String name, String markdown, List<String> rules) {
         var id = groupId();
-        var document = JSON.createObjectNode().put("id", id).put("type", "Group").put("preferredUsername", "main")
-                .put("name", name).put("summary", "<p>rendered</p>").put("inbox", id + "/inbox").put("outbox", id + "/outbox")
-                .put("followers", id + "/followers").put("attributedTo", id + "/moderators");
+        var document = JSON.createObjectNode()
+                .put("id", id)
+                .put("type", "Group")
+                .put("preferredUsername", "main")
+                .put("name", name)
+                .put("summary", "<p>rendered</p>")
+                .put("inbox", id + "/inbox")
+                .put("outbox", id + "/outbox")
+                .put("followers", id + "/followers")
+                .put("attributedTo", id + "/moderators");
         document.putObject("source").put("content", markdown).put("mediaType", "text/markdown");
         document.putObject("endpoints").put("sharedInbox", origin() + "/inbox");
-        document.putObject("publicKey").put("id", id + "#main-key").put("owner", id).put("publicKeyPem", keys.rsaPublicPem());
+        document.putObject("publicKey")
+                .put("id", id + "#main-key")
+                .put("owner", id)
+                .put("publicKeyPem", keys.rsaPublicPem());
         var list = document.putArray("rules");
-        for (var rule : rules) list.addObject().put("type", "Note").put("name", rule).put("content", "<p>About " + rule + ".</p>");
+        for (var rule : rules)
+            list.addObject().put("type", "Note").put("name", rule).put("content", "<p>About " + rule + ".</p>");
         return document;
     }
 
@@ -119,7 +136,10 @@ class RemoteCommunityTest {
         long id = followedCommunity();
         var community = TestServer.json(api.get("/api/v1/communities/" + id, null));
         assertEquals("Main", community.get("title").asText());
-        assertEquals("A place for **everything**.", community.get("description").asText(), "the Markdown source, not the HTML");
+        assertEquals(
+                "A place for **everything**.",
+                community.get("description").asText(),
+                "the Markdown source, not the HTML");
         var rules = TestServer.json(api.get("/api/v1/communities/" + id + "/rules", null));
         assertEquals(2, rules.size(), rules.toString());
         assertEquals(2, rules.get(1).get("number").asInt());
@@ -129,16 +149,27 @@ class RemoteCommunityTest {
         // Who follows it from here is nobody's business: no count, signed out or in, pending or accepted.
         assertTrue(community.get("follower_count").isNull(), community.toString());
         var listed = TestServer.json(api.get("/api/v1/communities", null));
-        for (var entry : listed) if (entry.get("id").asLong() == id) assertTrue(entry.get("follower_count").isNull(), entry.toString());
-        assertTrue(TestServer.json(api.get("/api/v1/communities/" + id, robin)).get("follower_count").isNull());
+        for (var entry : listed)
+            if (entry.get("id").asLong() == id)
+                assertTrue(entry.get("follower_count").isNull(), entry.toString());
+        assertTrue(TestServer.json(api.get("/api/v1/communities/" + id, robin))
+                .get("follower_count")
+                .isNull());
 
         // A report under one of its rules is taken; a rule it does not have is refused.
-        long post = server.app().database().transaction(c -> Sql.insert(c, """
+        long post = server.app()
+                .database()
+                .transaction(c -> Sql.insert(c, """
                 insert into post (uri, community_id, author_id, local, title, content_html)
-                values (?, ?, (select id from actor where uri = ?), false, 'Remote', '<p>x</p>') returning id""",
-                origin() + "/post/1", id, origin() + "/u/other"));
-        assertEquals(201, api.post("/api/v1/reports", Map.of("post", post, "category", "rule", "rule", 2), warden).statusCode());
-        assertEquals(422, api.post("/api/v1/reports", Map.of("post", post, "category", "rule", "rule", 3), warden).statusCode());
+                values (?, ?, (select id from actor where uri = ?), false, 'Remote', '<p>x</p>') returning id""", origin() + "/post/1", id, origin() + "/u/other"));
+        assertEquals(
+                201,
+                api.post("/api/v1/reports", Map.of("post", post, "category", "rule", "rule", 2), warden)
+                        .statusCode());
+        assertEquals(
+                422,
+                api.post("/api/v1/reports", Map.of("post", post, "category", "rule", "rule", 3), warden)
+                        .statusCode());
     }
 
     @Test
@@ -147,25 +178,47 @@ class RemoteCommunityTest {
 
         var fromGroup = update(groupId(), group("Main, renamed", "New words.", List.of("Only this rule")));
         assertEquals("done", receive(fromGroup, groupId()));
-        assertEquals("Main, renamed", TestServer.json(api.get("/api/v1/communities/" + id, null)).get("title").asText());
+        assertEquals(
+                "Main, renamed",
+                TestServer.json(api.get("/api/v1/communities/" + id, null))
+                        .get("title")
+                        .asText());
         assertEquals(List.of("Only this rule"), ruleTitles(id));
 
         // Its moderator's edit (Lemmy's way) is taken for what the community shows, never for its keys or inbox.
         var edited = group("Main, by its moderator", "Edited.", List.of("Be kind", "No spam", "No ads"));
         edited.put("inbox", origin() + "/somewhere-else");
         assertEquals("done", receive(update(origin() + "/u/mod", edited), origin() + "/u/mod"));
-        assertEquals("Main, by its moderator", TestServer.json(api.get("/api/v1/communities/" + id, null)).get("title").asText());
+        assertEquals(
+                "Main, by its moderator",
+                TestServer.json(api.get("/api/v1/communities/" + id, null))
+                        .get("title")
+                        .asText());
         assertEquals(List.of("Be kind", "No spam", "No ads"), ruleTitles(id));
-        assertEquals(groupId() + "/inbox", server.app().database().read(c -> Sql.one(c,
-                "select inbox from actor where uri = ?", rs -> rs.getString(1), groupId())).orElseThrow());
-        assertEquals(1L, (long) server.app().database().read(c -> Sql.count(c,
-                "select count(*) from moderation_log where community_id = ? and action = 'edit_community'", id)));
+        assertEquals(
+                groupId() + "/inbox",
+                server.app()
+                        .database()
+                        .read(c ->
+                                Sql.one(c, "select inbox from actor where uri = ?", rs -> rs.getString(1), groupId()))
+                        .orElseThrow());
+        assertEquals(1L, (long) server.app()
+                .database()
+                .read(c -> Sql.count(
+                        c,
+                        "select count(*) from moderation_log where community_id = ? and action = 'edit_community'",
+                        id)));
 
         // Anyone else, on another server and not in its moderators collection, is refused and the reason kept.
         var stranger = elsewhere() + "/u/stranger";
         var state = receive(update(stranger, group("Hijacked", "Mine now.", List.of())), stranger);
-        assertTrue(state.startsWith("failed: rejected: ") && state.contains("is not a moderator of " + groupId()), state);
-        assertEquals("Main, by its moderator", TestServer.json(api.get("/api/v1/communities/" + id, null)).get("title").asText());
+        assertTrue(
+                state.startsWith("failed: rejected: ") && state.contains("is not a moderator of " + groupId()), state);
+        assertEquals(
+                "Main, by its moderator",
+                TestServer.json(api.get("/api/v1/communities/" + id, null))
+                        .get("title")
+                        .asText());
         assertEquals(3, ruleTitles(id).size());
     }
 
@@ -174,7 +227,8 @@ class RemoteCommunityTest {
         long home = api.community(warden, "home");
         var rules = api.send("PUT", "/api/v1/communities/" + home + "/rules", "[{\"title\": \"Be gentle\"}]", warden);
         assertEquals(200, rules.statusCode(), rules.body());
-        var added = api.post("/api/v1/communities/" + home + "/moderators", Map.of("actor", origin() + "/u/mod"), warden);
+        var added =
+                api.post("/api/v1/communities/" + home + "/moderators", Map.of("actor", origin() + "/u/mod"), warden);
         assertEquals(200, added.statusCode(), added.body());
 
         var ours = TestServer.json(server.get("/c/home", TestServer.ACTIVITY_JSON));
@@ -187,10 +241,12 @@ class RemoteCommunityTest {
         assertEquals("Home, by a remote moderator", community.get("title").asText());
         assertEquals("Edited elsewhere.", community.get("description").asText());
         assertEquals(List.of("Be gentle"), ruleTitles(home), "Lemmy sends no rules: ours stay");
-        assertEquals(1L, (long) server.app().database().read(c -> Sql.count(c, """
+        assertEquals(
+                1L,
+                (long) server.app().database().read(c -> Sql.count(c, """
                 select count(*) from outbound_activity o join actor a on a.id = o.actor_id
-                where a.uri = ? and o.body::jsonb->>'type' = 'Announce' and o.body::jsonb->'object'->>'type' = 'Update'""",
-                server.base() + "/c/home")), "the group announces the edit to its followers");
+                where a.uri = ? and o.body::jsonb->>'type' = 'Announce' and o.body::jsonb->'object'->>'type' = 'Update'""", server.base() + "/c/home")),
+                "the group announces the edit to its followers");
 
         var stranger = origin() + "/u/other";
         var state = receive(update(stranger, lemmyEdit.deepCopy().put("name", "Taken over")), stranger);
@@ -214,7 +270,9 @@ class RemoteCommunityTest {
     private static int updates;
 
     private ObjectNode update(String actor, JsonNode group) {
-        var update = JSON.createObjectNode().put("id", actor + "/activities/update/" + (++updates)).put("type", "Update")
+        var update = JSON.createObjectNode()
+                .put("id", actor + "/activities/update/" + (++updates))
+                .put("type", "Update")
                 .put("actor", actor);
         update.set("object", group);
         update.putArray("to").add("https://www.w3.org/ns/activitystreams#Public");
@@ -225,43 +283,83 @@ class RemoteCommunityTest {
     @Test
     void aNoteItsAuthorKeptToFollowersIsNotStoredWhenAFollowedCommunityAnnouncesIt() throws Exception {
         followedCommunity();
-        server.app().database().transaction(c -> Sql.update(c,
-                "update follow set state = 'accepted' where followed_id = (select id from actor where uri = ?)", groupId()));
+        server.app()
+                .database()
+                .transaction(c -> Sql.update(
+                        c,
+                        "update follow set state = 'accepted' where followed_id = (select id from actor where uri = ?)",
+                        groupId()));
         var author = origin() + "/u/other";
-        var note = JSON.createObjectNode().put("id", origin() + "/comment/kept-to-followers").put("type", "Note")
-                .put("attributedTo", author).put("content", "<p>only for the people who follow me</p>").put("audience", groupId());
+        var note = JSON.createObjectNode()
+                .put("id", origin() + "/comment/kept-to-followers")
+                .put("type", "Note")
+                .put("attributedTo", author)
+                .put("content", "<p>only for the people who follow me</p>")
+                .put("audience", groupId());
         note.putArray("to").add(author + "/followers");
         note.putArray("cc").add(groupId());
-        var create = JSON.createObjectNode().put("id", origin() + "/activities/create/kept-to-followers").put("type", "Create")
+        var create = JSON.createObjectNode()
+                .put("id", origin() + "/activities/create/kept-to-followers")
+                .put("type", "Create")
                 .put("actor", author);
         create.set("to", note.get("to"));
         create.set("cc", note.get("cc"));
         create.set("object", note);
 
-        // Lemmy's form, Announce{Create}, and the Mastodon-style group's, Announce{Note}: the group's Public is not the author's.
+        // Lemmy's form, Announce{Create}, and the Mastodon-style group's, Announce{Note}: the group's Public is not the
+        // author's.
         for (var announced : List.<JsonNode>of(create, note)) {
-            var announce = JSON.createObjectNode().put("id", origin() + "/activities/announce/" + UUID.randomUUID())
-                    .put("type", "Announce").put("actor", groupId());
+            var announce = JSON.createObjectNode()
+                    .put("id", origin() + "/activities/announce/" + UUID.randomUUID())
+                    .put("type", "Announce")
+                    .put("actor", groupId());
             announce.putArray("to").add("https://www.w3.org/ns/activitystreams#Public");
             announce.putArray("cc").add(groupId() + "/followers");
             announce.set("object", announced);
             var outcome = receive(announce, groupId());
-            assertTrue(outcome.startsWith("failed: rejected: not public: addressed only to people or followers"), outcome);
+            assertTrue(
+                    outcome.startsWith("failed: rejected: not public: addressed only to people or followers"), outcome);
         }
-        assertEquals(0L, (long) server.app().database().read(c -> Sql.count(c,
-                "select count(*) from post where uri = ?", note.get("id").asText())));
+        assertEquals(0L, (long) server.app()
+                .database()
+                .read(c -> Sql.count(
+                        c,
+                        "select count(*) from post where uri = ?",
+                        note.get("id").asText())));
     }
 
     private String receive(JsonNode activity, String actor) throws Exception {
         var body = JSON.writeValueAsString(activity);
-        long rowId = server.app().database().transaction(c -> Sql.insert(c, """
+        long rowId = server.app()
+                .database()
+                .transaction(c -> Sql.insert(
+                        c,
+                        """
                 insert into inbound_activity (activity_id, activity_type, actor_uri, inbox, body, signature_scheme)
                 values (?, ?, ?, ?, ?::jsonb, 'cavage') returning id""",
-                activity.get("id").asText(), activity.get("type").asText(), actor, server.base() + "/inbox", body));
-        server.app().inboundProcessor().process(new InboundActivity(rowId, activity.get("id").asText(),
-                activity.get("type").asText(), URI.create(actor), server.base() + "/inbox", activity, "cavage", 1));
-        return server.app().database().read(c -> Sql.one(c,
-                "select state || coalesce(': ' || last_error, '') from inbound_activity where id = ?",
-                rs -> rs.getString(1), rowId)).orElseThrow();
+                        activity.get("id").asText(),
+                        activity.get("type").asText(),
+                        actor,
+                        server.base() + "/inbox",
+                        body));
+        server.app()
+                .inboundProcessor()
+                .process(new InboundActivity(
+                        rowId,
+                        activity.get("id").asText(),
+                        activity.get("type").asText(),
+                        URI.create(actor),
+                        server.base() + "/inbox",
+                        activity,
+                        "cavage",
+                        1));
+        return server.app()
+                .database()
+                .read(c -> Sql.one(
+                        c,
+                        "select state || coalesce(': ' || last_error, '') from inbound_activity where id = ?",
+                        rs -> rs.getString(1),
+                        rowId))
+                .orElseThrow();
     }
 }

@@ -1,18 +1,17 @@
 package app.kindred.federation;
 
-import com.github.tomakehurst.wiremock.client.WireMock;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okForContentType;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 import app.kindred.App;
 import app.kindred.actor.LocalKeys;
-import app.kindred.storage.Sql;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.time.Duration;
 import app.kindred.federation.signature.RequestSigner;
 import app.kindred.federation.signature.SignatureScheme;
 import app.kindred.federation.signature.SigningKey;
+import app.kindred.storage.Sql;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
@@ -109,9 +109,13 @@ public final class RemotePeer {
                  "inbox": "%1$s/inbox", "outbox": "%1$s/outbox", "followers": "%1$s/followers",
                  "publicKey": {"id": "%3$s", "owner": "%1$s", "publicKeyPem": %4$s},
                  "assertionMethod": [{"id": "%5$s", "type": "Multikey", "controller": "%1$s",
-                                      "publicKeyMultibase": "%6$s"}]}"""
-                .formatted(id(), path.substring(path.lastIndexOf('/') + 1), mainKeyId, quoted(keys.rsaPublicPem()),
-                        ed25519KeyId(), keys.ed25519Multibase());
+                                      "publicKeyMultibase": "%6$s"}]}""".formatted(
+                        id(),
+                        path.substring(path.lastIndexOf('/') + 1),
+                        mainKeyId,
+                        quoted(keys.rsaPublicPem()),
+                        ed25519KeyId(),
+                        keys.ed25519Multibase());
     }
 
     private void publish() {
@@ -121,7 +125,8 @@ public final class RemotePeer {
     /** Serves the RSA key as its own document, naming {@code owner}. */
     void publishKeyDocument(String owner) {
         var keyPath = URI.create(mainKeyId).getPath();
-        remote.stubFor(WireMock.get(keyPath).willReturn(okForContentType(AP, """
+        remote.stubFor(WireMock.get(keyPath)
+                .willReturn(okForContentType(AP, """
                 {"@context": "https://w3id.org/security/v1", "id": "%s", "type": "CryptographicKey",
                  "owner": "%s", "publicKeyPem": %s}""".formatted(mainKeyId, owner, quoted(keys.rsaPublicPem())))));
     }
@@ -217,9 +222,13 @@ public final class RemotePeer {
 
     /** The inbound row's state and error, "pending" until it is stored. */
     public static String inboundOutcome(App app, String activityId) {
-        return app.database().read(c -> Sql.one(c,
-                "select state || ' ' || coalesce(last_error, '') from inbound_activity where activity_id = ?",
-                rs -> rs.getString(1), activityId)).orElse("pending");
+        return app.database()
+                .read(c -> Sql.one(
+                        c,
+                        "select state || ' ' || coalesce(last_error, '') from inbound_activity where activity_id = ?",
+                        rs -> rs.getString(1),
+                        activityId))
+                .orElse("pending");
     }
 
     public static HttpResponse<String> post(URI uri, String contentType, String body, Signing signing) {
@@ -228,7 +237,8 @@ public final class RemotePeer {
 
     /** POSTs {@code sent}, signed (when signing is not null) as though the body were {@code signed}. */
     static HttpResponse<String> post(URI uri, String contentType, String signed, String sent, Signing signing) {
-        var request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(sent))
+        var request = HttpRequest.newBuilder(uri)
+                .POST(HttpRequest.BodyPublishers.ofString(sent))
                 .header("Content-Type", contentType);
         if (signing != null) {
             var headers = new LinkedHashMap<String, List<String>>();
@@ -249,13 +259,19 @@ public final class RemotePeer {
         return send(request);
     }
 
-    private static void addSignature(HttpRequest.Builder request, String method, URI uri,
-                                     Map<String, List<String>> headers, byte[] body, Signing signing) {
+    private static void addSignature(
+            HttpRequest.Builder request,
+            String method,
+            URI uri,
+            Map<String, List<String>> headers,
+            byte[] body,
+            Signing signing) {
         var signer = new RequestSigner(Clock.fixed(signing.at(), ZoneOffset.UTC));
-        signer.sign(method, uri, headers, body, signing.keyId(), signing.key(), signing.scheme()).forEach((name, value) -> {
-            // The client sets Host itself (to the same host:port the signature covers) and refuses it from us.
-            if (!name.equalsIgnoreCase("Host")) request.header(name, value);
-        });
+        signer.sign(method, uri, headers, body, signing.keyId(), signing.key(), signing.scheme())
+                .forEach((name, value) -> {
+                    // The client sets Host itself (to the same host:port the signature covers) and refuses it from us.
+                    if (!name.equalsIgnoreCase("Host")) request.header(name, value);
+                });
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RemotePostLimitsTest {
     @RegisterExtension
     static WireMockExtension remote = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static TestServer server;
@@ -54,8 +55,7 @@ class RemotePostLimitsTest {
                 {"@context": "https://www.w3.org/ns/activitystreams", "id": "%3$s/activity", "type": "Create", "actor": "%1$s",
                  "to": ["%2$s", "https://www.w3.org/ns/activitystreams#Public"],
                  "object": {"id": "%3$s", "type": "Page", "attributedTo": "%1$s", "name": "A title",
-                            "content": "<p>words</p>", "to": ["%2$s", "https://www.w3.org/ns/activitystreams#Public"], "audience": "%2$s"}}"""
-                .formatted(peer.id(), community, objectId));
+                            "content": "<p>words</p>", "to": ["%2$s", "https://www.w3.org/ns/activitystreams#Public"], "audience": "%2$s"}}""".formatted(peer.id(), community, objectId));
     }
 
     private static void deliver(RemotePeer peer, String body) {
@@ -68,9 +68,14 @@ class RemotePostLimitsTest {
     }
 
     private static String lastError(String activityId) {
-        return server.app().database().read(c -> Sql.one(c,
-                "select coalesce(last_error, '') from inbound_activity where activity_id = ? and state <> 'pending'",
-                rs -> rs.getString(1), activityId)).orElse(null);
+        return server.app()
+                .database()
+                .read(c -> Sql.one(
+                        c,
+                        "select coalesce(last_error, '') from inbound_activity where activity_id = ? and state <> 'pending'",
+                        rs -> rs.getString(1),
+                        activityId))
+                .orElse(null);
     }
 
     @Test
@@ -78,7 +83,9 @@ class RemotePostLimitsTest {
         var peer = RemotePeer.serve(remote, "nul");
         var id = peer.id() + "/objects/nul";
         var activity = create(peer, id);
-        ((ObjectNode) activity.get("object")).put("name", "Hel\u0000lo").put("content", "<p>wo\u0000rds LONE-HALFhere</p>");
+        ((ObjectNode) activity.get("object"))
+                .put("name", "Hel\u0000lo")
+                .put("content", "<p>wo\u0000rds LONE-HALFhere</p>");
 
         // Written as JSON escapes: a lone surrogate has no UTF-8 bytes to send as itself.
         deliver(peer, activity.toString().replace("LONE-HALF", "\\ud800"));
@@ -109,7 +116,9 @@ class RemotePostLimitsTest {
             var published = post(future).orElseThrow().published();
             assertFalse(published.isAfter(Instant.now()), "a post cannot be dated after it arrived: " + published);
             assertTrue(published.isAfter(sent.minus(Duration.ofMinutes(1))), published.toString());
-            assertEquals(Instant.parse("2024-01-02T03:04:05Z"), post(past).orElseThrow().published());
+            assertEquals(
+                    Instant.parse("2024-01-02T03:04:05Z"),
+                    post(past).orElseThrow().published());
         });
     }
 
@@ -118,7 +127,9 @@ class RemotePostLimitsTest {
         var peer = RemotePeer.serve(remote, "long");
         var clipped = peer.id() + "/objects/clipped";
         var activity = create(peer, clipped);
-        ((ObjectNode) activity.get("object")).put("name", "t".repeat(100_000)).put("summary", "w".repeat(10_000))
+        ((ObjectNode) activity.get("object"))
+                .put("name", "t".repeat(100_000))
+                .put("summary", "w".repeat(10_000))
                 .put("sensitive", true);
         var huge = peer.id() + "/objects/huge";
         var tooMuch = create(peer, huge);
@@ -132,7 +143,9 @@ class RemotePostLimitsTest {
             assertEquals(PostLimits.TITLE, post.title().length());
             assertTrue(post.title().endsWith("…"), post.title());
             assertEquals(PostLimits.WARNING, post.summary().length());
-            assertTrue(lastError(huge + "/activity").contains("at most " + PostLimits.HTML), lastError(huge + "/activity"));
+            assertTrue(
+                    lastError(huge + "/activity").contains("at most " + PostLimits.HTML),
+                    lastError(huge + "/activity"));
         });
         assertTrue(post(huge).isEmpty(), "content past the limit is not stored");
     }

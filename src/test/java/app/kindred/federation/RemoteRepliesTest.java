@@ -19,7 +19,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +49,9 @@ class RemoteRepliesTest {
 
     @RegisterExtension
     static WireMockExtension remote = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).resetOnEachTest(false).build();
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .resetOnEachTest(false)
+            .build();
 
     private TestServer server;
     private Member alice;
@@ -59,19 +60,32 @@ class RemoteRepliesTest {
 
     @BeforeAll
     void start() throws Exception {
-        server = TestServer.start(Map.of("KINDRED_DELIVERY_TIME_SCALE", "0.001", "KINDRED_DELIVERY_POLL_INTERVAL", "50ms"));
+        server = TestServer.start(
+                Map.of("KINDRED_DELIVERY_TIME_SCALE", "0.001", "KINDRED_DELIVERY_POLL_INTERVAL", "50ms"));
         server.app().startWorkers();
         alice = server.app().members().create("alice", "correct horse battery", Role.MEMBER);
-        long peers = server.app().communities().create("peers", "Peers", "", "alice").id();
-        thread = server.app().threads().startThread(alice, peers,
-                new ThreadService.Draft("Check-in", "How is everyone tonight?", null, null, null));
+        long peers =
+                server.app().communities().create("peers", "Peers", "", "alice").id();
+        thread = server.app()
+                .threads()
+                .startThread(
+                        alice,
+                        peers,
+                        new ThreadService.Draft("Check-in", "How is everyone tonight?", null, null, null));
         nutomic = RemotePeer.serve(remote, "nutomic");
         // Someone on another server follows the community, so anything it announced would have a recipient.
         var follower = RemotePeer.serve(remote, "follower");
         var follow = follower.follow(community());
-        assertEquals(202, RemotePeer.post(URI.create(community() + "/inbox"), RemotePeer.AP, follow, follower.cavage()).statusCode());
-        eventually(() -> assertEquals(1L, (long) server.app().database().read(c -> Sql.count(c,
-                "select count(*) from follow where followed_id = ? and state = 'accepted'", server.actorId("peers")))));
+        assertEquals(
+                202,
+                RemotePeer.post(URI.create(community() + "/inbox"), RemotePeer.AP, follow, follower.cavage())
+                        .statusCode());
+        eventually(() -> assertEquals(1L, (long) server.app()
+                .database()
+                .read(c -> Sql.count(
+                        c,
+                        "select count(*) from follow where followed_id = ? and state = 'accepted'",
+                        server.actorId("peers")))));
     }
 
     @AfterAll
@@ -88,7 +102,8 @@ class RemoteRepliesTest {
     }
 
     private static JsonNode fixture(String file) throws IOException {
-        Assumptions.assumeTrue(Files.isDirectory(FIXTURES),
+        Assumptions.assumeTrue(
+                Files.isDirectory(FIXTURES),
                 "skipped: the interop fixtures live beside this checkout at ../shared/fixtures, which is absent here");
         return JSON.readTree(Files.readString(FIXTURES.resolve(file)));
     }
@@ -98,7 +113,8 @@ class RemoteRepliesTest {
         var note = (ObjectNode) fixture("mastodon/activities/private_message.json");
         var id = nutomic.id() + "/statuses/" + UUID.randomUUID();
         note.put("id", id).put("url", id).put("atomUri", id).put("attributedTo", nutomic.id());
-        note.put("inReplyTo", thread.uri().toString()).put("inReplyToAtomUri", thread.uri().toString());
+        note.put("inReplyTo", thread.uri().toString())
+                .put("inReplyToAtomUri", thread.uri().toString());
         note.putArray("to").add(aliceUri());
         note.put("content", "<p>" + text + "</p>").putObject("contentMap").put("en", "<p>" + text + "</p>");
         ((ObjectNode) note.path("tag").get(0)).put("href", aliceUri()).put("name", "@alice@" + server.domain());
@@ -110,7 +126,9 @@ class RemoteRepliesTest {
     private ObjectNode create(ObjectNode note) {
         var create = JSON.createObjectNode();
         create.set("@context", note.get("@context"));
-        create.put("id", note.path("id").asText() + "/activity").put("type", "Create").put("actor", nutomic.id());
+        create.put("id", note.path("id").asText() + "/activity")
+                .put("type", "Create")
+                .put("actor", nutomic.id());
         for (var field : List.of("to", "cc", "audience")) if (note.has(field)) create.set(field, note.get(field));
         var object = note.deepCopy();
         object.remove("@context");
@@ -122,13 +140,19 @@ class RemoteRepliesTest {
 
     private Outcome deliver(String inbox, JsonNode activity) throws Exception {
         var id = activity.path("id").asText();
-        var response = RemotePeer.post(URI.create(server.base() + inbox), RemotePeer.AP, activity.toString(), nutomic.cavage());
+        var response = RemotePeer.post(
+                URI.create(server.base() + inbox), RemotePeer.AP, activity.toString(), nutomic.cavage());
         assertEquals(202, response.statusCode(), response.body());
         var row = new String[2];
         eventually(() -> {
-            var found = server.app().database().read(c -> Sql.one(c,
-                    "select state, last_error from inbound_activity where activity_id = ?",
-                    rs -> new String[] {rs.getString(1), rs.getString(2)}, id)).orElseThrow();
+            var found = server.app()
+                    .database()
+                    .read(c -> Sql.one(
+                            c,
+                            "select state, last_error from inbound_activity where activity_id = ?",
+                            rs -> new String[] {rs.getString(1), rs.getString(2)},
+                            id))
+                    .orElseThrow();
             assertFalse(found[0].equals("pending"), "still pending: " + found[1]);
             row[0] = found[0];
             row[1] = found[1];
@@ -142,16 +166,27 @@ class RemoteRepliesTest {
         assertEquals("failed", outcome.state(), outcome.lastError());
         assertTrue(outcome.lastError().startsWith("rejected: not public: "), outcome.lastError());
         assertTrue(outcome.lastError().contains("Kindred does not accept private messages yet"), outcome.lastError());
-        assertEquals(Optional.empty(), server.app().database().read(c -> new PostStore().findByUri(c, URI.create(outcome.objectId()))));
+        assertEquals(
+                Optional.empty(),
+                server.app().database().read(c -> new PostStore().findByUri(c, URI.create(outcome.objectId()))));
         var signedOut = server.get("/api/v1/threads/" + thread.id(), "application/json");
         assertEquals(200, signedOut.statusCode());
         assertFalse(signedOut.body().contains(words), signedOut.body());
-        var outbox = OutboxPrivacyTest.activityJson(server, "/c/peers/outbox?page=1").body();
+        var outbox =
+                OutboxPrivacyTest.activityJson(server, "/c/peers/outbox?page=1").body();
         assertFalse(outbox.contains(words), outbox);
-        assertEquals(0L, (long) server.app().database().read(c -> Sql.count(c,
-                "select count(*) from outbound_activity where object_id = ? or body like ?", outcome.objectId(), "%" + words + "%")),
+        assertEquals(
+                0L,
+                (long) server.app()
+                        .database()
+                        .read(c -> Sql.count(
+                                c,
+                                "select count(*) from outbound_activity where object_id = ? or body like ?",
+                                outcome.objectId(),
+                                "%" + words + "%")),
                 "nothing was queued about it");
-        assertEquals(0L, (long) server.app().database().read(c -> Sql.count(c, """
+        assertEquals(0L, (long)
+                server.app().database().read(c -> Sql.count(c, """
                 select count(*) from post where content_html like ? or title like ?""", "%" + words + "%", "%" + words + "%")));
     }
 
@@ -184,7 +219,11 @@ class RemoteRepliesTest {
         note.remove("inReplyToAtomUri");
         note.put("audience", community());
         note.putArray("cc").add(community());
-        note.withArray("tag").addObject().put("type", "Mention").put("href", community()).put("name", "@peers@" + server.domain());
+        note.withArray("tag")
+                .addObject()
+                .put("type", "Mention")
+                .put("href", community())
+                .put("name", "@peers@" + server.domain());
         refusedAsPrivate(deliver("/c/peers/inbox", create(note)), words);
     }
 
@@ -198,7 +237,8 @@ class RemoteRepliesTest {
         message.put("id", id).put("attributedTo", nutomic.id()).put("content", "<p>a chat message, not a comment</p>");
         message.putArray("to").add(aliceUri());
         var outcome = deliver("/u/alice/inbox", create);
-        assertEquals("rejected: not public: a private message (ChatMessage); Kindred does not accept private messages yet",
+        assertEquals(
+                "rejected: not public: a private message (ChatMessage); Kindred does not accept private messages yet",
                 outcome.lastError());
         refusedAsPrivate(outcome, "a chat message, not a comment");
     }
@@ -209,7 +249,8 @@ class RemoteRepliesTest {
         create.put("id", nutomic.activityId()).put("actor", nutomic.id());
         create.putArray("to").add(aliceUri());
         var message = (ObjectNode) create.path("object");
-        message.put("id", nutomic.id() + "/private_message/" + UUID.randomUUID()).put("attributedTo", nutomic.id())
+        message.put("id", nutomic.id() + "/private_message/" + UUID.randomUUID())
+                .put("attributedTo", nutomic.id())
                 .put("content", "hello, privately");
         message.putArray("to").add(aliceUri());
         refusedAsPrivate(deliver("/u/alice/inbox", create), "hello, privately");
@@ -224,10 +265,14 @@ class RemoteRepliesTest {
         var outcome = deliver("/u/alice/inbox", create(note));
 
         assertEquals("done", outcome.state(), outcome.lastError());
-        assertTrue(server.get("/api/v1/threads/" + thread.id(), "application/json").body().contains(words));
-        assertEquals(2L, (long) server.app().database().read(c -> Sql.count(c, """
-                select count(*) from outbound_activity where object_id = ? and body::jsonb ->> 'type' = 'Announce'""",
-                outcome.objectId())), "both announce forms");
+        assertTrue(server.get("/api/v1/threads/" + thread.id(), "application/json")
+                .body()
+                .contains(words));
+        assertEquals(
+                2L,
+                (long) server.app().database().read(c -> Sql.count(c, """
+                select count(*) from outbound_activity where object_id = ? and body::jsonb ->> 'type' = 'Announce'""", outcome.objectId())),
+                "both announce forms");
     }
 
     @Test
@@ -238,14 +283,19 @@ class RemoteRepliesTest {
         create.putArray("cc");
         create.put("audience", community());
         var comment = (ObjectNode) create.path("object");
-        comment.put("id", nutomic.id() + "/comment/" + UUID.randomUUID()).put("attributedTo", nutomic.id())
-                .put("inReplyTo", thread.uri().toString()).put("content", "a public Lemmy comment").put("audience", community());
+        comment.put("id", nutomic.id() + "/comment/" + UUID.randomUUID())
+                .put("attributedTo", nutomic.id())
+                .put("inReplyTo", thread.uri().toString())
+                .put("content", "a public Lemmy comment")
+                .put("audience", community());
         comment.putArray("to").add(community()).add(PUBLIC);
         comment.putArray("cc");
         comment.remove("tag");
         var outcome = deliver("/c/peers/inbox", create);
         assertEquals("done", outcome.state(), outcome.lastError());
-        assertTrue(server.get("/api/v1/threads/" + thread.id(), "application/json").body().contains("a public Lemmy comment"));
+        assertTrue(server.get("/api/v1/threads/" + thread.id(), "application/json")
+                .body()
+                .contains("a public Lemmy comment"));
     }
 
     @Test
@@ -255,8 +305,10 @@ class RemoteRepliesTest {
         note.putArray("cc").add(aliceUri());
         var created = deliver("/u/alice/inbox", create(note));
         assertEquals("done", created.state(), created.lastError());
-        long sentBefore = server.app().database().read(c -> Sql.count(c,
-                "select count(*) from outbound_activity where object_id = ?", created.objectId()));
+        long sentBefore = server.app()
+                .database()
+                .read(c ->
+                        Sql.count(c, "select count(*) from outbound_activity where object_id = ?", created.objectId()));
 
         note.put("content", "<p>now only for my followers</p>").putObject("contentMap");
         note.putArray("to").add(nutomic.id() + "/followers");
@@ -267,13 +319,22 @@ class RemoteRepliesTest {
 
         assertEquals("failed", outcome.state(), outcome.lastError());
         assertTrue(outcome.lastError().startsWith("rejected: not public any more"), outcome.lastError());
-        var post = server.app().database().read(c -> new PostStore().findByUri(c, URI.create(created.objectId()))).orElseThrow();
+        var post = server.app()
+                .database()
+                .read(c -> new PostStore().findByUri(c, URI.create(created.objectId())))
+                .orElseThrow();
         assertNotNull(post.deletedAt(), "taken down");
         assertFalse(post.contentHtml().contains("public at first"));
-        var shown = server.get("/api/v1/threads/" + thread.id(), "application/json").body();
+        var shown =
+                server.get("/api/v1/threads/" + thread.id(), "application/json").body();
         assertFalse(shown.contains("public at first") || shown.contains("now only for my followers"), shown);
-        assertEquals(sentBefore, (long) server.app().database().read(c -> Sql.count(c,
-                "select count(*) from outbound_activity where object_id = ?", created.objectId())), "the Update is not relayed");
+        assertEquals(
+                sentBefore,
+                (long) server.app()
+                        .database()
+                        .read(c -> Sql.count(
+                                c, "select count(*) from outbound_activity where object_id = ?", created.objectId())),
+                "the Update is not relayed");
     }
 
     @Test
@@ -285,9 +346,12 @@ class RemoteRepliesTest {
         var outcome = deliver("/u/alice/inbox", create(note));
         assertEquals("done", outcome.state(), outcome.lastError());
 
-        var shown = JSON.readTree(server.get("/api/v1/threads/" + thread.id(), "application/json").body());
+        var shown = JSON.readTree(
+                server.get("/api/v1/threads/" + thread.id(), "application/json").body());
         var reply = shown.path("comments").findParents("ap_id").stream()
-                .filter(p -> p.path("ap_id").asText().equals(outcome.objectId())).findFirst().orElseThrow(() -> new AssertionError(shown));
+                .filter(p -> p.path("ap_id").asText().equals(outcome.objectId()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(shown));
         assertEquals("heavy topic", reply.path("content_warning").asText());
         assertTrue(reply.path("sensitive").asBoolean());
     }
@@ -301,20 +365,30 @@ class RemoteRepliesTest {
         var html = "<p>read this <a href=\"javascript:alert(1)\">link</a><script>alert(2)</script></p>";
         note.put("content", html).putObject("contentMap").put("en", html);
         note.put("url", "javascript:alert(3)");
-        note.putArray("attachment").addObject().put("type", "Document").put("mediaType", "image/png")
+        note.putArray("attachment")
+                .addObject()
+                .put("type", "Document")
+                .put("mediaType", "image/png")
                 .put("url", "javascript:alert(4)");
         var outcome = deliver("/u/alice/inbox", create(note));
         assertEquals("done", outcome.state(), outcome.lastError());
 
-        var shown = JSON.readTree(server.get("/api/v1/threads/" + thread.id(), "application/json").body());
+        var shown = JSON.readTree(
+                server.get("/api/v1/threads/" + thread.id(), "application/json").body());
         var reply = shown.path("comments").findParents("ap_id").stream()
-                .filter(p -> p.path("ap_id").asText().equals(outcome.objectId())).findFirst().orElseThrow(() -> new AssertionError(shown));
+                .filter(p -> p.path("ap_id").asText().equals(outcome.objectId()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(shown));
         assertFalse(reply.path("html").asText().contains("script"), reply.toString());
         assertFalse(reply.path("html").asText().contains("javascript:"), reply.toString());
 
-        var relayed = server.app().database().read(c -> Sql.list(c,
-                "select body from outbound_activity where object_id = ? and body::jsonb ->> 'type' = 'Announce'",
-                rs -> rs.getString(1), outcome.objectId()));
+        var relayed = server.app()
+                .database()
+                .read(c -> Sql.list(
+                        c,
+                        "select body from outbound_activity where object_id = ? and body::jsonb ->> 'type' = 'Announce'",
+                        rs -> rs.getString(1),
+                        outcome.objectId()));
         assertEquals(2, relayed.size(), "Announce{Create} and Announce{Note}: " + relayed);
         for (var body : relayed) {
             for (var unsafe : List.of("<script", "javascript:", "onerror", "<img")) {

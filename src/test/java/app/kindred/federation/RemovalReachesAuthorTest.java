@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RemovalReachesAuthorTest {
     @RegisterExtension
     static WireMockExtension remote = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
 
     private static TestServer server;
     private static ApiClient api;
@@ -38,7 +39,8 @@ class RemovalReachesAuthorTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(Map.of("KINDRED_DELIVERY_TIME_SCALE", "0.001", "KINDRED_DELIVERY_POLL_INTERVAL", "50ms"));
+        server = TestServer.start(
+                Map.of("KINDRED_DELIVERY_TIME_SCALE", "0.001", "KINDRED_DELIVERY_POLL_INTERVAL", "50ms"));
         server.app().startWorkers();
         api = new ApiClient(server);
         mod = api.member("mira");
@@ -63,12 +65,20 @@ class RemovalReachesAuthorTest {
                             "attributedTo": "%s", "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": ["%s"],
                             "audience": "%s"}}""".formatted(writer.activityId(), writer.id(), group, note, writer.id(), group, group);
         var id = new ObjectMapper().readTree(create).get("id").asText();
-        assertEquals(202, RemotePeer.post(URI.create(group + "/inbox"), RemotePeer.AP, create, writer.cavage()).statusCode());
+        assertEquals(
+                202,
+                RemotePeer.post(URI.create(group + "/inbox"), RemotePeer.AP, create, writer.cavage())
+                        .statusCode());
         var state = new String[1];
         eventually(() -> {
-            state[0] = server.app().database().read(c -> app.kindred.storage.Sql.one(c,
-                    "select state || ' ' || coalesce(last_error, '') from inbound_activity where activity_id = ?",
-                    rs -> rs.getString(1), id)).orElseThrow();
+            state[0] = server.app()
+                    .database()
+                    .read(c -> app.kindred.storage.Sql.one(
+                            c,
+                            "select state || ' ' || coalesce(last_error, '') from inbound_activity where activity_id = ?",
+                            rs -> rs.getString(1),
+                            id))
+                    .orElseThrow();
             assertNotEquals("pending", state[0].split(" ")[0]);
         });
         long postId = api.count("select id from post where uri = ?", note);
@@ -78,8 +88,13 @@ class RemovalReachesAuthorTest {
         var removed = api.post("/api/v1/posts/" + postId + "/removal", Map.of("reason", "rule 1"), mod);
         assertEquals(200, removed.statusCode(), removed.body());
 
-        eventually(() -> assertTrue(remote.findAll(postRequestedFor(urlEqualTo(URI.create(writer.id()).getPath() + "/inbox")))
-                .stream().anyMatch(r -> r.getBodyAsString().contains("\"Delete\"") && r.getBodyAsString().contains(note)),
+        eventually(() -> assertTrue(
+                remote
+                        .findAll(postRequestedFor(
+                                urlEqualTo(URI.create(writer.id()).getPath() + "/inbox")))
+                        .stream()
+                        .anyMatch(r -> r.getBodyAsString().contains("\"Delete\"")
+                                && r.getBodyAsString().contains(note)),
                 "the Announce{Delete} reached the writer's inbox"));
     }
 }

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 class RequestAuthenticatorLoggingTest {
     @RegisterExtension
     static WireMockExtension remote = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
 
     @Test
     void noLogLineCarriesAPrivateKey() {
@@ -45,39 +46,54 @@ class RequestAuthenticatorLoggingTest {
             var inbox = URI.create(server.base() + "/c/peers/inbox");
 
             // Accepting this fetches the peer's actor, and that fetch is signed with our instance actor's key.
-            assertEquals(202, RemotePeer.post(inbox, RemotePeer.AP, peer.follow(server.base() + "/c/peers"),
-                    peer.cavage()).statusCode());
-            assertEquals(200, RemotePeer.get(URI.create(server.base() + "/c/peers"), RemotePeer.AP, peer.rfc9421())
-                    .statusCode());
+            assertEquals(
+                    202,
+                    RemotePeer.post(inbox, RemotePeer.AP, peer.follow(server.base() + "/c/peers"), peer.cavage())
+                            .statusCode());
+            assertEquals(
+                    200,
+                    RemotePeer.get(URI.create(server.base() + "/c/peers"), RemotePeer.AP, peer.rfc9421())
+                            .statusCode());
             var forged = peer.cavage().withKey(RemotePeer.strangerKey());
-            assertEquals(401, RemotePeer.post(inbox, RemotePeer.AP, peer.follow(server.base() + "/c/peers"), forged)
-                    .statusCode());
+            assertEquals(
+                    401,
+                    RemotePeer.post(inbox, RemotePeer.AP, peer.follow(server.base() + "/c/peers"), forged)
+                            .statusCode());
             var follow = peer.follow(server.base() + "/c/peers");
-            assertEquals(401, RemotePeer.post(inbox, RemotePeer.AP, follow, follow.replace("Follow", "Block"), peer.cavage())
-                    .statusCode());
+            assertEquals(
+                    401,
+                    RemotePeer.post(inbox, RemotePeer.AP, follow, follow.replace("Follow", "Block"), peer.cavage())
+                            .statusCode());
 
             var instance = server.app().instanceActor();
-            secrets.add(server.app().database().read(c -> new ActorStore(server.app().ids())
-                    .rsaPrivateKeyPem(c, instance.id())).orElseThrow());
+            secrets.add(server.app()
+                    .database()
+                    .read(c -> new ActorStore(server.app().ids()).rsaPrivateKeyPem(c, instance.id()))
+                    .orElseThrow());
             secrets.add(peer.privatePem());
         } finally {
             root.detachAppender(appender);
             ours.setLevel(previousLevel);
         }
 
-        var lines = appender.list.stream().map(RequestAuthenticatorLoggingTest::render).toList();
+        var lines = appender.list.stream()
+                .map(RequestAuthenticatorLoggingTest::render)
+                .toList();
         assertTrue(lines.stream().anyMatch(l -> l.contains("refused a Follow")), "the refusal was logged: " + lines);
         for (var line : lines) {
             assertFalse(line.contains("PRIVATE KEY"), line);
             for (var pem : secrets) {
                 // Any one line of the base64 body is enough to call it a leak.
-                pem.lines().filter(l -> !l.startsWith("-----")).forEach(chunk -> assertFalse(line.contains(chunk), line));
+                pem.lines()
+                        .filter(l -> !l.startsWith("-----"))
+                        .forEach(chunk -> assertFalse(line.contains(chunk), line));
             }
         }
     }
 
     private static String render(ILoggingEvent event) {
         var proxy = event.getThrowableProxy();
-        return event.getLoggerName() + " " + event.getFormattedMessage() + (proxy == null ? "" : "\n" + ThrowableProxyUtil.asString(proxy));
+        return event.getLoggerName() + " " + event.getFormattedMessage()
+                + (proxy == null ? "" : "\n" + ThrowableProxyUtil.asString(proxy));
     }
 }

@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SignedGetTest {
     @RegisterExtension
     static WireMockExtension remote = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
 
     /** Authorized fetch on. */
     private static TestServer locked;
@@ -61,7 +62,8 @@ class SignedGetTest {
         assertEquals(401, response.statusCode(), response.body());
         assertEquals(WebServer.PROBLEM_JSON, mediaType(response), response.body());
         assertEquals(401, json(response).get("status").asInt());
-        assertTrue(response.headers().allValues("Vary").stream().anyMatch(v -> v.contains("Accept")),
+        assertTrue(
+                response.headers().allValues("Vary").stream().anyMatch(v -> v.contains("Accept")),
                 "the answer depends on Accept, so caches must not serve it to browsers");
     }
 
@@ -101,15 +103,20 @@ class SignedGetTest {
 
         assertUnauthorized(RemotePeer.get(peers(open), RemotePeer.AP, forged));
         assertUnauthorized(RemotePeer.get(peers(locked), RemotePeer.AP, forged));
-        assertEquals(200, RemotePeer.get(peers(open), RemotePeer.AP, null).statusCode(), "unsigned is fine when not locked");
-        assertEquals(200, RemotePeer.get(peers(open), RemotePeer.AP, peer.cavage()).statusCode());
+        assertEquals(
+                200, RemotePeer.get(peers(open), RemotePeer.AP, null).statusCode(), "unsigned is fine when not locked");
+        assertEquals(
+                200, RemotePeer.get(peers(open), RemotePeer.AP, peer.cavage()).statusCode());
     }
 
     @Test
     void aSignatureFromAnUnknownKeyIsRefused() {
         var peer = RemotePeer.serve(remote, "stranger");
-        var unknown = new RemotePeer.Signing(peer.id() + "#no-such-key", peer.rsaKey(),
-                peer.cavage().scheme(), peer.cavage().at());
+        var unknown = new RemotePeer.Signing(
+                peer.id() + "#no-such-key",
+                peer.rsaKey(),
+                peer.cavage().scheme(),
+                peer.cavage().at());
 
         assertUnauthorized(RemotePeer.get(peers(open), RemotePeer.AP, unknown));
     }
@@ -124,10 +131,13 @@ class SignedGetTest {
 
     @Test
     void webFingerStaysOpenWithAuthorizedFetch() {
-        var response = locked.get("/.well-known/webfinger?resource=acct:peers@" + locked.domain(), "application/jrd+json");
+        var response =
+                locked.get("/.well-known/webfinger?resource=acct:peers@" + locked.domain(), "application/jrd+json");
 
         assertEquals(200, response.statusCode(), response.body());
-        assertEquals(peers(locked).toString(), json(response).get("links").get(0).get("href").asText());
+        assertEquals(
+                peers(locked).toString(),
+                json(response).get("links").get(0).get("href").asText());
     }
 
     @Test

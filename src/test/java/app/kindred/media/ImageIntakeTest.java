@@ -27,7 +27,8 @@ class ImageIntakeTest {
         assertFalse(TestImages.jpegMarkers(clean.bytes()).contains(0xE1), "no APP1 (Exif/XMP) segment survives");
         assertFalse(TestImages.contains(clean.bytes(), "Exif"));
         assertFalse(TestImages.contains(clean.bytes(), TestImages.GPS_MARK));
-        assertNotNull(ImageIO.read(new ByteArrayInputStream(clean.bytes())), "what comes out is a JPEG anyone can read");
+        assertNotNull(
+                ImageIO.read(new ByteArrayInputStream(clean.bytes())), "what comes out is a JPEG anyone can read");
     }
 
     @Test
@@ -57,7 +58,10 @@ class ImageIntakeTest {
     void jpegPngGifAndWebpAreAcceptedByContentAndTransparencyStaysPng() {
         assertEquals("image/jpeg", intake.clean(TestImages.jpeg(10, 10)).contentType());
         assertEquals("image/png", intake.clean(TestImages.png(10, 10, true)).contentType());
-        assertEquals("image/jpeg", intake.clean(TestImages.png(10, 10, false)).contentType(), "an opaque PNG becomes a JPEG");
+        assertEquals(
+                "image/jpeg",
+                intake.clean(TestImages.png(10, 10, false)).contentType(),
+                "an opaque PNG becomes a JPEG");
         assertEquals(10, intake.clean(TestImages.gif(10, 7)).width());
         var webp = intake.clean(TestImages.webp());
         assertEquals(1, webp.width());
@@ -90,11 +94,19 @@ class ImageIntakeTest {
         var png = TestImages.png(200, 200, false);
         var jpeg = TestImages.jpeg(200, 200);
         var gif = TestImages.gif(200, 200);
-        for (var cut : new byte[][] {Arrays.copyOf(png, png.length / 2), Arrays.copyOf(jpeg, jpeg.length / 2),
-                Arrays.copyOf(jpeg, 30), Arrays.copyOf(gif, gif.length / 2), Arrays.copyOf(png, 20)}) {
+        for (var cut : new byte[][] {
+            Arrays.copyOf(png, png.length / 2),
+            Arrays.copyOf(jpeg, jpeg.length / 2),
+            Arrays.copyOf(jpeg, 30),
+            Arrays.copyOf(gif, gif.length / 2),
+            Arrays.copyOf(png, 20)
+        }) {
             var refusal = assertThrows(Refusal.class, () -> intake.clean(cut));
             assertEquals("file", refusal.field());
-            assertTrue(refusal.getMessage().contains("damaged") || refusal.getMessage().contains("cut short"), refusal.getMessage());
+            assertTrue(
+                    refusal.getMessage().contains("damaged")
+                            || refusal.getMessage().contains("cut short"),
+                    refusal.getMessage());
         }
     }
 
@@ -103,11 +115,14 @@ class ImageIntakeTest {
         var svg = "<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>";
         var refusal = assertThrows(Refusal.class, () -> intake.clean(svg.getBytes(StandardCharsets.UTF_8)));
         assertTrue(refusal.getMessage().contains("SVG"), refusal.getMessage());
-        var html = assertThrows(Refusal.class, () -> intake.clean("<html><script>alert(1)</script>".getBytes(StandardCharsets.UTF_8)));
+        var html = assertThrows(
+                Refusal.class, () -> intake.clean("<html><script>alert(1)</script>".getBytes(StandardCharsets.UTF_8)));
         assertTrue(html.getMessage().contains("not a JPEG, PNG, WebP or GIF"), html.getMessage());
         assertThrows(Refusal.class, () -> intake.clean(new byte[0]));
         // A file that starts like a GIF and is HTML after that is no image.
-        assertThrows(Refusal.class, () -> intake.clean("GIF89a<html><script>alert(1)</script></html>".getBytes(StandardCharsets.US_ASCII)));
+        assertThrows(
+                Refusal.class,
+                () -> intake.clean("GIF89a<html><script>alert(1)</script></html>".getBytes(StandardCharsets.US_ASCII)));
     }
 
     @Test
@@ -118,7 +133,8 @@ class ImageIntakeTest {
         var html = "<html><script>alert(document.cookie)</script>".getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(html, 0, polyglot, gif.length, html.length);
         var clean = intake.clean(polyglot);
-        assertFalse(TestImages.contains(clean.bytes(), "<script"), "the HTML after the image is not part of what we made");
+        assertFalse(
+                TestImages.contains(clean.bytes(), "<script"), "the HTML after the image is not part of what we made");
         assertFalse(TestImages.contains(clean.bytes(), "<html"));
     }
 

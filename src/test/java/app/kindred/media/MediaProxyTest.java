@@ -23,9 +23,20 @@ class MediaProxyTest {
     private static final class MovableClock extends Clock {
         Instant now = Instant.parse("2030-01-01T00:00:00Z");
 
-        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(ZoneId zone) { return this; }
-        @Override public Instant instant() { return now; }
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
     private final List<URI> fetched = new ArrayList<>();
@@ -34,15 +45,25 @@ class MediaProxyTest {
     private MediaProxy proxy(Path dir, long maxCacheBytes) {
         MediaProxy.Source source = (uri, max) -> {
             fetched.add(uri);
-            if (uri.getPath().endsWith("missing.png")) throw new FetchException(FetchException.Reason.NOT_FOUND, 404, "gone");
+            if (uri.getPath().endsWith("missing.png"))
+                throw new FetchException(FetchException.Reason.NOT_FOUND, 404, "gone");
             return TestImages.jpeg(200, 200);
         };
-        return new MediaProxy(() -> "a test secret", source, new ImageIntake(new ImageIntake.Limits(1_000_000, 10_000_000, 256)),
-                dir, maxCacheBytes, Duration.ofDays(1), authority -> authority.equals("rejected.example"), BASE, clock);
+        return new MediaProxy(
+                () -> "a test secret",
+                source,
+                new ImageIntake(new ImageIntake.Limits(1_000_000, 10_000_000, 256)),
+                dir,
+                maxCacheBytes,
+                Duration.ofDays(1),
+                authority -> authority.equals("rejected.example"),
+                BASE,
+                clock);
     }
 
     private static MediaProxy.Answer serve(MediaProxy proxy, String remote) {
-        var path = proxy.url(remote).substring((BASE + MediaProxy.PATH).length()).split("/");
+        var path =
+                proxy.url(remote).substring((BASE + MediaProxy.PATH).length()).split("/");
         return proxy.serve(path[0], path[1]);
     }
 
@@ -60,7 +81,10 @@ class MediaProxyTest {
     @Test
     void theCacheStaysWithinItsBoundOldestFirst() throws Exception {
         var dir = Files.createTempDirectory("proxy");
-        long one = new ImageIntake(new ImageIntake.Limits(1_000_000, 10_000_000, 256)).clean(TestImages.jpeg(200, 200)).bytes().length;
+        long one = new ImageIntake(new ImageIntake.Limits(1_000_000, 10_000_000, 256))
+                .clean(TestImages.jpeg(200, 200))
+                .bytes()
+                .length;
         var proxy = proxy(dir, one * 3 + one / 2);
         for (int i = 0; i < 6; i++) {
             clock.now = clock.now.plusSeconds(60);
@@ -84,11 +108,17 @@ class MediaProxyTest {
         assertNull(proxy.url("https://rejected.example/a.jpg"));
         assertNull(proxy.url("javascript:alert(1)"));
         assertNull(proxy.url("file:///etc/passwd"));
-        assertEquals("https://kindred.example/media/abc.jpg", proxy.url("https://kindred.example/media/abc.jpg"), "ours need no proxy");
+        assertEquals(
+                "https://kindred.example/media/abc.jpg",
+                proxy.url("https://kindred.example/media/abc.jpg"),
+                "ours need no proxy");
         assertNull(proxy.url("https://kindred.example/logout"), "no other address of ours is shown as an image");
-        var answer = proxy.serve("0".repeat(32), Base64.getUrlEncoder().encodeToString("https://a.example/x.jpg".getBytes()));
+        var answer = proxy.serve(
+                "0".repeat(32), Base64.getUrlEncoder().encodeToString("https://a.example/x.jpg".getBytes()));
         assertEquals(MediaProxy.Miss.NOT_OURS, ((MediaProxy.Refused) answer).why());
-        assertEquals(MediaProxy.Miss.UNAVAILABLE, ((MediaProxy.Refused) serve(proxy, "https://a.example/missing.png")).why());
+        assertEquals(
+                MediaProxy.Miss.UNAVAILABLE,
+                ((MediaProxy.Refused) serve(proxy, "https://a.example/missing.png")).why());
         assertEquals(List.of(URI.create("https://a.example/missing.png")), fetched);
     }
 }

@@ -79,7 +79,10 @@ public final class TestImages {
         int ifd0End = 8 + 2 + 2 * 12 + 4;
         int descriptionAt = ifd0End;
         int gpsAt = descriptionAt + description.length + (description.length % 2);
-        tiff.putShort((short) 0x010E).putShort((short) 2).putInt(description.length).putInt(descriptionAt);
+        tiff.putShort((short) 0x010E)
+                .putShort((short) 2)
+                .putInt(description.length)
+                .putInt(descriptionAt);
         tiff.putShort((short) 0x8825).putShort((short) 4).putInt(1).putInt(gpsAt);
         tiff.putInt(0);
         tiff.put(description);
@@ -115,7 +118,11 @@ public final class TestImages {
         var tiff = ByteBuffer.allocate(26).order(ByteOrder.LITTLE_ENDIAN);
         tiff.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
         tiff.putShort((short) 1);
-        tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
+        tiff.putShort((short) 0x0112)
+                .putShort((short) 3)
+                .putInt(1)
+                .putShort((short) orientation)
+                .putShort((short) 0);
         tiff.putInt(0);
         byte[] exif = "Exif\0\0".getBytes(StandardCharsets.US_ASCII);
         int length = 2 + exif.length + tiff.capacity();
@@ -149,8 +156,18 @@ public final class TestImages {
     public static byte[] pngClaiming(int width, int height) {
         var out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 2)
-                .put((byte) 0).put((byte) 0).put((byte) 0).array());
+        chunk(
+                out,
+                "IHDR",
+                ByteBuffer.allocate(13)
+                        .putInt(width)
+                        .putInt(height)
+                        .put((byte) 8)
+                        .put((byte) 2)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .array());
         // Zeros compress a thousand to one: this is how a small file becomes gigabytes of pixels.
         var deflater = new Deflater(9);
         deflater.setInput(new byte[1 << 20]);

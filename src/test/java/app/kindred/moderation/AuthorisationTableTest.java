@@ -65,15 +65,26 @@ class AuthorisationTableTest {
     /** Each remote role on its own host, so no check can pass by sharing an origin with another. */
     @RegisterExtension
     static WireMockExtension modHost = host();
+
     @RegisterExtension
     static WireMockExtension memberHost = host();
+
     @RegisterExtension
     static WireMockExtension bannedHost = host();
+
     @RegisterExtension
     static WireMockExtension witnessHost = host();
 
     enum Role {
-        ANONYMOUS, MEMBER, BANNED, OTHER_MODERATOR, MODERATOR, ADMIN, REMOTE_MODERATOR, REMOTE_MEMBER, REMOTE_BANNED;
+        ANONYMOUS,
+        MEMBER,
+        BANNED,
+        OTHER_MODERATOR,
+        MODERATOR,
+        ADMIN,
+        REMOTE_MODERATOR,
+        REMOTE_MEMBER,
+        REMOTE_BANNED;
 
         boolean remote() {
             return compareTo(REMOTE_MODERATOR) >= 0;
@@ -85,7 +96,11 @@ class AuthorisationTableTest {
     }
 
     /** YES: allowed and done; NO: refused with nothing changed; NA: this role has no way to ask. */
-    enum Outcome { YES, NO, NA }
+    enum Outcome {
+        YES,
+        NO,
+        NA
+    }
 
     /**
      * The table. Remote roles are NA where no activity carries the action (the API is for our own
@@ -93,60 +108,60 @@ class AuthorisationTableTest {
      */
     static List<Row> table() {
         return List.of(
-        //      action                        anon member banned other  mod  admin r-mod r-memb r-banned
-        // Reading what is public
-        row(READ_COMMUNITY,                   YES, YES,   YES,   YES,   YES, YES,  YES,  YES,   YES),
-        row(READ_THREADS,                     YES, YES,   YES,   YES,   YES, YES,  YES,  YES,   YES),
-        row(READ_THREAD,                      YES, YES,   YES,   YES,   YES, YES,  YES,  YES,   YES),
-        row(READ_GUIDELINES,                  YES, YES,   YES,   YES,   YES, YES,  NA,   NA,    NA),
-        row(READ_MODERATORS,                  YES, YES,   YES,   YES,   YES, YES,  YES,  YES,   YES),
-        row(READ_MODERATION_LOG,              YES, YES,   YES,   YES,   YES, YES,  NA,   NA,    NA),
-        row(SEE_MODERATOR_NAMES_IN_LOG,       NO,  NO,    NO,    NO,    YES, YES,  NA,   NA,    NA),
-        // Taking part
-        row(FOLLOW,                           NO,  YES,   NO,    YES,   YES, YES,  YES,  YES,   NO),
-        row(START_THREAD,                     NO,  YES,   NO,    YES,   YES, YES,  YES,  YES,   NO),
-        row(START_THREAD_WHERE_MODS_ONLY,     NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
-        row(COMMENT,                          NO,  YES,   NO,    YES,   YES, YES,  YES,  YES,   NO),
-        row(COMMENT_IN_LOCKED_THREAD,         NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
-        row(VOTE,                             NO,  YES,   NO,    YES,   YES, YES,  YES,  YES,   NO),
-        row(VOTE_ON_A_DELETED_POST,           NO,  NO,    NO,    NO,    NO,  NO,   NO,   NO,    NO),
-        row(EDIT_OWN_POST,                    NO,  YES,   NO,    YES,   YES, YES,  YES,  YES,   NO),
-        row(DELETE_OWN_POST,                  NO,  YES,   YES,   YES,   YES, YES,  YES,  YES,   YES),
-        row(EDIT_SOMEONE_ELSES_POST,          NO,  NO,    NO,    NO,    NO,  NO,   NO,   NO,    NO),
-        row(FILE_REPORT,                      NO,  YES,   YES,   YES,   YES, YES,  YES,  YES,   YES),
-        row(CREATE_COMMUNITY,                 NO,  YES,   YES,   YES,   YES, YES,  NA,   NA,    NA),
-        // Moderating this community
-        row(EDIT_COMMUNITY,                   NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
-        row(RESTRICT_POSTING,                 NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
-        row(EDIT_GUIDELINES,                  NO,  NO,    NO,    NO,    YES, YES,  NA,   NA,    NA),
-        row(ADD_MODERATOR,                    NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
-        row(MAKE_A_BANNED_MEMBER_MODERATOR,   NO,  NO,    NO,    NO,    NO,  NO,   NO,   NO,    NO),
-        row(REMOVE_MODERATOR,                 NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
-        row(REMOVE_POST,                      NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
-        row(REMOVE_A_DELETED_POST,            NO,  NO,    NO,    NO,    NO,  NO,   NO,   NO,    NO),
-        row(RESTORE_POST,                     NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
-        row(LOCK_THREAD,                      NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
-        row(UNLOCK_THREAD,                    NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
-        row(PIN_THREAD,                       NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
-        row(PIN_A_DELETED_THREAD,             NO,  NO,    NO,    NO,    NO,  NO,   NO,   NO,    NO),
-        row(UNPIN_THREAD,                     NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
-        row(BAN,                              NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
-        row(UNBAN,                            NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
-        row(BAN_A_MODERATOR,                  NO,  NO,    NO,    NO,    NO,  NO,   NO,   NO,    NO),
-        row(LIST_BANS,                        NO,  NO,    NO,    NO,    YES, YES,  NA,   NA,    NA),
-        row(LIST_FOLLOW_REQUESTS,             NO,  NO,    NO,    NO,    YES, YES,  NA,   NA,    NA),
-        row(APPROVE_FOLLOW_REQUEST,           NO,  NO,    NO,    NO,    YES, YES,  NA,   NA,    NA),
-        // Reports about this community
-        row(SEE_REPORTS_IN_QUEUE,             NO,  NO,    NO,    NO,    YES, YES,  NA,   NA,    NA),
-        row(READ_REPORT,                      NO,  NO,    NO,    NO,    YES, YES,  NA,   NA,    NA),
-        row(RESOLVE_REPORT,                   NO,  NO,    NO,    NO,    YES, YES,  YES,  NO,    NO),
-        row(DISMISS_REPORT,                   NO,  NO,    NO,    NO,    YES, YES,  NA,   NA,    NA),
-        row(FORWARD_REPORT,                   NO,  NO,    NO,    NO,    YES, YES,  NA,   NA,    NA),
-        // Running the instance
-        row(LIST_DOMAIN_BLOCKS,               NO,  NO,    NO,    NO,    NO,  YES,  NA,   NA,    NA),
-        row(BLOCK_DOMAIN,                     NO,  NO,    NO,    NO,    NO,  YES,  NA,   NA,    NA),
-        row(UNBLOCK_DOMAIN,                   NO,  NO,    NO,    NO,    NO,  YES,  NA,   NA,    NA),
-        row(READ_AUDIT_LOG,                   NO,  NO,    NO,    NO,    NO,  YES,  NA,   NA,    NA));
+                //      action                        anon member banned other  mod  admin r-mod r-memb r-banned
+                // Reading what is public
+                row(READ_COMMUNITY, YES, YES, YES, YES, YES, YES, YES, YES, YES),
+                row(READ_THREADS, YES, YES, YES, YES, YES, YES, YES, YES, YES),
+                row(READ_THREAD, YES, YES, YES, YES, YES, YES, YES, YES, YES),
+                row(READ_GUIDELINES, YES, YES, YES, YES, YES, YES, NA, NA, NA),
+                row(READ_MODERATORS, YES, YES, YES, YES, YES, YES, YES, YES, YES),
+                row(READ_MODERATION_LOG, YES, YES, YES, YES, YES, YES, NA, NA, NA),
+                row(SEE_MODERATOR_NAMES_IN_LOG, NO, NO, NO, NO, YES, YES, NA, NA, NA),
+                // Taking part
+                row(FOLLOW, NO, YES, NO, YES, YES, YES, YES, YES, NO),
+                row(START_THREAD, NO, YES, NO, YES, YES, YES, YES, YES, NO),
+                row(START_THREAD_WHERE_MODS_ONLY, NO, NO, NO, NO, YES, YES, YES, NO, NO),
+                row(COMMENT, NO, YES, NO, YES, YES, YES, YES, YES, NO),
+                row(COMMENT_IN_LOCKED_THREAD, NO, NO, NO, NO, YES, YES, YES, NO, NO),
+                row(VOTE, NO, YES, NO, YES, YES, YES, YES, YES, NO),
+                row(VOTE_ON_A_DELETED_POST, NO, NO, NO, NO, NO, NO, NO, NO, NO),
+                row(EDIT_OWN_POST, NO, YES, NO, YES, YES, YES, YES, YES, NO),
+                row(DELETE_OWN_POST, NO, YES, YES, YES, YES, YES, YES, YES, YES),
+                row(EDIT_SOMEONE_ELSES_POST, NO, NO, NO, NO, NO, NO, NO, NO, NO),
+                row(FILE_REPORT, NO, YES, YES, YES, YES, YES, YES, YES, YES),
+                row(CREATE_COMMUNITY, NO, YES, YES, YES, YES, YES, NA, NA, NA),
+                // Moderating this community
+                row(EDIT_COMMUNITY, NO, NO, NO, NO, YES, YES, YES, NO, NO),
+                row(RESTRICT_POSTING, NO, NO, NO, NO, YES, YES, YES, NO, NO),
+                row(EDIT_GUIDELINES, NO, NO, NO, NO, YES, YES, NA, NA, NA),
+                row(ADD_MODERATOR, NO, NO, NO, NO, YES, YES, YES, NO, NO),
+                row(MAKE_A_BANNED_MEMBER_MODERATOR, NO, NO, NO, NO, NO, NO, NO, NO, NO),
+                row(REMOVE_MODERATOR, NO, NO, NO, NO, YES, YES, YES, NO, NO),
+                row(REMOVE_POST, NO, NO, NO, NO, YES, YES, YES, NO, NO),
+                row(REMOVE_A_DELETED_POST, NO, NO, NO, NO, NO, NO, NO, NO, NO),
+                row(RESTORE_POST, NO, NO, NO, NO, YES, YES, YES, NO, NO),
+                row(LOCK_THREAD, NO, NO, NO, NO, YES, YES, YES, NO, NO),
+                row(UNLOCK_THREAD, NO, NO, NO, NO, YES, YES, YES, NO, NO),
+                row(PIN_THREAD, NO, NO, NO, NO, YES, YES, YES, NO, NO),
+                row(PIN_A_DELETED_THREAD, NO, NO, NO, NO, NO, NO, NO, NO, NO),
+                row(UNPIN_THREAD, NO, NO, NO, NO, YES, YES, YES, NO, NO),
+                row(BAN, NO, NO, NO, NO, YES, YES, YES, NO, NO),
+                row(UNBAN, NO, NO, NO, NO, YES, YES, YES, NO, NO),
+                row(BAN_A_MODERATOR, NO, NO, NO, NO, NO, NO, NO, NO, NO),
+                row(LIST_BANS, NO, NO, NO, NO, YES, YES, NA, NA, NA),
+                row(LIST_FOLLOW_REQUESTS, NO, NO, NO, NO, YES, YES, NA, NA, NA),
+                row(APPROVE_FOLLOW_REQUEST, NO, NO, NO, NO, YES, YES, NA, NA, NA),
+                // Reports about this community
+                row(SEE_REPORTS_IN_QUEUE, NO, NO, NO, NO, YES, YES, NA, NA, NA),
+                row(READ_REPORT, NO, NO, NO, NO, YES, YES, NA, NA, NA),
+                row(RESOLVE_REPORT, NO, NO, NO, NO, YES, YES, YES, NO, NO),
+                row(DISMISS_REPORT, NO, NO, NO, NO, YES, YES, NA, NA, NA),
+                row(FORWARD_REPORT, NO, NO, NO, NO, YES, YES, NA, NA, NA),
+                // Running the instance
+                row(LIST_DOMAIN_BLOCKS, NO, NO, NO, NO, NO, YES, NA, NA, NA),
+                row(BLOCK_DOMAIN, NO, NO, NO, NO, NO, YES, NA, NA, NA),
+                row(UNBLOCK_DOMAIN, NO, NO, NO, NO, NO, YES, NA, NA, NA),
+                row(READ_AUDIT_LOG, NO, NO, NO, NO, NO, YES, NA, NA, NA));
     }
 
     // The running instance and who plays each role.
@@ -168,49 +183,64 @@ class AuthorisationTableTest {
     static final Action READ_THREADS = action("read its threads")
             .api(c -> api.get("/api/v1/communities/" + circle + "/threads", c.token))
             .fetch(c -> groupUri() + "/outbox");
-    static final Action READ_THREAD = action("read a thread").prepare(c -> thread(c))
+    static final Action READ_THREAD = action("read a thread")
+            .prepare(c -> thread(c))
             .api(c -> api.get("/api/v1/threads/" + c.post, c.token))
             .fetch(c -> c.postUri);
-    static final Action READ_GUIDELINES = action("read the guidelines")
-            .api(c -> api.get("/api/v1/communities/" + circle + "/rules", c.token));
+    static final Action READ_GUIDELINES =
+            action("read the guidelines").api(c -> api.get("/api/v1/communities/" + circle + "/rules", c.token));
     static final Action READ_MODERATORS = action("read who moderates")
             .api(c -> api.get("/api/v1/communities/" + circle + "/moderators", c.token))
             .fetch(c -> groupUri() + "/moderators");
-    static final Action READ_MODERATION_LOG = action("read the moderation log")
-            .api(c -> api.get("/api/v1/communities/" + circle + "/modlog", c.token));
+    static final Action READ_MODERATION_LOG =
+            action("read the moderation log").api(c -> api.get("/api/v1/communities/" + circle + "/modlog", c.token));
     static final Action SEE_MODERATOR_NAMES_IN_LOG = action("see who moderated in the log")
             .api(c -> api.get("/api/v1/communities/" + circle + "/modlog", c.token))
             // The log is public; what only moderators and admins get is the moderators' names in it.
-            .verdict((c, r) -> r.statusCode() != 200 ? Verdict.OTHER
+            .verdict((c, r) -> r.statusCode() != 200
+                    ? Verdict.OTHER
                     : names(ApiClient.body(r)) ? Verdict.ACCEPTED : Verdict.REFUSED);
 
     static final Action FOLLOW = action("follow the community")
-            .prepare(c -> sql("delete from follow where follower_id = ? and followed_id = ?", c.actorId(), groupActorId))
+            .prepare(
+                    c -> sql("delete from follow where follower_id = ? and followed_id = ?", c.actorId(), groupActorId))
             .api(c -> api.post("/api/v1/follows", Map.of("community", "circle"), c.token))
             .inbox(c -> activity(c, "Follow", q(groupUri()), null, null))
             // Over federation a refused follow is answered with a Reject, which is the refusal.
             .inboxVerdict(c -> rejectSentFor(c.activityId) ? Verdict.REFUSED : null)
-            .effect(c -> count("select count(*) from follow where follower_id = ? and followed_id = ? and state = 'accepted'",
-                    c.actorId(), groupActorId) == 1)
-            .cleanup(c -> sql("delete from follow where follower_id = ? and followed_id = ?", c.actorId(), groupActorId));
+            .effect(c -> count(
+                            "select count(*) from follow where follower_id = ? and followed_id = ? and state = 'accepted'",
+                            c.actorId(),
+                            groupActorId)
+                    == 1)
+            .cleanup(c ->
+                    sql("delete from follow where follower_id = ? and followed_id = ?", c.actorId(), groupActorId));
     static final Action START_THREAD = action("start a thread")
-            .api(c -> api.post("/api/v1/communities/" + circle + "/threads", Map.of("title", c.text, "body", "words"), c.token))
+            .api(c -> api.post(
+                    "/api/v1/communities/" + circle + "/threads", Map.of("title", c.text, "body", "words"), c.token))
             .inbox(c -> create(c, page(c, null)))
             .effect(c -> count("select count(*) from post where title = ?", c.text) == 1);
-    static final Action START_THREAD_WHERE_MODS_ONLY = START_THREAD.named("start a thread where only moderators post")
+    static final Action START_THREAD_WHERE_MODS_ONLY = START_THREAD
+            .named("start a thread where only moderators post")
             .prepare(c -> sql("update community set posting_restricted_to_mods = true where id = ?", circle))
             .cleanup(c -> sql("update community set posting_restricted_to_mods = false where id = ?", circle));
-    static final Action COMMENT = action("comment").prepare(c -> thread(c))
+    static final Action COMMENT = action("comment")
+            .prepare(c -> thread(c))
             .api(c -> api.post("/api/v1/posts/" + c.post + "/comments", Map.of("body", c.text), c.token))
             .inbox(c -> create(c, note(c, c.postUri)))
-            .effect(c -> count("select count(*) from post where parent_id = ? and content_html like ?", c.post, "%" + c.text + "%") == 1);
+            .effect(c -> count(
+                            "select count(*) from post where parent_id = ? and content_html like ?",
+                            c.post,
+                            "%" + c.text + "%")
+                    == 1);
     static final Action COMMENT_IN_LOCKED_THREAD = COMMENT.named("comment in a locked thread")
             .prepare(c -> {
                 thread(c);
                 sql("update post set locked_at = now() where id = ?", c.post);
             })
             .refusedWith(403, 409);
-    static final Action VOTE = action("vote").prepare(c -> thread(c))
+    static final Action VOTE = action("vote")
+            .prepare(c -> thread(c))
             .api(c -> api.post("/api/v1/posts/" + c.post + "/vote", Map.of("value", 1), c.token))
             .inbox(c -> activity(c, "Like", q(c.postUri), null, null))
             .effect(c -> count("select count(*) from vote where post_id = ?", c.post) == 1);
@@ -218,21 +248,29 @@ class AuthorisationTableTest {
     static final Action VOTE_ON_A_DELETED_POST = VOTE.named("vote on a post its author deleted")
             .prepare(c -> deletedThread(c))
             .refusedWith(409);
-    static final Action EDIT_OWN_POST = action("edit their own post").prepare(c -> ownPost(c))
+    static final Action EDIT_OWN_POST = action("edit their own post")
+            .prepare(c -> ownPost(c))
             .api(c -> api.patch("/api/v1/posts/" + c.post, Map.of("body", c.text), c.token))
             .inbox(c -> activity(c, "Update", page(c, c.postUri), null, null))
-            .effect(c -> count("select count(*) from post where id = ? and content_html like ?", c.post, "%" + c.text + "%") == 1);
-    static final Action DELETE_OWN_POST = action("delete their own post").prepare(c -> ownPost(c))
+            .effect(c ->
+                    count("select count(*) from post where id = ? and content_html like ?", c.post, "%" + c.text + "%")
+                            == 1);
+    static final Action DELETE_OWN_POST = action("delete their own post")
+            .prepare(c -> ownPost(c))
             .api(c -> api.delete("/api/v1/posts/" + c.post, c.token))
             .inbox(c -> activity(c, "Delete", q(c.postUri), null, null))
             .effect(c -> count("select count(*) from post where id = ? and deleted_at is not null", c.post) == 1);
-    static final Action EDIT_SOMEONE_ELSES_POST = EDIT_OWN_POST.named("edit someone else's post").prepare(c -> thread(c));
-    static final Action FILE_REPORT = action("file a report").prepare(c -> thread(c))
-            .api(c -> api.post("/api/v1/reports", Map.of("post", c.post, "category", "harassment", "text", c.text), c.token))
+    static final Action EDIT_SOMEONE_ELSES_POST =
+            EDIT_OWN_POST.named("edit someone else's post").prepare(c -> thread(c));
+    static final Action FILE_REPORT = action("file a report")
+            .prepare(c -> thread(c))
+            .api(c -> api.post(
+                    "/api/v1/reports", Map.of("post", c.post, "category", "harassment", "text", c.text), c.token))
             .inbox(c -> flag(c, c.postUri))
             .effect(c -> count("select count(*) from report_filing where text like ?", "%" + c.text + "%") == 1);
     static final Action CREATE_COMMUNITY = action("create a community")
-            .api(c -> api.post("/api/v1/communities", Map.of("name", c.name, "title", "New", "description", ""), c.token))
+            .api(c ->
+                    api.post("/api/v1/communities", Map.of("name", c.name, "title", "New", "description", ""), c.token))
             .effect(c -> count("select count(*) from actor where local and preferred_username = ?", c.name) == 1);
 
     static final Action EDIT_COMMUNITY = action("edit the community")
@@ -246,35 +284,49 @@ class AuthorisationTableTest {
     static final Action RESTRICT_POSTING = action("restrict posting to moderators")
             .api(c -> api.patch("/api/v1/communities/" + circle, Map.of("posting_restricted_to_mods", true), c.token))
             .inbox(c -> activity(c, "Update", group("The circle", true), null, null))
-            .effect(c -> count("select count(*) from community where id = ? and posting_restricted_to_mods", circle) == 1)
+            .effect(c ->
+                    count("select count(*) from community where id = ? and posting_restricted_to_mods", circle) == 1)
             .cleanup(c -> sql("update community set posting_restricted_to_mods = false where id = ?", circle));
     static final Action EDIT_GUIDELINES = action("edit the guidelines")
-            .api(c -> api.send("PUT", "/api/v1/communities/" + circle + "/rules", "[{\"title\": \"" + c.text + "\"}]", c.token))
-            .effect(c -> count("select count(*) from community_rule where community_id = ? and title = ?", circle, c.text) == 1)
+            .api(c -> api.send(
+                    "PUT", "/api/v1/communities/" + circle + "/rules", "[{\"title\": \"" + c.text + "\"}]", c.token))
+            .effect(c ->
+                    count("select count(*) from community_rule where community_id = ? and title = ?", circle, c.text)
+                            == 1)
             .cleanup(c -> sql("delete from community_rule where community_id = ?", circle));
     static final Action ADD_MODERATOR = action("add a moderator")
             .api(c -> api.post("/api/v1/communities/" + circle + "/moderators", Map.of("actor", "cal"), c.token))
             .inbox(c -> activity(c, "Add", q(localUri("cal")), groupUri() + "/moderators", null))
             .effect(c -> isModerator("cal"))
-            .cleanup(c -> sql("delete from community_moderator where community_id = ? and actor_id = ?", circle, server.actorId("cal")));
+            .cleanup(c -> sql(
+                    "delete from community_moderator where community_id = ? and actor_id = ?",
+                    circle,
+                    server.actorId("cal")));
     static final Action MAKE_A_BANNED_MEMBER_MODERATOR = action("make a banned member a moderator")
             .api(c -> api.post("/api/v1/communities/" + circle + "/moderators", Map.of("actor", "bo"), c.token))
             .inbox(c -> activity(c, "Add", q(localUri("bo")), groupUri() + "/moderators", null))
             // Moderators are told to lift the ban first: a conflict, not a lack of rights.
             .refusedWith(403, 409)
             .effect(c -> isModerator("bo"))
-            .cleanup(c -> sql("delete from community_moderator where community_id = ? and actor_id = ?", circle, server.actorId("bo")));
+            .cleanup(c -> sql(
+                    "delete from community_moderator where community_id = ? and actor_id = ?",
+                    circle,
+                    server.actorId("bo")));
     static final Action REMOVE_MODERATOR = action("remove a moderator")
-            .prepare(c -> sql("insert into community_moderator (community_id, actor_id) values (?, ?) on conflict do nothing",
-                    circle, server.actorId("cora")))
+            .prepare(c -> sql(
+                    "insert into community_moderator (community_id, actor_id) values (?, ?) on conflict do nothing",
+                    circle,
+                    server.actorId("cora")))
             .api(c -> api.delete("/api/v1/communities/" + circle + "/moderators?actor=cora", c.token))
             .inbox(c -> activity(c, "Remove", q(localUri("cora")), groupUri() + "/moderators", null))
             .effect(c -> !isModerator("cora"));
-    static final Action REMOVE_POST = action("remove a post").prepare(c -> thread(c))
+    static final Action REMOVE_POST = action("remove a post")
+            .prepare(c -> thread(c))
             .api(c -> api.post("/api/v1/posts/" + c.post + "/removal", Map.of("reason", "rule 1"), c.token))
             .inbox(c -> activity(c, "Delete", q(c.postUri), null, "rule 1"))
             .effect(c -> count("select count(*) from post where id = ? and removed_at is not null", c.post) == 1);
-    static final Action REMOVE_A_DELETED_POST = REMOVE_POST.named("remove a post its author deleted")
+    static final Action REMOVE_A_DELETED_POST = REMOVE_POST
+            .named("remove a post its author deleted")
             .prepare(c -> deletedThread(c))
             .refusedWith(403, 409);
     static final Action RESTORE_POST = action("restore a removed post")
@@ -285,7 +337,8 @@ class AuthorisationTableTest {
             .api(c -> api.delete("/api/v1/posts/" + c.post + "/removal", c.token))
             .inbox(c -> undo(c, "Delete", q(c.postUri), null))
             .effect(c -> count("select count(*) from post where id = ? and removed_at is null", c.post) == 1);
-    static final Action LOCK_THREAD = action("lock a thread").prepare(c -> thread(c))
+    static final Action LOCK_THREAD = action("lock a thread")
+            .prepare(c -> thread(c))
             .api(c -> api.post("/api/v1/posts/" + c.post + "/lock", Map.of("reason", "heated"), c.token))
             .inbox(c -> activity(c, "Lock", q(c.postUri), null, "heated"))
             .effect(c -> count("select count(*) from post where id = ? and locked_at is not null", c.post) == 1);
@@ -297,11 +350,13 @@ class AuthorisationTableTest {
             .api(c -> api.delete("/api/v1/posts/" + c.post + "/lock", c.token))
             .inbox(c -> undo(c, "Lock", q(c.postUri), null))
             .effect(c -> count("select count(*) from post where id = ? and locked_at is null", c.post) == 1);
-    static final Action PIN_THREAD = action("pin a thread").prepare(c -> thread(c))
+    static final Action PIN_THREAD = action("pin a thread")
+            .prepare(c -> thread(c))
             .api(c -> api.post("/api/v1/posts/" + c.post + "/pin", Map.of(), c.token))
             .inbox(c -> activity(c, "Add", q(c.postUri), groupUri() + "/featured", null))
             .effect(c -> count("select count(*) from post where id = ? and pinned_at is not null", c.post) == 1);
-    static final Action PIN_A_DELETED_THREAD = PIN_THREAD.named("pin a thread its author deleted")
+    static final Action PIN_A_DELETED_THREAD = PIN_THREAD
+            .named("pin a thread its author deleted")
             .prepare(c -> deletedThread(c))
             .refusedWith(403, 409);
     static final Action UNPIN_THREAD = action("unpin a thread")
@@ -314,56 +369,81 @@ class AuthorisationTableTest {
             .inbox(c -> activity(c, "Remove", q(c.postUri), groupUri() + "/featured", null))
             .effect(c -> count("select count(*) from post where id = ? and pinned_at is null", c.post) == 1);
     static final Action BAN = action("ban a member")
-            .api(c -> api.post("/api/v1/communities/" + circle + "/bans", Map.of("actor", "vic", "reason", "spam"), c.token))
+            .api(c -> api.post(
+                    "/api/v1/communities/" + circle + "/bans", Map.of("actor", "vic", "reason", "spam"), c.token))
             .inbox(c -> activity(c, "Block", q(localUri("vic")), groupUri(), "spam"))
             .effect(c -> isBanned("vic"))
-            .cleanup(c -> sql("delete from community_ban where community_id = ? and actor_id = ?", circle, server.actorId("vic")));
+            .cleanup(c -> sql(
+                    "delete from community_ban where community_id = ? and actor_id = ?",
+                    circle,
+                    server.actorId("vic")));
     static final Action UNBAN = action("lift a ban")
-            .prepare(c -> sql("insert into community_ban (community_id, actor_id, reason) values (?, ?, 'spam')",
-                    circle, server.actorId("vic")))
+            .prepare(c -> sql(
+                    "insert into community_ban (community_id, actor_id, reason) values (?, ?, 'spam')",
+                    circle,
+                    server.actorId("vic")))
             .api(c -> api.delete("/api/v1/communities/" + circle + "/bans?actor=vic", c.token))
             .inbox(c -> undo(c, "Block", q(localUri("vic")), groupUri()))
             .effect(c -> !isBanned("vic"))
-            .cleanup(c -> sql("delete from community_ban where community_id = ? and actor_id = ?", circle, server.actorId("vic")));
+            .cleanup(c -> sql(
+                    "delete from community_ban where community_id = ? and actor_id = ?",
+                    circle,
+                    server.actorId("vic")));
     static final Action BAN_A_MODERATOR = action("ban one of the community's moderators")
-            .prepare(c -> sql("insert into community_moderator (community_id, actor_id) values (?, ?) on conflict do nothing",
-                    circle, server.actorId("cora")))
-            .api(c -> api.post("/api/v1/communities/" + circle + "/bans", Map.of("actor", "cora", "reason", "x"), c.token))
+            .prepare(c -> sql(
+                    "insert into community_moderator (community_id, actor_id) values (?, ?) on conflict do nothing",
+                    circle,
+                    server.actorId("cora")))
+            .api(c -> api.post(
+                    "/api/v1/communities/" + circle + "/bans", Map.of("actor", "cora", "reason", "x"), c.token))
             .inbox(c -> activity(c, "Block", q(localUri("cora")), groupUri(), "x"))
             // Moderators are told to remove the moderator first: a conflict, not a lack of rights.
             .refusedWith(403, 409)
             .effect(c -> isBanned("cora"))
-            .cleanup(c -> sql("delete from community_ban where community_id = ? and actor_id = ?", circle, server.actorId("cora")));
-    static final Action LIST_BANS = action("list the bans")
-            .api(c -> api.get("/api/v1/communities/" + circle + "/bans", c.token));
+            .cleanup(c -> sql(
+                    "delete from community_ban where community_id = ? and actor_id = ?",
+                    circle,
+                    server.actorId("cora")));
+    static final Action LIST_BANS =
+            action("list the bans").api(c -> api.get("/api/v1/communities/" + circle + "/bans", c.token));
     static final Action LIST_FOLLOW_REQUESTS = action("list follow requests")
             .api(c -> api.get("/api/v1/communities/" + circle + "/follow_requests", c.token));
     static final Action APPROVE_FOLLOW_REQUEST = action("approve a follow request")
             .prepare(c -> sql("""
                     insert into follow (follower_id, followed_id, state, activity_uri) values (?, ?, 'pending', ?)
-                    on conflict (follower_id, followed_id) do update set state = 'pending'""",
-                    witnessActorId(), groupActorId, witness.id() + "/follows/1"))
-            .api(c -> api.post("/api/v1/communities/" + circle + "/follow_requests/" + witnessActorId() + "/approve", Map.of(),
+                    on conflict (follower_id, followed_id) do update set state = 'pending'""", witnessActorId(), groupActorId, witness.id() + "/follows/1"))
+            .api(c -> api.post(
+                    "/api/v1/communities/" + circle + "/follow_requests/" + witnessActorId() + "/approve",
+                    Map.of(),
                     c.token))
-            .effect(c -> count("select count(*) from follow where follower_id = ? and followed_id = ? and state = 'accepted'",
-                    witnessActorId(), groupActorId) == 1)
-            .cleanup(c -> sql("delete from follow where follower_id = ? and followed_id = ?", witnessActorId(), groupActorId));
+            .effect(c -> count(
+                            "select count(*) from follow where follower_id = ? and followed_id = ? and state = 'accepted'",
+                            witnessActorId(),
+                            groupActorId)
+                    == 1)
+            .cleanup(c -> sql(
+                    "delete from follow where follower_id = ? and followed_id = ?", witnessActorId(), groupActorId));
 
-    static final Action SEE_REPORTS_IN_QUEUE = action("see the community's reports in the queue").prepare(c -> report(c))
+    static final Action SEE_REPORTS_IN_QUEUE = action("see the community's reports in the queue")
+            .prepare(c -> report(c))
             .api(c -> api.get("/api/v1/reports", c.token))
             // A moderator of another community has a queue of their own; this community's reports are not in it.
-            .verdict((c, r) -> r.statusCode() != 200 ? null
+            .verdict((c, r) -> r.statusCode() != 200
+                    ? null
                     : reportIds(ApiClient.body(r)).contains(c.report) ? Verdict.ACCEPTED : Verdict.REFUSED);
-    static final Action READ_REPORT = action("read a report").prepare(c -> report(c))
+    static final Action READ_REPORT = action("read a report")
+            .prepare(c -> report(c))
             .api(c -> api.get("/api/v1/reports/" + c.report, c.token))
             // Someone who may not see a report is not told that it exists.
             .refusedWith(404);
-    static final Action RESOLVE_REPORT = action("resolve a report").prepare(c -> report(c))
+    static final Action RESOLVE_REPORT = action("resolve a report")
+            .prepare(c -> report(c))
             .api(c -> api.post("/api/v1/reports/" + c.report + "/resolve", Map.of("note", "talked to them"), c.token))
             .inbox(c -> activity(c, "Resolve", q(c.flag), null, null))
             .refusedWith(404)
             .effect(c -> count("select count(*) from report where id = ? and status = 'resolved'", c.report) == 1);
-    static final Action DISMISS_REPORT = action("dismiss a report").prepare(c -> report(c))
+    static final Action DISMISS_REPORT = action("dismiss a report")
+            .prepare(c -> report(c))
             .api(c -> api.post("/api/v1/reports/" + c.report + "/dismiss", Map.of("note", "no rule broken"), c.token))
             .refusedWith(404)
             .effect(c -> count("select count(*) from report where id = ? and status = 'dismissed'", c.report) == 1);
@@ -379,10 +459,11 @@ class AuthorisationTableTest {
             .refusedWith(404)
             .effect(c -> count("select count(*) from report where id = ? and forwarded_at is not null", c.report) == 1);
 
-    static final Action LIST_DOMAIN_BLOCKS = action("list domain blocks")
-            .api(c -> api.get("/api/v1/admin/domain_blocks", c.token));
+    static final Action LIST_DOMAIN_BLOCKS =
+            action("list domain blocks").api(c -> api.get("/api/v1/admin/domain_blocks", c.token));
     static final Action BLOCK_DOMAIN = action("block a domain")
-            .api(c -> api.post("/api/v1/admin/domain_blocks", Map.of("domain", c.name + ".example", "severity", "limit"), c.token))
+            .api(c -> api.post(
+                    "/api/v1/admin/domain_blocks", Map.of("domain", c.name + ".example", "severity", "limit"), c.token))
             .effect(c -> count("select count(*) from domain_block where domain = ?", c.name + ".example") == 1)
             .cleanup(c -> {
                 if (count("select count(*) from domain_block where domain = ?", c.name + ".example") > 0) {
@@ -390,13 +471,25 @@ class AuthorisationTableTest {
                 }
             });
     static final Action UNBLOCK_DOMAIN = action("lift a domain block")
-            .prepare(c -> server.app().policyService().block(new DomainBlock(DomainPattern.parse(c.name + ".example"),
-                    DomainBlock.Severity.LIMIT, false, false, "", "", false, null), "test", ""))
+            .prepare(c -> server.app()
+                    .policyService()
+                    .block(
+                            new DomainBlock(
+                                    DomainPattern.parse(c.name + ".example"),
+                                    DomainBlock.Severity.LIMIT,
+                                    false,
+                                    false,
+                                    "",
+                                    "",
+                                    false,
+                                    null),
+                            "test",
+                            ""))
             .api(c -> api.delete("/api/v1/admin/domain_blocks/" + c.name + ".example", c.token))
             .effect(c -> count("select count(*) from domain_block where domain = ?", c.name + ".example") == 0)
             .cleanup(BLOCK_DOMAIN.cleanup());
-    static final Action READ_AUDIT_LOG = action("read the audit log")
-            .api(c -> api.get("/api/v1/admin/audit_log", c.token));
+    static final Action READ_AUDIT_LOG =
+            action("read the audit log").api(c -> api.get("/api/v1/admin/audit_log", c.token));
 
     @BeforeAll
     static void start() {
@@ -424,13 +517,30 @@ class AuthorisationTableTest {
         witness = RemotePeer.serve(witnessHost, "wren");
         var mod = tokens.get(Role.MODERATOR);
         var moderators = "/api/v1/communities/" + circle + "/moderators";
-        assertEquals(200, api.post(moderators, Map.of("actor", peers.get(Role.REMOTE_MODERATOR).id()), mod).statusCode());
-        assertEquals(204, api.post("/api/v1/communities/" + circle + "/bans", Map.of("actor", "bo", "reason", "harassment"), mod)
-                .statusCode());
-        assertEquals(204, api.post("/api/v1/communities/" + circle + "/bans",
-                Map.of("actor", peers.get(Role.REMOTE_BANNED).id(), "reason", "harassment"), mod).statusCode());
+        assertEquals(
+                200,
+                api.post(
+                                moderators,
+                                Map.of("actor", peers.get(Role.REMOTE_MODERATOR).id()),
+                                mod)
+                        .statusCode());
+        assertEquals(
+                204,
+                api.post("/api/v1/communities/" + circle + "/bans", Map.of("actor", "bo", "reason", "harassment"), mod)
+                        .statusCode());
+        assertEquals(
+                204,
+                api.post(
+                                "/api/v1/communities/" + circle + "/bans",
+                                Map.of("actor", peers.get(Role.REMOTE_BANNED).id(), "reason", "harassment"),
+                                mod)
+                        .statusCode());
         // The witness's actor is stored here, as any remote actor who has written to us is.
-        deliver(witness, create(witness, pageJson(witness, witness.activityId().replace("/activities/", "/objects/"), "Hello", "hi")));
+        deliver(
+                witness,
+                create(
+                        witness,
+                        pageJson(witness, witness.activityId().replace("/activities/", "/objects/"), "Hello", "hi")));
     }
 
     @AfterAll
@@ -440,28 +550,43 @@ class AuthorisationTableTest {
 
     @TestFactory
     Stream<DynamicContainer> everyActionAgainstEveryRole() {
-        return table().stream().map(row -> DynamicContainer.dynamicContainer(row.action().name(),
-                Stream.of(Role.values()).filter(role -> row.outcome(role) != NA)
-                        .map(role -> DynamicTest.dynamicTest(role.label() + ": " + (row.outcome(role) == YES ? "allowed" : "refused"),
-                                () -> run(row.action(), role, row.outcome(role))))));
+        return table().stream()
+                .map(row -> DynamicContainer.dynamicContainer(
+                        row.action().name(),
+                        Stream.of(Role.values())
+                                .filter(role -> row.outcome(role) != NA)
+                                .map(role -> DynamicTest.dynamicTest(
+                                        role.label() + ": " + (row.outcome(role) == YES ? "allowed" : "refused"),
+                                        () -> run(row.action(), role, row.outcome(role))))));
     }
 
     @Test
     void theTableHasARowForEachActionAndACellForEachRole() throws Exception {
         var named = new LinkedHashMap<String, Action>();
         for (var row : table()) {
-            assertNull(named.put(row.action().name(), row.action()), "one row per action: " + row.action().name());
-            assertEquals(Role.values().length, row.outcomes().size(), row.action().name());
+            assertNull(
+                    named.put(row.action().name(), row.action()),
+                    "one row per action: " + row.action().name());
+            assertEquals(
+                    Role.values().length, row.outcomes().size(), row.action().name());
             for (var role : Role.values()) {
                 var outcome = row.outcome(role);
-                boolean canAsk = role.remote() ? row.action().remoteForm() : row.action().api() != null;
-                assertEquals(canAsk, outcome != NA, row.action().name() + " / " + role.label()
-                        + (canAsk ? ": this role can ask, so the table must say what happens" : ": this role has no way to ask"));
+                boolean canAsk =
+                        role.remote() ? row.action().remoteForm() : row.action().api() != null;
+                assertEquals(
+                        canAsk,
+                        outcome != NA,
+                        row.action().name() + " / " + role.label()
+                                + (canAsk
+                                        ? ": this role can ask, so the table must say what happens"
+                                        : ": this role has no way to ask"));
             }
         }
         for (var field : AuthorisationTableTest.class.getDeclaredFields()) {
             if (field.getType() == Action.class) {
-                assertTrue(named.containsValue((Action) field.get(null)), field.getName() + " is defined but in no row of the table");
+                assertTrue(
+                        named.containsValue((Action) field.get(null)),
+                        field.getName() + " is defined but in no row of the table");
             }
         }
     }
@@ -472,18 +597,31 @@ class AuthorisationTableTest {
     void aRemoteModeratorsEditOfOurCommunityIsLoggedAndAnnouncedAsReceived() {
         var rosa = peers.get(Role.REMOTE_MODERATOR);
         var solo = soloCommunity("solo_edit");
-        var update = activityJson(rosa, rosa.activityId(), "Update", group(solo, "Renamed from afar", true), null, null, solo);
+        var update = activityJson(
+                rosa, rosa.activityId(), "Update", group(solo, "Renamed from afar", true), null, null, solo);
         assertEquals(new Processed("done", null), deliver(rosa, update, solo));
 
-        var community = ApiClient.body(api.get("/api/v1/communities/" + count("select c.id from community c join actor a "
-                + "on a.id = c.actor_id where a.uri = ?", solo), null));
+        var community = ApiClient.body(api.get(
+                "/api/v1/communities/"
+                        + count(
+                                "select c.id from community c join actor a " + "on a.id = c.actor_id where a.uri = ?",
+                                solo),
+                null));
         assertEquals("Renamed from afar", community.get("title").asText());
-        assertEquals("About us", community.get("description").asText(), "the description comes from the Markdown source");
-        var log = ApiClient.body(api.get("/api/v1/communities/" + community.get("id").asLong() + "/modlog", tokens.get(Role.ADMIN)));
+        assertEquals(
+                "About us", community.get("description").asText(), "the description comes from the Markdown source");
+        var log = ApiClient.body(
+                api.get("/api/v1/communities/" + community.get("id").asLong() + "/modlog", tokens.get(Role.ADMIN)));
         assertEquals("edit_community", log.get(0).get("action").asText());
-        assertEquals("rosa@" + URI.create(rosa.id()).getRawAuthority(), log.get(0).get("moderator").asText());
-        assertEquals(1, count("select count(*) from outbound_activity o join actor a on a.id = o.actor_id "
-                + "where a.uri = ? and o.body like '%\"Announce\"%' and o.body like ?", solo, "%" + parse(update).get("id").asText() + "%"),
+        assertEquals(
+                "rosa@" + URI.create(rosa.id()).getRawAuthority(),
+                log.get(0).get("moderator").asText());
+        assertEquals(
+                1,
+                count(
+                        "select count(*) from outbound_activity o join actor a on a.id = o.actor_id "
+                                + "where a.uri = ? and o.body like '%\"Announce\"%' and o.body like ?",
+                        solo, "%" + parse(update).get("id").asText() + "%"),
                 "the group passes the edit on as Lemmy expects: Announce{Update{Group}}");
     }
 
@@ -495,8 +633,12 @@ class AuthorisationTableTest {
         var processed = deliver(rosa, remove, solo);
         assertEquals("failed", processed.state());
         assertTrue(processed.error().contains("keeps at least one moderator"), processed.error());
-        assertEquals(1, count("select count(*) from community_moderator m join community c on c.id = m.community_id "
-                + "join actor a on a.id = c.actor_id where a.uri = ?", solo));
+        assertEquals(
+                1,
+                count(
+                        "select count(*) from community_moderator m join community c on c.id = m.community_id "
+                                + "join actor a on a.id = c.actor_id where a.uri = ?",
+                        solo));
     }
 
     /** A new community of ours whose only moderator is the remote one; its URI. */
@@ -504,7 +646,10 @@ class AuthorisationTableTest {
         var mira = tokens.get(Role.MODERATOR);
         long id = api.community(mira, name);
         var path = "/api/v1/communities/" + id + "/moderators";
-        assertEquals(200, api.post(path, Map.of("actor", peers.get(Role.REMOTE_MODERATOR).id()), mira).statusCode());
+        assertEquals(
+                200,
+                api.post(path, Map.of("actor", peers.get(Role.REMOTE_MODERATOR).id()), mira)
+                        .statusCode());
         assertEquals(204, api.delete(path + "?actor=mira", mira).statusCode());
         return server.base() + "/c/" + name;
     }
@@ -518,11 +663,13 @@ class AuthorisationTableTest {
             var verdict = role.remote() ? attemptRemotely(action, cell) : attemptLocally(action, cell);
             if (expected == YES) {
                 assertEquals(Verdict.ACCEPTED, verdict.verdict(), "allowed, but: " + verdict.detail());
-                if (action.effect() != null) assertTrue(action.effect().test(cell), "accepted, but nothing happened: " + verdict.detail());
+                if (action.effect() != null)
+                    assertTrue(action.effect().test(cell), "accepted, but nothing happened: " + verdict.detail());
                 else assertEquals(before, snapshot(), "reading changed something");
             } else {
                 assertEquals(Verdict.REFUSED, verdict.verdict(), "must be refused, but: " + verdict.detail());
-                if (action.effect() != null) assertFalse(action.effect().test(cell), "refused, yet it happened: " + verdict.detail());
+                if (action.effect() != null)
+                    assertFalse(action.effect().test(cell), "refused, yet it happened: " + verdict.detail());
                 assertEquals(before, snapshot(), "refused, yet something changed: " + verdict.detail());
             }
         } finally {
@@ -538,7 +685,8 @@ class AuthorisationTableTest {
             if (custom != null) return new Answer(custom, detail);
         }
         if (response.statusCode() / 100 == 2) return new Answer(Verdict.ACCEPTED, detail);
-        boolean refusal = cell.role == Role.ANONYMOUS ? response.statusCode() == 401
+        boolean refusal = cell.role == Role.ANONYMOUS
+                ? response.statusCode() == 401
                 : action.refusedAs().contains(response.statusCode());
         boolean problem = "application/problem+json".equals(TestServer.mediaType(response))
                 && !ApiClient.body(response).path("detail").asText().isBlank();
@@ -558,7 +706,9 @@ class AuthorisationTableTest {
             if (custom != null) return new Answer(custom, detail);
         }
         if (processed.state().equals("done") && processed.error() == null) return new Answer(Verdict.ACCEPTED, detail);
-        if (processed.state().equals("failed") && processed.error() != null && processed.error().startsWith("rejected: ")) {
+        if (processed.state().equals("failed")
+                && processed.error() != null
+                && processed.error().startsWith("rejected: ")) {
             return new Answer(Verdict.REFUSED, detail);
         }
         return new Answer(Verdict.OTHER, detail);
@@ -567,21 +717,38 @@ class AuthorisationTableTest {
     // What a cell is refused without changing: every table moderation, posting or reporting can touch.
 
     private static final List<String> WATCHED = List.of(
-            "select * from community", "select * from community_moderator", "select * from community_rule",
-            "select * from community_ban", "select * from community_block", "select * from follow", "select * from post",
-            "select * from vote", "select * from moderation_log", "select * from report", "select * from report_filing",
+            "select * from community",
+            "select * from community_moderator",
+            "select * from community_rule",
+            "select * from community_ban",
+            "select * from community_block",
+            "select * from follow",
+            "select * from post",
+            "select * from vote",
+            "select * from moderation_log",
+            "select * from report",
+            "select * from report_filing",
             // A Reject is how a refused follow is answered over federation; it is the refusal, not a side effect.
             "select * from outbound_activity where body not like '%\"Reject\"%'",
             "select d.* from delivery d join outbound_activity o on o.id = d.outbound_id where o.body not like '%\"Reject\"%'",
-            "select * from domain_block", "select * from domain_allow", "select * from audit_log",
-            "select * from severed_relationship", "select id, uri, name from actor where local");
+            "select * from domain_block",
+            "select * from domain_allow",
+            "select * from audit_log",
+            "select * from severed_relationship",
+            "select id, uri, name from actor where local");
 
     private static Map<String, String> snapshot() {
         var out = new LinkedHashMap<String, String>();
         server.app().database().read(c -> {
             for (var query : WATCHED) {
-                out.put(query, Sql.one(c, "select coalesce(md5(string_agg(t::text, '|' order by t::text)), '') from (" + query + ") t",
-                        rs -> rs.getString(1)).orElse(""));
+                out.put(
+                        query,
+                        Sql.one(
+                                        c,
+                                        "select coalesce(md5(string_agg(t::text, '|' order by t::text)), '') from ("
+                                                + query + ") t",
+                                        rs -> rs.getString(1))
+                                .orElse(""));
             }
             return null;
         });
@@ -610,8 +777,14 @@ class AuthorisationTableTest {
             return;
         }
         long actorId = c.actorId();
-        var ban = server.app().database().read(cx -> Sql.one(cx, "select reason from community_ban where community_id = ? and actor_id = ?",
-                rs -> rs.getString(1), circle, actorId));
+        var ban = server.app()
+                .database()
+                .read(cx -> Sql.one(
+                        cx,
+                        "select reason from community_ban where community_id = ? and actor_id = ?",
+                        rs -> rs.getString(1),
+                        circle,
+                        actorId));
         sql("delete from community_ban where community_id = ? and actor_id = ?", circle, actorId);
         try {
             if (c.role.remote()) {
@@ -625,8 +798,11 @@ class AuthorisationTableTest {
                 c.postUri = post.uri().toString();
             }
         } finally {
-            ban.ifPresent(reason -> sql("insert into community_ban (community_id, actor_id, reason) values (?, ?, ?)",
-                    circle, actorId, reason));
+            ban.ifPresent(reason -> sql(
+                    "insert into community_ban (community_id, actor_id, reason) values (?, ?, ?)",
+                    circle,
+                    actorId,
+                    reason));
         }
     }
 
@@ -645,13 +821,18 @@ class AuthorisationTableTest {
 
     private static long reportAbout(long post) {
         var rae = server.app().members().find("rae").orElseThrow();
-        return server.app().reports().file(rae, new ReportService.Draft(post, null, Category.OTHER, null, "please look", false))
-                .report().id();
+        return server.app()
+                .reports()
+                .file(rae, new ReportService.Draft(post, null, Category.OTHER, null, "please look", false))
+                .report()
+                .id();
     }
 
     private static Post startThread(String username, String title) {
         var member = server.app().members().find(username).orElseThrow();
-        return server.app().threads().startThread(member, circle, new ThreadService.Draft(title, "words", null, null, null));
+        return server.app()
+                .threads()
+                .startThread(member, circle, new ThreadService.Draft(title, "words", null, null, null));
     }
 
     // Activities, as the remote servers send them
@@ -674,23 +855,31 @@ class AuthorisationTableTest {
         return activityJson(c.peer, c.activityId, type, object, target, summary);
     }
 
-    private static String activityJson(RemotePeer peer, String id, String type, String object, String target, String summary) {
+    private static String activityJson(
+            RemotePeer peer, String id, String type, String object, String target, String summary) {
         return activityJson(peer, id, type, object, target, summary, groupUri());
     }
 
-    private static String activityJson(RemotePeer peer, String id, String type, String object, String target, String summary,
-                                       String group) {
+    private static String activityJson(
+            RemotePeer peer, String id, String type, String object, String target, String summary, String group) {
         return """
                 {"@context": "https://www.w3.org/ns/activitystreams", "id": "%s", "type": "%s", "actor": "%s",
-                 "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": ["%s"], "audience": "%s", "object": %s%s%s}"""
-                .formatted(id, type, peer.id(), group, group, object,
-                        target == null ? "" : ", \"target\": " + q(target), summary == null ? "" : ", \"summary\": " + q(summary));
+                 "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": ["%s"], "audience": "%s", "object": %s%s%s}""".formatted(
+                        id,
+                        type,
+                        peer.id(),
+                        group,
+                        group,
+                        object,
+                        target == null ? "" : ", \"target\": " + q(target),
+                        summary == null ? "" : ", \"summary\": " + q(summary));
     }
 
     /** Undo of an activity of the given type, embedded as Lemmy sends it. */
     private static String undo(Cell c, String type, String object, String target) {
         var inner = activityJson(c.peer, c.peer.activityId(), type, object, target, null);
-        return activity(c, "Undo", inner.replace("\"@context\": \"https://www.w3.org/ns/activitystreams\", ", ""), null, null);
+        return activity(
+                c, "Undo", inner.replace("\"@context\": \"https://www.w3.org/ns/activitystreams\", ", ""), null, null);
     }
 
     private static String create(Cell c, String object) {
@@ -703,22 +892,26 @@ class AuthorisationTableTest {
 
     /** A thread (no parent) or, with an id, that thread as its author edits it. */
     private static String page(Cell c, String id) {
-        return pageJson(c.peer, id != null ? id : c.peer.activityId().replace("/activities/", "/objects/"), c.text, c.text);
+        return pageJson(
+                c.peer, id != null ? id : c.peer.activityId().replace("/activities/", "/objects/"), c.text, c.text);
     }
 
     private static String pageJson(RemotePeer author, String id, String title, String text) {
         return """
                 {"id": "%s", "type": "Page", "attributedTo": "%s", "name": "%s", "content": "<p>%s</p>",
-                 "to": ["%s", "https://www.w3.org/ns/activitystreams#Public"], "audience": "%s"}"""
-                .formatted(id, author.id(), title, text, groupUri(), groupUri());
+                 "to": ["%s", "https://www.w3.org/ns/activitystreams#Public"], "audience": "%s"}""".formatted(id, author.id(), title, text, groupUri(), groupUri());
     }
 
     private static String note(Cell c, String inReplyTo) {
         return """
                 {"id": "%s", "type": "Note", "attributedTo": "%s", "content": "<p>%s</p>", "inReplyTo": "%s",
-                 "to": ["%s", "https://www.w3.org/ns/activitystreams#Public"], "audience": "%s"}"""
-                .formatted(c.peer.activityId().replace("/activities/", "/objects/"), c.peer.id(), c.text, inReplyTo,
-                        groupUri(), groupUri());
+                 "to": ["%s", "https://www.w3.org/ns/activitystreams#Public"], "audience": "%s"}""".formatted(
+                        c.peer.activityId().replace("/activities/", "/objects/"),
+                        c.peer.id(),
+                        c.text,
+                        inReplyTo,
+                        groupUri(),
+                        groupUri());
     }
 
     /** The community as a moderator on another server edits it: Lemmy's Update{Group}. */
@@ -730,8 +923,7 @@ class AuthorisationTableTest {
         return """
                 {"id": "%1$s", "type": "Group", "preferredUsername": "circle", "name": "%2$s", "inbox": "%1$s/inbox",
                  "outbox": "%1$s/outbox", "followers": "%1$s/followers", "attributedTo": "%1$s/moderators",
-                 "summary": "<p>About us</p>", "source": {"content": "About us", "mediaType": "text/markdown"}%3$s}"""
-                .formatted(uri, title, restricted == null ? "" : ", \"postingRestrictedToMods\": " + restricted);
+                 "summary": "<p>About us</p>", "source": {"content": "About us", "mediaType": "text/markdown"}%3$s}""".formatted(uri, title, restricted == null ? "" : ", \"postingRestrictedToMods\": " + restricted);
     }
 
     /** Lemmy's Flag: one post, the text in summary, to the community. */
@@ -759,8 +951,14 @@ class AuthorisationTableTest {
         assertEquals(202, response.statusCode(), response.body());
         var deadline = Instant.now().plus(Duration.ofSeconds(20));
         while (true) {
-            var row = server.app().database().read(c -> Sql.one(c, "select state, last_error from inbound_activity where activity_id = ?",
-                    rs -> new Processed(rs.getString(1), rs.getString(2)), id)).orElseThrow();
+            var row = server.app()
+                    .database()
+                    .read(c -> Sql.one(
+                            c,
+                            "select state, last_error from inbound_activity where activity_id = ?",
+                            rs -> new Processed(rs.getString(1), rs.getString(2)),
+                            id))
+                    .orElseThrow();
             if (!row.state().equals("pending")) return row;
             if (Instant.now().isAfter(deadline)) throw new AssertionError("not processed in time: " + row);
             try {
@@ -773,7 +971,10 @@ class AuthorisationTableTest {
     }
 
     private static boolean rejectSentFor(String activityId) {
-        return count("select count(*) from outbound_activity where body like '%\"Reject\"%' and body like ?", "%" + activityId + "%") > 0;
+        return count(
+                        "select count(*) from outbound_activity where body like '%\"Reject\"%' and body like ?",
+                        "%" + activityId + "%")
+                > 0;
     }
 
     // Small reads
@@ -788,7 +989,8 @@ class AuthorisationTableTest {
 
     private static boolean names(JsonNode log) {
         assertFalse(log.isEmpty(), "the log has entries to show");
-        for (var entry : log) if (!entry.path("moderator").isNull() && !entry.path("moderator").isMissingNode()) return true;
+        for (var entry : log)
+            if (!entry.path("moderator").isNull() && !entry.path("moderator").isMissingNode()) return true;
         return false;
     }
 
@@ -799,13 +1001,19 @@ class AuthorisationTableTest {
     }
 
     private static boolean isModerator(String username) {
-        return count("select count(*) from community_moderator where community_id = ? and actor_id = ?", circle,
-                server.actorId(username)) == 1;
+        return count(
+                        "select count(*) from community_moderator where community_id = ? and actor_id = ?",
+                        circle,
+                        server.actorId(username))
+                == 1;
     }
 
     private static boolean isBanned(String username) {
-        return count("select count(*) from community_ban where community_id = ? and actor_id = ?", circle,
-                server.actorId(username)) == 1;
+        return count(
+                        "select count(*) from community_ban where community_id = ? and actor_id = ?",
+                        circle,
+                        server.actorId(username))
+                == 1;
     }
 
     private static long witnessActorId() {
@@ -814,8 +1022,10 @@ class AuthorisationTableTest {
 
     /** A count, or a single id. */
     private static long count(String sql, Object... params) {
-        return server.app().database().read(c -> Sql.one(c, sql, rs -> rs.getLong(1), params)).orElseThrow(
-                () -> new AssertionError("no row for " + sql));
+        return server.app()
+                .database()
+                .read(c -> Sql.one(c, sql, rs -> rs.getLong(1), params))
+                .orElseThrow(() -> new AssertionError("no row for " + sql));
     }
 
     private static void sql(String sql, Object... params) {
@@ -824,13 +1034,19 @@ class AuthorisationTableTest {
 
     private static WireMockExtension host() {
         // The actors are served for the whole class, not reset before each test.
-        return WireMockExtension.newInstance().options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
-                .resetOnEachTest(false).build();
+        return WireMockExtension.newInstance()
+                .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+                .resetOnEachTest(false)
+                .build();
     }
 
     // The table's machinery
 
-    enum Verdict { ACCEPTED, REFUSED, OTHER }
+    enum Verdict {
+        ACCEPTED,
+        REFUSED,
+        OTHER
+    }
 
     private record Answer(Verdict verdict, String detail) {}
 
@@ -850,7 +1066,9 @@ class AuthorisationTableTest {
         final String token;
         final RemotePeer peer;
         /** Unique in the whole run, so an effect is found by it and by nothing else. */
-        final String text = "t" + serial.incrementAndGet() + "x" + UUID.randomUUID().toString().substring(0, 8);
+        final String text = "t" + serial.incrementAndGet() + "x"
+                + UUID.randomUUID().toString().substring(0, 8);
+
         final String name = "n" + text.substring(1).replace("x", "");
         long post;
         String postUri;
@@ -874,9 +1092,17 @@ class AuthorisationTableTest {
      * An action: how to set up a fresh cell, how a local member asks (the API), how a remote actor
      * asks (an activity to the inbox, or a signed GET), and what shows that it happened.
      */
-    record Action(String name, Consumer<Cell> prepare, Function<Cell, HttpResponse<String>> api, Function<Cell, String> inbox,
-                  Function<Cell, String> fetch, Predicate<Cell> effect, Consumer<Cell> cleanup, Set<Integer> refusedAs,
-                  BiFunction<Cell, HttpResponse<String>, Verdict> verdict, Function<Cell, Verdict> inboxVerdict) {
+    record Action(
+            String name,
+            Consumer<Cell> prepare,
+            Function<Cell, HttpResponse<String>> api,
+            Function<Cell, String> inbox,
+            Function<Cell, String> fetch,
+            Predicate<Cell> effect,
+            Consumer<Cell> cleanup,
+            Set<Integer> refusedAs,
+            BiFunction<Cell, HttpResponse<String>, Verdict> verdict,
+            Function<Cell, Verdict> inboxVerdict) {
         boolean remoteForm() {
             return inbox != null || fetch != null;
         }
@@ -911,7 +1137,8 @@ class AuthorisationTableTest {
 
         /** The statuses a signed-in member is refused with (anonymous is always 401). */
         Action refusedWith(Integer... statuses) {
-            return new Action(name, prepare, api, inbox, fetch, effect, cleanup, Set.of(statuses), verdict, inboxVerdict);
+            return new Action(
+                    name, prepare, api, inbox, fetch, effect, cleanup, Set.of(statuses), verdict, inboxVerdict);
         }
 
         Action verdict(BiFunction<Cell, HttpResponse<String>, Verdict> v) {

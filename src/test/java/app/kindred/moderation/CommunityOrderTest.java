@@ -44,32 +44,40 @@ class CommunityOrderTest {
     }
 
     private static long waitingOnAdvisoryLocks() {
-        return server.app().database().read(c -> Sql.count(c, "select count(*) from pg_locks where locktype = 'advisory' and not granted"));
+        return server.app()
+                .database()
+                .read(c -> Sql.count(c, "select count(*) from pg_locks where locktype = 'advisory' and not granted"));
     }
 
     @Test
     void actsOnACommunityWaitWhileAnotherChangeToItIsOpen() throws Exception {
         var app = server.app();
-        var thread = app.threads().startThread(member, circle, new ThreadService.Draft("Hello", "text", null, null, null));
-        var elsewhere = app.threads().startThread(member, other, new ThreadService.Draft("Elsewhere", "text", null, null, null));
+        var thread =
+                app.threads().startThread(member, circle, new ThreadService.Draft("Hello", "text", null, null, null));
+        var elsewhere = app.threads()
+                .startThread(member, other, new ThreadService.Draft("Elsewhere", "text", null, null, null));
         // Each on its own thread: the common pool may have a single one on a small machine.
         var threads = Executors.newVirtualThreadPerTaskExecutor();
         var held = new CountDownLatch(1);
         var release = new CountDownLatch(1);
-        var holder = CompletableFuture.runAsync(() -> app.database().inCommunity(circle, c -> {
-            held.countDown();
-            try {
-                release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return null;
-        }), threads);
+        var holder = CompletableFuture.runAsync(
+                () -> app.database().inCommunity(circle, c -> {
+                    held.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return null;
+                }),
+                threads);
         assertTrue(held.await(10, TimeUnit.SECONDS));
 
         var lock = CompletableFuture.runAsync(() -> app.moderation().lock(mod, thread.id(), "calm", true), threads);
-        var reply = CompletableFuture.supplyAsync(() -> app.threads().comment(member, thread.id(),
-                new ThreadService.Draft(null, "me too", null, null, null)), threads);
+        var reply = CompletableFuture.supplyAsync(
+                () -> app.threads()
+                        .comment(member, thread.id(), new ThreadService.Draft(null, "me too", null, null, null)),
+                threads);
         // Both wait on the community's lock, in PostgreSQL, not anywhere else.
         eventually(() -> assertEquals(2, waitingOnAdvisoryLocks()));
         // Another community goes on meanwhile.
@@ -84,7 +92,8 @@ class CommunityOrderTest {
         try {
             reply.get(10, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
-            assertTrue(e.getCause().getMessage().contains("locked"), e.getCause().toString());
+            assertTrue(
+                    e.getCause().getMessage().contains("locked"), e.getCause().toString());
         }
         assertTrue(app.threads().find(thread.id()).orElseThrow().locked());
         assertEquals(0, waitingOnAdvisoryLocks());

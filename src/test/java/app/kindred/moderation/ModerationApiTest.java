@@ -38,7 +38,8 @@ class ModerationApiTest {
     }
 
     private long thread(String token, String title) {
-        var r = api.post("/api/v1/communities/" + community + "/threads", Map.of("title", title, "body", "text"), token);
+        var r = api.post(
+                "/api/v1/communities/" + community + "/threads", Map.of("title", title, "body", "text"), token);
         assertEquals(201, r.statusCode(), r.body());
         return body(r).get("id").asLong();
     }
@@ -49,10 +50,14 @@ class ModerationApiTest {
 
     @Test
     void guidelinesAreNumberedShownOnTheGroupAndEditedOnlyByModerators() {
-        var rules = List.of(Map.of("title", "Be kind", "description", "No *put-downs*."), Map.of("title", "No advice unasked"));
+        var rules = List.of(
+                Map.of("title", "Be kind", "description", "No *put-downs*."), Map.of("title", "No advice unasked"));
         var refused = api.send("PUT", "/api/v1/communities/" + community + "/rules", toJson(rules), member);
         assertEquals(403, refused.statusCode(), refused.body());
-        assertEquals(0, body(api.get("/api/v1/communities/" + community + "/rules", null)).size());
+        assertEquals(
+                0,
+                body(api.get("/api/v1/communities/" + community + "/rules", null))
+                        .size());
 
         var set = api.send("PUT", "/api/v1/communities/" + community + "/rules", toJson(rules), mod);
         assertEquals(200, set.statusCode(), set.body());
@@ -64,7 +69,9 @@ class ModerationApiTest {
         var group = TestServer.json(server.get("/c/circle", TestServer.ACTIVITY_JSON));
         assertEquals("Be kind", group.get("rules").get(0).get("name").asText());
         assertTrue(group.get("rules").get(0).get("content").asText().contains("<em>put-downs</em>"));
-        assertTrue(group.get("summary").asText().contains("<strong>No advice unasked</strong>"), group.get("summary").asText());
+        assertTrue(
+                group.get("summary").asText().contains("<strong>No advice unasked</strong>"),
+                group.get("summary").asText());
     }
 
     @Test
@@ -73,7 +80,8 @@ class ModerationApiTest {
         long before = logSize();
         var refused = api.post("/api/v1/posts/" + thread + "/removal", Map.of("reason", "no"), other);
         assertEquals(403, refused.statusCode(), refused.body());
-        assertFalse(body(api.get("/api/v1/posts/" + thread, null)).get("removed").asBoolean());
+        assertFalse(
+                body(api.get("/api/v1/posts/" + thread, null)).get("removed").asBoolean());
         assertEquals(before, logSize());
 
         var removed = api.post("/api/v1/posts/" + thread + "/removal", Map.of("reason", "rule 1"), mod);
@@ -82,10 +90,13 @@ class ModerationApiTest {
         assertTrue(view.get("removed").asBoolean());
         assertEquals("rule 1", view.get("removal_reason").asText());
         assertEquals("", view.get("html").asText());
-        var listed = body(api.get("/api/v1/communities/" + community + "/threads?sort=new", null)).get("threads");
+        var listed = body(api.get("/api/v1/communities/" + community + "/threads?sort=new", null))
+                .get("threads");
         for (var t : listed) assertNotEquals(thread, t.get("id").asLong());
         var served = server.get("/p/" + thread, TestServer.ACTIVITY_JSON);
-        assertTrue(served.statusCode() == 410 || served.body().contains("Tombstone"), "the fediverse sees it gone: " + served.body());
+        assertTrue(
+                served.statusCode() == 410 || served.body().contains("Tombstone"),
+                "the fediverse sees it gone: " + served.body());
 
         var restored = api.delete("/api/v1/posts/" + thread + "/removal", mod);
         assertEquals(200, restored.statusCode(), restored.body());
@@ -96,8 +107,10 @@ class ModerationApiTest {
     @Test
     void theModerationLogPagesBackwardsWithBeforeAndLimit() {
         long c = api.community(mod, "pages");
-        long thread = body(api.post("/api/v1/communities/" + c + "/threads", Map.of("title", "Paged", "body", "x"), member))
-                .get("id").asLong();
+        long thread = body(api.post(
+                        "/api/v1/communities/" + c + "/threads", Map.of("title", "Paged", "body", "x"), member))
+                .get("id")
+                .asLong();
         for (int i = 0; i < 5; i++) {
             api.post("/api/v1/posts/" + thread + "/lock", Map.of("reason", "lock " + i), mod);
             api.delete("/api/v1/posts/" + thread + "/lock", mod);
@@ -126,7 +139,9 @@ class ModerationApiTest {
     @Test
     void aLockedThreadRefusesNewCommentsWithAConflict() {
         long thread = thread(member, "Lockable");
-        assertEquals(403, api.post("/api/v1/posts/" + thread + "/lock", Map.of(), member).statusCode());
+        assertEquals(
+                403,
+                api.post("/api/v1/posts/" + thread + "/lock", Map.of(), member).statusCode());
         var locked = api.post("/api/v1/posts/" + thread + "/lock", Map.of("reason", "heated"), admin);
         assertEquals(200, locked.statusCode(), locked.body());
         assertTrue(body(locked).get("locked").asBoolean());
@@ -134,23 +149,35 @@ class ModerationApiTest {
         assertEquals(409, comment.statusCode(), comment.body());
         assertTrue(comment.body().contains("locked"), comment.body());
         assertEquals(200, api.delete("/api/v1/posts/" + thread + "/lock", mod).statusCode());
-        assertEquals(201, api.post("/api/v1/posts/" + thread + "/comments", Map.of("body", "one more"), member).statusCode());
+        assertEquals(
+                201,
+                api.post("/api/v1/posts/" + thread + "/comments", Map.of("body", "one more"), member)
+                        .statusCode());
     }
 
     @Test
     void aPinnedThreadIsListedFirstInEverySortAndShowsOnTheGroupsFeaturedCollection() {
         long c = api.community(mod, "pinboard");
         var path = "/api/v1/communities/" + c + "/threads";
-        long rules = body(api.post(path, Map.of("title", "Read the rules", "body", "first"), mod)).get("id").asLong();
-        long middle = body(api.post(path, Map.of("title", "Middle", "body", "x"), member)).get("id").asLong();
-        long newest = body(api.post(path, Map.of("title", "Newest", "body", "x"), member)).get("id").asLong();
+        long rules = body(api.post(path, Map.of("title", "Read the rules", "body", "first"), mod))
+                .get("id")
+                .asLong();
+        long middle = body(api.post(path, Map.of("title", "Middle", "body", "x"), member))
+                .get("id")
+                .asLong();
+        long newest = body(api.post(path, Map.of("title", "Newest", "body", "x"), member))
+                .get("id")
+                .asLong();
         api.post("/api/v1/posts/" + newest + "/vote", Map.of("value", 1), member);
 
         var pinned = api.post("/api/v1/posts/" + rules + "/pin", Map.of("reason", "everyone should see it"), mod);
         assertEquals(200, pinned.statusCode(), pinned.body());
         assertTrue(body(pinned).get("pinned").asBoolean());
         assertFalse(body(api.get("/api/v1/posts/" + middle, null)).get("pinned").asBoolean());
-        assertTrue(body(api.get("/api/v1/threads/" + rules, null)).get("thread").get("pinned").asBoolean());
+        assertTrue(body(api.get("/api/v1/threads/" + rules, null))
+                .get("thread")
+                .get("pinned")
+                .asBoolean());
         for (var sort : List.of("new", "active", "top")) {
             var threads = body(api.get(path + "?sort=" + sort, null)).get("threads");
             assertEquals(rules, threads.get(0).get("id").asLong(), sort + ": " + threads);
@@ -163,17 +190,27 @@ class ModerationApiTest {
         assertEquals(server.base() + "/u/mira", add.get("actor").asText());
         assertEquals(server.base() + "/p/" + rules, add.get("object").asText());
         assertEquals(group + "/featured", add.get("target").asText());
-        assertEquals("https://www.w3.org/ns/activitystreams#Public", add.get("to").get(0).asText());
+        assertEquals(
+                "https://www.w3.org/ns/activitystreams#Public",
+                add.get("to").get(0).asText());
         assertEquals(group, add.get("cc").get(0).asText());
         assertEquals(group, add.get("audience").asText());
         var announce = outbound("Announce", server.base() + "/p/" + rules);
         assertEquals(group, announce.get("actor").asText());
         assertEquals(add.get("id").asText(), announce.get("object").get("id").asText());
         // After the pinned one, the sort as usual.
-        assertEquals(newest, body(api.get(path + "?sort=new", null)).get("threads").get(1).get("id").asLong());
+        assertEquals(
+                newest,
+                body(api.get(path + "?sort=new", null))
+                        .get("threads")
+                        .get(1)
+                        .get("id")
+                        .asLong());
         // Pinning again is no second action.
         long logged = logSize();
-        assertEquals(200, api.post("/api/v1/posts/" + rules + "/pin", Map.of(), admin).statusCode());
+        assertEquals(
+                200,
+                api.post("/api/v1/posts/" + rules + "/pin", Map.of(), admin).statusCode());
         assertEquals(logged, logSize());
         var log = body(api.get("/api/v1/communities/" + c + "/modlog", mod));
         assertEquals("pin_thread", log.get(0).get("action").asText());
@@ -190,9 +227,24 @@ class ModerationApiTest {
         var unpinned = api.delete("/api/v1/posts/" + rules + "/pin", mod);
         assertEquals(200, unpinned.statusCode(), unpinned.body());
         assertFalse(body(unpinned).get("pinned").asBoolean());
-        assertEquals(newest, body(api.get(path + "?sort=new", null)).get("threads").get(0).get("id").asLong());
-        assertEquals("unpin_thread", body(api.get("/api/v1/communities/" + c + "/modlog", mod)).get(0).get("action").asText());
-        assertEquals(0, TestServer.json(server.get("/c/pinboard/featured", TestServer.ACTIVITY_JSON)).get("totalItems").asInt());
+        assertEquals(
+                newest,
+                body(api.get(path + "?sort=new", null))
+                        .get("threads")
+                        .get(0)
+                        .get("id")
+                        .asLong());
+        assertEquals(
+                "unpin_thread",
+                body(api.get("/api/v1/communities/" + c + "/modlog", mod))
+                        .get(0)
+                        .get("action")
+                        .asText());
+        assertEquals(
+                0,
+                TestServer.json(server.get("/c/pinboard/featured", TestServer.ACTIVITY_JSON))
+                        .get("totalItems")
+                        .asInt());
         var remove = outbound("Remove", server.base() + "/p/" + rules);
         assertEquals(group + "/featured", remove.get("target").asText());
         assertEquals(server.base() + "/p/" + rules, remove.get("object").asText());
@@ -200,9 +252,11 @@ class ModerationApiTest {
 
     /** The latest activity of that type we sent about that object. */
     private static com.fasterxml.jackson.databind.JsonNode outbound(String type, String objectId) {
-        var body = server.app().database().read(c -> Sql.one(c, """
-                select body from outbound_activity where object_id = ? and body::jsonb ->> 'type' = ? order by id desc limit 1""",
-                rs -> rs.getString(1), objectId, type)).orElseThrow(() -> new AssertionError("no " + type + " of " + objectId));
+        var body = server.app()
+                .database()
+                .read(c -> Sql.one(c, """
+                select body from outbound_activity where object_id = ? and body::jsonb ->> 'type' = ? order by id desc limit 1""", rs -> rs.getString(1), objectId, type))
+                .orElseThrow(() -> new AssertionError("no " + type + " of " + objectId));
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
         } catch (Exception e) {
@@ -216,11 +270,15 @@ class ModerationApiTest {
         long before = logSize();
         var refused = api.post("/api/v1/posts/" + thread + "/pin", Map.of(), member);
         assertEquals(403, refused.statusCode(), refused.body());
-        assertEquals("application/problem+json", refused.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        assertEquals(
+                "application/problem+json",
+                refused.headers().firstValue("Content-Type").orElse("").split(";")[0]);
         assertFalse(body(api.get("/api/v1/posts/" + thread, null)).get("pinned").asBoolean());
         assertEquals(before, logSize());
         assertEquals(0, api.count("select count(*) from post where pinned_at is not null and id = ?", thread));
-        assertEquals(401, api.post("/api/v1/posts/" + thread + "/pin", Map.of(), null).statusCode());
+        assertEquals(
+                401,
+                api.post("/api/v1/posts/" + thread + "/pin", Map.of(), null).statusCode());
 
         var comment = api.post("/api/v1/posts/" + thread + "/comments", Map.of("body", "a reply"), member);
         long commentId = body(comment).get("id").asLong();
@@ -238,25 +296,47 @@ class ModerationApiTest {
         var bert = api.logIn("bert");
         long thread = thread(bert, "Before the ban");
         long before = logSize();
-        var refused = api.post("/api/v1/communities/" + community + "/bans", Map.of("actor", "bert", "reason", "x"), member);
+        var refused =
+                api.post("/api/v1/communities/" + community + "/bans", Map.of("actor", "bert", "reason", "x"), member);
         assertEquals(403, refused.statusCode(), refused.body());
         assertEquals(before, logSize());
         assertEquals(0, api.count("select count(*) from community_ban"));
 
-        var banned = api.post("/api/v1/communities/" + community + "/bans",
-                Map.of("actor", "bert", "reason", "harassment", "remove_data", true), mod);
+        var banned = api.post(
+                "/api/v1/communities/" + community + "/bans",
+                Map.of("actor", "bert", "reason", "harassment", "remove_data", true),
+                mod);
         assertEquals(204, banned.statusCode(), banned.body());
-        assertTrue(body(api.get("/api/v1/posts/" + thread, null)).get("removed").asBoolean(), "remove_data removes their posts");
-        assertEquals(403, api.post("/api/v1/communities/" + community + "/threads", Map.of("title", "again", "body", "x"), bert).statusCode());
+        assertTrue(
+                body(api.get("/api/v1/posts/" + thread, null)).get("removed").asBoolean(),
+                "remove_data removes their posts");
+        assertEquals(
+                403,
+                api.post("/api/v1/communities/" + community + "/threads", Map.of("title", "again", "body", "x"), bert)
+                        .statusCode());
         long other = thread(member, "Someone else's");
-        assertEquals(403, api.post("/api/v1/posts/" + other + "/comments", Map.of("body", "hi"), bert).statusCode());
-        assertEquals(403, api.post("/api/v1/posts/" + other + "/vote", Map.of("value", 1), bert).statusCode());
+        assertEquals(
+                403,
+                api.post("/api/v1/posts/" + other + "/comments", Map.of("body", "hi"), bert)
+                        .statusCode());
+        assertEquals(
+                403,
+                api.post("/api/v1/posts/" + other + "/vote", Map.of("value", 1), bert)
+                        .statusCode());
         var bans = body(api.get("/api/v1/communities/" + community + "/bans", mod));
         assertEquals("harassment", bans.get(0).get("reason").asText());
-        assertEquals(403, api.get("/api/v1/communities/" + community + "/bans", member).statusCode());
+        assertEquals(
+                403,
+                api.get("/api/v1/communities/" + community + "/bans", member).statusCode());
 
-        assertEquals(204, api.delete("/api/v1/communities/" + community + "/bans?actor=bert", mod).statusCode());
-        assertEquals(201, api.post("/api/v1/posts/" + other + "/comments", Map.of("body", "sorry"), bert).statusCode());
+        assertEquals(
+                204,
+                api.delete("/api/v1/communities/" + community + "/bans?actor=bert", mod)
+                        .statusCode());
+        assertEquals(
+                201,
+                api.post("/api/v1/posts/" + other + "/comments", Map.of("body", "sorry"), bert)
+                        .statusCode());
     }
 
     @Test
@@ -277,20 +357,38 @@ class ModerationApiTest {
     @Test
     void postingCanBeRestrictedToModeratorsAndTheLogHidesModeratorsFromThePublic() {
         long c = api.community(mod, "announcements");
-        assertEquals(403, api.patch("/api/v1/communities/" + c, Map.of("posting_restricted_to_mods", true), member).statusCode());
-        var edited = api.patch("/api/v1/communities/" + c, Map.of("posting_restricted_to_mods", true, "title", "News"), mod);
+        assertEquals(
+                403,
+                api.patch("/api/v1/communities/" + c, Map.of("posting_restricted_to_mods", true), member)
+                        .statusCode());
+        var edited =
+                api.patch("/api/v1/communities/" + c, Map.of("posting_restricted_to_mods", true, "title", "News"), mod);
         assertEquals(200, edited.statusCode(), edited.body());
         assertEquals("News", body(edited).get("title").asText());
-        assertEquals(403, api.post("/api/v1/communities/" + c + "/threads", Map.of("title", "hi", "body", "x"), member).statusCode());
-        assertEquals(201, api.post("/api/v1/communities/" + c + "/threads", Map.of("title", "hi", "body", "x"), mod).statusCode());
+        assertEquals(
+                403,
+                api.post("/api/v1/communities/" + c + "/threads", Map.of("title", "hi", "body", "x"), member)
+                        .statusCode());
+        assertEquals(
+                201,
+                api.post("/api/v1/communities/" + c + "/threads", Map.of("title", "hi", "body", "x"), mod)
+                        .statusCode());
 
         var publicLog = body(api.get("/api/v1/communities/" + c + "/modlog", null));
         assertEquals("edit_community", publicLog.get(0).get("action").asText());
-        assertTrue(publicLog.get(0).get("moderator") == null || publicLog.get(0).get("moderator").isNull(), publicLog.toString());
+        assertTrue(
+                publicLog.get(0).get("moderator") == null
+                        || publicLog.get(0).get("moderator").isNull(),
+                publicLog.toString());
         var modLog = body(api.get("/api/v1/communities/" + c + "/modlog", mod));
         assertEquals("mira@" + server.domain(), modLog.get(0).get("moderator").asText());
         api.patch("/api/v1/communities/" + c, Map.of("show_moderator_names", true), mod);
-        assertEquals("mira@" + server.domain(), body(api.get("/api/v1/communities/" + c + "/modlog", null)).get(0).get("moderator").asText());
+        assertEquals(
+                "mira@" + server.domain(),
+                body(api.get("/api/v1/communities/" + c + "/modlog", null))
+                        .get(0)
+                        .get("moderator")
+                        .asText());
     }
 
     private static String toJson(Object o) {
@@ -307,8 +405,7 @@ class ModerationApiTest {
         long post = server.app().database().transaction(c -> {
             Sql.update(c, """
                     insert into actor (uri, type, preferred_username, domain, local, inbox, shared_inbox, fetched_at)
-                    values (?, 'Person', 'gone', 'banned.example', false, ?, 'https://banned.example/inbox', now())""",
-                    author, author + "/inbox");
+                    values (?, 'Person', 'gone', 'banned.example', false, ?, 'https://banned.example/inbox', now())""", author, author + "/inbox");
             return Sql.insert(c, """
                     insert into post (uri, community_id, author_id, local, title, content_html)
                     values ('https://banned.example/posts/1', ?, (select id from actor where uri = ?), false, 'Spam', '<p>x</p>')

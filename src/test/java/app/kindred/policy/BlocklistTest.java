@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 /** Mastodon's CSV and plain domain lists, both ways, with every bad row reported by its line number. */
 class BlocklistTest {
 
-    private static DomainBlock block(String domain, Severity severity, boolean media, boolean reports, String comment,
-                                     boolean obfuscate) {
+    private static DomainBlock block(
+            String domain, Severity severity, boolean media, boolean reports, String comment, boolean obfuscate) {
         return new DomainBlock(DomainPattern.parse(domain), severity, media, reports, comment, "", obfuscate, null);
     }
 
@@ -43,8 +43,11 @@ class BlocklistTest {
                 """;
         var parsed = Blocklist.parse(csv);
         assertEquals(List.of(), parsed.errors());
-        assertEquals(List.of(block("bad.example", Severity.SUSPEND, false, false, "Harassment", false),
-                block("quiet.example", Severity.LIMIT, true, false, "", true)), parsed.blocks());
+        assertEquals(
+                List.of(
+                        block("bad.example", Severity.SUSPEND, false, false, "Harassment", false),
+                        block("quiet.example", Severity.LIMIT, true, false, "", true)),
+                parsed.blocks());
     }
 
     @Test
@@ -58,10 +61,15 @@ class BlocklistTest {
 
     @Test
     void booleansInTheFormsListsUse() {
-        var parsed = Blocklist.parse("#domain,#reject_media,#reject_reports\na.example,TRUE,0\nb.example,1,no\nc.example,yes,\n");
+        var parsed = Blocklist.parse(
+                "#domain,#reject_media,#reject_reports\na.example,TRUE,0\nb.example,1,no\nc.example,yes,\n");
         assertEquals(List.of(), parsed.errors());
-        assertEquals(List.of(true, true, true), parsed.blocks().stream().map(DomainBlock::rejectMedia).toList());
-        assertEquals(List.of(false, false, false), parsed.blocks().stream().map(DomainBlock::rejectReports).toList());
+        assertEquals(
+                List.of(true, true, true),
+                parsed.blocks().stream().map(DomainBlock::rejectMedia).toList());
+        assertEquals(
+                List.of(false, false, false),
+                parsed.blocks().stream().map(DomainBlock::rejectReports).toList());
 
         var bad = Blocklist.parse("#domain,#reject_media\na.example,maybe\n");
         assertEquals(1, bad.errors().size());
@@ -80,7 +88,8 @@ class BlocklistTest {
                 """;
         var parsed = Blocklist.parse(text);
         assertEquals(List.of(), parsed.errors());
-        assertEquals(List.of("spam.example", "loud.example:8443", "*.flags.example"),
+        assertEquals(
+                List.of("spam.example", "loud.example:8443", "*.flags.example"),
                 parsed.blocks().stream().map(b -> b.domain().toString()).toList());
         assertTrue(parsed.blocks().stream().allMatch(b -> b.severity() == Severity.SUSPEND), "a plain list suspends");
 
@@ -93,13 +102,17 @@ class BlocklistTest {
     void aPlainLineIsOneDomainAndAtMostAComment() {
         // Taking the first word would turn "not a domain!" into a block of "not".
         var parsed = Blocklist.parse("good.example\nnot a domain!\nhttps://x.example y\nfine.example # ok\n");
-        assertEquals(List.of(2, 3), lineNumbers(parsed.errors()), parsed.errors().toString());
-        assertEquals(List.of("good.example", "fine.example"), parsed.blocks().stream().map(b -> b.domain().toString()).toList());
+        assertEquals(
+                List.of(2, 3), lineNumbers(parsed.errors()), parsed.errors().toString());
+        assertEquals(
+                List.of("good.example", "fine.example"),
+                parsed.blocks().stream().map(b -> b.domain().toString()).toList());
     }
 
     @Test
     void obfuscatesOnlyWhereAskedAndOnlyWhenPublishing() {
-        var blocks = List.of(block("secret.example", Severity.SUSPEND, false, false, "", true),
+        var blocks = List.of(
+                block("secret.example", Severity.SUSPEND, false, false, "", true),
                 block("open.example", Severity.SUSPEND, false, false, "", false));
         var published = Blocklist.export(blocks, Blocklist.Format.PLAIN, true);
         assertFalse(published.contains("secret.example"), published);
@@ -123,16 +136,25 @@ class BlocklistTest {
         }
         var parsed = Blocklist.parse(sb.toString());
         assertEquals(997, parsed.blocks().size());
-        assertEquals(List.of(18, 501, 1000), lineNumbers(parsed.errors()), parsed.errors().toString());
-        assertTrue(parsed.errors().get(0).contains("not a domain!"), parsed.errors().get(0));
-        assertTrue(parsed.errors().get(1).contains("obliterate"), parsed.errors().get(1));
+        assertEquals(
+                List.of(18, 501, 1000),
+                lineNumbers(parsed.errors()),
+                parsed.errors().toString());
+        assertTrue(
+                parsed.errors().get(0).contains("not a domain!"),
+                parsed.errors().get(0));
+        assertTrue(
+                parsed.errors().get(1).contains("obliterate"), parsed.errors().get(1));
     }
 
     @Test
     void duplicatesAreReportedWithTheirLine() {
-        var parsed = Blocklist.parse(Blocklist.CSV_HEADER + "\na.example,suspend,,,,\nb.example,suspend,,,,\nA.EXAMPLE,silence,,,,\n");
+        var parsed = Blocklist.parse(
+                Blocklist.CSV_HEADER + "\na.example,suspend,,,,\nb.example,suspend,,,,\nA.EXAMPLE,silence,,,,\n");
         assertEquals(List.of(4), lineNumbers(parsed.errors()), parsed.errors().toString());
-        assertTrue(parsed.errors().get(0).contains("a.example is listed twice"), parsed.errors().get(0));
+        assertTrue(
+                parsed.errors().get(0).contains("a.example is listed twice"),
+                parsed.errors().get(0));
     }
 
     @Test
@@ -143,10 +165,12 @@ class BlocklistTest {
 
     private static List<Integer> lineNumbers(List<String> errors) {
         var p = Pattern.compile("^line (\\d+): ");
-        return errors.stream().map(e -> {
-            var m = p.matcher(e);
-            assertTrue(m.find(), e);
-            return Integer.parseInt(m.group(1));
-        }).toList();
+        return errors.stream()
+                .map(e -> {
+                    var m = p.matcher(e);
+                    assertTrue(m.find(), e);
+                    return Integer.parseInt(m.group(1));
+                })
+                .toList();
     }
 }

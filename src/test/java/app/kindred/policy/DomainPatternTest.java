@@ -13,11 +13,14 @@ class DomainPatternTest {
         assertEquals("example.com", DomainPattern.parse("Example.COM").toString());
         assertEquals("example.com", DomainPattern.parse("  example.com/ ").toString());
         assertEquals("example.com", DomainPattern.parse("https://example.com/").toString());
-        assertEquals("example.com:8443", DomainPattern.parse("http://Example.com:8443").toString());
+        assertEquals(
+                "example.com:8443",
+                DomainPattern.parse("http://Example.com:8443").toString());
         assertEquals("*.example.com", DomainPattern.parse("*.EXAMPLE.com").toString());
         assertEquals("127.0.0.2:8080", DomainPattern.parse("127.0.0.2:8080").toString());
         // Stored as punycode, the form actor URIs carry on the wire.
-        assertEquals("xn--bcher-kva.example", DomainPattern.parse("Bücher.example").toString());
+        assertEquals(
+                "xn--bcher-kva.example", DomainPattern.parse("Bücher.example").toString());
         assertEquals(DomainPattern.parse("xn--bcher-kva.example"), DomainPattern.parse("bücher.example"));
         var p = DomainPattern.parse("*.example.com:8443");
         assertEquals(new DomainPattern("example.com", 8443, true), p);
@@ -26,9 +29,25 @@ class DomainPatternTest {
 
     @Test
     void refusesWhatIsNotADomainNamingTheField() {
-        for (var bad : new String[] {"", "   ", null, "*", "*.", "exa mple.com", "example.com:0", "example.com:65536",
-                "example.com:http", "-example.com", "example-.com", "https://example.com/path", "ex_ample.com",
-                "example..com", ":8080", "*.127.0.0.1", "a".repeat(64) + ".com"}) {
+        for (var bad : new String[] {
+            "",
+            "   ",
+            null,
+            "*",
+            "*.",
+            "exa mple.com",
+            "example.com:0",
+            "example.com:65536",
+            "example.com:http",
+            "-example.com",
+            "example-.com",
+            "https://example.com/path",
+            "ex_ample.com",
+            "example..com",
+            ":8080",
+            "*.127.0.0.1",
+            "a".repeat(64) + ".com"
+        }) {
             var e = assertThrows(Refusal.class, () -> DomainPattern.parse(bad), String.valueOf(bad));
             assertEquals("domain", e.field(), String.valueOf(bad));
             assertEquals(Refusal.Kind.INVALID, e.kind());
@@ -92,6 +111,8 @@ class DomainPatternTest {
         assertNotEquals(name, shown);
         assertTrue(shown.contains("*"), shown);
         assertTrue(shown.startsWith("ex") && shown.endsWith("com"), "the ends stay recognisable: " + shown);
-        assertEquals("*.example.com".length(), DomainPattern.parse("*.example.com").obfuscated().length());
+        assertEquals(
+                "*.example.com".length(),
+                DomainPattern.parse("*.example.com").obfuscated().length());
     }
 }

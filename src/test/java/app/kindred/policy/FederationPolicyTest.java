@@ -39,8 +39,11 @@ class FederationPolicyTest {
     }
 
     private void block(FederationPolicy policy, String domain, Severity severity) {
-        new PolicyService(db, policy).block(new DomainBlock(DomainPattern.parse(domain), severity, false, false, "", "", false, null),
-                "admin", "test");
+        new PolicyService(db, policy)
+                .block(
+                        new DomainBlock(DomainPattern.parse(domain), severity, false, false, "", "", false, null),
+                        "admin",
+                        "test");
     }
 
     @Test
@@ -71,7 +74,8 @@ class FederationPolicyTest {
         assertTrue(policy.decide("QUIET.example.com:80").limited());
         // ... and a port beats the host.
         assertTrue(policy.decide("quiet.example.com:8443").suspended());
-        assertTrue(policy.decide(URI.create("https://quiet.example.com:8443/u/x")).suspended());
+        assertTrue(
+                policy.decide(URI.create("https://quiet.example.com:8443/u/x")).suspended());
         // A wildcard deeper in the name beats the bare parent host.
         assertTrue(policy.decide("x.social.example.com").limited());
         assertNull(policy.decide("elsewhere.example").severity());
@@ -80,8 +84,12 @@ class FederationPolicyTest {
     @Test
     void flagsCarryThrough() {
         var policy = policy(Mode.OPEN);
-        new PolicyService(db, policy).block(new DomainBlock(DomainPattern.parse("media.example"), Severity.NOOP, true, false,
-                "", "", false, null), "admin", "");
+        new PolicyService(db, policy)
+                .block(
+                        new DomainBlock(
+                                DomainPattern.parse("media.example"), Severity.NOOP, true, false, "", "", false, null),
+                        "admin",
+                        "");
         var d = policy.decide("media.example");
         assertTrue(d.rejectMedia());
         assertFalse(d.rejectReports());
@@ -100,7 +108,9 @@ class FederationPolicyTest {
         assertTrue(policy.federates("127.0.0.1:8080"));
         assertFalse(policy.federates("127.0.0.1:8081"), "another port is another instance");
         assertFalse(policy.federates("stranger.example"));
-        assertTrue(policy.decide("stranger.example").reason().contains("allowlist"), policy.decide("stranger.example").reason());
+        assertTrue(
+                policy.decide("stranger.example").reason().contains("allowlist"),
+                policy.decide("stranger.example").reason());
         assertTrue(policy.federates(OWN));
         assertTrue(policy.federates("KINDRED.test"));
     }
@@ -123,7 +133,8 @@ class FederationPolicyTest {
         var policy = policy(Mode.OPEN);
         assertTrue(policy.federates("late.example"));
         // Another process writes the block.
-        db.transaction(c -> Sql.update(c, "insert into domain_block (domain, severity) values ('late.example', 'suspend')"));
+        db.transaction(
+                c -> Sql.update(c, "insert into domain_block (domain, severity) values ('late.example', 'suspend')"));
         assertTrue(policy.federates("late.example"), "cached for a few seconds");
         clock.advance(Duration.ofSeconds(6));
         assertFalse(policy.federates("late.example"));

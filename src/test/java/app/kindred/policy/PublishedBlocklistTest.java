@@ -9,8 +9,15 @@ import org.junit.jupiter.api.Test;
 /** The blocklist is published only when the admin says so, with the domains they asked to hide starred. */
 class PublishedBlocklistTest {
     private static DomainBlock block(String domain, DomainBlock.Severity severity, boolean obfuscate) {
-        return new DomainBlock(DomainPattern.parse(domain), severity, false, false, "harassment of members", "note to self",
-                obfuscate, null);
+        return new DomainBlock(
+                DomainPattern.parse(domain),
+                severity,
+                false,
+                false,
+                "harassment of members",
+                "note to self",
+                obfuscate,
+                null);
     }
 
     @Test
@@ -34,8 +41,13 @@ class PublishedBlocklistTest {
     @Test
     void notPublishedByDefault() {
         try (var server = TestServer.start(Map.of())) {
-            server.app().policyService().block(block("hostile.example", DomainBlock.Severity.SUSPEND, false), "admin", "");
-            assertEquals(404, server.get("/api/v1/instance/domain_blocks", "application/json").statusCode());
+            server.app()
+                    .policyService()
+                    .block(block("hostile.example", DomainBlock.Severity.SUSPEND, false), "admin", "");
+            assertEquals(
+                    404,
+                    server.get("/api/v1/instance/domain_blocks", "application/json")
+                            .statusCode());
             assertFalse(server.get("/nodeinfo/2.1", "application/json").body().contains("hostile.example"));
         }
     }

@@ -26,8 +26,10 @@ class ClientKeysTest {
         var key = new ClientKeys(new SecureRandom()).of(address);
         assertFalse(key.contains(address));
         assertFalse(key.contains("198"));
-        var plain = Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(
-                MessageDigest.getInstance("SHA-256").digest(address.getBytes(StandardCharsets.UTF_8)), 16));
+        var plain = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(Arrays.copyOf(
+                        MessageDigest.getInstance("SHA-256").digest(address.getBytes(StandardCharsets.UTF_8)), 16));
         assertNotEquals(plain, key, "a plain hash of an address can be reversed by trying every address");
         assertNotEquals(key, new ClientKeys(new SecureRandom()).of(address), "a restart makes a new secret");
     }

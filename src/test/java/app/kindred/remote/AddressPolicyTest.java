@@ -13,23 +13,46 @@ class AddressPolicyTest {
     private static final AddressPolicy TESTING = new AddressPolicy(true);
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "127.0.0.1", "127.255.255.254", "::1",                     // loopback
-        "10.0.0.1", "10.255.255.255",                              // 10/8
-        "172.16.0.1", "172.31.255.255",                            // 172.16/12
-        "192.168.0.1", "192.168.255.255",                          // 192.168/16
-        "169.254.169.254", "169.254.0.1",                          // link-local, cloud metadata
-        "100.64.0.1", "100.127.255.255",                           // carrier-grade NAT 100.64/10
-        "0.0.0.0", "0.1.2.3", "::",                                // unspecified, "this network"
-        "fc00::1", "fd00::1", "fd00:ec2::254",                     // unique local fc00::/7, AWS metadata over IPv6
-        "fe80::1", "febf::1",                                      // link-local fe80::/10
-        "224.0.0.1", "239.255.255.255", "ff02::1", "ff0e::1",      // multicast 224/4 and ff00::/8
-        "255.255.255.255", "240.0.0.1",                            // broadcast, reserved
-        "::ffff:127.0.0.1", "::ffff:169.254.169.254", "::ffff:10.0.0.1", // IPv4-mapped
-        "::127.0.0.1", "::169.254.169.254",                        // IPv4-compatible
-        "64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe",                   // NAT64 to 127.0.0.1 and 169.254.169.254
-        "2002:7f00:1::", "2002:a9fe:a9fe::1", "2002:c0a8:101::"    // 6to4 from 127.0.0.1, metadata, 192.168.1.1
-    })
+    @ValueSource(
+            strings = {
+                "127.0.0.1",
+                "127.255.255.254",
+                "::1", // loopback
+                "10.0.0.1",
+                "10.255.255.255", // 10/8
+                "172.16.0.1",
+                "172.31.255.255", // 172.16/12
+                "192.168.0.1",
+                "192.168.255.255", // 192.168/16
+                "169.254.169.254",
+                "169.254.0.1", // link-local, cloud metadata
+                "100.64.0.1",
+                "100.127.255.255", // carrier-grade NAT 100.64/10
+                "0.0.0.0",
+                "0.1.2.3",
+                "::", // unspecified, "this network"
+                "fc00::1",
+                "fd00::1",
+                "fd00:ec2::254", // unique local fc00::/7, AWS metadata over IPv6
+                "fe80::1",
+                "febf::1", // link-local fe80::/10
+                "224.0.0.1",
+                "239.255.255.255",
+                "ff02::1",
+                "ff0e::1", // multicast 224/4 and ff00::/8
+                "255.255.255.255",
+                "240.0.0.1", // broadcast, reserved
+                "::ffff:127.0.0.1",
+                "::ffff:169.254.169.254",
+                "::ffff:10.0.0.1", // IPv4-mapped
+                "::127.0.0.1",
+                "::169.254.169.254", // IPv4-compatible
+                "64:ff9b::7f00:1",
+                "64:ff9b::a9fe:a9fe", // NAT64 to 127.0.0.1 and 169.254.169.254
+                "2002:7f00:1::",
+                "2002:a9fe:a9fe::1",
+                "2002:c0a8:101::" // 6to4 from 127.0.0.1, metadata, 192.168.1.1
+            })
     void privateAndLocalAddressesAreRefused(String address) throws UnknownHostException {
         var ip = InetAddress.getByName(address);
         assertFalse(AddressPolicy.isPublic(ip), address + " counted as public");
@@ -37,11 +60,24 @@ class AddressPolicyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "93.184.216.34", "1.1.1.1", "8.8.8.8", "172.15.255.255", "172.32.0.1", "100.63.255.255", "100.128.0.1",
-        "169.253.255.255", "11.0.0.1", "223.255.255.254",
-        "2606:4700::1111", "2001:4860:4860::8888", "::ffff:93.184.216.34", "64:ff9b::5db8:d822", "2002:5db8:d822::"
-    })
+    @ValueSource(
+            strings = {
+                "93.184.216.34",
+                "1.1.1.1",
+                "8.8.8.8",
+                "172.15.255.255",
+                "172.32.0.1",
+                "100.63.255.255",
+                "100.128.0.1",
+                "169.253.255.255",
+                "11.0.0.1",
+                "223.255.255.254",
+                "2606:4700::1111",
+                "2001:4860:4860::8888",
+                "::ffff:93.184.216.34",
+                "64:ff9b::5db8:d822",
+                "2002:5db8:d822::"
+            })
     void publicAddressesAreAllowed(String address) throws UnknownHostException {
         var ip = InetAddress.getByName(address);
         assertTrue(AddressPolicy.isPublic(ip), address + " counted as private");
@@ -49,7 +85,9 @@ class AddressPolicyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"127.0.0.1", "::1", "10.0.0.1", "169.254.169.254", "fd00:ec2::254", "224.0.0.1", "93.184.216.34"})
+    @ValueSource(
+            strings = {"127.0.0.1", "::1", "10.0.0.1", "169.254.169.254", "fd00:ec2::254", "224.0.0.1", "93.184.216.34"
+            })
     void allowPrivateAllowsEveryAddress(String address) throws UnknownHostException {
         assertTrue(TESTING.allows(InetAddress.getByName(address)), address + " refused with allowPrivate");
     }

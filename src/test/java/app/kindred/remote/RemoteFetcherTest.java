@@ -57,12 +57,14 @@ class RemoteFetcherTest {
 
     @RegisterExtension
     static WireMockExtension remote = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
 
     /** A second origin (another port) for redirects that leave the first one. */
     @RegisterExtension
     static WireMockExtension other = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
 
     private final List<RemoteFetcher> fetchers = new ArrayList<>();
 
@@ -85,8 +87,11 @@ class RemoteFetcherTest {
     private RemoteFetcher productionFetcherExceptWireMock() {
         var wireMock = new InetSocketAddress("127.0.0.1", remote.getPort());
         var production = new AddressPolicy(false);
-        var f = new RemoteFetcher(a -> a.equals(wireMock) || production.allows(a.getAddress()), true,
-                RemoteFetcher.Limits.defaults(), "Kindred-test");
+        var f = new RemoteFetcher(
+                a -> a.equals(wireMock) || production.allows(a.getAddress()),
+                true,
+                RemoteFetcher.Limits.defaults(),
+                "Kindred-test");
         fetchers.add(f);
         return f;
     }
@@ -123,8 +128,12 @@ class RemoteFetcherTest {
     // ---- documents and origins ----
 
     @ParameterizedTest
-    @ValueSource(strings = {AP, "application/activity+json; charset=utf-8",
-        "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\""})
+    @ValueSource(
+            strings = {
+                AP,
+                "application/activity+json; charset=utf-8",
+                "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\""
+            })
     void fetchesAnActorDocument(String contentType) throws Exception {
         var id = base(remote) + "/users/alice";
         remote.stubFor(get("/users/alice").willReturn(okForContentType(contentType, actorJson(id))));
@@ -133,13 +142,15 @@ class RemoteFetcherTest {
 
         assertEquals(id, node.get("id").asText());
         assertEquals("alice", node.get("preferredUsername").asText());
-        remote.verify(getRequestedFor(urlEqualTo("/users/alice")).withHeader("Accept", equalTo(RemoteFetcher.ACTIVITY_ACCEPT))
+        remote.verify(getRequestedFor(urlEqualTo("/users/alice"))
+                .withHeader("Accept", equalTo(RemoteFetcher.ACTIVITY_ACCEPT))
                 .withHeader("User-Agent", equalTo("Kindred-test")));
     }
 
     @Test
     void aDocumentClaimingAnIdOnAnotherOriginIsRefused() {
-        remote.stubFor(get("/users/alice").willReturn(okForContentType(AP, actorJson("https://victim.example/users/alice"))));
+        remote.stubFor(
+                get("/users/alice").willReturn(okForContentType(AP, actorJson("https://victim.example/users/alice"))));
 
         fails(Reason.ORIGIN_MISMATCH, () -> fetcher().getActivityJson(at(remote, "/users/alice")));
     }
@@ -154,7 +165,8 @@ class RemoteFetcherTest {
     @Test
     void aDocumentWithoutAnAbsoluteIdIsMalformed() {
         remote.stubFor(get("/none").willReturn(okForContentType(AP, "{\"type\": \"Person\"}")));
-        remote.stubFor(get("/relative").willReturn(okForContentType(AP, "{\"id\": \"/users/alice\", \"type\": \"Person\"}")));
+        remote.stubFor(
+                get("/relative").willReturn(okForContentType(AP, "{\"id\": \"/users/alice\", \"type\": \"Person\"}")));
 
         fails(Reason.MALFORMED, () -> fetcher().getActivityJson(at(remote, "/none")));
         fails(Reason.MALFORMED, () -> fetcher().getActivityJson(at(remote, "/relative")));
@@ -166,7 +178,9 @@ class RemoteFetcherTest {
         remote.stubFor(get("/@alice").willReturn(temporaryRedirect("/users/alice")));
         remote.stubFor(get("/users/alice").willReturn(okForContentType(AP, actorJson(canonical))));
 
-        assertEquals(canonical, fetcher().getActivityJson(at(remote, "/@alice")).get("id").asText());
+        assertEquals(
+                canonical,
+                fetcher().getActivityJson(at(remote, "/@alice")).get("id").asText());
         assertEquals(canonical, fetcher().get(at(remote, "/@alice"), AP).uri().toString());
     }
 
@@ -189,7 +203,8 @@ class RemoteFetcherTest {
 
         assertEquals(id, fetcher().getActivityJson(at(remote, "/r0")).get("id").asText());
         for (var path : List.of("/r0", "/r1", "/r2", "/r3")) {
-            remote.verify(getRequestedFor(urlEqualTo(path)).withHeader("Accept", equalTo(RemoteFetcher.ACTIVITY_ACCEPT)));
+            remote.verify(
+                    getRequestedFor(urlEqualTo(path)).withHeader("Accept", equalTo(RemoteFetcher.ACTIVITY_ACCEPT)));
         }
     }
 
@@ -205,7 +220,8 @@ class RemoteFetcherTest {
 
     @Test
     void aRedirectWithAnUnusableLocationIsMalformed() {
-        remote.stubFor(get("/bad").willReturn(aResponse().withStatus(302).withHeader("Location", "http://exa mple.org/ x")));
+        remote.stubFor(
+                get("/bad").willReturn(aResponse().withStatus(302).withHeader("Location", "http://exa mple.org/ x")));
 
         fails(Reason.MALFORMED, () -> fetcher().getActivityJson(at(remote, "/bad")));
     }
@@ -214,14 +230,16 @@ class RemoteFetcherTest {
 
     @Test
     void inProductionALoopbackServerIsNeverContacted() {
-        var production = new RemoteFetcher(new AddressPolicy(false), true, RemoteFetcher.Limits.defaults(), "Kindred-test");
+        var production =
+                new RemoteFetcher(new AddressPolicy(false), true, RemoteFetcher.Limits.defaults(), "Kindred-test");
         fetchers.add(production);
         remote.stubFor(get("/users/alice").willReturn(okForContentType(AP, actorJson(base(remote) + "/users/alice"))));
 
         fails(Reason.REFUSED_ADDRESS, () -> production.getActivityJson(at(remote, "/users/alice")));
         // A name is resolved and checked too, not only address literals.
-        fails(Reason.REFUSED_ADDRESS, () -> production.getActivityJson(
-                URI.create("http://localhost:" + remote.getPort() + "/users/alice")));
+        fails(
+                Reason.REFUSED_ADDRESS,
+                () -> production.getActivityJson(URI.create("http://localhost:" + remote.getPort() + "/users/alice")));
         assertEquals(0, requestsReceived(remote));
     }
 
@@ -229,13 +247,16 @@ class RemoteFetcherTest {
     void aRedirectToCloudMetadataIsRefused() {
         remote.stubFor(get("/users/alice").willReturn(temporaryRedirect("http://169.254.169.254/latest/meta-data")));
 
-        fails(Reason.REFUSED_ADDRESS, () -> productionFetcherExceptWireMock().getActivityJson(at(remote, "/users/alice")));
+        fails(
+                Reason.REFUSED_ADDRESS,
+                () -> productionFetcherExceptWireMock().getActivityJson(at(remote, "/users/alice")));
     }
 
     @Test
     void aRedirectToALoopbackServiceIsRefusedBeforeConnecting() {
         remote.stubFor(get("/users/alice").willReturn(temporaryRedirect(base(other) + "/admin")));
-        remote.stubFor(get("/ipv6").willReturn(temporaryRedirect("http://[::ffff:127.0.0.1]:" + other.getPort() + "/admin")));
+        remote.stubFor(
+                get("/ipv6").willReturn(temporaryRedirect("http://[::ffff:127.0.0.1]:" + other.getPort() + "/admin")));
 
         var fetcher = productionFetcherExceptWireMock();
         fails(Reason.REFUSED_ADDRESS, () -> fetcher.getActivityJson(at(remote, "/users/alice")));
@@ -247,7 +268,8 @@ class RemoteFetcherTest {
 
     @Test
     void withoutHttpAllowedAnHttpUrlIsRefusedWithoutARequest() {
-        var httpsOnly = new RemoteFetcher(new AddressPolicy(true), false, RemoteFetcher.Limits.defaults(), "Kindred-test");
+        var httpsOnly =
+                new RemoteFetcher(new AddressPolicy(true), false, RemoteFetcher.Limits.defaults(), "Kindred-test");
         fetchers.add(httpsOnly);
         remote.stubFor(get("/users/alice").willReturn(okForContentType(AP, actorJson(base(remote) + "/users/alice"))));
 
@@ -257,8 +279,14 @@ class RemoteFetcherTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"file:///etc/passwd", "ftp://example.org/actor.json", "jar:file:///tmp/x.jar!/actor.json",
-        "gopher://example.org/", "/users/alice"})
+    @ValueSource(
+            strings = {
+                "file:///etc/passwd",
+                "ftp://example.org/actor.json",
+                "jar:file:///tmp/x.jar!/actor.json",
+                "gopher://example.org/",
+                "/users/alice"
+            })
     void otherSchemesAreRefused(String url) {
         fails(Reason.REFUSED_SCHEME, () -> fetcher().getActivityJson(URI.create(url)));
     }
@@ -283,7 +311,9 @@ class RemoteFetcherTest {
 
     @Test
     void aServerThatAnswersLateTimesOut() {
-        remote.stubFor(get("/slow").willReturn(okForContentType(AP, actorJson(base(remote) + "/slow")).withFixedDelay(5000)));
+        remote.stubFor(get("/slow")
+                .willReturn(
+                        okForContentType(AP, actorJson(base(remote) + "/slow")).withFixedDelay(5000)));
 
         long start = System.nanoTime();
         fails(Reason.TIMEOUT, () -> fetcher(shortTimeout()).getActivityJson(at(remote, "/slow")));
@@ -292,8 +322,9 @@ class RemoteFetcherTest {
 
     @Test
     void aServerThatDribblesItsBodyTimesOut() {
-        remote.stubFor(get("/dribble").willReturn(okForContentType(AP, actorJson(base(remote) + "/dribble"))
-                .withChunkedDribbleDelay(20, 5000)));
+        remote.stubFor(get("/dribble")
+                .willReturn(okForContentType(AP, actorJson(base(remote) + "/dribble"))
+                        .withChunkedDribbleDelay(20, 5000)));
 
         long start = System.nanoTime();
         fails(Reason.TIMEOUT, () -> fetcher(shortTimeout()).getActivityJson(at(remote, "/dribble")));
@@ -304,9 +335,12 @@ class RemoteFetcherTest {
     void theTimeoutBoundsTheWholeFetchNotEachRedirect() {
         // Each hop answers within the timeout; together they do not.
         for (int i = 0; i < 3; i++) {
-            remote.stubFor(get("/r" + i).willReturn(temporaryRedirect("/r" + (i + 1)).withFixedDelay(300)));
+            remote.stubFor(
+                    get("/r" + i).willReturn(temporaryRedirect("/r" + (i + 1)).withFixedDelay(300)));
         }
-        remote.stubFor(get("/r3").willReturn(okForContentType(AP, actorJson(base(remote) + "/r3")).withFixedDelay(300)));
+        remote.stubFor(get("/r3")
+                .willReturn(
+                        okForContentType(AP, actorJson(base(remote) + "/r3")).withFixedDelay(300)));
 
         long start = System.nanoTime();
         fails(Reason.TIMEOUT, () -> fetcher(shortTimeout()).getActivityJson(at(remote, "/r0")));
@@ -330,11 +364,12 @@ class RemoteFetcherTest {
 
     @Test
     void aChunkedBodyWithoutContentLengthIsCappedToo() throws Exception {
-        remote.stubFor(get("/chunked").willReturn(okForContentType(AP, bigActor(base(remote) + "/chunked"))
-                .withChunkedDribbleDelay(8, 50)));
+        remote.stubFor(get("/chunked")
+                .willReturn(okForContentType(AP, bigActor(base(remote) + "/chunked"))
+                        .withChunkedDribbleDelay(8, 50)));
         // The premise: the server really sends no Content-Length.
-        var plain = HttpClient.newHttpClient().send(HttpRequest.newBuilder(at(remote, "/chunked")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        var plain = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(at(remote, "/chunked")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(Optional.empty(), plain.headers().firstValue("Content-Length"));
 
         fails(Reason.TOO_LARGE, () -> fetcher(smallCap()).getActivityJson(at(remote, "/chunked")));
@@ -348,8 +383,12 @@ class RemoteFetcherTest {
             out.write(body);
         }
         assertTrue(gzipped.size() < 1024, "the compressed body must fit the cap for this test to mean anything");
-        remote.stubFor(get("/gzip").willReturn(aResponse().withStatus(200).withHeader("Content-Type", AP)
-                .withHeader("Content-Encoding", "gzip").withBody(gzipped.toByteArray())));
+        remote.stubFor(get("/gzip")
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", AP)
+                        .withHeader("Content-Encoding", "gzip")
+                        .withBody(gzipped.toByteArray())));
 
         fails(Reason.TOO_LARGE, () -> fetcher(smallCap()).getActivityJson(at(remote, "/gzip")));
     }
@@ -367,7 +406,8 @@ class RemoteFetcherTest {
 
     @Test
     void htmlIsNotAnActivityPubDocument() {
-        remote.stubFor(get("/users/alice").willReturn(okForContentType("text/html; charset=utf-8", "<html>alice</html>")));
+        remote.stubFor(
+                get("/users/alice").willReturn(okForContentType("text/html; charset=utf-8", "<html>alice</html>")));
         remote.stubFor(get("/untyped").willReturn(aResponse().withStatus(200).withBody("{}")));
 
         fails(Reason.NOT_JSON, () -> fetcher().getActivityJson(at(remote, "/users/alice")));
@@ -379,7 +419,8 @@ class RemoteFetcherTest {
         remote.stubFor(get("/broken").willReturn(okForContentType(AP, "{\"id\": \"http://")));
         remote.stubFor(get("/array").willReturn(okForContentType(AP, "[{\"id\": \"x\"}]")));
         remote.stubFor(get("/empty").willReturn(okForContentType(AP, "")));
-        remote.stubFor(get("/trailing").willReturn(okForContentType(AP, actorJson(base(remote) + "/trailing") + " garbage")));
+        remote.stubFor(get("/trailing")
+                .willReturn(okForContentType(AP, actorJson(base(remote) + "/trailing") + " garbage")));
 
         fails(Reason.MALFORMED, () -> fetcher().getActivityJson(at(remote, "/broken")));
         fails(Reason.MALFORMED, () -> fetcher().getActivityJson(at(remote, "/array")));
@@ -398,7 +439,9 @@ class RemoteFetcherTest {
                 {"id": "%s", "type": "Person", "inbox": "%s/inbox", "attachment": %s}""".formatted(id, id, deep))));
 
         var e = fails(Reason.MALFORMED, () -> fetcher().getActivityJson(at(remote, "/users/deep")));
-        assertTrue(e.getMessage().contains("beyond our limits") && e.getMessage().contains("nesting depth"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("beyond our limits") && e.getMessage().contains("nesting depth"),
+                e.getMessage());
     }
 
     @Test
@@ -408,9 +451,12 @@ class RemoteFetcherTest {
         remote.stubFor(get("/users/long").willReturn(okForContentType(AP, """
                 {"id": "%s", "type": "Person", "inbox": "%s/inbox", "name": "%s"}""".formatted(id, id, name))));
 
-        var e = fails(Reason.MALFORMED, () -> fetcher(new RemoteFetcher.Limits(Duration.ofSeconds(5), Duration.ofSeconds(10),
-                4 << 20, 3)).getActivityJson(at(remote, "/users/long")));
-        assertTrue(e.getMessage().contains("beyond our limits") && e.getMessage().contains("String value length"),
+        var e = fails(
+                Reason.MALFORMED,
+                () -> fetcher(new RemoteFetcher.Limits(Duration.ofSeconds(5), Duration.ofSeconds(10), 4 << 20, 3))
+                        .getActivityJson(at(remote, "/users/long")));
+        assertTrue(
+                e.getMessage().contains("beyond our limits") && e.getMessage().contains("String value length"),
                 e.getMessage());
     }
 
@@ -430,10 +476,22 @@ class RemoteFetcherTest {
         remote.stubFor(get("/broken").willReturn(aResponse().withStatus(500)));
         remote.stubFor(get("/forbidden").willReturn(aResponse().withStatus(401)));
 
-        assertEquals(404, fails(Reason.NOT_FOUND, () -> fetcher().getActivityJson(at(remote, "/missing"))).status());
-        assertEquals(410, fails(Reason.GONE, () -> fetcher().getActivityJson(at(remote, "/gone"))).status());
-        assertEquals(500, fails(Reason.HTTP_ERROR, () -> fetcher().getActivityJson(at(remote, "/broken"))).status());
-        assertEquals(401, fails(Reason.HTTP_ERROR, () -> fetcher().getActivityJson(at(remote, "/forbidden"))).status());
+        assertEquals(
+                404,
+                fails(Reason.NOT_FOUND, () -> fetcher().getActivityJson(at(remote, "/missing")))
+                        .status());
+        assertEquals(
+                410,
+                fails(Reason.GONE, () -> fetcher().getActivityJson(at(remote, "/gone")))
+                        .status());
+        assertEquals(
+                500,
+                fails(Reason.HTTP_ERROR, () -> fetcher().getActivityJson(at(remote, "/broken")))
+                        .status());
+        assertEquals(
+                401,
+                fails(Reason.HTTP_ERROR, () -> fetcher().getActivityJson(at(remote, "/forbidden")))
+                        .status());
     }
 
     @Test
@@ -457,15 +515,16 @@ class RemoteFetcherTest {
         fetcher.getActivityJson(at(remote, "/@alice"));
 
         remote.verify(getRequestedFor(urlEqualTo("/@alice")).withHeader("Signature", equalTo("test GET /@alice")));
-        remote.verify(getRequestedFor(urlEqualTo("/users/alice")).withHeader("Signature", equalTo("test GET /users/alice")));
+        remote.verify(
+                getRequestedFor(urlEqualTo("/users/alice")).withHeader("Signature", equalTo("test GET /users/alice")));
     }
 
     /** The request as WireMock received it, addressed to where it was sent. */
     private static HttpRequestParts asReceived(WireMockExtension server, LoggedRequest request) {
         var headers = new LinkedHashMap<String, List<String>>();
         for (var header : request.getHeaders().all()) headers.put(header.key(), header.values());
-        return new HttpRequestParts(request.getMethod().getName(), URI.create(base(server) + request.getUrl()), headers,
-                request.getBody());
+        return new HttpRequestParts(
+                request.getMethod().getName(), URI.create(base(server) + request.getUrl()), headers, request.getBody());
     }
 
     @Test
@@ -475,12 +534,14 @@ class RemoteFetcherTest {
             var actor = app.instanceActor();
             var id = base(remote) + "/users/alice";
             remote.stubFor(get("/users/alice").willReturn(okForContentType(AP, actorJson(id))));
-            remote.stubFor(get(urlPathEqualTo("/.well-known/webfinger")).willReturn(
-                    okForContentType("application/jrd+json", "{\"subject\": \"acct:alice@127.0.0.1\"}")));
+            remote.stubFor(get(urlPathEqualTo("/.well-known/webfinger"))
+                    .willReturn(okForContentType("application/jrd+json", "{\"subject\": \"acct:alice@127.0.0.1\"}")));
 
             app.fetcher().getActivityJson(URI.create(id));
-            app.fetcher().getJson(at(remote, "/.well-known/webfinger?resource=acct%3Aalice%40127.0.0.1"),
-                    "application/jrd+json");
+            app.fetcher()
+                    .getJson(
+                            at(remote, "/.well-known/webfinger?resource=acct%3Aalice%40127.0.0.1"),
+                            "application/jrd+json");
 
             var verifier = new SignatureVerifier(Clock.systemUTC());
             var key = VerificationKey.fromPem(actor.publicKeyPem());
@@ -492,15 +553,20 @@ class RemoteFetcherTest {
                 assertTrue(signature.contains("headers=\"(request-target) host date accept\""), signature);
                 // Host as sent, non-default port included, is the host that was signed.
                 assertEquals("127.0.0.1:" + remote.getPort(), request.getHeader("Host"));
-                var result = verifier.verify(asReceived(remote, request),
+                var result = verifier.verify(
+                        asReceived(remote, request),
                         keyId -> keyId.equals(actor.publicKeyId()) ? Optional.of(key) : Optional.empty());
                 var verified = assertInstanceOf(VerificationResult.Verified.class, result, result.toString());
                 assertEquals(SignatureScheme.CAVAGE, verified.scheme());
                 assertEquals(actor.publicKeyId(), verified.keyId());
             }
             // The query is signed: the same request for another resource does not verify.
-            var webfinger = requests.stream().filter(r -> r.getUrl().contains("?")).findFirst().orElseThrow();
-            var tampered = asReceived(remote, webfinger).withUri(at(remote, "/.well-known/webfinger?resource=acct%3Aeve%40x"));
+            var webfinger = requests.stream()
+                    .filter(r -> r.getUrl().contains("?"))
+                    .findFirst()
+                    .orElseThrow();
+            var tampered =
+                    asReceived(remote, webfinger).withUri(at(remote, "/.well-known/webfinger?resource=acct%3Aeve%40x"));
             assertTrue(!verifier.verify(tampered, keyId -> Optional.of(key)).isVerified(), "the query was not signed");
         } finally {
             TestPostgres.dropDatabase(config.database().url());

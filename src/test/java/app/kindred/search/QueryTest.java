@@ -17,9 +17,17 @@ class QueryTest {
 
     @Test
     void aQueryWithoutWordsIsRefused() {
-        assertEquals("q", assertThrows(Refusal.class, () -> SearchService.tsquery("':* | !")).field());
-        assertEquals("q", assertThrows(Refusal.class, () -> SearchService.tsquery(" ")).field());
-        assertEquals("q", assertThrows(Refusal.class, () -> SearchService.tsquery("x".repeat(201))).field());
+        assertEquals(
+                "q",
+                assertThrows(Refusal.class, () -> SearchService.tsquery("':* | !"))
+                        .field());
+        assertEquals(
+                "q",
+                assertThrows(Refusal.class, () -> SearchService.tsquery(" ")).field());
+        assertEquals(
+                "q",
+                assertThrows(Refusal.class, () -> SearchService.tsquery("x".repeat(201)))
+                        .field());
     }
 
     @Test

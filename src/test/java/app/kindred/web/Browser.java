@@ -44,10 +44,20 @@ final class Browser implements AutoCloseable {
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
         var options = new ChromeOptions();
         options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,900", "--lang=en-GB", "--no-first-run", "--disable-extensions");
-        if (!scripts) options.setExperimentalOption("prefs", Map.of("profile.managed_default_content_settings.javascript", 2));
-        var service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).build();
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--disable-gpu",
+                "--window-size=1280,900",
+                "--lang=en-GB",
+                "--no-first-run",
+                "--disable-extensions");
+        if (!scripts)
+            options.setExperimentalOption("prefs", Map.of("profile.managed_default_content_settings.javascript", 2));
+        var service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER))
+                .build();
         this.driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(PATIENCE);
         driver.manage().timeouts().scriptTimeout(PATIENCE);
@@ -85,7 +95,8 @@ final class Browser implements AutoCloseable {
             return true;
         } catch (WebDriverException e) {
             var message = String.valueOf(e.getMessage());
-            if (message.contains("does not belong to the document") || message.contains("No node with given id")) return true;
+            if (message.contains("does not belong to the document") || message.contains("No node with given id"))
+                return true;
             throw e;
         }
     }
@@ -104,24 +115,31 @@ final class Browser implements AutoCloseable {
     String violations() {
         var results = new AxeBuilder().withTags(WCAG_TAGS).analyze(driver);
         // Zero violations means something only if axe looked: it must also report rules that passed.
-        if (results.isErrored() || results.getPasses() == null || results.getPasses().isEmpty()) {
+        if (results.isErrored()
+                || results.getPasses() == null
+                || results.getPasses().isEmpty()) {
             throw new AssertionError("axe did not run on " + driver.getCurrentUrl() + ": " + results.getErrorMessage());
         }
         List<Rule> violations = results.getViolations();
-        return violations.stream().map(v -> v.getId() + ": " + v.getHelp() + " at "
-                        + v.getNodes().stream().map(n -> String.valueOf(n.getTarget())).collect(Collectors.joining(", ")))
+        return violations.stream()
+                .map(v -> v.getId() + ": " + v.getHelp() + " at "
+                        + v.getNodes().stream()
+                                .map(n -> String.valueOf(n.getTarget()))
+                                .collect(Collectors.joining(", ")))
                 .collect(Collectors.joining("\n"));
     }
 
     /** Emulates the system's dark (or light) preference, as a phone in night mode would ask for it. */
     void darkScheme(boolean dark) {
-        driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
-                List.of(Map.of("name", "prefers-color-scheme", "value", dark ? "dark" : "light"))));
+        driver.executeCdpCommand(
+                "Emulation.setEmulatedMedia",
+                Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", dark ? "dark" : "light"))));
     }
 
     /** Whether the page fits a screen this many CSS pixels wide without scrolling sideways (needs scripts on). */
     boolean fitsWidth(int width) {
-        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+        driver.executeCdpCommand(
+                "Emulation.setDeviceMetricsOverride",
                 Map.of("width", width, "height", 800, "deviceScaleFactor", 1, "mobile", true));
         try {
             var scrollWidth = ((Number) driver.executeScript("return document.documentElement.scrollWidth")).intValue();
@@ -133,7 +151,8 @@ final class Browser implements AutoCloseable {
 
     /** The whole page (not just the window) at this width, saved under target/screenshots/. */
     void screenshot(String name, int width) {
-        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+        driver.executeCdpCommand(
+                "Emulation.setDeviceMetricsOverride",
                 Map.of("width", width, "height", 900, "deviceScaleFactor", 1, "mobile", width < 600));
         try {
             @SuppressWarnings("unchecked")
@@ -141,11 +160,20 @@ final class Browser implements AutoCloseable {
             @SuppressWarnings("unchecked")
             var size = (Map<String, Object>) metrics.get("cssContentSize");
             var height = Math.min(6000, ((Number) size.get("height")).intValue());
-            var shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true,
-                    "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+            var shot = driver.executeCdpCommand(
+                    "Page.captureScreenshot",
+                    Map.of(
+                            "format",
+                            "png",
+                            "captureBeyondViewport",
+                            true,
+                            "clip",
+                            Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
             var dir = Path.of("target", "screenshots");
             Files.createDirectories(dir);
-            Files.write(dir.resolve(name + "-" + width + ".png"), Base64.getDecoder().decode((String) shot.get("data")));
+            Files.write(
+                    dir.resolve(name + "-" + width + ".png"),
+                    Base64.getDecoder().decode((String) shot.get("data")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -32,7 +32,9 @@ class CapacityTest {
 
     private HttpResponse<String> get(TestServer server, String path) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(server.base() + path)).build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(
+                    HttpRequest.newBuilder(URI.create(server.base() + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException | InterruptedException e) {
             throw new AssertionError(e);
         }
@@ -41,7 +43,7 @@ class CapacityTest {
     @Test
     void aClientTricklingItsHeadersIsDisconnectedAtTheHeaderDeadline() throws Exception {
         try (var server = TestServer.start(Map.of("KINDRED_SERVER_HEADER_TIMEOUT", "1s"));
-             var socket = new Socket()) {
+                var socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", RawHttp.port(server)));
             socket.setSoTimeout(200);
             var out = socket.getOutputStream();
@@ -69,9 +71,15 @@ class CapacityTest {
 
     @Test
     void pastTheConcurrentRequestsAndTheQueueRequestsGet503WithRetryAfter() throws Exception {
-        try (var server = TestServer.start(Map.of("KINDRED_SERVER_MAX_CONCURRENT_REQUESTS", "1",
-                "KINDRED_SERVER_MAX_QUEUED_REQUESTS", "1", "KINDRED_SERVER_MAX_QUEUE_WAIT", "20s",
-                "KINDRED_DATABASE_CONNECTION_WAIT", "20s"))) {
+        try (var server = TestServer.start(Map.of(
+                "KINDRED_SERVER_MAX_CONCURRENT_REQUESTS",
+                "1",
+                "KINDRED_SERVER_MAX_QUEUED_REQUESTS",
+                "1",
+                "KINDRED_SERVER_MAX_QUEUE_WAIT",
+                "20s",
+                "KINDRED_DATABASE_CONNECTION_WAIT",
+                "20s"))) {
             var db = server.app().database();
             var pool = ((HikariDataSource) db.dataSource()).getHikariPoolMXBean();
             var release = new CountDownLatch(1);
@@ -92,14 +100,17 @@ class CapacityTest {
                 }
                 held.await();
                 var first = threads.submit(() -> get(server, "/api/v1/communities"));
-                Eventually.eventually(Duration.ofSeconds(10), () -> assertEquals(1, pool.getThreadsAwaitingConnection()));
+                Eventually.eventually(
+                        Duration.ofSeconds(10), () -> assertEquals(1, pool.getThreadsAwaitingConnection()));
 
                 // One more fits in the queue; the other is turned away at once.
                 var second = threads.submit(() -> get(server, "/api/v1/communities"));
                 var third = threads.submit(() -> get(server, "/api/v1/communities"));
                 var turnedAway = firstDone(List.of(second, third));
                 assertEquals(503, turnedAway.statusCode(), turnedAway.body());
-                assertTrue(Long.parseLong(turnedAway.headers().firstValue("Retry-After").orElseThrow()) >= 1);
+                assertTrue(Long.parseLong(
+                                turnedAway.headers().firstValue("Retry-After").orElseThrow())
+                        >= 1);
                 assertEquals(WebServer.PROBLEM_JSON, TestServer.mediaType(turnedAway), turnedAway.body());
 
                 release.countDown();
@@ -124,11 +135,15 @@ class CapacityTest {
     @Test
     void headersPastTheConfiguredSizeAre431() throws Exception {
         try (var server = TestServer.start(Map.of("KINDRED_SERVER_MAX_HEADER_BYTES", "4096"))) {
-            var small = RawHttp.exchange(RawHttp.port(server), "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: "
-                    + "a".repeat(2000) + "\r\nConnection: close", new byte[0]);
+            var small = RawHttp.exchange(
+                    RawHttp.port(server),
+                    "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + "a".repeat(2000) + "\r\nConnection: close",
+                    new byte[0]);
             assertEquals(200, small.status(), small.head());
-            var large = RawHttp.exchange(RawHttp.port(server), "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: "
-                    + "a".repeat(6000) + "\r\nConnection: close", new byte[0]);
+            var large = RawHttp.exchange(
+                    RawHttp.port(server),
+                    "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + "a".repeat(6000) + "\r\nConnection: close",
+                    new byte[0]);
             assertEquals(431, large.status(), large.head());
         }
     }

@@ -14,7 +14,9 @@ class HealthTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private HttpResponse<String> get(int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -32,7 +34,9 @@ class HealthTest {
                 TestPostgres.dropDatabase(config.database().url());
                 var down = get(web.port(), "/healthz");
                 assertEquals(503, down.statusCode());
-                assertEquals("application/problem+json", down.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+                assertEquals(
+                        "application/problem+json",
+                        down.headers().firstValue("Content-Type").orElse("").split(";")[0]);
                 assertTrue(down.body().contains("\"title\":\"Database unavailable\""), down.body());
                 assertTrue(down.body().contains("does not answer"), down.body());
             } finally {
@@ -48,7 +52,8 @@ class HealthTest {
             try {
                 var missing = get(web.port(), "/no/such/thing");
                 assertEquals(404, missing.statusCode());
-                assertTrue(missing.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+                assertTrue(
+                        missing.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
                 assertTrue(missing.body().contains("\"status\":404"), missing.body());
                 assertFalse(missing.body().contains("Exception"), missing.body());
             } finally {

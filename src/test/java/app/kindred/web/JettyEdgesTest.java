@@ -40,16 +40,21 @@ class JettyEdgesTest {
 
     @Test
     void aHeaderTooLargeIsAProblemNotAnHtmlPage() throws Exception {
-        var response = RawHttp.exchange(RawHttp.port(server), "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: "
-                + "a".repeat(64 * 1024) + "\r\nConnection: close", new byte[0]);
+        var response = RawHttp.exchange(
+                RawHttp.port(server),
+                "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(64 * 1024) + "\r\nConnection: close",
+                new byte[0]);
 
         assertProblem(response, 431);
     }
 
     @Test
     void aContentLengthThatIsNoNumberIsAProblemNotAnHtmlPage() throws Exception {
-        var response = RawHttp.exchange(RawHttp.port(server), "POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                + "Content-Type: application/json\r\nContent-Length: abc\r\nConnection: close", "{}".getBytes(StandardCharsets.UTF_8));
+        var response = RawHttp.exchange(
+                RawHttp.port(server),
+                "POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: abc\r\nConnection: close",
+                "{}".getBytes(StandardCharsets.UTF_8));
 
         assertProblem(response, 400);
     }
@@ -58,7 +63,8 @@ class JettyEdgesTest {
     void aRequestJettyRefusesAsMalformedSaysItsConnectionCloses() throws Exception {
         // Kept alive, the request asks to reuse the connection; Jetty will not, so the answer must say so, or a
         // client sends its next request down a closed connection (StrictInputApiTest's POST after a refused GET).
-        var response = RawHttp.exchange(RawHttp.port(server), "GET /c/support%00 HTTP/1.1\r\nHost: 127.0.0.1", new byte[0]);
+        var response =
+                RawHttp.exchange(RawHttp.port(server), "GET /c/support%00 HTTP/1.1\r\nHost: 127.0.0.1", new byte[0]);
 
         assertProblem(response, 400);
         assertEquals("close", response.header("Connection"), response.head());
@@ -71,8 +77,11 @@ class JettyEdgesTest {
         appender.start();
         root.addAppender(appender);
         try {
-            var response = RawHttp.exchange(RawHttp.port(server), "POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: 2000000", "{".getBytes(StandardCharsets.UTF_8));
+            var response = RawHttp.exchange(
+                    RawHttp.port(server),
+                    "POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            + "Content-Type: application/json\r\nContent-Length: 2000000",
+                    "{".getBytes(StandardCharsets.UTF_8));
 
             // The client has half-closed: an answer may or may not reach it, but if one does it is a 400 problem.
             if (response.status() != -1) assertProblem(response, 400);
@@ -82,7 +91,8 @@ class JettyEdgesTest {
         }
         for (var event : appender.list) {
             assertTrue(event.getThrowableProxy() == null, "no stack trace is logged: " + event.getFormattedMessage());
-            assertFalse(event.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN), event.getFormattedMessage());
+            assertFalse(
+                    event.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN), event.getFormattedMessage());
         }
     }
 }

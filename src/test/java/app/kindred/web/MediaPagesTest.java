@@ -22,9 +22,13 @@ class MediaPagesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start(Map.of("KINDRED_DATA_DIR", Files.createTempDirectory("kindred-pages").toString()));
+        server = TestServer.start(Map.of(
+                "KINDRED_DATA_DIR", Files.createTempDirectory("kindred-pages").toString()));
         server.app().members().create("alice", "a calm long passphrase", Role.MEMBER);
-        peers = server.app().communities().create("peers", "Peer support", "A calm place", "alice").id();
+        peers = server.app()
+                .communities()
+                .create("peers", "Peer support", "A calm place", "alice")
+                .id();
     }
 
     @AfterAll
@@ -37,8 +41,12 @@ class MediaPagesTest {
         var app = server.app();
         var alice = app.members().find("alice").orElseThrow();
         var image = app.media().upload(alice, TestImages.jpeg(320, 200), "a stormy sea");
-        var thread = app.threads().startThread(alice, peers, new ThreadService.Draft("Rough days", "words", "storms", null, null),
-                new ThreadService.Attachments("https://weather.example/today", List.of(image.id())));
+        var thread = app.threads()
+                .startThread(
+                        alice,
+                        peers,
+                        new ThreadService.Draft("Rough days", "words", "storms", null, null),
+                        new ThreadService.Attachments("https://weather.example/today", List.of(image.id())));
 
         var page = Jsoup.parse(new WebClient(server).get("/p/" + thread.id()).body());
         var warned = page.selectFirst("article.thread details.cw");
@@ -69,9 +77,13 @@ class MediaPagesTest {
 
         var member = Jsoup.parse(new WebClient(server).get("/u/alice").body());
         assertEquals(app.media().url(avatar), member.selectFirst("h1 img").attr("src"));
-        var community = Jsoup.parse(new WebClient(server).get("/c/peers?sort=new").body());
+        var community =
+                Jsoup.parse(new WebClient(server).get("/c/peers?sort=new").body());
         assertEquals(app.media().url(icon), community.selectFirst("h1 img.icon").attr("src"));
-        assertEquals(app.media().url(avatar), community.selectFirst("img.avatar").attr("src"), "bylines carry the author's avatar");
+        assertEquals(
+                app.media().url(avatar),
+                community.selectFirst("img.avatar").attr("src"),
+                "bylines carry the author's avatar");
         assertEquals("24", community.selectFirst("img.avatar").attr("width"));
     }
 }

@@ -28,25 +28,52 @@ class MemberJourneyBrowserTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(Map.of("KINDRED_INSTANCE_OPEN_REGISTRATIONS", "true", "KINDRED_INSTANCE_NAME", "Kindred trial"));
+        server = TestServer.start(
+                Map.of("KINDRED_INSTANCE_OPEN_REGISTRATIONS", "true", "KINDRED_INSTANCE_NAME", "Kindred trial"));
         var app = server.app();
         app.members().create("alice", PASSWORD, Role.ADMIN);
-        var peers = app.communities().create("peers", "Peer support",
-                "A calm place to talk about *anything* that weighs on you.", "alice");
-        server.sql("insert into community_rule (community_id, number, title, description) values (?, 1, ?, ?), (?, 2, ?, ?)",
-                peers.id(), "Be kind", "Assume good faith and speak gently.",
-                peers.id(), "No advice unless asked", "Listen first; ask before offering solutions.");
+        var peers = app.communities()
+                .create("peers", "Peer support", "A calm place to talk about *anything* that weighs on you.", "alice");
+        server.sql(
+                "insert into community_rule (community_id, number, title, description) values (?, 1, ?, ?), (?, 2, ?, ?)",
+                peers.id(),
+                "Be kind",
+                "Assume good faith and speak gently.",
+                peers.id(),
+                "No advice unless asked",
+                "Listen first; ask before offering solutions.");
         var hard = app.communities().create("hard_days", "Hard days", "For the days that are heavy.", "alice");
         server.sql("update community set sensitive = true where id = ?", hard.id());
-        hardThread = app.threads().startThread(app.members().find("alice").orElseThrow(), hard.id(),
-                new ThreadService.Draft("Still here", "Some days are just about getting through.", null, null, null)).id();
+        hardThread = app.threads()
+                .startThread(
+                        app.members().find("alice").orElseThrow(),
+                        hard.id(),
+                        new ThreadService.Draft(
+                                "Still here", "Some days are just about getting through.", null, null, null))
+                .id();
         var alice = app.members().find("alice").orElseThrow();
-        thread = app.threads().startThread(alice, peers.id(), new ThreadService.Draft("Welcome, everyone",
-                "Say hello, and say **how you are** if you like.", "loss", null, "en")).id();
-        comment = app.threads().comment(alice, thread, new ThreadService.Draft(null, "I will start: tired, but here.",
-                null, null, null)).id();
-        app.threads().comment(alice, comment, new ThreadService.Draft(null, "A reply to myself, to show nesting.",
-                null, null, null));
+        thread = app.threads()
+                .startThread(
+                        alice,
+                        peers.id(),
+                        new ThreadService.Draft(
+                                "Welcome, everyone",
+                                "Say hello, and say **how you are** if you like.",
+                                "loss",
+                                null,
+                                "en"))
+                .id();
+        comment = app.threads()
+                .comment(
+                        alice,
+                        thread,
+                        new ThreadService.Draft(null, "I will start: tired, but here.", null, null, null))
+                .id();
+        app.threads()
+                .comment(
+                        alice,
+                        comment,
+                        new ThreadService.Draft(null, "A reply to myself, to show nesting.", null, null, null));
         browser = new Browser(server.base(), false);
         scanner = new Browser(server.base(), true);
     }
@@ -77,16 +104,24 @@ class MemberJourneyBrowserTest {
         browser.type("#password", PASSWORD);
         browser.clickAndLoad(browser.find("form[action='/signup'] button[type=submit]"));
         assertTrue(browser.find("header.site").getText().contains("river"), "signed in after signing up");
-        assertEquals("Welcome. Your account is ready and you are signed in.", browser.find("main [role=status]").getText());
+        assertEquals(
+                "Welcome. Your account is ready and you are signed in.",
+                browser.find("main [role=status]").getText());
 
         // Find the community from the front page and follow it.
         browser.clickAndLoad(browser.driver.findElement(By.linkText("Peer support")));
         assertEquals("Peer support", browser.find("h1").getText());
-        assertEquals(List.of("Be kind", "No advice unless asked"),
+        assertEquals(
+                List.of("Be kind", "No advice unless asked"),
                 browser.all(".rules li strong").stream().map(e -> e.getText()).toList());
         browser.clickAndLoad(browser.find("form[action='/c/peers/follow'] button"));
         assertTrue(browser.find("main").getText().contains("You follow this community."));
-        assertEquals(1, server.app().follows().subscriptions(server.app().members().find("river").orElseThrow()).size());
+        assertEquals(
+                1,
+                server.app()
+                        .follows()
+                        .subscriptions(server.app().members().find("river").orElseThrow())
+                        .size());
 
         // Start a thread: a missing title brings the form back with the text kept; the preview renders Markdown.
         browser.clickAndLoad(browser.driver.findElement(By.linkText("Start a thread")));
@@ -95,7 +130,8 @@ class MemberJourneyBrowserTest {
         browser.type("#content_warning", "grief");
         browser.clickAndLoad(browser.find("button[name=publish]"));
         assertEquals("#title", browser.find(".error-summary a").getAttribute("hash"));
-        assertEquals("Today was **heavy**. I lost someone.", browser.find("#body").getAttribute("value"));
+        assertEquals(
+                "Today was **heavy**. I lost someone.", browser.find("#body").getAttribute("value"));
         assertEquals("grief", browser.find("#content_warning").getAttribute("value"));
         browser.type("#title", "A heavy day");
         browser.clickAndLoad(browser.find("button[name=preview]"));
@@ -118,7 +154,9 @@ class MemberJourneyBrowserTest {
         browser.type("#body", "I am so sorry. I am here if you want to talk.");
         browser.clickAndLoad(browser.find("section.composer button[name=publish]"));
         var comment = browser.find("ol.comments > li");
-        assertTrue(browser.driver.getCurrentUrl().endsWith("#" + comment.getAttribute("id")), browser.driver.getCurrentUrl());
+        assertTrue(
+                browser.driver.getCurrentUrl().endsWith("#" + comment.getAttribute("id")),
+                browser.driver.getCurrentUrl());
         assertTrue(comment.getText().contains("I am here if you want to talk"));
 
         // Vote the thread up; the button says it is pressed, and pressing again takes the vote back.
@@ -163,8 +201,17 @@ class MemberJourneyBrowserTest {
     @Test
     void everyPagePassesAxeSignedOutAndSignedIn() {
         var failures = new ArrayList<String>();
-        for (var path : List.of("/", "/signup", "/login", "/help", "/c/peers", "/c/hard_days", "/p/" + thread, "/u/alice",
-                "/u/nobody", "/c/peers/new?sort=x")) {
+        for (var path : List.of(
+                "/",
+                "/signup",
+                "/login",
+                "/help",
+                "/c/peers",
+                "/c/hard_days",
+                "/p/" + thread,
+                "/u/alice",
+                "/u/nobody",
+                "/c/peers/new?sort=x")) {
             scan(path, failures);
         }
         // A form with problems, signed out.
@@ -178,9 +225,22 @@ class MemberJourneyBrowserTest {
         scanner.type("#username", "alice");
         scanner.type("#password", PASSWORD);
         scanner.clickAndLoad(scanner.find("form[action='/login'] button[type=submit]"));
-        for (var path : List.of("/", "/c/peers", "/c/hard_days", "/c/peers/new", "/p/" + thread, "/p/" + thread + "/reply",
-                "/p/" + comment + "/reply", "/p/" + thread + "/edit", "/p/" + comment + "/edit", "/p/" + thread + "/delete",
-                "/u/alice", "/help", "/nothing-here", "/p/" + hardThread, "/c/peers?followed=1")) {
+        for (var path : List.of(
+                "/",
+                "/c/peers",
+                "/c/hard_days",
+                "/c/peers/new",
+                "/p/" + thread,
+                "/p/" + thread + "/reply",
+                "/p/" + comment + "/reply",
+                "/p/" + thread + "/edit",
+                "/p/" + comment + "/edit",
+                "/p/" + thread + "/delete",
+                "/u/alice",
+                "/help",
+                "/nothing-here",
+                "/p/" + hardThread,
+                "/c/peers?followed=1")) {
             scan(path, failures);
         }
         scanner.open("/c/hard_days");
@@ -195,7 +255,8 @@ class MemberJourneyBrowserTest {
         // The dark scheme has its own colours, so its contrast is checked too.
         scanner.darkScheme(true);
         try {
-            for (var path : List.of("/", "/c/peers", "/c/hard_days", "/p/" + thread, "/u/alice", "/help")) scan(path + "#dark", failures);
+            for (var path : List.of("/", "/c/peers", "/c/hard_days", "/p/" + thread, "/u/alice", "/help"))
+                scan(path + "#dark", failures);
             scanner.open("/p/" + thread);
             scanner.screenshot("thread-dark", 390);
             scanner.open("/c/peers/new");

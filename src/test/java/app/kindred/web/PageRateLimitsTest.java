@@ -32,7 +32,8 @@ class PageRateLimitsTest {
 
     private static WebClient signedIn(String name) {
         var web = new WebClient(server);
-        var response = web.submit("/login", "/login", Map.of("username", name, "password", PASSWORD, "next", "/c/peers"));
+        var response =
+                web.submit("/login", "/login", Map.of("username", name, "password", PASSWORD, "next", "/c/peers"));
         assertEquals(303, response.statusCode(), response.body());
         return web;
     }
@@ -48,12 +49,16 @@ class PageRateLimitsTest {
         server.app().threads().startThread(dee, peers, new ThreadService.Draft("First", "words", null, null, null));
         var web = signedIn("dee");
 
-        assertEquals(303, web.submit("/c/peers/new", "/c/peers/new", thread("Second")).statusCode());
+        assertEquals(
+                303,
+                web.submit("/c/peers/new", "/c/peers/new", thread("Second")).statusCode());
         var third = web.submit("/c/peers/new", "/c/peers/new", thread("Third"));
 
         assertEquals(429, third.statusCode(), third.body());
         assertTrue(third.headers().firstValue("Retry-After").isPresent());
-        assertEquals(2, server.app().threads().threads(peers, PostStore.Sort.NEW, 10, 0).size());
+        assertEquals(
+                2,
+                server.app().threads().threads(peers, PostStore.Sort.NEW, 10, 0).size());
     }
 
     @Test

@@ -17,7 +17,8 @@ import org.jsoup.Jsoup;
 /** A browser as far as HTTP goes: keeps cookies, asks for HTML, follows no redirects, posts forms. */
 final class WebClient {
     private final TestServer server;
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     final Map<String, String> cookies = new LinkedHashMap<>();
 
     WebClient(TestServer server) {
@@ -37,7 +38,8 @@ final class WebClient {
     /** Posts a form as it is, with whatever token the caller put in it (or none). */
     HttpResponse<String> post(String path, Map<String, String> form) {
         var body = form.entrySet().stream()
-                .map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
+                .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+                .collect(Collectors.joining("&"));
         return send(HttpRequest.newBuilder(URI.create(server.base() + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
@@ -60,8 +62,11 @@ final class WebClient {
     private HttpResponse<String> send(HttpRequest.Builder request) {
         request.header("Accept", TestServer.BROWSER);
         if (!cookies.isEmpty()) {
-            request.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                    .collect(Collectors.joining("; ")));
+            request.header(
+                    "Cookie",
+                    cookies.entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue())
+                            .collect(Collectors.joining("; ")));
         }
         try {
             var response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -37,8 +37,13 @@ class CommunityFederationTest {
     }
 
     private static long communityIdOn(KindredInstance on, String actorUri) {
-        return on.app().database().read(c -> Sql.one(c,
-                "select c.id from community c join actor a on a.id = c.actor_id where a.uri = ?", rs -> rs.getLong(1), actorUri))
+        return on.app()
+                .database()
+                .read(c -> Sql.one(
+                        c,
+                        "select c.id from community c join actor a on a.id = c.actor_id where a.uri = ?",
+                        rs -> rs.getLong(1),
+                        actorUri))
                 .orElseThrow();
     }
 
@@ -51,22 +56,33 @@ class CommunityFederationTest {
         // Follow: pending until alpha's Accept arrives.
         var subscription = beta.app().follows().follow(bob, "!" + alpha.handle("peers"));
         assertEquals(groupUri, subscription.community().actor().uri().toString());
-        eventually(() -> assertEquals(FollowStore.State.ACCEPTED, beta.app().follows().subscriptions(bob).getFirst().state()));
+        eventually(() -> assertEquals(
+                FollowStore.State.ACCEPTED,
+                beta.app().follows().subscriptions(bob).getFirst().state()));
         long alphaGroupId = communityIdOn(alpha, groupUri);
-        eventually(() -> assertEquals(1L, (long) alpha.app().database().read(c -> Sql.count(c,
-                "select count(*) from follow f join community c on c.actor_id = f.followed_id where c.id = ? and f.state = 'accepted'",
-                alphaGroupId))));
+        eventually(() -> assertEquals(1L, (long) alpha.app()
+                .database()
+                .read(c -> Sql.count(
+                        c,
+                        "select count(*) from follow f join community c on c.actor_id = f.followed_id where c.id = ? and f.state = 'accepted'",
+                        alphaGroupId))));
         // Following again changes nothing.
         beta.app().follows().follow(bob, "!" + alpha.handle("peers"));
 
         // Bob starts a thread from beta, with a content warning.
         long remoteCommunity = communityIdOn(beta, groupUri);
-        var thread = beta.app().threads().startThread(bob, remoteCommunity,
-                new ThreadService.Draft("Rough week", "It has been *hard* lately.", "low mood", null, "en"));
+        var thread = beta.app()
+                .threads()
+                .startThread(
+                        bob,
+                        remoteCommunity,
+                        new ThreadService.Draft("Rough week", "It has been *hard* lately.", "low mood", null, "en"));
         eventually(() -> {
             var onAlpha = alpha.post(thread.uri()).orElseThrow();
             assertEquals("Rough week", onAlpha.title());
-            assertEquals("<p>It has been <em>hard</em> lately.</p>", onAlpha.contentHtml().strip());
+            assertEquals(
+                    "<p>It has been <em>hard</em> lately.</p>",
+                    onAlpha.contentHtml().strip());
             assertEquals("low mood", onAlpha.summary());
             assertTrue(onAlpha.sensitive());
             assertEquals(alphaGroupId, onAlpha.communityId());
@@ -74,8 +90,12 @@ class CommunityFederationTest {
         var threadOnAlpha = alpha.post(thread.uri()).orElseThrow();
 
         // Alice comments on alpha; beta gets it through the community's announce, in the right place.
-        var comment = alpha.app().threads().comment(alice, threadOnAlpha.id(),
-                new ThreadService.Draft(null, "You are not alone.", null, null, null));
+        var comment = alpha.app()
+                .threads()
+                .comment(
+                        alice,
+                        threadOnAlpha.id(),
+                        new ThreadService.Draft(null, "You are not alone.", null, null, null));
         eventually(() -> {
             var onBeta = beta.post(comment.uri()).orElseThrow();
             assertEquals(thread.id(), onBeta.parentId());
@@ -91,29 +111,46 @@ class CommunityFederationTest {
 
         // Bob replies to the comment from beta: a tree three deep on both sides.
         var commentOnBeta = beta.post(comment.uri()).orElseThrow();
-        var reply = beta.app().threads().comment(bob, commentOnBeta.id(), new ThreadService.Draft(null, "Thank you.", null, null, null));
-        eventually(() -> assertEquals(comment.id(), alpha.post(reply.uri()).orElseThrow().parentId()));
+        var reply = beta.app()
+                .threads()
+                .comment(bob, commentOnBeta.id(), new ThreadService.Draft(null, "Thank you.", null, null, null));
+        eventually(() ->
+                assertEquals(comment.id(), alpha.post(reply.uri()).orElseThrow().parentId()));
         var toAlice = alpha.app().notifications().list(alice, null, null).items();
         assertEquals(1, toAlice.size(), toAlice.toString());
         assertEquals(Kind.REPLY, toAlice.getFirst().kind());
         assertEquals("bob@" + beta.domain(), toAlice.getFirst().from());
-        assertEquals(1, beta.app().notifications().list(bob, null, null).items().size(), "bob's own reply tells him nothing new");
+        assertEquals(
+                1,
+                beta.app().notifications().list(bob, null, null).items().size(),
+                "bob's own reply tells him nothing new");
 
         // Votes from both sides; alpha counts them, beta learns of alpha's through the announce.
         alpha.app().threads().vote(alice, threadOnAlpha.id(), 1);
         beta.app().threads().vote(bob, commentOnBeta.id(), 1);
-        eventually(() -> assertEquals(1, alpha.app().threads().score(comment.id()).up()));
+        eventually(
+                () -> assertEquals(1, alpha.app().threads().score(comment.id()).up()));
         eventually(() -> assertEquals(1, beta.app().threads().score(thread.id()).up()));
         // A changed vote replaces the old one; taking it back removes it, on both sides.
         alpha.app().threads().vote(alice, threadOnAlpha.id(), -1);
-        eventually(() -> assertEquals(new app.kindred.thread.VoteStore.Score(0, 1), beta.app().threads().score(thread.id())));
+        eventually(() -> assertEquals(
+                new app.kindred.thread.VoteStore.Score(0, 1),
+                beta.app().threads().score(thread.id())));
         alpha.app().threads().vote(alice, threadOnAlpha.id(), 0);
-        eventually(() -> assertEquals(new app.kindred.thread.VoteStore.Score(0, 0), beta.app().threads().score(thread.id())));
+        eventually(() -> assertEquals(
+                new app.kindred.thread.VoteStore.Score(0, 0),
+                beta.app().threads().score(thread.id())));
         beta.app().threads().vote(bob, commentOnBeta.id(), 0);
-        eventually(() -> assertEquals(0, alpha.app().threads().score(comment.id()).up()));
+        eventually(
+                () -> assertEquals(0, alpha.app().threads().score(comment.id()).up()));
 
         // Bob edits his thread; alpha shows the new text.
-        beta.app().threads().edit(bob, thread.id(), new ThreadService.Draft("Rough week (better now)", "Better now.", null, null, null));
+        beta.app()
+                .threads()
+                .edit(
+                        bob,
+                        thread.id(),
+                        new ThreadService.Draft("Rough week (better now)", "Better now.", null, null, null));
         eventually(() -> {
             var onAlpha = alpha.post(thread.uri()).orElseThrow();
             assertEquals("Rough week (better now)", onAlpha.title());
@@ -124,17 +161,33 @@ class CommunityFederationTest {
         alpha.app().threads().delete(alice, comment.id());
         eventually(() -> assertTrue(beta.post(comment.uri()).orElseThrow().deleted()));
         assertFalse(beta.post(reply.uri()).orElseThrow().deleted());
-        assertEquals(2, alpha.app().database().read(c -> new app.kindred.thread.PostStore().comments(c, threadOnAlpha.id())).size());
+        assertEquals(
+                2,
+                alpha.app()
+                        .database()
+                        .read(c -> new app.kindred.thread.PostStore().comments(c, threadOnAlpha.id()))
+                        .size());
 
         // The community's outbox lists what it announced, newest first.
-        var outbox = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                URI.create(groupUri + "/outbox?page=1")).header("Accept", "application/activity+json").build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        assertTrue(outbox.contains("\"type\":\"Announce\"") && outbox.contains(comment.uri().toString()), outbox);
+        var outbox = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(URI.create(groupUri + "/outbox?page=1"))
+                                .header("Accept", "application/activity+json")
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertTrue(
+                outbox.contains("\"type\":\"Announce\"")
+                        && outbox.contains(comment.uri().toString()),
+                outbox);
 
         // Unfollow: alpha no longer counts bob.
         beta.app().follows().unfollow(bob, remoteCommunity);
-        eventually(() -> assertEquals(0L, (long) alpha.app().database().read(c -> Sql.count(c,
-                "select count(*) from follow f join community c on c.actor_id = f.followed_id where c.id = ?", alphaGroupId))));
+        eventually(() -> assertEquals(0L, (long) alpha.app()
+                .database()
+                .read(c -> Sql.count(
+                        c,
+                        "select count(*) from follow f join community c on c.actor_id = f.followed_id where c.id = ?",
+                        alphaGroupId))));
     }
 }

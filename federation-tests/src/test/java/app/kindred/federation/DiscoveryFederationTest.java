@@ -42,12 +42,14 @@ class DiscoveryFederationTest {
         assertEquals("Peer support", group.get("name").asText());
         assertEquals(alpha.baseUrl() + "/c/peers/inbox", group.get("inbox").asText());
         assertEquals(alpha.baseUrl() + "/inbox", group.get("sharedInbox").asText());
-        assertEquals(alpha.baseUrl() + "/c/peers#main-key", group.get("publicKeyId").asText());
+        assertEquals(
+                alpha.baseUrl() + "/c/peers#main-key", group.get("publicKeyId").asText());
         assertEquals(alpha.baseUrl() + "/c/peers", group.get("publicKeyOwner").asText());
 
         // The RSA key Fedify read is the one we hold, and a usable RSA-2048 key.
         var stored = alpha.app().remoteActors().byUri(java.net.URI.create(alpha.baseUrl() + "/c/peers"));
-        var rsa = (VerificationKey.RsaKey) VerificationKey.fromPem(group.get("publicKeyPem").asText());
+        var rsa = (VerificationKey.RsaKey)
+                VerificationKey.fromPem(group.get("publicKeyPem").asText());
         assertEquals(2048, rsa.key().getModulus().bitLength());
         assertEquals(VerificationKey.fromPem(stored.publicKeyPem()), rsa);
 
@@ -57,7 +59,8 @@ class DiscoveryFederationTest {
         for (var k : multikeys) {
             if (k.get("publicKeyMultibase").asText().equals(stored.ed25519Multibase())) {
                 found = true;
-                assertEquals(alpha.baseUrl() + "/c/peers#ed25519-key", k.get("id").asText());
+                assertEquals(
+                        alpha.baseUrl() + "/c/peers#ed25519-key", k.get("id").asText());
                 assertEquals(alpha.baseUrl() + "/c/peers", k.get("controller").asText());
                 assertEquals("Ed25519", k.get("algorithm").asText(), k.toString());
             }

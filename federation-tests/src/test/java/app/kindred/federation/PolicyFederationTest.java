@@ -51,7 +51,8 @@ class PolicyFederationTest {
     /** A scenario that fails part-way leaves no block behind for the next. */
     @AfterEach
     void unblockAll() {
-        for (var b : alpha.app().policyService().list()) alpha.app().policyService().unblock(b.domain(), "admin", "cleanup");
+        for (var b : alpha.app().policyService().list())
+            alpha.app().policyService().unblock(b.domain(), "admin", "cleanup");
     }
 
     private static long count(KindredInstance on, String sql, Object... params) {
@@ -59,8 +60,13 @@ class PolicyFederationTest {
     }
 
     private static long communityIdOn(KindredInstance on, String actorUri) {
-        return on.app().database().read(c -> Sql.one(c,
-                "select c.id from community c join actor a on a.id = c.actor_id where a.uri = ?", rs -> rs.getLong(1), actorUri))
+        return on.app()
+                .database()
+                .read(c -> Sql.one(
+                        c,
+                        "select c.id from community c join actor a on a.id = c.actor_id where a.uri = ?",
+                        rs -> rs.getLong(1),
+                        actorUri))
                 .orElseThrow();
     }
 
@@ -78,29 +84,39 @@ class PolicyFederationTest {
     }
 
     private static List<String> titles(KindredInstance on, long communityId) {
-        return on.app().threads().threads(communityId, PostStore.Sort.NEW, 100, 0).stream().map(Post::title).toList();
+        return on.app().threads().threads(communityId, PostStore.Sort.NEW, 100, 0).stream()
+                .map(Post::title)
+                .toList();
     }
 
     private static boolean stored(KindredInstance on, URI postUri) {
-        return on.app().database().read(c -> new PostStore().findByUri(c, postUri)).isPresent();
+        return on.app()
+                .database()
+                .read(c -> new PostStore().findByUri(c, postUri))
+                .isPresent();
     }
 
     /** The HTTP status `from` last got delivering the activity that carries this object to `to`. */
     private static Integer lastStatus(KindredInstance from, KindredInstance to, String objectUri) {
-        return from.app().database().read(c -> Sql.one(c, """
+        return from.app()
+                .database()
+                .read(c -> Sql.one(c, """
                 select d.last_status from delivery d join outbound_activity o on o.id = d.outbound_id
-                where d.host = ? and o.body like ? order by d.id desc limit 1""",
-                rs -> (Integer) rs.getObject(1), to.domain(), "%" + objectUri + "%")).orElse(null);
+                where d.host = ? and o.body like ? order by d.id desc limit 1""", rs -> (Integer) rs.getObject(1), to.domain(), "%" + objectUri + "%"))
+                .orElse(null);
     }
 
     private static void followAndWait(KindredInstance on, Member member, String handle) throws Exception {
         on.app().follows().follow(member, handle);
         eventually(() -> assertTrue(on.app().follows().subscriptions(member).stream()
-                .anyMatch(s -> s.state() == FollowStore.State.ACCEPTED && handle.startsWith("!" + s.community().name() + "@"))));
+                .anyMatch(s -> s.state() == FollowStore.State.ACCEPTED
+                        && handle.startsWith("!" + s.community().name() + "@"))));
     }
 
     private static Post startThread(KindredInstance on, Member author, long communityId, String title) {
-        return on.app().threads().startThread(author, communityId, new ThreadService.Draft(title, "Some words.", null, null, "en"));
+        return on.app()
+                .threads()
+                .startThread(author, communityId, new ThreadService.Draft(title, "Some words.", null, null, "en"));
     }
 
     @Test
@@ -115,16 +131,32 @@ class PolicyFederationTest {
         var before = startThread(beta, bob, peersOnBeta, "Before the block");
         eventually(() -> assertEquals(List.of("Before the block"), titles(alpha, peersOnAlpha)));
 
-        var cut = alpha.app().policyService().block(new DomainBlock(DomainPattern.parse(beta.domain()), DomainBlock.Severity.SUSPEND,
-                false, false, "", "", false, null), "admin", "test");
+        var cut = alpha.app()
+                .policyService()
+                .block(
+                        new DomainBlock(
+                                DomainPattern.parse(beta.domain()),
+                                DomainBlock.Severity.SUSPEND,
+                                false,
+                                false,
+                                "",
+                                "",
+                                false,
+                                null),
+                        "admin",
+                        "test");
         assertEquals(1, cut.followsIn());
         assertTrue(cut.communitiesAffected() >= 1);
 
         // Beta's follow is gone on alpha, its thread hidden, nothing waits to go to it.
         assertEquals(0, followsFrom(alpha, peersOnAlpha, beta));
         assertEquals(List.of(), titles(alpha, peersOnAlpha));
-        eventually(() -> assertEquals(0, count(alpha, "select count(*) from delivery where host = ? and state in ('queued', 'in_flight', 'parked')",
-                beta.domain())));
+        eventually(() -> assertEquals(
+                0,
+                count(
+                        alpha,
+                        "select count(*) from delivery where host = ? and state in ('queued', 'in_flight', 'parked')",
+                        beta.domain())));
         // Only that port of 127.0.0.1 is blocked.
         assertTrue(alpha.app().policy().federates(gamma.domain()));
 
@@ -136,9 +168,12 @@ class PolicyFederationTest {
         assertFalse(stored(alpha, after.uri()));
 
         // A signed GET from beta is refused too, and alpha fetches nothing from beta.
-        var get = assertThrows(FetchException.class, () -> beta.app().remoteActors().fetchAndStore(URI.create(peersUri)));
+        var get = assertThrows(
+                FetchException.class, () -> beta.app().remoteActors().fetchAndStore(URI.create(peersUri)));
         assertEquals(403, get.status(), get.getMessage());
-        var fetch = assertThrows(FetchException.class, () -> alpha.app().remoteActors().fetchAndStore(bob.actor().uri()));
+        var fetch = assertThrows(
+                FetchException.class,
+                () -> alpha.app().remoteActors().fetchAndStore(bob.actor().uri()));
         assertEquals(FetchException.Reason.REFUSED_DOMAIN, fetch.reason());
 
         // A new thread on alpha queues nothing for beta, nor does anything addressed to beta's actors.
@@ -147,8 +182,12 @@ class PolicyFederationTest {
         startThread(alpha, alice, peersOnAlpha, "Alpha after the block");
         // Known from before the block and still fresh, so no fetch is needed.
         var bobOnAlpha = alpha.app().remoteActors().byUri(bob.actor().uri());
-        var queued = alpha.app().database().transaction(c -> alpha.app().outbox().enqueue(c, alice.actor(),
-                alpha.baseUrl() + "/test/direct-1", null, "{}", List.of(bobOnAlpha)));
+        var queued = alpha.app()
+                .database()
+                .transaction(c -> alpha.app()
+                        .outbox()
+                        .enqueue(
+                                c, alice.actor(), alpha.baseUrl() + "/test/direct-1", null, "{}", List.of(bobOnAlpha)));
         assertEquals(0, queued.remoteInboxes());
         assertEquals(deliveriesToBeta, count(alpha, "select count(*) from delivery where host = ?", beta.domain()));
 
@@ -179,11 +218,16 @@ class PolicyFederationTest {
 
             // Gamma is not: its signed GET of the community is refused ...
             var gil = gamma.createMember("gil");
-            var lookup = assertThrows(Refusal.class, () -> gamma.app().follows().follow(gil, "!circle@" + haven.domain()));
+            var lookup =
+                    assertThrows(Refusal.class, () -> gamma.app().follows().follow(gil, "!circle@" + haven.domain()));
             assertTrue(lookup.getMessage().contains("403"), lookup.getMessage());
             // ... and with the community's document in hand, its Follow is refused at the inbox.
-            var document = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(circleUri))
-                    .header("Accept", "application/activity+json").build(), HttpResponse.BodyHandlers.ofString());
+            var document = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(circleUri))
+                                    .header("Accept", "application/activity+json")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(200, document.statusCode(), "unsigned GETs stay open without authorized fetch");
             gamma.app().remoteActors().store(URI.create(circleUri), new ObjectMapper().readTree(document.body()));
             var pending = gamma.app().follows().follow(gil, circleUri);
@@ -191,14 +235,27 @@ class PolicyFederationTest {
             long gammaCircle = pending.community().id();
             eventually(() -> assertEquals(403, lastStatus(gamma, haven, circleUri)));
             assertEquals(0, followsFrom(haven, circleOnHaven, gamma));
-            assertEquals(0, count(haven, "select count(*) from inbound_activity where actor_uri like ?", gamma.baseUrl() + "/%"));
-            assertEquals(FollowStore.State.PENDING, gamma.app().follows().subscriptions(gil).stream()
-                    .filter(s -> s.community().id() == gammaCircle).findFirst().orElseThrow().state());
+            assertEquals(
+                    0,
+                    count(
+                            haven,
+                            "select count(*) from inbound_activity where actor_uri like ?",
+                            gamma.baseUrl() + "/%"));
+            assertEquals(
+                    FollowStore.State.PENDING,
+                    gamma.app().follows().subscriptions(gil).stream()
+                            .filter(s -> s.community().id() == gammaCircle)
+                            .findFirst()
+                            .orElseThrow()
+                            .state());
 
             // Haven neither resolves nor fetches gamma's actors.
-            var webfinger = assertThrows(FetchException.class, () -> haven.app().remoteActors().resolve("@gil@" + gamma.domain()));
+            var webfinger = assertThrows(
+                    FetchException.class, () -> haven.app().remoteActors().resolve("@gil@" + gamma.domain()));
             assertEquals(FetchException.Reason.REFUSED_DOMAIN, webfinger.reason());
-            var byUrl = assertThrows(FetchException.class, () -> haven.app().remoteActors().byUri(gil.actor().uri()));
+            var byUrl = assertThrows(
+                    FetchException.class,
+                    () -> haven.app().remoteActors().byUri(gil.actor().uri()));
             assertEquals(FetchException.Reason.REFUSED_DOMAIN, byUrl.reason());
             gamma.createCommunity("elsewhere", "Elsewhere", "gil");
             assertThrows(Refusal.class, () -> haven.app().follows().follow(hana, "!elsewhere@" + gamma.domain()));
@@ -226,9 +283,16 @@ class PolicyFederationTest {
 
         // Gamma's member can no longer post there: the Create arrives and is rejected, nothing stored.
         var gusAfter = startThread(gamma, gus, gardenOnGamma, "Gus after");
-        eventually(() -> assertEquals("failed", alpha.app().database().read(c -> Sql.one(c,
-                "select state from inbound_activity where activity_type = 'Create' and body::text like ?",
-                rs -> rs.getString(1), "%" + gusAfter.uri() + "%")).orElse("not yet")));
+        eventually(() -> assertEquals(
+                "failed",
+                alpha.app()
+                        .database()
+                        .read(c -> Sql.one(
+                                c,
+                                "select state from inbound_activity where activity_type = 'Create' and body::text like ?",
+                                rs -> rs.getString(1),
+                                "%" + gusAfter.uri() + "%"))
+                        .orElse("not yet")));
         assertFalse(stored(alpha, gusAfter.uri()));
         // Beta's member still can.
         var erinAfter = startThread(beta, erin, gardenOnBeta, "Erin after");
@@ -237,7 +301,9 @@ class PolicyFederationTest {
 
         // A new follow from gamma is answered with a Reject, so it does not wait forever.
         var gwen = gamma.createMember("gwen");
-        assertEquals(FollowStore.State.PENDING, gamma.app().follows().follow(gwen, "!garden@" + alpha.domain()).state());
+        assertEquals(
+                FollowStore.State.PENDING,
+                gamma.app().follows().follow(gwen, "!garden@" + alpha.domain()).state());
         eventually(() -> assertEquals(List.of(), gamma.app().follows().subscriptions(gwen)));
         assertEquals(0, followsFrom(alpha, gardenOnAlpha, gamma));
         // The block is the garden's alone: gamma still federates with alpha.

@@ -29,7 +29,9 @@ class PrivateReplyFederationTest {
 
     @RegisterExtension
     static WireMockExtension stranger = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).resetOnEachTest(false).build();
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .resetOnEachTest(false)
+            .build();
 
     static KindredInstance alpha, beta;
 
@@ -56,20 +58,25 @@ class PrivateReplyFederationTest {
         var note = """
                 {"@context": "https://www.w3.org/ns/activitystreams", "id": "%1$s", "type": "Note", "attributedTo": "%2$s",
                  "inReplyTo": "%3$s", "to": [%4$s], "cc": [%5$s], "content": "<p>%6$s</p>",
-                 "tag": [{"type": "Mention", "href": "%7$s", "name": "@alice"}]}"""
-                .formatted(id, author.id(), parent, to, cc, words, alice);
+                 "tag": [{"type": "Mention", "href": "%7$s", "name": "@alice"}]}""".formatted(id, author.id(), parent, to, cc, words, alice);
         var create = """
                 {"@context": "https://www.w3.org/ns/activitystreams", "id": "%1$s/activity", "type": "Create",
                  "actor": "%2$s", "to": [%3$s], "cc": [%4$s], "object": %5$s}""".formatted(id, author.id(), to, cc, note);
         // Its origin serves it, as Mastodon does, to whoever checks what the group announced.
-        stranger.stubFor(WireMock.get(URI.create(id).getRawPath()).willReturn(WireMock.okForContentType(RemotePeer.AP, note)));
+        stranger.stubFor(
+                WireMock.get(URI.create(id).getRawPath()).willReturn(WireMock.okForContentType(RemotePeer.AP, note)));
         return new Status(id, note, create);
     }
 
     private static String inboundOutcome(KindredInstance on, String activityId) {
-        return on.app().database().read(c -> Sql.one(c,
-                "select state || ' ' || coalesce(last_error, '') from inbound_activity where activity_id = ?",
-                rs -> rs.getString(1), activityId)).orElse("pending");
+        return on.app()
+                .database()
+                .read(c -> Sql.one(
+                        c,
+                        "select state || ' ' || coalesce(last_error, '') from inbound_activity where activity_id = ?",
+                        rs -> rs.getString(1),
+                        activityId))
+                .orElse("pending");
     }
 
     @Test
@@ -78,10 +85,16 @@ class PrivateReplyFederationTest {
         var bob = beta.member("bob");
         var groupUri = alpha.baseUrl() + "/c/peers";
         beta.app().follows().follow(bob, "!" + alpha.handle("peers"));
-        eventually(() -> assertEquals(FollowStore.State.ACCEPTED, beta.app().follows().subscriptions(bob).getFirst().state()));
+        eventually(() -> assertEquals(
+                FollowStore.State.ACCEPTED,
+                beta.app().follows().subscriptions(bob).getFirst().state()));
 
-        var thread = alpha.app().threads().startThread(alice, alpha.app().communities().find("peers").orElseThrow().id(),
-                new ThreadService.Draft("Tonight", "Anyone else awake?", null, null, null));
+        var thread = alpha.app()
+                .threads()
+                .startThread(
+                        alice,
+                        alpha.app().communities().find("peers").orElseThrow().id(),
+                        new ThreadService.Draft("Tonight", "Anyone else awake?", null, null, null));
         eventually(() -> assertTrue(beta.post(thread.uri()).isPresent(), "beta has the thread"));
 
         var sender = RemotePeer.serve(stranger, "night_owl");
@@ -89,34 +102,74 @@ class PrivateReplyFederationTest {
         var words = "I did something I cannot tell anyone else";
         var direct = status(sender, thread.uri(), aliceUri, words, "\"" + aliceUri + "\"", "");
         var directId = direct.id();
-        assertEquals(202, RemotePeer.post(URI.create(alpha.baseUrl() + "/u/alice/inbox"), RemotePeer.AP, direct.create(),
-                sender.cavage()).statusCode());
-        eventually(() -> assertEquals("failed rejected: not public: addressed only to people or followers; "
-                + "Kindred does not accept private messages yet (" + directId + ")", inboundOutcome(alpha, directId + "/activity")));
+        assertEquals(
+                202,
+                RemotePeer.post(
+                                URI.create(alpha.baseUrl() + "/u/alice/inbox"),
+                                RemotePeer.AP,
+                                direct.create(),
+                                sender.cavage())
+                        .statusCode());
+        eventually(() -> assertEquals(
+                "failed rejected: not public: addressed only to people or followers; "
+                        + "Kindred does not accept private messages yet (" + directId + ")",
+                inboundOutcome(alpha, directId + "/activity")));
         assertEquals(Optional.empty(), alpha.post(URI.create(directId)));
-        assertEquals(0L, (long) alpha.app().database().read(c -> Sql.count(c,
-                "select count(*) from outbound_activity where object_id = ? or body like ?", directId, "%" + words + "%")),
+        assertEquals(
+                0L,
+                (long) alpha.app()
+                        .database()
+                        .read(c -> Sql.count(
+                                c,
+                                "select count(*) from outbound_activity where object_id = ? or body like ?",
+                                directId,
+                                "%" + words + "%")),
                 "alpha queued nothing about it");
 
         // A public reply sent after it reaches beta through the group: whatever alpha sent beta, beta has had.
         var publicWords = "Awake too, sending good thoughts";
         var reply = status(sender, thread.uri(), aliceUri, publicWords, "\"" + PUBLIC + "\"", "\"" + aliceUri + "\"");
         var replyId = reply.id();
-        assertEquals(202, RemotePeer.post(URI.create(alpha.baseUrl() + "/u/alice/inbox"), RemotePeer.AP, reply.create(),
-                sender.cavage()).statusCode());
-        eventually(() -> assertTrue(beta.post(URI.create(replyId)).orElseThrow().contentHtml().contains(publicWords)));
-        // Beta took both announces of alpha's group (Announce{Create} and Announce{Note}) before checking what else it got.
-        eventually(() -> assertEquals(0L, (long) beta.app().database().read(c -> Sql.count(c, """
+        assertEquals(
+                202,
+                RemotePeer.post(
+                                URI.create(alpha.baseUrl() + "/u/alice/inbox"),
+                                RemotePeer.AP,
+                                reply.create(),
+                                sender.cavage())
+                        .statusCode());
+        eventually(() -> assertTrue(
+                beta.post(URI.create(replyId)).orElseThrow().contentHtml().contains(publicWords)));
+        // Beta took both announces of alpha's group (Announce{Create} and Announce{Note}) before checking what else it
+        // got.
+        eventually(() ->
+                assertEquals(0L, (long) beta.app().database().read(c -> Sql.count(c, """
                 select count(*) from inbound_activity where body::text like ? and state = 'pending'""", "%" + replyId + "%"))));
 
         assertEquals(Optional.empty(), beta.post(URI.create(directId)), "beta has no post of it");
-        assertEquals(0L, (long) beta.app().database().read(c -> Sql.count(c,
-                "select count(*) from inbound_activity where body::text like ? or body::text like ?",
-                "%" + directId + "%", "%" + words + "%")), "beta received nothing about it");
-        assertTrue(beta.app().database().read(c -> Sql.count(c,
-                "select count(*) from inbound_activity where actor_uri = ? and body::text like ?", groupUri, "%" + replyId + "%")) >= 1,
+        assertEquals(
+                0L,
+                (long) beta.app()
+                        .database()
+                        .read(c -> Sql.count(
+                                c,
+                                "select count(*) from inbound_activity where body::text like ? or body::text like ?",
+                                "%" + directId + "%",
+                                "%" + words + "%")),
+                "beta received nothing about it");
+        assertTrue(
+                beta.app()
+                                .database()
+                                .read(c -> Sql.count(
+                                        c,
+                                        "select count(*) from inbound_activity where actor_uri = ? and body::text like ?",
+                                        groupUri,
+                                        "%" + replyId + "%"))
+                        >= 1,
                 "beta received the public reply from alpha's group");
-        var shownOnBeta = beta.app().threads().comments(beta.post(thread.uri()).orElseThrow().id());
+        var shownOnBeta = beta.app()
+                .threads()
+                .comments(beta.post(thread.uri()).orElseThrow().id());
         assertTrue(shownOnBeta.stream().noneMatch(p -> p.contentHtml().contains(words)), shownOnBeta.toString());
     }
 }

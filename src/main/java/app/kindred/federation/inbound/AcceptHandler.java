@@ -20,7 +20,8 @@ final class AcceptHandler implements ActivityHandler {
         // The answering community's lock, as for its Block (a ban) that may come at the same time.
         var community = f.db().read(c -> f.communities().byActor(c, answering));
         return Effect.inCommunity(community, c -> {
-            var follow = f.follows().findByActivity(c, followId)
+            var follow = f.follows()
+                    .findByActivity(c, followId)
                     .orElseThrow(() -> new Rejected("answer to an unknown follow " + followId));
             if (follow.followedId() != answering.id()) {
                 throw new Rejected(answering.uri() + " answered a follow of someone else");

@@ -22,8 +22,8 @@ import java.util.Set;
  */
 final class AnnounceHandler implements ActivityHandler {
     /** Announced activities that add nothing here, only take away or undo. */
-    private static final Set<ActivityType> TAKES_AWAY = EnumSet.of(ActivityType.Delete, ActivityType.Undo,
-            ActivityType.Block, ActivityType.Lock);
+    private static final Set<ActivityType> TAKES_AWAY =
+            EnumSet.of(ActivityType.Delete, ActivityType.Undo, ActivityType.Block, ActivityType.Lock);
 
     private final FederationContext f;
     private final HandlerTable table;
@@ -36,7 +36,8 @@ final class AnnounceHandler implements ActivityHandler {
     @Override
     public Effect handle(Incoming in, Actor group, Optional<Actor> viaGroup) throws FetchException, Rejected {
         var announce = in.activity();
-        if (group.type() != ActorType.GROUP) throw new Rejected("announces are taken only from communities, not from " + group.uri());
+        if (group.type() != ActorType.GROUP)
+            throw new Rejected("announces are taken only from communities, not from " + group.uri());
         if (group.local()) return Effect.NONE;
         // Mbin's magazine passes reports on to the servers involved. A report changes nothing but a
         // queue, so it is taken as sent, whether or not anyone here follows the magazine.
@@ -49,18 +50,24 @@ final class AnnounceHandler implements ActivityHandler {
         boolean followed = f.db().read(c -> f.follows().followedLocally(c, group.id()));
         // What only takes away (a removal, a deletion, a ban, an undo) is still taken from a community we keep when
         // nobody here follows it any more: a ban that overtook the removal before it must not leave the post showing.
-        boolean takesAway = embedded.isPresent() && TAKES_AWAY.contains(embedded.get().type())
+        boolean takesAway = embedded.isPresent()
+                && TAKES_AWAY.contains(embedded.get().type())
                 && f.db().read(c -> f.communityOf(c, group.uri())).isPresent();
-        if (!followed && !takesAway) throw new Rejected("announce from " + group.uri() + ", which none of our members follows");
+        if (!followed && !takesAway)
+            throw new Rejected("announce from " + group.uri() + ", which none of our members follows");
 
         if (embedded.isPresent()) {
             var inner = embedded.get();
-            if (ours(inner.activity().id())) return Effect.NONE; // our member's own activity, announced back: applied when sent
+            if (ours(inner.activity().id()))
+                return Effect.NONE; // our member's own activity, announced back: applied when sent
             if (!RemoteFetcher.sameOrigin(URI.create(inner.activity().id()), group.uri())) {
-                boolean updatesAnActor = ActorType.fromWire(inner.objectJson().path("type").asText()).isPresent();
+                boolean updatesAnActor = ActorType.fromWire(
+                                inner.objectJson().path("type").asText())
+                        .isPresent();
                 if ((inner.type() == ActivityType.Create || inner.type() == ActivityType.Update) && !updatesAnActor) {
                     // Not trusted as sent: the object is taken as its own origin serves it.
-                    var fetched = f.fetchPost(URI.create(inner.activity().object().uri()));
+                    var fetched =
+                            f.fetchPost(URI.create(inner.activity().object().uri()));
                     inner = inner.withObject(fetched.object(), fetched.json());
                 } else {
                     var refetched = refetch(inner.activity());
@@ -77,8 +84,10 @@ final class AnnounceHandler implements ActivityHandler {
         }
         // Announce{object}: Mastodon-style groups share the post itself.
         var ref = announce.object();
-        boolean trusted = ref.document() instanceof ContentObject o && RemoteFetcher.sameOrigin(URI.create(o.id()), group.uri());
-        var fetched = trusted ? new FederationContext.FetchedPost((ContentObject) ref.document(), in.objectJson())
+        boolean trusted =
+                ref.document() instanceof ContentObject o && RemoteFetcher.sameOrigin(URI.create(o.id()), group.uri());
+        var fetched = trusted
+                ? new FederationContext.FetchedPost((ContentObject) ref.document(), in.objectJson())
                 : f.fetchPost(URI.create(ref.uri()));
         var object = fetched.object();
         var author = f.remoteActors().byUri(URI.create(object.author()));
@@ -87,8 +96,9 @@ final class AnnounceHandler implements ActivityHandler {
     }
 
     private boolean ours(String activityId) {
-        return f.db().read(c -> Sql.count(c,
-                "select count(*) from outbound_activity where activity_id = ?", activityId)) > 0;
+        return f.db().read(c ->
+                        Sql.count(c, "select count(*) from outbound_activity where activity_id = ?", activityId))
+                > 0;
     }
 
     /** The activity as its own origin serves it; empty when that origin no longer has it. */
@@ -97,10 +107,12 @@ final class AnnounceHandler implements ActivityHandler {
         try {
             node = f.fetcher().getActivityJson(URI.create(inner.id()));
         } catch (FetchException e) {
-            if (e.reason() == FetchException.Reason.NOT_FOUND || e.reason() == FetchException.Reason.GONE) return Optional.empty();
+            if (e.reason() == FetchException.Reason.NOT_FOUND || e.reason() == FetchException.Reason.GONE)
+                return Optional.empty();
             throw e;
         }
-        if (FederationContext.READER.read(node) instanceof ReadResult.Supported s && s.document() instanceof Activity a
+        if (FederationContext.READER.read(node) instanceof ReadResult.Supported s
+                && s.document() instanceof Activity a
                 && a.id().equals(inner.id())) {
             return Optional.of(new Incoming(a, node));
         }
@@ -109,7 +121,8 @@ final class AnnounceHandler implements ActivityHandler {
 
     /** A Delete we cannot refetch is believed only if the deleted object is gone at its origin too. */
     private Effect deletionConfirmed(Activity inner, Actor group) throws FetchException, Rejected {
-        if (inner.type() != ActivityType.Delete) throw new Rejected("announced " + inner.id() + " cannot be confirmed at its origin");
+        if (inner.type() != ActivityType.Delete)
+            throw new Rejected("announced " + inner.id() + " cannot be confirmed at its origin");
         try {
             f.fetcher().getActivityJson(URI.create(inner.object().uri()));
             throw new Rejected("announced Delete of " + inner.object().uri() + ", which its origin still serves");

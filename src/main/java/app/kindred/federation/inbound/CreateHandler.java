@@ -50,17 +50,21 @@ final class CreateHandler implements ActivityHandler {
             throw new Rejected("object " + objectUri + " is not on its author's origin " + author.uri());
         }
         if (!object.attributedTo().contains(author.uri().toString())) {
-            throw new Rejected("object " + objectUri + " is attributed to " + object.attributedTo() + ", not to " + author.uri());
+            throw new Rejected(
+                    "object " + objectUri + " is attributed to " + object.attributedTo() + ", not to " + author.uri());
         }
-        var ancestors = object.inReplyTo() == null ? List.<Ancestor>of() : missingAncestors(URI.create(object.inReplyTo()));
+        var ancestors =
+                object.inReplyTo() == null ? List.<Ancestor>of() : missingAncestors(URI.create(object.inReplyTo()));
         Optional<Community> into = f.db().read(c -> communityOf(c, object, ancestors, viaGroup));
         return Effect.inCommunity(into, c -> {
             Community community;
             Long parentId = null, threadId = null;
             for (var ancestor : ancestors.reversed()) store(c, ancestor.object(), ancestor.author(), viaGroup, null);
             if (object.inReplyTo() != null) {
-                var parent = f.posts().findByUri(c, URI.create(object.inReplyTo()))
-                        .orElseThrow(() -> new Rejected("reply to " + object.inReplyTo() + ", which is in no community we know"));
+                var parent = f.posts()
+                        .findByUri(c, URI.create(object.inReplyTo()))
+                        .orElseThrow(() ->
+                                new Rejected("reply to " + object.inReplyTo() + ", which is in no community we know"));
                 community = f.communities().findById(c, parent.communityId()).orElseThrow();
                 f.posting().checkReply(c, community, parent, Participant.remote(author));
                 parentId = parent.id();
@@ -70,20 +74,34 @@ final class CreateHandler implements ActivityHandler {
                         .orElseThrow(() -> new Rejected("thread " + objectUri + " is addressed to no community here"));
                 f.posting().checkThread(c, community, Participant.remote(author));
             }
-            if (!community.actor().local() && viaGroup.filter(g -> g.id() == community.actor().id()).isEmpty()) {
-                throw new Rejected("content of the remote community " + community.actor().uri() + " is taken only from that community");
+            if (!community.actor().local()
+                    && viaGroup.filter(g -> g.id() == community.actor().id()).isEmpty()) {
+                throw new Rejected("content of the remote community "
+                        + community.actor().uri() + " is taken only from that community");
             }
             var stored = insert(c, object, author, community, parentId, threadId, activity.id());
-            if (stored.created()) Notifications.remotePost(c, stored.post().id(),
-                    object.tag().stream().filter(Tag.Mention.class::isInstance).map(t -> ((Tag.Mention) t).href()).toList());
+            if (stored.created())
+                Notifications.remotePost(
+                        c,
+                        stored.post().id(),
+                        object.tag().stream()
+                                .filter(Tag.Mention.class::isInstance)
+                                .map(t -> ((Tag.Mention) t).href())
+                                .toList());
             if (stored.created() && community.actor().local()) {
-                f.relay(c, community, in.json(), Optional.of(fetched.json()), stored.post().uri().toString());
+                f.relay(
+                        c,
+                        community,
+                        in.json(),
+                        Optional.of(fetched.json()),
+                        stored.post().uri().toString());
             }
         });
     }
 
     /** The community the post goes into, as the change finds it (the thread's, or the one addressed), to lock it first. */
-    private Optional<Community> communityOf(Connection c, ContentObject object, List<Ancestor> ancestors, Optional<Actor> viaGroup)
+    private Optional<Community> communityOf(
+            Connection c, ContentObject object, List<Ancestor> ancestors, Optional<Actor> viaGroup)
             throws SQLException {
         // The topmost ancestor we lack replies to one we have, or starts the thread.
         var top = ancestors.isEmpty() ? object : ancestors.getLast().object();
@@ -108,7 +126,8 @@ final class CreateHandler implements ActivityHandler {
         var missing = new ArrayList<Ancestor>();
         var next = parent;
         while (next != null && !known(next)) {
-            if (missing.size() >= MAX_ANCESTORS) throw new Rejected("the thread above " + parent + " is too deep to fetch");
+            if (missing.size() >= MAX_ANCESTORS)
+                throw new Rejected("the thread above " + parent + " is too deep to fetch");
             var object = f.fetchObject(next);
             // A reply to someone's private note would otherwise publish that note as its parent.
             PublicAddressing.require(object, null);
@@ -131,27 +150,59 @@ final class CreateHandler implements ActivityHandler {
                     .orElseThrow(() -> new Rejected("fetched thread " + object.id() + " is in no community we know"));
             insert(c, object, author, community, null, null, activityId);
         } else {
-            var parent = f.posts().findByUri(c, URI.create(object.inReplyTo()))
+            var parent = f.posts()
+                    .findByUri(c, URI.create(object.inReplyTo()))
                     .orElseThrow(() -> new Rejected("fetched comment " + object.id() + " has no known parent"));
             var community = f.communities().findById(c, parent.communityId()).orElseThrow();
-            insert(c, object, author, community, parent.id(), parent.threadId() == null ? parent.id() : parent.threadId(),
+            insert(
+                    c,
+                    object,
+                    author,
+                    community,
+                    parent.id(),
+                    parent.threadId() == null ? parent.id() : parent.threadId(),
                     activityId);
         }
     }
 
-    private PostStore.Stored insert(Connection c, ContentObject object, Actor author, Community community,
-                                           Long parentId, Long threadId, String activityId) throws SQLException, Rejected {
+    private PostStore.Stored insert(
+            Connection c,
+            ContentObject object,
+            Actor author,
+            Community community,
+            Long parentId,
+            Long threadId,
+            String activityId)
+            throws SQLException, Rejected {
         var read = IncomingPost.read(object, parentId == null);
         // An instance whose media the admin rejects keeps its text; its attachments and link are dropped.
         if (f.policy().decide(author.uri()).rejectMedia()) read = read.withoutMedia();
-        return f.posts().insert(c, new PostStore.NewPost(URI.create(object.id()), community.id(), author.id(), parentId,
-                threadId, false, read.apType(), read.title(), read.contentHtml(), null, read.summary(), read.sensitive(),
-                read.language(), read.url(), IncomingPost.notAfterReceipt(object.published(), Instant.now()), activityId,
-                read.extras()));
+        return f.posts()
+                .insert(
+                        c,
+                        new PostStore.NewPost(
+                                URI.create(object.id()),
+                                community.id(),
+                                author.id(),
+                                parentId,
+                                threadId,
+                                false,
+                                read.apType(),
+                                read.title(),
+                                read.contentHtml(),
+                                null,
+                                read.summary(),
+                                read.sensitive(),
+                                read.language(),
+                                read.url(),
+                                IncomingPost.notAfterReceipt(object.published(), Instant.now()),
+                                activityId,
+                                read.extras()));
     }
 
     /** The community among the object's audience, to, cc and mentions (Mastodon's form), or the announcing group. */
-    Optional<Community> addressedCommunity(Connection c, ContentObject object, Optional<Actor> viaGroup) throws SQLException {
+    Optional<Community> addressedCommunity(Connection c, ContentObject object, Optional<Actor> viaGroup)
+            throws SQLException {
         var candidates = new LinkedHashSet<String>();
         if (object.audience() != null) candidates.add(object.audience());
         candidates.addAll(object.to());

@@ -1,9 +1,9 @@
 package app.kindred.federation.inbound;
 
+import app.kindred.actor.Actor;
 import app.kindred.community.Participant;
 import app.kindred.remote.FetchException;
 import app.kindred.storage.Sql;
-import app.kindred.actor.Actor;
 import java.net.URI;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -40,7 +40,8 @@ final class DeleteHandler implements ActivityHandler {
             if (post.isEmpty() || post.get().deleted()) return;
             f.posting().checkDelete(post.get(), Participant.remote(actor));
             f.posts().tombstone(c, post.get().id());
-            var community = f.communities().findById(c, post.get().communityId()).orElseThrow();
+            var community =
+                    f.communities().findById(c, post.get().communityId()).orElseThrow();
             if (community.actor().local()) f.relay(c, community, in.json(), Optional.empty(), objectUri.toString());
         });
     }

@@ -12,7 +12,7 @@ import java.util.OptionalLong;
  */
 @FunctionalInterface
 public interface Effect {
-    Effect NONE = c -> { };
+    Effect NONE = c -> {};
 
     void apply(Connection c) throws SQLException, Rejected;
 

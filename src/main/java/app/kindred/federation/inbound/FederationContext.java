@@ -12,10 +12,10 @@ import app.kindred.federation.OutgoingActivities;
 import app.kindred.federation.PostDocuments;
 import app.kindred.federation.RemoteActors;
 import app.kindred.follow.FollowStore;
+import app.kindred.moderation.Moderating;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
 import app.kindred.storage.Database;
-import app.kindred.moderation.Moderating;
 import app.kindred.thread.PostStore;
 import app.kindred.thread.Posting;
 import app.kindred.thread.VoteStore;
@@ -28,9 +28,18 @@ import java.util.List;
 import java.util.Optional;
 
 /** What the inbound handlers share: the stores, the outbox, and the ways to find remote things. */
-public record FederationContext(Database db, ActorStore actors, CommunityStore communities, FollowStore follows,
-                                PostStore posts, VoteStore votes, RemoteActors remoteActors, RemoteFetcher fetcher,
-                                Outbox outbox, OutgoingActivities outgoing, app.kindred.policy.FederationPolicy policy) {
+public record FederationContext(
+        Database db,
+        ActorStore actors,
+        CommunityStore communities,
+        FollowStore follows,
+        PostStore posts,
+        VoteStore votes,
+        RemoteActors remoteActors,
+        RemoteFetcher fetcher,
+        Outbox outbox,
+        OutgoingActivities outgoing,
+        app.kindred.policy.FederationPolicy policy) {
 
     static final ActivityPubReader READER = new ActivityPubReader();
 
@@ -61,7 +70,8 @@ public record FederationContext(Database db, ActorStore actors, CommunityStore c
         JsonNode node = fetcher.getActivityJson(uri);
         return switch (READER.read(node)) {
             case ReadResult.Supported s when s.document() instanceof ContentObject o -> new FetchedPost(o, node);
-            case ReadResult.Supported s -> throw new Rejected(uri + " is a " + s.document().typeName() + ", not a post or comment");
+            case ReadResult.Supported s ->
+                throw new Rejected(uri + " is a " + s.document().typeName() + ", not a post or comment");
             case ReadResult.Unsupported u -> throw new Rejected(uri + " is an unsupported " + u.type());
             case ReadResult.Malformed m -> throw new Rejected(uri + " is malformed: " + m.reason());
         };
@@ -72,14 +82,21 @@ public record FederationContext(Database db, ActorStore actors, CommunityStore c
      * received, and for a new post or comment also the object itself, which is what Mastodon and
      * Misskey display.
      */
-    public void relay(Connection c, Community community, JsonNode received, Optional<JsonNode> createdObject, String objectId)
+    public void relay(
+            Connection c, Community community, JsonNode received, Optional<JsonNode> createdObject, String objectId)
             throws SQLException {
         relay(c, community, received, createdObject, objectId, List.of());
     }
 
     /** As {@link #relay}, also to someone who no longer follows: a banned member's follow ends with the ban. */
-    public void relay(Connection c, Community community, JsonNode received, Optional<JsonNode> createdObject, String objectId,
-                      List<Actor> alsoTo) throws SQLException {
+    public void relay(
+            Connection c,
+            Community community,
+            JsonNode received,
+            Optional<JsonNode> createdObject,
+            String objectId,
+            List<Actor> alsoTo)
+            throws SQLException {
         var group = community.actor();
         var announces = new java.util.ArrayList<Outbox.Activity>();
         // What others wrote goes out only through the sanitiser, as it is shown here; the object is

@@ -25,9 +25,14 @@ final class FlagHandler implements ActivityHandler {
         var flag = in.activity();
         refuseIfBlocked(f, sender);
         if (viaGroup.isPresent()) refuseIfBlocked(f, viaGroup.get());
-        var objects = flag.objects().stream().map(Ref::uri).filter(u -> u != null && !u.isBlank()).map(URI::create).toList();
+        var objects = flag.objects().stream()
+                .map(Ref::uri)
+                .filter(u -> u != null && !u.isBlank())
+                .map(URI::create)
+                .toList();
         var text = flag.content() != null && !flag.content().isBlank() ? flag.content() : flag.summary();
-        var incoming = new ReportIntake.Flag(flag.id(), sender, objects, text, in.json().toString(), viaGroup.orElse(null));
+        var incoming = new ReportIntake.Flag(
+                flag.id(), sender, objects, text, in.json().toString(), viaGroup.orElse(null));
         return c -> {
             if (intake.receive(c, incoming) instanceof ReportIntake.Outcome.Refused r) throw new Rejected(r.reason());
         };

@@ -21,7 +21,9 @@ final class FollowHandler implements ActivityHandler {
         // Following a community changes who it sends to: its lock first, as for a ban.
         var followed = f.db().read(c -> f.communityOf(c, targetUri));
         return Effect.inCommunity(followed, c -> {
-            var target = f.actors().findByUri(c, targetUri).filter(Actor::local)
+            var target = f.actors()
+                    .findByUri(c, targetUri)
+                    .filter(Actor::local)
                     .orElseThrow(() -> new Rejected("follow of " + targetUri + ", which is not ours"));
             if (target.type() == ActorType.APPLICATION) {
                 var reject = f.outgoing().reject(target, activity.id(), follower);
@@ -29,8 +31,10 @@ final class FollowHandler implements ActivityHandler {
                 return;
             }
             var community = f.communities().byActor(c, target);
-            if (community.isPresent() && (app.kindred.policy.CommunityBlocks.blocks(c, community.get().id(), follower)
-                    || f.communities().isBanned(c, community.get().id(), follower.id()))) {
+            if (community.isPresent()
+                    && (app.kindred.policy.CommunityBlocks.blocks(
+                                    c, community.get().id(), follower)
+                            || f.communities().isBanned(c, community.get().id(), follower.id()))) {
                 var reject = f.outgoing().reject(target, activity.id(), follower);
                 // Returned, not thrown: a Rejected rolls the transaction back, and the Reject with it.
                 f.outbox().enqueue(c, target, reject.id(), reject.objectId(), reject.json(), List.of(follower));

@@ -20,6 +20,7 @@ public final class HandlerTable {
     static final String ANY = "*";
     /** The object type of every actor but a Group: a profile updating itself. */
     static final String ACTOR = "Actor";
+
     static final String GROUP = "Group";
 
     private record Key(ActivityType type, String objectType) {}
@@ -30,7 +31,8 @@ public final class HandlerTable {
         var create = new CreateHandler(f);
         var moderation = new ModerationHandler(f);
         var update = new UpdateHandler(f, create, moderation);
-        var reports = new ReportIntake(new ReportStore(), f.posts(), f.communities(), f.actors(), new ReportPublisher(f.outbox()));
+        var reports = new ReportIntake(
+                new ReportStore(), f.posts(), f.communities(), f.actors(), new ReportPublisher(f.outbox()));
         var votes = new VoteHandler(f);
         put(ActivityType.Follow, ANY, new FollowHandler(f));
         put(ActivityType.Accept, ANY, new AcceptHandler(f, true));
@@ -73,7 +75,8 @@ public final class HandlerTable {
 
     /** An embedded activity's type, Group or another actor's, else any. */
     private static String objectType(Incoming in) {
-        if (in.activity().object().document() instanceof Activity inner) return inner.type().name();
+        if (in.activity().object().document() instanceof Activity inner)
+            return inner.type().name();
         var actorType = ActorType.fromWire(in.objectJson().path("type").asText());
         if (actorType.isEmpty()) return ANY;
         return actorType.get() == ActorType.GROUP ? GROUP : ACTOR;

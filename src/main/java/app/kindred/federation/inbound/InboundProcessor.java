@@ -36,6 +36,7 @@ public final class InboundProcessor implements AutoCloseable {
     public static final Duration LEASE = Duration.ofMinutes(5);
     /** Rows held in memory at most; small enough that all start well within their lease even when each waits on slow fetches. */
     public static final int READY_CAPACITY = 64;
+
     private static final Duration PRUNE_EVERY = Duration.ofHours(1);
     // Stored bodies came from the network (or from us): read as the inbox read them.
     private static final ObjectMapper JSON = ActivityPubJson.networkReader();
@@ -60,8 +61,13 @@ public final class InboundProcessor implements AutoCloseable {
     private final Duration retention;
     private long pruneAt = System.nanoTime(); // first thing the dispatcher does, then hourly
 
-    public InboundProcessor(Database db, FederationContext federation, int concurrency, Duration pollInterval, double timeScale,
-                            Duration retention) {
+    public InboundProcessor(
+            Database db,
+            FederationContext federation,
+            int concurrency,
+            Duration pollInterval,
+            double timeScale,
+            Duration retention) {
         this.db = db;
         this.retention = retention;
         this.federation = federation;
@@ -184,7 +190,9 @@ public final class InboundProcessor implements AutoCloseable {
     private List<InboundActivity> claim(int limit) {
         // The claim pushes next_attempt_at ahead as a lease: a crashed process's work comes back by itself.
         // Rows go in the order they fall due (a fresh row is due when it arrives), which the index gives directly.
-        return db.transaction(c -> Sql.list(c, """
+        return db.transaction(c -> Sql.list(
+                c,
+                """
                 with due as (
                     select id from inbound_activity where state = 'pending' and next_attempt_at <= now()
                     order by next_attempt_at, id limit ? for update skip locked)
@@ -193,12 +201,21 @@ public final class InboundProcessor implements AutoCloseable {
                 returning i.id, i.activity_id, i.activity_type, i.actor_uri, i.inbox, i.body::text, i.signature_scheme, i.attempts""",
                 rs -> {
                     try {
-                        return new InboundActivity(rs.getLong(1), rs.getString(2), rs.getString(3), URI.create(rs.getString(4)),
-                                rs.getString(5), JSON.readTree(rs.getString(6)), rs.getString(7), rs.getInt(8));
+                        return new InboundActivity(
+                                rs.getLong(1),
+                                rs.getString(2),
+                                rs.getString(3),
+                                URI.create(rs.getString(4)),
+                                rs.getString(5),
+                                JSON.readTree(rs.getString(6)),
+                                rs.getString(7),
+                                rs.getInt(8));
                     } catch (java.io.IOException e) {
                         throw new java.sql.SQLException("stored activity is not JSON", e);
                     }
-                }, limit, LEASE.toSeconds()));
+                },
+                limit,
+                LEASE.toSeconds()));
     }
 
     /**
@@ -225,24 +242,35 @@ public final class InboundProcessor implements AutoCloseable {
     public void process(InboundActivity in) {
         // Received before its instance was suspended: the block applies to what is still waiting.
         if (!federation.policy().federates(in.actor().getRawAuthority())) {
-            finish(in, "failed", "rejected: this instance does not federate with " + in.actor().getRawAuthority());
+            finish(
+                    in,
+                    "failed",
+                    "rejected: this instance does not federate with "
+                            + in.actor().getRawAuthority());
             return;
         }
         try {
             var read = FederationContext.READER.read(in.body());
             switch (read) {
-                case ReadResult.Unsupported u when PublicAddressing.privateMessage(in.body()).isPresent() -> {
+                case ReadResult.Unsupported u
+                when PublicAddressing.privateMessage(in.body()).isPresent() -> {
                     var reason = PublicAddressing.privateMessage(in.body()).orElseThrow();
                     log.info("rejected {} {} from {}: {}", in.type(), in.activityId(), in.actor(), reason);
                     finish(in, "failed", "rejected: " + reason);
                 }
                 case ReadResult.Unsupported u -> {
-                    log.info("ignored {} {} from {}: not supported ({})", in.type(), in.activityId(), in.actor(), u.reason());
+                    log.info(
+                            "ignored {} {} from {}: not supported ({})",
+                            in.type(),
+                            in.activityId(),
+                            in.actor(),
+                            u.reason());
                     finish(in, "done", "ignored: " + u.type() + " is not supported (" + u.reason() + ")");
                 }
                 case ReadResult.Malformed m -> finish(in, "failed", "malformed: " + m.reason());
                 case ReadResult.Supported s when s.document() instanceof Activity activity -> apply(in, activity);
-                case ReadResult.Supported s -> finish(in, "failed", "a " + s.document().typeName() + " is not an activity");
+                case ReadResult.Supported s ->
+                    finish(in, "failed", "a " + s.document().typeName() + " is not an activity");
             }
         } catch (Rejected e) {
             log.info("rejected {} {} from {}: {}", in.type(), in.activityId(), in.actor(), e.getMessage());
@@ -314,11 +342,10 @@ public final class InboundProcessor implements AutoCloseable {
             finish(in, "parked", reason);
             return;
         }
-        long seconds = Math.round(Math.pow(4, in.attempts()) * 15 * timeScale * 1000) ;
+        long seconds = Math.round(Math.pow(4, in.attempts()) * 15 * timeScale * 1000);
         log.info("will retry {} {} from {} in {} ms: {}", in.type(), in.activityId(), in.actor(), seconds, reason);
         db.transaction(c -> Sql.update(c, """
-                update inbound_activity set next_attempt_at = now() + make_interval(secs => ?), last_error = ? where id = ?""",
-                seconds / 1000.0, reason, in.id()));
+                update inbound_activity set next_attempt_at = now() + make_interval(secs => ?), last_error = ? where id = ?""", seconds / 1000.0, reason, in.id()));
     }
 
     private void finish(InboundActivity in, String state, String note) {
@@ -339,8 +366,14 @@ public final class InboundProcessor implements AutoCloseable {
         });
     }
 
-    private static void markFinished(java.sql.Connection c, long id, String state, String note) throws java.sql.SQLException {
-        Sql.update(c, "update inbound_activity set state = ?, last_error = ?, processed_at = now() where id = ?", state, note, id);
+    private static void markFinished(java.sql.Connection c, long id, String state, String note)
+            throws java.sql.SQLException {
+        Sql.update(
+                c,
+                "update inbound_activity set state = ?, last_error = ?, processed_at = now() where id = ?",
+                state,
+                note,
+                id);
     }
 
     @Override
@@ -369,13 +402,19 @@ public final class InboundProcessor implements AutoCloseable {
         readySlots.set(0);
         if (unstarted.length > 0) {
             try {
-                db.transaction(c -> Sql.update(c, """
+                db.transaction(c -> Sql.update(
+                        c,
+                        """
                         update inbound_activity set next_attempt_at = now(), attempts = attempts - 1
-                        where id = any(?) and state = 'pending'""", c.createArrayOf("bigint",
-                        java.util.Arrays.stream(unstarted).boxed().toArray())));
+                        where id = any(?) and state = 'pending'""",
+                        c.createArrayOf(
+                                "bigint",
+                                java.util.Arrays.stream(unstarted).boxed().toArray())));
             } catch (RuntimeException e) {
-                log.warn("could not give back {} unstarted inbound activities; they return after their lease: {}",
-                        unstarted.length, e.getMessage());
+                log.warn(
+                        "could not give back {} unstarted inbound activities; they return after their lease: {}",
+                        unstarted.length,
+                        e.getMessage());
             }
         }
     }

@@ -30,7 +30,9 @@ public record Incoming(Activity activity, JsonNode json) {
 
     /** The embedded activity (of an Announce or an Undo), with its own JSON; empty when only its id was sent. */
     public Optional<Incoming> inner() {
-        return activity.object().document() instanceof Activity a ? Optional.of(new Incoming(a, objectJson())) : Optional.empty();
+        return activity.object().document() instanceof Activity a
+                ? Optional.of(new Incoming(a, objectJson()))
+                : Optional.empty();
     }
 
     /** This activity carrying the object as its origin serves it instead of as it was embedded. */
@@ -44,8 +46,21 @@ public record Incoming(Activity activity, JsonNode json) {
 
     /** A Create of this object by its author, for a post shared on its own (Announce{Note}) as Mastodon-style groups do. */
     public static Incoming createOf(ContentObject object, JsonNode objectJson, String author) {
-        var create = new Activity(object.id() + "#create", ActivityType.Create, author, List.of(Ref.embedded(object)), null,
-                object.to(), object.cc(), object.audience(), null, null, null, null, null, null);
+        var create = new Activity(
+                object.id() + "#create",
+                ActivityType.Create,
+                author,
+                List.of(Ref.embedded(object)),
+                null,
+                object.to(),
+                object.cc(),
+                object.audience(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
         var json = JsonNodeFactory.instance.objectNode();
         json.put("id", create.id());
         json.put("type", "Create");

@@ -13,8 +13,8 @@ final class IncomingPost {
     static PostDocuments.Incoming read(ContentObject object, boolean isThread) throws Rejected {
         var read = PostDocuments.read(object, isThread);
         if (read.contentHtml().length() > PostLimits.HTML) {
-            throw new Rejected("the content of " + object.id() + " is " + read.contentHtml().length()
-                    + " characters of HTML; at most " + PostLimits.HTML + " are stored");
+            throw new Rejected("the content of " + object.id() + " is "
+                    + read.contentHtml().length() + " characters of HTML; at most " + PostLimits.HTML + " are stored");
         }
         return read;
     }

@@ -56,8 +56,11 @@ final class ModerationHandler implements ActivityHandler {
         return switch (inner.type()) {
             case Delete -> {
                 // An author's own undelete is not supported (a delete is final here); a moderator's restore is.
-                var author = f.db().read(c -> f.posts().findByUri(c, URI.create(inner.activity().object().uri())))
-                        .map(p -> p.authorId() == actor.id()).orElse(true);
+                var author = f.db().read(c -> f.posts()
+                                .findByUri(
+                                        c, URI.create(inner.activity().object().uri())))
+                        .map(p -> p.authorId() == actor.id())
+                        .orElse(true);
                 yield author ? Effect.NONE : onPost(inner, undo, actor, false, Action.RESTORE_POST);
             }
             case Lock -> onPost(inner, undo, actor, false, Action.UNLOCK_THREAD);
@@ -72,7 +75,8 @@ final class ModerationHandler implements ActivityHandler {
         var postUri = URI.create(act.activity().object().uri());
         var found = f.db().read(c -> f.posts().findByUri(c, postUri));
         if (found.isEmpty()) return Effect.NONE; // never had it: nothing to hide or lock
-        var community = f.db().read(c -> f.communities().findById(c, found.get().communityId()).orElseThrow());
+        var community = f.db().read(c ->
+                f.communities().findById(c, found.get().communityId()).orElseThrow());
         var by = participant(moderator, community);
         var reason = act.activity().summary();
         return Effect.inCommunity(community.id(), c -> {
@@ -80,13 +84,18 @@ final class ModerationHandler implements ActivityHandler {
             var moderating = f.moderating();
             boolean changed = switch (action) {
                 case LOCK_THREAD, UNLOCK_THREAD -> moderating.lock(c, community, post, by, reason, apply);
-                default -> apply ? moderating.remove(c, community, post, by, reason) : moderating.restore(c, community, post, by, reason);
+                default ->
+                    apply
+                            ? moderating.remove(c, community, post, by, reason)
+                            : moderating.restore(c, community, post, by, reason);
             };
             if (!changed) return;
             // A removal reaches its author's server too, following or not (a ban may have come first).
-            var alsoTo = action == Action.REMOVE_POST || action == Action.RESTORE_POST ? List.of(f.actorById(c, post.authorId()))
+            var alsoTo = action == Action.REMOVE_POST || action == Action.RESTORE_POST
+                    ? List.of(f.actorById(c, post.authorId()))
                     : List.<Actor>of();
-            if (community.actor().local()) f.relay(c, community, relayed.json(), Optional.empty(), postUri.toString(), alsoTo);
+            if (community.actor().local())
+                f.relay(c, community, relayed.json(), Optional.empty(), postUri.toString(), alsoTo);
         });
     }
 
@@ -101,13 +110,25 @@ final class ModerationHandler implements ActivityHandler {
         return Effect.inCommunity(community.id(), c -> {
             var moderating = f.moderating();
             if (apply) {
-                moderating.ban(c, community, banned, by, activity.summary(), activity.endTime(),
+                moderating.ban(
+                        c,
+                        community,
+                        banned,
+                        by,
+                        activity.summary(),
+                        activity.endTime(),
                         Boolean.TRUE.equals(activity.removeData()));
             } else if (!moderating.unban(c, community, banned, by, activity.summary())) {
                 return;
             }
             if (community.actor().local()) {
-                f.relay(c, community, relayed.json(), Optional.empty(), banned.uri().toString(), List.of(banned));
+                f.relay(
+                        c,
+                        community,
+                        relayed.json(),
+                        Optional.empty(),
+                        banned.uri().toString(),
+                        List.of(banned));
             }
         });
     }
@@ -120,8 +141,8 @@ final class ModerationHandler implements ActivityHandler {
         // Ours and Lemmy's both live at {group}/moderators.
         if (target.endsWith("/moderators")) {
             var group = target.substring(0, target.length() - "/moderators".length());
-            var moderated = f.db().read(c -> communityAt(c, "select c.id from community c join actor a on a.id = c.actor_id"
-                    + " where a.uri = ?", group));
+            var moderated = f.db().read(c -> communityAt(
+                    c, "select c.id from community c join actor a on a.id = c.actor_id" + " where a.uri = ?", group));
             if (moderated.isPresent()) return moderators(in, actor, moderated.get());
         }
         return pin(in, actor, target);
@@ -133,9 +154,11 @@ final class ModerationHandler implements ActivityHandler {
         boolean add = in.type() == ActivityType.Add;
         return Effect.inCommunity(community.id(), c -> {
             var moderating = f.moderating();
-            boolean changed = add ? moderating.addModerator(c, community, subject, by)
+            boolean changed = add
+                    ? moderating.addModerator(c, community, subject, by)
                     : moderating.removeModerator(c, community, subject, by);
-            if (changed && community.actor().local()) f.relay(c, community, in.json(), Optional.empty(), subject.uri().toString());
+            if (changed && community.actor().local())
+                f.relay(c, community, in.json(), Optional.empty(), subject.uri().toString());
         });
     }
 
@@ -150,7 +173,10 @@ final class ModerationHandler implements ActivityHandler {
         var featured = f.db().read(c -> featuredAt(c, target));
         if (featured.isEmpty() && found.isPresent()) {
             // A remote group may name a featured collection we have not read yet: read its document again.
-            var group = f.db().read(c -> f.communities().findById(c, found.get().communityId()).orElseThrow()).actor();
+            var group = f.db().read(c -> f.communities()
+                            .findById(c, found.get().communityId())
+                            .orElseThrow())
+                    .actor();
             if (!group.local()) {
                 f.remoteActors().fetchAndStore(group.uri());
                 featured = f.db().read(c -> featuredAt(c, target));
@@ -168,7 +194,8 @@ final class ModerationHandler implements ActivityHandler {
         boolean pinned = activity.type() == ActivityType.Add;
         return Effect.inCommunity(community.id(), c -> {
             var post = f.posts().findById(c, found.get().id()).orElseThrow();
-            if (f.moderating().pin(c, community, post, by, activity.summary(), pinned) && community.actor().local()) {
+            if (f.moderating().pin(c, community, post, by, activity.summary(), pinned)
+                    && community.actor().local()) {
                 f.relay(c, community, in.json(), Optional.empty(), postUri.toString());
             }
         });
@@ -177,8 +204,12 @@ final class ModerationHandler implements ActivityHandler {
     /** The community whose featured collection is at this URL: as its remote document names it, else {group}/featured. */
     private Optional<Community> featuredAt(Connection c, String target) throws SQLException {
         var group = target.endsWith("/featured") ? target.substring(0, target.length() - "/featured".length()) : "";
-        return communityAt(c, "select c.id from community c join actor a on a.id = c.actor_id"
-                + " where a.featured = ? or a.featured is null and a.uri = ?", target, group);
+        return communityAt(
+                c,
+                "select c.id from community c join actor a on a.id = c.actor_id"
+                        + " where a.featured = ? or a.featured is null and a.uri = ?",
+                target,
+                group);
     }
 
     private Optional<Community> communityAt(Connection c, String sql, Object... params) throws SQLException {
@@ -191,12 +222,17 @@ final class ModerationHandler implements ActivityHandler {
      * title ({@code name}), description ({@code source}, Markdown as we keep it; the HTML summary
      * also holds the guidelines) and who may post. Other fields are ours to say, not theirs.
      */
-    Effect communityEdited(Incoming in, Actor moderator, Community community, app.kindred.activitypub.Actor group,
-                           Optional<List<Rule>> rules) {
+    Effect communityEdited(
+            Incoming in,
+            Actor moderator,
+            Community community,
+            app.kindred.activitypub.Actor group,
+            Optional<List<Rule>> rules) {
         var title = group.name() == null ? null : group.name().strip();
         var source = group.source();
         var description = source != null && source.content() != null && "text/markdown".equals(source.mediaType())
-                ? source.content().strip() : null;
+                ? source.content().strip()
+                : null;
         Moderating.checkSettings(title, description);
         var restricted = group.postingRestrictedToMods();
         var by = Participant.remote(moderator);
@@ -208,19 +244,37 @@ final class ModerationHandler implements ActivityHandler {
                     || restricted != null && restricted != now.postingRestrictedToMods();
             // Guidelines change only when the Group carries them: Lemmy's never does, so its edits keep ours.
             var newRules = rules.map(r -> r.subList(0, Math.min(r.size(), Moderating.MAX_GUIDELINES)));
-            boolean rulesChanged = newRules.isPresent() && !newRules.get().equals(f.communities().rules(c, community.id()));
+            boolean rulesChanged = newRules.isPresent()
+                    && !newRules.get().equals(f.communities().rules(c, community.id()));
             if (!changed && !rulesChanged) return;
             if (changed) {
                 f.communities().updateSettings(c, now, title, description, restricted, null);
-                ModerationLog.record(c, community.id(), moderator.id(), Action.EDIT_COMMUNITY, community.actor().uri().toString(),
-                        "", null);
+                ModerationLog.record(
+                        c,
+                        community.id(),
+                        moderator.id(),
+                        Action.EDIT_COMMUNITY,
+                        community.actor().uri().toString(),
+                        "",
+                        null);
             }
             if (rulesChanged) {
                 f.communities().replaceRules(c, community.id(), newRules.get());
-                ModerationLog.record(c, community.id(), moderator.id(), Action.EDIT_GUIDELINES, community.actor().uri().toString(),
-                        "", null);
+                ModerationLog.record(
+                        c,
+                        community.id(),
+                        moderator.id(),
+                        Action.EDIT_GUIDELINES,
+                        community.actor().uri().toString(),
+                        "",
+                        null);
             }
-            f.relay(c, community, in.json(), Optional.empty(), community.actor().uri().toString());
+            f.relay(
+                    c,
+                    community,
+                    in.json(),
+                    Optional.empty(),
+                    community.actor().uri().toString());
         });
     }
 
@@ -233,10 +287,12 @@ final class ModerationHandler implements ActivityHandler {
         var group = community.actor();
         if (group.local()) return Participant.remote(actor);
         if (RemoteFetcher.sameOrigin(actor.uri(), group.uri())) return Participant.remote(actor, true);
-        if (f.db().read(c -> f.communities().isModerator(c, community.id(), actor.id()))) return Participant.remote(actor);
+        if (f.db().read(c -> f.communities().isModerator(c, community.id(), actor.id())))
+            return Participant.remote(actor);
         var groupJson = f.fetcher().getActivityJson(group.uri());
         var listed = new HashSet<String>();
-        RemoteCommunities.moderatorIds(f.fetcher(), group.uri(), groupJson).orElse(List.of())
+        RemoteCommunities.moderatorIds(f.fetcher(), group.uri(), groupJson)
+                .orElse(List.of())
                 .forEach(id -> listed.add(id.toString()));
         return Participant.remote(actor, listed.contains(actor.uri().toString()));
     }

@@ -15,12 +15,12 @@ import java.util.stream.StreamSupport;
  * objects, Updates, fetched parents). Until Kindred has private messages, such notes are refused.
  */
 final class PublicAddressing {
-    static final String NOT_PUBLIC = "not public: addressed only to people or followers; "
-            + "Kindred does not accept private messages yet";
+    static final String NOT_PUBLIC =
+            "not public: addressed only to people or followers; " + "Kindred does not accept private messages yet";
     static final String NARROWED = "not public any more: its author narrowed who may read it; "
             + "the post is taken down here as their Delete would take it down, and the Update is not passed on";
-    static final String PRIVATE_MESSAGE = "not public: a private message (ChatMessage); "
-            + "Kindred does not accept private messages yet";
+    static final String PRIVATE_MESSAGE =
+            "not public: a private message (ChatMessage); " + "Kindred does not accept private messages yet";
 
     private PublicAddressing() {}
 
@@ -40,9 +40,11 @@ final class PublicAddressing {
     /** Lemmy's private message, which the reader does not model: a reason to refuse it, when the activity carries one. */
     static Optional<String> privateMessage(JsonNode activity) {
         var type = activity.path("object").path("type");
-        boolean chat = type.isTextual() ? type.asText().equals("ChatMessage")
-                : type.isArray() && StreamSupport.stream(type.spliterator(), false)
-                        .anyMatch(t -> t.asText().equals("ChatMessage"));
+        boolean chat = type.isTextual()
+                ? type.asText().equals("ChatMessage")
+                : type.isArray()
+                        && StreamSupport.stream(type.spliterator(), false)
+                                .anyMatch(t -> t.asText().equals("ChatMessage"));
         return chat ? Optional.of(PRIVATE_MESSAGE) : Optional.empty();
     }
 }

@@ -21,7 +21,8 @@ final class ResolveHandler implements ActivityHandler {
         var flagId = resolve.object().uri();
         if (flagId == null || flagId.isBlank()) throw new Rejected("Resolve names no Flag");
         return c -> {
-            if (intake.resolved(c, flagId, resolver) instanceof ReportIntake.Outcome.Refused r) throw new Rejected(r.reason());
+            if (intake.resolved(c, flagId, resolver) instanceof ReportIntake.Outcome.Refused r)
+                throw new Rejected(r.reason());
         };
     }
 }

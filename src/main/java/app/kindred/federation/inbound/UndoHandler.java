@@ -32,25 +32,37 @@ final class UndoHandler implements ActivityHandler {
         return Effect.inCommunity(undoneIn, c -> {
             var follow = f.follows().findByActivity(c, innerId);
             if (follow.isPresent() || inner != null && inner.type() == ActivityType.Follow) {
-                var target = inner != null ? f.actors().findByUri(c, URI.create(inner.object().uri())) : Optional.<Actor>empty();
-                long followedId = follow.map(x -> x.followedId()).orElseGet(() -> target.map(Actor::id).orElse(-1L));
+                var target = inner != null
+                        ? f.actors().findByUri(c, URI.create(inner.object().uri()))
+                        : Optional.<Actor>empty();
+                long followedId = follow.map(x -> x.followedId())
+                        .orElseGet(() -> target.map(Actor::id).orElse(-1L));
                 long followerId = follow.map(x -> x.followerId()).orElse(actor.id());
                 if (followerId != actor.id()) throw new Rejected(actor.uri() + " cannot undo someone else's follow");
                 f.follows().delete(c, followerId, followedId);
                 return;
             }
             var vote = f.votes().findByActivity(c, innerId);
-            if (vote.isEmpty() && inner != null && (inner.type() == ActivityType.Like || inner.type() == ActivityType.Dislike)) {
+            if (vote.isEmpty()
+                    && inner != null
+                    && (inner.type() == ActivityType.Like || inner.type() == ActivityType.Dislike)) {
                 var post = f.posts().findByUri(c, URI.create(inner.object().uri()));
                 if (post.isPresent()) vote = f.votes().find(c, post.get().id(), actor.id());
             }
             if (vote.isPresent()) {
-                if (vote.get().actorId() != actor.id()) throw new Rejected(actor.uri() + " cannot undo someone else's vote");
+                if (vote.get().actorId() != actor.id())
+                    throw new Rejected(actor.uri() + " cannot undo someone else's vote");
                 var post = f.posts().findById(c, vote.get().postId()).orElseThrow();
                 var community = f.communities().findById(c, post.communityId()).orElseThrow();
                 f.posting().checkVote(c, community, post, Participant.remote(actor), 0);
                 f.votes().remove(c, vote.get().postId(), actor.id());
-                if (community.actor().local()) f.relay(c, community, in.json(), Optional.empty(), post.uri().toString());
+                if (community.actor().local())
+                    f.relay(
+                            c,
+                            community,
+                            in.json(),
+                            Optional.empty(),
+                            post.uri().toString());
             }
             // Anything else (an unknown or already undone activity) needs nothing from us.
         });
@@ -67,9 +79,11 @@ final class UndoHandler implements ActivityHandler {
             community = f.communityOf(c, URI.create(inner.object().uri()));
         } else {
             var vote = f.votes().findByActivity(c, innerId);
-            var post = vote.isPresent() ? f.posts().findById(c, vote.get().postId())
+            var post = vote.isPresent()
+                    ? f.posts().findById(c, vote.get().postId())
                     : inner != null && (inner.type() == ActivityType.Like || inner.type() == ActivityType.Dislike)
-                            ? f.posts().findByUri(c, URI.create(inner.object().uri())) : Optional.<Post>empty();
+                            ? f.posts().findByUri(c, URI.create(inner.object().uri()))
+                            : Optional.<Post>empty();
             return post.isPresent() ? OptionalLong.of(post.get().communityId()) : OptionalLong.empty();
         }
         return community.isPresent() ? OptionalLong.of(community.get().id()) : OptionalLong.empty();

@@ -36,7 +36,8 @@ final class UpdateHandler {
         if (!(activity.object().document() instanceof ContentObject object)) {
             throw new Rejected("an Update needs the updated object embedded");
         }
-        if (!RemoteFetcher.sameOrigin(objectUri, actor.uri())) throw new Rejected(actor.uri() + " cannot update " + objectUri);
+        if (!RemoteFetcher.sameOrigin(objectUri, actor.uri()))
+            throw new Rejected(actor.uri() + " cannot update " + objectUri);
         var existing = f.db().read(c -> f.posts().findByUri(c, objectUri));
         if (existing.isEmpty()) return create.handle(in, actor, viaGroup);
         boolean stillPublic = PublicAddressing.isPublic(object, activity);
@@ -50,16 +51,26 @@ final class UpdateHandler {
             }
             f.posting().checkEdit(c, community, post, Participant.remote(actor));
             var read = IncomingPost.read(object, post.isThread());
-            f.posts().update(c, post.id(), read.title(), read.contentHtml(), null, read.summary(), read.sensitive(),
-                    IncomingPost.notAfterReceipt(object.updated(), Instant.now()));
-            if (community.actor().local()) f.relay(c, community, in.json(), Optional.empty(), post.uri().toString());
+            f.posts()
+                    .update(
+                            c,
+                            post.id(),
+                            read.title(),
+                            read.contentHtml(),
+                            null,
+                            read.summary(),
+                            read.sensitive(),
+                            IncomingPost.notAfterReceipt(object.updated(), Instant.now()));
+            if (community.actor().local())
+                f.relay(c, community, in.json(), Optional.empty(), post.uri().toString());
         });
     }
 
     /** An actor updating itself, signed by itself: what we store of it is refreshed. */
     Effect actor(Incoming in, Actor actor, Optional<Actor> viaGroup) throws FetchException, Rejected {
         var objectUri = URI.create(in.activity().object().uri());
-        if (!objectUri.equals(actor.uri())) throw new Rejected(actor.uri() + " cannot update another actor, " + objectUri);
+        if (!objectUri.equals(actor.uri()))
+            throw new Rejected(actor.uri() + " cannot update another actor, " + objectUri);
         f.remoteActors().store(actor.uri(), in.objectJson());
         return Effect.NONE;
     }
@@ -75,12 +86,14 @@ final class UpdateHandler {
         var profile = RemoteCommunities.profile(document)
                 .orElseThrow(() -> new Rejected("the Group in this Update cannot be read"));
         var found = f.db().read(c -> f.communityOf(c, groupUri));
-        if (found.isPresent() && found.get().actor().local()
+        if (found.isPresent()
+                && found.get().actor().local()
                 && in.activity().object().document() instanceof app.kindred.activitypub.Actor group) {
             return moderation.communityEdited(in, actor, found.get(), group, profile.rules());
         }
         boolean self = groupUri.equals(actor.uri());
-        // Only the group's own signature vouches for its keys and inboxes; a moderator's copy is read for its profile alone.
+        // Only the group's own signature vouches for its keys and inboxes; a moderator's copy is read for its profile
+        // alone.
         if (self) f.remoteActors().store(actor.uri(), document);
         if (found.isEmpty()) {
             if (self) return Effect.NONE;
@@ -93,7 +106,14 @@ final class UpdateHandler {
             var current = f.communities().findById(c, community.id()).orElseThrow();
             RemoteCommunities.apply(c, f.communities(), current, profile);
             if (!self) {
-                ModerationLog.record(c, current.id(), actor.id(), ModerationLog.Action.EDIT_COMMUNITY, groupUri.toString(), "", null);
+                ModerationLog.record(
+                        c,
+                        current.id(),
+                        actor.id(),
+                        ModerationLog.Action.EDIT_COMMUNITY,
+                        groupUri.toString(),
+                        "",
+                        null);
             }
         });
     }

@@ -24,12 +24,14 @@ final class VoteHandler implements ActivityHandler {
         return Effect.inCommunity(known.get().communityId(), c -> {
             var post = f.posts().findByUri(c, objectUri);
             if (post.isEmpty()) return;
-            var community = f.communities().findById(c, post.get().communityId()).orElseThrow();
+            var community =
+                    f.communities().findById(c, post.get().communityId()).orElseThrow();
             f.posting().checkVote(c, community, post.get(), Participant.remote(voter), value);
             var previous = f.votes().find(c, post.get().id(), voter.id());
             f.votes().put(c, post.get().id(), voter.id(), value, activity.id());
             boolean changed = previous.map(v -> v.value() != value).orElse(true);
-            if (changed && community.actor().local()) f.relay(c, community, in.json(), Optional.empty(), objectUri.toString());
+            if (changed && community.actor().local())
+                f.relay(c, community, in.json(), Optional.empty(), objectUri.toString());
         });
     }
 }

@@ -18,8 +18,7 @@ public final class Base58Btc {
         }
     }
 
-    private Base58Btc() {
-    }
+    private Base58Btc() {}
 
     public static String encode(byte[] input) {
         int leadingZeros = 0;

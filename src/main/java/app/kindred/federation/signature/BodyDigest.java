@@ -9,12 +9,14 @@ import java.util.Map;
 /** Body digests: the legacy {@code Digest} header (RFC 3230) and RFC 9530 {@code Content-Digest}. */
 public final class BodyDigest {
 
-    private BodyDigest() {
-    }
+    private BodyDigest() {}
 
     /** What comparing a digest header with the body found. */
     public enum Check {
-        MATCHES, MISMATCH, NO_SUPPORTED_ALGORITHM, MALFORMED
+        MATCHES,
+        MISMATCH,
+        NO_SUPPORTED_ALGORITHM,
+        MALFORMED
     }
 
     public static String digestHeader(byte[] body) {
@@ -65,7 +67,8 @@ public final class BodyDigest {
         }
         byte[] sha512 = bytesOf(dictionary.get("sha-512"));
         byte[] sha256 = bytesOf(dictionary.get("sha-256"));
-        if ((dictionary.containsKey("sha-512") && sha512 == null) || (dictionary.containsKey("sha-256") && sha256 == null)) {
+        if ((dictionary.containsKey("sha-512") && sha512 == null)
+                || (dictionary.containsKey("sha-256") && sha256 == null)) {
             return Check.MALFORMED;
         }
         return compare(sha512, sha256, body);

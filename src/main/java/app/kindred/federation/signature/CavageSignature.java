@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * @param created   the (created) parameter in epoch seconds, or null
  * @param expires   the (expires) parameter in epoch seconds, or null
  */
-public record CavageSignature(String keyId, String algorithm, List<String> headers, byte[] signature, Long created, Long expires) {
+public record CavageSignature(
+        String keyId, String algorithm, List<String> headers, byte[] signature, Long created, Long expires) {
 
     // Compiled once: String.matches, split and replaceAll with these would compile them again on every request.
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
@@ -59,17 +60,25 @@ public record CavageSignature(String keyId, String algorithm, List<String> heade
         }
         byte[] signature;
         try {
-            signature = Base64.getDecoder().decode(WHITESPACE.matcher(signatureText).replaceAll(""));
+            signature =
+                    Base64.getDecoder().decode(WHITESPACE.matcher(signatureText).replaceAll(""));
         } catch (IllegalArgumentException e) {
             throw new StructuredFields.MalformedFieldException("cavage signature is not base64");
         }
         String headerList = fields.get("headers");
         List<String> headers = headerList == null || headerList.isBlank()
                 ? List.of("date")
-                : Arrays.stream(WHITESPACE.split(headerList.strip())).map(h -> h.toLowerCase(Locale.ROOT)).toList();
+                : Arrays.stream(WHITESPACE.split(headerList.strip()))
+                        .map(h -> h.toLowerCase(Locale.ROOT))
+                        .toList();
         String algorithm = fields.get("algorithm");
-        return new CavageSignature(keyId, algorithm == null ? null : algorithm.toLowerCase(Locale.ROOT), headers, signature,
-                epochSeconds(fields.get("created")), epochSeconds(fields.get("expires")));
+        return new CavageSignature(
+                keyId,
+                algorithm == null ? null : algorithm.toLowerCase(Locale.ROOT),
+                headers,
+                signature,
+                epochSeconds(fields.get("created")),
+                epochSeconds(fields.get("expires")));
     }
 
     private static Long epochSeconds(String text) {
@@ -162,18 +171,20 @@ public record CavageSignature(String keyId, String algorithm, List<String> heade
      *
      * @throws StructuredFields.MalformedFieldException when a covered header or parameter is absent
      */
-    public static String signingString(HttpRequestParts request, List<String> headers, Long created, Long expires,
-            boolean includeQuery) {
+    public static String signingString(
+            HttpRequestParts request, List<String> headers, Long created, Long expires, boolean includeQuery) {
         List<String> lines = new ArrayList<>(headers.size());
         for (String name : headers) {
             String value = switch (name) {
-                case "(request-target)" -> request.method().toLowerCase(Locale.ROOT) + " "
-                        + RequestTarget.pathAndQuery(request, includeQuery);
+                case "(request-target)" ->
+                    request.method().toLowerCase(Locale.ROOT) + " " + RequestTarget.pathAndQuery(request, includeQuery);
                 case "(created)" -> required(created, name);
                 case "(expires)" -> required(expires, name);
                 case "host" -> request.header("host").orElseGet(() -> RequestTarget.authority(request));
-                default -> request.header(name).orElseThrow(
-                        () -> new StructuredFields.MalformedFieldException("covered header " + name + " is missing"));
+                default ->
+                    request.header(name)
+                            .orElseThrow(() -> new StructuredFields.MalformedFieldException(
+                                    "covered header " + name + " is missing"));
             };
             lines.add(name + ": " + value);
         }

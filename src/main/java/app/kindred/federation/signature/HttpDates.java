@@ -17,23 +17,38 @@ import java.util.Locale;
  * request. Anything else goes to the full RFC 1123 parser, so the accepted forms are the same.
  */
 final class HttpDates {
-    private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    private static final String[] MONTHS = {
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+    };
 
     private HttpDates() {}
 
     static Instant parse(String value) throws DateTimeParseException {
         var fast = fixdate(value);
-        return fast != null ? fast : ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        return fast != null
+                ? fast
+                : ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
     }
 
     /** The IMF-fixdate form read by position, or null to leave it to the full parser. */
     private static Instant fixdate(String v) {
-        if (v.length() != 29 || v.charAt(3) != ',' || v.charAt(4) != ' ' || v.charAt(7) != ' ' || v.charAt(11) != ' '
-                || v.charAt(16) != ' ' || v.charAt(19) != ':' || v.charAt(22) != ':' || v.charAt(25) != ' '
+        if (v.length() != 29
+                || v.charAt(3) != ','
+                || v.charAt(4) != ' '
+                || v.charAt(7) != ' '
+                || v.charAt(11) != ' '
+                || v.charAt(16) != ' '
+                || v.charAt(19) != ':'
+                || v.charAt(22) != ':'
+                || v.charAt(25) != ' '
                 || !v.endsWith("GMT")) {
             return null;
         }
-        int day = digits(v, 5, 2), year = digits(v, 12, 4), hour = digits(v, 17, 2), minute = digits(v, 20, 2),
+        int day = digits(v, 5, 2),
+                year = digits(v, 12, 4),
+                hour = digits(v, 17, 2),
+                minute = digits(v, 20, 2),
                 second = digits(v, 23, 2);
         int month = -1;
         for (int m = 0; m < 12; m++) if (v.regionMatches(8, MONTHS[m], 0, 3)) month = m + 1;

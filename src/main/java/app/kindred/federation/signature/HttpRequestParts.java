@@ -32,7 +32,8 @@ public record HttpRequestParts(String method, URI uri, Map<String, List<String>>
     /** Convenience for single-valued headers. */
     public static HttpRequestParts of(String method, URI uri, Map<String, String> singleHeaders, byte[] body) {
         TreeMap<String, List<String>> multi = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        singleHeaders.forEach((name, value) -> multi.computeIfAbsent(name, n -> new ArrayList<>()).add(value));
+        singleHeaders.forEach((name, value) ->
+                multi.computeIfAbsent(name, n -> new ArrayList<>()).add(value));
         return new HttpRequestParts(method, uri, multi, body);
     }
 
@@ -106,6 +107,7 @@ public record HttpRequestParts(String method, URI uri, Map<String, List<String>>
 
     @Override
     public String toString() {
-        return "HttpRequestParts[" + method + " " + uri + ", headers=" + headers.keySet() + ", body=" + body.length + " bytes]";
+        return "HttpRequestParts[" + method + " " + uri + ", headers=" + headers.keySet() + ", body=" + body.length
+                + " bytes]";
     }
 }

@@ -30,8 +30,9 @@ public final class RequestSigner {
     private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
 
     /** IMF-fixdate (RFC 9110): the JDK's RFC 1123 formatter would drop the day's leading zero. */
-    private static final DateTimeFormatter HTTP_DATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern(
+                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+            .withZone(ZoneOffset.UTC);
 
     private final Clock clock;
 
@@ -43,11 +44,24 @@ public final class RequestSigner {
      * Signs with the scheme's usual algorithm: cavage uses rsa-sha256 for RSA keys and hs2019 otherwise; RFC 9421 uses
      * rsa-v1_5-sha256, ed25519 or ecdsa-p256-sha256 by key type.
      */
-    public Map<String, String> sign(String method, URI uri, Map<String, List<String>> headers, byte[] body, String keyId,
-            SigningKey key, SignatureScheme scheme) {
+    public Map<String, String> sign(
+            String method,
+            URI uri,
+            Map<String, List<String>> headers,
+            byte[] body,
+            String keyId,
+            SigningKey key,
+            SignatureScheme scheme) {
         return switch (scheme) {
-            case CAVAGE -> signCavage(method, uri, headers, body, keyId, key,
-                    key instanceof SigningKey.RsaSigningKey ? "rsa-sha256" : "hs2019");
+            case CAVAGE ->
+                signCavage(
+                        method,
+                        uri,
+                        headers,
+                        body,
+                        keyId,
+                        key,
+                        key instanceof SigningKey.RsaSigningKey ? "rsa-sha256" : "hs2019");
             case RFC9421 -> signRfc9421(method, uri, headers, body, keyId, key);
         };
     }
@@ -57,8 +71,14 @@ public final class RequestSigner {
      * {@code ed25519}. POST covers {@code (request-target) host date digest content-type}, GET covers
      * {@code (request-target) host date accept}; content-type and accept only when the caller sets them.
      */
-    public Map<String, String> signCavage(String method, URI uri, Map<String, List<String>> headers, byte[] body,
-            String keyId, SigningKey key, String algorithmName) {
+    public Map<String, String> signCavage(
+            String method,
+            URI uri,
+            Map<String, List<String>> headers,
+            byte[] body,
+            String keyId,
+            SigningKey key,
+            String algorithmName) {
         SignatureAlgorithm algorithm = switch (algorithmName) {
             case "rsa-sha256" -> SignatureAlgorithm.RSA_V1_5_SHA256;
             case "ed25519" -> SignatureAlgorithm.ED25519;
@@ -79,8 +99,10 @@ public final class RequestSigner {
         }
         String signingString = CavageSignature.signingString(request, covered, null, null, true);
         byte[] signature = algorithm.sign(key, signingString.getBytes(StandardCharsets.UTF_8));
-        added.put("Signature", "keyId=\"" + keyId + "\",algorithm=\"" + algorithmName + "\",headers=\""
-                + String.join(" ", covered) + "\",signature=\"" + Base64.getEncoder().encodeToString(signature) + "\"");
+        added.put(
+                "Signature",
+                "keyId=\"" + keyId + "\",algorithm=\"" + algorithmName + "\",headers=\"" + String.join(" ", covered)
+                        + "\",signature=\"" + Base64.getEncoder().encodeToString(signature) + "\"");
         return Collections.unmodifiableMap(added);
     }
 
@@ -88,8 +110,8 @@ public final class RequestSigner {
      * Signs the RFC 9421 way. POST covers {@code ("@method" "@target-uri" "content-digest" "content-type")}, GET covers
      * {@code ("@method" "@target-uri")}; parameters are created, keyid and alg.
      */
-    public Map<String, String> signRfc9421(String method, URI uri, Map<String, List<String>> headers, byte[] body,
-            String keyId, SigningKey key) {
+    public Map<String, String> signRfc9421(
+            String method, URI uri, Map<String, List<String>> headers, byte[] body, String keyId, SigningKey key) {
         SignatureAlgorithm algorithm = SignatureAlgorithm.defaultFor(key);
         Map<String, String> added = baseHeaders(method, uri, body);
         HttpRequestParts request = merged(method, uri, headers, added, body);
@@ -124,8 +146,8 @@ public final class RequestSigner {
         return added;
     }
 
-    private static HttpRequestParts merged(String method, URI uri, Map<String, List<String>> headers,
-            Map<String, String> added, byte[] body) {
+    private static HttpRequestParts merged(
+            String method, URI uri, Map<String, List<String>> headers, Map<String, String> added, byte[] body) {
         return new HttpRequestParts(method, uri, headers, body).withHeaders(added);
     }
 

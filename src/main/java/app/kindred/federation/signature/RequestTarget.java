@@ -6,8 +6,7 @@ import java.util.Locale;
 /** The pieces of a request's URI that both schemes sign, normalised the same way for signer and verifier. */
 final class RequestTarget {
 
-    private RequestTarget() {
-    }
+    private RequestTarget() {}
 
     static String scheme(HttpRequestParts request) {
         String scheme = request.uri().getScheme();
@@ -23,7 +22,8 @@ final class RequestTarget {
         }
         int port = uri.getPort();
         String scheme = scheme(request);
-        boolean defaultPort = port == -1 || (port == 443 && scheme.equals("https")) || (port == 80 && scheme.equals("http"));
+        boolean defaultPort =
+                port == -1 || (port == 443 && scheme.equals("https")) || (port == 80 && scheme.equals("http"));
         return host.toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
     }
 

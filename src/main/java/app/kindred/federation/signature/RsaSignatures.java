@@ -168,14 +168,18 @@ final class RsaSignatures {
         static final RsaSignatures ACTIVE = CONSCRYPT.orElse(JDK);
 
         static {
-            log.info("RSA signatures: {}", ACTIVE.description()
-                    + (ACTIVE.isConscrypt() ? "" : " (Conscrypt's native library is not available here)"));
+            log.info(
+                    "RSA signatures: {}",
+                    ACTIVE.description()
+                            + (ACTIVE.isConscrypt() ? "" : " (Conscrypt's native library is not available here)"));
         }
 
         private static RsaSignatures loadJdk() {
             Provider sun = Security.getProvider("SunRsaSign");
             try {
-                Provider jdk = sun != null ? sun : Signature.getInstance("SHA256withRSA").getProvider();
+                Provider jdk = sun != null
+                        ? sun
+                        : Signature.getInstance("SHA256withRSA").getProvider();
                 return new RsaSignatures(jdk, "JDK " + jdk.getName(), false, null);
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("this JVM has no RSA signatures", e);
@@ -188,8 +192,9 @@ final class RsaSignatures {
                     return Optional.empty();
                 }
                 org.conscrypt.Conscrypt.Version version = org.conscrypt.Conscrypt.version();
-                String name = "Conscrypt " + (version == null ? "" : version.major() + "." + version.minor() + "."
-                        + version.patch() + " ") + "(BoringSSL)";
+                String name = "Conscrypt "
+                        + (version == null ? "" : version.major() + "." + version.minor() + "." + version.patch() + " ")
+                        + "(BoringSSL)";
                 RsaSignatures conscrypt = new RsaSignatures(org.conscrypt.Conscrypt.newProvider(), name, true, JDK);
                 conscrypt.newSignature(SignatureAlgorithm.RSA_V1_5_SHA256);
                 return Optional.of(conscrypt);

@@ -11,8 +11,7 @@ import java.util.Map;
 /** Builds the RFC 9421 section 2.5 signature base of a request. */
 public final class SignatureBase {
 
-    private SignatureBase() {
-    }
+    private SignatureBase() {}
 
     /**
      * The signature base for the covered components and parameters of one signature: a line per component, then the
@@ -29,7 +28,10 @@ public final class SignatureBase {
                 throw new StructuredFields.MalformedFieldException("component " + identifier + " is covered twice");
             }
             seen.add(identifier);
-            base.append(identifier).append(": ").append(componentValue(request, component)).append('\n');
+            base.append(identifier)
+                    .append(": ")
+                    .append(componentValue(request, component))
+                    .append('\n');
         }
         base.append("\"@signature-params\": ").append(StructuredFields.serialize(signatureParams));
         return base.toString();
@@ -78,7 +80,8 @@ public final class SignatureBase {
             throw new StructuredFields.MalformedFieldException("field names must be lower case");
         }
         return request.header(name)
-                .orElseThrow(() -> new StructuredFields.MalformedFieldException("covered field " + name + " is missing"));
+                .orElseThrow(
+                        () -> new StructuredFields.MalformedFieldException("covered field " + name + " is missing"));
     }
 
     /** RFC 9421 section 2.2.8: the single decoded value of a named parameter, re-encoded. */

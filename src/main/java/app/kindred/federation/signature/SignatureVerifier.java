@@ -14,8 +14,6 @@ import app.kindred.federation.signature.VerificationResult.Verified;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -49,7 +47,9 @@ public final class SignatureVerifier {
         try {
             return verifyAny(request, resolver);
         } catch (RuntimeException e) {
-            return new Failed(Reason.MALFORMED, "could not process the signature: " + e.getClass().getSimpleName());
+            return new Failed(
+                    Reason.MALFORMED,
+                    "could not process the signature: " + e.getClass().getSimpleName());
         }
     }
 
@@ -58,9 +58,11 @@ public final class SignatureVerifier {
         Optional<String> cavage = CavageSignature.headerValue(request);
         if (!hasInput && cavage.isEmpty()) {
             if (request.hasHeader("signature")) {
-                return new Failed(Reason.MALFORMED, "Signature header is neither cavage nor accompanied by Signature-Input");
+                return new Failed(
+                        Reason.MALFORMED, "Signature header is neither cavage nor accompanied by Signature-Input");
             }
-            return new Failed(Reason.MISSING_SIGNATURE, "no Signature, Signature-Input or Authorization: Signature header");
+            return new Failed(
+                    Reason.MISSING_SIGNATURE, "no Signature, Signature-Input or Authorization: Signature header");
         }
         if (!hasInput) {
             return verifyCavage(request, cavage.get(), resolver);
@@ -85,13 +87,19 @@ public final class SignatureVerifier {
         String keyId = signature.keyId();
         Set<String> covered = new HashSet<>(signature.headers());
         if (policy.requireTargetCovered() && !(covered.contains("(request-target)") && covered.contains("host"))) {
-            return new Failed(Reason.INSUFFICIENT_COVERAGE, "the signature must cover (request-target) and host", keyId);
+            return new Failed(
+                    Reason.INSUFFICIENT_COVERAGE, "the signature must cover (request-target) and host", keyId);
         }
         // The Host header is the sender's word; what it signed must name us, or a request made for
         // another server (relayed, or replayed to us with its Host) would pass. RFC 9421 binds @target-uri.
         Optional<String> host = request.header("host");
-        if (covered.contains("host") && host.isPresent() && !host.get().strip().equalsIgnoreCase(RequestTarget.authority(request))) {
-            return new Failed(Reason.WRONG_HOST, "the signed host is not this server (" + RequestTarget.authority(request) + ")", keyId);
+        if (covered.contains("host")
+                && host.isPresent()
+                && !host.get().strip().equalsIgnoreCase(RequestTarget.authority(request))) {
+            return new Failed(
+                    Reason.WRONG_HOST,
+                    "the signed host is not this server (" + RequestTarget.authority(request) + ")",
+                    keyId);
         }
         Failed timing = checkCavageTime(request, signature, covered, keyId);
         if (timing != null) {
@@ -118,8 +126,10 @@ public final class SignatureVerifier {
             return new Failed(Reason.UNSUPPORTED_ALGORITHM, "algorithm " + algorithm + " is not supported", keyId);
         }
         if (algorithms.stream().noneMatch(a -> a.fits(key))) {
-            return new Failed(Reason.UNSUPPORTED_ALGORITHM,
-                    "algorithm " + algorithm + " does not fit a " + keyType(key) + " key", keyId);
+            return new Failed(
+                    Reason.UNSUPPORTED_ALGORITHM,
+                    "algorithm " + algorithm + " does not fit a " + keyType(key) + " key",
+                    keyId);
         }
         try {
             byte[] withQuery = signature.signingString(request, true).getBytes(StandardCharsets.UTF_8);
@@ -139,7 +149,8 @@ public final class SignatureVerifier {
         return new Failed(Reason.BAD_SIGNATURE, "the signature does not verify with key " + keyId, keyId);
     }
 
-    private Failed checkCavageTime(HttpRequestParts request, CavageSignature signature, Set<String> covered, String keyId) {
+    private Failed checkCavageTime(
+            HttpRequestParts request, CavageSignature signature, Set<String> covered, String keyId) {
         if (signature.expires() != null && clock.instant().isAfter(Instant.ofEpochSecond(signature.expires()))) {
             return new Failed(Reason.EXPIRED, "the signature expired", keyId);
         }
@@ -158,8 +169,10 @@ public final class SignatureVerifier {
         Map<String, Member> inputs;
         Map<String, Member> signatures;
         try {
-            inputs = StructuredFields.parseDictionary(request.header("signature-input").orElse(""));
-            signatures = StructuredFields.parseDictionary(request.header("signature").orElse(""));
+            inputs = StructuredFields.parseDictionary(
+                    request.header("signature-input").orElse(""));
+            signatures =
+                    StructuredFields.parseDictionary(request.header("signature").orElse(""));
         } catch (MalformedFieldException e) {
             return new Failed(Reason.MALFORMED, "Signature-Input or Signature: " + e.getMessage());
         }
@@ -171,23 +184,32 @@ public final class SignatureVerifier {
             if (outcomes.size() == MAX_SIGNATURES) {
                 break;
             }
-            outcomes.add(verifyLabel(request, input.getKey(), input.getValue(), signatures.get(input.getKey()), resolver));
+            outcomes.add(
+                    verifyLabel(request, input.getKey(), input.getValue(), signatures.get(input.getKey()), resolver));
         }
-        Optional<LabelOutcome> verified = outcomes.stream().filter(LabelOutcome::verified).findFirst();
+        Optional<LabelOutcome> verified =
+                outcomes.stream().filter(LabelOutcome::verified).findFirst();
         if (verified.isPresent()) {
-            return new Verified(verified.get().keyId(), SignatureScheme.RFC9421, verified.get().label(), outcomes);
+            return new Verified(
+                    verified.get().keyId(),
+                    SignatureScheme.RFC9421,
+                    verified.get().label(),
+                    outcomes);
         }
         // An unknown key says least about the request; report a more specific failure when there is one.
         LabelOutcome reported = outcomes.stream()
                 .filter(o -> o.failure().orElseThrow() != Reason.UNKNOWN_KEY)
                 .findFirst()
                 .orElse(outcomes.get(0));
-        return new Failed(reported.failure().orElseThrow(), reported.label() + ": " + reported.detail(), reported.keyId(),
+        return new Failed(
+                reported.failure().orElseThrow(),
+                reported.label() + ": " + reported.detail(),
+                reported.keyId(),
                 outcomes);
     }
 
-    private LabelOutcome verifyLabel(HttpRequestParts request, String label, Member input, Member signatureMember,
-            KeyResolver resolver) {
+    private LabelOutcome verifyLabel(
+            HttpRequestParts request, String label, Member input, Member signatureMember, KeyResolver resolver) {
         try {
             if (!(input instanceof InnerList covered)) {
                 return failure(label, null, Reason.MALFORMED, "Signature-Input member is not an inner list");
@@ -196,10 +218,14 @@ public final class SignatureVerifier {
                 return failure(label, null, Reason.MALFORMED, "no byte-sequence Signature for this label");
             }
             Map<String, StructuredFields.BareItem> parameters = covered.parameters();
-            Optional<Long> created = StructuredFields.parameter(parameters, "created", SfInteger.class).map(SfInteger::value);
-            Optional<Long> expires = StructuredFields.parameter(parameters, "expires", SfInteger.class).map(SfInteger::value);
-            Optional<String> keyIdParam = StructuredFields.parameter(parameters, "keyid", SfString.class).map(SfString::value);
-            Optional<String> alg = StructuredFields.parameter(parameters, "alg", SfString.class).map(SfString::value);
+            Optional<Long> created = StructuredFields.parameter(parameters, "created", SfInteger.class)
+                    .map(SfInteger::value);
+            Optional<Long> expires = StructuredFields.parameter(parameters, "expires", SfInteger.class)
+                    .map(SfInteger::value);
+            Optional<String> keyIdParam = StructuredFields.parameter(parameters, "keyid", SfString.class)
+                    .map(SfString::value);
+            Optional<String> alg = StructuredFields.parameter(parameters, "alg", SfString.class)
+                    .map(SfString::value);
             StructuredFields.parameter(parameters, "nonce", SfString.class);
             StructuredFields.parameter(parameters, "tag", SfString.class);
             String keyId = keyIdParam.orElse(null);
@@ -209,7 +235,10 @@ public final class SignatureVerifier {
                 names.add(SignatureBase.componentName(component));
             }
             if (policy.requireTargetCovered() && !coversTarget(names)) {
-                return failure(label, keyId, Reason.INSUFFICIENT_COVERAGE,
+                return failure(
+                        label,
+                        keyId,
+                        Reason.INSUFFICIENT_COVERAGE,
                         "the signature must cover @method and @target-uri (or @authority with @path)");
             }
             if (expires.isPresent() && clock.instant().isAfter(Instant.ofEpochSecond(expires.get()))) {
@@ -219,7 +248,8 @@ public final class SignatureVerifier {
                     ? checkInstant(Instant.ofEpochSecond(created.get()), "created", keyId)
                     : names.contains("date")
                             ? checkDateHeader(request, keyId)
-                            : new Failed(Reason.INSUFFICIENT_COVERAGE, "no created parameter and no covered date", keyId);
+                            : new Failed(
+                                    Reason.INSUFFICIENT_COVERAGE, "no created parameter and no covered date", keyId);
             if (timing != null) {
                 return failure(label, keyId, timing.reason(), timing.detail());
             }
@@ -240,10 +270,14 @@ public final class SignatureVerifier {
             if (alg.isPresent()) {
                 Optional<SignatureAlgorithm> named = SignatureAlgorithm.fromRfc9421Name(alg.get());
                 if (named.isEmpty()) {
-                    return failure(label, keyId, Reason.UNSUPPORTED_ALGORITHM, "algorithm " + alg.get() + " is not supported");
+                    return failure(
+                            label, keyId, Reason.UNSUPPORTED_ALGORITHM, "algorithm " + alg.get() + " is not supported");
                 }
                 if (!named.get().fits(key)) {
-                    return failure(label, keyId, Reason.UNSUPPORTED_ALGORITHM,
+                    return failure(
+                            label,
+                            keyId,
+                            Reason.UNSUPPORTED_ALGORITHM,
                             "algorithm " + alg.get() + " does not fit a " + keyType(key) + " key");
                 }
                 algorithms = List.of(named.get());
@@ -303,7 +337,8 @@ public final class SignatureVerifier {
             checks.add(BodyDigest.checkDigest(request.header("digest").orElseThrow(), body));
         }
         if (coveredNames.contains("content-digest") && request.hasHeader("content-digest")) {
-            checks.add(BodyDigest.checkContentDigest(request.header("content-digest").orElseThrow(), body));
+            checks.add(BodyDigest.checkContentDigest(
+                    request.header("content-digest").orElseThrow(), body));
         }
         if (checks.contains(BodyDigest.Check.MISMATCH)) {
             return new Failed(Reason.BAD_DIGEST, "the body does not match its digest", keyId);
@@ -316,8 +351,10 @@ public final class SignatureVerifier {
                 return new Failed(Reason.UNSUPPORTED_ALGORITHM, "the digest uses neither SHA-256 nor SHA-512", keyId);
             }
             boolean present = request.hasHeader("digest") || request.hasHeader("content-digest");
-            return new Failed(Reason.DIGEST_NOT_SIGNED,
-                    present ? "the body's digest is not covered by the signature" : "the body has no digest", keyId);
+            return new Failed(
+                    Reason.DIGEST_NOT_SIGNED,
+                    present ? "the body's digest is not covered by the signature" : "the body has no digest",
+                    keyId);
         }
         return null;
     }
@@ -331,8 +368,8 @@ public final class SignatureVerifier {
         }
     }
 
-    private static boolean verifiesWithAny(List<SignatureAlgorithm> algorithms, VerificationKey key, byte[] data,
-            byte[] signature) {
+    private static boolean verifiesWithAny(
+            List<SignatureAlgorithm> algorithms, VerificationKey key, byte[] data, byte[] signature) {
         return algorithms.stream().anyMatch(a -> a.verify(key, data, signature));
     }
 

@@ -15,8 +15,7 @@ import java.util.Optional;
  */
 public final class StructuredFields {
 
-    private StructuredFields() {
-    }
+    private StructuredFields() {}
 
     /** Thrown by the parser for text that is not a valid structured field. */
     public static final class MalformedFieldException extends RuntimeException {
@@ -25,20 +24,15 @@ public final class StructuredFields {
         }
     }
 
-    public sealed interface BareItem {
-    }
+    public sealed interface BareItem {}
 
-    public record SfInteger(long value) implements BareItem {
-    }
+    public record SfInteger(long value) implements BareItem {}
 
-    public record SfDecimal(BigDecimal value) implements BareItem {
-    }
+    public record SfDecimal(BigDecimal value) implements BareItem {}
 
-    public record SfString(String value) implements BareItem {
-    }
+    public record SfString(String value) implements BareItem {}
 
-    public record SfToken(String value) implements BareItem {
-    }
+    public record SfToken(String value) implements BareItem {}
 
     public record SfBytes(byte[] value) implements BareItem {
         public SfBytes {
@@ -61,8 +55,7 @@ public final class StructuredFields {
         }
     }
 
-    public record SfBoolean(boolean value) implements BareItem {
-    }
+    public record SfBoolean(boolean value) implements BareItem {}
 
     /** A dictionary or list member: a single item or an inner list, each with parameters. */
     public sealed interface Member {
@@ -399,7 +392,9 @@ public final class StructuredFields {
                     }
                     out.append(serialize(list.items().get(i)));
                 }
-                yield out.append(')').append(serializeParameters(list.parameters())).toString();
+                yield out.append(')')
+                        .append(serializeParameters(list.parameters()))
+                        .toString();
             }
         };
     }
@@ -435,7 +430,10 @@ public final class StructuredFields {
         return switch (item) {
             case SfInteger i -> Long.toString(i.value());
             case SfDecimal d -> {
-                String plain = d.value().setScale(3, RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
+                String plain = d.value()
+                        .setScale(3, RoundingMode.HALF_EVEN)
+                        .stripTrailingZeros()
+                        .toPlainString();
                 yield plain.contains(".") ? plain : plain + ".0";
             }
             case SfString s -> {

@@ -39,8 +39,7 @@ public sealed interface VerificationKey {
         }
     }
 
-    record EcP256Key(ECPublicKey key) implements VerificationKey {
-    }
+    record EcP256Key(ECPublicKey key) implements VerificationKey {}
 
     /**
      * Parses a PEM public key: SPKI ("BEGIN PUBLIC KEY") holding RSA, RSASSA-PSS, Ed25519 or EC P-256, or PKCS#1

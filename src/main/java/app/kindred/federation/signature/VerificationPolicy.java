@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param requireBodyDigest    a request with a body must carry a covered digest that matches it
  * @param requireTargetCovered the signature must cover the method and the target, so it cannot be replayed elsewhere
  */
-public record VerificationPolicy(Duration maxAge, Duration maxSkew, boolean requireBodyDigest, boolean requireTargetCovered) {
+public record VerificationPolicy(
+        Duration maxAge, Duration maxSkew, boolean requireBodyDigest, boolean requireTargetCovered) {
 
     public VerificationPolicy {
         if (maxAge == null || maxSkew == null || maxAge.isNegative() || maxSkew.isNegative()) {

@@ -27,8 +27,13 @@ public final class AccountPages {
     private final RateLimits limits;
     private final Function<Context, String> clientKey;
 
-    public AccountPages(Site site, MemberService members, SessionService sessions, boolean registrationsOpen,
-                        RateLimits limits, Function<Context, String> clientKey) {
+    public AccountPages(
+            Site site,
+            MemberService members,
+            SessionService sessions,
+            boolean registrationsOpen,
+            RateLimits limits,
+            Function<Context, String> clientKey) {
         this.limits = limits;
         this.clientKey = clientKey;
         this.site = site;
@@ -47,14 +52,21 @@ public final class AccountPages {
 
     private void signupPage(Context ctx, int status, Form form) {
         var m = site.messages(ctx);
-        site.send(ctx, status, "signup.jte",
-                site.withFormToken(ctx, site.chrome(ctx, m.t("signup.title"), new Crumb(m.t("signup.title"), "/signup"))),
+        site.send(
+                ctx,
+                status,
+                "signup.jte",
+                site.withFormToken(
+                        ctx, site.chrome(ctx, m.t("signup.title"), new Crumb(m.t("signup.title"), "/signup"))),
                 new SignupPage(registrationsOpen, form));
     }
 
     private void loginPage(Context ctx, int status, Form form, String next) {
         var m = site.messages(ctx);
-        site.send(ctx, status, "login.jte",
+        site.send(
+                ctx,
+                status,
+                "login.jte",
                 site.withFormToken(ctx, site.chrome(ctx, m.t("login.title"), new Crumb(m.t("login.title"), "/login"))),
                 new LoginPage(form, Site.localPath(next)));
     }

@@ -18,8 +18,17 @@ final class Cards {
 
     static CommunityCard community(CommunityService.Listing listing, Instant lastPost) {
         var c = listing.community();
-        return new CommunityCard(c.name(), c.title(), MARKDOWN.toHtml(c.description()), "!" + c.name() + "@" + c.actor().domain(),
-                c.actor().local() ? "/c/" + c.name() : c.actor().uri().toString(), c.actor().local(), c.sensitive(), listing.followers(), listing.threads(), lastPost);
+        return new CommunityCard(
+                c.name(),
+                c.title(),
+                MARKDOWN.toHtml(c.description()),
+                "!" + c.name() + "@" + c.actor().domain(),
+                c.actor().local() ? "/c/" + c.name() : c.actor().uri().toString(),
+                c.actor().local(),
+                c.sensitive(),
+                listing.followers(),
+                listing.threads(),
+                lastPost);
     }
 
     static PostCard post(Discussions.Entry e, Long viewerActorId, List<PostCard> replies, PostMedia media) {
@@ -34,13 +43,40 @@ final class Cards {
         var handle = gone || a == null ? null : a.handle();
         var authorHref = gone || a == null ? null : a.local() ? "/u/" + a.name() : null;
         var origin = gone || a == null || a.local() ? null : a.domain();
-        var original = p.local() || gone ? null : p.url() != null && p.url().startsWith("http") ? p.url() : p.uri().toString();
-        return new PostCard(p.id(), p.threadId(), p.parentId(), p.removed() ? null : p.title(), body, warning,
-                !gone && p.sensitive(), author, handle, authorHref, origin, p.local(), p.published(), p.updated(),
-                e.score().total(), e.comments(), e.myVote(), p.pinned(), p.locked(), p.deleted(), p.removed(),
-                viewerActorId != null && viewerActorId == p.authorId() && !gone, p.language(), original,
-                gone ? null : PostImages.link(p.url()), gone ? null : PostImages.host(p.url()),
+        var original = p.local() || gone
+                ? null
+                : p.url() != null && p.url().startsWith("http")
+                        ? p.url()
+                        : p.uri().toString();
+        return new PostCard(
+                p.id(),
+                p.threadId(),
+                p.parentId(),
+                p.removed() ? null : p.title(),
+                body,
+                warning,
+                !gone && p.sensitive(),
+                author,
+                handle,
+                authorHref,
+                origin,
+                p.local(),
+                p.published(),
+                p.updated(),
+                e.score().total(),
+                e.comments(),
+                e.myVote(),
+                p.pinned(),
+                p.locked(),
+                p.deleted(),
+                p.removed(),
+                viewerActorId != null && viewerActorId == p.authorId() && !gone,
+                p.language(),
+                original,
+                gone ? null : PostImages.link(p.url()),
+                gone ? null : PostImages.host(p.url()),
                 gone ? List.of() : media.images().images(p.extras(), p.url()),
-                gone || a == null ? null : media.avatar(a.actorId()), replies == null ? List.of() : replies);
+                gone || a == null ? null : media.avatar(a.actorId()),
+                replies == null ? List.of() : replies);
     }
 }

@@ -33,8 +33,13 @@ public final class CommunityPages {
     private final ThreadService threads;
     private final Discussions discussions;
 
-    public CommunityPages(Site site, CommunityService communities, FollowService follows, ThreadService threads,
-                          Discussions discussions, MediaService media) {
+    public CommunityPages(
+            Site site,
+            CommunityService communities,
+            FollowService follows,
+            ThreadService threads,
+            Discussions discussions,
+            MediaService media) {
         this.media = media;
         this.site = site;
         this.communities = communities;
@@ -65,18 +70,35 @@ public final class CommunityPages {
         var list = discussions.threads(community.id(), sort, PER_PAGE + 1, (page - 1) * PER_PAGE, viewerActor);
         var postMedia = new PostMedia(media);
         var pictures = media.pictures(community.actor().id());
-        var cards = list.stream().limit(PER_PAGE).map(e -> Cards.post(e, viewerActor, null, postMedia)).toList();
+        var cards = list.stream()
+                .limit(PER_PAGE)
+                .map(e -> Cards.post(e, viewerActor, null, postMedia))
+                .toList();
         var moderators = communities.moderators(community.id());
-        boolean following = viewer.isPresent() && follows.subscriptions(viewer.get()).stream()
-                .anyMatch(s -> s.community().id() == community.id());
-        boolean mayStart = viewer.isPresent() && (!community.postingRestrictedToMods()
-                || moderators.stream().anyMatch(a -> a.id() == viewerActor));
+        boolean following = viewer.isPresent()
+                && follows.subscriptions(viewer.get()).stream()
+                        .anyMatch(s -> s.community().id() == community.id());
+        boolean mayStart = viewer.isPresent()
+                && (!community.postingRestrictedToMods() || moderators.stream().anyMatch(a -> a.id() == viewerActor));
         var card = card(community);
-        site.send(ctx, "community.jte", site.chrome(ctx, community.title(), community.sensitive(),
-                        new Crumb(community.title(), card.href())),
-                new CommunityPage(card, community.actor().uri().toString(), communities.rules(community.id()), moderators.stream().map(CommunityPages::moderator).toList(),
-                        cards, sort.name().toLowerCase(Locale.ROOT), page, list.size() > PER_PAGE, following,
-                        viewer.isPresent(), mayStart, pictures.icon(), pictures.image()));
+        site.send(
+                ctx,
+                "community.jte",
+                site.chrome(ctx, community.title(), community.sensitive(), new Crumb(community.title(), card.href())),
+                new CommunityPage(
+                        card,
+                        community.actor().uri().toString(),
+                        communities.rules(community.id()),
+                        moderators.stream().map(CommunityPages::moderator).toList(),
+                        cards,
+                        sort.name().toLowerCase(Locale.ROOT),
+                        page,
+                        list.size() > PER_PAGE,
+                        following,
+                        viewer.isPresent(),
+                        mayStart,
+                        pictures.icon(),
+                        pictures.image()));
     }
 
     private void follow(Context ctx, boolean follow) {
@@ -102,8 +124,8 @@ public final class CommunityPages {
             compose(ctx, 403, community, Form.of(values).with(new FieldError(null, m.t("error.csrf.form"))), null);
             return;
         }
-        var draft = new ThreadService.Draft(values.get("title"), values.get("body"), values.get("content_warning"), null,
-                values.get("language"));
+        var draft = new ThreadService.Draft(
+                values.get("title"), values.get("body"), values.get("content_warning"), null, values.get("language"));
         if (ctx.formParam("preview") != null) {
             compose(ctx, 200, community, Form.of(values), Composer.preview(values.get("body")));
             return;
@@ -120,10 +142,26 @@ public final class CommunityPages {
         var m = site.messages(ctx);
         var card = card(community);
         var heading = m.t("compose.thread.heading", community.title());
-        site.send(ctx, status, "compose.jte", site.chrome(ctx, heading, community.sensitive(), new Crumb(community.title(), card.href()),
+        site.send(
+                ctx,
+                status,
+                "compose.jte",
+                site.chrome(
+                        ctx,
+                        heading,
+                        community.sensitive(),
+                        new Crumb(community.title(), card.href()),
                         new Crumb(m.t("compose.thread.crumb"), card.href() + "/new")),
-                new ComposePage("thread", heading, card.href() + "/new", card, communities.rules(community.id()), null, true,
-                        form, preview));
+                new ComposePage(
+                        "thread",
+                        heading,
+                        card.href() + "/new",
+                        card,
+                        communities.rules(community.id()),
+                        null,
+                        true,
+                        form,
+                        preview));
     }
 
     static int status(Refusal r) {
@@ -136,7 +174,9 @@ public final class CommunityPages {
     }
 
     private Community local(Context ctx) {
-        return communities.find(ctx.pathParam("name")).filter(c -> c.actor().local())
+        return communities
+                .find(ctx.pathParam("name"))
+                .filter(c -> c.actor().local())
                 .orElseThrow(() -> Refusal.notFound("there is no community " + ctx.pathParam("name") + " here"));
     }
 
@@ -146,7 +186,9 @@ public final class CommunityPages {
     }
 
     private static Moderator moderator(Actor a) {
-        return new Moderator(a.preferredUsername(), a.preferredUsername() + "@" + a.domain(),
+        return new Moderator(
+                a.preferredUsername(),
+                a.preferredUsername() + "@" + a.domain(),
                 a.local() ? "/u/" + a.preferredUsername() : a.uri().toString());
     }
 

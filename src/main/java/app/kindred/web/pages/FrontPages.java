@@ -36,7 +36,10 @@ public final class FrontPages {
         routes.get("/", this::front);
         routes.get("/help", ctx -> {
             var m = site.messages(ctx);
-            site.send(ctx, "help.jte", site.chrome(ctx, m.t("help.title"), new Crumb(m.t("help.title"), "/help")),
+            site.send(
+                    ctx,
+                    "help.jte",
+                    site.chrome(ctx, m.t("help.title"), new Crumb(m.t("help.title"), "/help")),
                     new HelpPage(site.instanceName()));
         });
         routes.get("/kindred.css", this::stylesheet);
@@ -48,7 +51,10 @@ public final class FrontPages {
                 .filter(l -> l.community().actor().local())
                 .map(l -> Cards.community(l, lastPosts.get(l.community().id())))
                 .toList();
-        site.send(ctx, "front.jte", site.chrome(ctx, site.instanceName()),
+        site.send(
+                ctx,
+                "front.jte",
+                site.chrome(ctx, site.instanceName()),
                 new FrontPage(site.instanceName(), domain, registrationsOpen, cards));
     }
 

@@ -32,10 +32,23 @@ public final class MemberPages {
         var viewer = site.viewerActorId(ctx);
         var entries = discussions.byAuthor(member.actor().id(), PER_PAGE + 1, (page - 1) * PER_PAGE, viewer);
         var postMedia = new PostMedia(media);
-        var posts = entries.stream().limit(PER_PAGE).map(e -> Cards.post(e, viewer, null, postMedia)).toList();
-        site.send(ctx, "member.jte", site.chrome(ctx, member.username(), new Crumb(member.username(), "/u/" + member.username())),
-                new MemberPage(member.username(), member.username() + "@" + member.actor().domain(),
-                        member.actor().uri().toString(), member.createdAt(), true,
-                        posts, page, entries.size() > PER_PAGE, postMedia.avatar(member.actor().id())));
+        var posts = entries.stream()
+                .limit(PER_PAGE)
+                .map(e -> Cards.post(e, viewer, null, postMedia))
+                .toList();
+        site.send(
+                ctx,
+                "member.jte",
+                site.chrome(ctx, member.username(), new Crumb(member.username(), "/u/" + member.username())),
+                new MemberPage(
+                        member.username(),
+                        member.username() + "@" + member.actor().domain(),
+                        member.actor().uri().toString(),
+                        member.createdAt(),
+                        true,
+                        posts,
+                        page,
+                        entries.size() > PER_PAGE,
+                        postMedia.avatar(member.actor().id())));
     }
 }

@@ -23,6 +23,8 @@ final class PostMedia {
     }
 
     String avatar(long actorId) {
-        return avatars.computeIfAbsent(actorId, id -> Optional.ofNullable(media.pictures(id).icon())).orElse(null);
+        return avatars.computeIfAbsent(
+                        actorId, id -> Optional.ofNullable(media.pictures(id).icon()))
+                .orElse(null);
     }
 }

@@ -67,8 +67,17 @@ public final class Site {
         var viewer = member.map(Member::username).orElse(null);
         // A signed-out reader gets a form token (and its cookie) only on a page with a form: see withFormToken.
         var csrf = viewer == null ? null : sessions.csrfToken(ctx);
-        boolean warningsOpen = member.map(m -> members.preferences(m).contentWarningsOpen()).orElse(false);
-        return new Chrome(messages(ctx), title, instanceName, viewer, csrf, List.copyOf(all), helpInHeader, warningsOpen,
+        boolean warningsOpen =
+                member.map(m -> members.preferences(m).contentWarningsOpen()).orElse(false);
+        return new Chrome(
+                messages(ctx),
+                title,
+                instanceName,
+                viewer,
+                csrf,
+                List.copyOf(all),
+                helpInHeader,
+                warningsOpen,
                 notice(ctx));
     }
 
@@ -76,14 +85,23 @@ public final class Site {
     private static final List<String> NOTICES = List.of("welcome", "signedOut", "followed", "left", "deleted");
 
     private String notice(Context ctx) {
-        for (var flag : NOTICES) if (ctx.queryParam(flag) != null) return messages(ctx).t("notice." + flag);
+        for (var flag : NOTICES)
+            if (ctx.queryParam(flag) != null) return messages(ctx).t("notice." + flag);
         return null;
     }
 
     /** The same layout with a form token for a signed-out form (sign in, sign up). */
     public Chrome withFormToken(Context ctx, Chrome chrome) {
-        return new Chrome(chrome.m(), chrome.title(), chrome.instanceName(), chrome.viewer(), sessions.csrfToken(ctx),
-                chrome.crumbs(), chrome.helpInHeader(), chrome.warningsOpen(), chrome.notice());
+        return new Chrome(
+                chrome.m(),
+                chrome.title(),
+                chrome.instanceName(),
+                chrome.viewer(),
+                sessions.csrfToken(ctx),
+                chrome.crumbs(),
+                chrome.helpInHeader(),
+                chrome.warningsOpen(),
+                chrome.notice());
     }
 
     public Chrome chrome(Context ctx, String title, Crumb... crumbs) {
@@ -156,8 +174,12 @@ public final class Site {
 
     /** Only a path on this site, so a crafted link cannot send a member elsewhere after signing in. */
     public static String localPath(String next) {
-        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")
-                || !StorableText.isStorable(next) || next.chars().anyMatch(ch -> ch < 0x20)) return "/";
+        if (next == null
+                || !next.startsWith("/")
+                || next.startsWith("//")
+                || next.startsWith("/\\")
+                || !StorableText.isStorable(next)
+                || next.chars().anyMatch(ch -> ch < 0x20)) return "/";
         return next;
     }
 

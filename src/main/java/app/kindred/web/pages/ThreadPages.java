@@ -3,8 +3,8 @@ package app.kindred.web.pages;
 import app.kindred.Refusal;
 import app.kindred.community.CommunityService;
 import app.kindred.media.MediaService;
-import app.kindred.thread.Discussions.Entry;
 import app.kindred.thread.Discussions;
+import app.kindred.thread.Discussions.Entry;
 import app.kindred.thread.Post;
 import app.kindred.thread.ThreadService;
 import app.kindred.web.pages.Views.CommunityCard;
@@ -31,6 +31,7 @@ public final class ThreadPages {
     private final MediaService media;
     /** Comments per page, counted in reading order; a long thread pages rather than growing without end. */
     public static final int COMMENTS_PER_PAGE = 300;
+
     private static final Map<String, String> DRAFT_FIELDS = Map.of();
 
     private final Site site;
@@ -38,7 +39,12 @@ public final class ThreadPages {
     private final Discussions discussions;
     private final CommunityService communities;
 
-    public ThreadPages(Site site, ThreadService threads, Discussions discussions, CommunityService communities, MediaService media) {
+    public ThreadPages(
+            Site site,
+            ThreadService threads,
+            Discussions discussions,
+            CommunityService communities,
+            MediaService media) {
         this.media = media;
         this.site = site;
         this.threads = threads;
@@ -61,7 +67,14 @@ public final class ThreadPages {
             var post = own(ctx);
             var m = site.messages(ctx);
             var card = communityCard(post.communityId());
-            site.send(ctx, "delete.jte", site.chrome(ctx, m.t("delete.title"), card.sensitive(), new Crumb(card.title(), card.href()),
+            site.send(
+                    ctx,
+                    "delete.jte",
+                    site.chrome(
+                            ctx,
+                            m.t("delete.title"),
+                            card.sensitive(),
+                            new Crumb(card.title(), card.href()),
                             new Crumb(m.t("delete.title"), "/p/" + post.id() + "/delete")),
                     new DeletePage(card(post), card));
         });
@@ -77,7 +90,9 @@ public final class ThreadPages {
             return;
         }
         var viewer = site.viewerActorId(ctx);
-        var discussion = discussions.discussion(post.id(), viewer).orElseThrow(() -> Refusal.notFound("there is no thread here"));
+        var discussion = discussions
+                .discussion(post.id(), viewer)
+                .orElseThrow(() -> Refusal.notFound("there is no thread here"));
         var order = readingOrder(post.id(), discussion.comments());
         int pages = Math.max(1, (order.size() + COMMENTS_PER_PAGE - 1) / COMMENTS_PER_PAGE);
         int page = Math.min(Site.page(ctx), pages);
@@ -88,15 +103,32 @@ public final class ThreadPages {
         boolean signedIn = viewer != null;
         boolean mayReply = signedIn && !post.locked() && !post.deleted() && !post.removed();
         var title = thread.title() == null ? site.messages(ctx).t("thread.removed") : thread.title();
-        site.send(ctx, "thread.jte", site.chrome(ctx, title, community.sensitive(), new Crumb(community.title(), community.href()),
+        site.send(
+                ctx,
+                "thread.jte",
+                site.chrome(
+                        ctx,
+                        title,
+                        community.sensitive(),
+                        new Crumb(community.title(), community.href()),
                         new Crumb(title, thread.href())),
-                new ThreadPage(community, thread, tree(post.id(), slice, viewer, postMedia), page, pages, signedIn, mayReply, Form.empty()));
+                new ThreadPage(
+                        community,
+                        thread,
+                        tree(post.id(), slice, viewer, postMedia),
+                        page,
+                        pages,
+                        signedIn,
+                        mayReply,
+                        Form.empty()));
     }
 
     /** The comments in the order a reader meets them: each followed by its replies, depth first. */
     static List<Entry> readingOrder(long threadId, List<Entry> comments) {
         var children = new HashMap<Long, List<Entry>>();
-        for (var c : comments) children.computeIfAbsent(c.post().parentId(), k -> new ArrayList<>()).add(c);
+        for (var c : comments)
+            children.computeIfAbsent(c.post().parentId(), k -> new ArrayList<>())
+                    .add(c);
         var out = new ArrayList<Entry>(comments.size());
         var stack = new ArrayList<Entry>();
         var top = children.getOrDefault(threadId, List.of());
@@ -128,13 +160,16 @@ public final class ThreadPages {
     }
 
     private static PostCard card(Entry e, Map<Long, List<Entry>> children, Long viewer, PostMedia media) {
-        var replies = children.getOrDefault(e.post().id(), List.of()).stream().map(c -> card(c, children, viewer, media)).toList();
+        var replies = children.getOrDefault(e.post().id(), List.of()).stream()
+                .map(c -> card(c, children, viewer, media))
+                .toList();
         return Cards.post(e, viewer, replies, media);
     }
 
     /** Where a comment lives: its thread's page that holds it, at its anchor. */
     private String location(long threadId, long commentId) {
-        var discussion = discussions.discussion(threadId, null).orElseThrow(() -> Refusal.notFound("there is no thread here"));
+        var discussion =
+                discussions.discussion(threadId, null).orElseThrow(() -> Refusal.notFound("there is no thread here"));
         var order = readingOrder(threadId, discussion.comments());
         int index = 0;
         for (int i = 0; i < order.size(); i++) if (order.get(i).post().id() == commentId) index = i;
@@ -156,8 +191,11 @@ public final class ThreadPages {
             return;
         }
         try {
-            var comment = threads.comment(member, parent.id(), new ThreadService.Draft(null, values.get("body"),
-                    values.get("content_warning"), null, values.get("language")));
+            var comment = threads.comment(
+                    member,
+                    parent.id(),
+                    new ThreadService.Draft(
+                            null, values.get("body"), values.get("content_warning"), null, values.get("language")));
             Site.seeOther(ctx, location(comment.threadId(), comment.id()));
         } catch (Refusal r) {
             reply(ctx, CommunityPages.status(r), parent, Site.refused(values, r, DRAFT_FIELDS), null);
@@ -168,17 +206,34 @@ public final class ThreadPages {
         var m = site.messages(ctx);
         var community = communityCard(parent.communityId());
         var heading = m.t("compose.reply.heading");
-        site.send(ctx, status, "compose.jte", site.chrome(ctx, heading, community.sensitive(),
-                        new Crumb(community.title(), community.href()), new Crumb(heading, "/p/" + parent.id() + "/reply")),
-                new ComposePage("reply", heading, "/p/" + parent.id() + "/reply", community,
-                        communities.rules(parent.communityId()), card(parent), false, form, preview));
+        site.send(
+                ctx,
+                status,
+                "compose.jte",
+                site.chrome(
+                        ctx,
+                        heading,
+                        community.sensitive(),
+                        new Crumb(community.title(), community.href()),
+                        new Crumb(heading, "/p/" + parent.id() + "/reply")),
+                new ComposePage(
+                        "reply",
+                        heading,
+                        "/p/" + parent.id() + "/reply",
+                        community,
+                        communities.rules(parent.communityId()),
+                        card(parent),
+                        false,
+                        form,
+                        preview));
     }
 
     private void saveEdit(Context ctx) {
         var post = own(ctx);
         var member = site.member(ctx);
         var m = site.messages(ctx);
-        var values = post.isThread() ? Site.fields(ctx, "title", "body", "content_warning")
+        var values = post.isThread()
+                ? Site.fields(ctx, "title", "body", "content_warning")
                 : Site.fields(ctx, "body", "content_warning");
         if (!site.sessions().csrfValid(ctx)) {
             edit(ctx, 403, post, Form.of(values).with(new FieldError(null, m.t("error.csrf.form"))), null);
@@ -189,8 +244,15 @@ public final class ThreadPages {
             return;
         }
         try {
-            threads.edit(member, post.id(), new ThreadService.Draft(post.isThread() ? values.get("title") : null,
-                    values.get("body"), values.get("content_warning"), null, null));
+            threads.edit(
+                    member,
+                    post.id(),
+                    new ThreadService.Draft(
+                            post.isThread() ? values.get("title") : null,
+                            values.get("body"),
+                            values.get("content_warning"),
+                            null,
+                            null));
             Site.seeOther(ctx, post.isThread() ? "/p/" + post.id() : location(post.threadId(), post.id()));
         } catch (Refusal r) {
             edit(ctx, CommunityPages.status(r), post, Site.refused(values, r, DRAFT_FIELDS), null);
@@ -201,10 +263,26 @@ public final class ThreadPages {
         var m = site.messages(ctx);
         var community = communityCard(post.communityId());
         var heading = m.t(post.isThread() ? "compose.edit.thread" : "compose.edit.comment");
-        site.send(ctx, status, "compose.jte", site.chrome(ctx, heading, community.sensitive(),
-                        new Crumb(community.title(), community.href()), new Crumb(heading, "/p/" + post.id() + "/edit")),
-                new ComposePage("edit", heading, "/p/" + post.id() + "/edit", community, communities.rules(post.communityId()),
-                        null, post.isThread(), form, preview));
+        site.send(
+                ctx,
+                status,
+                "compose.jte",
+                site.chrome(
+                        ctx,
+                        heading,
+                        community.sensitive(),
+                        new Crumb(community.title(), community.href()),
+                        new Crumb(heading, "/p/" + post.id() + "/edit")),
+                new ComposePage(
+                        "edit",
+                        heading,
+                        "/p/" + post.id() + "/edit",
+                        community,
+                        communities.rules(post.communityId()),
+                        null,
+                        post.isThread(),
+                        form,
+                        preview));
     }
 
     private void delete(Context ctx) {
@@ -267,7 +345,8 @@ public final class ThreadPages {
     }
 
     private CommunityCard communityCard(long communityId) {
-        var listing = communities.listing(communityId).orElseThrow(() -> Refusal.notFound("there is no community here"));
+        var listing =
+                communities.listing(communityId).orElseThrow(() -> Refusal.notFound("there is no community here"));
         return Cards.community(listing, null);
     }
 }

@@ -18,8 +18,16 @@ public final class Views {
      * breadcrumb; {@code warningsOpen} is the reader's choice to have content warnings open;
      * {@code notice} says what the form they just sent did (null: nothing to say).
      */
-    public record Chrome(Messages m, String title, String instanceName, String viewer, String csrf, List<Crumb> crumbs,
-                         boolean helpInHeader, boolean warningsOpen, String notice) {
+    public record Chrome(
+            Messages m,
+            String title,
+            String instanceName,
+            String viewer,
+            String csrf,
+            List<Crumb> crumbs,
+            boolean helpInHeader,
+            boolean warningsOpen,
+            String notice) {
         public boolean signedIn() {
             return viewer != null;
         }
@@ -61,8 +69,17 @@ public final class Views {
     }
 
     /** {@code href} is our page for a local community, the origin's for a remote one. */
-    public record CommunityCard(String name, String title, String descriptionHtml, String handle, String href, boolean local,
-                                boolean sensitive, long followers, long threads, Instant lastPost) {}
+    public record CommunityCard(
+            String name,
+            String title,
+            String descriptionHtml,
+            String handle,
+            String href,
+            boolean local,
+            boolean sensitive,
+            long followers,
+            long threads,
+            Instant lastPost) {}
 
     public record Moderator(String name, String handle, String href) {}
 
@@ -70,12 +87,36 @@ public final class Views {
      * A thread or comment as shown: a deleted or removed one keeps its place with no text or author.
      * {@code warning} is the content warning (null: none); {@code replies} the comments under it on this page.
      */
-    public record PostCard(long id, Long threadId, Long parentId, String title, String bodyHtml, String warning,
-                           boolean sensitive, String author, String authorHandle, String authorHref, String origin,
-                           boolean local, Instant published, Instant updated, long score, long comments, int myVote,
-                           boolean pinned, boolean locked, boolean deleted, boolean removed, boolean mine,
-                           String language, String originalUrl, String link, String linkHost,
-                           List<PostImages.Shown> images, String avatar, List<PostCard> replies) {
+    public record PostCard(
+            long id,
+            Long threadId,
+            Long parentId,
+            String title,
+            String bodyHtml,
+            String warning,
+            boolean sensitive,
+            String author,
+            String authorHandle,
+            String authorHref,
+            String origin,
+            boolean local,
+            Instant published,
+            Instant updated,
+            long score,
+            long comments,
+            int myVote,
+            boolean pinned,
+            boolean locked,
+            boolean deleted,
+            boolean removed,
+            boolean mine,
+            String language,
+            String originalUrl,
+            String link,
+            String linkHost,
+            List<PostImages.Shown> images,
+            String avatar,
+            List<PostCard> replies) {
         public String href() {
             return "/p/" + id;
         }
@@ -85,31 +126,66 @@ public final class Views {
         }
     }
 
-    public record FrontPage(String instanceName, String domain, boolean registrationsOpen, List<CommunityCard> communities) {}
+    public record FrontPage(
+            String instanceName, String domain, boolean registrationsOpen, List<CommunityCard> communities) {}
 
     public record SignupPage(boolean open, Form form) {}
 
     public record LoginPage(Form form, String next) {}
 
     /** {@code address} is the community's ActivityPub id: what a member elsewhere pastes to follow it. */
-    public record CommunityPage(CommunityCard community, String address, List<Rule> rules, List<Moderator> moderators,
-                                List<PostCard> threads, String sort, int page, boolean hasNext, boolean following,
-                                boolean signedIn, boolean mayStart, String icon, String banner) {}
+    public record CommunityPage(
+            CommunityCard community,
+            String address,
+            List<Rule> rules,
+            List<Moderator> moderators,
+            List<PostCard> threads,
+            String sort,
+            int page,
+            boolean hasNext,
+            boolean following,
+            boolean signedIn,
+            boolean mayStart,
+            String icon,
+            String banner) {}
 
-    public record ThreadPage(CommunityCard community, PostCard thread, List<PostCard> comments, int page, int pages,
-                             boolean signedIn, boolean mayReply, Form reply) {}
+    public record ThreadPage(
+            CommunityCard community,
+            PostCard thread,
+            List<PostCard> comments,
+            int page,
+            int pages,
+            boolean signedIn,
+            boolean mayReply,
+            Form reply) {}
 
     /**
      * The composer, for a new thread, a reply or an edit. {@code action} is where the form posts;
      * {@code preview} the server-rendered preview (null: none asked for).
      */
-    public record ComposePage(String kind, String heading, String action, CommunityCard community, List<Rule> rules,
-                              PostCard replyingTo, boolean withTitle, Form form, String preview) {}
+    public record ComposePage(
+            String kind,
+            String heading,
+            String action,
+            CommunityCard community,
+            List<Rule> rules,
+            PostCard replyingTo,
+            boolean withTitle,
+            Form form,
+            String preview) {}
 
     public record DeletePage(PostCard post, CommunityCard community) {}
 
-    public record MemberPage(String name, String handle, String address, Instant joined, boolean local, List<PostCard> posts, int page,
-                             boolean hasNext, String avatar) {}
+    public record MemberPage(
+            String name,
+            String handle,
+            String address,
+            Instant joined,
+            boolean local,
+            List<PostCard> posts,
+            int page,
+            boolean hasNext,
+            String avatar) {}
 
     public record HelpPage(String instanceName) {}
 

@@ -35,14 +35,23 @@ class IncomingTest {
 
         var refetched = received.withObject(fetched, fetchedJson);
 
-        assertEquals("<p>as its origin serves it</p>", ((ContentObject) refetched.activity().object().document()).content());
-        assertEquals("<p>as its origin serves it</p>", refetched.objectJson().path("content").asText());
+        assertEquals(
+                "<p>as its origin serves it</p>",
+                ((ContentObject) refetched.activity().object().document()).content());
+        assertEquals(
+                "<p>as its origin serves it</p>",
+                refetched.objectJson().path("content").asText());
         assertEquals(received.activity().id(), refetched.activity().id());
         assertEquals(received.activity().to(), refetched.activity().to());
         assertEquals(received.activity().cc(), refetched.activity().cc());
         assertEquals(received.json().path("cc"), refetched.json().path("cc"));
-        assertEquals("<p>as embedded</p>", received.objectJson().path("content").asText(), "what was received is left as it was");
-        assertEquals("<p>as embedded</p>", ((ContentObject) received.activity().object().document()).content());
+        assertEquals(
+                "<p>as embedded</p>",
+                received.objectJson().path("content").asText(),
+                "what was received is left as it was");
+        assertEquals(
+                "<p>as embedded</p>",
+                ((ContentObject) received.activity().object().document()).content());
     }
 
     @Test

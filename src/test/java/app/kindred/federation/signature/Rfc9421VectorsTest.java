@@ -23,9 +23,8 @@ class Rfc9421VectorsTest {
     private static final Clock AT_CREATED = Clock.fixed(Instant.ofEpochSecond(1618884473L), ZoneOffset.UTC);
 
     /** The vectors sign only some components, so the fediverse coverage rules are relaxed for them. */
-    private static final VerificationPolicy VECTOR_POLICY = VerificationPolicy.defaults()
-            .withMaxAge(Duration.ofDays(365 * 100))
-            .withCoverageRequirements(false, false);
+    private static final VerificationPolicy VECTOR_POLICY =
+            VerificationPolicy.defaults().withMaxAge(Duration.ofDays(365 * 100)).withCoverageRequirements(false, false);
 
     private record Vector(String key, String signatureInput, String signature, String base, Map<String, String> extra) {
         static Vector load(String name) {
@@ -37,7 +36,8 @@ class Rfc9421VectorsTest {
                 fields.put(line.substring(0, colon), line.substring(colon + 2));
             }
             String base = text.substring(baseAt + "base:\n".length()).stripTrailing();
-            return new Vector(fields.remove("key"), fields.remove("signature-input"), fields.remove("signature"), base, fields);
+            return new Vector(
+                    fields.remove("key"), fields.remove("signature-input"), fields.remove("signature"), base, fields);
         }
 
         String label() {
@@ -50,12 +50,16 @@ class Rfc9421VectorsTest {
         headers.put("Host", "example.com");
         headers.put("Date", "Tue, 20 Apr 2021 02:07:55 GMT");
         headers.put("Content-Type", "application/json");
-        headers.put("Content-Digest",
+        headers.put(
+                "Content-Digest",
                 "sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7BNNyealdVLvRwEmTHWXvJwew==:");
         headers.put("Content-Length", "18");
         headers.put("Signature-Input", vector.signatureInput());
         headers.put("Signature", vector.signature());
-        return HttpRequestParts.of("POST", URI.create("https://example.com/foo?param=Value&Pet=dog"), headers,
+        return HttpRequestParts.of(
+                "POST",
+                URI.create("https://example.com/foo?param=Value&Pet=dog"),
+                headers,
                 "{\"hello\": \"world\"}".getBytes(StandardCharsets.UTF_8));
     }
 
@@ -71,7 +75,8 @@ class Rfc9421VectorsTest {
     }
 
     private static StructuredFields.InnerList coveredComponents(Vector vector) {
-        return (StructuredFields.InnerList) StructuredFields.parseDictionary(vector.signatureInput()).get(vector.label());
+        return (StructuredFields.InnerList)
+                StructuredFields.parseDictionary(vector.signatureInput()).get(vector.label());
     }
 
     private static void assertVerifies(String file) {
@@ -102,7 +107,8 @@ class Rfc9421VectorsTest {
         assertVerifies("b23.txt");
         // Full coverage includes content-digest, so even the default digest rule is satisfied.
         Vector vector = Vector.load("b23.txt");
-        VerificationResult result = new SignatureVerifier(AT_CREATED, VECTOR_POLICY.withCoverageRequirements(true, false))
+        VerificationResult result = new SignatureVerifier(
+                        AT_CREATED, VECTOR_POLICY.withCoverageRequirements(true, false))
                 .verify(testRequest(vector), rfcKeys());
         assertTrue(result.isVerified(), result.toString());
     }
@@ -143,13 +149,17 @@ class Rfc9421VectorsTest {
         headers.put("Client-Cert", vector.extra().get("client-cert"));
         headers.put("Signature-Input", vector.signatureInput());
         headers.put("Signature", vector.signature());
-        HttpRequestParts request = HttpRequestParts.of("POST",
-                URI.create("https://service.internal.example/foo?param=Value&Pet=dog"), headers,
+        HttpRequestParts request = HttpRequestParts.of(
+                "POST",
+                URI.create("https://service.internal.example/foo?param=Value&Pet=dog"),
+                headers,
                 "{\"hello\": \"world\"}".getBytes(StandardCharsets.UTF_8));
 
         assertEquals(vector.base(), SignatureBase.forRequest(request, coveredComponents(vector)));
         VerificationResult result = new SignatureVerifier(AT_CREATED, VECTOR_POLICY).verify(request, rfcKeys());
-        assertEquals("test-key-ecc-p256", assertInstanceOf(Verified.class, result, result.toString()).keyId());
+        assertEquals(
+                "test-key-ecc-p256",
+                assertInstanceOf(Verified.class, result, result.toString()).keyId());
     }
 
     @Test
@@ -157,16 +167,19 @@ class Rfc9421VectorsTest {
         Vector vector = Vector.load("b26.txt");
         HttpRequestParts tampered = testRequest(vector).withHeader("Content-Type", "text/plain");
         VerificationResult result = new SignatureVerifier(AT_CREATED, VECTOR_POLICY).verify(tampered, rfcKeys());
-        assertEquals(VerificationResult.Reason.BAD_SIGNATURE,
+        assertEquals(
+                VerificationResult.Reason.BAD_SIGNATURE,
                 assertInstanceOf(VerificationResult.Failed.class, result).reason());
     }
 
     @Test
     void theDefaultPolicyRejectsTheMinimalVectorForCoveringNeitherTargetNorDigest() {
         Vector vector = Vector.load("b21.txt");
-        VerificationResult result = new SignatureVerifier(AT_CREATED, VerificationPolicy.defaults().withMaxAge(Duration.ofDays(36500)))
+        VerificationResult result = new SignatureVerifier(
+                        AT_CREATED, VerificationPolicy.defaults().withMaxAge(Duration.ofDays(36500)))
                 .verify(testRequest(vector), rfcKeys());
-        assertEquals(VerificationResult.Reason.INSUFFICIENT_COVERAGE,
+        assertEquals(
+                VerificationResult.Reason.INSUFFICIENT_COVERAGE,
                 assertInstanceOf(VerificationResult.Failed.class, result).reason());
     }
 }

@@ -28,8 +28,10 @@ import org.junit.jupiter.api.Test;
  */
 class RsaSignaturesTest {
 
-    private static final byte[] DATA = "\"@method\": POST\n\"@signature-params\": (\"@method\")".getBytes(StandardCharsets.UTF_8);
-    private static final List<SignatureAlgorithm> RSA = List.of(SignatureAlgorithm.RSA_V1_5_SHA256, SignatureAlgorithm.RSA_PSS_SHA512);
+    private static final byte[] DATA =
+            "\"@method\": POST\n\"@signature-params\": (\"@method\")".getBytes(StandardCharsets.UTF_8);
+    private static final List<SignatureAlgorithm> RSA =
+            List.of(SignatureAlgorithm.RSA_V1_5_SHA256, SignatureAlgorithm.RSA_PSS_SHA512);
 
     private static RsaSignatures conscrypt() {
         assumeTrue(RsaSignatures.conscrypt().isPresent(), "Conscrypt's native library does not load here");
@@ -40,9 +42,13 @@ class RsaSignaturesTest {
     void conscryptIsTheActiveImplementationOnLinuxX8664() {
         String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch");
-        assumeTrue(os.contains("linux") && (arch.equals("amd64") || arch.equals("x86_64")), "the uber jar's library is for linux-x86_64");
+        assumeTrue(
+                os.contains("linux") && (arch.equals("amd64") || arch.equals("x86_64")),
+                "the uber jar's library is for linux-x86_64");
         assertTrue(RsaSignatures.active().isConscrypt(), RsaSignatures.active().description());
-        assertTrue(SignatureAlgorithm.rsaImplementation().startsWith("Conscrypt "), SignatureAlgorithm.rsaImplementation());
+        assertTrue(
+                SignatureAlgorithm.rsaImplementation().startsWith("Conscrypt "),
+                SignatureAlgorithm.rsaImplementation());
         assertEquals("Conscrypt", RsaSignatures.active().provider().getName());
     }
 
@@ -59,10 +65,14 @@ class RsaSignaturesTest {
         RsaSignatures conscrypt = conscrypt();
         assumeTrue(RsaSignatures.active() == conscrypt);
         var key = (VerificationKey.RsaKey) SignatureFixtures.RSA.verification();
-        assertTrue(key.key().getClass().getName().startsWith("org.conscrypt."), key.key().getClass().getName());
+        assertTrue(
+                key.key().getClass().getName().startsWith("org.conscrypt."),
+                key.key().getClass().getName());
         assertSame(key.key(), conscrypt.publicKey(key.key()), "an adopted key is not converted again");
         var signing = (SigningKey.RsaSigningKey) SignatureFixtures.RSA.signing();
-        assertTrue(signing.key().getClass().getName().startsWith("org.conscrypt."), signing.key().getClass().getName());
+        assertTrue(
+                signing.key().getClass().getName().startsWith("org.conscrypt."),
+                signing.key().getClass().getName());
         // The PEM parsers (the JDK's KeyFactory) end up in the same place.
         VerificationKey parsed = VerificationKey.fromPem(SignatureFixtures.resource("cavage/test-public.pem"));
         assertTrue(((VerificationKey.RsaKey) parsed).key().getClass().getName().startsWith("org.conscrypt."));
@@ -79,8 +89,12 @@ class RsaSignaturesTest {
             byte[] byConscrypt = algorithm.sign(signing, DATA, conscrypt);
             byte[] byJdk = algorithm.sign(signing, DATA, jdk);
             assertEquals(256, byConscrypt.length, algorithm.name());
-            assertTrue(algorithm.verify(verification, DATA, byConscrypt, jdk), algorithm + ": Conscrypt-signed, JDK-verified");
-            assertTrue(algorithm.verify(verification, DATA, byJdk, conscrypt), algorithm + ": JDK-signed, Conscrypt-verified");
+            assertTrue(
+                    algorithm.verify(verification, DATA, byConscrypt, jdk),
+                    algorithm + ": Conscrypt-signed, JDK-verified");
+            assertTrue(
+                    algorithm.verify(verification, DATA, byJdk, conscrypt),
+                    algorithm + ": JDK-signed, Conscrypt-verified");
             assertTrue(algorithm.verify(verification, DATA, byConscrypt, conscrypt), algorithm.name());
             assertTrue(algorithm.verify(verification, DATA, byJdk, jdk), algorithm.name());
 
@@ -88,11 +102,16 @@ class RsaSignaturesTest {
             tampered[10] ^= 1;
             assertFalse(algorithm.verify(verification, DATA, tampered, conscrypt), algorithm.name());
             assertFalse(algorithm.verify(verification, DATA, tampered, jdk), algorithm.name());
-            assertFalse(algorithm.verify(SignatureFixtures.OTHER_RSA.verification(), DATA, byConscrypt, conscrypt), algorithm.name());
-            assertFalse(algorithm.verify(verification, DATA, new byte[3], conscrypt), "a short signature is false, not an exception");
+            assertFalse(
+                    algorithm.verify(SignatureFixtures.OTHER_RSA.verification(), DATA, byConscrypt, conscrypt),
+                    algorithm.name());
+            assertFalse(
+                    algorithm.verify(verification, DATA, new byte[3], conscrypt),
+                    "a short signature is false, not an exception");
         }
         // PKCS#1 v1.5 is deterministic: both must produce the same bytes. (PSS is salted, so it differs each time.)
-        assertArrayEquals(SignatureAlgorithm.RSA_V1_5_SHA256.sign(signing, DATA, jdk),
+        assertArrayEquals(
+                SignatureAlgorithm.RSA_V1_5_SHA256.sign(signing, DATA, jdk),
                 SignatureAlgorithm.RSA_V1_5_SHA256.sign(signing, DATA, conscrypt));
     }
 
@@ -103,12 +122,15 @@ class RsaSignaturesTest {
         VerificationKey publicKey = VerificationKey.fromPem(SignatureFixtures.resource("cavage/test-public.pem"));
         // draft-cavage-http-signatures-12 C.1: the Default Test, signing string "date: ...".
         byte[] signingString = "date: Sun, 05 Jan 2014 21:31:40 GMT".getBytes(StandardCharsets.UTF_8);
-        String expected = "SjWJWbWN7i0wzBvtPl8rbASWz5xQW6mcJmn+ibttBqtifLN7Sazz6m79cNfwwb8DMJ5cou1s7uEGKKCs+FLEEaDV5lp7q25WqS+lavg7T8"
-                + "hc0GppauB6hbgEKTwblDHYGEtbGmtdHgVCk9SuS13F0hZ8FD0k/5OxEPXe5WozsbM=";
+        String expected =
+                "SjWJWbWN7i0wzBvtPl8rbASWz5xQW6mcJmn+ibttBqtifLN7Sazz6m79cNfwwb8DMJ5cou1s7uEGKKCs+FLEEaDV5lp7q25WqS+lavg7T8"
+                        + "hc0GppauB6hbgEKTwblDHYGEtbGmtdHgVCk9SuS13F0hZ8FD0k/5OxEPXe5WozsbM=";
         for (RsaSignatures rsa : List.of(conscrypt, RsaSignatures.jdk())) {
             byte[] signature = SignatureAlgorithm.RSA_V1_5_SHA256.sign(key, signingString, rsa);
             assertEquals(expected, Base64.getEncoder().encodeToString(signature), rsa.description());
-            assertTrue(SignatureAlgorithm.RSA_V1_5_SHA256.verify(publicKey, signingString, signature, rsa), rsa.description());
+            assertTrue(
+                    SignatureAlgorithm.RSA_V1_5_SHA256.verify(publicKey, signingString, signature, rsa),
+                    rsa.description());
         }
     }
 
@@ -121,7 +143,9 @@ class RsaSignaturesTest {
         for (SignatureAlgorithm algorithm : RSA) {
             byte[] signature = algorithm.sign(signing, DATA, jdk);
             assertTrue(algorithm.verify(verification, DATA, signature, jdk), algorithm.name());
-            assertFalse(algorithm.verify(SignatureFixtures.OTHER_RSA.verification(), DATA, signature, jdk), algorithm.name());
+            assertFalse(
+                    algorithm.verify(SignatureFixtures.OTHER_RSA.verification(), DATA, signature, jdk),
+                    algorithm.name());
         }
     }
 
@@ -136,8 +160,13 @@ class RsaSignaturesTest {
         for (SignatureAlgorithm algorithm : RSA) {
             byte[] signature = jdk.sign(algorithm, (RSAPrivateKey) pair.getPrivate(), DATA);
             assertTrue(jdk.verify(algorithm, (RSAPublicKey) pair.getPublic(), DATA, signature), algorithm.name());
-            assertFalse(jdk.verify(algorithm, (RSAPublicKey) pair.getPublic(), "other".getBytes(StandardCharsets.UTF_8),
-                    signature), algorithm.name());
+            assertFalse(
+                    jdk.verify(
+                            algorithm,
+                            (RSAPublicKey) pair.getPublic(),
+                            "other".getBytes(StandardCharsets.UTF_8),
+                            signature),
+                    algorithm.name());
         }
     }
 
@@ -146,7 +175,8 @@ class RsaSignaturesTest {
         conscrypt();
         // BoringSSL takes public exponents of at most 33 bits; the JDK takes this one, so we must too.
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA", "SunRsaSign");
-        generator.initialize(new RSAKeyGenParameterSpec(2048, BigInteger.ONE.shiftLeft(40).add(BigInteger.valueOf(15))));
+        generator.initialize(
+                new RSAKeyGenParameterSpec(2048, BigInteger.ONE.shiftLeft(40).add(BigInteger.valueOf(15))));
         KeyPair pair = generator.generateKeyPair();
         var signing = new SigningKey.RsaSigningKey((RSAPrivateKey) pair.getPrivate());
         var verification = new VerificationKey.RsaKey((RSAPublicKey) pair.getPublic());
@@ -169,6 +199,9 @@ class RsaSignaturesTest {
         assertNotSame(pair.getPublic(), adopted);
         assertEquals(((RSAPublicKey) pair.getPublic()).getModulus(), adopted.getModulus());
         assertInstanceOf(RSAPublicKey.class, RsaSignatures.jdk().publicKey(adopted));
-        assertSame(pair.getPublic(), RsaSignatures.jdk().publicKey((RSAPublicKey) pair.getPublic()), "the JDK keeps its keys");
+        assertSame(
+                pair.getPublic(),
+                RsaSignatures.jdk().publicKey((RSAPublicKey) pair.getPublic()),
+                "the JDK keeps its keys");
     }
 }

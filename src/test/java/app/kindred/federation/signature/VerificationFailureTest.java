@@ -51,7 +51,8 @@ class VerificationFailureTest {
 
     private static Reason reasonFor(SignatureVerifier verifier, HttpRequestParts request, KeyResolver resolver) {
         VerificationResult result = verifier.verify(request, resolver);
-        return assertInstanceOf(Failed.class, result, "expected a failure, got " + result).reason();
+        return assertInstanceOf(Failed.class, result, "expected a failure, got " + result)
+                .reason();
     }
 
     @ParameterizedTest
@@ -66,7 +67,8 @@ class VerificationFailureTest {
     @ParameterizedTest
     @MethodSource("keysAndSchemes")
     void aTamperedBodyFailsItsDigest(String type, SignatureScheme scheme) {
-        HttpRequestParts request = signedPost(pair(type), scheme).withBody("{\"type\":\"Delete\"}".getBytes(StandardCharsets.UTF_8));
+        HttpRequestParts request =
+                signedPost(pair(type), scheme).withBody("{\"type\":\"Delete\"}".getBytes(StandardCharsets.UTF_8));
         assertEquals(Reason.BAD_DIGEST, reasonFor(request, resolverFor(pair(type))));
     }
 
@@ -87,7 +89,8 @@ class VerificationFailureTest {
     @ParameterizedTest
     @MethodSource("keysAndSchemes")
     void aChangedPathFails(String type, SignatureScheme scheme) {
-        HttpRequestParts request = signedPost(pair(type), scheme).withUri(URI.create("https://remote.example/users/carol/inbox"));
+        HttpRequestParts request =
+                signedPost(pair(type), scheme).withUri(URI.create("https://remote.example/users/carol/inbox"));
         assertEquals(Reason.BAD_SIGNATURE, reasonFor(request, resolverFor(pair(type))));
     }
 
@@ -118,22 +121,25 @@ class VerificationFailureTest {
         assertEquals(Reason.EXPIRED, reasonFor(later, request, resolverFor(pair(type))));
         assertEquals(Reason.FROM_THE_FUTURE, reasonFor(earlier, request, resolverFor(pair(type))));
 
-        SignatureVerifier tolerant = new SignatureVerifier(Clock.fixed(NOW.plus(Duration.ofHours(2)), ZoneOffset.UTC),
+        SignatureVerifier tolerant = new SignatureVerifier(
+                Clock.fixed(NOW.plus(Duration.ofHours(2)), ZoneOffset.UTC),
                 VerificationPolicy.defaults().withMaxAge(Duration.ofHours(3)));
         assertTrue(tolerant.verify(request, resolverFor(pair(type))).isVerified());
     }
 
     @Test
     void aTamperedDateFailsTheSignature() {
-        HttpRequestParts request = signedPost(RSA, SignatureScheme.CAVAGE).withHeader("Date", "Wed, 01 May 2024 12:00:05 GMT");
+        HttpRequestParts request =
+                signedPost(RSA, SignatureScheme.CAVAGE).withHeader("Date", "Wed, 01 May 2024 12:00:05 GMT");
         assertEquals(Reason.BAD_SIGNATURE, reasonFor(request, resolverFor(RSA)));
     }
 
     @Test
     void aCavageExpiresInThePastFails() {
         HttpRequestParts request = signedPost(RSA, SignatureScheme.CAVAGE);
-        String header = request.header("signature").orElseThrow().replace("algorithm=\"rsa-sha256\"",
-                "algorithm=\"rsa-sha256\",expires=" + (NOW.getEpochSecond() - 10));
+        String header = request.header("signature")
+                .orElseThrow()
+                .replace("algorithm=\"rsa-sha256\"", "algorithm=\"rsa-sha256\",expires=" + (NOW.getEpochSecond() - 10));
         assertEquals(Reason.EXPIRED, reasonFor(request.withHeader("Signature", header), resolverFor(RSA)));
     }
 
@@ -148,7 +154,8 @@ class VerificationFailureTest {
     void aCoveredDigestThatDoesNotMatchTheBodyFails() {
         byte[] other = "other".getBytes(StandardCharsets.UTF_8);
         // Cavage covers Digest and RFC 9421 covers Content-Digest; a replaced digest no longer matches the body.
-        HttpRequestParts cavage = signedPost(RSA, SignatureScheme.CAVAGE).withHeader("Digest", BodyDigest.digestHeader(other));
+        HttpRequestParts cavage =
+                signedPost(RSA, SignatureScheme.CAVAGE).withHeader("Digest", BodyDigest.digestHeader(other));
         assertEquals(Reason.BAD_DIGEST, reasonFor(cavage, resolverFor(RSA)));
         HttpRequestParts rfc = signedPost(RSA, SignatureScheme.RFC9421)
                 .withHeader("Content-Digest", BodyDigest.contentDigestHeader(other));
@@ -159,9 +166,10 @@ class VerificationFailureTest {
     void aDigestTheSignatureDoesNotCoverIsRefused() {
         Map<String, List<String>> headers = Map.of("Content-Type", List.of("application/activity+json"));
         // Sign a GET-style coverage (no digest) but send a body with a correct, uncovered Digest.
-        Map<String, String> added = new RequestSigner(SignatureFixtures.CLOCK).sign("GET", INBOX, headers, null,
-                RSA.keyId(), RSA.signing(), SignatureScheme.CAVAGE);
-        HttpRequestParts request = new HttpRequestParts("GET", INBOX, headers, SignatureFixtures.ACTIVITY).withHeaders(added)
+        Map<String, String> added = new RequestSigner(SignatureFixtures.CLOCK)
+                .sign("GET", INBOX, headers, null, RSA.keyId(), RSA.signing(), SignatureScheme.CAVAGE);
+        HttpRequestParts request = new HttpRequestParts("GET", INBOX, headers, SignatureFixtures.ACTIVITY)
+                .withHeaders(added)
                 .withHeader("Digest", BodyDigest.digestHeader(SignatureFixtures.ACTIVITY));
         assertEquals(Reason.DIGEST_NOT_SIGNED, reasonFor(request, resolverFor(RSA)));
         assertEquals(Reason.DIGEST_NOT_SIGNED, reasonFor(request.withoutHeader("Digest"), resolverFor(RSA)));
@@ -171,20 +179,25 @@ class VerificationFailureTest {
     void aWrongAlgorithmForTheKeyFails() {
         HttpRequestParts cavage = signedPost(ED25519, SignatureScheme.CAVAGE);
         String rsaNamed = cavage.header("signature").orElseThrow().replace("hs2019", "rsa-sha256");
-        assertEquals(Reason.UNSUPPORTED_ALGORITHM, reasonFor(cavage.withHeader("Signature", rsaNamed), resolverFor(ED25519)));
+        assertEquals(
+                Reason.UNSUPPORTED_ALGORITHM,
+                reasonFor(cavage.withHeader("Signature", rsaNamed), resolverFor(ED25519)));
         String hmac = cavage.header("signature").orElseThrow().replace("hs2019", "hmac-sha256");
-        assertEquals(Reason.UNSUPPORTED_ALGORITHM, reasonFor(cavage.withHeader("Signature", hmac), resolverFor(ED25519)));
+        assertEquals(
+                Reason.UNSUPPORTED_ALGORITHM, reasonFor(cavage.withHeader("Signature", hmac), resolverFor(ED25519)));
 
         HttpRequestParts rfc = signedPost(RSA, SignatureScheme.RFC9421);
         String edNamed = rfc.header("signature-input").orElseThrow().replace("rsa-v1_5-sha256", "ed25519");
-        assertEquals(Reason.UNSUPPORTED_ALGORITHM, reasonFor(rfc.withHeader("Signature-Input", edNamed), resolverFor(RSA)));
+        assertEquals(
+                Reason.UNSUPPORTED_ALGORITHM, reasonFor(rfc.withHeader("Signature-Input", edNamed), resolverFor(RSA)));
         String pss = rfc.header("signature-input").orElseThrow().replace("rsa-v1_5-sha256", "rsa-pss-sha512");
         assertEquals(Reason.BAD_SIGNATURE, reasonFor(rfc.withHeader("Signature-Input", pss), resolverFor(RSA)));
     }
 
     @Test
     void aMissingSignatureIsReportedAsSuch() {
-        HttpRequestParts unsigned = HttpRequestParts.of("POST", INBOX, Map.of("Host", "remote.example"), SignatureFixtures.ACTIVITY);
+        HttpRequestParts unsigned =
+                HttpRequestParts.of("POST", INBOX, Map.of("Host", "remote.example"), SignatureFixtures.ACTIVITY);
         assertEquals(Reason.MISSING_SIGNATURE, reasonFor(unsigned, resolverFor(RSA)));
     }
 
@@ -210,7 +223,8 @@ class VerificationFailureTest {
     void rfc9421IsTriedFirstAndCavageInAuthorizationIsTheFallback() {
         HttpRequestParts rfc = signedPost(ED25519, SignatureScheme.RFC9421);
         HttpRequestParts cavage = signedPost(RSA, SignatureScheme.CAVAGE);
-        HttpRequestParts both = rfc.withHeader("Authorization", "Signature " + cavage.header("signature").orElseThrow());
+        HttpRequestParts both = rfc.withHeader(
+                "Authorization", "Signature " + cavage.header("signature").orElseThrow());
 
         Verified first = assertInstanceOf(Verified.class, verifier().verify(both, resolverFor(ED25519, RSA)));
         assertEquals(SignatureScheme.RFC9421, first.scheme());
@@ -219,48 +233,60 @@ class VerificationFailureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "sig1=(\"@method\" \"@target-uri\";created=1",
-            "sig1=(\"@method\"));created=1",
-            "sig1=\"not-a-list\"",
-            "sig1=(@method);created=1",
-            "SIG1=(\"@method\")",
-            "sig1=(\"@method\");created=1.5;keyid=\"k\"",
-            "sig1=(\"@method\");keyid=k-token",
-            "sig1=(\"@method\" \"@target-uri\" \"x-missing\");created=1714564800;keyid=\"k\"",
-            "sig1=(\"@method\" \"@target-uri\" \"@status\");created=1714564800;keyid=\"k\"",
-            "sig1=(\"@method\" \"@target-uri\" \"Content-Type\");created=1714564800;keyid=\"k\"",
-            ",",
-            "\u00e9=(\"@method\")"})
+    @ValueSource(
+            strings = {
+                "sig1=(\"@method\" \"@target-uri\";created=1",
+                "sig1=(\"@method\"));created=1",
+                "sig1=\"not-a-list\"",
+                "sig1=(@method);created=1",
+                "SIG1=(\"@method\")",
+                "sig1=(\"@method\");created=1.5;keyid=\"k\"",
+                "sig1=(\"@method\");keyid=k-token",
+                "sig1=(\"@method\" \"@target-uri\" \"x-missing\");created=1714564800;keyid=\"k\"",
+                "sig1=(\"@method\" \"@target-uri\" \"@status\");created=1714564800;keyid=\"k\"",
+                "sig1=(\"@method\" \"@target-uri\" \"Content-Type\");created=1714564800;keyid=\"k\"",
+                ",",
+                "\u00e9=(\"@method\")"
+            })
     void malformedSignatureInputIsMalformedNotAnException(String input) {
-        HttpRequestParts request = signedPost(ED25519, SignatureScheme.RFC9421).withHeader("Signature-Input", input)
+        HttpRequestParts request = signedPost(ED25519, SignatureScheme.RFC9421)
+                .withHeader("Signature-Input", input)
                 .withHeader("Signature", "sig1=:AAAA:");
         VerificationPolicy relaxed = VerificationPolicy.defaults().withCoverageRequirements(false, false);
-        assertEquals(Reason.MALFORMED, reasonFor(new SignatureVerifier(SignatureFixtures.CLOCK, relaxed), request,
-                keyId -> Optional.of(ED25519.verification())));
+        assertEquals(
+                Reason.MALFORMED,
+                reasonFor(
+                        new SignatureVerifier(SignatureFixtures.CLOCK, relaxed),
+                        request,
+                        keyId -> Optional.of(ED25519.verification())));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "sig1=:not base64!:",
-            "sig1=:QUJD",
-            "sig1=\"string\"",
-            "garbage \u0000 value",
-            "sig1=:AAAA:, sig1"})
+    @ValueSource(
+            strings = {
+                "sig1=:not base64!:",
+                "sig1=:QUJD",
+                "sig1=\"string\"",
+                "garbage \u0000 value",
+                "sig1=:AAAA:, sig1"
+            })
     void garbageSignatureValuesAreMalformed(String signature) {
         HttpRequestParts request = signedPost(ED25519, SignatureScheme.RFC9421).withHeader("Signature", signature);
         assertEquals(Reason.MALFORMED, reasonFor(request, resolverFor(ED25519)));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "keyId=\"k\",signature=\"%%%not-base64\"",
-            "keyId=\"k\",headers=\"(request-target) host date\",signature=\"AAAA",
-            "signature=\"AAAA\"",
-            "keyId=\"k\",keyId=\"j\",signature=\"AAAA\"",
-            "keyId=\"k\",created=soon,headers=\"(created)\",signature=\"AAAA\""})
+    @ValueSource(
+            strings = {
+                "keyId=\"k\",signature=\"%%%not-base64\"",
+                "keyId=\"k\",headers=\"(request-target) host date\",signature=\"AAAA",
+                "signature=\"AAAA\"",
+                "keyId=\"k\",keyId=\"j\",signature=\"AAAA\"",
+                "keyId=\"k\",created=soon,headers=\"(created)\",signature=\"AAAA\""
+            })
     void garbageCavageHeadersAreMalformed(String header) {
-        HttpRequestParts request = signedPost(RSA, SignatureScheme.CAVAGE).withHeader("Signature", header)
+        HttpRequestParts request = signedPost(RSA, SignatureScheme.CAVAGE)
+                .withHeader("Signature", header)
                 .withHeader("Authorization", "Signature " + header);
         assertEquals(Reason.MALFORMED, reasonFor(request, resolverFor(RSA)));
     }
@@ -278,6 +304,7 @@ class VerificationFailureTest {
     void aSignatureWithoutMethodAndTargetIsInsufficient() {
         HttpRequestParts request = signedPost(RSA, SignatureScheme.CAVAGE);
         String header = request.header("signature").orElseThrow().replace("(request-target) ", "");
-        assertEquals(Reason.INSUFFICIENT_COVERAGE, reasonFor(request.withHeader("Signature", header), resolverFor(RSA)));
+        assertEquals(
+                Reason.INSUFFICIENT_COVERAGE, reasonFor(request.withHeader("Signature", header), resolverFor(RSA)));
     }
 }

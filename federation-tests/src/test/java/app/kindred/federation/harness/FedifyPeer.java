@@ -26,7 +26,8 @@ public final class FedifyPeer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Process process;
     private final int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private FedifyPeer(Process process, int port) {
         this.process = process;
@@ -34,16 +35,19 @@ public final class FedifyPeer implements AutoCloseable {
     }
 
     public static Path peerDir() {
-        return Path.of(System.getProperty("kindred.federationTests.dir", "federation-tests")).resolve("peer");
+        return Path.of(System.getProperty("kindred.federationTests.dir", "federation-tests"))
+                .resolve("peer");
     }
 
     /** Installs the peer's pinned npm packages (Node 22 included) when they are not there yet. */
     static Path node() throws IOException, InterruptedException {
         var install = new ProcessBuilder("bash", peerDir().resolve("install.sh").toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         var out = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (install.waitFor() != 0) {
-            throw new IllegalStateException("federation-tests/peer/install.sh failed; run it by hand to see why (npm must reach its registry)");
+            throw new IllegalStateException(
+                    "federation-tests/peer/install.sh failed; run it by hand to see why (npm must reach its registry)");
         }
         var lines = out.lines().toList();
         return Path.of(lines.get(lines.size() - 1));
@@ -52,13 +56,16 @@ public final class FedifyPeer implements AutoCloseable {
     public static FedifyPeer start() throws Exception {
         var node = node();
         var log = Files.createTempFile("fedify-peer", ".log");
-        var process = new ProcessBuilder(node.toString(), "peer.mjs", "0").directory(peerDir().toFile())
-                .redirectError(log.toFile()).start();
+        var process = new ProcessBuilder(node.toString(), "peer.mjs", "0")
+                .directory(peerDir().toFile())
+                .redirectError(log.toFile())
+                .start();
         var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         var ready = CompletableFuture.supplyAsync(() -> {
             try {
                 for (String line; (line = reader.readLine()) != null; ) {
-                    if (line.startsWith("PEER_READY ")) return Integer.parseInt(line.substring(11).strip());
+                    if (line.startsWith("PEER_READY "))
+                        return Integer.parseInt(line.substring(11).strip());
                 }
                 return -1;
             } catch (IOException e) {
@@ -73,7 +80,9 @@ public final class FedifyPeer implements AutoCloseable {
         // Keep draining stdout so the child never blocks on a full pipe.
         Thread.ofVirtual().start(() -> {
             try {
-                while (reader.readLine() != null) { /* discard */ }
+                while (reader.readLine() != null) {
+                    /* discard */
+                }
             } catch (IOException ignored) {
                 // the peer is gone
             }
@@ -86,16 +95,21 @@ public final class FedifyPeer implements AutoCloseable {
     }
 
     public JsonNode get(String path) throws Exception {
-        var response = http.send(HttpRequest.newBuilder(URI.create("http://" + domain() + path))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        var response = http.send(
+                HttpRequest.newBuilder(URI.create("http://" + domain() + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return withStatus(response);
     }
 
     public JsonNode post(String path, Object body) throws Exception {
-        var response = http.send(HttpRequest.newBuilder(URI.create("http://" + domain() + path))
-                .header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+        var response = http.send(
+                HttpRequest.newBuilder(URI.create("http://" + domain() + path))
+                        .header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         return withStatus(response);
     }
