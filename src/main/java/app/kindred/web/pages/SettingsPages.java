@@ -10,6 +10,7 @@ import app.kindred.web.pages.Views.FieldError;
 import app.kindred.web.pages.Views.Form;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 
@@ -45,6 +46,8 @@ public final class SettingsPages {
         var m = site.messages(ctx);
         var rows = sessions.sessions(site.sessions().sessionToken(ctx)).stream()
                 .map(s -> new SessionRow(s.id(), s.createdAt(), s.lastUsedAt(), s.expiresAt(), s.current()))
+                // This browser first: the one a member recognises, and the others read against it.
+                .sorted(Comparator.comparing((SessionRow s) -> !s.current()))
                 .toList();
         site.send(
                 ctx,
