@@ -48,7 +48,8 @@ public final class WebPages {
                 site, app.communities(), app.follows(), app.threads(), app.discussions(), app.media());
         this.threads = new ThreadPages(site, app.threads(), app.discussions(), app.communities(), app.media());
         this.members = new MemberPages(site, app.members(), app.discussions(), app.media());
-        this.notificationPages = new NotificationPages(site, app.notifications());
+        this.notificationPages = new NotificationPages(
+                site, app.notifications(), config.instance().domain());
         this.searchPages = new SearchPages(
                 site, app.search(), app.communities(), app.threads(), app.discussions(), app.boundaries(), app.media());
         this.remoteCommunities = new RemoteCommunityPages(
@@ -59,7 +60,17 @@ public final class WebPages {
 
     /** The pages at addresses the fediverse shares, for {@link app.kindred.federation.ActivityPubRoutes} to hand browsers. */
     public Map<String, Handler> sharedAddresses() {
-        return Map.of("/c/{name}", communities::show, "/u/{name}", members::show, "/p/{id}", threads::show);
+        return Map.of(
+                "/c/{name}",
+                // /c/name@host, as Lemmy writes a remote community's address: our page of it is under /r/.
+                ctx -> {
+                    if (ctx.pathParam("name").contains("@")) remoteCommunities.redirect(ctx);
+                    else communities.show(ctx);
+                },
+                "/u/{name}",
+                members::show,
+                "/p/{id}",
+                threads::show);
     }
 
     public void register(RoutesConfig routes) {

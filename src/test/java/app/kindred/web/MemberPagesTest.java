@@ -115,9 +115,7 @@ class MemberPagesTest {
         assertEquals(2, list.select("li.fresh").size(), "both were new when the page was opened");
         // Newest first; a warned reply shows its warning, closed, and no words of it.
         var warned = items.get(0);
-        assertEquals(
-                "dora@" + server.domain() + " replied to you",
-                warned.selectFirst("a").text());
+        assertEquals("dora replied to you", warned.selectFirst("a").text());
         assertFalse(warned.selectFirst("details.cw").hasAttr("open"));
         assertEquals("CW: grief", warned.selectFirst("details.cw > summary").text());
         assertFalse(warned.text().contains("Hard words"));
@@ -133,6 +131,28 @@ class MemberPagesTest {
         var again = page(carol, "/notifications");
         assertEquals(2, again.select("ol.notifications > li").size());
         assertTrue(again.select("li.fresh").isEmpty(), "read ones no longer say new");
+
+        // Past a page, only what was shown is marked seen; the older ones wait on the next page.
+        for (int i = 0; i < 32; i++)
+            server.app()
+                    .threads()
+                    .comment(
+                            member("dora"),
+                            thread,
+                            new ThreadService.Draft(null, "Another thought " + i, null, null, null));
+        var first = page(carol, "/notifications");
+        assertEquals(30, first.select("li.fresh").size());
+        assertEquals(
+                "Notifications (2 new)",
+                first.selectFirst("header a[href='/notifications']").text());
+        var older = page(
+                carol,
+                first.selectFirst("nav.paging a[href^='/notifications?before=']")
+                        .attr("href"));
+        assertEquals(2, older.select("li.fresh").size());
+        assertEquals(
+                "Notifications",
+                older.selectFirst("header a[href='/notifications']").text());
 
         // Signed out, the page asks for signing in first.
         var out = new WebClient(server).get("/notifications");
@@ -229,6 +249,12 @@ class MemberPagesTest {
         var local = new WebClient(server).get("/r/peers@" + server.domain());
         assertEquals(303, local.statusCode());
         assertEquals("/c/peers", local.headers().firstValue("Location").orElseThrow());
+        // /c/name@host, as Lemmy writes it, leads here too.
+        var lemmyStyle = new WebClient(server).get("/c/far@lemmy.example");
+        assertEquals(303, lemmyStyle.statusCode());
+        assertEquals(
+                "/r/far@lemmy.example",
+                lemmyStyle.headers().firstValue("Location").orElseThrow());
         // Its threads link back here through the breadcrumb.
         var thread = page(new WebClient(server), "/p/" + farThread);
         assertNotNull(thread.selectFirst("nav.crumbs a[href='/r/far@lemmy.example']"));

@@ -18,8 +18,11 @@ public final class NotificationPages {
 
     private final Site site;
     private final NotificationService notifications;
+    private final String ourSuffix;
 
-    public NotificationPages(Site site, NotificationService notifications) {
+    /** @param domain this instance's domain: our own members are named without it */
+    public NotificationPages(Site site, NotificationService notifications, String domain) {
+        this.ourSuffix = "@" + domain;
         this.site = site;
         this.notifications = notifications;
     }
@@ -34,10 +37,10 @@ public final class NotificationPages {
         var page = notifications.list(member, before, PER_PAGE + 1);
         var shown = page.items().stream().limit(PER_PAGE).toList();
         // Read as they were before this page marked them, so the ones new to the member still say so.
-        var items = shown.stream().map(NotificationPages::item).toList();
-        if (!shown.isEmpty() && shown.stream().anyMatch(n -> !n.read())) {
-            notifications.markRead(member, shown.getFirst().id());
-        }
+        var items = shown.stream().map(this::item).toList();
+        // Only what this page shows: older unread ones on later pages stay new until they are seen.
+        var unseen = shown.stream().filter(n -> !n.read()).map(Notification::id).toList();
+        notifications.markSeen(member, unseen);
         var older = page.items().size() > PER_PAGE ? shown.getLast().id() : null;
         var m = site.messages(ctx);
         site.send(
@@ -47,14 +50,17 @@ public final class NotificationPages {
                 new NotificationsPage(items, older, before != null));
     }
 
-    private static NotificationItem item(Notification n) {
+    private NotificationItem item(Notification n) {
+        var from = n.from() != null && n.from().endsWith(ourSuffix)
+                ? n.from().substring(0, n.from().length() - ourSuffix.length())
+                : n.from();
         var href = n.kind() == Kind.REPORT_OUTCOME ? "/reports/mine" : "/p/" + n.postId();
         return new NotificationItem(
                 n.id(),
                 n.kind().wire(),
                 n.created(),
                 !n.read(),
-                n.from(),
+                from,
                 n.contentWarning(),
                 n.excerpt(),
                 n.postGone(),

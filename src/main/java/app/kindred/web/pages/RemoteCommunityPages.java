@@ -60,6 +60,12 @@ public final class RemoteCommunityPages {
         routes.post(PREFIX + "{handle}/unfollow", ctx -> follow(ctx, false));
     }
 
+    /** GET /c/name@host from a browser: the same community's page here, under /r/ (or /c/name for one of ours). */
+    public void redirect(Context ctx) {
+        var community = known(ctx.pathParam("name"));
+        Site.seeOther(ctx, Cards.href(community));
+    }
+
     private void show(Context ctx) {
         var community = known(ctx);
         if (community.actor().local()) {
@@ -129,7 +135,10 @@ public final class RemoteCommunityPages {
 
     /** The community the handle names, if this instance knows it; never fetched from here. */
     private Community known(Context ctx) {
-        var handle = ctx.pathParam("handle");
+        return known(ctx.pathParam("handle"));
+    }
+
+    private Community known(String handle) {
         Optional<Long> id;
         try {
             id = switch (search.resolve("!" + handle, Optional.empty())) {
