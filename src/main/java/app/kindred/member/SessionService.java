@@ -131,6 +131,13 @@ public final class SessionService {
         if (ended == 0) throw Refusal.notFound("you have no live session " + sessionId);
     }
 
+    /** Ends every live session of the member but this one (a phone left signed in somewhere); returns how many. */
+    public int endOthers(String token) {
+        var live = live(token);
+        var member = memberOf(live);
+        return db.transaction(c -> sessions.revokeAllBut(c, member.id(), live.id(), clock.instant()));
+    }
+
     /**
      * Changes the member's password when the current one is right, and ends every other session:
      * whoever else was signed in as them is signed out. The session in use stays.

@@ -75,6 +75,16 @@ public final class NotificationService {
                 where account_id = ? and read_at is null and (?::bigint is null or id <= ?)""", member.id(), upTo, upTo));
     }
 
+    /** Marks read exactly these of the member's notifications (those a page showed); returns how many changed. */
+    public int markSeen(Member member, List<Long> ids) {
+        if (ids.isEmpty()) return 0;
+        return db.transaction(c -> Sql.update(
+                c,
+                "update notification set read_at = now() where account_id = ? and read_at is null and id = any(?)",
+                member.id(),
+                c.createArrayOf("bigint", ids.toArray())));
+    }
+
     private static long unread(Connection c, long account) throws SQLException {
         return Sql.count(c, "select count(*) from notification where account_id = ? and read_at is null", account);
     }

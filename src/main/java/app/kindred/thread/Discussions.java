@@ -74,6 +74,37 @@ public final class Discussions {
                 readerActorId));
     }
 
+    /**
+     * A home feed's threads (issue 14): across the communities of {@code scope}, less the communities
+     * and authors the reader keeps out of their listings.
+     */
+    public List<Entry> feed(
+            PostStore.Scope scope,
+            PostStore.Sort sort,
+            Collection<Long> leftOutCommunities,
+            Collection<Long> leftOutAuthors,
+            int limit,
+            int offset,
+            Long readerActorId) {
+        return db.read(c -> entries(
+                c,
+                posts.feed(
+                        c,
+                        scope,
+                        scope == PostStore.Scope.SUBSCRIBED ? readerActorId : null,
+                        sort,
+                        leftOutCommunities,
+                        leftOutAuthors,
+                        limit,
+                        offset),
+                readerActorId));
+    }
+
+    /** Posts found elsewhere (search), with what a list shows beside each, in the order given. */
+    public List<Entry> entries(List<Post> found, Long readerActorId) {
+        return db.read(c -> entries(c, found, readerActorId));
+    }
+
     private static List<Entry> entries(Connection c, List<Post> list, Long readerActorId) throws SQLException {
         if (list.isEmpty()) return List.of();
         var authors = new HashMap<Long, Author>();

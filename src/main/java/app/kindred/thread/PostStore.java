@@ -234,6 +234,66 @@ public final class PostStore {
                 offset);
     }
 
+    /** Which communities a home feed draws its threads from. */
+    public enum Scope {
+        /** Those the reader follows (accepted follows only). */
+        SUBSCRIBED,
+        /** This instance's own communities. */
+        LOCAL,
+        /** Every community this instance knows. */
+        ALL
+    }
+
+    /**
+     * Threads across communities for a home feed, ordered as {@link #threads} orders one community's
+     * (pinned threads are pinned within their community, so they take no precedence here). Suspended
+     * communities and instances, limited instances, and what the reader keeps out are left out.
+     *
+     * @param follower            the reader's actor, for {@link Scope#SUBSCRIBED} (null otherwise)
+     * @param leftOutCommunities  communities the reader hid or is taking a break from
+     * @param leftOutAuthors      authors the reader muted
+     */
+    public List<Post> feed(
+            Connection c,
+            Scope scope,
+            Long follower,
+            Sort sort,
+            java.util.Collection<Long> leftOutCommunities,
+            java.util.Collection<Long> leftOutAuthors,
+            int limit,
+            int offset)
+            throws SQLException {
+        var order = switch (sort) {
+            case NEW -> "p.published desc, p.id desc";
+            case ACTIVE ->
+                "coalesce((select max(r.published) from post r where r.thread_id = p.id), p.published) desc, p.id desc";
+            case TOP ->
+                "coalesce((select sum(v.value) from vote v where v.post_id = p.id), 0) desc, p.published desc, p.id desc";
+        };
+        var where = switch (scope) {
+            case SUBSCRIBED ->
+                "k.actor_id in (select f.followed_id from follow f where f.follower_id = ? and f.state = 'accepted')";
+            case LOCAL -> "ka.local and ?::bigint is null";
+            case ALL -> "?::bigint is null";
+        };
+        return Sql.list(
+                c,
+                "select " + columns("p") + " from post p join community k on k.id = p.community_id"
+                        + " join actor ka on ka.id = k.actor_id where p.parent_id is null"
+                        + " and p.deleted_at is null and p.removed_at is null and ka.suspended_at is null and "
+                        + VISIBLE_AUTHOR
+                        + " and not exists (select 1 from actor l where l.id = p.author_id and l.domain = any(?))"
+                        + " and not (p.community_id = any(?)) and not (p.author_id = any(?)) and " + where
+                        + " order by " + order + " limit ? offset ?",
+                PostStore::map,
+                c.createArrayOf("text", unlisted.get().toArray()),
+                c.createArrayOf("bigint", leftOutCommunities.toArray()),
+                c.createArrayOf("bigint", leftOutAuthors.toArray()),
+                follower,
+                limit,
+                offset);
+    }
+
     /**
      * What listings show of a post: not deleted, not removed, its author not suspended nor on a
      * limited instance, and for a comment a thread that is not removed either. Search answers with this.

@@ -72,6 +72,15 @@ public final class BrowserSessions {
         ctx.attribute(MEMBER, Optional.empty());
     }
 
+    /**
+     * The session token of a signed-in browser, for the account settings that act on "this session"
+     * (list, end the others, change the password); null when nobody is signed in.
+     */
+    public String sessionToken(Context ctx) {
+        var token = ctx.cookie(SESSION_COOKIE);
+        return token != null && member(ctx).isPresent() ? token : null;
+    }
+
     /** The token a form on this page must send back; for a signed-out reader this may set the pre-session cookie. */
     public String csrfToken(Context ctx) {
         var session = ctx.cookie(SESSION_COOKIE);

@@ -3,8 +3,13 @@ package app.kindred.web;
 import app.kindred.App;
 import app.kindred.web.pages.AccountPages;
 import app.kindred.web.pages.CommunityPages;
+import app.kindred.web.pages.FeedPages;
 import app.kindred.web.pages.FrontPages;
 import app.kindred.web.pages.MemberPages;
+import app.kindred.web.pages.NotificationPages;
+import app.kindred.web.pages.RemoteCommunityPages;
+import app.kindred.web.pages.SearchPages;
+import app.kindred.web.pages.SettingsPages;
 import app.kindred.web.pages.Site;
 import app.kindred.web.pages.ThreadPages;
 import io.javalin.config.RoutesConfig;
@@ -21,6 +26,12 @@ public final class WebPages {
     private final CommunityPages communities;
     private final ThreadPages threads;
     private final MemberPages members;
+    // A member's own pages (pages5): notifications, search, remote communities, feeds, settings.
+    private final NotificationPages notificationPages;
+    private final SearchPages searchPages;
+    private final RemoteCommunityPages remoteCommunities;
+    private final FeedPages feeds;
+    private final SettingsPages settings;
 
     public WebPages(App app) {
         var config = app.config();
@@ -29,18 +40,37 @@ public final class WebPages {
                 config.instance().name(),
                 new Renderer(),
                 new BrowserSessions(app.sessions(), config.instance().scheme().equals("https")),
-                app.members());
+                app.members(),
+                app.notifications());
         this.front = new FrontPages(site, app.communities(), config.instance().domain(), open);
         this.accounts = new AccountPages(site, app.members(), app.sessions(), open, app.limits(), app::clientKey);
         this.communities = new CommunityPages(
                 site, app.communities(), app.follows(), app.threads(), app.discussions(), app.media());
         this.threads = new ThreadPages(site, app.threads(), app.discussions(), app.communities(), app.media());
         this.members = new MemberPages(site, app.members(), app.discussions(), app.media());
+        this.notificationPages = new NotificationPages(
+                site, app.notifications(), config.instance().domain());
+        this.searchPages = new SearchPages(
+                site, app.search(), app.communities(), app.threads(), app.discussions(), app.boundaries(), app.media());
+        this.remoteCommunities = new RemoteCommunityPages(
+                site, app.search(), app.communities(), app.follows(), app.discussions(), app.media());
+        this.feeds = new FeedPages(site, app.discussions(), app.communities(), app.boundaries(), app.media());
+        this.settings = new SettingsPages(site, app.members(), app.sessions());
     }
 
     /** The pages at addresses the fediverse shares, for {@link app.kindred.federation.ActivityPubRoutes} to hand browsers. */
     public Map<String, Handler> sharedAddresses() {
-        return Map.of("/c/{name}", communities::show, "/u/{name}", members::show, "/p/{id}", threads::show);
+        return Map.of(
+                "/c/{name}",
+                // /c/name@host, as Lemmy writes a remote community's address: our page of it is under /r/.
+                ctx -> {
+                    if (ctx.pathParam("name").contains("@")) remoteCommunities.redirect(ctx);
+                    else communities.show(ctx);
+                },
+                "/u/{name}",
+                members::show,
+                "/p/{id}",
+                threads::show);
     }
 
     public void register(RoutesConfig routes) {
@@ -48,6 +78,11 @@ public final class WebPages {
         accounts.register(routes);
         communities.register(routes);
         threads.register(routes);
+        notificationPages.register(routes);
+        searchPages.register(routes);
+        remoteCommunities.register(routes);
+        feeds.register(routes);
+        settings.register(routes);
         routes.exception(Site.SignInFirst.class, (e, ctx) -> {
             var back = ctx.method().name().equals("GET") ? ctx.path() : "/";
             Site.seeOther(ctx, "/login?next=" + Site.encode(back));

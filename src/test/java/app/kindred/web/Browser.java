@@ -29,17 +29,19 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * off by a content setting, as for a member with JavaScript off. axe is itself a script that waits
  * on the page's timers, which that setting stops, so the scans run in a second browser with scripts
  * on; our pages carry no script of their own, so both browsers see the same page.
+ *
+ * <p>Public so the federation tests drive two instances' pages with the same setup.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
     static final String CHROMIUM = "/usr/bin/chromium", CHROMEDRIVER = "/usr/bin/chromedriver";
     static final List<String> WCAG_TAGS = List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa");
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-    final ChromeDriver driver;
+    public final ChromeDriver driver;
     private final String base;
 
     /** @param scripts whether page scripts run: off for the journeys, on only where axe must run inside the page */
-    Browser(String base, boolean scripts) {
+    public Browser(String base, boolean scripts) {
         this.base = base;
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
         var options = new ChromeOptions();
@@ -63,20 +65,20 @@ final class Browser implements AutoCloseable {
         driver.manage().timeouts().scriptTimeout(PATIENCE);
     }
 
-    void open(String path) {
+    public void open(String path) {
         driver.get(base + path);
     }
 
-    WebElement find(String css) {
+    public WebElement find(String css) {
         return driver.findElement(By.cssSelector(css));
     }
 
-    List<WebElement> all(String css) {
+    public List<WebElement> all(String css) {
         return driver.findElements(By.cssSelector(css));
     }
 
     /** Clicks something that loads a new page, and waits until the old one is gone and the new one is ready. */
-    void clickAndLoad(WebElement element) {
+    public void clickAndLoad(WebElement element) {
         var old = driver.findElement(By.tagName("html"));
         element.click();
         waitUntil(d -> gone(old));
@@ -101,18 +103,18 @@ final class Browser implements AutoCloseable {
         }
     }
 
-    <T> T waitUntil(Function<? super WebDriver, T> condition) {
+    public <T> T waitUntil(Function<? super WebDriver, T> condition) {
         return new WebDriverWait(driver, PATIENCE).until(condition);
     }
 
-    void type(String css, String text) {
+    public void type(String css, String text) {
         var field = find(css);
         field.clear();
         field.sendKeys(text);
     }
 
     /** axe's WCAG 2.2 AA rules on the page as it is; the violations, described for a failure message. */
-    String violations() {
+    public String violations() {
         var results = new AxeBuilder().withTags(WCAG_TAGS).analyze(driver);
         // Zero violations means something only if axe looked: it must also report rules that passed.
         if (results.isErrored()
@@ -137,7 +139,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** Whether the page fits a screen this many CSS pixels wide without scrolling sideways (needs scripts on). */
-    boolean fitsWidth(int width) {
+    public boolean fitsWidth(int width) {
         driver.executeCdpCommand(
                 "Emulation.setDeviceMetricsOverride",
                 Map.of("width", width, "height", 800, "deviceScaleFactor", 1, "mobile", true));
@@ -150,7 +152,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** The whole page (not just the window) at this width, saved under target/screenshots/. */
-    void screenshot(String name, int width) {
+    public void screenshot(String name, int width) {
         driver.executeCdpCommand(
                 "Emulation.setDeviceMetricsOverride",
                 Map.of("width", width, "height", 900, "deviceScaleFactor", 1, "mobile", width < 600));

@@ -1,5 +1,6 @@
 package app.kindred.web.pages;
 
+import app.kindred.community.Community;
 import app.kindred.community.CommunityService;
 import app.kindred.content.HtmlSanitizer;
 import app.kindred.content.Markdown;
@@ -23,12 +24,17 @@ final class Cards {
                 c.title(),
                 MARKDOWN.toHtml(c.description()),
                 "!" + c.name() + "@" + c.actor().domain(),
-                c.actor().local() ? "/c/" + c.name() : c.actor().uri().toString(),
+                href(c),
                 c.actor().local(),
                 c.sensitive(),
                 listing.followers(),
                 listing.threads(),
                 lastPost);
+    }
+
+    /** Our page of a community: /c/name for ours, /r/name@host for one elsewhere (what this instance knows of it). */
+    static String href(Community c) {
+        return c.actor().local() ? "/c/" + c.name() : RemoteCommunityPages.path(c);
     }
 
     static PostCard post(Discussions.Entry e, Long viewerActorId, List<PostCard> replies, PostMedia media) {

@@ -4,6 +4,7 @@ import app.kindred.Refusal;
 import app.kindred.content.StorableText;
 import app.kindred.member.Member;
 import app.kindred.member.MemberService;
+import app.kindred.notification.NotificationService;
 import app.kindred.web.BrowserSessions;
 import app.kindred.web.Messages;
 import app.kindred.web.Renderer;
@@ -34,8 +35,15 @@ public final class Site {
     private final Renderer renderer;
     private final BrowserSessions sessions;
     private final MemberService members;
+    private final NotificationService notifications;
 
-    public Site(String instanceName, Renderer renderer, BrowserSessions sessions, MemberService members) {
+    public Site(
+            String instanceName,
+            Renderer renderer,
+            BrowserSessions sessions,
+            MemberService members,
+            NotificationService notifications) {
+        this.notifications = notifications;
         this.instanceName = instanceName;
         this.renderer = renderer;
         this.sessions = sessions;
@@ -69,6 +77,8 @@ public final class Site {
         var csrf = viewer == null ? null : sessions.csrfToken(ctx);
         boolean warningsOpen =
                 member.map(m -> members.preferences(m).contentWarningsOpen()).orElse(false);
+        // One count on a partial index (notification_unread): cheap enough for every page a member reads.
+        long unread = member.map(notifications::unreadCount).orElse(0L);
         return new Chrome(
                 messages(ctx),
                 title,
@@ -78,11 +88,23 @@ public final class Site {
                 List.copyOf(all),
                 helpInHeader,
                 warningsOpen,
-                notice(ctx));
+                notice(ctx),
+                unread);
     }
 
     /** After POST-then-redirect, a flag in the address (?followed=1) picks one of a few fixed sentences. */
-    private static final List<String> NOTICES = List.of("welcome", "signedOut", "followed", "left", "deleted");
+    private static final List<String> NOTICES = List.of(
+            "welcome",
+            "signedOut",
+            "followed",
+            "left",
+            "deleted",
+            // The settings hub, remote communities (pages5).
+            "passwordChanged",
+            "sessionEnded",
+            "othersEnded",
+            "settingsSaved",
+            "followPending");
 
     private String notice(Context ctx) {
         for (var flag : NOTICES)
@@ -101,7 +123,8 @@ public final class Site {
                 chrome.crumbs(),
                 chrome.helpInHeader(),
                 chrome.warningsOpen(),
-                chrome.notice());
+                chrome.notice(),
+                chrome.unread());
     }
 
     public Chrome chrome(Context ctx, String title, Crumb... crumbs) {

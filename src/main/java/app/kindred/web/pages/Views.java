@@ -16,7 +16,8 @@ public final class Views {
     /**
      * What the layout needs on every page: words, title, who is signed in, the form token, the
      * breadcrumb; {@code warningsOpen} is the reader's choice to have content warnings open;
-     * {@code notice} says what the form they just sent did (null: nothing to say).
+     * {@code notice} says what the form they just sent did (null: nothing to say); {@code unread} how
+     * many of their notifications they have not seen (0 when signed out).
      */
     public record Chrome(
             Messages m,
@@ -27,7 +28,8 @@ public final class Views {
             List<Crumb> crumbs,
             boolean helpInHeader,
             boolean warningsOpen,
-            String notice) {
+            String notice,
+            long unread) {
         public boolean signedIn() {
             return viewer != null;
         }
@@ -68,7 +70,7 @@ public final class Views {
         }
     }
 
-    /** {@code href} is our page for a local community, the origin's for a remote one. */
+    /** {@code href} is our page of the community: /c/name for a local one, /r/name@host for a remote one. */
     public record CommunityCard(
             String name,
             String title,
