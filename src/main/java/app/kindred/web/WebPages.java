@@ -2,7 +2,9 @@ package app.kindred.web;
 
 import app.kindred.App;
 import app.kindred.web.pages.AccountPages;
+import app.kindred.web.pages.CarePages;
 import app.kindred.web.pages.CommunityPages;
+import app.kindred.web.pages.Distance;
 import app.kindred.web.pages.FrontPages;
 import app.kindred.web.pages.MemberPages;
 import app.kindred.web.pages.Site;
@@ -21,6 +23,7 @@ public final class WebPages {
     private final CommunityPages communities;
     private final ThreadPages threads;
     private final MemberPages members;
+    private final CarePages care;
 
     public WebPages(App app) {
         var config = app.config();
@@ -32,10 +35,24 @@ public final class WebPages {
                 app.members());
         this.front = new FrontPages(site, app.communities(), config.instance().domain(), open);
         this.accounts = new AccountPages(site, app.members(), app.sessions(), open, app.limits(), app::clientKey);
+        var distance = new Distance(site, app.boundaries(), app.breaks());
         this.communities = new CommunityPages(
-                site, app.communities(), app.follows(), app.threads(), app.discussions(), app.media());
-        this.threads = new ThreadPages(site, app.threads(), app.discussions(), app.communities(), app.media());
+                site, app.communities(), app.follows(), app.threads(), app.discussions(), app.media(), distance);
+        this.threads =
+                new ThreadPages(site, app.threads(), app.discussions(), app.communities(), app.media(), distance);
         this.members = new MemberPages(site, app.members(), app.discussions(), app.media());
+        this.care = new CarePages(
+                site,
+                app.reports(),
+                app.limits(),
+                app.threads(),
+                app.discussions(),
+                app.communities(),
+                app.members(),
+                app.media(),
+                app.boundaries(),
+                app.breaks(),
+                app.exports());
     }
 
     /** The pages at addresses the fediverse shares, for {@link app.kindred.federation.ActivityPubRoutes} to hand browsers. */
@@ -48,6 +65,7 @@ public final class WebPages {
         accounts.register(routes);
         communities.register(routes);
         threads.register(routes);
+        care.register(routes);
         routes.exception(Site.SignInFirst.class, (e, ctx) -> {
             var back = ctx.method().name().equals("GET") ? ctx.path() : "/";
             Site.seeOther(ctx, "/login?next=" + Site.encode(back));

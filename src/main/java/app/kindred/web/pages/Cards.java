@@ -77,6 +77,7 @@ final class Cards {
                 gone ? null : PostImages.host(p.url()),
                 gone ? List.of() : media.images().images(p.extras(), p.url()),
                 gone || a == null ? null : media.avatar(a.actorId()),
-                replies == null ? List.of() : replies);
+                replies == null ? List.of() : replies,
+                null);
     }
 }

@@ -116,13 +116,57 @@ public final class Views {
             String linkHost,
             List<PostImages.Shown> images,
             String avatar,
-            List<PostCard> replies) {
+            List<PostCard> replies,
+            String collapsed) {
         public String href() {
             return "/p/" + id;
         }
 
+        /** Deleted, removed, or kept from this reader (by a block or mute, {@code collapsed}): no words, no author. */
         public boolean gone() {
-            return deleted || removed;
+            return deleted || removed || collapsed != null;
+        }
+
+        /** The same place in the tree with nothing of its author's: {@code why} is "blocked" or "muted". */
+        public PostCard collapsedAs(String why) {
+            return new PostCard(
+                    id, threadId, parentId, null, "", null, false, null, null, null, null, local, published, null,
+                    score, comments, 0, pinned, locked, deleted, removed, false, null, null, null, null, List.of(),
+                    null, replies, why);
+        }
+
+        public PostCard withReplies(List<PostCard> replies) {
+            return new PostCard(
+                    id,
+                    threadId,
+                    parentId,
+                    title,
+                    bodyHtml,
+                    warning,
+                    sensitive,
+                    author,
+                    authorHandle,
+                    authorHref,
+                    origin,
+                    local,
+                    published,
+                    updated,
+                    score,
+                    comments,
+                    myVote,
+                    pinned,
+                    locked,
+                    deleted,
+                    removed,
+                    mine,
+                    language,
+                    originalUrl,
+                    link,
+                    linkHost,
+                    images,
+                    avatar,
+                    replies,
+                    collapsed);
         }
     }
 
