@@ -122,6 +122,8 @@ public final class PageBenchmark {
             if (web != null) web.stop();
             TestPostgres.dropDatabase(url);
         }
+        // The embedded PostgreSQL and the pools leave threads that would keep this JVM alive.
+        System.exit(0);
     }
 
     /** The thread of ThreadPageSizeTest, and 29 more threads so the community page has a full page. */

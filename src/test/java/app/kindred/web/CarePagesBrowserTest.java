@@ -102,10 +102,14 @@ class CarePagesBrowserTest {
     }
 
     @Test
-    void aMemberReportsACommentUnderARuleAndFindsItInTheirReports() {
+    void aMemberVotesOnACommentOnItsPageReportsItUnderARuleAndFindsItInTheirReports() {
         browser.open("/p/" + thread);
         // A comment's one link leads to its own page, where it is voted on and reported.
         browser.clickAndLoad(browser.find("li#c" + byCarol + " > a[href$='/reply']"));
+        browser.clickAndLoad(browser.find("#votes form[action$='/vote'] button"));
+        assertTrue(browser.driver.getCurrentUrl().endsWith("/p/" + byCarol + "/reply#votes"));
+        assertEquals("Score 1", browser.find("#votes .score").getText());
+        assertEquals("true", browser.find("#votes button").getDomAttribute("aria-pressed"));
         browser.clickAndLoad(browser.find("#votes a[href$='/report']"));
         assertEquals("Tell the moderators about a post", browser.find("h1").getText());
         assertTrue(browser.find("section.quoted").getText().contains("a slow week"));

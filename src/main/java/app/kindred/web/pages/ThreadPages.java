@@ -330,6 +330,11 @@ public final class ThreadPages {
             throw Refusal.invalid("value", "a vote is 1 (up), -1 (down) or 0 (take it back)");
         }
         threads.vote(member, post.id(), value);
+        // A comment voted on from its own page goes back there, where its score and buttons are.
+        if ("page".equals(ctx.formParam("back"))) {
+            Site.seeOther(ctx, "/p/" + post.id() + "/reply#votes");
+            return;
+        }
         Site.seeOther(ctx, post.isThread() ? "/p/" + post.id() + "#votes" : location(post.threadId(), post.id()));
     }
 
@@ -375,6 +380,6 @@ public final class ThreadPages {
     private CommunityCard communityCard(long communityId) {
         var listing =
                 communities.listing(communityId).orElseThrow(() -> Refusal.notFound("there is no community here"));
-        return Cards.community(listing, null);
+        return Cards.communityHeading(listing);
     }
 }
