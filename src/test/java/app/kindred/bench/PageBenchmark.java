@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -251,9 +253,7 @@ public final class PageBenchmark {
 
     private static String load() {
         try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
-                    .substring(0, 14)
-                    .trim();
+            return Files.readString(Path.of("/proc/loadavg")).substring(0, 14).trim();
         } catch (IOException e) {
             return "?";
         }

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The care journeys in a real browser with JavaScript off (issues 14 and 18): report a comment under
@@ -146,17 +148,17 @@ class CarePagesBrowserTest {
         assertTrue(browser.find("#reason-wellbeing").isSelected());
         var text = tabUntil("text", 5);
         text.sendKeys("They said they feel hopeless.");
-        var old = browser.find("html");
         text.sendKeys(Keys.TAB);
-        browser.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+        var send = browser.driver.switchTo().activeElement();
+        assertEquals("Send to the moderators", send.getText());
+        send.sendKeys(Keys.ENTER);
         browser.waitUntil(d -> browser.driver.getCurrentUrl().contains("/reports/mine"));
-        assertNotNull(old);
         browser.waitUntil(d -> d.findElement(By.tagName("footer")) != null);
         assertTrue(browser.find("main").getText().contains("I’m worried about this person"));
     }
 
     /** Presses Tab until the element with this id has focus (at most {@code limit} presses). */
-    private static org.openqa.selenium.WebElement tabUntil(String id, int limit) {
+    private static WebElement tabUntil(String id, int limit) {
         for (int i = 0; i < limit; i++) {
             var active = browser.driver.switchTo().activeElement();
             if (id.equals(active.getDomAttribute("id"))) return active;
@@ -170,7 +172,7 @@ class CarePagesBrowserTest {
     @Test
     void aBreakFromACommunityGreetsInsteadOfItsContentAndOneClickLeavesIt() {
         browser.open("/settings/distance");
-        new org.openqa.selenium.support.ui.Select(browser.find("#break_from")).selectByVisibleText("Peer support");
+        new Select(browser.find("#break_from")).selectByVisibleText("Peer support");
         browser.find("label[for=length-week]").click();
         browser.clickAndLoad(browser.find("form[action='/settings/distance/break'] button[type=submit]"));
         assertTrue(browser.find("[role=status]").getText().contains("Your break has started"));
@@ -290,7 +292,7 @@ class CarePagesBrowserTest {
         scanner.clickAndLoad(scanner.find("form[action='/settings/distance/break'] button[type=submit]"));
         check("/settings/distance (no length)", failures);
         scanner.find("label[for=length-until_i_come_back]").click();
-        new org.openqa.selenium.support.ui.Select(scanner.find("#break_from")).selectByVisibleText("Quiet corner");
+        new Select(scanner.find("#break_from")).selectByVisibleText("Quiet corner");
         scanner.clickAndLoad(scanner.find("form[action='/settings/distance/break'] button[type=submit]"));
         check("/settings/distance (full)", failures);
         scanner.screenshot("distance", 390);

@@ -5,6 +5,7 @@ import app.kindred.TryLater;
 import app.kindred.care.Boundaries;
 import app.kindred.care.Breaks;
 import app.kindred.care.Exports;
+import app.kindred.community.Community;
 import app.kindred.community.CommunityService;
 import app.kindred.media.MediaService;
 import app.kindred.member.Member;
@@ -32,6 +33,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -313,7 +315,7 @@ public final class CarePages {
     }
 
     /** name@host from an actor id such as https://host/u/name, for a member named in a report. */
-    private static String handle(java.net.URI actor) {
+    private static String handle(URI actor) {
         if (actor == null) return "?";
         var path = actor.getPath() == null ? "" : actor.getPath();
         var name = path.substring(path.lastIndexOf('/') + 1);
@@ -353,7 +355,7 @@ public final class CarePages {
                         done(ctx, m)));
     }
 
-    private static String title(app.kindred.community.Community c) {
+    private static String title(Community c) {
         return c.actor().local() ? c.title() : c.title() + " (" + c.actor().domain() + ")";
     }
 
