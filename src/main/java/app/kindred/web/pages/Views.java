@@ -85,7 +85,8 @@ public final class Views {
 
     /**
      * A thread or comment as shown: a deleted or removed one keeps its place with no text or author.
-     * {@code warning} is the content warning (null: none); {@code replies} the comments under it on this page.
+     * {@code warning} is the content warning (null: none); {@code replies} the comments under it on this page;
+     * {@code collapsed} why this reader does not see it ("blocked" or "muted", see {@link Distance}), null when shown.
      */
     public record PostCard(
             long id,
@@ -133,40 +134,6 @@ public final class Views {
                     id, threadId, parentId, null, "", null, false, null, null, null, null, local, published, null,
                     score, comments, 0, pinned, locked, deleted, removed, false, null, null, null, null, List.of(),
                     null, replies, why);
-        }
-
-        public PostCard withReplies(List<PostCard> replies) {
-            return new PostCard(
-                    id,
-                    threadId,
-                    parentId,
-                    title,
-                    bodyHtml,
-                    warning,
-                    sensitive,
-                    author,
-                    authorHandle,
-                    authorHref,
-                    origin,
-                    local,
-                    published,
-                    updated,
-                    score,
-                    comments,
-                    myVote,
-                    pinned,
-                    locked,
-                    deleted,
-                    removed,
-                    mine,
-                    language,
-                    originalUrl,
-                    link,
-                    linkHost,
-                    images,
-                    avatar,
-                    replies,
-                    collapsed);
         }
     }
 
