@@ -8,8 +8,10 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.MissingResourceException;
 import java.util.ResourceBundle;
 
@@ -26,6 +28,8 @@ public final class Messages {
     private final ResourceBundle bundle;
     private final Locale format;
     private final DateTimeFormatter dates;
+    /** Parsed patterns, per reader (one request): a long thread says "n replies" a hundred times. */
+    private final Map<String, MessageFormat> formats = new HashMap<>();
 
     private Messages(ResourceBundle bundle, Locale format) {
         this.bundle = bundle;
@@ -64,7 +68,9 @@ public final class Messages {
             // A missing key shows itself rather than failing the page; MessagesTest keeps the bundle complete.
             return key;
         }
-        return args.length == 0 ? pattern : new MessageFormat(pattern, format).format(args);
+        if (args.length == 0) return pattern;
+        return formats.computeIfAbsent(key, k -> new MessageFormat(pattern, format))
+                .format(args);
     }
 
     /** A date and time as the reader's language writes it, in UTC (we do not know the reader's zone). */

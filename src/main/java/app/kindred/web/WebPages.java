@@ -2,7 +2,9 @@ package app.kindred.web;
 
 import app.kindred.App;
 import app.kindred.web.pages.AccountPages;
+import app.kindred.web.pages.CarePages;
 import app.kindred.web.pages.CommunityPages;
+import app.kindred.web.pages.Distance;
 import app.kindred.web.pages.FeedPages;
 import app.kindred.web.pages.FrontPages;
 import app.kindred.web.pages.MemberPages;
@@ -32,6 +34,7 @@ public final class WebPages {
     private final RemoteCommunityPages remoteCommunities;
     private final FeedPages feeds;
     private final SettingsPages settings;
+    private final CarePages care;
 
     public WebPages(App app) {
         var config = app.config();
@@ -44,9 +47,11 @@ public final class WebPages {
                 app.notifications());
         this.front = new FrontPages(site, app.communities(), config.instance().domain(), open);
         this.accounts = new AccountPages(site, app.members(), app.sessions(), open, app.limits(), app::clientKey);
+        var distance = new Distance(site, app.boundaries(), app.breaks());
         this.communities = new CommunityPages(
-                site, app.communities(), app.follows(), app.threads(), app.discussions(), app.media());
-        this.threads = new ThreadPages(site, app.threads(), app.discussions(), app.communities(), app.media());
+                site, app.communities(), app.follows(), app.threads(), app.discussions(), app.media(), distance);
+        this.threads =
+                new ThreadPages(site, app.threads(), app.discussions(), app.communities(), app.media(), distance);
         this.members = new MemberPages(site, app.members(), app.discussions(), app.media());
         this.notificationPages = new NotificationPages(
                 site, app.notifications(), config.instance().domain());
@@ -56,6 +61,18 @@ public final class WebPages {
                 site, app.search(), app.communities(), app.follows(), app.discussions(), app.media());
         this.feeds = new FeedPages(site, app.discussions(), app.communities(), app.boundaries(), app.media());
         this.settings = new SettingsPages(site, app.members(), app.sessions());
+        this.care = new CarePages(
+                site,
+                app.reports(),
+                app.limits(),
+                app.threads(),
+                app.discussions(),
+                app.communities(),
+                app.members(),
+                app.media(),
+                app.boundaries(),
+                app.breaks(),
+                app.exports());
     }
 
     /** The pages at addresses the fediverse shares, for {@link app.kindred.federation.ActivityPubRoutes} to hand browsers. */
@@ -83,6 +100,7 @@ public final class WebPages {
         remoteCommunities.register(routes);
         feeds.register(routes);
         settings.register(routes);
+        care.register(routes);
         routes.exception(Site.SignInFirst.class, (e, ctx) -> {
             var back = ctx.method().name().equals("GET") ? ctx.path() : "/";
             Site.seeOther(ctx, "/login?next=" + Site.encode(back));

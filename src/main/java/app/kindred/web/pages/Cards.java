@@ -18,11 +18,20 @@ final class Cards {
     private Cards() {}
 
     static CommunityCard community(CommunityService.Listing listing, Instant lastPost) {
+        return community(listing, lastPost, true);
+    }
+
+    /** Without the description's HTML, for pages that show only the community's name (rendering it is not free). */
+    static CommunityCard communityHeading(CommunityService.Listing listing) {
+        return community(listing, null, false);
+    }
+
+    private static CommunityCard community(CommunityService.Listing listing, Instant lastPost, boolean description) {
         var c = listing.community();
         return new CommunityCard(
                 c.name(),
                 c.title(),
-                MARKDOWN.toHtml(c.description()),
+                description ? MARKDOWN.toHtml(c.description()) : "",
                 "!" + c.name() + "@" + c.actor().domain(),
                 href(c),
                 c.actor().local(),
@@ -83,6 +92,7 @@ final class Cards {
                 gone ? null : PostImages.host(p.url()),
                 gone ? List.of() : media.images().images(p.extras(), p.url()),
                 gone || a == null ? null : media.avatar(a.actorId()),
-                replies == null ? List.of() : replies);
+                replies == null ? List.of() : replies,
+                null);
     }
 }

@@ -32,6 +32,7 @@ public final class CommunityPages {
     private final FollowService follows;
     private final ThreadService threads;
     private final Discussions discussions;
+    private final Distance distance;
 
     public CommunityPages(
             Site site,
@@ -39,8 +40,10 @@ public final class CommunityPages {
             FollowService follows,
             ThreadService threads,
             Discussions discussions,
-            MediaService media) {
+            MediaService media,
+            Distance distance) {
         this.media = media;
+        this.distance = distance;
         this.site = site;
         this.communities = communities;
         this.follows = follows;
@@ -62,7 +65,10 @@ public final class CommunityPages {
     /** GET /c/{name} for a browser (ActivityPub clients get the Group from the same address). */
     public void show(Context ctx) {
         var community = local(ctx);
-        var m = site.messages(ctx);
+        var card = card(community);
+        // A break from this community (or the whole instance) greets the member instead of its threads.
+        if (distance.greetOnBreak(ctx, community.id(), card)) return;
+        var shown = distance.shown(ctx);
         var sort = sort(ctx.queryParam("sort"));
         int page = Site.page(ctx);
         var viewer = site.sessions().member(ctx);
@@ -70,8 +76,10 @@ public final class CommunityPages {
         var list = discussions.threads(community.id(), sort, PER_PAGE + 1, (page - 1) * PER_PAGE, viewerActor);
         var postMedia = new PostMedia(media);
         var pictures = media.pictures(community.actor().id());
+        // Threads by members blocked either way or muted are left out of the listing (Shown.listsIn), as in the API.
         var cards = list.stream()
                 .limit(PER_PAGE)
+                .filter(e -> shown.listsIn(community.id(), e.post().authorId()))
                 .map(e -> Cards.post(e, viewerActor, null, postMedia))
                 .toList();
         var moderators = communities.moderators(community.id());
@@ -80,7 +88,6 @@ public final class CommunityPages {
                         .anyMatch(s -> s.community().id() == community.id());
         boolean mayStart = viewer.isPresent()
                 && (!community.postingRestrictedToMods() || moderators.stream().anyMatch(a -> a.id() == viewerActor));
-        var card = card(community);
         site.send(
                 ctx,
                 "community.jte",

@@ -1,6 +1,7 @@
 package app.kindred.web.pages;
 
 import app.kindred.Refusal;
+import app.kindred.care.Shown;
 import app.kindred.community.CommunityService;
 import app.kindred.media.MediaService;
 import app.kindred.thread.Discussions;
@@ -38,14 +39,17 @@ public final class ThreadPages {
     private final ThreadService threads;
     private final Discussions discussions;
     private final CommunityService communities;
+    private final Distance distance;
 
     public ThreadPages(
             Site site,
             ThreadService threads,
             Discussions discussions,
             CommunityService communities,
-            MediaService media) {
+            MediaService media,
+            Distance distance) {
         this.media = media;
+        this.distance = distance;
         this.site = site;
         this.threads = threads;
         this.discussions = discussions;
@@ -80,6 +84,11 @@ public final class ThreadPages {
         });
         routes.post("/p/{id}/delete", this::delete);
         routes.post("/p/{id}/vote", this::vote);
+        routes.get("/p/{id}/vote", ctx -> {
+            // Comments are voted on from their own page (the reply page): a thread of hundreds stays small.
+            var post = post(ctx);
+            ctx.redirect("/p/" + post.id() + "/reply#votes", HttpStatus.FOUND);
+        });
     }
 
     /** GET /p/{id} for a browser: a thread's page, or for a comment the thread's page at that comment. */
@@ -89,6 +98,10 @@ public final class ThreadPages {
             ctx.redirect(location(post.threadId(), post.id()), HttpStatus.FOUND);
             return;
         }
+        var community = communityCard(post.communityId());
+        // A break from this community (or the whole instance) greets the member instead of the thread.
+        if (distance.greetOnBreak(ctx, post.communityId(), community)) return;
+        var shown = distance.shown(ctx);
         var viewer = site.viewerActorId(ctx);
         var discussion = discussions
                 .discussion(post.id(), viewer)
@@ -98,11 +111,13 @@ public final class ThreadPages {
         int page = Math.min(Site.page(ctx), pages);
         var slice = order.subList((page - 1) * COMMENTS_PER_PAGE, Math.min(order.size(), page * COMMENTS_PER_PAGE));
         var postMedia = new PostMedia(media);
-        var thread = Cards.post(discussion.thread(), viewer, null, postMedia);
-        var community = communityCard(post.communityId());
+        var thread =
+                Distance.shownAs(shown, discussion.thread(), Cards.post(discussion.thread(), viewer, null, postMedia));
         boolean signedIn = viewer != null;
         boolean mayReply = signedIn && !post.locked() && !post.deleted() && !post.removed();
-        var title = thread.title() == null ? site.messages(ctx).t("thread.removed") : thread.title();
+        var title = thread.collapsed() != null
+                ? site.messages(ctx).t("care.collapsed." + thread.collapsed())
+                : thread.title() == null ? site.messages(ctx).t("thread.removed") : thread.title();
         site.send(
                 ctx,
                 "thread.jte",
@@ -115,7 +130,7 @@ public final class ThreadPages {
                 new ThreadPage(
                         community,
                         thread,
-                        tree(post.id(), slice, viewer, postMedia),
+                        tree(post.id(), slice, viewer, postMedia, shown),
                         page,
                         pages,
                         signedIn,
@@ -146,7 +161,7 @@ public final class ThreadPages {
      * The nested lists for one page: a comment whose parent is on an earlier page starts a list of its
      * own (its "parent" link leads to the rest).
      */
-    private static List<PostCard> tree(long threadId, List<Entry> slice, Long viewer, PostMedia media) {
+    private static List<PostCard> tree(long threadId, List<Entry> slice, Long viewer, PostMedia media, Shown shown) {
         Set<Long> here = new HashSet<>();
         for (var e : slice) here.add(e.post().id());
         var children = new LinkedHashMap<Long, List<Entry>>();
@@ -156,14 +171,20 @@ public final class ThreadPages {
             if (parent == threadId || !here.contains(parent)) roots.add(e);
             else children.computeIfAbsent(parent, k -> new ArrayList<>()).add(e);
         }
-        return roots.stream().map(e -> card(e, children, viewer, media)).toList();
+        return cards(roots, children, viewer, media, shown);
     }
 
-    private static PostCard card(Entry e, Map<Long, List<Entry>> children, Long viewer, PostMedia media) {
-        var replies = children.getOrDefault(e.post().id(), List.of()).stream()
-                .map(c -> card(c, children, viewer, media))
-                .toList();
-        return Cards.post(e, viewer, replies, media);
+    private static List<PostCard> cards(
+            List<Entry> entries, Map<Long, List<Entry>> children, Long viewer, PostMedia media, Shown shown) {
+        var out = new ArrayList<PostCard>(entries.size());
+        for (var e : entries) {
+            var replies = cards(children.getOrDefault(e.post().id(), List.of()), children, viewer, media, shown);
+            var card = Distance.shownAs(shown, e, Cards.post(e, viewer, replies, media));
+            // A muted member's comment is left out; if others answered it, an empty place keeps their replies in
+            // context.
+            if (!"muted".equals(card.collapsed()) || !replies.isEmpty()) out.add(card);
+        }
+        return out;
     }
 
     /** Where a comment lives: its thread's page that holds it, at its anchor. */
@@ -222,7 +243,7 @@ public final class ThreadPages {
                         "/p/" + parent.id() + "/reply",
                         community,
                         communities.rules(parent.communityId()),
-                        card(parent),
+                        card(ctx, parent),
                         false,
                         form,
                         preview));
@@ -309,6 +330,11 @@ public final class ThreadPages {
             throw Refusal.invalid("value", "a vote is 1 (up), -1 (down) or 0 (take it back)");
         }
         threads.vote(member, post.id(), value);
+        // A comment voted on from its own page goes back there, where its score and buttons are.
+        if ("page".equals(ctx.formParam("back"))) {
+            Site.seeOther(ctx, "/p/" + post.id() + "/reply#votes");
+            return;
+        }
         Site.seeOther(ctx, post.isThread() ? "/p/" + post.id() + "#votes" : location(post.threadId(), post.id()));
     }
 
@@ -344,9 +370,16 @@ public final class ThreadPages {
         return Cards.post(discussions.entry(post.id(), null).orElseThrow(), null, null, new PostMedia(media));
     }
 
+    /** The post replied to, with the reader's own vote: its page is where a comment is voted on. */
+    private PostCard card(Context ctx, Post post) {
+        var viewer = site.viewerActorId(ctx);
+        var entry = discussions.entry(post.id(), viewer).orElseThrow();
+        return Distance.shownAs(distance.shown(ctx), entry, Cards.post(entry, viewer, null, new PostMedia(media)));
+    }
+
     private CommunityCard communityCard(long communityId) {
         var listing =
                 communities.listing(communityId).orElseThrow(() -> Refusal.notFound("there is no community here"));
-        return Cards.community(listing, null);
+        return Cards.communityHeading(listing);
     }
 }

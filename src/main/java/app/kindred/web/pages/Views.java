@@ -87,7 +87,8 @@ public final class Views {
 
     /**
      * A thread or comment as shown: a deleted or removed one keeps its place with no text or author.
-     * {@code warning} is the content warning (null: none); {@code replies} the comments under it on this page.
+     * {@code warning} is the content warning (null: none); {@code replies} the comments under it on this page;
+     * {@code collapsed} why this reader does not see it ("blocked" or "muted", see {@link Distance}), null when shown.
      */
     public record PostCard(
             long id,
@@ -118,13 +119,23 @@ public final class Views {
             String linkHost,
             List<PostImages.Shown> images,
             String avatar,
-            List<PostCard> replies) {
+            List<PostCard> replies,
+            String collapsed) {
         public String href() {
             return "/p/" + id;
         }
 
+        /** Deleted, removed, or kept from this reader (by a block or mute, {@code collapsed}): no words, no author. */
         public boolean gone() {
-            return deleted || removed;
+            return deleted || removed || collapsed != null;
+        }
+
+        /** The same place in the tree with nothing of its author's: {@code why} is "blocked" or "muted". */
+        public PostCard collapsedAs(String why) {
+            return new PostCard(
+                    id, threadId, parentId, null, "", null, false, null, null, null, null, local, published, null,
+                    score, comments, 0, pinned, locked, deleted, removed, false, null, null, null, null, List.of(),
+                    null, replies, why);
         }
     }
 
