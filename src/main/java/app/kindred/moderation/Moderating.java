@@ -55,6 +55,30 @@ public final class Moderating {
         return true;
     }
 
+    /**
+     * A moderator lets a held post through, optionally with a warning of the community's own. A post
+     * that is not held was approved already (false); a removed or deleted one is not brought back.
+     */
+    public boolean approve(Connection c, Community community, Post post, Participant by, String warning)
+            throws SQLException {
+        authorise(c, community, by);
+        if (!community.actor().local())
+            throw Refusal.conflict("post", "posts in " + community.actor().uri() + " are approved at its home");
+        if (post.deleted()) throw Refusal.conflict("post", "its author deleted that post (" + post.uri() + ")");
+        if (post.removed()) throw Refusal.conflict("post", "that post was removed; restore it instead");
+        if (!post.held()) return false;
+        posts.approve(c, post.id(), warning);
+        ModerationLog.record(
+                c,
+                community.id(),
+                by.id(),
+                Action.APPROVE_POST,
+                post.uri().toString(),
+                warning == null ? "" : warning,
+                null);
+        return true;
+    }
+
     public boolean restore(Connection c, Community community, Post post, Participant by, String reason)
             throws SQLException {
         authorise(c, community, by);

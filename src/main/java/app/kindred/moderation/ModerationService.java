@@ -12,6 +12,7 @@ import app.kindred.federation.Publisher;
 import app.kindred.federation.RemoteActors;
 import app.kindred.member.Member;
 import app.kindred.moderation.ModerationLog.Action;
+import app.kindred.notification.Notifications;
 import app.kindred.remote.FetchException;
 import app.kindred.storage.Database;
 import app.kindred.thread.Post;
@@ -185,8 +186,45 @@ public final class ModerationService {
             var post = post(c, postId);
             var community = community(c, post.communityId());
             if (!moderating.remove(c, community, post, Participant.member(by), reason)) return post;
-            publisher.removed(c, by.actor(), post, community, reason, false);
+            if (post.held()) {
+                // Never sent anywhere, so nothing goes out now; our own member is told why.
+                Notifications.declined(c, post.id());
+            } else {
+                publisher.removed(c, by.actor(), post, community, reason, false);
+            }
             return posts.findById(c, post.id()).orElseThrow();
+        });
+    }
+
+    /** The most a community-added warning may say, as an author's own. */
+    public static final int MAX_COMMUNITY_WARNING = 200;
+
+    /**
+     * Lets a held post through: it is shown and announced as if it had just arrived, its author and
+     * anyone it replies to or names told as they would have been.
+     */
+    public Post approve(Member by, long postId, String warning) {
+        var added = warning == null || warning.isBlank() ? null : warning.strip();
+        if (added != null && added.length() > MAX_COMMUNITY_WARNING)
+            throw Refusal.invalid("content_warning", "a warning is at most " + MAX_COMMUNITY_WARNING + " characters");
+        return db.inCommunity(communityOfPost(postId), c -> {
+            var post = post(c, postId);
+            var community = community(c, post.communityId());
+            var held = posts.heldDocuments(c, post.id());
+            if (!moderating.approve(c, community, post, Participant.member(by), added)) return post;
+            var approved = posts.findById(c, post.id()).orElseThrow();
+            if (approved.local()) Notifications.localPost(c, approved.id());
+            else Notifications.remotePost(c, approved.id(), List.of());
+            publisher.approved(c, approved, community, held.activity(), held.object(), added);
+            return approved;
+        });
+    }
+
+    /** A community's held posts, oldest first, for its moderators. */
+    public List<Post> held(Member by, long communityId, int limit, int offset) {
+        return db.read(c -> {
+            authorised(c, by, communityId);
+            return posts.held(c, communityId, limit, offset);
         });
     }
 

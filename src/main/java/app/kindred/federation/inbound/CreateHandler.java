@@ -5,8 +5,10 @@ import app.kindred.activitypub.ObjectType;
 import app.kindred.activitypub.Ref;
 import app.kindred.activitypub.Tag;
 import app.kindred.actor.Actor;
+import app.kindred.care.Admission;
 import app.kindred.community.Community;
 import app.kindred.community.Participant;
+import app.kindred.content.HtmlSanitizer;
 import app.kindred.notification.Notifications;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
@@ -31,6 +33,8 @@ import java.util.Set;
 final class CreateHandler implements ActivityHandler {
     static final Set<ObjectType> POSTS = Set.of(ObjectType.Page, ObjectType.Article, ObjectType.Note);
     private static final int MAX_ANCESTORS = 8;
+    /** Kindred's extension on an announced post: a warning the community added when a moderator approved it. */
+    static final String COMMUNITY_WARNING = "communityWarning";
 
     private final FederationContext f;
 
@@ -79,7 +83,42 @@ final class CreateHandler implements ActivityHandler {
                 throw new Rejected("content of the remote community "
                         + community.actor().uri() + " is taken only from that community");
             }
+            var read = IncomingPost.read(object, parentId == null);
+            var verdict = f.admission()
+                    .admit(
+                            c,
+                            community,
+                            Participant.remote(author),
+                            new Admission.Writing(
+                                    parentId == null,
+                                    read.title(),
+                                    HtmlSanitizer.toText(read.contentHtml()),
+                                    read.summary()));
             var stored = insert(c, object, author, community, parentId, threadId, activity.id());
+            if (stored.created() && verdict instanceof Admission.Hold hold) {
+                // Kept as it arrived, so that approval announces it as if it had just come in; until then nobody is
+                // told.
+                f.posts()
+                        .hold(
+                                c,
+                                stored.post().id(),
+                                hold.reason(),
+                                in.json().toString(),
+                                fetched.json().toString());
+                return;
+            }
+            if (stored.created()
+                    && !community.actor().local()
+                    && fetched.json().path(COMMUNITY_WARNING).isTextual()) {
+                // The community's home added a warning when it approved the post; only its own announce says so.
+                var warning = fetched.json().path(COMMUNITY_WARNING).asText().strip();
+                if (!warning.isEmpty())
+                    f.posts()
+                            .setCommunityWarning(
+                                    c,
+                                    stored.post().id(),
+                                    warning.length() > 200 ? warning.substring(0, 200) : warning);
+            }
             if (stored.created())
                 Notifications.remotePost(
                         c,
