@@ -272,7 +272,7 @@ public final class App implements AutoCloseable {
         this.mediaHousekeeping = new MediaHousekeeping(media, clock);
         this.threads = new ThreadService(
                 database, postStore, new VoteStore(), communityStore, publisher, ids.base(), limits, media);
-        this.discussions = new Discussions(database, postStore);
+        this.discussions = new Discussions(database, postStore, threads.posting(), actorStore);
         this.follows = new FollowService(
                 database, followStore, communityStore, remoteActors, remoteCommunities, publisher, actorStore, limits);
         this.moderation = new app.kindred.moderation.ModerationService(

@@ -108,7 +108,7 @@ public final class ApiRoutes {
         this.communities = communities;
         this.threads = threads;
         this.follows = follows;
-        this.postViews = new PostViews(db, posts, media);
+        this.postViews = new PostViews(db, posts, media, threads.posting());
         this.mediaRoutes = new MediaApiRoutes(this::member, media, maxUploadBytes);
         this.openApi = openApiDocument();
         this.admin = new AdminRoutes(this::member, deliveryStatus, policy, db, publishBlocklist);
@@ -163,8 +163,9 @@ public final class ApiRoutes {
                 new Endpoint(
                         HandlerType.GET,
                         "/api/v1/threads/{id}",
-                        ctx -> ctx.json(postViews.thread(id(ctx), shown(ctx)))),
-                new Endpoint(HandlerType.GET, "/api/v1/posts/{id}", ctx -> ctx.json(postViews.post(id(ctx)))),
+                        ctx -> ctx.json(postViews.thread(id(ctx), shown(ctx), viewer(ctx)))),
+                new Endpoint(
+                        HandlerType.GET, "/api/v1/posts/{id}", ctx -> ctx.json(postViews.post(id(ctx), viewer(ctx)))),
                 new Endpoint(HandlerType.PATCH, "/api/v1/posts/{id}", this::edit),
                 new Endpoint(HandlerType.DELETE, "/api/v1/posts/{id}", this::delete),
                 new Endpoint(HandlerType.POST, "/api/v1/posts/{id}/comments", this::comment),

@@ -8,12 +8,15 @@ import app.kindred.api.Views.ScoreView;
 import app.kindred.api.Views.ThreadList;
 import app.kindred.api.Views.ThreadPage;
 import app.kindred.care.Shown;
+import app.kindred.community.Participant;
 import app.kindred.media.MediaService;
 import app.kindred.media.PostImages;
+import app.kindred.member.Member;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
+import app.kindred.thread.Posting;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -35,11 +38,13 @@ final class PostViews {
     private final Database db;
     private final PostStore posts;
     private final MediaService media;
+    private final Posting posting;
 
-    PostViews(Database db, PostStore posts, MediaService media) {
+    PostViews(Database db, PostStore posts, MediaService media, Posting posting) {
         this.db = db;
         this.posts = posts;
         this.media = media;
+        this.posting = posting;
     }
 
     /**
@@ -66,12 +71,18 @@ final class PostViews {
      * viewer blocks, who blocks them or whom they mute keeps its place in the tree, so the replies
      * under it still make sense, but shows no author or words: {@code collapsed} says why.
      */
-    ThreadPage thread(long id, Shown shown) {
+    ThreadPage thread(long id, Shown shown, Optional<Member> viewer) {
         return db.read(c -> {
+            var reader = viewer.map(Participant::member).orElse(null);
             var thread = posts.findById(c, id).orElseThrow(() -> Refusal.notFound("there is no thread " + id));
+            if (!posting.sees(c, thread, reader)) throw Refusal.notFound("there is no thread " + id);
             if (!thread.isThread())
                 throw Refusal.notFound("post " + id + " is a comment; its thread is " + thread.threadId());
-            var comments = posts.comments(c, id);
+            var comments = posts.comments(
+                    c,
+                    id,
+                    reader == null ? null : reader.id(),
+                    reader != null && posting.moderatesCommunityOf(c, thread, reader));
             var all = new ArrayList<Post>(comments);
             all.add(thread);
             var facts = Facts.load(c, all);
@@ -96,6 +107,17 @@ final class PostViews {
         });
     }
 
+    /** A post as the viewer may see it: a held one only by its author and the community's moderators. */
+    PostView post(long id, Optional<Member> viewer) {
+        return db.read(c -> {
+            var reader = viewer.map(Participant::member).orElse(null);
+            var post = posts.findById(c, id).orElseThrow(() -> Refusal.notFound("there is no post " + id));
+            if (!posting.sees(c, post, reader)) throw Refusal.notFound("there is no post " + id);
+            return view(post, Facts.load(c, List.of(post)), post.isThread() ? null : List.of(), Shown.EVERYTHING);
+        });
+    }
+
+    /** A post just written or acted on, for the member who did it (its author or a moderator). */
     PostView post(long id) {
         return db.read(c -> {
             var post = posts.findById(c, id).orElseThrow(() -> Refusal.notFound("there is no post " + id));
@@ -144,7 +166,10 @@ final class PostViews {
                     p.locked(),
                     p.pinned(),
                     null,
-                    kids);
+                    kids,
+                    p.held(),
+                    p.heldReason(),
+                    p.communityWarning());
         }
         if (p.removed()) {
             return new PostView(
@@ -175,7 +200,10 @@ final class PostViews {
                     p.locked(),
                     p.pinned(),
                     null,
-                    kids);
+                    kids,
+                    p.held(),
+                    p.heldReason(),
+                    p.communityWarning());
         }
         var collapsed = shown.collapses(p.authorId());
         if (collapsed.isPresent()) {
@@ -209,7 +237,10 @@ final class PostViews {
                     p.locked(),
                     p.pinned(),
                     collapsed.get(),
-                    kids);
+                    kids,
+                    p.held(),
+                    p.heldReason(),
+                    p.communityWarning());
         }
         return new PostView(
                 p.id(),
@@ -239,7 +270,10 @@ final class PostViews {
                 p.locked(),
                 p.pinned(),
                 null,
-                kids);
+                kids,
+                p.held(),
+                p.heldReason(),
+                p.communityWarning());
     }
 
     private String avatar(Facts facts, long authorId) {

@@ -60,6 +60,8 @@ public final class LocalDocuments {
                     .filter(app.kindred.thread.Post::local);
             if (post.isEmpty()) return Optional.<app.kindred.activitypub.ActivityPubDocument>empty();
             var p = post.get();
+            // A held post is not there for other servers until a moderator approves it.
+            if (p.held()) return Optional.<app.kindred.activitypub.ActivityPubDocument>empty();
             // A removed post is hidden from the fediverse as from the API, until a moderator restores it.
             if (p.deleted() || p.removed())
                 return Optional.<app.kindred.activitypub.ActivityPubDocument>of(PostDocuments.tombstone(p));
@@ -75,12 +77,13 @@ public final class LocalDocuments {
 
     /**
      * Which of our sent activities anyone may read: those addressed to the public (votes aside, see
-     * migration V14), except what carried the words of a post since deleted or removed; the Delete or
+     * migration V14), except what carried the words of a post since deleted, removed or held again; the Delete or
      * removal itself stays, since servers that got it through the group fetch it from here to trust it.
      */
     private static final String SERVED = """
             o.public and not (exists (select 1 from post p where p.uri = o.object_id
-                                      and (p.deleted_at is not null or p.removed_at is not null))
+                                      and (p.deleted_at is not null or p.removed_at is not null
+                                           or p.held_at is not null))
                               and carries_content(o.body))""";
 
     /**

@@ -98,6 +98,21 @@ public final class Posting {
         checkOwn(post, deleter);
     }
 
+    /**
+     * Who may read a post: anyone, unless it is held for a moderator; then only its author and the
+     * community's moderators ({@code reader} null: someone not signed in, or another server).
+     */
+    public boolean sees(Connection c, Post post, Participant reader) throws SQLException {
+        if (!post.held()) return true;
+        if (reader == null) return false;
+        return post.authorId() == reader.id() || moderatesCommunityOf(c, post, reader);
+    }
+
+    public boolean moderatesCommunityOf(Connection c, Post post, Participant who) throws SQLException {
+        return moderators.moderates(
+                c, communities.findById(c, post.communityId()).orElseThrow(), who);
+    }
+
     /** Whether this participant moderates the community (for what moderators may do beyond the rules above). */
     public boolean moderates(Connection c, Community community, Participant who) throws SQLException {
         return moderators.moderates(c, community, who);
