@@ -9,6 +9,7 @@ import app.kindred.api.Views.SubscriptionView;
 import app.kindred.api.Views.TokenView;
 import app.kindred.care.Boundaries;
 import app.kindred.care.Breaks;
+import app.kindred.care.CrisisResources;
 import app.kindred.care.Exports;
 import app.kindred.care.Shown;
 import app.kindred.community.CommunityService;
@@ -75,6 +76,7 @@ public final class ApiRoutes {
     private final Boundaries boundaries;
     private final Breaks breaks;
     private final CareRoutes care;
+    private final CareSettingsRoutes careSettings;
 
     public ApiRoutes(
             boolean openRegistrations,
@@ -125,6 +127,8 @@ public final class ApiRoutes {
                 postViews,
                 this::shown);
         this.care = new CareRoutes(this::member, boundaries, breaks, exports, this::community);
+        this.careSettings = new CareSettingsRoutes(
+                this::member, this::viewer, moderation, postViews, new CrisisResources(db), this::community);
     }
 
     public List<Endpoint> endpoints() {
@@ -135,6 +139,7 @@ public final class ApiRoutes {
         all.addAll(me.endpoints());
         all.addAll(search.endpoints());
         all.addAll(care.endpoints());
+        all.addAll(careSettings.endpoints());
         all.addAll(mediaRoutes.endpoints());
         return List.copyOf(all);
     }

@@ -4,6 +4,10 @@ import app.kindred.Refusal;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
+import app.kindred.care.CommunityCare;
+import app.kindred.care.CrisisResource;
+import app.kindred.care.HoldPosts;
+import app.kindred.care.WarningPolicy;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.community.Participant;
@@ -142,6 +146,58 @@ public final class ModerationService {
             publisher.communityUpdated(c, updated);
             return updated;
         });
+    }
+
+    /**
+     * The community's care settings (issue 16): its content-warning policy, what waits for a
+     * moderator and how many first posts of a member; null leaves one as it is. The policy goes out
+     * on the Group, so other Kindred instances check their members' posts before sending.
+     */
+    public record CareSettings(WarningPolicy policy, HoldPosts hold, Integer holdFirstPosts) {}
+
+    public Community editCare(Member moderator, long communityId, CareSettings s) {
+        if (s.holdFirstPosts() != null && (s.holdFirstPosts() < 1 || s.holdFirstPosts() > 100))
+            throw Refusal.invalid("hold_first_posts", "hold_first_posts must be 1 to 100");
+        return db.inCommunity(communityId, c -> {
+            var community = community(c, communityId);
+            moderating.checkEdit(c, community, Participant.member(moderator), null, null);
+            CommunityCare.update(c, community.id(), s.policy(), s.hold(), s.holdFirstPosts());
+            ModerationLog.record(
+                    c,
+                    community.id(),
+                    moderator.actor().id(),
+                    Action.EDIT_COMMUNITY,
+                    community.actor().uri().toString(),
+                    "",
+                    null);
+            var updated = communities.findById(c, community.id()).orElseThrow();
+            publisher.communityUpdated(c, updated);
+            return updated;
+        });
+    }
+
+    /** The community's own crisis resources, published on its Group. */
+    public void setCrisisResources(Member moderator, long communityId, List<CrisisResource> resources) {
+        db.inCommunity(communityId, c -> {
+            var community = community(c, communityId);
+            moderating.checkEdit(c, community, Participant.member(moderator), null, null);
+            CommunityCare.setResources(c, community.id(), resources);
+            ModerationLog.record(
+                    c,
+                    community.id(),
+                    moderator.actor().id(),
+                    Action.EDIT_COMMUNITY,
+                    community.actor().uri().toString(),
+                    "crisis resources",
+                    null);
+            publisher.communityUpdated(
+                    c, communities.findById(c, community.id()).orElseThrow());
+            return null;
+        });
+    }
+
+    public CommunityCare care(long communityId) {
+        return db.read(c -> CommunityCare.load(c, community(c, communityId).id()));
     }
 
     // Moderators
