@@ -33,8 +33,6 @@ import java.util.Set;
 final class CreateHandler implements ActivityHandler {
     static final Set<ObjectType> POSTS = Set.of(ObjectType.Page, ObjectType.Article, ObjectType.Note);
     private static final int MAX_ANCESTORS = 8;
-    /** Kindred's extension on an announced post: a warning the community added when a moderator approved it. */
-    static final String COMMUNITY_WARNING = "communityWarning";
 
     private final FederationContext f;
 
@@ -106,18 +104,6 @@ final class CreateHandler implements ActivityHandler {
                                 in.json().toString(),
                                 fetched.json().toString());
                 return;
-            }
-            if (stored.created()
-                    && !community.actor().local()
-                    && fetched.json().path(COMMUNITY_WARNING).isTextual()) {
-                // The community's home added a warning when it approved the post; only its own announce says so.
-                var warning = fetched.json().path(COMMUNITY_WARNING).asText().strip();
-                if (!warning.isEmpty())
-                    f.posts()
-                            .setCommunityWarning(
-                                    c,
-                                    stored.post().id(),
-                                    warning.length() > 200 ? warning.substring(0, 200) : warning);
             }
             if (stored.created())
                 Notifications.remotePost(
