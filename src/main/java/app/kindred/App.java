@@ -7,6 +7,7 @@ import app.kindred.actor.LocalIds;
 import app.kindred.api.ApiRoutes;
 import app.kindred.care.Boundaries;
 import app.kindred.care.Breaks;
+import app.kindred.care.Care;
 import app.kindred.care.ExportWorker;
 import app.kindred.care.Exports;
 import app.kindred.community.CommunityService;
@@ -110,6 +111,7 @@ public final class App implements AutoCloseable {
     private final InboundProcessor inboundProcessor;
     private final ThreadService threads;
     private final Discussions discussions;
+    private final Care care;
     private final FollowService follows;
     private final PostStore postStore;
     private final SessionService sessions;
@@ -273,6 +275,7 @@ public final class App implements AutoCloseable {
         this.threads = new ThreadService(
                 database, postStore, new VoteStore(), communityStore, publisher, ids.base(), limits, media);
         this.discussions = new Discussions(database, postStore, threads.posting(), actorStore);
+        this.care = new Care(database);
         this.follows = new FollowService(
                 database, followStore, communityStore, remoteActors, remoteCommunities, publisher, actorStore, limits);
         this.moderation = new app.kindred.moderation.ModerationService(
@@ -496,6 +499,11 @@ public final class App implements AutoCloseable {
 
     public ThreadService threads() {
         return threads;
+    }
+
+    /** The instance's crisis resources and each community's care settings, for readers. */
+    public Care care() {
+        return care;
     }
 
     public Discussions discussions() {

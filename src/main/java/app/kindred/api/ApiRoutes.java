@@ -9,7 +9,7 @@ import app.kindred.api.Views.SubscriptionView;
 import app.kindred.api.Views.TokenView;
 import app.kindred.care.Boundaries;
 import app.kindred.care.Breaks;
-import app.kindred.care.CrisisResources;
+import app.kindred.care.Care;
 import app.kindred.care.Exports;
 import app.kindred.care.Shown;
 import app.kindred.community.CommunityService;
@@ -128,7 +128,7 @@ public final class ApiRoutes {
                 this::shown);
         this.care = new CareRoutes(this::member, boundaries, breaks, exports, this::community);
         this.careSettings = new CareSettingsRoutes(
-                this::member, this::viewer, moderation, postViews, new CrisisResources(db), this::community);
+                this::member, this::viewer, moderation, postViews, new Care(db), this::community);
     }
 
     public List<Endpoint> endpoints() {

@@ -1,8 +1,8 @@
 package app.kindred.api;
 
+import app.kindred.care.Care;
 import app.kindred.care.CommunityCare;
 import app.kindred.care.CrisisResource;
-import app.kindred.care.CrisisResources;
 import app.kindred.member.Member;
 import app.kindred.moderation.ModerationService;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,7 +27,7 @@ final class CareSettingsRoutes {
     private final Function<Context, Optional<Member>> viewer;
     private final ModerationService moderation;
     private final PostViews posts;
-    private final CrisisResources resources;
+    private final Care resources;
     private final Function<Long, Object> community;
 
     CareSettingsRoutes(
@@ -35,7 +35,7 @@ final class CareSettingsRoutes {
             Function<Context, Optional<Member>> viewer,
             ModerationService moderation,
             PostViews posts,
-            CrisisResources resources,
+            Care resources,
             Function<Long, Object> community) {
         this.member = member;
         this.viewer = viewer;
@@ -82,20 +82,22 @@ final class CareSettingsRoutes {
                 new ApiRoutes.Endpoint(
                         HandlerType.GET,
                         "/api/v1/instance/crisis_resources",
-                        ctx -> ctx.json(ResourcesView.of(resources.instance()))),
+                        ctx -> ctx.json(ResourcesView.of(resources.instanceResources()))),
                 new ApiRoutes.Endpoint(HandlerType.PUT, "/api/v1/instance/crisis_resources", ctx -> {
                     var list = CrisisResource.parse(JsonBody.tree(ctx.body()));
-                    resources.setInstance(member.apply(ctx), list);
-                    ctx.json(ResourcesView.of(resources.instance()));
+                    resources.setInstanceResources(member.apply(ctx), list);
+                    ctx.json(ResourcesView.of(resources.instanceResources()));
                 }),
                 new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/communities/{id}/crisis_resources", ctx -> {
                     community.apply(ApiRoutes.id(ctx));
-                    ctx.json(ResourcesView.of(resources.community(ApiRoutes.id(ctx))));
+                    ctx.json(ResourcesView.of(
+                            resources.community(ApiRoutes.id(ctx)).resources()));
                 }),
                 new ApiRoutes.Endpoint(HandlerType.PUT, "/api/v1/communities/{id}/crisis_resources", ctx -> {
                     var list = CrisisResource.parse(JsonBody.tree(ctx.body()));
                     moderation.setCrisisResources(member.apply(ctx), ApiRoutes.id(ctx), list);
-                    ctx.json(ResourcesView.of(resources.community(ApiRoutes.id(ctx))));
+                    ctx.json(ResourcesView.of(
+                            resources.community(ApiRoutes.id(ctx)).resources()));
                 }));
     }
 

@@ -2,6 +2,7 @@ package app.kindred.web;
 
 import app.kindred.App;
 import app.kindred.web.pages.AccountPages;
+import app.kindred.web.pages.CarePages;
 import app.kindred.web.pages.CommunityPages;
 import app.kindred.web.pages.FrontPages;
 import app.kindred.web.pages.MemberPages;
@@ -21,6 +22,7 @@ public final class WebPages {
     private final CommunityPages communities;
     private final ThreadPages threads;
     private final MemberPages members;
+    private final CarePages care;
 
     public WebPages(App app) {
         var config = app.config();
@@ -33,9 +35,12 @@ public final class WebPages {
         this.front = new FrontPages(site, app.communities(), config.instance().domain(), open);
         this.accounts = new AccountPages(site, app.members(), app.sessions(), open, app.limits(), app::clientKey);
         this.communities = new CommunityPages(
-                site, app.communities(), app.follows(), app.threads(), app.discussions(), app.media());
-        this.threads = new ThreadPages(site, app.threads(), app.discussions(), app.communities(), app.media());
+                site, app.communities(), app.follows(), app.threads(), app.discussions(), app.media(), app.care());
+        this.threads =
+                new ThreadPages(site, app.threads(), app.discussions(), app.communities(), app.media(), app.care());
         this.members = new MemberPages(site, app.members(), app.discussions(), app.media());
+        this.care =
+                new CarePages(site, app.communities(), app.moderation(), app.care(), app.discussions(), app.media());
     }
 
     /** The pages at addresses the fediverse shares, for {@link app.kindred.federation.ActivityPubRoutes} to hand browsers. */
@@ -48,6 +53,7 @@ public final class WebPages {
         accounts.register(routes);
         communities.register(routes);
         threads.register(routes);
+        care.register(routes);
         routes.exception(Site.SignInFirst.class, (e, ctx) -> {
             var back = ctx.method().name().equals("GET") ? ctx.path() : "/";
             Site.seeOther(ctx, "/login?next=" + Site.encode(back));

@@ -2,6 +2,7 @@ package app.kindred.web.pages;
 
 import app.kindred.Refusal;
 import app.kindred.actor.Actor;
+import app.kindred.care.Care;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityService;
 import app.kindred.follow.FollowService;
@@ -32,6 +33,7 @@ public final class CommunityPages {
     private final FollowService follows;
     private final ThreadService threads;
     private final Discussions discussions;
+    private final Care care;
 
     public CommunityPages(
             Site site,
@@ -39,8 +41,10 @@ public final class CommunityPages {
             FollowService follows,
             ThreadService threads,
             Discussions discussions,
-            MediaService media) {
+            MediaService media,
+            Care care) {
         this.media = media;
+        this.care = care;
         this.site = site;
         this.communities = communities;
         this.follows = follows;
@@ -161,7 +165,8 @@ public final class CommunityPages {
                         null,
                         true,
                         form,
-                        preview));
+                        preview,
+                        care.community(community.id()).policy()));
     }
 
     static int status(Refusal r) {

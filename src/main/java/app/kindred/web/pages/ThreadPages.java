@@ -1,6 +1,7 @@
 package app.kindred.web.pages;
 
 import app.kindred.Refusal;
+import app.kindred.care.Care;
 import app.kindred.community.CommunityService;
 import app.kindred.media.MediaService;
 import app.kindred.thread.Discussions;
@@ -38,14 +39,17 @@ public final class ThreadPages {
     private final ThreadService threads;
     private final Discussions discussions;
     private final CommunityService communities;
+    private final Care care;
 
     public ThreadPages(
             Site site,
             ThreadService threads,
             Discussions discussions,
             CommunityService communities,
-            MediaService media) {
+            MediaService media,
+            Care care) {
         this.media = media;
+        this.care = care;
         this.site = site;
         this.threads = threads;
         this.discussions = discussions;
@@ -225,7 +229,8 @@ public final class ThreadPages {
                         card(parent),
                         false,
                         form,
-                        preview));
+                        preview,
+                        care.community(parent.communityId()).policy()));
     }
 
     private void saveEdit(Context ctx) {
@@ -282,7 +287,8 @@ public final class ThreadPages {
                         null,
                         post.isThread(),
                         form,
-                        preview));
+                        preview,
+                        care.community(post.communityId()).policy()));
     }
 
     private void delete(Context ctx) {
