@@ -10,6 +10,7 @@ import app.kindred.care.Breaks;
 import app.kindred.care.Care;
 import app.kindred.care.ExportWorker;
 import app.kindred.care.Exports;
+import app.kindred.care.Filters;
 import app.kindred.community.CommunityService;
 import app.kindred.community.CommunityStore;
 import app.kindred.config.Config;
@@ -112,6 +113,7 @@ public final class App implements AutoCloseable {
     private final ThreadService threads;
     private final Discussions discussions;
     private final Care care;
+    private final Filters filters;
     private final FollowService follows;
     private final PostStore postStore;
     private final SessionService sessions;
@@ -297,6 +299,7 @@ public final class App implements AutoCloseable {
                 config.instance().domain());
         this.boundaries = new Boundaries(database, this::remotePerson);
         this.breaks = new Breaks(database, clock);
+        this.filters = new Filters(database, clock);
         this.exports = new Exports(
                 database,
                 clock,
@@ -385,7 +388,8 @@ public final class App implements AutoCloseable {
                 limits,
                 this::clientKey,
                 media,
-                config.media().maxUploadBytes());
+                config.media().maxUploadBytes(),
+                filters);
     }
 
     /**

@@ -11,6 +11,7 @@ import app.kindred.care.Boundaries;
 import app.kindred.care.Breaks;
 import app.kindred.care.Care;
 import app.kindred.care.Exports;
+import app.kindred.care.Filters;
 import app.kindred.care.Shown;
 import app.kindred.community.CommunityService;
 import app.kindred.content.StorableText;
@@ -77,6 +78,7 @@ public final class ApiRoutes {
     private final Breaks breaks;
     private final CareRoutes care;
     private final CareSettingsRoutes careSettings;
+    private final FilterRoutes filters;
 
     public ApiRoutes(
             boolean openRegistrations,
@@ -100,7 +102,8 @@ public final class ApiRoutes {
             RateLimits limits,
             Function<Context, String> clientKey,
             MediaService media,
-            long maxUploadBytes) {
+            long maxUploadBytes,
+            Filters filters) {
         this.media = media;
         this.openRegistrations = openRegistrations;
         this.limits = limits;
@@ -129,6 +132,7 @@ public final class ApiRoutes {
         this.care = new CareRoutes(this::member, boundaries, breaks, exports, this::community);
         this.careSettings = new CareSettingsRoutes(
                 this::member, this::viewer, moderation, postViews, new Care(db), this::community);
+        this.filters = new FilterRoutes(this::member, filters);
     }
 
     public List<Endpoint> endpoints() {
@@ -140,6 +144,7 @@ public final class ApiRoutes {
         all.addAll(search.endpoints());
         all.addAll(care.endpoints());
         all.addAll(careSettings.endpoints());
+        all.addAll(filters.endpoints());
         all.addAll(mediaRoutes.endpoints());
         return List.copyOf(all);
     }

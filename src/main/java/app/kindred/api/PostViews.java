@@ -7,8 +7,10 @@ import app.kindred.api.Views.PostView;
 import app.kindred.api.Views.ScoreView;
 import app.kindred.api.Views.ThreadList;
 import app.kindred.api.Views.ThreadPage;
+import app.kindred.care.MemberFilter;
 import app.kindred.care.Shown;
 import app.kindred.community.Participant;
+import app.kindred.content.HtmlSanitizer;
 import app.kindred.media.MediaService;
 import app.kindred.media.PostImages;
 import app.kindred.member.Member;
@@ -58,7 +60,7 @@ final class PostViews {
             return new ThreadList(sortName, page, PER_PAGE, List.of(), onBreak.orElse(null));
         var list = db.read(c -> {
             var threads = posts.threads(c, communityId, sort, PER_PAGE, (page - 1) * PER_PAGE).stream()
-                    .filter(p -> shown.listsIn(p.communityId(), p.authorId()))
+                    .filter(p -> shown.listsIn(p.communityId(), p.authorId()) && !filteredOut(p, shown))
                     .toList();
             var facts = Facts.load(c, threads);
             return threads.stream().map(p -> view(p, facts, null, shown)).toList();
@@ -97,7 +99,7 @@ final class PostViews {
     /** Posts as found (search results), in the order given, less those the viewer's distance keeps out; comments without their replies. */
     List<PostView> list(List<Post> found, Shown shown) {
         var listed = found.stream()
-                .filter(p -> shown.listsAcross(p.communityId(), p.authorId()))
+                .filter(p -> shown.listsAcross(p.communityId(), p.authorId()) && !filteredOut(p, shown))
                 .toList();
         return db.read(c -> {
             var facts = Facts.load(c, listed);
@@ -205,7 +207,13 @@ final class PostViews {
                     p.heldReason(),
                     p.communityWarning());
         }
-        var collapsed = shown.collapses(p.authorId());
+        // A member's hiding filter keeps a post out of listings; in a thread it keeps its place, as a mute does.
+        var filter = shown.filters().isEmpty()
+                ? Optional.<MemberFilter>empty()
+                : shown.filter(p.title(), HtmlSanitizer.toText(p.contentHtml()), p.summary());
+        var collapsed = shown.collapses(p.authorId())
+                .or(() -> filter.filter(f -> f.action() == MemberFilter.Action.HIDE)
+                        .map(f -> "filtered"));
         if (collapsed.isPresent()) {
             return new PostView(
                     p.id(),
@@ -216,7 +224,11 @@ final class PostViews {
                     null,
                     null,
                     p.isThread()
-                            ? (collapsed.get().equals("blocked") ? "[a blocked member]" : "[a muted member]")
+                            ? switch (collapsed.get()) {
+                                case "blocked" -> "[a blocked member]";
+                                case "filtered" -> "[filtered]";
+                                default -> "[a muted member]";
+                            }
                             : null,
                     "",
                     null,
@@ -253,8 +265,12 @@ final class PostViews {
                 p.title(),
                 p.contentHtml(),
                 p.local() ? p.sourceMarkdown() : null,
-                p.summary(),
-                p.sensitive(),
+                filter.isEmpty()
+                        ? p.summary()
+                        : p.summary() == null
+                                ? "Filtered: " + filter.get().title()
+                                : p.summary() + "; filtered: " + filter.get().title(),
+                p.sensitive() || filter.isPresent(),
                 p.language(),
                 PostImages.link(p.url()),
                 PostImages.host(p.url()),
@@ -274,6 +290,12 @@ final class PostViews {
                 p.held(),
                 p.heldReason(),
                 p.communityWarning());
+    }
+
+    /** A post the member's own hiding filter keeps out of this listing. */
+    private static boolean filteredOut(Post p, Shown shown) {
+        return !shown.filters().isEmpty()
+                && shown.filtersOut(p.title(), HtmlSanitizer.toText(p.contentHtml()), p.summary());
     }
 
     private String avatar(Facts facts, long authorId) {
