@@ -353,7 +353,7 @@ final class PostViews {
                 scores.put(row.getKey(), row.getValue());
             }
             for (var row : Sql.list(c, """
-                    select thread_id, count(*) from post where thread_id = any(?) and deleted_at is null group by thread_id""", rs -> Map.entry(rs.getLong(1), rs.getLong(2)), postIds)) {
+                    select thread_id, count(*) from post where thread_id = any(?) and deleted_at is null and held_at is null group by thread_id""", rs -> Map.entry(rs.getLong(1), rs.getLong(2)), postIds)) {
                 counts.put(row.getKey(), row.getValue());
             }
             return new Facts(handles, scores, counts, avatars);

@@ -79,6 +79,13 @@ public final class Moderating {
         return true;
     }
 
+    /** Locking or pinning would tell the fediverse about a post it has never been sent. */
+    private static void refuseHeld(Post post) {
+        if (post.held())
+            throw Refusal.conflict(
+                    "post", "that post is waiting for a moderator; approve it first (" + post.uri() + ")");
+    }
+
     public boolean restore(Connection c, Community community, Post post, Participant by, String reason)
             throws SQLException {
         authorise(c, community, by);
@@ -93,6 +100,7 @@ public final class Moderating {
             throws SQLException {
         authorise(c, community, by);
         if (!post.isThread()) throw Refusal.invalid("post", post.uri() + " is a comment; only threads are locked");
+        refuseHeld(post);
         if (post.locked() == locked) return false;
         posts.setLocked(c, post.id(), locked);
         ModerationLog.record(
@@ -110,6 +118,7 @@ public final class Moderating {
     public boolean pin(Connection c, Community community, Post post, Participant by, String reason, boolean pinned)
             throws SQLException {
         authorise(c, community, by);
+        refuseHeld(post);
         if (post.communityId() != community.id()) {
             throw Refusal.invalid(
                     "post",

@@ -290,7 +290,8 @@ public final class ModerationService {
             var post = post(c, postId);
             var community = community(c, post.communityId());
             if (!moderating.restore(c, community, post, Participant.member(by), reason)) return post;
-            publisher.removed(c, by.actor(), post, community, reason, true);
+            // A held post goes back to the queue; nothing was ever sent about it.
+            if (!post.held()) publisher.removed(c, by.actor(), post, community, reason, true);
             return posts.findById(c, post.id()).orElseThrow();
         });
     }

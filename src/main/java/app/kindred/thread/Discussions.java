@@ -113,7 +113,8 @@ public final class Discussions {
         }
         for (var row : Sql.list(
                 c,
-                "select thread_id, count(*) from post where thread_id = any(?) and deleted_at is null group by thread_id",
+                "select thread_id, count(*) from post where thread_id = any(?) and deleted_at is null and held_at is null"
+                        + " group by thread_id",
                 rs -> Map.entry(rs.getLong(1), rs.getLong(2)),
                 postIds)) {
             counts.put(row.getKey(), row.getValue());

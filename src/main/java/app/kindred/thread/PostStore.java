@@ -349,7 +349,10 @@ public final class PostStore {
     }
 
     public long commentCount(Connection c, long threadId) throws SQLException {
-        return Sql.count(c, "select count(*) from post where thread_id = ? and deleted_at is null", threadId);
+        return Sql.count(
+                c,
+                "select count(*) from post where thread_id = ? and deleted_at is null and held_at is null",
+                threadId);
     }
 
     static Post map(ResultSet rs) throws SQLException {

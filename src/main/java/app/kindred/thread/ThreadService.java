@@ -189,11 +189,13 @@ public final class ThreadService {
             posting.checkDelete(post, Participant.member(member));
             posts.tombstone(c, post.id());
             media.postDeleted(c, post.id());
-            publisher.deleted(
-                    c,
-                    member.actor(),
-                    posts.findById(c, post.id()).orElseThrow(),
-                    communities.findById(c, post.communityId()).orElseThrow());
+            // A held post was never sent: its deletion is not either.
+            if (!post.held())
+                publisher.deleted(
+                        c,
+                        member.actor(),
+                        posts.findById(c, post.id()).orElseThrow(),
+                        communities.findById(c, post.communityId()).orElseThrow());
             return null;
         });
         // Files go once the delete is committed: a rollback must not leave a post without its images.

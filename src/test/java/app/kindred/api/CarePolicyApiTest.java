@@ -178,6 +178,32 @@ class CarePolicyApiTest {
     }
 
     @Test
+    void nothingDoneToAHeldPostIsToldToTheFediverse() {
+        long id = api.community(mod, "quietly");
+        api.patch("/api/v1/communities/" + id, Map.of("hold_posts", "all"), mod);
+        var held = body(thread(id, Map.of("title", "Unsent", "body", "words")));
+        long postId = held.get("id").asLong();
+        long before = api.count("select count(*) from outbound_activity");
+        assertEquals(
+                0,
+                body(api.get("/api/v1/communities/" + id, null))
+                        .path("thread_count")
+                        .asLong(),
+                "a held thread is not counted");
+        assertProblem(api.post("/api/v1/posts/" + postId + "/pin", Map.of(), mod), 409, "post");
+        assertProblem(api.post("/api/v1/posts/" + postId + "/lock", Map.of(), mod), 409, "post");
+        assertEquals(
+                200,
+                api.post("/api/v1/posts/" + postId + "/removal", Map.of("reason", "no"), mod)
+                        .statusCode());
+        assertEquals(
+                200, api.delete("/api/v1/posts/" + postId + "/removal", mod).statusCode());
+        assertTrue(body(api.get("/api/v1/posts/" + postId, mod)).path("held").asBoolean(), "back in the queue");
+        assertEquals(204, api.delete("/api/v1/posts/" + postId, member).statusCode());
+        assertEquals(before, api.count("select count(*) from outbound_activity"), "nothing went out");
+    }
+
+    @Test
     void thePolicyAndCrisisResourcesArePublishedOnTheGroup() {
         long id = communityWithPolicy(
                 "published", "{\"mode\": \"topics\", \"topics\": [{\"name\": \"abuse\", \"words\": [\"hit me\"]}]}");
