@@ -7,8 +7,10 @@ import app.kindred.actor.LocalIds;
 import app.kindred.api.ApiRoutes;
 import app.kindred.care.Boundaries;
 import app.kindred.care.Breaks;
+import app.kindred.care.Care;
 import app.kindred.care.ExportWorker;
 import app.kindred.care.Exports;
+import app.kindred.care.Filters;
 import app.kindred.community.CommunityService;
 import app.kindred.community.CommunityStore;
 import app.kindred.config.Config;
@@ -110,6 +112,8 @@ public final class App implements AutoCloseable {
     private final InboundProcessor inboundProcessor;
     private final ThreadService threads;
     private final Discussions discussions;
+    private final Care care;
+    private final Filters filters;
     private final FollowService follows;
     private final PostStore postStore;
     private final SessionService sessions;
@@ -272,7 +276,8 @@ public final class App implements AutoCloseable {
         this.mediaHousekeeping = new MediaHousekeeping(media, clock);
         this.threads = new ThreadService(
                 database, postStore, new VoteStore(), communityStore, publisher, ids.base(), limits, media);
-        this.discussions = new Discussions(database, postStore);
+        this.discussions = new Discussions(database, postStore, threads.posting(), actorStore);
+        this.care = new Care(database);
         this.follows = new FollowService(
                 database, followStore, communityStore, remoteActors, remoteCommunities, publisher, actorStore, limits);
         this.moderation = new app.kindred.moderation.ModerationService(
@@ -294,6 +299,7 @@ public final class App implements AutoCloseable {
                 config.instance().domain());
         this.boundaries = new Boundaries(database, this::remotePerson);
         this.breaks = new Breaks(database, clock);
+        this.filters = new Filters(database, clock);
         this.exports = new Exports(
                 database,
                 clock,
@@ -382,7 +388,8 @@ public final class App implements AutoCloseable {
                 limits,
                 this::clientKey,
                 media,
-                config.media().maxUploadBytes());
+                config.media().maxUploadBytes(),
+                filters);
     }
 
     /**
@@ -496,6 +503,11 @@ public final class App implements AutoCloseable {
 
     public ThreadService threads() {
         return threads;
+    }
+
+    /** The instance's crisis resources and each community's care settings, for readers. */
+    public Care care() {
+        return care;
     }
 
     public Discussions discussions() {

@@ -161,7 +161,38 @@ public final class ActivityPubReader {
                 text(node, "matrixUserId"),
                 instant(node, "published"),
                 instant(node, "updated"),
-                rules(node.get("rules"))));
+                rules(node.get("rules")),
+                warningPolicy(node.get("contentWarningPolicy")),
+                crisisResources(node.get("crisisResources"))));
+    }
+
+    /** Read leniently: a policy that cannot be read is no policy, a topic without a name is skipped. */
+    private static GroupWarningPolicy warningPolicy(JsonNode node) {
+        if (node == null || !node.isObject()) return null;
+        var topics = new ArrayList<GroupWarningPolicy.Topic>();
+        JsonNode list = node.get("topics");
+        if (list != null && list.isArray()) {
+            for (JsonNode topic : list) {
+                String name = topic.isTextual() ? topic.asText() : text(topic, "name");
+                if (name == null || name.isBlank()) continue;
+                var words = new ArrayList<String>();
+                JsonNode w = topic.get("words");
+                if (w != null && w.isArray()) for (JsonNode word : w) if (word.isTextual()) words.add(word.asText());
+                topics.add(new GroupWarningPolicy.Topic(name, words));
+            }
+        }
+        return new GroupWarningPolicy(text(node, "mode"), topics);
+    }
+
+    private static List<GroupCrisisResource> crisisResources(JsonNode node) {
+        var out = new ArrayList<GroupCrisisResource>();
+        if (node == null || !node.isArray()) return out;
+        for (JsonNode r : node) {
+            if (!r.isObject()) continue;
+            out.add(new GroupCrisisResource(
+                    text(r, "name"), text(r, "contact"), text(r, "hours"), text(r, "region"), text(r, "language")));
+        }
+        return out;
     }
 
     private ContentObject content(JsonNode node, String id, ObjectType type) {

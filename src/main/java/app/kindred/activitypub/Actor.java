@@ -10,7 +10,8 @@ import java.util.List;
  *
  * <p>{@code moderators} is the community's moderators collection. Lemmy publishes it as a Group's
  * {@code attributedTo}; the reader fills it from either field. {@code rules} is Kindred's list of a
- * community's guidelines (docs/federation.md).
+ * community's guidelines, {@code contentWarningPolicy} its content-warning policy and
+ * {@code crisisResources} where its members can turn for help (docs/federation.md).
  */
 @JsonPropertyOrder({
     "id",
@@ -61,13 +62,16 @@ public record Actor(
         String matrixUserId,
         Instant published,
         Instant updated,
-        List<GroupRule> rules)
+        List<GroupRule> rules,
+        GroupWarningPolicy contentWarningPolicy,
+        List<GroupCrisisResource> crisisResources)
         implements ActivityPubDocument {
 
     public Actor {
         attributedTo = attributedTo == null ? List.of() : List.copyOf(attributedTo);
         assertionMethod = assertionMethod == null ? List.of() : List.copyOf(assertionMethod);
         rules = rules == null ? List.of() : List.copyOf(rules);
+        crisisResources = crisisResources == null ? List.of() : List.copyOf(crisisResources);
     }
 
     @Override

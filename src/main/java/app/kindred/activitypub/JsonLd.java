@@ -63,6 +63,12 @@ public final class JsonLd {
         rules.put("@id", "kindred:rules");
         rules.put("@container", "@list");
         terms.set("rules", rules);
+        terms.put("contentWarningPolicy", "kindred:contentWarningPolicy");
+        terms.put("communityWarning", "kindred:communityWarning");
+        ObjectNode crisisResources = json.objectNode();
+        crisisResources.put("@id", "kindred:crisisResources");
+        crisisResources.put("@container", "@list");
+        terms.set("crisisResources", crisisResources);
         ArrayNode context = json.arrayNode();
         context.add(ACTIVITY_STREAMS);
         context.add(SECURITY_V1);

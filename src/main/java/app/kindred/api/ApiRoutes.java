@@ -9,7 +9,9 @@ import app.kindred.api.Views.SubscriptionView;
 import app.kindred.api.Views.TokenView;
 import app.kindred.care.Boundaries;
 import app.kindred.care.Breaks;
+import app.kindred.care.Care;
 import app.kindred.care.Exports;
+import app.kindred.care.Filters;
 import app.kindred.care.Shown;
 import app.kindred.community.CommunityService;
 import app.kindred.content.StorableText;
@@ -75,6 +77,8 @@ public final class ApiRoutes {
     private final Boundaries boundaries;
     private final Breaks breaks;
     private final CareRoutes care;
+    private final CareSettingsRoutes careSettings;
+    private final FilterRoutes filters;
 
     public ApiRoutes(
             boolean openRegistrations,
@@ -98,7 +102,8 @@ public final class ApiRoutes {
             RateLimits limits,
             Function<Context, String> clientKey,
             MediaService media,
-            long maxUploadBytes) {
+            long maxUploadBytes,
+            Filters filters) {
         this.media = media;
         this.openRegistrations = openRegistrations;
         this.limits = limits;
@@ -108,7 +113,7 @@ public final class ApiRoutes {
         this.communities = communities;
         this.threads = threads;
         this.follows = follows;
-        this.postViews = new PostViews(db, posts, media);
+        this.postViews = new PostViews(db, posts, media, threads.posting());
         this.mediaRoutes = new MediaApiRoutes(this::member, media, maxUploadBytes);
         this.openApi = openApiDocument();
         this.admin = new AdminRoutes(this::member, deliveryStatus, policy, db, publishBlocklist);
@@ -125,6 +130,9 @@ public final class ApiRoutes {
                 postViews,
                 this::shown);
         this.care = new CareRoutes(this::member, boundaries, breaks, exports, this::community);
+        this.careSettings = new CareSettingsRoutes(
+                this::member, this::viewer, moderation, postViews, new Care(db), this::community);
+        this.filters = new FilterRoutes(this::member, filters);
     }
 
     public List<Endpoint> endpoints() {
@@ -135,6 +143,8 @@ public final class ApiRoutes {
         all.addAll(me.endpoints());
         all.addAll(search.endpoints());
         all.addAll(care.endpoints());
+        all.addAll(careSettings.endpoints());
+        all.addAll(filters.endpoints());
         all.addAll(mediaRoutes.endpoints());
         return List.copyOf(all);
     }
@@ -163,8 +173,9 @@ public final class ApiRoutes {
                 new Endpoint(
                         HandlerType.GET,
                         "/api/v1/threads/{id}",
-                        ctx -> ctx.json(postViews.thread(id(ctx), shown(ctx)))),
-                new Endpoint(HandlerType.GET, "/api/v1/posts/{id}", ctx -> ctx.json(postViews.post(id(ctx)))),
+                        ctx -> ctx.json(postViews.thread(id(ctx), shown(ctx), viewer(ctx)))),
+                new Endpoint(
+                        HandlerType.GET, "/api/v1/posts/{id}", ctx -> ctx.json(postViews.post(id(ctx), viewer(ctx)))),
                 new Endpoint(HandlerType.PATCH, "/api/v1/posts/{id}", this::edit),
                 new Endpoint(HandlerType.DELETE, "/api/v1/posts/{id}", this::delete),
                 new Endpoint(HandlerType.POST, "/api/v1/posts/{id}/comments", this::comment),

@@ -115,6 +115,11 @@ final class JsonBody {
         return object.has(field);
     }
 
+    /** A field as sent, for a value with a shape of its own (a policy, a list of objects); missing node if absent. */
+    JsonNode node(String field) {
+        return object.path(field);
+    }
+
     static Refusal badRequest(String field, String message) {
         return new Refusal(Refusal.Kind.BAD_REQUEST, field, message);
     }

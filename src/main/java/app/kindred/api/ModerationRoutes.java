@@ -1,6 +1,8 @@
 package app.kindred.api;
 
 import app.kindred.Refusal;
+import app.kindred.care.HoldPosts;
+import app.kindred.care.WarningPolicy;
 import app.kindred.media.MediaService;
 import app.kindred.media.MediaStore;
 import app.kindred.member.Member;
@@ -143,7 +145,35 @@ final class ModerationRoutes {
         var viewer = member.apply(ctx);
         var body = JsonBody.parse(
                 ctx.body(),
-                Set.of("title", "description", "posting_restricted_to_mods", "show_moderator_names", "icon", "banner"));
+                Set.of(
+                        "title",
+                        "description",
+                        "posting_restricted_to_mods",
+                        "show_moderator_names",
+                        "icon",
+                        "banner",
+                        "content_warning_policy",
+                        "hold_posts",
+                        "hold_first_posts"));
+        if (body.has("content_warning_policy") || body.has("hold_posts") || body.has("hold_first_posts")) {
+            // Checked whole before anything is stored: a bad policy leaves the other settings untouched too.
+            var care = new ModerationService.CareSettings(
+                    body.has("content_warning_policy")
+                            ? WarningPolicy.parse(body.node("content_warning_policy"))
+                            : null,
+                    body.text("hold_posts") == null ? null : HoldPosts.parse(body.text("hold_posts")),
+                    body.has("hold_first_posts") ? body.requiredInt("hold_first_posts") : null);
+            moderation.editCare(viewer, id(ctx), care);
+            if (!(body.has("title")
+                    || body.has("description")
+                    || body.has("posting_restricted_to_mods")
+                    || body.has("show_moderator_names")
+                    || body.has("icon")
+                    || body.has("banner"))) {
+                ctx.json(community.apply(id(ctx)));
+                return;
+            }
+        }
         if (body.has("icon") || body.has("banner")) {
             if (!moderation.mayModerate(viewer, id(ctx))) {
                 throw new Refusal(

@@ -7,13 +7,18 @@ import app.kindred.api.Views.PostView;
 import app.kindred.api.Views.ScoreView;
 import app.kindred.api.Views.ThreadList;
 import app.kindred.api.Views.ThreadPage;
+import app.kindred.care.MemberFilter;
 import app.kindred.care.Shown;
+import app.kindred.community.Participant;
+import app.kindred.content.HtmlSanitizer;
 import app.kindred.media.MediaService;
 import app.kindred.media.PostImages;
+import app.kindred.member.Member;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
+import app.kindred.thread.Posting;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -35,11 +40,13 @@ final class PostViews {
     private final Database db;
     private final PostStore posts;
     private final MediaService media;
+    private final Posting posting;
 
-    PostViews(Database db, PostStore posts, MediaService media) {
+    PostViews(Database db, PostStore posts, MediaService media, Posting posting) {
         this.db = db;
         this.posts = posts;
         this.media = media;
+        this.posting = posting;
     }
 
     /**
@@ -53,7 +60,7 @@ final class PostViews {
             return new ThreadList(sortName, page, PER_PAGE, List.of(), onBreak.orElse(null));
         var list = db.read(c -> {
             var threads = posts.threads(c, communityId, sort, PER_PAGE, (page - 1) * PER_PAGE).stream()
-                    .filter(p -> shown.listsIn(p.communityId(), p.authorId()))
+                    .filter(p -> shown.listsIn(p.communityId(), p.authorId()) && !filteredOut(p, shown))
                     .toList();
             var facts = Facts.load(c, threads);
             return threads.stream().map(p -> view(p, facts, null, shown)).toList();
@@ -66,12 +73,18 @@ final class PostViews {
      * viewer blocks, who blocks them or whom they mute keeps its place in the tree, so the replies
      * under it still make sense, but shows no author or words: {@code collapsed} says why.
      */
-    ThreadPage thread(long id, Shown shown) {
+    ThreadPage thread(long id, Shown shown, Optional<Member> viewer) {
         return db.read(c -> {
+            var reader = viewer.map(Participant::member).orElse(null);
             var thread = posts.findById(c, id).orElseThrow(() -> Refusal.notFound("there is no thread " + id));
+            if (!posting.sees(c, thread, reader)) throw Refusal.notFound("there is no thread " + id);
             if (!thread.isThread())
                 throw Refusal.notFound("post " + id + " is a comment; its thread is " + thread.threadId());
-            var comments = posts.comments(c, id);
+            var comments = posts.comments(
+                    c,
+                    id,
+                    reader == null ? null : reader.id(),
+                    reader != null && posting.moderatesCommunityOf(c, thread, reader));
             var all = new ArrayList<Post>(comments);
             all.add(thread);
             var facts = Facts.load(c, all);
@@ -86,7 +99,7 @@ final class PostViews {
     /** Posts as found (search results), in the order given, less those the viewer's distance keeps out; comments without their replies. */
     List<PostView> list(List<Post> found, Shown shown) {
         var listed = found.stream()
-                .filter(p -> shown.listsAcross(p.communityId(), p.authorId()))
+                .filter(p -> shown.listsAcross(p.communityId(), p.authorId()) && !filteredOut(p, shown))
                 .toList();
         return db.read(c -> {
             var facts = Facts.load(c, listed);
@@ -96,6 +109,17 @@ final class PostViews {
         });
     }
 
+    /** A post as the viewer may see it: a held one only by its author and the community's moderators. */
+    PostView post(long id, Optional<Member> viewer) {
+        return db.read(c -> {
+            var reader = viewer.map(Participant::member).orElse(null);
+            var post = posts.findById(c, id).orElseThrow(() -> Refusal.notFound("there is no post " + id));
+            if (!posting.sees(c, post, reader)) throw Refusal.notFound("there is no post " + id);
+            return view(post, Facts.load(c, List.of(post)), post.isThread() ? null : List.of(), Shown.EVERYTHING);
+        });
+    }
+
+    /** A post just written or acted on, for the member who did it (its author or a moderator). */
     PostView post(long id) {
         return db.read(c -> {
             var post = posts.findById(c, id).orElseThrow(() -> Refusal.notFound("there is no post " + id));
@@ -144,7 +168,10 @@ final class PostViews {
                     p.locked(),
                     p.pinned(),
                     null,
-                    kids);
+                    kids,
+                    p.held(),
+                    p.heldReason(),
+                    p.communityWarning());
         }
         if (p.removed()) {
             return new PostView(
@@ -175,9 +202,18 @@ final class PostViews {
                     p.locked(),
                     p.pinned(),
                     null,
-                    kids);
+                    kids,
+                    p.held(),
+                    p.heldReason(),
+                    p.communityWarning());
         }
-        var collapsed = shown.collapses(p.authorId());
+        // A member's hiding filter keeps a post out of listings; in a thread it keeps its place, as a mute does.
+        var filter = shown.filters().isEmpty()
+                ? Optional.<MemberFilter>empty()
+                : shown.filter(p.title(), HtmlSanitizer.toText(p.contentHtml()), p.summary());
+        var collapsed = shown.collapses(p.authorId())
+                .or(() -> filter.filter(f -> f.action() == MemberFilter.Action.HIDE)
+                        .map(f -> "filtered"));
         if (collapsed.isPresent()) {
             return new PostView(
                     p.id(),
@@ -188,7 +224,11 @@ final class PostViews {
                     null,
                     null,
                     p.isThread()
-                            ? (collapsed.get().equals("blocked") ? "[a blocked member]" : "[a muted member]")
+                            ? switch (collapsed.get()) {
+                                case "blocked" -> "[a blocked member]";
+                                case "filtered" -> "[filtered]";
+                                default -> "[a muted member]";
+                            }
                             : null,
                     "",
                     null,
@@ -209,7 +249,10 @@ final class PostViews {
                     p.locked(),
                     p.pinned(),
                     collapsed.get(),
-                    kids);
+                    kids,
+                    p.held(),
+                    p.heldReason(),
+                    p.communityWarning());
         }
         return new PostView(
                 p.id(),
@@ -222,8 +265,12 @@ final class PostViews {
                 p.title(),
                 p.contentHtml(),
                 p.local() ? p.sourceMarkdown() : null,
-                p.summary(),
-                p.sensitive(),
+                filter.isEmpty()
+                        ? p.summary()
+                        : p.summary() == null
+                                ? "Filtered: " + filter.get().title()
+                                : p.summary() + "; filtered: " + filter.get().title(),
+                p.sensitive() || filter.isPresent(),
                 p.language(),
                 PostImages.link(p.url()),
                 PostImages.host(p.url()),
@@ -239,7 +286,16 @@ final class PostViews {
                 p.locked(),
                 p.pinned(),
                 null,
-                kids);
+                kids,
+                p.held(),
+                p.heldReason(),
+                p.communityWarning());
+    }
+
+    /** A post the member's own hiding filter keeps out of this listing. */
+    private static boolean filteredOut(Post p, Shown shown) {
+        return !shown.filters().isEmpty()
+                && shown.filtersOut(p.title(), HtmlSanitizer.toText(p.contentHtml()), p.summary());
     }
 
     private String avatar(Facts facts, long authorId) {
@@ -297,7 +353,7 @@ final class PostViews {
                 scores.put(row.getKey(), row.getValue());
             }
             for (var row : Sql.list(c, """
-                    select thread_id, count(*) from post where thread_id = any(?) and deleted_at is null group by thread_id""", rs -> Map.entry(rs.getLong(1), rs.getLong(2)), postIds)) {
+                    select thread_id, count(*) from post where thread_id = any(?) and deleted_at is null and held_at is null group by thread_id""", rs -> Map.entry(rs.getLong(1), rs.getLong(2)), postIds)) {
                 counts.put(row.getKey(), row.getValue());
             }
             return new Facts(handles, scores, counts, avatars);

@@ -115,7 +115,10 @@ final class Views {
             boolean locked,
             boolean pinned,
             String collapsed,
-            List<PostView> children) {}
+            List<PostView> children,
+            boolean held,
+            String heldReason,
+            String communityWarning) {}
 
     /** An image of a post, at an address on this server (remote images through the proxy); sizes when known. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

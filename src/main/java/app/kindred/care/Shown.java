@@ -3,6 +3,7 @@ package app.kindred.care;
 import app.kindred.storage.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -16,11 +17,34 @@ import java.util.Set;
  * @param hidden          communities the member hid from their cross-community listings
  * @param onBreakFrom     communities the member is taking a break from
  * @param onInstanceBreak whether the member is taking a break from the whole instance
+ * @param filters         the member's filters in force (issue 16): words whose posts are hidden or collapsed
  */
 public record Shown(
-        Set<Long> blocked, Set<Long> muted, Set<Long> hidden, Set<Long> onBreakFrom, boolean onInstanceBreak) {
+        Set<Long> blocked,
+        Set<Long> muted,
+        Set<Long> hidden,
+        Set<Long> onBreakFrom,
+        boolean onInstanceBreak,
+        List<MemberFilter> filters) {
     /** What a visitor who is not signed in sees: everything. */
-    public static final Shown EVERYTHING = new Shown(Set.of(), Set.of(), Set.of(), Set.of(), false);
+    public static final Shown EVERYTHING = new Shown(Set.of(), Set.of(), Set.of(), Set.of(), false, List.of());
+
+    /**
+     * The first of the member's filters that a post's words match (its title, its text, its content
+     * warning), if any: a hiding one keeps the post out of listings, a collapsing one puts it behind
+     * a warning naming the filter.
+     */
+    public Optional<MemberFilter> filter(String title, String text, String warning) {
+        for (var f : filters) if (f.matches(title, text, warning)) return Optional.of(f);
+        return Optional.empty();
+    }
+
+    /** Whether a listing leaves the post out for this member: one of their hiding filters matches it. */
+    public boolean filtersOut(String title, String text, String warning) {
+        return filter(title, text, warning)
+                .filter(f -> f.action() == MemberFilter.Action.HIDE)
+                .isPresent();
+    }
 
     /** Why an author's posts are collapsed for this member: "blocked" or "muted"; empty when they are shown. */
     public Optional<String> collapses(long authorActorId) {
@@ -73,6 +97,7 @@ public record Shown(
                 muted,
                 hidden,
                 Set.copyOf(breaks.stream().filter(id -> id != 0L).toList()),
-                instance);
+                instance,
+                Filters.active(c, accountId));
     }
 }

@@ -186,7 +186,8 @@ public final class CommunityStore {
     public long threadCount(Connection c, long communityId) throws SQLException {
         return Sql.count(
                 c,
-                "select count(*) from post where community_id = ? and parent_id is null and deleted_at is null",
+                "select count(*) from post where community_id = ? and parent_id is null and deleted_at is null"
+                        + " and held_at is null",
                 communityId);
     }
 
@@ -291,7 +292,8 @@ public final class CommunityStore {
         var out = new HashMap<Long, Instant>();
         for (var row : Sql.list(
                 c,
-                "select community_id, max(published) from post where deleted_at is null group by community_id",
+                "select community_id, max(published) from post where deleted_at is null and held_at is null"
+                        + " group by community_id",
                 rs -> Map.entry(rs.getLong(1), Sql.instant(rs, "max")))) {
             out.put(row.getKey(), row.getValue());
         }

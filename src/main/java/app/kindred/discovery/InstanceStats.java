@@ -18,8 +18,12 @@ public final class InstanceStats {
                 Sql.count(c, "select count(*) from account"),
                 Sql.count(c, "select count(*) from account where last_active_at > now() - interval '30 days'"),
                 Sql.count(c, "select count(*) from account where last_active_at > now() - interval '180 days'"),
-                Sql.count(c, "select count(*) from post where local and parent_id is null and deleted_at is null"),
                 Sql.count(
-                        c, "select count(*) from post where local and parent_id is not null and deleted_at is null")));
+                        c,
+                        "select count(*) from post where local and parent_id is null and deleted_at is null and held_at is null"),
+                Sql.count(
+                        c,
+                        "select count(*) from post where local and parent_id is not null and deleted_at is null"
+                                + " and held_at is null")));
     }
 }

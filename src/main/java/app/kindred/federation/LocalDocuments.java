@@ -3,6 +3,8 @@ package app.kindred.federation;
 import app.kindred.activitypub.ActivityPubCollection;
 import app.kindred.activitypub.CollectionType;
 import app.kindred.activitypub.Endpoints;
+import app.kindred.activitypub.GroupCrisisResource;
+import app.kindred.activitypub.GroupWarningPolicy;
 import app.kindred.activitypub.Image;
 import app.kindred.activitypub.Multikey;
 import app.kindred.activitypub.PublicKey;
@@ -12,6 +14,8 @@ import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
 import app.kindred.actor.LocalIds;
+import app.kindred.care.CommunityCare;
+import app.kindred.care.WarningPolicy;
 import app.kindred.community.CommunityStore;
 import app.kindred.content.Markdown;
 import app.kindred.follow.FollowStore;
@@ -60,6 +64,8 @@ public final class LocalDocuments {
                     .filter(app.kindred.thread.Post::local);
             if (post.isEmpty()) return Optional.<app.kindred.activitypub.ActivityPubDocument>empty();
             var p = post.get();
+            // A held post is not there for other servers until a moderator approves it.
+            if (p.held()) return Optional.<app.kindred.activitypub.ActivityPubDocument>empty();
             // A removed post is hidden from the fediverse as from the API, until a moderator restores it.
             if (p.deleted() || p.removed())
                 return Optional.<app.kindred.activitypub.ActivityPubDocument>of(PostDocuments.tombstone(p));
@@ -75,12 +81,13 @@ public final class LocalDocuments {
 
     /**
      * Which of our sent activities anyone may read: those addressed to the public (votes aside, see
-     * migration V14), except what carried the words of a post since deleted or removed; the Delete or
+     * migration V14), except what carried the words of a post since deleted, removed or held again; the Delete or
      * removal itself stays, since servers that got it through the group fetch it from here to trust it.
      */
     private static final String SERVED = """
             o.public and not (exists (select 1 from post p where p.uri = o.object_id
-                                      and (p.deleted_at is not null or p.removed_at is not null))
+                                      and (p.deleted_at is not null or p.removed_at is not null
+                                           or p.held_at is not null))
                               and carries_content(o.body))""";
 
     /**
@@ -155,6 +162,7 @@ public final class LocalDocuments {
     public app.kindred.activitypub.Actor community(java.sql.Connection c, Actor actor) throws java.sql.SQLException {
         var community = communities.byActor(c, actor).orElseThrow();
         var rules = communities.rules(c, community.id());
+        var care = CommunityCare.load(c, community.id());
         // The guidelines go into the HTML summary too: most software shows only that.
         var summary = new StringBuilder(markdown.toHtml(community.description()));
         if (!rules.isEmpty()) {
@@ -211,7 +219,19 @@ public final class LocalDocuments {
                 document.matrixUserId(),
                 document.published(),
                 community.updatedAt(),
-                wireRules);
+                wireRules,
+                warningPolicy(care.policy()),
+                care.resources().stream()
+                        .map(r -> new GroupCrisisResource(r.name(), r.contact(), r.hours(), r.region(), r.language()))
+                        .toList());
+    }
+
+    private static GroupWarningPolicy warningPolicy(WarningPolicy policy) {
+        return new GroupWarningPolicy(
+                policy.mode().wire(),
+                policy.topics().stream()
+                        .map(t -> new GroupWarningPolicy.Topic(t.name(), t.words()))
+                        .toList());
     }
 
     /** An actor's uploaded icon (avatar) and image (banner), as Mastodon and Lemmy read them. */
@@ -279,6 +299,8 @@ public final class LocalDocuments {
                 null,
                 a.createdAt(),
                 a.createdAt(),
+                null,
+                null,
                 null);
     }
 

@@ -47,6 +47,51 @@ public final class Publisher {
         send(c, author, community, create, Optional.of(JSON.valueToTree(object)));
     }
 
+    /**
+     * A moderator let a held post through: it goes out as if it had just arrived. Our member's post
+     * as its Create; a remote one as the community relays what its server sent (both announce
+     * forms). A warning the community added travels on the object as {@code communityWarning},
+     * which Kindred shows and other software ignores.
+     *
+     * @param heldActivity what a remote server sent (null for our own member's post)
+     * @param heldObject   the object as that server sent it, or as last edited
+     */
+    public void approved(
+            Connection c, Post post, Community community, String heldActivity, String heldObject, String warning)
+            throws SQLException {
+        if (!community.actor().local()) return;
+        if (post.local()) {
+            var author = actors.findById(c, post.authorId()).orElseThrow();
+            var object = document(c, post, community);
+            var create = outgoing.about(
+                    ActivityType.Create, author, object, community.actor().uri().toString(), List.of());
+            var createJson = (com.fasterxml.jackson.databind.node.ObjectNode) parse(create.json());
+            var objectJson = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.valueToTree(object);
+            if (warning != null) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) createJson.get("object"))
+                        .put(COMMUNITY_WARNING, warning);
+                objectJson.put(COMMUNITY_WARNING, warning);
+            }
+            outbox.enqueue(c, author, create.id(), create.objectId(), createJson.toString(), List.of());
+            f.relay(c, community, createJson, Optional.of(objectJson), create.objectId());
+            return;
+        }
+        var object = heldObject == null ? null : (com.fasterxml.jackson.databind.node.ObjectNode) parse(heldObject);
+        if (object != null && warning != null) object.put(COMMUNITY_WARNING, warning);
+        if (heldActivity == null) {
+            // Held by an edit: only the post itself is announced, as Mastodon and Misskey read it.
+            if (object != null)
+                f.relay(c, community, object, Optional.empty(), post.uri().toString());
+            return;
+        }
+        var activity = (com.fasterxml.jackson.databind.node.ObjectNode) parse(heldActivity);
+        if (object != null && activity.path("object").isObject()) activity.set("object", object);
+        f.relay(c, community, activity, Optional.ofNullable(object), post.uri().toString());
+    }
+
+    /** Kindred's extension on an announced post: a warning the community added when a moderator approved it. */
+    public static final String COMMUNITY_WARNING = "communityWarning";
+
     public void edited(Connection c, Actor author, Post post, Community community) throws SQLException {
         var update = outgoing.about(
                 ActivityType.Update,

@@ -4,6 +4,9 @@ import app.kindred.activitypub.ActivityPubReader;
 import app.kindred.activitypub.ReadResult;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorType;
+import app.kindred.care.CommunityCare;
+import app.kindred.care.CrisisResource;
+import app.kindred.care.WarningPolicy;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.community.Rule;
@@ -53,7 +56,8 @@ public final class RemoteCommunities {
     }
 
     /**
-     * How a Group presents itself. Kindred's machine-readable {@code rules} become the guidelines;
+     * How a Group presents itself. Kindred's machine-readable {@code rules} become the guidelines, its
+     * {@code contentWarningPolicy} and {@code crisisResources} are kept as published (none when absent);
      * Lemmy, Mbin and PieFed publish none (their rules are prose in the sidebar, kept in the
      * description), so a Group without {@code rules} has no numbered guidelines here.
      *
@@ -65,7 +69,9 @@ public final class RemoteCommunities {
             String description,
             Boolean sensitive,
             Boolean postingRestrictedToMods,
-            Optional<List<Rule>> rules) {}
+            Optional<List<Rule>> rules,
+            WarningPolicy warningPolicy,
+            List<CrisisResource> crisisResources) {}
 
     /** Reads a Group document; empty when it is not a Group we can read. */
     public static Optional<Profile> profile(JsonNode document) {
@@ -104,7 +110,9 @@ public final class RemoteCommunities {
                 cut(description, MAX_DESCRIPTION),
                 g.sensitive(),
                 g.postingRestrictedToMods(),
-                rules));
+                rules,
+                WarningPolicy.read(document.get("contentWarningPolicy")),
+                CrisisResource.read(document.get("crisisResources"))));
     }
 
     private static String cut(String text, int max) {
@@ -122,6 +130,8 @@ public final class RemoteCommunities {
                 profile.sensitive(),
                 profile.postingRestrictedToMods());
         communities.replaceRules(c, community.id(), profile.rules().orElse(List.of()));
+        // Kept so our members are told before sending a post the community would hold, and shown its resources.
+        CommunityCare.published(c, community.id(), profile.warningPolicy(), profile.crisisResources());
     }
 
     /**

@@ -55,6 +55,37 @@ public final class Moderating {
         return true;
     }
 
+    /**
+     * A moderator lets a held post through, optionally with a warning of the community's own. A post
+     * that is not held was approved already (false); a removed or deleted one is not brought back.
+     */
+    public boolean approve(Connection c, Community community, Post post, Participant by, String warning)
+            throws SQLException {
+        authorise(c, community, by);
+        if (!community.actor().local())
+            throw Refusal.conflict("post", "posts in " + community.actor().uri() + " are approved at its home");
+        if (post.deleted()) throw Refusal.conflict("post", "its author deleted that post (" + post.uri() + ")");
+        if (post.removed()) throw Refusal.conflict("post", "that post was removed; restore it instead");
+        if (!post.held()) return false;
+        posts.approve(c, post.id(), warning);
+        ModerationLog.record(
+                c,
+                community.id(),
+                by.id(),
+                Action.APPROVE_POST,
+                post.uri().toString(),
+                warning == null ? "" : warning,
+                null);
+        return true;
+    }
+
+    /** Locking or pinning would tell the fediverse about a post it has never been sent. */
+    private static void refuseHeld(Post post) {
+        if (post.held())
+            throw Refusal.conflict(
+                    "post", "that post is waiting for a moderator; approve it first (" + post.uri() + ")");
+    }
+
     public boolean restore(Connection c, Community community, Post post, Participant by, String reason)
             throws SQLException {
         authorise(c, community, by);
@@ -69,6 +100,7 @@ public final class Moderating {
             throws SQLException {
         authorise(c, community, by);
         if (!post.isThread()) throw Refusal.invalid("post", post.uri() + " is a comment; only threads are locked");
+        refuseHeld(post);
         if (post.locked() == locked) return false;
         posts.setLocked(c, post.id(), locked);
         ModerationLog.record(
@@ -86,6 +118,7 @@ public final class Moderating {
     public boolean pin(Connection c, Community community, Post post, Participant by, String reason, boolean pinned)
             throws SQLException {
         authorise(c, community, by);
+        refuseHeld(post);
         if (post.communityId() != community.id()) {
             throw Refusal.invalid(
                     "post",

@@ -24,7 +24,8 @@ public final class ModerationLog {
         ADD_MODERATOR,
         REMOVE_MODERATOR,
         EDIT_COMMUNITY,
-        EDIT_GUIDELINES;
+        EDIT_GUIDELINES,
+        APPROVE_POST;
 
         public String wireName() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -4,6 +4,10 @@ import app.kindred.Refusal;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
+import app.kindred.care.CommunityCare;
+import app.kindred.care.CrisisResource;
+import app.kindred.care.HoldPosts;
+import app.kindred.care.WarningPolicy;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.community.Participant;
@@ -12,6 +16,7 @@ import app.kindred.federation.Publisher;
 import app.kindred.federation.RemoteActors;
 import app.kindred.member.Member;
 import app.kindred.moderation.ModerationLog.Action;
+import app.kindred.notification.Notifications;
 import app.kindred.remote.FetchException;
 import app.kindred.storage.Database;
 import app.kindred.thread.Post;
@@ -143,6 +148,58 @@ public final class ModerationService {
         });
     }
 
+    /**
+     * The community's care settings (issue 16): its content-warning policy, what waits for a
+     * moderator and how many first posts of a member; null leaves one as it is. The policy goes out
+     * on the Group, so other Kindred instances check their members' posts before sending.
+     */
+    public record CareSettings(WarningPolicy policy, HoldPosts hold, Integer holdFirstPosts) {}
+
+    public Community editCare(Member moderator, long communityId, CareSettings s) {
+        if (s.holdFirstPosts() != null && (s.holdFirstPosts() < 1 || s.holdFirstPosts() > 100))
+            throw Refusal.invalid("hold_first_posts", "hold_first_posts must be 1 to 100");
+        return db.inCommunity(communityId, c -> {
+            var community = community(c, communityId);
+            moderating.checkEdit(c, community, Participant.member(moderator), null, null);
+            CommunityCare.update(c, community.id(), s.policy(), s.hold(), s.holdFirstPosts());
+            ModerationLog.record(
+                    c,
+                    community.id(),
+                    moderator.actor().id(),
+                    Action.EDIT_COMMUNITY,
+                    community.actor().uri().toString(),
+                    "",
+                    null);
+            var updated = communities.findById(c, community.id()).orElseThrow();
+            publisher.communityUpdated(c, updated);
+            return updated;
+        });
+    }
+
+    /** The community's own crisis resources, published on its Group. */
+    public void setCrisisResources(Member moderator, long communityId, List<CrisisResource> resources) {
+        db.inCommunity(communityId, c -> {
+            var community = community(c, communityId);
+            moderating.checkEdit(c, community, Participant.member(moderator), null, null);
+            CommunityCare.setResources(c, community.id(), resources);
+            ModerationLog.record(
+                    c,
+                    community.id(),
+                    moderator.actor().id(),
+                    Action.EDIT_COMMUNITY,
+                    community.actor().uri().toString(),
+                    "crisis resources",
+                    null);
+            publisher.communityUpdated(
+                    c, communities.findById(c, community.id()).orElseThrow());
+            return null;
+        });
+    }
+
+    public CommunityCare care(long communityId) {
+        return db.read(c -> CommunityCare.load(c, community(c, communityId).id()));
+    }
+
     // Moderators
 
     public List<String> moderators(long communityId) {
@@ -185,8 +242,45 @@ public final class ModerationService {
             var post = post(c, postId);
             var community = community(c, post.communityId());
             if (!moderating.remove(c, community, post, Participant.member(by), reason)) return post;
-            publisher.removed(c, by.actor(), post, community, reason, false);
+            if (post.held()) {
+                // Never sent anywhere, so nothing goes out now; our own member is told why.
+                Notifications.declined(c, post.id());
+            } else {
+                publisher.removed(c, by.actor(), post, community, reason, false);
+            }
             return posts.findById(c, post.id()).orElseThrow();
+        });
+    }
+
+    /** The most a community-added warning may say, as an author's own. */
+    public static final int MAX_COMMUNITY_WARNING = 200;
+
+    /**
+     * Lets a held post through: it is shown and announced as if it had just arrived, its author and
+     * anyone it replies to or names told as they would have been.
+     */
+    public Post approve(Member by, long postId, String warning) {
+        var added = warning == null || warning.isBlank() ? null : warning.strip();
+        if (added != null && added.length() > MAX_COMMUNITY_WARNING)
+            throw Refusal.invalid("content_warning", "a warning is at most " + MAX_COMMUNITY_WARNING + " characters");
+        return db.inCommunity(communityOfPost(postId), c -> {
+            var post = post(c, postId);
+            var community = community(c, post.communityId());
+            var held = posts.heldDocuments(c, post.id());
+            if (!moderating.approve(c, community, post, Participant.member(by), added)) return post;
+            var approved = posts.findById(c, post.id()).orElseThrow();
+            if (approved.local()) Notifications.localPost(c, approved.id());
+            else Notifications.remotePost(c, approved.id(), List.of());
+            publisher.approved(c, approved, community, held.activity(), held.object(), added);
+            return approved;
+        });
+    }
+
+    /** A community's held posts, oldest first, for its moderators. */
+    public List<Post> held(Member by, long communityId, int limit, int offset) {
+        return db.read(c -> {
+            authorised(c, by, communityId);
+            return posts.held(c, communityId, limit, offset);
         });
     }
 
@@ -196,7 +290,8 @@ public final class ModerationService {
             var post = post(c, postId);
             var community = community(c, post.communityId());
             if (!moderating.restore(c, community, post, Participant.member(by), reason)) return post;
-            publisher.removed(c, by.actor(), post, community, reason, true);
+            // A held post goes back to the queue; nothing was ever sent about it.
+            if (!post.held()) publisher.removed(c, by.actor(), post, community, reason, true);
             return posts.findById(c, post.id()).orElseThrow();
         });
     }

@@ -9,7 +9,9 @@ public enum Kind {
     /** A post named the member: {@code @name} in a local post, a Mention tag in a remote one. */
     MENTION,
     /** A report the member filed was resolved or dismissed. */
-    REPORT_OUTCOME;
+    REPORT_OUTCOME,
+    /** A moderator did not let the member's held post through; the post's removal reason says why. */
+    POST_DECLINED;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

@@ -54,7 +54,7 @@ public final class NotificationService {
         return db.read(c -> new Page(
                 Sql.list(c, """
                 select n.id, n.kind, n.created_at, n.read_at is not null as read, n.post_id, n.report_id, n.outcome,
-                       p.thread_id, p.title, p.content_html, p.summary, p.sensitive,
+                       p.thread_id, p.title, p.content_html, p.summary, p.sensitive, p.removal_reason,
                        (p.deleted_at is not null or p.removed_at is not null or a.suspended_at is not null) as gone,
                        a.preferred_username || '@' || a.domain as handle
                 from notification n
@@ -110,6 +110,12 @@ public final class NotificationService {
         }
         long postId = rs.getLong("post_id");
         long threadId = rs.getObject("thread_id") == null ? postId : rs.getLong("thread_id");
+        if (kind == Kind.POST_DECLINED) {
+            // Their own post, never shown: the excerpt is the moderator's reason.
+            var reason = rs.getString("removal_reason");
+            return new Notification(
+                    rs.getLong("id"), kind, created, read, postId, threadId, null, null, reason, true, null, null);
+        }
         if (rs.getBoolean("gone")) {
             return new Notification(
                     rs.getLong("id"), kind, created, read, postId, threadId, null, null, null, true, null, null);

@@ -72,6 +72,14 @@ public final class Notifications {
                 on conflict do nothing""", reportId);
     }
 
+    /** A moderator refused our member's held post: they are told, with the reason (the post's removal reason). */
+    public static void declined(Connection c, long postId) throws SQLException {
+        Sql.update(c, """
+                insert into notification (account_id, kind, post_id)
+                select acc.id, 'post_declined', p.id from post p join account acc on acc.actor_id = p.author_id
+                where p.id = ? on conflict do nothing""", postId);
+    }
+
     /** What a notification needs of a post; read here so this feature depends on no other. */
     private record Written(long id, Long parentId, long authorId, String uri, String markdown) {}
 
@@ -115,7 +123,7 @@ public final class Notifications {
         Sql.update(c, """
                 insert into notification (account_id, kind, post_id)
                 select r.id, ?, p.id from post p join account r on r.id = ?
-                where p.id = ?
+                where p.id = ? and p.held_at is null
                   and not exists (select 1 from member_distance d where d.account_id = r.id and d.actor_id = p.author_id)
                   and not exists (select 1 from member_distance d join account w on w.id = d.account_id
                                   where d.kind = 'block' and w.actor_id = p.author_id and d.actor_id = r.actor_id)

@@ -1,5 +1,7 @@
 package app.kindred.thread;
 
+import app.kindred.actor.ActorStore;
+import app.kindred.community.Participant;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import java.sql.Connection;
@@ -19,10 +21,14 @@ import java.util.Optional;
 public final class Discussions {
     private final Database db;
     private final PostStore posts;
+    private final Posting posting;
+    private final ActorStore actors;
 
-    public Discussions(Database db, PostStore posts) {
+    public Discussions(Database db, PostStore posts, Posting posting, ActorStore actors) {
         this.db = db;
         this.posts = posts;
+        this.posting = posting;
+        this.actors = actors;
     }
 
     /** Who wrote a post, as a reader is told: name, server, and whether they are from here. */
@@ -47,14 +53,24 @@ public final class Discussions {
         return db.read(c -> {
             var thread = posts.findById(c, threadId);
             if (thread.isEmpty() || !thread.get().isThread()) return Optional.<Discussion>empty();
+            // A held thread or comment is read by its author and the community's moderators only.
+            var reader = readerActorId == null
+                    ? null
+                    : actors.findById(c, readerActorId).map(Participant::remote).orElse(null);
+            if (!posting.sees(c, thread.get(), reader)) return Optional.<Discussion>empty();
             var all = new ArrayList<Post>();
             all.add(thread.get());
-            all.addAll(posts.comments(c, threadId));
+            all.addAll(posts.comments(
+                    c,
+                    threadId,
+                    readerActorId,
+                    reader != null && posting.moderatesCommunityOf(c, thread.get(), reader)));
             var entries = entries(c, all, readerActorId);
             return Optional.of(new Discussion(entries.getFirst(), List.copyOf(entries.subList(1, entries.size()))));
         });
     }
 
+    /** One post as its author or a moderator acting on it sees it, held or not. */
     public Optional<Entry> entry(long postId, Long readerActorId) {
         return db.read(c -> {
             var post = posts.findById(c, postId);
@@ -70,6 +86,7 @@ public final class Discussions {
                 c,
                 Sql.list(c, "select " + PostStore.columns("p") + """
                  from post p where p.author_id = ? and p.deleted_at is null and p.removed_at is null
+                and p.held_at is null
                 order by p.published desc, p.id desc limit ? offset ?""", PostStore::map, authorActorId, limit, offset),
                 readerActorId));
     }
@@ -127,7 +144,8 @@ public final class Discussions {
         }
         for (var row : Sql.list(
                 c,
-                "select thread_id, count(*) from post where thread_id = any(?) and deleted_at is null group by thread_id",
+                "select thread_id, count(*) from post where thread_id = any(?) and deleted_at is null and held_at is null"
+                        + " group by thread_id",
                 rs -> Map.entry(rs.getLong(1), rs.getLong(2)),
                 postIds)) {
             counts.put(row.getKey(), row.getValue());

@@ -30,7 +30,10 @@ public record Post(
         Instant removedAt,
         String removalReason,
         Instant lockedAt,
-        Instant pinnedAt) {
+        Instant pinnedAt,
+        Instant heldAt,
+        String heldReason,
+        String communityWarning) {
     public boolean isThread() {
         return parentId == null;
     }
@@ -47,6 +50,11 @@ public record Post(
     /** A locked thread takes no new comments. */
     public boolean locked() {
         return lockedAt != null;
+    }
+
+    /** Waiting for a moderator: shown only to its author and the community's moderators, sent nowhere. */
+    public boolean held() {
+        return heldAt != null;
     }
 
     /** A pinned (featured) thread is listed before the others of its community. */

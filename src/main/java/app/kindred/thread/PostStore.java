@@ -44,7 +44,10 @@ public final class PostStore {
             "removed_at",
             "removal_reason",
             "locked_at",
-            "pinned_at");
+            "pinned_at",
+            "held_at",
+            "held_reason",
+            "community_warning");
     static final String COLUMNS = columns("post");
 
     /** The post columns with a table alias, extras read as text. */
@@ -169,7 +172,7 @@ public final class PostStore {
                 c,
                 "select " + columns("p") + " from post p where p.community_id = ? and p.parent_id is null"
                         + " and p.pinned_at is not null and p.deleted_at is null and p.removed_at is null and "
-                        + VISIBLE_AUTHOR
+                        + NOT_HELD + " and " + VISIBLE_AUTHOR
                         + " order by p.pinned_at desc, p.id desc limit ?",
                 PostStore::map,
                 communityId,
@@ -181,7 +184,7 @@ public final class PostStore {
                 c,
                 "select count(*) from post p where p.community_id = ? and p.parent_id is null"
                         + " and p.pinned_at is not null and p.deleted_at is null and p.removed_at is null and "
-                        + VISIBLE_AUTHOR,
+                        + NOT_HELD + " and " + VISIBLE_AUTHOR,
                 communityId);
     }
 
@@ -209,6 +212,9 @@ public final class PostStore {
         TOP
     }
 
+    /** Held posts are read by their author and the community's moderators only; others are not told they exist. */
+    static final String NOT_HELD = "p.held_at is null";
+
     /** Content of a suspended instance stays stored but is not shown. */
     private static final String VISIBLE_AUTHOR =
             "not exists (select 1 from actor a where a.id = p.author_id and a.suspended_at is not null)";
@@ -224,7 +230,7 @@ public final class PostStore {
         return Sql.list(
                 c,
                 "select " + columns("p") + " from post p where p.community_id = ? and p.parent_id is null "
-                        + "and p.deleted_at is null and p.removed_at is null and " + VISIBLE_AUTHOR
+                        + "and p.deleted_at is null and p.removed_at is null and " + NOT_HELD + " and " + VISIBLE_AUTHOR
                         + " and not exists (select 1 from actor l where l.id = p.author_id and l.domain = any(?))"
                         + " order by p.pinned_at is null, " + order + " limit ? offset ?",
                 PostStore::map,
@@ -298,9 +304,11 @@ public final class PostStore {
      * What listings show of a post: not deleted, not removed, its author not suspended nor on a
      * limited instance, and for a comment a thread that is not removed either. Search answers with this.
      */
-    private static final String SHOWN = "p.deleted_at is null and p.removed_at is null and " + VISIBLE_AUTHOR
+    private static final String SHOWN = "p.deleted_at is null and p.removed_at is null and " + NOT_HELD + " and "
+            + VISIBLE_AUTHOR
             + " and not exists (select 1 from actor l where l.id = p.author_id and l.domain = any(?))"
-            + " and (p.thread_id is null or exists (select 1 from post t where t.id = p.thread_id and t.removed_at is null))";
+            + " and (p.thread_id is null or exists (select 1 from post t where t.id = p.thread_id and t.removed_at is null"
+            + " and t.held_at is null))";
 
     /** Shown threads and comments matching a full-text query (to_tsquery syntax, 'simple'), best match first. */
     public List<Post> search(Connection c, String tsquery, int limit, int offset) throws SQLException {
@@ -325,18 +333,86 @@ public final class PostStore {
                 c.createArrayOf("text", unlisted.get().toArray()));
     }
 
-    /** Every comment of a thread, oldest first; the tree is rebuilt from parent ids. */
+    /** Every comment of a thread that is not held, oldest first; the tree is rebuilt from parent ids. */
     public List<Post> comments(Connection c, long threadId) throws SQLException {
+        return comments(c, threadId, null, false);
+    }
+
+    /**
+     * Every comment of a thread as a reader sees it, oldest first: held comments only for their
+     * author ({@code readerActorId}) and, with {@code moderator}, for the community's moderators.
+     */
+    public List<Post> comments(Connection c, long threadId, Long readerActorId, boolean moderator) throws SQLException {
         return Sql.list(
                 c,
                 "select " + columns("p") + " from post p where p.thread_id = ? and " + VISIBLE_AUTHOR
-                        + " order by p.published, p.id",
+                        + " and (p.held_at is null or ? or p.author_id = ?) order by p.published, p.id",
                 PostStore::map,
-                threadId);
+                threadId,
+                moderator,
+                readerActorId);
+    }
+
+    /**
+     * Holds a post for a moderator, keeping what a remote server sent (activity and object, null for
+     * our own members' posts) so that approval can announce it as it arrived.
+     */
+    public void hold(Connection c, long id, String reason, String activity, String object) throws SQLException {
+        Sql.update(
+                c,
+                "update post set held_at = coalesce(held_at, now()), held_reason = ?,"
+                        + " held_activity = coalesce(?::jsonb, held_activity), held_object = coalesce(?::jsonb, held_object)"
+                        + " where id = ?",
+                reason,
+                activity,
+                object,
+                id);
+    }
+
+    /** What a remote server sent for a held post: its activity and object as JSON text (either may be null). */
+    public record HeldDocuments(String activity, String object) {}
+
+    public HeldDocuments heldDocuments(Connection c, long id) throws SQLException {
+        return Sql.one(
+                        c,
+                        "select held_activity::text, held_object::text from post where id = ?",
+                        rs -> new HeldDocuments(rs.getString(1), rs.getString(2)),
+                        id)
+                .orElseThrow();
+    }
+
+    /** A moderator let a held post through, optionally with a warning of the community's own. */
+    public void approve(Connection c, long id, String communityWarning) throws SQLException {
+        Sql.update(
+                c,
+                "update post set held_at = null, held_reason = null, held_activity = null, held_object = null,"
+                        + " community_warning = coalesce(?, community_warning) where id = ?",
+                communityWarning,
+                id);
+    }
+
+    /** A warning the community's home added to a post it approved (read from its announce). */
+    public void setCommunityWarning(Connection c, long id, String warning) throws SQLException {
+        Sql.update(c, "update post set community_warning = ? where id = ?", warning, id);
+    }
+
+    /** A community's held posts, oldest first: the moderators' queue. */
+    public List<Post> held(Connection c, long communityId, int limit, int offset) throws SQLException {
+        return Sql.list(
+                c,
+                "select " + columns("p") + " from post p where p.community_id = ? and p.held_at is not null"
+                        + " and p.deleted_at is null and p.removed_at is null order by p.held_at, p.id limit ? offset ?",
+                PostStore::map,
+                communityId,
+                limit,
+                offset);
     }
 
     public long commentCount(Connection c, long threadId) throws SQLException {
-        return Sql.count(c, "select count(*) from post where thread_id = ? and deleted_at is null", threadId);
+        return Sql.count(
+                c,
+                "select count(*) from post where thread_id = ? and deleted_at is null and held_at is null",
+                threadId);
     }
 
     static Post map(ResultSet rs) throws SQLException {
@@ -363,6 +439,9 @@ public final class PostStore {
                 Sql.instant(rs, "removed_at"),
                 rs.getString("removal_reason"),
                 Sql.instant(rs, "locked_at"),
-                Sql.instant(rs, "pinned_at"));
+                Sql.instant(rs, "pinned_at"),
+                Sql.instant(rs, "held_at"),
+                rs.getString("held_reason"),
+                rs.getString("community_warning"));
     }
 }

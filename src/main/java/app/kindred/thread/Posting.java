@@ -54,6 +54,11 @@ public final class Posting {
         }
         if (parent.deleted())
             throw Refusal.conflict("parent", "that post was deleted; it takes no new comments (" + parent.uri() + ")");
+        if (parent.held()) {
+            throw Refusal.conflict(
+                    "parent",
+                    "that post is waiting for a moderator; it takes comments once approved (" + parent.uri() + ")");
+        }
         if (parent.removed()) {
             throw Refusal.conflict(
                     "parent", "a moderator removed that post; it takes no new comments (" + parent.uri() + ")");
@@ -77,6 +82,8 @@ public final class Posting {
             throws SQLException {
         if (value < -1 || value > 1) throw Refusal.invalid("value", "a vote is 1 (up), -1 (down) or 0 (take it back)");
         if (post.deleted()) throw Refusal.conflict("post", "that post was deleted (" + post.uri() + ")");
+        if (post.held() && value != 0)
+            throw Refusal.conflict("post", "that post is waiting for a moderator (" + post.uri() + ")");
         if (value != 0) refuseShutOut(c, community, voter);
     }
 
@@ -89,6 +96,21 @@ public final class Posting {
     /** Only the author deletes (a moderator's removal is another act); banned or not, taking one's words back is theirs. */
     public void checkDelete(Post post, Participant deleter) {
         checkOwn(post, deleter);
+    }
+
+    /**
+     * Who may read a post: anyone, unless it is held for a moderator; then only its author and the
+     * community's moderators ({@code reader} null: someone not signed in, or another server).
+     */
+    public boolean sees(Connection c, Post post, Participant reader) throws SQLException {
+        if (!post.held()) return true;
+        if (reader == null) return false;
+        return post.authorId() == reader.id() || moderatesCommunityOf(c, post, reader);
+    }
+
+    public boolean moderatesCommunityOf(Connection c, Post post, Participant who) throws SQLException {
+        return moderators.moderates(
+                c, communities.findById(c, post.communityId()).orElseThrow(), who);
     }
 
     /** Whether this participant moderates the community (for what moderators may do beyond the rules above). */

@@ -1,6 +1,7 @@
 package app.kindred.thread;
 
 import app.kindred.Refusal;
+import app.kindred.care.Admission;
 import app.kindred.care.Boundaries;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
@@ -33,6 +34,7 @@ public final class ThreadService {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final MediaService media;
     private final Posting posting;
+    private final Admission admission;
     /** Taken here, not in a route, so the API and the web pages count against the same limits. */
     private final RateLimits limits;
 
@@ -54,6 +56,12 @@ public final class ThreadService {
         this.publisher = publisher;
         this.base = base;
         this.posting = new Posting(communities, posts);
+        this.admission = new Admission(communities);
+    }
+
+    /** The content-warning policy and pre-moderation, asked by both doors as {@link #posting()} is. */
+    public Admission admission() {
+        return admission;
     }
 
     /** The rules both doors ask: this service for our members, the inbound handlers for remote actors. */
@@ -85,10 +93,15 @@ public final class ThreadService {
                     .findById(c, communityId)
                     .orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
             posting.checkThread(c, community, Participant.member(author));
+            var verdict = admission.admit(
+                    c,
+                    community,
+                    Participant.member(author),
+                    new Admission.Writing(true, title, draft.body(), warning(draft)));
             var images = media.forPost(c, author.actor().id(), attachments.media());
-            var post = insertLocal(c, author, community, null, null, title, draft, url, extras(images));
+            var post = insertLocal(c, author, community, null, null, title, draft, url, extras(images), verdict);
             media.attach(c, post.id(), images);
-            publisher.created(c, author.actor(), post, community);
+            if (!post.held()) publisher.created(c, author.actor(), post, community);
             return post;
         });
     }
@@ -103,6 +116,11 @@ public final class ThreadService {
             posting.checkReply(c, community, parent, Participant.member(author));
             // Our member only: a remote reply across a block is kept for the thread (refusing it would tell them).
             Boundaries.refuseReply(c, author.actor().id(), parent.authorId());
+            var verdict = admission.admit(
+                    c,
+                    community,
+                    Participant.member(author),
+                    new Admission.Writing(false, null, draft.body(), warning(draft)));
             var post = insertLocal(
                     c,
                     author,
@@ -112,8 +130,9 @@ public final class ThreadService {
                     null,
                     draft,
                     null,
-                    "{}");
-            publisher.created(c, author.actor(), post, community);
+                    "{}",
+                    verdict);
+            if (!post.held()) publisher.created(c, author.actor(), post, community);
             return post;
         });
     }
@@ -132,6 +151,16 @@ public final class ThreadService {
                 throw Refusal.invalid("title", "title must be 1 to " + PostLimits.TITLE + " characters");
             }
             var warning = warning(draft);
+            // Our member is refused here; a held post stays held and goes out only when approved.
+            admission.admitEdit(
+                    c,
+                    communities.findById(c, post.communityId()).orElseThrow(),
+                    Participant.member(editor),
+                    new Admission.Writing(
+                            post.isThread(),
+                            draft.title() != null ? draft.title() : post.title(),
+                            draft.body(),
+                            warning));
             posts.update(
                     c,
                     post.id(),
@@ -144,6 +173,7 @@ public final class ThreadService {
             // Someone newly named in the edit is told; whoever was told before is not told again.
             Notifications.localPost(c, post.id());
             var updated = posts.findById(c, post.id()).orElseThrow();
+            if (updated.held()) return updated;
             publisher.edited(
                     c,
                     editor.actor(),
@@ -159,11 +189,13 @@ public final class ThreadService {
             posting.checkDelete(post, Participant.member(member));
             posts.tombstone(c, post.id());
             media.postDeleted(c, post.id());
-            publisher.deleted(
-                    c,
-                    member.actor(),
-                    posts.findById(c, post.id()).orElseThrow(),
-                    communities.findById(c, post.communityId()).orElseThrow());
+            // A held post was never sent: its deletion is not either.
+            if (!post.held())
+                publisher.deleted(
+                        c,
+                        member.actor(),
+                        posts.findById(c, post.id()).orElseThrow(),
+                        communities.findById(c, post.communityId()).orElseThrow());
             return null;
         });
         // Files go once the delete is committed: a rollback must not leave a post without its images.
@@ -217,7 +249,8 @@ public final class ThreadService {
             String title,
             Draft draft,
             String url,
-            String extras)
+            String extras,
+            Admission.Verdict verdict)
             throws java.sql.SQLException {
         var warning = warning(draft);
         var pending = URI.create(base + "/p/pending-" + java.util.UUID.randomUUID());
@@ -243,7 +276,11 @@ public final class ThreadService {
                                 extras))
                 .post();
         posts.setUri(c, post.id(), URI.create(base + "/p/" + post.id()));
-        Notifications.localPost(c, post.id());
+        switch (verdict) {
+            // Nobody is told of a held post until a moderator lets it through.
+            case Admission.Hold hold -> posts.hold(c, post.id(), hold.reason(), null, null);
+            case Admission.Publish publish -> Notifications.localPost(c, post.id());
+        }
         return posts.findById(c, post.id()).orElseThrow();
     }
 

@@ -3,6 +3,7 @@ package app.kindred.web;
 import app.kindred.App;
 import app.kindred.web.pages.AccountPages;
 import app.kindred.web.pages.CarePages;
+import app.kindred.web.pages.CommunityCarePages;
 import app.kindred.web.pages.CommunityPages;
 import app.kindred.web.pages.Distance;
 import app.kindred.web.pages.FeedPages;
@@ -35,6 +36,7 @@ public final class WebPages {
     private final FeedPages feeds;
     private final SettingsPages settings;
     private final CarePages care;
+    private final CommunityCarePages communityCare;
 
     public WebPages(App app) {
         var config = app.config();
@@ -49,9 +51,16 @@ public final class WebPages {
         this.accounts = new AccountPages(site, app.members(), app.sessions(), open, app.limits(), app::clientKey);
         var distance = new Distance(site, app.boundaries(), app.breaks());
         this.communities = new CommunityPages(
-                site, app.communities(), app.follows(), app.threads(), app.discussions(), app.media(), distance);
-        this.threads =
-                new ThreadPages(site, app.threads(), app.discussions(), app.communities(), app.media(), distance);
+                site,
+                app.communities(),
+                app.follows(),
+                app.threads(),
+                app.discussions(),
+                app.media(),
+                distance,
+                app.care());
+        this.threads = new ThreadPages(
+                site, app.threads(), app.discussions(), app.communities(), app.media(), distance, app.care());
         this.members = new MemberPages(site, app.members(), app.discussions(), app.media());
         this.notificationPages = new NotificationPages(
                 site, app.notifications(), config.instance().domain());
@@ -73,6 +82,8 @@ public final class WebPages {
                 app.boundaries(),
                 app.breaks(),
                 app.exports());
+        this.communityCare = new CommunityCarePages(
+                site, app.communities(), app.moderation(), app.care(), app.discussions(), app.media());
     }
 
     /** The pages at addresses the fediverse shares, for {@link app.kindred.federation.ActivityPubRoutes} to hand browsers. */
@@ -101,6 +112,7 @@ public final class WebPages {
         feeds.register(routes);
         settings.register(routes);
         care.register(routes);
+        communityCare.register(routes);
         routes.exception(Site.SignInFirst.class, (e, ctx) -> {
             var back = ctx.method().name().equals("GET") ? ctx.path() : "/";
             Site.seeOther(ctx, "/login?next=" + Site.encode(back));

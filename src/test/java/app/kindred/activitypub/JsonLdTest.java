@@ -49,6 +49,8 @@ class JsonLdTest {
                 null,
                 Instant.parse("2026-01-02T03:04:05Z"),
                 null,
+                null,
+                null,
                 null);
     }
 

@@ -80,7 +80,11 @@ final class AnnounceHandler implements ActivityHandler {
             if (handler.isEmpty() || inner.type() == ActivityType.Announce) {
                 throw new Rejected("announced " + inner.type() + " is not something we apply");
             }
-            return handler.get().handle(inner, innerActor, Optional.of(group));
+            return withCommunityWarning(
+                    handler.get().handle(inner, innerActor, Optional.of(group)),
+                    group,
+                    in.objectJson().path("object"),
+                    inner.activity().object().uri());
         }
         // Announce{object}: Mastodon-style groups share the post itself.
         var ref = announce.object();
@@ -92,8 +96,35 @@ final class AnnounceHandler implements ActivityHandler {
         var object = fetched.object();
         var author = f.remoteActors().byUri(URI.create(object.author()));
         var create = Incoming.createOf(object, fetched.json(), author.uri().toString());
-        return table.handlerFor(create).orElseThrow().handle(create, author, Optional.of(group));
+        return withCommunityWarning(
+                table.handlerFor(create).orElseThrow().handle(create, author, Optional.of(group)),
+                group,
+                in.objectJson(),
+                object.id());
     }
+
+    /**
+     * A warning the community added when its moderators approved the post ({@code communityWarning}
+     * on the announced object, Kindred's extension): the group's own word, so read from its announce,
+     * not from the object as its author's server serves it, and kept only for a post in that community.
+     */
+    private Effect withCommunityWarning(Effect effect, Actor group, JsonNode announced, String objectId) {
+        var warning = announced.path(COMMUNITY_WARNING);
+        if (!warning.isTextual() || warning.asText().isBlank() || objectId == null) return effect;
+        var text = warning.asText().strip();
+        var kept = text.length() > MAX_COMMUNITY_WARNING ? text.substring(0, MAX_COMMUNITY_WARNING) : text;
+        return Effect.inCommunity(effect.community(), c -> {
+            effect.apply(c);
+            var post = f.posts().findByUri(c, URI.create(objectId));
+            if (post.isEmpty()) return;
+            var community = f.communities().findById(c, post.get().communityId());
+            if (community.isPresent() && community.get().actor().uri().equals(group.uri()))
+                f.posts().setCommunityWarning(c, post.get().id(), kept);
+        });
+    }
+
+    private static final String COMMUNITY_WARNING = "communityWarning";
+    private static final int MAX_COMMUNITY_WARNING = 200;
 
     private boolean ours(String activityId) {
         return f.db().read(c ->

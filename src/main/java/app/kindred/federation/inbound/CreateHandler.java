@@ -5,8 +5,10 @@ import app.kindred.activitypub.ObjectType;
 import app.kindred.activitypub.Ref;
 import app.kindred.activitypub.Tag;
 import app.kindred.actor.Actor;
+import app.kindred.care.Admission;
 import app.kindred.community.Community;
 import app.kindred.community.Participant;
+import app.kindred.content.HtmlSanitizer;
 import app.kindred.notification.Notifications;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
@@ -79,7 +81,30 @@ final class CreateHandler implements ActivityHandler {
                 throw new Rejected("content of the remote community "
                         + community.actor().uri() + " is taken only from that community");
             }
+            var read = IncomingPost.read(object, parentId == null);
+            var verdict = f.admission()
+                    .admit(
+                            c,
+                            community,
+                            Participant.remote(author),
+                            new Admission.Writing(
+                                    parentId == null,
+                                    read.title(),
+                                    HtmlSanitizer.toText(read.contentHtml()),
+                                    read.summary()));
             var stored = insert(c, object, author, community, parentId, threadId, activity.id());
+            if (stored.created() && verdict instanceof Admission.Hold hold) {
+                // Kept as it arrived, so that approval announces it as if it had just come in; until then nobody is
+                // told.
+                f.posts()
+                        .hold(
+                                c,
+                                stored.post().id(),
+                                hold.reason(),
+                                in.json().toString(),
+                                fetched.json().toString());
+                return;
+            }
             if (stored.created())
                 Notifications.remotePost(
                         c,

@@ -42,7 +42,9 @@ final class DeleteHandler implements ActivityHandler {
             f.posts().tombstone(c, post.get().id());
             var community =
                     f.communities().findById(c, post.get().communityId()).orElseThrow();
-            if (community.actor().local()) f.relay(c, community, in.json(), Optional.empty(), objectUri.toString());
+            // A held post was never announced: nobody needs to hear it is gone.
+            if (community.actor().local() && !post.get().held())
+                f.relay(c, community, in.json(), Optional.empty(), objectUri.toString());
         });
     }
 }

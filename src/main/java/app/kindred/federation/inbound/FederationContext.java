@@ -5,6 +5,7 @@ import app.kindred.activitypub.ContentObject;
 import app.kindred.activitypub.ReadResult;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
+import app.kindred.care.Admission;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.delivery.Outbox;
@@ -46,6 +47,11 @@ public record FederationContext(
     /** The rules for taking part (post, reply, vote, edit, delete), the same ones the API's ThreadService asks. */
     public Posting posting() {
         return new Posting(communities, posts);
+    }
+
+    /** The content-warning policy and pre-moderation, the same rule the API's ThreadService asks. */
+    public Admission admission() {
+        return new Admission(communities);
     }
 
     /** What moderators may do and what it changes, the same ones the API's ModerationService asks. */

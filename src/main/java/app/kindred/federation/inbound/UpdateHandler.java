@@ -2,7 +2,9 @@ package app.kindred.federation.inbound;
 
 import app.kindred.activitypub.ContentObject;
 import app.kindred.actor.Actor;
+import app.kindred.care.Admission;
 import app.kindred.community.Participant;
+import app.kindred.content.HtmlSanitizer;
 import app.kindred.federation.RemoteCommunities;
 import app.kindred.moderation.ModerationLog;
 import app.kindred.remote.FetchException;
@@ -51,6 +53,16 @@ final class UpdateHandler {
             }
             f.posting().checkEdit(c, community, post, Participant.remote(actor));
             var read = IncomingPost.read(object, post.isThread());
+            var verdict = f.admission()
+                    .admitEdit(
+                            c,
+                            community,
+                            Participant.remote(actor),
+                            new Admission.Writing(
+                                    post.isThread(),
+                                    read.title() != null ? read.title() : post.title(),
+                                    HtmlSanitizer.toText(read.contentHtml()),
+                                    read.summary()));
             f.posts()
                     .update(
                             c,
@@ -61,6 +73,24 @@ final class UpdateHandler {
                             read.summary(),
                             read.sensitive(),
                             IncomingPost.notAfterReceipt(object.updated(), Instant.now()));
+            if (verdict instanceof Admission.Hold hold) {
+                // An edit that breaks the policy takes the post back to the moderators; approval announces the new
+                // words.
+                f.posts()
+                        .hold(c, post.id(), hold.reason(), null, in.objectJson().toString());
+                return;
+            }
+            if (post.held()) {
+                // Still waiting: approval announces what it says by then.
+                f.posts()
+                        .hold(
+                                c,
+                                post.id(),
+                                post.heldReason(),
+                                null,
+                                in.objectJson().toString());
+                return;
+            }
             if (community.actor().local())
                 f.relay(c, community, in.json(), Optional.empty(), post.uri().toString());
         });

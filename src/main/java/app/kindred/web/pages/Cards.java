@@ -53,7 +53,12 @@ final class Cards {
         // Stored HTML was sanitised on arrival; remote HTML passes the sanitiser again on the way out, so a
         // post stored before a sanitiser fix cannot reach a reader unsafely.
         var body = gone ? "" : p.local() ? p.contentHtml() : HtmlSanitizer.sanitize(p.contentHtml());
-        var warning = gone ? null : p.summary();
+        // A warning the community's moderators added goes beside the author's own, never instead of it.
+        var warning = gone
+                ? null
+                : p.communityWarning() == null
+                        ? p.summary()
+                        : p.summary() == null ? p.communityWarning() : p.summary() + "; " + p.communityWarning();
         var author = gone || a == null ? null : a.name();
         var handle = gone || a == null ? null : a.handle();
         var authorHref = gone || a == null ? null : a.local() ? "/u/" + a.name() : null;
@@ -93,6 +98,7 @@ final class Cards {
                 gone ? List.of() : media.images().images(p.extras(), p.url()),
                 gone || a == null ? null : media.avatar(a.actorId()),
                 replies == null ? List.of() : replies,
-                null);
+                null,
+                p.held());
     }
 }

@@ -2,6 +2,7 @@ package app.kindred.web.pages;
 
 import app.kindred.Refusal;
 import app.kindred.actor.Actor;
+import app.kindred.care.Care;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityService;
 import app.kindred.follow.FollowService;
@@ -33,6 +34,7 @@ public final class CommunityPages {
     private final ThreadService threads;
     private final Discussions discussions;
     private final Distance distance;
+    private final Care care;
 
     public CommunityPages(
             Site site,
@@ -41,9 +43,11 @@ public final class CommunityPages {
             ThreadService threads,
             Discussions discussions,
             MediaService media,
-            Distance distance) {
+            Distance distance,
+            Care care) {
         this.media = media;
         this.distance = distance;
+        this.care = care;
         this.site = site;
         this.communities = communities;
         this.follows = follows;
@@ -168,7 +172,8 @@ public final class CommunityPages {
                         null,
                         true,
                         form,
-                        preview));
+                        preview,
+                        care.community(community.id()).policy()));
     }
 
     static int status(Refusal r) {

@@ -1,9 +1,7 @@
 package app.kindred.web.pages;
 
 import app.kindred.community.CommunityService;
-import app.kindred.web.pages.Views.Crumb;
 import app.kindred.web.pages.Views.FrontPage;
-import app.kindred.web.pages.Views.HelpPage;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -12,7 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** The front page, the help page and the stylesheet. */
+/** The front page and the stylesheet. */
 public final class FrontPages {
     static final String STYLESHEET = "/app/kindred/web/kindred.css";
 
@@ -34,14 +32,7 @@ public final class FrontPages {
 
     public void register(RoutesConfig routes) {
         routes.get("/", this::front);
-        routes.get("/help", ctx -> {
-            var m = site.messages(ctx);
-            site.send(
-                    ctx,
-                    "help.jte",
-                    site.chrome(ctx, m.t("help.title"), new Crumb(m.t("help.title"), "/help")),
-                    new HelpPage(site.instanceName()));
-        });
+        // "/help" is CommunityCarePages': it lists the crisis resources.
         routes.get("/kindred.css", this::stylesheet);
     }
 

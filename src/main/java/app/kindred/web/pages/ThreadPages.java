@@ -1,6 +1,7 @@
 package app.kindred.web.pages;
 
 import app.kindred.Refusal;
+import app.kindred.care.Care;
 import app.kindred.care.Shown;
 import app.kindred.community.CommunityService;
 import app.kindred.media.MediaService;
@@ -40,6 +41,7 @@ public final class ThreadPages {
     private final Discussions discussions;
     private final CommunityService communities;
     private final Distance distance;
+    private final Care care;
 
     public ThreadPages(
             Site site,
@@ -47,9 +49,11 @@ public final class ThreadPages {
             Discussions discussions,
             CommunityService communities,
             MediaService media,
-            Distance distance) {
+            Distance distance,
+            Care care) {
         this.media = media;
         this.distance = distance;
+        this.care = care;
         this.site = site;
         this.threads = threads;
         this.discussions = discussions;
@@ -246,7 +250,8 @@ public final class ThreadPages {
                         card(ctx, parent),
                         false,
                         form,
-                        preview));
+                        preview,
+                        care.community(parent.communityId()).policy()));
     }
 
     private void saveEdit(Context ctx) {
@@ -303,7 +308,8 @@ public final class ThreadPages {
                         null,
                         post.isThread(),
                         form,
-                        preview));
+                        preview,
+                        care.community(post.communityId()).policy()));
     }
 
     private void delete(Context ctx) {

@@ -1,5 +1,7 @@
 package app.kindred.web.pages;
 
+import app.kindred.care.CrisisResource;
+import app.kindred.care.WarningPolicy;
 import app.kindred.community.Rule;
 import app.kindred.media.PostImages;
 import app.kindred.web.Messages;
@@ -32,6 +34,13 @@ public final class Views {
             long unread) {
         public boolean signedIn() {
             return viewer != null;
+        }
+
+        /** "Need help now?" leads to the help page; on a community's pages, to that community's resources too. */
+        public String helpHref() {
+            if (crumbs.size() > 1 && crumbs.get(1).href().startsWith("/c/"))
+                return "/help?c=" + crumbs.get(1).href().substring(3);
+            return "/help";
         }
     }
 
@@ -120,7 +129,8 @@ public final class Views {
             List<PostImages.Shown> images,
             String avatar,
             List<PostCard> replies,
-            String collapsed) {
+            String collapsed,
+            boolean held) {
         public String href() {
             return "/p/" + id;
         }
@@ -135,7 +145,7 @@ public final class Views {
             return new PostCard(
                     id, threadId, parentId, null, "", null, false, null, null, null, null, local, published, null,
                     score, comments, 0, pinned, locked, deleted, removed, false, null, null, null, null, List.of(),
-                    null, replies, why);
+                    null, replies, why, false);
         }
     }
 
@@ -185,7 +195,8 @@ public final class Views {
             PostCard replyingTo,
             boolean withTitle,
             Form form,
-            String preview) {}
+            String preview,
+            WarningPolicy warningPolicy) {}
 
     public record DeletePage(PostCard post, CommunityCard community) {}
 
@@ -200,7 +211,15 @@ public final class Views {
             boolean hasNext,
             String avatar) {}
 
-    public record HelpPage(String instanceName) {}
+    /**
+     * Where to turn now: the instance's crisis resources and, reached from a community's pages, that
+     * community's own (its Group's, for a remote one); {@code community} null when none was named.
+     */
+    public record HelpPage(
+            String instanceName,
+            List<CrisisResource> instanceResources,
+            String community,
+            List<CrisisResource> communityResources) {}
 
     public record ErrorPage(int status, String heading, String detail) {}
 }
