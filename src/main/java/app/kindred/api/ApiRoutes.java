@@ -7,6 +7,7 @@ import app.kindred.api.Views.MemberView;
 import app.kindred.api.Views.ScoreView;
 import app.kindred.api.Views.SubscriptionView;
 import app.kindred.api.Views.TokenView;
+import app.kindred.care.AccountDeletions;
 import app.kindred.care.Boundaries;
 import app.kindred.care.Breaks;
 import app.kindred.care.Exports;
@@ -75,6 +76,7 @@ public final class ApiRoutes {
     private final Boundaries boundaries;
     private final Breaks breaks;
     private final CareRoutes care;
+    private final DeletionRoutes deletions;
 
     public ApiRoutes(
             boolean openRegistrations,
@@ -98,7 +100,8 @@ public final class ApiRoutes {
             RateLimits limits,
             Function<Context, String> clientKey,
             MediaService media,
-            long maxUploadBytes) {
+            long maxUploadBytes,
+            AccountDeletions deletions) {
         this.media = media;
         this.openRegistrations = openRegistrations;
         this.limits = limits;
@@ -125,6 +128,7 @@ public final class ApiRoutes {
                 postViews,
                 this::shown);
         this.care = new CareRoutes(this::member, boundaries, breaks, exports, this::community);
+        this.deletions = new DeletionRoutes(this::member, deletions);
     }
 
     public List<Endpoint> endpoints() {
@@ -136,6 +140,7 @@ public final class ApiRoutes {
         all.addAll(search.endpoints());
         all.addAll(care.endpoints());
         all.addAll(mediaRoutes.endpoints());
+        all.addAll(deletions.endpoints());
         return List.copyOf(all);
     }
 
@@ -266,7 +271,7 @@ public final class ApiRoutes {
         var issued = sessions.logIn(body.text("username"), body.text("password"), clientKey.apply(ctx));
         ctx.header("Cache-Control", "no-store")
                 .json(new TokenView(
-                        issued.token(), issued.expiresAt(), issued.member().username()));
+                        issued.token(), issued.expiresAt(), issued.member().username(), issued.deletionCancelled()));
     }
 
     private void logOut(Context ctx) {
