@@ -125,8 +125,9 @@ public final class AccountDeletions {
      * Runs the oldest due deletion, if any; returns whether there was one. The row stays locked (SKIP
      * LOCKED for other processes) through the one transaction that erases the account, so a crash
      * rolls everything back and the deletion runs again, and two processes never run the same one.
+     * Public for tests, which run deletions without the worker.
      */
-    boolean runNext() {
+    public boolean runNext() {
         var now = clock.instant();
         var ran = db.transaction(c -> {
             var due = Sql.one(c, """
@@ -185,8 +186,9 @@ public final class AccountDeletions {
      */
     private static List<Actor> recipients(Connection c, long actorId) throws SQLException {
         return Sql.list(
-                c, "select " + ActorStore.columns("r") + """
-                 from actor r where not r.local and r.gone_at is null and r.suspended_at is null and r.id in (
+                c,
+                "select " + ActorStore.columns("r") + " from actor r " + """
+                 where not r.local and r.gone_at is null and r.suspended_at is null and r.id in (
                     select f.follower_id from follow f
                     where f.state = 'accepted' and f.followed_id in (
                         select co.actor_id from post p join community co on co.id = p.community_id
@@ -196,14 +198,19 @@ public final class AccountDeletions {
                     union
                     select f.followed_id from follow f where f.follower_id = ?
                     union
-                    select f.follower_id from follow f where f.followed_id = ?)""", ActorStore::map, actorId, actorId, actorId, actorId);
+                    select f.follower_id from follow f where f.followed_id = ?)""",
+                ActorStore::map,
+                actorId,
+                actorId,
+                actorId,
+                actorId);
     }
 
     /**
      * Erases the private keys of members who left once nothing they signed waits to be delivered
      * (or, past {@link #KEY_KEPT_AT_MOST}, regardless); returns how many.
      */
-    int eraseSpentKeys() {
+    public int eraseSpentKeys() {
         var cutoff = clock.instant().minus(KEY_KEPT_AT_MOST);
         return db.transaction(c -> {
             var spent = Sql.list(c, """
