@@ -3,6 +3,7 @@ package app.kindred.web;
 import app.kindred.App;
 import app.kindred.web.pages.AccountPages;
 import app.kindred.web.pages.CommunityPages;
+import app.kindred.web.pages.DeletionPages;
 import app.kindred.web.pages.FrontPages;
 import app.kindred.web.pages.MemberPages;
 import app.kindred.web.pages.Site;
@@ -21,6 +22,7 @@ public final class WebPages {
     private final CommunityPages communities;
     private final ThreadPages threads;
     private final MemberPages members;
+    private final DeletionPages deletion;
 
     public WebPages(App app) {
         var config = app.config();
@@ -36,6 +38,7 @@ public final class WebPages {
                 site, app.communities(), app.follows(), app.threads(), app.discussions(), app.media());
         this.threads = new ThreadPages(site, app.threads(), app.discussions(), app.communities(), app.media());
         this.members = new MemberPages(site, app.members(), app.discussions(), app.media());
+        this.deletion = new DeletionPages(site, app.deletions());
     }
 
     /** The pages at addresses the fediverse shares, for {@link app.kindred.federation.ActivityPubRoutes} to hand browsers. */
@@ -48,6 +51,7 @@ public final class WebPages {
         accounts.register(routes);
         communities.register(routes);
         threads.register(routes);
+        deletion.register(routes);
         routes.exception(Site.SignInFirst.class, (e, ctx) -> {
             var back = ctx.method().name().equals("GET") ? ctx.path() : "/";
             Site.seeOther(ctx, "/login?next=" + Site.encode(back));
