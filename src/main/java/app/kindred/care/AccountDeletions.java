@@ -159,6 +159,13 @@ public final class AccountDeletions {
                     delete from outbound_activity where object_id in (select uri from post where author_id = ?)""", actorId);
         }
         Sql.update(c, "delete from outbound_activity where actor_id = ?", actorId);
+        // Our communities' announces of what they did (a vote, a post kept anonymous) embed their actor id.
+        Sql.update(c, """
+                delete from outbound_activity o where o.actor_id in (
+                    select co.actor_id from community co join actor ca on ca.id = co.actor_id where ca.local and co.id in (
+                        select p.community_id from post p where p.author_id = ?
+                        union select p.community_id from vote v join post p on p.id = v.post_id where v.actor_id = ?))
+                  and strpos(o.body, ?) > 0""", actorId, actorId, person.uri().toString());
         Sql.update(
                 c,
                 "delete from inbound_activity where actor_uri = ?",

@@ -277,4 +277,146 @@ class AccountDeletionApiTest {
                 robin);
         assertEquals(1, delete, "Delete{Person} says the posts stay");
     }
+
+    /**
+     * What remains of a deleted member is exactly what docs/members.md lists: the emptied actor row
+     * (its address answers 410 and holds the name for a year), their posts as tombstones, the
+     * Delete{Person} and its deliveries, and their reports without their name. Nothing else in any
+     * table names them or points at them.
+     */
+    @Test
+    void whatRemainsOfADeletedMemberIsExactlyWhatTheDesignKeeps() throws Exception {
+        var token = api.member("heron");
+        var heron = prompt.app().members().find("heron").orElseThrow();
+        long actor = prompt.actorId("heron");
+        var other = api.member("plover");
+        var png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(
+                new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", png);
+        var image = prompt.app().media().upload(heron, png.toByteArray(), "a photo of my cat");
+        long thread = post(
+                api,
+                "/api/v1/communities/" + community + "/threads",
+                Map.of("title", "Herons", "body", "Tall and patient", "media", java.util.List.of(image.id())),
+                token);
+        post(api, "/api/v1/posts/" + thread + "/comments", Map.of("body", "A reply from plover"), other);
+        long plovers = post(
+                api,
+                "/api/v1/communities/" + community + "/threads",
+                Map.of("title", "Plovers", "body", "Small"),
+                other);
+        post(api, "/api/v1/posts/" + plovers + "/comments", Map.of("body", "Heron was here"), token);
+        assertEquals(
+                200,
+                api.post("/api/v1/posts/" + plovers + "/vote", Map.of("value", 1), token)
+                        .statusCode());
+        assertEquals(
+                201,
+                api.post("/api/v1/reports", Map.of("post", plovers, "category", "other", "text", "a worry"), token)
+                        .statusCode());
+        assertEquals(
+                201,
+                api.post("/api/v1/me/mutes", Map.of("member", "plover"), token).statusCode());
+        assertEquals(
+                201,
+                api.post("/api/v1/me/blocks", Map.of("member", "host"), token).statusCode());
+        assertEquals(
+                201,
+                api.post("/api/v1/me/hidden_communities", Map.of("community_id", community), token)
+                        .statusCode());
+        assertEquals(
+                201,
+                api.post("/api/v1/me/breaks", Map.of("length", "week"), token).statusCode());
+        assertEquals(
+                201,
+                api.post("/api/v1/me/mutes", Map.of("member", "heron"), other).statusCode());
+        api.post("/api/v1/me/export", Map.of(), token);
+        assertEquals(
+                1,
+                api.count(
+                        "select count(*) from notification n join account a on a.id = n.account_id where a.username = 'heron'"));
+
+        var scheduled = api.send(
+                "DELETE",
+                "/api/v1/me",
+                ApiClient.JSON.valueToTree(confirm(ApiClient.PASSWORD, false)).toString(),
+                token);
+        assertEquals(202, scheduled.statusCode(), scheduled.body());
+        assertTrue(prompt.app().deletions().runNext());
+
+        // Every row of every table, as text: which tables still name them (by name or address)?
+        var uri = prompt.base() + "/u/heron";
+        var naming = new java.util.TreeMap<String, Long>();
+        prompt.app().database().read(c -> {
+            for (var table : Sql.list(
+                    c,
+                    "select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'",
+                    rs -> rs.getString(1))) {
+                long n = Sql.count(c, "select count(*) from \"" + table + "\" t where strpos(t::text, 'heron') > 0");
+                if (n > 0) naming.put(table, n);
+            }
+            return null;
+        });
+        long deliveries = api.count(
+                "select count(*) from delivery d join outbound_activity o on o.id = d.outbound_id where o.actor_id = ?",
+                actor);
+        var expected = new java.util.TreeMap<String, Long>(Map.of("actor", 1L, "outbound_activity", 1L));
+        if (deliveries > 0) expected.put("delivery", deliveries);
+        assertEquals(
+                expected, naming, "only the emptied actor, its Delete{Person} and that Delete's deliveries name them");
+        assertEquals(
+                1,
+                api.count(
+                        "select count(*) from actor where id = ? and name is null and gone_at is not null and icon_media_id is null",
+                        actor));
+        assertEquals(
+                uri,
+                ApiClient.JSON
+                        .readTree(prompt.app()
+                                .database()
+                                .read(c -> Sql.one(
+                                        c,
+                                        "select body from outbound_activity where actor_id = ?",
+                                        rs -> rs.getString(1),
+                                        actor))
+                                .orElseThrow())
+                        .get("object")
+                        .asText());
+
+        // And what points at them by id: their posts as tombstones, nothing else.
+        assertEquals(
+                2,
+                api.count(
+                        "select count(*) from post where author_id = ? and deleted_at is not null and content_html = '' and source_markdown is null",
+                        actor));
+        for (var reference : new String[] {
+            "vote where actor_id = ?", "follow where follower_id = ? or followed_id = ?",
+                    "member_distance where actor_id = ?",
+            "community_moderator where actor_id = ?", "community_ban where actor_id = ?",
+                    "report_filing where reporter_id = ?",
+            "media where owner_id = ?", "report where decided_by = ?", "moderation_log where moderator_id = ?",
+            "account where actor_id = ?"
+        }) {
+            var params = reference.contains(" or ") ? new Object[] {actor, actor} : new Object[] {actor};
+            assertEquals(0, api.count("select count(*) from " + reference, params), reference);
+        }
+        assertEquals(
+                1,
+                api.count("select count(*) from report_filing where text = 'a worry' and reporter_id is null"),
+                "their report stays, nameless");
+        // Their upload is removed with its words, and its file deleted.
+        assertEquals(
+                1,
+                api.count(
+                        "select count(*) from media where id = ? and removed_at is not null and alt is null and file_deleted",
+                        image.id()));
+        // Nothing of theirs stays in the export folder.
+        try (var files = java.nio.file.Files.list(
+                prompt.app().config().dataDir().resolve("exports").toFile().exists()
+                        ? prompt.app().config().dataDir().resolve("exports")
+                        : prompt.app().config().dataDir())) {
+            assertTrue(
+                    files.noneMatch(f -> f.getFileName().toString().startsWith("kindred-export-" + heron.id() + "-")));
+        }
+    }
 }
