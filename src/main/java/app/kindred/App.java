@@ -368,7 +368,8 @@ public final class App implements AutoCloseable {
                         inboundProcessor,
                         policy,
                         config.federation().blockedInboxResponse(),
-                        limits)
+                        limits,
+                        fetcher)
                 .register(routes);
         apiRoutes().register(routes);
         new MediaRoutes(media, mediaProxy).register(routes);

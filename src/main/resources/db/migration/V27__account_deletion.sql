@@ -18,3 +18,9 @@ alter table account add column deletion_cancelled_at timestamptz;
 -- A local actor whose member left: its row stays (its address answers 410 and its name is not given
 -- to anyone else for a year), emptied of everything about the person.
 create index actor_gone_local on actor (gone_at) where local and gone_at is not null;
+
+-- A Delete{Person} whose signature cannot be checked (the person's server already answers 410 for
+-- the key) is believed when that server, asked directly, says the actor is gone: stored as 'origin'.
+alter table inbound_activity drop constraint inbound_activity_signature_scheme_check;
+alter table inbound_activity add constraint inbound_activity_signature_scheme_check
+    check (signature_scheme in ('cavage', 'rfc9421', 'local', 'origin'));
