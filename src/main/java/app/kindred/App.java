@@ -8,6 +8,7 @@ import app.kindred.api.ApiRoutes;
 import app.kindred.care.AccountDeletions;
 import app.kindred.care.Boundaries;
 import app.kindred.care.Breaks;
+import app.kindred.care.DailyReminder;
 import app.kindred.care.DeletionWorker;
 import app.kindred.care.ExportWorker;
 import app.kindred.care.Exports;
@@ -135,6 +136,7 @@ public final class App implements AutoCloseable {
     private final ExportWorker exportWorker;
     private final AccountDeletions deletions;
     private final DeletionWorker deletionWorker;
+    private final DailyReminder reminder;
 
     /**
      * @param clock the time every part reads (signatures, sessions, retries, policy caches)
@@ -315,6 +317,7 @@ public final class App implements AutoCloseable {
                 media,
                 exports,
                 new DepartureNotices(outbox, new OutgoingActivities()));
+        this.reminder = new DailyReminder(database, clock);
         // Polled often enough that a member's key goes soon after their Delete{Person} is delivered.
         var deletionPoll = delivery.pollInterval().multipliedBy(10);
         this.deletionWorker = new DeletionWorker(
@@ -402,7 +405,8 @@ public final class App implements AutoCloseable {
                 this::clientKey,
                 media,
                 config.media().maxUploadBytes(),
-                deletions);
+                deletions,
+                reminder);
     }
 
     /**
@@ -572,6 +576,10 @@ public final class App implements AutoCloseable {
 
     public AccountDeletions deletions() {
         return deletions;
+    }
+
+    public DailyReminder reminder() {
+        return reminder;
     }
 
     @Override

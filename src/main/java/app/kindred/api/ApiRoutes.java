@@ -10,6 +10,7 @@ import app.kindred.api.Views.TokenView;
 import app.kindred.care.AccountDeletions;
 import app.kindred.care.Boundaries;
 import app.kindred.care.Breaks;
+import app.kindred.care.DailyReminder;
 import app.kindred.care.Exports;
 import app.kindred.care.Shown;
 import app.kindred.community.CommunityService;
@@ -77,6 +78,7 @@ public final class ApiRoutes {
     private final Breaks breaks;
     private final CareRoutes care;
     private final DeletionRoutes deletions;
+    private final ReminderRoutes reminder;
 
     public ApiRoutes(
             boolean openRegistrations,
@@ -101,7 +103,8 @@ public final class ApiRoutes {
             Function<Context, String> clientKey,
             MediaService media,
             long maxUploadBytes,
-            AccountDeletions deletions) {
+            AccountDeletions deletions,
+            DailyReminder reminder) {
         this.media = media;
         this.openRegistrations = openRegistrations;
         this.limits = limits;
@@ -129,6 +132,7 @@ public final class ApiRoutes {
                 this::shown);
         this.care = new CareRoutes(this::member, boundaries, breaks, exports, this::community);
         this.deletions = new DeletionRoutes(this::member, deletions);
+        this.reminder = new ReminderRoutes(this::member, reminder);
     }
 
     public List<Endpoint> endpoints() {
@@ -141,6 +145,7 @@ public final class ApiRoutes {
         all.addAll(care.endpoints());
         all.addAll(mediaRoutes.endpoints());
         all.addAll(deletions.endpoints());
+        all.addAll(reminder.endpoints());
         return List.copyOf(all);
     }
 

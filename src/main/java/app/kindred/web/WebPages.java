@@ -39,6 +39,7 @@ public final class WebPages {
         this.threads = new ThreadPages(site, app.threads(), app.discussions(), app.communities(), app.media());
         this.members = new MemberPages(site, app.members(), app.discussions(), app.media());
         this.deletion = new DeletionPages(site, app.deletions());
+        site.remindWith(app.reminder());
     }
 
     /** The pages at addresses the fediverse shares, for {@link app.kindred.federation.ActivityPubRoutes} to hand browsers. */
