@@ -5,9 +5,12 @@ import app.kindred.actor.ActorStore;
 import app.kindred.actor.InstanceActor;
 import app.kindred.actor.LocalIds;
 import app.kindred.api.ApiRoutes;
+import app.kindred.care.AccountDeletions;
 import app.kindred.care.Boundaries;
 import app.kindred.care.Breaks;
 import app.kindred.care.Care;
+import app.kindred.care.DailyReminder;
+import app.kindred.care.DeletionWorker;
 import app.kindred.care.ExportWorker;
 import app.kindred.care.Exports;
 import app.kindred.care.Filters;
@@ -26,6 +29,7 @@ import app.kindred.discovery.DiscoveryRoutes;
 import app.kindred.federation.ActivityPubRoutes;
 import app.kindred.federation.ActorSigning;
 import app.kindred.federation.ArchiveDocuments;
+import app.kindred.federation.DepartureNotices;
 import app.kindred.federation.InboxRoutes;
 import app.kindred.federation.KeyDirectory;
 import app.kindred.federation.LocalDocuments;
@@ -134,6 +138,9 @@ public final class App implements AutoCloseable {
     private final Breaks breaks;
     private final Exports exports;
     private final ExportWorker exportWorker;
+    private final AccountDeletions deletions;
+    private final DeletionWorker deletionWorker;
+    private final DailyReminder reminder;
 
     /**
      * @param clock the time every part reads (signatures, sessions, retries, policy caches)
@@ -308,6 +315,19 @@ public final class App implements AutoCloseable {
                 config.accounts().exportLinkLife(),
                 new ArchiveDocuments(actorStore, communityStore, postStore));
         this.exportWorker = new ExportWorker(exports, Duration.ofMinutes(1));
+        this.deletions = new AccountDeletions(
+                database,
+                clock,
+                config.accounts().deletionGrace(),
+                members,
+                media,
+                exports,
+                new DepartureNotices(outbox, new OutgoingActivities()));
+        this.reminder = new DailyReminder(database, clock);
+        // Polled often enough that a member's key goes soon after their Delete{Person} is delivered.
+        var deletionPoll = delivery.pollInterval().multipliedBy(10);
+        this.deletionWorker = new DeletionWorker(
+                deletions, deletionPoll.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : deletionPoll);
     }
 
     /** A remote person by handle or actor id, fetched if we do not know them yet; empty when no server answers. */
@@ -324,6 +344,7 @@ public final class App implements AutoCloseable {
         deliveryWorker.start();
         inboundProcessor.start();
         exportWorker.start();
+        deletionWorker.start();
         mediaHousekeeping.start();
     }
 
@@ -356,7 +377,8 @@ public final class App implements AutoCloseable {
                         inboundProcessor,
                         policy,
                         config.federation().blockedInboxResponse(),
-                        limits)
+                        limits,
+                        fetcher)
                 .register(routes);
         apiRoutes().register(routes);
         new MediaRoutes(media, mediaProxy).register(routes);
@@ -389,7 +411,9 @@ public final class App implements AutoCloseable {
                 this::clientKey,
                 media,
                 config.media().maxUploadBytes(),
-                filters);
+                filters,
+                deletions,
+                reminder);
     }
 
     /**
@@ -562,9 +586,18 @@ public final class App implements AutoCloseable {
         return exportWorker;
     }
 
+    public AccountDeletions deletions() {
+        return deletions;
+    }
+
+    public DailyReminder reminder() {
+        return reminder;
+    }
+
     @Override
     public void close() {
         mediaHousekeeping.close();
+        deletionWorker.close();
         exportWorker.close();
         inboundProcessor.close();
         deliveryWorker.close();

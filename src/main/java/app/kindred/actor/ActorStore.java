@@ -119,6 +119,15 @@ public final class ActorStore {
                 c, "select rsa_private_pem from actor_private_key where actor_id = ?", rs -> rs.getString(1), actorId);
     }
 
+    /** When this actor left (our member deleted their account, or a remote one said Delete or 410), if it did. */
+    public Optional<java.time.Instant> goneAt(Connection c, long id) throws SQLException {
+        return Sql.one(
+                c,
+                "select gone_at from actor where id = ? and gone_at is not null",
+                rs -> Sql.instant(rs, "gone_at"),
+                id);
+    }
+
     public Optional<Actor> findById(Connection c, long id) throws SQLException {
         return Sql.one(c, "select " + COLUMNS + " from actor where id = ?", ActorStore::map, id);
     }

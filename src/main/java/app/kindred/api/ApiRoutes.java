@@ -7,9 +7,11 @@ import app.kindred.api.Views.MemberView;
 import app.kindred.api.Views.ScoreView;
 import app.kindred.api.Views.SubscriptionView;
 import app.kindred.api.Views.TokenView;
+import app.kindred.care.AccountDeletions;
 import app.kindred.care.Boundaries;
 import app.kindred.care.Breaks;
 import app.kindred.care.Care;
+import app.kindred.care.DailyReminder;
 import app.kindred.care.Exports;
 import app.kindred.care.Filters;
 import app.kindred.care.Shown;
@@ -79,6 +81,8 @@ public final class ApiRoutes {
     private final CareRoutes care;
     private final CareSettingsRoutes careSettings;
     private final FilterRoutes filters;
+    private final DeletionRoutes deletions;
+    private final ReminderRoutes reminder;
 
     public ApiRoutes(
             boolean openRegistrations,
@@ -103,7 +107,9 @@ public final class ApiRoutes {
             Function<Context, String> clientKey,
             MediaService media,
             long maxUploadBytes,
-            Filters filters) {
+            Filters filters,
+            AccountDeletions deletions,
+            DailyReminder reminder) {
         this.media = media;
         this.openRegistrations = openRegistrations;
         this.limits = limits;
@@ -133,6 +139,8 @@ public final class ApiRoutes {
         this.careSettings = new CareSettingsRoutes(
                 this::member, this::viewer, moderation, postViews, new Care(db), this::community);
         this.filters = new FilterRoutes(this::member, filters);
+        this.deletions = new DeletionRoutes(this::member, deletions);
+        this.reminder = new ReminderRoutes(this::member, reminder);
     }
 
     public List<Endpoint> endpoints() {
@@ -146,6 +154,8 @@ public final class ApiRoutes {
         all.addAll(careSettings.endpoints());
         all.addAll(filters.endpoints());
         all.addAll(mediaRoutes.endpoints());
+        all.addAll(deletions.endpoints());
+        all.addAll(reminder.endpoints());
         return List.copyOf(all);
     }
 
@@ -277,7 +287,7 @@ public final class ApiRoutes {
         var issued = sessions.logIn(body.text("username"), body.text("password"), clientKey.apply(ctx));
         ctx.header("Cache-Control", "no-store")
                 .json(new TokenView(
-                        issued.token(), issued.expiresAt(), issued.member().username()));
+                        issued.token(), issued.expiresAt(), issued.member().username(), issued.deletionCancelled()));
     }
 
     private void logOut(Context ctx) {

@@ -324,11 +324,10 @@ final class PostViews {
             var postIds = c.createArrayOf("bigint", posts.stream().map(Post::id).toArray());
             var authorIds = c.createArrayOf(
                     "bigint", posts.stream().map(Post::authorId).distinct().toArray());
-            for (var row : Sql.list(
-                    c,
-                    "select id, preferred_username || '@' || domain from actor where id = any(?)",
-                    rs -> Map.entry(rs.getLong(1), rs.getString(2)),
-                    authorIds)) {
+            for (var row : Sql.list(c, """
+                    select id, case when gone_at is null then preferred_username || '@' || domain
+                                    else '[deleted member]' end
+                    from actor where id = any(?)""", rs -> Map.entry(rs.getLong(1), rs.getString(2)), authorIds)) {
                 handles.put(row.getKey(), row.getValue());
             }
             // An author's avatar: our upload's file, or the remote address the proxy serves.

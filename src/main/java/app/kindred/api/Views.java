@@ -27,7 +27,8 @@ final class Views {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record TokenView(String token, Instant expiresAt, String username) {
+    /** @param deletionCancelled true when this sign-in cancelled the account's scheduled deletion */
+    record TokenView(String token, Instant expiresAt, String username, boolean deletionCancelled) {
         @Override
         public String toString() {
             return "TokenView[token=***, expiresAt=" + expiresAt + ", username=" + username + "]";

@@ -187,6 +187,21 @@ public final class Exports {
         names.forEach(this::deleteFile);
     }
 
+    /**
+     * Deletes every file made for an account (its member left): the finished zip and any a worker was
+     * still writing, which the account's own rows no longer name.
+     */
+    void forgetFiles(long accountId) {
+        var prefix = "kindred-export-" + accountId + "-";
+        if (!Files.isDirectory(folder)) return;
+        try (var files = Files.list(folder)) {
+            files.filter(f -> f.getFileName().toString().startsWith(prefix))
+                    .forEach(f -> deleteFile(f.getFileName().toString()));
+        } catch (IOException e) {
+            // Nothing links to them any more; a later deletion sweep of the folder finds them again.
+        }
+    }
+
     private void deleteFile(String name) {
         if (name == null) return;
         try {

@@ -101,7 +101,7 @@ public record Config(
             List<Band> keyFetchHost) {}
 
     /** What members do with their own accounts (issue 18). */
-    public record Accounts(java.time.Duration exportLinkLife) {}
+    public record Accounts(java.time.Duration exportLinkLife, java.time.Duration deletionGrace) {}
 
     /** Limits on images, uploaded or proxied from other servers (issue 20). */
     public record Media(

@@ -148,7 +148,8 @@ public final class ConfigLoader {
                 bands(v, "limits.api_write"),
                 bands(v, "limits.inbound_host"),
                 bands(v, "limits.key_fetch_host"));
-        var accounts = new Config.Accounts(duration(v, "accounts.export_link_life"));
+        var accounts =
+                new Config.Accounts(duration(v, "accounts.export_link_life"), duration(v, "accounts.deletion_grace"));
         var media = new Config.Media(
                 positive(v, "media.max_upload_bytes"),
                 positive(v, "media.max_pixels"),

@@ -189,6 +189,10 @@ public final class Settings {
                     "7d",
                     "How long the link to a member's finished export works; the file is deleted when it stops."),
             new Setting(
+                    "accounts.deletion_grace",
+                    "7d",
+                    "How long a member's deletion waits; signing in during it cancels the deletion. 0s deletes at once."),
+            new Setting(
                     "media.max_upload_bytes",
                     "10485760",
                     "Largest image a member may upload, in bytes; also the most read of a remote image. Uploads have their own body limit, not server.max_body_bytes."),

@@ -75,6 +75,10 @@ public final class DiscoveryRoutes {
                     "resource is missing; ask for ?resource=acct:NAME@" + domain());
         }
         var actor = resolve(resource.strip());
+        // A member who deleted their account is not found by name any more (their actor answers 410).
+        if (actor.local() && db.read(c -> actors.goneAt(c, actor.id())).isPresent()) {
+            throw Refusal.notFound("the member who had this name deleted their account");
+        }
         var subject = actor.equals(instanceActor) && !resource.startsWith("acct:")
                 ? resource.strip()
                 : "acct:" + actor.preferredUsername() + "@" + domain();

@@ -3,6 +3,7 @@ package app.kindred.federation;
 import app.kindred.Refusal;
 import app.kindred.activitypub.ActivityPubDocument;
 import app.kindred.activitypub.JsonLd;
+import app.kindred.activitypub.Tombstone;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorType;
 import io.javalin.config.RoutesConfig;
@@ -58,6 +59,10 @@ public final class ActivityPubRoutes {
      *                     asking for HTML gets instead of the plain page below
      */
     public void register(RoutesConfig routes, Map<String, Handler> browserPages) {
+        routes.exception(Departed.class, (e, ctx) -> {
+            ctx.status(410);
+            render(ctx, e.tombstone, "Gone");
+        });
         // The instance actor stays open and unverified: others fetch it to check our own signatures.
         routes.get("/actor", ctx -> render(ctx, documents.instanceActor(instanceActor), instanceActor.name()));
         routes.get("/actor/outbox", ctx -> respond(ctx, documents.outbox(instanceActor, page(ctx)), "Outbox"));
@@ -148,10 +153,23 @@ public final class ActivityPubRoutes {
 
     private Actor find(Context ctx, ActorType type) {
         var name = ctx.pathParam("name");
-        return documents
+        var actor = documents
                 .local(type, name)
                 .orElseThrow(() -> Refusal.notFound(
                         (type == ActorType.GROUP ? "there is no community " : "there is no member ") + name + " here"));
+        var departed = documents.departed(actor);
+        if (departed.isPresent()) throw new Departed(departed.get());
+        return actor;
+    }
+
+    /** Our member deleted their account: their actor and its collections answer 410 Gone with a Tombstone. */
+    private static final class Departed extends RuntimeException {
+        private final Tombstone tombstone;
+
+        Departed(Tombstone tombstone) {
+            super("this member deleted their account", null, false, false);
+            this.tombstone = tombstone;
+        }
     }
 
     /** A page number from ?page=, 1 or more; anything else is the client's error. */

@@ -12,6 +12,7 @@ import app.kindred.federation.inbound.InboundProcessor;
 import app.kindred.federation.signature.SignatureScheme;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
+import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
 import app.kindred.storage.Database;
 import app.kindred.web.WebServer;
@@ -46,6 +47,7 @@ public final class InboxRoutes {
     private final app.kindred.policy.FederationPolicy policy;
     private final int blockedResponse;
     private final RateLimits limits;
+    private final RemoteFetcher fetcher;
     private final InboundStore inbound = new InboundStore();
     // "{...} junk" and a key given twice are refused: a lenient parse would store a different document
     // than other parsers read.
@@ -60,7 +62,9 @@ public final class InboxRoutes {
             InboundProcessor processor,
             app.kindred.policy.FederationPolicy policy,
             int blockedResponse,
-            RateLimits limits) {
+            RateLimits limits,
+            RemoteFetcher fetcher) {
+        this.fetcher = fetcher;
         this.limits = limits;
         this.db = db;
         this.actors = actors;
@@ -143,6 +147,15 @@ public final class InboxRoutes {
             return;
         }
         var outcome = authenticator.authenticate(IncomingRequests.parts(ctx, ids.base(), body));
+        if (outcome instanceof RequestAuthenticator.Rejected
+                && departureConfirmedAtOrigin(type, activity, idUri, actorUri)) {
+            // The person's own server says they are gone: their Delete{Person} is believed without the
+            // signature, but not its removeData, which anyone could have written (Mastodon's meaning: delete).
+            var copy = activity.deepCopy();
+            ((com.fasterxml.jackson.databind.node.ObjectNode) copy).remove("removeData");
+            store(ctx, inbox, id, type, actor, actorUri, copy, copy.toString(), "origin");
+            return;
+        }
         if (outcome instanceof RequestAuthenticator.Rejected rejected) {
             log.info("refused a {} for {}: {} ({})", type, inbox, rejected.reason(), rejected.detail());
             WebServer.problem(
@@ -184,6 +197,40 @@ public final class InboxRoutes {
         var scheme = signer.scheme() == SignatureScheme.RFC9421 ? "rfc9421" : "cavage";
         // Stored as sent (the JSON was checked above): serialising the tree again would only cost time.
         var text = cleaned ? activity.toString() : new String(body, StandardCharsets.UTF_8);
+        store(ctx, inbox, id, type, actor, actorUri, activity, text, scheme);
+    }
+
+    /**
+     * A Delete{Person} (object = actor, id on the actor's origin) from an actor we know, whose own server
+     * answers 410 or a Tombstone for it when we ask: the person deleted their account, and the key that
+     * would verify the signature may be gone with it. Asked at most as often as the host may deliver.
+     */
+    private boolean departureConfirmedAtOrigin(String type, JsonNode activity, URI idUri, URI actorUri) {
+        if (!type.equals("Delete") || !RemoteFetcher.sameOrigin(idUri, actorUri)) return false;
+        var object = activity.path("object").isObject()
+                ? activity.path("object").path("id").asText("")
+                : activity.path("object").asText("");
+        if (!object.equals(actorUri.toString())) return false;
+        var known = db.read(c -> actors.findByUri(c, actorUri));
+        if (known.isEmpty() || known.get().local()) return false;
+        limits.take(Limit.INBOUND_HOST, actorUri.getRawAuthority().toLowerCase(Locale.ROOT));
+        try {
+            return fetcher.getActivityJson(actorUri).path("type").asText("").equals("Tombstone");
+        } catch (FetchException e) {
+            return e.reason() == FetchException.Reason.GONE || e.reason() == FetchException.Reason.NOT_FOUND;
+        }
+    }
+
+    private void store(
+            Context ctx,
+            URI inbox,
+            String id,
+            String type,
+            String actor,
+            URI actorUri,
+            JsonNode activity,
+            String text,
+            String scheme) {
         // With room in the processor's queue the row is stored leased and handed over, not claimed later.
         boolean handOver = processor.reserve();
         OptionalLong stored = OptionalLong.empty();

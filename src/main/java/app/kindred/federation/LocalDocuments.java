@@ -119,6 +119,13 @@ public final class LocalDocuments {
         return db.read(c -> actors.findLocal(c, name)).filter(a -> a.type() == type);
     }
 
+    /** The Tombstone our member's actor answers with (410) once their account is deleted. */
+    public Optional<app.kindred.activitypub.Tombstone> departed(Actor actor) {
+        if (!actor.local() || actor.type() != ActorType.PERSON) return Optional.empty();
+        return db.read(c -> actors.goneAt(c, actor.id()))
+                .map(at -> new app.kindred.activitypub.Tombstone(actor.uri().toString(), "Person", at));
+    }
+
     public app.kindred.activitypub.Actor instanceActor(Actor actor) {
         return base(
                 actor,

@@ -120,6 +120,31 @@ public final class OutgoingActivities {
         return out(activity, object.id());
     }
 
+    /**
+     * Delete{Person}: a person deleted their account. Object and actor are the same id (Mastodon's
+     * form); {@code removeData} (Lemmy's) says whether their posts went with it or stay anonymous.
+     */
+    public Outgoing departure(Actor person, boolean contentRemoved) {
+        var activity = new Activity(
+                newId(person, "delete"),
+                ActivityType.Delete,
+                person.uri().toString(),
+                List.of(Ref.id(person.uri().toString())),
+                null,
+                List.of(JsonLd.PUBLIC),
+                person.followers() == null
+                        ? List.of()
+                        : List.of(person.followers().toString()),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                contentRemoved);
+        return out(activity, person.uri().toString());
+    }
+
     public Outgoing vote(Actor voter, String postUri, int value, String community) {
         var type = value > 0 ? ActivityType.Like : ActivityType.Dislike;
         var activity = new Activity(

@@ -7,7 +7,12 @@ import app.kindred.actor.ActorType;
 import app.kindred.actor.LocalIds;
 import app.kindred.actor.LocalKeys;
 import app.kindred.storage.Database;
+import app.kindred.storage.Sql;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /** Local accounts: creating members and checking their passwords. */
@@ -47,6 +52,18 @@ public final class MemberService {
         var hash = hashing.hash(password);
         var keys = LocalKeys.generate(random);
         return db.transaction(c -> {
+            var existing = actors.findLocal(c, name.value());
+            if (existing.isPresent() && existing.get().type() == ActorType.PERSON) {
+                var goneAt = actors.goneAt(c, existing.get().id());
+                if (goneAt.isPresent() && goneAt.get().isAfter(Instant.now().minus(NAME_KEPT))) {
+                    throw Refusal.conflict(
+                            "name",
+                            "the name \"" + name + "\" belonged to a member who deleted their account; it is kept"
+                                    + " unused for a year so nobody can pass as them; choose another");
+                }
+                // Kept long enough: the old actor row lets go of the name and the address, and stays as a tombstone.
+                if (goneAt.isPresent()) retireName(c, existing.get().id());
+            }
             if (actors.findLocal(c, name.value()).isPresent()) {
                 throw Refusal.conflict(
                         "name", "the name \"" + name + "\" is taken by a member or community; choose another");
@@ -56,6 +73,18 @@ public final class MemberService {
             members.insert(c, actor.id(), name.value(), hash, role);
             return members.findByUsername(c, name.value()).orElseThrow();
         });
+    }
+
+    /** A departed member's name is kept from anyone else this long (issue 18). */
+    public static final Duration NAME_KEPT = Duration.ofDays(365);
+
+    private void retireName(Connection c, long actorId) throws SQLException {
+        // '~' is never in a name we accept, so the retired name cannot meet a real one.
+        Sql.update(
+                c,
+                "update actor set preferred_username = '~left~' || id, uri = ? || '/left/' || id where id = ?",
+                ids.base().toString(),
+                actorId);
     }
 
     private static void refuseTooLong(String field, String password) {

@@ -50,6 +50,15 @@ public final class MemberStore {
         Sql.update(c, "update account set last_active_at = ? where id = ?", at, accountId);
     }
 
+    /**
+     * Cancels the member's scheduled deletion, if any (they signed in during its grace period); returns
+     * whether there was one. The row is locked while a deletion runs, so a sign-in either cancels it
+     * first or waits for it and finds no account.
+     */
+    public boolean cancelDeletion(Connection c, long accountId) throws SQLException {
+        return Sql.update(c, "delete from account_deletion where account_id = ?", accountId) > 0;
+    }
+
     public Optional<String> passwordHash(Connection c, String username) throws SQLException {
         return Sql.one(c, "select password_hash from account where username = ?", rs -> rs.getString(1), username);
     }

@@ -51,7 +51,8 @@ public final class SessionService {
     }
 
     /** A freshly issued token: shown to the member once, never again. */
-    public record Issued(String token, Instant expiresAt, Member member) {
+    /** @param deletionCancelled whether this sign-in cancelled the member's scheduled account deletion */
+    public record Issued(String token, Instant expiresAt, Member member, boolean deletionCancelled) {
         @Override
         public String toString() {
             return "Issued[token=***, expiresAt=" + expiresAt + ", member=" + member.username() + "]";
@@ -80,12 +81,13 @@ public final class SessionService {
         var token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         var now = clock.instant();
         var expiresAt = now.plus(LIFETIME);
-        db.transaction(c -> {
+        // Signing in during the grace period cancels a scheduled deletion (issue 18), in the same transaction.
+        boolean cancelled = db.transaction(c -> {
             sessions.insert(c, member.id(), hash(token), now, expiresAt);
             memberStore.markActive(c, member.id(), now);
-            return null;
+            return memberStore.cancelDeletion(c, member.id());
         });
-        return new Issued(token, expiresAt, member);
+        return new Issued(token, expiresAt, member, cancelled);
     }
 
     /** The member a live token belongs to; a missing, unknown, expired or revoked token is refused alike. */

@@ -32,9 +32,10 @@ public final class Discussions {
     }
 
     /** Who wrote a post, as a reader is told: name, server, and whether they are from here. */
+    /** {@code domain} is null for an author who left (issue 18): shown as "[deleted member]", linked nowhere. */
     public record Author(long actorId, String name, String domain, boolean local) {
         public String handle() {
-            return name + "@" + domain;
+            return domain == null ? name : name + "@" + domain;
         }
     }
 
@@ -131,7 +132,10 @@ public final class Discussions {
         var postIds = ids(c, list.stream().map(Post::id).toList());
         for (var a : Sql.list(
                 c,
-                "select id, preferred_username, domain, local from actor where id = any(?)",
+                """
+                select id, case when gone_at is null then preferred_username else '[deleted member]' end,
+                       case when gone_at is null then domain end, local and gone_at is null
+                from actor where id = any(?)""",
                 rs -> new Author(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)),
                 ids(c, list.stream().map(Post::authorId).distinct().toList()))) {
             authors.put(a.actorId(), a);

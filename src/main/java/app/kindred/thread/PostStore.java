@@ -131,12 +131,20 @@ public final class PostStore {
                        updated = ? where id = ? and deleted_at is null""", title, contentHtml, sourceMarkdown, summary, sensitive, updated, id);
     }
 
+    /** What a tombstone keeps: its place in the tree; the content is gone. */
+    private static final String TOMBSTONE = """
+            update post set deleted_at = now(), title = case when parent_id is null then '[deleted]' else null end,
+                   content_html = '', source_markdown = null, summary = null, url = null, extras = '{}'::jsonb
+            """;
+
     /** A deleted post stays as a tombstone: its place in the tree is kept, its content is gone. */
     public void tombstone(Connection c, long id) throws SQLException {
-        Sql.update(c, """
-                update post set deleted_at = now(), title = case when parent_id is null then '[deleted]' else null end,
-                       content_html = '', source_markdown = null, summary = null, url = null, extras = '{}'::jsonb
-                where id = ? and deleted_at is null""", id);
+        Sql.update(c, TOMBSTONE + " where id = ? and deleted_at is null", id);
+    }
+
+    /** Every post of one author, tombstoned at once (their account was deleted); returns how many. */
+    public static int tombstoneAllBy(Connection c, long authorActorId) throws SQLException {
+        return Sql.update(c, TOMBSTONE + " where author_id = ? and deleted_at is null", authorActorId);
     }
 
     /** A moderator's removal (reason null) or restoration; the content stays either way. */

@@ -81,6 +81,12 @@ public final class BrowserSessions {
         return token != null && member(ctx).isPresent() ? token : null;
     }
 
+    /** Only the cookie goes: the member's sessions already ended on the server (they scheduled their account's deletion). */
+    public void forgetEnded(Context ctx) {
+        ctx.res().addHeader("Set-Cookie", cookie(SESSION_COOKIE, "", 0));
+        ctx.attribute(MEMBER, Optional.empty());
+    }
+
     /** The token a form on this page must send back; for a signed-out reader this may set the pre-session cookie. */
     public String csrfToken(Context ctx) {
         var session = ctx.cookie(SESSION_COOKIE);

@@ -5,6 +5,7 @@ import app.kindred.web.pages.AccountPages;
 import app.kindred.web.pages.CarePages;
 import app.kindred.web.pages.CommunityCarePages;
 import app.kindred.web.pages.CommunityPages;
+import app.kindred.web.pages.DeletionPages;
 import app.kindred.web.pages.Distance;
 import app.kindred.web.pages.FeedPages;
 import app.kindred.web.pages.FrontPages;
@@ -37,6 +38,7 @@ public final class WebPages {
     private final SettingsPages settings;
     private final CarePages care;
     private final CommunityCarePages communityCare;
+    private final DeletionPages deletion;
 
     public WebPages(App app) {
         var config = app.config();
@@ -84,6 +86,8 @@ public final class WebPages {
                 app.exports());
         this.communityCare = new CommunityCarePages(
                 site, app.communities(), app.moderation(), app.care(), app.discussions(), app.media());
+        this.deletion = new DeletionPages(site, app.deletions());
+        site.remindWith(app.reminder());
     }
 
     /** The pages at addresses the fediverse shares, for {@link app.kindred.federation.ActivityPubRoutes} to hand browsers. */
@@ -113,6 +117,7 @@ public final class WebPages {
         settings.register(routes);
         care.register(routes);
         communityCare.register(routes);
+        deletion.register(routes);
         routes.exception(Site.SignInFirst.class, (e, ctx) -> {
             var back = ctx.method().name().equals("GET") ? ctx.path() : "/";
             Site.seeOther(ctx, "/login?next=" + Site.encode(back));

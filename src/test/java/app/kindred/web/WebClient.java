@@ -17,12 +17,17 @@ import org.jsoup.Jsoup;
 /** A browser as far as HTTP goes: keeps cookies, asks for HTML, follows no redirects, posts forms. */
 final class WebClient {
     private final TestServer server;
-    private final HttpClient http =
-            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http;
     final Map<String, String> cookies = new LinkedHashMap<>();
 
     WebClient(TestServer server) {
+        this(server, HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER));
+    }
+
+    /** With a client of the caller's making (the privacy proof binds it to its own address); redirects are never followed. */
+    WebClient(TestServer server, HttpClient.Builder client) {
         this.server = server;
+        this.http = client.followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     HttpResponse<String> get(String path) {

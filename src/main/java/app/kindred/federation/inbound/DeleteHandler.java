@@ -1,6 +1,7 @@
 package app.kindred.federation.inbound;
 
 import app.kindred.actor.Actor;
+import app.kindred.care.Departures;
 import app.kindred.community.Participant;
 import app.kindred.remote.FetchException;
 import app.kindred.storage.Sql;
@@ -10,7 +11,7 @@ import java.util.OptionalLong;
 
 /**
  * Delete by the author leaves a tombstone: the content goes, the place in the thread stays. An
- * actor deleting itself is marked gone. Deletes of things we never had need nothing. A Delete by
+ * actor deleting itself (Delete{Person}) departs: see {@link #departure}. Deletes of things we never had need nothing. A Delete by
  * anyone else is a moderator's removal, which {@link ModerationHandler} checks and applies.
  */
 final class DeleteHandler implements ActivityHandler {
@@ -23,18 +24,37 @@ final class DeleteHandler implements ActivityHandler {
         this.moderation = moderation;
     }
 
+    /**
+     * Delete{Person}: the person deleted their account (actor and object are the same, and the
+     * signature was theirs). Their content here goes, as Mastodon means it, unless the activity says
+     * {@code removeData: false} (Lemmy's "keep my content"), when it stays as "[deleted member]";
+     * what we cached of them and their follows end ({@link Departures}, the same rule as for our own
+     * members). Our communities where they posted pass it on to their followers, who hold copies.
+     */
+    private Effect departure(Incoming in, Actor actor) {
+        if (actor.local()) return Effect.NONE;
+        boolean keepPosts = Boolean.FALSE.equals(in.activity().removeData());
+        return c -> {
+            var communities = Sql.list(c, """
+                    select distinct p.community_id from post p join community co on co.id = p.community_id
+                    join actor ca on ca.id = co.actor_id where p.author_id = ? and ca.local""", rs -> rs.getLong(1), actor.id());
+            Departures.depart(c, actor.id(), keepPosts);
+            for (long id : communities) {
+                var community = f.communities().findById(c, id).orElseThrow();
+                f.relay(c, community, in.json(), Optional.empty(), actor.uri().toString());
+            }
+        };
+    }
+
     @Override
     public Effect handle(Incoming in, Actor actor, Optional<Actor> viaGroup) throws FetchException, Rejected {
         var activity = in.activity();
         var objectUri = URI.create(activity.object().uri());
+        if (objectUri.equals(actor.uri())) return departure(in, actor);
         var known = f.db().read(c -> f.posts().findByUri(c, objectUri));
         if (known.isPresent() && known.get().authorId() != actor.id()) return moderation.removal(in, actor);
         var postIn = known.isPresent() ? OptionalLong.of(known.get().communityId()) : OptionalLong.empty();
         return Effect.inCommunity(postIn, c -> {
-            if (objectUri.equals(actor.uri())) {
-                Sql.update(c, "update actor set gone_at = now() where id = ? and not local", actor.id());
-                return;
-            }
             var post = f.posts().findByUri(c, objectUri);
             // A repeat (the Delete came directly and announced) is done, not refused.
             if (post.isEmpty() || post.get().deleted()) return;

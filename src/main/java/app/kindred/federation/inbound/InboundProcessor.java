@@ -3,7 +3,9 @@ package app.kindred.federation.inbound;
 import app.kindred.Refusal;
 import app.kindred.activitypub.Activity;
 import app.kindred.activitypub.ActivityPubJson;
+import app.kindred.activitypub.ActivityType;
 import app.kindred.activitypub.ReadResult;
+import app.kindred.actor.Actor;
 import app.kindred.remote.FetchException;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
@@ -305,7 +307,18 @@ public final class InboundProcessor implements AutoCloseable {
             finish(in, "done", "ignored: nothing here applies a " + activity.type() + " yet");
             return;
         }
-        var actor = federation.remoteActors().byUri(in.actor());
+        Actor actor;
+        if (departure(activity, in)) {
+            // Delete{Person}: the actor's server now answers 410, so what we stored of them is who they were.
+            var stored = db.read(c -> federation.actors().findByUri(c, in.actor()));
+            if (stored.isEmpty()) {
+                finish(in, "done", "ignored: a Delete of a person we never knew");
+                return;
+            }
+            actor = stored.get();
+        } else {
+            actor = federation.remoteActors().byUri(in.actor());
+        }
         var effect = handler.get().handle(incoming, actor, Optional.empty());
         SqlWork<Void> work = c -> {
             try {
@@ -324,6 +337,13 @@ public final class InboundProcessor implements AutoCloseable {
         } catch (RejectedInTransaction r) {
             throw r.rejected;
         }
+    }
+
+    /** Whether this is an actor deleting itself: object and actor are the same id. */
+    private static boolean departure(Activity activity, InboundActivity in) {
+        return activity.type() == ActivityType.Delete
+                && activity.object().uri() != null
+                && activity.object().uri().equals(in.actor().toString());
     }
 
     /** Carries a rejection out of the transaction, which it rolls back. */

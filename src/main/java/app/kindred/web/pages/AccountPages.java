@@ -115,7 +115,8 @@ public final class AccountPages {
             return;
         }
         site.sessions().signIn(ctx, issued);
-        Site.seeOther(ctx, next);
+        // Signing in during the grace period cancelled the account's deletion: the member is told at once.
+        Site.seeOther(ctx, issued.deletionCancelled() ? "/?deletionCancelled=1" : next);
     }
 
     private void logOut(Context ctx) {

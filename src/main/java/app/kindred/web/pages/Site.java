@@ -1,6 +1,7 @@
 package app.kindred.web.pages;
 
 import app.kindred.Refusal;
+import app.kindred.care.DailyReminder;
 import app.kindred.content.StorableText;
 import app.kindred.member.Member;
 import app.kindred.member.MemberService;
@@ -104,12 +105,35 @@ public final class Site {
             "sessionEnded",
             "othersEnded",
             "settingsSaved",
-            "followPending");
+            "followPending",
+            // Account deletion (issue 18).
+            "deletionScheduled",
+            "accountDeleted",
+            "deletionCancelled");
 
     private String notice(Context ctx) {
         for (var flag : NOTICES)
             if (ctx.queryParam(flag) != null) return messages(ctx).t("notice." + flag);
-        return null;
+        return reminderNote(ctx);
+    }
+
+    private volatile DailyReminder reminder;
+
+    /** Pages count the signed-in member's views for their daily reminder, when they chose one (issue 18). */
+    public void remindWith(DailyReminder reminder) {
+        this.reminder = reminder;
+    }
+
+    /** After the time the member chose, a calm note on every page saying how long they have been here today. */
+    private String reminderNote(Context ctx) {
+        var r = reminder;
+        var member = sessions.member(ctx);
+        if (r == null || member.isEmpty() || !ctx.method().name().equals("GET")) return null;
+        return r.viewed(member.get())
+                .map(minutes -> minutes >= 120
+                        ? messages(ctx).t("reminder.hours", minutes / 60)
+                        : messages(ctx).t("reminder.minutes", minutes))
+                .orElse(null);
     }
 
     /** The same layout with a form token for a signed-out form (sign in, sign up). */

@@ -1,0 +1,153 @@
+package app.kindred.web;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import app.kindred.TestServer;
+import app.kindred.member.Role;
+import app.kindred.storage.Sql;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
+
+/**
+ * Deleting an account in a browser with JavaScript off (issue 18): the page says what happens, a
+ * wrong password comes back by its field, confirming signs the member out, and signing in again
+ * during the grace period cancels the deletion and says so. The page passes axe and works by keyboard.
+ */
+class AccountDeletionBrowserTest {
+    private static final String PASSWORD = "a calm long passphrase";
+    private static TestServer server;
+    private static Browser browser;
+    private static Browser scanner;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(Map.of("KINDRED_INSTANCE_NAME", "Kindred trial"));
+        server.app().members().create("maple", PASSWORD, Role.MEMBER);
+        server.app().members().create("birch", PASSWORD, Role.MEMBER);
+        browser = new Browser(server.base(), false);
+        scanner = new Browser(server.base(), true);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) browser.close();
+        if (scanner != null) scanner.close();
+        if (server != null) server.close();
+    }
+
+    private static void signIn(Browser b, String name) {
+        b.open("/login");
+        b.type("#username", name);
+        b.type("#password", PASSWORD);
+        b.clickAndLoad(b.find("form[action='/login'] button[type=submit]"));
+    }
+
+    private static long scheduled(String name) {
+        return server.app()
+                .database()
+                .read(c -> Sql.count(
+                        c,
+                        "select count(*) from account_deletion d join account a on a.id = d.account_id where a.username = ?",
+                        name));
+    }
+
+    @Test
+    void aMemberSchedulesTheDeletionIsSignedOutAndSigningInAgainCancelsIt() {
+        signIn(browser, "maple");
+        browser.open("/settings/delete");
+        assertEquals("Delete your account", browser.find("h1").getText());
+        var main = browser.find("main").getText();
+        assertTrue(main.contains("7 days after you confirm"), main);
+        assertTrue(main.contains("Reports you sent to moderators stay"), main);
+        assertTrue(main.contains("[deleted member]"), main);
+
+        // No choice and a wrong password: the form comes back with both problems by their fields.
+        browser.type("#password", "not my password at all");
+        browser.clickAndLoad(browser.find("form[action='/settings/delete'] button[type=submit]"));
+        assertEquals(
+                List.of("#keep_posts"),
+                browser.all(".error-summary a").stream()
+                        .map(a -> a.getAttribute("hash"))
+                        .toList());
+        browser.find("#keep_posts-true").click();
+        browser.type("#password", "not my password at all");
+        browser.clickAndLoad(browser.find("form[action='/settings/delete'] button[type=submit]"));
+        assertEquals("#password", browser.find(".error-summary a").getAttribute("hash"));
+        assertTrue(browser.find("#password-error").getText().contains("nothing was changed"));
+        assertEquals("true", browser.find("#keep_posts-true").getAttribute("checked"), "the choice is kept");
+        assertEquals("", browser.find("#password").getAttribute("value"), "the password is never sent back");
+        assertEquals(0, scheduled("maple"));
+
+        // The right password: scheduled, and signed out.
+        browser.type("#password", PASSWORD);
+        browser.clickAndLoad(browser.find("form[action='/settings/delete'] button[type=submit]"));
+        assertTrue(browser.find("main [role=status]").getText().contains("will be deleted"));
+        assertTrue(browser.find("header.site").getText().contains("Sign in"));
+        assertEquals(1, scheduled("maple"));
+        browser.open("/settings/delete");
+        assertTrue(browser.driver.getCurrentUrl().contains("/login?next="), browser.driver.getCurrentUrl());
+
+        // Signing in during the grace period cancels it, and the member is told.
+        signIn(browser, "maple");
+        assertEquals(
+                "Welcome back. Your account deletion was cancelled, and everything is as you left it.",
+                browser.find("main [role=status]").getText());
+        assertEquals(0, scheduled("maple"));
+        assertTrue(browser.find("header.site").getText().contains("maple"));
+    }
+
+    @Test
+    void theFormWorksByKeyboardAlone() {
+        var b = new Browser(server.base(), false);
+        try {
+            signIn(b, "birch");
+            b.open("/settings/delete");
+            b.find("#keep_posts").sendKeys(Keys.SPACE);
+            assertTrue(b.find("#keep_posts").isSelected());
+            b.find("#keep_posts").sendKeys(Keys.TAB);
+            // Radios of one group are one tab stop: the next stop is the password.
+            assertEquals("password", b.driver.switchTo().activeElement().getAttribute("id"));
+            b.driver.switchTo().activeElement().sendKeys(PASSWORD);
+            b.driver.switchTo().activeElement().sendKeys(Keys.TAB);
+            var button = b.driver.switchTo().activeElement();
+            assertEquals("Delete my account", button.getText());
+            assertEquals("solid", button.getCssValue("outline-style"), "focus is drawn");
+            button.sendKeys(Keys.ENTER);
+            b.waitUntil(d -> !d.getCurrentUrl().endsWith("/settings/delete"));
+            assertEquals(1, scheduled("birch"));
+        } finally {
+            b.close();
+        }
+    }
+
+    @Test
+    void thePagePassesAxeAsFirstShownWithProblemsAndInTheDark() {
+        server.app().members().create("cedar", PASSWORD, Role.MEMBER);
+        signIn(scanner, "cedar");
+        var failures = new ArrayList<String>();
+        scanner.open("/settings/delete");
+        check("/settings/delete", failures);
+        scanner.clickAndLoad(scanner.find("form[action='/settings/delete'] button[type=submit]"));
+        assertTrue(scanner.find(".error-summary").isDisplayed());
+        check("/settings/delete (problems)", failures);
+        scanner.darkScheme(true);
+        try {
+            check("/settings/delete (problems, dark)", failures);
+        } finally {
+            scanner.darkScheme(false);
+        }
+        assertEquals(List.of(), failures, String.join("\n", failures));
+        assertEquals(0, scheduled("cedar"));
+    }
+
+    private static void check(String what, List<String> failures) {
+        var found = scanner.violations();
+        if (!found.isEmpty()) failures.add(what + ":\n" + found);
+        if (!scanner.fitsWidth(320)) failures.add(what + ": wider than 320 px");
+    }
+}
