@@ -268,7 +268,8 @@ public final class App implements AutoCloseable {
                 intake,
                 mediaProxy,
                 ids.base(),
-                random);
+                random,
+                publisher::profileChanged);
         this.mediaHousekeeping = new MediaHousekeeping(media, clock);
         this.threads = new ThreadService(
                 database, postStore, new VoteStore(), communityStore, publisher, ids.base(), limits, media);

@@ -3,8 +3,10 @@ package app.kindred.web;
 import app.kindred.App;
 import app.kindred.web.pages.AccountPages;
 import app.kindred.web.pages.CommunityPages;
+import app.kindred.web.pages.ComposerImages;
 import app.kindred.web.pages.FrontPages;
 import app.kindred.web.pages.MemberPages;
+import app.kindred.web.pages.PicturePages;
 import app.kindred.web.pages.Site;
 import app.kindred.web.pages.ThreadPages;
 import io.javalin.config.RoutesConfig;
@@ -21,6 +23,7 @@ public final class WebPages {
     private final CommunityPages communities;
     private final ThreadPages threads;
     private final MemberPages members;
+    private final PicturePages pictures;
 
     public WebPages(App app) {
         var config = app.config();
@@ -32,10 +35,13 @@ public final class WebPages {
                 app.members());
         this.front = new FrontPages(site, app.communities(), config.instance().domain(), open);
         this.accounts = new AccountPages(site, app.members(), app.sessions(), open, app.limits(), app::clientKey);
+        var composerImages = new ComposerImages(app.media(), config.media().maxUploadBytes());
         this.communities = new CommunityPages(
-                site, app.communities(), app.follows(), app.threads(), app.discussions(), app.media());
-        this.threads = new ThreadPages(site, app.threads(), app.discussions(), app.communities(), app.media());
+                site, app.communities(), app.follows(), app.threads(), app.discussions(), app.media(), composerImages);
+        this.threads =
+                new ThreadPages(site, app.threads(), app.discussions(), app.communities(), app.media(), composerImages);
         this.members = new MemberPages(site, app.members(), app.discussions(), app.media());
+        this.pictures = new PicturePages(site, app.media(), composerImages, app.communities(), app.moderation());
     }
 
     /** The pages at addresses the fediverse shares, for {@link app.kindred.federation.ActivityPubRoutes} to hand browsers. */
@@ -48,6 +54,7 @@ public final class WebPages {
         accounts.register(routes);
         communities.register(routes);
         threads.register(routes);
+        pictures.register(routes);
         routes.exception(Site.SignInFirst.class, (e, ctx) -> {
             var back = ctx.method().name().equals("GET") ? ctx.path() : "/";
             Site.seeOther(ctx, "/login?next=" + Site.encode(back));

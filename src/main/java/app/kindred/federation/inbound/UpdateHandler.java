@@ -51,6 +51,8 @@ final class UpdateHandler {
             }
             f.posting().checkEdit(c, community, post, Participant.remote(actor));
             var read = IncomingPost.read(object, post.isThread());
+            // As for a Create: an instance whose media the admin rejects keeps its words, not its pictures.
+            if (f.policy().decide(actor.uri()).rejectMedia()) read = read.withoutMedia();
             f.posts()
                     .update(
                             c,
@@ -61,6 +63,8 @@ final class UpdateHandler {
                             read.summary(),
                             read.sensitive(),
                             IncomingPost.notAfterReceipt(object.updated(), Instant.now()));
+            // The link and images are the Update's too: one taken out there is taken out here.
+            f.posts().setLinkAndExtras(c, post.id(), read.url(), read.extras());
             if (community.actor().local())
                 f.relay(c, community, in.json(), Optional.empty(), post.uri().toString());
         });

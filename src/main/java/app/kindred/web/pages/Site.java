@@ -82,7 +82,8 @@ public final class Site {
     }
 
     /** After POST-then-redirect, a flag in the address (?followed=1) picks one of a few fixed sentences. */
-    private static final List<String> NOTICES = List.of("welcome", "signedOut", "followed", "left", "deleted");
+    private static final List<String> NOTICES = List.of(
+            "welcome", "signedOut", "followed", "left", "deleted", "avatarSaved", "avatarRemoved", "picturesSaved");
 
     private String notice(Context ctx) {
         for (var flag : NOTICES)

@@ -172,7 +172,22 @@ public final class Views {
             PostCard replyingTo,
             boolean withTitle,
             Form form,
-            String preview) {}
+            String preview,
+            List<ComposerImages.Slot> images) {
+        /** A form that takes no images (an edit). */
+        public ComposePage(
+                String kind,
+                String heading,
+                String action,
+                CommunityCard community,
+                List<Rule> rules,
+                PostCard replyingTo,
+                boolean withTitle,
+                Form form,
+                String preview) {
+            this(kind, heading, action, community, rules, replyingTo, withTitle, form, preview, null);
+        }
+    }
 
     public record DeletePage(PostCard post, CommunityCard community) {}
 
