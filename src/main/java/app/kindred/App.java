@@ -54,6 +54,8 @@ import app.kindred.member.MemberStore;
 import app.kindred.member.PasswordHashing;
 import app.kindred.member.SessionService;
 import app.kindred.member.SessionStore;
+import app.kindred.metrics.Metrics;
+import app.kindred.metrics.MetricsServer;
 import app.kindred.notification.NotificationService;
 import app.kindred.policy.CommunityBlocks;
 import app.kindred.policy.FederationPolicy;
@@ -106,6 +108,8 @@ public final class App implements AutoCloseable {
     private final PolicyService policyService;
     private final HostHealth hostHealth;
     private final DeliveryMetrics deliveryMetrics = new DeliveryMetrics();
+    private final Metrics metrics;
+    private MetricsServer metricsServer;
     private final DeliveryWorker deliveryWorker;
     private final InboundProcessor inboundProcessor;
     private final ThreadService threads;
@@ -147,6 +151,7 @@ public final class App implements AutoCloseable {
         this.hashing =
                 new PasswordHashing(server.passwordHashThreads(), server.passwordHashQueue(), HASHING_WAIT, random);
         this.limits = new RateLimits(config.limits());
+        this.metrics = new Metrics(database, limits, deliveryMetrics, clock);
         this.clientKeys = new ClientKeys(random);
         this.members = new MemberService(database, actorStore, memberStore, ids, random, hashing);
         this.communities = new CommunityService(database, actorStore, memberStore, communityStore, ids, random);
@@ -355,8 +360,6 @@ public final class App implements AutoCloseable {
                 .register(routes);
         apiRoutes().register(routes);
         new MediaRoutes(media, mediaProxy).register(routes);
-        routes.get(
-                "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(deliveryMetrics.exposition()));
     }
 
     /** The client API's routes (issue #6). */
@@ -471,6 +474,22 @@ public final class App implements AutoCloseable {
         return deliveryWorker;
     }
 
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Starts the Prometheus endpoint on its own port when metrics.port is set (only the serving
+     * process calls this, so a command run beside it never takes the port); empty when it is 0.
+     */
+    public synchronized Optional<MetricsServer> serveMetrics() {
+        var settings = config.metrics();
+        if (settings.port() == 0) return Optional.empty();
+        if (metricsServer == null)
+            metricsServer = MetricsServer.start(metrics, settings.host(), settings.port(), settings.token());
+        return Optional.of(metricsServer);
+    }
+
     public DeliveryMetrics deliveryMetrics() {
         return deliveryMetrics;
     }
@@ -553,6 +572,10 @@ public final class App implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (metricsServer != null) metricsServer.close();
+        }
+        metrics.close();
         mediaHousekeeping.close();
         exportWorker.close();
         inboundProcessor.close();
