@@ -42,6 +42,7 @@ import app.kindred.federation.signature.SignatureVerifier;
 import app.kindred.federation.signature.VerificationPolicy;
 import app.kindred.follow.FollowService;
 import app.kindred.follow.FollowStore;
+import app.kindred.logging.LogFormat;
 import app.kindred.media.DiskStorage;
 import app.kindred.media.ImageIntake;
 import app.kindred.media.MediaHousekeeping;
@@ -425,6 +426,7 @@ public final class App implements AutoCloseable {
 
     /** As {@link #open(Config)} with a clock and a source of randomness of the caller's choosing (tests). */
     public static App open(Config config, Clock clock, SecureRandom random) {
+        LogFormat.apply(config.logging().format());
         var database = Database.open(config);
         try {
             return new App(config, database, clock, random);
