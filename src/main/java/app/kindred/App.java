@@ -109,7 +109,7 @@ public final class App implements AutoCloseable {
     private final PolicyService policyService;
     private final HostHealth hostHealth;
     private final DeliveryMetrics deliveryMetrics = new DeliveryMetrics();
-    private final Metrics metrics;
+    private final Optional<Metrics> metrics;
     private MetricsServer metricsServer;
     private final DeliveryWorker deliveryWorker;
     private final InboundProcessor inboundProcessor;
@@ -152,7 +152,10 @@ public final class App implements AutoCloseable {
         this.hashing =
                 new PasswordHashing(server.passwordHashThreads(), server.passwordHashQueue(), HASHING_WAIT, random);
         this.limits = new RateLimits(config.limits());
-        this.metrics = new Metrics(database, limits, deliveryMetrics, clock);
+        // Only when they are served: the registry and its JVM binders cost seconds of start-up on a busy machine.
+        this.metrics = config.metrics().port() == 0
+                ? Optional.empty()
+                : Optional.of(new Metrics(database, limits, deliveryMetrics, clock));
         this.clientKeys = new ClientKeys(random);
         this.members = new MemberService(database, actorStore, memberStore, ids, random, hashing);
         this.communities = new CommunityService(database, actorStore, memberStore, communityStore, ids, random);
@@ -476,7 +479,8 @@ public final class App implements AutoCloseable {
         return deliveryWorker;
     }
 
-    public Metrics metrics() {
+    /** The metrics, when metrics.port is set; empty otherwise, and nothing is measured. */
+    public Optional<Metrics> metrics() {
         return metrics;
     }
 
@@ -486,9 +490,9 @@ public final class App implements AutoCloseable {
      */
     public synchronized Optional<MetricsServer> serveMetrics() {
         var settings = config.metrics();
-        if (settings.port() == 0) return Optional.empty();
+        if (metrics.isEmpty()) return Optional.empty();
         if (metricsServer == null)
-            metricsServer = MetricsServer.start(metrics, settings.host(), settings.port(), settings.token());
+            metricsServer = MetricsServer.start(metrics.get(), settings.host(), settings.port(), settings.token());
         return Optional.of(metricsServer);
     }
 
@@ -577,7 +581,7 @@ public final class App implements AutoCloseable {
         synchronized (this) {
             if (metricsServer != null) metricsServer.close();
         }
-        metrics.close();
+        metrics.ifPresent(Metrics::close);
         mediaHousekeeping.close();
         exportWorker.close();
         inboundProcessor.close();

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
@@ -16,9 +17,11 @@ import java.util.concurrent.Executors;
  */
 public final class MetricsServer implements AutoCloseable {
     private final HttpServer server;
+    private final ExecutorService executor;
 
-    private MetricsServer(HttpServer server) {
+    private MetricsServer(HttpServer server, ExecutorService executor) {
         this.server = server;
+        this.executor = executor;
     }
 
     public static MetricsServer start(Metrics metrics, String host, int port, String token) {
@@ -68,5 +71,6 @@ public final class MetricsServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdown();
     }
 }

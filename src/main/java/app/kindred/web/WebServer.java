@@ -52,11 +52,11 @@ public final class WebServer {
             config.requestLogger.http((ctx, ms) -> {
                 log.info("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms));
                 app.metrics()
-                        .request(
+                        .ifPresent(m -> m.request(
                                 ctx.method().name(),
                                 route(ctx),
                                 ctx.statusCode(),
-                                Duration.ofNanos(Math.round(ms * 1_000_000)));
+                                Duration.ofNanos(Math.round(ms * 1_000_000))));
                 MDC.remove(REQUEST_ID);
             });
             var limits = app.config().server();

@@ -116,6 +116,14 @@ class TlsDeliveryTest {
                         c, "select count(*) from host_health where failing_since is not null or unavailable"));
         assertEquals(0, failingHosts, "the host is not taken for down");
         assertEquals(0, remote.getAllServeEvents().size(), "nothing was sent over the refused connection");
+        // What an admin sees for the host in `kindred federation status`.
+        var host = new DeliveryStatus(app.database())
+                .hosts().stream()
+                        .filter(h -> h.host().equals("127.0.0.1:" + remote.httpsPort()))
+                        .findFirst()
+                        .orElseThrow();
+        assertEquals(1, host.failed());
+        assertTrue(host.lastError().startsWith("certificate refused"), host.toString());
     }
 
     @Test
