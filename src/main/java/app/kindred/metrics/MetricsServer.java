@@ -45,10 +45,11 @@ public final class MetricsServer implements AutoCloseable {
                 }
             }
         });
-        server.setExecutor(Executors.newSingleThreadExecutor(
-                Thread.ofPlatform().name("kindred-metrics").daemon(true).factory()));
+        var executor = Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().name("kindred-metrics").daemon(true).factory());
+        server.setExecutor(executor);
         server.start();
-        return new MetricsServer(server);
+        return new MetricsServer(server, executor);
     }
 
     private static boolean authorised(HttpExchange exchange, byte[] expected) {
