@@ -48,6 +48,7 @@ import app.kindred.federation.signature.SignatureVerifier;
 import app.kindred.federation.signature.VerificationPolicy;
 import app.kindred.follow.FollowService;
 import app.kindred.follow.FollowStore;
+import app.kindred.logging.LogFormat;
 import app.kindred.media.DiskStorage;
 import app.kindred.media.ImageIntake;
 import app.kindred.media.MediaHousekeeping;
@@ -60,6 +61,8 @@ import app.kindred.member.MemberStore;
 import app.kindred.member.PasswordHashing;
 import app.kindred.member.SessionService;
 import app.kindred.member.SessionStore;
+import app.kindred.metrics.Metrics;
+import app.kindred.metrics.MetricsServer;
 import app.kindred.notification.NotificationService;
 import app.kindred.policy.CommunityBlocks;
 import app.kindred.policy.FederationPolicy;
@@ -112,6 +115,8 @@ public final class App implements AutoCloseable {
     private final PolicyService policyService;
     private final HostHealth hostHealth;
     private final DeliveryMetrics deliveryMetrics = new DeliveryMetrics();
+    private final Optional<Metrics> metrics;
+    private MetricsServer metricsServer;
     private final DeliveryWorker deliveryWorker;
     private final InboundProcessor inboundProcessor;
     private final ThreadService threads;
@@ -158,6 +163,10 @@ public final class App implements AutoCloseable {
         this.hashing =
                 new PasswordHashing(server.passwordHashThreads(), server.passwordHashQueue(), HASHING_WAIT, random);
         this.limits = new RateLimits(config.limits());
+        // Only when they are served: the registry and its JVM binders cost seconds of start-up on a busy machine.
+        this.metrics = config.metrics().port() == 0
+                ? Optional.empty()
+                : Optional.of(new Metrics(database, limits, deliveryMetrics, clock));
         this.clientKeys = new ClientKeys(random);
         this.members = new MemberService(database, actorStore, memberStore, ids, random, hashing);
         this.communities = new CommunityService(database, actorStore, memberStore, communityStore, ids, random);
@@ -279,7 +288,8 @@ public final class App implements AutoCloseable {
                 intake,
                 mediaProxy,
                 ids.base(),
-                random);
+                random,
+                publisher::profileChanged);
         this.mediaHousekeeping = new MediaHousekeeping(media, clock);
         this.threads = new ThreadService(
                 database, postStore, new VoteStore(), communityStore, publisher, ids.base(), limits, media);
@@ -382,8 +392,6 @@ public final class App implements AutoCloseable {
                 .register(routes);
         apiRoutes().register(routes);
         new MediaRoutes(media, mediaProxy).register(routes);
-        routes.get(
-                "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(deliveryMetrics.exposition()));
     }
 
     /** The client API's routes (issue #6). */
@@ -452,6 +460,7 @@ public final class App implements AutoCloseable {
 
     /** As {@link #open(Config)} with a clock and a source of randomness of the caller's choosing (tests). */
     public static App open(Config config, Clock clock, SecureRandom random) {
+        LogFormat.apply(config.logging().format());
         var database = Database.open(config);
         try {
             return new App(config, database, clock, random);
@@ -499,6 +508,23 @@ public final class App implements AutoCloseable {
 
     public DeliveryWorker deliveryWorker() {
         return deliveryWorker;
+    }
+
+    /** The metrics, when metrics.port is set; empty otherwise, and nothing is measured. */
+    public Optional<Metrics> metrics() {
+        return metrics;
+    }
+
+    /**
+     * Starts the Prometheus endpoint on its own port when metrics.port is set (only the serving
+     * process calls this, so a command run beside it never takes the port); empty when it is 0.
+     */
+    public synchronized Optional<MetricsServer> serveMetrics() {
+        var settings = config.metrics();
+        if (metrics.isEmpty()) return Optional.empty();
+        if (metricsServer == null)
+            metricsServer = MetricsServer.start(metrics.get(), settings.host(), settings.port(), settings.token());
+        return Optional.of(metricsServer);
     }
 
     public DeliveryMetrics deliveryMetrics() {
@@ -596,6 +622,10 @@ public final class App implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (metricsServer != null) metricsServer.close();
+        }
+        metrics.ifPresent(Metrics::close);
         mediaHousekeeping.close();
         deletionWorker.close();
         exportWorker.close();

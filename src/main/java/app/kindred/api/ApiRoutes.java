@@ -351,18 +351,24 @@ public final class ApiRoutes {
     private void comment(Context ctx) {
         var member = member(ctx);
         long parentId = id(ctx);
-        var body = JsonBody.parse(ctx.body(), Set.of("body", "content_warning", "sensitive", "language"));
+        var body = JsonBody.parse(ctx.body(), Set.of("body", "content_warning", "sensitive", "language", "media"));
         var draft = new ThreadService.Draft(
                 null, body.text("body"), body.text("content_warning"), body.bool("sensitive"), body.text("language"));
-        var post = threads.comment(member, parentId, draft);
+        var post = threads.comment(member, parentId, draft, new ThreadService.Attachments(null, body.ids("media")));
         ctx.status(201).json(postViews.post(post.id()));
     }
 
     private void edit(Context ctx) {
         var member = member(ctx);
         long postId = id(ctx);
-        var body = JsonBody.parse(ctx.body(), Set.of("title", "body", "content_warning", "sensitive"));
+        var body = JsonBody.parse(ctx.body(), Set.of("title", "body", "content_warning", "sensitive", "url", "media"));
         var current = threads.find(postId).orElseThrow(() -> Refusal.notFound("there is no post " + postId));
+        // The link and images change only when named; naming one keeps the other as it is.
+        var attachments = body.has("url") || body.has("media")
+                ? new ThreadService.Attachments(
+                        body.has("url") ? body.text("url") : current.url(),
+                        body.has("media") ? body.ids("media") : threads.mediaOf(postId))
+                : null;
         // PATCH: what is left out stays; a new warning without a flag decides sensitivity alone.
         var warning = body.has("content_warning") ? body.text("content_warning") : current.summary();
         var sensitive = body.has("sensitive")
@@ -371,7 +377,13 @@ public final class ApiRoutes {
         var edited = threads.edit(
                 member,
                 postId,
-                new ThreadService.Draft(body.text("title"), body.requiredText("body"), warning, sensitive, null));
+                new ThreadService.Draft(
+                        body.text("title"),
+                        attachments != null && !body.has("body") ? current.sourceMarkdown() : body.requiredText("body"),
+                        warning,
+                        sensitive,
+                        null),
+                attachments);
         ctx.json(postViews.post(edited.id()));
     }
 

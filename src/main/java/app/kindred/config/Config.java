@@ -15,7 +15,9 @@ public record Config(
         Delivery delivery,
         Limits limits,
         Accounts accounts,
-        Media media) {
+        Media media,
+        Metrics metrics,
+        Logging logging) {
 
     public record Server(
             String host,
@@ -110,4 +112,14 @@ public record Config(
             int maxSide,
             long remoteCacheBytes,
             java.time.Duration remoteCacheTtl) {}
+
+    /** The Prometheus scrape endpoint (issue 19): its own port, 0 for none; a bearer token when not empty. */
+    public record Metrics(String host, int port, String token) {}
+
+    /** How log lines are written: "plain" text or "json" lines (issue 19). */
+    public record Logging(String format) {
+        public boolean json() {
+            return format.equals("json");
+        }
+    }
 }

@@ -156,7 +156,12 @@ public final class ConfigLoader {
                 (int) Math.min(16_384, positive(v, "media.max_side")),
                 positive(v, "media.remote_cache_bytes"),
                 duration(v, "media.remote_cache_ttl"));
-        return new Config(server, instance, dataDir, database, federation, delivery, limits, accounts, media);
+        int metricsPort = (int) nonNegative(v, "metrics.port");
+        if (metricsPort > 65535) throw bad(v, "metrics.port", "is not a port; use 0 (off) or 1 to 65535");
+        var metrics = new Config.Metrics(nonEmpty(v, "metrics.host"), metricsPort, string(v, "metrics.token"));
+        var logging = new Config.Logging(oneOf(v, "logging.format", "plain", "json"));
+        return new Config(
+                server, instance, dataDir, database, federation, delivery, limits, accounts, media, metrics, logging);
     }
 
     private static String string(Map<String, Sourced> v, String key) {

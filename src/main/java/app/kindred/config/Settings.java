@@ -211,7 +211,23 @@ public final class Settings {
             new Setting(
                     "media.remote_cache_ttl",
                     "7d",
-                    "How long a proxied image is served from the cache before it is fetched again."));
+                    "How long a proxied image is served from the cache before it is fetched again."),
+            new Setting(
+                    "metrics.host",
+                    "127.0.0.1",
+                    "Address the Prometheus metrics endpoint listens on; 127.0.0.1 keeps it to this machine."),
+            new Setting(
+                    "metrics.port",
+                    "0",
+                    "Port of the Prometheus metrics endpoint (GET /metrics), apart from the site's; 0 serves none."),
+            new Setting(
+                    "metrics.token",
+                    "",
+                    "When set, a scrape must send Authorization: Bearer with this token; empty asks for none (keep metrics.host local then)."),
+            new Setting(
+                    "logging.format",
+                    "plain",
+                    "How log lines are written: plain text, or json (one JSON object a line, with a request id) for a log collector."));
 
     private static final Map<String, Setting> BY_KEY = index();
 

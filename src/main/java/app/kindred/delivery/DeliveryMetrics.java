@@ -4,7 +4,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counters of delivery attempts by outcome, for the metrics endpoint. */
+/** Counters of delivery attempts by outcome, read by {@code app.kindred.metrics.Metrics}. */
 public final class DeliveryMetrics {
     public enum Outcome {
         DELIVERED,
@@ -27,19 +27,5 @@ public final class DeliveryMetrics {
 
     public long get(Outcome outcome) {
         return counts.get(outcome).sum();
-    }
-
-    /** Prometheus text exposition. */
-    public String exposition() {
-        var sb = new StringBuilder("# HELP kindred_deliveries_total Delivery attempts by outcome.\n")
-                .append("# TYPE kindred_deliveries_total counter\n");
-        for (var o : Outcome.values()) {
-            sb.append("kindred_deliveries_total{outcome=\"")
-                    .append(o.name().toLowerCase())
-                    .append("\"} ")
-                    .append(get(o))
-                    .append('\n');
-        }
-        return sb.toString();
     }
 }

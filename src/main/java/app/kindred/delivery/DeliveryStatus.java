@@ -43,7 +43,10 @@ public final class DeliveryStatus {
                        count(*) filter (where d.state = 'delivered') as delivered,
                        count(*) filter (where d.state = 'failed') as failed,
                        count(*) filter (where d.state = 'parked') as parked,
-                       h.failing_since, h.last_error, coalesce(h.unavailable, false) as unavailable
+                       h.failing_since, coalesce(h.unavailable, false) as unavailable,
+                       -- A host that answers but whose deliveries fail (a refused certificate, a 403) shows why too.
+                       coalesce(h.last_error, (select f.last_error from delivery f where f.host = d.host
+                                               and f.state = 'failed' order by f.id desc limit 1)) as last_error
                 from delivery d left join host_health h on h.host = d.host
                 group by d.host, h.failing_since, h.last_error, h.unavailable
                 order by d.host""",

@@ -5,6 +5,10 @@ import app.kindred.remote.AddressPolicy;
 import app.kindred.remote.CheckedAddressResolver;
 import app.kindred.remote.RequestSigning;
 import java.net.URI;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -19,6 +23,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
@@ -148,6 +154,9 @@ public final class InboxPoster implements AutoCloseable {
                 }
                 if (t instanceof TimeoutException) return new Attempt(null, "no answer within " + timeout, true, false);
             }
+            var certificate = certificateProblem(e.getCause());
+            // A certificate we refuse is the peer's configuration, not an outage: sending again will not help.
+            if (certificate != null) return new Attempt(null, certificate, false, true);
             // The exception's name only: its message can carry the resolved address, and this is logged and stored.
             return new Attempt(
                     null,
@@ -158,6 +167,32 @@ public final class InboxPoster implements AutoCloseable {
                     false,
                     false);
         }
+    }
+
+    /**
+     * What is wrong with a peer's TLS certificate, when that is why the connection failed; null for
+     * any other failure (a reset handshake is an outage like any other). Only our own words: the
+     * JDK's messages can carry the address we connected to, and this is logged and stored.
+     */
+    static String certificateProblem(Throwable failure) {
+        boolean handshake = false, untrusted = false, wrongHost = false, expired = false;
+        for (var t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SSLHandshakeException || t instanceof SSLPeerUnverifiedException) handshake = true;
+            if (t instanceof CertificateExpiredException) expired = true;
+            else if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) untrusted = true;
+            else if (t instanceof CertificateException) {
+                var message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+                if (message.contains("subject alternative") || message.contains("no name matching")) wrongHost = true;
+                else untrusted = true;
+            }
+        }
+        if (!handshake && !expired && !untrusted && !wrongHost) return null;
+        if (expired) return "certificate refused: the host's TLS certificate has expired";
+        if (wrongHost) return "certificate refused: the host's TLS certificate is for another name";
+        if (untrusted)
+            return "certificate refused: the host's TLS certificate is not signed by an authority we trust"
+                    + " (self-signed or unknown)";
+        return null;
     }
 
     private static Outcome classify(Attempt a) {

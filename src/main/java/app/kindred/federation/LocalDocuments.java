@@ -144,6 +144,11 @@ public final class LocalDocuments {
     }
 
     public app.kindred.activitypub.Actor member(Actor actor) {
+        return db.read(c -> member(c, actor));
+    }
+
+    /** The Person as it stands in this transaction, for an Update{Person} sent with the change. */
+    public app.kindred.activitypub.Actor member(java.sql.Connection c, Actor actor) throws java.sql.SQLException {
         // Support communities are not for search engines: members opt in to discovery, never out.
         return base(
                 actor,
@@ -158,7 +163,7 @@ public final class LocalDocuments {
                 false,
                 null,
                 null,
-                db.read(c -> pictures(c, actor)));
+                pictures(c, actor));
     }
 
     public app.kindred.activitypub.Actor community(Actor actor) {

@@ -217,6 +217,29 @@ public final class OutgoingActivities {
         return out(activity, group.uri().toString());
     }
 
+    /**
+     * A member tells the servers that show their posts how they look now (avatar): Update{Person},
+     * public like the profile itself, which Lemmy, Mastodon and Kindred all read as a refresh.
+     */
+    public Outgoing updatePerson(Actor person, app.kindred.activitypub.Actor document) {
+        var activity = new Activity(
+                newId(person, "update"),
+                ActivityType.Update,
+                person.uri().toString(),
+                List.of(Ref.embedded(document)),
+                null,
+                List.of(JsonLd.PUBLIC),
+                List.of(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
+        return out(activity, person.uri().toString());
+    }
+
     /** The group passes an activity on to its followers (FEP-1b12), or, for Mastodon and Misskey, the object itself. */
     public Outgoing announce(Actor group, Ref announced, String objectId) {
         return out(announceActivity(group, announced), objectId);

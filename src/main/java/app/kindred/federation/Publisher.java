@@ -7,6 +7,7 @@ import app.kindred.actor.ActorStore;
 import app.kindred.community.Community;
 import app.kindred.delivery.Outbox;
 import app.kindred.federation.inbound.FederationContext;
+import app.kindred.storage.Sql;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -234,6 +235,23 @@ public final class Publisher {
         var group = community.actor();
         var update = outgoing.updateGroup(group, documents.community(c, group));
         outbox.enqueueToFollowers(c, group, List.of(update.queued()), group, List.of());
+    }
+
+    /**
+     * A member's profile changed (avatar): Update{Person} goes to every server that shows them, the
+     * remote communities they follow or posted in and the remote followers of our communities they
+     * follow or posted in. Shared inboxes are used and deduplicated by the outbox.
+     */
+    public void profileChanged(Connection c, Actor person) throws SQLException {
+        var update = outgoing.updatePerson(person, documents.member(c, person));
+        var recipients = Sql.list(c, """
+                with places as (
+                    select cm.actor_id from post p join community cm on cm.id = p.community_id where p.author_id = ?
+                    union select f.followed_id from follow f where f.follower_id = ?)
+                select %s from actor a where not a.local and (a.id in (select actor_id from places)
+                    or a.id in (select f.follower_id from follow f
+                                where f.state = 'accepted' and f.followed_id in (select actor_id from places)))""".formatted(ActorStore.columns("a")), ActorStore::map, person.id(), person.id());
+        outbox.enqueue(c, person, update.id(), update.objectId(), update.json(), recipients);
     }
 
     private void moderation(

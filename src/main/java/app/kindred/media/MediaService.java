@@ -2,6 +2,7 @@ package app.kindred.media;
 
 import app.kindred.Refusal;
 import app.kindred.member.Member;
+import app.kindred.member.ProfileChanges;
 import app.kindred.member.Role;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -40,6 +42,7 @@ public final class MediaService {
     private final URI base;
     private final SecureRandom random;
     private final PostImages postImages;
+    private final ProfileChanges profileChanges;
 
     public MediaService(
             Database db,
@@ -48,8 +51,10 @@ public final class MediaService {
             ImageIntake intake,
             MediaProxy proxy,
             URI base,
-            SecureRandom random) {
+            SecureRandom random,
+            ProfileChanges profileChanges) {
         this.random = random;
+        this.profileChanges = profileChanges;
         this.postImages = new PostImages(proxy);
         this.db = db;
         this.store = store;
@@ -86,6 +91,10 @@ public final class MediaService {
         return b;
     }
 
+    public Optional<Media> find(long id) {
+        return db.read(c -> store.find(c, id));
+    }
+
     /** Where an upload is served: our own address, whatever storage holds it. */
     public String url(Media media) {
         return base + "/media/" + media.fileKey();
@@ -96,6 +105,11 @@ public final class MediaService {
      * removed, used by no other post, and described (alt text), at most {@link #PER_POST}.
      */
     public List<Media> forPost(Connection c, long ownerActorId, List<Long> ids) throws SQLException {
+        return forPost(c, ownerActorId, ids, null);
+    }
+
+    /** The same, for an edit of post {@code postId}: the images it already shows may stay. */
+    public List<Media> forPost(Connection c, long ownerActorId, List<Long> ids, Long postId) throws SQLException {
         if (ids == null || ids.isEmpty()) return List.of();
         var unique = new LinkedHashSet<>(ids);
         if (unique.size() > PER_POST)
@@ -109,7 +123,8 @@ public final class MediaService {
                         "image " + id + " has no alt text; describe it (send alt with the upload)"
                                 + " so people who use a screen reader or cannot load images know what it shows");
             }
-            if (store.postOf(c, id).isPresent())
+            var usedBy = store.postOf(c, id);
+            if (usedBy.isPresent() && !usedBy.get().equals(postId))
                 throw Refusal.conflict("media", "image " + id + " is already in another post");
             out.add(media);
         }
@@ -119,6 +134,21 @@ public final class MediaService {
     public void attach(Connection c, long postId, List<Media> media) throws SQLException {
         for (int i = 0; i < media.size(); i++)
             store.attach(c, postId, media.get(i).id(), i);
+    }
+
+    /**
+     * A post's images after an edit: those it no longer shows are removed (their files go with
+     * {@link #purgeFiles()} after the commit), the rest take their new places.
+     */
+    public void reattach(Connection c, long postId, List<Media> media) throws SQLException {
+        var kept = media.stream().map(Media::id).toList();
+        for (long id : store.idsOfPost(c, postId)) if (!kept.contains(id)) store.removeEverywhere(c, id);
+        store.detachAll(c, postId);
+        attach(c, postId, media);
+    }
+
+    public List<Long> idsOfPost(Connection c, long postId) throws SQLException {
+        return store.idsOfPost(c, postId);
     }
 
     /** A deleted post takes its uploads with it; the files go once {@link #purgeFiles()} runs after the commit. */
@@ -181,7 +211,16 @@ public final class MediaService {
 
     /** A member's avatar (their Person's icon): one of their uploads, or none (null). */
     public void setAvatar(Member member, Long mediaId) {
-        wear(member, member.actor().id(), MediaStore.Slot.ICON, mediaId, "avatar");
+        db.transaction(c -> {
+            var before = store.actorImages(c, member.actor().id()).iconKey();
+            wear(c, member, member.actor().id(), MediaStore.Slot.ICON, mediaId, "avatar");
+            // Servers that show this member are told in the same transaction; wearing the same image again tells
+            // nobody.
+            if (!Objects.equals(
+                    before, store.actorImages(c, member.actor().id()).iconKey()))
+                profileChanges.changed(c, member.actor());
+            return null;
+        });
     }
 
     /**
@@ -194,13 +233,6 @@ public final class MediaService {
             long actorId = Sql.one(c, "select actor_id from community where id = ?", rs -> rs.getLong(1), communityId)
                     .orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
             wear(c, moderator, actorId, slot, mediaId, slot == MediaStore.Slot.ICON ? "icon" : "banner");
-            return null;
-        });
-    }
-
-    private void wear(Member member, long actorId, MediaStore.Slot slot, Long mediaId, String field) {
-        db.transaction(c -> {
-            wear(c, member, actorId, slot, mediaId, field);
             return null;
         });
     }

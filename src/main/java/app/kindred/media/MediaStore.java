@@ -48,6 +48,16 @@ public final class MediaStore {
                 c, "insert into post_media (post_id, media_id, position) values (?, ?, ?)", postId, mediaId, position);
     }
 
+    /** The uploads a post shows, in their order. */
+    public List<Long> idsOfPost(Connection c, long postId) throws SQLException {
+        return Sql.list(
+                c, "select media_id from post_media where post_id = ? order by position", rs -> rs.getLong(1), postId);
+    }
+
+    public void detachAll(Connection c, long postId) throws SQLException {
+        Sql.update(c, "delete from post_media where post_id = ?", postId);
+    }
+
     /** Marks a post's uploads removed; their files go after the transaction commits. */
     public int removeOfPost(Connection c, long postId) throws SQLException {
         return Sql.update(

@@ -9,6 +9,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Every rate limit of the instance, as Bucket4j token buckets kept in this process: one bucket per
@@ -46,8 +47,10 @@ public final class RateLimits {
 
     private final Map<Limit, Rule> rules = new EnumMap<>(Limit.class);
     private final Map<Limit, Map<String, Bucket>> buckets = new EnumMap<>(Limit.class);
+    private final Map<Limit, LongAdder> refusals = new EnumMap<>(Limit.class);
 
     public RateLimits(Config.Limits config) {
+        for (var limit : Limit.values()) refusals.put(limit, new LongAdder());
         rule(Limit.SIGN_IN_ACCOUNT, config.signInAccount());
         rule(Limit.SIGN_IN_CLIENT, config.signInClient());
         rule(Limit.SIGN_UP, config.signUp());
@@ -125,7 +128,13 @@ public final class RateLimits {
         map.values().removeIf(b -> b.getAvailableTokens() >= smallest);
     }
 
-    private static TryLater refusal(Limit limit, Duration wait) {
+    /** How many requests this limit refused since the process started, for the metrics. */
+    public long refusals(Limit limit) {
+        return refusals.get(limit).sum();
+    }
+
+    private TryLater refusal(Limit limit, Duration wait) {
+        refusals.get(limit).increment();
         var rounded = Math.max(1, (wait.toMillis() + 999) / 1000);
         return TryLater.rateLimited(
                 wait,

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -31,6 +32,7 @@ public final class Database implements AutoCloseable {
     private final java.util.Properties credentials = new java.util.Properties();
     // The inbound processor's and delivery workers' own connections; null in the background Database itself.
     private final Database background;
+    private final LongAdder timedOutWaits = new LongAdder();
 
     private Database(
             HikariDataSource pool,
@@ -53,6 +55,21 @@ public final class Database implements AutoCloseable {
      */
     public Database background() {
         return background == null ? this : background;
+    }
+
+    /** The pool as it stands, for the metrics: connections in use, idle, in all, allowed, and requests waiting for one. */
+    public record PoolState(int active, int idle, int total, int max, int waiting, long timedOutWaits) {}
+
+    public PoolState poolState() {
+        var bean = pool.getHikariPoolMXBean();
+        if (bean == null) return new PoolState(0, 0, 0, pool.getMaximumPoolSize(), 0, timedOutWaits.sum());
+        return new PoolState(
+                bean.getActiveConnections(),
+                bean.getIdleConnections(),
+                bean.getTotalConnections(),
+                pool.getMaximumPoolSize(),
+                bean.getThreadsAwaitingConnection(),
+                timedOutWaits.sum());
     }
 
     /** For the one long-lived connection that LISTENs, which must not hold a pooled connection forever. */
@@ -138,6 +155,7 @@ public final class Database implements AutoCloseable {
         try {
             return pool.getConnection();
         } catch (SQLTransientConnectionException e) {
+            timedOutWaits.increment();
             throw TryLater.busy(RETRY_AFTER, "the server is busy; no database connection came free in time", e);
         }
     }

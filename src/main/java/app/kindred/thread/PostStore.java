@@ -137,6 +137,19 @@ public final class PostStore {
                    content_html = '', source_markdown = null, summary = null, url = null, extras = '{}'::jsonb
             """;
 
+    /** One of our posts' link and images after an edit; the rest of what it carries stays. */
+    public void setLinkAndImages(Connection c, long id, String url, String attachmentsJson) throws SQLException {
+        Sql.update(c, """
+                update post set url = ?, extras = jsonb_set(coalesce(extras, '{}'::jsonb), '{attachments}', ?::jsonb)
+                where id = ? and deleted_at is null""", url, attachmentsJson, id);
+    }
+
+    /** A remote post's link and extras (attachments, thumbnail, tags) as its latest Update says. */
+    public void setLinkAndExtras(Connection c, long id, String url, String extras) throws SQLException {
+        Sql.update(
+                c, "update post set url = ?, extras = ?::jsonb where id = ? and deleted_at is null", url, extras, id);
+    }
+
     /** A deleted post stays as a tombstone: its place in the tree is kept, its content is gone. */
     public void tombstone(Connection c, long id) throws SQLException {
         Sql.update(c, TOMBSTONE + " where id = ? and deleted_at is null", id);

@@ -16,6 +16,7 @@ import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
 import app.kindred.storage.Database;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -107,7 +108,14 @@ public final class ThreadService {
     }
 
     public Post comment(Member author, long parentId, Draft draft) {
+        return comment(author, parentId, draft, Attachments.NONE);
+    }
+
+    /** A comment may carry images (the same rules as a thread's) but no link of its own. */
+    public Post comment(Member author, long parentId, Draft draft, Attachments attachments) {
         limits.take(Limit.COMMENT, RateLimits.memberKey(author.id()));
+        if (attachments.url() != null && !attachments.url().isBlank())
+            throw Refusal.invalid("url", "a comment carries no link of its own; put it in the text");
         checkBody(draft, false);
         return db.inCommunity(communityOfPost(parentId), c -> {
             var parent =
@@ -121,6 +129,7 @@ public final class ThreadService {
                     community,
                     Participant.member(author),
                     new Admission.Writing(false, null, draft.body(), warning(draft)));
+            var images = media.forPost(c, author.actor().id(), attachments.media());
             var post = insertLocal(
                     c,
                     author,
@@ -130,15 +139,25 @@ public final class ThreadService {
                     null,
                     draft,
                     null,
-                    "{}",
+                    extras(images),
                     verdict);
+            media.attach(c, post.id(), images);
             if (!post.held()) publisher.created(c, author.actor(), post, community);
             return post;
         });
     }
 
     public Post edit(Member editor, long postId, Draft draft) {
-        return db.inCommunity(communityOfPost(postId), c -> {
+        return edit(editor, postId, draft, null);
+    }
+
+    /**
+     * An edit of the words and, when {@code attachments} is not null, of the link and images too: the
+     * images listed are the post's from now on, in that order; uploads left out are removed with their files.
+     */
+    public Post edit(Member editor, long postId, Draft draft, Attachments attachments) {
+        var url = attachments == null ? null : link(attachments.url());
+        var result = db.inCommunity(communityOfPost(postId), c -> {
             var post = post(c, postId);
             posting.checkEdit(
                     c, communities.findById(c, post.communityId()).orElseThrow(), post, Participant.member(editor));
@@ -170,6 +189,13 @@ public final class ThreadService {
                     warning,
                     warning != null || Boolean.TRUE.equals(draft.sensitive()),
                     Instant.now());
+            if (attachments != null) {
+                if (!post.isThread() && url != null)
+                    throw Refusal.invalid("url", "a comment carries no link of its own; put it in the text");
+                var images = media.forPost(c, editor.actor().id(), attachments.media(), post.id());
+                media.reattach(c, post.id(), images);
+                posts.setLinkAndImages(c, post.id(), url, attachmentsJson(images));
+            }
             // Someone newly named in the edit is told; whoever was told before is not told again.
             Notifications.localPost(c, post.id());
             var updated = posts.findById(c, post.id()).orElseThrow();
@@ -181,6 +207,14 @@ public final class ThreadService {
                     communities.findById(c, post.communityId()).orElseThrow());
             return updated;
         });
+        // Images taken out of the post go once the edit is committed.
+        if (attachments != null) media.purgeFiles();
+        return result;
+    }
+
+    /** The ids of the uploads a post shows, in order: what an edit keeps when it does not name them. */
+    public List<Long> mediaOf(long postId) {
+        return db.read(c -> media.idsOfPost(c, postId));
     }
 
     public void delete(Member member, long postId) {
@@ -338,7 +372,16 @@ public final class ThreadService {
      */
     private String extras(List<Media> images) {
         var extras = JSON.createObjectNode();
-        var list = extras.putArray("attachments");
+        extras.set("attachments", attachments(images));
+        return extras.toString();
+    }
+
+    private String attachmentsJson(List<Media> images) {
+        return attachments(images).toString();
+    }
+
+    private ArrayNode attachments(List<Media> images) {
+        var list = JSON.createArrayNode();
         for (var m : images) {
             list.addObject()
                     .put("type", "Image")
@@ -349,7 +392,7 @@ public final class ThreadService {
                     .put("height", m.height())
                     .put("media_id", m.id());
         }
-        return extras.toString();
+        return list;
     }
 
     private static String warning(Draft draft) {

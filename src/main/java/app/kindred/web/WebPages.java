@@ -5,12 +5,14 @@ import app.kindred.web.pages.AccountPages;
 import app.kindred.web.pages.CarePages;
 import app.kindred.web.pages.CommunityCarePages;
 import app.kindred.web.pages.CommunityPages;
+import app.kindred.web.pages.ComposerImages;
 import app.kindred.web.pages.DeletionPages;
 import app.kindred.web.pages.Distance;
 import app.kindred.web.pages.FeedPages;
 import app.kindred.web.pages.FrontPages;
 import app.kindred.web.pages.MemberPages;
 import app.kindred.web.pages.NotificationPages;
+import app.kindred.web.pages.PicturePages;
 import app.kindred.web.pages.RemoteCommunityPages;
 import app.kindred.web.pages.SearchPages;
 import app.kindred.web.pages.SettingsPages;
@@ -39,6 +41,7 @@ public final class WebPages {
     private final CarePages care;
     private final CommunityCarePages communityCare;
     private final DeletionPages deletion;
+    private final PicturePages pictures;
 
     public WebPages(App app) {
         var config = app.config();
@@ -51,6 +54,7 @@ public final class WebPages {
                 app.notifications());
         this.front = new FrontPages(site, app.communities(), config.instance().domain(), open);
         this.accounts = new AccountPages(site, app.members(), app.sessions(), open, app.limits(), app::clientKey);
+        var composerImages = new ComposerImages(app.media(), config.media().maxUploadBytes());
         var distance = new Distance(site, app.boundaries(), app.breaks());
         this.communities = new CommunityPages(
                 site,
@@ -60,9 +64,17 @@ public final class WebPages {
                 app.discussions(),
                 app.media(),
                 distance,
-                app.care());
+                app.care(),
+                composerImages);
         this.threads = new ThreadPages(
-                site, app.threads(), app.discussions(), app.communities(), app.media(), distance, app.care());
+                site,
+                app.threads(),
+                app.discussions(),
+                app.communities(),
+                app.media(),
+                distance,
+                app.care(),
+                composerImages);
         this.members = new MemberPages(site, app.members(), app.discussions(), app.media());
         this.notificationPages = new NotificationPages(
                 site, app.notifications(), config.instance().domain());
@@ -88,6 +100,7 @@ public final class WebPages {
                 site, app.communities(), app.moderation(), app.care(), app.discussions(), app.media());
         this.deletion = new DeletionPages(site, app.deletions());
         site.remindWith(app.reminder());
+        this.pictures = new PicturePages(site, app.media(), composerImages, app.communities(), app.moderation());
     }
 
     /** The pages at addresses the fediverse shares, for {@link app.kindred.federation.ActivityPubRoutes} to hand browsers. */
@@ -118,6 +131,7 @@ public final class WebPages {
         care.register(routes);
         communityCare.register(routes);
         deletion.register(routes);
+        pictures.register(routes);
         routes.exception(Site.SignInFirst.class, (e, ctx) -> {
             var back = ctx.method().name().equals("GET") ? ctx.path() : "/";
             Site.seeOther(ctx, "/login?next=" + Site.encode(back));

@@ -11,6 +11,9 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import java.io.EOFException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,6 +23,7 @@ import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /** Builds the Javalin app from an {@link App} without starting it, so tests start it on port 0. */
 public final class WebServer {
@@ -35,6 +39,8 @@ public final class WebServer {
     }
 
     public static Javalin create(App app) {
+        // The serving process alone opens the metrics port (a CLI command beside it must not).
+        app.serveMetrics();
         var mapper = jsonMapper();
         var pages = new WebPages(app);
         return Javalin.create(config -> {
@@ -43,8 +49,16 @@ public final class WebServer {
             config.http.maxRequestSize = app.config().server().maxBodyBytes();
             config.jsonMapper(new JavalinJackson(mapper, true));
             // Path only: query strings can carry tokens, and we never log client addresses.
-            config.requestLogger.http(
-                    (ctx, ms) -> log.info("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms)));
+            config.requestLogger.http((ctx, ms) -> {
+                log.info("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms));
+                app.metrics()
+                        .ifPresent(m -> m.request(
+                                ctx.method().name(),
+                                route(ctx),
+                                ctx.statusCode(),
+                                Duration.ofNanos(Math.round(ms * 1_000_000))));
+                MDC.remove(REQUEST_ID);
+            });
             var limits = app.config().server();
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(limits.maxHeaderBytes());
@@ -65,6 +79,9 @@ public final class WebServer {
                 });
             });
 
+            // Every log line of a request carries its id (JSON logs show it as mdc.request_id): random, never the
+            // client's.
+            config.routes.before(ctx -> MDC.put(REQUEST_ID, requestId()));
             config.routes.before(WebServer::refuseNulInTarget);
             config.routes.get("/healthz", ctx -> health(app, ctx));
             app.registerRoutes(config.routes, pages.sharedAddresses());
@@ -117,6 +134,25 @@ public final class WebServer {
                 else problem(ctx, 405, "Method not allowed", ctx.method() + " is not allowed on " + ctx.path(), null);
             });
         });
+    }
+
+    private static final String REQUEST_ID = "request_id";
+    private static final SecureRandom IDS = new SecureRandom();
+
+    private static String requestId() {
+        var bytes = new byte[8];
+        IDS.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** The route template a request matched ("/p/{id}"), so the metrics never carry ids or names; "unmatched" for none. */
+    private static String route(Context ctx) {
+        try {
+            var endpoint = ctx.endpoints().matchedHttpEndpoint();
+            return endpoint == null ? "unmatched" : endpoint.path;
+        } catch (RuntimeException e) {
+            return "unmatched";
+        }
     }
 
     /** A NUL in a path or query would reach the database as a name or id, and PostgreSQL refuses it (a 500). */

@@ -172,6 +172,12 @@ class DeliveryCrashProcessTest {
         }
     }
 
+    private static Map<String, String> with(Map<String, String> settings, String key, String value) {
+        var all = new HashMap<>(settings);
+        all.put(key, value);
+        return all;
+    }
+
     private long deliveredMetric(int port) throws Exception {
         var body = HttpClient.newHttpClient()
                 .send(
@@ -275,8 +281,10 @@ class DeliveryCrashProcessTest {
         prepare(30, Duration.ofMillis(20), Duration.ofMillis(60), portA);
         // A lease longer than any delivery on a loaded machine: a claim taken twice would be a real fault.
         var settings = Map.of("KINDRED_DELIVERY_WORKERS", "8", "KINDRED_DELIVERY_TIMEOUT", "15s");
-        var a = serve(portA, "a.log", settings);
-        var b = serve(portB, "b.log", settings);
+        // Each process's counts come from its own metrics port, apart from the site's.
+        int metricsA = freePort(), metricsB = freePort();
+        var a = serve(portA, "a.log", with(settings, "KINDRED_METRICS_PORT", String.valueOf(metricsA)));
+        var b = serve(portB, "b.log", with(settings, "KINDRED_METRICS_PORT", String.valueOf(metricsB)));
         awaitHealthy(portA, a);
         awaitHealthy(portB, b);
         // The queue is filled once both processes listen, so both are woken by the same NOTIFY.
@@ -292,7 +300,7 @@ class DeliveryCrashProcessTest {
         }
         assertEquals(expected, stubs.pairs());
         assertEquals(0, stubs.duplicates(), "no host got an activity twice");
-        long byA = deliveredMetric(portA), byB = deliveredMetric(portB);
+        long byA = deliveredMetric(metricsA), byB = deliveredMetric(metricsB);
         System.out.println("two processes: A delivered " + byA + ", B delivered " + byB);
         assertEquals(300, byA + byB, "each delivery counted by exactly one process");
         assertTrue(byA > 0 && byB > 0, "both processes took a share: " + byA + " and " + byB);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import app.kindred.federation.harness.KindredInstance;
 import app.kindred.follow.FollowStore;
 import app.kindred.media.TestImages;
+import app.kindred.storage.Sql;
 import app.kindred.thread.ThreadService;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -89,5 +90,42 @@ class MediaFederationTest {
         assertEquals(200, served.statusCode());
         assertEquals("image/jpeg", served.headers().firstValue("Content-Type").orElse(""));
         assertFalse(TestImages.contains(served.body(), TestImages.GPS_MARK));
+    }
+
+    @Test
+    void aNewAvatarOnAlphaIsSeenOnBeta() throws Exception {
+        var alice = alpha.member("alice");
+        var bob = beta.member("bob");
+        if (beta.app().follows().subscriptions(bob).isEmpty())
+            beta.app().follows().follow(bob, "!" + alpha.handle("gardens"));
+        eventually(() -> assertEquals(
+                FollowStore.State.ACCEPTED,
+                beta.app().follows().subscriptions(bob).getFirst().state()));
+        var thread = alpha.app()
+                .threads()
+                .startThread(
+                        alice,
+                        alpha.app().communities().find("gardens").orElseThrow().id(),
+                        new ThreadService.Draft("Hello from alice", "hi", null, null, null));
+        eventually(() -> assertTrue(beta.post(thread.uri()).isPresent(), "beta has the thread"));
+        var aliceOnBeta = beta.post(thread.uri()).orElseThrow().authorId();
+
+        var avatar = alpha.app().media().upload(alice, TestImages.png(48, 48, false), null);
+        alpha.app().media().setAvatar(alice, avatar.id());
+
+        // Beta is told by Update{Person} (no refetch): it shows the new picture through its own proxy.
+        eventually(() -> assertEquals(
+                alpha.app().media().url(avatar),
+                beta.app()
+                        .database()
+                        .read(c -> Sql.one(
+                                c, "select icon_url from actor where id = ?", rs -> rs.getString(1), aliceOnBeta))
+                        .orElse(null)));
+        var shown = beta.app().media().pictures(aliceOnBeta).icon();
+        assertTrue(shown.startsWith(beta.baseUrl() + "/media/remote/"), shown);
+        var served = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(shown)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, served.statusCode());
+        assertTrue(served.headers().firstValue("Content-Type").orElse("").startsWith("image/"));
     }
 }

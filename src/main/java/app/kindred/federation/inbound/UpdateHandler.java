@@ -53,6 +53,8 @@ final class UpdateHandler {
             }
             f.posting().checkEdit(c, community, post, Participant.remote(actor));
             var read = IncomingPost.read(object, post.isThread());
+            // As for a Create: an instance whose media the admin rejects keeps its words, not its pictures.
+            if (f.policy().decide(actor.uri()).rejectMedia()) read = read.withoutMedia();
             var verdict = f.admission()
                     .admitEdit(
                             c,
@@ -73,6 +75,8 @@ final class UpdateHandler {
                             read.summary(),
                             read.sensitive(),
                             IncomingPost.notAfterReceipt(object.updated(), Instant.now()));
+            // The link and images are the Update's too: one taken out there is taken out here.
+            f.posts().setLinkAndExtras(c, post.id(), read.url(), read.extras());
             if (verdict instanceof Admission.Hold hold) {
                 // An edit that breaks the policy takes the post back to the moderators; approval announces the new
                 // words.

@@ -19,12 +19,14 @@ import app.kindred.web.pages.Views.Form;
 import app.kindred.web.pages.Views.Moderator;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /** A local community's page, following it, and starting a thread in it. */
 public final class CommunityPages {
     private final MediaService media;
+    private final ComposerImages images;
     static final int PER_PAGE = 20;
     private static final Map<String, String> DRAFT_FIELDS = Map.of("content_warning", "content_warning");
 
@@ -44,10 +46,12 @@ public final class CommunityPages {
             Discussions discussions,
             MediaService media,
             Distance distance,
-            Care care) {
+            Care care,
+            ComposerImages images) {
         this.media = media;
         this.distance = distance;
         this.care = care;
+        this.images = images;
         this.site = site;
         this.communities = communities;
         this.follows = follows;
@@ -61,7 +65,7 @@ public final class CommunityPages {
         routes.get("/c/{name}/new", ctx -> {
             var community = local(ctx);
             site.member(ctx);
-            compose(ctx, 200, community, Form.empty(), null);
+            compose(ctx, 200, community, Form.empty(), null, ComposerImages.empty());
         });
         routes.post("/c/{name}/new", this::startThread);
     }
@@ -130,26 +134,51 @@ public final class CommunityPages {
         var community = local(ctx);
         var member = site.member(ctx);
         var m = site.messages(ctx);
+        if (!images.prepare(ctx)) {
+            compose(
+                    ctx,
+                    413,
+                    community,
+                    Form.empty().with(new FieldError(null, m.t("images.tooMuch"))),
+                    null,
+                    ComposerImages.empty());
+            return;
+        }
         var values = Site.fields(ctx, "title", "body", "content_warning", "language");
+        values.putAll(Site.fields(ctx, ComposerImages.altFields()));
         if (!site.sessions().csrfValid(ctx)) {
-            compose(ctx, 403, community, Form.of(values).with(new FieldError(null, m.t("error.csrf.form"))), null);
+            compose(
+                    ctx,
+                    403,
+                    community,
+                    Form.of(values).with(new FieldError(null, m.t("error.csrf.form"))),
+                    null,
+                    ComposerImages.empty());
+            return;
+        }
+        // Files are taken in (cleaned, stored) first, so a later problem with the words does not lose them.
+        var read = images.read(ctx, member, m);
+        if (!read.errors().isEmpty()) {
+            compose(ctx, 422, community, new Form(values, read.errors()), null, read.slots());
             return;
         }
         var draft = new ThreadService.Draft(
                 values.get("title"), values.get("body"), values.get("content_warning"), null, values.get("language"));
         if (ctx.formParam("preview") != null) {
-            compose(ctx, 200, community, Form.of(values), Composer.preview(values.get("body")));
+            compose(ctx, 200, community, Form.of(values), Composer.preview(values.get("body")), read.slots());
             return;
         }
         try {
-            var post = threads.startThread(member, community.id(), draft);
+            var post =
+                    threads.startThread(member, community.id(), draft, new ThreadService.Attachments(null, read.ids()));
             Site.seeOther(ctx, "/p/" + post.id());
         } catch (Refusal r) {
-            compose(ctx, status(r), community, Site.refused(values, r, DRAFT_FIELDS), null);
+            compose(ctx, status(r), community, Site.refused(values, r, DRAFT_FIELDS), null, read.slots());
         }
     }
 
-    private void compose(Context ctx, int status, Community community, Form form, String preview) {
+    private void compose(
+            Context ctx, int status, Community community, Form form, String preview, List<ComposerImages.Slot> slots) {
         var m = site.messages(ctx);
         var card = card(community);
         var heading = m.t("compose.thread.heading", community.title());
@@ -173,7 +202,8 @@ public final class CommunityPages {
                         true,
                         form,
                         preview,
-                        care.community(community.id()).policy()));
+                        care.community(community.id()).policy(),
+                        slots));
     }
 
     static int status(Refusal r) {

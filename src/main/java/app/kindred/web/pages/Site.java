@@ -109,7 +109,11 @@ public final class Site {
             // Account deletion (issue 18).
             "deletionScheduled",
             "accountDeleted",
-            "deletionCancelled");
+            "deletionCancelled",
+            // Pictures (issue 20).
+            "avatarSaved",
+            "avatarRemoved",
+            "picturesSaved");
 
     private String notice(Context ctx) {
         for (var flag : NOTICES)

@@ -31,6 +31,7 @@ import java.util.Set;
 /** The thread page with its comment tree, and replying, editing, deleting and voting. */
 public final class ThreadPages {
     private final MediaService media;
+    private final ComposerImages images;
     /** Comments per page, counted in reading order; a long thread pages rather than growing without end. */
     public static final int COMMENTS_PER_PAGE = 300;
 
@@ -50,10 +51,12 @@ public final class ThreadPages {
             CommunityService communities,
             MediaService media,
             Distance distance,
-            Care care) {
+            Care care,
+            ComposerImages images) {
         this.media = media;
         this.distance = distance;
         this.care = care;
+        this.images = images;
         this.site = site;
         this.threads = threads;
         this.discussions = discussions;
@@ -63,7 +66,7 @@ public final class ThreadPages {
     public void register(RoutesConfig routes) {
         routes.get("/p/{id}/reply", ctx -> {
             site.member(ctx);
-            reply(ctx, 200, post(ctx), Form.empty(), null);
+            reply(ctx, 200, post(ctx), Form.empty(), null, ComposerImages.empty());
         });
         routes.post("/p/{id}/reply", this::postReply);
         routes.get("/p/{id}/edit", ctx -> {
@@ -206,13 +209,35 @@ public final class ThreadPages {
         var parent = post(ctx);
         var member = site.member(ctx);
         var m = site.messages(ctx);
+        if (!images.prepare(ctx)) {
+            reply(
+                    ctx,
+                    413,
+                    parent,
+                    Form.empty().with(new FieldError(null, m.t("images.tooMuch"))),
+                    null,
+                    ComposerImages.empty());
+            return;
+        }
         var values = Site.fields(ctx, "body", "content_warning", "language");
+        values.putAll(Site.fields(ctx, ComposerImages.altFields()));
         if (!site.sessions().csrfValid(ctx)) {
-            reply(ctx, 403, parent, Form.of(values).with(new FieldError(null, m.t("error.csrf.form"))), null);
+            reply(
+                    ctx,
+                    403,
+                    parent,
+                    Form.of(values).with(new FieldError(null, m.t("error.csrf.form"))),
+                    null,
+                    ComposerImages.empty());
+            return;
+        }
+        var read = images.read(ctx, member, m);
+        if (!read.errors().isEmpty()) {
+            reply(ctx, 422, parent, new Form(values, read.errors()), null, read.slots());
             return;
         }
         if (ctx.formParam("preview") != null) {
-            reply(ctx, 200, parent, Form.of(values), Composer.preview(values.get("body")));
+            reply(ctx, 200, parent, Form.of(values), Composer.preview(values.get("body")), read.slots());
             return;
         }
         try {
@@ -220,14 +245,16 @@ public final class ThreadPages {
                     member,
                     parent.id(),
                     new ThreadService.Draft(
-                            null, values.get("body"), values.get("content_warning"), null, values.get("language")));
+                            null, values.get("body"), values.get("content_warning"), null, values.get("language")),
+                    new ThreadService.Attachments(null, read.ids()));
             Site.seeOther(ctx, location(comment.threadId(), comment.id()));
         } catch (Refusal r) {
-            reply(ctx, CommunityPages.status(r), parent, Site.refused(values, r, DRAFT_FIELDS), null);
+            reply(ctx, CommunityPages.status(r), parent, Site.refused(values, r, DRAFT_FIELDS), null, read.slots());
         }
     }
 
-    private void reply(Context ctx, int status, Post parent, Form form, String preview) {
+    private void reply(
+            Context ctx, int status, Post parent, Form form, String preview, List<ComposerImages.Slot> slots) {
         var m = site.messages(ctx);
         var community = communityCard(parent.communityId());
         var heading = m.t("compose.reply.heading");
@@ -251,7 +278,8 @@ public final class ThreadPages {
                         false,
                         form,
                         preview,
-                        care.community(parent.communityId()).policy()));
+                        care.community(parent.communityId()).policy(),
+                        slots));
     }
 
     private void saveEdit(Context ctx) {

@@ -196,7 +196,23 @@ public final class Views {
             boolean withTitle,
             Form form,
             String preview,
-            WarningPolicy warningPolicy) {}
+            WarningPolicy warningPolicy,
+            List<ComposerImages.Slot> images) {
+        /** A form that takes no images (an edit). */
+        public ComposePage(
+                String kind,
+                String heading,
+                String action,
+                CommunityCard community,
+                List<Rule> rules,
+                PostCard replyingTo,
+                boolean withTitle,
+                Form form,
+                String preview,
+                WarningPolicy warningPolicy) {
+            this(kind, heading, action, community, rules, replyingTo, withTitle, form, preview, warningPolicy, null);
+        }
+    }
 
     public record DeletePage(PostCard post, CommunityCard community) {}
 
