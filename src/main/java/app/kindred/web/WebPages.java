@@ -6,6 +6,7 @@ import app.kindred.web.pages.CommunityPages;
 import app.kindred.web.pages.FeedPages;
 import app.kindred.web.pages.FrontPages;
 import app.kindred.web.pages.MemberPages;
+import app.kindred.web.pages.ModeratorPages;
 import app.kindred.web.pages.NotificationPages;
 import app.kindred.web.pages.RemoteCommunityPages;
 import app.kindred.web.pages.SearchPages;
@@ -32,6 +33,8 @@ public final class WebPages {
     private final RemoteCommunityPages remoteCommunities;
     private final FeedPages feeds;
     private final SettingsPages settings;
+    // The moderators' workspace (mod5).
+    private final ModeratorPages moderatorPages;
 
     public WebPages(App app) {
         var config = app.config();
@@ -41,7 +44,8 @@ public final class WebPages {
                 new Renderer(),
                 new BrowserSessions(app.sessions(), config.instance().scheme().equals("https")),
                 app.members(),
-                app.notifications());
+                app.notifications(),
+                app.reports());
         this.front = new FrontPages(site, app.communities(), config.instance().domain(), open);
         this.accounts = new AccountPages(site, app.members(), app.sessions(), open, app.limits(), app::clientKey);
         this.communities = new CommunityPages(
@@ -56,6 +60,7 @@ public final class WebPages {
                 site, app.search(), app.communities(), app.follows(), app.discussions(), app.media());
         this.feeds = new FeedPages(site, app.discussions(), app.communities(), app.boundaries(), app.media());
         this.settings = new SettingsPages(site, app.members(), app.sessions());
+        this.moderatorPages = new ModeratorPages(site, app.reports(), app.moderation(), app.discussions());
     }
 
     /** The pages at addresses the fediverse shares, for {@link app.kindred.federation.ActivityPubRoutes} to hand browsers. */
@@ -83,6 +88,7 @@ public final class WebPages {
         remoteCommunities.register(routes);
         feeds.register(routes);
         settings.register(routes);
+        moderatorPages.register(routes);
         routes.exception(Site.SignInFirst.class, (e, ctx) -> {
             var back = ctx.method().name().equals("GET") ? ctx.path() : "/";
             Site.seeOther(ctx, "/login?next=" + Site.encode(back));

@@ -17,7 +17,8 @@ public final class Views {
      * What the layout needs on every page: words, title, who is signed in, the form token, the
      * breadcrumb; {@code warningsOpen} is the reader's choice to have content warnings open;
      * {@code notice} says what the form they just sent did (null: nothing to say); {@code unread} how
-     * many of their notifications they have not seen (0 when signed out).
+     * many of their notifications they have not seen (0 when signed out); {@code openReports} how many
+     * open reports wait in their moderator's queue (null: they have none, not being a moderator or admin).
      */
     public record Chrome(
             Messages m,
@@ -29,7 +30,8 @@ public final class Views {
             boolean helpInHeader,
             boolean warningsOpen,
             String notice,
-            long unread) {
+            long unread,
+            Long openReports) {
         public boolean signedIn() {
             return viewer != null;
         }
