@@ -302,7 +302,7 @@ public final class ModeratorPages {
         if (actor == null) return null;
         var path = actor.getPath() == null ? "" : actor.getPath();
         var name = path.substring(path.lastIndexOf('/') + 1);
-        return name + "@" + actor.getHost();
+        return name + "@" + actor.getAuthority();
     }
 
     private static long id(Context ctx) {
