@@ -133,6 +133,13 @@ class ModeratorPagesBrowserTest {
                     .report();
             assertEquals(ReportStatus.RESOLVED, report.status());
             assertTrue(server.app().threads().find(post).orElseThrow().removed());
+            // The author, signed in, reads why on the thread.
+            browser.clickAndLoad(browser.find("form[action='/logout'] button"));
+            signIn(browser, "river");
+            browser.open("/p/" + post);
+            assertEquals(
+                    "The moderators removed your post. The reason they gave: Rule 1: please be kind to each other",
+                    browser.find(".removal-reason").getText());
         } finally {
             browser.open("/");
             browser.clickAndLoad(browser.find("form[action='/logout'] button"));

@@ -202,6 +202,11 @@ class ModeratorPagesTest {
         var page = Jsoup.parse(web.get("/mod/reports/" + id + "?postRemoved=1").body());
         assertEquals("Resolved", page.selectFirst("#report-status").text());
         assertTrue(page.text().contains("Removed. The reason given: Rule 1: please be kind"));
+        // The author sees why on the thread; anyone else sees only that it was removed.
+        var reason = "The moderators removed your post. The reason they gave: Rule 1: please be kind";
+        assertTrue(signedIn("bob").get("/p/" + post).body().contains(reason));
+        var others = signedIn("carol").get("/p/" + post).body();
+        assertFalse(others.contains("please be kind"), others);
     }
 
     @Test

@@ -83,6 +83,8 @@ final class Cards {
                 gone ? null : PostImages.host(p.url()),
                 gone ? List.of() : media.images().images(p.extras(), p.url()),
                 gone || a == null ? null : media.avatar(a.actorId()),
-                replies == null ? List.of() : replies);
+                replies == null ? List.of() : replies,
+                // The author learns why their post was removed; others see only that it was.
+                p.removed() && viewerActorId != null && viewerActorId == p.authorId() ? p.removalReason() : null);
     }
 }

@@ -120,7 +120,9 @@ public final class Views {
             String linkHost,
             List<PostImages.Shown> images,
             String avatar,
-            List<PostCard> replies) {
+            List<PostCard> replies,
+            // The moderators' workspace (mod5): why a moderator removed it, for its author's eyes (null otherwise).
+            String removalReason) {
         public String href() {
             return "/p/" + id;
         }
