@@ -257,7 +257,11 @@ class ModeratorPagesTest {
         var banDays = web.submit(
                 "/mod/reports/" + id, "/mod/reports/" + id + "/ban", Map.of("ban_days", "9999", "ban_reason", "x"));
         assertEquals(422, banDays.statusCode());
-        assertNotNull(Jsoup.parse(banDays.body()).selectFirst("#ban_days-error"));
+        var back = Jsoup.parse(banDays.body());
+        assertNotNull(back.selectFirst("#ban_days-error"));
+        // The box the moderator left unticked stays unticked when the form comes back.
+        assertFalse(back.selectFirst("#resolve-ban").hasAttr("checked"));
+        assertEquals("x", back.selectFirst("#ban_reason").text());
         var form = new LinkedHashMap<String, String>();
         form.put("csrf", "stale");
         form.put("remove_reason", "a reason");
