@@ -7,6 +7,7 @@ import app.kindred.media.MediaService;
 import app.kindred.media.MediaStore;
 import app.kindred.member.Member;
 import app.kindred.moderation.ModerationService;
+import app.kindred.policy.CommunityBlocks;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.javalin.http.Context;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -53,6 +55,16 @@ final class ModerationRoutes {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record BanView(String actor, String reason, Instant expires, Instant since) {}
 
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record BlockView(String target, String kind, String reason) {
+        static BlockView of(CommunityBlocks.Block b) {
+            return new BlockView(b.target(), b.kind().name().toLowerCase(Locale.ROOT), b.reason());
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record BlockResult(int followsEnded) {}
+
     List<ApiRoutes.Endpoint> endpoints() {
         return List.of(
                 new ApiRoutes.Endpoint(
@@ -88,6 +100,23 @@ final class ModerationRoutes {
                     ctx.status(204);
                 }),
                 new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/communities/{id}/modlog", this::log),
+                // Per-community blocks (mod5).
+                new ApiRoutes.Endpoint(
+                        HandlerType.GET,
+                        "/api/v1/communities/{id}/blocks",
+                        ctx -> ctx.json(moderation.blocks(member.apply(ctx), id(ctx)).stream()
+                                .map(BlockView::of)
+                                .toList())),
+                new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/communities/{id}/blocks", ctx -> {
+                    var body = JsonBody.parse(ctx.body(), Set.of("target", "reason"));
+                    int ended = moderation.block(
+                            member.apply(ctx), id(ctx), body.requiredText("target"), body.text("reason"));
+                    ctx.status(201).json(new BlockResult(ended));
+                }),
+                new ApiRoutes.Endpoint(HandlerType.DELETE, "/api/v1/communities/{id}/blocks", ctx -> {
+                    moderation.unblock(member.apply(ctx), id(ctx), required(ctx, "target"));
+                    ctx.status(204);
+                }),
                 new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/posts/{id}/removal", ctx -> {
                     var body = JsonBody.parse(ctx.body(), Set.of("reason"));
                     ctx.json(post.apply(moderation

@@ -17,10 +17,12 @@ import app.kindred.federation.RemoteActors;
 import app.kindred.member.Member;
 import app.kindred.moderation.ModerationLog.Action;
 import app.kindred.notification.Notifications;
+import app.kindred.policy.CommunityBlocks;
 import app.kindred.remote.FetchException;
 import app.kindred.storage.Database;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -48,6 +50,7 @@ public final class ModerationService {
     private final RemoteActors remoteActors;
     private final Publisher publisher;
     private final Moderating moderating;
+    private final CommunityBlocks communityBlocks;
 
     public ModerationService(
             Database db,
@@ -63,6 +66,7 @@ public final class ModerationService {
         this.remoteActors = remoteActors;
         this.publisher = publisher;
         this.moderating = new Moderating(communities, posts);
+        this.communityBlocks = new CommunityBlocks(db);
     }
 
     /** The rules both doors ask: this service for our members, the inbound handlers for remote moderators. */
@@ -368,6 +372,47 @@ public final class ModerationService {
     /** Communities that have banned this member, here or elsewhere (a remote community's Block is stored too). */
     public List<Long> bannedFrom(Member member) {
         return db.read(c -> CommunityBans.communitiesBanning(c, member.actor().id()));
+    }
+
+    // Per-community blocks (mod5): a community shutting out one server or one remote actor.
+
+    /** The community's blocks; its moderators and admins only. */
+    public List<CommunityBlocks.Block> blocks(Member viewer, long communityId) {
+        return communityBlocks.list(localAuthorised(viewer, communityId).id());
+    }
+
+    /**
+     * Blocks a domain (example.com, *.example.com) or a remote actor's URL in our community; a repeat
+     * changes the reason. Returns how many of its follows ended.
+     */
+    public int block(Member by, long communityId, String target, String reason) {
+        checkReason(reason);
+        var text = target == null ? "" : target.strip();
+        if (text.isEmpty()) throw Refusal.invalid("target", "target is a domain (example.com) or an actor's URL");
+        if (text.startsWith("http://") || text.startsWith("https://")) {
+            try {
+                var uri = URI.create(text);
+                if (uri.getHost() == null) throw new IllegalArgumentException("no host");
+            } catch (IllegalArgumentException e) {
+                throw Refusal.invalid("target", "target " + text + " is not a URL");
+            }
+        }
+        var community = localAuthorised(by, communityId);
+        return communityBlocks.block(community.id(), text, reason, by.username());
+    }
+
+    public void unblock(Member by, long communityId, String target) {
+        if (target == null || target.isBlank()) throw Refusal.invalid("target", "name the blocked target");
+        var community = localAuthorised(by, communityId);
+        communityBlocks.unblock(community.id(), target.strip(), by.username());
+    }
+
+    /** Blocks shape what our community accepts, so only one of ours has them. */
+    private Community localAuthorised(Member member, long communityId) {
+        var community = db.read(c -> authorised(c, member, communityId));
+        if (!community.actor().local())
+            throw Refusal.conflict(null, "blocks belong to the community's own server, not this one");
+        return community;
     }
 
     // The log

@@ -6,6 +6,7 @@ import app.kindred.actor.ActorType;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.federation.ReportPublisher;
+import app.kindred.policy.CommunityBlocks;
 import app.kindred.storage.Sql;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
@@ -82,8 +83,14 @@ public final class ReportIntake {
         var reason = FlagText.read(text);
 
         var subjects = new ArrayList<Routed>();
+        boolean shutOut = false;
         for (var post : found) {
             var community = communities.findById(c, post.communityId()).orElseThrow();
+            // A community that blocked the sender (or its server) takes no reports from it, as it takes no posts.
+            if (community.actor().local() && CommunityBlocks.blocks(c, community.id(), flag.sender())) {
+                shutOut = true;
+                continue;
+            }
             var author = actors.findById(c, post.authorId()).orElseThrow();
             // Someone else's post in someone else's community is not ours to judge, unless one of ours moderates there.
             boolean moderatedHere = !community.actor().local() && communities.hasLocalModerator(c, community.id());
@@ -119,6 +126,9 @@ public final class ReportIntake {
                     other,
                     Optional.empty()));
         }
+        if (subjects.isEmpty() && shutOut)
+            return new Outcome.Refused(
+                    "the community has blocked " + flag.sender().uri());
         if (subjects.isEmpty()) return new Outcome.Refused("the Flag names nothing this instance hosts or moderates");
         var ids = new ArrayList<Long>();
         var flagJson = ReportRouting.parse(flag.json());

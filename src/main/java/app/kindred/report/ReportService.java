@@ -15,9 +15,11 @@ import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Our members' reports, the moderators' queue, and decisions. A report about remote content also
@@ -186,6 +188,31 @@ public final class ReportService {
 
     public Detail find(Member viewer, long id) {
         return db.read(c -> detail(c, moderated(c, viewer, id), viewer));
+    }
+
+    /** Open reports waiting for this member; empty for anyone with no queue (not an admin, moderating nothing). */
+    public OptionalLong openCount(Member viewer) {
+        boolean admin = viewer.role() == Role.ADMIN;
+        return db.read(c -> !admin && moderatesAny(c, viewer) == 0
+                ? OptionalLong.empty()
+                : OptionalLong.of(reports.countOpen(c, viewer.actor().id(), admin)));
+    }
+
+    /** Whether this member has a queue at all: admins, and moderators of any community. */
+    public boolean hasQueue(Member viewer) {
+        return viewer.role() == Role.ADMIN || db.read(c -> moderatesAny(c, viewer)) > 0;
+    }
+
+    /** Other reports about the same member that this viewer may read, newest first: the member's history. */
+    public List<Detail> history(Member viewer, Detail of) {
+        var subjectId = of.report().subjectId();
+        if (subjectId == null) return List.of();
+        return queue(viewer, new ReportStore.Filter(null, null, null)).stream()
+                .filter(d -> d.report().id() != of.report().id()
+                        && subjectId.equals(d.report().subjectId()))
+                .sorted(Comparator.comparing((Detail d) -> d.report().createdAt())
+                        .reversed())
+                .toList();
     }
 
     /** Resolves or dismisses a report with a note; the servers whose Flags it holds are told (Resolve{Flag}). */

@@ -148,6 +148,18 @@ public final class ReportStore {
         return out;
     }
 
+    /**
+     * How many open reports wait in this actor's queue (the header's count): the same reports as
+     * {@link #queue} with status open, counted without reading them.
+     */
+    public long countOpen(Connection c, long moderatorActorId, boolean admin) throws SQLException {
+        if (admin) return Sql.count(c, "select count(*) from report where status = 'open'");
+        return Sql.count(c, """
+                select count(*) from report r where r.status = 'open'
+                and r.community_id in (select community_id from community_moderator where actor_id = ?)
+                and r.subject_id is distinct from ?""", moderatorActorId, moderatorActorId);
+    }
+
     /** A member's own filings, newest first, with the report each belongs to. */
     public List<Long> reportIdsFiledBy(Connection c, long reporterActorId) throws SQLException {
         return Sql.list(c, """

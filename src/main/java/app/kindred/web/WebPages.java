@@ -11,6 +11,7 @@ import app.kindred.web.pages.Distance;
 import app.kindred.web.pages.FeedPages;
 import app.kindred.web.pages.FrontPages;
 import app.kindred.web.pages.MemberPages;
+import app.kindred.web.pages.ModeratorPages;
 import app.kindred.web.pages.NotificationPages;
 import app.kindred.web.pages.PicturePages;
 import app.kindred.web.pages.RemoteCommunityPages;
@@ -42,6 +43,8 @@ public final class WebPages {
     private final CommunityCarePages communityCare;
     private final DeletionPages deletion;
     private final PicturePages pictures;
+    // The moderators' workspace (mod5).
+    private final ModeratorPages moderatorPages;
 
     public WebPages(App app) {
         var config = app.config();
@@ -51,7 +54,8 @@ public final class WebPages {
                 new Renderer(),
                 new BrowserSessions(app.sessions(), config.instance().scheme().equals("https")),
                 app.members(),
-                app.notifications());
+                app.notifications(),
+                app.reports());
         this.front = new FrontPages(site, app.communities(), config.instance().domain(), open);
         this.accounts = new AccountPages(site, app.members(), app.sessions(), open, app.limits(), app::clientKey);
         var composerImages = new ComposerImages(app.media(), config.media().maxUploadBytes());
@@ -101,6 +105,7 @@ public final class WebPages {
         this.deletion = new DeletionPages(site, app.deletions());
         site.remindWith(app.reminder());
         this.pictures = new PicturePages(site, app.media(), composerImages, app.communities(), app.moderation());
+        this.moderatorPages = new ModeratorPages(site, app.reports(), app.moderation(), app.discussions());
     }
 
     /** The pages at addresses the fediverse shares, for {@link app.kindred.federation.ActivityPubRoutes} to hand browsers. */
@@ -132,6 +137,7 @@ public final class WebPages {
         communityCare.register(routes);
         deletion.register(routes);
         pictures.register(routes);
+        moderatorPages.register(routes);
         routes.exception(Site.SignInFirst.class, (e, ctx) -> {
             var back = ctx.method().name().equals("GET") ? ctx.path() : "/";
             Site.seeOther(ctx, "/login?next=" + Site.encode(back));

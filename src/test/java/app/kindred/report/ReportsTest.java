@@ -472,6 +472,34 @@ class ReportsTest {
                         .orElseThrow());
     }
 
+    /** Issue 15: a community's own block of a server refuses that server's reports into it, as it refuses its posts. */
+    @Test
+    void aCommunityThatBlockedAServerTakesNoFlagFromIt() throws Exception {
+        long thread = thread(sam, peers, "Shut out reporters");
+        var threadUri = server.app()
+                .database()
+                .read(c -> Sql.one(c, "select uri from post where id = ?", rs -> rs.getString(1), thread))
+                .orElseThrow();
+        remoteActor("https://loud.example/actor", "Application", "loud.example");
+        server.app().communityBlocks().block(peers, "loud.example", "report floods", "warden");
+        try {
+            var flag = JSON.createObjectNode()
+                    .put("id", "https://loud.example/flags/1")
+                    .put("type", "Flag")
+                    .put("actor", "https://loud.example/actor")
+                    .put("content", "Spam: everything");
+            flag.putArray("object").add(threadUri);
+            var state = receive(flag, "https://loud.example/actor");
+            assertTrue(state.contains("blocked"), state);
+            assertEquals(0L, (long) server.app()
+                    .database()
+                    .read(c -> Sql.count(
+                            c, "select count(*) from report_filing where flag_id = 'https://loud.example/flags/1'")));
+        } finally {
+            server.app().communityBlocks().unblock(peers, "loud.example", "warden");
+        }
+    }
+
     private String filed(String flag) {
         return server.app()
                 .database()

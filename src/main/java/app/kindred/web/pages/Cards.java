@@ -99,6 +99,8 @@ final class Cards {
                 gone || a == null ? null : media.avatar(a.actorId()),
                 replies == null ? List.of() : replies,
                 null,
-                p.held());
+                p.held(),
+                // The author learns why their post was removed; others see only that it was.
+                p.removed() && viewerActorId != null && viewerActorId == p.authorId() ? p.removalReason() : null);
     }
 }

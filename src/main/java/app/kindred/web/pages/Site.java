@@ -6,6 +6,7 @@ import app.kindred.content.StorableText;
 import app.kindred.member.Member;
 import app.kindred.member.MemberService;
 import app.kindred.notification.NotificationService;
+import app.kindred.report.ReportService;
 import app.kindred.web.BrowserSessions;
 import app.kindred.web.Messages;
 import app.kindred.web.Renderer;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /** What every page class shares: the layout's data, rendering, sign-in checks, form tokens and redirects. */
 public final class Site {
@@ -37,14 +39,18 @@ public final class Site {
     private final BrowserSessions sessions;
     private final MemberService members;
     private final NotificationService notifications;
+    // The moderators' workspace (mod5): the header's count of open reports.
+    private final ReportService reports;
 
     public Site(
             String instanceName,
             Renderer renderer,
             BrowserSessions sessions,
             MemberService members,
-            NotificationService notifications) {
+            NotificationService notifications,
+            ReportService reports) {
         this.notifications = notifications;
+        this.reports = reports;
         this.instanceName = instanceName;
         this.renderer = renderer;
         this.sessions = sessions;
@@ -90,7 +96,12 @@ public final class Site {
                 helpInHeader,
                 warningsOpen,
                 notice(ctx),
-                unread);
+                unread,
+                // Moderators and admins only; a count query that stops early for everyone else.
+                member.map(m -> reports.openCount(m))
+                        .filter(OptionalLong::isPresent)
+                        .map(OptionalLong::getAsLong)
+                        .orElse(null));
     }
 
     /** After POST-then-redirect, a flag in the address (?followed=1) picks one of a few fixed sentences. */
@@ -113,7 +124,13 @@ public final class Site {
             // Pictures (issue 20).
             "avatarSaved",
             "avatarRemoved",
-            "picturesSaved");
+            "picturesSaved",
+            // The moderators' workspace (mod5).
+            "reportResolved",
+            "reportDismissed",
+            "postRemoved",
+            "postLocked",
+            "memberBanned");
 
     private String notice(Context ctx) {
         for (var flag : NOTICES)
@@ -152,7 +169,8 @@ public final class Site {
                 chrome.helpInHeader(),
                 chrome.warningsOpen(),
                 chrome.notice(),
-                chrome.unread());
+                chrome.unread(),
+                chrome.openReports());
     }
 
     public Chrome chrome(Context ctx, String title, Crumb... crumbs) {

@@ -19,7 +19,8 @@ public final class Views {
      * What the layout needs on every page: words, title, who is signed in, the form token, the
      * breadcrumb; {@code warningsOpen} is the reader's choice to have content warnings open;
      * {@code notice} says what the form they just sent did (null: nothing to say); {@code unread} how
-     * many of their notifications they have not seen (0 when signed out).
+     * many of their notifications they have not seen (0 when signed out); {@code openReports} how many
+     * open reports wait in their moderator's queue (null: they have none, not being a moderator or admin).
      */
     public record Chrome(
             Messages m,
@@ -31,7 +32,8 @@ public final class Views {
             boolean helpInHeader,
             boolean warningsOpen,
             String notice,
-            long unread) {
+            long unread,
+            Long openReports) {
         public boolean signedIn() {
             return viewer != null;
         }
@@ -130,7 +132,9 @@ public final class Views {
             String avatar,
             List<PostCard> replies,
             String collapsed,
-            boolean held) {
+            boolean held,
+            // The moderators' workspace (mod5): why a moderator removed it, for its author's eyes (null otherwise).
+            String removalReason) {
         public String href() {
             return "/p/" + id;
         }
@@ -145,7 +149,7 @@ public final class Views {
             return new PostCard(
                     id, threadId, parentId, null, "", null, false, null, null, null, null, local, published, null,
                     score, comments, 0, pinned, locked, deleted, removed, false, null, null, null, null, List.of(),
-                    null, replies, why, false);
+                    null, replies, why, false, null);
         }
     }
 
