@@ -24,11 +24,11 @@ import app.kindred.discovery.DiscoveryRoutes;
 import app.kindred.federation.ActivityPubRoutes;
 import app.kindred.federation.ActorSigning;
 import app.kindred.federation.ArchiveDocuments;
-import app.kindred.federation.InboxRoutes;
 import app.kindred.federation.KeyDirectory;
 import app.kindred.federation.LocalDocuments;
 import app.kindred.federation.OutgoingActivities;
 import app.kindred.federation.Publisher;
+import app.kindred.federation.Relay;
 import app.kindred.federation.RemoteActors;
 import app.kindred.federation.RemoteCommunities;
 import app.kindred.federation.RemoteLookups;
@@ -36,6 +36,7 @@ import app.kindred.federation.ReportPublisher;
 import app.kindred.federation.RequestAuthenticator;
 import app.kindred.federation.inbound.FederationContext;
 import app.kindred.federation.inbound.InboundProcessor;
+import app.kindred.federation.inbound.InboxRoutes;
 import app.kindred.federation.signature.RequestSigner;
 import app.kindred.federation.signature.SignatureScheme;
 import app.kindred.federation.signature.SignatureVerifier;
@@ -72,6 +73,9 @@ import app.kindred.thread.Discussions;
 import app.kindred.thread.PostStore;
 import app.kindred.thread.ThreadService;
 import app.kindred.thread.VoteStore;
+import app.kindred.web.WebServer;
+import app.kindred.web.pages.WebPages;
+import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -246,7 +250,13 @@ public final class App implements AutoCloseable {
                 delivery.pollInterval(),
                 delivery.timeScale(),
                 config.federation().inboundRetention());
-        var publisher = new Publisher(federation, documents);
+        var publisher = new Publisher(
+                new Relay(federation.outgoing(), outbox),
+                actorStore,
+                postStore,
+                outbox,
+                federation.outgoing(),
+                documents);
         var mediaLimits = config.media();
         var intake = new ImageIntake(
                 new ImageIntake.Limits(mediaLimits.maxUploadBytes(), mediaLimits.maxPixels(), mediaLimits.maxSide()));
@@ -356,6 +366,13 @@ public final class App implements AutoCloseable {
         new MediaRoutes(media, mediaProxy).register(routes);
         routes.get(
                 "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(deliveryMetrics.exposition()));
+    }
+
+    /** The HTTP server with every door's routes and the member pages, built but not started. */
+    public Javalin web() {
+        var pages = new WebPages(
+                config, sessions, members, communities, follows, threads, discussions, media, limits, this::clientKey);
+        return WebServer.create(config.server(), database::problem, this::registerRoutes, pages);
     }
 
     /** The client API's routes (issue #6). */

@@ -1,6 +1,5 @@
 package app.kindred.api;
 
-import app.kindred.Refusal;
 import app.kindred.api.Views.BreakView;
 import app.kindred.api.Views.CommunityView;
 import app.kindred.api.Views.MemberView;
@@ -22,6 +21,7 @@ import app.kindred.member.SessionService;
 import app.kindred.notification.NotificationService;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
+import app.kindred.refusal.Refusal;
 import app.kindred.search.SearchService;
 import app.kindred.storage.Database;
 import app.kindred.thread.PostStore;

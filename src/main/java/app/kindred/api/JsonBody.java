@@ -1,7 +1,7 @@
 package app.kindred.api;
 
-import app.kindred.Refusal;
 import app.kindred.content.StorableText;
+import app.kindred.refusal.Refusal;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;

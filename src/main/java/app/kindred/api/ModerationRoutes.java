@@ -1,10 +1,10 @@
 package app.kindred.api;
 
-import app.kindred.Refusal;
 import app.kindred.media.MediaService;
 import app.kindred.media.MediaStore;
 import app.kindred.member.Member;
 import app.kindred.moderation.ModerationService;
+import app.kindred.refusal.Refusal;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.javalin.http.Context;

@@ -1,6 +1,5 @@
 package app.kindred.api;
 
-import app.kindred.Refusal;
 import app.kindred.api.Views.BreakView;
 import app.kindred.api.Views.ImageView;
 import app.kindred.api.Views.PostView;
@@ -10,6 +9,7 @@ import app.kindred.api.Views.ThreadPage;
 import app.kindred.care.Shown;
 import app.kindred.media.MediaService;
 import app.kindred.media.PostImages;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import app.kindred.thread.Post;

@@ -1,6 +1,5 @@
 package app.kindred.community;
 
-import app.kindred.Refusal;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorName;
 import app.kindred.actor.ActorStore;
@@ -8,6 +7,7 @@ import app.kindred.actor.ActorType;
 import app.kindred.actor.LocalIds;
 import app.kindred.actor.LocalKeys;
 import app.kindred.member.MemberStore;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import java.security.SecureRandom;
 import java.time.Instant;

@@ -1,10 +1,10 @@
 package app.kindred.discovery;
 
-import app.kindred.Refusal;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.LocalIds;
 import app.kindred.config.Config;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

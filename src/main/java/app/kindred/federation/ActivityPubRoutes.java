@@ -1,10 +1,10 @@
 package app.kindred.federation;
 
-import app.kindred.Refusal;
 import app.kindred.activitypub.ActivityPubDocument;
 import app.kindred.activitypub.JsonLd;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorType;
+import app.kindred.refusal.Refusal;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -180,7 +180,7 @@ public final class ActivityPubRoutes {
         var request = IncomingRequests.parts(ctx, base, new byte[0]);
         if (RequestAuthenticator.isSigned(request)) {
             // A blocked signer is refused before its key is fetched, which the fetcher would refuse anyway (a 401).
-            var keyHost = InboxRoutes.keyHost(ctx);
+            var keyHost = IncomingRequests.keyHost(ctx);
             if (keyHost != null && !policy.federates(keyHost)) {
                 ctx.header("Vary", "Accept");
                 throw new Refusal(Refusal.Kind.FORBIDDEN, null, "this instance does not federate with " + keyHost);

@@ -6,9 +6,11 @@ import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
 import app.kindred.community.Community;
 import app.kindred.delivery.Outbox;
-import app.kindred.federation.inbound.FederationContext;
+import app.kindred.follow.FollowEvents;
+import app.kindred.moderation.ModerationEvents;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
+import app.kindred.thread.ThreadEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
@@ -21,9 +23,9 @@ import java.util.Optional;
  * local community the group passes the member's activity on to its followers; in a remote one the
  * activity goes to the community's inbox, and the community announces it.
  */
-public final class Publisher {
+public final class Publisher implements ThreadEvents, ModerationEvents, FollowEvents {
     private static final ObjectMapper JSON = app.kindred.activitypub.ActivityPubJson.newMapper();
-    private final FederationContext f;
+    private final Relay relay;
     private final ActorStore actors;
     private final PostStore posts;
     private final Outbox outbox;
@@ -31,15 +33,22 @@ public final class Publisher {
 
     private final LocalDocuments documents;
 
-    public Publisher(FederationContext f, LocalDocuments documents) {
-        this.f = f;
+    public Publisher(
+            Relay relay,
+            ActorStore actors,
+            PostStore posts,
+            Outbox outbox,
+            OutgoingActivities outgoing,
+            LocalDocuments documents) {
+        this.relay = relay;
         this.documents = documents;
-        this.actors = f.actors();
-        this.posts = f.posts();
-        this.outbox = f.outbox();
-        this.outgoing = f.outgoing();
+        this.actors = actors;
+        this.posts = posts;
+        this.outbox = outbox;
+        this.outgoing = outgoing;
     }
 
+    @Override
     public void created(Connection c, Actor author, Post post, Community community) throws SQLException {
         var object = document(c, post, community);
         var create = outgoing.about(
@@ -47,6 +56,7 @@ public final class Publisher {
         send(c, author, community, create, Optional.of(JSON.valueToTree(object)));
     }
 
+    @Override
     public void edited(Connection c, Actor author, Post post, Community community) throws SQLException {
         var update = outgoing.about(
                 ActivityType.Update,
@@ -57,6 +67,7 @@ public final class Publisher {
         send(c, author, community, update, Optional.empty());
     }
 
+    @Override
     public void deleted(Connection c, Actor author, Post post, Community community) throws SQLException {
         var delete = outgoing.about(
                 ActivityType.Delete,
@@ -67,12 +78,14 @@ public final class Publisher {
         send(c, author, community, delete, Optional.empty());
     }
 
+    @Override
     public void voted(Connection c, Actor voter, Post post, Community community, int value) throws SQLException {
         var vote = outgoing.vote(
                 voter, post.uri().toString(), value, community.actor().uri().toString());
         send(c, voter, community, vote, Optional.empty());
     }
 
+    @Override
     public void unvoted(Connection c, Actor voter, Post post, Community community, int previousValue)
             throws SQLException {
         var vote = outgoing.vote(
@@ -89,6 +102,7 @@ public final class Publisher {
      * A moderator removed (or, undo, restored) a post: Delete with the reason as summary, or Undo of it.
      * Also sent to the author's server, which a ban may already have taken off the followers.
      */
+    @Override
     public void removed(Connection c, Actor moderator, Post post, Community community, String reason, boolean undo)
             throws SQLException {
         // Its author's server hears of it too, following or not (a ban may have ended their follow first).
@@ -106,6 +120,7 @@ public final class Publisher {
                 List.of(actors.findById(c, post.authorId()).orElseThrow()));
     }
 
+    @Override
     public void locked(Connection c, Actor moderator, Post post, Community community, String reason, boolean undo)
             throws SQLException {
         moderation(
@@ -126,6 +141,7 @@ public final class Publisher {
      * A moderator pinned (or unpinned) a thread: Add (or Remove, not Undo) with target = the
      * community's featured collection, Lemmy's form, which Mastodon uses for a profile's pins too.
      */
+    @Override
     public void pinned(Connection c, Actor moderator, Post post, Community community, String reason, boolean pinned)
             throws SQLException {
         moderation(
@@ -143,6 +159,7 @@ public final class Publisher {
     }
 
     /** Block with target = the community: a ban from it (Lemmy's form), with optional expiry and removal of content. */
+    @Override
     public void banned(
             Connection c,
             Actor moderator,
@@ -168,6 +185,7 @@ public final class Publisher {
     }
 
     /** Add or Remove with target = the moderators collection. */
+    @Override
     public void moderatorChanged(Connection c, Actor by, Actor moderator, Community community, boolean added)
             throws SQLException {
         moderation(
@@ -185,6 +203,7 @@ public final class Publisher {
     }
 
     /** Our community changed how it looks: the group sends Update{Group} with its new self to its followers. */
+    @Override
     public void communityUpdated(Connection c, Community community) throws SQLException {
         var group = community.actor();
         var update = outgoing.updateGroup(group, documents.community(c, group));
@@ -218,27 +237,30 @@ public final class Publisher {
                 undo ? outgoing.undo(moderator, action.activity(), List.of(JsonLd.PUBLIC), List.of(groupUri)) : action;
         if (community.actor().local()) {
             outbox.enqueue(c, moderator, sent.id(), sent.objectId(), sent.json(), List.of());
-            f.relay(c, community, parse(sent.json()), Optional.empty(), sent.objectId(), alsoTo);
+            relay.relay(c, community, parse(sent.json()), Optional.empty(), sent.objectId(), alsoTo);
         } else {
             send(c, moderator, community, sent, Optional.empty());
         }
     }
 
     /** A moderator's answer to a follow that waited for approval (a limited instance's): Accept or Reject. */
-    public void answerFollow(Connection c, Actor group, String followId, Actor follower, boolean accept)
+    @Override
+    public void answered(Connection c, Actor group, String followId, Actor follower, boolean accept)
             throws SQLException {
         var answer = accept ? outgoing.accept(group, followId, follower) : outgoing.reject(group, followId, follower);
         outbox.enqueue(c, group, answer.id(), answer.objectId(), answer.json(), List.of(follower));
     }
 
     /** A Follow of a remote community; returns the Follow's id, which its Accept will name. */
-    public String follow(Connection c, Actor member, Actor group) throws SQLException {
+    @Override
+    public String followed(Connection c, Actor member, Actor group) throws SQLException {
         var follow = outgoing.follow(member, group);
         outbox.enqueue(c, member, follow.id(), follow.objectId(), follow.json(), List.of(group));
         return follow.id();
     }
 
-    public void unfollow(Connection c, Actor member, Actor group, String followId) throws SQLException {
+    @Override
+    public void unfollowed(Connection c, Actor member, Actor group, String followId) throws SQLException {
         var follow = outgoing.follow(member, group).activity();
         var original = new app.kindred.activitypub.Activity(
                 followId == null ? follow.id() : followId,
@@ -269,7 +291,7 @@ public final class Publisher {
         if (community.actor().local()) {
             // Stored so its id dereferences; the group relays it to remote followers.
             outbox.enqueue(c, actor, activity.id(), activity.objectId(), activity.json(), List.of());
-            f.relay(c, community, parse(activity.json()), createdObject, activity.objectId());
+            relay.relay(c, community, parse(activity.json()), createdObject, activity.objectId());
         } else {
             outbox.enqueue(c, actor, activity.id(), activity.objectId(), activity.json(), List.of(community.actor()));
         }

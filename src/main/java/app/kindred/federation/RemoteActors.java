@@ -1,13 +1,14 @@
 package app.kindred.federation;
 
-import app.kindred.Refusal;
 import app.kindred.activitypub.ActivityPubReader;
 import app.kindred.activitypub.ReadResult;
 import app.kindred.actor.Actor;
+import app.kindred.actor.ActorResolver;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
 import app.kindred.actor.RemoteActorData;
 import app.kindred.media.MediaStore;
+import app.kindred.refusal.Refusal;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
 import app.kindred.storage.Database;
@@ -26,7 +27,7 @@ import java.util.regex.Pattern;
  * fetcher, checked by the reader, and stored; a stored copy older than {@link #STALE_AFTER} is
  * fetched again.
  */
-public final class RemoteActors {
+public final class RemoteActors implements ActorResolver {
     public static final Duration STALE_AFTER = Duration.ofDays(1);
     private static final String AS_TYPE = "https://www.w3.org/ns/activitystreams#type";
     // Names and hosts are kept to what they can be, so a handle cannot carry a path, query or fragment
@@ -50,7 +51,7 @@ public final class RemoteActors {
         this.clock = clock;
     }
 
-    /** `!name@host`, `@name@host`, `name@host`, `acct:name@host`, or an actor's URL. */
+    @Override
     public Actor resolve(String handleOrUrl) throws FetchException {
         var text = handleOrUrl == null ? "" : handleOrUrl.strip();
         if (text.startsWith("https://") || text.startsWith("http://")) return byUri(actorUrl(text));

@@ -1,16 +1,16 @@
 package app.kindred.follow;
 
-import app.kindred.Refusal;
 import app.kindred.actor.Actor;
+import app.kindred.actor.ActorResolver;
+import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
 import app.kindred.community.Community;
+import app.kindred.community.CommunityOrigin;
 import app.kindred.community.CommunityStore;
-import app.kindred.federation.Publisher;
-import app.kindred.federation.RemoteActors;
-import app.kindred.federation.RemoteCommunities;
 import app.kindred.member.Member;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
+import app.kindred.refusal.Refusal;
 import app.kindred.remote.FetchException;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
@@ -25,19 +25,19 @@ public final class FollowService {
     private final Database db;
     private final FollowStore follows;
     private final CommunityStore communities;
-    private final RemoteActors remoteActors;
-    private final Publisher publisher;
-    private final app.kindred.actor.ActorStore actors;
-    private final RemoteCommunities remoteCommunities;
+    private final ActorResolver remoteActors;
+    private final FollowEvents events;
+    private final ActorStore actors;
+    private final CommunityOrigin remoteCommunities;
 
     public FollowService(
             Database db,
             FollowStore follows,
             CommunityStore communities,
-            RemoteActors remoteActors,
-            RemoteCommunities remoteCommunities,
-            Publisher publisher,
-            app.kindred.actor.ActorStore actors,
+            ActorResolver remoteActors,
+            CommunityOrigin remoteCommunities,
+            FollowEvents events,
+            ActorStore actors,
             RateLimits limits) {
         this.db = db;
         this.limits = limits;
@@ -45,7 +45,7 @@ public final class FollowService {
         this.communities = communities;
         this.remoteActors = remoteActors;
         this.remoteCommunities = remoteCommunities;
-        this.publisher = publisher;
+        this.events = events;
         this.actors = actors;
     }
 
@@ -92,7 +92,7 @@ public final class FollowService {
             if (existing.isPresent() && existing.get().state() == FollowStore.State.ACCEPTED) {
                 return new Subscription(remote, FollowStore.State.ACCEPTED);
             }
-            var followId = publisher.follow(c, member.actor(), group);
+            var followId = events.followed(c, member.actor(), group);
             follows.upsert(c, member.actor().id(), group.id(), FollowStore.State.PENDING, followId);
             return new Subscription(remote, FollowStore.State.PENDING);
         });
@@ -129,7 +129,7 @@ public final class FollowService {
                             c, member.actor().id(), community.actor().id())
                     .orElseThrow(() -> Refusal.notFound("you do not follow " + community.name()));
             if (!community.actor().local())
-                publisher.unfollow(c, member.actor(), community.actor(), follow.activityUri());
+                events.unfollowed(c, member.actor(), community.actor(), follow.activityUri());
             return null;
         });
     }
@@ -167,7 +167,7 @@ public final class FollowService {
             if (approve) follows.accept(c, followerActorId, community.actor().id());
             else follows.delete(c, followerActorId, community.actor().id());
             if (!follower.local() && follow.activityUri() != null) {
-                publisher.answerFollow(c, community.actor(), follow.activityUri(), follower, approve);
+                events.answered(c, community.actor(), follow.activityUri(), follower, approve);
             }
             return null;
         });

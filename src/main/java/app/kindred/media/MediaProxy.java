@@ -140,7 +140,7 @@ public final class MediaProxy {
             return new Image(clean.bytes(), clean.contentType());
         } catch (FetchException e) {
             return new Refused(Miss.UNAVAILABLE, "the image could not be fetched from its server");
-        } catch (app.kindred.Refusal e) {
+        } catch (app.kindred.refusal.Refusal e) {
             return new Refused(Miss.UNAVAILABLE, "the remote image is not one we show: " + e.getMessage());
         }
     }

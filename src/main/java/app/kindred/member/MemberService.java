@@ -1,11 +1,11 @@
 package app.kindred.member;
 
-import app.kindred.Refusal;
 import app.kindred.actor.ActorName;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
 import app.kindred.actor.LocalIds;
 import app.kindred.actor.LocalKeys;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import java.security.SecureRandom;
 import java.util.Optional;

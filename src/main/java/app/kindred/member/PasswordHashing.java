@@ -1,6 +1,6 @@
 package app.kindred.member;
 
-import app.kindred.TryLater;
+import app.kindred.refusal.TryLater;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;

@@ -1,17 +1,16 @@
 package app.kindred.moderation;
 
-import app.kindred.Refusal;
 import app.kindred.actor.Actor;
+import app.kindred.actor.ActorResolver;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.community.Participant;
 import app.kindred.community.Rule;
-import app.kindred.federation.Publisher;
-import app.kindred.federation.RemoteActors;
 import app.kindred.member.Member;
 import app.kindred.moderation.ModerationLog.Action;
+import app.kindred.refusal.Refusal;
 import app.kindred.remote.FetchException;
 import app.kindred.storage.Database;
 import app.kindred.thread.Post;
@@ -40,8 +39,8 @@ public final class ModerationService {
     private final ActorStore actors;
     private final CommunityStore communities;
     private final PostStore posts;
-    private final RemoteActors remoteActors;
-    private final Publisher publisher;
+    private final ActorResolver remoteActors;
+    private final ModerationEvents events;
     private final Moderating moderating;
 
     public ModerationService(
@@ -49,14 +48,14 @@ public final class ModerationService {
             ActorStore actors,
             CommunityStore communities,
             PostStore posts,
-            RemoteActors remoteActors,
-            Publisher publisher) {
+            ActorResolver remoteActors,
+            ModerationEvents events) {
         this.db = db;
         this.actors = actors;
         this.communities = communities;
         this.posts = posts;
         this.remoteActors = remoteActors;
-        this.publisher = publisher;
+        this.events = events;
         this.moderating = new Moderating(communities, posts);
     }
 
@@ -106,7 +105,7 @@ public final class ModerationService {
                     community.actor().uri().toString(),
                     "",
                     null);
-            publisher.communityUpdated(c, community);
+            events.communityUpdated(c, community);
             return communities.rules(c, community.id());
         });
     }
@@ -138,7 +137,7 @@ public final class ModerationService {
                     "",
                     null);
             var updated = communities.findById(c, community.id()).orElseThrow();
-            publisher.communityUpdated(c, updated);
+            events.communityUpdated(c, updated);
             return updated;
         });
     }
@@ -159,7 +158,7 @@ public final class ModerationService {
         db.inCommunity(communityId, c -> {
             var community = community(c, communityId);
             if (!moderating.addModerator(c, community, actor, Participant.member(by))) return null;
-            publisher.moderatorChanged(c, by.actor(), actor, community, true);
+            events.moderatorChanged(c, by.actor(), actor, community, true);
             return null;
         });
     }
@@ -172,7 +171,7 @@ public final class ModerationService {
             if (!moderating.removeModerator(c, community, actor, Participant.member(by))) {
                 throw Refusal.notFound(actor.uri() + " is not a moderator of this community");
             }
-            publisher.moderatorChanged(c, by.actor(), actor, community, false);
+            events.moderatorChanged(c, by.actor(), actor, community, false);
             return null;
         });
     }
@@ -185,7 +184,7 @@ public final class ModerationService {
             var post = post(c, postId);
             var community = community(c, post.communityId());
             if (!moderating.remove(c, community, post, Participant.member(by), reason)) return post;
-            publisher.removed(c, by.actor(), post, community, reason, false);
+            events.removed(c, by.actor(), post, community, reason, false);
             return posts.findById(c, post.id()).orElseThrow();
         });
     }
@@ -196,7 +195,7 @@ public final class ModerationService {
             var post = post(c, postId);
             var community = community(c, post.communityId());
             if (!moderating.restore(c, community, post, Participant.member(by), reason)) return post;
-            publisher.removed(c, by.actor(), post, community, reason, true);
+            events.removed(c, by.actor(), post, community, reason, true);
             return posts.findById(c, post.id()).orElseThrow();
         });
     }
@@ -207,7 +206,7 @@ public final class ModerationService {
             var post = post(c, postId);
             var community = community(c, post.communityId());
             if (!moderating.lock(c, community, post, Participant.member(by), reason, locked)) return post;
-            publisher.locked(c, by.actor(), post, community, reason, !locked);
+            events.locked(c, by.actor(), post, community, reason, !locked);
             return posts.findById(c, post.id()).orElseThrow();
         });
     }
@@ -222,7 +221,7 @@ public final class ModerationService {
             var post = post(c, postId);
             var community = community(c, post.communityId());
             if (!moderating.pin(c, community, post, Participant.member(by), reason, pinned)) return post;
-            publisher.pinned(c, by.actor(), post, community, reason, pinned);
+            events.pinned(c, by.actor(), post, community, reason, pinned);
             return posts.findById(c, post.id()).orElseThrow();
         });
     }
@@ -244,7 +243,7 @@ public final class ModerationService {
                     request.reason(),
                     request.expires(),
                     request.removeData());
-            publisher.banned(
+            events.banned(
                     c, by.actor(), actor, community, request.reason(), request.expires(), request.removeData(), false);
             return null;
         });
@@ -259,7 +258,7 @@ public final class ModerationService {
             if (!moderating.unban(c, community, actor, Participant.member(by), reason)) {
                 throw Refusal.notFound(actor.uri() + " is not banned here");
             }
-            publisher.banned(c, by.actor(), actor, community, reason, null, false, true);
+            events.banned(c, by.actor(), actor, community, reason, null, false, true);
             return null;
         });
     }

@@ -1,6 +1,6 @@
 package app.kindred.policy;
 
-import app.kindred.Refusal;
+import app.kindred.refusal.Refusal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

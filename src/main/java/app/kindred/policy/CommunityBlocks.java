@@ -1,8 +1,8 @@
 package app.kindred.policy;
 
-import app.kindred.Refusal;
 import app.kindred.actor.Actor;
 import app.kindred.follow.FollowStore;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import java.net.URI;

@@ -32,7 +32,7 @@ public record DomainBlock(
                 case "limit", "silence" -> LIMIT;
                 case "noop", "none" -> NOOP;
                 default ->
-                    throw app.kindred.Refusal.invalid(
+                    throw app.kindred.refusal.Refusal.invalid(
                             "severity", "severity \"" + text + "\" is not one of suspend, limit (silence) or noop");
             };
         }

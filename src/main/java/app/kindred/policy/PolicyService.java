@@ -1,7 +1,7 @@
 package app.kindred.policy;
 
-import app.kindred.Refusal;
 import app.kindred.follow.FollowStore;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import java.sql.Array;

@@ -5,7 +5,6 @@ import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
-import app.kindred.federation.ReportPublisher;
 import app.kindred.storage.Sql;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
@@ -35,16 +34,12 @@ public final class ReportIntake {
     private final ReportRouting routing;
 
     public ReportIntake(
-            ReportStore reports,
-            PostStore posts,
-            CommunityStore communities,
-            ActorStore actors,
-            ReportPublisher publisher) {
+            ReportStore reports, PostStore posts, CommunityStore communities, ActorStore actors, ReportEvents events) {
         this.reports = reports;
         this.posts = posts;
         this.communities = communities;
         this.actors = actors;
-        this.routing = new ReportRouting(reports, communities, actors, publisher);
+        this.routing = new ReportRouting(reports, communities, actors, events);
     }
 
     /**

@@ -1,13 +1,12 @@
 package app.kindred.report;
 
-import app.kindred.Refusal;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
-import app.kindred.federation.ReportPublisher;
 import app.kindred.member.Member;
 import app.kindred.member.Role;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
@@ -34,7 +33,7 @@ public final class ReportService {
     private final PostStore posts;
     private final CommunityStore communities;
     private final ActorStore actors;
-    private final ReportPublisher publisher;
+    private final ReportEvents events;
     private final ReportRouting routing;
     private final Actor instanceActor;
 
@@ -44,15 +43,15 @@ public final class ReportService {
             PostStore posts,
             CommunityStore communities,
             ActorStore actors,
-            ReportPublisher publisher,
+            ReportEvents events,
             Actor instanceActor) {
         this.db = db;
         this.reports = reports;
         this.posts = posts;
         this.communities = communities;
         this.actors = actors;
-        this.publisher = publisher;
-        this.routing = new ReportRouting(reports, communities, actors, publisher);
+        this.events = events;
+        this.routing = new ReportRouting(reports, communities, actors, events);
         this.instanceActor = instanceActor;
     }
 
@@ -135,7 +134,7 @@ public final class ReportService {
             // Filing again updates the member's filing here; the servers told the first time are not told again.
             if (filed.created() && !remoteRecipients.isEmpty()) {
                 var sender = draft.showIdentity() ? reporter.actor() : instanceActor;
-                var sent = publisher.flag(
+                var sent = events.flagged(
                         c,
                         sender,
                         post.map(p -> List.of(p.uri())).orElse(List.of()),
@@ -150,7 +149,7 @@ public final class ReportService {
                 // Our community with moderators elsewhere: they see it in their queues too, the reporter unnamed unless
                 // they chose.
                 var sender = draft.showIdentity() ? reporter.actor() : instanceActor;
-                var flag = publisher.flag(
+                var flag = events.flagged(
                         c,
                         sender,
                         post.map(p -> List.of(p.uri())).orElse(List.of()),
@@ -228,7 +227,7 @@ public final class ReportService {
                             .map(f -> f.local() ? FlagText.write(f.category(), f.rule(), f.text()) : f.text())
                             .distinct()
                             .toList());
-            var sent = publisher.flag(
+            var sent = events.flagged(
                     c,
                     instanceActor,
                     post.map(p -> List.of(p.uri())).orElse(List.of()),

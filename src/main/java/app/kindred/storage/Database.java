@@ -1,8 +1,8 @@
 package app.kindred.storage;
 
-import app.kindred.Refusal;
-import app.kindred.TryLater;
 import app.kindred.config.Config;
+import app.kindred.refusal.Refusal;
+import app.kindred.refusal.TryLater;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;

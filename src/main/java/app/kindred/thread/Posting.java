@@ -1,11 +1,11 @@
 package app.kindred.thread;
 
-import app.kindred.Refusal;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.community.Moderators;
 import app.kindred.community.Participant;
 import app.kindred.policy.CommunityBlocks;
+import app.kindred.refusal.Refusal;
 import java.sql.Connection;
 import java.sql.SQLException;
 

@@ -1,18 +1,17 @@
 package app.kindred.thread;
 
-import app.kindred.Refusal;
 import app.kindred.care.Boundaries;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.community.Participant;
 import app.kindred.content.Markdown;
-import app.kindred.federation.Publisher;
 import app.kindred.media.Media;
 import app.kindred.media.MediaService;
 import app.kindred.member.Member;
 import app.kindred.notification.Notifications;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -27,7 +26,7 @@ public final class ThreadService {
     private final PostStore posts;
     private final VoteStore votes;
     private final CommunityStore communities;
-    private final Publisher publisher;
+    private final ThreadEvents events;
     private final URI base;
     private final Markdown markdown = new Markdown();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,7 +40,7 @@ public final class ThreadService {
             PostStore posts,
             VoteStore votes,
             CommunityStore communities,
-            Publisher publisher,
+            ThreadEvents events,
             URI base,
             RateLimits limits,
             MediaService media) {
@@ -51,7 +50,7 @@ public final class ThreadService {
         this.posts = posts;
         this.votes = votes;
         this.communities = communities;
-        this.publisher = publisher;
+        this.events = events;
         this.base = base;
         this.posting = new Posting(communities, posts);
     }
@@ -88,7 +87,7 @@ public final class ThreadService {
             var images = media.forPost(c, author.actor().id(), attachments.media());
             var post = insertLocal(c, author, community, null, null, title, draft, url, extras(images));
             media.attach(c, post.id(), images);
-            publisher.created(c, author.actor(), post, community);
+            events.created(c, author.actor(), post, community);
             return post;
         });
     }
@@ -113,7 +112,7 @@ public final class ThreadService {
                     draft,
                     null,
                     "{}");
-            publisher.created(c, author.actor(), post, community);
+            events.created(c, author.actor(), post, community);
             return post;
         });
     }
@@ -144,7 +143,7 @@ public final class ThreadService {
             // Someone newly named in the edit is told; whoever was told before is not told again.
             Notifications.localPost(c, post.id());
             var updated = posts.findById(c, post.id()).orElseThrow();
-            publisher.edited(
+            events.edited(
                     c,
                     editor.actor(),
                     updated,
@@ -159,7 +158,7 @@ public final class ThreadService {
             posting.checkDelete(post, Participant.member(member));
             posts.tombstone(c, post.id());
             media.postDeleted(c, post.id());
-            publisher.deleted(
+            events.deleted(
                     c,
                     member.actor(),
                     posts.findById(c, post.id()).orElseThrow(),
@@ -181,12 +180,12 @@ public final class ThreadService {
             if (value == 0) {
                 if (previous.isPresent()) {
                     votes.remove(c, post.id(), voter.actor().id());
-                    publisher.unvoted(
+                    events.unvoted(
                             c, voter.actor(), post, community, previous.get().value());
                 }
             } else if (previous.map(v -> v.value() != value).orElse(true)) {
                 votes.put(c, post.id(), voter.actor().id(), value, null);
-                publisher.voted(c, voter.actor(), post, community, value);
+                events.voted(c, voter.actor(), post, community, value);
             }
             return votes.score(c, post.id());
         });

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.kindred.TestServer;
 import app.kindred.federation.inbound.InboundProcessor;
+import app.kindred.federation.inbound.InboundStore;
 import app.kindred.member.Role;
 import app.kindred.storage.Sql;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;

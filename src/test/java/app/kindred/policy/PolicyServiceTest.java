@@ -3,12 +3,12 @@ package app.kindred.policy;
 import static org.junit.jupiter.api.Assertions.*;
 
 import app.kindred.App;
-import app.kindred.Refusal;
 import app.kindred.TestPostgres;
 import app.kindred.community.Community;
 import app.kindred.member.Member;
 import app.kindred.member.Role;
 import app.kindred.policy.DomainBlock.Severity;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Sql;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;

@@ -1,9 +1,9 @@
 package app.kindred.federation.inbound;
 
-import app.kindred.Refusal;
 import app.kindred.activitypub.Activity;
 import app.kindred.activitypub.ActivityPubJson;
 import app.kindred.activitypub.ReadResult;
+import app.kindred.refusal.Refusal;
 import app.kindred.remote.FetchException;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;

@@ -1,9 +1,9 @@
 package app.kindred.web.pages;
 
-import app.kindred.Refusal;
 import app.kindred.content.StorableText;
 import app.kindred.member.Member;
 import app.kindred.member.MemberService;
+import app.kindred.refusal.Refusal;
 import app.kindred.web.BrowserSessions;
 import app.kindred.web.Messages;
 import app.kindred.web.Renderer;

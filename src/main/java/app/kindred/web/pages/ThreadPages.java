@@ -1,8 +1,8 @@
 package app.kindred.web.pages;
 
-import app.kindred.Refusal;
 import app.kindred.community.CommunityService;
 import app.kindred.media.MediaService;
+import app.kindred.refusal.Refusal;
 import app.kindred.thread.Discussions;
 import app.kindred.thread.Discussions.Entry;
 import app.kindred.thread.Post;

@@ -7,7 +7,6 @@ import app.kindred.member.Member;
 import app.kindred.member.Role;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
-import app.kindred.web.WebServer;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -55,7 +54,7 @@ public final class KindredInstance implements AutoCloseable {
     private void open() {
         app = App.open(TestPostgres.configFor(env.get("KINDRED_DATABASE_URL"), env));
         try {
-            web = WebServer.create(app).start("127.0.0.1", port);
+            web = app.web().start("127.0.0.1", port);
         } catch (RuntimeException e) {
             app.close();
             app = null;

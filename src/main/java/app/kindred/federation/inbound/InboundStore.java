@@ -1,4 +1,4 @@
-package app.kindred.federation;
+package app.kindred.federation.inbound;
 
 import app.kindred.storage.Sql;
 import java.sql.Connection;

@@ -1,20 +1,20 @@
-package app.kindred.federation;
+package app.kindred.federation.inbound;
 
-import app.kindred.Refusal;
 import app.kindred.activitypub.ActivityPubJson;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
 import app.kindred.actor.LocalIds;
 import app.kindred.content.StorableText;
 import app.kindred.delivery.HostHealth;
-import app.kindred.federation.inbound.InboundActivity;
-import app.kindred.federation.inbound.InboundProcessor;
+import app.kindred.federation.IncomingRequests;
+import app.kindred.federation.RequestAuthenticator;
 import app.kindred.federation.signature.SignatureScheme;
+import app.kindred.http.Problem;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
+import app.kindred.refusal.Refusal;
 import app.kindred.remote.RemoteFetcher;
 import app.kindred.storage.Database;
-import app.kindred.web.WebServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
@@ -34,8 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class InboxRoutes {
     private static final Logger log = LoggerFactory.getLogger(InboxRoutes.class);
-    private static final java.util.regex.Pattern KEY_HOST =
-            java.util.regex.Pattern.compile("keyid=\"(https?://[^\"/]+)", java.util.regex.Pattern.CASE_INSENSITIVE);
 
     private final Database db;
     private final ActorStore actors;
@@ -98,8 +96,7 @@ public final class InboxRoutes {
         if (!(contentType.startsWith("application/activity+json")
                 || contentType.startsWith("application/ld+json")
                 || contentType.startsWith("application/json"))) {
-            WebServer.problem(
-                    ctx, 415, "Unsupported content type", "send activities as application/activity+json", null);
+            Problem.send(ctx, 415, "Unsupported content type", "send activities as application/activity+json", null);
             return;
         }
         var body = ctx.bodyAsBytes();
@@ -107,12 +104,11 @@ public final class InboxRoutes {
         try {
             activity = json.readTree(body);
         } catch (IOException e) {
-            WebServer.problem(ctx, 400, "The activity is not valid JSON", firstLine(e.getMessage()), null);
+            Problem.send(ctx, 400, "The activity is not valid JSON", firstLine(e.getMessage()), null);
             return;
         }
         if (activity == null || !activity.isObject()) {
-            WebServer.problem(
-                    ctx, 400, "The activity is not a JSON object", "send one activity as a JSON object", null);
+            Problem.send(ctx, 400, "The activity is not a JSON object", "send one activity as a JSON object", null);
             return;
         }
         // Text PostgreSQL refuses (NUL, a lone surrogate) is taken out here, once, as docs/federation.md
@@ -128,7 +124,7 @@ public final class InboxRoutes {
         var idUri = absolute(id);
         var actorUri = absolute(actor);
         if (idUri == null || actorUri == null || type.isEmpty()) {
-            WebServer.problem(
+            Problem.send(
                     ctx,
                     400,
                     "The activity lacks an id, type or actor",
@@ -138,14 +134,14 @@ public final class InboxRoutes {
         }
 
         // Blocked before any processing: no key fetch, nothing stored.
-        if (!policy.federates(actorUri.getRawAuthority()) || !policy.federates(keyHost(ctx))) {
+        if (!policy.federates(actorUri.getRawAuthority()) || !policy.federates(IncomingRequests.keyHost(ctx))) {
             refuseBlocked(ctx, type, inbox);
             return;
         }
         var outcome = authenticator.authenticate(IncomingRequests.parts(ctx, ids.base(), body));
         if (outcome instanceof RequestAuthenticator.Rejected rejected) {
             log.info("refused a {} for {}: {} ({})", type, inbox, rejected.reason(), rejected.detail());
-            WebServer.problem(
+            Problem.send(
                     ctx,
                     401,
                     "Signature not accepted: "
@@ -161,7 +157,7 @@ public final class InboxRoutes {
         }
         if (!signer.actor().equals(actorUri)) {
             log.info("refused a {} for {}: signed by {} but claims actor {}", type, inbox, signer.actor(), actorUri);
-            WebServer.problem(
+            Problem.send(
                     ctx,
                     401,
                     "Signature not accepted: owner mismatch",
@@ -170,7 +166,7 @@ public final class InboxRoutes {
             return;
         }
         if (!RemoteFetcher.sameOrigin(idUri, actorUri)) {
-            WebServer.problem(
+            Problem.send(
                     ctx,
                     400,
                     "The activity id is on another origin than its actor",
@@ -212,20 +208,12 @@ public final class InboxRoutes {
         log.info("dropped a {} for {}: its instance is blocked", type, inbox);
         if (blockedResponse == 202) ctx.status(202);
         else
-            WebServer.problem(
+            Problem.send(
                     ctx,
                     403,
                     "This instance does not federate with yours",
                     "deliveries from your instance are refused",
                     null);
-    }
-
-    /** The host in the signature's keyId (cavage Signature or RFC 9421 Signature-Input), if one can be read. */
-    static String keyHost(Context ctx) {
-        var header = ctx.header("Signature-Input") != null ? ctx.header("Signature-Input") : ctx.header("Signature");
-        if (header == null) return null;
-        var m = KEY_HOST.matcher(header);
-        return m.find() ? URI.create(m.group(1)).getRawAuthority() : null;
     }
 
     private static URI absolute(String value) {

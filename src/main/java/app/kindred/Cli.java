@@ -1,7 +1,5 @@
-package app.kindred.cli;
+package app.kindred;
 
-import app.kindred.App;
-import app.kindred.Refusal;
 import app.kindred.config.Config;
 import app.kindred.config.ConfigException;
 import app.kindred.config.ConfigLoader;
@@ -11,8 +9,8 @@ import app.kindred.member.Role;
 import app.kindred.policy.Blocklist;
 import app.kindred.policy.DomainBlock;
 import app.kindred.policy.DomainPattern;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.StorageException;
-import app.kindred.web.WebServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -234,7 +232,7 @@ public final class Cli {
         // Picks the RSA implementation now, so its one INFO line ("RSA signatures: ...") is in the start-up log.
         SignatureAlgorithm.rsaImplementation();
         var app = App.open(config);
-        var web = WebServer.create(app);
+        var web = app.web();
         app.startWorkers();
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime()
