@@ -1,5 +1,6 @@
 package app.kindred;
 
+import app.kindred.actor.DomainPattern;
 import app.kindred.config.Config;
 import app.kindred.config.ConfigException;
 import app.kindred.config.ConfigLoader;
@@ -8,7 +9,6 @@ import app.kindred.federation.signature.SignatureAlgorithm;
 import app.kindred.member.Role;
 import app.kindred.policy.Blocklist;
 import app.kindred.policy.DomainBlock;
-import app.kindred.policy.DomainPattern;
 import app.kindred.refusal.Refusal;
 import app.kindred.storage.StorageException;
 import java.io.IOException;

@@ -7,6 +7,7 @@ import app.kindred.actor.ActorType;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityOrigin;
 import app.kindred.community.CommunityStore;
+import app.kindred.community.Participant;
 import app.kindred.member.Member;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
@@ -29,6 +30,7 @@ public final class FollowService {
     private final FollowEvents events;
     private final ActorStore actors;
     private final CommunityOrigin remoteCommunities;
+    private final Following following;
 
     public FollowService(
             Database db,
@@ -47,6 +49,7 @@ public final class FollowService {
         this.remoteCommunities = remoteCommunities;
         this.events = events;
         this.actors = actors;
+        this.following = new Following(communities);
     }
 
     public record Subscription(Community community, FollowStore.State state) {}
@@ -60,7 +63,7 @@ public final class FollowService {
                     .orElseThrow(() -> Refusal.notFound("there is no community " + text + " here"));
             return db.inCommunity(named.id(), c -> {
                 var local = communities.findById(c, named.id()).orElseThrow();
-                refuseBanned(c, member, local);
+                following.checkFollow(c, local, Participant.member(member));
                 follows.upsert(c, member.actor().id(), local.actor().id(), FollowStore.State.ACCEPTED, null);
                 return new Subscription(local, FollowStore.State.ACCEPTED);
             });
@@ -87,7 +90,7 @@ public final class FollowService {
         var known = db.transaction(c -> communities.ensureRemote(c, group));
         var subscription = db.inCommunity(known.id(), c -> {
             var remote = communities.findById(c, known.id()).orElseThrow();
-            refuseBanned(c, member, remote);
+            following.checkFollow(c, remote, Participant.member(member));
             var existing = follows.find(c, member.actor().id(), group.id());
             if (existing.isPresent() && existing.get().state() == FollowStore.State.ACCEPTED) {
                 return new Subscription(remote, FollowStore.State.ACCEPTED);
@@ -108,16 +111,6 @@ public final class FollowService {
         return new Subscription(refreshed, subscription.state());
     }
 
-    /** A ban ends the follow; following again must not undo it (FEP-1b12's Block, ours or the community's). */
-    private void refuseBanned(java.sql.Connection c, Member member, Community community) throws java.sql.SQLException {
-        if (communities.isBanned(c, community.id(), member.actor().id())) {
-            throw new Refusal(
-                    Refusal.Kind.FORBIDDEN,
-                    null,
-                    "you are banned from " + community.title() + "; its moderation log says why");
-        }
-    }
-
     public void unfollow(Member member, long communityId) {
         db.inCommunity(communityId, c -> {
             var community = communities
@@ -128,6 +121,7 @@ public final class FollowService {
             var follow = follows.remove(
                             c, member.actor().id(), community.actor().id())
                     .orElseThrow(() -> Refusal.notFound("you do not follow " + community.name()));
+            following.checkEnd(follow, Participant.member(member));
             if (!community.actor().local())
                 events.unfollowed(c, member.actor(), community.actor(), follow.activityUri());
             return null;
@@ -163,6 +157,7 @@ public final class FollowService {
                     .filter(f -> f.state() == FollowStore.State.PENDING)
                     .orElseThrow(
                             () -> Refusal.notFound("no follow request from actor " + followerActorId + " is waiting"));
+            following.checkAnswer(follow, community.actor());
             var follower = actors.findById(c, followerActorId).orElseThrow();
             if (approve) follows.accept(c, followerActorId, community.actor().id());
             else follows.delete(c, followerActorId, community.actor().id());

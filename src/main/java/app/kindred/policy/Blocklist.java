@@ -1,5 +1,6 @@
 package app.kindred.policy;
 
+import app.kindred.actor.DomainPattern;
 import app.kindred.refusal.Refusal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package app.kindred.policy;
 
+import app.kindred.actor.DomainPattern;
 import java.time.Instant;
 
 /** An instance-wide block of a domain, as admins set it and Mastodon's CSV carries it. */

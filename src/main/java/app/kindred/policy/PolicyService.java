@@ -1,5 +1,6 @@
 package app.kindred.policy;
 
+import app.kindred.actor.DomainPattern;
 import app.kindred.follow.FollowStore;
 import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;

@@ -2,6 +2,7 @@ package app.kindred.policy;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import app.kindred.actor.DomainPattern;
 import app.kindred.refusal.Refusal;
 import org.junit.jupiter.api.Test;
 

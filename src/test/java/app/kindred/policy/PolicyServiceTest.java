@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import app.kindred.App;
 import app.kindred.TestPostgres;
+import app.kindred.actor.DomainPattern;
 import app.kindred.community.Community;
 import app.kindred.member.Member;
 import app.kindred.member.Role;

@@ -12,6 +12,7 @@ import app.kindred.federation.OutgoingActivities;
 import app.kindred.federation.Relay;
 import app.kindred.federation.RemoteActors;
 import app.kindred.follow.FollowStore;
+import app.kindred.follow.Following;
 import app.kindred.moderation.Moderating;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
@@ -50,6 +51,11 @@ public record FederationContext(
     /** What moderators may do and what it changes, the same ones the API's ModerationService asks. */
     public Moderating moderating() {
         return new Moderating(communities, posts);
+    }
+
+    /** The rules for following, the same ones the API's FollowService asks. */
+    public Following following() {
+        return new Following(communities);
     }
 
     /** The community whose actor this is, local or remote (remote ones only once a member follows them). */

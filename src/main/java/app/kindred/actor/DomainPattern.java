@@ -1,4 +1,4 @@
-package app.kindred.policy;
+package app.kindred.actor;
 
 import app.kindred.refusal.Refusal;
 import java.net.IDN;
