@@ -248,7 +248,8 @@ public final class App implements AutoCloseable {
                 inboundFederation,
                 config.federation().inboundConcurrency(),
                 delivery.pollInterval(),
-                delivery.timeScale(),
+                RetrySchedule.standard(delivery.giveUpAfter(), delivery.timeScale()),
+                random,
                 config.federation().inboundRetention());
         var publisher = new Publisher(
                 new Relay(federation.outgoing(), outbox),

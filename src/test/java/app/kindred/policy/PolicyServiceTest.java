@@ -226,7 +226,7 @@ class PolicyServiceTest {
                 returning id""", body.toString());
         service.block(suspend("bad.example"), "alice", "");
         app.inboundProcessor()
-                .process(new app.kindred.federation.inbound.InboundActivity(
+                .process(new app.kindred.federation.queue.InboundActivity(
                         id,
                         "http://bad.example/a/9",
                         "Follow",

@@ -8,6 +8,8 @@ import app.kindred.content.StorableText;
 import app.kindred.delivery.HostHealth;
 import app.kindred.federation.IncomingRequests;
 import app.kindred.federation.RequestAuthenticator;
+import app.kindred.federation.queue.InboundActivity;
+import app.kindred.federation.queue.InboundQueue;
 import app.kindred.federation.signature.SignatureScheme;
 import app.kindred.http.Problem;
 import app.kindred.ratelimit.RateLimits;
@@ -44,7 +46,7 @@ public final class InboxRoutes {
     private final app.kindred.policy.FederationPolicy policy;
     private final int blockedResponse;
     private final RateLimits limits;
-    private final InboundStore inbound = new InboundStore();
+    private final InboundQueue inbound = new InboundQueue();
     // "{...} junk" and a key given twice are refused: a lenient parse would store a different document
     // than other parsers read.
     private final ObjectMapper json = ActivityPubJson.networkReader();
