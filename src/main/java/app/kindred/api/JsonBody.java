@@ -1,13 +1,11 @@
 package app.kindred.api;
 
+import app.kindred.activitypub.ActivityPubJson;
 import app.kindred.content.StorableText;
 import app.kindred.refusal.Refusal;
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Set;
 
@@ -18,10 +16,8 @@ import java.util.Set;
  * read "last wins" differently), and only text the database can store (no NUL).
  */
 final class JsonBody {
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    // The network's one reader: no trailing data, no key twice, and the wire's limits on depth and length.
+    private static final ObjectMapper JSON = ActivityPubJson.networkReader();
     private final ObjectNode object;
 
     private JsonBody(ObjectNode object) {
