@@ -13,6 +13,7 @@ import app.kindred.community.CommunityService;
 import app.kindred.community.CommunityStore;
 import app.kindred.config.Config;
 import app.kindred.delivery.DeliveryMetrics;
+import app.kindred.delivery.DeliveryStatus;
 import app.kindred.delivery.DeliveryStore;
 import app.kindred.delivery.DeliveryWorker;
 import app.kindred.delivery.HostHealth;
@@ -55,6 +56,7 @@ import app.kindred.member.MemberStore;
 import app.kindred.member.PasswordHashing;
 import app.kindred.member.SessionService;
 import app.kindred.member.SessionStore;
+import app.kindred.moderation.ModerationService;
 import app.kindred.notification.NotificationService;
 import app.kindred.policy.CommunityBlocks;
 import app.kindred.policy.FederationPolicy;
@@ -118,7 +120,7 @@ public final class App implements AutoCloseable {
     private final PostStore postStore;
     private final SessionService sessions;
     private final ReportService reports;
-    private final app.kindred.moderation.ModerationService moderation;
+    private final ModerationService moderation;
     private final NotificationService notifications;
     private final SearchService search;
     private final MediaService media;
@@ -171,7 +173,7 @@ public final class App implements AutoCloseable {
                 new AddressPolicy(config.federation().allowPrivateAddresses()),
                 config.instance().scheme().equals("http"),
                 new RemoteFetcher.Limits(
-                        java.time.Duration.ofSeconds(5),
+                        Duration.ofSeconds(5),
                         config.federation().fetchTimeout(),
                         config.federation().fetchMaxBytes(),
                         3),
@@ -215,7 +217,7 @@ public final class App implements AutoCloseable {
                         delivery.perHost(),
                         delivery.pollInterval(),
                         delivery.timeout().multipliedBy(3),
-                        java.time.Duration.ofHours(6)),
+                        Duration.ofHours(6)),
                 policy::federates,
                 clock);
 
@@ -286,8 +288,8 @@ public final class App implements AutoCloseable {
         this.discussions = new Discussions(database, postStore);
         this.follows = new FollowService(
                 database, followStore, communityStore, remoteActors, remoteCommunities, publisher, actorStore, limits);
-        this.moderation = new app.kindred.moderation.ModerationService(
-                database, actorStore, communityStore, postStore, remoteActors, publisher);
+        this.moderation =
+                new ModerationService(database, actorStore, communityStore, postStore, remoteActors, publisher);
         this.sessions = new SessionService(database, new SessionStore(), members, memberStore, random, clock, limits);
         this.reports = new ReportService(
                 database,
@@ -387,7 +389,7 @@ public final class App implements AutoCloseable {
                 follows,
                 database,
                 postStore,
-                new app.kindred.delivery.DeliveryStatus(database),
+                new DeliveryStatus(database),
                 policyService,
                 config.federation().publishBlocklist(),
                 reports,
@@ -532,7 +534,7 @@ public final class App implements AutoCloseable {
         return reports;
     }
 
-    public app.kindred.moderation.ModerationService moderation() {
+    public ModerationService moderation() {
         return moderation;
     }
 

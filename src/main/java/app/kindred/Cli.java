@@ -1,5 +1,6 @@
 package app.kindred;
 
+import app.kindred.actor.ActorName;
 import app.kindred.actor.DomainPattern;
 import app.kindred.config.Config;
 import app.kindred.config.ConfigException;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -278,7 +280,7 @@ public final class Cli {
         var name = args.positionals().get(0);
         var role = args.flags().contains("--admin") ? Role.ADMIN : Role.MEMBER;
         // Validate before opening the database so a bad name costs nothing.
-        new app.kindred.actor.ActorName(name);
+        new ActorName(name);
         try (var app = App.open(config)) {
             var member = app.members().create(name, password, role);
             io.out()
@@ -290,7 +292,7 @@ public final class Cli {
 
     private static int createCommunity(CommandSpec.Parsed args, Config config, Io io) {
         var name = args.positionals().get(0);
-        new app.kindred.actor.ActorName(name);
+        new ActorName(name);
         try (var app = App.open(config)) {
             var community = app.communities()
                     .create(name, args.value("--title"), args.value("--description"), args.value("--moderator"));
@@ -450,9 +452,8 @@ public final class Cli {
 
     private static int importDomains(CommandSpec.Parsed args, Config config, Io io) throws IOException {
         var file = Path.of(args.positionals().get(0));
-        if (!java.nio.file.Files.isReadable(file))
-            throw Refusal.invalid("FILE", "cannot read " + file + "; check the path");
-        var text = java.nio.file.Files.readString(file);
+        if (!Files.isReadable(file)) throw Refusal.invalid("FILE", "cannot read " + file + "; check the path");
+        var text = Files.readString(file);
         try (var app = App.open(config)) {
             var report = app.policyService().importBlocklist(text, args.flags().contains("--dry-run"), CLI_ADMIN);
             io.out()

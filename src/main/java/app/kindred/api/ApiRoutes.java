@@ -12,16 +12,20 @@ import app.kindred.care.Exports;
 import app.kindred.care.Shown;
 import app.kindred.community.CommunityService;
 import app.kindred.content.StorableText;
+import app.kindred.delivery.DeliveryStatus;
 import app.kindred.follow.FollowService;
 import app.kindred.media.MediaService;
 import app.kindred.member.Member;
 import app.kindred.member.MemberService;
 import app.kindred.member.Role;
 import app.kindred.member.SessionService;
+import app.kindred.moderation.ModerationService;
 import app.kindred.notification.NotificationService;
+import app.kindred.policy.PolicyService;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
 import app.kindred.refusal.Refusal;
+import app.kindred.report.ReportService;
 import app.kindred.search.SearchService;
 import app.kindred.storage.Database;
 import app.kindred.thread.PostStore;
@@ -32,6 +36,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -61,7 +66,7 @@ public final class ApiRoutes {
     private final AdminRoutes admin;
     private final ReportRoutes reports;
     private final ModerationRoutes moderation;
-    private final app.kindred.moderation.ModerationService moderationService;
+    private final ModerationService moderationService;
     private final MeRoutes me;
     private final SearchRoutes search;
     private final MediaService media;
@@ -85,11 +90,11 @@ public final class ApiRoutes {
             FollowService follows,
             Database db,
             PostStore posts,
-            app.kindred.delivery.DeliveryStatus deliveryStatus,
-            app.kindred.policy.PolicyService policy,
+            DeliveryStatus deliveryStatus,
+            PolicyService policy,
             String publishBlocklist,
-            app.kindred.report.ReportService reports,
-            app.kindred.moderation.ModerationService moderation,
+            ReportService reports,
+            ModerationService moderation,
             NotificationService notifications,
             SearchService search,
             Boundaries boundaries,
@@ -128,7 +133,7 @@ public final class ApiRoutes {
     }
 
     public List<Endpoint> endpoints() {
-        var all = new java.util.ArrayList<>(memberEndpoints());
+        var all = new ArrayList<>(memberEndpoints());
         all.addAll(admin.endpoints());
         all.addAll(reports.endpoints());
         all.addAll(moderation.endpoints());

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -90,11 +92,11 @@ final class JsonBody {
     }
 
     /** A list of whole numbers (ids), empty when absent. */
-    java.util.List<Long> ids(String field) {
+    List<Long> ids(String field) {
         var value = object.get(field);
-        if (value == null || value.isNull()) return java.util.List.of();
+        if (value == null || value.isNull()) return List.of();
         if (!value.isArray() || value.size() > 100) throw badRequest(field, field + " must be a list of ids");
-        var out = new java.util.ArrayList<Long>();
+        var out = new ArrayList<Long>();
         for (var element : value) {
             if (!element.isIntegralNumber() || !element.canConvertToLong())
                 throw badRequest(field, field + " must be a list of ids");

@@ -10,6 +10,8 @@ import app.kindred.member.MemberStore;
 import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +101,7 @@ public final class CommunityService {
         });
     }
 
-    private Listing listing(java.sql.Connection c, Community community) throws java.sql.SQLException {
+    private Listing listing(Connection c, Community community) throws SQLException {
         return new Listing(
                 community,
                 communities.followerCount(c, community.actor().id()),

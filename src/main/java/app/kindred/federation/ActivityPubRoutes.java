@@ -4,6 +4,7 @@ import app.kindred.activitypub.ActivityPubDocument;
 import app.kindred.activitypub.JsonLd;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorType;
+import app.kindred.policy.FederationPolicy;
 import app.kindred.refusal.Refusal;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -14,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -32,7 +34,7 @@ public final class ActivityPubRoutes {
     private final RequestAuthenticator authenticator;
     private final URI base;
     private final boolean authorizedFetch;
-    private final app.kindred.policy.FederationPolicy policy;
+    private final FederationPolicy policy;
 
     public ActivityPubRoutes(
             LocalDocuments documents,
@@ -40,7 +42,7 @@ public final class ActivityPubRoutes {
             RequestAuthenticator authenticator,
             URI base,
             boolean authorizedFetch,
-            app.kindred.policy.FederationPolicy policy) {
+            FederationPolicy policy) {
         this.documents = documents;
         this.instanceActor = instanceActor;
         this.authenticator = authenticator;
@@ -123,7 +125,7 @@ public final class ActivityPubRoutes {
      */
     static boolean wantsHtml(String accept) {
         if (accept == null || wantsActivityJson(accept)) return false;
-        var a = accept.toLowerCase(java.util.Locale.ROOT);
+        var a = accept.toLowerCase(Locale.ROOT);
         return a.contains("text/html") || a.contains("application/xhtml+xml");
     }
 
@@ -202,7 +204,7 @@ public final class ActivityPubRoutes {
                         "the signature on this request was not accepted: "
                                 + rejected.reason()
                                         .name()
-                                        .toLowerCase(java.util.Locale.ROOT)
+                                        .toLowerCase(Locale.ROOT)
                                         .replace('_', ' ') + " (" + rejected.detail() + ")");
             }
         } else if (authorizedFetch) {
@@ -268,7 +270,7 @@ public final class ActivityPubRoutes {
     /** application/activity+json, or application/ld+json (with or without the ActivityStreams profile). */
     static boolean wantsActivityJson(String accept) {
         if (accept == null) return false;
-        var a = accept.toLowerCase(java.util.Locale.ROOT);
+        var a = accept.toLowerCase(Locale.ROOT);
         return a.contains("application/activity+json") || a.contains("application/ld+json");
     }
 }

@@ -1,6 +1,9 @@
 package app.kindred.federation;
 
+import app.kindred.activitypub.Activity;
+import app.kindred.activitypub.ActivityPubJson;
 import app.kindred.activitypub.ActivityType;
+import app.kindred.activitypub.ContentObject;
 import app.kindred.activitypub.JsonLd;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
@@ -13,8 +16,10 @@ import app.kindred.thread.PostStore;
 import app.kindred.thread.ThreadEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,7 +29,7 @@ import java.util.Optional;
  * activity goes to the community's inbox, and the community announces it.
  */
 public final class Publisher implements ThreadEvents, ModerationEvents, FollowEvents {
-    private static final ObjectMapper JSON = app.kindred.activitypub.ActivityPubJson.newMapper();
+    private static final ObjectMapper JSON = ActivityPubJson.newMapper();
     private final Relay relay;
     private final ActorStore actors;
     private final PostStore posts;
@@ -166,7 +171,7 @@ public final class Publisher implements ThreadEvents, ModerationEvents, FollowEv
             Actor banned,
             Community community,
             String reason,
-            java.time.Instant expires,
+            Instant expires,
             boolean removeData,
             boolean undo)
             throws SQLException {
@@ -218,7 +223,7 @@ public final class Publisher implements ThreadEvents, ModerationEvents, FollowEv
             String object,
             String target,
             String reason,
-            java.time.Instant endTime,
+            Instant endTime,
             Boolean removeData,
             boolean undo,
             List<Actor> alsoTo)
@@ -262,7 +267,7 @@ public final class Publisher implements ThreadEvents, ModerationEvents, FollowEv
     @Override
     public void unfollowed(Connection c, Actor member, Actor group, String followId) throws SQLException {
         var follow = outgoing.follow(member, group).activity();
-        var original = new app.kindred.activitypub.Activity(
+        var original = new Activity(
                 followId == null ? follow.id() : followId,
                 follow.type(),
                 follow.actor(),
@@ -297,8 +302,7 @@ public final class Publisher implements ThreadEvents, ModerationEvents, FollowEv
         }
     }
 
-    private app.kindred.activitypub.ContentObject document(Connection c, Post post, Community community)
-            throws SQLException {
+    private ContentObject document(Connection c, Post post, Community community) throws SQLException {
         var author = actors.findById(c, post.authorId()).orElseThrow();
         var parent = post.parentId() == null
                 ? null
@@ -309,7 +313,7 @@ public final class Publisher implements ThreadEvents, ModerationEvents, FollowEv
     private static JsonNode parse(String json) {
         try {
             return JSON.readTree(json);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("our own activity JSON did not parse", e);
         }
     }

@@ -1,6 +1,7 @@
 package app.kindred.federation;
 
 import app.kindred.activitypub.ActivityPubReader;
+import app.kindred.activitypub.Image;
 import app.kindred.activitypub.ReadResult;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorResolver;
@@ -20,6 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -41,7 +44,7 @@ public final class RemoteActors implements ActorResolver {
     private final String scheme;
     private final Clock clock;
     private final ActivityPubReader reader = new ActivityPubReader();
-    private volatile java.util.function.BiConsumer<Actor, JsonNode> groupFetched = (group, document) -> {};
+    private volatile BiConsumer<Actor, JsonNode> groupFetched = (group, document) -> {};
 
     public RemoteActors(Database db, ActorStore actors, RemoteFetcher fetcher, String scheme, Clock clock) {
         this.db = db;
@@ -133,7 +136,7 @@ public final class RemoteActors implements ActorResolver {
      * Told of every Group fetched from its origin, so what we keep of a community (profile,
      * moderators) follows it; set once when the application is built ({@link RemoteCommunities}).
      */
-    public void whenGroupFetched(java.util.function.BiConsumer<Actor, JsonNode> listener) {
+    public void whenGroupFetched(BiConsumer<Actor, JsonNode> listener) {
         this.groupFetched = listener;
     }
 
@@ -148,12 +151,12 @@ public final class RemoteActors implements ActorResolver {
     }
 
     /** The actor as stored, without fetching. */
-    public java.util.Optional<Actor> known(URI uri) {
+    public Optional<Actor> known(URI uri) {
         return db.read(c -> actors.findByUri(c, uri));
     }
 
     /** Stores an actor document that was fetched from its own origin. */
-    public Actor store(URI uri, com.fasterxml.jackson.databind.JsonNode node) throws FetchException {
+    public Actor store(URI uri, JsonNode node) throws FetchException {
         var result = reader.read(node);
         if (!(result instanceof ReadResult.Supported s)
                 || !(s.document() instanceof app.kindred.activitypub.Actor wire)) {
@@ -203,10 +206,10 @@ public final class RemoteActors implements ActorResolver {
     }
 
     /** An icon's or banner's address when it is http(s) and of a sane length; anything else is not kept. */
-    private static String imageUrl(app.kindred.activitypub.Image image) {
+    private static String imageUrl(Image image) {
         if (image == null || image.url() == null || image.url().length() > 2000) return null;
         var url = image.url().strip();
-        var lower = url.toLowerCase(java.util.Locale.ROOT);
+        var lower = url.toLowerCase(Locale.ROOT);
         return lower.startsWith("https://") || lower.startsWith("http://") ? url : null;
     }
 }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
@@ -47,7 +48,7 @@ public final class ReportPublisher implements ReportEvents {
             URI community,
             Collection<Actor> recipients)
             throws SQLException {
-        var objects = new java.util.ArrayList<Ref>();
+        var objects = new ArrayList<Ref>();
         for (var post : posts) objects.add(Ref.id(post.toString()));
         if (account != null) objects.add(Ref.id(account.toString()));
         var to = community != null

@@ -15,14 +15,18 @@ import app.kindred.refusal.Refusal;
 import app.kindred.remote.FetchException;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Members following communities: local ones at once, remote ones by Follow, pending until Accept. */
 public final class FollowService {
     /** Taken here, not in a route, so the API and the web pages count against the same limits. */
     private final RateLimits limits;
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FollowService.class);
+    private static final Logger log = LoggerFactory.getLogger(FollowService.class);
     private final Database db;
     private final FollowStore follows;
     private final CommunityStore communities;
@@ -129,7 +133,7 @@ public final class FollowService {
     }
 
     /** A follow of one of our communities that waits for a moderator (its instance is limited). */
-    public record FollowRequest(long actorId, String actor, String name, java.time.Instant since) {}
+    public record FollowRequest(long actorId, String actor, String name, Instant since) {}
 
     public List<FollowRequest> followRequests(long communityId) {
         return db.read(c -> {
@@ -177,7 +181,7 @@ public final class FollowService {
                     where f.follower_id = ? order by c.title""",
                     rs -> new long[] {rs.getLong(1), rs.getString(2).equals("accepted") ? 1 : 0},
                     member.actor().id());
-            var out = new java.util.ArrayList<Subscription>();
+            var out = new ArrayList<Subscription>();
             for (var r : rows) {
                 out.add(new Subscription(
                         communities.findById(c, r[0]).orElseThrow(),

@@ -13,6 +13,7 @@ import app.kindred.moderation.ModerationLog.Action;
 import app.kindred.refusal.Refusal;
 import app.kindred.remote.FetchException;
 import app.kindred.storage.Database;
+import app.kindred.storage.Sql;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
 import java.sql.Connection;
@@ -329,7 +330,7 @@ public final class ModerationService {
     }
 
     private void touch(Connection c, Community community) throws SQLException {
-        app.kindred.storage.Sql.update(c, "update community set updated_at = now() where id = ?", community.id());
+        Sql.update(c, "update community set updated_at = now() where id = ?", community.id());
     }
 
     /** A member of ours by username, or anyone by handle or URL (fetched, outside any transaction). */

@@ -7,6 +7,7 @@ import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A community shutting out one instance or one remote actor without the whole instance doing so:
@@ -83,7 +84,7 @@ public final class CommunityBlocks {
                 rs -> new Block(
                         rs.getLong(1),
                         rs.getString(2),
-                        Kind.valueOf(rs.getString(3).toUpperCase(java.util.Locale.ROOT)),
+                        Kind.valueOf(rs.getString(3).toUpperCase(Locale.ROOT)),
                         rs.getString(4)),
                 communityId));
     }

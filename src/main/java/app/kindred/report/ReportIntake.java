@@ -12,6 +12,7 @@ import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -163,7 +164,7 @@ public final class ReportIntake {
         var sent = reports.sentFlag(c, flagId);
         if (filings.isEmpty() && sent.isEmpty())
             return new Outcome.Refused("no report here carries the Flag " + flagId);
-        var reportIds = new java.util.LinkedHashSet<Long>();
+        var reportIds = new LinkedHashSet<Long>();
         filings.forEach(f -> reportIds.add(f.reportId()));
         sent.ifPresent(s -> reportIds.add(s.reportId()));
         var ids = new ArrayList<Long>();

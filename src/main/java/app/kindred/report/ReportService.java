@@ -2,12 +2,14 @@ package app.kindred.report;
 
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
+import app.kindred.actor.ActorType;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.member.Member;
 import app.kindred.member.Role;
 import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
+import app.kindred.storage.Sql;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
 import java.net.URI;
@@ -300,7 +302,7 @@ public final class ReportService {
     }
 
     private static long moderatesAny(Connection c, Member viewer) throws SQLException {
-        return app.kindred.storage.Sql.count(
+        return Sql.count(
                 c,
                 "select count(*) from community_moderator where actor_id = ?",
                 viewer.actor().id());
@@ -339,7 +341,7 @@ public final class ReportService {
         } else {
             actor = actors.findLocal(c, ref.startsWith("@") ? ref.substring(1) : ref);
         }
-        return actor.filter(a -> a.type() == app.kindred.actor.ActorType.PERSON)
+        return actor.filter(a -> a.type() == ActorType.PERSON)
                 .orElseThrow(() -> Refusal.notFound("there is no member " + ref + " known here"));
     }
 }

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -28,7 +29,7 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final Optional<EmbeddedPostgresServer> embedded;
     private final String url;
-    private final java.util.Properties credentials = new java.util.Properties();
+    private final Properties credentials = new Properties();
     // The inbound processor's and delivery workers' own connections; null in the background Database itself.
     private final Database background;
 
@@ -60,8 +61,8 @@ public final class Database implements AutoCloseable {
         return url;
     }
 
-    public java.util.Properties jdbcProperties() {
-        var copy = new java.util.Properties();
+    public Properties jdbcProperties() {
+        var copy = new Properties();
         copy.putAll(credentials);
         return copy;
     }

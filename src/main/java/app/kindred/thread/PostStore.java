@@ -8,18 +8,19 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Threads and comments. Objects upsert by id, so a repeated or late delivery changes nothing twice. */
 public final class PostStore {
-    private final java.util.function.Supplier<java.util.List<String>> unlisted;
+    private final Supplier<List<String>> unlisted;
 
     /** @param unlisted authorities whose threads are kept out of listings (limited instances) */
-    public PostStore(java.util.function.Supplier<java.util.List<String>> unlisted) {
+    public PostStore(Supplier<List<String>> unlisted) {
         this.unlisted = unlisted;
     }
 
     public PostStore() {
-        this(java.util.List::of);
+        this(List::of);
     }
 
     private static final List<String> NAMES = List.of(

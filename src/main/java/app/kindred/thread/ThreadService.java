@@ -15,9 +15,14 @@ import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 
 /** Threads, comments and votes by our members, in local and remote communities. */
 public final class ThreadService {
@@ -208,7 +213,7 @@ public final class ThreadService {
     }
 
     private Post insertLocal(
-            java.sql.Connection c,
+            Connection c,
             Member author,
             Community community,
             Long parentId,
@@ -217,9 +222,9 @@ public final class ThreadService {
             Draft draft,
             String url,
             String extras)
-            throws java.sql.SQLException {
+            throws SQLException {
         var warning = warning(draft);
-        var pending = URI.create(base + "/p/pending-" + java.util.UUID.randomUUID());
+        var pending = URI.create(base + "/p/pending-" + UUID.randomUUID());
         var post = posts.insert(
                         c,
                         new PostStore.NewPost(
@@ -253,7 +258,7 @@ public final class ThreadService {
                 .communityId();
     }
 
-    private Post post(java.sql.Connection c, long postId) throws java.sql.SQLException {
+    private Post post(Connection c, long postId) throws SQLException {
         return posts.findById(c, postId).orElseThrow(() -> Refusal.notFound("there is no post " + postId));
     }
 
@@ -286,9 +291,9 @@ public final class ThreadService {
             throw Refusal.invalid("url", "url must be at most " + PostLimits.URL + " characters");
         try {
             var uri = new URI(u);
-            var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) return uri.toASCIIString();
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             // refused below
         }
         throw Refusal.invalid("url", "url must be a web address starting with https:// or http://");

@@ -14,6 +14,7 @@ import app.kindred.federation.RemoteActors;
 import app.kindred.follow.FollowStore;
 import app.kindred.follow.Following;
 import app.kindred.moderation.Moderating;
+import app.kindred.policy.FederationPolicy;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
 import app.kindred.storage.Database;
@@ -39,7 +40,7 @@ public record FederationContext(
         RemoteFetcher fetcher,
         Outbox outbox,
         OutgoingActivities outgoing,
-        app.kindred.policy.FederationPolicy policy) {
+        FederationPolicy policy) {
 
     static final ActivityPubReader READER = new ActivityPubReader();
 

@@ -12,6 +12,7 @@ import app.kindred.federation.queue.InboundActivity;
 import app.kindred.federation.queue.InboundQueue;
 import app.kindred.federation.signature.SignatureScheme;
 import app.kindred.http.Problem;
+import app.kindred.policy.FederationPolicy;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
 import app.kindred.refusal.Refusal;
@@ -23,9 +24,12 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +47,7 @@ public final class InboxRoutes {
     private final RequestAuthenticator authenticator;
     private final HostHealth hostHealth;
     private final InboundProcessor processor;
-    private final app.kindred.policy.FederationPolicy policy;
+    private final FederationPolicy policy;
     private final int blockedResponse;
     private final RateLimits limits;
     private final InboundQueue inbound = new InboundQueue();
@@ -58,7 +62,7 @@ public final class InboxRoutes {
             RequestAuthenticator authenticator,
             HostHealth hostHealth,
             InboundProcessor processor,
-            app.kindred.policy.FederationPolicy policy,
+            FederationPolicy policy,
             int blockedResponse,
             RateLimits limits) {
         this.limits = limits;
@@ -91,7 +95,7 @@ public final class InboxRoutes {
         return actor.inbox();
     }
 
-    private final java.util.Map<String, URI> inboxes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, URI> inboxes = new ConcurrentHashMap<>();
 
     private void receive(Context ctx, URI inbox) {
         var contentType = String.valueOf(ctx.contentType()).toLowerCase(Locale.ROOT);
@@ -223,7 +227,7 @@ public final class InboxRoutes {
             var uri = new URI(value);
             var scheme = uri.getScheme();
             return (("https".equals(scheme) || "http".equals(scheme)) && uri.getHost() != null) ? uri : null;
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             return null;
         }
     }
