@@ -18,6 +18,7 @@ import app.kindred.community.CommunityService;
 import app.kindred.community.CommunityStore;
 import app.kindred.config.Config;
 import app.kindred.delivery.DeliveryMetrics;
+import app.kindred.delivery.DeliveryStatus;
 import app.kindred.delivery.DeliveryStore;
 import app.kindred.delivery.DeliveryWorker;
 import app.kindred.delivery.HostHealth;
@@ -30,11 +31,11 @@ import app.kindred.federation.ActivityPubRoutes;
 import app.kindred.federation.ActorSigning;
 import app.kindred.federation.ArchiveDocuments;
 import app.kindred.federation.DepartureNotices;
-import app.kindred.federation.InboxRoutes;
 import app.kindred.federation.KeyDirectory;
 import app.kindred.federation.LocalDocuments;
 import app.kindred.federation.OutgoingActivities;
 import app.kindred.federation.Publisher;
+import app.kindred.federation.Relay;
 import app.kindred.federation.RemoteActors;
 import app.kindred.federation.RemoteCommunities;
 import app.kindred.federation.RemoteLookups;
@@ -42,6 +43,7 @@ import app.kindred.federation.ReportPublisher;
 import app.kindred.federation.RequestAuthenticator;
 import app.kindred.federation.inbound.FederationContext;
 import app.kindred.federation.inbound.InboundProcessor;
+import app.kindred.federation.inbound.InboxRoutes;
 import app.kindred.federation.signature.RequestSigner;
 import app.kindred.federation.signature.SignatureScheme;
 import app.kindred.federation.signature.SignatureVerifier;
@@ -63,6 +65,7 @@ import app.kindred.member.SessionService;
 import app.kindred.member.SessionStore;
 import app.kindred.metrics.Metrics;
 import app.kindred.metrics.MetricsServer;
+import app.kindred.moderation.ModerationService;
 import app.kindred.notification.NotificationService;
 import app.kindred.policy.CommunityBlocks;
 import app.kindred.policy.FederationPolicy;
@@ -81,6 +84,9 @@ import app.kindred.thread.Discussions;
 import app.kindred.thread.PostStore;
 import app.kindred.thread.ThreadService;
 import app.kindred.thread.VoteStore;
+import app.kindred.web.WebServer;
+import app.kindred.web.pages.WebPages;
+import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -127,7 +133,7 @@ public final class App implements AutoCloseable {
     private final PostStore postStore;
     private final SessionService sessions;
     private final ReportService reports;
-    private final app.kindred.moderation.ModerationService moderation;
+    private final ModerationService moderation;
     private final NotificationService notifications;
     private final SearchService search;
     private final MediaService media;
@@ -187,7 +193,7 @@ public final class App implements AutoCloseable {
                 new AddressPolicy(config.federation().allowPrivateAddresses()),
                 config.instance().scheme().equals("http"),
                 new RemoteFetcher.Limits(
-                        java.time.Duration.ofSeconds(5),
+                        Duration.ofSeconds(5),
                         config.federation().fetchTimeout(),
                         config.federation().fetchMaxBytes(),
                         3),
@@ -231,7 +237,7 @@ public final class App implements AutoCloseable {
                         delivery.perHost(),
                         delivery.pollInterval(),
                         delivery.timeout().multipliedBy(3),
-                        java.time.Duration.ofHours(6)),
+                        Duration.ofHours(6)),
                 policy::federates,
                 clock);
 
@@ -264,9 +270,16 @@ public final class App implements AutoCloseable {
                 inboundFederation,
                 config.federation().inboundConcurrency(),
                 delivery.pollInterval(),
-                delivery.timeScale(),
+                RetrySchedule.standard(delivery.giveUpAfter(), delivery.timeScale()),
+                random,
                 config.federation().inboundRetention());
-        var publisher = new Publisher(federation, documents);
+        var publisher = new Publisher(
+                new Relay(federation.outgoing(), outbox),
+                actorStore,
+                postStore,
+                outbox,
+                federation.outgoing(),
+                documents);
         var mediaLimits = config.media();
         var intake = new ImageIntake(
                 new ImageIntake.Limits(mediaLimits.maxUploadBytes(), mediaLimits.maxPixels(), mediaLimits.maxSide()));
@@ -297,8 +310,8 @@ public final class App implements AutoCloseable {
         this.care = new Care(database);
         this.follows = new FollowService(
                 database, followStore, communityStore, remoteActors, remoteCommunities, publisher, actorStore, limits);
-        this.moderation = new app.kindred.moderation.ModerationService(
-                database, actorStore, communityStore, postStore, remoteActors, publisher);
+        this.moderation =
+                new ModerationService(database, actorStore, communityStore, postStore, remoteActors, publisher);
         this.sessions = new SessionService(database, new SessionStore(), members, memberStore, random, clock, limits);
         this.reports = new ReportService(
                 database,
@@ -394,6 +407,39 @@ public final class App implements AutoCloseable {
         new MediaRoutes(media, mediaProxy).register(routes);
     }
 
+    /** The HTTP server with every door's routes and the member pages, built but not started. */
+    public Javalin web() {
+        var pages = new WebPages(new WebPages.Services(
+                config,
+                sessions,
+                members,
+                notifications(),
+                reports(),
+                communities,
+                limits,
+                media,
+                boundaries(),
+                breaks(),
+                follows,
+                threads,
+                discussions,
+                care(),
+                search(),
+                exports(),
+                moderation(),
+                deletions(),
+                reminder(),
+                this::clientKey));
+        // The serving process alone opens the metrics port (a CLI command beside it must not).
+        serveMetrics();
+        return WebServer.create(
+                config.server(),
+                database::problem,
+                this::registerRoutes,
+                pages,
+                metrics.<WebServer.RequestObserver>map(m -> m::request));
+    }
+
     /** The client API's routes (issue #6). */
     public ApiRoutes apiRoutes() {
         return new ApiRoutes(
@@ -405,7 +451,7 @@ public final class App implements AutoCloseable {
                 follows,
                 database,
                 postStore,
-                new app.kindred.delivery.DeliveryStatus(database),
+                new DeliveryStatus(database),
                 policyService,
                 config.federation().publishBlocklist(),
                 reports,
@@ -576,7 +622,7 @@ public final class App implements AutoCloseable {
         return reports;
     }
 
-    public app.kindred.moderation.ModerationService moderation() {
+    public ModerationService moderation() {
         return moderation;
     }
 

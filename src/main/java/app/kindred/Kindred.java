@@ -1,7 +1,5 @@
 package app.kindred;
 
-import app.kindred.cli.Cli;
-
 public final class Kindred {
     private Kindred() {}
 

@@ -1,7 +1,6 @@
 package app.kindred;
 
 import app.kindred.storage.Sql;
-import app.kindred.web.WebServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
@@ -53,7 +52,7 @@ public final class TestServer implements AutoCloseable {
             env.putAll(overrides);
             var app = App.open(TestPostgres.config(env));
             try {
-                return new TestServer(app, WebServer.create(app).start("127.0.0.1", port));
+                return new TestServer(app, app.web().start("127.0.0.1", port));
             } catch (JavalinBindException e) {
                 app.close();
                 if (attempt == 3) throw e;

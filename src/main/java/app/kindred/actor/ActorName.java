@@ -1,6 +1,6 @@
 package app.kindred.actor;
 
-import app.kindred.Refusal;
+import app.kindred.refusal.Refusal;
 import java.util.regex.Pattern;
 
 /**

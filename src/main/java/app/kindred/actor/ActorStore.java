@@ -5,7 +5,9 @@ import java.net.URI;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** Actors, local and remote. The private keys of local actors go to their own table. */
 public final class ActorStore {
@@ -17,9 +19,9 @@ public final class ActorStore {
 
     /** The actor columns, prefixed with a table alias, for joins. */
     public static String columns(String alias) {
-        return java.util.Arrays.stream(COLUMNS.split(",\\s*"))
+        return Arrays.stream(COLUMNS.split(",\\s*"))
                 .map(col -> alias + "." + col)
-                .collect(java.util.stream.Collectors.joining(", "));
+                .collect(Collectors.joining(", "));
     }
 
     public ActorStore(LocalIds ids) {

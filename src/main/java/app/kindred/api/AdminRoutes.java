@@ -1,13 +1,13 @@
 package app.kindred.api;
 
-import app.kindred.Refusal;
+import app.kindred.actor.DomainPattern;
 import app.kindred.delivery.DeliveryStatus;
 import app.kindred.member.Member;
 import app.kindred.member.Role;
 import app.kindred.policy.Blocklist;
 import app.kindred.policy.DomainBlock;
-import app.kindred.policy.DomainPattern;
 import app.kindred.policy.PolicyService;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import io.javalin.http.Context;

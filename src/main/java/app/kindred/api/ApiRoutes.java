@@ -1,6 +1,5 @@
 package app.kindred.api;
 
-import app.kindred.Refusal;
 import app.kindred.api.Views.BreakView;
 import app.kindred.api.Views.CommunityView;
 import app.kindred.api.Views.MemberView;
@@ -17,15 +16,20 @@ import app.kindred.care.Filters;
 import app.kindred.care.Shown;
 import app.kindred.community.CommunityService;
 import app.kindred.content.StorableText;
+import app.kindred.delivery.DeliveryStatus;
 import app.kindred.follow.FollowService;
 import app.kindred.media.MediaService;
 import app.kindred.member.Member;
 import app.kindred.member.MemberService;
 import app.kindred.member.Role;
 import app.kindred.member.SessionService;
+import app.kindred.moderation.ModerationService;
 import app.kindred.notification.NotificationService;
+import app.kindred.policy.PolicyService;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
+import app.kindred.refusal.Refusal;
+import app.kindred.report.ReportService;
 import app.kindred.search.SearchService;
 import app.kindred.storage.Database;
 import app.kindred.thread.PostStore;
@@ -36,6 +40,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -65,7 +70,7 @@ public final class ApiRoutes {
     private final AdminRoutes admin;
     private final ReportRoutes reports;
     private final ModerationRoutes moderation;
-    private final app.kindred.moderation.ModerationService moderationService;
+    private final ModerationService moderationService;
     private final MeRoutes me;
     private final SearchRoutes search;
     private final MediaService media;
@@ -93,11 +98,11 @@ public final class ApiRoutes {
             FollowService follows,
             Database db,
             PostStore posts,
-            app.kindred.delivery.DeliveryStatus deliveryStatus,
-            app.kindred.policy.PolicyService policy,
+            DeliveryStatus deliveryStatus,
+            PolicyService policy,
             String publishBlocklist,
-            app.kindred.report.ReportService reports,
-            app.kindred.moderation.ModerationService moderation,
+            ReportService reports,
+            ModerationService moderation,
             NotificationService notifications,
             SearchService search,
             Boundaries boundaries,
@@ -144,7 +149,7 @@ public final class ApiRoutes {
     }
 
     public List<Endpoint> endpoints() {
-        var all = new java.util.ArrayList<>(memberEndpoints());
+        var all = new ArrayList<>(memberEndpoints());
         all.addAll(admin.endpoints());
         all.addAll(reports.endpoints());
         all.addAll(moderation.endpoints());

@@ -1,12 +1,12 @@
 package app.kindred.api;
 
-import app.kindred.Refusal;
 import app.kindred.api.Views.BreakView;
 import app.kindred.api.Views.CommunityView;
 import app.kindred.care.Boundaries;
 import app.kindred.care.Breaks;
 import app.kindred.care.Exports;
 import app.kindred.member.Member;
+import app.kindred.refusal.Refusal;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;

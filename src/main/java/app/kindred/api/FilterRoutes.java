@@ -1,9 +1,9 @@
 package app.kindred.api;
 
-import app.kindred.Refusal;
 import app.kindred.care.Filters;
 import app.kindred.care.MemberFilter;
 import app.kindred.member.Member;
+import app.kindred.refusal.Refusal;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.javalin.http.Context;

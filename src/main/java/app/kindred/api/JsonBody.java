@@ -1,14 +1,14 @@
 package app.kindred.api;
 
-import app.kindred.Refusal;
+import app.kindred.activitypub.ActivityPubJson;
 import app.kindred.content.StorableText;
+import app.kindred.refusal.Refusal;
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -18,10 +18,8 @@ import java.util.Set;
  * read "last wins" differently), and only text the database can store (no NUL).
  */
 final class JsonBody {
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    // The network's one reader: no trailing data, no key twice, and the wire's limits on depth and length.
+    private static final ObjectMapper JSON = ActivityPubJson.networkReader();
     private final ObjectNode object;
 
     private JsonBody(ObjectNode object) {
@@ -94,11 +92,11 @@ final class JsonBody {
     }
 
     /** A list of whole numbers (ids), empty when absent. */
-    java.util.List<Long> ids(String field) {
+    List<Long> ids(String field) {
         var value = object.get(field);
-        if (value == null || value.isNull()) return java.util.List.of();
+        if (value == null || value.isNull()) return List.of();
         if (!value.isArray() || value.size() > 100) throw badRequest(field, field + " must be a list of ids");
-        var out = new java.util.ArrayList<Long>();
+        var out = new ArrayList<Long>();
         for (var element : value) {
             if (!element.isIntegralNumber() || !element.canConvertToLong())
                 throw badRequest(field, field + " must be a list of ids");

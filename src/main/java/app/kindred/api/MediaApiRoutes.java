@@ -1,8 +1,8 @@
 package app.kindred.api;
 
-import app.kindred.Refusal;
 import app.kindred.media.MediaService;
 import app.kindred.member.Member;
+import app.kindred.refusal.Refusal;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.UploadedFile;

@@ -1,6 +1,5 @@
 package app.kindred.api;
 
-import app.kindred.Refusal;
 import app.kindred.care.HoldPosts;
 import app.kindred.care.WarningPolicy;
 import app.kindred.media.MediaService;
@@ -8,6 +7,7 @@ import app.kindred.media.MediaStore;
 import app.kindred.member.Member;
 import app.kindred.moderation.ModerationService;
 import app.kindred.policy.CommunityBlocks;
+import app.kindred.refusal.Refusal;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.javalin.http.Context;

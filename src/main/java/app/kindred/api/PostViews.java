@@ -1,6 +1,5 @@
 package app.kindred.api;
 
-import app.kindred.Refusal;
 import app.kindred.api.Views.BreakView;
 import app.kindred.api.Views.ImageView;
 import app.kindred.api.Views.PostView;
@@ -14,6 +13,7 @@ import app.kindred.content.HtmlSanitizer;
 import app.kindred.media.MediaService;
 import app.kindred.media.PostImages;
 import app.kindred.member.Member;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import app.kindred.thread.Post;

@@ -2,6 +2,7 @@ package app.kindred.api;
 
 import app.kindred.care.Breaks;
 import app.kindred.community.CommunityService;
+import app.kindred.media.MediaService;
 import app.kindred.member.Member;
 import app.kindred.thread.VoteStore;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -54,7 +55,7 @@ final class Views {
         }
 
         /** With the community's icon and banner, at addresses on this server. */
-        static CommunityView of(CommunityService.Listing l, app.kindred.media.MediaService.Pictures pictures) {
+        static CommunityView of(CommunityService.Listing l, MediaService.Pictures pictures) {
             var c = l.community();
             // A remote community's count is only who follows it from here: on a small instance that names
             // people ("eating disorders: 1"), so it is shown to nobody. Our own communities' counts are public.

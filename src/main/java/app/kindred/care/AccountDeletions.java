@@ -1,11 +1,11 @@
 package app.kindred.care;
 
-import app.kindred.Refusal;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
 import app.kindred.media.MediaService;
 import app.kindred.member.Member;
 import app.kindred.member.MemberService;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import java.sql.Connection;

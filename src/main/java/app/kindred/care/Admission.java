@@ -1,10 +1,10 @@
 package app.kindred.care;
 
-import app.kindred.Refusal;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.community.Moderators;
 import app.kindred.community.Participant;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;

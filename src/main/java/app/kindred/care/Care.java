@@ -1,8 +1,8 @@
 package app.kindred.care;
 
-import app.kindred.Refusal;
 import app.kindred.member.Member;
 import app.kindred.member.Role;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import java.util.List;
 

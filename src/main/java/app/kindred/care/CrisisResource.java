@@ -1,6 +1,6 @@
 package app.kindred.care;
 
-import app.kindred.Refusal;
+import app.kindred.refusal.Refusal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

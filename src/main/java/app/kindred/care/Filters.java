@@ -1,7 +1,7 @@
 package app.kindred.care;
 
-import app.kindred.Refusal;
 import app.kindred.member.Member;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import com.fasterxml.jackson.databind.JsonNode;

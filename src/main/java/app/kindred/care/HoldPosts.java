@@ -1,6 +1,6 @@
 package app.kindred.care;
 
-import app.kindred.Refusal;
+import app.kindred.refusal.Refusal;
 import java.util.Locale;
 
 /** Pre-moderation: which posts wait for a moderator before anyone else sees them. */

@@ -1,6 +1,5 @@
 package app.kindred.community;
 
-import app.kindred.Refusal;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorName;
 import app.kindred.actor.ActorStore;
@@ -8,8 +7,11 @@ import app.kindred.actor.ActorType;
 import app.kindred.actor.LocalIds;
 import app.kindred.actor.LocalKeys;
 import app.kindred.member.MemberStore;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +101,7 @@ public final class CommunityService {
         });
     }
 
-    private Listing listing(java.sql.Connection c, Community community) throws java.sql.SQLException {
+    private Listing listing(Connection c, Community community) throws SQLException {
         return new Listing(
                 community,
                 communities.followerCount(c, community.actor().id()),

@@ -5,6 +5,7 @@ import app.kindred.actor.ActorStore;
 import app.kindred.storage.Sql;
 import java.net.URI;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashMap;
@@ -58,7 +59,7 @@ public final class CommunityStore {
     }
 
     /** The community whose actor has this URI, local or remote; one query, as every inbound activity asks it. */
-    public Optional<Community> byActorUri(Connection c, java.net.URI uri) throws SQLException {
+    public Optional<Community> byActorUri(Connection c, URI uri) throws SQLException {
         return Sql.one(c, WITH_ACTOR + "where a.uri = ?", CommunityStore::mapWithActor, uri.toString());
     }
 
@@ -70,7 +71,7 @@ public final class CommunityStore {
             from community k join actor a on a.id = k.actor_id
             """;
 
-    private static Community mapWithActor(java.sql.ResultSet rs) throws SQLException {
+    private static Community mapWithActor(ResultSet rs) throws SQLException {
         return new Community(
                 rs.getLong("k_id"),
                 ActorStore.map(rs),

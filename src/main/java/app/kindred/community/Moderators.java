@@ -1,6 +1,6 @@
 package app.kindred.community;
 
-import app.kindred.Refusal;
+import app.kindred.refusal.Refusal;
 import java.sql.Connection;
 import java.sql.SQLException;
 

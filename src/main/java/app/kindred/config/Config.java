@@ -65,20 +65,20 @@ public record Config(
             int blockedInboxResponse,
             String publishBlocklist,
             boolean authorizedFetch,
-            java.time.Duration signatureMaxAge,
-            java.time.Duration signatureMaxSkew,
+            Duration signatureMaxAge,
+            Duration signatureMaxSkew,
             int fetchMaxBytes,
-            java.time.Duration fetchTimeout,
-            java.time.Duration inboundRetention,
+            Duration fetchTimeout,
+            Duration inboundRetention,
             int inboundConcurrency) {}
 
     public record Delivery(
             int workers,
             int perHost,
-            java.time.Duration timeout,
-            java.time.Duration pollInterval,
-            java.time.Duration unavailableAfter,
-            java.time.Duration giveUpAfter,
+            Duration timeout,
+            Duration pollInterval,
+            Duration unavailableAfter,
+            Duration giveUpAfter,
             double timeScale) {}
 
     /** One band of a rate limit: {@code count} per {@code period}, refilled gradually. */
@@ -103,15 +103,11 @@ public record Config(
             List<Band> keyFetchHost) {}
 
     /** What members do with their own accounts (issue 18). */
-    public record Accounts(java.time.Duration exportLinkLife, java.time.Duration deletionGrace) {}
+    public record Accounts(Duration exportLinkLife, Duration deletionGrace) {}
 
     /** Limits on images, uploaded or proxied from other servers (issue 20). */
     public record Media(
-            long maxUploadBytes,
-            long maxPixels,
-            int maxSide,
-            long remoteCacheBytes,
-            java.time.Duration remoteCacheTtl) {}
+            long maxUploadBytes, long maxPixels, int maxSide, long remoteCacheBytes, Duration remoteCacheTtl) {}
 
     /** The Prometheus scrape endpoint (issue 19): its own port, 0 for none; a bearer token when not empty. */
     public record Metrics(String host, int port, String token) {}

@@ -1,10 +1,15 @@
 package app.kindred.content;
 
+import java.util.Set;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jsoup.nodes.Node;
+import org.jsoup.nodes.TextNode;
 import org.jsoup.safety.Cleaner;
 import org.jsoup.safety.Safelist;
+import org.jsoup.select.NodeTraversor;
+import org.jsoup.select.NodeVisitor;
 
 /**
  * The one allowlist every piece of HTML passes through before we store or show it, remote or
@@ -61,8 +66,8 @@ public final class HtmlSanitizer {
         return clean.body().html();
     }
 
-    private static final java.util.Set<String> BLOCKS = java.util.Set.of(
-            "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "hr", "tr");
+    private static final Set<String> BLOCKS =
+            Set.of("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "hr", "tr");
 
     /**
      * The plain text of an HTML fragment, blocks as paragraphs: for text from other servers that we
@@ -71,17 +76,17 @@ public final class HtmlSanitizer {
     public static String toText(String html) {
         if (html == null || html.isBlank()) return "";
         var out = new StringBuilder();
-        org.jsoup.select.NodeTraversor.traverse(
-                new org.jsoup.select.NodeVisitor() {
+        NodeTraversor.traverse(
+                new NodeVisitor() {
                     @Override
-                    public void head(org.jsoup.nodes.Node node, int depth) {
-                        if (node instanceof org.jsoup.nodes.TextNode t) out.append(t.text());
+                    public void head(Node node, int depth) {
+                        if (node instanceof TextNode t) out.append(t.text());
                         else if (node instanceof Element e && e.normalName().equals("br")) out.append('\n');
                         else if (node instanceof Element e && e.normalName().equals("li")) out.append("\n- ");
                     }
 
                     @Override
-                    public void tail(org.jsoup.nodes.Node node, int depth) {
+                    public void tail(Node node, int depth) {
                         if (node instanceof Element e && BLOCKS.contains(e.normalName())) out.append("\n\n");
                     }
                 },

@@ -5,18 +5,23 @@ import app.kindred.actor.ActorStore;
 import app.kindred.federation.signature.SignatureScheme;
 import app.kindred.remote.RequestSigning;
 import app.kindred.storage.Database;
+import app.kindred.storage.Sql;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -45,7 +50,7 @@ public final class DeliveryWorker implements AutoCloseable {
     private final ActorStore actors;
     private final BiFunction<Actor, SignatureScheme, RequestSigning> signing;
     private final Settings settings;
-    private final java.util.function.Predicate<String> federates;
+    private final Predicate<String> federates;
     private final Clock clock;
     private final RandomGenerator random = RandomGenerator.getDefault();
     private final String workerId = "worker-" + UUID.randomUUID();
@@ -69,7 +74,7 @@ public final class DeliveryWorker implements AutoCloseable {
             ActorStore actors,
             BiFunction<Actor, SignatureScheme, RequestSigning> signing,
             Settings settings,
-            java.util.function.Predicate<String> federates,
+            Predicate<String> federates,
             Clock clock) {
         this.db = db;
         this.store = store;
@@ -175,7 +180,7 @@ public final class DeliveryWorker implements AutoCloseable {
             outcome = poster.post(
                     d.inbox(), d.body().getBytes(StandardCharsets.UTF_8), scheme -> signing.apply(signer, scheme));
         } catch (RuntimeException e) {
-            outcome = new InboxPoster.Retry(0, "could not send: " + e, java.util.Optional.empty());
+            outcome = new InboxPoster.Retry(0, "could not send: " + e, Optional.empty());
         }
         var now = clock.instant();
         var result = outcome;
@@ -224,17 +229,17 @@ public final class DeliveryWorker implements AutoCloseable {
 
     /** Unavailable hosts are probed now and then; an answer is a sign of life that releases their deliveries. */
     private void probeUnavailableHosts() {
-        var due = db.read(c -> app.kindred.storage.Sql.list(
+        var due = db.read(c -> Sql.list(
                 c,
                 "select host from host_health where unavailable and next_probe_at <= now() limit 10",
                 rs -> rs.getString(1)));
         for (var host : due) {
-            var sample = db.read(c -> app.kindred.storage.Sql.one(
+            var sample = db.read(c -> Sql.one(
                     c,
                     "select inbox from delivery where host = ? and state = 'parked' order by id limit 1",
-                    rs -> java.net.URI.create(rs.getString(1)),
+                    rs -> URI.create(rs.getString(1)),
                     host));
-            db.transaction(c -> app.kindred.storage.Sql.update(
+            db.transaction(c -> Sql.update(
                     c,
                     "update host_health set next_probe_at = ? where host = ?",
                     clock.instant().plus(schedule.scale(settings.probeInterval())),
@@ -242,7 +247,7 @@ public final class DeliveryWorker implements AutoCloseable {
             if (sample.isEmpty()) continue;
             Thread.ofVirtual().name("probe-" + host).start(() -> {
                 // A probe is a GET of the host's NodeInfo: cheap for them, and any answer proves they are up.
-                var nodeinfo = java.net.URI.create(sample.get().getScheme() + "://" + host + "/.well-known/nodeinfo");
+                var nodeinfo = URI.create(sample.get().getScheme() + "://" + host + "/.well-known/nodeinfo");
                 if (poster.probe(nodeinfo)) {
                     int released = db.transaction(c -> health.alive(c, host));
                     log.info("host {} answers again; released {} parked deliveries", host, released);
@@ -264,7 +269,7 @@ public final class DeliveryWorker implements AutoCloseable {
                             pg.getNotifications((int) settings.pollInterval().toMillis());
                     if (notifications != null && notifications.length > 0) wake();
                 }
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 if (running) {
                     log.debug("delivery listener lost its connection ({}); polling meanwhile", e.getMessage());
                     sleepQuietly(settings.pollInterval());

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +30,8 @@ import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
+import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.http.HttpHeader;
 
 /**
@@ -77,8 +80,8 @@ public final class InboxPoster implements AutoCloseable {
             throw new IllegalStateException("could not start the delivery HTTP client", e);
         }
         // A 401 is an answer to classify (and double-knock on), not a challenge; start() installs these handlers.
-        client.getProtocolHandlers().remove(org.eclipse.jetty.client.WWWAuthenticationProtocolHandler.NAME);
-        client.getProtocolHandlers().remove(org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler.NAME);
+        client.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
+        client.getProtocolHandlers().remove(ProxyAuthenticationProtocolHandler.NAME);
     }
 
     /** Sends the body to the inbox, signed by the signer for the chosen scheme. */
@@ -228,7 +231,7 @@ public final class InboxPoster implements AutoCloseable {
                         Duration.between(Instant.now(), at).isNegative()
                                 ? Duration.ZERO
                                 : Duration.between(Instant.now(), at));
-            } catch (java.time.format.DateTimeParseException e) {
+            } catch (DateTimeParseException e) {
                 return Optional.empty();
             }
         }

@@ -1,6 +1,7 @@
 package app.kindred.delivery;
 
 import app.kindred.actor.Actor;
+import app.kindred.federation.queue.InboundQueue;
 import app.kindred.storage.Sql;
 import java.net.URI;
 import java.sql.Connection;
@@ -44,7 +45,7 @@ public final class Outbox {
         int local = 0;
         for (var recipient : recipients) {
             if (recipient.local()) {
-                local += receiveLocally(c, activityId, sender, recipient, body);
+                local += InboundQueue.receiveLocally(c, activityId, sender.uri(), recipient.inbox(), body);
             } else if (recipient.id() != sender.id()) {
                 inboxes.add(preferredInbox(recipient));
             }
@@ -194,13 +195,5 @@ public final class Outbox {
 
     private static void notifyWorkers(Connection c) throws SQLException {
         Sql.one(c, "select pg_notify(?, '')", rs -> 1, CHANNEL);
-    }
-
-    /** Our own actors get the activity straight into the inbound table, as if it had come over HTTP. */
-    private static int receiveLocally(Connection c, String activityId, Actor sender, Actor recipient, String body)
-            throws SQLException {
-        return Sql.update(c, """
-                insert into inbound_activity (activity_id, activity_type, actor_uri, inbox, body, signature_scheme)
-                values (?, (?::jsonb)->>'type', ?, ?, ?::jsonb, 'local') on conflict (activity_id) do nothing""", activityId, body, sender.uri(), recipient.inbox(), body);
     }
 }

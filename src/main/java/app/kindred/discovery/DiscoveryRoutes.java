@@ -1,16 +1,19 @@
 package app.kindred.discovery;
 
-import app.kindred.Refusal;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.LocalIds;
 import app.kindred.config.Config;
+import app.kindred.policy.PolicyService;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -31,7 +34,7 @@ public final class DiscoveryRoutes {
     private final Actor instanceActor;
     private final InstanceStats stats;
     private final String version;
-    private final app.kindred.policy.PolicyService policy;
+    private final PolicyService policy;
     private final ObjectMapper json = new ObjectMapper();
 
     public DiscoveryRoutes(
@@ -41,7 +44,7 @@ public final class DiscoveryRoutes {
             LocalIds ids,
             Actor instanceActor,
             String version,
-            app.kindred.policy.PolicyService policy) {
+            PolicyService policy) {
         this.config = config;
         this.db = db;
         this.actors = actors;
@@ -90,7 +93,7 @@ public final class DiscoveryRoutes {
         self.put("type", "application/activity+json");
         self.put("href", actor.uri().toString());
         self.putObject("properties").put(AS_TYPE, actor.type().wireName());
-        var profile = ((com.fasterxml.jackson.databind.node.ArrayNode) jrd.get("links")).addObject();
+        var profile = ((ArrayNode) jrd.get("links")).addObject();
         profile.put("rel", "http://webfinger.net/rel/profile-page");
         profile.put("type", "text/html");
         profile.put("href", actor.uri().toString());
@@ -118,7 +121,7 @@ public final class DiscoveryRoutes {
         URI uri;
         try {
             uri = new URI(resource);
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new Refusal(Refusal.Kind.BAD_REQUEST, "resource", "resource is neither acct:NAME@DOMAIN nor a URL");
         }
         if (uri.getScheme() == null

@@ -1,11 +1,12 @@
 package app.kindred.federation;
 
-import app.kindred.Refusal;
 import app.kindred.activitypub.ActivityPubDocument;
 import app.kindred.activitypub.JsonLd;
 import app.kindred.activitypub.Tombstone;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorType;
+import app.kindred.policy.FederationPolicy;
+import app.kindred.refusal.Refusal;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -15,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -33,7 +35,7 @@ public final class ActivityPubRoutes {
     private final RequestAuthenticator authenticator;
     private final URI base;
     private final boolean authorizedFetch;
-    private final app.kindred.policy.FederationPolicy policy;
+    private final FederationPolicy policy;
 
     public ActivityPubRoutes(
             LocalDocuments documents,
@@ -41,7 +43,7 @@ public final class ActivityPubRoutes {
             RequestAuthenticator authenticator,
             URI base,
             boolean authorizedFetch,
-            app.kindred.policy.FederationPolicy policy) {
+            FederationPolicy policy) {
         this.documents = documents;
         this.instanceActor = instanceActor;
         this.authenticator = authenticator;
@@ -128,7 +130,7 @@ public final class ActivityPubRoutes {
      */
     static boolean wantsHtml(String accept) {
         if (accept == null || wantsActivityJson(accept)) return false;
-        var a = accept.toLowerCase(java.util.Locale.ROOT);
+        var a = accept.toLowerCase(Locale.ROOT);
         return a.contains("text/html") || a.contains("application/xhtml+xml");
     }
 
@@ -198,7 +200,7 @@ public final class ActivityPubRoutes {
         var request = IncomingRequests.parts(ctx, base, new byte[0]);
         if (RequestAuthenticator.isSigned(request)) {
             // A blocked signer is refused before its key is fetched, which the fetcher would refuse anyway (a 401).
-            var keyHost = InboxRoutes.keyHost(ctx);
+            var keyHost = IncomingRequests.keyHost(ctx);
             if (keyHost != null && !policy.federates(keyHost)) {
                 ctx.header("Vary", "Accept");
                 throw new Refusal(Refusal.Kind.FORBIDDEN, null, "this instance does not federate with " + keyHost);
@@ -220,7 +222,7 @@ public final class ActivityPubRoutes {
                         "the signature on this request was not accepted: "
                                 + rejected.reason()
                                         .name()
-                                        .toLowerCase(java.util.Locale.ROOT)
+                                        .toLowerCase(Locale.ROOT)
                                         .replace('_', ' ') + " (" + rejected.detail() + ")");
             }
         } else if (authorizedFetch) {
@@ -286,7 +288,7 @@ public final class ActivityPubRoutes {
     /** application/activity+json, or application/ld+json (with or without the ActivityStreams profile). */
     static boolean wantsActivityJson(String accept) {
         if (accept == null) return false;
-        var a = accept.toLowerCase(java.util.Locale.ROOT);
+        var a = accept.toLowerCase(Locale.ROOT);
         return a.contains("application/activity+json") || a.contains("application/ld+json");
     }
 }

@@ -1,13 +1,17 @@
 package app.kindred.federation;
 
 import app.kindred.activitypub.ActivityPubCollection;
+import app.kindred.activitypub.ActivityPubDocument;
+import app.kindred.activitypub.ActivityPubReader;
 import app.kindred.activitypub.CollectionType;
 import app.kindred.activitypub.Endpoints;
 import app.kindred.activitypub.GroupCrisisResource;
+import app.kindred.activitypub.GroupRule;
 import app.kindred.activitypub.GroupWarningPolicy;
 import app.kindred.activitypub.Image;
 import app.kindred.activitypub.Multikey;
 import app.kindred.activitypub.PublicKey;
+import app.kindred.activitypub.ReadResult;
 import app.kindred.activitypub.Ref;
 import app.kindred.activitypub.Source;
 import app.kindred.actor.Actor;
@@ -21,6 +25,14 @@ import app.kindred.content.Markdown;
 import app.kindred.follow.FollowStore;
 import app.kindred.media.MediaStore;
 import app.kindred.storage.Database;
+import app.kindred.storage.Sql;
+import app.kindred.thread.Post;
+import app.kindred.thread.PostStore;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,18 +48,18 @@ public final class LocalDocuments {
     private final ActorStore actors;
     private final CommunityStore communities;
     private final FollowStore follows;
-    private final app.kindred.thread.PostStore posts;
+    private final PostStore posts;
     private final LocalIds ids;
     private final Markdown markdown = new Markdown();
     private final MediaStore media = new MediaStore();
-    private final app.kindred.activitypub.ActivityPubReader reader = new app.kindred.activitypub.ActivityPubReader();
+    private final ActivityPubReader reader = new ActivityPubReader();
 
     public LocalDocuments(
             Database db,
             ActorStore actors,
             CommunityStore communities,
             FollowStore follows,
-            app.kindred.thread.PostStore posts,
+            PostStore posts,
             LocalIds ids) {
         this.db = db;
         this.actors = actors;
@@ -58,23 +70,21 @@ public final class LocalDocuments {
     }
 
     /** A post or comment at /p/ID (ours or one we hold from elsewhere? only ours: others live at their origin). */
-    public Optional<app.kindred.activitypub.ActivityPubDocument> post(String id) {
+    public Optional<ActivityPubDocument> post(String id) {
         return db.read(c -> {
-            var post = posts.findByUri(c, java.net.URI.create(ids.base() + "/p/" + id))
-                    .filter(app.kindred.thread.Post::local);
-            if (post.isEmpty()) return Optional.<app.kindred.activitypub.ActivityPubDocument>empty();
+            var post = posts.findByUri(c, URI.create(ids.base() + "/p/" + id)).filter(Post::local);
+            if (post.isEmpty()) return Optional.<ActivityPubDocument>empty();
             var p = post.get();
             // A held post is not there for other servers until a moderator approves it.
             if (p.held()) return Optional.<app.kindred.activitypub.ActivityPubDocument>empty();
             // A removed post is hidden from the fediverse as from the API, until a moderator restores it.
-            if (p.deleted() || p.removed())
-                return Optional.<app.kindred.activitypub.ActivityPubDocument>of(PostDocuments.tombstone(p));
+            if (p.deleted() || p.removed()) return Optional.<ActivityPubDocument>of(PostDocuments.tombstone(p));
             var author = actors.findById(c, p.authorId()).orElseThrow();
             var community = communities.findById(c, p.communityId()).orElseThrow();
             var parent = p.parentId() == null
                     ? null
                     : posts.findById(c, p.parentId()).orElseThrow().uri();
-            return Optional.<app.kindred.activitypub.ActivityPubDocument>of(
+            return Optional.<ActivityPubDocument>of(
                     PostDocuments.write(p, author.uri(), community.actor().uri(), parent));
         });
     }
@@ -106,8 +116,8 @@ public final class LocalDocuments {
     }
 
     /** One of our public activities, as it was sent; a private one, or one that carried a post since taken down, is not found. */
-    public Optional<String> activity(java.net.URI id) {
-        return db.read(c -> app.kindred.storage.Sql.one(
+    public Optional<String> activity(URI id) {
+        return db.read(c -> Sql.one(
                 c,
                 "select body from outbound_activity o where activity_id = ? and " + SERVED,
                 rs -> rs.getString(1),
@@ -171,7 +181,7 @@ public final class LocalDocuments {
     }
 
     /** The Group as it stands in this transaction, for an Update{Group} sent with the change. */
-    public app.kindred.activitypub.Actor community(java.sql.Connection c, Actor actor) throws java.sql.SQLException {
+    public app.kindred.activitypub.Actor community(Connection c, Actor actor) throws SQLException {
         var community = communities.byActor(c, actor).orElseThrow();
         var rules = communities.rules(c, community.id());
         var care = CommunityCare.load(c, community.id());
@@ -201,7 +211,7 @@ public final class LocalDocuments {
                 community.sensitive(),
                 pictures(c, actor));
         var wireRules = rules.stream()
-                .map(r -> app.kindred.activitypub.GroupRule.of(r.title(), markdown.toHtml(r.description())))
+                .map(r -> GroupRule.of(r.title(), markdown.toHtml(r.description())))
                 .toList();
         return new app.kindred.activitypub.Actor(
                 document.id(),
@@ -251,7 +261,7 @@ public final class LocalDocuments {
 
     private static final Pictures NO_PICTURES = new Pictures(null, null);
 
-    private Pictures pictures(java.sql.Connection c, Actor actor) throws java.sql.SQLException {
+    private Pictures pictures(Connection c, Actor actor) throws SQLException {
         var images = media.actorImages(c, actor.id());
         return new Pictures(picture(images.iconKey()), picture(images.imageKey()));
     }
@@ -358,7 +368,7 @@ public final class LocalDocuments {
     public ActivityPubCollection featured(Actor actor) {
         return db.read(c -> {
             var community = communities.byActor(c, actor).orElseThrow();
-            var items = new java.util.ArrayList<Ref>();
+            var items = new ArrayList<Ref>();
             for (var p : posts.pinned(c, community.id(), MAX_FEATURED)) {
                 var author = actors.findById(c, p.authorId()).orElseThrow();
                 items.add(Ref.embedded(PostDocuments.write(p, author.uri(), actor.uri(), null)));
@@ -380,20 +390,19 @@ public final class LocalDocuments {
      */
     public ActivityPubCollection outbox(Actor actor, Optional<Integer> page) {
         var id = actor.outbox().toString();
-        long total = db.read(c -> app.kindred.storage.Sql.count(
+        long total = db.read(c -> Sql.count(
                 c, "select count(*) from outbound_activity o where actor_id = ? and " + listed(actor), actor.id()));
         if (page.isEmpty()) {
             return new ActivityPubCollection(
                     id, CollectionType.OrderedCollection, (int) total, Ref.id(id + "?page=1"), null, null, List.of());
         }
         int offset = (page.get() - 1) * PAGE_SIZE;
-        var bodies = db.read(c -> app.kindred.storage.Sql.list(
-                c, """
+        var bodies = db.read(
+                c -> Sql.list(c, """
                 select body from outbound_activity o where actor_id = ? and %s order by id desc limit ? offset ?""".formatted(listed(actor)), rs -> rs.getString(1), actor.id(), PAGE_SIZE, offset));
-        var items = new java.util.ArrayList<Ref>();
+        var items = new ArrayList<Ref>();
         for (var body : bodies) {
-            if (reader.read(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                    instanceof app.kindred.activitypub.ReadResult.Supported s) {
+            if (reader.read(body.getBytes(StandardCharsets.UTF_8)) instanceof ReadResult.Supported s) {
                 items.add(Ref.embedded(s.document()));
             }
         }

@@ -2,12 +2,21 @@ package app.kindred.federation;
 
 import app.kindred.activitypub.Activity;
 import app.kindred.activitypub.ActivityPubDocument;
+import app.kindred.activitypub.ActivityPubJson;
 import app.kindred.activitypub.ActivityType;
 import app.kindred.activitypub.JsonLd;
 import app.kindred.activitypub.Ref;
 import app.kindred.actor.Actor;
+import app.kindred.delivery.Outbox;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -16,20 +25,19 @@ import java.util.UUID;
  */
 public final class OutgoingActivities {
     private final JsonLd jsonLd = new JsonLd();
-    private static final com.fasterxml.jackson.databind.ObjectMapper STREAM =
-            app.kindred.activitypub.ActivityPubJson.newMapper();
+    private static final ObjectMapper STREAM = ActivityPubJson.newMapper();
     // Only ever written, never changed, so one copy serves every announce.
-    private static final com.fasterxml.jackson.databind.JsonNode CONTEXT = JsonLd.context();
+    private static final JsonNode CONTEXT = JsonLd.context();
 
     /** An activity and its JSON, as the outbox stores it. */
     public record Outgoing(String id, String objectId, String json, Activity activity, boolean servedPublicly) {
         /** As the outbox queues it for followers. */
-        public app.kindred.delivery.Outbox.Activity queued() {
-            return new app.kindred.delivery.Outbox.Activity(id, objectId, json, servedPublicly);
+        public Outbox.Activity queued() {
+            return new Outbox.Activity(id, objectId, json, servedPublicly);
         }
     }
 
-    private static final java.util.Set<String> VOTES = java.util.Set.of("Like", "Dislike", "EmojiReact");
+    private static final Set<String> VOTES = Set.of("Like", "Dislike", "EmojiReact");
 
     /**
      * A vote, or the undoing of one (by its type and its object's): public on the wire in Lemmy's form,
@@ -177,7 +185,7 @@ public final class OutgoingActivities {
             String target,
             String community,
             String summary,
-            java.time.Instant endTime,
+            Instant endTime,
             Boolean removeData) {
         var activity = new Activity(
                 newId(moderator, type.name().toLowerCase()),
@@ -267,12 +275,12 @@ public final class OutgoingActivities {
      * Announce{activity} with the activity embedded exactly as its author sent it, so receivers see
      * the original (Lemmy, Mbin, PieFed and NodeBB read this form).
      */
-    public Outgoing announceAsReceived(Actor group, com.fasterxml.jackson.databind.JsonNode received, String objectId) {
+    public Outgoing announceAsReceived(Actor group, JsonNode received, String objectId) {
         var activity = announceActivity(group, Ref.id(received.path("id").asText()));
         // Written field by field, as JsonLd would write the Announce, with the received nodes copied
         // straight into "object" (all but their @context): this runs for every accepted activity, and
         // building a tree of it first cost as much again as writing it.
-        var out = new java.io.StringWriter(512 + 2 * received.size() * 64);
+        var out = new StringWriter(512 + 2 * received.size() * 64);
         try (var json = STREAM.createGenerator(out)) {
             json.writeStartObject();
             json.writeFieldName("@context");
@@ -298,8 +306,8 @@ public final class OutgoingActivities {
             json.writeEndArray();
             json.writeStringField("audience", activity.audience());
             json.writeEndObject();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return new Outgoing(
                 activity.id(),

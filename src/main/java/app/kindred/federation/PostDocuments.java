@@ -6,6 +6,7 @@ import app.kindred.activitypub.Image;
 import app.kindred.activitypub.JsonLd;
 import app.kindred.activitypub.LanguageTag;
 import app.kindred.activitypub.Link;
+import app.kindred.activitypub.MediaDocument;
 import app.kindred.activitypub.ObjectType;
 import app.kindred.activitypub.Source;
 import app.kindred.activitypub.Tag;
@@ -18,20 +19,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jsoup.nodes.Entities;
+import org.jsoup.parser.Parser;
 
 /** Threads and comments both ways between the wire (Page, Article, Note) and our posts. */
 public final class PostDocuments {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final java.util.regex.Pattern LINE_END = java.util.regex.Pattern.compile("<br\\s*/?>|</p>");
-    private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("<[^>]*>");
-    private static final java.util.regex.Pattern LEADING_MENTIONS =
-            java.util.regex.Pattern.compile("^(\\s*[@!]\\S+\\s*)+");
+    private static final Pattern LINE_END = Pattern.compile("<br\\s*/?>|</p>");
+    private static final Pattern TAG = Pattern.compile("<[^>]*>");
+    private static final Pattern LEADING_MENTIONS = Pattern.compile("^(\\s*[@!]\\S+\\s*)+");
 
     /** What a remote object says, cleaned: sanitised HTML, a title for threads, extras kept as JSON. */
     public record Incoming(
@@ -50,7 +53,7 @@ public final class PostDocuments {
                 node.putArray("attachments");
                 node.remove("thumbnail");
                 return new Incoming(apType, title, contentHtml, summary, sensitive, language, null, node.toString());
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException("extras we built did not parse", e);
             }
         }
@@ -103,7 +106,7 @@ public final class PostDocuments {
         if (!summary.isBlank()) return clip(summary.strip());
         // The HTML is our sanitiser's output (simple tags, escaped text), so taking the tags out leaves
         // its text; a second jsoup parse of every post cost more than the rest of the title.
-        var text = org.jsoup.parser.Parser.unescapeEntities(
+        var text = Parser.unescapeEntities(
                         TAG.matcher(LINE_END.matcher(html).replaceAll("\n")).replaceAll(""), false)
                 .strip();
         // Mastodon threads begin by mentioning the group; that is addressing, not a title.
@@ -145,14 +148,14 @@ public final class PostDocuments {
                             .put("type", "Link")
                             .put("href", l.href())
                             .put("name", l.name());
-                case app.kindred.activitypub.Image i ->
+                case Image i ->
                     attachments
                             .addObject()
                             .put("type", "Image")
                             .put("href", i.url())
                             .put("name", i.name())
                             .put("mediaType", i.mediaType());
-                case app.kindred.activitypub.MediaDocument d ->
+                case MediaDocument d ->
                     attachments
                             .addObject()
                             .put("type", "Document")
@@ -186,7 +189,7 @@ public final class PostDocuments {
                             a.path("name").asText(null)));
                 }
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // Extras we wrote ourselves; unreadable means empty.
         }
         // The link first: Lemmy, Mbin and PieFed take the first attachment as a post's URL.

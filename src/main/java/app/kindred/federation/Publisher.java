@@ -1,19 +1,26 @@
 package app.kindred.federation;
 
+import app.kindred.activitypub.Activity;
+import app.kindred.activitypub.ActivityPubJson;
 import app.kindred.activitypub.ActivityType;
+import app.kindred.activitypub.ContentObject;
 import app.kindred.activitypub.JsonLd;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
 import app.kindred.community.Community;
 import app.kindred.delivery.Outbox;
-import app.kindred.federation.inbound.FederationContext;
+import app.kindred.follow.FollowEvents;
+import app.kindred.moderation.ModerationEvents;
 import app.kindred.storage.Sql;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
+import app.kindred.thread.ThreadEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,9 +29,9 @@ import java.util.Optional;
  * local community the group passes the member's activity on to its followers; in a remote one the
  * activity goes to the community's inbox, and the community announces it.
  */
-public final class Publisher {
-    private static final ObjectMapper JSON = app.kindred.activitypub.ActivityPubJson.newMapper();
-    private final FederationContext f;
+public final class Publisher implements ThreadEvents, ModerationEvents, FollowEvents {
+    private static final ObjectMapper JSON = ActivityPubJson.newMapper();
+    private final Relay relay;
     private final ActorStore actors;
     private final PostStore posts;
     private final Outbox outbox;
@@ -32,15 +39,22 @@ public final class Publisher {
 
     private final LocalDocuments documents;
 
-    public Publisher(FederationContext f, LocalDocuments documents) {
-        this.f = f;
+    public Publisher(
+            Relay relay,
+            ActorStore actors,
+            PostStore posts,
+            Outbox outbox,
+            OutgoingActivities outgoing,
+            LocalDocuments documents) {
+        this.relay = relay;
         this.documents = documents;
-        this.actors = f.actors();
-        this.posts = f.posts();
-        this.outbox = f.outbox();
-        this.outgoing = f.outgoing();
+        this.actors = actors;
+        this.posts = posts;
+        this.outbox = outbox;
+        this.outgoing = outgoing;
     }
 
+    @Override
     public void created(Connection c, Actor author, Post post, Community community) throws SQLException {
         var object = document(c, post, community);
         var create = outgoing.about(
@@ -57,6 +71,7 @@ public final class Publisher {
      * @param heldActivity what a remote server sent (null for our own member's post)
      * @param heldObject   the object as that server sent it, or as last edited
      */
+    @Override
     public void approved(
             Connection c, Post post, Community community, String heldActivity, String heldObject, String warning)
             throws SQLException {
@@ -74,7 +89,7 @@ public final class Publisher {
                 objectJson.put(COMMUNITY_WARNING, warning);
             }
             outbox.enqueue(c, author, create.id(), create.objectId(), createJson.toString(), List.of());
-            f.relay(c, community, createJson, Optional.of(objectJson), create.objectId());
+            relay.relay(c, community, createJson, Optional.of(objectJson), create.objectId());
             return;
         }
         var object = heldObject == null ? null : (com.fasterxml.jackson.databind.node.ObjectNode) parse(heldObject);
@@ -82,17 +97,19 @@ public final class Publisher {
         if (heldActivity == null) {
             // Held by an edit: only the post itself is announced, as Mastodon and Misskey read it.
             if (object != null)
-                f.relay(c, community, object, Optional.empty(), post.uri().toString());
+                relay.relay(c, community, object, Optional.empty(), post.uri().toString());
             return;
         }
         var activity = (com.fasterxml.jackson.databind.node.ObjectNode) parse(heldActivity);
         if (object != null && activity.path("object").isObject()) activity.set("object", object);
-        f.relay(c, community, activity, Optional.ofNullable(object), post.uri().toString());
+        relay.relay(
+                c, community, activity, Optional.ofNullable(object), post.uri().toString());
     }
 
     /** Kindred's extension on an announced post: a warning the community added when a moderator approved it. */
     public static final String COMMUNITY_WARNING = "communityWarning";
 
+    @Override
     public void edited(Connection c, Actor author, Post post, Community community) throws SQLException {
         var update = outgoing.about(
                 ActivityType.Update,
@@ -103,6 +120,7 @@ public final class Publisher {
         send(c, author, community, update, Optional.empty());
     }
 
+    @Override
     public void deleted(Connection c, Actor author, Post post, Community community) throws SQLException {
         var delete = outgoing.about(
                 ActivityType.Delete,
@@ -113,12 +131,14 @@ public final class Publisher {
         send(c, author, community, delete, Optional.empty());
     }
 
+    @Override
     public void voted(Connection c, Actor voter, Post post, Community community, int value) throws SQLException {
         var vote = outgoing.vote(
                 voter, post.uri().toString(), value, community.actor().uri().toString());
         send(c, voter, community, vote, Optional.empty());
     }
 
+    @Override
     public void unvoted(Connection c, Actor voter, Post post, Community community, int previousValue)
             throws SQLException {
         var vote = outgoing.vote(
@@ -135,6 +155,7 @@ public final class Publisher {
      * A moderator removed (or, undo, restored) a post: Delete with the reason as summary, or Undo of it.
      * Also sent to the author's server, which a ban may already have taken off the followers.
      */
+    @Override
     public void removed(Connection c, Actor moderator, Post post, Community community, String reason, boolean undo)
             throws SQLException {
         // Its author's server hears of it too, following or not (a ban may have ended their follow first).
@@ -152,6 +173,7 @@ public final class Publisher {
                 List.of(actors.findById(c, post.authorId()).orElseThrow()));
     }
 
+    @Override
     public void locked(Connection c, Actor moderator, Post post, Community community, String reason, boolean undo)
             throws SQLException {
         moderation(
@@ -172,6 +194,7 @@ public final class Publisher {
      * A moderator pinned (or unpinned) a thread: Add (or Remove, not Undo) with target = the
      * community's featured collection, Lemmy's form, which Mastodon uses for a profile's pins too.
      */
+    @Override
     public void pinned(Connection c, Actor moderator, Post post, Community community, String reason, boolean pinned)
             throws SQLException {
         moderation(
@@ -189,13 +212,14 @@ public final class Publisher {
     }
 
     /** Block with target = the community: a ban from it (Lemmy's form), with optional expiry and removal of content. */
+    @Override
     public void banned(
             Connection c,
             Actor moderator,
             Actor banned,
             Community community,
             String reason,
-            java.time.Instant expires,
+            Instant expires,
             boolean removeData,
             boolean undo)
             throws SQLException {
@@ -214,6 +238,7 @@ public final class Publisher {
     }
 
     /** Add or Remove with target = the moderators collection. */
+    @Override
     public void moderatorChanged(Connection c, Actor by, Actor moderator, Community community, boolean added)
             throws SQLException {
         moderation(
@@ -231,6 +256,7 @@ public final class Publisher {
     }
 
     /** Our community changed how it looks: the group sends Update{Group} with its new self to its followers. */
+    @Override
     public void communityUpdated(Connection c, Community community) throws SQLException {
         var group = community.actor();
         var update = outgoing.updateGroup(group, documents.community(c, group));
@@ -262,7 +288,7 @@ public final class Publisher {
             String object,
             String target,
             String reason,
-            java.time.Instant endTime,
+            Instant endTime,
             Boolean removeData,
             boolean undo,
             List<Actor> alsoTo)
@@ -281,29 +307,32 @@ public final class Publisher {
                 undo ? outgoing.undo(moderator, action.activity(), List.of(JsonLd.PUBLIC), List.of(groupUri)) : action;
         if (community.actor().local()) {
             outbox.enqueue(c, moderator, sent.id(), sent.objectId(), sent.json(), List.of());
-            f.relay(c, community, parse(sent.json()), Optional.empty(), sent.objectId(), alsoTo);
+            relay.relay(c, community, parse(sent.json()), Optional.empty(), sent.objectId(), alsoTo);
         } else {
             send(c, moderator, community, sent, Optional.empty());
         }
     }
 
     /** A moderator's answer to a follow that waited for approval (a limited instance's): Accept or Reject. */
-    public void answerFollow(Connection c, Actor group, String followId, Actor follower, boolean accept)
+    @Override
+    public void answered(Connection c, Actor group, String followId, Actor follower, boolean accept)
             throws SQLException {
         var answer = accept ? outgoing.accept(group, followId, follower) : outgoing.reject(group, followId, follower);
         outbox.enqueue(c, group, answer.id(), answer.objectId(), answer.json(), List.of(follower));
     }
 
     /** A Follow of a remote community; returns the Follow's id, which its Accept will name. */
-    public String follow(Connection c, Actor member, Actor group) throws SQLException {
+    @Override
+    public String followed(Connection c, Actor member, Actor group) throws SQLException {
         var follow = outgoing.follow(member, group);
         outbox.enqueue(c, member, follow.id(), follow.objectId(), follow.json(), List.of(group));
         return follow.id();
     }
 
-    public void unfollow(Connection c, Actor member, Actor group, String followId) throws SQLException {
+    @Override
+    public void unfollowed(Connection c, Actor member, Actor group, String followId) throws SQLException {
         var follow = outgoing.follow(member, group).activity();
-        var original = new app.kindred.activitypub.Activity(
+        var original = new Activity(
                 followId == null ? follow.id() : followId,
                 follow.type(),
                 follow.actor(),
@@ -332,14 +361,13 @@ public final class Publisher {
         if (community.actor().local()) {
             // Stored so its id dereferences; the group relays it to remote followers.
             outbox.enqueue(c, actor, activity.id(), activity.objectId(), activity.json(), List.of());
-            f.relay(c, community, parse(activity.json()), createdObject, activity.objectId());
+            relay.relay(c, community, parse(activity.json()), createdObject, activity.objectId());
         } else {
             outbox.enqueue(c, actor, activity.id(), activity.objectId(), activity.json(), List.of(community.actor()));
         }
     }
 
-    private app.kindred.activitypub.ContentObject document(Connection c, Post post, Community community)
-            throws SQLException {
+    private ContentObject document(Connection c, Post post, Community community) throws SQLException {
         var author = actors.findById(c, post.authorId()).orElseThrow();
         var parent = post.parentId() == null
                 ? null
@@ -350,7 +378,7 @@ public final class Publisher {
     private static JsonNode parse(String json) {
         try {
             return JSON.readTree(json);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("our own activity JSON did not parse", e);
         }
     }

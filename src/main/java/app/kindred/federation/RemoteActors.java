@@ -1,13 +1,15 @@
 package app.kindred.federation;
 
-import app.kindred.Refusal;
 import app.kindred.activitypub.ActivityPubReader;
+import app.kindred.activitypub.Image;
 import app.kindred.activitypub.ReadResult;
 import app.kindred.actor.Actor;
+import app.kindred.actor.ActorResolver;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
 import app.kindred.actor.RemoteActorData;
 import app.kindred.media.MediaStore;
+import app.kindred.refusal.Refusal;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
 import app.kindred.storage.Database;
@@ -19,6 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -26,7 +30,7 @@ import java.util.regex.Pattern;
  * fetcher, checked by the reader, and stored; a stored copy older than {@link #STALE_AFTER} is
  * fetched again.
  */
-public final class RemoteActors {
+public final class RemoteActors implements ActorResolver {
     public static final Duration STALE_AFTER = Duration.ofDays(1);
     private static final String AS_TYPE = "https://www.w3.org/ns/activitystreams#type";
     // Names and hosts are kept to what they can be, so a handle cannot carry a path, query or fragment
@@ -40,7 +44,7 @@ public final class RemoteActors {
     private final String scheme;
     private final Clock clock;
     private final ActivityPubReader reader = new ActivityPubReader();
-    private volatile java.util.function.BiConsumer<Actor, JsonNode> groupFetched = (group, document) -> {};
+    private volatile BiConsumer<Actor, JsonNode> groupFetched = (group, document) -> {};
 
     public RemoteActors(Database db, ActorStore actors, RemoteFetcher fetcher, String scheme, Clock clock) {
         this.db = db;
@@ -50,7 +54,7 @@ public final class RemoteActors {
         this.clock = clock;
     }
 
-    /** `!name@host`, `@name@host`, `name@host`, `acct:name@host`, or an actor's URL. */
+    @Override
     public Actor resolve(String handleOrUrl) throws FetchException {
         var text = handleOrUrl == null ? "" : handleOrUrl.strip();
         if (text.startsWith("https://") || text.startsWith("http://")) return byUri(actorUrl(text));
@@ -132,7 +136,7 @@ public final class RemoteActors {
      * Told of every Group fetched from its origin, so what we keep of a community (profile,
      * moderators) follows it; set once when the application is built ({@link RemoteCommunities}).
      */
-    public void whenGroupFetched(java.util.function.BiConsumer<Actor, JsonNode> listener) {
+    public void whenGroupFetched(BiConsumer<Actor, JsonNode> listener) {
         this.groupFetched = listener;
     }
 
@@ -147,12 +151,12 @@ public final class RemoteActors {
     }
 
     /** The actor as stored, without fetching. */
-    public java.util.Optional<Actor> known(URI uri) {
+    public Optional<Actor> known(URI uri) {
         return db.read(c -> actors.findByUri(c, uri));
     }
 
     /** Stores an actor document that was fetched from its own origin. */
-    public Actor store(URI uri, com.fasterxml.jackson.databind.JsonNode node) throws FetchException {
+    public Actor store(URI uri, JsonNode node) throws FetchException {
         var result = reader.read(node);
         if (!(result instanceof ReadResult.Supported s)
                 || !(s.document() instanceof app.kindred.activitypub.Actor wire)) {
@@ -202,10 +206,10 @@ public final class RemoteActors {
     }
 
     /** An icon's or banner's address when it is http(s) and of a sane length; anything else is not kept. */
-    private static String imageUrl(app.kindred.activitypub.Image image) {
+    private static String imageUrl(Image image) {
         if (image == null || image.url() == null || image.url().length() > 2000) return null;
         var url = image.url().strip();
-        var lower = url.toLowerCase(java.util.Locale.ROOT);
+        var lower = url.toLowerCase(Locale.ROOT);
         return lower.startsWith("https://") || lower.startsWith("http://") ? url : null;
     }
 }

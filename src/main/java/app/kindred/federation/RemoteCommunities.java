@@ -8,6 +8,7 @@ import app.kindred.care.CommunityCare;
 import app.kindred.care.CrisisResource;
 import app.kindred.care.WarningPolicy;
 import app.kindred.community.Community;
+import app.kindred.community.CommunityOrigin;
 import app.kindred.community.CommunityStore;
 import app.kindred.community.Rule;
 import app.kindred.content.HtmlSanitizer;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * profile too (the inbound UpdateHandler). Knowing the moderators here is what lets a report reach
  * them and their decisions be accepted.
  */
-public final class RemoteCommunities {
+public final class RemoteCommunities implements CommunityOrigin {
     static final int MAX_MODERATORS = 100,
             MAX_RULES = 50,
             MAX_TITLE = 200,
@@ -207,6 +208,7 @@ public final class RemoteCommunities {
     }
 
     /** Fetches a remote community's Group afresh and updates what we keep of it, before returning. */
+    @Override
     public void refresh(URI group) throws FetchException {
         var document = fetcher.getActivityJson(group);
         update(actors.store(group, document), document);

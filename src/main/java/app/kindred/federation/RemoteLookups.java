@@ -1,12 +1,12 @@
 package app.kindred.federation;
 
-import app.kindred.Refusal;
 import app.kindred.activitypub.ActivityPubReader;
 import app.kindred.activitypub.ContentObject;
 import app.kindred.activitypub.ReadResult;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorType;
 import app.kindred.community.CommunityStore;
+import app.kindred.refusal.Refusal;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
 import app.kindred.search.RemoteLookup;

@@ -6,11 +6,13 @@ import app.kindred.activitypub.JsonLd;
 import app.kindred.activitypub.Ref;
 import app.kindred.actor.Actor;
 import app.kindred.delivery.Outbox;
+import app.kindred.report.ReportEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
@@ -20,16 +22,13 @@ import java.util.UUID;
  * which a community passes a report on to its remote moderators, and the Resolve{Flag} that tells
  * the servers involved a report was handled. Called inside the report's transaction.
  */
-public final class ReportPublisher {
+public final class ReportPublisher implements ReportEvents {
     private final Outbox outbox;
     private final JsonLd jsonLd = new JsonLd();
 
     public ReportPublisher(Outbox outbox) {
         this.outbox = outbox;
     }
-
-    /** A Flag as sent: its id and JSON, kept with the filing so a Resolve{Flag} can be matched to it. */
-    public record SentFlag(String id, String json) {}
 
     /**
      * One Flag that Mastodon, Lemmy and Mbin all read: Mastodon takes every account and status URI in
@@ -39,7 +38,8 @@ public final class ReportPublisher {
      *
      * @param community the remote community the content belongs to, or null for a person
      */
-    public SentFlag flag(
+    @Override
+    public SentFlag flagged(
             Connection c,
             Actor sender,
             List<URI> posts,
@@ -48,7 +48,7 @@ public final class ReportPublisher {
             URI community,
             Collection<Actor> recipients)
             throws SQLException {
-        var objects = new java.util.ArrayList<Ref>();
+        var objects = new ArrayList<Ref>();
         for (var post : posts) objects.add(Ref.id(post.toString()));
         if (account != null) objects.add(Ref.id(account.toString()));
         var to = community != null
@@ -81,6 +81,7 @@ public final class ReportPublisher {
      * moderator's decision), the Flag embedded as it was received or sent, addressed to the
      * community, delivered to the servers that must hear of it.
      */
+    @Override
     public void resolved(Connection c, Actor resolver, JsonNode flag, URI community, Collection<Actor> recipients)
             throws SQLException {
         var placeholder = new Activity(
@@ -111,7 +112,8 @@ public final class ReportPublisher {
      * server involved knows, and a Resolve of it finds the report everywhere. Addressed to the
      * recipients only, never to Public.
      */
-    public void announced(Connection c, Actor group, JsonNode flag, Collection<Actor> recipients) throws SQLException {
+    @Override
+    public void passedOn(Connection c, Actor group, JsonNode flag, Collection<Actor> recipients) throws SQLException {
         var flagId = flag.path("id").asText();
         var to = recipients.stream().map(a -> a.uri().toString()).toList();
         var placeholder = new Activity(

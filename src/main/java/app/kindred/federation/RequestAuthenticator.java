@@ -1,12 +1,12 @@
 package app.kindred.federation;
 
-import app.kindred.TryLater;
 import app.kindred.federation.signature.HttpRequestParts;
 import app.kindred.federation.signature.SignatureScheme;
 import app.kindred.federation.signature.SignatureVerifier;
 import app.kindred.federation.signature.VerificationResult;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
+import app.kindred.refusal.TryLater;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Optional;

@@ -1,43 +1,49 @@
 package app.kindred.follow;
 
-import app.kindred.Refusal;
 import app.kindred.actor.Actor;
+import app.kindred.actor.ActorResolver;
+import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
 import app.kindred.community.Community;
+import app.kindred.community.CommunityOrigin;
 import app.kindred.community.CommunityStore;
-import app.kindred.federation.Publisher;
-import app.kindred.federation.RemoteActors;
-import app.kindred.federation.RemoteCommunities;
+import app.kindred.community.Participant;
 import app.kindred.member.Member;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
+import app.kindred.refusal.Refusal;
 import app.kindred.remote.FetchException;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Members following communities: local ones at once, remote ones by Follow, pending until Accept. */
 public final class FollowService {
     /** Taken here, not in a route, so the API and the web pages count against the same limits. */
     private final RateLimits limits;
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FollowService.class);
+    private static final Logger log = LoggerFactory.getLogger(FollowService.class);
     private final Database db;
     private final FollowStore follows;
     private final CommunityStore communities;
-    private final RemoteActors remoteActors;
-    private final Publisher publisher;
-    private final app.kindred.actor.ActorStore actors;
-    private final RemoteCommunities remoteCommunities;
+    private final ActorResolver remoteActors;
+    private final FollowEvents events;
+    private final ActorStore actors;
+    private final CommunityOrigin remoteCommunities;
+    private final Following following;
 
     public FollowService(
             Database db,
             FollowStore follows,
             CommunityStore communities,
-            RemoteActors remoteActors,
-            RemoteCommunities remoteCommunities,
-            Publisher publisher,
-            app.kindred.actor.ActorStore actors,
+            ActorResolver remoteActors,
+            CommunityOrigin remoteCommunities,
+            FollowEvents events,
+            ActorStore actors,
             RateLimits limits) {
         this.db = db;
         this.limits = limits;
@@ -45,8 +51,9 @@ public final class FollowService {
         this.communities = communities;
         this.remoteActors = remoteActors;
         this.remoteCommunities = remoteCommunities;
-        this.publisher = publisher;
+        this.events = events;
         this.actors = actors;
+        this.following = new Following(communities);
     }
 
     public record Subscription(Community community, FollowStore.State state) {}
@@ -60,7 +67,7 @@ public final class FollowService {
                     .orElseThrow(() -> Refusal.notFound("there is no community " + text + " here"));
             return db.inCommunity(named.id(), c -> {
                 var local = communities.findById(c, named.id()).orElseThrow();
-                refuseBanned(c, member, local);
+                following.checkFollow(c, local, Participant.member(member));
                 follows.upsert(c, member.actor().id(), local.actor().id(), FollowStore.State.ACCEPTED, null);
                 return new Subscription(local, FollowStore.State.ACCEPTED);
             });
@@ -87,12 +94,12 @@ public final class FollowService {
         var known = db.transaction(c -> communities.ensureRemote(c, group));
         var subscription = db.inCommunity(known.id(), c -> {
             var remote = communities.findById(c, known.id()).orElseThrow();
-            refuseBanned(c, member, remote);
+            following.checkFollow(c, remote, Participant.member(member));
             var existing = follows.find(c, member.actor().id(), group.id());
             if (existing.isPresent() && existing.get().state() == FollowStore.State.ACCEPTED) {
                 return new Subscription(remote, FollowStore.State.ACCEPTED);
             }
-            var followId = publisher.follow(c, member.actor(), group);
+            var followId = events.followed(c, member.actor(), group);
             follows.upsert(c, member.actor().id(), group.id(), FollowStore.State.PENDING, followId);
             return new Subscription(remote, FollowStore.State.PENDING);
         });
@@ -108,16 +115,6 @@ public final class FollowService {
         return new Subscription(refreshed, subscription.state());
     }
 
-    /** A ban ends the follow; following again must not undo it (FEP-1b12's Block, ours or the community's). */
-    private void refuseBanned(java.sql.Connection c, Member member, Community community) throws java.sql.SQLException {
-        if (communities.isBanned(c, community.id(), member.actor().id())) {
-            throw new Refusal(
-                    Refusal.Kind.FORBIDDEN,
-                    null,
-                    "you are banned from " + community.title() + "; its moderation log says why");
-        }
-    }
-
     public void unfollow(Member member, long communityId) {
         db.inCommunity(communityId, c -> {
             var community = communities
@@ -128,14 +125,15 @@ public final class FollowService {
             var follow = follows.remove(
                             c, member.actor().id(), community.actor().id())
                     .orElseThrow(() -> Refusal.notFound("you do not follow " + community.name()));
+            following.checkEnd(follow, Participant.member(member));
             if (!community.actor().local())
-                publisher.unfollow(c, member.actor(), community.actor(), follow.activityUri());
+                events.unfollowed(c, member.actor(), community.actor(), follow.activityUri());
             return null;
         });
     }
 
     /** A follow of one of our communities that waits for a moderator (its instance is limited). */
-    public record FollowRequest(long actorId, String actor, String name, java.time.Instant since) {}
+    public record FollowRequest(long actorId, String actor, String name, Instant since) {}
 
     public List<FollowRequest> followRequests(long communityId) {
         return db.read(c -> {
@@ -163,11 +161,12 @@ public final class FollowService {
                     .filter(f -> f.state() == FollowStore.State.PENDING)
                     .orElseThrow(
                             () -> Refusal.notFound("no follow request from actor " + followerActorId + " is waiting"));
+            following.checkAnswer(follow, community.actor());
             var follower = actors.findById(c, followerActorId).orElseThrow();
             if (approve) follows.accept(c, followerActorId, community.actor().id());
             else follows.delete(c, followerActorId, community.actor().id());
             if (!follower.local() && follow.activityUri() != null) {
-                publisher.answerFollow(c, community.actor(), follow.activityUri(), follower, approve);
+                events.answered(c, community.actor(), follow.activityUri(), follower, approve);
             }
             return null;
         });
@@ -182,7 +181,7 @@ public final class FollowService {
                     where f.follower_id = ? order by c.title""",
                     rs -> new long[] {rs.getLong(1), rs.getString(2).equals("accepted") ? 1 : 0},
                     member.actor().id());
-            var out = new java.util.ArrayList<Subscription>();
+            var out = new ArrayList<Subscription>();
             for (var r : rows) {
                 out.add(new Subscription(
                         communities.findById(c, r[0]).orElseThrow(),

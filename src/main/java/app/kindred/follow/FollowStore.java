@@ -5,8 +5,10 @@ import app.kindred.actor.ActorStore;
 import app.kindred.delivery.Outbox;
 import app.kindred.storage.Sql;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Who follows whom; pending until the followed side accepts. */
@@ -115,12 +117,12 @@ public final class FollowStore {
                 where f.followed_id = ? and f.state = 'accepted' and a.local""", actorId) > 0;
     }
 
-    private static Follow map(java.sql.ResultSet rs) throws SQLException {
+    private static Follow map(ResultSet rs) throws SQLException {
         return new Follow(
                 rs.getLong(1),
                 rs.getLong(2),
                 rs.getLong(3),
-                State.valueOf(rs.getString(4).toUpperCase(java.util.Locale.ROOT)),
+                State.valueOf(rs.getString(4).toUpperCase(Locale.ROOT)),
                 rs.getString(5));
     }
 }

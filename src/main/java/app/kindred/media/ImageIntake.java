@@ -1,6 +1,6 @@
 package app.kindred.media;
 
-import app.kindred.Refusal;
+import app.kindred.refusal.Refusal;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;

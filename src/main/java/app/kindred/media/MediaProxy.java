@@ -1,5 +1,6 @@
 package app.kindred.media;
 
+import app.kindred.refusal.Refusal;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
 import java.io.IOException;
@@ -140,7 +141,7 @@ public final class MediaProxy {
             return new Image(clean.bytes(), clean.contentType());
         } catch (FetchException e) {
             return new Refused(Miss.UNAVAILABLE, "the image could not be fetched from its server");
-        } catch (app.kindred.Refusal e) {
+        } catch (Refusal e) {
             return new Refused(Miss.UNAVAILABLE, "the remote image is not one we show: " + e.getMessage());
         }
     }

@@ -1,6 +1,6 @@
 package app.kindred.media;
 
-import app.kindred.Refusal;
+import app.kindred.refusal.Refusal;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 

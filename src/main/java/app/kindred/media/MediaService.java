@@ -1,9 +1,9 @@
 package app.kindred.media;
 
-import app.kindred.Refusal;
 import app.kindred.member.Member;
 import app.kindred.member.ProfileChanges;
 import app.kindred.member.Role;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import java.io.IOException;

@@ -1,11 +1,11 @@
 package app.kindred.member;
 
-import app.kindred.Refusal;
 import app.kindred.actor.ActorName;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
 import app.kindred.actor.LocalIds;
 import app.kindred.actor.LocalKeys;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import java.security.SecureRandom;

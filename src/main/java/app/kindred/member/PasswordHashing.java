@@ -1,6 +1,6 @@
 package app.kindred.member;
 
-import app.kindred.TryLater;
+import app.kindred.refusal.TryLater;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,7 +37,7 @@ public final class PasswordHashing implements AutoCloseable {
                 size,
                 30,
                 TimeUnit.SECONDS,
-                queue > 0 ? new ArrayBlockingQueue<>(queue) : new java.util.concurrent.SynchronousQueue<>(),
+                queue > 0 ? new ArrayBlockingQueue<>(queue) : new SynchronousQueue<>(),
                 r -> {
                     var t = new Thread(r, "password-hashing-" + count.incrementAndGet());
                     t.setDaemon(true);

@@ -1,8 +1,8 @@
 package app.kindred.member;
 
-import app.kindred.Refusal;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

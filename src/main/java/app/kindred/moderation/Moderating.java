@@ -1,12 +1,12 @@
 package app.kindred.moderation;
 
-import app.kindred.Refusal;
 import app.kindred.actor.Actor;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.community.Moderators;
 import app.kindred.community.Participant;
 import app.kindred.moderation.ModerationLog.Action;
+import app.kindred.refusal.Refusal;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
 import java.sql.Connection;

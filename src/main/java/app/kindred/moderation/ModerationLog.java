@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Every moderation action in a community, by our moderators or received from remote ones. Public,
@@ -28,7 +29,7 @@ public final class ModerationLog {
         APPROVE_POST;
 
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -63,7 +64,7 @@ public final class ModerationLog {
                 where l.community_id = ? and l.id < ? order by l.id desc limit ?""",
                 rs -> new Entry(
                         rs.getLong(1),
-                        Action.valueOf(rs.getString(2).toUpperCase(java.util.Locale.ROOT)),
+                        Action.valueOf(rs.getString(2).toUpperCase(Locale.ROOT)),
                         rs.getString(3),
                         rs.getString(4),
                         Sql.instant(rs, "expires_at"),

@@ -1,7 +1,7 @@
 package app.kindred.moderation;
 
-import app.kindred.Refusal;
 import app.kindred.actor.Actor;
+import app.kindred.actor.ActorResolver;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
 import app.kindred.care.CommunityCare;
@@ -12,14 +12,14 @@ import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.community.Participant;
 import app.kindred.community.Rule;
-import app.kindred.federation.Publisher;
-import app.kindred.federation.RemoteActors;
 import app.kindred.member.Member;
 import app.kindred.moderation.ModerationLog.Action;
 import app.kindred.notification.Notifications;
 import app.kindred.policy.CommunityBlocks;
+import app.kindred.refusal.Refusal;
 import app.kindred.remote.FetchException;
 import app.kindred.storage.Database;
+import app.kindred.storage.Sql;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
 import java.net.URI;
@@ -47,8 +47,8 @@ public final class ModerationService {
     private final ActorStore actors;
     private final CommunityStore communities;
     private final PostStore posts;
-    private final RemoteActors remoteActors;
-    private final Publisher publisher;
+    private final ActorResolver remoteActors;
+    private final ModerationEvents events;
     private final Moderating moderating;
     private final CommunityBlocks communityBlocks;
 
@@ -57,14 +57,14 @@ public final class ModerationService {
             ActorStore actors,
             CommunityStore communities,
             PostStore posts,
-            RemoteActors remoteActors,
-            Publisher publisher) {
+            ActorResolver remoteActors,
+            ModerationEvents events) {
         this.db = db;
         this.actors = actors;
         this.communities = communities;
         this.posts = posts;
         this.remoteActors = remoteActors;
-        this.publisher = publisher;
+        this.events = events;
         this.moderating = new Moderating(communities, posts);
         this.communityBlocks = new CommunityBlocks(db);
     }
@@ -115,7 +115,7 @@ public final class ModerationService {
                     community.actor().uri().toString(),
                     "",
                     null);
-            publisher.communityUpdated(c, community);
+            events.communityUpdated(c, community);
             return communities.rules(c, community.id());
         });
     }
@@ -147,7 +147,7 @@ public final class ModerationService {
                     "",
                     null);
             var updated = communities.findById(c, community.id()).orElseThrow();
-            publisher.communityUpdated(c, updated);
+            events.communityUpdated(c, updated);
             return updated;
         });
     }
@@ -175,7 +175,7 @@ public final class ModerationService {
                     "",
                     null);
             var updated = communities.findById(c, community.id()).orElseThrow();
-            publisher.communityUpdated(c, updated);
+            events.communityUpdated(c, updated);
             return updated;
         });
     }
@@ -194,8 +194,7 @@ public final class ModerationService {
                     community.actor().uri().toString(),
                     "crisis resources",
                     null);
-            publisher.communityUpdated(
-                    c, communities.findById(c, community.id()).orElseThrow());
+            events.communityUpdated(c, communities.findById(c, community.id()).orElseThrow());
             return null;
         });
     }
@@ -220,7 +219,7 @@ public final class ModerationService {
         db.inCommunity(communityId, c -> {
             var community = community(c, communityId);
             if (!moderating.addModerator(c, community, actor, Participant.member(by))) return null;
-            publisher.moderatorChanged(c, by.actor(), actor, community, true);
+            events.moderatorChanged(c, by.actor(), actor, community, true);
             return null;
         });
     }
@@ -233,7 +232,7 @@ public final class ModerationService {
             if (!moderating.removeModerator(c, community, actor, Participant.member(by))) {
                 throw Refusal.notFound(actor.uri() + " is not a moderator of this community");
             }
-            publisher.moderatorChanged(c, by.actor(), actor, community, false);
+            events.moderatorChanged(c, by.actor(), actor, community, false);
             return null;
         });
     }
@@ -250,7 +249,7 @@ public final class ModerationService {
                 // Never sent anywhere, so nothing goes out now; our own member is told why.
                 Notifications.declined(c, post.id());
             } else {
-                publisher.removed(c, by.actor(), post, community, reason, false);
+                events.removed(c, by.actor(), post, community, reason, false);
             }
             return posts.findById(c, post.id()).orElseThrow();
         });
@@ -275,7 +274,7 @@ public final class ModerationService {
             var approved = posts.findById(c, post.id()).orElseThrow();
             if (approved.local()) Notifications.localPost(c, approved.id());
             else Notifications.remotePost(c, approved.id(), List.of());
-            publisher.approved(c, approved, community, held.activity(), held.object(), added);
+            events.approved(c, approved, community, held.activity(), held.object(), added);
             return approved;
         });
     }
@@ -295,7 +294,7 @@ public final class ModerationService {
             var community = community(c, post.communityId());
             if (!moderating.restore(c, community, post, Participant.member(by), reason)) return post;
             // A held post goes back to the queue; nothing was ever sent about it.
-            if (!post.held()) publisher.removed(c, by.actor(), post, community, reason, true);
+            if (!post.held()) events.removed(c, by.actor(), post, community, reason, true);
             return posts.findById(c, post.id()).orElseThrow();
         });
     }
@@ -306,7 +305,7 @@ public final class ModerationService {
             var post = post(c, postId);
             var community = community(c, post.communityId());
             if (!moderating.lock(c, community, post, Participant.member(by), reason, locked)) return post;
-            publisher.locked(c, by.actor(), post, community, reason, !locked);
+            events.locked(c, by.actor(), post, community, reason, !locked);
             return posts.findById(c, post.id()).orElseThrow();
         });
     }
@@ -321,7 +320,7 @@ public final class ModerationService {
             var post = post(c, postId);
             var community = community(c, post.communityId());
             if (!moderating.pin(c, community, post, Participant.member(by), reason, pinned)) return post;
-            publisher.pinned(c, by.actor(), post, community, reason, pinned);
+            events.pinned(c, by.actor(), post, community, reason, pinned);
             return posts.findById(c, post.id()).orElseThrow();
         });
     }
@@ -343,7 +342,7 @@ public final class ModerationService {
                     request.reason(),
                     request.expires(),
                     request.removeData());
-            publisher.banned(
+            events.banned(
                     c, by.actor(), actor, community, request.reason(), request.expires(), request.removeData(), false);
             return null;
         });
@@ -358,7 +357,7 @@ public final class ModerationService {
             if (!moderating.unban(c, community, actor, Participant.member(by), reason)) {
                 throw Refusal.notFound(actor.uri() + " is not banned here");
             }
-            publisher.banned(c, by.actor(), actor, community, reason, null, false, true);
+            events.banned(c, by.actor(), actor, community, reason, null, false, true);
             return null;
         });
     }
@@ -470,7 +469,7 @@ public final class ModerationService {
     }
 
     private void touch(Connection c, Community community) throws SQLException {
-        app.kindred.storage.Sql.update(c, "update community set updated_at = now() where id = ?", community.id());
+        Sql.update(c, "update community set updated_at = now() where id = ?", community.id());
     }
 
     /** A member of ours by username, or anyone by handle or URL (fetched, outside any transaction). */

@@ -1,8 +1,8 @@
 package app.kindred.notification;
 
-import app.kindred.Refusal;
 import app.kindred.content.HtmlSanitizer;
 import app.kindred.member.Member;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import java.sql.Connection;

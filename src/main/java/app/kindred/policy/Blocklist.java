@@ -1,7 +1,9 @@
 package app.kindred.policy;
 
-import app.kindred.Refusal;
+import app.kindred.actor.DomainPattern;
+import app.kindred.refusal.Refusal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -56,14 +58,14 @@ public final class Blocklist {
 
     public static Parsed parse(String text) {
         var lines = text.replace("\r\n", "\n").split("\n", -1);
-        var firstContent = java.util.Arrays.stream(lines)
+        var firstContent = Arrays.stream(lines)
                 .map(String::strip)
                 .filter(l -> !l.isEmpty())
                 .findFirst()
                 .orElse("");
         // A CSV header names #domain in any column; a plain list's first line is a domain or a comment.
         boolean csv = firstContent.startsWith("#")
-                && java.util.Arrays.stream(firstContent.split(","))
+                && Arrays.stream(firstContent.split(","))
                         .anyMatch(f -> f.strip().equalsIgnoreCase("#domain"));
         var byDomain = new LinkedHashMap<String, DomainBlock>();
         var errors = new ArrayList<String>();

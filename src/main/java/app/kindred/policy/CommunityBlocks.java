@@ -1,14 +1,13 @@
 package app.kindred.policy;
 
-import app.kindred.Refusal;
-import app.kindred.actor.Actor;
+import app.kindred.actor.DomainPattern;
 import app.kindred.follow.FollowStore;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A community shutting out one instance or one remote actor without the whole instance doing so:
@@ -85,25 +84,8 @@ public final class CommunityBlocks {
                 rs -> new Block(
                         rs.getLong(1),
                         rs.getString(2),
-                        Kind.valueOf(rs.getString(3).toUpperCase(java.util.Locale.ROOT)),
+                        Kind.valueOf(rs.getString(3).toUpperCase(Locale.ROOT)),
                         rs.getString(4)),
                 communityId));
-    }
-
-    /** Whether this community has shut this actor out, by its own URL or by its instance. */
-    public static boolean blocks(Connection c, long communityId, Actor actor) throws SQLException {
-        var targets = Sql.list(
-                c,
-                "select target, kind from community_block where community_id = ?",
-                rs -> new String[] {rs.getString(1), rs.getString(2)},
-                communityId);
-        for (var t : targets) {
-            if (t[1].equals("actor")
-                    ? t[0].equals(actor.uri().toString())
-                    : DomainPattern.parse(t[0]).covers(actor.domain())) {
-                return true;
-            }
-        }
-        return false;
     }
 }

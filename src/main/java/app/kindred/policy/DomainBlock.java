@@ -1,6 +1,9 @@
 package app.kindred.policy;
 
+import app.kindred.actor.DomainPattern;
+import app.kindred.refusal.Refusal;
 import java.time.Instant;
+import java.util.Locale;
 
 /** An instance-wide block of a domain, as admins set it and Mastodon's CSV carries it. */
 public record DomainBlock(
@@ -22,17 +25,17 @@ public record DomainBlock(
         NOOP;
 
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         /** Mastodon writes limit as "silence". */
         public static Severity parse(String text) {
-            return switch (text == null ? "" : text.strip().toLowerCase(java.util.Locale.ROOT)) {
+            return switch (text == null ? "" : text.strip().toLowerCase(Locale.ROOT)) {
                 case "suspend" -> SUSPEND;
                 case "limit", "silence" -> LIMIT;
                 case "noop", "none" -> NOOP;
                 default ->
-                    throw app.kindred.Refusal.invalid(
+                    throw Refusal.invalid(
                             "severity", "severity \"" + text + "\" is not one of suspend, limit (silence) or noop");
             };
         }

@@ -1,7 +1,9 @@
 package app.kindred.policy;
 
+import app.kindred.actor.DomainPattern;
 import app.kindred.storage.Sql;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -43,7 +45,7 @@ public final class DomainBlockStore {
         return Sql.update(c, "delete from domain_block where domain = ?", domain.toString());
     }
 
-    private static DomainBlock map(java.sql.ResultSet rs) throws SQLException {
+    private static DomainBlock map(ResultSet rs) throws SQLException {
         return new DomainBlock(
                 DomainPattern.parse(rs.getString(1)),
                 DomainBlock.Severity.parse(rs.getString(2)),

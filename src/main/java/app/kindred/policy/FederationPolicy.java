@@ -1,5 +1,6 @@
 package app.kindred.policy;
 
+import app.kindred.actor.DomainPattern;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import java.net.URI;

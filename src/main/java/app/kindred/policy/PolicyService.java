@@ -1,12 +1,20 @@
 package app.kindred.policy;
 
-import app.kindred.Refusal;
+import app.kindred.actor.DomainPattern;
 import app.kindred.follow.FollowStore;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -153,9 +161,9 @@ public final class PolicyService {
                             + String.join("; ", parsed.errors()));
         }
         var report = db.read(c -> {
-            var added = new java.util.ArrayList<String>();
-            var changed = new java.util.ArrayList<String>();
-            var severed = new java.util.LinkedHashSet<String>();
+            var added = new ArrayList<String>();
+            var changed = new ArrayList<String>();
+            var severed = new LinkedHashSet<String>();
             for (var b : parsed.blocks()) {
                 var existing = DomainBlockStore.find(c, b.domain());
                 if (existing.isEmpty()) added.add(b.domain().toString());
@@ -212,10 +220,9 @@ public final class PolicyService {
 
     private static String sha256(String s) {
         try {
-            return java.util.HexFormat.of()
-                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                            .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -245,7 +252,7 @@ public final class PolicyService {
                 details);
     }
 
-    public record Notice(String domain, int lostFollowing, int lostFollowers, java.time.Instant at) {}
+    public record Notice(String domain, int lostFollowing, int lostFollowers, Instant at) {}
 
     /** What a member lost to blocks, newest first. */
     public List<Notice> severedFor(long accountId) {

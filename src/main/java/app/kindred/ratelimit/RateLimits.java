@@ -1,7 +1,7 @@
 package app.kindred.ratelimit;
 
-import app.kindred.TryLater;
 import app.kindred.config.Config;
+import app.kindred.refusal.TryLater;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import java.time.Duration;

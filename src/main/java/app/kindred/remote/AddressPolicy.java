@@ -3,6 +3,7 @@ package app.kindred.remote;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 /**
  * Which addresses we may connect to. Private, loopback, link-local (cloud metadata lives at
@@ -48,7 +49,7 @@ public record AddressPolicy(boolean allowPrivate) {
         try {
             return isPublic(
                     InetAddress.getByAddress(new byte[] {b[offset], b[offset + 1], b[offset + 2], b[offset + 3]}));
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             return false;
         }
     }

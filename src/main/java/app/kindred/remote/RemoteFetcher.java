@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -52,7 +54,7 @@ public final class RemoteFetcher implements AutoCloseable {
     // The inbox's limits and strictness: a fetched document is as hostile as a posted one.
     private final ObjectMapper json = ActivityPubJson.networkReader();
     private volatile RequestSigning signing;
-    private volatile java.util.function.Predicate<String> refusedHosts = host -> false;
+    private volatile Predicate<String> refusedHosts = host -> false;
 
     public RemoteFetcher(AddressPolicy policy, boolean allowHttp, Limits limits, String userAgent) {
         this(address -> policy.allows(address.getAddress()), allowHttp, limits, userAgent);
@@ -80,7 +82,7 @@ public final class RemoteFetcher implements AutoCloseable {
     }
 
     /** Hosts the federation policy refuses; checked at every hop, before any connection. */
-    public void refuseHosts(java.util.function.Predicate<String> refused) {
+    public void refuseHosts(Predicate<String> refused) {
         this.refusedHosts = refused;
     }
 
@@ -135,7 +137,7 @@ public final class RemoteFetcher implements AutoCloseable {
     private static URI redirectTarget(URI from, String location) throws FetchException {
         try {
             return from.resolve(new URI(location.strip()));
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new FetchException(
                     FetchException.Reason.MALFORMED, from + " redirected to an invalid URL: " + location);
         }
@@ -152,7 +154,7 @@ public final class RemoteFetcher implements AutoCloseable {
         URI idUri;
         try {
             idUri = new URI(id);
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             idUri = null;
         }
         if (idUri == null || !idUri.isAbsolute() || idUri.getHost() == null) {
@@ -262,7 +264,7 @@ public final class RemoteFetcher implements AutoCloseable {
         for (var t = cause; t != null; t = t.getCause()) {
             if (t instanceof CheckedAddressResolver.RefusedAddressException r)
                 return new FetchException(FetchException.Reason.REFUSED_ADDRESS, r.getMessage());
-            if (t instanceof TimeoutException || t instanceof java.net.SocketTimeoutException) {
+            if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
                 return new FetchException(
                         FetchException.Reason.TIMEOUT, uri + " did not answer within " + limits.timeout());
             }

@@ -1,6 +1,6 @@
 package app.kindred.report;
 
-import app.kindred.Refusal;
+import app.kindred.refusal.Refusal;
 import java.util.Locale;
 
 /** Why a member reports something. A wellbeing concern is the one that is not a complaint. */

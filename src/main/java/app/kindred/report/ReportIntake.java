@@ -5,8 +5,7 @@ import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
-import app.kindred.federation.ReportPublisher;
-import app.kindred.policy.CommunityBlocks;
+import app.kindred.community.ShutOut;
 import app.kindred.storage.Sql;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
@@ -14,6 +13,7 @@ import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,16 +36,12 @@ public final class ReportIntake {
     private final ReportRouting routing;
 
     public ReportIntake(
-            ReportStore reports,
-            PostStore posts,
-            CommunityStore communities,
-            ActorStore actors,
-            ReportPublisher publisher) {
+            ReportStore reports, PostStore posts, CommunityStore communities, ActorStore actors, ReportEvents events) {
         this.reports = reports;
         this.posts = posts;
         this.communities = communities;
         this.actors = actors;
-        this.routing = new ReportRouting(reports, communities, actors, publisher);
+        this.routing = new ReportRouting(reports, communities, actors, events);
     }
 
     /**
@@ -87,7 +83,7 @@ public final class ReportIntake {
         for (var post : found) {
             var community = communities.findById(c, post.communityId()).orElseThrow();
             // A community that blocked the sender (or its server) takes no reports from it, as it takes no posts.
-            if (community.actor().local() && CommunityBlocks.blocks(c, community.id(), flag.sender())) {
+            if (community.actor().local() && ShutOut.blocks(c, community.id(), flag.sender())) {
                 shutOut = true;
                 continue;
             }
@@ -178,7 +174,7 @@ public final class ReportIntake {
         var sent = reports.sentFlag(c, flagId);
         if (filings.isEmpty() && sent.isEmpty())
             return new Outcome.Refused("no report here carries the Flag " + flagId);
-        var reportIds = new java.util.LinkedHashSet<Long>();
+        var reportIds = new LinkedHashSet<Long>();
         filings.forEach(f -> reportIds.add(f.reportId()));
         sent.ifPresent(s -> reportIds.add(s.reportId()));
         var ids = new ArrayList<Long>();

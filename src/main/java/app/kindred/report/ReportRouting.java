@@ -4,7 +4,6 @@ import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
-import app.kindred.federation.ReportPublisher;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -32,13 +31,13 @@ final class ReportRouting {
     private final ReportStore reports;
     private final CommunityStore communities;
     private final ActorStore actors;
-    private final ReportPublisher publisher;
+    private final ReportEvents events;
 
-    ReportRouting(ReportStore reports, CommunityStore communities, ActorStore actors, ReportPublisher publisher) {
+    ReportRouting(ReportStore reports, CommunityStore communities, ActorStore actors, ReportEvents events) {
         this.reports = reports;
         this.communities = communities;
         this.actors = actors;
-        this.publisher = publisher;
+        this.events = events;
     }
 
     /**
@@ -56,7 +55,7 @@ final class ReportRouting {
             if (fromHost != null && fromHost.equalsIgnoreCase(moderator.uri().getRawAuthority())) continue;
             recipients.add(moderator);
         }
-        if (!recipients.isEmpty()) publisher.announced(c, community.actor(), flag, recipients);
+        if (!recipients.isEmpty()) events.passedOn(c, community.actor(), flag, recipients);
     }
 
     /** Whether the community has moderators elsewhere who should see a report about this subject. */
@@ -111,7 +110,7 @@ final class ReportRouting {
                     .filter(a -> skipHost == null
                             || !skipHost.equalsIgnoreCase(a.uri().getRawAuthority()))
                     .toList();
-            if (!targets.isEmpty()) publisher.resolved(c, resolver, flagged.flag(), communityUri, targets);
+            if (!targets.isEmpty()) events.resolved(c, resolver, flagged.flag(), communityUri, targets);
         }
     }
 

@@ -1,14 +1,15 @@
 package app.kindred.report;
 
-import app.kindred.Refusal;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
+import app.kindred.actor.ActorType;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
-import app.kindred.federation.ReportPublisher;
 import app.kindred.member.Member;
 import app.kindred.member.Role;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
+import app.kindred.storage.Sql;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
 import java.net.URI;
@@ -36,7 +37,7 @@ public final class ReportService {
     private final PostStore posts;
     private final CommunityStore communities;
     private final ActorStore actors;
-    private final ReportPublisher publisher;
+    private final ReportEvents events;
     private final ReportRouting routing;
     private final Actor instanceActor;
 
@@ -46,15 +47,15 @@ public final class ReportService {
             PostStore posts,
             CommunityStore communities,
             ActorStore actors,
-            ReportPublisher publisher,
+            ReportEvents events,
             Actor instanceActor) {
         this.db = db;
         this.reports = reports;
         this.posts = posts;
         this.communities = communities;
         this.actors = actors;
-        this.publisher = publisher;
-        this.routing = new ReportRouting(reports, communities, actors, publisher);
+        this.events = events;
+        this.routing = new ReportRouting(reports, communities, actors, events);
         this.instanceActor = instanceActor;
     }
 
@@ -137,7 +138,7 @@ public final class ReportService {
             // Filing again updates the member's filing here; the servers told the first time are not told again.
             if (filed.created() && !remoteRecipients.isEmpty()) {
                 var sender = draft.showIdentity() ? reporter.actor() : instanceActor;
-                var sent = publisher.flag(
+                var sent = events.flagged(
                         c,
                         sender,
                         post.map(p -> List.of(p.uri())).orElse(List.of()),
@@ -152,7 +153,7 @@ public final class ReportService {
                 // Our community with moderators elsewhere: they see it in their queues too, the reporter unnamed unless
                 // they chose.
                 var sender = draft.showIdentity() ? reporter.actor() : instanceActor;
-                var flag = publisher.flag(
+                var flag = events.flagged(
                         c,
                         sender,
                         post.map(p -> List.of(p.uri())).orElse(List.of()),
@@ -255,7 +256,7 @@ public final class ReportService {
                             .map(f -> f.local() ? FlagText.write(f.category(), f.rule(), f.text()) : f.text())
                             .distinct()
                             .toList());
-            var sent = publisher.flag(
+            var sent = events.flagged(
                     c,
                     instanceActor,
                     post.map(p -> List.of(p.uri())).orElse(List.of()),
@@ -328,7 +329,7 @@ public final class ReportService {
     }
 
     private static long moderatesAny(Connection c, Member viewer) throws SQLException {
-        return app.kindred.storage.Sql.count(
+        return Sql.count(
                 c,
                 "select count(*) from community_moderator where actor_id = ?",
                 viewer.actor().id());
@@ -367,7 +368,7 @@ public final class ReportService {
         } else {
             actor = actors.findLocal(c, ref.startsWith("@") ? ref.substring(1) : ref);
         }
-        return actor.filter(a -> a.type() == app.kindred.actor.ActorType.PERSON)
+        return actor.filter(a -> a.type() == ActorType.PERSON)
                 .orElseThrow(() -> Refusal.notFound("there is no member " + ref + " known here"));
     }
 }

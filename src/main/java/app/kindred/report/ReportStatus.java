@@ -1,6 +1,6 @@
 package app.kindred.report;
 
-import app.kindred.Refusal;
+import app.kindred.refusal.Refusal;
 import java.util.Locale;
 
 public enum ReportStatus {

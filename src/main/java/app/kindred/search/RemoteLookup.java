@@ -13,6 +13,6 @@ public interface RemoteLookup {
         record Post(long id) implements Found {}
     }
 
-    /** @throws app.kindred.Refusal not found (404) when its server does not answer with something we can show */
+    /** @throws app.kindred.refusal.Refusal not found (404) when its server does not answer with something we can show */
     Found lookUp(String handleOrUrl);
 }

@@ -1,8 +1,8 @@
 package app.kindred.storage;
 
-import app.kindred.Refusal;
-import app.kindred.TryLater;
 import app.kindred.config.Config;
+import app.kindred.refusal.Refusal;
+import app.kindred.refusal.TryLater;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -29,7 +30,7 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final Optional<EmbeddedPostgresServer> embedded;
     private final String url;
-    private final java.util.Properties credentials = new java.util.Properties();
+    private final Properties credentials = new Properties();
     // The inbound processor's and delivery workers' own connections; null in the background Database itself.
     private final Database background;
     private final LongAdder timedOutWaits = new LongAdder();
@@ -77,8 +78,8 @@ public final class Database implements AutoCloseable {
         return url;
     }
 
-    public java.util.Properties jdbcProperties() {
-        var copy = new java.util.Properties();
+    public Properties jdbcProperties() {
+        var copy = new Properties();
         copy.putAll(credentials);
         return copy;
     }

@@ -1,12 +1,15 @@
 package app.kindred.storage;
 
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** The few JDBC shapes every store uses, so stores read as SQL and mapping, not plumbing. */
@@ -47,7 +50,7 @@ public final class Sql {
                 .orElseThrow(() -> new SQLException("insert returned no id: " + sql));
     }
 
-    public static Instant instant(java.sql.ResultSet rs, String column) throws SQLException {
+    public static Instant instant(ResultSet rs, String column) throws SQLException {
         var ts = rs.getTimestamp(column);
         return ts == null ? null : ts.toInstant();
     }
@@ -58,8 +61,8 @@ public final class Sql {
             var p = params[i];
             switch (p) {
                 case Instant instant -> ps.setTimestamp(i + 1, Timestamp.from(instant));
-                case Enum<?> e -> ps.setString(i + 1, e.name().toLowerCase(java.util.Locale.ROOT));
-                case java.net.URI uri -> ps.setString(i + 1, uri.toString());
+                case Enum<?> e -> ps.setString(i + 1, e.name().toLowerCase(Locale.ROOT));
+                case URI uri -> ps.setString(i + 1, uri.toString());
                 case null -> ps.setObject(i + 1, null);
                 default -> ps.setObject(i + 1, p);
             }

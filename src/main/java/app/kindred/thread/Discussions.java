@@ -4,6 +4,7 @@ import app.kindred.actor.ActorStore;
 import app.kindred.community.Participant;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -176,7 +177,7 @@ public final class Discussions {
         return out;
     }
 
-    private static java.sql.Array ids(Connection c, Collection<Long> ids) throws SQLException {
+    private static Array ids(Connection c, Collection<Long> ids) throws SQLException {
         return c.createArrayOf("bigint", ids.toArray());
     }
 }

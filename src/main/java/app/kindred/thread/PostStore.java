@@ -8,18 +8,19 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Threads and comments. Objects upsert by id, so a repeated or late delivery changes nothing twice. */
 public final class PostStore {
-    private final java.util.function.Supplier<java.util.List<String>> unlisted;
+    private final Supplier<List<String>> unlisted;
 
     /** @param unlisted authorities whose threads are kept out of listings (limited instances) */
-    public PostStore(java.util.function.Supplier<java.util.List<String>> unlisted) {
+    public PostStore(Supplier<List<String>> unlisted) {
         this.unlisted = unlisted;
     }
 
     public PostStore() {
-        this(java.util.List::of);
+        this(List::of);
     }
 
     private static final List<String> NAMES = List.of(
@@ -131,7 +132,7 @@ public final class PostStore {
                        updated = ? where id = ? and deleted_at is null""", title, contentHtml, sourceMarkdown, summary, sensitive, updated, id);
     }
 
-    /** What a tombstone keeps: its place in the tree; the content is gone. */
+    /** What a tombstone keeps: its place in the tree; the content is gone. (care.Departures makes the same, for a person who left.) */
     private static final String TOMBSTONE = """
             update post set deleted_at = now(), title = case when parent_id is null then '[deleted]' else null end,
                    content_html = '', source_markdown = null, summary = null, url = null, extras = '{}'::jsonb
@@ -153,11 +154,6 @@ public final class PostStore {
     /** A deleted post stays as a tombstone: its place in the tree is kept, its content is gone. */
     public void tombstone(Connection c, long id) throws SQLException {
         Sql.update(c, TOMBSTONE + " where id = ? and deleted_at is null", id);
-    }
-
-    /** Every post of one author, tombstoned at once (their account was deleted); returns how many. */
-    public static int tombstoneAllBy(Connection c, long authorActorId) throws SQLException {
-        return Sql.update(c, TOMBSTONE + " where author_id = ? and deleted_at is null", authorActorId);
     }
 
     /** A moderator's removal (reason null) or restoration; the content stays either way. */

@@ -1,11 +1,11 @@
 package app.kindred.thread;
 
-import app.kindred.Refusal;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.community.Moderators;
 import app.kindred.community.Participant;
-import app.kindred.policy.CommunityBlocks;
+import app.kindred.community.ShutOut;
+import app.kindred.refusal.Refusal;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -16,19 +16,21 @@ import java.sql.SQLException;
  * {@link Refusal}, which the API renders as a problem and the inbox records as the rejection reason.
  */
 public final class Posting {
-    private final CommunityStore communities;
+    private final ShutOut shutOut;
     private final PostStore posts;
     private final Moderators moderators;
+    private final CommunityStore communities;
 
     public Posting(CommunityStore communities, PostStore posts) {
         this.communities = communities;
         this.posts = posts;
         this.moderators = new Moderators(communities);
+        this.shutOut = new ShutOut(communities);
     }
 
     /** Who may start a thread: not someone banned or blocked; where only moderators post, a moderator. */
     public void checkThread(Connection c, Community community, Participant author) throws SQLException {
-        refuseShutOut(c, community, author);
+        shutOut.refuse(c, community, author);
         if (author.decidedHere(community)
                 && community.postingRestrictedToMods()
                 && !moderators.moderates(c, community, author)) {
@@ -73,7 +75,7 @@ public final class Posting {
                             ? "a moderator locked this thread; it takes no new comments"
                             : "reply to " + parent.uri() + " in a locked thread");
         }
-        refuseShutOut(c, community, author);
+        shutOut.refuse(c, community, author);
         return thread;
     }
 
@@ -84,13 +86,13 @@ public final class Posting {
         if (post.deleted()) throw Refusal.conflict("post", "that post was deleted (" + post.uri() + ")");
         if (post.held() && value != 0)
             throw Refusal.conflict("post", "that post is waiting for a moderator (" + post.uri() + ")");
-        if (value != 0) refuseShutOut(c, community, voter);
+        if (value != 0) shutOut.refuse(c, community, voter);
     }
 
     /** Only the author edits, not after deleting it, and not once banned: a ban stops someone rewriting what they left. */
     public void checkEdit(Connection c, Community community, Post post, Participant editor) throws SQLException {
         checkOwn(post, editor);
-        refuseShutOut(c, community, editor);
+        shutOut.refuse(c, community, editor);
     }
 
     /** Only the author deletes (a moderator's removal is another act); banned or not, taking one's words back is theirs. */
@@ -128,28 +130,5 @@ public final class Posting {
                             : who.actor().uri() + " is not the author of " + post.uri());
         }
         if (post.deleted()) throw Refusal.conflict("post", "that post was deleted (" + post.uri() + ")");
-    }
-
-    /** Banned from the community, or shut out by its block of their instance or of them. */
-    private void refuseShutOut(Connection c, Community community, Participant who) throws SQLException {
-        if (!who.decidedHere(community)) return;
-        if (communities.isBanned(c, community.id(), who.id())) {
-            throw new Refusal(
-                    Refusal.Kind.FORBIDDEN,
-                    null,
-                    who.actor().local()
-                            ? "you are banned from " + community.title() + "; its moderation log says why"
-                            : who.actor().uri() + " is banned from "
-                                    + community.actor().uri());
-        }
-        if (community.actor().local() && CommunityBlocks.blocks(c, community.id(), who.actor())) {
-            throw new Refusal(
-                    Refusal.Kind.FORBIDDEN,
-                    null,
-                    who.actor().local()
-                            ? "you cannot take part in " + community.title()
-                            : who.actor().uri() + " is blocked in "
-                                    + community.actor().uri());
-        }
     }
 }

@@ -1,26 +1,30 @@
 package app.kindred.thread;
 
-import app.kindred.Refusal;
 import app.kindred.care.Admission;
 import app.kindred.care.Boundaries;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.community.Participant;
 import app.kindred.content.Markdown;
-import app.kindred.federation.Publisher;
 import app.kindred.media.Media;
 import app.kindred.media.MediaService;
 import app.kindred.member.Member;
 import app.kindred.notification.Notifications;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 
 /** Threads, comments and votes by our members, in local and remote communities. */
 public final class ThreadService {
@@ -29,7 +33,7 @@ public final class ThreadService {
     private final PostStore posts;
     private final VoteStore votes;
     private final CommunityStore communities;
-    private final Publisher publisher;
+    private final ThreadEvents events;
     private final URI base;
     private final Markdown markdown = new Markdown();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,7 +48,7 @@ public final class ThreadService {
             PostStore posts,
             VoteStore votes,
             CommunityStore communities,
-            Publisher publisher,
+            ThreadEvents events,
             URI base,
             RateLimits limits,
             MediaService media) {
@@ -54,7 +58,7 @@ public final class ThreadService {
         this.posts = posts;
         this.votes = votes;
         this.communities = communities;
-        this.publisher = publisher;
+        this.events = events;
         this.base = base;
         this.posting = new Posting(communities, posts);
         this.admission = new Admission(communities);
@@ -102,7 +106,7 @@ public final class ThreadService {
             var images = media.forPost(c, author.actor().id(), attachments.media());
             var post = insertLocal(c, author, community, null, null, title, draft, url, extras(images), verdict);
             media.attach(c, post.id(), images);
-            if (!post.held()) publisher.created(c, author.actor(), post, community);
+            if (!post.held()) events.created(c, author.actor(), post, community);
             return post;
         });
     }
@@ -142,7 +146,7 @@ public final class ThreadService {
                     extras(images),
                     verdict);
             media.attach(c, post.id(), images);
-            if (!post.held()) publisher.created(c, author.actor(), post, community);
+            if (!post.held()) events.created(c, author.actor(), post, community);
             return post;
         });
     }
@@ -200,7 +204,7 @@ public final class ThreadService {
             Notifications.localPost(c, post.id());
             var updated = posts.findById(c, post.id()).orElseThrow();
             if (updated.held()) return updated;
-            publisher.edited(
+            events.edited(
                     c,
                     editor.actor(),
                     updated,
@@ -225,7 +229,7 @@ public final class ThreadService {
             media.postDeleted(c, post.id());
             // A held post was never sent: its deletion is not either.
             if (!post.held())
-                publisher.deleted(
+                events.deleted(
                         c,
                         member.actor(),
                         posts.findById(c, post.id()).orElseThrow(),
@@ -247,12 +251,12 @@ public final class ThreadService {
             if (value == 0) {
                 if (previous.isPresent()) {
                     votes.remove(c, post.id(), voter.actor().id());
-                    publisher.unvoted(
+                    events.unvoted(
                             c, voter.actor(), post, community, previous.get().value());
                 }
             } else if (previous.map(v -> v.value() != value).orElse(true)) {
                 votes.put(c, post.id(), voter.actor().id(), value, null);
-                publisher.voted(c, voter.actor(), post, community, value);
+                events.voted(c, voter.actor(), post, community, value);
             }
             return votes.score(c, post.id());
         });
@@ -275,7 +279,7 @@ public final class ThreadService {
     }
 
     private Post insertLocal(
-            java.sql.Connection c,
+            Connection c,
             Member author,
             Community community,
             Long parentId,
@@ -285,9 +289,9 @@ public final class ThreadService {
             String url,
             String extras,
             Admission.Verdict verdict)
-            throws java.sql.SQLException {
+            throws SQLException {
         var warning = warning(draft);
-        var pending = URI.create(base + "/p/pending-" + java.util.UUID.randomUUID());
+        var pending = URI.create(base + "/p/pending-" + UUID.randomUUID());
         var post = posts.insert(
                         c,
                         new PostStore.NewPost(
@@ -325,7 +329,7 @@ public final class ThreadService {
                 .communityId();
     }
 
-    private Post post(java.sql.Connection c, long postId) throws java.sql.SQLException {
+    private Post post(Connection c, long postId) throws SQLException {
         return posts.findById(c, postId).orElseThrow(() -> Refusal.notFound("there is no post " + postId));
     }
 
@@ -358,9 +362,9 @@ public final class ThreadService {
             throw Refusal.invalid("url", "url must be at most " + PostLimits.URL + " characters");
         try {
             var uri = new URI(u);
-            var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) return uri.toASCIIString();
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             // refused below
         }
         throw Refusal.invalid("url", "url must be a web address starting with https:// or http://");

@@ -1,8 +1,8 @@
 package app.kindred.web;
 
-import app.kindred.Refusal;
 import app.kindred.member.Member;
 import app.kindred.member.SessionService;
+import app.kindred.refusal.Refusal;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;

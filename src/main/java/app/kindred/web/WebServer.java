@@ -1,13 +1,16 @@
 package app.kindred.web;
 
-import app.kindred.App;
-import app.kindred.Refusal;
-import app.kindred.TryLater;
+import app.kindred.config.Config;
+import app.kindred.http.Problem;
+import app.kindred.refusal.Refusal;
+import app.kindred.refusal.TryLater;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import java.io.EOFException;
@@ -15,8 +18,11 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -25,12 +31,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-/** Builds the Javalin app from an {@link App} without starting it, so tests start it on port 0. */
+/**
+ * Builds the Javalin app without starting it, so tests start it on port 0: the server's limits,
+ * the routes of every door, the member pages, and how it answers what goes wrong. It is handed its
+ * parts rather than the whole application, which imports it.
+ */
 public final class WebServer {
     private static final Logger log = LoggerFactory.getLogger(WebServer.class);
-    public static final String PROBLEM_JSON = "application/problem+json";
+    public static final String PROBLEM_JSON = Problem.MEDIA_TYPE;
 
     private WebServer() {}
+
+    /** Hears of each request once it is answered (the metrics, when they are on). */
+    @FunctionalInterface
+    public interface RequestObserver {
+        void request(String method, String route, int status, Duration took);
+    }
 
     public static ObjectMapper jsonMapper() {
         return new ObjectMapper()
@@ -38,28 +54,33 @@ public final class WebServer {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     }
 
-    public static Javalin create(App app) {
-        // The serving process alone opens the metrics port (a CLI command beside it must not).
-        app.serveMetrics();
+    /**
+     * @param databaseProblem what is wrong with the database right now, for the health check; empty when nothing
+     * @param routes registers every door's routes, given the pages at addresses the fediverse shares
+     * @param observer told of each request's route template, status and time (metrics), when there is one
+     */
+    public static Javalin create(
+            Config.Server limits,
+            Supplier<Optional<String>> databaseProblem,
+            BiConsumer<RoutesConfig, Map<String, Handler>> routes,
+            Pages pages,
+            Optional<RequestObserver> observer) {
         var mapper = jsonMapper();
-        var pages = new WebPages(app);
         return Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.startup.showJavalinBanner = false;
-            config.http.maxRequestSize = app.config().server().maxBodyBytes();
+            config.http.maxRequestSize = limits.maxBodyBytes();
             config.jsonMapper(new JavalinJackson(mapper, true));
             // Path only: query strings can carry tokens, and we never log client addresses.
             config.requestLogger.http((ctx, ms) -> {
                 log.info("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms));
-                app.metrics()
-                        .ifPresent(m -> m.request(
-                                ctx.method().name(),
-                                route(ctx),
-                                ctx.statusCode(),
-                                Duration.ofNanos(Math.round(ms * 1_000_000))));
+                observer.ifPresent(o -> o.request(
+                        ctx.method().name(),
+                        route(ctx),
+                        ctx.statusCode(),
+                        Duration.ofNanos(Math.round(ms * 1_000_000))));
                 MDC.remove(REQUEST_ID);
             });
-            var limits = app.config().server();
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(limits.maxHeaderBytes());
                 // Jetty's own stream timeout: a request whose body stops arriving is ended.
@@ -83,23 +104,23 @@ public final class WebServer {
             // client's.
             config.routes.before(ctx -> MDC.put(REQUEST_ID, requestId()));
             config.routes.before(WebServer::refuseNulInTarget);
-            config.routes.get("/healthz", ctx -> health(app, ctx));
-            app.registerRoutes(config.routes, pages.sharedAddresses());
+            config.routes.get("/healthz", ctx -> health(databaseProblem, ctx));
+            routes.accept(config.routes, pages.sharedAddresses());
             pages.register(config.routes);
 
             // Browsers asking for HTML get pages; the API and ActivityPub clients keep problem JSON.
             config.routes.exception(Refusal.class, (e, ctx) -> {
-                if (WebPages.wantsPage(ctx)) pages.error(ctx, refusalStatus(e.kind()), e.getMessage());
+                if (Pages.wantsPage(ctx)) pages.error(ctx, refusalStatus(e.kind()), e.getMessage());
                 else problem(ctx, refusalStatus(e.kind()), refusalTitle(e.kind()), e.getMessage(), e.field());
             });
             config.routes.exception(HttpResponseException.class, (e, ctx) -> {
-                if (WebPages.wantsPage(ctx)) pages.error(ctx, e.getStatus(), null);
+                if (Pages.wantsPage(ctx)) pages.error(ctx, e.getStatus(), null);
                 else problem(ctx, e.getStatus(), e.getMessage(), null, null);
             });
             config.routes.exception(TryLater.class, (e, ctx) -> {
                 if (e.kind() == TryLater.Kind.BUSY) shed(ctx, e);
                 ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
-                if (WebPages.wantsPage(ctx)) pages.error(ctx, tryLaterStatus(e), e.getMessage());
+                if (Pages.wantsPage(ctx)) pages.error(ctx, tryLaterStatus(e), e.getMessage());
                 else tryLater(ctx, e);
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -115,7 +136,7 @@ public final class WebServer {
                     return;
                 }
                 log.error("unexpected failure in {} {}", ctx.method(), ctx.path(), e);
-                if (WebPages.wantsPage(ctx)) pages.error(ctx, 500, null);
+                if (Pages.wantsPage(ctx)) pages.error(ctx, 500, null);
                 else
                     problem(
                             ctx,
@@ -126,11 +147,11 @@ public final class WebServer {
             });
             config.routes.error(404, ctx -> {
                 if (ctx.result() != null) return;
-                if (WebPages.wantsPage(ctx)) pages.error(ctx, 404, null);
+                if (Pages.wantsPage(ctx)) pages.error(ctx, 404, null);
                 else problem(ctx, 404, "Not found", "nothing is at " + ctx.path(), null);
             });
             config.routes.error(405, ctx -> {
-                if (WebPages.wantsPage(ctx)) pages.error(ctx, 405, null);
+                if (Pages.wantsPage(ctx)) pages.error(ctx, 405, null);
                 else problem(ctx, 405, "Method not allowed", ctx.method() + " is not allowed on " + ctx.path(), null);
             });
         });
@@ -173,8 +194,8 @@ public final class WebServer {
         return false;
     }
 
-    private static void health(App app, Context ctx) {
-        var problem = app.database().problem();
+    private static void health(Supplier<Optional<String>> databaseProblem, Context ctx) {
+        var problem = databaseProblem.get();
         if (problem.isEmpty()) {
             ctx.json(Map.of("status", "ok"));
         } else {
@@ -217,9 +238,7 @@ public final class WebServer {
     }
 
     public static void problem(Context ctx, int status, String title, String detail, String field) {
-        ctx.status(status)
-                .json(new Problem("about:blank", title, status, detail, field))
-                .contentType(PROBLEM_JSON);
+        Problem.send(ctx, status, title, detail, field);
     }
 
     static int refusalStatus(Refusal.Kind kind) {

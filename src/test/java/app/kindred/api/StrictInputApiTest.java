@@ -122,6 +122,20 @@ class StrictInputApiTest {
     }
 
     @Test
+    void aBodyNestedBeyondTheWireLimitIsRefusedBeforeAnyFieldIsRead() {
+        // 100 levels: within Jackson's own default (1000), beyond the limit every network read shares (64).
+        var deep = "[".repeat(100) + "]".repeat(100);
+        var problem = assertProblem(
+                api.post(
+                        "/api/v1/communities/" + community + "/threads",
+                        "{\"title\": \"deep\", \"body\": " + deep + "}",
+                        alice),
+                400,
+                null);
+        assertTrue(problem.get("detail").asText().contains("nesting depth"), problem.toString());
+    }
+
+    @Test
     void aKeyGivenTwiceIsRefusedRatherThanTheLastWinning() {
         var problem = assertProblem(
                 api.post(

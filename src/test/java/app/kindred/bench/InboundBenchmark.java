@@ -14,7 +14,6 @@ import app.kindred.follow.FollowStore;
 import app.kindred.member.Role;
 import app.kindred.storage.Sql;
 import app.kindred.thread.ThreadService;
-import app.kindred.web.WebServer;
 import com.sun.net.httpserver.HttpServer;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -183,7 +182,7 @@ public final class InboundBenchmark {
                 }
                 return null;
             });
-            web = WebServer.create(app).start("127.0.0.1", port);
+            web = app.web().start("127.0.0.1", port);
             if (DELIVER) app.startWorkers();
             else app.inboundProcessor().start();
 
@@ -532,7 +531,7 @@ public final class InboundBenchmark {
         env.put("KINDRED_DELIVERY_TIME_SCALE", "1");
         env.put("KINDRED_DELIVERY_POLL_INTERVAL", LAG_POLL);
         var app = App.open(TestPostgres.configFor(url, env));
-        var web = WebServer.create(app).start("127.0.0.1", port);
+        var web = app.web().start("127.0.0.1", port);
         app.startWorkers();
         return new Instance(app, web, "127.0.0.1:" + port, url);
     }

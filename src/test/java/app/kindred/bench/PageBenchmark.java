@@ -4,7 +4,6 @@ import app.kindred.App;
 import app.kindred.TestPostgres;
 import app.kindred.member.Role;
 import app.kindred.thread.ThreadService;
-import app.kindred.web.WebServer;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -75,7 +74,7 @@ public final class PageBenchmark {
         Javalin web = null;
         try (var app = App.open(TestPostgres.configFor(url, env))) {
             long thread = seed(app);
-            web = WebServer.create(app).start("127.0.0.1", port);
+            web = app.web().start("127.0.0.1", port);
             var html = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
             var targets = new ArrayList<Target>(List.of(
                     new Target("thread", "/p/" + thread, html),

@@ -2,6 +2,7 @@ package app.kindred.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import app.kindred.Cli;
 import app.kindred.TestPostgres;
 import app.kindred.storage.Sql;
 import java.io.ByteArrayInputStream;

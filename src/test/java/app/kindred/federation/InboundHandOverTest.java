@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.kindred.TestServer;
 import app.kindred.federation.inbound.InboundProcessor;
+import app.kindred.federation.queue.InboundQueue;
 import app.kindred.member.Role;
 import app.kindred.storage.Sql;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -109,7 +110,7 @@ class InboundHandOverTest {
         var id = json(follow).get("id").asText();
         server.app()
                 .database()
-                .transaction(c -> new InboundStore()
+                .transaction(c -> new InboundQueue()
                         .receive(
                                 c,
                                 id,
@@ -187,7 +188,7 @@ class InboundHandOverTest {
         var id = json(follow).get("id").asText();
         server.app()
                 .database()
-                .transaction(c -> new InboundStore()
+                .transaction(c -> new InboundQueue()
                         .receive(c, id, "Follow", peer.id(), server.base() + "/c/peers/inbox", follow, "cavage", null));
         processor.stored();
 

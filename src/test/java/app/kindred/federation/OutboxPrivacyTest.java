@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.kindred.TestServer;
-import app.kindred.federation.inbound.InboundActivity;
+import app.kindred.federation.queue.InboundActivity;
 import app.kindred.member.Member;
 import app.kindred.member.Role;
 import app.kindred.moderation.ModerationService;

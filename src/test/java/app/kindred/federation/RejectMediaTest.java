@@ -5,9 +5,9 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.junit.jupiter.api.Assertions.*;
 
 import app.kindred.TestServer;
+import app.kindred.actor.DomainPattern;
 import app.kindred.member.Role;
 import app.kindred.policy.DomainBlock;
-import app.kindred.policy.DomainPattern;
 import app.kindred.thread.PostStore;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.net.URI;

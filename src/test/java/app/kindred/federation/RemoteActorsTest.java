@@ -16,13 +16,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.kindred.App;
-import app.kindred.Refusal;
 import app.kindred.TestPostgres;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
 import app.kindred.actor.LocalKeys;
 import app.kindred.config.Config;
+import app.kindred.refusal.Refusal;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.FetchException.Reason;
 import app.kindred.storage.Sql;

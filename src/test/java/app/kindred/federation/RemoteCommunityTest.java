@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import app.kindred.TestServer;
 import app.kindred.actor.LocalKeys;
 import app.kindred.api.ApiClient;
-import app.kindred.federation.inbound.InboundActivity;
+import app.kindred.federation.queue.InboundActivity;
 import app.kindred.storage.Sql;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -8,10 +8,10 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.junit.jupiter.api.Assertions.*;
 
 import app.kindred.TestServer;
+import app.kindred.actor.DomainPattern;
 import app.kindred.media.TestImages;
 import app.kindred.member.Role;
 import app.kindred.policy.DomainBlock;
-import app.kindred.policy.DomainPattern;
 import app.kindred.thread.PostStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

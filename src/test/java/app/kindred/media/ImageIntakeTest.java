@@ -2,7 +2,7 @@ package app.kindred.media;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import app.kindred.Refusal;
+import app.kindred.refusal.Refusal;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

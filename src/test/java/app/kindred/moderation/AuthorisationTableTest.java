@@ -7,10 +7,10 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.junit.jupiter.api.Assertions.*;
 
 import app.kindred.TestServer;
+import app.kindred.actor.DomainPattern;
 import app.kindred.api.ApiClient;
 import app.kindred.federation.RemotePeer;
 import app.kindred.policy.DomainBlock;
-import app.kindred.policy.DomainPattern;
 import app.kindred.report.Category;
 import app.kindred.report.ReportService;
 import app.kindred.storage.Sql;

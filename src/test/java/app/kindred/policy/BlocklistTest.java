@@ -2,6 +2,7 @@ package app.kindred.policy;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import app.kindred.actor.DomainPattern;
 import app.kindred.policy.DomainBlock.Severity;
 import java.util.List;
 import java.util.regex.Pattern;

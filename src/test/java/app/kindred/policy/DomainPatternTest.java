@@ -2,7 +2,8 @@ package app.kindred.policy;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import app.kindred.Refusal;
+import app.kindred.actor.DomainPattern;
+import app.kindred.refusal.Refusal;
 import org.junit.jupiter.api.Test;
 
 /** What an admin writes is normalised to one stored form, and covers exactly the hosts it should. */

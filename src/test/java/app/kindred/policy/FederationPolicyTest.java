@@ -3,6 +3,7 @@ package app.kindred.policy;
 import static org.junit.jupiter.api.Assertions.*;
 
 import app.kindred.TestPostgres;
+import app.kindred.actor.DomainPattern;
 import app.kindred.policy.DomainBlock.Severity;
 import app.kindred.policy.FederationPolicy.Mode;
 import app.kindred.storage.Database;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import app.kindred.TestServer;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
+import app.kindred.actor.DomainPattern;
 import app.kindred.actor.RemoteActorData;
 import app.kindred.member.Role;
 import app.kindred.thread.PostStore;

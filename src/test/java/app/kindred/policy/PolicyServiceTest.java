@@ -3,12 +3,13 @@ package app.kindred.policy;
 import static org.junit.jupiter.api.Assertions.*;
 
 import app.kindred.App;
-import app.kindred.Refusal;
 import app.kindred.TestPostgres;
+import app.kindred.actor.DomainPattern;
 import app.kindred.community.Community;
 import app.kindred.member.Member;
 import app.kindred.member.Role;
 import app.kindred.policy.DomainBlock.Severity;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Sql;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
@@ -225,7 +226,7 @@ class PolicyServiceTest {
                 returning id""", body.toString());
         service.block(suspend("bad.example"), "alice", "");
         app.inboundProcessor()
-                .process(new app.kindred.federation.inbound.InboundActivity(
+                .process(new app.kindred.federation.queue.InboundActivity(
                         id,
                         "http://bad.example/a/9",
                         "Follow",

@@ -3,6 +3,7 @@ package app.kindred.policy;
 import static org.junit.jupiter.api.Assertions.*;
 
 import app.kindred.TestServer;
+import app.kindred.actor.DomainPattern;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

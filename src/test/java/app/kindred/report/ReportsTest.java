@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import app.kindred.TestServer;
 import app.kindred.api.ApiClient;
 import app.kindred.federation.OutboxPrivacyTest;
-import app.kindred.federation.inbound.InboundActivity;
+import app.kindred.federation.queue.InboundActivity;
 import app.kindred.member.Role;
 import app.kindred.storage.Sql;
 import com.fasterxml.jackson.databind.JsonNode;

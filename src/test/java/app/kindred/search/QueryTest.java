@@ -2,7 +2,7 @@ package app.kindred.search;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import app.kindred.Refusal;
+import app.kindred.refusal.Refusal;
 import org.junit.jupiter.api.Test;
 
 /** What is typed into search becomes a prefix query of its words only. */

@@ -3,7 +3,7 @@ package app.kindred.storage;
 import static org.junit.jupiter.api.Assertions.*;
 
 import app.kindred.App;
-import app.kindred.cli.Cli;
+import app.kindred.Cli;
 import app.kindred.config.ConfigLoader;
 import app.kindred.member.Role;
 import java.io.ByteArrayInputStream;

@@ -24,7 +24,7 @@ class HealthTest {
     void healthFollowsTheDatabase() throws Exception {
         var config = TestPostgres.config();
         try (var app = App.open(config)) {
-            var web = WebServer.create(app).start("127.0.0.1", 0);
+            var web = app.web().start("127.0.0.1", 0);
             try {
                 var up = get(web.port(), "/healthz");
                 assertEquals(200, up.statusCode());
@@ -48,7 +48,7 @@ class HealthTest {
     @Test
     void unknownPathsAndMethodsGetProblemBodies() throws Exception {
         try (var app = App.open(TestPostgres.config())) {
-            var web = WebServer.create(app).start("127.0.0.1", 0);
+            var web = app.web().start("127.0.0.1", 0);
             try {
                 var missing = get(web.port(), "/no/such/thing");
                 assertEquals(404, missing.statusCode());

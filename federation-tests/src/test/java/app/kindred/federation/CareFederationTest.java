@@ -4,13 +4,13 @@ import static app.kindred.Eventually.eventually;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.junit.jupiter.api.Assertions.*;
 
-import app.kindred.Refusal;
 import app.kindred.care.CrisisResource;
 import app.kindred.care.HoldPosts;
 import app.kindred.care.WarningPolicy;
 import app.kindred.federation.harness.KindredInstance;
 import app.kindred.follow.FollowStore;
 import app.kindred.moderation.ModerationService;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Sql;
 import app.kindred.thread.ThreadService;
 import com.github.tomakehurst.wiremock.client.WireMock;

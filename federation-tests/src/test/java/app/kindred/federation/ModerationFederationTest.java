@@ -3,10 +3,10 @@ package app.kindred.federation;
 import static app.kindred.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.*;
 
-import app.kindred.Refusal;
 import app.kindred.federation.harness.KindredInstance;
 import app.kindred.follow.FollowStore;
 import app.kindred.moderation.ModerationService;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.Sql;
 import app.kindred.thread.ThreadService;
 import java.net.URI;

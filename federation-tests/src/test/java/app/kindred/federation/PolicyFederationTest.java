@@ -3,12 +3,12 @@ package app.kindred.federation;
 import static app.kindred.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.*;
 
-import app.kindred.Refusal;
+import app.kindred.actor.DomainPattern;
 import app.kindred.federation.harness.KindredInstance;
 import app.kindred.follow.FollowStore;
 import app.kindred.member.Member;
 import app.kindred.policy.DomainBlock;
-import app.kindred.policy.DomainPattern;
+import app.kindred.refusal.Refusal;
 import app.kindred.remote.FetchException;
 import app.kindred.storage.Sql;
 import app.kindred.thread.Post;

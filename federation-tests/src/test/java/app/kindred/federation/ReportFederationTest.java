@@ -3,13 +3,13 @@ package app.kindred.federation;
 import static app.kindred.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.*;
 
-import app.kindred.Refusal;
 import app.kindred.federation.harness.FedifyPeer;
 import app.kindred.federation.harness.KindredInstance;
 import app.kindred.follow.FollowStore;
 import app.kindred.member.Role;
 import app.kindred.moderation.ModerationService;
 import app.kindred.notification.Kind;
+import app.kindred.refusal.Refusal;
 import app.kindred.report.Category;
 import app.kindred.report.ReportService;
 import app.kindred.report.ReportStatus;

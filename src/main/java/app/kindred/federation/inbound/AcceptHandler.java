@@ -23,9 +23,7 @@ final class AcceptHandler implements ActivityHandler {
             var follow = f.follows()
                     .findByActivity(c, followId)
                     .orElseThrow(() -> new Rejected("answer to an unknown follow " + followId));
-            if (follow.followedId() != answering.id()) {
-                throw new Rejected(answering.uri() + " answered a follow of someone else");
-            }
+            f.following().checkAnswer(follow, answering);
             if (accept) f.follows().accept(c, follow.followerId(), follow.followedId());
             else f.follows().delete(c, follow.followerId(), follow.followedId());
         });

@@ -10,10 +10,12 @@ import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.delivery.Outbox;
 import app.kindred.federation.OutgoingActivities;
-import app.kindred.federation.PostDocuments;
+import app.kindred.federation.Relay;
 import app.kindred.federation.RemoteActors;
 import app.kindred.follow.FollowStore;
+import app.kindred.follow.Following;
 import app.kindred.moderation.Moderating;
+import app.kindred.policy.FederationPolicy;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
 import app.kindred.storage.Database;
@@ -21,7 +23,6 @@ import app.kindred.thread.PostStore;
 import app.kindred.thread.Posting;
 import app.kindred.thread.VoteStore;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -40,7 +41,7 @@ public record FederationContext(
         RemoteFetcher fetcher,
         Outbox outbox,
         OutgoingActivities outgoing,
-        app.kindred.policy.FederationPolicy policy) {
+        FederationPolicy policy) {
 
     static final ActivityPubReader READER = new ActivityPubReader();
 
@@ -57,6 +58,11 @@ public record FederationContext(
     /** What moderators may do and what it changes, the same ones the API's ModerationService asks. */
     public Moderating moderating() {
         return new Moderating(communities, posts);
+    }
+
+    /** The rules for following, the same ones the API's FollowService asks. */
+    public Following following() {
+        return new Following(communities);
     }
 
     /** The community whose actor this is, local or remote (remote ones only once a member follows them). */
@@ -84,14 +90,12 @@ public record FederationContext(
     }
 
     /**
-     * A local community passes an accepted activity on to its followers (FEP-1b12): the activity as
-     * received, and for a new post or comment also the object itself, which is what Mastodon and
-     * Misskey display.
+     * A local community passes an accepted activity on to its followers (FEP-1b12); see {@link Relay}.
      */
     public void relay(
             Connection c, Community community, JsonNode received, Optional<JsonNode> createdObject, String objectId)
             throws SQLException {
-        relay(c, community, received, createdObject, objectId, List.of());
+        new Relay(outgoing, outbox).relay(c, community, received, createdObject, objectId);
     }
 
     /** As {@link #relay}, also to someone who no longer follows: a banned member's follow ends with the ban. */
@@ -103,33 +107,7 @@ public record FederationContext(
             String objectId,
             List<Actor> alsoTo)
             throws SQLException {
-        var group = community.actor();
-        var announces = new java.util.ArrayList<Outbox.Activity>();
-        // What others wrote goes out only through the sanitiser, as it is shown here; the object is
-        // sanitised once when the activity embeds the very object announced on its own too.
-        var created = createdObject.map(PostDocuments::sanitisedForRelay);
-        var type = received.path("type").asText("");
-        var embedded = received.path("object");
-        JsonNode relayed = received;
-        if (embedded.isObject() && (type.equals("Create") || type.equals("Update"))) {
-            if (created.isPresent() && created.get().path("id").equals(embedded.path("id"))) {
-                // A shallow copy: only read from here on, so the other fields are shared, not copied.
-                var copy = JsonNodeFactory.instance.objectNode();
-                for (var field : received.properties()) {
-                    copy.set(field.getKey(), field.getKey().equals("object") ? created.get() : field.getValue());
-                }
-                relayed = copy;
-            } else {
-                relayed = PostDocuments.sanitisedForRelay(received);
-            }
-        }
-        var asReceived = outgoing.announceAsReceived(group, relayed, objectId);
-        announces.add(asReceived.queued());
-        if (created.isPresent()) {
-            var asObject = outgoing.announceAsReceived(group, created.get(), objectId);
-            announces.add(asObject.queued());
-        }
-        outbox.enqueueToFollowers(c, group, announces, group, alsoTo);
+        new Relay(outgoing, outbox).relay(c, community, received, createdObject, objectId, alsoTo);
     }
 
     public Actor actorById(Connection c, long id) throws SQLException {

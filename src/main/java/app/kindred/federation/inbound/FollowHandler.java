@@ -2,7 +2,10 @@ package app.kindred.federation.inbound;
 
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorType;
+import app.kindred.community.Participant;
 import app.kindred.follow.FollowStore;
+import app.kindred.refusal.Refusal;
+import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,7 +20,7 @@ final class FollowHandler implements ActivityHandler {
     @Override
     public Effect handle(Incoming in, Actor follower, Optional<Actor> viaGroup) throws Rejected {
         var activity = in.activity();
-        var targetUri = java.net.URI.create(activity.object().uri());
+        var targetUri = URI.create(activity.object().uri());
         // Following a community changes who it sends to: its lock first, as for a ban.
         var followed = f.db().read(c -> f.communityOf(c, targetUri));
         return Effect.inCommunity(followed, c -> {
@@ -31,14 +34,15 @@ final class FollowHandler implements ActivityHandler {
                 return;
             }
             var community = f.communities().byActor(c, target);
-            if (community.isPresent()
-                    && (app.kindred.policy.CommunityBlocks.blocks(
-                                    c, community.get().id(), follower)
-                            || f.communities().isBanned(c, community.get().id(), follower.id()))) {
-                var reject = f.outgoing().reject(target, activity.id(), follower);
-                // Returned, not thrown: a Rejected rolls the transaction back, and the Reject with it.
-                f.outbox().enqueue(c, target, reject.id(), reject.objectId(), reject.json(), List.of(follower));
-                return;
+            if (community.isPresent()) {
+                try {
+                    f.following().checkFollow(c, community.get(), Participant.remote(follower));
+                } catch (Refusal shutOut) {
+                    var reject = f.outgoing().reject(target, activity.id(), follower);
+                    // Returned, not thrown: a refusal rolls the transaction back, and the Reject with it.
+                    f.outbox().enqueue(c, target, reject.id(), reject.objectId(), reject.json(), List.of(follower));
+                    return;
+                }
             }
             if (f.policy().decide(follower.uri()).limited()) {
                 // A limited instance's follows wait for a moderator's approval.

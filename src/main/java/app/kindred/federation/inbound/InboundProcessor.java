@@ -1,34 +1,26 @@
 package app.kindred.federation.inbound;
 
-import app.kindred.Refusal;
-import app.kindred.activitypub.Activity;
-import app.kindred.activitypub.ActivityPubJson;
-import app.kindred.activitypub.ActivityType;
-import app.kindred.activitypub.ReadResult;
-import app.kindred.actor.Actor;
-import app.kindred.remote.FetchException;
+import app.kindred.delivery.RetrySchedule;
+import app.kindred.federation.queue.InboundActivity;
+import app.kindred.federation.queue.InboundQueue;
 import app.kindred.storage.Database;
-import app.kindred.storage.Sql;
-import app.kindred.storage.SqlWork;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies stored inbound activities in the order they fall due (a fresh one when it arrives), each in
- * one transaction with what it must send. Rejections are recorded with their reason; failures that may
- * pass (a remote server down) are retried with backoff and parked after a few tries, readable by admins.
- * Rows are claimed with SKIP LOCKED under a lease, so several processes share the work; a row the inbox
+ * The inbound scheduler: starts stored activities in the order they fall due (a fresh one when it
+ * arrives) on at most {@code concurrency} workers, has {@link InboundApplier} apply each, and
+ * records how it went in the {@link InboundQueue}: refusals with their reason; failures that may
+ * pass (a remote server down) again on the {@link RetrySchedule}, parked after a few tries, readable
+ * by admins. Rows are claimed under a lease, so several processes share the work; a row the inbox
  * stores while this process has room is stored already leased and handed over in memory.
  */
 public final class InboundProcessor implements AutoCloseable {
@@ -40,15 +32,14 @@ public final class InboundProcessor implements AutoCloseable {
     public static final int READY_CAPACITY = 64;
 
     private static final Duration PRUNE_EVERY = Duration.ofHours(1);
-    // Stored bodies came from the network (or from us): read as the inbox read them.
-    private static final ObjectMapper JSON = ActivityPubJson.networkReader();
 
     private final Database db;
-    private final FederationContext federation;
-    private final HandlerTable handlers;
+    private final InboundQueue queue = new InboundQueue();
+    private final InboundApplier applier;
     private final int concurrency;
     private final Duration pollInterval;
-    private final double timeScale;
+    private final RetrySchedule retries;
+    private final RandomGenerator random;
     private final LinkedBlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>();
     private final Map<Long, Boolean> inFlight = new ConcurrentHashMap<>();
     // Leased rows waiting for a worker: handed over by the inbox as it stores them, or claimed in batches.
@@ -63,20 +54,22 @@ public final class InboundProcessor implements AutoCloseable {
     private final Duration retention;
     private long pruneAt = System.nanoTime(); // first thing the dispatcher does, then hourly
 
+    /** @param retries when a failure that may pass is tried again (the outbox's schedule); parked after {@value #MAX_ATTEMPTS} tries */
     public InboundProcessor(
             Database db,
             FederationContext federation,
             int concurrency,
             Duration pollInterval,
-            double timeScale,
+            RetrySchedule retries,
+            RandomGenerator random,
             Duration retention) {
         this.db = db;
         this.retention = retention;
-        this.federation = federation;
-        this.handlers = new HandlerTable(federation);
+        this.applier = new InboundApplier(db, federation, queue);
         this.concurrency = concurrency;
         this.pollInterval = pollInterval;
-        this.timeScale = timeScale;
+        this.retries = retries;
+        this.random = random;
     }
 
     /** Activities applied at once at most (federation.inbound_concurrency). */
@@ -182,42 +175,11 @@ public final class InboundProcessor implements AutoCloseable {
     private boolean claimIntoReady() {
         int want = READY_CAPACITY - readySlots.get();
         if (want <= 0) return false;
-        var claimed = claim(want);
+        var claimed = queue.claim(db, want, LEASE);
         if (claimed.size() < want) rowsWaiting = false;
         readySlots.addAndGet(claimed.size());
         ready.addAll(claimed);
         return !claimed.isEmpty();
-    }
-
-    private List<InboundActivity> claim(int limit) {
-        // The claim pushes next_attempt_at ahead as a lease: a crashed process's work comes back by itself.
-        // Rows go in the order they fall due (a fresh row is due when it arrives), which the index gives directly.
-        return db.transaction(c -> Sql.list(
-                c,
-                """
-                with due as (
-                    select id from inbound_activity where state = 'pending' and next_attempt_at <= now()
-                    order by next_attempt_at, id limit ? for update skip locked)
-                update inbound_activity i set attempts = i.attempts + 1, next_attempt_at = now() + make_interval(secs => ?)
-                from due where i.id = due.id
-                returning i.id, i.activity_id, i.activity_type, i.actor_uri, i.inbox, i.body::text, i.signature_scheme, i.attempts""",
-                rs -> {
-                    try {
-                        return new InboundActivity(
-                                rs.getLong(1),
-                                rs.getString(2),
-                                rs.getString(3),
-                                URI.create(rs.getString(4)),
-                                rs.getString(5),
-                                JSON.readTree(rs.getString(6)),
-                                rs.getString(7),
-                                rs.getInt(8));
-                    } catch (java.io.IOException e) {
-                        throw new java.sql.SQLException("stored activity is not JSON", e);
-                    }
-                },
-                limit,
-                LEASE.toSeconds()));
     }
 
     /**
@@ -225,155 +187,48 @@ public final class InboundProcessor implements AutoCloseable {
      * after they deleted it), a batch at a time; pending ones stay whatever their age. Returns how many.
      */
     public int prune() {
-        int total = 0, n;
-        do {
-            n = db.transaction(c -> Sql.update(c, """
-                    delete from inbound_activity where id in (
-                        select id from inbound_activity
-                        where state <> 'pending' and coalesce(processed_at, received_at) < now() - make_interval(secs => ?)
-                        limit ?)""", retention.toSeconds(), PRUNE_BATCH));
-            total += n;
-        } while (n == PRUNE_BATCH);
+        int total = queue.prune(db, retention);
         if (total > 0) log.info("deleted {} processed inbound activities older than {}", total, retention);
         return total;
     }
 
-    private static final int PRUNE_BATCH = 5_000;
-
-    /** Applies one activity; public so tests can drive processing without the worker. */
-    public void process(InboundActivity in) {
-        // Received before its instance was suspended: the block applies to what is still waiting.
-        if (!federation.policy().federates(in.actor().getRawAuthority())) {
-            finish(
-                    in,
-                    "failed",
-                    "rejected: this instance does not federate with "
-                            + in.actor().getRawAuthority());
-            return;
-        }
-        try {
-            var read = FederationContext.READER.read(in.body());
-            switch (read) {
-                case ReadResult.Unsupported u
-                when PublicAddressing.privateMessage(in.body()).isPresent() -> {
-                    var reason = PublicAddressing.privateMessage(in.body()).orElseThrow();
-                    log.info("rejected {} {} from {}: {}", in.type(), in.activityId(), in.actor(), reason);
-                    finish(in, "failed", "rejected: " + reason);
-                }
-                case ReadResult.Unsupported u -> {
-                    log.info(
-                            "ignored {} {} from {}: not supported ({})",
-                            in.type(),
-                            in.activityId(),
-                            in.actor(),
-                            u.reason());
-                    finish(in, "done", "ignored: " + u.type() + " is not supported (" + u.reason() + ")");
-                }
-                case ReadResult.Malformed m -> finish(in, "failed", "malformed: " + m.reason());
-                case ReadResult.Supported s when s.document() instanceof Activity activity -> apply(in, activity);
-                case ReadResult.Supported s ->
-                    finish(in, "failed", "a " + s.document().typeName() + " is not an activity");
+    /** Applies one activity and records how it went; public so tests can drive processing without the worker. */
+    public Outcome process(InboundActivity in) {
+        var outcome = applier.apply(in);
+        switch (outcome) {
+            case Outcome.Applied a -> {}
+            case Outcome.Ignored i -> {
+                log.info("ignored {} {} from {}: {}", in.type(), in.activityId(), in.actor(), i.note());
+                finish(in, InboundQueue.Ending.DONE, i.note(), Effect.NONE);
             }
-        } catch (Rejected e) {
-            log.info("rejected {} {} from {}: {}", in.type(), in.activityId(), in.actor(), e.getMessage());
-            finish(in, "failed", "rejected: " + e.getMessage(), e.stillApplied());
-        } catch (Refusal e) {
-            // A unique index lost a race: tried again, when the feature's own check will see the row.
-            if (e.raced()) {
-                retryOrPark(in, "error: " + e.getMessage());
-                return;
+            case Outcome.Refused r -> {
+                log.info("rejected {} {} from {}: {}", in.type(), in.activityId(), in.actor(), r.note());
+                finish(in, InboundQueue.Ending.FAILED, r.note(), r.stillApplied());
             }
-            // A feature's rule refused the act, as it refuses our own members the same act through the API.
-            log.info("rejected {} {} from {}: {}", in.type(), in.activityId(), in.actor(), e.getMessage());
-            finish(in, "failed", "rejected: " + e.getMessage());
-        } catch (FetchException e) {
-            // The origin's own word that a needed object is not there will not change by retrying for hours.
-            if (e.reason() == FetchException.Reason.NOT_FOUND || e.reason() == FetchException.Reason.GONE) {
-                log.info("rejected {} {} from {}: {}", in.type(), in.activityId(), in.actor(), e.getMessage());
-                finish(in, "failed", "rejected: what it needs is not at its origin: " + e.getMessage());
-                return;
-            }
-            retryOrPark(in, "could not fetch what it needs: " + e.getMessage());
-        } catch (RuntimeException e) {
-            log.warn("processing {} {} failed", in.type(), in.activityId(), e);
-            retryOrPark(in, "error: " + e);
+            case Outcome.RetryLater r -> retryOrPark(in, r.reason());
         }
-    }
-
-    private void apply(InboundActivity in, Activity activity) throws FetchException, Rejected {
-        var incoming = new Incoming(activity, in.body());
-        var handler = handlers.handlerFor(incoming);
-        if (handler.isEmpty()) {
-            finish(in, "done", "ignored: nothing here applies a " + activity.type() + " yet");
-            return;
-        }
-        Actor actor;
-        if (departure(activity, in)) {
-            // Delete{Person}: the actor's server now answers 410, so what we stored of them is who they were.
-            var stored = db.read(c -> federation.actors().findByUri(c, in.actor()));
-            if (stored.isEmpty()) {
-                finish(in, "done", "ignored: a Delete of a person we never knew");
-                return;
-            }
-            actor = stored.get();
-        } else {
-            actor = federation.remoteActors().byUri(in.actor());
-        }
-        var effect = handler.get().handle(incoming, actor, Optional.empty());
-        SqlWork<Void> work = c -> {
-            try {
-                effect.apply(c);
-            } catch (Rejected r) {
-                throw new RejectedInTransaction(r);
-            }
-            markFinished(c, in.id(), "done", null);
-            return null;
-        };
-        try {
-            // One change at a time per community, as on the API's side: see Database.inCommunity.
-            var community = effect.community();
-            if (community.isPresent()) db.inCommunity(community.getAsLong(), work);
-            else db.transaction(work);
-        } catch (RejectedInTransaction r) {
-            throw r.rejected;
-        }
-    }
-
-    /** Whether this is an actor deleting itself: object and actor are the same id. */
-    private static boolean departure(Activity activity, InboundActivity in) {
-        return activity.type() == ActivityType.Delete
-                && activity.object().uri() != null
-                && activity.object().uri().equals(in.actor().toString());
-    }
-
-    /** Carries a rejection out of the transaction, which it rolls back. */
-    private static final class RejectedInTransaction extends RuntimeException {
-        final Rejected rejected;
-
-        RejectedInTransaction(Rejected rejected) {
-            super(rejected.getMessage(), null, false, false);
-            this.rejected = rejected;
-        }
+        return outcome;
     }
 
     private void retryOrPark(InboundActivity in, String reason) {
         if (in.attempts() >= MAX_ATTEMPTS) {
             log.warn("parked {} {} after {} attempts: {}", in.type(), in.activityId(), in.attempts(), reason);
-            finish(in, "parked", reason);
+            finish(in, InboundQueue.Ending.PARKED, reason, Effect.NONE);
             return;
         }
-        long seconds = Math.round(Math.pow(4, in.attempts()) * 15 * timeScale * 1000);
-        log.info("will retry {} {} from {} in {} ms: {}", in.type(), in.activityId(), in.actor(), seconds, reason);
-        db.transaction(c -> Sql.update(c, """
-                update inbound_activity set next_attempt_at = now() + make_interval(secs => ?), last_error = ? where id = ?""", seconds / 1000.0, reason, in.id()));
-    }
-
-    private void finish(InboundActivity in, String state, String note) {
-        finish(in, state, note, Effect.NONE);
+        var delay = retries.delayAfter(in.attempts(), random);
+        log.info(
+                "will retry {} {} from {} in {} ms: {}",
+                in.type(),
+                in.activityId(),
+                in.actor(),
+                delay.toMillis(),
+                reason);
+        queue.retryAfter(db, in.id(), delay, reason);
     }
 
     /** Records how the activity ended, with what its refusal still changes, in one transaction. */
-    private void finish(InboundActivity in, String state, String note, Effect alsoApplied) {
+    private void finish(InboundActivity in, InboundQueue.Ending ending, String note, Effect alsoApplied) {
         db.transaction(c -> {
             try {
                 alsoApplied.apply(c);
@@ -381,19 +236,9 @@ public final class InboundProcessor implements AutoCloseable {
                 // A bug, not a peer's doing: the row keeps its lease and comes back, the refusal unrecorded.
                 throw new IllegalStateException("what a refusal takes down was itself refused: " + r.getMessage(), r);
             }
-            markFinished(c, in.id(), state, note);
+            queue.finish(c, in.id(), ending, note);
             return null;
         });
-    }
-
-    private static void markFinished(java.sql.Connection c, long id, String state, String note)
-            throws java.sql.SQLException {
-        Sql.update(
-                c,
-                "update inbound_activity set state = ?, last_error = ?, processed_at = now() where id = ?",
-                state,
-                note,
-                id);
     }
 
     @Override
@@ -422,14 +267,7 @@ public final class InboundProcessor implements AutoCloseable {
         readySlots.set(0);
         if (unstarted.length > 0) {
             try {
-                db.transaction(c -> Sql.update(
-                        c,
-                        """
-                        update inbound_activity set next_attempt_at = now(), attempts = attempts - 1
-                        where id = any(?) and state = 'pending'""",
-                        c.createArrayOf(
-                                "bigint",
-                                java.util.Arrays.stream(unstarted).boxed().toArray())));
+                queue.giveBack(db, unstarted);
             } catch (RuntimeException e) {
                 log.warn(
                         "could not give back {} unstarted inbound activities; they return after their lease: {}",

@@ -38,7 +38,7 @@ final class UndoHandler implements ActivityHandler {
                 long followedId = follow.map(x -> x.followedId())
                         .orElseGet(() -> target.map(Actor::id).orElse(-1L));
                 long followerId = follow.map(x -> x.followerId()).orElse(actor.id());
-                if (followerId != actor.id()) throw new Rejected(actor.uri() + " cannot undo someone else's follow");
+                if (follow.isPresent()) f.following().checkEnd(follow.get(), Participant.remote(actor));
                 f.follows().delete(c, followerId, followedId);
                 return;
             }

@@ -1,5 +1,6 @@
 package app.kindred.federation.signature;
 
+import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -56,7 +57,7 @@ final class HttpDates {
         LocalDateTime time;
         try {
             time = LocalDateTime.of(year, month, day, hour, minute, second);
-        } catch (java.time.DateTimeException e) {
+        } catch (DateTimeException e) {
             return null; // 31 Feb and the like: the full parser gives the error
         }
         // The full parser refuses a day name that does not match the date; so does this.

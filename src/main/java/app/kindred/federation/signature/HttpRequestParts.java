@@ -2,6 +2,7 @@ package app.kindred.federation.signature;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +26,7 @@ public record HttpRequestParts(String method, URI uri, Map<String, List<String>>
             });
         }
         copy.replaceAll((name, values) -> List.copyOf(values));
-        headers = java.util.Collections.unmodifiableMap(copy);
+        headers = Collections.unmodifiableMap(copy);
         body = body == null ? new byte[0] : body.clone();
     }
 

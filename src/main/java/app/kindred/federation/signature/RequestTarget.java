@@ -2,6 +2,7 @@ package app.kindred.federation.signature;
 
 import java.net.URI;
 import java.util.Locale;
+import java.util.Map;
 
 /** The pieces of a request's URI that both schemes sign, normalised the same way for signer and verifier. */
 final class RequestTarget {
@@ -28,7 +29,7 @@ final class RequestTarget {
     }
 
     static String authority(URI uri) {
-        return authority(new HttpRequestParts("GET", uri, java.util.Map.of(), null));
+        return authority(new HttpRequestParts("GET", uri, Map.of(), null));
     }
 
     static String path(HttpRequestParts request) {

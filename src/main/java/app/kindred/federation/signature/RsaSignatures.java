@@ -13,6 +13,7 @@ import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.util.Objects;
 import java.util.Optional;
+import org.conscrypt.Conscrypt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -188,14 +189,14 @@ final class RsaSignatures {
 
         private static Optional<RsaSignatures> loadConscrypt() {
             try {
-                if (!org.conscrypt.Conscrypt.isAvailable()) {
+                if (!Conscrypt.isAvailable()) {
                     return Optional.empty();
                 }
-                org.conscrypt.Conscrypt.Version version = org.conscrypt.Conscrypt.version();
+                Conscrypt.Version version = Conscrypt.version();
                 String name = "Conscrypt "
                         + (version == null ? "" : version.major() + "." + version.minor() + "." + version.patch() + " ")
                         + "(BoringSSL)";
-                RsaSignatures conscrypt = new RsaSignatures(org.conscrypt.Conscrypt.newProvider(), name, true, JDK);
+                RsaSignatures conscrypt = new RsaSignatures(Conscrypt.newProvider(), name, true, JDK);
                 conscrypt.newSignature(SignatureAlgorithm.RSA_V1_5_SHA256);
                 return Optional.of(conscrypt);
             } catch (Throwable e) {

@@ -7,6 +7,7 @@ import java.security.Signature;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DERSequence;
@@ -147,8 +148,7 @@ public enum SignatureAlgorithm {
     static byte[] rawToDer(byte[] raw) throws IOException {
         BigInteger r = new BigInteger(1, Arrays.copyOfRange(raw, 0, 32));
         BigInteger s = new BigInteger(1, Arrays.copyOfRange(raw, 32, 64));
-        return new DERSequence(new org.bouncycastle.asn1.ASN1Encodable[] {new ASN1Integer(r), new ASN1Integer(s)})
-                .getEncoded();
+        return new DERSequence(new ASN1Encodable[] {new ASN1Integer(r), new ASN1Integer(s)}).getEncoded();
     }
 
     static byte[] derToRaw(byte[] der) {

@@ -3,7 +3,9 @@ package app.kindred.federation.signature;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,12 +48,12 @@ public final class StructuredFields {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof SfBytes that && java.util.Arrays.equals(value, that.value);
+            return other instanceof SfBytes that && Arrays.equals(value, that.value);
         }
 
         @Override
         public int hashCode() {
-            return java.util.Arrays.hashCode(value);
+            return Arrays.hashCode(value);
         }
     }
 
@@ -64,7 +66,7 @@ public final class StructuredFields {
 
     public record Item(BareItem value, Map<String, BareItem> parameters) implements Member {
         public Item {
-            parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+            parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         }
 
         public static Item of(BareItem value) {
@@ -75,7 +77,7 @@ public final class StructuredFields {
     public record InnerList(List<Item> items, Map<String, BareItem> parameters) implements Member {
         public InnerList {
             items = List.copyOf(items);
-            parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+            parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         }
     }
 
@@ -87,7 +89,7 @@ public final class StructuredFields {
         Map<String, Member> dictionary = parser.dictionary();
         parser.skipSpaces();
         parser.expectEnd();
-        return java.util.Collections.unmodifiableMap(dictionary);
+        return Collections.unmodifiableMap(dictionary);
     }
 
     public static Member parseItemOrInnerList(String text) {

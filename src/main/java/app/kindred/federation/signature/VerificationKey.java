@@ -2,6 +2,7 @@ package app.kindred.federation.signature;
 
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
+import java.util.Arrays;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 
 /**
@@ -30,12 +31,12 @@ public sealed interface VerificationKey {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Ed25519Key that && java.util.Arrays.equals(key.getEncoded(), that.key.getEncoded());
+            return other instanceof Ed25519Key that && Arrays.equals(key.getEncoded(), that.key.getEncoded());
         }
 
         @Override
         public int hashCode() {
-            return java.util.Arrays.hashCode(key.getEncoded());
+            return Arrays.hashCode(key.getEncoded());
         }
     }
 

@@ -1,11 +1,11 @@
 package app.kindred.web.pages;
 
-import app.kindred.Refusal;
 import app.kindred.member.MemberService;
 import app.kindred.member.Role;
 import app.kindred.member.SessionService;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
+import app.kindred.refusal.Refusal;
 import app.kindred.web.pages.Views.Crumb;
 import app.kindred.web.pages.Views.FieldError;
 import app.kindred.web.pages.Views.Form;

@@ -1,7 +1,5 @@
 package app.kindred.web.pages;
 
-import app.kindred.Refusal;
-import app.kindred.TryLater;
 import app.kindred.care.Boundaries;
 import app.kindred.care.Breaks;
 import app.kindred.care.Exports;
@@ -12,6 +10,8 @@ import app.kindred.member.Member;
 import app.kindred.member.MemberService;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
+import app.kindred.refusal.Refusal;
+import app.kindred.refusal.TryLater;
 import app.kindred.report.Category;
 import app.kindred.report.Concern;
 import app.kindred.report.ReportService;

@@ -1,6 +1,5 @@
 package app.kindred.web.pages;
 
-import app.kindred.Refusal;
 import app.kindred.care.Care;
 import app.kindred.care.CrisisResource;
 import app.kindred.care.HoldPosts;
@@ -9,6 +8,7 @@ import app.kindred.community.Community;
 import app.kindred.community.CommunityService;
 import app.kindred.media.MediaService;
 import app.kindred.moderation.ModerationService;
+import app.kindred.refusal.Refusal;
 import app.kindred.thread.Discussions;
 import app.kindred.web.pages.Views.CommunityCard;
 import app.kindred.web.pages.Views.Crumb;

@@ -1,12 +1,12 @@
 package app.kindred.web.pages;
 
-import app.kindred.Refusal;
 import app.kindred.actor.Actor;
 import app.kindred.care.Care;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityService;
 import app.kindred.follow.FollowService;
 import app.kindred.media.MediaService;
+import app.kindred.refusal.Refusal;
 import app.kindred.thread.Discussions;
 import app.kindred.thread.PostStore;
 import app.kindred.thread.ThreadService;

@@ -1,9 +1,9 @@
 package app.kindred.web.pages;
 
-import app.kindred.Refusal;
 import app.kindred.media.Media;
 import app.kindred.media.MediaService;
 import app.kindred.member.Member;
+import app.kindred.refusal.Refusal;
 import app.kindred.web.Messages;
 import app.kindred.web.pages.Views.FieldError;
 import io.javalin.http.Context;

@@ -1,7 +1,7 @@
 package app.kindred.web.pages;
 
-import app.kindred.Refusal;
 import app.kindred.care.AccountDeletions;
+import app.kindred.refusal.Refusal;
 import app.kindred.web.pages.Views.Crumb;
 import app.kindred.web.pages.Views.FieldError;
 import app.kindred.web.pages.Views.Form;

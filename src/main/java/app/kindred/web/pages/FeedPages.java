@@ -1,11 +1,11 @@
 package app.kindred.web.pages;
 
-import app.kindred.Refusal;
 import app.kindred.care.Boundaries;
 import app.kindred.care.Shown;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityService;
 import app.kindred.media.MediaService;
+import app.kindred.refusal.Refusal;
 import app.kindred.thread.Discussions;
 import app.kindred.thread.PostStore;
 import app.kindred.web.pages.HomeViews.FeedItem;

@@ -1,8 +1,8 @@
 package app.kindred.web.pages;
 
-import app.kindred.Refusal;
 import app.kindred.media.MediaService;
 import app.kindred.member.MemberService;
+import app.kindred.refusal.Refusal;
 import app.kindred.thread.Discussions;
 import app.kindred.web.pages.Views.Crumb;
 import app.kindred.web.pages.Views.MemberPage;

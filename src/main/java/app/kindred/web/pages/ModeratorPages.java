@@ -1,10 +1,10 @@
 package app.kindred.web.pages;
 
-import app.kindred.Refusal;
 import app.kindred.community.Rule;
 import app.kindred.content.HtmlSanitizer;
 import app.kindred.member.Member;
 import app.kindred.moderation.ModerationService;
+import app.kindred.refusal.Refusal;
 import app.kindred.report.Category;
 import app.kindred.report.Concern;
 import app.kindred.report.Filing;

@@ -1,11 +1,11 @@
 package app.kindred.web.pages;
 
-import app.kindred.Refusal;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityService;
 import app.kindred.media.MediaService;
 import app.kindred.media.MediaStore;
 import app.kindred.moderation.ModerationService;
+import app.kindred.refusal.Refusal;
 import app.kindred.web.pages.ComposerImages.Picture;
 import app.kindred.web.pages.Views.Crumb;
 import app.kindred.web.pages.Views.FieldError;

@@ -1,8 +1,8 @@
 package app.kindred.web.pages;
 
-import app.kindred.Refusal;
 import app.kindred.member.MemberService;
 import app.kindred.member.SessionService;
+import app.kindred.refusal.Refusal;
 import app.kindred.web.pages.HomeViews.SessionRow;
 import app.kindred.web.pages.HomeViews.SettingsPage;
 import app.kindred.web.pages.Views.Crumb;

@@ -1,11 +1,11 @@
 package app.kindred.web.pages;
 
-import app.kindred.Refusal;
 import app.kindred.care.DailyReminder;
 import app.kindred.content.StorableText;
 import app.kindred.member.Member;
 import app.kindred.member.MemberService;
 import app.kindred.notification.NotificationService;
+import app.kindred.refusal.Refusal;
 import app.kindred.report.ReportService;
 import app.kindred.web.BrowserSessions;
 import app.kindred.web.Messages;

@@ -1,10 +1,10 @@
 package app.kindred.web.pages;
 
-import app.kindred.Refusal;
 import app.kindred.care.Care;
 import app.kindred.care.Shown;
 import app.kindred.community.CommunityService;
 import app.kindred.media.MediaService;
+import app.kindred.refusal.Refusal;
 import app.kindred.thread.Discussions;
 import app.kindred.thread.Discussions.Entry;
 import app.kindred.thread.Post;

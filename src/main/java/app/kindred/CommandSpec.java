@@ -1,4 +1,4 @@
-package app.kindred.cli;
+package app.kindred;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
-package app.kindred.cli;
+package app.kindred;
 
-import app.kindred.App;
-import app.kindred.Refusal;
+import app.kindred.actor.ActorName;
+import app.kindred.actor.DomainPattern;
 import app.kindred.config.Config;
 import app.kindred.config.ConfigException;
 import app.kindred.config.ConfigLoader;
@@ -10,13 +10,13 @@ import app.kindred.federation.signature.SignatureAlgorithm;
 import app.kindred.member.Role;
 import app.kindred.policy.Blocklist;
 import app.kindred.policy.DomainBlock;
-import app.kindred.policy.DomainPattern;
+import app.kindred.refusal.Refusal;
 import app.kindred.storage.StorageException;
-import app.kindred.web.WebServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -234,7 +234,7 @@ public final class Cli {
         // Picks the RSA implementation now, so its one INFO line ("RSA signatures: ...") is in the start-up log.
         SignatureAlgorithm.rsaImplementation();
         var app = App.open(config);
-        var web = WebServer.create(app);
+        var web = app.web();
         app.startWorkers();
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime()
@@ -280,7 +280,7 @@ public final class Cli {
         var name = args.positionals().get(0);
         var role = args.flags().contains("--admin") ? Role.ADMIN : Role.MEMBER;
         // Validate before opening the database so a bad name costs nothing.
-        new app.kindred.actor.ActorName(name);
+        new ActorName(name);
         try (var app = App.open(config)) {
             var member = app.members().create(name, password, role);
             io.out()
@@ -292,7 +292,7 @@ public final class Cli {
 
     private static int createCommunity(CommandSpec.Parsed args, Config config, Io io) {
         var name = args.positionals().get(0);
-        new app.kindred.actor.ActorName(name);
+        new ActorName(name);
         try (var app = App.open(config)) {
             var community = app.communities()
                     .create(name, args.value("--title"), args.value("--description"), args.value("--moderator"));
@@ -452,9 +452,8 @@ public final class Cli {
 
     private static int importDomains(CommandSpec.Parsed args, Config config, Io io) throws IOException {
         var file = Path.of(args.positionals().get(0));
-        if (!java.nio.file.Files.isReadable(file))
-            throw Refusal.invalid("FILE", "cannot read " + file + "; check the path");
-        var text = java.nio.file.Files.readString(file);
+        if (!Files.isReadable(file)) throw Refusal.invalid("FILE", "cannot read " + file + "; check the path");
+        var text = Files.readString(file);
         try (var app = App.open(config)) {
             var report = app.policyService().importBlocklist(text, args.flags().contains("--dry-run"), CLI_ADMIN);
             io.out()

@@ -1,30 +1,36 @@
-package app.kindred.federation;
+package app.kindred.federation.inbound;
 
-import app.kindred.Refusal;
 import app.kindred.activitypub.ActivityPubJson;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
 import app.kindred.actor.LocalIds;
 import app.kindred.content.StorableText;
 import app.kindred.delivery.HostHealth;
-import app.kindred.federation.inbound.InboundActivity;
-import app.kindred.federation.inbound.InboundProcessor;
+import app.kindred.federation.IncomingRequests;
+import app.kindred.federation.RequestAuthenticator;
+import app.kindred.federation.queue.InboundActivity;
+import app.kindred.federation.queue.InboundQueue;
 import app.kindred.federation.signature.SignatureScheme;
+import app.kindred.http.Problem;
+import app.kindred.policy.FederationPolicy;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
+import app.kindred.refusal.Refusal;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
 import app.kindred.storage.Database;
-import app.kindred.web.WebServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class InboxRoutes {
     private static final Logger log = LoggerFactory.getLogger(InboxRoutes.class);
-    private static final java.util.regex.Pattern KEY_HOST =
-            java.util.regex.Pattern.compile("keyid=\"(https?://[^\"/]+)", java.util.regex.Pattern.CASE_INSENSITIVE);
 
     private final Database db;
     private final ActorStore actors;
@@ -44,11 +48,11 @@ public final class InboxRoutes {
     private final RequestAuthenticator authenticator;
     private final HostHealth hostHealth;
     private final InboundProcessor processor;
-    private final app.kindred.policy.FederationPolicy policy;
+    private final FederationPolicy policy;
     private final int blockedResponse;
     private final RateLimits limits;
     private final RemoteFetcher fetcher;
-    private final InboundStore inbound = new InboundStore();
+    private final InboundQueue inbound = new InboundQueue();
     // "{...} junk" and a key given twice are refused: a lenient parse would store a different document
     // than other parsers read.
     private final ObjectMapper json = ActivityPubJson.networkReader();
@@ -60,7 +64,7 @@ public final class InboxRoutes {
             RequestAuthenticator authenticator,
             HostHealth hostHealth,
             InboundProcessor processor,
-            app.kindred.policy.FederationPolicy policy,
+            FederationPolicy policy,
             int blockedResponse,
             RateLimits limits,
             RemoteFetcher fetcher) {
@@ -95,15 +99,14 @@ public final class InboxRoutes {
         return actor.inbox();
     }
 
-    private final java.util.Map<String, URI> inboxes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, URI> inboxes = new ConcurrentHashMap<>();
 
     private void receive(Context ctx, URI inbox) {
         var contentType = String.valueOf(ctx.contentType()).toLowerCase(Locale.ROOT);
         if (!(contentType.startsWith("application/activity+json")
                 || contentType.startsWith("application/ld+json")
                 || contentType.startsWith("application/json"))) {
-            WebServer.problem(
-                    ctx, 415, "Unsupported content type", "send activities as application/activity+json", null);
+            Problem.send(ctx, 415, "Unsupported content type", "send activities as application/activity+json", null);
             return;
         }
         var body = ctx.bodyAsBytes();
@@ -111,12 +114,11 @@ public final class InboxRoutes {
         try {
             activity = json.readTree(body);
         } catch (IOException e) {
-            WebServer.problem(ctx, 400, "The activity is not valid JSON", firstLine(e.getMessage()), null);
+            Problem.send(ctx, 400, "The activity is not valid JSON", firstLine(e.getMessage()), null);
             return;
         }
         if (activity == null || !activity.isObject()) {
-            WebServer.problem(
-                    ctx, 400, "The activity is not a JSON object", "send one activity as a JSON object", null);
+            Problem.send(ctx, 400, "The activity is not a JSON object", "send one activity as a JSON object", null);
             return;
         }
         // Text PostgreSQL refuses (NUL, a lone surrogate) is taken out here, once, as docs/federation.md
@@ -132,7 +134,7 @@ public final class InboxRoutes {
         var idUri = absolute(id);
         var actorUri = absolute(actor);
         if (idUri == null || actorUri == null || type.isEmpty()) {
-            WebServer.problem(
+            Problem.send(
                     ctx,
                     400,
                     "The activity lacks an id, type or actor",
@@ -142,7 +144,7 @@ public final class InboxRoutes {
         }
 
         // Blocked before any processing: no key fetch, nothing stored.
-        if (!policy.federates(actorUri.getRawAuthority()) || !policy.federates(keyHost(ctx))) {
+        if (!policy.federates(actorUri.getRawAuthority()) || !policy.federates(IncomingRequests.keyHost(ctx))) {
             refuseBlocked(ctx, type, inbox);
             return;
         }
@@ -158,7 +160,7 @@ public final class InboxRoutes {
         }
         if (outcome instanceof RequestAuthenticator.Rejected rejected) {
             log.info("refused a {} for {}: {} ({})", type, inbox, rejected.reason(), rejected.detail());
-            WebServer.problem(
+            Problem.send(
                     ctx,
                     401,
                     "Signature not accepted: "
@@ -174,7 +176,7 @@ public final class InboxRoutes {
         }
         if (!signer.actor().equals(actorUri)) {
             log.info("refused a {} for {}: signed by {} but claims actor {}", type, inbox, signer.actor(), actorUri);
-            WebServer.problem(
+            Problem.send(
                     ctx,
                     401,
                     "Signature not accepted: owner mismatch",
@@ -183,7 +185,7 @@ public final class InboxRoutes {
             return;
         }
         if (!RemoteFetcher.sameOrigin(idUri, actorUri)) {
-            WebServer.problem(
+            Problem.send(
                     ctx,
                     400,
                     "The activity id is on another origin than its actor",
@@ -259,7 +261,7 @@ public final class InboxRoutes {
         log.info("dropped a {} for {}: its instance is blocked", type, inbox);
         if (blockedResponse == 202) ctx.status(202);
         else
-            WebServer.problem(
+            Problem.send(
                     ctx,
                     403,
                     "This instance does not federate with yours",
@@ -267,20 +269,12 @@ public final class InboxRoutes {
                     null);
     }
 
-    /** The host in the signature's keyId (cavage Signature or RFC 9421 Signature-Input), if one can be read. */
-    static String keyHost(Context ctx) {
-        var header = ctx.header("Signature-Input") != null ? ctx.header("Signature-Input") : ctx.header("Signature");
-        if (header == null) return null;
-        var m = KEY_HOST.matcher(header);
-        return m.find() ? URI.create(m.group(1)).getRawAuthority() : null;
-    }
-
     private static URI absolute(String value) {
         try {
             var uri = new URI(value);
             var scheme = uri.getScheme();
             return (("https".equals(scheme) || "http".equals(scheme)) && uri.getHost() != null) ? uri : null;
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             return null;
         }
     }

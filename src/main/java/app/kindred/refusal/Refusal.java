@@ -1,4 +1,4 @@
-package app.kindred;
+package app.kindred.refusal;
 
 /**
  * A request a feature will not carry out, with a message that says what to change. Features throw

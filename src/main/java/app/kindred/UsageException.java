@@ -1,4 +1,4 @@
-package app.kindred.cli;
+package app.kindred;
 
 /** The command line itself is wrong (exit code 2); the message says what to type instead. */
 final class UsageException extends RuntimeException {

@@ -1,32 +1,58 @@
-package app.kindred.web;
+package app.kindred.web.pages;
 
-import app.kindred.App;
-import app.kindred.web.pages.AccountPages;
-import app.kindred.web.pages.CarePages;
-import app.kindred.web.pages.CommunityCarePages;
-import app.kindred.web.pages.CommunityPages;
-import app.kindred.web.pages.ComposerImages;
-import app.kindred.web.pages.DeletionPages;
-import app.kindred.web.pages.Distance;
-import app.kindred.web.pages.FeedPages;
-import app.kindred.web.pages.FrontPages;
-import app.kindred.web.pages.MemberPages;
-import app.kindred.web.pages.ModeratorPages;
-import app.kindred.web.pages.NotificationPages;
-import app.kindred.web.pages.PicturePages;
-import app.kindred.web.pages.RemoteCommunityPages;
-import app.kindred.web.pages.SearchPages;
-import app.kindred.web.pages.SettingsPages;
-import app.kindred.web.pages.Site;
-import app.kindred.web.pages.ThreadPages;
+import app.kindred.care.AccountDeletions;
+import app.kindred.care.Boundaries;
+import app.kindred.care.Breaks;
+import app.kindred.care.Care;
+import app.kindred.care.DailyReminder;
+import app.kindred.care.Exports;
+import app.kindred.community.CommunityService;
+import app.kindred.config.Config;
+import app.kindred.follow.FollowService;
+import app.kindred.media.MediaService;
+import app.kindred.member.MemberService;
+import app.kindred.member.SessionService;
+import app.kindred.moderation.ModerationService;
+import app.kindred.notification.NotificationService;
+import app.kindred.ratelimit.RateLimits;
+import app.kindred.report.ReportService;
+import app.kindred.search.SearchService;
+import app.kindred.thread.Discussions;
+import app.kindred.thread.ThreadService;
+import app.kindred.web.BrowserSessions;
+import app.kindred.web.Pages;
+import app.kindred.web.Renderer;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /** The member web interface (issue #14): server-rendered pages over the feature services. */
-public final class WebPages {
+public final class WebPages implements Pages {
+    /** The feature services the pages call, handed over by the application (which the pages never import). */
+    public record Services(
+            Config config,
+            SessionService sessions,
+            MemberService members,
+            NotificationService notifications,
+            ReportService reports,
+            CommunityService communities,
+            RateLimits limits,
+            MediaService media,
+            Boundaries boundaries,
+            Breaks breaks,
+            FollowService follows,
+            ThreadService threads,
+            Discussions discussions,
+            Care care,
+            SearchService search,
+            Exports exports,
+            ModerationService moderation,
+            AccountDeletions deletions,
+            DailyReminder reminder,
+            Function<Context, String> clientKey) {}
+
     private final Site site;
     private final FrontPages front;
     private final AccountPages accounts;
@@ -46,7 +72,7 @@ public final class WebPages {
     // The moderators' workspace (mod5).
     private final ModeratorPages moderatorPages;
 
-    public WebPages(App app) {
+    public WebPages(Services app) {
         var config = app.config();
         var open = config.instance().openRegistrations();
         this.site = new Site(
@@ -57,7 +83,7 @@ public final class WebPages {
                 app.notifications(),
                 app.reports());
         this.front = new FrontPages(site, app.communities(), config.instance().domain(), open);
-        this.accounts = new AccountPages(site, app.members(), app.sessions(), open, app.limits(), app::clientKey);
+        this.accounts = new AccountPages(site, app.members(), app.sessions(), open, app.limits(), app.clientKey());
         var composerImages = new ComposerImages(app.media(), config.media().maxUploadBytes());
         var distance = new Distance(site, app.boundaries(), app.breaks());
         this.communities = new CommunityPages(
@@ -109,6 +135,7 @@ public final class WebPages {
     }
 
     /** The pages at addresses the fediverse shares, for {@link app.kindred.federation.ActivityPubRoutes} to hand browsers. */
+    @Override
     public Map<String, Handler> sharedAddresses() {
         return Map.of(
                 "/c/{name}",
@@ -123,6 +150,7 @@ public final class WebPages {
                 threads::show);
     }
 
+    @Override
     public void register(RoutesConfig routes) {
         front.register(routes);
         accounts.register(routes);
@@ -144,17 +172,7 @@ public final class WebPages {
         });
     }
 
-    /** Whether an answer to this request should be a page: a browser asking for HTML, outside the API. */
-    public static boolean wantsPage(Context ctx) {
-        if (ctx.path().startsWith("/api/")) return false;
-        var accept = ctx.header("Accept");
-        if (accept == null) return false;
-        var a = accept.toLowerCase(Locale.ROOT);
-        return (a.contains("text/html") || a.contains("application/xhtml+xml"))
-                && !a.contains("application/activity+json")
-                && !a.contains("application/ld+json");
-    }
-
+    @Override
     public void error(Context ctx, int status, String detail) {
         site.error(ctx, status, detail == null ? null : Site.sentence(detail));
     }

@@ -1,4 +1,4 @@
-package app.kindred.federation.inbound;
+package app.kindred.federation.queue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package app.kindred;
+package app.kindred.refusal;
 
 import java.time.Duration;
 

@@ -1,6 +1,6 @@
-package app.kindred.policy;
+package app.kindred.actor;
 
-import app.kindred.Refusal;
+import app.kindred.refusal.Refusal;
 import java.net.IDN;
 import java.util.Locale;
 import java.util.regex.Pattern;

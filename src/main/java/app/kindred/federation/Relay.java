@@ -1,0 +1,76 @@
+package app.kindred.federation;
+
+import app.kindred.actor.Actor;
+import app.kindred.community.Community;
+import app.kindred.delivery.Outbox;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A local community passing on what was done in it, by our members (through {@link Publisher}) and
+ * by remote ones (through the inbound handlers): Announces to its followers, queued in the outbox
+ * inside the caller's transaction.
+ */
+public final class Relay {
+    private final OutgoingActivities outgoing;
+    private final Outbox outbox;
+
+    public Relay(OutgoingActivities outgoing, Outbox outbox) {
+        this.outgoing = outgoing;
+        this.outbox = outbox;
+    }
+
+    /**
+     * A local community passes an accepted activity on to its followers (FEP-1b12): the activity as
+     * received, and for a new post or comment also the object itself, which is what Mastodon and
+     * Misskey display.
+     */
+    public void relay(
+            Connection c, Community community, JsonNode received, Optional<JsonNode> createdObject, String objectId)
+            throws SQLException {
+        relay(c, community, received, createdObject, objectId, List.of());
+    }
+
+    /** As {@link #relay}, also to someone who no longer follows: a banned member's follow ends with the ban. */
+    public void relay(
+            Connection c,
+            Community community,
+            JsonNode received,
+            Optional<JsonNode> createdObject,
+            String objectId,
+            List<Actor> alsoTo)
+            throws SQLException {
+        var group = community.actor();
+        var announces = new ArrayList<Outbox.Activity>();
+        // What others wrote goes out only through the sanitiser, as it is shown here; the object is
+        // sanitised once when the activity embeds the very object announced on its own too.
+        var created = createdObject.map(PostDocuments::sanitisedForRelay);
+        var type = received.path("type").asText("");
+        var embedded = received.path("object");
+        JsonNode relayed = received;
+        if (embedded.isObject() && (type.equals("Create") || type.equals("Update"))) {
+            if (created.isPresent() && created.get().path("id").equals(embedded.path("id"))) {
+                // A shallow copy: only read from here on, so the other fields are shared, not copied.
+                var copy = JsonNodeFactory.instance.objectNode();
+                for (var field : received.properties()) {
+                    copy.set(field.getKey(), field.getKey().equals("object") ? created.get() : field.getValue());
+                }
+                relayed = copy;
+            } else {
+                relayed = PostDocuments.sanitisedForRelay(received);
+            }
+        }
+        var asReceived = outgoing.announceAsReceived(group, relayed, objectId);
+        announces.add(asReceived.queued());
+        if (created.isPresent()) {
+            var asObject = outgoing.announceAsReceived(group, created.get(), objectId);
+            announces.add(asObject.queued());
+        }
+        outbox.enqueueToFollowers(c, group, announces, group, alsoTo);
+    }
+}

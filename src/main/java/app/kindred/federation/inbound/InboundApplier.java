@@ -1,0 +1,127 @@
+package app.kindred.federation.inbound;
+
+import app.kindred.activitypub.Activity;
+import app.kindred.activitypub.ActivityType;
+import app.kindred.activitypub.ReadResult;
+import app.kindred.actor.Actor;
+import app.kindred.federation.queue.InboundActivity;
+import app.kindred.federation.queue.InboundQueue;
+import app.kindred.refusal.Refusal;
+import app.kindred.remote.FetchException;
+import app.kindred.storage.Database;
+import app.kindred.storage.SqlWork;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies one received activity: reads it, finds its handler, lets the handler fetch what it needs,
+ * then applies the change, what it must send and the row's "done" in one transaction, under the
+ * community's lock. Says how it went as an {@link Outcome}; every other ending is recorded by the
+ * scheduler. Tells a rule's refusal (for good) from a failure that may pass (tried again).
+ */
+final class InboundApplier {
+    private static final Logger log = LoggerFactory.getLogger(InboundApplier.class);
+
+    private final Database db;
+    private final FederationContext federation;
+    private final HandlerTable handlers;
+    private final InboundQueue queue;
+
+    InboundApplier(Database db, FederationContext federation, InboundQueue queue) {
+        this.db = db;
+        this.federation = federation;
+        this.handlers = new HandlerTable(federation);
+        this.queue = queue;
+    }
+
+    Outcome apply(InboundActivity in) {
+        // Received before its instance was suspended: the block applies to what is still waiting.
+        if (!federation.policy().federates(in.actor().getRawAuthority())) {
+            return new Outcome.Refused("rejected: this instance does not federate with "
+                    + in.actor().getRawAuthority());
+        }
+        try {
+            return switch (FederationContext.READER.read(in.body())) {
+                case ReadResult.Unsupported u
+                when PublicAddressing.privateMessage(in.body()).isPresent() ->
+                    new Outcome.Refused("rejected: "
+                            + PublicAddressing.privateMessage(in.body()).orElseThrow());
+                case ReadResult.Unsupported u ->
+                    new Outcome.Ignored("ignored: " + u.type() + " is not supported (" + u.reason() + ")");
+                case ReadResult.Malformed m -> new Outcome.Refused("malformed: " + m.reason());
+                case ReadResult.Supported s when s.document() instanceof Activity activity -> apply(in, activity);
+                case ReadResult.Supported s ->
+                    new Outcome.Refused("a " + s.document().typeName() + " is not an activity");
+            };
+        } catch (Rejected e) {
+            return new Outcome.Refused("rejected: " + e.getMessage(), e.stillApplied());
+        } catch (Refusal e) {
+            // A unique index lost a race: tried again, when the feature's own check will see the row.
+            if (e.raced()) return new Outcome.RetryLater("error: " + e.getMessage());
+            // A feature's rule refused the act, as it refuses our own members the same act through the API.
+            return new Outcome.Refused("rejected: " + e.getMessage());
+        } catch (FetchException e) {
+            // The origin's own word that a needed object is not there will not change by retrying for hours.
+            if (e.reason() == FetchException.Reason.NOT_FOUND || e.reason() == FetchException.Reason.GONE) {
+                return new Outcome.Refused("rejected: what it needs is not at its origin: " + e.getMessage());
+            }
+            return new Outcome.RetryLater("could not fetch what it needs: " + e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("processing {} {} failed", in.type(), in.activityId(), e);
+            return new Outcome.RetryLater("error: " + e);
+        }
+    }
+
+    private Outcome apply(InboundActivity in, Activity activity) throws FetchException, Rejected {
+        var incoming = new Incoming(activity, in.body());
+        var handler = handlers.handlerFor(incoming);
+        if (handler.isEmpty())
+            return new Outcome.Ignored("ignored: nothing here applies a " + activity.type() + " yet");
+        Actor actor;
+        if (departure(activity, in)) {
+            // Delete{Person}: the actor's server now answers 410, so what we stored of them is who they were.
+            var stored = db.read(c -> federation.actors().findByUri(c, in.actor()));
+            if (stored.isEmpty()) return new Outcome.Ignored("ignored: a Delete of a person we never knew");
+            actor = stored.get();
+        } else {
+            actor = federation.remoteActors().byUri(in.actor());
+        }
+        var effect = handler.get().handle(incoming, actor, Optional.empty());
+        SqlWork<Void> work = c -> {
+            try {
+                effect.apply(c);
+            } catch (Rejected r) {
+                throw new RejectedInTransaction(r);
+            }
+            queue.finish(c, in.id(), InboundQueue.Ending.DONE, null);
+            return null;
+        };
+        try {
+            // One change at a time per community, as on the API's side: see Database.inCommunity.
+            var community = effect.community();
+            if (community.isPresent()) db.inCommunity(community.getAsLong(), work);
+            else db.transaction(work);
+        } catch (RejectedInTransaction r) {
+            throw r.rejected;
+        }
+        return new Outcome.Applied();
+    }
+
+    /** Whether this is an actor deleting itself: object and actor are the same id. */
+    private static boolean departure(Activity activity, InboundActivity in) {
+        return activity.type() == ActivityType.Delete
+                && activity.object().uri() != null
+                && activity.object().uri().equals(in.actor().toString());
+    }
+
+    /** Carries a rejection out of the transaction, which it rolls back. */
+    private static final class RejectedInTransaction extends RuntimeException {
+        final Rejected rejected;
+
+        RejectedInTransaction(Rejected rejected) {
+            super(rejected.getMessage(), null, false, false);
+            this.rejected = rejected;
+        }
+    }
+}
