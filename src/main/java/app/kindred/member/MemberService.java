@@ -100,6 +100,15 @@ public final class MemberService {
         }
     }
 
+    /** Makes a local member an instance admin (from the command line); a member who already is stays one. */
+    public Member makeAdmin(String username) {
+        return db.transaction(c -> {
+            Sql.update(c, "update account set role = 'admin' where username = ?", username);
+            return members.findByUsername(c, username)
+                    .orElseThrow(() -> Refusal.notFound("there is no member " + username + " here"));
+        });
+    }
+
     public Optional<Member> find(String username) {
         return db.read(c -> members.findByUsername(c, username));
     }
