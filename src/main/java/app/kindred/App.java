@@ -174,7 +174,7 @@ public final class App implements AutoCloseable {
                 ? Optional.empty()
                 : Optional.of(new Metrics(database, limits, deliveryMetrics, clock));
         this.clientKeys = new ClientKeys(random);
-        this.members = new MemberService(database, actorStore, memberStore, ids, random, hashing);
+        this.members = new MemberService(database, actorStore, memberStore, ids, random, hashing, clock);
         this.communities = new CommunityService(database, actorStore, memberStore, communityStore, ids, random);
         var followStore = new FollowStore();
         this.policy = new FederationPolicy(

@@ -79,6 +79,16 @@ public final class Cli {
                     Cli::createUser),
             new Command(
                     new CommandSpec(
+                            "user admin",
+                            "user admin NAME [--config FILE]",
+                            "Make the local member NAME an instance admin (so the only admin may leave, for one).",
+                            List.of("NAME"),
+                            Set.of(),
+                            Set.of(),
+                            Set.of()),
+                    Cli::makeAdmin),
+            new Command(
+                    new CommandSpec(
                             "community create",
                             "community create NAME --title TITLE [--description TEXT] --moderator USER [--config FILE]",
                             "Create a community (an ActivityPub Group) with the local member USER as its first moderator.\n"
@@ -286,6 +296,16 @@ public final class Cli {
             io.out()
                     .println("created " + role.name().toLowerCase() + " " + member.username() + " ("
                             + member.actor().uri() + ")");
+        }
+        return OK;
+    }
+
+    private static int makeAdmin(CommandSpec.Parsed args, Config config, Io io) {
+        var name = args.positionals().get(0);
+        new ActorName(name);
+        try (var app = App.open(config)) {
+            var member = app.members().makeAdmin(name);
+            io.out().println(member.username() + " is an admin");
         }
         return OK;
     }

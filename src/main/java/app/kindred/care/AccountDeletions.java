@@ -97,6 +97,7 @@ public final class AccountDeletions {
         var now = clock.instant();
         var due = now.plus(grace);
         db.transaction(c -> {
+            refuseLastAdmin(c, member);
             Sql.update(c, """
                     insert into account_deletion (account_id, keep_posts, requested_at, due_at) values (?, ?, ?, ?)
                     on conflict (account_id) do update set keep_posts = excluded.keep_posts,
@@ -110,6 +111,25 @@ public final class AccountDeletions {
         });
         wake.run();
         return new Scheduled(now, due, keepPosts);
+    }
+
+    /**
+     * A server must keep someone who can run it: the only admin (counting none already leaving) cannot
+     * leave. The admins' rows are locked first, so two admins leaving at once cannot both be let go.
+     */
+    private static void refuseLastAdmin(Connection c, Member member) throws SQLException {
+        var admins =
+                Sql.list(c, "select id from account where role = 'admin' order by id for update", rs -> rs.getLong(1));
+        if (!admins.contains(member.id())) return;
+        long staying = Sql.one(c, """
+                        select count(*) from account a where a.role = 'admin' and a.id <> ?
+                          and not exists (select 1 from account_deletion d where d.account_id = a.id)""", rs -> rs.getLong(1), member.id()).orElse(0L);
+        if (staying == 0) {
+            throw Refusal.conflict(
+                    "role",
+                    "you are the only admin of this server; make someone else an admin first, then you can"
+                            + " delete your account");
+        }
     }
 
     public Optional<Scheduled> scheduled(Member member) {

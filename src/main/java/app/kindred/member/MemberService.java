@@ -11,8 +11,8 @@ import app.kindred.storage.Sql;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 
 /** Local accounts: creating members and checking their passwords. */
@@ -29,6 +29,7 @@ public final class MemberService {
     private final LocalIds ids;
     private final SecureRandom random;
     private final PasswordHashing hashing;
+    private final Clock clock;
 
     public MemberService(
             Database db,
@@ -36,13 +37,15 @@ public final class MemberService {
             MemberStore members,
             LocalIds ids,
             SecureRandom random,
-            PasswordHashing hashing) {
+            PasswordHashing hashing,
+            Clock clock) {
         this.db = db;
         this.actors = actors;
         this.members = members;
         this.ids = ids;
         this.random = random;
         this.hashing = hashing;
+        this.clock = clock;
     }
 
     public Member create(String username, String password, Role role) {
@@ -55,7 +58,7 @@ public final class MemberService {
             var existing = actors.findLocal(c, name.value());
             if (existing.isPresent() && existing.get().type() == ActorType.PERSON) {
                 var goneAt = actors.goneAt(c, existing.get().id());
-                if (goneAt.isPresent() && goneAt.get().isAfter(Instant.now().minus(NAME_KEPT))) {
+                if (goneAt.isPresent() && goneAt.get().isAfter(clock.instant().minus(NAME_KEPT))) {
                     throw Refusal.conflict(
                             "name",
                             "the name \"" + name + "\" belonged to a member who deleted their account; it is kept"
@@ -95,6 +98,15 @@ public final class MemberService {
                     field,
                     field.replace('_', ' ') + " is too long; use at most " + MAX_PASSWORD_LENGTH + " characters");
         }
+    }
+
+    /** Makes a local member an instance admin (from the command line); a member who already is stays one. */
+    public Member makeAdmin(String username) {
+        return db.transaction(c -> {
+            Sql.update(c, "update account set role = 'admin' where username = ?", username);
+            return members.findByUsername(c, username)
+                    .orElseThrow(() -> Refusal.notFound("there is no member " + username + " here"));
+        });
     }
 
     public Optional<Member> find(String username) {

@@ -46,8 +46,9 @@ public final class MemberStore {
     }
 
     /** Signing in counts as activity; NodeInfo's active-user figures read it. */
-    public void markActive(Connection c, long accountId, Instant at) throws SQLException {
-        Sql.update(c, "update account set last_active_at = ? where id = ?", at, accountId);
+    /** Returns whether the account is still there (and now locked until the transaction ends). */
+    public boolean markActive(Connection c, long accountId, Instant at) throws SQLException {
+        return Sql.update(c, "update account set last_active_at = ? where id = ?", at, accountId) > 0;
     }
 
     /**

@@ -75,17 +75,29 @@ public final class SessionService {
             limits.count(Limit.SIGN_IN_ACCOUNT, account);
             throw new Refusal(Refusal.Kind.UNAUTHORIZED, null, WRONG_CREDENTIALS);
         }
-        var member = found.get();
+        return issue(found.get());
+    }
+
+    /**
+     * Issues a session to a member whose password was just checked. Signing in during the grace
+     * period cancels a scheduled deletion (issue 18), in the same transaction, and cancelling comes
+     * first: it waits for an erasure already running (which holds that row), after which the account
+     * is gone and the sign-in is refused like an unknown name, rather than failing on the session's
+     * foreign key. Package-private so a test can run the erasure between the password check and this.
+     */
+    Issued issue(Member member) {
         var bytes = new byte[32];
         random.nextBytes(bytes);
         var token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         var now = clock.instant();
         var expiresAt = now.plus(LIFETIME);
-        // Signing in during the grace period cancels a scheduled deletion (issue 18), in the same transaction.
         boolean cancelled = db.transaction(c -> {
+            boolean wasScheduled = memberStore.cancelDeletion(c, member.id());
+            if (!memberStore.markActive(c, member.id(), now)) {
+                throw new Refusal(Refusal.Kind.UNAUTHORIZED, null, WRONG_CREDENTIALS);
+            }
             sessions.insert(c, member.id(), hash(token), now, expiresAt);
-            memberStore.markActive(c, member.id(), now);
-            return memberStore.cancelDeletion(c, member.id());
+            return wasScheduled;
         });
         return new Issued(token, expiresAt, member, cancelled);
     }

@@ -5,6 +5,7 @@ import static app.kindred.api.Problems.assertProblem;
 import static org.junit.jupiter.api.Assertions.*;
 
 import app.kindred.TestServer;
+import app.kindred.member.Role;
 import app.kindred.storage.Sql;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,6 +65,30 @@ class AccountDeletionApiTest {
         var response = on.post(path, body, token);
         assertEquals(201, response.statusCode(), response.body());
         return body(response).get("id").asLong();
+    }
+
+    @Test
+    void theOnlyAdminCannotLeaveUntilSomeoneElseIsAnAdmin() {
+        graceful.app().members().create("warden", ApiClient.PASSWORD, Role.ADMIN);
+        var token = gracefulApi.logIn("warden");
+        var body = ApiClient.JSON.valueToTree(confirm(ApiClient.PASSWORD, true)).toString();
+        var problem = assertProblem(gracefulApi.send("DELETE", "/api/v1/me", body, token), 409, "role");
+        assertTrue(problem.get("detail").asText().contains("make someone else an admin first"), problem.toString());
+        String waiting =
+                "select count(*) from account_deletion d join account a on a.id = d.account_id where a.username = ?";
+        assertEquals(0, gracefulApi.count(waiting, "warden"));
+        assertEquals(200, gracefulApi.get("/api/v1/me", token).statusCode(), "still signed in");
+
+        graceful.app().members().create("steward", ApiClient.PASSWORD, Role.ADMIN);
+        var scheduled = gracefulApi.send("DELETE", "/api/v1/me", body, token);
+        assertEquals(202, scheduled.statusCode(), scheduled.body());
+        assertEquals(1, gracefulApi.count(waiting, "warden"));
+        // The one who stays is now the only admin not leaving: they cannot go too.
+        var steward = gracefulApi.logIn("steward");
+        assertProblem(gracefulApi.send("DELETE", "/api/v1/me", body, steward), 409, "role");
+        // Signing in cancels warden's, leaving nothing scheduled for the other tests on this server.
+        gracefulApi.logIn("warden");
+        assertEquals(0, gracefulApi.count(waiting, "warden"));
     }
 
     @Test

@@ -83,6 +83,17 @@ class CliTest {
                         "select count(*) from actor a join actor_private_key k on k.actor_id = a.id "
                                 + "where a.local and a.public_key_pem like '-----BEGIN PUBLIC KEY-----%' and a.ed25519_multibase like 'z6Mk%'"
                                 + " and k.rsa_private_pem like '-----BEGIN PRIVATE KEY-----%' and length(k.ed25519_private) = 32"));
+
+        // An existing member made an admin (so that the only admin may leave, for one).
+        assertEquals(
+                0,
+                run("a good long password\n", "user", "create", "rowan", "--password-stdin")
+                        .code());
+        var promoted = run("", "user", "admin", "rowan");
+        assertEquals(0, promoted.code(), promoted.err());
+        assertTrue(promoted.out().contains("rowan is an admin"), promoted.out());
+        assertEquals(1, count("select count(*) from account where username = 'rowan' and role = 'admin'"));
+        assertEquals(1, run("", "user", "admin", "nobody").code(), "an unknown member is refused");
     }
 
     @Test

@@ -57,6 +57,32 @@ class AccountDeletionBrowserTest {
     }
 
     @Test
+    void theOnlyAdminIsAskedToMakeSomeoneElseAnAdminFirst() {
+        server.app().members().create("oak", PASSWORD, Role.ADMIN);
+        var oak = new Browser(server.base(), false);
+        try {
+            signIn(oak, "oak");
+            oak.open("/settings/delete");
+            oak.find("#keep_posts-true").click();
+            oak.type("#password", PASSWORD);
+            oak.clickAndLoad(oak.find("form[action='/settings/delete'] button[type=submit]"));
+            var summary = oak.find(".error-summary").getText();
+            assertTrue(summary.contains("Make someone else an admin first"), summary);
+            assertEquals(0, scheduled("oak"));
+            assertTrue(oak.find("header.site").getText().contains("oak"), "still signed in");
+
+            server.app().members().create("ash", PASSWORD, Role.ADMIN);
+            oak.find("#keep_posts-true").click();
+            oak.type("#password", PASSWORD);
+            oak.clickAndLoad(oak.find("form[action='/settings/delete'] button[type=submit]"));
+            assertTrue(oak.find("main [role=status]").getText().contains("will be deleted"));
+            assertEquals(1, scheduled("oak"));
+        } finally {
+            oak.close();
+        }
+    }
+
+    @Test
     void aMemberSchedulesTheDeletionIsSignedOutAndSigningInAgainCancelsIt() {
         signIn(browser, "maple");
         browser.open("/settings/delete");

@@ -42,7 +42,7 @@ class CarePagesBrowserTest {
     static void start() {
         server = TestServer.start(Map.of("KINDRED_INSTANCE_NAME", "Kindred trial"));
         var app = server.app();
-        for (var name : List.of("alice", "river", "carol", "dan", "sam"))
+        for (var name : List.of("alice", "river", "carol", "dan", "sam", "tess"))
             app.members().create(name, PASSWORD, name.equals("alice") ? Role.ADMIN : Role.MEMBER);
         var peers = app.communities()
                 .create("peers", "Peer support", "A calm place to talk about anything.", "alice")
@@ -55,7 +55,14 @@ class CarePagesBrowserTest {
                 peers,
                 "No advice unless asked",
                 "Listen first.");
-        app.communities().create("quiet", "Quiet corner", "Somewhere calm.", "alice");
+        var quiet = app.communities()
+                .create("quiet", "Quiet corner", "Somewhere calm.", "alice")
+                .id();
+        app.threads()
+                .startThread(
+                        app.members().find("alice").orElseThrow(),
+                        quiet,
+                        new ThreadService.Draft("Evening stillness", "A few slow breaths together.", null, null, null));
         thread = app.threads()
                 .startThread(
                         app.members().find("alice").orElseThrow(),
@@ -190,6 +197,86 @@ class CarePagesBrowserTest {
     }
 
     @Test
+    void aBreakFromOneOfTwoFollowedCommunitiesTakesItsThreadsOutOfTheFeedUntilItEnds() {
+        var tess = new Browser(server.base(), false);
+        try {
+            signIn(tess, "tess");
+            for (var name : List.of("peers", "quiet")) {
+                tess.open("/c/" + name);
+                tess.clickAndLoad(tess.find("form[action='/c/" + name + "/follow'] button"));
+            }
+            tess.open("/feed/subscribed");
+            var feed = tess.find("main").getText();
+            assertTrue(feed.contains("How is your week?") && feed.contains("Evening stillness"), feed);
+
+            tess.open("/settings/distance");
+            new Select(tess.find("#break_from")).selectByVisibleText("Quiet corner");
+            tess.find("label[for=length]").click();
+            tess.clickAndLoad(tess.find("form[action='/settings/distance/break'] button[type=submit]"));
+            assertTrue(tess.find("[role=status]").getText().contains("Your break has started"));
+            tess.open("/feed/subscribed");
+            feed = tess.find("main").getText();
+            assertTrue(feed.contains("How is your week?"), "the other community stays: " + feed);
+            assertFalse(feed.contains("Evening stillness"), "the one on a break leaves: " + feed);
+
+            tess.open("/settings/distance");
+            tess.clickAndLoad(tess.find("form[action='/settings/distance/break/end'] button"));
+            assertTrue(tess.find("[role=status]").getText().contains("Your break is over"));
+            tess.open("/feed/subscribed");
+            feed = tess.find("main").getText();
+            assertTrue(feed.contains("How is your week?") && feed.contains("Evening stillness"), feed);
+        } finally {
+            tess.close();
+        }
+    }
+
+    @Test
+    void theDailyReminderIsChosenOnTheDistancePageAndTurnedOff() {
+        var dan = new Browser(server.base(), false);
+        try {
+            signIn(dan, "dan");
+            dan.open("/settings/distance");
+            assertTrue(dan.find("#reminder").isSelected(), "off unless chosen");
+            // A number out of range comes back by its field, with what was typed kept.
+            dan.find("label[for=reminder-after]").click();
+            dan.type("#after_minutes", "2");
+            dan.clickAndLoad(dan.find("form[action='/settings/distance/reminder'] button"));
+            assertEquals(
+                    "Write a number of minutes from 5 to 1440.",
+                    dan.find("#after_minutes-error").getText());
+            assertEquals("2", dan.find("#after_minutes").getAttribute("value"));
+            assertTrue(dan.find("#reminder-after").isSelected());
+            assertNull(server.app()
+                    .reminder()
+                    .today(server.app().members().find("dan").orElseThrow())
+                    .afterMinutes());
+
+            dan.find("#after_minutes").clear();
+            dan.type("#after_minutes", "45");
+            dan.clickAndLoad(dan.find("form[action='/settings/distance/reminder'] button"));
+            assertTrue(dan.find("[role=status]").getText().contains("remind you gently"));
+            assertEquals(
+                    45,
+                    server.app()
+                            .reminder()
+                            .today(server.app().members().find("dan").orElseThrow())
+                            .afterMinutes());
+            assertTrue(dan.find("#reminder-after").isSelected());
+            assertEquals("45", dan.find("#after_minutes").getAttribute("value"));
+
+            dan.find("label[for=reminder]").click();
+            dan.clickAndLoad(dan.find("form[action='/settings/distance/reminder'] button"));
+            assertTrue(dan.find("[role=status]").getText().contains("no daily reminder"));
+            assertNull(server.app()
+                    .reminder()
+                    .today(server.app().members().find("dan").orElseThrow())
+                    .afterMinutes());
+        } finally {
+            dan.close();
+        }
+    }
+
+    @Test
     void aBlockedMembersRepliesCollapse() {
         var sam = new Browser(server.base(), false);
         try {
@@ -295,6 +382,14 @@ class CarePagesBrowserTest {
         new Select(scanner.find("#break_from")).selectByVisibleText("Quiet corner");
         scanner.clickAndLoad(scanner.find("form[action='/settings/distance/break'] button[type=submit]"));
         check("/settings/distance (full)", failures);
+        scanner.find("label[for=reminder-after]").click();
+        scanner.type("#after_minutes", "a while");
+        scanner.clickAndLoad(scanner.find("form[action='/settings/distance/reminder'] button"));
+        check("/settings/distance (reminder problem)", failures);
+        scanner.find("#after_minutes").clear();
+        scanner.type("#after_minutes", "600");
+        scanner.clickAndLoad(scanner.find("form[action='/settings/distance/reminder'] button"));
+        check("/settings/distance (reminder on)", failures);
         scanner.screenshot("distance", 390);
         scanner.screenshot("distance", 1280);
         scanner.open("/p/" + thread);

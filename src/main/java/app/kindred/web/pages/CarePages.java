@@ -2,6 +2,7 @@ package app.kindred.web.pages;
 
 import app.kindred.care.Boundaries;
 import app.kindred.care.Breaks;
+import app.kindred.care.DailyReminder;
 import app.kindred.care.Exports;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityService;
@@ -36,6 +37,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +61,9 @@ public final class CarePages {
             "unhidden",
             "breakTaken",
             "breakEnded",
-            "exportStarted");
+            "exportStarted",
+            "reminderOn",
+            "reminderOff");
 
     private final Site site;
     private final ReportService reports;
@@ -72,6 +76,7 @@ public final class CarePages {
     private final Boundaries boundaries;
     private final Breaks breaks;
     private final Exports exports;
+    private final DailyReminder reminder;
 
     public CarePages(
             Site site,
@@ -84,7 +89,8 @@ public final class CarePages {
             MediaService media,
             Boundaries boundaries,
             Breaks breaks,
-            Exports exports) {
+            Exports exports,
+            DailyReminder reminder) {
         this.site = site;
         this.reports = reports;
         this.limits = limits;
@@ -96,6 +102,7 @@ public final class CarePages {
         this.boundaries = boundaries;
         this.breaks = breaks;
         this.exports = exports;
+        this.reminder = reminder;
     }
 
     public void register(RoutesConfig routes) {
@@ -120,6 +127,7 @@ public final class CarePages {
         routes.post(DISTANCE + "/unhide", this::unhide);
         routes.post(DISTANCE + "/break", this::takeBreak);
         routes.post(DISTANCE + "/break/end", this::endBreak);
+        routes.post(DISTANCE + "/reminder", this::chooseReminder);
 
         routes.get(EXPORT, this::export);
         routes.post(EXPORT, ctx -> {
@@ -338,6 +346,14 @@ public final class CarePages {
         breakFrom.add(new Choice("instance", m.t("care.break.wholeInstance", site.instanceName())));
         directory.forEach(
                 l -> breakFrom.add(new Choice(Long.toString(l.community().id()), title(l.community()))));
+        // The reminder's fields show what was sent when the form comes back, otherwise the member's choice.
+        if (!form.values().containsKey("reminder")) {
+            var after = reminder.today(member).afterMinutes();
+            var values = new LinkedHashMap<>(form.values());
+            values.put("reminder", after == null ? "off" : "after");
+            values.put("after_minutes", after == null ? "" : Integer.toString(after));
+            form = new Form(values, form.errors());
+        }
         var heading = m.t("care.distance.title");
         site.send(
                 ctx,
@@ -458,6 +474,46 @@ public final class CarePages {
         breaks.end(member, number(ctx, "break"));
         var next = ctx.formParam("next");
         Site.seeOther(ctx, next == null || next.isBlank() ? DISTANCE + "?done=breakEnded" : Site.localPath(next));
+    }
+
+    private void chooseReminder(Context ctx) {
+        var member = site.member(ctx);
+        var m = site.messages(ctx);
+        var values = Site.fields(ctx, "reminder", "after_minutes");
+        if (!site.sessions().csrfValid(ctx)) {
+            distance(ctx, 403, Form.of(values).with(new FieldError(null, m.t("error.csrf.form"))));
+            return;
+        }
+        Integer after = null;
+        switch (values.get("reminder")) {
+            case "off" -> {}
+            case "after" -> {
+                try {
+                    after = Integer.parseInt(values.get("after_minutes").strip());
+                } catch (NumberFormatException e) {
+                    after = -1;
+                }
+                if (after < DailyReminder.FEWEST_MINUTES || after > DailyReminder.MOST_MINUTES) {
+                    distance(
+                            ctx,
+                            422,
+                            Form.of(values)
+                                    .with(new FieldError(
+                                            "after_minutes",
+                                            m.t(
+                                                    "care.reminder.chooseMinutes",
+                                                    DailyReminder.FEWEST_MINUTES,
+                                                    DailyReminder.MOST_MINUTES))));
+                    return;
+                }
+            }
+            default -> {
+                distance(ctx, 422, Form.of(values).with(new FieldError("reminder", m.t("care.reminder.chooseOne"))));
+                return;
+            }
+        }
+        reminder.choose(member, after);
+        Site.seeOther(ctx, DISTANCE + "?done=" + (after == null ? "reminderOff" : "reminderOn"));
     }
 
     // ---- Export --------------------------------------------------------------------------------

@@ -82,8 +82,10 @@ public final class DeletionPages {
             deletions.schedule(member, password, keep);
         } catch (Refusal r) {
             var field = "password".equals(r.field()) ? "password" : null;
-            var message = field == null ? Site.sentence(r.getMessage()) : m.t("deleteAccount.password.wrong");
-            page(ctx, 422, new Form(values, List.of(new FieldError(field, message))));
+            var message = "password".equals(field)
+                    ? m.t("deleteAccount.password.wrong")
+                    : "role".equals(r.field()) ? m.t("deleteAccount.lastAdmin") : Site.sentence(r.getMessage());
+            page(ctx, CommunityPages.status(r), new Form(values, List.of(new FieldError(field, message))));
             return;
         }
         // Every session ended with the scheduling; the browser forgets its cookie too.

@@ -125,7 +125,8 @@ public final class WebPages implements Pages {
                 app.media(),
                 app.boundaries(),
                 app.breaks(),
-                app.exports());
+                app.exports(),
+                app.reminder());
         this.communityCare = new CommunityCarePages(
                 site, app.communities(), app.moderation(), app.care(), app.discussions(), app.media());
         this.deletion = new DeletionPages(site, app.deletions());
