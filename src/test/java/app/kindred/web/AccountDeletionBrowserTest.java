@@ -33,10 +33,8 @@ class AccountDeletionBrowserTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) browser.close();
-        if (scanner != null) scanner.close();
-        if (server != null) server.close();
+    static void stop() throws Exception {
+        Browser.closeAll(browser, scanner, server);
     }
 
     private static long scheduled(String name) {

@@ -237,6 +237,11 @@ public final class Browser implements AutoCloseable {
         }
     }
 
+    /** Closes each part that was started, in the order given: the browsers before the server they look at. */
+    public static void closeAll(AutoCloseable... parts) throws Exception {
+        for (var part : parts) if (part != null) part.close();
+    }
+
     @Override
     public void close() {
         driver.quit();

@@ -60,10 +60,8 @@ class ImageComposerBrowserTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) browser.close();
-        if (scanner != null) scanner.close();
-        if (server != null) server.close();
+    static void stop() throws Exception {
+        Browser.closeAll(browser, scanner, server);
     }
 
     private static String file(String name) {

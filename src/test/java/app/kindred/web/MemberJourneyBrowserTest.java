@@ -78,10 +78,8 @@ class MemberJourneyBrowserTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) browser.close();
-        if (scanner != null) scanner.close();
-        if (server != null) server.close();
+    static void stop() throws Exception {
+        Browser.closeAll(browser, scanner, server);
     }
 
     @Test

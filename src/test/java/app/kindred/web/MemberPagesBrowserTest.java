@@ -61,10 +61,8 @@ class MemberPagesBrowserTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) browser.close();
-        if (scanner != null) scanner.close();
-        if (server != null) server.close();
+    static void stop() throws Exception {
+        Browser.closeAll(browser, scanner, server);
     }
 
     /** Alice replies to river's thread: a notification for river. */

@@ -50,10 +50,8 @@ class ModeratorPagesBrowserTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) browser.close();
-        if (scanner != null) scanner.close();
-        if (server != null) server.close();
+    static void stop() throws Exception {
+        Browser.closeAll(browser, scanner, server);
     }
 
     private static long thread(String title, String body, String warning) {

@@ -34,10 +34,8 @@ class WebJourneyFederationTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) browser.close();
-        if (beta != null) beta.close();
-        if (alpha != null) alpha.close();
+    static void stop() throws Exception {
+        Browser.closeAll(browser, beta, alpha);
     }
 
     @Test
