@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import app.kindred.TestServer;
 import app.kindred.member.Role;
 import app.kindred.storage.Sql;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -34,17 +33,8 @@ class AccountDeletionBrowserTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) browser.close();
-        if (scanner != null) scanner.close();
-        if (server != null) server.close();
-    }
-
-    private static void signIn(Browser b, String name) {
-        b.open("/login");
-        b.type("#username", name);
-        b.type("#password", PASSWORD);
-        b.clickAndLoad(b.find("form[action='/login'] button[type=submit]"));
+    static void stop() throws Exception {
+        Browser.closeAll(browser, scanner, server);
     }
 
     private static long scheduled(String name) {
@@ -84,7 +74,7 @@ class AccountDeletionBrowserTest {
 
     @Test
     void aMemberSchedulesTheDeletionIsSignedOutAndSigningInAgainCancelsIt() {
-        signIn(browser, "maple");
+        browser.signIn("maple", PASSWORD);
         browser.open("/settings/delete");
         assertEquals("Delete your account", browser.find("h1").getText());
         var main = browser.find("main").getText();
@@ -119,7 +109,7 @@ class AccountDeletionBrowserTest {
         assertTrue(browser.driver.getCurrentUrl().contains("/login?next="), browser.driver.getCurrentUrl());
 
         // Signing in during the grace period cancels it, and the member is told.
-        signIn(browser, "maple");
+        browser.signIn("maple", PASSWORD);
         assertEquals(
                 "Welcome back. Your account deletion was cancelled, and everything is as you left it.",
                 browser.find("main [role=status]").getText());
@@ -131,7 +121,7 @@ class AccountDeletionBrowserTest {
     void theFormWorksByKeyboardAlone() {
         var b = new Browser(server.base(), false);
         try {
-            signIn(b, "birch");
+            b.signIn("birch", PASSWORD);
             b.open("/settings/delete");
             b.find("#keep_posts").sendKeys(Keys.SPACE);
             assertTrue(b.find("#keep_posts").isSelected());
@@ -154,26 +144,20 @@ class AccountDeletionBrowserTest {
     @Test
     void thePagePassesAxeAsFirstShownWithProblemsAndInTheDark() {
         server.app().members().create("cedar", PASSWORD, Role.MEMBER);
-        signIn(scanner, "cedar");
-        var failures = new ArrayList<String>();
+        scanner.signIn("cedar", PASSWORD);
+        var failures = scanner.findings();
         scanner.open("/settings/delete");
-        check("/settings/delete", failures);
+        failures.check("/settings/delete");
         scanner.clickAndLoad(scanner.find("form[action='/settings/delete'] button[type=submit]"));
         assertTrue(scanner.find(".error-summary").isDisplayed());
-        check("/settings/delete (problems)", failures);
+        failures.check("/settings/delete (problems)");
         scanner.darkScheme(true);
         try {
-            check("/settings/delete (problems, dark)", failures);
+            failures.check("/settings/delete (problems, dark)");
         } finally {
             scanner.darkScheme(false);
         }
-        assertEquals(List.of(), failures, String.join("\n", failures));
+        failures.assertNone();
         assertEquals(0, scheduled("cedar"));
-    }
-
-    private static void check(String what, List<String> failures) {
-        var found = scanner.violations();
-        if (!found.isEmpty()) failures.add(what + ":\n" + found);
-        if (!scanner.fitsWidth(320)) failures.add(what + ": wider than 320 px");
     }
 }

@@ -1,5 +1,7 @@
 package app.kindred.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.deque.html.axecore.results.Rule;
 import com.deque.html.axecore.selenium.AxeBuilder;
 import java.io.File;
@@ -8,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -113,6 +116,57 @@ public final class Browser implements AutoCloseable {
         field.sendKeys(text);
     }
 
+    /** Signs in through the login form, as a member does, and waits for the page it leads to. */
+    public void signIn(String name, String password) {
+        open("/login");
+        type("#username", name);
+        type("#password", password);
+        clickAndLoad(find("form[action='/login'] button[type=submit]"));
+    }
+
+    /** Collects, page by page, axe's violations and any page wider than 320 px, for one assertion at the end. */
+    public Findings findings() {
+        return new Findings(this, true);
+    }
+
+    /** Collects axe's violations only, for pages whose width another test already checks. */
+    public Findings axeFindings() {
+        return new Findings(this, false);
+    }
+
+    /**
+     * What a scanning browser (scripts on) found wrong on the pages it was shown; gathered rather than
+     * asserted one by one so that a failure lists every page at once.
+     */
+    public static final class Findings {
+        private final Browser scanner;
+        private final boolean width;
+        private final List<String> failures = new ArrayList<>();
+
+        private Findings(Browser scanner, boolean width) {
+            this.scanner = scanner;
+            this.width = width;
+        }
+
+        /** Opens the page and checks it. */
+        public void scan(String path) {
+            scanner.open(path);
+            check(path);
+        }
+
+        /** Checks the page as it is now (a form with problems, a preview), named by what. */
+        public void check(String what) {
+            var found = scanner.violations();
+            if (!found.isEmpty()) failures.add(what + ":\n" + found);
+            // 320 CSS pixels: a small phone, or a 640 px window at 200% zoom; nothing may need sideways scrolling.
+            if (width && !scanner.fitsWidth(320)) failures.add(what + ": wider than 320 px");
+        }
+
+        public void assertNone() {
+            assertEquals(List.of(), failures, String.join("\n", failures));
+        }
+    }
+
     /** axe's WCAG 2.2 AA rules on the page as it is; the violations, described for a failure message. */
     public String violations() {
         var results = new AxeBuilder().withTags(WCAG_TAGS).analyze(driver);
@@ -181,6 +235,11 @@ public final class Browser implements AutoCloseable {
         } finally {
             driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
         }
+    }
+
+    /** Closes each part that was started, in the order given: the browsers before the server they look at. */
+    public static void closeAll(AutoCloseable... parts) throws Exception {
+        for (var part : parts) if (part != null) part.close();
     }
 
     @Override

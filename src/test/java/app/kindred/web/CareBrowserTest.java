@@ -8,7 +8,6 @@ import app.kindred.care.HoldPosts;
 import app.kindred.care.WarningPolicy;
 import app.kindred.member.Role;
 import app.kindred.moderation.ModerationService;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -59,17 +58,8 @@ class CareBrowserTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) browser.close();
-        if (scanner != null) scanner.close();
-        if (server != null) server.close();
-    }
-
-    private static void signIn(Browser b, String name) {
-        b.open("/login");
-        b.type("#username", name);
-        b.type("#password", PASSWORD);
-        b.clickAndLoad(b.find("form[action='/login'] button[type=submit]"));
+    static void stop() throws Exception {
+        Browser.closeAll(browser, scanner, server);
     }
 
     @Test
@@ -85,7 +75,7 @@ class CareBrowserTest {
         browser.open("/signup");
         assertTrue(browser.find("main a[href='/help']").isDisplayed(), "sign-up links to help");
 
-        signIn(browser, "sam");
+        browser.signIn("sam", PASSWORD);
         browser.open("/c/hard_days/new");
         var aside = browser.find("aside").getText();
         assertTrue(aside.contains("self-harm"), aside);
@@ -114,7 +104,7 @@ class CareBrowserTest {
         assertFalse(scanner.find("main").getText().contains("Small win"));
 
         // Alice lets it through from the queue, and changes the settings back.
-        signIn(browser, "alice");
+        browser.signIn("alice", PASSWORD);
         browser.open("/c/hard_days/held");
         assertTrue(browser.find("main").getText().contains("Small win"));
         browser.clickAndLoad(browser.find("form[action$='/approve'] button"));
@@ -137,21 +127,21 @@ class CareBrowserTest {
 
     @Test
     void everyCarePagePassesAxe() {
-        var failures = new ArrayList<String>();
-        for (var path : List.of("/help", "/help?c=hard_days", "/signup")) scan(path, failures);
-        signIn(scanner, "alice");
+        var failures = scanner.findings();
+        for (var path : List.of("/help", "/help?c=hard_days", "/signup")) failures.scan(path);
+        scanner.signIn("alice", PASSWORD);
         for (var path : List.of("/c/hard_days/care", "/c/hard_days/held", "/c/hard_days/new", "/help?c=hard_days"))
-            scan(path, failures);
+            failures.scan(path);
         scanner.open("/c/hard_days/new");
         scanner.type("#title", "Tonight");
         scanner.type("#body", "Thinking about cutting.");
         scanner.clickAndLoad(scanner.find("button[name=publish]"));
-        check("/c/hard_days/new (the policy refused it)", failures);
+        failures.check("/c/hard_days/new (the policy refused it)");
         scanner.open("/c/hard_days/care");
         scanner.type("#first_posts", "0");
         scanner.clickAndLoad(scanner.find("form[action$='/care'] button[type=submit]"));
         assertFalse(scanner.all(".error-summary").isEmpty());
-        check("/c/hard_days/care (a problem)", failures);
+        failures.check("/c/hard_days/care (a problem)");
         var app = server.app();
         var alice = app.members().find("alice").orElseThrow();
         long hard = app.communities().find("hard_days").orElseThrow().id();
@@ -160,27 +150,16 @@ class CareBrowserTest {
         var post = app.threads()
                 .startThread(
                         sam, hard, new app.kindred.thread.ThreadService.Draft("Waiting", "words", null, null, null));
-        scan("/c/hard_days/held", failures);
-        scan("/p/" + post.id(), failures);
+        failures.scan("/c/hard_days/held");
+        failures.scan("/p/" + post.id());
         app.moderation().editCare(alice, hard, new ModerationService.CareSettings(null, HoldPosts.NONE, null));
         scanner.darkScheme(true);
         try {
-            scan("/help?c=hard_days#dark", failures);
-            scan("/p/" + post.id() + "#dark", failures);
+            failures.scan("/help?c=hard_days#dark");
+            failures.scan("/p/" + post.id() + "#dark");
         } finally {
             scanner.darkScheme(false);
         }
-        assertEquals(List.of(), failures, String.join("\n", failures));
-    }
-
-    private static void scan(String path, List<String> failures) {
-        scanner.open(path);
-        check(path, failures);
-    }
-
-    private static void check(String what, List<String> failures) {
-        var found = scanner.violations();
-        if (!found.isEmpty()) failures.add(what + ":\n" + found);
-        if (!scanner.fitsWidth(320)) failures.add(what + ": wider than 320 px");
+        failures.assertNone();
     }
 }

@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -56,22 +55,13 @@ class ImageComposerBrowserTest {
         Files.write(files.resolve("face.png"), TestImages.png(64, 64, false));
         browser = new Browser(server.base(), false);
         scanner = new Browser(server.base(), true);
-        signIn(browser);
-        signIn(scanner);
+        browser.signIn("alice", PASSWORD);
+        scanner.signIn("alice", PASSWORD);
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) browser.close();
-        if (scanner != null) scanner.close();
-        if (server != null) server.close();
-    }
-
-    private static void signIn(Browser b) {
-        b.open("/login");
-        b.type("#username", "alice");
-        b.type("#password", PASSWORD);
-        b.clickAndLoad(b.find("form[action='/login'] button[type=submit]"));
+    static void stop() throws Exception {
+        Browser.closeAll(browser, scanner, server);
     }
 
     private static String file(String name) {
@@ -162,29 +152,22 @@ class ImageComposerBrowserTest {
 
     @Test
     void theFormsWithImagesPassAxe() {
-        var failures = new ArrayList<String>();
+        var failures = scanner.axeFindings();
         scanner.open("/c/peers/new");
-        check("/c/peers/new", failures);
+        failures.check("/c/peers/new");
         scanner.find("#image1").sendKeys(file("harbour.jpg"));
         scanner.find("#image2").sendKeys(file("notes.jpg"));
         scanner.type("#alt2", "notes");
         scanner.clickAndLoad(scanner.find("button[name=publish]"));
         assertFalse(scanner.all(".field-error").isEmpty());
-        check("/c/peers/new (image problems)", failures);
+        failures.check("/c/peers/new (image problems)");
         scanner.find("#image1").sendKeys(file("harbour.jpg"));
         scanner.type("#alt1", "Boats");
         scanner.clickAndLoad(scanner.find("button[name=preview]"));
         assertEquals(1, scanner.all("input[name=image1_id]").size());
-        check("/c/peers/new (a kept image)", failures);
-        for (var path : List.of("/p/" + thread + "/reply", "/settings/avatar", "/c/peers/pictures")) {
-            scanner.open(path);
-            check(path, failures);
-        }
-        assertEquals(List.of(), failures, String.join("\n", failures));
-    }
-
-    private static void check(String what, List<String> failures) {
-        var violations = scanner.violations();
-        if (!violations.isEmpty()) failures.add(what + ":\n" + violations);
+        failures.check("/c/peers/new (a kept image)");
+        for (var path : List.of("/p/" + thread + "/reply", "/settings/avatar", "/c/peers/pictures"))
+            failures.scan(path);
+        failures.assertNone();
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import app.kindred.TestServer;
 import app.kindred.member.Role;
 import app.kindred.thread.ThreadService;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -79,10 +78,8 @@ class MemberJourneyBrowserTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) browser.close();
-        if (scanner != null) scanner.close();
-        if (server != null) server.close();
+    static void stop() throws Exception {
+        Browser.closeAll(browser, scanner, server);
     }
 
     @Test
@@ -200,7 +197,7 @@ class MemberJourneyBrowserTest {
 
     @Test
     void everyPagePassesAxeSignedOutAndSignedIn() {
-        var failures = new ArrayList<String>();
+        var failures = scanner.findings();
         for (var path : List.of(
                 "/",
                 "/signup",
@@ -212,7 +209,7 @@ class MemberJourneyBrowserTest {
                 "/u/alice",
                 "/u/nobody",
                 "/c/peers/new?sort=x")) {
-            scan(path, failures);
+            failures.scan(path);
         }
         // A form with problems, signed out.
         scanner.open("/login");
@@ -220,7 +217,7 @@ class MemberJourneyBrowserTest {
         scanner.type("#password", "not the password");
         scanner.clickAndLoad(scanner.find("form[action='/login'] button[type=submit]"));
         assertTrue(scanner.find(".error-summary").isDisplayed());
-        check("/login (wrong password)", failures);
+        failures.check("/login (wrong password)");
 
         scanner.type("#username", "alice");
         scanner.type("#password", PASSWORD);
@@ -241,7 +238,7 @@ class MemberJourneyBrowserTest {
                 "/nothing-here",
                 "/p/" + hardThread,
                 "/c/peers?followed=1")) {
-            scan(path, failures);
+            failures.scan(path);
         }
         scanner.open("/c/hard_days");
         scanner.screenshot("sensitive-community", 390);
@@ -249,34 +246,22 @@ class MemberJourneyBrowserTest {
         scanner.open("/c/peers/new");
         scanner.type("#body", "x".repeat(10) + " *preview*");
         scanner.clickAndLoad(scanner.find("button[name=publish]"));
-        check("/c/peers/new (missing title)", failures);
+        failures.check("/c/peers/new (missing title)");
         scanner.clickAndLoad(scanner.find("button[name=preview]"));
-        check("/c/peers/new (preview)", failures);
+        failures.check("/c/peers/new (preview)");
         // The dark scheme has its own colours, so its contrast is checked too.
         scanner.darkScheme(true);
         try {
             for (var path : List.of("/", "/c/peers", "/c/hard_days", "/p/" + thread, "/u/alice", "/help"))
-                scan(path + "#dark", failures);
+                failures.scan(path + "#dark");
             scanner.open("/p/" + thread);
             scanner.screenshot("thread-dark", 390);
             scanner.open("/c/peers/new");
             scanner.clickAndLoad(scanner.find("button[name=publish]"));
-            check("/c/peers/new (missing title, dark)", failures);
+            failures.check("/c/peers/new (missing title, dark)");
         } finally {
             scanner.darkScheme(false);
         }
-        assertEquals(List.of(), failures, String.join("\n", failures));
-    }
-
-    private static void scan(String path, List<String> failures) {
-        scanner.open(path);
-        check(path, failures);
-    }
-
-    private static void check(String what, List<String> failures) {
-        var found = scanner.violations();
-        if (!found.isEmpty()) failures.add(what + ":\n" + found);
-        // 320 CSS pixels: a small phone, or a 640 px window at 200% zoom; nothing may need sideways scrolling.
-        if (!scanner.fitsWidth(320)) failures.add(what + ": wider than 320 px");
+        failures.assertNone();
     }
 }

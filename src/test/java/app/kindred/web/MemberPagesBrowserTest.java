@@ -6,7 +6,6 @@ import app.kindred.TestServer;
 import app.kindred.member.Role;
 import app.kindred.storage.Sql;
 import app.kindred.thread.ThreadService;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -62,17 +61,8 @@ class MemberPagesBrowserTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) browser.close();
-        if (scanner != null) scanner.close();
-        if (server != null) server.close();
-    }
-
-    private static void signIn(Browser b, String name) {
-        b.open("/login");
-        b.type("#username", name);
-        b.type("#password", PASSWORD);
-        b.clickAndLoad(b.find("form[action='/login'] button[type=submit]"));
+    static void stop() throws Exception {
+        Browser.closeAll(browser, scanner, server);
     }
 
     /** Alice replies to river's thread: a notification for river. */
@@ -88,7 +78,7 @@ class MemberPagesBrowserTest {
     @Test
     void aMemberReadsANotificationSearchesFollowsFromAFeedAndChoosesOpenWarnings() {
         aliceReplies("You are not alone in the evenings.");
-        signIn(browser, "river");
+        browser.signIn("river", PASSWORD);
         try {
             // The header says a reply is waiting; the list shows it and opening the list marks it seen.
             var link = browser.find("header a[href='/notifications']");
@@ -188,7 +178,7 @@ class MemberPagesBrowserTest {
 
     @Test
     void everyNewPagePassesAxeSignedOutAndSignedIn() {
-        var failures = new ArrayList<String>();
+        var failures = scanner.findings();
         for (var path : List.of(
                 "/search",
                 "/search?q=evenings",
@@ -199,10 +189,10 @@ class MemberPagesBrowserTest {
                 "/feed/all?sort=top",
                 "/r/far@lemmy.example",
                 "/r/nobody@nowhere.example")) {
-            scan(path, failures);
+            failures.scan(path);
         }
         aliceReplies("Evenings get lighter.");
-        signIn(scanner, "river");
+        scanner.signIn("river", PASSWORD);
         for (var path : List.of(
                 "/",
                 "/notifications",
@@ -216,33 +206,21 @@ class MemberPagesBrowserTest {
                 "/r/far@lemmy.example?followPending=1",
                 "/settings",
                 "/settings?passwordChanged=1")) {
-            scan(path, failures);
+            failures.scan(path);
         }
         // The password form with its problems.
         scanner.open("/settings");
         scanner.type("#current_password", "wrong one");
         scanner.type("#new_password", "short");
         scanner.clickAndLoad(scanner.find("form[action='/settings/password'] button"));
-        check("/settings (wrong password)", failures);
+        failures.check("/settings (wrong password)");
         scanner.darkScheme(true);
         try {
             for (var path : List.of("/notifications", "/feed/subscribed", "/search?q=evenings", "/settings"))
-                scan(path + "#dark", failures);
+                failures.scan(path + "#dark");
         } finally {
             scanner.darkScheme(false);
         }
-        assertEquals(List.of(), failures, String.join("\n", failures));
-    }
-
-    private static void scan(String path, List<String> failures) {
-        scanner.open(path);
-        check(path, failures);
-    }
-
-    private static void check(String what, List<String> failures) {
-        var found = scanner.violations();
-        if (!found.isEmpty()) failures.add(what + ":\n" + found);
-        // 320 CSS pixels: a small phone, or a 640 px window at 200% zoom; nothing may need sideways scrolling.
-        if (!scanner.fitsWidth(320)) failures.add(what + ": wider than 320 px");
+        failures.assertNone();
     }
 }

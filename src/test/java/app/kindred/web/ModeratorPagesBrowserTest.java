@@ -9,7 +9,6 @@ import app.kindred.report.Category;
 import app.kindred.report.ReportService;
 import app.kindred.report.ReportStatus;
 import app.kindred.thread.ThreadService;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -51,10 +50,8 @@ class ModeratorPagesBrowserTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) browser.close();
-        if (scanner != null) scanner.close();
-        if (server != null) server.close();
+    static void stop() throws Exception {
+        Browser.closeAll(browser, scanner, server);
     }
 
     private static long thread(String title, String body, String warning) {
@@ -78,18 +75,11 @@ class ModeratorPagesBrowserTest {
                 .id();
     }
 
-    private static void signIn(Browser b, String name) {
-        b.open("/login");
-        b.type("#username", name);
-        b.type("#password", PASSWORD);
-        b.clickAndLoad(b.find("form[action='/login'] button[type=submit]"));
-    }
-
     @Test
     void aModeratorRemovesAReportedPostFromTheReportAndTheReportShowsResolved() {
         long post = thread("Unkind words", "You are all fools.", "insults");
         long id = report(post, Category.RULE, 1, "this was cruel to a new member");
-        signIn(browser, "mona");
+        browser.signIn("mona", PASSWORD);
         try {
             var link = browser.find("header a[href='/mod']");
             assertTrue(link.getText().matches("Reports \\(\\d+ open\\)"), link.getText());
@@ -135,7 +125,7 @@ class ModeratorPagesBrowserTest {
             assertTrue(server.app().threads().find(post).orElseThrow().removed());
             // The author, signed in, reads why on the thread.
             browser.clickAndLoad(browser.find("form[action='/logout'] button"));
-            signIn(browser, "river");
+            browser.signIn("river", PASSWORD);
             browser.open("/p/" + post);
             assertEquals(
                     "The moderators removed your post. The reason they gave: Rule 1: please be kind to each other",
@@ -150,42 +140,31 @@ class ModeratorPagesBrowserTest {
     void everyModeratorPagePassesAxe() {
         long concern = report(thread("A long night", "I can't sleep again.", null), Category.WELLBEING, null, "");
         long complaint = report(thread("Buy my course", "Cheap.", null), Category.SPAM, null, "an advert");
-        var failures = new ArrayList<String>();
-        signIn(scanner, "mona");
+        var failures = scanner.findings();
+        scanner.signIn("mona", PASSWORD);
         for (var path : List.of(
                 "/mod",
                 "/mod?status=all",
                 "/mod?community=" + peers + "&category=spam",
                 "/mod/reports/" + concern,
                 "/mod/reports/" + complaint)) {
-            scan(path, failures);
+            failures.scan(path);
         }
         // The ban form sent without a reason comes back with its problem by the field.
         scanner.open("/mod/reports/" + complaint);
         scanner.clickAndLoad(scanner.find("form[action='/mod/reports/" + complaint + "/ban'] button"));
         assertEquals(
                 "ban_reason-hint ban_reason-error", scanner.find("#ban_reason").getAttribute("aria-describedby"));
-        check("/mod/reports/" + complaint + " (ban without a reason)", failures);
+        failures.check("/mod/reports/" + complaint + " (ban without a reason)");
         scanner.open("/mod/reports/" + complaint);
         scanner.clickAndLoad(scanner.find("form[action='/mod/reports/" + complaint + "/dismiss'] button"));
-        check("/mod/reports/" + complaint + " (dismissed)", failures);
+        failures.check("/mod/reports/" + complaint + " (dismissed)");
         scanner.darkScheme(true);
         try {
-            for (var path : List.of("/mod", "/mod/reports/" + complaint)) scan(path + "#dark", failures);
+            for (var path : List.of("/mod", "/mod/reports/" + complaint)) failures.scan(path + "#dark");
         } finally {
             scanner.darkScheme(false);
         }
-        assertEquals(List.of(), failures, String.join("\n", failures));
-    }
-
-    private static void scan(String path, List<String> failures) {
-        scanner.open(path);
-        check(path, failures);
-    }
-
-    private static void check(String what, List<String> failures) {
-        var found = scanner.violations();
-        if (!found.isEmpty()) failures.add(what + ":\n" + found);
-        if (!scanner.fitsWidth(320)) failures.add(what + ": wider than 320 px");
+        failures.assertNone();
     }
 }

@@ -11,7 +11,6 @@ import app.kindred.federation.harness.KindredInstance;
 import app.kindred.follow.FollowStore;
 import app.kindred.moderation.ModerationService;
 import app.kindred.refusal.Refusal;
-import app.kindred.storage.Sql;
 import app.kindred.thread.ThreadService;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -58,21 +57,6 @@ class CareFederationTest {
         for (var i : new KindredInstance[] {gamma, beta, alpha}) if (i != null) i.close();
     }
 
-    private static long communityIdOn(KindredInstance on, String actorUri) {
-        return on.app()
-                .database()
-                .read(c -> Sql.one(
-                        c,
-                        "select c.id from community c join actor a on a.id = c.actor_id where a.uri = ?",
-                        rs -> rs.getLong(1),
-                        actorUri))
-                .orElseThrow();
-    }
-
-    private static long count(KindredInstance on, String sql, Object... params) {
-        return on.app().database().read(c -> Sql.count(c, sql, params));
-    }
-
     /** A Mastodon status mentioning the group, served at its origin as Mastodon serves it. */
     private static String[] mastodonStatus(RemotePeer author, String group, String words) {
         var id = author.id() + "/statuses/" + UUID.randomUUID();
@@ -95,7 +79,7 @@ class CareFederationTest {
         var bob = beta.member("bob");
         var gus = gamma.member("gus");
         var group = alpha.baseUrl() + "/c/peers";
-        long onAlpha = communityIdOn(alpha, group);
+        long onAlpha = alpha.communityId(group);
         beta.app().follows().follow(bob, "!" + alpha.handle("peers"));
         gamma.app().follows().follow(gus, "!" + alpha.handle("peers"));
         eventually(() -> assertEquals(
@@ -104,7 +88,7 @@ class CareFederationTest {
         eventually(() -> assertEquals(
                 FollowStore.State.ACCEPTED,
                 gamma.app().follows().subscriptions(gus).getFirst().state()));
-        long onBeta = communityIdOn(beta, group);
+        long onBeta = beta.communityId(group);
 
         // Alice sets the policy and the community's crisis resources; the Update{Group} carries both.
         alpha.app()
@@ -132,7 +116,7 @@ class CareFederationTest {
                 beta.app().moderation().care(onBeta).resources().getFirst().contact()));
 
         // Beta refuses bob's post without the warning before sending it: alpha never hears of it.
-        long sentBefore = count(beta, "select count(*) from outbound_activity");
+        long sentBefore = beta.count("select count(*) from outbound_activity");
         var refused = assertThrows(
                 Refusal.class,
                 () -> beta.app()
@@ -144,7 +128,7 @@ class CareFederationTest {
         assertEquals(Refusal.Kind.INVALID, refused.kind());
         assertEquals("content_warning", refused.field());
         assertTrue(refused.getMessage().contains("self-harm"), refused.getMessage());
-        assertEquals(sentBefore, count(beta, "select count(*) from outbound_activity"), "beta sent nothing");
+        assertEquals(sentBefore, beta.count("select count(*) from outbound_activity"), "beta sent nothing");
         var warned = beta.app()
                 .threads()
                 .startThread(
@@ -165,7 +149,7 @@ class CareFederationTest {
         eventually(() -> assertTrue(alpha.post(noteUri).orElseThrow().held()));
         assertEquals(
                 0,
-                count(alpha, "select count(*) from outbound_activity where object_id = ?", noteUri.toString()),
+                alpha.count("select count(*) from outbound_activity where object_id = ?", noteUri.toString()),
                 "nothing about the held post is queued");
 
         // A moderator approves it with the community's own warning; both forms reach beta and gamma.
@@ -179,8 +163,7 @@ class CareFederationTest {
         assertFalse(gamma.post(noteUri).orElseThrow().held(), "a remote community's decision is not held again");
         assertEquals(
                 2,
-                count(
-                        alpha,
+                alpha.count(
                         "select count(*) from outbound_activity where object_id = ? and body::jsonb ->> 'type' = 'Announce'",
                         noteUri.toString()),
                 "Announce{Create} and Announce{Note}");

@@ -36,17 +36,6 @@ class CommunityFederationTest {
         if (alpha != null) alpha.close();
     }
 
-    private static long communityIdOn(KindredInstance on, String actorUri) {
-        return on.app()
-                .database()
-                .read(c -> Sql.one(
-                        c,
-                        "select c.id from community c join actor a on a.id = c.actor_id where a.uri = ?",
-                        rs -> rs.getLong(1),
-                        actorUri))
-                .orElseThrow();
-    }
-
     @Test
     void aThreadFromBetaInAlphasCommunityLivesOnBothWithCommentsVotesEditsAndDeletes() throws Exception {
         var bob = beta.member("bob");
@@ -59,7 +48,7 @@ class CommunityFederationTest {
         eventually(() -> assertEquals(
                 FollowStore.State.ACCEPTED,
                 beta.app().follows().subscriptions(bob).getFirst().state()));
-        long alphaGroupId = communityIdOn(alpha, groupUri);
+        long alphaGroupId = alpha.communityId(groupUri);
         eventually(() -> assertEquals(1L, (long) alpha.app()
                 .database()
                 .read(c -> Sql.count(
@@ -70,7 +59,7 @@ class CommunityFederationTest {
         beta.app().follows().follow(bob, "!" + alpha.handle("peers"));
 
         // Bob starts a thread from beta, with a content warning.
-        long remoteCommunity = communityIdOn(beta, groupUri);
+        long remoteCommunity = beta.communityId(groupUri);
         var thread = beta.app()
                 .threads()
                 .startThread(

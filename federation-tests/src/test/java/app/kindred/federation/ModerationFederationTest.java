@@ -40,28 +40,13 @@ class ModerationFederationTest {
         for (var i : new KindredInstance[] {gamma, beta, alpha}) if (i != null) i.close();
     }
 
-    private static long communityIdOn(KindredInstance on, String actorUri) {
-        return on.app()
-                .database()
-                .read(c -> Sql.one(
-                        c,
-                        "select c.id from community c join actor a on a.id = c.actor_id where a.uri = ?",
-                        rs -> rs.getLong(1),
-                        actorUri))
-                .orElseThrow();
-    }
-
-    private static long count(KindredInstance on, String sql, Object... params) {
-        return on.app().database().read(c -> Sql.count(c, sql, params));
-    }
-
     @Test
     void aRemoteModeratorRemovesAndBansAndEveryInstanceAgrees() throws Exception {
         var alice = alpha.member("alice");
         var bea = beta.member("bea");
         var gus = gamma.member("gus");
         var groupUri = alpha.baseUrl() + "/c/peers";
-        long onAlpha = communityIdOn(alpha, groupUri);
+        long onAlpha = alpha.communityId(groupUri);
 
         beta.app().follows().follow(bea, "!" + alpha.handle("peers"));
         gamma.app().follows().follow(gus, "!" + alpha.handle("peers"));
@@ -71,7 +56,7 @@ class ModerationFederationTest {
         eventually(() -> assertEquals(
                 FollowStore.State.ACCEPTED,
                 gamma.app().follows().subscriptions(gus).getFirst().state()));
-        long onBeta = communityIdOn(beta, groupUri), onGamma = communityIdOn(gamma, groupUri);
+        long onBeta = beta.communityId(groupUri), onGamma = gamma.communityId(groupUri);
 
         // Alice makes bea (of beta) a moderator; the Add reaches beta and gamma through the group.
         alpha.app().moderation().addModerator(alice, onAlpha, bea.actor().uri().toString());
@@ -101,9 +86,9 @@ class ModerationFederationTest {
         assertEquals(
                 "rule 1: no selling", gamma.post(thread.uri()).orElseThrow().removalReason());
         eventually(() ->
-                assertEquals(1, count(alpha, "select count(*) from community_ban where community_id = ?", onAlpha)));
+                assertEquals(1, alpha.count("select count(*) from community_ban where community_id = ?", onAlpha)));
         eventually(() ->
-                assertEquals(1, count(gamma, "select count(*) from community_ban where community_id = ?", onGamma)));
+                assertEquals(1, gamma.count("select count(*) from community_ban where community_id = ?", onGamma)));
         // Gamma shows its member the ban and the log entry, with the reason.
         eventually(() -> assertTrue(gamma.app().moderation().bannedFrom(gus).contains(onGamma)));
         var gammaLog = gamma.app().moderation().log(null, onGamma);
@@ -127,8 +112,7 @@ class ModerationFederationTest {
         var sneaked = gamma.app()
                 .threads()
                 .startThread(gus, onGamma, new ThreadService.Draft("sneaked", "spam", null, null, null));
-        eventually(() -> assertTrue(count(
-                        alpha,
+        eventually(() -> assertTrue(alpha.count(
                         "select count(*) from inbound_activity where state = 'failed' and last_error like ?",
                         "%banned%")
                 > 0));
@@ -161,8 +145,7 @@ class ModerationFederationTest {
         var late = gamma.app()
                 .threads()
                 .comment(gwen, onGammaCalm.id(), new ThreadService.Draft(null, "me too", null, null, null));
-        eventually(() -> assertTrue(count(
-                        alpha,
+        eventually(() -> assertTrue(alpha.count(
                         "select count(*) from inbound_activity where state = 'failed' and last_error like ?",
                         "%locked thread%")
                 > 0));
@@ -193,7 +176,7 @@ class ModerationFederationTest {
         var bruno = beta.member("bruno");
         var gina = gamma.member("gina");
         var groupUri = alpha.baseUrl() + "/c/notices";
-        long onAlpha = communityIdOn(alpha, groupUri);
+        long onAlpha = alpha.communityId(groupUri);
         beta.app().follows().follow(bruno, "!" + alpha.handle("notices"));
         gamma.app().follows().follow(gina, "!" + alpha.handle("notices"));
         eventually(() -> assertEquals(
@@ -202,7 +185,7 @@ class ModerationFederationTest {
         eventually(() -> assertEquals(
                 FollowStore.State.ACCEPTED,
                 gamma.app().follows().subscriptions(gina).getFirst().state()));
-        long onBeta = communityIdOn(beta, groupUri), onGamma = communityIdOn(gamma, groupUri);
+        long onBeta = beta.communityId(groupUri), onGamma = gamma.communityId(groupUri);
         alpha.app()
                 .moderation()
                 .addModerator(alice, onAlpha, bruno.actor().uri().toString());

@@ -55,30 +55,15 @@ class PolicyFederationTest {
             alpha.app().policyService().unblock(b.domain(), "admin", "cleanup");
     }
 
-    private static long count(KindredInstance on, String sql, Object... params) {
-        return on.app().database().read(c -> Sql.count(c, sql, params));
-    }
-
-    private static long communityIdOn(KindredInstance on, String actorUri) {
-        return on.app()
-                .database()
-                .read(c -> Sql.one(
-                        c,
-                        "select c.id from community c join actor a on a.id = c.actor_id where a.uri = ?",
-                        rs -> rs.getLong(1),
-                        actorUri))
-                .orElseThrow();
-    }
-
     /** Follows of a community on `on` by actors of another instance. */
     private static long followsFrom(KindredInstance on, long communityId, KindredInstance from) {
-        return count(on, """
+        return on.count("""
                 select count(*) from follow f join actor a on a.id = f.follower_id join community c on c.actor_id = f.followed_id
                 where c.id = ? and a.domain = ?""", communityId, from.domain());
     }
 
     private static boolean hasFollow(KindredInstance on, long communityId, Member remoteMember) {
-        return count(on, """
+        return on.count("""
                 select count(*) from follow f join actor a on a.id = f.follower_id join community c on c.actor_id = f.followed_id
                 where c.id = ? and a.uri = ? and f.state = 'accepted'""", communityId, remoteMember.actor().uri().toString()) == 1;
     }
@@ -125,8 +110,8 @@ class PolicyFederationTest {
         var bob = beta.createMember("bob");
         var peersUri = alpha.baseUrl() + "/c/peers";
         followAndWait(beta, bob, "!peers@" + alpha.domain());
-        long peersOnAlpha = communityIdOn(alpha, peersUri);
-        long peersOnBeta = communityIdOn(beta, peersUri);
+        long peersOnAlpha = alpha.communityId(peersUri);
+        long peersOnBeta = beta.communityId(peersUri);
         eventually(() -> assertEquals(1, followsFrom(alpha, peersOnAlpha, beta)));
         var before = startThread(beta, bob, peersOnBeta, "Before the block");
         eventually(() -> assertEquals(List.of("Before the block"), titles(alpha, peersOnAlpha)));
@@ -153,18 +138,17 @@ class PolicyFederationTest {
         assertEquals(List.of(), titles(alpha, peersOnAlpha));
         eventually(() -> assertEquals(
                 0,
-                count(
-                        alpha,
+                alpha.count(
                         "select count(*) from delivery where host = ? and state in ('queued', 'in_flight', 'parked')",
                         beta.domain())));
         // Only that port of 127.0.0.1 is blocked.
         assertTrue(alpha.app().policy().federates(gamma.domain()));
 
         // A new signed delivery from beta is refused with 403 and changes nothing.
-        long inboundBefore = count(alpha, "select count(*) from inbound_activity");
+        long inboundBefore = alpha.count("select count(*) from inbound_activity");
         var after = startThread(beta, bob, peersOnBeta, "After the block");
         eventually(() -> assertEquals(403, lastStatus(beta, alpha, after.uri().toString())));
-        assertEquals(inboundBefore, count(alpha, "select count(*) from inbound_activity"));
+        assertEquals(inboundBefore, alpha.count("select count(*) from inbound_activity"));
         assertFalse(stored(alpha, after.uri()));
 
         // A signed GET from beta is refused too, and alpha fetches nothing from beta.
@@ -177,7 +161,7 @@ class PolicyFederationTest {
         assertEquals(FetchException.Reason.REFUSED_DOMAIN, fetch.reason());
 
         // A new thread on alpha queues nothing for beta, nor does anything addressed to beta's actors.
-        long deliveriesToBeta = count(alpha, "select count(*) from delivery where host = ?", beta.domain());
+        long deliveriesToBeta = alpha.count("select count(*) from delivery where host = ?", beta.domain());
         var alice = alpha.member("alice");
         startThread(alpha, alice, peersOnAlpha, "Alpha after the block");
         // Known from before the block and still fresh, so no fetch is needed.
@@ -189,7 +173,7 @@ class PolicyFederationTest {
                         .enqueue(
                                 c, alice.actor(), alpha.baseUrl() + "/test/direct-1", null, "{}", List.of(bobOnAlpha)));
         assertEquals(0, queued.remoteInboxes());
-        assertEquals(deliveriesToBeta, count(alpha, "select count(*) from delivery where host = ?", beta.domain()));
+        assertEquals(deliveriesToBeta, alpha.count("select count(*) from delivery where host = ?", beta.domain()));
 
         // Unblocked: new activity gets through, the old follow is not silently restored, the old thread shows again.
         alpha.app().policyService().unblock(DomainPattern.parse(beta.domain()), "admin", "test");
@@ -209,7 +193,7 @@ class PolicyFederationTest {
             var hana = haven.createMember("hana");
             haven.createCommunity("circle", "Circle", "hana");
             var circleUri = haven.baseUrl() + "/c/circle";
-            long circleOnHaven = communityIdOn(haven, circleUri);
+            long circleOnHaven = haven.communityId(circleUri);
 
             // Beta is listed: its member follows.
             var dan = beta.createMember("dan");
@@ -237,10 +221,8 @@ class PolicyFederationTest {
             assertEquals(0, followsFrom(haven, circleOnHaven, gamma));
             assertEquals(
                     0,
-                    count(
-                            haven,
-                            "select count(*) from inbound_activity where actor_uri like ?",
-                            gamma.baseUrl() + "/%"));
+                    haven.count(
+                            "select count(*) from inbound_activity where actor_uri like ?", gamma.baseUrl() + "/%"));
             assertEquals(
                     FollowStore.State.PENDING,
                     gamma.app().follows().subscriptions(gil).stream()
@@ -259,7 +241,7 @@ class PolicyFederationTest {
             assertEquals(FetchException.Reason.REFUSED_DOMAIN, byUrl.reason());
             gamma.createCommunity("elsewhere", "Elsewhere", "gil");
             assertThrows(Refusal.class, () -> haven.app().follows().follow(hana, "!elsewhere@" + gamma.domain()));
-            assertEquals(0, count(haven, "select count(*) from actor where domain = ?", gamma.domain()));
+            assertEquals(0, haven.count("select count(*) from actor where domain = ?", gamma.domain()));
         }
     }
 
@@ -267,13 +249,13 @@ class PolicyFederationTest {
     void aCommunityOnAlphaShutsOutGamma() throws Exception {
         alpha.createCommunity("garden", "Garden", "alice");
         var gardenUri = alpha.baseUrl() + "/c/garden";
-        long gardenOnAlpha = communityIdOn(alpha, gardenUri);
+        long gardenOnAlpha = alpha.communityId(gardenUri);
         var erin = beta.createMember("erin");
         var gus = gamma.createMember("gus");
         followAndWait(beta, erin, "!garden@" + alpha.domain());
         followAndWait(gamma, gus, "!garden@" + alpha.domain());
-        long gardenOnBeta = communityIdOn(beta, gardenUri);
-        long gardenOnGamma = communityIdOn(gamma, gardenUri);
+        long gardenOnBeta = beta.communityId(gardenUri);
+        long gardenOnGamma = gamma.communityId(gardenUri);
         var gusBefore = startThread(gamma, gus, gardenOnGamma, "Gus before");
         eventually(() -> assertTrue(stored(alpha, gusBefore.uri())));
 

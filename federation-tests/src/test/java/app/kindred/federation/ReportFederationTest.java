@@ -56,17 +56,6 @@ class ReportFederationTest {
         for (var instance : new KindredInstance[] {gamma, beta, alpha}) if (instance != null) instance.close();
     }
 
-    private static long communityIdOn(KindredInstance on, String actorUri) {
-        return on.app()
-                .database()
-                .read(c -> Sql.one(
-                        c,
-                        "select c.id from community c join actor a on a.id = c.actor_id where a.uri = ?",
-                        rs -> rs.getLong(1),
-                        actorUri))
-                .orElseThrow();
-    }
-
     private static void follow(KindredInstance on, String member, String group) throws Exception {
         var m = on.member(member);
         on.app().follows().follow(m, "!" + alpha.handle("peers"));
@@ -84,7 +73,7 @@ class ReportFederationTest {
                 .threads()
                 .startThread(
                         gamma.member("gina"),
-                        communityIdOn(gamma, group),
+                        gamma.communityId(group),
                         new ThreadService.Draft("Buy my course", "Cheap pills at example.com", null, null, null));
         eventually(() -> assertTrue(beta.app()
                 .database()
@@ -104,7 +93,7 @@ class ReportFederationTest {
         // Alpha's moderator sees it, from beta's instance actor: bob is not named.
         var alice = alpha.member("alice");
         var betaInstance = beta.app().instanceActor().uri();
-        long peersOnAlpha = communityIdOn(alpha, group);
+        long peersOnAlpha = alpha.communityId(group);
         eventually(() -> {
             var queue =
                     alpha.app().reports().queue(alice, new ReportStore.Filter(peersOnAlpha, ReportStatus.OPEN, null));
@@ -124,7 +113,7 @@ class ReportFederationTest {
                 > 0);
         // The author's home, gamma, hears of it too: its admins see a report about their member.
         var groot = gamma.member("groot");
-        long peersOnGamma = communityIdOn(gamma, group);
+        long peersOnGamma = gamma.communityId(group);
         eventually(() -> {
             var queue = gamma.app().reports().queue(groot, new ReportStore.Filter(peersOnGamma, null, null));
             assertEquals(1, queue.size(), queue.toString());
@@ -180,7 +169,7 @@ class ReportFederationTest {
 
         followCircle(beta, bea);
         followCircle(gamma, gus);
-        long onBeta = communityIdOn(beta, groupUri), onGamma = communityIdOn(gamma, groupUri);
+        long onBeta = beta.communityId(groupUri), onGamma = gamma.communityId(groupUri);
         var moderators =
                 List.of(alice.actor().uri().toString(), bea.actor().uri().toString());
         assertEquals(moderators, beta.app().moderation().moderators(onBeta));

@@ -8,7 +8,6 @@ import app.kindred.follow.FollowStore;
 import app.kindred.storage.Sql;
 import app.kindred.thread.ThreadService;
 import app.kindred.web.Browser;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,10 +34,8 @@ class WebJourneyFederationTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) browser.close();
-        if (beta != null) beta.close();
-        if (alpha != null) alpha.close();
+    static void stop() throws Exception {
+        Browser.closeAll(browser, beta, alpha);
     }
 
     @Test
@@ -47,10 +44,7 @@ class WebJourneyFederationTest {
         var page = "/r/" + alpha.handle("peers");
 
         // Sign in on beta.
-        browser.open("/login");
-        browser.type("#username", "bob");
-        browser.type("#password", "password-of-bob");
-        browser.clickAndLoad(browser.find("form[action='/login'] button[type=submit]"));
+        browser.signIn("bob", "password-of-bob");
 
         // Paste the handle into search: beta does not know it yet, and asks alpha only when bob presses the button.
         browser.open("/search");
@@ -108,18 +102,11 @@ class WebJourneyFederationTest {
 
         // beta's pages of alpha's community and thread pass axe, signed in.
         try (var scanner = new Browser(beta.baseUrl(), true)) {
-            scanner.open("/login");
-            scanner.type("#username", "bob");
-            scanner.type("#password", "password-of-bob");
-            scanner.clickAndLoad(scanner.find("form[action='/login'] button[type=submit]"));
-            var failures = new ArrayList<String>();
+            scanner.signIn("bob", "password-of-bob");
+            var failures = scanner.axeFindings();
             for (var path :
-                    List.of(page, "/p/" + beta.post(thread.uri()).orElseThrow().id())) {
-                scanner.open(path);
-                var found = scanner.violations();
-                if (!found.isEmpty()) failures.add(path + ":\n" + found);
-            }
-            assertEquals(List.of(), failures, String.join("\n", failures));
+                    List.of(page, "/p/" + beta.post(thread.uri()).orElseThrow().id())) failures.scan(path);
+            failures.assertNone();
         }
 
         // Leaving, from the same page: alpha is told.

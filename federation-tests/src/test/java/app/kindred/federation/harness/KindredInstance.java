@@ -6,6 +6,7 @@ import app.kindred.community.Community;
 import app.kindred.member.Member;
 import app.kindred.member.Role;
 import app.kindred.refusal.TryLater;
+import app.kindred.storage.Sql;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
 import io.javalin.Javalin;
@@ -131,6 +132,22 @@ public final class KindredInstance implements AutoCloseable {
     /** The post or comment this instance holds under that id, if any: how scenarios check what arrived. */
     public Optional<Post> post(URI uri) {
         return app().database().read(c -> new PostStore().findByUri(c, uri));
+    }
+
+    /** This instance's id of the community whose Group actor has that id (its own or a remote one). */
+    public long communityId(String actorUri) {
+        return app().database()
+                .read(c -> Sql.one(
+                        c,
+                        "select c.id from community c join actor a on a.id = c.actor_id where a.uri = ?",
+                        rs -> rs.getLong(1),
+                        actorUri))
+                .orElseThrow();
+    }
+
+    /** The number a {@code select count(*)} query gives on this instance's database. */
+    public long count(String sql, Object... params) {
+        return app().database().read(c -> Sql.count(c, sql, params));
     }
 
     public App app() {
