@@ -51,7 +51,7 @@ class AccountDeletionBrowserTest {
         server.app().members().create("oak", PASSWORD, Role.ADMIN);
         var oak = new Browser(server.base(), false);
         try {
-            signIn(oak, "oak");
+            oak.signIn("oak", PASSWORD);
             oak.open("/settings/delete");
             oak.find("#keep_posts-true").click();
             oak.type("#password", PASSWORD);
