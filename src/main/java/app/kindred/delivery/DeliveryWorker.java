@@ -8,6 +8,7 @@ import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -135,7 +136,8 @@ public final class DeliveryWorker implements AutoCloseable {
         perHost.forEach((host, count) -> {
             if (count.get() > 0) used.put(host, count.get());
         });
-        var claimed = db.transaction(c -> store.claim(c, workerId, free, settings.perHost(), used, settings.lease()));
+        var claimed = db.transaction(
+                c -> store.claim(c, workerId, free, settings.perHost(), used, inFlight.keySet(), settings.lease()));
         for (var delivery : claimed) {
             var count = perHost.computeIfAbsent(delivery.host(), h -> new AtomicInteger());
             count.incrementAndGet();
@@ -166,11 +168,9 @@ public final class DeliveryWorker implements AutoCloseable {
             return;
         }
         if (!federates.test(d.host())) {
-            db.transaction(c -> {
-                store.failed(c, d.id(), 0, "not sent: this instance does not federate with " + d.host());
-                return null;
-            });
-            metrics.count(DeliveryMetrics.Outcome.FAILED);
+            boolean held = db.transaction(
+                    c -> store.failed(c, d, workerId, 0, "not sent: this instance does not federate with " + d.host()));
+            if (held) metrics.count(DeliveryMetrics.Outcome.FAILED);
             return;
         }
         var signer = signers.computeIfAbsent(
@@ -185,14 +185,15 @@ public final class DeliveryWorker implements AutoCloseable {
         var now = clock.instant();
         var result = outcome;
         db.transaction(c -> {
+            if (!stillHeld(c, d)) return null;
             switch (result) {
                 case InboxPoster.Delivered ok -> {
-                    store.delivered(c, d.id(), ok.status());
+                    store.delivered(c, d, workerId, ok.status());
                     health.alive(c, d.host());
                     metrics.count(DeliveryMetrics.Outcome.DELIVERED);
                 }
                 case InboxPoster.Failed failed -> {
-                    store.failed(c, d.id(), failed.status(), failed.error());
+                    store.failed(c, d, workerId, failed.status(), failed.error());
                     if (failed.gone()) {
                         store.markGone(c, d.inbox());
                         metrics.count(DeliveryMetrics.Outcome.GONE);
@@ -204,7 +205,8 @@ public final class DeliveryWorker implements AutoCloseable {
                     if (schedule.exhausted(d.queuedAt(), now)) {
                         store.failed(
                                 c,
-                                d.id(),
+                                d,
+                                workerId,
                                 retry.status(),
                                 "given up after " + d.attempts() + " attempts: " + retry.error());
                         metrics.count(DeliveryMetrics.Outcome.GIVEN_UP);
@@ -212,7 +214,7 @@ public final class DeliveryWorker implements AutoCloseable {
                         var delay = retry.retryAfter()
                                 .map(schedule::scale)
                                 .orElseGet(() -> schedule.delayAfter(d.attempts(), random));
-                        store.retryAt(c, d.id(), now.plus(delay), retry.status(), retry.error());
+                        store.retryAt(c, d, workerId, now.plus(delay), retry.status(), retry.error());
                         metrics.count(DeliveryMetrics.Outcome.RETRIED);
                     }
                     if (health.failed(c, d.host(), retry.error(), now, schedule.scale(settings.probeInterval()))) {
@@ -225,6 +227,21 @@ public final class DeliveryWorker implements AutoCloseable {
             }
             return null;
         });
+    }
+
+    /**
+     * Whether this attempt still holds its claim, locking the row until the outcome is written. A claim
+     * whose lease ran out while we sent may have been taken by another process: its outcome, not ours,
+     * is the one that counts (the remote may get the activity twice, which at-least-once delivery allows).
+     */
+    private boolean stillHeld(Connection c, DeliveryStore.Claimed d) throws SQLException {
+        boolean held = store.holds(c, d, workerId);
+        if (!held)
+            log.warn(
+                    "delivery {} to {} outlived its lease and was claimed again; its outcome is dropped",
+                    d.id(),
+                    d.host());
+        return held;
     }
 
     /** Unavailable hosts are probed now and then; an answer is a sign of life that releases their deliveries. */

@@ -23,6 +23,8 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -152,16 +154,33 @@ class DeliveryTest {
         app.startWorkers();
         var id = enqueue(app, activity("Create", base() + "/objects/1"), base() + "/objects/1", List.of(a, b));
         eventually(() -> assertEquals("delivered", row(id).get("state")));
+        assertEquals(
+                1L,
+                (long) app.database()
+                        .read(c -> Sql.count(
+                                c,
+                                "select count(*) from delivery d join outbound_activity o on o.id = d.outbound_id"
+                                        + " where o.activity_id = ?",
+                                id)),
+                "two followers on one server share one delivery");
+        // At least once (docs/federation.md): an answer slower than the timeout, as from a cold receiver on a
+        // loaded machine, is sent again and the receiver deduplicates by id. So the count of POSTs is not the
+        // promise; one delivery, signed every time, and no POST without an attempt of its own are.
         var received = remote.findAll(postRequestedFor(urlEqualTo("/inbox")));
-        assertEquals(1, received.size(), "two followers on one server share one delivery");
-        assertEquals("application/activity+json", received.get(0).getHeader("Content-Type"));
-
+        assertFalse(received.isEmpty());
+        assertTrue(
+                received.size() <= Integer.parseInt(row(id).get("attempts")),
+                received.size() + " POSTs for " + row(id).get("attempts") + " attempts");
         var verifier = new SignatureVerifier(Clock.systemUTC());
         var key = VerificationKey.fromPem(sender.publicKeyPem());
-        var result = verifier.verify(
-                parts(received.get(0)),
-                keyId -> keyId.equals(sender.publicKeyId()) ? Optional.of(key) : Optional.empty());
-        assertInstanceOf(VerificationResult.Verified.class, result, result.toString());
+        for (var request : received) {
+            assertEquals("application/activity+json", request.getHeader("Content-Type"));
+            assertTrue(request.getBodyAsString().contains("\"id\":\"" + id + "\""));
+            var result = verifier.verify(
+                    parts(request), keyId -> keyId.equals(sender.publicKeyId()) ? Optional.of(key) : Optional.empty());
+            assertInstanceOf(VerificationResult.Verified.class, result, result.toString());
+        }
+        // Counted once however many attempts it took: a claim sent twice at once would count twice.
         assertEquals(1, app.deliveryMetrics().get(DeliveryMetrics.Outcome.DELIVERED));
     }
 
@@ -478,6 +497,47 @@ class DeliveryTest {
     }
 
     @Test
+    void aClaimThatOutlivedItsLeaseIsNotSentAgainByItsOwnWorkerAndOnlyTheNewClaimWritesTheOutcome() throws Exception {
+        // No worker started: the store is driven as the dispatcher drives it, with a lease that runs out at once,
+        // as one does when a cold, loaded process is slow to get a POST out.
+        var id = enqueue(
+                app,
+                activity("Create", base() + "/objects/40"),
+                null,
+                List.of(remoteActor(app, "a", "/users/a/inbox", null)));
+        var store = new DeliveryStore();
+        var first = app.database()
+                .transaction(c -> store.claim(c, "worker-1", 8, 4, Map.of(), List.of(), Duration.ofMillis(1)));
+        assertEquals(1, first.size());
+        var claim = first.get(0);
+        eventually(() -> assertEquals(1L, (long) app.database()
+                .read(c -> Sql.count(
+                        c, "select count(*) from delivery where id = ? and claimed_until < now()", claim.id()))));
+
+        // Its own worker is still sending it: claiming it again would be a second POST alongside the first.
+        assertEquals(
+                List.of(),
+                app.database()
+                        .transaction(c -> store.claim(
+                                c, "worker-1", 8, 4, Map.of(), List.of(claim.id()), Duration.ofMinutes(1))));
+        // Another process may take it (the first may have crashed); from then on the outcome is the new claim's.
+        var second = app.database()
+                .transaction(c -> store.claim(c, "worker-2", 8, 4, Map.of(), List.of(), Duration.ofMinutes(1)));
+        assertEquals(
+                List.of(claim.id()),
+                second.stream().map(DeliveryStore.Claimed::id).toList());
+        assertFalse((boolean) app.database().transaction(c -> store.holds(c, claim, "worker-1")));
+        assertFalse((boolean)
+                app.database().transaction(c -> store.retryAt(c, claim, "worker-1", Instant.now(), 0, "timeout")));
+        assertEquals("in_flight", row(id).get("state"));
+        assertTrue((boolean) app.database().transaction(c -> store.delivered(c, second.get(0), "worker-2", 202)));
+        assertEquals("delivered", row(id).get("state"));
+        assertFalse((boolean) app.database().transaction(c -> store.failed(c, claim, "worker-1", 500, "late")));
+        assertEquals("delivered", row(id).get("state"));
+        assertEquals("2", row(id).get("attempts"));
+    }
+
+    @Test
     void twoProcessesOnOneDatabaseShareTheQueueWithoutDoubleSends() throws Exception {
         for (int i = 0; i < 40; i++)
             remote.stubFor(post(urlEqualTo("/users/u" + i + "/inbox"))
@@ -500,12 +560,18 @@ class DeliveryTest {
                             && second.deliveryMetrics().get(DeliveryMetrics.Outcome.DELIVERED) > 0,
                     "both shared the work");
         }
+        // Two workers never send one claim, so never more POSTs than attempts; a slow answer may be retried
+        // (at least once), so not exactly one.
         for (int i = 0; i < 40; i++) {
-            assertEquals(
-                    1,
-                    remote.findAll(postRequestedFor(urlEqualTo("/users/u" + i + "/inbox")))
-                            .size(),
-                    "inbox u" + i);
+            var inbox = base() + "/users/u" + i + "/inbox";
+            int posts = remote.findAll(postRequestedFor(urlEqualTo("/users/u" + i + "/inbox")))
+                    .size();
+            long attempts = app.database()
+                    .read(c -> Sql.one(c, "select attempts from delivery where inbox = ?", rs -> rs.getLong(1), inbox))
+                    .orElseThrow();
+            assertTrue(
+                    posts >= 1 && posts <= attempts,
+                    "inbox u" + i + ": " + posts + " POSTs, " + attempts + " attempts");
         }
     }
 }
