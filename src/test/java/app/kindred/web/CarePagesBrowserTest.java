@@ -103,10 +103,7 @@ class CarePagesBrowserTest {
     }
 
     private static void signIn(Browser b, String name) {
-        b.open("/login");
-        b.type("#username", name);
-        b.type("#password", PASSWORD);
-        b.clickAndLoad(b.find("form[action='/login'] button[type=submit]"));
+        b.signIn(name, PASSWORD);
         assertTrue(b.find("header.site").getText().contains(name), "signed in as " + name);
     }
 
@@ -335,7 +332,7 @@ class CarePagesBrowserTest {
 
     @Test
     void everyNewPagePassesAxeSignedOutAndSignedIn() throws Exception {
-        var failures = new ArrayList<String>();
+        var failures = scanner.findings();
         // Signed out, each of them asks to sign in first.
         for (var path : List.of(
                 "/p/" + thread + "/report",
@@ -345,11 +342,11 @@ class CarePagesBrowserTest {
                 "/settings/export")) {
             scanner.open(path);
             assertTrue(scanner.driver.getCurrentUrl().contains("/login?next="), path);
-            check(path + " (signed out)", failures);
+            failures.check(path + " (signed out)");
         }
         signIn(scanner, "alice");
         scanner.open("/reports/mine");
-        check("/reports/mine (none)", failures);
+        failures.check("/reports/mine (none)");
         for (var path : List.of(
                 "/p/" + thread,
                 "/p/" + thread + "/report",
@@ -360,15 +357,15 @@ class CarePagesBrowserTest {
                 "/settings/distance",
                 "/settings/export")) {
             scanner.open(path);
-            check(path, failures);
+            failures.check(path);
         }
         // A report form with problems, then "my reports" with one in it.
         scanner.open("/p/" + byDan + "/report");
         scanner.clickAndLoad(scanner.find("main form button[type=submit]"));
-        check("report (no reason)", failures);
+        failures.check("report (no reason)");
         scanner.find("label[for=reason-spam]").click();
         scanner.clickAndLoad(scanner.find("main form button[type=submit]"));
-        check("/reports/mine (one)", failures);
+        failures.check("/reports/mine (one)");
         // Distance with something in every list, and a form with a problem.
         scanner.open("/settings/distance");
         scanner.type("#block_member", "carol");
@@ -377,52 +374,41 @@ class CarePagesBrowserTest {
         scanner.clickAndLoad(scanner.find("form[action='/settings/distance/mute'] button"));
         scanner.clickAndLoad(scanner.find("form[action='/settings/distance/hide'] button"));
         scanner.clickAndLoad(scanner.find("form[action='/settings/distance/break'] button[type=submit]"));
-        check("/settings/distance (no length)", failures);
+        failures.check("/settings/distance (no length)");
         scanner.find("label[for=length-until_i_come_back]").click();
         new Select(scanner.find("#break_from")).selectByVisibleText("Quiet corner");
         scanner.clickAndLoad(scanner.find("form[action='/settings/distance/break'] button[type=submit]"));
-        check("/settings/distance (full)", failures);
+        failures.check("/settings/distance (full)");
         scanner.find("label[for=reminder-after]").click();
         scanner.type("#after_minutes", "a while");
         scanner.clickAndLoad(scanner.find("form[action='/settings/distance/reminder'] button"));
-        check("/settings/distance (reminder problem)", failures);
+        failures.check("/settings/distance (reminder problem)");
         scanner.find("#after_minutes").clear();
         scanner.type("#after_minutes", "600");
         scanner.clickAndLoad(scanner.find("form[action='/settings/distance/reminder'] button"));
-        check("/settings/distance (reminder on)", failures);
+        failures.check("/settings/distance (reminder on)");
         scanner.screenshot("distance", 390);
         scanner.screenshot("distance", 1280);
         scanner.open("/p/" + thread);
-        check("/p/thread (blocked and muted)", failures);
+        failures.check("/p/thread (blocked and muted)");
         scanner.open("/c/quiet");
-        check("/c/quiet (on a break)", failures);
+        failures.check("/c/quiet (on a break)");
         // The export while it is made and when it is ready.
         scanner.open("/settings/export");
         scanner.clickAndLoad(scanner.find("main form button"));
-        check("/settings/export (started)", failures);
+        failures.check("/settings/export (started)");
         for (int i = 0; i < 100 && scanner.all("a[download]").isEmpty(); i++) {
             Thread.sleep(100);
             scanner.open("/settings/export");
         }
-        check("/settings/export (ready)", failures);
+        failures.check("/settings/export (ready)");
         scanner.darkScheme(true);
         try {
             for (var path : List.of("/settings/distance", "/p/" + byDan + "/report", "/reports/mine", "/c/quiet"))
-                scan(path + "#dark", failures);
+                failures.scan(path + "#dark");
         } finally {
             scanner.darkScheme(false);
         }
-        assertEquals(List.of(), failures, String.join("\n", failures));
-    }
-
-    private static void scan(String path, List<String> failures) {
-        scanner.open(path);
-        check(path, failures);
-    }
-
-    private static void check(String what, List<String> failures) {
-        var found = scanner.violations();
-        if (!found.isEmpty()) failures.add(what + ":\n" + found);
-        if (!scanner.fitsWidth(320)) failures.add(what + ": wider than 320 px");
+        failures.assertNone();
     }
 }
