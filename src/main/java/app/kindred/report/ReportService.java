@@ -271,6 +271,15 @@ public final class ReportService {
         });
     }
 
+    /** Whether forward would send this report on: its member is on another server and it has not gone yet. */
+    public boolean forwardable(Member viewer, long id) {
+        return db.read(c -> {
+            var report = moderated(c, viewer, id);
+            if (report.forwardedAt() != null || report.subjectId() == null) return false;
+            return actors.findById(c, report.subjectId()).map(a -> !a.local()).orElse(false);
+        });
+    }
+
     // Escalation to admins (issue 15): a moderator passes a report they cannot or should not decide alone.
 
     /** A report passed up to this instance's admins; {@code by} the moderator's handle. */

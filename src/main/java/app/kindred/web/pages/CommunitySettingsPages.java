@@ -311,7 +311,7 @@ public final class CommunitySettingsPages {
 
     private void addModerator(Context ctx) {
         act(ctx, new String[] {"moderator"}, Map.of("actor", "moderator"), "moderators", (member, community, v) -> {
-            moderation.addModerator(member, community.id(), v.get("moderator"));
+            onField("moderator", () -> moderation.addModerator(member, community.id(), v.get("moderator")));
             return "moderatorAdded";
         });
     }
@@ -350,7 +350,12 @@ public final class CommunitySettingsPages {
                 Map.of("target", "block_target", "reason", "block_reason"),
                 "blocks",
                 (member, community, v) -> {
-                    moderation.block(member, community.id(), v.get("block_target"), v.get("block_reason"));
+                    if (v.get("block_reason").length() > 1_000)
+                        throw Refusal.invalid("block_reason", "a reason is at most 1,000 characters");
+                    onField(
+                            "block_target",
+                            () -> moderation.block(
+                                    member, community.id(), v.get("block_target"), v.get("block_reason")));
                     return "blocked";
                 });
     }
@@ -360,6 +365,20 @@ public final class CommunitySettingsPages {
             moderation.unblock(member, community.id(), v.get("target"));
             return "unblocked";
         });
+    }
+
+    /**
+     * Runs an act whose only input that can be wrong is one named member or target: a refusal about
+     * who (someone unknown, a bad domain) is put by that field rather than shown as a page of its own.
+     */
+    private static void onField(String field, Runnable act) {
+        try {
+            act.run();
+        } catch (Refusal r) {
+            if (r.kind() == Refusal.Kind.FORBIDDEN || r.raced()) throw r;
+            if (r.field() == null && r.kind() != Refusal.Kind.NOT_FOUND) throw r;
+            throw new Refusal(r.kind(), field, r.getMessage());
+        }
     }
 
     // The ban confirmation
@@ -403,11 +422,9 @@ public final class CommunitySettingsPages {
             }
             if (!ModeratorPages.BAN_DAYS.contains(days)) throw Refusal.invalid("days", m.t("mod.ban.daysNeeded"));
             Instant expires = days == 0 ? null : Instant.now().plus(Duration.ofDays(days));
-            moderation.ban(
-                    member,
-                    community.id(),
-                    new ModerationService.BanRequest(
-                            values.get("actor"), reason, expires, "yes".equals(values.get("remove_content"))));
+            var request = new ModerationService.BanRequest(
+                    values.get("actor"), reason, expires, "yes".equals(values.get("remove_content")));
+            onField("actor", () -> moderation.ban(member, community.id(), request));
         } catch (Refusal r) {
             if (r.kind() == Refusal.Kind.FORBIDDEN || r.kind() == Refusal.Kind.NOT_FOUND && r.field() == null) throw r;
             var form = Site.refused(values, r, Map.of("expires", "days"));
