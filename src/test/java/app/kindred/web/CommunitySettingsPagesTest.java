@@ -444,4 +444,29 @@ class CommunitySettingsPagesTest {
         assertTrue(queue.html().indexOf("/mod/reports/" + id) < queue.html().indexOf("id=\"wellbeing\""));
         assertNull(Jsoup.parse(mona.get("/mod").body()).selectFirst("section.escalated"));
     }
+
+    @Test
+    void aModeratorReadsRemovedWordsInTheThreadMarkedRemovedWhereOthersSeeOnlyThatTheyWere() {
+        long post = thread("bob", "Said too much");
+        long comment = server.app()
+                .threads()
+                .comment(member("carol"), post, new ThreadService.Draft(null, "an unkind reply", null, null, null))
+                .id();
+        server.app().moderation().remove(member("mona"), comment, "Rule 1: be kind");
+        var mod = Jsoup.parse(signedIn("mona").get("/p/" + post).body());
+        var shown = mod.selectFirst("#c" + comment);
+        assertTrue(shown.text().contains("an unkind reply"), shown.html());
+        assertTrue(shown.selectFirst(".removed-mark").text().contains("Rule 1: be kind"));
+        assertNull(shown.selectFirst("form[action=/p/" + comment + "/vote]"), "nothing to vote on");
+        // An admin moderates our communities too; a member and a moderator elsewhere see only that it was removed.
+        assertTrue(signedIn("alice").get("/p/" + post).body().contains("an unkind reply"));
+        for (var who : List.of("bob", "otto")) {
+            var page = Jsoup.parse(signedIn(who).get("/p/" + post).body());
+            var li = page.selectFirst("#c" + comment);
+            assertFalse(li.text().contains("an unkind reply"), who);
+            assertNull(li.selectFirst(".removed-mark"), who);
+            assertNotNull(li.selectFirst(".gone"), who);
+        }
+        assertFalse(new WebClient(server).get("/p/" + post).body().contains("an unkind reply"));
+    }
 }

@@ -106,7 +106,8 @@ public final class WebPages implements Pages {
                 app.media(),
                 distance,
                 app.care(),
-                composerImages);
+                composerImages,
+                app.moderation());
         this.members = new MemberPages(site, app.members(), app.discussions(), app.media());
         this.notificationPages = new NotificationPages(
                 site, app.notifications(), config.instance().domain());
