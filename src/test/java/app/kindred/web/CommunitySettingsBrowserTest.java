@@ -75,6 +75,7 @@ class CommunitySettingsBrowserTest {
         try {
             failures.scan("/c/peers/settings");
             assertEquals("Settings of Peer support", browser.find("h1").getText());
+            browser.screenshot("mod-settings", 1280);
 
             // An empty title comes back by its field, the description as typed.
             var title = browser.find("#title");
