@@ -95,6 +95,22 @@ class CommunityBlockDoorsTest {
         assertEquals("done", deliver(writer, group, create, createId).strip());
         long postId = count("select id from post where uri = ?", note);
 
+        // A moderator on another server, added by the address of their actor and listed as remote; then removed.
+        var mona0 = signedIn("mona");
+        var added =
+                mona0.submit("/c/circle/settings", "/c/circle/settings/moderators", Map.of("moderator", writer.id()));
+        assertEquals(303, added.statusCode(), added.body());
+        var listed = Jsoup.parse(mona0.get("/c/circle/settings").body())
+                .selectFirst("#moderators")
+                .parent();
+        assertTrue(listed.text().contains("writer@127.0.0.1"), listed.text());
+        assertTrue(listed.text().contains("(on another server)"), listed.text());
+        assertEquals(
+                303,
+                mona0.submit("/c/circle/settings", "/c/circle/settings/moderators/remove", Map.of("actor", writer.id()))
+                        .statusCode());
+        assertEquals(1, count("select count(*) from community_moderator m join community c on c.id = m.community_id"));
+
         // Carol reports it; mona forwards the report to the writer's server from its page.
         var app = server.app();
         long report = app.reports()
