@@ -79,8 +79,8 @@ class ModeratorJourneyFederationTest {
             browser.clickAndLoad(browser.find("header a[href='/mod']"));
             browser.clickAndLoad(browser.find("a[href='/mod/reports/" + report + "']"));
             var filing = browser.find("ol.filings li").getText();
-            // Where it came from, by the server's name (its host), never by who.
-            assertTrue(filing.contains("From " + URI.create(beta.baseUrl()).getHost()), filing);
+            // Where it came from, by the server's name, never by who.
+            assertTrue(filing.contains("From " + URI.create(beta.baseUrl()).getAuthority()), filing);
             assertFalse(browser.find("main").getText().contains("bob"), "the reporter is not named");
             browser.type("#remove_reason", "Rule 1: no selling here");
             browser.clickAndLoad(browser.find("form[action='/mod/reports/" + report + "/remove'] button"));

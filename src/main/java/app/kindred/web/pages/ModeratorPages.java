@@ -213,7 +213,8 @@ public final class ModeratorPages {
         String origin = null;
         if (!f.local()) {
             var from = reporter != null ? reporter : f.flagId() == null ? null : URI.create(f.flagId());
-            origin = from == null ? "" : from.getHost();
+            // The server's name as its addresses give it (with a port when it has one): two servers on one host differ.
+            origin = from == null ? "" : from.getAuthority();
         }
         return new FilingRow(
                 f.category().wire(),
@@ -326,7 +327,7 @@ public final class ModeratorPages {
                 notes,
                 forwardable,
                 r.forwardedAt(),
-                detail.subject() == null ? null : detail.subject().getHost(),
+                detail.subject() == null ? null : detail.subject().getAuthority(),
                 escalation,
                 r.open() && escalation == null);
     }
