@@ -161,6 +161,8 @@ public final class ApiRoutes {
         all.addAll(mediaRoutes.endpoints());
         all.addAll(deletions.endpoints());
         all.addAll(reminder.endpoints());
+        // The moderators' notes about members (modset6).
+        all.addAll(new ModeratorNoteRoutes(this::member, moderationService).endpoints());
         return List.copyOf(all);
     }
 

@@ -183,7 +183,27 @@ final class ModerationRoutes {
                         "banner",
                         "content_warning_policy",
                         "hold_posts",
-                        "hold_first_posts"));
+                        "hold_first_posts",
+                        "sensitive"));
+        // Its own step (modset6): marked before the rest, whose Update{Group} then says it too.
+        if (body.has("sensitive")) {
+            moderation.markSensitive(viewer, id(ctx), Boolean.TRUE.equals(body.bool("sensitive")));
+            if (Set.of(
+                            "title",
+                            "description",
+                            "posting_restricted_to_mods",
+                            "show_moderator_names",
+                            "icon",
+                            "banner",
+                            "content_warning_policy",
+                            "hold_posts",
+                            "hold_first_posts")
+                    .stream()
+                    .noneMatch(body::has)) {
+                ctx.json(community.apply(id(ctx)));
+                return;
+            }
+        }
         if (body.has("content_warning_policy") || body.has("hold_posts") || body.has("hold_first_posts")) {
             // Checked whole before anything is stored: a bad policy leaves the other settings untouched too.
             var care = new ModerationService.CareSettings(
@@ -194,6 +214,7 @@ final class ModerationRoutes {
                     body.has("hold_first_posts") ? body.requiredInt("hold_first_posts") : null);
             moderation.editCare(viewer, id(ctx), care);
             if (!(body.has("title")
+                    || body.has("sensitive")
                     || body.has("description")
                     || body.has("posting_restricted_to_mods")
                     || body.has("show_moderator_names")

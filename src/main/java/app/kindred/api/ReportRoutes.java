@@ -52,6 +52,11 @@ final class ReportRoutes {
                         HandlerType.POST,
                         "/api/v1/reports/{id}/forward",
                         ctx -> ctx.json(ReportView.of(reports.forward(member.apply(ctx), id(ctx))))),
+                // Escalation to admins (modset6).
+                new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/reports/{id}/escalate", ctx -> {
+                    var body = JsonBody.parse(ctx.body().isBlank() ? "{}" : ctx.body(), Set.of("note"));
+                    ctx.json(EscalationView.of(reports.escalate(member.apply(ctx), id(ctx), body.text("note"))));
+                }),
                 new ApiRoutes.Endpoint(
                         HandlerType.GET,
                         "/api/v1/me/reports",
@@ -206,5 +211,13 @@ final class ReportRoutes {
 
     private static String uriText(URI uri) {
         return uri == null ? null : uri.toString();
+    }
+
+    /** A report passed up to the admins: by which moderator (name@domain), why, when. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record EscalationView(long report, String escalatedBy, String note, Instant escalatedAt) {
+        static EscalationView of(ReportService.Escalation e) {
+            return new EscalationView(e.reportId(), e.by(), e.note(), e.at());
+        }
     }
 }

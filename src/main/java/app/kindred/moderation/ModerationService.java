@@ -51,6 +51,7 @@ public final class ModerationService {
     private final ModerationEvents events;
     private final Moderating moderating;
     private final CommunityBlocks communityBlocks;
+    private final MemberNotes notes;
 
     public ModerationService(
             Database db,
@@ -67,6 +68,12 @@ public final class ModerationService {
         this.events = events;
         this.moderating = new Moderating(communities, posts);
         this.communityBlocks = new CommunityBlocks(db);
+        this.notes = new MemberNotes(db, actors, communities, moderating);
+    }
+
+    /** The moderators' private notes about members (issue 15). */
+    public MemberNotes notes() {
+        return notes;
     }
 
     /** The rules both doors ask: this service for our members, the inbound handlers for remote moderators. */
@@ -145,6 +152,30 @@ public final class ModerationService {
                     Action.EDIT_COMMUNITY,
                     community.actor().uri().toString(),
                     "",
+                    null);
+            var updated = communities.findById(c, community.id()).orElseThrow();
+            events.communityUpdated(c, updated);
+            return updated;
+        });
+    }
+
+    /**
+     * Marks the community sensitive (its posts open behind a warning everywhere) or not; the Group's
+     * {@code sensitive} tells other servers. Apart from {@link #edit} so its record keeps its shape.
+     */
+    public Community markSensitive(Member moderator, long communityId, boolean sensitive) {
+        return db.inCommunity(communityId, c -> {
+            var community = community(c, communityId);
+            moderating.checkEdit(c, community, Participant.member(moderator), null, null);
+            if (community.sensitive() == sensitive) return community;
+            communities.updateProfile(c, community.id(), null, null, sensitive, null);
+            ModerationLog.record(
+                    c,
+                    community.id(),
+                    moderator.actor().id(),
+                    Action.EDIT_COMMUNITY,
+                    community.actor().uri().toString(),
+                    sensitive ? "marked sensitive" : "no longer marked sensitive",
                     null);
             var updated = communities.findById(c, community.id()).orElseThrow();
             events.communityUpdated(c, updated);

@@ -15,6 +15,7 @@ import app.kindred.thread.PostStore;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -268,6 +269,73 @@ public final class ReportService {
             reports.markForwarded(c, id);
             return detail(c, reports.find(c, id).orElseThrow(), moderator);
         });
+    }
+
+    /** Whether forward would send this report on: its member is on another server and it has not gone yet. */
+    public boolean forwardable(Member viewer, long id) {
+        return db.read(c -> {
+            var report = moderated(c, viewer, id);
+            if (report.forwardedAt() != null || report.subjectId() == null) return false;
+            return actors.findById(c, report.subjectId()).map(a -> !a.local()).orElse(false);
+        });
+    }
+
+    // Escalation to admins (issue 15): a moderator passes a report they cannot or should not decide alone.
+
+    /** A report passed up to this instance's admins; {@code by} the moderator's handle. */
+    public record Escalation(long reportId, String by, String note, Instant at) {}
+
+    public static final int MAX_ESCALATION_NOTE = 1_000;
+
+    /**
+     * Passes an open report up to this instance's admins with why. Nothing leaves this server: admins
+     * read everything in their queue already, and escalated reports lead it under their own heading.
+     */
+    public Escalation escalate(Member moderator, long id, String note) {
+        var trimmed = note == null ? "" : note.strip();
+        if (trimmed.length() > MAX_ESCALATION_NOTE)
+            throw Refusal.invalid("note", "a note is at most " + MAX_ESCALATION_NOTE + " characters");
+        return db.transaction(c -> {
+            var report = moderated(c, moderator, id);
+            if (!report.open()) throw Refusal.conflict("report", "report " + id + " is already decided");
+            if (Sql.update(
+                            c,
+                            "insert into report_escalation (report_id, escalated_by, note) values (?, ?, ?)"
+                                    + " on conflict do nothing",
+                            id,
+                            moderator.actor().id(),
+                            trimmed)
+                    == 0) throw Refusal.conflict("report", "report " + id + " is already with the admins");
+            return escalation(c, id).orElseThrow();
+        });
+    }
+
+    /** Whether and why a report went to the admins, for whoever may read the report. */
+    public Optional<Escalation> escalation(Member viewer, long id) {
+        return db.read(c -> {
+            moderated(c, viewer, id);
+            return escalation(c, id);
+        });
+    }
+
+    /** Open escalated reports, oldest first: the head of an admin's queue; empty for anyone else. */
+    public List<Long> escalatedOpen(Member viewer) {
+        if (viewer.role() != Role.ADMIN) return List.of();
+        return db.read(c -> Sql.list(
+                c,
+                "select e.report_id from report_escalation e join report r on r.id = e.report_id"
+                        + " where r.status = 'open' order by e.created_at, e.report_id",
+                rs -> rs.getLong(1)));
+    }
+
+    private static Optional<Escalation> escalation(Connection c, long id) throws SQLException {
+        return Sql.one(
+                c,
+                """
+                select e.report_id, a.preferred_username || '@' || a.domain, e.note, e.created_at
+                from report_escalation e left join actor a on a.id = e.escalated_by where e.report_id = ?""",
+                rs -> new Escalation(rs.getLong(1), rs.getString(2), rs.getString(3), Sql.instant(rs, "created_at")),
+                id);
     }
 
     /** A member's own reports, newest first, with their status. */

@@ -157,6 +157,15 @@ class AuthorisationTableTest {
                 row(RESOLVE_REPORT, NO, NO, NO, NO, YES, YES, YES, NO, NO),
                 row(DISMISS_REPORT, NO, NO, NO, NO, YES, YES, NA, NA, NA),
                 row(FORWARD_REPORT, NO, NO, NO, NO, YES, YES, NA, NA, NA),
+                // Issue 15's moderators' controls (modset6). No activity carries them, so a remote
+                // moderator has no way to ask (NA): notes, escalations and a community's own blocks stay
+                // on the community's server, and a remote moderator keeps their own notes at home.
+                row(ESCALATE_REPORT, NO, NO, NO, NO, YES, YES, NA, NA, NA),
+                row(READ_MEMBER_NOTES, NO, NO, NO, NO, YES, YES, NA, NA, NA),
+                row(WRITE_MEMBER_NOTE, NO, NO, NO, NO, YES, YES, NA, NA, NA),
+                row(LIST_COMMUNITY_BLOCKS, NO, NO, NO, NO, YES, YES, NA, NA, NA),
+                row(BLOCK_IN_COMMUNITY, NO, NO, NO, NO, YES, YES, NA, NA, NA),
+                row(MARK_SENSITIVE, NO, NO, NO, NO, YES, YES, NA, NA, NA),
                 // Running the instance
                 row(LIST_DOMAIN_BLOCKS, NO, NO, NO, NO, NO, YES, NA, NA, NA),
                 row(BLOCK_DOMAIN, NO, NO, NO, NO, NO, YES, NA, NA, NA),
@@ -458,6 +467,30 @@ class AuthorisationTableTest {
             .api(c -> api.post("/api/v1/reports/" + c.report + "/forward", Map.of(), c.token))
             .refusedWith(404)
             .effect(c -> count("select count(*) from report where id = ? and forwarded_at is not null", c.report) == 1);
+    static final Action ESCALATE_REPORT = action("escalate a report to the admins")
+            .prepare(c -> report(c))
+            .api(c -> api.post("/api/v1/reports/" + c.report + "/escalate", Map.of("note", c.text), c.token))
+            .refusedWith(404)
+            .effect(c ->
+                    count("select count(*) from report_escalation where report_id = ? and note = ?", c.report, c.text)
+                            == 1);
+    static final Action READ_MEMBER_NOTES = action("read the moderators' notes about a member")
+            .api(c -> api.get("/api/v1/communities/" + circle + "/notes?actor=pat", c.token));
+    static final Action WRITE_MEMBER_NOTE = action("write a note about a member")
+            .api(c -> api.post(
+                    "/api/v1/communities/" + circle + "/notes", Map.of("actor", "pat", "text", c.text), c.token))
+            .effect(c -> count("select count(*) from member_note where text = ?", c.text) == 1);
+    static final Action LIST_COMMUNITY_BLOCKS = action("list the community's blocks")
+            .api(c -> api.get("/api/v1/communities/" + circle + "/blocks", c.token));
+    static final Action BLOCK_IN_COMMUNITY = action("block a server in the community")
+            .api(c -> api.post(
+                    "/api/v1/communities/" + circle + "/blocks", Map.of("target", c.text + ".example"), c.token))
+            .effect(c -> count("select count(*) from community_block where target = ?", c.text + ".example") == 1)
+            .cleanup(c -> sql("delete from community_block where community_id = ?", circle));
+    static final Action MARK_SENSITIVE = action("mark the community sensitive")
+            .api(c -> api.patch("/api/v1/communities/" + circle, Map.of("sensitive", true), c.token))
+            .effect(c -> count("select count(*) from community where id = ? and sensitive", circle) == 1)
+            .cleanup(c -> sql("update community set sensitive = false where id = ?", circle));
 
     static final Action LIST_DOMAIN_BLOCKS =
             action("list domain blocks").api(c -> api.get("/api/v1/admin/domain_blocks", c.token));
@@ -722,6 +755,8 @@ class AuthorisationTableTest {
             "select * from community_rule",
             "select * from community_ban",
             "select * from community_block",
+            "select * from member_note",
+            "select * from report_escalation",
             "select * from follow",
             "select * from post",
             "select * from vote",

@@ -47,9 +47,19 @@ final class Cards {
     }
 
     static PostCard post(Discussions.Entry e, Long viewerActorId, List<PostCard> replies, PostMedia media) {
+        return post(e, viewerActorId, replies, media, false);
+    }
+
+    /**
+     * {@code moderator}: the reader moderates the post's community, so a removed (not deleted) post is
+     * shown to them, marked removed with its reason, where others see only that it was removed.
+     */
+    static PostCard post(
+            Discussions.Entry e, Long viewerActorId, List<PostCard> replies, PostMedia media, boolean moderator) {
         var p = e.post();
         var a = e.author();
-        boolean gone = p.deleted() || p.removed();
+        boolean revealed = moderator && p.removed() && !p.deleted();
+        boolean gone = p.deleted() || p.removed() && !revealed;
         // Stored HTML was sanitised on arrival; remote HTML passes the sanitiser again on the way out, so a
         // post stored before a sanitiser fix cannot reach a reader unsafely.
         var body = gone ? "" : p.local() ? p.contentHtml() : HtmlSanitizer.sanitize(p.contentHtml());
@@ -72,7 +82,7 @@ final class Cards {
                 p.id(),
                 p.threadId(),
                 p.parentId(),
-                p.removed() ? null : p.title(),
+                p.removed() && !revealed ? null : p.title(),
                 body,
                 warning,
                 !gone && p.sensitive(),
@@ -101,6 +111,9 @@ final class Cards {
                 null,
                 p.held(),
                 // The author learns why their post was removed; others see only that it was.
-                p.removed() && viewerActorId != null && viewerActorId == p.authorId() ? p.removalReason() : null);
+                p.removed() && (revealed || viewerActorId != null && viewerActorId == p.authorId())
+                        ? p.removalReason()
+                        : null,
+                revealed);
     }
 }

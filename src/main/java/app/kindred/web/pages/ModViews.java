@@ -39,7 +39,8 @@ public final class ModViews {
             Long community,
             String status,
             String category,
-            String communityName) {}
+            String communityName,
+            List<QueueRow> escalated) {}
 
     /** A filing as moderators read it: {@code origin} null for this server, else the other server's name. */
     public record FilingRow(
@@ -79,5 +80,25 @@ public final class ModViews {
             boolean open,
             boolean mayBan,
             List<Integer> banDays,
-            Views.Form form) {}
+            Views.Form form,
+            Extras extras) {}
+
+    /** A moderator's private note about the reported member (modset6). */
+    public record NoteRow(String author, String text, Instant at) {}
+
+    /** Who escalated a report to the admins, why and when. */
+    public record EscalationRow(String by, String note, Instant at) {}
+
+    /**
+     * The report page's parts beyond the report itself (modset6): the community's notes about the
+     * member (null when the report has no community or member), whether it may go to the author's
+     * server (and when it did), and its escalation to admins.
+     */
+    public record Extras(
+            List<NoteRow> notes,
+            boolean mayForward,
+            Instant forwardedAt,
+            String forwardedTo,
+            EscalationRow escalation,
+            boolean mayEscalate) {}
 }

@@ -13,7 +13,10 @@ import app.kindred.report.ReportService.Detail;
 import app.kindred.report.ReportStatus;
 import app.kindred.report.ReportStore;
 import app.kindred.thread.Discussions;
+import app.kindred.web.pages.ModViews.EscalationRow;
+import app.kindred.web.pages.ModViews.Extras;
 import app.kindred.web.pages.ModViews.FilingRow;
+import app.kindred.web.pages.ModViews.NoteRow;
 import app.kindred.web.pages.ModViews.QueuePage;
 import app.kindred.web.pages.ModViews.QueueRow;
 import app.kindred.web.pages.ModViews.ReportPage;
@@ -43,7 +46,15 @@ public final class ModeratorPages {
     static final List<Integer> BAN_DAYS = List.of(1, 7, 30, 0);
 
     private static final String[] FIELDS = {
-        "remove_reason", "lock_reason", "ban_reason", "ban_days", "resolve_note", "dismiss_note", "resolve"
+        "remove_reason",
+        "lock_reason",
+        "ban_reason",
+        "ban_days",
+        "resolve_note",
+        "dismiss_note",
+        "resolve",
+        "note_text",
+        "escalate_note"
     };
 
     private final Site site;
@@ -66,6 +77,10 @@ public final class ModeratorPages {
         routes.post("/mod/reports/{id}/ban", ctx -> act(ctx, "ban"));
         routes.post("/mod/reports/{id}/resolve", ctx -> act(ctx, "resolve"));
         routes.post("/mod/reports/{id}/dismiss", ctx -> act(ctx, "dismiss"));
+        // Notes, forwarding and escalation (modset6).
+        routes.post("/mod/reports/{id}/note", ctx -> act(ctx, "note"));
+        routes.post("/mod/reports/{id}/forward", ctx -> act(ctx, "forward"));
+        routes.post("/mod/reports/{id}/escalate", ctx -> act(ctx, "escalate"));
     }
 
     private void queue(Context ctx) {
@@ -86,7 +101,14 @@ public final class ModeratorPages {
         var shown = reports.queue(member, new ReportStore.Filter(community, status, category));
         var wellbeing = new ArrayList<QueueRow>();
         var complaints = new ArrayList<QueueRow>();
-        for (var d : shown) (d.report().concern() == Concern.WELLBEING ? wellbeing : complaints).add(row(d));
+        // Reports a moderator passed up lead an admin's queue, apart from the rest (modset6).
+        var escalatedIds = reports.escalatedOpen(member);
+        var escalated = new ArrayList<QueueRow>();
+        for (var d : all) if (escalatedIds.contains(d.report().id())) escalated.add(row(d));
+        for (var d : shown) {
+            if (escalatedIds.contains(d.report().id())) continue;
+            (d.report().concern() == Concern.WELLBEING ? wellbeing : complaints).add(row(d));
+        }
         site.send(
                 ctx,
                 "mod.jte",
@@ -98,7 +120,8 @@ public final class ModeratorPages {
                         community,
                         statusParam,
                         category == null ? "" : category.wire(),
-                        community == null ? null : communities.get(community)));
+                        community == null ? null : communities.get(community),
+                        escalated));
     }
 
     private QueueRow row(Detail d) {
@@ -151,7 +174,8 @@ public final class ModeratorPages {
                         r.open(),
                         r.communityId() != null && detail.subject() != null,
                         BAN_DAYS,
-                        form));
+                        form,
+                        extras(member, detail)));
     }
 
     private static Reported reported(Discussions.Entry e, Detail detail) {
@@ -189,7 +213,8 @@ public final class ModeratorPages {
         String origin = null;
         if (!f.local()) {
             var from = reporter != null ? reporter : f.flagId() == null ? null : URI.create(f.flagId());
-            origin = from == null ? "" : from.getHost();
+            // The server's name as its addresses give it (with a port when it has one): two servers on one host differ.
+            origin = from == null ? "" : from.getAuthority();
         }
         return new FilingRow(
                 f.category().wire(),
@@ -246,6 +271,22 @@ public final class ModeratorPages {
                     reports.decide(member, id, ReportStatus.RESOLVED, values.get("resolve_note"));
                     notice = "reportResolved";
                 }
+                case "note" -> {
+                    if (r.communityId() == null || detail.subject() == null)
+                        throw Refusal.conflict(null, "this report names no community and member to note");
+                    moderation
+                            .notes()
+                            .add(member, r.communityId(), detail.subject().toString(), values.get("note_text"));
+                    notice = "noted";
+                }
+                case "forward" -> {
+                    reports.forward(member, id);
+                    notice = "forwarded";
+                }
+                case "escalate" -> {
+                    reports.escalate(member, id, values.get("escalate_note"));
+                    notice = "escalated";
+                }
                 default -> {
                     reports.decide(member, id, ReportStatus.DISMISSED, values.get("dismiss_note"));
                     notice = "reportDismissed";
@@ -258,12 +299,37 @@ public final class ModeratorPages {
                 case "lock" -> "lock_reason";
                 case "ban" -> "ban_days".equals(refusal.field()) ? "ban_days" : "ban_reason";
                 case "resolve" -> "resolve_note";
+                case "note" -> "note_text";
+                case "forward" -> null;
+                case "escalate" -> "escalate_note";
                 default -> "dismiss_note";
             };
             show(ctx, 422, new Form(values, List.of(new FieldError(field, Site.sentence(refusal.getMessage())))));
             return;
         }
         Site.seeOther(ctx, "/mod/reports/" + id + "?" + notice + "=1");
+    }
+
+    /** The notes about the member, forwarding and escalation, as this viewer may see them (modset6). */
+    private Extras extras(Member viewer, Detail detail) {
+        var r = detail.report();
+        List<NoteRow> notes = null;
+        if (r.communityId() != null && detail.subject() != null) {
+            notes = moderation.notes().about(viewer, r.communityId(), detail.subject()).stream()
+                    .map(n -> new NoteRow(n.author(), n.text(), n.at()))
+                    .toList();
+        }
+        boolean forwardable = reports.forwardable(viewer, r.id());
+        var escalation = reports.escalation(viewer, r.id())
+                .map(e -> new EscalationRow(e.by(), e.note(), e.at()))
+                .orElse(null);
+        return new Extras(
+                notes,
+                forwardable,
+                r.forwardedAt(),
+                detail.subject() == null ? null : detail.subject().getAuthority(),
+                escalation,
+                r.open() && escalation == null);
     }
 
     /** Resolves the report in the same step when the moderator left the box ticked; one decided meanwhile stays as it is. */

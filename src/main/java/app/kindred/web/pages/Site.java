@@ -130,7 +130,11 @@ public final class Site {
             "reportDismissed",
             "postRemoved",
             "postLocked",
-            "memberBanned");
+            "memberBanned",
+            // Notes, forwarding and escalation from a report (modset6).
+            "noted",
+            "forwarded",
+            "escalated");
 
     private String notice(Context ctx) {
         for (var flag : NOTICES)

@@ -4,6 +4,7 @@ import app.kindred.care.Care;
 import app.kindred.care.Shown;
 import app.kindred.community.CommunityService;
 import app.kindred.media.MediaService;
+import app.kindred.moderation.ModerationService;
 import app.kindred.refusal.Refusal;
 import app.kindred.thread.Discussions;
 import app.kindred.thread.Discussions.Entry;
@@ -43,6 +44,8 @@ public final class ThreadPages {
     private final CommunityService communities;
     private final Distance distance;
     private final Care care;
+    // Whether the reader moderates the thread's community, so removed posts are shown to them (modset6).
+    private final ModerationService moderation;
 
     public ThreadPages(
             Site site,
@@ -52,7 +55,9 @@ public final class ThreadPages {
             MediaService media,
             Distance distance,
             Care care,
-            ComposerImages images) {
+            ComposerImages images,
+            ModerationService moderation) {
+        this.moderation = moderation;
         this.media = media;
         this.distance = distance;
         this.care = care;
@@ -118,8 +123,10 @@ public final class ThreadPages {
         int page = Math.min(Site.page(ctx), pages);
         var slice = order.subList((page - 1) * COMMENTS_PER_PAGE, Math.min(order.size(), page * COMMENTS_PER_PAGE));
         var postMedia = new PostMedia(media);
-        var thread =
-                Distance.shownAs(shown, discussion.thread(), Cards.post(discussion.thread(), viewer, null, postMedia));
+        var member = site.sessions().member(ctx);
+        boolean moderator = member.isPresent() && moderation.mayModerate(member.get(), post.communityId());
+        var thread = Distance.shownAs(
+                shown, discussion.thread(), Cards.post(discussion.thread(), viewer, null, postMedia, moderator));
         boolean signedIn = viewer != null;
         boolean mayReply = signedIn && !post.locked() && !post.deleted() && !post.removed();
         var title = thread.collapsed() != null
@@ -137,7 +144,7 @@ public final class ThreadPages {
                 new ThreadPage(
                         community,
                         thread,
-                        tree(post.id(), slice, viewer, postMedia, shown),
+                        tree(post.id(), slice, viewer, postMedia, shown, moderator),
                         page,
                         pages,
                         signedIn,
@@ -168,7 +175,8 @@ public final class ThreadPages {
      * The nested lists for one page: a comment whose parent is on an earlier page starts a list of its
      * own (its "parent" link leads to the rest).
      */
-    private static List<PostCard> tree(long threadId, List<Entry> slice, Long viewer, PostMedia media, Shown shown) {
+    private static List<PostCard> tree(
+            long threadId, List<Entry> slice, Long viewer, PostMedia media, Shown shown, boolean moderator) {
         Set<Long> here = new HashSet<>();
         for (var e : slice) here.add(e.post().id());
         var children = new LinkedHashMap<Long, List<Entry>>();
@@ -178,15 +186,21 @@ public final class ThreadPages {
             if (parent == threadId || !here.contains(parent)) roots.add(e);
             else children.computeIfAbsent(parent, k -> new ArrayList<>()).add(e);
         }
-        return cards(roots, children, viewer, media, shown);
+        return cards(roots, children, viewer, media, shown, moderator);
     }
 
     private static List<PostCard> cards(
-            List<Entry> entries, Map<Long, List<Entry>> children, Long viewer, PostMedia media, Shown shown) {
+            List<Entry> entries,
+            Map<Long, List<Entry>> children,
+            Long viewer,
+            PostMedia media,
+            Shown shown,
+            boolean moderator) {
         var out = new ArrayList<PostCard>(entries.size());
         for (var e : entries) {
-            var replies = cards(children.getOrDefault(e.post().id(), List.of()), children, viewer, media, shown);
-            var card = Distance.shownAs(shown, e, Cards.post(e, viewer, replies, media));
+            var replies =
+                    cards(children.getOrDefault(e.post().id(), List.of()), children, viewer, media, shown, moderator);
+            var card = Distance.shownAs(shown, e, Cards.post(e, viewer, replies, media, moderator));
             // A muted member's comment is left out; if others answered it, an empty place keeps their replies in
             // context.
             if (!"muted".equals(card.collapsed()) || !replies.isEmpty()) out.add(card);

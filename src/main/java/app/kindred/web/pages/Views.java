@@ -134,14 +134,16 @@ public final class Views {
             String collapsed,
             boolean held,
             // The moderators' workspace (mod5): why a moderator removed it, for its author's eyes (null otherwise).
-            String removalReason) {
+            String removalReason,
+            // A removed post shown to the community's moderators, marked removed (modset6).
+            boolean revealedToModerator) {
         public String href() {
             return "/p/" + id;
         }
 
         /** Deleted, removed, or kept from this reader (by a block or mute, {@code collapsed}): no words, no author. */
         public boolean gone() {
-            return deleted || removed || collapsed != null;
+            return deleted || removed && !revealedToModerator || collapsed != null;
         }
 
         /** The same place in the tree with nothing of its author's: {@code why} is "blocked" or "muted". */
@@ -149,7 +151,7 @@ public final class Views {
             return new PostCard(
                     id, threadId, parentId, null, "", null, false, null, null, null, null, local, published, null,
                     score, comments, 0, pinned, locked, deleted, removed, false, null, null, null, null, List.of(),
-                    null, replies, why, false, null);
+                    null, replies, why, false, null, false);
         }
     }
 

@@ -71,6 +71,8 @@ public final class WebPages implements Pages {
     private final PicturePages pictures;
     // The moderators' workspace (mod5).
     private final ModeratorPages moderatorPages;
+    // A community's settings, ban confirmation and moderation log (modset6).
+    private final CommunitySettingsPages communitySettings;
 
     public WebPages(Services app) {
         var config = app.config();
@@ -104,7 +106,8 @@ public final class WebPages implements Pages {
                 app.media(),
                 distance,
                 app.care(),
-                composerImages);
+                composerImages,
+                app.moderation());
         this.members = new MemberPages(site, app.members(), app.discussions(), app.media());
         this.notificationPages = new NotificationPages(
                 site, app.notifications(), config.instance().domain());
@@ -133,6 +136,7 @@ public final class WebPages implements Pages {
         site.remindWith(app.reminder());
         this.pictures = new PicturePages(site, app.media(), composerImages, app.communities(), app.moderation());
         this.moderatorPages = new ModeratorPages(site, app.reports(), app.moderation(), app.discussions());
+        this.communitySettings = new CommunitySettingsPages(site, app.communities(), app.moderation(), app.follows());
     }
 
     /** The pages at addresses the fediverse shares, for {@link app.kindred.federation.ActivityPubRoutes} to hand browsers. */
@@ -167,6 +171,7 @@ public final class WebPages implements Pages {
         deletion.register(routes);
         pictures.register(routes);
         moderatorPages.register(routes);
+        communitySettings.register(routes);
         routes.exception(Site.SignInFirst.class, (e, ctx) -> {
             var back = ctx.method().name().equals("GET") ? ctx.path() : "/";
             Site.seeOther(ctx, "/login?next=" + Site.encode(back));
