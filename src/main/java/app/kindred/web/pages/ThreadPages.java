@@ -100,6 +100,7 @@ public final class ThreadPages {
 
     /** GET /p/{id} for a browser: a thread's page, or for a comment the thread's page at that comment. */
     public void show(Context ctx) {
+        if (site.answeredForSignedOut(ctx)) return;
         var post = post(ctx);
         if (!post.isThread()) {
             ctx.redirect(location(post.threadId(), post.id()), HttpStatus.FOUND);
@@ -411,9 +412,9 @@ public final class ThreadPages {
         return Distance.shownAs(distance.shown(ctx), entry, Cards.post(entry, viewer, null, new PostMedia(media)));
     }
 
+    /** The community's name and place: these pages never show its counts (see Cards.communityName). */
     private CommunityCard communityCard(long communityId) {
-        var listing =
-                communities.listing(communityId).orElseThrow(() -> Refusal.notFound("there is no community here"));
-        return Cards.communityHeading(listing);
+        return Cards.communityName(
+                communities.find(communityId).orElseThrow(() -> Refusal.notFound("there is no community here")));
     }
 }
