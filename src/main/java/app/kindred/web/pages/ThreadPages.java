@@ -64,6 +64,7 @@ public final class ThreadPages {
     }
 
     public void register(RoutesConfig routes) {
+        RemotePostPages.register(routes, this::show);
         routes.get("/p/{id}/reply", ctx -> {
             site.member(ctx);
             reply(ctx, 200, post(ctx), Form.empty(), null, ComposerImages.empty());
@@ -106,6 +107,8 @@ public final class ThreadPages {
             ctx.redirect(location(post.threadId(), post.id()), HttpStatus.FOUND);
             return;
         }
+        // A thread from elsewhere is read at /r/p/{id}, one of ours at /p/{id} (RemotePostPages).
+        if (RemotePostPages.elsewhere(ctx, post.local(), post.id())) return;
         var community = communityCard(post.communityId());
         // A break from this community (or the whole instance) greets the member instead of the thread.
         if (distance.greetOnBreak(ctx, post.communityId(), community)) return;
@@ -203,7 +206,8 @@ public final class ThreadPages {
         int index = 0;
         for (int i = 0; i < order.size(); i++) if (order.get(i).post().id() == commentId) index = i;
         int page = index / COMMENTS_PER_PAGE + 1;
-        return "/p/" + threadId + (page > 1 ? "?page=" + page : "") + "#c" + commentId;
+        return RemotePostPages.path(discussion.thread().post().local(), threadId) + (page > 1 ? "?page=" + page : "")
+                + "#c" + commentId;
     }
 
     private void postReply(Context ctx) {
@@ -308,7 +312,11 @@ public final class ThreadPages {
                             values.get("content_warning"),
                             null,
                             null));
-            Site.seeOther(ctx, post.isThread() ? "/p/" + post.id() : location(post.threadId(), post.id()));
+            Site.seeOther(
+                    ctx,
+                    post.isThread()
+                            ? RemotePostPages.path(post.local(), post.id())
+                            : location(post.threadId(), post.id()));
         } catch (Refusal r) {
             edit(ctx, CommunityPages.status(r), post, Site.refused(values, r, DRAFT_FIELDS), null);
         }
@@ -370,7 +378,11 @@ public final class ThreadPages {
             Site.seeOther(ctx, "/p/" + post.id() + "/reply#votes");
             return;
         }
-        Site.seeOther(ctx, post.isThread() ? "/p/" + post.id() + "#votes" : location(post.threadId(), post.id()));
+        Site.seeOther(
+                ctx,
+                post.isThread()
+                        ? RemotePostPages.path(post.local(), post.id()) + "#votes"
+                        : location(post.threadId(), post.id()));
     }
 
     private Post post(Context ctx) {

@@ -135,8 +135,9 @@ public final class Views {
             boolean held,
             // The moderators' workspace (mod5): why a moderator removed it, for its author's eyes (null otherwise).
             String removalReason) {
+        /** Our page of it: /p/{id} for ours, /r/p/{id} for one from elsewhere (a comment's leads on to its thread). */
         public String href() {
-            return "/p/" + id;
+            return RemotePostPages.path(local, id);
         }
 
         /** Deleted, removed, or kept from this reader (by a block or mute, {@code collapsed}): no words, no author. */
