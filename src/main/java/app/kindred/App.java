@@ -79,6 +79,7 @@ import app.kindred.report.ReportService;
 import app.kindred.report.ReportStore;
 import app.kindred.search.SearchService;
 import app.kindred.storage.Database;
+import app.kindred.storage.ReadableChanges;
 import app.kindred.storage.Sql;
 import app.kindred.thread.Discussions;
 import app.kindred.thread.PostStore;
@@ -408,6 +409,14 @@ public final class App implements AutoCloseable {
     }
 
     /** The HTTP server with every door's routes and the member pages, built but not started. */
+    private ReadableChanges readableChanges;
+
+    /** The serving process's listener for changes to what pages show (issue 14): one, started with the web server. */
+    private synchronized ReadableChanges readableChanges() {
+        if (readableChanges == null) readableChanges = new ReadableChanges(database);
+        return readableChanges;
+    }
+
     public Javalin web() {
         var pages = new WebPages(new WebPages.Services(
                 config,
@@ -429,7 +438,8 @@ public final class App implements AutoCloseable {
                 moderation(),
                 deletions(),
                 reminder(),
-                this::clientKey));
+                this::clientKey,
+                readableChanges()));
         // The serving process alone opens the metrics port (a CLI command beside it must not).
         serveMetrics();
         return WebServer.create(
@@ -670,6 +680,7 @@ public final class App implements AutoCloseable {
     public void close() {
         synchronized (this) {
             if (metricsServer != null) metricsServer.close();
+            if (readableChanges != null) readableChanges.close();
         }
         metrics.ifPresent(Metrics::close);
         mediaHousekeeping.close();

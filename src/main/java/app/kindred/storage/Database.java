@@ -11,6 +11,7 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -34,6 +35,8 @@ public final class Database implements AutoCloseable {
     // The inbound processor's and delivery workers' own connections; null in the background Database itself.
     private final Database background;
     private final LongAdder timedOutWaits = new LongAdder();
+    // Committed transactions of this process, both pools together (issue 14: ReadableChanges).
+    private final AtomicLong commits;
 
     private Database(
             HikariDataSource pool,
@@ -42,6 +45,7 @@ public final class Database implements AutoCloseable {
             String user,
             String password,
             Database background) {
+        this.commits = background == null ? new AtomicLong() : background.commits;
         this.pool = pool;
         this.embedded = embedded;
         this.url = url;
@@ -71,6 +75,14 @@ public final class Database implements AutoCloseable {
                 pool.getMaximumPoolSize(),
                 bean.getThreadsAwaitingConnection(),
                 timedOutWaits.sum());
+    }
+
+    /**
+     * Transactions this process has committed, through either pool: moves right after each commit,
+     * so a page kept from before a change made here is never served after the change returns.
+     */
+    public long commits() {
+        return commits.get();
     }
 
     /** For the one long-lived connection that LISTENs, which must not hold a pooled connection forever. */
@@ -168,6 +180,7 @@ public final class Database implements AutoCloseable {
             try {
                 T result = work.run(c);
                 c.commit();
+                commits.incrementAndGet();
                 return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();

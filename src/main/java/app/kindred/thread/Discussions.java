@@ -34,7 +34,11 @@ public final class Discussions {
 
     /** Who wrote a post, as a reader is told: name, server, and whether they are from here. */
     /** {@code domain} is null for an author who left (issue 18): shown as "[deleted member]", linked nowhere. */
-    public record Author(long actorId, String name, String domain, boolean local) {
+    /**
+     * {@code iconKey} and {@code iconUrl} are the author's picture as stored (our upload's file key, or
+     * the remote address), read with the name so a page of many authors costs no query per author.
+     */
+    public record Author(long actorId, String name, String domain, boolean local, String iconKey, String iconUrl) {
         public String handle() {
             return domain == null ? name : name + "@" + domain;
         }
@@ -134,10 +138,18 @@ public final class Discussions {
         for (var a : Sql.list(
                 c,
                 """
-                select id, case when gone_at is null then preferred_username else '[deleted member]' end,
-                       case when gone_at is null then domain end, local and gone_at is null
-                from actor where id = any(?)""",
-                rs -> new Author(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)),
+                select a.id, case when a.gone_at is null then a.preferred_username else '[deleted member]' end,
+                       case when a.gone_at is null then a.domain end, a.local and a.gone_at is null,
+                       case when a.gone_at is null then i.file_key end, case when a.gone_at is null then a.icon_url end
+                from actor a left join media i on i.id = a.icon_media_id and i.removed_at is null
+                where a.id = any(?)""",
+                rs -> new Author(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getBoolean(4),
+                        rs.getString(5),
+                        rs.getString(6)),
                 ids(c, list.stream().map(Post::authorId).distinct().toList()))) {
             authors.put(a.actorId(), a);
         }

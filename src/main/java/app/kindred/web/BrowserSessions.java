@@ -43,6 +43,11 @@ public final class BrowserSessions {
     }
 
     /** The signed-in member, or empty when there is no cookie or its session ended. */
+    /** Whether the request carries a session cookie at all (even an ended one): such a reader is never sent a shared page. */
+    public static boolean hasSessionCookie(Context ctx) {
+        return ctx.cookie(SESSION_COOKIE) != null;
+    }
+
     public Optional<Member> member(Context ctx) {
         Optional<Member> cached = ctx.attribute(MEMBER);
         if (cached != null) return cached;

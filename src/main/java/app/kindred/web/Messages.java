@@ -60,6 +60,11 @@ public final class Messages {
         return l == null || l.getLanguage().isEmpty() ? "en" : l.toLanguageTag();
     }
 
+    /** The words' language and the dates' and numbers' format: what a page rendered for this reader depends on. */
+    public String languages() {
+        return lang() + "/" + format.toLanguageTag();
+    }
+
     public String t(String key, Object... args) {
         String pattern;
         try {

@@ -3,6 +3,7 @@ package app.kindred.web;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
+import gg.jte.output.Utf8ByteOutput;
 import io.javalin.http.Context;
 import java.util.Map;
 
@@ -23,8 +24,21 @@ public final class Renderer {
         return out.toString();
     }
 
+    /**
+     * The page as UTF-8 bytes: the templates' static text was encoded at build time
+     * ({@code binaryStaticContent}), so only the page's own values are encoded per request.
+     */
+    public byte[] bytes(String template, Object chrome, Object page) {
+        var out = new Utf8ByteOutput(16384);
+        engine.render(template, Map.of("chrome", chrome, "page", page), out);
+        return out.toByteArray();
+    }
+
     public void send(Context ctx, int status, String template, Object chrome, Object page) {
-        var html = render(template, chrome, page);
+        send(ctx, status, bytes(template, chrome, page));
+    }
+
+    public void send(Context ctx, int status, byte[] html) {
         headers(ctx);
         ctx.status(status).contentType("text/html; charset=utf-8").result(html);
     }

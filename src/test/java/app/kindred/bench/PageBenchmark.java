@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>One App with its web server on the embedded PostgreSQL, no workers. The thread is the one
  * {@code ThreadPageSizeTest} measures: 200 comments of about 80 characters by ten members, a third of
  * them replies, one in ten behind a content warning; the community has 30 threads (its page lists 20).
- * Readers are not signed in (what most of a thread's readers are, and what a cache could not help
- * with anyway: pages say {@code no-store}). Each of {@code bench.clients} client threads keeps one
+ * Targets: the thread and community pages signed out (what most of a thread's readers are: kept
+ * briefly for them since issue 14's speed work, see web.pages.SignedOutPages) and signed in (rendered
+ * for the member every time: the cost of the page itself), and the API's thread route. Each of {@code bench.clients} client threads keeps one
  * connection and sends the same request, pre-built, as soon as the last answer is read (a closed
  * loop); every answer must be a 200 of the expected size. The load generator runs in the same JVM on
  * the same two cores, so its cost is inside the figures, and said in the output (CPU per request).
@@ -37,7 +38,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * thrown away. Targets alternate within a round, so all three meet the same machine state.
  *
  * <p>System properties: bench.clients (64), bench.seconds (10), bench.warmups (2), bench.rounds (3),
- * bench.pool (16, database connections), bench.only (a target name: thread, community or api).
+ * bench.pool (16, database connections), bench.only (a target name: thread, thread-in, community, comm-in or api).
  */
 public final class PageBenchmark {
     private static final int CLIENTS = Integer.getInteger("bench.clients", 64);
@@ -47,7 +48,8 @@ public final class PageBenchmark {
     private static final String POOL = System.getProperty("bench.pool", "16");
     private static final String ONLY = System.getProperty("bench.only", "");
 
-    private record Target(String name, String path, String accept) {}
+    /** {@code cookie}: null for a signed-out reader, else the session cookie of a signed-in one. */
+    private record Target(String name, String path, String accept, String cookie) {}
 
     private record Round(
             long requests,
@@ -76,10 +78,17 @@ public final class PageBenchmark {
             long thread = seed(app);
             web = app.web().start("127.0.0.1", port);
             var html = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+            // A signed-in reader's page is rendered for them every time: the cost of the page itself.
+            var member = "kindred_session="
+                    + app.sessions()
+                            .logIn("member1", "a calm long passphrase", "bench")
+                            .token();
             var targets = new ArrayList<Target>(List.of(
-                    new Target("thread", "/p/" + thread, html),
-                    new Target("community", "/c/peers", html),
-                    new Target("api", "/api/v1/threads/" + thread, "application/json")));
+                    new Target("thread", "/p/" + thread, html, null),
+                    new Target("thread-in", "/p/" + thread, html, member),
+                    new Target("community", "/c/peers", html, null),
+                    new Target("comm-in", "/c/peers", html, member),
+                    new Target("api", "/api/v1/threads/" + thread, "application/json", null)));
             if (!ONLY.isEmpty()) targets.removeIf(t -> !t.name().equals(ONLY));
             var address = new InetSocketAddress("127.0.0.1", port);
             var results = new HashMap<String, List<Round>>();
@@ -164,11 +173,10 @@ public final class PageBenchmark {
     }
 
     private static Round run(InetSocketAddress address, Target target) throws Exception {
-        var request = RawHttpClient.request(
-                "GET",
-                target.path(),
-                Map.of("Host", address.getHostString() + ":" + address.getPort(), "Accept", target.accept()),
-                new byte[0]);
+        var headers = new HashMap<String, String>(
+                Map.of("Host", address.getHostString() + ":" + address.getPort(), "Accept", target.accept()));
+        if (target.cookie() != null) headers.put("Cookie", target.cookie());
+        var request = RawHttpClient.request("GET", target.path(), headers, new byte[0]);
         var stop = new AtomicBoolean();
         var ready = new CountDownLatch(CLIENTS);
         var go = new CountDownLatch(1);

@@ -240,7 +240,8 @@ class MemberPagesTest {
     void aRemoteCommunityShowsWhatIsKnownAndAPendingFollowSaysSo() {
         var signedOut = page(new WebClient(server), "/r/far@lemmy.example");
         assertEquals("Far away", signedOut.selectFirst("h1").text());
-        assertNotNull(signedOut.selectFirst("a[href='/p/" + farThread + "']"), "its known threads");
+        assertNotNull(
+                signedOut.selectFirst("a[href='/r/p/" + farThread + "']"), "its known threads, at our page of them");
         assertNotNull(signedOut.selectFirst("a[href='https://lemmy.example/c/far']"), "a link to the original");
         assertNotNull(signedOut.selectFirst("a[href='/login?next=/r/far@lemmy.example']"));
         assertEquals(
@@ -256,7 +257,7 @@ class MemberPagesTest {
                 "/r/far@lemmy.example",
                 lemmyStyle.headers().firstValue("Location").orElseThrow());
         // Its threads link back here through the breadcrumb.
-        var thread = page(new WebClient(server), "/p/" + farThread);
+        var thread = page(new WebClient(server), "/r/p/" + farThread);
         assertNotNull(thread.selectFirst("nav.crumbs a[href='/r/far@lemmy.example']"));
 
         var bob = signedIn("bob");
@@ -307,9 +308,9 @@ class MemberPagesTest {
 
         var local = everyPage(web, "/feed/local?sort=new");
         assertTrue(local.contains("/p/" + inQuiet) && local.contains("/p/" + own));
-        assertFalse(local.contains("/p/" + farThread), "the local feed is this instance's communities");
+        assertFalse(local.contains("/r/p/" + farThread), "the local feed is this instance's communities");
         var all = everyPage(web, "/feed/all?sort=new");
-        assertTrue(all.contains("/p/" + farThread), "all: every community known here");
+        assertTrue(all.contains("/r/p/" + farThread), "all: every community known here, linked to our page of it");
         // Newest first: dora's came after carol's.
         assertTrue(local.indexOf("/p/" + inQuiet) < local.indexOf("/p/" + own), local.toString());
 

@@ -228,7 +228,7 @@ class WebPagesTest {
         long post = sqlId("""
                 insert into post (uri, community_id, author_id, local, title, content_html)
                 values ('https://lemmy.example/post/1', ?, ?, false, '<b>Title</b>', ?) returning id""", community, author, hostile);
-        var response = server.get("/p/" + post, TestServer.BROWSER);
+        var response = server.get("/r/p/" + post, TestServer.BROWSER);
         assertEquals(200, response.statusCode(), response.body());
         Document page = Jsoup.parse(response.body());
         var body = page.selectFirst("article.thread .body");

@@ -78,6 +78,9 @@ class WebJourneyFederationTest {
         eventually(() -> assertTrue(beta.post(thread.uri()).isPresent()));
         browser.open(page);
         browser.clickAndLoad(browser.driver.findElement(By.linkText("Tea and rain")));
+        // Beta's page of alpha's thread is beta's own address for it (issue 14: /r/p/{id}).
+        long onBetaThread = beta.post(thread.uri()).orElseThrow().id();
+        assertTrue(browser.driver.getCurrentUrl().endsWith("/r/p/" + onBetaThread), browser.driver.getCurrentUrl());
         assertTrue(browser.find("article.thread").getText().contains("What calms you on a grey day?"));
         assertTrue(browser.find("article.thread").getText().contains("from " + alpha.domain()));
 
@@ -104,8 +107,7 @@ class WebJourneyFederationTest {
         try (var scanner = new Browser(beta.baseUrl(), true)) {
             scanner.signIn("bob", "password-of-bob");
             var failures = scanner.axeFindings();
-            for (var path :
-                    List.of(page, "/p/" + beta.post(thread.uri()).orElseThrow().id())) failures.scan(path);
+            for (var path : List.of(page, "/r/p/" + onBetaThread)) failures.scan(path);
             failures.assertNone();
         }
 

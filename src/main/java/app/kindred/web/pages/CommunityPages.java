@@ -72,6 +72,7 @@ public final class CommunityPages {
 
     /** GET /c/{name} for a browser (ActivityPub clients get the Group from the same address). */
     public void show(Context ctx) {
+        if (site.answeredForSignedOut(ctx)) return;
         var community = local(ctx);
         var card = card(community);
         // A break from this community (or the whole instance) greets the member instead of its threads.

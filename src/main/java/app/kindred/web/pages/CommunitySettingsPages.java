@@ -480,6 +480,6 @@ public final class CommunitySettingsPages {
     }
 
     private CommunityCard card(Community community) {
-        return Cards.communityHeading(communities.listing(community.id()).orElseThrow());
+        return Cards.communityName(community);
     }
 }

@@ -170,7 +170,7 @@ public final class SearchPages {
             }
             case RemoteLookup.Found.Post p -> {
                 var post = threads.find(p.id()).orElseThrow(() -> Refusal.notFound("that post is gone"));
-                yield new Target("/p/" + post.id(), post.title());
+                yield new Target(RemotePostPages.path(post.local(), post.id()), post.title());
             }
         };
     }

@@ -7,6 +7,7 @@ import app.kindred.member.MemberService;
 import app.kindred.notification.NotificationService;
 import app.kindred.refusal.Refusal;
 import app.kindred.report.ReportService;
+import app.kindred.storage.ReadableChanges;
 import app.kindred.web.BrowserSessions;
 import app.kindred.web.Messages;
 import app.kindred.web.Renderer;
@@ -41,6 +42,7 @@ public final class Site {
     private final NotificationService notifications;
     // The moderators' workspace (mod5): the header's count of open reports.
     private final ReportService reports;
+    private final SignedOutPages signedOut;
 
     public Site(
             String instanceName,
@@ -48,7 +50,9 @@ public final class Site {
             BrowserSessions sessions,
             MemberService members,
             NotificationService notifications,
-            ReportService reports) {
+            ReportService reports,
+            ReadableChanges changes) {
+        this.signedOut = new SignedOutPages(changes);
         this.notifications = notifications;
         this.reports = reports;
         this.instanceName = instanceName;
@@ -183,7 +187,18 @@ public final class Site {
 
     public void send(Context ctx, int status, String template, Chrome chrome, Object page) {
         ctx.header("Vary", "Accept, Cookie");
-        renderer.send(ctx, status, template, chrome, page);
+        var html = renderer.bytes(template, chrome, page);
+        renderer.send(ctx, status, html);
+        // Issue 14: a page for nobody in particular (no member, no form token) may be kept for the next reader.
+        if (status == 200 && chrome.viewer() == null && chrome.csrf() == null) signedOut.keep(ctx, html);
+    }
+
+    /**
+     * For a page every signed-out reader sees alike (a thread, a community): answers from the page kept
+     * for them when nothing has changed since, and returns true; else the page is rendered and kept.
+     */
+    public boolean answeredForSignedOut(Context ctx) {
+        return signedOut.answer(ctx, messages(ctx).languages());
     }
 
     public void send(Context ctx, String template, Chrome chrome, Object page) {

@@ -69,6 +69,7 @@ public final class ThreadPages {
     }
 
     public void register(RoutesConfig routes) {
+        RemotePostPages.register(routes, this::show);
         routes.get("/p/{id}/reply", ctx -> {
             site.member(ctx);
             reply(ctx, 200, post(ctx), Form.empty(), null, ComposerImages.empty());
@@ -105,11 +106,14 @@ public final class ThreadPages {
 
     /** GET /p/{id} for a browser: a thread's page, or for a comment the thread's page at that comment. */
     public void show(Context ctx) {
+        if (site.answeredForSignedOut(ctx)) return;
         var post = post(ctx);
         if (!post.isThread()) {
             ctx.redirect(location(post.threadId(), post.id()), HttpStatus.FOUND);
             return;
         }
+        // A thread from elsewhere is read at /r/p/{id}, one of ours at /p/{id} (RemotePostPages).
+        if (RemotePostPages.elsewhere(ctx, post.local(), post.id())) return;
         var community = communityCard(post.communityId());
         // A break from this community (or the whole instance) greets the member instead of the thread.
         if (distance.greetOnBreak(ctx, post.communityId(), community)) return;
@@ -216,7 +220,8 @@ public final class ThreadPages {
         int index = 0;
         for (int i = 0; i < order.size(); i++) if (order.get(i).post().id() == commentId) index = i;
         int page = index / COMMENTS_PER_PAGE + 1;
-        return "/p/" + threadId + (page > 1 ? "?page=" + page : "") + "#c" + commentId;
+        return RemotePostPages.path(discussion.thread().post().local(), threadId) + (page > 1 ? "?page=" + page : "")
+                + "#c" + commentId;
     }
 
     private void postReply(Context ctx) {
@@ -321,7 +326,11 @@ public final class ThreadPages {
                             values.get("content_warning"),
                             null,
                             null));
-            Site.seeOther(ctx, post.isThread() ? "/p/" + post.id() : location(post.threadId(), post.id()));
+            Site.seeOther(
+                    ctx,
+                    post.isThread()
+                            ? RemotePostPages.path(post.local(), post.id())
+                            : location(post.threadId(), post.id()));
         } catch (Refusal r) {
             edit(ctx, CommunityPages.status(r), post, Site.refused(values, r, DRAFT_FIELDS), null);
         }
@@ -383,7 +392,11 @@ public final class ThreadPages {
             Site.seeOther(ctx, "/p/" + post.id() + "/reply#votes");
             return;
         }
-        Site.seeOther(ctx, post.isThread() ? "/p/" + post.id() + "#votes" : location(post.threadId(), post.id()));
+        Site.seeOther(
+                ctx,
+                post.isThread()
+                        ? RemotePostPages.path(post.local(), post.id()) + "#votes"
+                        : location(post.threadId(), post.id()));
     }
 
     private Post post(Context ctx) {
@@ -425,9 +438,9 @@ public final class ThreadPages {
         return Distance.shownAs(distance.shown(ctx), entry, Cards.post(entry, viewer, null, new PostMedia(media)));
     }
 
+    /** The community's name and place: these pages never show its counts (see Cards.communityName). */
     private CommunityCard communityCard(long communityId) {
-        var listing =
-                communities.listing(communityId).orElseThrow(() -> Refusal.notFound("there is no community here"));
-        return Cards.communityHeading(listing);
+        return Cards.communityName(
+                communities.find(communityId).orElseThrow(() -> Refusal.notFound("there is no community here")));
     }
 }

@@ -137,8 +137,9 @@ public final class Views {
             String removalReason,
             // A removed post shown to the community's moderators, marked removed (modset6).
             boolean revealedToModerator) {
+        /** Our page of it: /p/{id} for ours, /r/p/{id} for one from elsewhere (a comment's leads on to its thread). */
         public String href() {
-            return "/p/" + id;
+            return RemotePostPages.path(local, id);
         }
 
         /** Deleted, removed, or kept from this reader (by a block or mute, {@code collapsed}): no words, no author. */

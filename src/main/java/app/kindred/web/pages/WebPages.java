@@ -17,6 +17,7 @@ import app.kindred.notification.NotificationService;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.report.ReportService;
 import app.kindred.search.SearchService;
+import app.kindred.storage.ReadableChanges;
 import app.kindred.thread.Discussions;
 import app.kindred.thread.ThreadService;
 import app.kindred.web.BrowserSessions;
@@ -51,7 +52,9 @@ public final class WebPages implements Pages {
             ModerationService moderation,
             AccountDeletions deletions,
             DailyReminder reminder,
-            Function<Context, String> clientKey) {}
+            Function<Context, String> clientKey,
+            // Issue 14 (speed6): moves on every committed change pages read; null keeps no page.
+            ReadableChanges readableChanges) {}
 
     private final Site site;
     private final FrontPages front;
@@ -83,7 +86,8 @@ public final class WebPages implements Pages {
                 new BrowserSessions(app.sessions(), config.instance().scheme().equals("https")),
                 app.members(),
                 app.notifications(),
-                app.reports());
+                app.reports(),
+                app.readableChanges());
         this.front = new FrontPages(site, app.communities(), config.instance().domain(), open);
         this.accounts = new AccountPages(site, app.members(), app.sessions(), open, app.limits(), app.clientKey());
         var composerImages = new ComposerImages(app.media(), config.media().maxUploadBytes());

@@ -1,0 +1,95 @@
+package app.kindred.web.pages;
+
+import app.kindred.storage.ReadableChanges;
+import app.kindred.web.BrowserSessions;
+import app.kindred.web.Renderer;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Pages kept for a few seconds for readers who are not signed in (issue 14's speed): the thread and
+ * community pages most readers of a busy thread read, where every signed-out reader gets the same
+ * bytes. A kept page is served only while nothing readable has changed since it was rendered
+ * ({@link ReadableChanges}: any committed change to a table pages read ends every kept page), and
+ * never past {@link #KEPT_FOR_NANOS}. Nobody with a session cookie is served from here or fills it,
+ * and a page carrying a form token is never kept, so one reader's view cannot reach another.
+ * Kept pages carry an ETag, and a browser asking again with it gets 304.
+ */
+final class SignedOutPages {
+    /** Short: the exact invalidation does the work; this only bounds what nothing else ends (a lost listener). */
+    static final long KEPT_FOR_NANOS = 10_000_000_000L;
+    /** Pages kept at once (each under 60 KB); past it, all are dropped and kept afresh. */
+    static final int MOST = 512;
+
+    private static final String FILL = "kindred.signedOut.fill";
+
+    private record Kept(long generation, long until, byte[] html, String etag) {}
+
+    private record Fill(String key, long generation) {}
+
+    private final ReadableChanges changes;
+    private final ConcurrentHashMap<String, Kept> kept = new ConcurrentHashMap<>();
+
+    /** {@code changes} null: nothing is kept (a process without the listener). */
+    SignedOutPages(ReadableChanges changes) {
+        this.changes = changes;
+    }
+
+    /**
+     * For a GET page a signed-out reader may share: answers from the kept page (200, or 304 for a
+     * browser that has it) and returns true; otherwise notes what to keep when the page is sent.
+     */
+    boolean answer(Context ctx, String language) {
+        if (changes == null || BrowserSessions.hasSessionCookie(ctx)) return false;
+        // Read before anything the page reads: a change committed after this moves the generation.
+        long generation = changes.generation();
+        if (!changes.live()) return false;
+        var key = ctx.path() + "?" + (ctx.queryString() == null ? "" : ctx.queryString()) + "|" + language;
+        var page = kept.get(key);
+        if (page != null && page.generation() == generation && System.nanoTime() - page.until() < 0) {
+            headers(ctx, page.etag());
+            if (page.etag().equals(ctx.header("If-None-Match"))) {
+                ctx.status(HttpStatus.NOT_MODIFIED);
+                return true;
+            }
+            ctx.status(200).contentType("text/html; charset=utf-8").result(page.html());
+            return true;
+        }
+        ctx.attribute(FILL, new Fill(key, generation));
+        return false;
+    }
+
+    /** After a page was rendered for a signed-out reader: keeps it, when {@link #answer} asked for it. */
+    void keep(Context ctx, byte[] html) {
+        Fill fill = ctx.attribute(FILL);
+        if (fill == null) return;
+        if (kept.size() >= MOST) kept.clear();
+        var etag = etag(html);
+        kept.put(fill.key(), new Kept(fill.generation(), System.nanoTime() + KEPT_FOR_NANOS, html, etag));
+        headers(ctx, etag);
+    }
+
+    /**
+     * The page holds nothing of any one reader: the browser may keep it if it asks again each time
+     * (no-cache), shared caches may not (private), and it differs by cookie and language.
+     */
+    private static void headers(Context ctx, String etag) {
+        Renderer.headers(ctx);
+        ctx.header("Cache-Control", "private, no-cache");
+        ctx.header("Vary", "Accept, Accept-Language, Cookie");
+        ctx.header("ETag", etag);
+    }
+
+    private static String etag(byte[] html) {
+        try {
+            var hash = MessageDigest.getInstance("SHA-256").digest(html);
+            return "\"" + HexFormat.of().formatHex(hash, 0, 12) + "\"";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}
