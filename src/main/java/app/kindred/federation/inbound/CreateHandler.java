@@ -45,6 +45,10 @@ final class CreateHandler implements ActivityHandler {
         var activity = in.activity();
         var fetched = object(activity.object(), in.objectJson());
         var object = fetched.object();
+        if (!PublicAddressing.isPublic(object, activity) && object.type() == ObjectType.Note) {
+            // Private: taken only as part of a wellbeing check-in, else refused as every private note is.
+            return checkIn(object, fetched.json(), author);
+        }
         PublicAddressing.require(object, activity);
         if (!POSTS.contains(object.type())) throw new Rejected("a " + object.type() + " is not a post or comment");
         var objectUri = URI.create(object.id());
@@ -122,6 +126,14 @@ final class CreateHandler implements ActivityHandler {
                         stored.post().uri().toString());
             }
         });
+    }
+
+    private Effect checkIn(ContentObject object, JsonNode json, Actor author) throws Rejected {
+        var arrived = CheckIns.arrived(object.id(), object.attributedTo(), json, author);
+        return c -> {
+            if (f.checkIns().receive(c, arrived).isEmpty())
+                throw new Rejected(PublicAddressing.NOT_PUBLIC + " (" + object.id() + ")");
+        };
     }
 
     /** The community the post goes into, as the change finds it (the thread's, or the one addressed), to lock it first. */

@@ -1,6 +1,5 @@
 package app.kindred.web.pages;
 
-import app.kindred.notification.Kind;
 import app.kindred.notification.NotificationService;
 import app.kindred.notification.NotificationService.Notification;
 import app.kindred.web.pages.HomeViews.NotificationItem;
@@ -54,7 +53,12 @@ public final class NotificationPages {
         var from = n.from() != null && n.from().endsWith(ourSuffix)
                 ? n.from().substring(0, n.from().length() - ourSuffix.length())
                 : n.from();
-        var href = n.kind() == Kind.REPORT_OUTCOME ? "/reports/mine" : "/p/" + n.postId();
+        var href = switch (n.kind()) {
+            case REPORT_OUTCOME -> "/reports/mine";
+            case CONCERN, CONCERN_UNSEEN -> "/mod/reports/" + n.reportId();
+            case CHECK_IN -> "/check-ins/" + n.outreachId();
+            default -> "/p/" + n.postId();
+        };
         return new NotificationItem(
                 n.id(),
                 n.kind().wire(),
