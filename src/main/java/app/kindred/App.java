@@ -443,7 +443,8 @@ public final class App implements AutoCloseable {
                 moderation(),
                 deletions(),
                 reminder(),
-                this::clientKey));
+                this::clientKey,
+                outreach));
         // The serving process alone opens the metrics port (a CLI command beside it must not).
         serveMetrics();
         return WebServer.create(

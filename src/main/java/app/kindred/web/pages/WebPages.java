@@ -14,6 +14,7 @@ import app.kindred.member.MemberService;
 import app.kindred.member.SessionService;
 import app.kindred.moderation.ModerationService;
 import app.kindred.notification.NotificationService;
+import app.kindred.outreach.Outreach;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.report.ReportService;
 import app.kindred.search.SearchService;
@@ -51,7 +52,8 @@ public final class WebPages implements Pages {
             ModerationService moderation,
             AccountDeletions deletions,
             DailyReminder reminder,
-            Function<Context, String> clientKey) {}
+            Function<Context, String> clientKey,
+            Outreach outreach) {}
 
     private final Site site;
     private final FrontPages front;
@@ -71,6 +73,7 @@ public final class WebPages implements Pages {
     private final PicturePages pictures;
     // The moderators' workspace (mod5).
     private final ModeratorPages moderatorPages;
+    private final OutreachPages outreachPages;
 
     public WebPages(Services app) {
         var config = app.config();
@@ -133,6 +136,7 @@ public final class WebPages implements Pages {
         site.remindWith(app.reminder());
         this.pictures = new PicturePages(site, app.media(), composerImages, app.communities(), app.moderation());
         this.moderatorPages = new ModeratorPages(site, app.reports(), app.moderation(), app.discussions());
+        this.outreachPages = new OutreachPages(site, app.outreach(), app.reports(), app.communities());
     }
 
     /** The pages at addresses the fediverse shares, for {@link app.kindred.federation.ActivityPubRoutes} to hand browsers. */
@@ -167,6 +171,7 @@ public final class WebPages implements Pages {
         deletion.register(routes);
         pictures.register(routes);
         moderatorPages.register(routes);
+        outreachPages.register(routes);
         routes.exception(Site.SignInFirst.class, (e, ctx) -> {
             var back = ctx.method().name().equals("GET") ? ctx.path() : "/";
             Site.seeOther(ctx, "/login?next=" + Site.encode(back));
