@@ -444,7 +444,8 @@ public final class App implements AutoCloseable {
                 deletions(),
                 reminder(),
                 this::clientKey,
-                outreach));
+                outreach,
+                filters));
         // The serving process alone opens the metrics port (a CLI command beside it must not).
         serveMetrics();
         return WebServer.create(

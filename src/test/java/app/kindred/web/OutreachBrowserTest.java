@@ -14,16 +14,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Wellbeing outreach in a real browser with JavaScript off (issue 16): a moderator goes on duty, is
- * told of a wellbeing concern in their notifications, writes a check-in starting from one of the
- * community's messages, and reads the answer. The pages pass axe's WCAG 2.2 AA rules and fit 320 px.
+ * Care journeys of issue 16 in a real browser with JavaScript off: a moderator goes on duty, is told
+ * of a wellbeing concern in their notifications, writes a check-in starting from one of the
+ * community's messages, and reads the answer; a member sets a filter and no longer sees a post. The
+ * pages pass axe's WCAG 2.2 AA rules and fit 320 px.
  */
 class OutreachBrowserTest {
     private static final String PASSWORD = "a calm long passphrase";
     private static TestServer server;
     private static Browser browser;
     private static Browser scanner;
-    private static long peers, thread;
+    private static long peers, thread, relapse;
 
     @BeforeAll
     static void start() {
@@ -45,6 +46,17 @@ class OutreachBrowserTest {
                         peers,
                         new ThreadService.Draft("Done", "I don't think I can keep going.", null, null, null))
                 .id();
+        relapse = app.threads()
+                .startThread(
+                        app.members().find("dan").orElseThrow(),
+                        peers,
+                        new ThreadService.Draft("Day 3 after a relapse", "Starting again.", null, null, null))
+                .id();
+        app.threads()
+                .comment(
+                        app.members().find("dan").orElseThrow(),
+                        thread,
+                        new ThreadService.Draft(null, "Another relapse last night.", null, null, null));
         browser = new Browser(server.base(), false);
         scanner = new Browser(server.base(), true);
         browser.signIn("mia", PASSWORD);
@@ -104,5 +116,46 @@ class OutreachBrowserTest {
         findings.scan("/check-ins/" + received.id());
         findings.scan("/c/peers/check-in-templates");
         findings.assertNone();
+    }
+
+    @Test
+    void aMemberSetsAFilterAndNoLongerSeesThePost() {
+        var reader = new Browser(server.base(), false);
+        try {
+            reader.signIn("river", PASSWORD);
+            reader.open("/c/peers");
+            assertTrue(reader.find("main").getText().contains("Day 3 after a relapse"));
+
+            reader.open("/settings");
+            reader.clickAndLoad(reader.find("a[href='/settings/filters']"));
+            // Nothing typed: the form comes back saying what is missing, next to the field.
+            reader.clickAndLoad(reader.find("main form[action='/settings/filters'] button[type=submit]"));
+            assertTrue(reader.all(".error-summary a").size() >= 1);
+            reader.type("#title", "Hard days");
+            reader.type("#keywords", "relapse");
+            reader.clickAndLoad(reader.find("main form[action='/settings/filters'] button[type=submit]"));
+            assertTrue(reader.find("main").getText().contains("Hard days"));
+
+            reader.open("/c/peers");
+            var listing = reader.find("main").getText();
+            assertFalse(listing.contains("Day 3 after a relapse"), listing);
+            assertTrue(listing.contains("Done"), "other threads stay: " + listing);
+            reader.open("/feed/all");
+            assertFalse(reader.find("main").getText().contains("Day 3 after a relapse"));
+            // In a thread the comment keeps its place, folded away.
+            reader.open("/p/" + thread);
+            var comments = reader.find("main").getText();
+            assertFalse(comments.contains("Another relapse last night."), comments);
+            assertTrue(comments.contains("[hidden by one of your filters]"), comments);
+
+            // Someone without the filter still sees it.
+            browser.open("/c/peers");
+            assertTrue(browser.find("main").getText().contains("Day 3 after a relapse"));
+            var findings = scanner.findings();
+            findings.scan("/settings/filters");
+            findings.assertNone();
+        } finally {
+            reader.close();
+        }
     }
 }

@@ -6,6 +6,7 @@ import app.kindred.care.Breaks;
 import app.kindred.care.Care;
 import app.kindred.care.DailyReminder;
 import app.kindred.care.Exports;
+import app.kindred.care.Filters;
 import app.kindred.community.CommunityService;
 import app.kindred.config.Config;
 import app.kindred.follow.FollowService;
@@ -53,7 +54,8 @@ public final class WebPages implements Pages {
             AccountDeletions deletions,
             DailyReminder reminder,
             Function<Context, String> clientKey,
-            Outreach outreach) {}
+            Outreach outreach,
+            Filters filters) {}
 
     private final Site site;
     private final FrontPages front;
@@ -74,6 +76,7 @@ public final class WebPages implements Pages {
     // The moderators' workspace (mod5).
     private final ModeratorPages moderatorPages;
     private final OutreachPages outreachPages;
+    private final FilterPages filterPages;
 
     public WebPages(Services app) {
         var config = app.config();
@@ -137,6 +140,7 @@ public final class WebPages implements Pages {
         this.pictures = new PicturePages(site, app.media(), composerImages, app.communities(), app.moderation());
         this.moderatorPages = new ModeratorPages(site, app.reports(), app.moderation(), app.discussions());
         this.outreachPages = new OutreachPages(site, app.outreach(), app.reports(), app.communities());
+        this.filterPages = new FilterPages(site, app.filters());
     }
 
     /** The pages at addresses the fediverse shares, for {@link app.kindred.federation.ActivityPubRoutes} to hand browsers. */
@@ -172,6 +176,7 @@ public final class WebPages implements Pages {
         pictures.register(routes);
         moderatorPages.register(routes);
         outreachPages.register(routes);
+        filterPages.register(routes);
         routes.exception(Site.SignInFirst.class, (e, ctx) -> {
             var back = ctx.method().name().equals("GET") ? ctx.path() : "/";
             Site.seeOther(ctx, "/login?next=" + Site.encode(back));
