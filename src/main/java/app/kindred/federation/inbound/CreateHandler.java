@@ -65,6 +65,7 @@ final class CreateHandler implements ActivityHandler {
         return Effect.inCommunity(into, c -> {
             Community community;
             Long parentId = null, threadId = null;
+            boolean parentHeld = false;
             for (var ancestor : ancestors.reversed()) store(c, ancestor.object(), ancestor.author(), viaGroup, null);
             if (object.inReplyTo() != null) {
                 var parent = f.posts()
@@ -74,6 +75,7 @@ final class CreateHandler implements ActivityHandler {
                 community = f.communities().findById(c, parent.communityId()).orElseThrow();
                 f.posting().checkReply(c, community, parent, Participant.remote(author));
                 parentId = parent.id();
+                parentHeld = parent.held();
                 threadId = parent.threadId() == null ? parent.id() : parent.threadId();
             } else {
                 community = addressedCommunity(c, object, viaGroup)
@@ -87,7 +89,7 @@ final class CreateHandler implements ActivityHandler {
             }
             var read = IncomingPost.read(object, parentId == null);
             var verdict = f.admission()
-                    .admit(
+                    .admitReply(
                             c,
                             community,
                             Participant.remote(author),
@@ -95,7 +97,8 @@ final class CreateHandler implements ActivityHandler {
                                     parentId == null,
                                     read.title(),
                                     HtmlSanitizer.toText(read.contentHtml()),
-                                    read.summary()));
+                                    read.summary()),
+                            parentHeld);
             var stored = insert(c, object, author, community, parentId, threadId, activity.id());
             if (stored.created() && verdict instanceof Admission.Hold hold) {
                 // Kept as it arrived, so that approval announces it as if it had just come in; until then nobody is
