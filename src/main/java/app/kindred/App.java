@@ -636,6 +636,10 @@ public final class App implements AutoCloseable {
         return sessions;
     }
 
+    public Filters filters() {
+        return filters;
+    }
+
     public Outreach outreach() {
         return outreach;
     }

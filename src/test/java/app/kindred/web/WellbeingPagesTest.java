@@ -3,11 +3,14 @@ package app.kindred.web;
 import static org.junit.jupiter.api.Assertions.*;
 
 import app.kindred.TestServer;
+import app.kindred.care.Filters;
+import app.kindred.care.MemberFilter;
 import app.kindred.member.Role;
 import app.kindred.report.Category;
 import app.kindred.report.ReportService;
 import app.kindred.storage.Sql;
 import app.kindred.thread.ThreadService;
+import java.util.List;
 import java.util.Map;
 import org.jsoup.Jsoup;
 import org.junit.jupiter.api.AfterAll;
@@ -87,5 +90,46 @@ class WellbeingPagesTest {
         var page = Jsoup.parse(answer.body());
         assertEquals("#text", page.selectFirst(".error-summary a").attr("href"));
         assertNotNull(page.selectFirst("#text-error"));
+    }
+
+    @Test
+    void aHidingFilterLeavesANotificationOutAndACollapsingOneHidesItsWords() {
+        var app = server.app();
+        var sam = app.members().find("sam").orElseThrow();
+        long mine = app.threads()
+                .startThread(sam, peers, new ThreadService.Draft("Checking in", "How is everyone?", null, null, null))
+                .id();
+        app.threads()
+                .comment(
+                        app.members().find("dan").orElseThrow(),
+                        mine,
+                        new ThreadService.Draft(null, "I had a relapse today.", null, null, null));
+        app.threads()
+                .comment(
+                        app.members().find("mia").orElseThrow(),
+                        mine,
+                        new ThreadService.Draft(
+                                null, "Thinking of you all, and of diets that hurt.", null, null, null));
+        app.filters()
+                .add(
+                        sam,
+                        new Filters.Draft(
+                                "Hard days",
+                                MemberFilter.Action.HIDE,
+                                List.of(new MemberFilter.Keyword("relapse", true)),
+                                null));
+        app.filters()
+                .add(
+                        sam,
+                        new Filters.Draft(
+                                "Food",
+                                MemberFilter.Action.COLLAPSE,
+                                List.of(new MemberFilter.Keyword("diets", true)),
+                                null));
+
+        var page = signedIn("sam").get("/notifications").body();
+        assertFalse(page.contains("relapse"), "the hidden reply is left out");
+        assertFalse(page.contains("diets that hurt"), "the collapsed reply shows no words");
+        assertTrue(page.contains("Filtered: Food"), page);
     }
 }
