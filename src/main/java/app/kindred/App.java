@@ -34,6 +34,7 @@ import app.kindred.federation.DepartureNotices;
 import app.kindred.federation.KeyDirectory;
 import app.kindred.federation.LocalDocuments;
 import app.kindred.federation.OutgoingActivities;
+import app.kindred.federation.OutreachPublisher;
 import app.kindred.federation.Publisher;
 import app.kindred.federation.Relay;
 import app.kindred.federation.RemoteActors;
@@ -67,6 +68,8 @@ import app.kindred.metrics.Metrics;
 import app.kindred.metrics.MetricsServer;
 import app.kindred.moderation.ModerationService;
 import app.kindred.notification.NotificationService;
+import app.kindred.outreach.Outreach;
+import app.kindred.outreach.OutreachStore;
 import app.kindred.policy.CommunityBlocks;
 import app.kindred.policy.FederationPolicy;
 import app.kindred.policy.PolicyService;
@@ -75,8 +78,10 @@ import app.kindred.ratelimit.RateLimits;
 import app.kindred.remote.AddressPolicy;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
+import app.kindred.report.ConcernStops;
 import app.kindred.report.ReportService;
 import app.kindred.report.ReportStore;
+import app.kindred.report.UnseenConcerns;
 import app.kindred.search.SearchService;
 import app.kindred.storage.Database;
 import app.kindred.storage.ReadableChanges;
@@ -134,6 +139,9 @@ public final class App implements AutoCloseable {
     private final PostStore postStore;
     private final SessionService sessions;
     private final ReportService reports;
+    private final Outreach outreach;
+    private final ConcernStops concernStops;
+    private final UnseenConcerns unseenConcerns;
     private final ModerationService moderation;
     private final NotificationService notifications;
     private final SearchService search;
@@ -323,6 +331,11 @@ public final class App implements AutoCloseable {
                 new ReportPublisher(outbox),
                 instanceActor);
         this.notifications = new NotificationService(database);
+        this.outreach =
+                new Outreach(database, new OutreachStore(), actorStore, communityStore, new OutreachPublisher(outbox));
+        this.concernStops = new ConcernStops(database, communityStore, actorStore);
+        this.unseenConcerns =
+                new UnseenConcerns(database, clock, config.care().concernUnseenAfter(), Duration.ofMinutes(1));
         this.search = new SearchService(
                 database,
                 postStore,
@@ -370,6 +383,7 @@ public final class App implements AutoCloseable {
         exportWorker.start();
         deletionWorker.start();
         mediaHousekeeping.start();
+        unseenConcerns.start();
     }
 
     /** Every feature's HTTP routes, for the web server to mount. */
@@ -439,7 +453,9 @@ public final class App implements AutoCloseable {
                 deletions(),
                 reminder(),
                 this::clientKey,
-                readableChanges()));
+                readableChanges(),
+                outreach,
+                filters));
         // The serving process alone opens the metrics port (a CLI command beside it must not).
         serveMetrics();
         return WebServer.create(
@@ -477,7 +493,9 @@ public final class App implements AutoCloseable {
                 config.media().maxUploadBytes(),
                 filters,
                 deletions,
-                reminder);
+                reminder,
+                outreach,
+                concernStops);
     }
 
     /**
@@ -628,6 +646,22 @@ public final class App implements AutoCloseable {
         return sessions;
     }
 
+    public Filters filters() {
+        return filters;
+    }
+
+    public Outreach outreach() {
+        return outreach;
+    }
+
+    public ConcernStops concernStops() {
+        return concernStops;
+    }
+
+    public UnseenConcerns unseenConcerns() {
+        return unseenConcerns;
+    }
+
     public ReportService reports() {
         return reports;
     }
@@ -684,6 +718,7 @@ public final class App implements AutoCloseable {
         }
         metrics.ifPresent(Metrics::close);
         mediaHousekeeping.close();
+        unseenConcerns.close();
         deletionWorker.close();
         exportWorker.close();
         inboundProcessor.close();

@@ -25,10 +25,12 @@ import app.kindred.member.Role;
 import app.kindred.member.SessionService;
 import app.kindred.moderation.ModerationService;
 import app.kindred.notification.NotificationService;
+import app.kindred.outreach.Outreach;
 import app.kindred.policy.PolicyService;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
 import app.kindred.refusal.Refusal;
+import app.kindred.report.ConcernStops;
 import app.kindred.report.ReportService;
 import app.kindred.search.SearchService;
 import app.kindred.storage.Database;
@@ -88,6 +90,7 @@ public final class ApiRoutes {
     private final FilterRoutes filters;
     private final DeletionRoutes deletions;
     private final ReminderRoutes reminder;
+    private final OutreachRoutes outreach;
 
     public ApiRoutes(
             boolean openRegistrations,
@@ -114,7 +117,9 @@ public final class ApiRoutes {
             long maxUploadBytes,
             Filters filters,
             AccountDeletions deletions,
-            DailyReminder reminder) {
+            DailyReminder reminder,
+            Outreach outreach,
+            ConcernStops concernStops) {
         this.media = media;
         this.openRegistrations = openRegistrations;
         this.limits = limits;
@@ -146,6 +151,7 @@ public final class ApiRoutes {
         this.filters = new FilterRoutes(this::member, filters);
         this.deletions = new DeletionRoutes(this::member, deletions);
         this.reminder = new ReminderRoutes(this::member, reminder);
+        this.outreach = new OutreachRoutes(this::member, outreach, concernStops);
     }
 
     public List<Endpoint> endpoints() {
@@ -163,6 +169,7 @@ public final class ApiRoutes {
         all.addAll(reminder.endpoints());
         // The moderators' notes about members (modset6).
         all.addAll(new ModeratorNoteRoutes(this::member, moderationService).endpoints());
+        all.addAll(outreach.endpoints());
         return List.copyOf(all);
     }
 

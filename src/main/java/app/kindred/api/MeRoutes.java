@@ -151,7 +151,8 @@ final class MeRoutes {
             String excerpt,
             Boolean postGone,
             Long reportId,
-            String outcome) {
+            String outcome,
+            Long checkInId) {
         static NotificationView of(NotificationService.Notification n) {
             return new NotificationView(
                     n.id(),
@@ -165,7 +166,8 @@ final class MeRoutes {
                     n.excerpt(),
                     n.postId() == null ? null : n.postGone(),
                     n.reportId(),
-                    n.outcome());
+                    n.outcome(),
+                    n.outreachId());
         }
     }
 

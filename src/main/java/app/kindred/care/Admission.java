@@ -64,6 +64,18 @@ public final class Admission {
         };
     }
 
+    /**
+     * A comment: as {@link #admit}, and held whatever else applies when it answers a post that is itself
+     * waiting for a moderator (only a remote reply gets that far; Posting refuses our members').
+     */
+    public Verdict admitReply(
+            Connection c, Community community, Participant author, Writing writing, boolean parentHeld)
+            throws SQLException {
+        var verdict = admit(c, community, author, writing);
+        if (verdict instanceof Hold || !parentHeld) return verdict;
+        return new Hold("it replies to a post that is waiting for a moderator");
+    }
+
     /** An edit: only the policy applies (pre-moderation judged the post once, when it arrived). */
     public Verdict admitEdit(Connection c, Community community, Participant author, Writing writing)
             throws SQLException {

@@ -17,7 +17,8 @@ public record Config(
         Accounts accounts,
         Media media,
         Metrics metrics,
-        Logging logging) {
+        Logging logging,
+        Care care) {
 
     public record Server(
             String host,
@@ -101,6 +102,9 @@ public record Config(
             List<Band> apiWrite,
             List<Band> inboundHost,
             List<Band> keyFetchHost) {}
+
+    /** Wellbeing outreach (issue 16): when an unseen wellbeing concern is brought to the admins. */
+    public record Care(Duration concernUnseenAfter) {}
 
     /** What members do with their own accounts (issue 18). */
     public record Accounts(Duration exportLinkLife, Duration deletionGrace) {}

@@ -160,8 +160,20 @@ public final class ConfigLoader {
         if (metricsPort > 65535) throw bad(v, "metrics.port", "is not a port; use 0 (off) or 1 to 65535");
         var metrics = new Config.Metrics(nonEmpty(v, "metrics.host"), metricsPort, string(v, "metrics.token"));
         var logging = new Config.Logging(oneOf(v, "logging.format", "plain", "json"));
+        var care = new Config.Care(duration(v, "care.concern_unseen_after"));
         return new Config(
-                server, instance, dataDir, database, federation, delivery, limits, accounts, media, metrics, logging);
+                server,
+                instance,
+                dataDir,
+                database,
+                federation,
+                delivery,
+                limits,
+                accounts,
+                media,
+                metrics,
+                logging,
+                care);
     }
 
     private static String string(Map<String, Sourced> v, String key) {

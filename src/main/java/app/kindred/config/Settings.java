@@ -169,7 +169,7 @@ public final class Settings {
             new Setting("limits.report", "10/10m, 50/1d", "Reports filed per member (rule, spam, harassment, other)."),
             new Setting(
                     "limits.concern",
-                    "3/10m, 10/1d",
+                    "3/10m, 5/1d",
                     "Wellbeing concerns filed per member; kept apart from reports, so filing one never uses up the other."),
             new Setting("limits.follow", "30/10m, 200/1d", "Follows per member."),
             new Setting(
@@ -227,7 +227,11 @@ public final class Settings {
             new Setting(
                     "logging.format",
                     "plain",
-                    "How log lines are written: plain text, or json (one JSON object a line, with a request id) for a log collector."));
+                    "How log lines are written: plain text, or json (one JSON object a line, with a request id) for a log collector."),
+            new Setting(
+                    "care.concern_unseen_after",
+                    "2h",
+                    "A wellbeing concern no moderator has opened in this time is brought to the admins (once)."));
 
     private static final Map<String, Setting> BY_KEY = index();
 

@@ -11,7 +11,13 @@ public enum Kind {
     /** A report the member filed was resolved or dismissed. */
     REPORT_OUTCOME,
     /** A moderator did not let the member's held post through; the post's removal reason says why. */
-    POST_DECLINED;
+    POST_DECLINED,
+    /** A wellbeing concern in a community the member moderates, told while they are on duty. */
+    CONCERN,
+    /** A wellbeing concern no moderator opened in time, told to admins. */
+    CONCERN_UNSEEN,
+    /** A check-in message from a moderator, or the answer to one the member sent. */
+    CHECK_IN;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

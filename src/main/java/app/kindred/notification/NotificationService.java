@@ -43,7 +43,8 @@ public final class NotificationService {
             String excerpt,
             boolean postGone,
             Long reportId,
-            String outcome) {}
+            String outcome,
+            Long outreachId) {}
 
     public record Page(List<Notification> items, long unread) {}
 
@@ -53,7 +54,7 @@ public final class NotificationService {
         if (n < 1 || n > MAX_LIMIT) throw Refusal.invalid("limit", "limit must be 1 to " + MAX_LIMIT);
         return db.read(c -> new Page(
                 Sql.list(c, """
-                select n.id, n.kind, n.created_at, n.read_at is not null as read, n.post_id, n.report_id, n.outcome,
+                select n.id, n.kind, n.created_at, n.read_at is not null as read, n.post_id, n.report_id, n.outcome, n.outreach_id,
                        p.thread_id, p.title, p.content_html, p.summary, p.sensitive, p.removal_reason,
                        (p.deleted_at is not null or p.removed_at is not null or a.suspended_at is not null) as gone,
                        a.preferred_username || '@' || a.domain as handle
@@ -93,6 +94,40 @@ public final class NotificationService {
         var kind = Kind.of(rs.getString("kind"));
         var created = Sql.instant(rs, "created_at");
         boolean read = rs.getBoolean("read");
+        if (kind == Kind.CONCERN || kind == Kind.CONCERN_UNSEEN) {
+            // Who is worried about whom is read on the report's own page, by those who may.
+            return new Notification(
+                    rs.getLong("id"),
+                    kind,
+                    created,
+                    read,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    false,
+                    rs.getLong("report_id"),
+                    null,
+                    null);
+        }
+        if (kind == Kind.CHECK_IN) {
+            // A private message: its words are read on the check-in page, never in a list.
+            return new Notification(
+                    rs.getLong("id"),
+                    kind,
+                    created,
+                    read,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    false,
+                    null,
+                    null,
+                    rs.getLong("outreach_id"));
+        }
         if (kind == Kind.REPORT_OUTCOME) {
             return new Notification(
                     rs.getLong("id"),
@@ -106,7 +141,8 @@ public final class NotificationService {
                     null,
                     false,
                     rs.getLong("report_id"),
-                    rs.getString("outcome"));
+                    rs.getString("outcome"),
+                    null);
         }
         long postId = rs.getLong("post_id");
         long threadId = rs.getObject("thread_id") == null ? postId : rs.getLong("thread_id");
@@ -114,11 +150,23 @@ public final class NotificationService {
             // Their own post, never shown: the excerpt is the moderator's reason.
             var reason = rs.getString("removal_reason");
             return new Notification(
-                    rs.getLong("id"), kind, created, read, postId, threadId, null, null, reason, true, null, null);
+                    rs.getLong("id"),
+                    kind,
+                    created,
+                    read,
+                    postId,
+                    threadId,
+                    null,
+                    null,
+                    reason,
+                    true,
+                    null,
+                    null,
+                    null);
         }
         if (rs.getBoolean("gone")) {
             return new Notification(
-                    rs.getLong("id"), kind, created, read, postId, threadId, null, null, null, true, null, null);
+                    rs.getLong("id"), kind, created, read, postId, threadId, null, null, null, true, null, null, null);
         }
         var warning = rs.getString("summary");
         String excerpt = null;
@@ -138,6 +186,7 @@ public final class NotificationService {
                 warning,
                 excerpt,
                 false,
+                null,
                 null,
                 null);
     }

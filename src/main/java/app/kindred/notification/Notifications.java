@@ -80,6 +80,43 @@ public final class Notifications {
                 where p.id = ? on conflict do nothing""", postId);
     }
 
+    /**
+     * A wellbeing concern was filed: the community's moderators on duty are told at once (our own
+     * accounts). A concern about a person, in no community, is the admins' to see at once.
+     */
+    public static void concernFiled(Connection c, long reportId) throws SQLException {
+        Sql.update(c, """
+                insert into notification (account_id, kind, report_id)
+                select distinct acc.id, 'concern', r.id from report r
+                join community_moderator m on m.community_id = r.community_id and m.on_duty_since is not null
+                join account acc on acc.actor_id = m.actor_id
+                where r.id = ? and r.concern = 'wellbeing' and r.subject_id is distinct from m.actor_id
+                on conflict do nothing""", reportId);
+        Sql.update(c, """
+                insert into notification (account_id, kind, report_id)
+                select acc.id, 'concern', r.id from report r join account acc on acc.role = 'admin'
+                where r.id = ? and r.concern = 'wellbeing' and r.community_id is null
+                  and r.subject_id is distinct from acc.actor_id
+                on conflict do nothing""", reportId);
+    }
+
+    /** A wellbeing concern nobody opened in time: every admin is told, once. */
+    public static void concernUnseen(Connection c, long reportId) throws SQLException {
+        Sql.update(c, """
+                insert into notification (account_id, kind, report_id)
+                select acc.id, 'concern_unseen', r.id from report r join account acc on acc.role = 'admin'
+                where r.id = ? and r.subject_id is distinct from acc.actor_id
+                on conflict do nothing""", reportId);
+    }
+
+    /** A check-in message, or an answer to one, arrived for one of our members. */
+    public static void checkIn(Connection c, long outreachMessageId, long recipientActorId) throws SQLException {
+        Sql.update(c, """
+                insert into notification (account_id, kind, outreach_id)
+                select acc.id, 'check_in', ? from account acc where acc.actor_id = ?
+                on conflict do nothing""", outreachMessageId, recipientActorId);
+    }
+
     /** What a notification needs of a post; read here so this feature depends on no other. */
     private record Written(long id, Long parentId, long authorId, String uri, String markdown) {}
 

@@ -6,6 +6,7 @@ import app.kindred.actor.ActorType;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.community.ShutOut;
+import app.kindred.notification.Notifications;
 import app.kindred.storage.Sql;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
@@ -141,6 +142,8 @@ public final class ReportIntake {
                     flag.json(),
                     flag.viaGroup() == null ? null : flag.viaGroup().id());
             var added = reports.addFiling(c, reportId, filing);
+            if (added.isPresent() && routed.subject().concern() == Concern.WELLBEING)
+                Notifications.concernFiled(c, reportId);
             if (added.isPresent() && routed.community().isPresent()) {
                 routing.forwardToRemoteModerators(
                         c,

@@ -7,6 +7,7 @@ import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.member.Member;
 import app.kindred.member.Role;
+import app.kindred.notification.Notifications;
 import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
@@ -105,6 +106,14 @@ public final class ReportService {
             if (subject.id() == reporter.actor().id()) throw Refusal.invalid("post", "you cannot report yourself");
             if (category == Category.RULE) checkRule(c, community, draft.rule());
             var communityId = community.map(Community::id).orElse(null);
+            if (category == Category.WELLBEING
+                    && ConcernStops.stopped(c, reporter.actor().id(), communityId)) {
+                throw new Refusal(
+                        Refusal.Kind.FORBIDDEN,
+                        "category",
+                        "the moderators have paused wellbeing concerns from your account; "
+                                + "you can still tell them about anything else");
+            }
             // People are an instance matter; content in a community is its moderators' first.
             boolean forAdmins = post.isEmpty()
                     || subject.local()
@@ -134,8 +143,11 @@ public final class ReportService {
             boolean remoteMatter = community.map(k -> !k.actor().local()).orElse(!subject.local());
             if (remoteMatter) {
                 community.ifPresent(k -> remoteRecipients.put(k.actor().id(), k.actor()));
-                if (!subject.local()) remoteRecipients.put(subject.id(), subject);
+                // A concern for someone's wellbeing goes to moderators who can reach out, never to the person's
+                // own server: Mastodon and Lemmy would take it as a complaint against them.
+                if (!subject.local() && category != Category.WELLBEING) remoteRecipients.put(subject.id(), subject);
             }
+            if (filed.created() && category == Category.WELLBEING) Notifications.concernFiled(c, reportId);
             // Filing again updates the member's filing here; the servers told the first time are not told again.
             if (filed.created() && !remoteRecipients.isEmpty()) {
                 var sender = draft.showIdentity() ? reporter.actor() : instanceActor;
@@ -188,8 +200,13 @@ public final class ReportService {
         });
     }
 
+    /** A report as its moderator reads it; opening a wellbeing concern is what counts as it being seen. */
     public Detail find(Member viewer, long id) {
-        return db.read(c -> detail(c, moderated(c, viewer, id), viewer));
+        return db.transaction(c -> {
+            var report = moderated(c, viewer, id);
+            if (report.concern() == Concern.WELLBEING) reports.markSeen(c, id);
+            return detail(c, report, viewer);
+        });
     }
 
     /** Open reports waiting for this member; empty for anyone with no queue (not an admin, moderating nothing). */
@@ -244,6 +261,12 @@ public final class ReportService {
                     : actors.findById(c, report.subjectId()).orElse(null);
             if (subject == null || subject.local()) {
                 throw Refusal.conflict("report", "its author is on this instance; there is nowhere to forward it");
+            }
+            if (report.concern() == Concern.WELLBEING) {
+                throw Refusal.conflict(
+                        "report",
+                        "a wellbeing concern stays with the moderators: the person's server would read it as a"
+                                + " complaint against them; send them a check-in instead");
             }
             if (report.forwardedAt() != null)
                 throw Refusal.conflict("report", "report " + id + " was already forwarded");

@@ -274,4 +274,9 @@ public final class ReportStore {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : v;
     }
+
+    /** A moderator or admin opened the report; the first time is kept. */
+    public void markSeen(Connection c, long id) throws SQLException {
+        Sql.update(c, "update report set seen_at = now() where id = ? and seen_at is null", id);
+    }
 }

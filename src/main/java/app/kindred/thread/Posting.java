@@ -56,7 +56,9 @@ public final class Posting {
         }
         if (parent.deleted())
             throw Refusal.conflict("parent", "that post was deleted; it takes no new comments (" + parent.uri() + ")");
-        if (parent.held()) {
+        // A remote reply to a held post is held with it (Admission.admitReply): its server may have shown the
+        // post, and refusing would lose the reply. Our own members are told to wait.
+        if (parent.held() && author.actor().local()) {
             throw Refusal.conflict(
                     "parent",
                     "that post is waiting for a moderator; it takes comments once approved (" + parent.uri() + ")");

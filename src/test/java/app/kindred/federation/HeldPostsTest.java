@@ -11,6 +11,8 @@ import app.kindred.TestServer;
 import app.kindred.api.ApiClient;
 import app.kindred.storage.Sql;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -221,6 +223,45 @@ class HeldPostsTest {
         assertEquals(2, announces(noteUri), "approving again sends nothing more");
     }
 
+    /** A remote reply to a held post is held with it rather than refused; our own members are asked to wait. */
+    @Test
+    void aRemoteReplyToAHeldPostIsHeldTooAndLetThroughOnItsOwn() throws Exception {
+        var sky = RemotePeer.serve(remote, "skye");
+        var note = mastodonNote(sky, "Some thoughts about suicide tonight.", null);
+        assertEquals("done", deliver(sky, note)[0]);
+        var parentUri = objectId(note);
+        long parent = postId(parentUri);
+
+        var ray = RemotePeer.serve(remote, "ray");
+        var reply = (ObjectNode) JSON.readTree(mastodonNote(ray, "Sending you warmth.", null));
+        ((ObjectNode) reply.get("object")).put("inReplyTo", parentUri);
+        remote.stubFor(WireMock.get(URI.create(parentUri).getRawPath())
+                .willReturn(WireMock.okForContentType(
+                        RemotePeer.AP, JSON.readTree(note).get("object").toString())));
+        var outcome = deliver(ray, reply.toString());
+        assertEquals("done", outcome[0], outcome[1]);
+        var replyUri = objectId(reply.toString());
+        long held = postId(replyUri);
+        assertEquals(
+                1,
+                api.count("select count(*) from post where id = ? and held_at is not null", held),
+                "kept for the moderators, not refused");
+        assertEquals(0, announces(replyUri), "nothing relayed");
+
+        var ours = api.post("/api/v1/posts/" + parent + "/comments", Map.of("body", "Here for you"), reader);
+        assertEquals(409, ours.statusCode(), "our member is asked to wait: " + ours.body());
+
+        assertEquals(
+                200, api.post("/api/v1/posts/" + parent + "/approve", null, mod).statusCode());
+        assertEquals(
+                1,
+                api.count("select count(*) from post where id = ? and held_at is not null", held),
+                "the reply waits on its own");
+        assertEquals(
+                200, api.post("/api/v1/posts/" + held + "/approve", null, mod).statusCode());
+        eventually(() -> assertEquals(2, announces(replyUri)));
+    }
+
     @Test
     void refusingAHeldRemotePostSendsNothingOut() throws Exception {
         var sky = RemotePeer.serve(remote, "sky");
@@ -243,9 +284,9 @@ class HeldPostsTest {
         var pageUri = objectId(page);
         long id = postId(pageUri);
         assertEquals(200, api.get("/api/v1/posts/" + id, null).statusCode());
-        var update = (com.fasterxml.jackson.databind.node.ObjectNode)
-                JSON.readTree(lemmyPage(kit, "Tonight", "About self-harm, and what I did instead.", null));
-        ((com.fasterxml.jackson.databind.node.ObjectNode) update.get("object")).put("id", pageUri);
+        var update =
+                (ObjectNode) JSON.readTree(lemmyPage(kit, "Tonight", "About self-harm, and what I did instead.", null));
+        ((ObjectNode) update.get("object")).put("id", pageUri);
         update.put("type", "Update").put("id", kit.id() + "/activities/update/" + UUID.randomUUID());
         long announcedBefore = announces(pageUri);
         assertEquals("done", deliver(kit, update.toString())[0]);

@@ -45,6 +45,10 @@ final class CreateHandler implements ActivityHandler {
         var activity = in.activity();
         var fetched = object(activity.object(), in.objectJson());
         var object = fetched.object();
+        if (!PublicAddressing.isPublic(object, activity) && object.type() == ObjectType.Note) {
+            // Private: taken only as part of a wellbeing check-in, else refused as every private note is.
+            return checkIn(object, fetched.json(), author);
+        }
         PublicAddressing.require(object, activity);
         if (!POSTS.contains(object.type())) throw new Rejected("a " + object.type() + " is not a post or comment");
         var objectUri = URI.create(object.id());
@@ -61,6 +65,7 @@ final class CreateHandler implements ActivityHandler {
         return Effect.inCommunity(into, c -> {
             Community community;
             Long parentId = null, threadId = null;
+            boolean parentHeld = false;
             for (var ancestor : ancestors.reversed()) store(c, ancestor.object(), ancestor.author(), viaGroup, null);
             if (object.inReplyTo() != null) {
                 var parent = f.posts()
@@ -70,6 +75,7 @@ final class CreateHandler implements ActivityHandler {
                 community = f.communities().findById(c, parent.communityId()).orElseThrow();
                 f.posting().checkReply(c, community, parent, Participant.remote(author));
                 parentId = parent.id();
+                parentHeld = parent.held();
                 threadId = parent.threadId() == null ? parent.id() : parent.threadId();
             } else {
                 community = addressedCommunity(c, object, viaGroup)
@@ -83,7 +89,7 @@ final class CreateHandler implements ActivityHandler {
             }
             var read = IncomingPost.read(object, parentId == null);
             var verdict = f.admission()
-                    .admit(
+                    .admitReply(
                             c,
                             community,
                             Participant.remote(author),
@@ -91,7 +97,8 @@ final class CreateHandler implements ActivityHandler {
                                     parentId == null,
                                     read.title(),
                                     HtmlSanitizer.toText(read.contentHtml()),
-                                    read.summary()));
+                                    read.summary()),
+                            parentHeld);
             var stored = insert(c, object, author, community, parentId, threadId, activity.id());
             if (stored.created() && verdict instanceof Admission.Hold hold) {
                 // Kept as it arrived, so that approval announces it as if it had just come in; until then nobody is
@@ -122,6 +129,14 @@ final class CreateHandler implements ActivityHandler {
                         stored.post().uri().toString());
             }
         });
+    }
+
+    private Effect checkIn(ContentObject object, JsonNode json, Actor author) throws Rejected {
+        var arrived = CheckIns.arrived(object.id(), object.attributedTo(), json, author);
+        return c -> {
+            if (f.checkIns().receive(c, arrived).isEmpty())
+                throw new Rejected(PublicAddressing.NOT_PUBLIC + " (" + object.id() + ")");
+        };
     }
 
     /** The community the post goes into, as the change finds it (the thread's, or the one addressed), to lock it first. */

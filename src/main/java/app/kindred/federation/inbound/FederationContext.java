@@ -15,6 +15,8 @@ import app.kindred.federation.RemoteActors;
 import app.kindred.follow.FollowStore;
 import app.kindred.follow.Following;
 import app.kindred.moderation.Moderating;
+import app.kindred.outreach.CheckInIntake;
+import app.kindred.outreach.OutreachStore;
 import app.kindred.policy.FederationPolicy;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
@@ -53,6 +55,11 @@ public record FederationContext(
     /** The content-warning policy and pre-moderation, the same rule the API's ThreadService asks. */
     public Admission admission() {
         return new Admission(communities);
+    }
+
+    /** The rule for a private message: taken only as part of a wellbeing check-in. */
+    public CheckInIntake checkIns() {
+        return new CheckInIntake(new OutreachStore(), actors, communities);
     }
 
     /** What moderators may do and what it changes, the same ones the API's ModerationService asks. */

@@ -44,9 +44,7 @@ final class InboundApplier {
         try {
             return switch (FederationContext.READER.read(in.body())) {
                 case ReadResult.Unsupported u
-                when PublicAddressing.privateMessage(in.body()).isPresent() ->
-                    new Outcome.Refused("rejected: "
-                            + PublicAddressing.privateMessage(in.body()).orElseThrow());
+                when PublicAddressing.privateMessage(in.body()).isPresent() -> chatMessage(in);
                 case ReadResult.Unsupported u ->
                     new Outcome.Ignored("ignored: " + u.type() + " is not supported (" + u.reason() + ")");
                 case ReadResult.Malformed m -> new Outcome.Refused("malformed: " + m.reason());
@@ -106,6 +104,24 @@ final class InboundApplier {
             throw r.rejected;
         }
         return new Outcome.Applied();
+    }
+
+    /** A ChatMessage (Lemmy, Pleroma): taken only as the answer to a check-in, else refused as before. */
+    private Outcome chatMessage(InboundActivity in) throws FetchException, Rejected {
+        if (!in.body().path("type").asText().equals("Create"))
+            return new Outcome.Refused(
+                    "rejected: " + PublicAddressing.privateMessage(in.body()).orElseThrow());
+        var actor = federation.remoteActors().byUri(in.actor());
+        var arrived = CheckIns.chatMessage(in.body(), actor);
+        boolean taken = db.transaction(c -> {
+            boolean stored = federation.checkIns().receive(c, arrived).isPresent();
+            if (stored) queue.finish(c, in.id(), InboundQueue.Ending.DONE, null);
+            return stored;
+        });
+        return taken
+                ? new Outcome.Applied()
+                : new Outcome.Refused("rejected: "
+                        + PublicAddressing.privateMessage(in.body()).orElseThrow());
     }
 
     /** Whether this is an actor deleting itself: object and actor are the same id. */

@@ -88,8 +88,8 @@ public final class CommunityPages {
         // Threads by members blocked either way or muted are left out of the listing (Shown.listsIn), as in the API.
         var cards = list.stream()
                 .limit(PER_PAGE)
-                .filter(e -> shown.listsIn(community.id(), e.post().authorId()))
-                .map(e -> Cards.post(e, viewerActor, null, postMedia))
+                .filter(e -> shown.listsIn(community.id(), e.post().authorId()) && !Distance.filteredOut(shown, e))
+                .map(e -> Distance.filtered(shown, e, Cards.post(e, viewerActor, null, postMedia)))
                 .toList();
         var moderators = communities.moderators(community.id());
         boolean following = viewer.isPresent()

@@ -2,13 +2,16 @@ package app.kindred.web.pages;
 
 import app.kindred.care.Boundaries;
 import app.kindred.care.Breaks;
+import app.kindred.care.MemberFilter;
 import app.kindred.care.Shown;
+import app.kindred.content.HtmlSanitizer;
 import app.kindred.thread.Discussions.Entry;
 import app.kindred.web.pages.CareViews.BreakGreeting;
 import app.kindred.web.pages.Views.CommunityCard;
 import app.kindred.web.pages.Views.Crumb;
 import app.kindred.web.pages.Views.PostCard;
 import io.javalin.http.Context;
+import java.util.Optional;
 
 /**
  * What the thread and community pages keep from the member who reads them (issue 18): posts of
@@ -38,10 +41,40 @@ public final class Distance {
         return shown;
     }
 
-    /** A post as this reader sees it: collapsed when its author is blocked either way or muted, else as it is. */
+    /**
+     * A post as this reader sees it: collapsed when its author is blocked either way or muted, or a hiding
+     * filter of theirs matches it; behind a warning naming the filter when a collapsing one does; else as it is.
+     */
     static PostCard shownAs(Shown shown, Entry entry, PostCard card) {
         if (card.gone()) return card;
-        return shown.collapses(entry.post().authorId()).map(card::collapsedAs).orElse(card);
+        var kept = shown.collapses(entry.post().authorId());
+        if (kept.isPresent()) return card.collapsedAs(kept.get());
+        return filtered(shown, entry, card);
+    }
+
+    /** The reader's own filters (issue 16): a hiding one collapses the post, a collapsing one puts it behind a warning. */
+    static PostCard filtered(Shown shown, Entry entry, PostCard card) {
+        if (card.gone()) return card;
+        var filter = filter(shown, entry);
+        if (filter.isEmpty()) return card;
+        if (filter.get().action() == MemberFilter.Action.HIDE) return card.collapsedAs("filtered");
+        var warning = card.warning() == null
+                ? "Filtered: " + filter.get().title()
+                : card.warning() + "; filtered: " + filter.get().title();
+        return card.behindWarning(warning);
+    }
+
+    /** Whether one of the reader's hiding filters keeps this post out of a listing. */
+    static boolean filteredOut(Shown shown, Entry entry) {
+        return filter(shown, entry)
+                .filter(f -> f.action() == MemberFilter.Action.HIDE)
+                .isPresent();
+    }
+
+    private static Optional<MemberFilter> filter(Shown shown, Entry entry) {
+        if (shown.filters().isEmpty()) return Optional.empty();
+        var post = entry.post();
+        return shown.filter(post.title(), HtmlSanitizer.toText(post.contentHtml()), post.summary());
     }
 
     /**

@@ -103,12 +103,16 @@ public final class FeedPages {
         var postMedia = new PostMedia(media);
         Map<Long, Optional<Community>> known = new HashMap<>();
         return entries.stream()
+                // A hiding filter of the reader's leaves the thread out, as in the API's listings.
+                .filter(e -> !Distance.filteredOut(shown, e))
                 .map(e -> {
                     var collapsed = shown.collapses(e.post().authorId())
                             .filter("blocked"::equals)
                             .orElse(null);
                     var community = known.computeIfAbsent(e.post().communityId(), communities::find);
-                    var card = collapsed != null ? null : Cards.post(e, viewerActor, null, postMedia);
+                    var card = collapsed != null
+                            ? null
+                            : Distance.filtered(shown, e, Cards.post(e, viewerActor, null, postMedia));
                     return new FeedItem(
                             card,
                             community.map(Community::title).orElse(""),

@@ -1,13 +1,16 @@
 package app.kindred.web.pages;
 
-import app.kindred.notification.Kind;
+import app.kindred.care.Shown;
+import app.kindred.content.HtmlSanitizer;
 import app.kindred.notification.NotificationService;
 import app.kindred.notification.NotificationService.Notification;
+import app.kindred.thread.Discussions;
 import app.kindred.web.pages.HomeViews.NotificationItem;
 import app.kindred.web.pages.HomeViews.NotificationsPage;
 import app.kindred.web.pages.Views.Crumb;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.Objects;
 
 /**
  * The member's notifications: replies, mentions and the outcomes of their reports, newest first.
@@ -19,12 +22,17 @@ public final class NotificationPages {
     private final Site site;
     private final NotificationService notifications;
     private final String ourSuffix;
+    private final Distance distance;
+    private final Discussions discussions;
 
     /** @param domain this instance's domain: our own members are named without it */
-    public NotificationPages(Site site, NotificationService notifications, String domain) {
+    public NotificationPages(
+            Site site, NotificationService notifications, String domain, Distance distance, Discussions discussions) {
         this.ourSuffix = "@" + domain;
         this.site = site;
         this.notifications = notifications;
+        this.distance = distance;
+        this.discussions = discussions;
     }
 
     public void register(RoutesConfig routes) {
@@ -37,7 +45,11 @@ public final class NotificationPages {
         var page = notifications.list(member, before, PER_PAGE + 1);
         var shown = page.items().stream().limit(PER_PAGE).toList();
         // Read as they were before this page marked them, so the ones new to the member still say so.
-        var items = shown.stream().map(this::item).toList();
+        var reader = distance.shown(ctx);
+        var items = shown.stream()
+                .map(n -> filtered(reader, n, member.actor().id()))
+                .filter(Objects::nonNull)
+                .toList();
         // Only what this page shows: older unread ones on later pages stay new until they are seen.
         var unseen = shown.stream().filter(n -> !n.read()).map(Notification::id).toList();
         notifications.markSeen(member, unseen);
@@ -50,11 +62,46 @@ public final class NotificationPages {
                 new NotificationsPage(items, older, before != null));
     }
 
+    /**
+     * The member's own filters (issue 16): a notification about a post a hiding filter matches is left
+     * out (it stays in the count until this page is opened, like any other); a collapsing one shows the
+     * filter's warning instead of the excerpt.
+     */
+    private NotificationItem filtered(Shown reader, Notification n, long viewer) {
+        var item = item(n);
+        if (reader.filters().isEmpty() || n.postId() == null || n.postGone()) return item;
+        var entry = discussions.entry(n.postId(), viewer);
+        if (entry.isEmpty()) return item;
+        if (Distance.filteredOut(reader, entry.get())) return null;
+        var post = entry.get().post();
+        var filter = reader.filter(post.title(), HtmlSanitizer.toText(post.contentHtml()), post.summary());
+        if (filter.isEmpty()) return item;
+        var warning = item.warning() == null
+                ? "Filtered: " + filter.get().title()
+                : item.warning() + "; filtered: " + filter.get().title();
+        return new NotificationItem(
+                item.id(),
+                item.kind(),
+                item.created(),
+                item.fresh(),
+                item.from(),
+                warning,
+                null,
+                item.postGone(),
+                item.outcome(),
+                item.href());
+    }
+
     private NotificationItem item(Notification n) {
         var from = n.from() != null && n.from().endsWith(ourSuffix)
                 ? n.from().substring(0, n.from().length() - ourSuffix.length())
                 : n.from();
-        var href = n.kind() == Kind.REPORT_OUTCOME ? "/reports/mine" : "/p/" + n.postId();
+        var href = switch (n.kind()) {
+            case REPORT_OUTCOME -> "/reports/mine";
+            case CONCERN, CONCERN_UNSEEN -> "/mod/reports/" + n.reportId();
+            case CHECK_IN -> "/check-ins/" + n.outreachId();
+            default -> "/p/" + n.postId();
+        };
         return new NotificationItem(
                 n.id(),
                 n.kind().wire(),

@@ -154,6 +154,44 @@ public final class Views {
                     score, comments, 0, pinned, locked, deleted, removed, false, null, null, null, null, List.of(),
                     null, replies, why, false, null, false);
         }
+
+        /** The same post behind a warning the reader's own filter gave it (issue 16); its words kept, to open. */
+        public PostCard behindWarning(String warning) {
+            return new PostCard(
+                    id,
+                    threadId,
+                    parentId,
+                    title,
+                    bodyHtml,
+                    warning,
+                    true,
+                    author,
+                    authorHandle,
+                    authorHref,
+                    origin,
+                    local,
+                    published,
+                    updated,
+                    score,
+                    comments,
+                    myVote,
+                    pinned,
+                    locked,
+                    deleted,
+                    removed,
+                    mine,
+                    language,
+                    originalUrl,
+                    link,
+                    linkHost,
+                    images,
+                    avatar,
+                    replies,
+                    collapsed,
+                    held,
+                    removalReason,
+                    revealedToModerator);
+        }
     }
 
     public record FrontPage(

@@ -6,6 +6,7 @@ import app.kindred.care.Breaks;
 import app.kindred.care.Care;
 import app.kindred.care.DailyReminder;
 import app.kindred.care.Exports;
+import app.kindred.care.Filters;
 import app.kindred.community.CommunityService;
 import app.kindred.config.Config;
 import app.kindred.follow.FollowService;
@@ -14,6 +15,7 @@ import app.kindred.member.MemberService;
 import app.kindred.member.SessionService;
 import app.kindred.moderation.ModerationService;
 import app.kindred.notification.NotificationService;
+import app.kindred.outreach.Outreach;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.report.ReportService;
 import app.kindred.search.SearchService;
@@ -54,7 +56,10 @@ public final class WebPages implements Pages {
             DailyReminder reminder,
             Function<Context, String> clientKey,
             // Issue 14 (speed6): moves on every committed change pages read; null keeps no page.
-            ReadableChanges readableChanges) {}
+            ReadableChanges readableChanges,
+
+            Outreach outreach,
+            Filters filters) {}
 
     private final Site site;
     private final FrontPages front;
@@ -76,6 +81,8 @@ public final class WebPages implements Pages {
     private final ModeratorPages moderatorPages;
     // A community's settings, ban confirmation and moderation log (modset6).
     private final CommunitySettingsPages communitySettings;
+    private final OutreachPages outreachPages;
+    private final FilterPages filterPages;
 
     public WebPages(Services app) {
         var config = app.config();
@@ -114,7 +121,7 @@ public final class WebPages implements Pages {
                 app.moderation());
         this.members = new MemberPages(site, app.members(), app.discussions(), app.media());
         this.notificationPages = new NotificationPages(
-                site, app.notifications(), config.instance().domain());
+                site, app.notifications(), config.instance().domain(), distance, app.discussions());
         this.searchPages = new SearchPages(
                 site, app.search(), app.communities(), app.threads(), app.discussions(), app.boundaries(), app.media());
         this.remoteCommunities = new RemoteCommunityPages(
@@ -141,6 +148,8 @@ public final class WebPages implements Pages {
         this.pictures = new PicturePages(site, app.media(), composerImages, app.communities(), app.moderation());
         this.moderatorPages = new ModeratorPages(site, app.reports(), app.moderation(), app.discussions());
         this.communitySettings = new CommunitySettingsPages(site, app.communities(), app.moderation(), app.follows());
+        this.outreachPages = new OutreachPages(site, app.outreach(), app.reports(), app.communities());
+        this.filterPages = new FilterPages(site, app.filters());
     }
 
     /** The pages at addresses the fediverse shares, for {@link app.kindred.federation.ActivityPubRoutes} to hand browsers. */
@@ -176,6 +185,8 @@ public final class WebPages implements Pages {
         pictures.register(routes);
         moderatorPages.register(routes);
         communitySettings.register(routes);
+        outreachPages.register(routes);
+        filterPages.register(routes);
         routes.exception(Site.SignInFirst.class, (e, ctx) -> {
             var back = ctx.method().name().equals("GET") ? ctx.path() : "/";
             Site.seeOther(ctx, "/login?next=" + Site.encode(back));
