@@ -1,5 +1,6 @@
 package app.kindred.web.pages;
 
+import app.kindred.audit.AuditLog;
 import app.kindred.care.AccountDeletions;
 import app.kindred.care.Boundaries;
 import app.kindred.care.Breaks;
@@ -8,12 +9,15 @@ import app.kindred.care.DailyReminder;
 import app.kindred.care.Exports;
 import app.kindred.community.CommunityService;
 import app.kindred.config.Config;
+import app.kindred.delivery.DeliveryStatus;
 import app.kindred.follow.FollowService;
 import app.kindred.media.MediaService;
+import app.kindred.member.Accounts;
 import app.kindred.member.MemberService;
 import app.kindred.member.SessionService;
 import app.kindred.moderation.ModerationService;
 import app.kindred.notification.NotificationService;
+import app.kindred.policy.PolicyService;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.report.ReportService;
 import app.kindred.search.SearchService;
@@ -51,7 +55,12 @@ public final class WebPages implements Pages {
             ModerationService moderation,
             AccountDeletions deletions,
             DailyReminder reminder,
-            Function<Context, String> clientKey) {}
+            Function<Context, String> clientKey,
+            // The admins' workspace (admin6).
+            Accounts accounts,
+            PolicyService policy,
+            DeliveryStatus delivery,
+            AuditLog audit) {}
 
     private final Site site;
     private final FrontPages front;
@@ -71,6 +80,8 @@ public final class WebPages implements Pages {
     private final PicturePages pictures;
     // The moderators' workspace (mod5).
     private final ModeratorPages moderatorPages;
+    // The admins' workspace (admin6).
+    private final AdminPages adminPages;
 
     public WebPages(Services app) {
         var config = app.config();
@@ -133,6 +144,7 @@ public final class WebPages implements Pages {
         site.remindWith(app.reminder());
         this.pictures = new PicturePages(site, app.media(), composerImages, app.communities(), app.moderation());
         this.moderatorPages = new ModeratorPages(site, app.reports(), app.moderation(), app.discussions());
+        this.adminPages = new AdminPages(site, config, app.accounts(), app.policy(), app.delivery(), app.audit());
     }
 
     /** The pages at addresses the fediverse shares, for {@link app.kindred.federation.ActivityPubRoutes} to hand browsers. */
@@ -167,6 +179,7 @@ public final class WebPages implements Pages {
         deletion.register(routes);
         pictures.register(routes);
         moderatorPages.register(routes);
+        adminPages.register(routes);
         routes.exception(Site.SignInFirst.class, (e, ctx) -> {
             var back = ctx.method().name().equals("GET") ? ctx.path() : "/";
             Site.seeOther(ctx, "/login?next=" + Site.encode(back));
