@@ -131,6 +131,9 @@ class AdminPagesTest {
 
         var alice = signedIn("alice");
         for (var page : pages) assertEquals(200, alice.get(page).statusCode(), page);
+        // Only an admin's header leads here.
+        assertNotNull(Jsoup.parse(alice.get("/").body()).selectFirst("header a[href=/admin]"));
+        assertNull(Jsoup.parse(signedIn("mona").get("/").body()).selectFirst("header a[href=/admin]"));
         // A page about a member who is not there is "not found", calmly.
         assertEquals(404, alice.get("/admin/members/nobody").statusCode());
     }

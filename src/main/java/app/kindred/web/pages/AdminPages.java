@@ -134,7 +134,8 @@ public final class AdminPages {
                 chrome.warningsOpen(),
                 m.t("admin.done." + done),
                 chrome.unread(),
-                chrome.openReports());
+                chrome.openReports(),
+                chrome.admin());
     }
 
     private void hub(Context ctx) {
