@@ -477,7 +477,9 @@ public final class App implements AutoCloseable {
                 config.media().maxUploadBytes(),
                 filters,
                 deletions,
-                reminder);
+                reminder,
+                accounts,
+                config.instance().baseUri().toString());
     }
 
     /**

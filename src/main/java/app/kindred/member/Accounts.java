@@ -102,6 +102,8 @@ public final class Accounts {
     public static final String OPERATOR = "cli";
 
     private void suspend(String by, String username, String reason) {
+        if (reason == null || reason.isBlank())
+            throw Refusal.invalid("reason", "say why, in a few words: the reason is kept in the audit log");
         db.transaction(c -> {
             var target = lockedTarget(c, username);
             if (target.username().equals(by)) throw Refusal.conflict("username", "you cannot suspend yourself");
