@@ -145,6 +145,7 @@ class AdminPagesBrowserTest {
                 "/admin/members/river",
                 "/admin/members/river/suspend",
                 "/admin/instance",
+                "/admin/resources",
                 "/admin/audit")) {
             failures.scan(path);
         }

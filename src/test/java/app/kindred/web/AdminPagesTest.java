@@ -78,6 +78,7 @@ class AdminPagesTest {
                 "/admin/members/ned",
                 "/admin/members/ned/suspend",
                 "/admin/instance",
+                "/admin/resources",
                 "/admin/audit");
         var acts = new LinkedHashMap<String, Map<String, String>>();
         acts.put("/admin/federation/retry", Map.of("host", "nowhere.example"));
@@ -91,6 +92,7 @@ class AdminPagesTest {
         acts.put("/admin/members/ned/suspend", Map.of("reason", "a test"));
         acts.put("/admin/members/ned/unsuspend", Map.of());
         acts.put("/admin/members/ned/reset", Map.of());
+        acts.put("/admin/resources", Map.of("resources", "Table line | 000"));
         record Row(String who, int page, int act) {}
         var table = List.of(
                 new Row(null, 303, 303), // signed out: sent to sign in (a POST lands on the front page after)
@@ -472,5 +474,29 @@ class AdminPagesTest {
                 .text();
         assertTrue(audit.contains("federation.retry"), audit);
         assertTrue(audit.contains("down.example"), audit);
+    }
+
+    @Test
+    void theInstancesCrisisResourcesAreSetHereAndShownOnTheHelpPage() {
+        var alice = signedIn("alice");
+        var bad = alice.submit("/admin/resources", "/admin/resources", Map.of("resources", "Only a name"));
+        assertEquals(422, bad.statusCode());
+        var page = Jsoup.parse(bad.body());
+        assertEquals("Only a name", page.selectFirst("#resources").val());
+        assertNotNull(page.selectFirst("#resources-error"));
+        var saved = alice.submit(
+                "/admin/resources",
+                "/admin/resources",
+                Map.of("resources", "Night line | 0800 123 456 | every night | UK | en"));
+        assertEquals(303, saved.statusCode(), saved.body());
+        var resources = server.app().care().instanceResources();
+        assertEquals("Night line", resources.get(0).name());
+        assertEquals("0800 123 456", resources.get(0).contact());
+        assertTrue(new WebClient(server).get("/help").body().contains("Night line"));
+        assertEquals(
+                "Night line | 0800 123 456 | every night | UK | en",
+                Jsoup.parse(alice.get("/admin/resources").body())
+                        .selectFirst("#resources")
+                        .val());
     }
 }

@@ -2,6 +2,8 @@ package app.kindred.web.pages;
 
 import app.kindred.actor.DomainPattern;
 import app.kindred.audit.AuditLog;
+import app.kindred.care.Care;
+import app.kindred.care.CrisisResource;
 import app.kindred.config.Config;
 import app.kindred.delivery.DeliveryStatus;
 import app.kindred.member.Accounts;
@@ -32,6 +34,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The admins' workspace (issue 15): federation health, domain blocks and the allowlist, members,
@@ -65,6 +68,7 @@ public final class AdminPages {
     private final PolicyService policy;
     private final DeliveryStatus delivery;
     private final AuditLog audit;
+    private final Care care;
 
     public AdminPages(
             Site site,
@@ -72,7 +76,9 @@ public final class AdminPages {
             Accounts accounts,
             PolicyService policy,
             DeliveryStatus delivery,
-            AuditLog audit) {
+            AuditLog audit,
+            Care care) {
+        this.care = care;
         this.site = site;
         this.config = config;
         this.accounts = accounts;
@@ -103,6 +109,8 @@ public final class AdminPages {
         routes.post("/admin/members/{name}/reset", this::reset);
         routes.get("/admin/instance", this::instance);
         routes.get("/admin/audit", this::auditLog);
+        routes.get("/admin/resources", ctx -> resources(ctx, 200, null));
+        routes.post("/admin/resources", this::saveResources);
         routes.get("/reset/{token}", ctx -> resetPage(ctx, 200, Form.empty()));
         routes.post("/reset/{token}", this::redeem);
     }
@@ -497,6 +505,46 @@ public final class AdminPages {
                 "admin/audit.jte",
                 chrome(ctx, m.t("admin.audit.title"), new Crumb(m.t("admin.audit.title"), "/admin/audit")),
                 new AuditPage(audit.recent(AUDIT_SHOWN)));
+    }
+
+    // The instance's crisis resources (issue 16), shown on the help page and with every community's own.
+
+    private void resources(Context ctx, int status, Form form) {
+        admin(ctx);
+        var m = site.messages(ctx);
+        if (form == null) {
+            form = Form.of(Map.of(
+                    "resources",
+                    care.instanceResources().stream()
+                            .map(r -> String.join(" | ", r.name(), r.contact(), r.hours(), r.region(), r.language())
+                                    .replaceAll("( \\| )+$", ""))
+                            .collect(Collectors.joining("\n"))));
+        }
+        site.send(
+                ctx,
+                status,
+                "admin/resources.jte",
+                chrome(ctx, m.t("admin.resources.title"), new Crumb(m.t("admin.resources.title"), "/admin/resources")),
+                form);
+    }
+
+    private void saveResources(Context ctx) {
+        var admin = admin(ctx);
+        var m = site.messages(ctx);
+        var values = Site.fields(ctx, "resources");
+        if (!site.sessions().csrfValid(ctx)) {
+            resources(ctx, 403, new Form(values, List.of(new FieldError(null, m.t("error.csrf.form")))));
+            return;
+        }
+        try {
+            care.setInstanceResources(
+                    admin, CrisisResource.parse(CommunityCarePages.resourcesJson(values.get("resources"))));
+        } catch (Refusal r) {
+            if (r.kind() == Refusal.Kind.FORBIDDEN) throw r;
+            resources(ctx, 422, new Form(values, List.of(new FieldError("resources", Site.sentence(r.getMessage())))));
+            return;
+        }
+        Site.seeOther(ctx, "/admin/resources?done=resources");
     }
 
     // A member's password reset link.

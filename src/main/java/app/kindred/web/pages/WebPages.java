@@ -144,7 +144,8 @@ public final class WebPages implements Pages {
         site.remindWith(app.reminder());
         this.pictures = new PicturePages(site, app.media(), composerImages, app.communities(), app.moderation());
         this.moderatorPages = new ModeratorPages(site, app.reports(), app.moderation(), app.discussions());
-        this.adminPages = new AdminPages(site, config, app.accounts(), app.policy(), app.delivery(), app.audit());
+        this.adminPages =
+                new AdminPages(site, config, app.accounts(), app.policy(), app.delivery(), app.audit(), app.care());
     }
 
     /** The pages at addresses the fediverse shares, for {@link app.kindred.federation.ActivityPubRoutes} to hand browsers. */
