@@ -60,6 +60,12 @@ public final class Accounts {
                 where acc.username like ? order by acc.username limit ?""", Accounts::account, like, limit));
     }
 
+    /** How many local accounts there are. */
+    public long count(Member admin) {
+        requireAdmin(admin);
+        return db.read(c -> Sql.count(c, "select count(*) from account"));
+    }
+
     public Account find(Member admin, String username) {
         requireAdmin(admin);
         return db.read(c -> account(c, username));

@@ -133,6 +133,11 @@ class AdminPagesTest {
 
         var alice = signedIn("alice");
         for (var page : pages) assertEquals(200, alice.get(page).statusCode(), page);
+        var hub = Jsoup.parse(alice.get("/admin").body()).selectFirst("main").text();
+        assertTrue(
+                hub.contains(
+                        server.app().database().read(c -> Sql.count(c, "select count(*) from account")) + " members."),
+                hub);
         // Only an admin's header leads here.
         assertNotNull(Jsoup.parse(alice.get("/").body()).selectFirst("header a[href=/admin]"));
         assertNull(Jsoup.parse(signedIn("mona").get("/").body()).selectFirst("header a[href=/admin]"));

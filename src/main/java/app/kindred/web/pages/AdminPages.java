@@ -157,12 +157,7 @@ public final class AdminPages {
                 ctx,
                 "admin/hub.jte",
                 chrome(ctx, m.t("admin.title")),
-                new HubPage(
-                        hosts.size(),
-                        trouble,
-                        policy.list().size(),
-                        allowlistMode(),
-                        accounts.list(admin, "", 10_000).size()));
+                new HubPage(hosts.size(), trouble, policy.list().size(), allowlistMode(), accounts.count(admin)));
     }
 
     private boolean allowlistMode() {

@@ -17,7 +17,7 @@ public final class AdminViews {
     private AdminViews() {}
 
     /** The start page: where things stand, and the way to each part. */
-    public record HubPage(int hosts, int hostsInTrouble, int blocks, boolean allowlist, int members) {}
+    public record HubPage(int hosts, int hostsInTrouble, int blocks, boolean allowlist, long members) {}
 
     /** Delivery per host; with {@code activity} asked, that activity's deliveries (null: none asked). */
     public record FederationPage(
