@@ -5,6 +5,7 @@ import app.kindred.actor.ActorStore;
 import app.kindred.actor.InstanceActor;
 import app.kindred.actor.LocalIds;
 import app.kindred.api.ApiRoutes;
+import app.kindred.audit.AuditLog;
 import app.kindred.care.AccountDeletions;
 import app.kindred.care.Boundaries;
 import app.kindred.care.Breaks;
@@ -59,6 +60,7 @@ import app.kindred.media.MediaProxy;
 import app.kindred.media.MediaRoutes;
 import app.kindred.media.MediaService;
 import app.kindred.media.MediaStore;
+import app.kindred.member.Accounts;
 import app.kindred.member.MemberService;
 import app.kindred.member.MemberStore;
 import app.kindred.member.PasswordHashing;
@@ -129,6 +131,8 @@ public final class App implements AutoCloseable {
     private final DeliveryMetrics deliveryMetrics = new DeliveryMetrics();
     private final Optional<Metrics> metrics;
     private MetricsServer metricsServer;
+    // The admins' workspace (admin6): accounts as admins look after them.
+    private final Accounts accounts;
     private final DeliveryWorker deliveryWorker;
     private final InboundProcessor inboundProcessor;
     private final ThreadService threads;
@@ -184,6 +188,7 @@ public final class App implements AutoCloseable {
                 : Optional.of(new Metrics(database, limits, deliveryMetrics, clock));
         this.clientKeys = new ClientKeys(random);
         this.members = new MemberService(database, actorStore, memberStore, ids, random, hashing, clock);
+        this.accounts = new Accounts(database, members, random, clock);
         this.communities = new CommunityService(database, actorStore, memberStore, communityStore, ids, random);
         var followStore = new FollowStore();
         this.policy = new FederationPolicy(
@@ -455,7 +460,12 @@ public final class App implements AutoCloseable {
                 this::clientKey,
                 readableChanges(),
                 outreach,
-                filters));
+                filters,
+                // The admins' workspace (admin6).
+                accounts,
+                policyService,
+                new DeliveryStatus(database),
+                new AuditLog(database)));
         // The serving process alone opens the metrics port (a CLI command beside it must not).
         serveMetrics();
         return WebServer.create(
@@ -495,7 +505,9 @@ public final class App implements AutoCloseable {
                 deletions,
                 reminder,
                 outreach,
-                concernStops);
+                concernStops,
+                accounts,
+                config.instance().baseUri().toString());
     }
 
     /**
@@ -708,6 +720,10 @@ public final class App implements AutoCloseable {
 
     public DailyReminder reminder() {
         return reminder;
+    }
+
+    public Accounts accounts() {
+        return accounts;
     }
 
     @Override

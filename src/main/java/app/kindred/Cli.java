@@ -89,6 +89,27 @@ public final class Cli {
                     Cli::makeAdmin),
             new Command(
                     new CommandSpec(
+                            "user suspend",
+                            "user suspend NAME --reason TEXT [--config FILE]",
+                            "Suspend the local member NAME: signed out everywhere, cannot sign in or post, posts hidden.\n"
+                                    + "Nothing is deleted; 'user unsuspend' lifts it. An admin is not suspended (make them a member).",
+                            List.of("NAME"),
+                            Set.of(),
+                            Set.of("--reason"),
+                            Set.of("--reason")),
+                    Cli::suspendUser),
+            new Command(
+                    new CommandSpec(
+                            "user unsuspend",
+                            "user unsuspend NAME [--reason TEXT] [--config FILE]",
+                            "Lift the suspension of the local member NAME: they can sign in again and their posts show.",
+                            List.of("NAME"),
+                            Set.of(),
+                            Set.of("--reason"),
+                            Set.of()),
+                    Cli::unsuspendUser),
+            new Command(
+                    new CommandSpec(
                             "community create",
                             "community create NAME --title TITLE [--description TEXT] --moderator USER [--config FILE]",
                             "Create a community (an ActivityPub Group) with the local member USER as its first moderator.\n"
@@ -109,6 +130,17 @@ public final class Cli {
                             Set.of("--activity"),
                             Set.of()),
                     Cli::federationStatus),
+            new Command(
+                    new CommandSpec(
+                            "federation retry",
+                            "federation retry HOST [--config FILE]",
+                            "Try the deliveries waiting for HOST again now, lifting an unavailable mark; if it still fails\n"
+                                    + "it is marked unavailable again at the next failure.",
+                            List.of("HOST"),
+                            Set.of(),
+                            Set.of(),
+                            Set.of()),
+                    Cli::retryHost),
             new Command(
                     new CommandSpec(
                             "domain block",
@@ -152,6 +184,16 @@ public final class Cli {
                             Set.of(),
                             Set.of()),
                     Cli::allowDomain),
+            new Command(
+                    new CommandSpec(
+                            "domain unallow",
+                            "domain unallow DOMAIN [--config FILE]",
+                            "Take a domain off the allowlist; with federation.mode = allowlist it stops federating at once.",
+                            List.of("DOMAIN"),
+                            Set.of(),
+                            Set.of(),
+                            Set.of()),
+                    Cli::unallowDomain),
             new Command(
                     new CommandSpec(
                             "domain import",
@@ -448,6 +490,48 @@ public final class Cli {
                             + (config.federation().mode().equals("allowlist")
                                     ? ""
                                     : " (takes effect when federation.mode = allowlist)"));
+        }
+        return OK;
+    }
+
+    private static int unallowDomain(CommandSpec.Parsed args, Config config, Io io) {
+        var domain = DomainPattern.parse(args.positionals().get(0));
+        try (var app = App.open(config)) {
+            app.policyService().unallow(domain, CLI_ADMIN);
+            io.out()
+                    .println("took " + domain + " off the allowlist"
+                            + (config.federation().mode().equals("allowlist")
+                                    ? "; it no longer federates"
+                                    : " (the allowlist applies when federation.mode = allowlist)"));
+        }
+        return OK;
+    }
+
+    private static int suspendUser(CommandSpec.Parsed args, Config config, Io io) {
+        var name = args.positionals().get(0);
+        new ActorName(name);
+        try (var app = App.open(config)) {
+            app.accounts().suspendAsOperator(name, args.value("--reason"));
+            io.out().println(name + " is suspended: signed out everywhere, and cannot sign in or post");
+        }
+        return OK;
+    }
+
+    private static int unsuspendUser(CommandSpec.Parsed args, Config config, Io io) {
+        var name = args.positionals().get(0);
+        new ActorName(name);
+        try (var app = App.open(config)) {
+            app.accounts().unsuspendAsOperator(name, orEmpty(args.value("--reason")));
+            io.out().println(name + " is no longer suspended");
+        }
+        return OK;
+    }
+
+    private static int retryHost(CommandSpec.Parsed args, Config config, Io io) {
+        var host = args.positionals().get(0);
+        try (var app = App.open(config)) {
+            int due = new DeliveryStatus(app.database()).retryNow(host, CLI_ADMIN);
+            io.out().println(due + " delivery(ies) to " + host + " will be tried again now");
         }
         return OK;
     }

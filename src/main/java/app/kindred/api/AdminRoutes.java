@@ -1,7 +1,9 @@
 package app.kindred.api;
 
 import app.kindred.actor.DomainPattern;
+import app.kindred.audit.AuditLog;
 import app.kindred.delivery.DeliveryStatus;
+import app.kindred.member.Accounts;
 import app.kindred.member.Member;
 import app.kindred.member.Role;
 import app.kindred.policy.Blocklist;
@@ -9,10 +11,11 @@ import app.kindred.policy.DomainBlock;
 import app.kindred.policy.PolicyService;
 import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
-import app.kindred.storage.Sql;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -26,20 +29,27 @@ final class AdminRoutes {
     private final Function<Context, Member> member;
     private final DeliveryStatus status;
     private final PolicyService policy;
-    private final Database db;
     private final String publishBlocklist;
+    // The admins' workspace (admin6): accounts, and the audit log in one place.
+    private final Accounts accounts;
+    private final AuditLog audit;
+    private final String base;
 
     AdminRoutes(
             Function<Context, Member> member,
             DeliveryStatus status,
             PolicyService policy,
             Database db,
-            String publishBlocklist) {
+            String publishBlocklist,
+            Accounts accounts,
+            String base) {
         this.member = member;
         this.status = status;
         this.policy = policy;
-        this.db = db;
         this.publishBlocklist = publishBlocklist;
+        this.accounts = accounts;
+        this.audit = new AuditLog(db);
+        this.base = base;
     }
 
     List<ApiRoutes.Endpoint> endpoints() {
@@ -85,23 +95,99 @@ final class AdminRoutes {
                 }),
                 new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/admin/audit_log", ctx -> {
                     admin(ctx);
-                    ctx.json(db.read(c -> Sql.list(
-                            c,
-                            """
-                            select actor, action, target, reason, details::text, created_at from audit_log order by id desc limit 500""",
-                            rs -> Map.of(
+                    ctx.json(audit.recent(500).stream()
+                            .map(e -> Map.of(
                                     "actor",
-                                    rs.getString(1),
+                                    e.actor(),
                                     "action",
-                                    rs.getString(2),
+                                    e.action(),
                                     "target",
-                                    rs.getString(3),
+                                    e.target(),
                                     "reason",
-                                    rs.getString(4),
+                                    e.reason(),
                                     "details",
-                                    rs.getString(5),
+                                    e.details(),
                                     "created_at",
-                                    rs.getTimestamp(6).toInstant().toString()))));
+                                    e.at().toString()))
+                            .toList());
+                }),
+                // The admins' workspace (admin6): what the pages at /admin do, for scripts and apps.
+                new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/admin/federation/hosts/{host}/retry", ctx -> {
+                    var admin = admin(ctx);
+                    var host = ctx.pathParam("host");
+                    ctx.json(Map.of("host", host, "deliveries", status.retryNow(host, admin.username())));
+                }),
+                new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/admin/domain_allows", ctx -> {
+                    admin(ctx);
+                    ctx.json(policy.allowed());
+                }),
+                new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/admin/domain_allows", ctx -> {
+                    var admin = admin(ctx);
+                    var body = JsonBody.parse(ctx.body(), Set.of("domain"));
+                    var domain = DomainPattern.parse(body.requiredText("domain"));
+                    policy.allow(domain, admin.username());
+                    ctx.status(201).json(Map.of("domain", domain.toString()));
+                }),
+                new ApiRoutes.Endpoint(HandlerType.DELETE, "/api/v1/admin/domain_allows/{domain}", ctx -> {
+                    var admin = admin(ctx);
+                    policy.unallow(DomainPattern.parse(ctx.pathParam("domain")), admin.username());
+                    ctx.status(204);
+                }),
+                new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/admin/domain_blocks/import/preview", ctx -> {
+                    admin(ctx);
+                    ctx.json(policy.importPreview(ctx.body()).stream()
+                            .map(l -> Map.of(
+                                    "line",
+                                    l.number(),
+                                    "text",
+                                    l.text(),
+                                    "fate",
+                                    l.fate().name().toLowerCase(Locale.ROOT),
+                                    "domain",
+                                    l.block() == null ? "" : l.block().domain().toString(),
+                                    "detail",
+                                    l.detail()))
+                            .toList());
+                }),
+                new ApiRoutes.Endpoint(HandlerType.GET, "/api/v1/admin/accounts", ctx -> {
+                    var admin = admin(ctx);
+                    ctx.json(accounts.list(admin, ctx.queryParam("q"), 500).stream()
+                            .map(AdminRoutes::view)
+                            .toList());
+                }),
+                new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/admin/accounts/{name}/suspend", ctx -> {
+                    var admin = admin(ctx);
+                    var body = JsonBody.parse(ctx.body(), Set.of("reason"));
+                    accounts.suspend(admin, ctx.pathParam("name"), body.requiredText("reason"));
+                    ctx.json(view(accounts.find(admin, ctx.pathParam("name"))));
+                }),
+                new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/admin/accounts/{name}/unsuspend", ctx -> {
+                    var admin = admin(ctx);
+                    var body = JsonBody.parse(ctx.body().isBlank() ? "{}" : ctx.body(), Set.of("reason"));
+                    accounts.unsuspend(admin, ctx.pathParam("name"), orEmpty(body.text("reason")));
+                    ctx.json(view(accounts.find(admin, ctx.pathParam("name"))));
+                }),
+                new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/admin/accounts/{name}/role", ctx -> {
+                    var admin = admin(ctx);
+                    var body = JsonBody.parse(ctx.body(), Set.of("role"));
+                    var role = switch (body.requiredText("role")) {
+                        case "admin" -> Role.ADMIN;
+                        case "member" -> Role.MEMBER;
+                        default -> throw Refusal.invalid("role", "role is admin or member");
+                    };
+                    accounts.setRole(admin, ctx.pathParam("name"), role);
+                    ctx.json(view(accounts.find(admin, ctx.pathParam("name"))));
+                }),
+                new ApiRoutes.Endpoint(HandlerType.POST, "/api/v1/admin/accounts/{name}/password_reset", ctx -> {
+                    var admin = admin(ctx);
+                    var reset = accounts.issueReset(admin, ctx.pathParam("name"));
+                    ctx.header("Cache-Control", "no-store");
+                    ctx.status(201)
+                            .json(Map.of(
+                                    "url",
+                                    base + "/reset/" + reset.token(),
+                                    "expires_at",
+                                    reset.expiresAt().toString()));
                 }),
                 new ApiRoutes.Endpoint(
                         HandlerType.GET,
@@ -175,6 +261,20 @@ final class AdminRoutes {
                 b.privateComment(),
                 "obfuscate",
                 b.obfuscate());
+    }
+
+    private static Map<String, Object> view(Accounts.Account a) {
+        var view = new LinkedHashMap<String, Object>();
+        view.put("username", a.username());
+        view.put("role", a.role().name().toLowerCase(Locale.ROOT));
+        view.put("created_at", a.createdAt().toString());
+        view.put(
+                "last_active_at",
+                a.lastActiveAt() == null ? null : a.lastActiveAt().toString());
+        view.put(
+                "suspended_at", a.suspendedAt() == null ? null : a.suspendedAt().toString());
+        view.put("leaving", a.leaving());
+        return view;
     }
 
     private static String orEmpty(String s) {

@@ -19,6 +19,7 @@ import app.kindred.content.StorableText;
 import app.kindred.delivery.DeliveryStatus;
 import app.kindred.follow.FollowService;
 import app.kindred.media.MediaService;
+import app.kindred.member.Accounts;
 import app.kindred.member.Member;
 import app.kindred.member.MemberService;
 import app.kindred.member.Role;
@@ -119,7 +120,10 @@ public final class ApiRoutes {
             AccountDeletions deletions,
             DailyReminder reminder,
             Outreach outreach,
-            ConcernStops concernStops) {
+            ConcernStops concernStops,
+            // The admins' workspace (admin6).
+            Accounts accounts,
+            String base) {
         this.media = media;
         this.openRegistrations = openRegistrations;
         this.limits = limits;
@@ -132,7 +136,7 @@ public final class ApiRoutes {
         this.postViews = new PostViews(db, posts, media, threads.posting());
         this.mediaRoutes = new MediaApiRoutes(this::member, media, maxUploadBytes);
         this.openApi = openApiDocument();
-        this.admin = new AdminRoutes(this::member, deliveryStatus, policy, db, publishBlocklist);
+        this.admin = new AdminRoutes(this::member, deliveryStatus, policy, db, publishBlocklist, accounts, base);
         this.reports = new ReportRoutes(this::member, reports, limits);
         this.moderation = new ModerationRoutes(this::member, moderation, this::community, postViews::post, media);
         this.moderationService = moderation;

@@ -1,9 +1,11 @@
 package app.kindred.delivery;
 
+import app.kindred.audit.AuditLog;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 /** What admins see of federation: per host and per activity, where things have and have not arrived. */
 public final class DeliveryStatus {
@@ -22,7 +24,23 @@ public final class DeliveryStatus {
             long parked,
             Instant failingSince,
             String lastError,
-            boolean unavailable) {}
+            boolean unavailable,
+            Instant lastSuccess) {
+        /** How the host is doing, in the three words admins read. */
+        public Health health() {
+            if (unavailable) return Health.UNAVAILABLE;
+            return failingSince == null ? Health.HEALTHY : Health.BACKING_OFF;
+        }
+    }
+
+    public enum Health {
+        /** Deliveries arrive (or none have failed since the last one did). */
+        HEALTHY,
+        /** Deliveries fail and are retried later, on the retry schedule. */
+        BACKING_OFF,
+        /** Failing for long enough that deliveries are parked until the host shows a sign of life. */
+        UNAVAILABLE
+    }
 
     public record DeliveryRow(
             String inbox,
@@ -44,6 +62,7 @@ public final class DeliveryStatus {
                        count(*) filter (where d.state = 'failed') as failed,
                        count(*) filter (where d.state = 'parked') as parked,
                        h.failing_since, coalesce(h.unavailable, false) as unavailable,
+                       max(d.delivered_at) as last_success,
                        -- A host that answers but whose deliveries fail (a refused certificate, a 403) shows why too.
                        coalesce(h.last_error, (select f.last_error from delivery f where f.host = d.host
                                                and f.state = 'failed' order by f.id desc limit 1)) as last_error
@@ -59,7 +78,8 @@ public final class DeliveryStatus {
                         rs.getLong("parked"),
                         Sql.instant(rs, "failing_since"),
                         rs.getString("last_error"),
-                        rs.getBoolean("unavailable"))));
+                        rs.getBoolean("unavailable"),
+                        Sql.instant(rs, "last_success"))));
     }
 
     /**
@@ -88,6 +108,23 @@ public final class DeliveryStatus {
                         Sql.instant(rs, "delivered_at")),
                 activityId,
                 activityId));
+    }
+
+    /**
+     * An admin's "try now": the host's waiting deliveries (queued or parked) are due at once and an
+     * unavailable mark is lifted. Its failing-since stays, so if the host still fails the next failure
+     * marks it unavailable again and parks what waits, as before. Returns how many deliveries are due.
+     */
+    public int retryNow(String host, String admin) {
+        var h = host.strip().toLowerCase(Locale.ROOT);
+        return db.transaction(c -> {
+            Sql.update(c, "update host_health set unavailable = false, next_probe_at = null where host = ?", h);
+            int due = Sql.update(c, """
+                    update delivery set state = 'queued', next_attempt_at = now()
+                    where host = ? and state in ('queued', 'parked')""", h);
+            AuditLog.record(c, admin, "federation.retry", h, "", "{\"deliveries\":" + due + "}");
+            return due;
+        });
     }
 
     /** Announces to followers not yet expanded into deliveries (a backlog here means the worker is behind). */

@@ -76,4 +76,14 @@ public final class MemberStore {
     public void setContentWarningsOpen(Connection c, long accountId, boolean open) throws SQLException {
         Sql.update(c, "update account set content_warnings_open = ? where id = ?", open, accountId);
     }
+
+    /** Whether an admin suspended the account (issue 15): it may not sign in. */
+    public boolean suspended(Connection c, long accountId) throws SQLException {
+        return Sql.count(
+                        c,
+                        "select count(*) from account acc join actor a on a.id = acc.actor_id"
+                                + " where acc.id = ? and a.suspended_at is not null",
+                        accountId)
+                > 0;
+    }
 }

@@ -24,6 +24,7 @@ public final class SessionService {
     static final Duration TOUCH_EVERY = Duration.ofMinutes(5);
     // One message for an unknown name and a wrong password, so the answer does not reveal who has an account.
     static final String WRONG_CREDENTIALS = "the username or password is wrong";
+    static final String SUSPENDED = "this account is suspended by the server's admins, so it cannot sign in";
 
     private final Database db;
     private final SessionStore sessions;
@@ -95,6 +96,10 @@ public final class SessionService {
             boolean wasScheduled = memberStore.cancelDeletion(c, member.id());
             if (!memberStore.markActive(c, member.id(), now)) {
                 throw new Refusal(Refusal.Kind.UNAUTHORIZED, null, WRONG_CREDENTIALS);
+            }
+            // Said only to someone who knew the password: nobody else learns an account is suspended.
+            if (memberStore.suspended(c, member.id())) {
+                throw new Refusal(Refusal.Kind.FORBIDDEN, null, SUSPENDED);
             }
             sessions.insert(c, member.id(), hash(token), now, expiresAt);
             return wasScheduled;

@@ -4,7 +4,7 @@ import app.kindred.actor.DomainPattern;
 import app.kindred.refusal.Refusal;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 
@@ -57,6 +57,23 @@ public final class Blocklist {
     }
 
     public static Parsed parse(String text) {
+        var blocks = new ArrayList<DomainBlock>();
+        var errors = new ArrayList<String>();
+        for (var line : lines(text)) {
+            if (line.error() != null) errors.add("line " + line.number() + ": " + line.error());
+            else if (line.block() != null) blocks.add(line.block());
+        }
+        return new Parsed(List.copyOf(blocks), errors);
+    }
+
+    /**
+     * One line of an imported file and what it says: a block, a problem, or nothing (a header, a
+     * comment, a blank line: {@code block} and {@code error} both null).
+     */
+    public record Line(int number, String text, DomainBlock block, String error) {}
+
+    /** Every line with what it says, so an admin can see each line's fate before anything is applied. */
+    public static List<Line> lines(String text) {
         var lines = text.replace("\r\n", "\n").split("\n", -1);
         var firstContent = Arrays.stream(lines)
                 .map(String::strip)
@@ -67,8 +84,8 @@ public final class Blocklist {
         boolean csv = firstContent.startsWith("#")
                 && Arrays.stream(firstContent.split(","))
                         .anyMatch(f -> f.strip().equalsIgnoreCase("#domain"));
-        var byDomain = new LinkedHashMap<String, DomainBlock>();
-        var errors = new ArrayList<String>();
+        var seen = new HashSet<String>();
+        var out = new ArrayList<Line>();
         List<String> header = null;
         for (int i = 0; i < lines.length; i++) {
             var line = lines[i].strip();
@@ -83,25 +100,31 @@ public final class Blocklist {
                                 .toList();
                         if (!header.contains("domain"))
                             throw Refusal.invalid("header", "the header has no #domain column");
+                        out.add(new Line(number, line, null, null));
                         continue;
                     }
                     var block = row(header, fields);
-                    if (byDomain.put(block.domain().toString(), block) != null) {
+                    if (!seen.add(block.domain().toString())) {
                         throw Refusal.invalid("domain", block.domain() + " is listed twice");
                     }
+                    out.add(new Line(number, line, block, null));
                 } else {
-                    if (line.startsWith("#")) continue;
+                    if (line.startsWith("#")) {
+                        out.add(new Line(number, line, null, null));
+                        continue;
+                    }
                     // Only a trailing "# comment" may follow the domain; "not a domain!" must not block "not".
                     var domain = DomainPattern.parse(line.replaceFirst("\\s+#.*$", ""));
-                    byDomain.put(
-                            domain.toString(),
-                            new DomainBlock(domain, DomainBlock.Severity.SUSPEND, false, false, "", "", false, null));
+                    // A plain list may name a domain twice: the second says nothing new.
+                    var block =
+                            new DomainBlock(domain, DomainBlock.Severity.SUSPEND, false, false, "", "", false, null);
+                    out.add(new Line(number, line, seen.add(domain.toString()) ? block : null, null));
                 }
             } catch (Refusal e) {
-                errors.add("line " + number + ": " + e.getMessage());
+                out.add(new Line(number, line, null, e.getMessage()));
             }
         }
-        return new Parsed(List.copyOf(byDomain.values()), errors);
+        return out;
     }
 
     private static DomainBlock row(List<String> header, List<String> fields) {

@@ -1,6 +1,7 @@
 package app.kindred.policy;
 
 import app.kindred.actor.DomainPattern;
+import app.kindred.audit.AuditLog;
 import app.kindred.follow.FollowStore;
 import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
@@ -240,16 +241,63 @@ public final class PolicyService {
         policy.refresh();
     }
 
+    /** The allowlist (which federates when federation.mode = allowlist), in name order. */
+    public List<String> allowed() {
+        return db.read(c -> Sql.list(c, "select domain from domain_allow order by domain", rs -> rs.getString(1)));
+    }
+
+    /** Takes a domain off the allowlist; in allowlist mode it stops federating at once. */
+    public void unallow(DomainPattern domain, String admin) {
+        db.transaction(c -> {
+            if (Sql.update(c, "delete from domain_allow where domain = ?", domain.toString()) == 0)
+                throw Refusal.notFound(domain + " is not on the allowlist");
+            audit(c, admin, "domain.unallow", domain.toString(), "", "{}");
+            return null;
+        });
+        policy.refresh();
+    }
+
+    /** What an import would do to one line of the file. */
+    public enum Fate {
+        /** A new block. */
+        ADD,
+        /** A block that exists with other settings, replaced by the line's. */
+        CHANGE,
+        /** A block that exists just so: nothing to do. */
+        SAME,
+        /** Nothing to import: a header, a comment, a repeat. */
+        SKIP,
+        /** A line that cannot be read: while any line is like this, nothing is applied. */
+        INVALID
+    }
+
+    /** One line of an import and its fate; {@code detail} says why a line is invalid. */
+    public record LineFate(int number, String text, Fate fate, DomainBlock block, String detail) {}
+
+    /** Each line's fate, read against the blocks as they are now; changes nothing. */
+    public List<LineFate> importPreview(String text) {
+        return db.read(c -> {
+            var out = new ArrayList<LineFate>();
+            for (var line : Blocklist.lines(text)) {
+                if (line.error() != null) {
+                    out.add(new LineFate(line.number(), line.text(), Fate.INVALID, null, line.error()));
+                } else if (line.block() == null) {
+                    out.add(new LineFate(line.number(), line.text(), Fate.SKIP, null, ""));
+                } else {
+                    var existing = DomainBlockStore.find(c, line.block().domain());
+                    var fate = existing.isEmpty()
+                            ? Fate.ADD
+                            : same(existing.get(), line.block()) ? Fate.SAME : Fate.CHANGE;
+                    out.add(new LineFate(line.number(), line.text(), fate, line.block(), ""));
+                }
+            }
+            return out;
+        });
+    }
+
     static void audit(Connection c, String actor, String action, String target, String reason, String details)
             throws SQLException {
-        Sql.update(
-                c,
-                "insert into audit_log (actor, action, target, reason, details) values (?, ?, ?, ?, ?::jsonb)",
-                actor,
-                action,
-                target,
-                reason == null ? "" : reason,
-                details);
+        AuditLog.record(c, actor, action, target, reason, details);
     }
 
     public record Notice(String domain, int lostFollowing, int lostFollowers, Instant at) {}

@@ -31,6 +31,8 @@ class ArchitectureTest {
         "app.kindred.report..",
         "app.kindred.search..",
         "app.kindred.thread..",
+        // The admins' audit log (admin6).
+        "app.kindred.audit..",
     };
 
     @Test

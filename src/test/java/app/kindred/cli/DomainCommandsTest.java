@@ -268,4 +268,17 @@ class DomainCommandsTest {
         assertEquals(2, count("select count(*) from domain_allow"));
         assertEquals(2, count("select count(*) from audit_log where action = 'domain.allow'"));
     }
+
+    @Test
+    void unallowTakesADomainOffTheAllowlistAndRefusesOneNotOnIt() throws Exception {
+        ok("domain", "allow", "friend.example");
+        var r = ok("domain", "unallow", "friend.example");
+        assertTrue(r.out().contains("took friend.example off the allowlist"), r.out());
+        assertEquals(0, count("select count(*) from domain_allow"));
+        assertEquals(1, count("select count(*) from audit_log where action = 'domain.unallow' and actor = 'cli'"));
+        var again = run("domain", "unallow", "friend.example");
+        assertEquals(Cli.REFUSED, again.code());
+        assertEquals("kindred: friend.example is not on the allowlist\n", again.err());
+        assertEquals(Cli.USAGE, run("domain", "unallow").code());
+    }
 }

@@ -110,6 +110,15 @@ public final class AccountPages {
         try {
             issued = sessions.logIn(values.get("username"), ctx.formParam("password"), clientKey.apply(ctx));
         } catch (Refusal r) {
+            // Suspended (issue 15): said only after the right password, so it tells nobody else anything.
+            if (r.kind() == Refusal.Kind.FORBIDDEN) {
+                loginPage(
+                        ctx,
+                        403,
+                        new Form(values, List.of(new FieldError("username", Site.sentence(r.getMessage())))),
+                        next);
+                return;
+            }
             // One message for both fields: which of the two was wrong is not said, so names stay private.
             loginPage(ctx, 401, new Form(values, List.of(new FieldError("username", m.t("login.wrong")))), next);
             return;

@@ -193,7 +193,7 @@ public final class CommunityCarePages {
     }
 
     /** "name | contact | hours | region | language" a line, as the API's list. */
-    private static com.fasterxml.jackson.databind.JsonNode resourcesJson(String text) {
+    static com.fasterxml.jackson.databind.JsonNode resourcesJson(String text) {
         var list = JSON.createArrayNode();
         if (text == null) return list;
         var keys = List.of("name", "contact", "hours", "region", "language");

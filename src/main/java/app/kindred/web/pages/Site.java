@@ -4,6 +4,7 @@ import app.kindred.care.DailyReminder;
 import app.kindred.content.StorableText;
 import app.kindred.member.Member;
 import app.kindred.member.MemberService;
+import app.kindred.member.Role;
 import app.kindred.notification.NotificationService;
 import app.kindred.refusal.Refusal;
 import app.kindred.report.ReportService;
@@ -105,7 +106,8 @@ public final class Site {
                 member.map(m -> reports.openCount(m))
                         .filter(OptionalLong::isPresent)
                         .map(OptionalLong::getAsLong)
-                        .orElse(null));
+                        .orElse(null),
+                member.map(m -> m.role() == Role.ADMIN).orElse(false));
     }
 
     /** After POST-then-redirect, a flag in the address (?followed=1) picks one of a few fixed sentences. */
@@ -178,7 +180,8 @@ public final class Site {
                 chrome.warningsOpen(),
                 chrome.notice(),
                 chrome.unread(),
-                chrome.openReports());
+                chrome.openReports(),
+                chrome.admin());
     }
 
     public Chrome chrome(Context ctx, String title, Crumb... crumbs) {

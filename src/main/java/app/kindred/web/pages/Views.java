@@ -20,7 +20,8 @@ public final class Views {
      * breadcrumb; {@code warningsOpen} is the reader's choice to have content warnings open;
      * {@code notice} says what the form they just sent did (null: nothing to say); {@code unread} how
      * many of their notifications they have not seen (0 when signed out); {@code openReports} how many
-     * open reports wait in their moderator's queue (null: they have none, not being a moderator or admin).
+     * open reports wait in their moderator's queue (null: they have none, not being a moderator or admin);
+     * {@code admin} whether the reader is an instance admin.
      */
     public record Chrome(
             Messages m,
@@ -33,7 +34,9 @@ public final class Views {
             boolean warningsOpen,
             String notice,
             long unread,
-            Long openReports) {
+            Long openReports,
+            // The admins' workspace (admin6): whether the header links to /admin.
+            boolean admin) {
         public boolean signedIn() {
             return viewer != null;
         }

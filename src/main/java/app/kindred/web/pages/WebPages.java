@@ -1,5 +1,6 @@
 package app.kindred.web.pages;
 
+import app.kindred.audit.AuditLog;
 import app.kindred.care.AccountDeletions;
 import app.kindred.care.Boundaries;
 import app.kindred.care.Breaks;
@@ -9,13 +10,16 @@ import app.kindred.care.Exports;
 import app.kindred.care.Filters;
 import app.kindred.community.CommunityService;
 import app.kindred.config.Config;
+import app.kindred.delivery.DeliveryStatus;
 import app.kindred.follow.FollowService;
 import app.kindred.media.MediaService;
+import app.kindred.member.Accounts;
 import app.kindred.member.MemberService;
 import app.kindred.member.SessionService;
 import app.kindred.moderation.ModerationService;
 import app.kindred.notification.NotificationService;
 import app.kindred.outreach.Outreach;
+import app.kindred.policy.PolicyService;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.report.ReportService;
 import app.kindred.search.SearchService;
@@ -59,7 +63,12 @@ public final class WebPages implements Pages {
             ReadableChanges readableChanges,
 
             Outreach outreach,
-            Filters filters) {}
+            Filters filters,
+            // The admins' workspace (admin6).
+            Accounts accounts,
+            PolicyService policy,
+            DeliveryStatus delivery,
+            AuditLog audit) {}
 
     private final Site site;
     private final FrontPages front;
@@ -83,6 +92,8 @@ public final class WebPages implements Pages {
     private final CommunitySettingsPages communitySettings;
     private final OutreachPages outreachPages;
     private final FilterPages filterPages;
+    // The admins' workspace (admin6).
+    private final AdminPages adminPages;
 
     public WebPages(Services app) {
         var config = app.config();
@@ -150,6 +161,8 @@ public final class WebPages implements Pages {
         this.communitySettings = new CommunitySettingsPages(site, app.communities(), app.moderation(), app.follows());
         this.outreachPages = new OutreachPages(site, app.outreach(), app.reports(), app.communities());
         this.filterPages = new FilterPages(site, app.filters());
+        this.adminPages =
+                new AdminPages(site, config, app.accounts(), app.policy(), app.delivery(), app.audit(), app.care());
     }
 
     /** The pages at addresses the fediverse shares, for {@link app.kindred.federation.ActivityPubRoutes} to hand browsers. */
@@ -187,6 +200,7 @@ public final class WebPages implements Pages {
         communitySettings.register(routes);
         outreachPages.register(routes);
         filterPages.register(routes);
+        adminPages.register(routes);
         routes.exception(Site.SignInFirst.class, (e, ctx) -> {
             var back = ctx.method().name().equals("GET") ? ctx.path() : "/";
             Site.seeOther(ctx, "/login?next=" + Site.encode(back));
