@@ -58,7 +58,7 @@ final class DeleteHandler implements ActivityHandler {
             var post = f.posts().findByUri(c, objectUri);
             // A repeat (the Delete came directly and announced) is done, not refused.
             if (post.isEmpty() || post.get().deleted()) return;
-            f.posting().checkDelete(post.get(), Participant.remote(actor));
+            f.posting().checkDelete(c, post.get(), Participant.remote(actor));
             f.posts().tombstone(c, post.get().id());
             var community =
                     f.communities().findById(c, post.get().communityId()).orElseThrow();
