@@ -23,3 +23,8 @@ create table anonymous_source (
     post_id         bigint primary key references post (id) on delete cascade,
     source_uri      text not null unique
 );
+
+-- A reply to a member's anonymous post tells them so ("replied to your anonymous post").
+alter table notification drop constraint notification_kind_check;
+alter table notification add constraint notification_kind_check
+    check (kind in ('reply', 'mention', 'report_outcome', 'post_declined', 'anonymous_reply'));

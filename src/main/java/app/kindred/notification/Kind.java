@@ -11,7 +11,9 @@ public enum Kind {
     /** A report the member filed was resolved or dismissed. */
     REPORT_OUTCOME,
     /** A moderator did not let the member's held post through; the post's removal reason says why. */
-    POST_DECLINED;
+    POST_DECLINED,
+    /** Someone replied to a post the member wrote anonymously (issue 17): told to them alone, as "your anonymous post". */
+    ANONYMOUS_REPLY;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

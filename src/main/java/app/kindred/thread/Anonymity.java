@@ -188,13 +188,18 @@ public final class Anonymity {
         boolean yours = reader.id() == pseudonym.authorId();
         var community = communities.findById(c, pseudonym.communityId()).orElseThrow();
         String writtenBy = null;
-        if (moderators.moderates(c, community, reader) || reader.admin()) {
+        if (moderators.moderates(c, community, reader) || reader.admin() || admin(c, reader.id())) {
             writtenBy = actors(community)
                     .findById(c, pseudonym.authorId())
                     .map(a -> a.preferredUsername() + "@" + a.domain())
                     .orElse(null);
         }
         return new Disclosure(pseudonym.name(), yours, writtenBy);
+    }
+
+    /** Whether an actor is an admin of this instance (pages know readers by actor only). */
+    private static boolean admin(Connection c, long actorId) throws SQLException {
+        return Sql.count(c, "select count(*) from account where actor_id = ? and role = 'admin'", actorId) > 0;
     }
 
     /** The pseudonyms of a thread, for the moderators' view of who is who. */

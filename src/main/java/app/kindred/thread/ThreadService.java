@@ -281,6 +281,11 @@ public final class ThreadService {
         });
     }
 
+    /** Whether the member wrote the post, under their own name or a pseudonym (issue 17). */
+    public boolean wrote(Member member, Post post) {
+        return db.read(c -> posting.anonymity().wrote(c, post, Participant.member(member)));
+    }
+
     /** Whether the community takes anonymous posts (issue 17). */
     public boolean anonymousPosting(long communityId) {
         return db.read(c -> posting.anonymity().allowed(c, communityId));

@@ -134,7 +134,9 @@ public final class Views {
             String collapsed,
             boolean held,
             // The moderators' workspace (mod5): why a moderator removed it, for its author's eyes (null otherwise).
-            String removalReason) {
+            String removalReason,
+            // Issue 17, on an anonymous post: "yours" for its author, the writer's handle for moderators and admins.
+            String anonymousNote) {
         public String href() {
             return "/p/" + id;
         }
@@ -149,7 +151,7 @@ public final class Views {
             return new PostCard(
                     id, threadId, parentId, null, "", null, false, null, null, null, null, local, published, null,
                     score, comments, 0, pinned, locked, deleted, removed, false, null, null, null, null, List.of(),
-                    null, replies, why, false, null);
+                    null, replies, why, false, null, null);
         }
     }
 
@@ -201,7 +203,36 @@ public final class Views {
             Form form,
             String preview,
             WarningPolicy warningPolicy,
-            List<ComposerImages.Slot> images) {
+            List<ComposerImages.Slot> images,
+            // Issue 17: the community takes anonymous posts, so the composer offers the choice.
+            boolean anonymousOffered) {
+        public ComposePage(
+                String kind,
+                String heading,
+                String action,
+                CommunityCard community,
+                List<Rule> rules,
+                PostCard replyingTo,
+                boolean withTitle,
+                Form form,
+                String preview,
+                WarningPolicy warningPolicy,
+                List<ComposerImages.Slot> images) {
+            this(
+                    kind,
+                    heading,
+                    action,
+                    community,
+                    rules,
+                    replyingTo,
+                    withTitle,
+                    form,
+                    preview,
+                    warningPolicy,
+                    images,
+                    false);
+        }
+
         /** A form that takes no images (an edit). */
         public ComposePage(
                 String kind,
