@@ -77,7 +77,9 @@ public final class Notifications {
     public static void declined(Connection c, long postId) throws SQLException {
         Sql.update(c, """
                 insert into notification (account_id, kind, post_id)
-                select acc.id, 'post_declined', p.id from post p join account acc on acc.actor_id = p.author_id
+                select acc.id, 'post_declined', p.id from post p
+                left join pseudonym ps on ps.actor_id = p.author_id
+                join account acc on acc.actor_id = coalesce(ps.author_id, p.author_id)
                 where p.id = ? on conflict do nothing""", postId);
     }
 

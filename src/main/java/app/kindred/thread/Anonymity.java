@@ -20,6 +20,7 @@ import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -171,6 +172,14 @@ public final class Anonymity {
 
     public long writer(Connection c, long authorActorId) throws SQLException {
         return of(c, authorActorId).map(Pseudonym::authorId).orElse(authorActorId);
+    }
+
+    /** The anonymous posts a member wrote in a community that are still up: what a ban with removeData takes too. */
+    public List<Long> postsBehind(Connection c, long communityId, long authorActorId) throws SQLException {
+        return Sql.list(c, """
+                select p.id from post p join pseudonym ps on ps.actor_id = p.author_id
+                where ps.author_id = ? and p.community_id = ? and p.removed_at is null and p.deleted_at is null
+                order by p.id""", rs -> rs.getLong(1), authorActorId, communityId);
     }
 
     /** Whether {@code who} wrote the post, under their own name or a pseudonym. */
