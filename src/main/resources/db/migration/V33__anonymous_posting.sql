@@ -28,3 +28,10 @@ create table anonymous_source (
 alter table notification drop constraint notification_kind_check;
 alter table notification add constraint notification_kind_check
     check (kind in ('reply', 'mention', 'report_outcome', 'post_declined', 'anonymous_reply'));
+
+-- On the writer's own server: a post our member sent to a community elsewhere to be published there
+-- anonymously. Kept here held (only its writer sees it), never served, listed or sent to anyone else;
+-- its edits and delete go privately to that community as the request did.
+create table anonymous_request (
+    post_id         bigint primary key references post (id) on delete cascade
+);

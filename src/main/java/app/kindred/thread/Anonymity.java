@@ -197,13 +197,23 @@ public final class Anonymity {
         boolean yours = reader.id() == pseudonym.authorId();
         var community = communities.findById(c, pseudonym.communityId()).orElseThrow();
         String writtenBy = null;
-        if (moderators.moderates(c, community, reader) || reader.admin() || admin(c, reader.id())) {
+        boolean admin = community.actor().local() && (reader.admin() || admin(c, reader.id()));
+        if (moderators.moderates(c, community, reader) || admin) {
             writtenBy = actors(community)
                     .findById(c, pseudonym.authorId())
                     .map(a -> a.preferredUsername() + "@" + a.domain())
                     .orElse(null);
         }
         return new Disclosure(pseudonym.name(), yours, writtenBy);
+    }
+
+    /** Our member's post sent to a community elsewhere to be published there anonymously (our copy, held). */
+    public void markSentElsewhere(Connection c, long postId) throws SQLException {
+        Sql.update(c, "insert into anonymous_request (post_id) values (?) on conflict do nothing", postId);
+    }
+
+    public boolean sentElsewhere(Connection c, long postId) throws SQLException {
+        return Sql.count(c, "select count(*) from anonymous_request where post_id = ?", postId) > 0;
     }
 
     /** Whether an actor is an admin of this instance (pages know readers by actor only). */

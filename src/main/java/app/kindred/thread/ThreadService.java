@@ -115,13 +115,26 @@ public final class ThreadService {
                     new Admission.Writing(true, title, draft.body(), warning(draft)));
             var images = media.forPost(c, author.actor().id(), attachments.media());
             var anonymity = posting.anonymity();
-            if (anonymous) anonymity.check(c, community);
-            var writer = anonymous
+            // Issue 17: in a community elsewhere, its own server publishes the post under the pseudonym.
+            boolean elsewhere = anonymous && !community.actor().local();
+            if (anonymous && !elsewhere) anonymity.check(c, community);
+            var writer = anonymous && !elsewhere
                     ? anonymity.pseudonym(c, community, null, author.actor().id())
                     : author.actor();
-            var post = insertLocal(c, writer, community, null, null, title, draft, url, extras(images), verdict);
-            if (anonymous) anonymity.bind(c, writer.id(), post.id());
+            var post = insertLocal(
+                    c,
+                    writer,
+                    community,
+                    null,
+                    null,
+                    title,
+                    draft,
+                    url,
+                    extras(images),
+                    elsewhere ? sentAnonymously(community) : verdict);
+            if (anonymous && !elsewhere) anonymity.bind(c, writer.id(), post.id());
             media.attach(c, post.id(), images);
+            if (elsewhere) return requestAnonymity(c, author, post, community);
             if (!post.held()) events.created(c, writer, post, community);
             return post;
         });
@@ -158,13 +171,24 @@ public final class ThreadService {
             var images = media.forPost(c, author.actor().id(), attachments.media());
             long threadId = parent.threadId() == null ? parent.id() : parent.threadId();
             var anonymity = posting.anonymity();
-            if (anonymous) anonymity.check(c, community);
-            var writer = anonymous
+            boolean elsewhere = anonymous && !community.actor().local();
+            if (anonymous && !elsewhere) anonymity.check(c, community);
+            var writer = anonymous && !elsewhere
                     ? anonymity.pseudonym(c, community, threadId, author.actor().id())
                     : author.actor();
             var post = insertLocal(
-                    c, writer, community, parent.id(), threadId, null, draft, null, extras(images), verdict);
+                    c,
+                    writer,
+                    community,
+                    parent.id(),
+                    threadId,
+                    null,
+                    draft,
+                    null,
+                    extras(images),
+                    elsewhere ? sentAnonymously(community) : verdict);
             media.attach(c, post.id(), images);
+            if (elsewhere) return requestAnonymity(c, author, post, community);
             if (!post.held()) events.created(c, writer, post, community);
             return post;
         });
@@ -222,6 +246,15 @@ public final class ThreadService {
             // Someone newly named in the edit is told; whoever was told before is not told again.
             Notifications.localPost(c, post.id());
             var updated = posts.findById(c, post.id()).orElseThrow();
+            if (posting.anonymity().sentElsewhere(c, post.id())) {
+                events.sentAnonymously(
+                        c,
+                        editor.actor(),
+                        updated,
+                        communities.findById(c, post.communityId()).orElseThrow(),
+                        ThreadEvents.AnonymousChange.EDITED);
+                return updated;
+            }
             if (updated.held()) return updated;
             events.edited(
                     c,
@@ -246,8 +279,16 @@ public final class ThreadService {
             posting.checkDelete(c, post, Participant.member(member));
             posts.tombstone(c, post.id());
             media.postDeleted(c, post.id());
+            if (posting.anonymity().sentElsewhere(c, post.id())) {
+                events.sentAnonymously(
+                        c,
+                        member.actor(),
+                        posts.findById(c, post.id()).orElseThrow(),
+                        communities.findById(c, post.communityId()).orElseThrow(),
+                        ThreadEvents.AnonymousChange.DELETED);
+            }
             // A held post was never sent: its deletion is not either.
-            if (!post.held())
+            else if (!post.held())
                 events.deleted(
                         c,
                         writer(c, post),
@@ -316,6 +357,18 @@ public final class ThreadService {
 
     public VoteStore.Score score(long postId) {
         return db.read(c -> votes.score(c, postId));
+    }
+
+    /** Our copy of a post sent elsewhere to be published anonymously: held, so only its writer ever sees it here. */
+    private static Admission.Hold sentAnonymously(Community community) {
+        return new Admission.Hold("sent privately to " + community.title() + " ("
+                + community.actor().domain() + ") to be published there anonymously; only you see this copy");
+    }
+
+    private Post requestAnonymity(Connection c, Member author, Post post, Community community) throws SQLException {
+        posting.anonymity().markSentElsewhere(c, post.id());
+        events.sentAnonymously(c, author.actor(), post, community, ThreadEvents.AnonymousChange.CREATED);
+        return post;
     }
 
     /** Who a post goes out as: its author's own actor, or the pseudonym it was published under. */
