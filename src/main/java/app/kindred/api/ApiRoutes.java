@@ -175,13 +175,16 @@ public final class ApiRoutes {
                 new Endpoint(HandlerType.POST, "/api/v1/auth/login", this::logIn),
                 new Endpoint(HandlerType.POST, "/api/v1/auth/logout", this::logOut),
                 new Endpoint(HandlerType.GET, "/api/v1/me/subscriptions", this::subscriptions),
-                new Endpoint(
-                        HandlerType.GET,
-                        "/api/v1/communities",
-                        ctx -> ctx.json(communities.directory().stream()
-                                .map(l -> CommunityView.of(
-                                        l, media.pictures(l.community().actor().id())))
-                                .toList())),
+                new Endpoint(HandlerType.GET, "/api/v1/communities", ctx -> {
+                    var anonymous = threads.anonymousCommunities();
+                    ctx.json(communities.directory().stream()
+                            .map(l -> CommunityView.of(
+                                            l,
+                                            media.pictures(l.community().actor().id()))
+                                    .withAnonymousPosting(
+                                            anonymous.contains(l.community().id())))
+                            .toList());
+                }),
                 new Endpoint(HandlerType.POST, "/api/v1/communities", this::createCommunity),
                 new Endpoint(HandlerType.GET, "/api/v1/communities/{id}", ctx -> ctx.json(community(id(ctx)))),
                 new Endpoint(HandlerType.GET, "/api/v1/communities/{id}/threads", this::threadList),

@@ -17,6 +17,7 @@ import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
 import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
+import app.kindred.storage.Sql;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.net.URI;
@@ -27,6 +28,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** Threads, comments and votes by our members, in local and remote communities. */
@@ -330,6 +332,12 @@ public final class ThreadService {
     /** Whether the community takes anonymous posts (issue 17). */
     public boolean anonymousPosting(long communityId) {
         return db.read(c -> posting.anonymity().allowed(c, communityId));
+    }
+
+    /** The ids of the communities that take anonymous posts (for a directory, in one query). */
+    public Set<Long> anonymousCommunities() {
+        return db.read(
+                c -> Set.copyOf(Sql.list(c, "select id from community where anonymous_posting", rs -> rs.getLong(1))));
     }
 
     /** A moderator lets members post anonymously, or stops it; what was posted stays as it was published. */
