@@ -61,7 +61,7 @@ class AnonymousPostingBrowserTest {
             browser.clickAndLoad(browser.find("button[name=publish]"));
             thread = browser.driver.getCurrentUrl().replaceFirst("^https?://[^/]+", "");
             assertTrue(thread.matches("/p/\\d+"), thread);
-            var byline = browser.find("article .meta").getText();
+            var byline = browser.find("article.thread h1 ~ p.meta ~ p.meta").getText();
             assertTrue(byline.contains("Anonymous member 1"), byline);
             assertTrue(byline.contains("you wrote this anonymously"), byline);
         } finally {
@@ -71,7 +71,9 @@ class AnonymousPostingBrowserTest {
         browser.signIn("sage", PASSWORD);
         try {
             browser.open(thread);
-            assertTrue(browser.find("article .meta").getText().contains("Anonymous member 1"));
+            assertTrue(browser.find("article.thread h1 ~ p.meta ~ p.meta")
+                    .getText()
+                    .contains("Anonymous member 1"));
             assertFalse(browser.find("main").getText().contains("river"), "another member is not told who wrote it");
         } finally {
             signOut(browser);
@@ -80,7 +82,7 @@ class AnonymousPostingBrowserTest {
         browser.signIn("mona", PASSWORD);
         try {
             browser.open(thread);
-            var byline = browser.find("article .meta").getText();
+            var byline = browser.find("article.thread h1 ~ p.meta ~ p.meta").getText();
             assertTrue(byline.contains("Anonymous member 1"), byline);
             assertTrue(byline.contains("written by river@" + server.domain()), byline);
         } finally {
