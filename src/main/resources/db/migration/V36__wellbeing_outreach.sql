@@ -65,7 +65,7 @@ begin
     end loop;
 end $$;
 alter table notification add constraint notification_kind_check
-    check (kind in ('reply', 'mention', 'report_outcome', 'post_declined', 'concern', 'concern_unseen', 'check_in'));
+    check (kind in ('reply', 'mention', 'report_outcome', 'post_declined', 'concern', 'concern_unseen', 'check_in', 'anonymous_reply'));
 alter table notification add constraint notification_outcome_check check (outcome in ('resolved', 'dismissed'));
 alter table notification add constraint notification_shape_check check (case kind
     when 'report_outcome' then report_id is not null and outcome is not null and post_id is null

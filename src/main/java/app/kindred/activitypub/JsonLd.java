@@ -65,6 +65,8 @@ public final class JsonLd {
         terms.set("rules", rules);
         terms.put("contentWarningPolicy", "kindred:contentWarningPolicy");
         terms.put("communityWarning", "kindred:communityWarning");
+        // Issue 17: a post sent privately to a community to be published there under a pseudonym.
+        terms.put("anonymous", "kindred:anonymous");
         ObjectNode crisisResources = json.objectNode();
         crisisResources.put("@id", "kindred:crisisResources");
         crisisResources.put("@container", "@list");

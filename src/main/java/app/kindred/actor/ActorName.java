@@ -17,7 +17,14 @@ public record ActorName(String value) {
                     "name \"" + (value == null ? "" : value)
                             + "\" is not valid; use 1 to 30 lowercase letters, digits or _");
         }
+        // Anonymous posting (issue 17): pseudonyms are named anon_..., so no member can pass for one.
+        if (value.startsWith(RESERVED_PREFIX)) {
+            throw Refusal.invalid("name", "names starting with " + RESERVED_PREFIX + " are kept for anonymous posts");
+        }
     }
+
+    /** The prefix of pseudonyms' names (thread.Anonymity). */
+    public static final String RESERVED_PREFIX = "anon_";
 
     @Override
     public String toString() {

@@ -138,7 +138,8 @@ public final class ApiRoutes {
         this.openApi = openApiDocument();
         this.admin = new AdminRoutes(this::member, deliveryStatus, policy, db, publishBlocklist, accounts, base);
         this.reports = new ReportRoutes(this::member, reports, limits);
-        this.moderation = new ModerationRoutes(this::member, moderation, this::community, postViews::post, media);
+        this.moderation =
+                new ModerationRoutes(this::member, moderation, this::community, postViews::post, media, threads);
         this.moderationService = moderation;
         this.me = new MeRoutes(this::member, ApiRoutes::bearer, members, sessions, notifications, media);
         this.boundaries = boundaries;
@@ -187,13 +188,16 @@ public final class ApiRoutes {
                 new Endpoint(HandlerType.POST, "/api/v1/auth/login", this::logIn),
                 new Endpoint(HandlerType.POST, "/api/v1/auth/logout", this::logOut),
                 new Endpoint(HandlerType.GET, "/api/v1/me/subscriptions", this::subscriptions),
-                new Endpoint(
-                        HandlerType.GET,
-                        "/api/v1/communities",
-                        ctx -> ctx.json(communities.directory().stream()
-                                .map(l -> CommunityView.of(
-                                        l, media.pictures(l.community().actor().id())))
-                                .toList())),
+                new Endpoint(HandlerType.GET, "/api/v1/communities", ctx -> {
+                    var anonymous = threads.anonymousCommunities();
+                    ctx.json(communities.directory().stream()
+                            .map(l -> CommunityView.of(
+                                            l,
+                                            media.pictures(l.community().actor().id()))
+                                    .withAnonymousPosting(
+                                            anonymous.contains(l.community().id())))
+                            .toList());
+                }),
                 new Endpoint(HandlerType.POST, "/api/v1/communities", this::createCommunity),
                 new Endpoint(HandlerType.GET, "/api/v1/communities/{id}", ctx -> ctx.json(community(id(ctx)))),
                 new Endpoint(HandlerType.GET, "/api/v1/communities/{id}/threads", this::threadList),
@@ -354,7 +358,8 @@ public final class ApiRoutes {
         var member = member(ctx);
         long communityId = id(ctx);
         var body = JsonBody.parse(
-                ctx.body(), Set.of("title", "body", "content_warning", "sensitive", "language", "url", "media"));
+                ctx.body(),
+                Set.of("title", "body", "content_warning", "sensitive", "language", "url", "media", "anonymous"));
         var draft = new ThreadService.Draft(
                 body.text("title"),
                 body.text("body"),
@@ -362,18 +367,28 @@ public final class ApiRoutes {
                 body.bool("sensitive"),
                 body.text("language"));
         var post = threads.startThread(
-                member, communityId, draft, new ThreadService.Attachments(body.text("url"), body.ids("media")));
-        ctx.status(201).json(postViews.post(post.id()));
+                member,
+                communityId,
+                draft,
+                new ThreadService.Attachments(body.text("url"), body.ids("media")),
+                Boolean.TRUE.equals(body.bool("anonymous")));
+        ctx.status(201).json(postViews.post(post.id(), member));
     }
 
     private void comment(Context ctx) {
         var member = member(ctx);
         long parentId = id(ctx);
-        var body = JsonBody.parse(ctx.body(), Set.of("body", "content_warning", "sensitive", "language", "media"));
+        var body = JsonBody.parse(
+                ctx.body(), Set.of("body", "content_warning", "sensitive", "language", "media", "anonymous"));
         var draft = new ThreadService.Draft(
                 null, body.text("body"), body.text("content_warning"), body.bool("sensitive"), body.text("language"));
-        var post = threads.comment(member, parentId, draft, new ThreadService.Attachments(null, body.ids("media")));
-        ctx.status(201).json(postViews.post(post.id()));
+        var post = threads.comment(
+                member,
+                parentId,
+                draft,
+                new ThreadService.Attachments(null, body.ids("media")),
+                Boolean.TRUE.equals(body.bool("anonymous")));
+        ctx.status(201).json(postViews.post(post.id(), member));
     }
 
     private void edit(Context ctx) {
@@ -402,7 +417,7 @@ public final class ApiRoutes {
                         sensitive,
                         null),
                 attachments);
-        ctx.json(postViews.post(edited.id()));
+        ctx.json(postViews.post(edited.id(), member));
     }
 
     private void delete(Context ctx) {
@@ -453,8 +468,9 @@ public final class ApiRoutes {
     private CommunityView community(long id) {
         return communities
                 .listing(id)
-                .map(l ->
-                        CommunityView.of(l, media.pictures(l.community().actor().id())))
+                .map(l -> CommunityView.of(
+                                l, media.pictures(l.community().actor().id()))
+                        .withAnonymousPosting(threads.anonymousPosting(id)))
                 .orElseThrow(() -> Refusal.notFound("there is no community " + id));
     }
 

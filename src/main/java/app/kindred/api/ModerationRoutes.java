@@ -8,6 +8,7 @@ import app.kindred.member.Member;
 import app.kindred.moderation.ModerationService;
 import app.kindred.policy.CommunityBlocks;
 import app.kindred.refusal.Refusal;
+import app.kindred.thread.ThreadService;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.javalin.http.Context;
@@ -31,13 +32,16 @@ final class ModerationRoutes {
     private final Function<Long, Object> community;
     private final Function<Long, Object> post;
     private final MediaService media;
+    private final ThreadService threads;
 
     ModerationRoutes(
             Function<Context, Member> member,
             ModerationService moderation,
             Function<Long, Object> community,
             Function<Long, Object> post,
-            MediaService media) {
+            MediaService media,
+            ThreadService threads) {
+        this.threads = threads;
         this.media = media;
         this.member = member;
         this.moderation = moderation;
@@ -184,7 +188,19 @@ final class ModerationRoutes {
                         "content_warning_policy",
                         "hold_posts",
                         "hold_first_posts",
-                        "sensitive"));
+                        "sensitive",
+                        "anonymous_posting"));
+        // Issue 17: anonymous posting is the thread feature's setting; alone in the body, it is all that changes.
+        if (body.has("anonymous_posting")) {
+            var allowed = body.bool("anonymous_posting");
+            if (allowed == null)
+                throw JsonBody.badRequest("anonymous_posting", "anonymous_posting must be true or false");
+            threads.setAnonymousPosting(viewer, id(ctx), allowed);
+            if (body.size() == 1) {
+                ctx.json(community.apply(id(ctx)));
+                return;
+            }
+        }
         // Its own step (modset6): marked before the rest, whose Update{Group} then says it too.
         if (body.has("sensitive")) {
             moderation.markSensitive(viewer, id(ctx), Boolean.TRUE.equals(body.bool("sensitive")));

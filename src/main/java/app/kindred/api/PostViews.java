@@ -1,5 +1,6 @@
 package app.kindred.api;
 
+import app.kindred.api.Views.AnonymousView;
 import app.kindred.api.Views.BreakView;
 import app.kindred.api.Views.ImageView;
 import app.kindred.api.Views.PostView;
@@ -16,6 +17,7 @@ import app.kindred.member.Member;
 import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
+import app.kindred.thread.Anonymity;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
 import app.kindred.thread.Posting;
@@ -62,7 +64,7 @@ final class PostViews {
             var threads = posts.threads(c, communityId, sort, PER_PAGE, (page - 1) * PER_PAGE).stream()
                     .filter(p -> shown.listsIn(p.communityId(), p.authorId()) && !filteredOut(p, shown))
                     .toList();
-            var facts = Facts.load(c, threads);
+            var facts = Facts.load(c, threads, null, posting.anonymity());
             return threads.stream().map(p -> view(p, facts, null, shown)).toList();
         });
         return new ThreadList(sortName, page, PER_PAGE, list, null);
@@ -87,7 +89,7 @@ final class PostViews {
                     reader != null && posting.moderatesCommunityOf(c, thread, reader));
             var all = new ArrayList<Post>(comments);
             all.add(thread);
-            var facts = Facts.load(c, all);
+            var facts = Facts.load(c, all, reader, posting.anonymity());
             var children = new HashMap<Long, List<Post>>();
             for (var comment : comments)
                 children.computeIfAbsent(comment.parentId(), k -> new ArrayList<>())
@@ -102,7 +104,7 @@ final class PostViews {
                 .filter(p -> shown.listsAcross(p.communityId(), p.authorId()) && !filteredOut(p, shown))
                 .toList();
         return db.read(c -> {
-            var facts = Facts.load(c, listed);
+            var facts = Facts.load(c, listed, null, posting.anonymity());
             return listed.stream()
                     .map(p -> view(p, facts, p.isThread() ? null : List.of(), shown))
                     .toList();
@@ -115,15 +117,29 @@ final class PostViews {
             var reader = viewer.map(Participant::member).orElse(null);
             var post = posts.findById(c, id).orElseThrow(() -> Refusal.notFound("there is no post " + id));
             if (!posting.sees(c, post, reader)) throw Refusal.notFound("there is no post " + id);
-            return view(post, Facts.load(c, List.of(post)), post.isThread() ? null : List.of(), Shown.EVERYTHING);
+            return view(
+                    post,
+                    Facts.load(c, List.of(post), reader, posting.anonymity()),
+                    post.isThread() ? null : List.of(),
+                    Shown.EVERYTHING);
         });
     }
 
     /** A post just written or acted on, for the member who did it (its author or a moderator). */
     PostView post(long id) {
+        return post(id, (Member) null);
+    }
+
+    /** A post just written or acted on by {@code actor}, who is told what they may know of an anonymous one. */
+    PostView post(long id, Member actor) {
         return db.read(c -> {
             var post = posts.findById(c, id).orElseThrow(() -> Refusal.notFound("there is no post " + id));
-            return view(post, Facts.load(c, List.of(post)), post.isThread() ? null : List.of(), Shown.EVERYTHING);
+            var reader = actor == null ? null : Participant.member(actor);
+            return view(
+                    post,
+                    Facts.load(c, List.of(post), reader, posting.anonymity()),
+                    post.isThread() ? null : List.of(),
+                    Shown.EVERYTHING);
         });
     }
 
@@ -171,7 +187,8 @@ final class PostViews {
                     kids,
                     p.held(),
                     p.heldReason(),
-                    p.communityWarning());
+                    p.communityWarning(),
+                    facts.anonymous(p.authorId()));
         }
         if (p.removed()) {
             return new PostView(
@@ -205,7 +222,8 @@ final class PostViews {
                     kids,
                     p.held(),
                     p.heldReason(),
-                    p.communityWarning());
+                    p.communityWarning(),
+                    facts.anonymous(p.authorId()));
         }
         // A member's hiding filter keeps a post out of listings; in a thread it keeps its place, as a mute does.
         var filter = shown.filters().isEmpty()
@@ -252,7 +270,8 @@ final class PostViews {
                     kids,
                     p.held(),
                     p.heldReason(),
-                    p.communityWarning());
+                    p.communityWarning(),
+                    null);
         }
         return new PostView(
                 p.id(),
@@ -289,7 +308,8 @@ final class PostViews {
                 kids,
                 p.held(),
                 p.heldReason(),
-                p.communityWarning());
+                p.communityWarning(),
+                facts.anonymous(p.authorId()));
     }
 
     /** A post the member's own hiding filter keeps out of this listing. */
@@ -314,13 +334,29 @@ final class PostViews {
             Map<Long, String> handles,
             Map<Long, ScoreView> scores,
             Map<Long, Long> commentCounts,
-            Map<Long, String[]> avatars) {
-        static Facts load(Connection c, Collection<Post> posts) throws SQLException {
+            Map<Long, String[]> avatars,
+            Map<Long, AnonymousView> pseudonyms) {
+        /** What the reader is told of an anonymous post's author (issue 17); null for a post under its author's name. */
+        AnonymousView anonymous(long authorId) {
+            return pseudonyms.get(authorId);
+        }
+
+        /** @param reader who reads (null: nobody signed in, or a list read without asking who) */
+        static Facts load(Connection c, Collection<Post> posts, Participant reader, Anonymity anonymity)
+                throws SQLException {
             var handles = new LinkedHashMap<Long, String>();
             var scores = new HashMap<Long, ScoreView>();
             var counts = new HashMap<Long, Long>();
             var avatars = new HashMap<Long, String[]>();
-            if (posts.isEmpty()) return new Facts(handles, scores, counts, avatars);
+            var pseudonyms = new HashMap<Long, AnonymousView>();
+            if (posts.isEmpty()) return new Facts(handles, scores, counts, avatars, pseudonyms);
+            for (var pseudonym : anonymity
+                    .of(c, posts.stream().map(Post::authorId).distinct().toList())
+                    .values()) {
+                var told = anonymity.disclosure(c, pseudonym, reader);
+                pseudonyms.put(
+                        pseudonym.actorId(), new AnonymousView(told.pseudonym(), told.yours(), told.writtenBy()));
+            }
             var postIds = c.createArrayOf("bigint", posts.stream().map(Post::id).toArray());
             var authorIds = c.createArrayOf(
                     "bigint", posts.stream().map(Post::authorId).distinct().toArray());
@@ -355,7 +391,7 @@ final class PostViews {
                     select thread_id, count(*) from post where thread_id = any(?) and deleted_at is null and held_at is null group by thread_id""", rs -> Map.entry(rs.getLong(1), rs.getLong(2)), postIds)) {
                 counts.put(row.getKey(), row.getValue());
             }
-            return new Facts(handles, scores, counts, avatars);
+            return new Facts(handles, scores, counts, avatars, pseudonyms);
         }
     }
 }

@@ -49,7 +49,9 @@ final class Views {
             Long followerCount,
             long threadCount,
             String icon,
-            String banner) {
+            String banner,
+            // Issue 17: whether members may post anonymously here (null where this server does not decide).
+            Boolean anonymousPosting) {
         static CommunityView of(CommunityService.Listing l) {
             return of(l, null);
         }
@@ -71,7 +73,26 @@ final class Views {
                     c.actor().local() ? l.followers() : null,
                     l.threads(),
                     pictures == null ? null : pictures.icon(),
-                    pictures == null ? null : pictures.image());
+                    pictures == null ? null : pictures.image(),
+                    null);
+        }
+
+        /** The same community, saying whether it takes anonymous posts (only asked where it is shown alone). */
+        CommunityView withAnonymousPosting(boolean allowed) {
+            return new CommunityView(
+                    id,
+                    name,
+                    handle,
+                    actorId,
+                    title,
+                    description,
+                    local,
+                    sensitive,
+                    followerCount,
+                    threadCount,
+                    icon,
+                    banner,
+                    local ? allowed : null);
         }
     }
 
@@ -120,7 +141,16 @@ final class Views {
             List<PostView> children,
             boolean held,
             String heldReason,
-            String communityWarning) {}
+            String communityWarning,
+            // Issue 17: set on an anonymous post; {@code author} is then its pseudonym's handle.
+            AnonymousView anonymous) {}
+
+    /**
+     * An anonymous post's author as the reader may know it: the pseudonym for everyone, {@code yours}
+     * for its author, {@code writtenBy} only for the community's moderators and this instance's admins.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record AnonymousView(String pseudonym, boolean yours, String writtenBy) {}
 
     /** An image of a post, at an address on this server (remote images through the proxy); sizes when known. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -202,6 +202,8 @@ public final class AccountDeletions {
                 where reporter_id = ? and local""", actorId);
         Sql.update(c, "update report set decided_by = null where decided_by = ?", actorId);
         Sql.update(c, "update moderation_log set moderator_id = null where moderator_id = ?", actorId);
+        // Issue 17: their anonymous posts stay under their pseudonyms (numbers kept); who wrote them is forgotten.
+        Sql.update(c, "update pseudonym set author_id = actor_id where author_id = ?", actorId);
         // Sessions, notifications, blocks, mutes, hidden communities, breaks, exports and the schedule
         // itself go with the account (on delete cascade); the actor row stays, emptied.
         Sql.update(c, "delete from account where id = ?", accountId);

@@ -100,6 +100,22 @@ public final class ActivityPubRoutes {
         collection(routes, "/c/{name}/moderators", ActorType.GROUP, (ctx, a) -> documents.moderators(a));
         collection(routes, "/c/{name}/featured", ActorType.GROUP, (ctx, a) -> documents.featured(a));
 
+        // Issue 17: the pseudonyms anonymous posts are published under, actors of the community's own.
+        routes.get("/c/{name}/anonymous/{token}", ctx -> {
+            var actor = pseudonym(ctx);
+            respond(ctx, documents.pseudonymDocument(actor), actor.name());
+        });
+        routes.get("/c/{name}/anonymous/{token}/inbox", ctx -> {
+            pseudonym(ctx);
+            inboxGet(ctx);
+        });
+        routes.get(
+                "/c/{name}/anonymous/{token}/outbox",
+                ctx -> respond(ctx, documents.outbox(pseudonym(ctx), page(ctx)), "Outbox"));
+        routes.get(
+                "/c/{name}/anonymous/{token}/followers",
+                ctx -> respond(ctx, documents.followers(pseudonym(ctx)), "Followers"));
+
         routes.get("/p/{id}", ctx -> {
             if (browserPage(ctx, browserPages.get("/p/{id}"))) return;
             var post = documents.post(ctx.pathParam("id")).orElseThrow(() -> Refusal.notFound("there is no post here"));
@@ -151,6 +167,12 @@ public final class ActivityPubRoutes {
                     render.apply(ctx, actor),
                     actor.preferredUsername() + ": " + path.substring(path.lastIndexOf('/') + 1));
         });
+    }
+
+    private Actor pseudonym(Context ctx) {
+        return documents
+                .pseudonym(ctx.pathParam("name"), ctx.pathParam("token"))
+                .orElseThrow(() -> Refusal.notFound("there is no anonymous member here"));
     }
 
     private Actor find(Context ctx, ActorType type) {

@@ -180,6 +180,34 @@ public final class LocalDocuments {
         return db.read(c -> community(c, actor));
     }
 
+    /**
+     * A pseudonym of anonymous posting (issue 17): a Person of the community's own, found by the last
+     * part of its address, /c/NAME/anonymous/TOKEN; it names nobody behind it.
+     */
+    public Optional<Actor> pseudonym(String community, String token) {
+        var uri = URI.create(ids.community(community) + "/anonymous/" + token);
+        return db.read(c -> actors.findByUri(c, uri)).filter(a -> a.local() && a.type() == ActorType.PERSON);
+    }
+
+    public app.kindred.activitypub.Actor pseudonymDocument(Actor actor) {
+        var community = actor.uri().toString().replaceFirst("/anonymous/[^/]+$", "");
+        return base(
+                actor,
+                app.kindred.activitypub.ActorType.Person,
+                actor.name(),
+                "<p>A member posting anonymously in <a href=\"" + escape(community) + "\">" + escape(community)
+                        + "</a>. Its moderators know who wrote these posts; nobody else is told.</p>",
+                null,
+                null,
+                null,
+                null,
+                false,
+                false,
+                null,
+                null,
+                NO_PICTURES);
+    }
+
     /** The Group as it stands in this transaction, for an Update{Group} sent with the change. */
     public app.kindred.activitypub.Actor community(Connection c, Actor actor) throws SQLException {
         var community = communities.byActor(c, actor).orElseThrow();

@@ -106,6 +106,35 @@ public final class Publisher implements ThreadEvents, ModerationEvents, FollowEv
                 c, community, activity, Optional.ofNullable(object), post.uri().toString());
     }
 
+    /** Kindred's extension (issue 17): on a Create, Update or Delete sent privately to a community, "publish this under a pseudonym". */
+    public static final String ANONYMOUS = "anonymous";
+
+    @Override
+    public void sentAnonymously(Connection c, Actor author, Post post, Community community, AnonymousChange change)
+            throws SQLException {
+        var groupUri = community.actor().uri().toString();
+        var outgoing = switch (change) {
+            case CREATED ->
+                this.outgoing.about(ActivityType.Create, author, document(c, post, community), groupUri, List.of());
+            case EDITED ->
+                this.outgoing.about(ActivityType.Update, author, document(c, post, community), groupUri, List.of());
+            case DELETED ->
+                this.outgoing.about(ActivityType.Delete, author, PostDocuments.tombstone(post), groupUri, List.of());
+        };
+        var json = (com.fasterxml.jackson.databind.node.ObjectNode) parse(outgoing.json());
+        // To the community alone: never Public, never the writer's followers.
+        privately(json, groupUri);
+        if (json.path("object").isObject())
+            privately((com.fasterxml.jackson.databind.node.ObjectNode) json.get("object"), groupUri);
+        outbox.enqueue(c, author, outgoing.id(), outgoing.objectId(), json.toString(), List.of(community.actor()));
+    }
+
+    private static void privately(com.fasterxml.jackson.databind.node.ObjectNode node, String group) {
+        node.putArray("to").add(group);
+        node.putArray("cc");
+        node.put(ANONYMOUS, true);
+    }
+
     /** Kindred's extension on an announced post: a warning the community added when a moderator approved it. */
     public static final String COMMUNITY_WARNING = "communityWarning";
 

@@ -20,6 +20,7 @@ import app.kindred.refusal.Refusal;
 import app.kindred.remote.FetchException;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
+import app.kindred.thread.Anonymity;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
 import java.net.URI;
@@ -362,9 +363,15 @@ public final class ModerationService {
 
     public void ban(Member by, long communityId, BanRequest request) {
         checkReason(request.reason());
-        var actor = person(request.actor());
+        var named = person(request.actor());
         db.inCommunity(communityId, c -> {
             var community = community(c, communityId);
+            // Issue 17: naming a pseudonym bans the member behind it, in every thread; their anonymous
+            // posts go with removeData, each removal sent as for any post (other servers know only the pseudonym).
+            var anonymity = new Anonymity(communities);
+            var actor = actors.findById(c, anonymity.writer(c, named.id())).orElseThrow();
+            var anonymous =
+                    request.removeData() ? anonymity.postsBehind(c, community.id(), actor.id()) : List.<Long>of();
             moderating.ban(
                     c,
                     community,
@@ -375,6 +382,11 @@ public final class ModerationService {
                     request.removeData());
             events.banned(
                     c, by.actor(), actor, community, request.reason(), request.expires(), request.removeData(), false);
+            for (long postId : anonymous) {
+                var post = post(c, postId);
+                if (moderating.remove(c, community, post, Participant.member(by), request.reason()) && !post.held())
+                    events.removed(c, by.actor(), post, community, request.reason(), false);
+            }
             return null;
         });
     }

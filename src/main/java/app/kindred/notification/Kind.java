@@ -17,7 +17,9 @@ public enum Kind {
     /** A wellbeing concern no moderator opened in time, told to admins. */
     CONCERN_UNSEEN,
     /** A check-in message from a moderator, or the answer to one the member sent. */
-    CHECK_IN;
+    CHECK_IN,
+    /** Someone replied to a post the member wrote anonymously (issue 17): told to them alone, as "your anonymous post". */
+    ANONYMOUS_REPLY;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

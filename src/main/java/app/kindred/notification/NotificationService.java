@@ -57,7 +57,8 @@ public final class NotificationService {
                 select n.id, n.kind, n.created_at, n.read_at is not null as read, n.post_id, n.report_id, n.outcome, n.outreach_id,
                        p.thread_id, p.title, p.content_html, p.summary, p.sensitive, p.removal_reason,
                        (p.deleted_at is not null or p.removed_at is not null or a.suspended_at is not null) as gone,
-                       a.preferred_username || '@' || a.domain as handle
+                       case when exists (select 1 from pseudonym ps where ps.actor_id = a.id) then a.name
+                            else a.preferred_username || '@' || a.domain end as handle
                 from notification n
                 left join post p on p.id = n.post_id
                 left join actor a on a.id = p.author_id

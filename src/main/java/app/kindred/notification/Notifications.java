@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -76,7 +77,9 @@ public final class Notifications {
     public static void declined(Connection c, long postId) throws SQLException {
         Sql.update(c, """
                 insert into notification (account_id, kind, post_id)
-                select acc.id, 'post_declined', p.id from post p join account acc on acc.actor_id = p.author_id
+                select acc.id, 'post_declined', p.id from post p
+                left join pseudonym ps on ps.actor_id = p.author_id
+                join account acc on acc.actor_id = coalesce(ps.author_id, p.author_id)
                 where p.id = ? on conflict do nothing""", postId);
     }
 
@@ -133,11 +136,25 @@ public final class Notifications {
     private static void postArrived(Connection c, Written post, Set<Long> mentionedActors) throws SQLException {
         Long replied = null;
         if (post.parentId() != null) {
-            replied = Sql.one(c, """
-                    select acc.id from post p join account acc on acc.actor_id = p.author_id
-                    where p.id = ? and p.author_id <> ?""", rs -> rs.getLong(1), post.parentId(), post.authorId())
+            // The parent's writer, behind its pseudonym if it was posted anonymously (issue 17): they are
+            // told of the reply as "your anonymous post", and never of their own reply under either name.
+            var parent = Sql.one(
+                            c,
+                            """
+                    select acc.id, ps.actor_id is not null from post p
+                    left join pseudonym ps on ps.actor_id = p.author_id
+                    join account acc on acc.actor_id = coalesce(ps.author_id, p.author_id)
+                    where p.id = ? and coalesce(ps.author_id, p.author_id)
+                        <> coalesce((select author_id from pseudonym where actor_id = ?), ?)""",
+                            rs -> Map.entry(rs.getLong(1), rs.getBoolean(2)),
+                            post.parentId(),
+                            post.authorId(),
+                            post.authorId())
                     .orElse(null);
-            if (replied != null) insert(c, replied, Kind.REPLY, post.id());
+            if (parent != null) {
+                replied = parent.getKey();
+                insert(c, replied, parent.getValue() ? Kind.ANONYMOUS_REPLY : Kind.REPLY, post.id());
+            }
         }
         if (mentionedActors.isEmpty()) return;
         for (long account : Sql.list(

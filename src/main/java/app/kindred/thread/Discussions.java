@@ -45,7 +45,16 @@ public final class Discussions {
     }
 
     /** One post and what a list or thread shows beside it; {@code myVote} is 0 for a reader who has not voted. */
-    public record Entry(Post post, Author author, VoteStore.Score score, long comments, int myVote) {}
+    /**
+     * @param anonymous set on an anonymous post (issue 17): its pseudonym, and what this reader may know of who wrote it
+     */
+    public record Entry(
+            Post post,
+            Author author,
+            VoteStore.Score score,
+            long comments,
+            int myVote,
+            Anonymity.Disclosure anonymous) {}
 
     /** A thread and all its comments, oldest first (the tree is rebuilt from parent ids). */
     public record Discussion(Entry thread, List<Entry> comments) {}
@@ -140,8 +149,18 @@ public final class Discussions {
         return db.read(c -> entries(c, found, readerActorId));
     }
 
-    private static List<Entry> entries(Connection c, List<Post> list, Long readerActorId) throws SQLException {
+    private List<Entry> entries(Connection c, List<Post> list, Long readerActorId) throws SQLException {
         if (list.isEmpty()) return List.of();
+        var anonymity = posting.anonymity();
+        var reader = readerActorId == null
+                ? null
+                : actors.findById(c, readerActorId).map(Participant::remote).orElse(null);
+        var disclosures = new HashMap<Long, Anonymity.Disclosure>();
+        for (var pseudonym : anonymity
+                .of(c, list.stream().map(Post::authorId).distinct().toList())
+                .values()) {
+            disclosures.put(pseudonym.actorId(), anonymity.disclosure(c, pseudonym, reader));
+        }
         var authors = new HashMap<Long, Author>();
         var scores = new HashMap<Long, VoteStore.Score>();
         var counts = new HashMap<Long, Long>();
@@ -196,7 +215,8 @@ public final class Discussions {
                     authors.get(p.authorId()),
                     scores.getOrDefault(p.id(), new VoteStore.Score(0, 0)),
                     counts.getOrDefault(p.id(), 0L),
-                    mine.getOrDefault(p.id(), 0)));
+                    mine.getOrDefault(p.id(), 0),
+                    disclosures.get(p.authorId())));
         }
         return out;
     }

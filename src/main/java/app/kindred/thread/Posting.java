@@ -20,9 +20,11 @@ public final class Posting {
     private final PostStore posts;
     private final Moderators moderators;
     private final CommunityStore communities;
+    private final Anonymity anonymity;
 
     public Posting(CommunityStore communities, PostStore posts) {
         this.communities = communities;
+        this.anonymity = new Anonymity(communities);
         this.posts = posts;
         this.moderators = new Moderators(communities);
         this.shutOut = new ShutOut(communities);
@@ -89,17 +91,28 @@ public final class Posting {
         if (post.held() && value != 0)
             throw Refusal.conflict("post", "that post is waiting for a moderator (" + post.uri() + ")");
         if (value != 0) shutOut.refuse(c, community, voter);
+        // Votes name their voter to other servers (some list them): one's own anonymous post would be signed.
+        if (value != 0 && anonymity.wrote(c, post, voter) && post.authorId() != voter.id()) {
+            throw Refusal.conflict(
+                    "post",
+                    "you wrote this anonymously; a vote from you would show other servers who wrote it, so it is not taken");
+        }
     }
 
     /** Only the author edits, not after deleting it, and not once banned: a ban stops someone rewriting what they left. */
     public void checkEdit(Connection c, Community community, Post post, Participant editor) throws SQLException {
-        checkOwn(post, editor);
+        checkOwn(c, post, editor);
         shutOut.refuse(c, community, editor);
     }
 
     /** Only the author deletes (a moderator's removal is another act); banned or not, taking one's words back is theirs. */
-    public void checkDelete(Post post, Participant deleter) {
-        checkOwn(post, deleter);
+    public void checkDelete(Connection c, Post post, Participant deleter) throws SQLException {
+        checkOwn(c, post, deleter);
+    }
+
+    /** Who knows who wrote an anonymous post, and who is behind a pseudonym (issue 17). */
+    public Anonymity anonymity() {
+        return anonymity;
     }
 
     /**
@@ -109,7 +122,7 @@ public final class Posting {
     public boolean sees(Connection c, Post post, Participant reader) throws SQLException {
         if (!post.held()) return true;
         if (reader == null) return false;
-        return post.authorId() == reader.id() || moderatesCommunityOf(c, post, reader);
+        return anonymity.wrote(c, post, reader) || moderatesCommunityOf(c, post, reader);
     }
 
     public boolean moderatesCommunityOf(Connection c, Post post, Participant who) throws SQLException {
@@ -122,8 +135,9 @@ public final class Posting {
         return moderators.moderates(c, community, who);
     }
 
-    private static void checkOwn(Post post, Participant who) {
-        if (post.authorId() != who.id()) {
+    /** The author, under their own name or a pseudonym: an anonymous post stays theirs to edit and delete. */
+    private void checkOwn(Connection c, Post post, Participant who) throws SQLException {
+        if (!anonymity.wrote(c, post, who)) {
             throw new Refusal(
                     Refusal.Kind.FORBIDDEN,
                     null,

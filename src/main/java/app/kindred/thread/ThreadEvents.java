@@ -21,4 +21,19 @@ public interface ThreadEvents {
 
     /** A vote taken back; {@code previousValue} is the vote that was given. */
     void unvoted(Connection c, Actor voter, Post post, Community community, int previousValue) throws SQLException;
+
+    /** What our member asked a community elsewhere to publish anonymously (issue 17). */
+    enum AnonymousChange {
+        CREATED,
+        EDITED,
+        DELETED
+    }
+
+    /**
+     * Our member's post for a community on another Kindred server, to be published there under a
+     * pseudonym: sent privately to that community alone, with the request for anonymity, never to
+     * the public, their followers or anyone else.
+     */
+    void sentAnonymously(Connection c, Actor author, Post post, Community community, AnonymousChange change)
+            throws SQLException;
 }

@@ -1,5 +1,8 @@
 package app.kindred.thread;
 
+import app.kindred.actor.Actor;
+import app.kindred.actor.ActorStore;
+import app.kindred.actor.LocalIds;
 import app.kindred.care.Admission;
 import app.kindred.care.Boundaries;
 import app.kindred.community.Community;
@@ -14,6 +17,7 @@ import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
 import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
+import app.kindred.storage.Sql;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.net.URI;
@@ -24,6 +28,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** Threads, comments and votes by our members, in local and remote communities. */
@@ -39,6 +44,7 @@ public final class ThreadService {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final MediaService media;
     private final Posting posting;
+    private final ActorStore actors;
     private final Admission admission;
     /** Taken here, not in a route, so the API and the web pages count against the same limits. */
     private final RateLimits limits;
@@ -61,6 +67,7 @@ public final class ThreadService {
         this.events = events;
         this.base = base;
         this.posting = new Posting(communities, posts);
+        this.actors = new ActorStore(new LocalIds(base));
         this.admission = new Admission(communities);
     }
 
@@ -87,6 +94,11 @@ public final class ThreadService {
     }
 
     public Post startThread(Member author, long communityId, Draft draft, Attachments attachments) {
+        return startThread(author, communityId, draft, attachments, false);
+    }
+
+    /** {@code anonymous}: published under the author's pseudonym in the new thread (issue 17, {@link Anonymity}). */
+    public Post startThread(Member author, long communityId, Draft draft, Attachments attachments, boolean anonymous) {
         limits.take(Limit.THREAD, RateLimits.memberKey(author.id()));
         var url = link(attachments.url());
         var title = draft.title() == null ? "" : draft.title().strip();
@@ -104,9 +116,28 @@ public final class ThreadService {
                     Participant.member(author),
                     new Admission.Writing(true, title, draft.body(), warning(draft)));
             var images = media.forPost(c, author.actor().id(), attachments.media());
-            var post = insertLocal(c, author, community, null, null, title, draft, url, extras(images), verdict);
+            var anonymity = posting.anonymity();
+            // Issue 17: in a community elsewhere, its own server publishes the post under the pseudonym.
+            boolean elsewhere = anonymous && !community.actor().local();
+            if (anonymous && !elsewhere) anonymity.check(c, community);
+            var writer = anonymous && !elsewhere
+                    ? anonymity.pseudonym(c, community, null, author.actor().id())
+                    : author.actor();
+            var post = insertLocal(
+                    c,
+                    writer,
+                    community,
+                    null,
+                    null,
+                    title,
+                    draft,
+                    url,
+                    extras(images),
+                    elsewhere ? sentAnonymously(community) : verdict);
+            if (anonymous && !elsewhere) anonymity.bind(c, writer.id(), post.id());
             media.attach(c, post.id(), images);
-            if (!post.held()) events.created(c, author.actor(), post, community);
+            if (elsewhere) return requestAnonymity(c, author, post, community);
+            if (!post.held()) events.created(c, writer, post, community);
             return post;
         });
     }
@@ -117,6 +148,11 @@ public final class ThreadService {
 
     /** A comment may carry images (the same rules as a thread's) but no link of its own. */
     public Post comment(Member author, long parentId, Draft draft, Attachments attachments) {
+        return comment(author, parentId, draft, attachments, false);
+    }
+
+    /** {@code anonymous}: under the author's pseudonym in this thread, the same one each time (issue 17). */
+    public Post comment(Member author, long parentId, Draft draft, Attachments attachments, boolean anonymous) {
         limits.take(Limit.COMMENT, RateLimits.memberKey(author.id()));
         if (attachments.url() != null && !attachments.url().isBlank())
             throw Refusal.invalid("url", "a comment carries no link of its own; put it in the text");
@@ -127,6 +163,7 @@ public final class ThreadService {
             var community = communities.findById(c, parent.communityId()).orElseThrow();
             posting.checkReply(c, community, parent, Participant.member(author));
             // Our member only: a remote reply across a block is kept for the thread (refusing it would tell them).
+            // Against the parent's pseudonym, not its writer: a refusal would tell who is behind it (issue 17).
             Boundaries.refuseReply(c, author.actor().id(), parent.authorId());
             var verdict = admission.admit(
                     c,
@@ -134,19 +171,27 @@ public final class ThreadService {
                     Participant.member(author),
                     new Admission.Writing(false, null, draft.body(), warning(draft)));
             var images = media.forPost(c, author.actor().id(), attachments.media());
+            long threadId = parent.threadId() == null ? parent.id() : parent.threadId();
+            var anonymity = posting.anonymity();
+            boolean elsewhere = anonymous && !community.actor().local();
+            if (anonymous && !elsewhere) anonymity.check(c, community);
+            var writer = anonymous && !elsewhere
+                    ? anonymity.pseudonym(c, community, threadId, author.actor().id())
+                    : author.actor();
             var post = insertLocal(
                     c,
-                    author,
+                    writer,
                     community,
                     parent.id(),
-                    parent.threadId() == null ? parent.id() : parent.threadId(),
+                    threadId,
                     null,
                     draft,
                     null,
                     extras(images),
-                    verdict);
+                    elsewhere ? sentAnonymously(community) : verdict);
             media.attach(c, post.id(), images);
-            if (!post.held()) events.created(c, author.actor(), post, community);
+            if (elsewhere) return requestAnonymity(c, author, post, community);
+            if (!post.held()) events.created(c, writer, post, community);
             return post;
         });
     }
@@ -203,10 +248,19 @@ public final class ThreadService {
             // Someone newly named in the edit is told; whoever was told before is not told again.
             Notifications.localPost(c, post.id());
             var updated = posts.findById(c, post.id()).orElseThrow();
+            if (posting.anonymity().sentElsewhere(c, post.id())) {
+                events.sentAnonymously(
+                        c,
+                        editor.actor(),
+                        updated,
+                        communities.findById(c, post.communityId()).orElseThrow(),
+                        ThreadEvents.AnonymousChange.EDITED);
+                return updated;
+            }
             if (updated.held()) return updated;
             events.edited(
                     c,
-                    editor.actor(),
+                    writer(c, updated),
                     updated,
                     communities.findById(c, post.communityId()).orElseThrow());
             return updated;
@@ -224,14 +278,22 @@ public final class ThreadService {
     public void delete(Member member, long postId) {
         db.inCommunity(communityOfPost(postId), c -> {
             var post = post(c, postId);
-            posting.checkDelete(post, Participant.member(member));
+            posting.checkDelete(c, post, Participant.member(member));
             posts.tombstone(c, post.id());
             media.postDeleted(c, post.id());
-            // A held post was never sent: its deletion is not either.
-            if (!post.held())
-                events.deleted(
+            if (posting.anonymity().sentElsewhere(c, post.id())) {
+                events.sentAnonymously(
                         c,
                         member.actor(),
+                        posts.findById(c, post.id()).orElseThrow(),
+                        communities.findById(c, post.communityId()).orElseThrow(),
+                        ThreadEvents.AnonymousChange.DELETED);
+            }
+            // A held post was never sent: its deletion is not either.
+            else if (!post.held())
+                events.deleted(
+                        c,
+                        writer(c, post),
                         posts.findById(c, post.id()).orElseThrow(),
                         communities.findById(c, post.communityId()).orElseThrow());
             return null;
@@ -262,6 +324,33 @@ public final class ThreadService {
         });
     }
 
+    /** Whether the member wrote the post, under their own name or a pseudonym (issue 17). */
+    public boolean wrote(Member member, Post post) {
+        return db.read(c -> posting.anonymity().wrote(c, post, Participant.member(member)));
+    }
+
+    /** Whether the community takes anonymous posts (issue 17). */
+    public boolean anonymousPosting(long communityId) {
+        return db.read(c -> posting.anonymity().allowed(c, communityId));
+    }
+
+    /** The ids of the communities that take anonymous posts (for a directory, in one query). */
+    public Set<Long> anonymousCommunities() {
+        return db.read(
+                c -> Set.copyOf(Sql.list(c, "select id from community where anonymous_posting", rs -> rs.getLong(1))));
+    }
+
+    /** A moderator lets members post anonymously, or stops it; what was posted stays as it was published. */
+    public void setAnonymousPosting(Member moderator, long communityId, boolean allowed) {
+        db.inCommunity(communityId, c -> {
+            var community = communities
+                    .findById(c, communityId)
+                    .orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
+            posting.anonymity().setAllowed(c, community, Participant.member(moderator), allowed);
+            return null;
+        });
+    }
+
     public Optional<Post> find(long id) {
         return db.read(c -> posts.findById(c, id));
     }
@@ -278,9 +367,26 @@ public final class ThreadService {
         return db.read(c -> votes.score(c, postId));
     }
 
+    /** Our copy of a post sent elsewhere to be published anonymously: held, so only its writer ever sees it here. */
+    private static Admission.Hold sentAnonymously(Community community) {
+        return new Admission.Hold("sent privately to " + community.title() + " ("
+                + community.actor().domain() + ") to be published there anonymously; only you see this copy");
+    }
+
+    private Post requestAnonymity(Connection c, Member author, Post post, Community community) throws SQLException {
+        posting.anonymity().markSentElsewhere(c, post.id());
+        events.sentAnonymously(c, author.actor(), post, community, ThreadEvents.AnonymousChange.CREATED);
+        return post;
+    }
+
+    /** Who a post goes out as: its author's own actor, or the pseudonym it was published under. */
+    private Actor writer(Connection c, Post post) throws SQLException {
+        return actors.findById(c, post.authorId()).orElseThrow();
+    }
+
     private Post insertLocal(
             Connection c,
-            Member author,
+            Actor author,
             Community community,
             Long parentId,
             Long threadId,
@@ -297,7 +403,7 @@ public final class ThreadService {
                         new PostStore.NewPost(
                                 pending,
                                 community.id(),
-                                author.actor().id(),
+                                author.id(),
                                 parentId,
                                 threadId,
                                 true,

@@ -42,6 +42,8 @@ final class CreateHandler implements ActivityHandler {
 
     @Override
     public Effect handle(Incoming in, Actor author, Optional<Actor> viaGroup) throws FetchException, Rejected {
+        // Issue 17: a post sent privately to be published here under a pseudonym.
+        if (viaGroup.isEmpty() && AnonymousHandler.requested(in)) return new AnonymousHandler(f).create(in, author);
         var activity = in.activity();
         var fetched = object(activity.object(), in.objectJson());
         var object = fetched.object();

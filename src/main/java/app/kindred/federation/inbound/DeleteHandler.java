@@ -48,6 +48,8 @@ final class DeleteHandler implements ActivityHandler {
 
     @Override
     public Effect handle(Incoming in, Actor actor, Optional<Actor> viaGroup) throws FetchException, Rejected {
+        // Issue 17: the writer deletes what was published here for them under a pseudonym.
+        if (viaGroup.isEmpty() && AnonymousHandler.requested(in)) return new AnonymousHandler(f).delete(in, actor);
         var activity = in.activity();
         var objectUri = URI.create(activity.object().uri());
         if (objectUri.equals(actor.uri())) return departure(in, actor);
@@ -58,7 +60,7 @@ final class DeleteHandler implements ActivityHandler {
             var post = f.posts().findByUri(c, objectUri);
             // A repeat (the Delete came directly and announced) is done, not refused.
             if (post.isEmpty() || post.get().deleted()) return;
-            f.posting().checkDelete(post.get(), Participant.remote(actor));
+            f.posting().checkDelete(c, post.get(), Participant.remote(actor));
             f.posts().tombstone(c, post.get().id());
             var community =
                     f.communities().findById(c, post.get().communityId()).orElseThrow();

@@ -5,11 +5,14 @@ import app.kindred.activitypub.ContentObject;
 import app.kindred.activitypub.ReadResult;
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
+import app.kindred.actor.LocalIds;
 import app.kindred.care.Admission;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
 import app.kindred.delivery.Outbox;
+import app.kindred.federation.LocalDocuments;
 import app.kindred.federation.OutgoingActivities;
+import app.kindred.federation.Publisher;
 import app.kindred.federation.Relay;
 import app.kindred.federation.RemoteActors;
 import app.kindred.follow.FollowStore;
@@ -23,6 +26,7 @@ import app.kindred.remote.RemoteFetcher;
 import app.kindred.storage.Database;
 import app.kindred.thread.PostStore;
 import app.kindred.thread.Posting;
+import app.kindred.thread.ThreadEvents;
 import app.kindred.thread.VoteStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -50,6 +54,20 @@ public record FederationContext(
     /** The rules for taking part (post, reply, vote, edit, delete), the same ones the API's ThreadService asks. */
     public Posting posting() {
         return new Posting(communities, posts);
+    }
+
+    /**
+     * What a change in the thread feature sends (issue 17: a remote member's anonymous post is
+     * published by its community as our own members' are), the same Publisher the API's ThreadService tells.
+     */
+    public ThreadEvents threadEvents(LocalIds ids) {
+        return new Publisher(
+                new Relay(outgoing, outbox),
+                actors,
+                posts,
+                outbox,
+                outgoing,
+                new LocalDocuments(db, actors, communities, follows, posts, ids));
     }
 
     /** The content-warning policy and pre-moderation, the same rule the API's ThreadService asks. */

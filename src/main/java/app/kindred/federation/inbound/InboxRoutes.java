@@ -85,6 +85,14 @@ public final class InboxRoutes {
         routes.post("/actor/inbox", ctx -> receive(ctx, URI.create(ids.instanceActor() + "/inbox")));
         routes.post("/u/{name}/inbox", ctx -> receive(ctx, personalInbox(ctx, ActorType.PERSON)));
         routes.post("/c/{name}/inbox", ctx -> receive(ctx, personalInbox(ctx, ActorType.GROUP)));
+        // Issue 17: a pseudonym's inbox (a reply that mentions it lands here); it is read as the shared inbox is.
+        routes.post("/c/{name}/anonymous/{token}/inbox", ctx -> {
+            var uri = URI.create(ids.community(ctx.pathParam("name")) + "/anonymous/" + ctx.pathParam("token"));
+            var actor = db.read(c -> actors.findByUri(c, uri))
+                    .filter(a -> a.local() && a.type() == ActorType.PERSON)
+                    .orElseThrow(() -> Refusal.notFound("there is no inbox for that anonymous member here"));
+            receive(ctx, actor.inbox());
+        });
     }
 
     private URI personalInbox(Context ctx, ActorType type) {

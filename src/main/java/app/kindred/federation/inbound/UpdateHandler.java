@@ -33,6 +33,8 @@ final class UpdateHandler {
     }
 
     Effect post(Incoming in, Actor actor, Optional<Actor> viaGroup) throws FetchException, Rejected {
+        // Issue 17: the writer edits what was published here for them under a pseudonym.
+        if (viaGroup.isEmpty() && AnonymousHandler.requested(in)) return new AnonymousHandler(f).update(in, actor);
         var activity = in.activity();
         var objectUri = URI.create(activity.object().uri());
         if (!(activity.object().document() instanceof ContentObject object)) {

@@ -86,6 +86,15 @@ final class Cards {
         var handle = gone || a == null ? null : a.handle();
         var authorHref = gone || a == null ? null : a.local() ? "/u/" + a.name() : null;
         var origin = gone || a == null || a.local() ? null : a.domain();
+        // Issue 17: an anonymous post shows its pseudonym, linked nowhere; who wrote it only to whom may know.
+        var anonymous = e.anonymous();
+        if (anonymous != null && !gone) {
+            author = anonymous.pseudonym();
+            handle = anonymous.pseudonym();
+            authorHref = null;
+        }
+        boolean mine =
+                viewerActorId != null && (viewerActorId == p.authorId() || anonymous != null && anonymous.yours());
         var original = p.local() || gone
                 ? null
                 : p.url() != null && p.url().startsWith("http")
@@ -113,7 +122,7 @@ final class Cards {
                 p.locked(),
                 p.deleted(),
                 p.removed(),
-                viewerActorId != null && viewerActorId == p.authorId() && !gone,
+                mine && !gone,
                 p.language(),
                 original,
                 gone ? null : PostImages.link(p.url()),
@@ -124,9 +133,8 @@ final class Cards {
                 null,
                 p.held(),
                 // The author learns why their post was removed; others see only that it was.
-                p.removed() && (revealed || viewerActorId != null && viewerActorId == p.authorId())
-                        ? p.removalReason()
-                        : null,
-                revealed);
+                p.removed() && (revealed || mine) ? p.removalReason() : null,
+                revealed,
+                anonymous == null ? null : anonymous.yours() ? "yours" : anonymous.writtenBy());
     }
 }

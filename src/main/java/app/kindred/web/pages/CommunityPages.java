@@ -145,7 +145,7 @@ public final class CommunityPages {
                     ComposerImages.empty());
             return;
         }
-        var values = Site.fields(ctx, "title", "body", "content_warning", "language");
+        var values = Site.fields(ctx, "title", "body", "content_warning", "language", "anonymous");
         values.putAll(Site.fields(ctx, ComposerImages.altFields()));
         if (!site.sessions().csrfValid(ctx)) {
             compose(
@@ -170,8 +170,12 @@ public final class CommunityPages {
             return;
         }
         try {
-            var post =
-                    threads.startThread(member, community.id(), draft, new ThreadService.Attachments(null, read.ids()));
+            var post = threads.startThread(
+                    member,
+                    community.id(),
+                    draft,
+                    new ThreadService.Attachments(null, read.ids()),
+                    "on".equals(values.get("anonymous")));
             Site.seeOther(ctx, "/p/" + post.id());
         } catch (Refusal r) {
             compose(ctx, status(r), community, Site.refused(values, r, DRAFT_FIELDS), null, read.slots());
@@ -204,7 +208,8 @@ public final class CommunityPages {
                         form,
                         preview,
                         care.community(community.id()).policy(),
-                        slots));
+                        slots,
+                        community.actor().local() && threads.anonymousPosting(community.id())));
     }
 
     static int status(Refusal r) {

@@ -238,7 +238,7 @@ public final class ThreadPages {
                     ComposerImages.empty());
             return;
         }
-        var values = Site.fields(ctx, "body", "content_warning", "language");
+        var values = Site.fields(ctx, "body", "content_warning", "language", "anonymous");
         values.putAll(Site.fields(ctx, ComposerImages.altFields()));
         if (!site.sessions().csrfValid(ctx)) {
             reply(
@@ -265,7 +265,8 @@ public final class ThreadPages {
                     parent.id(),
                     new ThreadService.Draft(
                             null, values.get("body"), values.get("content_warning"), null, values.get("language")),
-                    new ThreadService.Attachments(null, read.ids()));
+                    new ThreadService.Attachments(null, read.ids()),
+                    "on".equals(values.get("anonymous")));
             Site.seeOther(ctx, location(comment.threadId(), comment.id()));
         } catch (Refusal r) {
             reply(ctx, CommunityPages.status(r), parent, Site.refused(values, r, DRAFT_FIELDS), null, read.slots());
@@ -298,7 +299,8 @@ public final class ThreadPages {
                         form,
                         preview,
                         care.community(parent.communityId()).policy(),
-                        slots));
+                        slots,
+                        community.local() && threads.anonymousPosting(parent.communityId())));
     }
 
     private void saveEdit(Context ctx) {
@@ -413,7 +415,7 @@ public final class ThreadPages {
     private Post own(Context ctx) {
         var member = site.member(ctx);
         var post = post(ctx);
-        if (post.authorId() != member.actor().id() || post.deleted()) {
+        if (!threads.wrote(member, post) || post.deleted()) {
             throw new Refusal(Refusal.Kind.FORBIDDEN, null, "only the author can edit or delete this post");
         }
         return post;

@@ -139,7 +139,9 @@ public final class Views {
             // The moderators' workspace (mod5): why a moderator removed it, for its author's eyes (null otherwise).
             String removalReason,
             // A removed post shown to the community's moderators, marked removed (modset6).
-            boolean revealedToModerator) {
+            boolean revealedToModerator,
+            // Issue 17, on an anonymous post: "yours" for its author, the writer's handle for moderators and admins.
+            String anonymousNote) {
         /** Our page of it: /p/{id} for ours, /r/p/{id} for one from elsewhere (a comment's leads on to its thread). */
         public String href() {
             return RemotePostPages.path(local, id);
@@ -155,7 +157,7 @@ public final class Views {
             return new PostCard(
                     id, threadId, parentId, null, "", null, false, null, null, null, null, local, published, null,
                     score, comments, 0, pinned, locked, deleted, removed, false, null, null, null, null, List.of(),
-                    null, replies, why, false, null, false);
+                    null, replies, why, false, null, false, null);
         }
 
         /** The same post behind a warning the reader's own filter gave it (issue 16); its words kept, to open. */
@@ -193,7 +195,8 @@ public final class Views {
                     collapsed,
                     held,
                     removalReason,
-                    revealedToModerator);
+                    revealedToModerator,
+                    anonymousNote);
         }
     }
 
@@ -245,7 +248,36 @@ public final class Views {
             Form form,
             String preview,
             WarningPolicy warningPolicy,
-            List<ComposerImages.Slot> images) {
+            List<ComposerImages.Slot> images,
+            // Issue 17: the community takes anonymous posts, so the composer offers the choice.
+            boolean anonymousOffered) {
+        public ComposePage(
+                String kind,
+                String heading,
+                String action,
+                CommunityCard community,
+                List<Rule> rules,
+                PostCard replyingTo,
+                boolean withTitle,
+                Form form,
+                String preview,
+                WarningPolicy warningPolicy,
+                List<ComposerImages.Slot> images) {
+            this(
+                    kind,
+                    heading,
+                    action,
+                    community,
+                    rules,
+                    replyingTo,
+                    withTitle,
+                    form,
+                    preview,
+                    warningPolicy,
+                    images,
+                    false);
+        }
+
         /** A form that takes no images (an edit). */
         public ComposePage(
                 String kind,
