@@ -187,12 +187,17 @@ public final class Database implements AutoCloseable {
                 throw e;
             }
         } catch (SQLException e) {
-            // A unique index lost a race that the feature's own check could not see coming.
-            if ("23505".equals(e.getSQLState())) {
-                throw Refusal.raced("that already exists (someone was faster); reload and try again");
-            }
-            throw new StorageException("database transaction failed: " + e.getMessage(), e);
+            throw failure(e);
         }
+    }
+
+    /** What a failed statement of a transaction is to its caller: a lost race on a unique index, or a storage failure. */
+    public static RuntimeException failure(SQLException e) {
+        // A unique index lost a race that the feature's own check could not see coming.
+        if ("23505".equals(e.getSQLState())) {
+            return Refusal.raced("that already exists (someone was faster); reload and try again");
+        }
+        return new StorageException("database transaction failed: " + e.getMessage(), e);
     }
 
     /**

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies one received activity: reads it, finds its handler, lets the handler fetch what it needs,
- * then applies the change, what it must send and the row's "done" in one transaction, under the
- * community's lock. Says how it went as an {@link Outcome}; every other ending is recorded by the
+ * then applies the change, what it must send and the row's "done" in one transaction (or one
+ * savepoint of a transaction shared with other changes to the same community: {@link CommunityBatches}),
+ * under the community's lock. Says how it went as an {@link Outcome}; every other ending is recorded by the
  * scheduler. Tells a rule's refusal (for good) from a failure that may pass (tried again).
  */
 final class InboundApplier {
@@ -27,9 +28,11 @@ final class InboundApplier {
     private final FederationContext federation;
     private final HandlerTable handlers;
     private final InboundQueue queue;
+    private final CommunityBatches batches;
 
     InboundApplier(Database db, FederationContext federation, InboundQueue queue) {
         this.db = db;
+        this.batches = new CommunityBatches(db);
         this.federation = federation;
         this.handlers = new HandlerTable(federation);
         this.queue = queue;
@@ -87,21 +90,26 @@ final class InboundApplier {
         }
         var effect = handler.get().handle(incoming, actor, Optional.empty());
         SqlWork<Void> work = c -> {
+            // Marked done first: the row's lock then keeps a second process (whose lease on it began when
+            // ours ran out) waiting until we commit, and it finds the row no longer pending.
+            if (!queue.complete(c, in.id())) throw new EndedElsewhere();
             try {
                 effect.apply(c);
             } catch (Rejected r) {
                 throw new RejectedInTransaction(r);
             }
-            queue.finish(c, in.id(), InboundQueue.Ending.DONE, null);
             return null;
         };
         try {
-            // One change at a time per community, as on the API's side: see Database.inCommunity.
+            // One change at a time per community, as on the API's side (see Database.inCommunity), applied
+            // together with the others waiting for that community.
             var community = effect.community();
-            if (community.isPresent()) db.inCommunity(community.getAsLong(), work);
+            if (community.isPresent()) batches.apply(community.getAsLong(), work);
             else db.transaction(work);
         } catch (RejectedInTransaction r) {
             throw r.rejected;
+        } catch (EndedElsewhere e) {
+            return new Outcome.EndedElsewhere();
         }
         return new Outcome.Applied();
     }
@@ -129,6 +137,13 @@ final class InboundApplier {
         return activity.type() == ActivityType.Delete
                 && activity.object().uri() != null
                 && activity.object().uri().equals(in.actor().toString());
+    }
+
+    /** The row was no longer pending: another process applied or ended it; nothing was changed here. */
+    private static final class EndedElsewhere extends RuntimeException {
+        EndedElsewhere() {
+            super("already ended by another process", null, false, false);
+        }
     }
 
     /** Carries a rejection out of the transaction, which it rolls back. */

@@ -197,6 +197,8 @@ public final class InboundProcessor implements AutoCloseable {
         var outcome = applier.apply(in);
         switch (outcome) {
             case Outcome.Applied a -> {}
+            case Outcome.EndedElsewhere e ->
+                log.info("{} {} from {} was ended by another process first", in.type(), in.activityId(), in.actor());
             case Outcome.Ignored i -> {
                 log.info("ignored {} {} from {}: {}", in.type(), in.activityId(), in.actor(), i.note());
                 finish(in, InboundQueue.Ending.DONE, i.note(), Effect.NONE);

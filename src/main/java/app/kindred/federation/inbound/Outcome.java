@@ -5,6 +5,12 @@ public sealed interface Outcome {
     /** Applied, and marked done in the transaction that applied it: nothing left to record. */
     record Applied() implements Outcome {}
 
+    /**
+     * Not applied here: by the time it was, the row was no longer pending, because another process took
+     * it over when this one's lease ran out and ended it first. Nothing to record.
+     */
+    record EndedElsewhere() implements Outcome {}
+
     /** Nothing here applies it (an unsupported type, no handler yet); done, with the reason noted. */
     record Ignored(String note) implements Outcome {}
 

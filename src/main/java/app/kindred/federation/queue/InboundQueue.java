@@ -114,14 +114,28 @@ public final class InboundQueue {
                 lease.toSeconds()));
     }
 
-    /** Records how the activity ended, with {@code note} saying why (null when it was simply applied). */
+    /**
+     * Records how the activity ended, with {@code note} saying why (null when it was simply applied), unless
+     * it ended already (another process took it over when this one's lease ran out, and ended it first).
+     */
     public void finish(Connection c, long id, Ending ending, String note) throws SQLException {
         Sql.update(
                 c,
-                "update inbound_activity set state = ?, last_error = ?, processed_at = now() where id = ?",
+                "update inbound_activity set state = ?, last_error = ?, processed_at = now() where id = ? and state = 'pending'",
                 ending.state,
                 note,
                 id);
+    }
+
+    /**
+     * Marks the activity applied, in the transaction that applies it; false when it was no longer pending,
+     * so that transaction must change nothing. Taken first, the row's lock keeps another process applying
+     * the same row waiting until this transaction ends, and then it sees the row done.
+     */
+    public boolean complete(Connection c, long id) throws SQLException {
+        return Sql.update(c, """
+                update inbound_activity set state = 'done', last_error = null, processed_at = now()
+                where id = ? and state = 'pending'""", id) == 1;
     }
 
     /** Leaves the row pending, to be claimed again after {@code delay}, with the reason it failed this time. */

@@ -27,11 +27,23 @@ public final class KindredInstance implements AutoCloseable {
     private final Map<String, String> env;
     private App app;
     private Javalin web;
+    // Behind TLS (startBehindTls): the front's certificate names the host, ids are https.
+    private final String domain;
+    private final String scheme;
+    private final TlsFront front;
 
     private KindredInstance(String name, int port, Map<String, String> env) {
+        this(name, port, env, "127.0.0.1:" + port, "http", null);
+    }
+
+    private KindredInstance(
+            String name, int port, Map<String, String> env, String domain, String scheme, TlsFront front) {
         this.name = name;
         this.port = port;
         this.env = env;
+        this.domain = domain;
+        this.scheme = scheme;
+        this.front = front;
     }
 
     public static KindredInstance start(String name) {
@@ -50,6 +62,34 @@ public final class KindredInstance implements AutoCloseable {
         env.putIfAbsent("KINDRED_DATABASE_URL", TestPostgres.newDatabase());
         var instance = new KindredInstance(name, port, Map.copyOf(env));
         instance.open();
+        return instance;
+    }
+
+    /**
+     * Starts behind TLS, as in production: a {@link TlsFront} with a certificate from {@code ca} for
+     * {@code <name>.kindred-tls.test} (which {@link TestHosts} resolves to 127.0.0.1) in front of the
+     * instance's plain port, {@code instance.scheme = https}, ids {@code https://<name>.kindred-tls.test:<port>/...}.
+     * The JVM must trust {@code ca} (javax.net.ssl.trustStore) before the first instance starts.
+     */
+    public static KindredInstance startBehindTls(String name, TestCa ca) {
+        int port = freePort();
+        var host = TestHosts.name(name);
+        var front = TlsFront.start(ca.serverContext(host), port);
+        var domain = host + ":" + front.port();
+        var env = new HashMap<String, String>();
+        env.put("KINDRED_INSTANCE_DOMAIN", domain);
+        env.put("KINDRED_INSTANCE_SCHEME", "https");
+        env.put("KINDRED_INSTANCE_NAME", name);
+        env.put("KINDRED_DELIVERY_TIME_SCALE", "0.001");
+        env.put("KINDRED_DELIVERY_POLL_INTERVAL", "50ms");
+        env.put("KINDRED_DATABASE_URL", TestPostgres.newDatabase());
+        var instance = new KindredInstance(name, port, Map.copyOf(env), domain, "https", front);
+        try {
+            instance.open();
+        } catch (RuntimeException e) {
+            front.close();
+            throw e;
+        }
         return instance;
     }
 
@@ -118,11 +158,11 @@ public final class KindredInstance implements AutoCloseable {
     }
 
     public String domain() {
-        return "127.0.0.1:" + port;
+        return domain;
     }
 
     public String baseUrl() {
-        return "http://" + domain();
+        return scheme + "://" + domain();
     }
 
     public String handle(String localName) {
@@ -162,5 +202,6 @@ public final class KindredInstance implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        if (front != null) front.close();
     }
 }

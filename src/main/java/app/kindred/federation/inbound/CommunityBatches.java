@@ -1,0 +1,133 @@
+package app.kindred.federation.inbound;
+
+import app.kindred.storage.Database;
+import app.kindred.storage.SqlWork;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Applies the received changes waiting for one community together: one transaction, the community's
+ * lock taken once ({@link Database#lockCommunity}), each change in a savepoint of its own so that one
+ * that fails is undone alone and the others still commit. Changes to one community stay one at a time
+ * (as {@link Database#inCommunity}), in the order they arrived here; what a batch saves is the lock,
+ * the transaction and the commit per activity, and every worker but one waiting for the lock on a
+ * database connection of its own.
+ *
+ * <p>The worker that finds nobody applying its community's changes applies one batch, its own change
+ * first; the others wait for their own result without a connection. When a batch is over, the first
+ * change still waiting (if any) has its worker apply the next batch, so each worker leads at most once
+ * and returns as soon as its own change is settled.
+ */
+final class CommunityBatches {
+    /**
+     * At most this many changes in one transaction: PostgreSQL caches 64 subtransactions (savepoints
+     * that wrote) per transaction, and a snapshot past that gets slow for every session.
+     */
+    static final int MAX_BATCH = 32;
+
+    private final Database db;
+    // A community is a key here while a worker applies its changes; the value is what waits for the next batch.
+    private final Map<Long, ArrayDeque<Waiting>> communities = new HashMap<>();
+
+    CommunityBatches(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * Applies {@code work} holding the community's lock, in a transaction that may also apply other
+     * changes to that community; returns when it is committed, throws what it threw (then it alone is
+     * undone) or why the transaction as a whole failed (then none of the batch is applied).
+     */
+    void apply(long communityId, SqlWork<Void> work) {
+        var mine = new Waiting(work);
+        boolean lead;
+        synchronized (this) {
+            var queue = communities.get(communityId);
+            lead = queue == null;
+            if (lead) communities.put(communityId, new ArrayDeque<>());
+            else queue.add(mine);
+        }
+        if (!lead) {
+            // Either this change was applied in another worker's batch, or this worker is to apply the next one.
+            try {
+                CompletableFuture.anyOf(mine.turn, mine.result).join();
+            } catch (CompletionException settledWithFailure) {
+                // thrown below
+            }
+            lead = mine.turn.isDone();
+        }
+        if (lead) applyBatch(communityId, mine);
+        try {
+            mine.result.join();
+        } catch (CompletionException e) {
+            var cause = e.getCause();
+            if (cause instanceof RuntimeException r) throw r;
+            if (cause instanceof Error err) throw err;
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    /** Applies {@code first} and up to {@link #MAX_BATCH}-1 of the changes waiting behind it, then passes the turn on. */
+    private void applyBatch(long communityId, Waiting first) {
+        var batch = new ArrayList<Waiting>();
+        batch.add(first);
+        synchronized (this) {
+            var queue = communities.get(communityId);
+            while (batch.size() < MAX_BATCH && !queue.isEmpty()) batch.add(queue.poll());
+        }
+        var failures = new Throwable[batch.size()];
+        Throwable whole = null;
+        try {
+            db.transaction(c -> {
+                Database.lockCommunity(c, communityId);
+                for (int i = 0; i < batch.size(); i++) {
+                    // Not released after it succeeds: that would be one more round trip each, and rolling back
+                    // to the newest savepoint undoes the newest change alone either way.
+                    var savepoint = c.setSavepoint();
+                    try {
+                        batch.get(i).work.run(c);
+                    } catch (SQLException | RuntimeException e) {
+                        c.rollback(savepoint);
+                        failures[i] = e instanceof SQLException s ? Database.failure(s) : e;
+                    }
+                }
+                return null;
+            });
+        } catch (Throwable e) {
+            whole = e; // the lock, a rollback to a savepoint or the commit failed: nothing of the batch stayed
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            var failure = whole != null ? whole : failures[i];
+            if (failure == null) batch.get(i).result.complete(null);
+            else batch.get(i).result.completeExceptionally(failure);
+        }
+        synchronized (this) {
+            var queue = communities.get(communityId);
+            var next = queue.poll();
+            if (next == null) communities.remove(communityId);
+            else next.turn.complete(null);
+        }
+    }
+
+    /** How many changes wait behind the batch being applied for this community (tests sequence arrivals with it). */
+    synchronized int waiting(long communityId) {
+        var queue = communities.get(communityId);
+        return queue == null ? 0 : queue.size();
+    }
+
+    /** One change waiting: for its result, or for its worker's turn to apply the next batch. */
+    private static final class Waiting {
+        final SqlWork<Void> work;
+        final CompletableFuture<Void> turn = new CompletableFuture<>();
+        final CompletableFuture<Void> result = new CompletableFuture<>();
+
+        Waiting(SqlWork<Void> work) {
+            this.work = work;
+        }
+    }
+}

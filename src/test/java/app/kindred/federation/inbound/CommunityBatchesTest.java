@@ -1,0 +1,204 @@
+package app.kindred.federation.inbound;
+
+import static app.kindred.Eventually.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import app.kindred.TestPostgres;
+import app.kindred.storage.Database;
+import app.kindred.storage.Sql;
+import app.kindred.storage.SqlWork;
+import app.kindred.storage.StorageException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Received changes to one community are applied one at a time in the order they arrived, those that wait
+ * together in one transaction under one take of the community's lock, each in its own savepoint.
+ */
+class CommunityBatchesTest {
+    private static final long COMMUNITY = 7;
+
+    private Database db;
+    private CommunityBatches batches;
+    private final List<Thread> threads = new ArrayList<>();
+
+    @BeforeEach
+    void open() {
+        // A pool of 4 while 6 changes wait: only the worker applying a batch holds a connection.
+        db = Database.open(TestPostgres.config(Map.of("KINDRED_DATABASE_POOL_SIZE", "4")));
+        db.transaction(c ->
+                Sql.update(c, "create table applied (seq serial primary key, name text not null, tx bigint not null)"));
+        batches = new CommunityBatches(db);
+    }
+
+    @AfterEach
+    void close() throws InterruptedException {
+        for (var t : threads) t.join(10_000);
+        db.close();
+    }
+
+    /** A change that records its name and the transaction it ran in. */
+    private static SqlWork<Void> record(String name) {
+        return c -> {
+            Sql.update(c, "insert into applied (name, tx) values (?, txid_current())", name);
+            return null;
+        };
+    }
+
+    /** Applies the change on a worker of its own; the future says how it went. */
+    private CompletableFuture<Void> start(SqlWork<Void> work) {
+        var done = new CompletableFuture<Void>();
+        threads.add(Thread.ofVirtual().start(() -> {
+            try {
+                batches.apply(COMMUNITY, work);
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }));
+        return done;
+    }
+
+    /**
+     * Holds the community's lock (as a change through the API would) until {@code release} counts down, so
+     * that the first change's worker waits in its transaction while the next ones queue behind it.
+     */
+    private CountDownLatch holdLock() throws InterruptedException {
+        var held = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        threads.add(Thread.ofVirtual()
+                .start(() -> db.transaction(c -> {
+                    Database.lockCommunity(c, COMMUNITY);
+                    held.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return null;
+                })));
+        held.await();
+        return release;
+    }
+
+    private record Row(String name, long tx) {}
+
+    private List<Row> applied() {
+        return db.read(c -> Sql.list(
+                c, "select name, tx from applied order by seq", rs -> new Row(rs.getString(1), rs.getLong(2))));
+    }
+
+    /** Waits until the first change's worker waits for the community's lock in its transaction. */
+    private void awaitLockWaiter() throws Exception {
+        eventually(
+                Duration.ofSeconds(5),
+                () -> assertEquals(1L, (long) db.read(c ->
+                        Sql.count(c, "select count(*) from pg_locks where locktype = 'advisory' and not granted"))));
+    }
+
+    /** Starts {@code work} and waits until it queues behind the batch being applied. */
+    private CompletableFuture<Void> queue(SqlWork<Void> work, int waitingAfter) throws Exception {
+        var result = start(work);
+        eventually(Duration.ofSeconds(5), () -> assertEquals(waitingAfter, batches.waiting(COMMUNITY)));
+        return result;
+    }
+
+    @Test
+    void changesThatWaitAreAppliedTogetherInOneTransactionInTheOrderTheyArrived() throws Exception {
+        var release = holdLock();
+        var first = start(record("first"));
+        // The first change's worker applies a batch of one and waits for the lock; the others queue behind it.
+        awaitLockWaiter();
+        var rest = new ArrayList<CompletableFuture<Void>>();
+        for (int i = 1; i <= 5; i++) rest.add(queue(record("next-" + i), i));
+
+        release.countDown();
+        first.get();
+        for (var f : rest) f.get();
+
+        var rows = applied();
+        assertEquals(
+                List.of("first", "next-1", "next-2", "next-3", "next-4", "next-5"),
+                rows.stream().map(Row::name).toList(),
+                "applied one after another in the order they arrived");
+        assertNotEquals(rows.get(0).tx(), rows.get(1).tx(), "the first batch was already under way");
+        assertEquals(
+                1,
+                rows.subList(1, 6).stream().map(Row::tx).distinct().count(),
+                "the five that waited were applied in one transaction");
+        assertEquals(0, batches.waiting(COMMUNITY));
+    }
+
+    @Test
+    void aChangeThatFailsIsUndoneAloneAndTheOthersOfItsBatchCommit() throws Exception {
+        var release = holdLock();
+        var first = start(record("first"));
+        awaitLockWaiter();
+        var before = queue(record("before"), 1);
+        // Writes, then a rule refuses it: its write is undone.
+        var refused = queue(
+                c -> {
+                    record("refused").run(c);
+                    throw new IllegalStateException("a rule refused it");
+                },
+                2);
+        // Writes, then a statement fails: PostgreSQL aborts the transaction unless it goes back to the savepoint.
+        var broken = queue(
+                c -> {
+                    record("broken").run(c);
+                    Sql.one(c, "select 1 / 0", rs -> rs.getInt(1));
+                    return null;
+                },
+                3);
+        var after = queue(record("after"), 4);
+
+        release.countDown();
+        first.get();
+        before.get();
+        after.get();
+        var refusal = assertInstanceOf(
+                IllegalStateException.class, refused.handle((ok, e) -> e).get());
+        assertEquals("a rule refused it", refusal.getMessage());
+        assertInstanceOf(StorageException.class, broken.handle((ok, e) -> e).get());
+
+        assertEquals(
+                List.of("first", "before", "after"),
+                applied().stream().map(Row::name).toList(),
+                "the failed changes left nothing; the others of their batch were applied");
+    }
+
+    @Test
+    void whenTheBatchTransactionFailsEveryChangeInItFailsAndNoneIsHalfApplied() throws Exception {
+        var release = holdLock();
+        var first = start(record("first"));
+        awaitLockWaiter();
+        var one = queue(record("one"), 1);
+        // Breaks the connection's transaction beyond what a savepoint can undo.
+        var breaking = queue(
+                c -> {
+                    Sql.one(c, "select pg_terminate_backend(pg_backend_pid())", rs -> true);
+                    return null;
+                },
+                2);
+        var two = queue(record("two"), 3);
+
+        release.countDown();
+        first.get();
+        for (var f : List.of(one, breaking, two))
+            assertInstanceOf(RuntimeException.class, f.handle((ok, e) -> e).get());
+        assertEquals(List.of("first"), applied().stream().map(Row::name).toList());
+
+        // The community is not left marked busy: the next change is applied at once.
+        start(record("later")).get();
+        assertEquals("later", applied().getLast().name());
+    }
+}
