@@ -88,6 +88,7 @@ public final class ApiRoutes {
     private final FilterRoutes filters;
     private final DeletionRoutes deletions;
     private final ReminderRoutes reminder;
+    private final PrivacyRoutes privacy;
 
     public ApiRoutes(
             boolean openRegistrations,
@@ -146,6 +147,7 @@ public final class ApiRoutes {
         this.filters = new FilterRoutes(this::member, filters);
         this.deletions = new DeletionRoutes(this::member, deletions);
         this.reminder = new ReminderRoutes(this::member, reminder);
+        this.privacy = new PrivacyRoutes(this::member, moderation, follows, this::community);
     }
 
     public List<Endpoint> endpoints() {
@@ -161,6 +163,7 @@ public final class ApiRoutes {
         all.addAll(mediaRoutes.endpoints());
         all.addAll(deletions.endpoints());
         all.addAll(reminder.endpoints());
+        all.addAll(privacy.endpoints());
         return List.copyOf(all);
     }
 
@@ -334,7 +337,8 @@ public final class ApiRoutes {
                 sort,
                 page(ctx.queryParam("page")),
                 shown,
-                viewer.flatMap(m -> breaks.from(m, id)).map(BreakView::of)));
+                viewer.flatMap(m -> breaks.from(m, id)).map(BreakView::of),
+                viewer));
     }
 
     private void startThread(Context ctx) {
@@ -406,8 +410,9 @@ public final class ApiRoutes {
 
     private void follow(Context ctx) {
         var member = member(ctx);
-        var body = JsonBody.parse(ctx.body(), Set.of("community"));
-        var subscription = follows.follow(member, body.requiredText("community"));
+        var body = JsonBody.parse(ctx.body(), Set.of("community", "answers"));
+        // answers: to a private community's application questions, in their order (issue 17).
+        var subscription = follows.follow(member, body.requiredText("community"), body.texts("answers"));
         ctx.json(new SubscriptionView(community(subscription.community().id()), state(subscription)));
     }
 
@@ -425,7 +430,11 @@ public final class ApiRoutes {
         } catch (NumberFormatException e) {
             throw JsonBody.badRequest("actor", "actor must be the number listed in follow_requests");
         }
-        follows.answer(id(ctx), actor, approve);
+        // A refusal may say why (issue 17): {"reason": "..."}, sent to the follower.
+        String reason = null;
+        if (!approve && !ctx.body().isBlank())
+            reason = JsonBody.parse(ctx.body(), Set.of("reason")).text("reason");
+        follows.answer(id(ctx), actor, approve, reason);
         ctx.status(204);
     }
 

@@ -170,6 +170,8 @@ final class ModerationRoutes {
                 .toList());
     }
 
+    private static final Set<String> PRIVACY_FIELDS = Set.of("visibility", "application_questions", "confirm_public");
+
     private void edit(Context ctx) {
         var viewer = member.apply(ctx);
         var body = JsonBody.parse(
@@ -183,7 +185,33 @@ final class ModerationRoutes {
                         "banner",
                         "content_warning_policy",
                         "hold_posts",
-                        "hold_first_posts"));
+                        "hold_first_posts",
+                        // Private communities (issue 17)
+                        "visibility",
+                        "application_questions",
+                        "confirm_public"));
+        // Private communities (issue 17): checked and stored before the other settings, on their own.
+        if (body.has("visibility") || body.has("application_questions")) {
+            Boolean isPrivate = null;
+            if (body.has("visibility")) {
+                isPrivate = switch (String.valueOf(body.text("visibility"))) {
+                    case "private" -> true;
+                    case "public" -> false;
+                    default -> throw JsonBody.badRequest("visibility", "visibility must be \"public\" or \"private\"");
+                };
+            }
+            moderation.editPrivacy(
+                    viewer,
+                    id(ctx),
+                    new ModerationService.PrivacySettings(
+                            isPrivate,
+                            body.has("application_questions") ? body.texts("application_questions") : null,
+                            Boolean.TRUE.equals(body.bool("confirm_public"))));
+            if (body.fields().stream().allMatch(PRIVACY_FIELDS::contains)) {
+                ctx.json(community.apply(id(ctx)));
+                return;
+            }
+        }
         if (body.has("content_warning_policy") || body.has("hold_posts") || body.has("hold_first_posts")) {
             // Checked whole before anything is stored: a bad policy leaves the other settings untouched too.
             var care = new ModerationService.CareSettings(

@@ -2,6 +2,7 @@ package app.kindred.thread;
 
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
+import app.kindred.community.Membership;
 import app.kindred.community.Moderators;
 import app.kindred.community.Participant;
 import app.kindred.community.ShutOut;
@@ -31,6 +32,7 @@ public final class Posting {
     /** Who may start a thread: not someone banned or blocked; where only moderators post, a moderator. */
     public void checkThread(Connection c, Community community, Participant author) throws SQLException {
         shutOut.refuse(c, community, author);
+        Membership.refuseOutsider(c, community, author);
         if (author.decidedHere(community)
                 && community.postingRestrictedToMods()
                 && !moderators.moderates(c, community, author)) {
@@ -76,6 +78,7 @@ public final class Posting {
                             : "reply to " + parent.uri() + " in a locked thread");
         }
         shutOut.refuse(c, community, author);
+        Membership.refuseOutsider(c, community, author);
         return thread;
     }
 
@@ -87,6 +90,7 @@ public final class Posting {
         if (post.held() && value != 0)
             throw Refusal.conflict("post", "that post is waiting for a moderator (" + post.uri() + ")");
         if (value != 0) shutOut.refuse(c, community, voter);
+        if (value != 0) Membership.refuseOutsider(c, community, voter);
     }
 
     /** Only the author edits, not after deleting it, and not once banned: a ban stops someone rewriting what they left. */
@@ -105,6 +109,10 @@ public final class Posting {
      * community's moderators ({@code reader} null: someone not signed in, or another server).
      */
     public boolean sees(Connection c, Post post, Participant reader) throws SQLException {
+        // Private communities (issue 17): what was written for members is read by members only.
+        if (Membership.membersOnly(c, post.id())
+                && !Membership.isMember(
+                        c, communities.findById(c, post.communityId()).orElseThrow(), reader)) return false;
         if (!post.held()) return true;
         if (reader == null) return false;
         return post.authorId() == reader.id() || moderatesCommunityOf(c, post, reader);
