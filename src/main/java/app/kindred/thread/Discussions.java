@@ -80,6 +80,21 @@ public final class Discussions {
         });
     }
 
+    /**
+     * A post if this reader may read it ({@link Posting#sees}: held posts, members-only posts of private
+     * communities); {@code readerActorId} null for a visitor. Every page that shows a post by its id asks this.
+     */
+    public Optional<Post> readable(long postId, Long readerActorId) {
+        return db.read(c -> {
+            var post = posts.findById(c, postId);
+            if (post.isEmpty()) return Optional.<Post>empty();
+            var reader = readerActorId == null
+                    ? null
+                    : actors.findById(c, readerActorId).map(Participant::remote).orElse(null);
+            return posting.sees(c, post.get(), reader) ? post : Optional.<Post>empty();
+        });
+    }
+
     /** One post as its author or a moderator acting on it sees it, held or not. */
     public Optional<Entry> entry(long postId, Long readerActorId) {
         return db.read(c -> {
