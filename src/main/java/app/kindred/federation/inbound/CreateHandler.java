@@ -45,7 +45,7 @@ final class CreateHandler implements ActivityHandler {
         var activity = in.activity();
         var fetched = object(activity.object(), in.objectJson());
         var object = fetched.object();
-        PublicAddressing.require(object, activity);
+        PublicAddressing.require(f, object, activity);
         if (!POSTS.contains(object.type())) throw new Rejected("a " + object.type() + " is not a post or comment");
         var objectUri = URI.create(object.id());
         if (!RemoteFetcher.sameOrigin(objectUri, author.uri())) {
@@ -155,7 +155,7 @@ final class CreateHandler implements ActivityHandler {
                 throw new Rejected("the thread above " + parent + " is too deep to fetch");
             var object = f.fetchObject(next);
             // A reply to someone's private note would otherwise publish that note as its parent.
-            PublicAddressing.require(object, null);
+            PublicAddressing.require(f, object, null);
             if (object.author() == null) throw new Rejected(next + " has no author");
             missing.add(new Ancestor(object, f.remoteActors().byUri(URI.create(object.author()))));
             next = object.inReplyTo() == null ? null : URI.create(object.inReplyTo());
