@@ -71,6 +71,8 @@ public final class WebPages implements Pages {
     private final PicturePages pictures;
     // The moderators' workspace (mod5).
     private final ModeratorPages moderatorPages;
+    // Private communities (issue 17).
+    private final PrivateCommunityPages privateCommunities;
 
     public WebPages(Services app) {
         var config = app.config();
@@ -133,6 +135,7 @@ public final class WebPages implements Pages {
         site.remindWith(app.reminder());
         this.pictures = new PicturePages(site, app.media(), composerImages, app.communities(), app.moderation());
         this.moderatorPages = new ModeratorPages(site, app.reports(), app.moderation(), app.discussions());
+        this.privateCommunities = new PrivateCommunityPages(site, app.communities(), app.follows(), app.moderation());
     }
 
     /** The pages at addresses the fediverse shares, for {@link app.kindred.federation.ActivityPubRoutes} to hand browsers. */
@@ -167,6 +170,7 @@ public final class WebPages implements Pages {
         deletion.register(routes);
         pictures.register(routes);
         moderatorPages.register(routes);
+        privateCommunities.register(routes);
         routes.exception(Site.SignInFirst.class, (e, ctx) -> {
             var back = ctx.method().name().equals("GET") ? ctx.path() : "/";
             Site.seeOther(ctx, "/login?next=" + Site.encode(back));
