@@ -92,6 +92,7 @@ public final class ApiRoutes {
     private final DeletionRoutes deletions;
     private final ReminderRoutes reminder;
     private final OutreachRoutes outreach;
+    private final PrivacyRoutes privacy;
 
     public ApiRoutes(
             boolean openRegistrations,
@@ -157,6 +158,7 @@ public final class ApiRoutes {
         this.deletions = new DeletionRoutes(this::member, deletions);
         this.reminder = new ReminderRoutes(this::member, reminder);
         this.outreach = new OutreachRoutes(this::member, outreach, concernStops);
+        this.privacy = new PrivacyRoutes(this::member, moderation, follows, this::community);
     }
 
     public List<Endpoint> endpoints() {
@@ -175,6 +177,7 @@ public final class ApiRoutes {
         // The moderators' notes about members (modset6).
         all.addAll(new ModeratorNoteRoutes(this::member, moderationService).endpoints());
         all.addAll(outreach.endpoints());
+        all.addAll(privacy.endpoints());
         return List.copyOf(all);
     }
 
@@ -351,7 +354,8 @@ public final class ApiRoutes {
                 sort,
                 page(ctx.queryParam("page")),
                 shown,
-                viewer.flatMap(m -> breaks.from(m, id)).map(BreakView::of)));
+                viewer.flatMap(m -> breaks.from(m, id)).map(BreakView::of),
+                viewer));
     }
 
     private void startThread(Context ctx) {
@@ -434,8 +438,9 @@ public final class ApiRoutes {
 
     private void follow(Context ctx) {
         var member = member(ctx);
-        var body = JsonBody.parse(ctx.body(), Set.of("community"));
-        var subscription = follows.follow(member, body.requiredText("community"));
+        var body = JsonBody.parse(ctx.body(), Set.of("community", "answers"));
+        // answers: to a private community's application questions, in their order (issue 17).
+        var subscription = follows.follow(member, body.requiredText("community"), body.texts("answers"));
         ctx.json(new SubscriptionView(community(subscription.community().id()), state(subscription)));
     }
 
@@ -453,7 +458,11 @@ public final class ApiRoutes {
         } catch (NumberFormatException e) {
             throw JsonBody.badRequest("actor", "actor must be the number listed in follow_requests");
         }
-        follows.answer(id(ctx), actor, approve);
+        // A refusal may say why (issue 17): {"reason": "..."}, sent to the follower.
+        String reason = null;
+        if (!approve && !ctx.body().isBlank())
+            reason = JsonBody.parse(ctx.body(), Set.of("reason")).text("reason");
+        follows.answer(id(ctx), actor, approve, reason);
         ctx.status(204);
     }
 

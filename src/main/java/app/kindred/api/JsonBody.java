@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -107,6 +108,26 @@ final class JsonBody {
                 throw badRequest(field, field + " must be a list of ids");
             out.add(element.longValue());
         }
+        return out;
+    }
+
+    /** A list of strings (at most 100); absent or null: empty. */
+    List<String> texts(String field) {
+        var value = object.get(field);
+        if (value == null || value.isNull()) return List.of();
+        if (!value.isArray() || value.size() > 100) throw badRequest(field, field + " must be a list of strings");
+        var out = new ArrayList<String>();
+        for (var element : value) {
+            if (!element.isTextual()) throw badRequest(field, field + " must be a list of strings");
+            out.add(element.asText());
+        }
+        return out;
+    }
+
+    /** The names of the fields the body holds. */
+    Set<String> fields() {
+        var out = new HashSet<String>();
+        object.fieldNames().forEachRemaining(out::add);
         return out;
     }
 

@@ -174,6 +174,8 @@ final class ModerationRoutes {
                 .toList());
     }
 
+    private static final Set<String> PRIVACY_FIELDS = Set.of("visibility", "application_questions", "confirm_public");
+
     private void edit(Context ctx) {
         var viewer = member.apply(ctx);
         var body = JsonBody.parse(
@@ -189,7 +191,11 @@ final class ModerationRoutes {
                         "hold_posts",
                         "hold_first_posts",
                         "sensitive",
-                        "anonymous_posting"));
+                        "anonymous_posting",
+                        // Private communities (issue 17)
+                        "visibility",
+                        "application_questions",
+                        "confirm_public"));
         // Issue 17: anonymous posting is the thread feature's setting; alone in the body, it is all that changes.
         if (body.has("anonymous_posting")) {
             var allowed = body.bool("anonymous_posting");
@@ -197,6 +203,28 @@ final class ModerationRoutes {
                 throw JsonBody.badRequest("anonymous_posting", "anonymous_posting must be true or false");
             threads.setAnonymousPosting(viewer, id(ctx), allowed);
             if (body.size() == 1) {
+                ctx.json(community.apply(id(ctx)));
+                return;
+            }
+        }
+        // Private communities (issue 17): checked and stored before the other settings, on their own.
+        if (body.has("visibility") || body.has("application_questions")) {
+            Boolean isPrivate = null;
+            if (body.has("visibility")) {
+                isPrivate = switch (String.valueOf(body.text("visibility"))) {
+                    case "private" -> true;
+                    case "public" -> false;
+                    default -> throw JsonBody.badRequest("visibility", "visibility must be \"public\" or \"private\"");
+                };
+            }
+            moderation.editPrivacy(
+                    viewer,
+                    id(ctx),
+                    new ModerationService.PrivacySettings(
+                            isPrivate,
+                            body.has("application_questions") ? body.texts("application_questions") : null,
+                            Boolean.TRUE.equals(body.bool("confirm_public"))));
+            if (body.fields().stream().allMatch(PRIVACY_FIELDS::contains)) {
                 ctx.json(community.apply(id(ctx)));
                 return;
             }

@@ -9,6 +9,7 @@ import app.kindred.api.Views.ThreadList;
 import app.kindred.api.Views.ThreadPage;
 import app.kindred.care.MemberFilter;
 import app.kindred.care.Shown;
+import app.kindred.community.Membership;
 import app.kindred.community.Participant;
 import app.kindred.content.HtmlSanitizer;
 import app.kindred.media.MediaService;
@@ -56,12 +57,21 @@ final class PostViews {
      * who block them or whom they mute (a page may then hold fewer than {@link #PER_PAGE}), and none
      * at all during a break from the community, which is named instead.
      */
-    ThreadList threads(long communityId, PostStore.Sort sort, int page, Shown shown, Optional<BreakView> onBreak) {
+    ThreadList threads(
+            long communityId,
+            PostStore.Sort sort,
+            int page,
+            Shown shown,
+            Optional<BreakView> onBreak,
+            Optional<Member> viewer) {
         var sortName = sort.name().toLowerCase(Locale.ROOT);
         if (!shown.reaches(communityId))
             return new ThreadList(sortName, page, PER_PAGE, List.of(), onBreak.orElse(null));
         var list = db.read(c -> {
-            var threads = posts.threads(c, communityId, sort, PER_PAGE, (page - 1) * PER_PAGE).stream()
+            // Members-only threads only for a reader the private-community rule lets in (issue 17).
+            boolean member = Membership.isMember(
+                    c, communityId, viewer.map(Participant::member).orElse(null));
+            var threads = posts.threads(c, communityId, sort, PER_PAGE, (page - 1) * PER_PAGE, member).stream()
                     .filter(p -> shown.listsIn(p.communityId(), p.authorId()) && !filteredOut(p, shown))
                     .toList();
             var facts = Facts.load(c, threads, null, posting.anonymity());

@@ -188,7 +188,7 @@ public final class CommunityStore {
         return Sql.count(
                 c,
                 "select count(*) from post where community_id = ? and parent_id is null and deleted_at is null"
-                        + " and held_at is null",
+                        + " and held_at is null and not members_only",
                 communityId);
     }
 

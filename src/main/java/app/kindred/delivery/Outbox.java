@@ -196,4 +196,19 @@ public final class Outbox {
     private static void notifyWorkers(Connection c) throws SQLException {
         Sql.one(c, "select pg_notify(?, '')", rs -> 1, CHANNEL);
     }
+
+    /**
+     * A member was removed from a private community (issue 17): what the community queued for their inbox and has
+     * not yet sent is withdrawn, unless another approved follower reads from the same (shared) inbox. Call after
+     * the follow ended.
+     */
+    public static int withdrawQueuedFor(Connection c, long followedActorId, long followerActorId) throws SQLException {
+        return Sql.update(c, """
+                delete from delivery d using outbound_activity o, actor a
+                where d.outbound_id = o.id and o.actor_id = ? and a.id = ? and not a.local
+                  and d.state in ('queued', 'parked') and d.inbox in (a.inbox, coalesce(a.shared_inbox, a.inbox))
+                  and not exists (select 1 from follow f join actor b on b.id = f.follower_id
+                                  where f.followed_id = ? and f.state = 'accepted'
+                                    and coalesce(b.shared_inbox, b.inbox) = d.inbox)""", followedActorId, followerActorId, followedActorId);
+    }
 }

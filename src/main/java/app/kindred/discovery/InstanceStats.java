@@ -20,10 +20,11 @@ public final class InstanceStats {
                 Sql.count(c, "select count(*) from account where last_active_at > now() - interval '180 days'"),
                 Sql.count(
                         c,
-                        "select count(*) from post where local and parent_id is null and deleted_at is null and held_at is null"),
+                        "select count(*) from post where local and parent_id is null and deleted_at is null and held_at is null"
+                                + " and not members_only"),
                 Sql.count(
                         c,
                         "select count(*) from post where local and parent_id is not null and deleted_at is null"
-                                + " and held_at is null")));
+                                + " and held_at is null and not members_only")));
     }
 }

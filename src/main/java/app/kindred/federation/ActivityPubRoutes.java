@@ -118,8 +118,15 @@ public final class ActivityPubRoutes {
 
         routes.get("/p/{id}", ctx -> {
             if (browserPage(ctx, browserPages.get("/p/{id}"))) return;
-            var post = documents.post(ctx.pathParam("id")).orElseThrow(() -> Refusal.notFound("there is no post here"));
-            respond(ctx, post, "Post");
+            // Signed or not, the signer is known first: a private community's posts answer only its members' servers.
+            var signed = RequestAuthenticator.isSigned(IncomingRequests.parts(ctx, base, new byte[0]));
+            var signer = (signed || wantsActivityJson(ctx.header("Accept")) ? authorize(ctx) : Optional.<URI>empty())
+                    .map(URI::getRawAuthority)
+                    .orElse(null);
+            var post = documents
+                    .post(ctx.pathParam("id"), signer)
+                    .orElseThrow(() -> Refusal.notFound("there is no post here"));
+            render(ctx, post, "Post");
         });
         for (var prefix : new String[] {"/u/{name}", "/c/{name}", "/actor"}) {
             routes.get(prefix + "/activities/{kind}/{id}", ctx -> {
@@ -218,7 +225,8 @@ public final class ActivityPubRoutes {
         render(ctx, document, title);
     }
 
-    private void authorize(Context ctx) {
+    /** Checks a GET's signature (required with authorized fetch on); returns who signed it, if anyone did. */
+    private Optional<URI> authorize(Context ctx) {
         var request = IncomingRequests.parts(ctx, base, new byte[0]);
         if (RequestAuthenticator.isSigned(request)) {
             // A blocked signer is refused before its key is fetched, which the fetcher would refuse anyway (a 401).
@@ -247,6 +255,7 @@ public final class ActivityPubRoutes {
                                         .toLowerCase(Locale.ROOT)
                                         .replace('_', ' ') + " (" + rejected.detail() + ")");
             }
+            if (outcome instanceof RequestAuthenticator.Authenticated who) return Optional.of(who.actor());
         } else if (authorizedFetch) {
             ctx.header("Vary", "Accept");
             throw new Refusal(
@@ -254,6 +263,7 @@ public final class ActivityPubRoutes {
                     null,
                     "this server requires a signed request (authorized fetch); sign the GET with your actor's key");
         }
+        return Optional.empty();
     }
 
     private void render(Context ctx, ActivityPubDocument document, String title) {

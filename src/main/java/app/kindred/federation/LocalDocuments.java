@@ -21,6 +21,7 @@ import app.kindred.actor.LocalIds;
 import app.kindred.care.CommunityCare;
 import app.kindred.care.WarningPolicy;
 import app.kindred.community.CommunityStore;
+import app.kindred.community.Membership;
 import app.kindred.content.Markdown;
 import app.kindred.follow.FollowStore;
 import app.kindred.media.MediaStore;
@@ -71,21 +72,38 @@ public final class LocalDocuments {
 
     /** A post or comment at /p/ID (ours or one we hold from elsewhere? only ours: others live at their origin). */
     public Optional<ActivityPubDocument> post(String id) {
+        return post(id, null);
+    }
+
+    /**
+     * As {@link #post(String)}, for a request signed by an actor of {@code signer} (an authority, null when
+     * unsigned): a members-only post of a private community is there only for a server with an approved
+     * follower (issue 17); others are not told it exists.
+     */
+    public Optional<ActivityPubDocument> post(String id, String signer) {
         return db.read(c -> {
             var post = posts.findByUri(c, URI.create(ids.base() + "/p/" + id)).filter(Post::local);
             if (post.isEmpty()) return Optional.<ActivityPubDocument>empty();
             var p = post.get();
             // A held post is not there for other servers until a moderator approves it.
             if (p.held()) return Optional.<app.kindred.activitypub.ActivityPubDocument>empty();
-            // A removed post is hidden from the fediverse as from the API, until a moderator restores it.
+            // A removed post is hidden from the fediverse as from the API, until a moderator restores it (below).
+            var community = communities.findById(c, p.communityId()).orElseThrow();
+            boolean membersOnly = Membership.membersOnly(c, p.id());
+            if (membersOnly && !Membership.serverIsMember(c, community, signer))
+                return Optional.<ActivityPubDocument>empty();
+            // A deleted or removed members-only post answers as not there, too: its Tombstone says it existed.
             if (p.deleted() || p.removed()) return Optional.<ActivityPubDocument>of(PostDocuments.tombstone(p));
             var author = actors.findById(c, p.authorId()).orElseThrow();
-            var community = communities.findById(c, p.communityId()).orElseThrow();
             var parent = p.parentId() == null
                     ? null
                     : posts.findById(c, p.parentId()).orElseThrow().uri();
-            return Optional.<ActivityPubDocument>of(
-                    PostDocuments.write(p, author.uri(), community.actor().uri(), parent));
+            return Optional.<ActivityPubDocument>of(PostDocuments.write(
+                    p,
+                    author.uri(),
+                    community.actor().uri(),
+                    parent,
+                    membersOnly ? community.actor().followers() : null));
         });
     }
 
@@ -233,7 +251,8 @@ public final class LocalDocuments {
                 null,
                 actor.uri() + "/featured",
                 actor.uri() + "/moderators",
-                false,
+                // A private community's follows wait for a moderator (issue 17; Lemmy reads it the same way).
+                Membership.isPrivate(c, community.id()),
                 true,
                 community.postingRestrictedToMods(),
                 community.sensitive(),

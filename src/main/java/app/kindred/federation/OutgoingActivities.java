@@ -82,6 +82,11 @@ public final class OutgoingActivities {
     }
 
     public Outgoing reject(Actor followed, String followId, Actor follower) {
+        return reject(followed, followId, follower, null);
+    }
+
+    /** Reject of a Follow with the moderator's reason as {@code summary} (null: none), which Lemmy and Kindred keep. */
+    public Outgoing reject(Actor followed, String followId, Actor follower, String reason) {
         var follow = Activity.of(
                 followId,
                 ActivityType.Follow,
@@ -89,13 +94,21 @@ public final class OutgoingActivities {
                 Ref.id(followed.uri().toString()),
                 List.of(),
                 List.of());
-        var activity = Activity.of(
+        var activity = new Activity(
                 newId(followed, "reject"),
                 ActivityType.Reject,
                 followed.uri().toString(),
-                Ref.embedded(follow),
+                List.of(Ref.embedded(follow)),
+                null,
                 List.of(follower.uri().toString()),
-                List.of());
+                List.of(),
+                null,
+                reason,
+                null,
+                null,
+                null,
+                null,
+                null);
         return out(activity, followId);
     }
 

@@ -169,6 +169,14 @@ public final class PostDocuments {
 
     /** Our post on the wire: threads as Page (Lemmy's form), comments as Note with inReplyTo. */
     public static ContentObject write(Post post, URI author, URI community, URI inReplyTo) {
+        return write(post, author, community, inReplyTo, null);
+    }
+
+    /**
+     * As {@link #write(Post, URI, URI, URI)}; a members-only post of a private community (issue 17) is
+     * addressed to the community and its {@code followers} instead of Public (Lemmy's private form).
+     */
+    public static ContentObject write(Post post, URI author, URI community, URI inReplyTo, URI followers) {
         var isThread = post.isThread();
         var tags = new ArrayList<Tag>();
         var attachments = new ArrayList<Attachment>();
@@ -209,7 +217,7 @@ public final class PostDocuments {
                 post.summary() == null ? null : Entities.escape(post.summary()),
                 post.sensitive(),
                 inReplyTo == null ? null : inReplyTo.toString(),
-                List.of(community.toString(), JsonLd.PUBLIC),
+                List.of(community.toString(), followers == null ? JsonLd.PUBLIC : followers.toString()),
                 List.of(),
                 community.toString(),
                 tags,

@@ -88,7 +88,13 @@ public final class Publisher implements ThreadEvents, ModerationEvents, FollowEv
                         .put(COMMUNITY_WARNING, warning);
                 objectJson.put(COMMUNITY_WARNING, warning);
             }
-            outbox.enqueue(c, author, create.id(), create.objectId(), createJson.toString(), List.of());
+            outbox.enqueue(
+                    c,
+                    author,
+                    create.id(),
+                    create.objectId(),
+                    membersOnly(c, community, create.objectId(), createJson.toString()),
+                    List.of());
             relay.relay(c, community, createJson, Optional.of(objectJson), create.objectId());
             return;
         }
@@ -335,8 +341,9 @@ public final class Publisher implements ThreadEvents, ModerationEvents, FollowEv
         var sent =
                 undo ? outgoing.undo(moderator, action.activity(), List.of(JsonLd.PUBLIC), List.of(groupUri)) : action;
         if (community.actor().local()) {
-            outbox.enqueue(c, moderator, sent.id(), sent.objectId(), sent.json(), List.of());
-            relay.relay(c, community, parse(sent.json()), Optional.empty(), sent.objectId(), alsoTo);
+            var json = membersOnly(c, community, sent.objectId(), sent.json());
+            outbox.enqueue(c, moderator, sent.id(), sent.objectId(), json, List.of());
+            relay.relay(c, community, parse(json), Optional.empty(), sent.objectId(), alsoTo);
         } else {
             send(c, moderator, community, sent, Optional.empty());
         }
@@ -347,6 +354,13 @@ public final class Publisher implements ThreadEvents, ModerationEvents, FollowEv
     public void answered(Connection c, Actor group, String followId, Actor follower, boolean accept)
             throws SQLException {
         var answer = accept ? outgoing.accept(group, followId, follower) : outgoing.reject(group, followId, follower);
+        outbox.enqueue(c, group, answer.id(), answer.objectId(), answer.json(), List.of(follower));
+    }
+
+    /** A refusal (or a private community's removal of a member) with the moderator's reason: Reject with summary. */
+    @Override
+    public void refused(Connection c, Actor group, String followId, Actor follower, String reason) throws SQLException {
+        var answer = outgoing.reject(group, followId, follower, reason);
         outbox.enqueue(c, group, answer.id(), answer.objectId(), answer.json(), List.of(follower));
     }
 
@@ -387,13 +401,22 @@ public final class Publisher implements ThreadEvents, ModerationEvents, FollowEv
             OutgoingActivities.Outgoing activity,
             Optional<JsonNode> createdObject)
             throws SQLException {
+        var json = membersOnly(c, community, activity.objectId(), activity.json());
         if (community.actor().local()) {
             // Stored so its id dereferences; the group relays it to remote followers.
-            outbox.enqueue(c, actor, activity.id(), activity.objectId(), activity.json(), List.of());
-            relay.relay(c, community, parse(activity.json()), createdObject, activity.objectId());
+            outbox.enqueue(c, actor, activity.id(), activity.objectId(), json, List.of());
+            relay.relay(c, community, parse(json), createdObject, activity.objectId());
         } else {
-            outbox.enqueue(c, actor, activity.id(), activity.objectId(), activity.json(), List.of(community.actor()));
+            outbox.enqueue(c, actor, activity.id(), activity.objectId(), json, List.of(community.actor()));
         }
+    }
+
+    /** What our member sends in or to a private community goes to its followers, never Public (issue 17). */
+    private static String membersOnly(Connection c, Community community, String objectId, String json)
+            throws SQLException {
+        return MembersOnlyAddressing.applies(c, community, objectId)
+                ? MembersOnlyAddressing.address(json, MembersOnlyAddressing.followers(community))
+                : json;
     }
 
     private ContentObject document(Connection c, Post post, Community community) throws SQLException {

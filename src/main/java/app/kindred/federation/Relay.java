@@ -46,6 +46,14 @@ public final class Relay {
             List<Actor> alsoTo)
             throws SQLException {
         var group = community.actor();
+        // A private community's announces, and what they carry, go to its followers only (issue 17).
+        String membersOnly = MembersOnlyAddressing.applies(c, community, objectId)
+                ? MembersOnlyAddressing.followers(community)
+                : null;
+        if (membersOnly != null) {
+            received = MembersOnlyAddressing.address(received, membersOnly);
+            createdObject = createdObject.map(o -> MembersOnlyAddressing.address(o, membersOnly));
+        }
         var announces = new ArrayList<Outbox.Activity>();
         // What others wrote goes out only through the sanitiser, as it is shown here; the object is
         // sanitised once when the activity embeds the very object announced on its own too.
@@ -66,11 +74,18 @@ public final class Relay {
             }
         }
         var asReceived = outgoing.announceAsReceived(group, relayed, objectId);
-        announces.add(asReceived.queued());
+        announces.add(queued(asReceived, membersOnly));
         if (created.isPresent()) {
             var asObject = outgoing.announceAsReceived(group, created.get(), objectId);
-            announces.add(asObject.queued());
+            announces.add(queued(asObject, membersOnly));
         }
         outbox.enqueueToFollowers(c, group, announces, group, alsoTo);
+    }
+
+    /** An announce as queued; for members only ({@code followers} not null), addressed to them and never served. */
+    private static Outbox.Activity queued(OutgoingActivities.Outgoing announce, String followers) {
+        if (followers == null) return announce.queued();
+        var body = MembersOnlyAddressing.address(announce.json(), followers);
+        return new Outbox.Activity(announce.id(), announce.objectId(), body, false);
     }
 }

@@ -10,6 +10,7 @@ import app.kindred.care.WarningPolicy;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityOrigin;
 import app.kindred.community.CommunityStore;
+import app.kindred.community.Membership;
 import app.kindred.community.Rule;
 import app.kindred.content.HtmlSanitizer;
 import app.kindred.remote.FetchException;
@@ -72,7 +73,8 @@ public final class RemoteCommunities implements CommunityOrigin {
             Boolean postingRestrictedToMods,
             Optional<List<Rule>> rules,
             WarningPolicy warningPolicy,
-            List<CrisisResource> crisisResources) {}
+            List<CrisisResource> crisisResources,
+            boolean isPrivate) {}
 
     /** Reads a Group document; empty when it is not a Group we can read. */
     public static Optional<Profile> profile(JsonNode document) {
@@ -113,7 +115,9 @@ public final class RemoteCommunities implements CommunityOrigin {
                 g.postingRestrictedToMods(),
                 rules,
                 WarningPolicy.read(document.get("contentWarningPolicy")),
-                CrisisResource.read(document.get("crisisResources"))));
+                CrisisResource.read(document.get("crisisResources")),
+                // Lemmy's and Kindred's private communities say so this way (issue 17).
+                Boolean.TRUE.equals(g.manuallyApprovesFollowers())));
     }
 
     private static String cut(String text, int max) {
@@ -133,6 +137,9 @@ public final class RemoteCommunities implements CommunityOrigin {
         communities.replaceRules(c, community.id(), profile.rules().orElse(List.of()));
         // Kept so our members are told before sending a post the community would hold, and shown its resources.
         CommunityCare.published(c, community.id(), profile.warningPolicy(), profile.crisisResources());
+        // What a private community's followers receive here stays for them (issue 17), also if it turns public.
+        if (profile.isPrivate() != Membership.isPrivate(c, community.id()))
+            Membership.save(c, community.id(), profile.isPrivate(), null);
     }
 
     /**

@@ -17,4 +17,13 @@ public interface FollowEvents {
 
     /** Our community's moderator accepted or refused a follow that waited for approval. */
     void answered(Connection c, Actor group, String followId, Actor follower, boolean accepted) throws SQLException;
+
+    /**
+     * Our community's moderator refused a follow, or removed a member of a private community, saying
+     * why (null: no reason given). By default the plain refusal.
+     */
+    default void refused(Connection c, Actor group, String followId, Actor follower, String reason)
+            throws SQLException {
+        answered(c, group, followId, follower, false);
+    }
 }

@@ -7,7 +7,9 @@ import app.kindred.actor.ActorType;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityOrigin;
 import app.kindred.community.CommunityStore;
+import app.kindred.community.Membership;
 import app.kindred.community.Participant;
+import app.kindred.delivery.Outbox;
 import app.kindred.member.Member;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
@@ -18,6 +20,7 @@ import app.kindred.storage.Sql;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +63,14 @@ public final class FollowService {
 
     /** By local name, `!name@host`, `@name@host` or URL. */
     public Subscription follow(Member member, String community) {
+        return follow(member, community, List.of());
+    }
+
+    /**
+     * As {@link #follow(Member, String)}, with answers to a private community's application questions:
+     * the follow then waits for a moderator (issue 17).
+     */
+    public Subscription follow(Member member, String community, List<String> answers) {
         limits.take(Limit.FOLLOW, RateLimits.memberKey(member.id()));
         var text = community == null ? "" : community.strip();
         if (text.matches("[a-z0-9_]{1,30}")) {
@@ -68,6 +79,16 @@ public final class FollowService {
             return db.inCommunity(named.id(), c -> {
                 var local = communities.findById(c, named.id()).orElseThrow();
                 following.checkFollow(c, local, Participant.member(member));
+                var existing =
+                        follows.find(c, member.actor().id(), local.actor().id());
+                boolean accepted = existing.isPresent() && existing.get().state() == FollowStore.State.ACCEPTED;
+                if (!accepted && following.waitsForModerator(c, local)) {
+                    var application =
+                            Applications.check(Membership.privacy(c, local.id()).applicationQuestions(), answers);
+                    follows.upsert(c, member.actor().id(), local.actor().id(), FollowStore.State.PENDING, null);
+                    Applications.save(c, member.actor().id(), local.actor().id(), application);
+                    return new Subscription(local, FollowStore.State.PENDING);
+                }
                 follows.upsert(c, member.actor().id(), local.actor().id(), FollowStore.State.ACCEPTED, null);
                 return new Subscription(local, FollowStore.State.ACCEPTED);
             });
@@ -132,27 +153,46 @@ public final class FollowService {
         });
     }
 
-    /** A follow of one of our communities that waits for a moderator (its instance is limited). */
-    public record FollowRequest(long actorId, String actor, String name, Instant since) {}
+    /**
+     * A follow of one of our communities that waits for a moderator (its instance is limited, or the
+     * community is private); a local member's answers to the application questions with it.
+     */
+    public record FollowRequest(
+            long actorId, String actor, String name, Instant since, List<Applications.Answer> answers) {}
 
     public List<FollowRequest> followRequests(long communityId) {
         return db.read(c -> {
             var community = communities
                     .findById(c, communityId)
                     .orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
-            return Sql.list(
+            var rows = Sql.list(
                     c,
                     """
                     select a.id, a.uri, coalesce(a.name, a.preferred_username), f.created_at from follow f
                     join actor a on a.id = f.follower_id where f.followed_id = ? and f.state = 'pending' order by f.created_at""",
                     rs -> new FollowRequest(
-                            rs.getLong(1), rs.getString(2), rs.getString(3), Sql.instant(rs, "created_at")),
+                            rs.getLong(1), rs.getString(2), rs.getString(3), Sql.instant(rs, "created_at"), List.of()),
                     community.actor().id());
+            var out = new ArrayList<FollowRequest>();
+            for (var r : rows)
+                out.add(new FollowRequest(
+                        r.actorId(),
+                        r.actor(),
+                        r.name(),
+                        r.since(),
+                        Applications.answers(c, r.actorId(), community.actor().id())));
+            return List.copyOf(out);
         });
     }
 
     /** Approves (Accept) or refuses (Reject) a waiting follow; the follower's server is told either way. */
     public void answer(long communityId, long followerActorId, boolean approve) {
+        answer(communityId, followerActorId, approve, null);
+    }
+
+    /** As {@link #answer(long, long, boolean)}; a refusal's {@code reason} goes to the follower (Reject summary). */
+    public void answer(long communityId, long followerActorId, boolean approve, String reason) {
+        var why = checkReason(reason);
         db.inCommunity(communityId, c -> {
             var community = communities
                     .findById(c, communityId)
@@ -163,12 +203,60 @@ public final class FollowService {
                             () -> Refusal.notFound("no follow request from actor " + followerActorId + " is waiting"));
             following.checkAnswer(follow, community.actor());
             var follower = actors.findById(c, followerActorId).orElseThrow();
-            if (approve) follows.accept(c, followerActorId, community.actor().id());
-            else follows.delete(c, followerActorId, community.actor().id());
+            if (approve) {
+                follows.accept(c, followerActorId, community.actor().id());
+                Applications.forget(c, followerActorId, community.actor().id());
+            } else {
+                follows.delete(c, followerActorId, community.actor().id());
+                Applications.refuse(c, followerActorId, community.actor().id(), why);
+            }
             if (!follower.local() && follow.activityUri() != null) {
-                events.answered(c, community.actor(), follow.activityUri(), follower, approve);
+                if (approve) events.answered(c, community.actor(), follow.activityUri(), follower, true);
+                else events.refused(c, community.actor(), follow.activityUri(), follower, why);
             }
             return null;
+        });
+    }
+
+    static final int MAX_REASON = 1000;
+
+    private static String checkReason(String reason) {
+        var text = reason == null ? null : reason.strip();
+        if (text != null && text.length() > MAX_REASON)
+            throw Refusal.invalid("reason", "a reason must be at most " + MAX_REASON + " characters");
+        return text == null || text.isEmpty() ? null : text;
+    }
+
+    /**
+     * A moderator removes a member of a private community (issue 17): the follow ends as if refused, and
+     * what the community queued for their server and not yet sent is withdrawn at once, unless another
+     * member there still reads it. Their server is told by Reject{Follow}, as Mastodon removes a follower.
+     */
+    public void removeMember(long communityId, long followerActorId, String reason) {
+        var why = checkReason(reason);
+        db.inCommunity(communityId, c -> {
+            var community = communities
+                    .findById(c, communityId)
+                    .orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
+            var follow = follows.remove(c, followerActorId, community.actor().id())
+                    .orElseThrow(() -> Refusal.notFound("actor " + followerActorId + " is not a member"));
+            Applications.refuse(c, followerActorId, community.actor().id(), why);
+            Outbox.withdrawQueuedFor(c, community.actor().id(), followerActorId);
+            var follower = actors.findById(c, followerActorId).orElseThrow();
+            if (!follower.local() && follow.activityUri() != null)
+                events.refused(c, community.actor(), follow.activityUri(), follower, why);
+            return null;
+        });
+    }
+
+    /** Where a member's application to a community stands: empty when there is none or it was approved. */
+    public Optional<Applications.Standing> application(Member member, long communityId) {
+        return db.read(c -> {
+            var community = communities
+                    .findById(c, communityId)
+                    .orElseThrow(() -> Refusal.notFound("there is no community " + communityId));
+            return Applications.standing(
+                    c, member.actor().id(), community.actor().id());
         });
     }
 

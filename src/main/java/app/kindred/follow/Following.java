@@ -3,6 +3,7 @@ package app.kindred.follow;
 import app.kindred.actor.Actor;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
+import app.kindred.community.Membership;
 import app.kindred.community.Participant;
 import app.kindred.community.ShutOut;
 import app.kindred.refusal.Refusal;
@@ -27,6 +28,14 @@ public final class Following {
      */
     public void checkFollow(Connection c, Community community, Participant follower) throws SQLException {
         shutOut.refuse(c, community, follower);
+    }
+
+    /**
+     * Whether a follow of this community waits for a moderator (issue 17): every follow of a private
+     * community does, whoever asks and through whichever door.
+     */
+    public boolean waitsForModerator(Connection c, Community community) throws SQLException {
+        return community.actor().local() && Membership.isPrivate(c, community.id());
     }
 
     /** Who may end a follow: only its follower. */

@@ -10,6 +10,7 @@ import app.kindred.care.HoldPosts;
 import app.kindred.care.WarningPolicy;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
+import app.kindred.community.Membership;
 import app.kindred.community.Participant;
 import app.kindred.community.Rule;
 import app.kindred.member.Member;
@@ -210,6 +211,43 @@ public final class ModerationService {
             events.communityUpdated(c, updated);
             return updated;
         });
+    }
+
+    /**
+     * A community's visibility and application questions (issue 17); null leaves each as it is. Turning
+     * a private community public needs {@code confirmPublic}: it applies to new posts only, and what was
+     * written while private stays for its members. The Group tells its followers (manuallyApprovesFollowers).
+     */
+    public record PrivacySettings(Boolean isPrivate, List<String> applicationQuestions, boolean confirmPublic) {}
+
+    public Membership.Privacy editPrivacy(Member moderator, long communityId, PrivacySettings s) {
+        var questions = s.applicationQuestions() == null ? null : Membership.checkQuestions(s.applicationQuestions());
+        return db.inCommunity(communityId, c -> {
+            var community = community(c, communityId);
+            moderating.checkEdit(c, community, Participant.member(moderator), null, null);
+            var before = Membership.privacy(c, community.id());
+            if (before.isPrivate() && Boolean.FALSE.equals(s.isPrivate()) && !s.confirmPublic()) {
+                throw Refusal.conflict(
+                        "visibility",
+                        "making " + community.title() + " public shows new posts to everyone; what was written while"
+                                + " it was private stays for its members. Send confirm_public: true to go ahead");
+            }
+            Membership.save(c, community.id(), s.isPrivate(), questions);
+            ModerationLog.record(
+                    c,
+                    community.id(),
+                    moderator.actor().id(),
+                    Action.EDIT_COMMUNITY,
+                    community.actor().uri().toString(),
+                    s.isPrivate() == null ? "application questions" : s.isPrivate() ? "private" : "public",
+                    null);
+            events.communityUpdated(c, communities.findById(c, community.id()).orElseThrow());
+            return Membership.privacy(c, community.id());
+        });
+    }
+
+    public Membership.Privacy privacy(long communityId) {
+        return db.read(c -> Membership.privacy(c, community(c, communityId).id()));
     }
 
     /** The community's own crisis resources, published on its Group. */

@@ -53,17 +53,27 @@ public final class NotificationService {
         int n = limit == null ? DEFAULT_LIMIT : limit;
         if (n < 1 || n > MAX_LIMIT) throw Refusal.invalid("limit", "limit must be 1 to " + MAX_LIMIT);
         return db.read(c -> new Page(
-                Sql.list(c, """
+                Sql.list(
+                        c,
+                        """
                 select n.id, n.kind, n.created_at, n.read_at is not null as read, n.post_id, n.report_id, n.outcome, n.outreach_id,
                        p.thread_id, p.title, p.content_html, p.summary, p.sensitive, p.removal_reason,
-                       (p.deleted_at is not null or p.removed_at is not null or a.suspended_at is not null) as gone,
+                       (p.deleted_at is not null or p.removed_at is not null or a.suspended_at is not null
+                        or coalesce(not %s, false)) as gone,
                        case when exists (select 1 from pseudonym ps where ps.actor_id = a.id) then a.name
                             else a.preferred_username || '@' || a.domain end as handle
                 from notification n
+                join account r on r.id = n.account_id
                 left join post p on p.id = n.post_id
                 left join actor a on a.id = p.author_id
                 where n.account_id = ? and (?::bigint is null or n.id < ?)
-                order by n.id desc limit ?""", NotificationService::map, member.id(), before, before, n), unread(c, member.id())));
+                order by n.id desc limit ?""".formatted(Notifications.READS_MEMBERS_ONLY),
+                        NotificationService::map,
+                        member.id(),
+                        before,
+                        before,
+                        n),
+                unread(c, member.id())));
     }
 
     public long unreadCount(Member member) {

@@ -25,6 +25,18 @@ public final class Notifications {
 
     private Notifications() {}
 
+    /**
+     * Whether the account {@code r} reads post {@code p}: a members-only post of a private community (issue 17)
+     * only as an approved follower, a moderator or an admin, as {@code community.Membership} says; in SQL here,
+     * as this feature depends on no other. A former member's old notifications show the post as gone.
+     */
+    static final String READS_MEMBERS_ONLY = """
+            (not p.members_only
+                or exists (select 1 from community k join follow f on f.followed_id = k.actor_id
+                           where k.id = p.community_id and f.follower_id = r.actor_id and f.state = 'accepted')
+                or exists (select 1 from community_moderator m where m.community_id = p.community_id and m.actor_id = r.actor_id)
+                or r.role = 'admin')""";
+
     /** A post one of our members wrote: a reply notifies the parent's author, {@code @name} the member named. */
     public static void localPost(Connection c, long postId) throws SQLException {
         var post = written(c, postId);
@@ -168,7 +180,9 @@ public final class Notifications {
     }
 
     /**
-     * The one place a post's notification is written, so the one place a member's distance is kept
+     * The one place a post's notification is written, so the one place a member's distance is kept, and the
+     * members-only rule of private communities (issue 17; as {@code community.Membership}, in SQL: this
+     * feature depends on no other)
      * (issue 18): none from someone they blocked, who blocked them or whom they muted, and none from a
      * community (or instance) they are taking a break from. The post is still stored; only the
      * notification is left out, and nothing tells its author.
@@ -178,13 +192,14 @@ public final class Notifications {
                 insert into notification (account_id, kind, post_id)
                 select r.id, ?, p.id from post p join account r on r.id = ?
                 where p.id = ? and p.held_at is null
+                  and %s
                   and not exists (select 1 from member_distance d where d.account_id = r.id and d.actor_id = p.author_id)
                   and not exists (select 1 from member_distance d join account w on w.id = d.account_id
                                   where d.kind = 'block' and w.actor_id = p.author_id and d.actor_id = r.actor_id)
                   and not exists (select 1 from member_break b where b.account_id = r.id
                                   and (b.community_id is null or b.community_id = p.community_id)
                                   and (b.ends_at is null or b.ends_at > now()))
-                on conflict do nothing""", kind.wire(), account, postId);
+                on conflict do nothing""".formatted(READS_MEMBERS_ONLY), kind.wire(), account, postId);
     }
 
     /** Local names in {@code @name} or {@code @name@ourhost} form, outside code. */

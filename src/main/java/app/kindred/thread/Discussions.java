@@ -1,6 +1,7 @@
 package app.kindred.thread;
 
 import app.kindred.actor.ActorStore;
+import app.kindred.community.Membership;
 import app.kindred.community.Participant;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
@@ -61,7 +62,14 @@ public final class Discussions {
 
     /** @param readerActorId the signed-in reader's actor, or null */
     public List<Entry> threads(long communityId, PostStore.Sort sort, int limit, int offset, Long readerActorId) {
-        return db.read(c -> entries(c, posts.threads(c, communityId, sort, limit, offset), readerActorId));
+        return db.read(c -> {
+            // Members-only threads only for a reader the private-community rule lets in (issue 17).
+            var reader = readerActorId == null
+                    ? null
+                    : actors.findById(c, readerActorId).map(Participant::remote).orElse(null);
+            boolean member = Membership.isMember(c, communityId, reader);
+            return entries(c, posts.threads(c, communityId, sort, limit, offset, member), readerActorId);
+        });
     }
 
     public Optional<Discussion> discussion(long threadId, Long readerActorId) {
@@ -97,6 +105,18 @@ public final class Discussions {
         return new Participant(actor.get(), admin, false);
     }
 
+    /**
+     * A post if this reader may read it ({@link Posting#sees}: held posts, members-only posts of private
+     * communities); {@code readerActorId} null for a visitor. Every page that shows a post by its id asks this.
+     */
+    public Optional<Post> readable(long postId, Long readerActorId) {
+        return db.read(c -> {
+            var post = posts.findById(c, postId);
+            if (post.isEmpty()) return Optional.<Post>empty();
+            return posting.sees(c, post.get(), reader(c, readerActorId)) ? post : Optional.<Post>empty();
+        });
+    }
+
     /** One post as its author or a moderator acting on it sees it, held or not. */
     public Optional<Entry> entry(long postId, Long readerActorId) {
         return db.read(c -> {
@@ -113,7 +133,7 @@ public final class Discussions {
                 c,
                 Sql.list(c, "select " + PostStore.columns("p") + """
                  from post p where p.author_id = ? and p.deleted_at is null and p.removed_at is null
-                and p.held_at is null
+                and p.held_at is null and not p.members_only
                 order by p.published desc, p.id desc limit ? offset ?""", PostStore::map, authorActorId, limit, offset),
                 readerActorId));
     }

@@ -188,7 +188,7 @@ public final class PostStore {
         return Sql.list(
                 c,
                 "select " + columns("p") + " from post p where p.community_id = ? and p.parent_id is null"
-                        + " and p.pinned_at is not null and p.deleted_at is null and p.removed_at is null and "
+                        + " and p.pinned_at is not null and not p.members_only and p.deleted_at is null and p.removed_at is null and "
                         + NOT_HELD + " and " + VISIBLE_AUTHOR
                         + " order by p.pinned_at desc, p.id desc limit ?",
                 PostStore::map,
@@ -200,7 +200,7 @@ public final class PostStore {
         return Sql.count(
                 c,
                 "select count(*) from post p where p.community_id = ? and p.parent_id is null"
-                        + " and p.pinned_at is not null and p.deleted_at is null and p.removed_at is null and "
+                        + " and p.pinned_at is not null and not p.members_only and p.deleted_at is null and p.removed_at is null and "
                         + NOT_HELD + " and " + VISIBLE_AUTHOR,
                 communityId);
     }
@@ -236,8 +236,17 @@ public final class PostStore {
     private static final String VISIBLE_AUTHOR =
             "not exists (select 1 from actor a where a.id = p.author_id and a.suspended_at is not null)";
 
-    /** Threads of a community, pinned ones first, then newest, most recently commented, or highest score first. */
+    /** Threads of a community as anyone may list them: without what its members alone read (issue 17). */
     public List<Post> threads(Connection c, long communityId, Sort sort, int limit, int offset) throws SQLException {
+        return threads(c, communityId, sort, limit, offset, false);
+    }
+
+    /**
+     * Threads of a community, pinned ones first, then newest, most recently commented, or highest score first;
+     * members-only threads with {@code withMembersOnly}, for a reader whom {@code Membership} lets in.
+     */
+    public List<Post> threads(Connection c, long communityId, Sort sort, int limit, int offset, boolean withMembersOnly)
+            throws SQLException {
         var order = switch (sort) {
             case NEW -> "p.published desc, p.id desc";
             case ACTIVE ->
@@ -249,10 +258,12 @@ public final class PostStore {
                 "select " + columns("p") + " from post p where p.community_id = ? and p.parent_id is null "
                         + "and p.deleted_at is null and p.removed_at is null and " + NOT_HELD + " and " + VISIBLE_AUTHOR
                         + " and not exists (select 1 from actor l where l.id = p.author_id and l.domain = any(?))"
+                        + " and (not p.members_only or ?)"
                         + " order by p.pinned_at is null, " + order + " limit ? offset ?",
                 PostStore::map,
                 communityId,
                 c.createArrayOf("text", unlisted.get().toArray()),
+                withMembersOnly,
                 limit,
                 offset);
     }
@@ -307,6 +318,8 @@ public final class PostStore {
                         + VISIBLE_AUTHOR
                         + " and not exists (select 1 from actor l where l.id = p.author_id and l.domain = any(?))"
                         + " and not (p.community_id = any(?)) and not (p.author_id = any(?)) and " + where
+                        // Members-only threads reach only the subscribed feed, whose follows are accepted (issue 17).
+                        + " and (not p.members_only or " + (scope == Scope.SUBSCRIBED) + ")"
                         + " order by " + order + " limit ? offset ?",
                 PostStore::map,
                 c.createArrayOf("text", unlisted.get().toArray()),
@@ -321,7 +334,8 @@ public final class PostStore {
      * What listings show of a post: not deleted, not removed, its author not suspended nor on a
      * limited instance, and for a comment a thread that is not removed either. Search answers with this.
      */
-    private static final String SHOWN = "p.deleted_at is null and p.removed_at is null and " + NOT_HELD + " and "
+    private static final String SHOWN = "not p.members_only and p.deleted_at is null and p.removed_at is null and "
+            + NOT_HELD + " and "
             + VISIBLE_AUTHOR
             + " and not exists (select 1 from actor l where l.id = p.author_id and l.domain = any(?))"
             + " and (p.thread_id is null or exists (select 1 from post t where t.id = p.thread_id and t.removed_at is null"

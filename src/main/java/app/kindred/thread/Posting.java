@@ -2,6 +2,7 @@ package app.kindred.thread;
 
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
+import app.kindred.community.Membership;
 import app.kindred.community.Moderators;
 import app.kindred.community.Participant;
 import app.kindred.community.ShutOut;
@@ -33,6 +34,7 @@ public final class Posting {
     /** Who may start a thread: not someone banned or blocked; where only moderators post, a moderator. */
     public void checkThread(Connection c, Community community, Participant author) throws SQLException {
         shutOut.refuse(c, community, author);
+        Membership.refuseOutsider(c, community, author);
         if (author.decidedHere(community)
                 && community.postingRestrictedToMods()
                 && !moderators.moderates(c, community, author)) {
@@ -80,6 +82,7 @@ public final class Posting {
                             : "reply to " + parent.uri() + " in a locked thread");
         }
         shutOut.refuse(c, community, author);
+        Membership.refuseOutsider(c, community, author);
         return thread;
     }
 
@@ -97,6 +100,7 @@ public final class Posting {
                     "post",
                     "you wrote this anonymously; a vote from you would show other servers who wrote it, so it is not taken");
         }
+        if (value != 0) Membership.refuseOutsider(c, community, voter);
     }
 
     /** Only the author edits, not after deleting it, and not once banned: a ban stops someone rewriting what they left. */
@@ -120,6 +124,10 @@ public final class Posting {
      * community's moderators ({@code reader} null: someone not signed in, or another server).
      */
     public boolean sees(Connection c, Post post, Participant reader) throws SQLException {
+        // Private communities (issue 17): what was written for members is read by members only.
+        if (Membership.membersOnly(c, post.id())
+                && !Membership.isMember(
+                        c, communities.findById(c, post.communityId()).orElseThrow(), reader)) return false;
         if (!post.held()) return true;
         if (reader == null) return false;
         return anonymity.wrote(c, post, reader) || moderatesCommunityOf(c, post, reader);

@@ -47,11 +47,14 @@ final class CreateHandler implements ActivityHandler {
         var activity = in.activity();
         var fetched = object(activity.object(), in.objectJson());
         var object = fetched.object();
-        if (!PublicAddressing.isPublic(object, activity) && object.type() == ObjectType.Note) {
-            // Private: taken only as part of a wellbeing check-in, else refused as every private note is.
+        if (!PublicAddressing.isPublic(object, activity)
+                && object.type() == ObjectType.Note
+                && !f.db().read(c -> PublicAddressing.toPrivateCommunity(c, object, activity))) {
+            // Private and not to a private community's members: taken only as part of a wellbeing
+            // check-in, else refused as every private note is.
             return checkIn(object, fetched.json(), author);
         }
-        PublicAddressing.require(object, activity);
+        PublicAddressing.require(f, object, activity);
         if (!POSTS.contains(object.type())) throw new Rejected("a " + object.type() + " is not a post or comment");
         var objectUri = URI.create(object.id());
         if (!RemoteFetcher.sameOrigin(objectUri, author.uri())) {
@@ -172,7 +175,7 @@ final class CreateHandler implements ActivityHandler {
                 throw new Rejected("the thread above " + parent + " is too deep to fetch");
             var object = f.fetchObject(next);
             // A reply to someone's private note would otherwise publish that note as its parent.
-            PublicAddressing.require(object, null);
+            PublicAddressing.require(f, object, null);
             if (object.author() == null) throw new Rejected(next + " has no author");
             missing.add(new Ancestor(object, f.remoteActors().byUri(URI.create(object.author()))));
             next = object.inReplyTo() == null ? null : URI.create(object.inReplyTo());

@@ -44,6 +44,11 @@ final class FollowHandler implements ActivityHandler {
                     return;
                 }
             }
+            // A private community's follows wait for a moderator, who answers Accept or Reject (issue 17).
+            if (community.isPresent() && f.following().waitsForModerator(c, community.get())) {
+                f.follows().upsert(c, follower.id(), target.id(), FollowStore.State.PENDING, activity.id());
+                return;
+            }
             if (f.policy().decide(follower.uri()).limited()) {
                 // A limited instance's follows wait for a moderator's approval.
                 f.follows().upsert(c, follower.id(), target.id(), FollowStore.State.PENDING, activity.id());

@@ -2,8 +2,13 @@ package app.kindred.federation.inbound;
 
 import app.kindred.activitypub.Activity;
 import app.kindred.activitypub.ContentObject;
+import app.kindred.storage.Sql;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
@@ -31,6 +36,32 @@ final class PublicAddressing {
      */
     static void require(ContentObject object, Activity carrying) throws Rejected {
         if (!isPublic(object, carrying)) throw new Rejected(NOT_PUBLIC + " (" + object.id() + ")");
+    }
+
+    /**
+     * As {@link #require(ContentObject, Activity)}, also letting through what is addressed to the followers of
+     * a community that is private here (issue 17; Lemmy's private communities and ours address their content
+     * so): it is stored members-only, as the author chose, and never announced to Public.
+     */
+    static void require(FederationContext f, ContentObject object, Activity carrying) throws Rejected {
+        if (isPublic(object, carrying)) return;
+        if (!f.db().read(c -> toPrivateCommunity(c, object, carrying)))
+            throw new Rejected(NOT_PUBLIC + " (" + object.id() + ")");
+    }
+
+    /** Whether the object (or, naming no one, its activity) is addressed to a private community's followers. */
+    static boolean toPrivateCommunity(Connection c, ContentObject object, Activity carrying) throws SQLException {
+        var recipients = object.addressed()
+                ? object.recipients()
+                : carrying == null
+                        ? List.<String>of()
+                        : Stream.concat(carrying.to().stream(), carrying.cc().stream())
+                                .toList();
+        if (recipients.isEmpty()) return false;
+        return Sql.count(c, """
+                select count(*) from community k join actor a on a.id = k.actor_id
+                join community_privacy p on p.community_id = k.id and p.private
+                where coalesce(a.followers, a.uri || '/followers') = any(?)""", c.createArrayOf("text", recipients.toArray())) > 0;
     }
 
     static boolean isPublic(ContentObject object, Activity carrying) {

@@ -44,7 +44,9 @@ final class UpdateHandler {
             throw new Rejected(actor.uri() + " cannot update " + objectUri);
         var existing = f.db().read(c -> f.posts().findByUri(c, objectUri));
         if (existing.isEmpty()) return create.handle(in, actor, viaGroup);
-        boolean stillPublic = PublicAddressing.isPublic(object, activity);
+        // Members-only in a private community (issue 17) is what such a post always was: not a narrowing.
+        boolean stillPublic = PublicAddressing.isPublic(object, activity)
+                || f.db().read(c -> PublicAddressing.toPrivateCommunity(c, object, activity));
         return Effect.inCommunity(existing.get().communityId(), c -> {
             var post = f.posts().findByUri(c, objectUri).orElseThrow();
             var community = f.communities().findById(c, post.communityId()).orElseThrow();

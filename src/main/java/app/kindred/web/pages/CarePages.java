@@ -568,7 +568,10 @@ public final class CarePages {
         } catch (NumberFormatException e) {
             throw Refusal.notFound("there is no post here");
         }
-        return threads.find(id).orElseThrow(() -> Refusal.notFound("there is no post here"));
+        // Only a post this reader may read (held, or members-only in a private community: issue 17).
+        return discussions
+                .readable(id, site.viewerActorId(ctx))
+                .orElseThrow(() -> Refusal.notFound("there is no post here"));
     }
 
     private Member localMember(Context ctx) {

@@ -109,7 +109,7 @@ public final class ThreadPages {
         if (site.answeredForSignedOut(ctx)) return;
         var post = post(ctx);
         if (!post.isThread()) {
-            ctx.redirect(location(post.threadId(), post.id()), HttpStatus.FOUND);
+            ctx.redirect(location(ctx, post.threadId(), post.id()), HttpStatus.FOUND);
             return;
         }
         // A thread from elsewhere is read at /r/p/{id}, one of ours at /p/{id} (RemotePostPages).
@@ -213,9 +213,10 @@ public final class ThreadPages {
     }
 
     /** Where a comment lives: its thread's page that holds it, at its anchor. */
-    private String location(long threadId, long commentId) {
-        var discussion =
-                discussions.discussion(threadId, null).orElseThrow(() -> Refusal.notFound("there is no thread here"));
+    private String location(Context ctx, long threadId, long commentId) {
+        var discussion = discussions
+                .discussion(threadId, site.viewerActorId(ctx))
+                .orElseThrow(() -> Refusal.notFound("there is no thread here"));
         var order = readingOrder(threadId, discussion.comments());
         int index = 0;
         for (int i = 0; i < order.size(); i++) if (order.get(i).post().id() == commentId) index = i;
@@ -267,7 +268,7 @@ public final class ThreadPages {
                             null, values.get("body"), values.get("content_warning"), null, values.get("language")),
                     new ThreadService.Attachments(null, read.ids()),
                     "on".equals(values.get("anonymous")));
-            Site.seeOther(ctx, location(comment.threadId(), comment.id()));
+            Site.seeOther(ctx, location(ctx, comment.threadId(), comment.id()));
         } catch (Refusal r) {
             reply(ctx, CommunityPages.status(r), parent, Site.refused(values, r, DRAFT_FIELDS), null, read.slots());
         }
@@ -332,7 +333,7 @@ public final class ThreadPages {
                     ctx,
                     post.isThread()
                             ? RemotePostPages.path(post.local(), post.id())
-                            : location(post.threadId(), post.id()));
+                            : location(ctx, post.threadId(), post.id()));
         } catch (Refusal r) {
             edit(ctx, CommunityPages.status(r), post, Site.refused(values, r, DRAFT_FIELDS), null);
         }
@@ -374,7 +375,7 @@ public final class ThreadPages {
             var community = communityCard(post.communityId());
             Site.seeOther(ctx, community.href() + "?deleted=1");
         } else {
-            Site.seeOther(ctx, location(post.threadId(), post.id()));
+            Site.seeOther(ctx, location(ctx, post.threadId(), post.id()));
         }
     }
 
@@ -398,7 +399,7 @@ public final class ThreadPages {
                 ctx,
                 post.isThread()
                         ? RemotePostPages.path(post.local(), post.id()) + "#votes"
-                        : location(post.threadId(), post.id()));
+                        : location(ctx, post.threadId(), post.id()));
     }
 
     private Post post(Context ctx) {
@@ -408,7 +409,10 @@ public final class ThreadPages {
         } catch (NumberFormatException e) {
             throw Refusal.notFound("there is no post here");
         }
-        return threads.find(id).orElseThrow(() -> Refusal.notFound("there is no post here"));
+        // Only a post this reader may read (held, or members-only in a private community: issue 17).
+        return discussions
+                .readable(id, site.viewerActorId(ctx))
+                .orElseThrow(() -> Refusal.notFound("there is no post here"));
     }
 
     /** A post the signed-in member wrote and has not deleted. */

@@ -94,6 +94,8 @@ public final class WebPages implements Pages {
     private final FilterPages filterPages;
     // The admins' workspace (admin6).
     private final AdminPages adminPages;
+    // Private communities (issue 17).
+    private final PrivateCommunityPages privateCommunities;
 
     public WebPages(Services app) {
         var config = app.config();
@@ -163,6 +165,7 @@ public final class WebPages implements Pages {
         this.filterPages = new FilterPages(site, app.filters());
         this.adminPages =
                 new AdminPages(site, config, app.accounts(), app.policy(), app.delivery(), app.audit(), app.care());
+        this.privateCommunities = new PrivateCommunityPages(site, app.communities(), app.follows(), app.moderation());
     }
 
     /** The pages at addresses the fediverse shares, for {@link app.kindred.federation.ActivityPubRoutes} to hand browsers. */
@@ -201,6 +204,7 @@ public final class WebPages implements Pages {
         outreachPages.register(routes);
         filterPages.register(routes);
         adminPages.register(routes);
+        privateCommunities.register(routes);
         routes.exception(Site.SignInFirst.class, (e, ctx) -> {
             var back = ctx.method().name().equals("GET") ? ctx.path() : "/";
             Site.seeOther(ctx, "/login?next=" + Site.encode(back));
