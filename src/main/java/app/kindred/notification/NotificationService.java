@@ -44,7 +44,14 @@ public final class NotificationService {
             boolean postGone,
             Long reportId,
             String outcome,
-            Long outreachId) {}
+            Long outreachId) {
+        /** One that names no post (a report's outcome, a concern, a check-in): what it is about is read on its own page. */
+        static Notification aboutNoPost(
+                long id, Kind kind, Instant created, boolean read, Long reportId, String outcome, Long outreachId) {
+            return new Notification(
+                    id, kind, created, read, null, null, null, null, null, false, reportId, outcome, outreachId);
+        }
+    }
 
     public record Page(List<Notification> items, long unread) {}
 
@@ -105,55 +112,18 @@ public final class NotificationService {
         var kind = Kind.of(rs.getString("kind"));
         var created = Sql.instant(rs, "created_at");
         boolean read = rs.getBoolean("read");
+        var id = rs.getLong("id");
         if (kind == Kind.CONCERN || kind == Kind.CONCERN_UNSEEN) {
             // Who is worried about whom is read on the report's own page, by those who may.
-            return new Notification(
-                    rs.getLong("id"),
-                    kind,
-                    created,
-                    read,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    false,
-                    rs.getLong("report_id"),
-                    null,
-                    null);
+            return Notification.aboutNoPost(id, kind, created, read, rs.getLong("report_id"), null, null);
         }
         if (kind == Kind.CHECK_IN) {
             // A private message: its words are read on the check-in page, never in a list.
-            return new Notification(
-                    rs.getLong("id"),
-                    kind,
-                    created,
-                    read,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    false,
-                    null,
-                    null,
-                    rs.getLong("outreach_id"));
+            return Notification.aboutNoPost(id, kind, created, read, null, null, rs.getLong("outreach_id"));
         }
         if (kind == Kind.REPORT_OUTCOME) {
-            return new Notification(
-                    rs.getLong("id"),
-                    kind,
-                    created,
-                    read,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    false,
-                    rs.getLong("report_id"),
-                    rs.getString("outcome"),
-                    null);
+            return Notification.aboutNoPost(
+                    id, kind, created, read, rs.getLong("report_id"), rs.getString("outcome"), null);
         }
         long postId = rs.getLong("post_id");
         long threadId = rs.getObject("thread_id") == null ? postId : rs.getLong("thread_id");
@@ -161,23 +131,11 @@ public final class NotificationService {
             // Their own post, never shown: the excerpt is the moderator's reason.
             var reason = rs.getString("removal_reason");
             return new Notification(
-                    rs.getLong("id"),
-                    kind,
-                    created,
-                    read,
-                    postId,
-                    threadId,
-                    null,
-                    null,
-                    reason,
-                    true,
-                    null,
-                    null,
-                    null);
+                    id, kind, created, read, postId, threadId, null, null, reason, true, null, null, null);
         }
         if (rs.getBoolean("gone")) {
             return new Notification(
-                    rs.getLong("id"), kind, created, read, postId, threadId, null, null, null, true, null, null, null);
+                    id, kind, created, read, postId, threadId, null, null, null, true, null, null, null);
         }
         var warning = rs.getString("summary");
         String excerpt = null;
@@ -187,7 +145,7 @@ public final class NotificationService {
             excerpt = excerpt(text);
         }
         return new Notification(
-                rs.getLong("id"),
+                id,
                 kind,
                 created,
                 read,

@@ -97,14 +97,7 @@ public final class CommunityCarePages {
 
     /** A local community the signed-in member moderates; anyone else is refused. */
     private Community moderated(Context ctx) {
-        var member = site.member(ctx);
-        var community = communities
-                .find(ctx.pathParam("name"))
-                .filter(c -> c.actor().local())
-                .orElseThrow(() -> Refusal.notFound("there is no community " + ctx.pathParam("name") + " here"));
-        if (!moderation.mayModerate(member, community.id()))
-            throw new Refusal(Refusal.Kind.FORBIDDEN, null, "only the moderators of " + community.title() + " can");
-        return community;
+        return CommunitySettingsPages.moderated(ctx, site, communities, moderation);
     }
 
     private Map<String, String> values(Community community) {

@@ -127,6 +127,11 @@ public final class CommunitySettingsPages {
 
     /** A local community the signed-in member moderates (or an admin here); anyone else is refused. */
     private Community moderated(Context ctx) {
+        return moderated(ctx, site, communities, moderation);
+    }
+
+    /** The same check for every moderators' page of a community here (its settings, its care page). */
+    static Community moderated(Context ctx, Site site, CommunityService communities, ModerationService moderation) {
         var member = site.member(ctx);
         var community = communities
                 .find(ctx.pathParam("name"))
