@@ -73,7 +73,9 @@ public final class Messages {
             // A missing key shows itself rather than failing the page; MessagesTest keeps the bundle complete.
             return key;
         }
-        if (args.length == 0) return pattern;
+        // Without arguments no MessageFormat runs, so a doubled quote (written so for messages that take
+        // arguments, and by habit in the rest) is undone here: "moderators'' note" reads "moderators' note".
+        if (args.length == 0) return pattern.indexOf("''") < 0 ? pattern : pattern.replace("''", "'");
         return formats.computeIfAbsent(key, k -> new MessageFormat(pattern, format))
                 .format(args);
     }

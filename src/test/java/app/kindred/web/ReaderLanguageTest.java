@@ -36,4 +36,10 @@ class ReaderLanguageTest {
                 Messages.forAcceptLanguage(";;;q=x").date(NOON));
         assertEquals("2026-03-04T12:30:00Z", Messages.forAcceptLanguage("de").iso(NOON));
     }
+
+    @Test
+    void aQuoteReadsAsOneWhetherTheMessageTakesArgumentsOrNot() {
+        var english = Messages.forAcceptLanguage("en");
+        assertEquals("The moderators' note:", english.t("mod.report.note"));
+    }
 }
