@@ -81,6 +81,11 @@ public final class CommunityService {
         return db.read(c -> communities.findById(c, id));
     }
 
+    /** Whether the community is private (issue 17) and what it asks those who apply: public facts, on its Group too. */
+    public Membership.Privacy privacy(long communityId) {
+        return db.read(c -> Membership.privacy(c, communityId));
+    }
+
     /** A community as the directory shows it: followers counted here, threads that are not deleted. */
     public record Listing(Community community, long followers, long threads) {}
 

@@ -2,6 +2,8 @@ package app.kindred.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.kindred.TestServer;
@@ -70,7 +72,11 @@ class PrivateCommunityPagesTest {
     @Test
     void applyWithAnswersBeApprovedThenReadAndReply() {
         var sam = signedIn("sam");
-        assertFalse(sam.get("/c/haven").body().contains("Welcome, all of you"));
+        var community = Jsoup.parse(sam.get("/c/haven").body());
+        assertFalse(community.text().contains("Welcome, all of you"));
+        // The community's page leads to the application, not to a Follow that would be refused.
+        assertNotNull(community.selectFirst("a[href=/c/haven/join]"), community.html());
+        assertNull(community.selectFirst("form[action=/c/haven/follow]"));
         var join = Jsoup.parse(sam.get("/c/haven/join").body());
         assertEquals(
                 "What brings you here?", join.selectFirst("label[for=answer1]").text());

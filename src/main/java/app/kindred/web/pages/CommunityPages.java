@@ -114,7 +114,8 @@ public final class CommunityPages {
                         viewer.isPresent(),
                         mayStart,
                         pictures.icon(),
-                        pictures.image()));
+                        pictures.image(),
+                        communities.privacy(community.id()).isPrivate()));
     }
 
     private void follow(Context ctx, boolean follow) {

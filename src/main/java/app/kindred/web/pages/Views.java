@@ -221,7 +221,9 @@ public final class Views {
             boolean signedIn,
             boolean mayStart,
             String icon,
-            String banner) {}
+            String banner,
+            // Issue 17: a private community is joined by applying (/c/{name}/join), not by a Follow button.
+            boolean isPrivate) {}
 
     public record ThreadPage(
             CommunityCard community,
