@@ -12,6 +12,7 @@ import app.kindred.notification.Notifications;
 import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
+import app.kindred.thread.Anonymity;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -33,6 +34,7 @@ public final class Outreach {
     private final OutreachStore store;
     private final ActorStore actors;
     private final CommunityStore communities;
+    private final Anonymity anonymity;
     private final OutreachEvents events;
     private final Markdown markdown = new Markdown();
 
@@ -42,6 +44,7 @@ public final class Outreach {
         this.store = store;
         this.actors = actors;
         this.communities = communities;
+        this.anonymity = new Anonymity(communities);
         this.events = events;
     }
 
@@ -138,6 +141,10 @@ public final class Outreach {
                     ? Optional.<Actor>empty()
                     : actors.findById(c, concern.subjectId()).filter(a -> a.type() == ActorType.PERSON);
             if (person.isEmpty()) throw Refusal.conflict("report", "this concern is not about a person");
+            // A concern about an anonymous post names its pseudonym (issue 17): the check-in goes to the member
+            // behind it, privately, so the pseudonym stays all that anyone else ever sees.
+            long writer = anonymity.writer(c, person.get().id());
+            if (writer != person.get().id()) person = actors.findById(c, writer);
             var community = concern.communityId() == null
                     ? Optional.<Community>empty()
                     : communities.findById(c, concern.communityId());

@@ -306,6 +306,30 @@ class WellbeingOutreachTest {
 
     // ---- helpers ----
 
+    @Test
+    void aCheckInAboutAnAnonymousPostReachesTheMemberBehindItAndNobodyElse() {
+        // A member of their own: a check-in joins the moderator's one conversation with that person.
+        var kit = api.member("kit");
+        var allow = api.patch("/api/v1/communities/" + haven, Map.of("anonymous_posting", true), warden);
+        assertEquals(200, allow.statusCode(), allow.body());
+        var posted = api.post(
+                "/api/v1/communities/" + haven + "/threads",
+                Map.of("title", "I can't say this with my name", "body", "words", "anonymous", true),
+                kit);
+        assertEquals(201, posted.statusCode(), posted.body());
+        long report = concern(ApiClient.body(posted).get("id").asLong(), robin);
+
+        var sent =
+                api.post("/api/v1/reports/" + report + "/check_in", Map.of("text", "Thinking of you tonight."), warden);
+        assertEquals(201, sent.statusCode(), sent.body());
+        long id = ApiClient.body(sent).get("id").asLong();
+        // The concern names the pseudonym; the check-in reaches the member who wrote it, privately.
+        assertTrue(kinds(kit).contains("check_in:" + id), "the writer is told: " + kinds(kit));
+        assertEquals(200, api.get("/api/v1/check_ins/" + id, kit).statusCode());
+        assertEquals(404, api.get("/api/v1/check_ins/" + id, robin).statusCode(), "the one worried learns nothing");
+        assertFalse(kinds(robin).contains("check_in:" + id));
+    }
+
     private long thread(String token, String title) {
         var r = api.post("/api/v1/communities/" + haven + "/threads", Map.of("title", title, "body", "words"), token);
         assertEquals(201, r.statusCode(), r.body());
