@@ -142,7 +142,14 @@ public final class ApiRoutes {
         this.moderation =
                 new ModerationRoutes(this::member, moderation, this::community, postViews::post, media, threads);
         this.moderationService = moderation;
-        this.me = new MeRoutes(this::member, ApiRoutes::bearer, members, sessions, notifications, media);
+        this.me = new MeRoutes(
+                this::member,
+                ApiRoutes::bearer,
+                members,
+                sessions,
+                notifications,
+                media,
+                m -> boundaries.shownTo(m).filters());
         this.boundaries = boundaries;
         this.breaks = breaks;
         this.search = new SearchRoutes(

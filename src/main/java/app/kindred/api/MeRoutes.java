@@ -1,5 +1,6 @@
 package app.kindred.api;
 
+import app.kindred.care.MemberFilter;
 import app.kindred.media.MediaService;
 import app.kindred.member.Member;
 import app.kindred.member.MemberService;
@@ -27,6 +28,7 @@ final class MeRoutes {
     private final MemberService members;
     private final SessionService sessions;
     private final NotificationService notifications;
+    private final Function<Member, List<MemberFilter>> filters;
 
     MeRoutes(
             Function<Context, Member> member,
@@ -34,7 +36,9 @@ final class MeRoutes {
             MemberService members,
             SessionService sessions,
             NotificationService notifications,
-            MediaService media) {
+            MediaService media,
+            Function<Member, List<MemberFilter>> filters) {
+        this.filters = filters;
         this.media = media;
         this.member = member;
         this.token = token;
@@ -94,10 +98,10 @@ final class MeRoutes {
         var m = member.apply(ctx);
         var before = ctx.queryParam("before") == null ? null : longParam("before", ctx.queryParam("before"));
         var limit = ctx.queryParam("limit") == null ? null : (int) longParam("limit", ctx.queryParam("limit"));
-        var page = notifications.list(m, before, limit);
+        // The member's own filters apply here as in every listing (issue 16).
+        var page = notifications.list(m, before, limit, filters.apply(m));
         var items = page.items().stream().map(NotificationView::of).toList();
-        ctx.json(new NotificationList(
-                items, page.unread(), items.isEmpty() ? null : items.getLast().id()));
+        ctx.json(new NotificationList(items, page.unread(), page.lastRead()));
     }
 
     private void markRead(Context ctx) {

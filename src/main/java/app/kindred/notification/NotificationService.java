@@ -1,5 +1,6 @@
 package app.kindred.notification;
 
+import app.kindred.care.MemberFilter;
 import app.kindred.content.HtmlSanitizer;
 import app.kindred.member.Member;
 import app.kindred.refusal.Refusal;
@@ -10,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** A member's notifications: newest first, read or unread. */
 public final class NotificationService {
@@ -53,16 +55,26 @@ public final class NotificationService {
         }
     }
 
-    public record Page(List<Notification> items, long unread) {}
+    /** {@code lastRead}: the oldest id read for this page, before filters left any out; the next page starts below it. */
+    public record Page(List<Notification> items, long unread, Long lastRead) {}
 
     /** Newest first; {@code before} an id for the next page. */
     public Page list(Member member, Long before, Integer limit) {
+        return list(member, before, limit, List.of());
+    }
+
+    /**
+     * As {@link #list(Member, Long, Integer)}, with the member's own filters in force (issue 16): a
+     * notification about a post a hiding filter matches is left out; a collapsing one carries the
+     * filter's warning and no excerpt, as the pages show posts.
+     */
+    public Page list(Member member, Long before, Integer limit, List<MemberFilter> filters) {
         int n = limit == null ? DEFAULT_LIMIT : limit;
         if (n < 1 || n > MAX_LIMIT) throw Refusal.invalid("limit", "limit must be 1 to " + MAX_LIMIT);
-        return db.read(c -> new Page(
-                Sql.list(
-                        c,
-                        """
+        return db.read(c -> {
+            var rows = Sql.list(
+                    c,
+                    """
                 select n.id, n.kind, n.created_at, n.read_at is not null as read, n.post_id, n.report_id, n.outcome, n.outreach_id,
                        p.thread_id, p.title, p.content_html, p.summary, p.sensitive, p.removal_reason,
                        (p.deleted_at is not null or p.removed_at is not null or a.suspended_at is not null
@@ -75,12 +87,53 @@ public final class NotificationService {
                 left join actor a on a.id = p.author_id
                 where n.account_id = ? and (?::bigint is null or n.id < ?)
                 order by n.id desc limit ?""".formatted(Notifications.READS_MEMBERS_ONLY),
-                        NotificationService::map,
-                        member.id(),
-                        before,
-                        before,
-                        n),
-                unread(c, member.id())));
+                    rs -> new Row(map(rs), filters.isEmpty() ? Optional.empty() : filter(rs, filters)),
+                    member.id(),
+                    before,
+                    before,
+                    n);
+            var items = rows.stream()
+                    .filter(r -> r.filter()
+                            .map(f -> f.action() != MemberFilter.Action.HIDE)
+                            .orElse(true))
+                    .map(r ->
+                            r.filter().map(f -> collapsed(r.notification(), f)).orElse(r.notification()))
+                    .toList();
+            return new Page(
+                    items,
+                    unread(c, member.id()),
+                    rows.isEmpty() ? null : rows.getLast().notification().id());
+        });
+    }
+
+    private record Row(Notification notification, Optional<MemberFilter> filter) {}
+
+    /** The first filter the post's words match, for a notification that shows a post still there. */
+    private static Optional<MemberFilter> filter(ResultSet rs, List<MemberFilter> filters) throws SQLException {
+        if (rs.getObject("post_id") == null || rs.getBoolean("gone")) return Optional.empty();
+        var title = rs.getString("title");
+        var text = HtmlSanitizer.toText(rs.getString("content_html"));
+        var warning = rs.getString("summary");
+        return filters.stream().filter(f -> f.matches(title, text, warning)).findFirst();
+    }
+
+    private static Notification collapsed(Notification n, MemberFilter f) {
+        var warning =
+                n.contentWarning() == null ? "Filtered: " + f.title() : n.contentWarning() + "; filtered: " + f.title();
+        return new Notification(
+                n.id(),
+                n.kind(),
+                n.created(),
+                n.read(),
+                n.postId(),
+                n.threadId(),
+                n.from(),
+                warning,
+                null,
+                n.postGone(),
+                n.reportId(),
+                n.outcome(),
+                n.outreachId());
     }
 
     public long unreadCount(Member member) {

@@ -156,4 +156,34 @@ class FiltersApiTest {
                         .statusCode());
         assertEquals(401, api.get("/api/v1/me/filters", null).statusCode());
     }
+
+    @Test
+    void theNotificationListLeavesOutWhatAHidingFilterMatchesAndCollapsesTheRest() {
+        var reader = api.member("juniper");
+        var started = api.post(
+                "/api/v1/communities/" + community + "/threads",
+                Map.of("title", "Juniper's thread", "body", "how was everyone's week"),
+                reader);
+        assertEquals(201, started.statusCode(), started.body());
+        long own = body(started).get("id").asLong();
+        for (var words : List.of("my binge came back", "a purge story", "just saying hello")) {
+            var r = api.post("/api/v1/posts/" + own + "/comments", Map.of("body", words), author);
+            assertEquals(201, r.statusCode(), r.body());
+        }
+        filter(reader, Map.of("title", "Binge", "action", "hide", "keywords", List.of(Map.of("keyword", "binge"))));
+        filter(reader, Map.of("title", "Purge", "action", "collapse", "keywords", List.of(Map.of("keyword", "purge"))));
+
+        var listed = body(api.get("/api/v1/me/notifications?limit=100", reader)).path("notifications");
+        var excerpts = new java.util.ArrayList<String>();
+        var warnings = new java.util.ArrayList<String>();
+        for (JsonNode n : listed) {
+            excerpts.add(n.path("excerpt").asText(""));
+            warnings.add(n.path("content_warning").asText(""));
+        }
+        assertEquals(2, listed.size(), listed.toString());
+        assertFalse(excerpts.stream().anyMatch(e -> e.contains("binge")), "hidden: " + excerpts);
+        assertFalse(excerpts.stream().anyMatch(e -> e.contains("purge")), "collapsed, no excerpt: " + excerpts);
+        assertTrue(warnings.contains("Filtered: Purge"), warnings.toString());
+        assertTrue(excerpts.contains("just saying hello"), excerpts.toString());
+    }
 }
