@@ -300,6 +300,13 @@ public final class Exports {
                         select a.preferred_username || '@' || a.domain as community, a.uri as community_id, h.created_at
                         from hidden_community h join community co on co.id = h.community_id join actor a on a.id = co.actor_id
                         where h.account_id = ?""", account);
+                // Wellbeing check-ins (issue 16) the member sent or received, on either side of the conversation.
+                section(c, g, "check_ins", false, """
+                        select m.uri as id, m.from_moderator, md.preferred_username || '@' || md.domain as moderator,
+                               pr.preferred_username || '@' || pr.domain as person, m.content_html as html, m.created_at, m.read_at
+                        from outreach_message m join account acc on acc.actor_id in (m.moderator_id, m.person_id)
+                        join actor md on md.id = m.moderator_id join actor pr on pr.id = m.person_id
+                        where acc.id = ? order by m.id""", account);
                 section(c, g, "breaks", false, """
                         select a.preferred_username || '@' || a.domain as community, b.started_at, b.ends_at
                         from member_break b left join community co on co.id = b.community_id left join actor a on a.id = co.actor_id

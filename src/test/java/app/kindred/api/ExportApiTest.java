@@ -35,13 +35,15 @@ class ExportApiTest {
     private static TestServer server;
     private static ApiClient api;
     private static long community;
+    private static String host;
 
     @BeforeAll
     static void start() {
         server = TestServer.start();
         server.app().exportWorker().start();
         api = new ApiClient(server);
-        community = api.community(api.member("host"), "circle");
+        host = api.member("host");
+        community = api.community(host, "circle");
     }
 
     @AfterAll
@@ -77,6 +79,11 @@ class ExportApiTest {
                         .statusCode());
         assertEquals(
                 201, api.post("/api/v1/me/mutes", Map.of("member", "oz"), nia).statusCode());
+        // A moderator's check-in (issue 16) after oz's wellbeing concern, and nia's answer: both are nia's.
+        long concern = post(
+                "/api/v1/reports", Map.of("post", thread, "category", "wellbeing", "text", "worried about nia"), oz);
+        long checkIn = post("/api/v1/reports/" + concern + "/check_in", Map.of("text", "Thinking of you, nia"), host);
+        post("/api/v1/check_ins/" + checkIn + "/reply", Map.of("text", "Thank you, I am alright"), nia);
 
         assertProblem(api.get("/api/v1/me/export", nia), 404, null);
         var started = api.post("/api/v1/me/export", null, nia);
@@ -118,6 +125,11 @@ class ExportApiTest {
                 files.get("kindred.json").contains("secret words of oz"),
                 "a report about the member is not theirs to see");
         assertEquals(1, readable.get("mutes").size());
+        var checkIns = readable.get("check_ins");
+        assertEquals(2, checkIns.size(), checkIns.toString());
+        assertTrue(checkIns.get(0).get("html").asText().contains("Thinking of you, nia"));
+        assertTrue(checkIns.get(0).get("from_moderator").asBoolean());
+        assertTrue(checkIns.get(1).get("html").asText().contains("I am alright"));
         assertTrue(readable.has("notifications") && readable.has("subscriptions") && readable.has("blocks"));
 
         var outbox = ApiClient.JSON.readTree(files.get("outbox.json"));
