@@ -465,7 +465,8 @@ public final class App implements AutoCloseable {
                 accounts,
                 policyService,
                 new DeliveryStatus(database),
-                new AuditLog(database)));
+                new AuditLog(database),
+                concernStops));
         // The serving process alone opens the metrics port (a CLI command beside it must not).
         serveMetrics();
         return WebServer.create(

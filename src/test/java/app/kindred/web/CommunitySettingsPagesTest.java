@@ -112,7 +112,12 @@ class CommunitySettingsPagesTest {
                 new Act(
                         "/c/peers/ban",
                         Map.of("actor", "dana", "days", "7", "reason", "no"),
-                        () -> count("select count(*) from community_ban")));
+                        () -> count("select count(*) from community_ban")),
+                // Stopping a member filing wellbeing concerns (issue 16).
+                new Act(
+                        "/c/peers/concern-stops",
+                        Map.of("member", "dana"),
+                        () -> count("select count(*) from concern_stop")));
         record Row(String who, int pages, int act) {}
         var table = List.of(
                 new Row(null, 303, 303), // signed out: sent to sign in
@@ -121,7 +126,7 @@ class CommunitySettingsPagesTest {
                 );
         for (var row : table) {
             var web = row.who() == null ? new WebClient(server) : signedIn(row.who());
-            for (var page : List.of("/c/peers/settings", "/c/peers/ban?actor=bob")) {
+            for (var page : List.of("/c/peers/settings", "/c/peers/ban?actor=bob", "/c/peers/concern-stops")) {
                 assertEquals(row.pages(), web.get(page).statusCode(), row.who() + " " + page);
             }
             for (var act : acts) {
@@ -138,6 +143,7 @@ class CommunitySettingsPagesTest {
             var web = signedIn(who);
             assertEquals(200, web.get("/c/peers/settings").statusCode(), who);
             assertEquals(200, web.get("/c/peers/ban?actor=bob").statusCode(), who);
+            assertEquals(200, web.get("/c/peers/concern-stops").statusCode(), who);
             assertEquals(200, web.get("/c/peers/log").statusCode(), who);
         }
         // A remote community's settings are kept at its home: there is no page for it here.

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import app.kindred.TestServer;
 import app.kindred.member.Role;
+import app.kindred.refusal.Refusal;
 import app.kindred.report.Category;
 import app.kindred.report.ReportService;
 import app.kindred.thread.ThreadService;
@@ -116,6 +117,39 @@ class OutreachBrowserTest {
         findings.scan("/check-ins/" + received.id());
         findings.scan("/c/peers/check-in-templates");
         findings.assertNone();
+    }
+
+    @Test
+    void aModeratorStopsAMemberFilingConcernsAndLetsThemAgain() {
+        var app = server.app();
+        var river = app.members().find("river").orElseThrow();
+        browser.open("/c/peers/check-in-templates");
+        browser.clickAndLoad(browser.find("a[href='/c/peers/concern-stops']"));
+        assertTrue(browser.find("main").getText().contains("Nobody is stopped"));
+        browser.type("#member", "nobody-here");
+        browser.clickAndLoad(browser.find("main form[action='/c/peers/concern-stops'] button[type=submit]"));
+        assertEquals("nobody-here", browser.find("#member").getAttribute("value"), "the text is kept");
+        assertTrue(browser.find("main").getText().contains("There is no member nobody-here known here"));
+
+        browser.type("#member", "river");
+        browser.type("#reason", "Concerns used to pester dan");
+        browser.clickAndLoad(browser.find("main form[action='/c/peers/concern-stops'] button[type=submit]"));
+        assertTrue(
+                browser.find("main ul").getText().contains("/u/river"),
+                browser.find("main").getText());
+        var refused = assertThrows(
+                Refusal.class,
+                () -> app.reports()
+                        .file(river, new ReportService.Draft(relapse, null, Category.WELLBEING, null, "again", false)));
+        assertEquals(Refusal.Kind.FORBIDDEN, refused.kind());
+
+        var findings = scanner.findings();
+        findings.scan("/c/peers/concern-stops");
+        findings.assertNone();
+
+        browser.clickAndLoad(browser.find("form[action='/c/peers/concern-stops/lift'] button"));
+        assertTrue(browser.find("main").getText().contains("Nobody is stopped"));
+        app.reports().file(river, new ReportService.Draft(relapse, null, Category.WELLBEING, null, "worried", false));
     }
 
     @Test

@@ -21,6 +21,7 @@ import app.kindred.notification.NotificationService;
 import app.kindred.outreach.Outreach;
 import app.kindred.policy.PolicyService;
 import app.kindred.ratelimit.RateLimits;
+import app.kindred.report.ConcernStops;
 import app.kindred.report.ReportService;
 import app.kindred.search.SearchService;
 import app.kindred.storage.ReadableChanges;
@@ -68,7 +69,9 @@ public final class WebPages implements Pages {
             Accounts accounts,
             PolicyService policy,
             DeliveryStatus delivery,
-            AuditLog audit) {}
+            AuditLog audit,
+            // Stopping a member filing wellbeing concerns (issue 16).
+            ConcernStops concernStops) {}
 
     private final Site site;
     private final FrontPages front;
@@ -94,6 +97,7 @@ public final class WebPages implements Pages {
     private final FilterPages filterPages;
     // The admins' workspace (admin6).
     private final AdminPages adminPages;
+    private final ConcernStopPages concernStopPages;
     // Private communities (issue 17).
     private final PrivateCommunityPages privateCommunities;
 
@@ -165,6 +169,7 @@ public final class WebPages implements Pages {
         this.filterPages = new FilterPages(site, app.filters());
         this.adminPages =
                 new AdminPages(site, config, app.accounts(), app.policy(), app.delivery(), app.audit(), app.care());
+        this.concernStopPages = new ConcernStopPages(site, app.concernStops(), app.communities(), app.moderation());
         this.privateCommunities = new PrivateCommunityPages(site, app.communities(), app.follows(), app.moderation());
     }
 
@@ -204,6 +209,7 @@ public final class WebPages implements Pages {
         outreachPages.register(routes);
         filterPages.register(routes);
         adminPages.register(routes);
+        concernStopPages.register(routes);
         privateCommunities.register(routes);
         routes.exception(Site.SignInFirst.class, (e, ctx) -> {
             var back = ctx.method().name().equals("GET") ? ctx.path() : "/";
