@@ -116,6 +116,17 @@ class CarePagesTest {
         assertTrue(card.text().contains("This felt unkind to me."), card.text());
         assertTrue(card.text().contains("Waiting for a moderator"), card.text());
 
+        // A wellbeing concern's thanks also says where help is, for the one who worries too (issue 16).
+        var concern = web.submit(
+                "/p/" + byDan + "/report", "/p/" + byDan + "/report", Map.of("reason", "wellbeing", "text", "worried"));
+        assertEquals(303, concern.statusCode(), concern.body());
+        var afterConcern = concern.headers().firstValue("Location").orElseThrow();
+        assertEquals("/reports/mine?done=concernFiled", afterConcern);
+        assertTrue(Jsoup.parse(web.get(afterConcern).body())
+                .selectFirst("[role=status]")
+                .text()
+                .contains("Need help now?"));
+
         // The outcome shows once a moderator decides.
         var alice = server.app().members().find("alice").orElseThrow();
         var report = server.app()

@@ -53,6 +53,7 @@ public final class CarePages {
     /** After POST-then-redirect, ?done= picks one of these sentences (care.done.*). */
     private static final Set<String> DONE = Set.of(
             "filed",
+            "concernFiled",
             "blocked",
             "unblocked",
             "muted",
@@ -274,7 +275,8 @@ public final class CarePages {
             reshow(ctx, CommunityPages.status(r), post, subject, Site.refused(values, r, Map.of("rule", "reason")));
             return;
         }
-        Site.seeOther(ctx, MINE + "?done=filed");
+        // After a wellbeing concern, the thanks also says where help is: worrying about someone is heavy too.
+        Site.seeOther(ctx, MINE + "?done=" + (category.concern() == Concern.WELLBEING ? "concernFiled" : "filed"));
     }
 
     private void reshow(Context ctx, int status, Post post, Member subject, Form form) {
