@@ -68,11 +68,6 @@ final class JsonBody {
         return value;
     }
 
-    /** How many fields the body names. */
-    int size() {
-        return object.size();
-    }
-
     Boolean bool(String field) {
         var value = object.get(field);
         if (value == null || value.isNull()) return null;

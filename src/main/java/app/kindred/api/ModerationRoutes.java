@@ -174,7 +174,16 @@ final class ModerationRoutes {
                 .toList());
     }
 
-    private static final Set<String> PRIVACY_FIELDS = Set.of("visibility", "application_questions", "confirm_public");
+    /** The fields {@code edit} stores in steps of their own, before the general edit of the rest. */
+    private static final Set<String> OWN_STEPS = Set.of(
+            "visibility",
+            "application_questions",
+            "confirm_public",
+            "anonymous_posting",
+            "sensitive",
+            "content_warning_policy",
+            "hold_posts",
+            "hold_first_posts");
 
     private void edit(Context ctx) {
         var viewer = member.apply(ctx);
@@ -196,27 +205,33 @@ final class ModerationRoutes {
                         "visibility",
                         "application_questions",
                         "confirm_public"));
-        // Issue 17: anonymous posting is the thread feature's setting; alone in the body, it is all that changes.
+        // Every value is checked before anything is stored, so a refused body changes nothing (the
+        // care policy, the visibility and the flags below are each stored by their own feature).
+        Boolean anonymous = null;
         if (body.has("anonymous_posting")) {
-            var allowed = body.bool("anonymous_posting");
-            if (allowed == null)
+            anonymous = body.bool("anonymous_posting");
+            if (anonymous == null)
                 throw JsonBody.badRequest("anonymous_posting", "anonymous_posting must be true or false");
-            threads.setAnonymousPosting(viewer, id(ctx), allowed);
-            if (body.size() == 1) {
-                ctx.json(community.apply(id(ctx)));
-                return;
-            }
         }
-        // Private communities (issue 17): checked and stored before the other settings, on their own.
+        Boolean isPrivate = null;
+        if (body.has("visibility")) {
+            isPrivate = switch (String.valueOf(body.text("visibility"))) {
+                case "private" -> true;
+                case "public" -> false;
+                default -> throw JsonBody.badRequest("visibility", "visibility must be \"public\" or \"private\"");
+            };
+        }
+        ModerationService.CareSettings care = null;
+        if (body.has("content_warning_policy") || body.has("hold_posts") || body.has("hold_first_posts")) {
+            care = new ModerationService.CareSettings(
+                    body.has("content_warning_policy")
+                            ? WarningPolicy.parse(body.node("content_warning_policy"))
+                            : null,
+                    body.text("hold_posts") == null ? null : HoldPosts.parse(body.text("hold_posts")),
+                    body.has("hold_first_posts") ? body.requiredInt("hold_first_posts") : null);
+        }
+        // Private communities (issue 17) first: going public without confirming is refused before any write.
         if (body.has("visibility") || body.has("application_questions")) {
-            Boolean isPrivate = null;
-            if (body.has("visibility")) {
-                isPrivate = switch (String.valueOf(body.text("visibility"))) {
-                    case "private" -> true;
-                    case "public" -> false;
-                    default -> throw JsonBody.badRequest("visibility", "visibility must be \"public\" or \"private\"");
-                };
-            }
             moderation.editPrivacy(
                     viewer,
                     id(ctx),
@@ -224,49 +239,17 @@ final class ModerationRoutes {
                             isPrivate,
                             body.has("application_questions") ? body.texts("application_questions") : null,
                             Boolean.TRUE.equals(body.bool("confirm_public"))));
-            if (body.fields().stream().allMatch(PRIVACY_FIELDS::contains)) {
-                ctx.json(community.apply(id(ctx)));
-                return;
-            }
         }
-        // Its own step (modset6): marked before the rest, whose Update{Group} then says it too.
-        if (body.has("sensitive")) {
+        // Issue 17: anonymous posting is the thread feature's setting.
+        if (anonymous != null) threads.setAnonymousPosting(viewer, id(ctx), anonymous);
+        // Marked before the edit below, whose Update{Group} then says it too (modset6).
+        if (body.has("sensitive"))
             moderation.markSensitive(viewer, id(ctx), Boolean.TRUE.equals(body.bool("sensitive")));
-            if (Set.of(
-                            "title",
-                            "description",
-                            "posting_restricted_to_mods",
-                            "show_moderator_names",
-                            "icon",
-                            "banner",
-                            "content_warning_policy",
-                            "hold_posts",
-                            "hold_first_posts")
-                    .stream()
-                    .noneMatch(body::has)) {
-                ctx.json(community.apply(id(ctx)));
-                return;
-            }
-        }
-        if (body.has("content_warning_policy") || body.has("hold_posts") || body.has("hold_first_posts")) {
-            // Checked whole before anything is stored: a bad policy leaves the other settings untouched too.
-            var care = new ModerationService.CareSettings(
-                    body.has("content_warning_policy")
-                            ? WarningPolicy.parse(body.node("content_warning_policy"))
-                            : null,
-                    body.text("hold_posts") == null ? null : HoldPosts.parse(body.text("hold_posts")),
-                    body.has("hold_first_posts") ? body.requiredInt("hold_first_posts") : null);
-            moderation.editCare(viewer, id(ctx), care);
-            if (!(body.has("title")
-                    || body.has("sensitive")
-                    || body.has("description")
-                    || body.has("posting_restricted_to_mods")
-                    || body.has("show_moderator_names")
-                    || body.has("icon")
-                    || body.has("banner"))) {
-                ctx.json(community.apply(id(ctx)));
-                return;
-            }
+        if (care != null) moderation.editCare(viewer, id(ctx), care);
+        // Only what the steps above do not store goes on to the general edit; nothing left, nothing more to do.
+        if (!body.fields().isEmpty() && body.fields().stream().allMatch(OWN_STEPS::contains)) {
+            ctx.json(community.apply(id(ctx)));
+            return;
         }
         if (body.has("icon") || body.has("banner")) {
             if (!moderation.mayModerate(viewer, id(ctx))) {

@@ -1,5 +1,6 @@
 package app.kindred.web.pages;
 
+import app.kindred.community.Community;
 import app.kindred.community.CommunityService;
 import app.kindred.outreach.Message;
 import app.kindred.outreach.Outreach;
@@ -182,10 +183,7 @@ public final class OutreachPages {
 
     private void templates(Context ctx, int status, Form form) {
         var member = site.member(ctx);
-        var community = communities
-                .find(ctx.pathParam("name"))
-                .filter(k -> k.actor().local())
-                .orElseThrow(() -> Refusal.notFound("there is no community " + ctx.pathParam("name") + " here"));
+        var community = local(ctx);
         var list = outreach.templates(member, community.id());
         var m = site.messages(ctx);
         var href = "/c/" + community.name() + "/check-in-templates";
@@ -204,9 +202,7 @@ public final class OutreachPages {
     private void addTemplate(Context ctx) {
         var member = site.member(ctx);
         if (site.refuseWithoutToken(ctx)) return;
-        var community = communities
-                .find(ctx.pathParam("name"))
-                .orElseThrow(() -> Refusal.notFound("there is no community " + ctx.pathParam("name") + " here"));
+        var community = local(ctx);
         var values = Site.fields(ctx, "title", "body");
         try {
             outreach.addTemplate(member, community.id(), values.get("title"), values.get("body"));
@@ -220,9 +216,7 @@ public final class OutreachPages {
     private void removeTemplate(Context ctx) {
         var member = site.member(ctx);
         if (site.refuseWithoutToken(ctx)) return;
-        var community = communities
-                .find(ctx.pathParam("name"))
-                .orElseThrow(() -> Refusal.notFound("there is no community " + ctx.pathParam("name") + " here"));
+        var community = local(ctx);
         outreach.removeTemplate(member, community.id(), id(ctx));
         Site.seeOther(ctx, "/c/" + community.name() + "/check-in-templates");
     }
@@ -233,5 +227,13 @@ public final class OutreachPages {
         } catch (NumberFormatException e) {
             throw Refusal.notFound("there is nothing at " + ctx.path());
         }
+    }
+
+    /** A community of this instance: its check-in messages are kept here, read and changed alike. */
+    private Community local(Context ctx) {
+        return communities
+                .find(ctx.pathParam("name"))
+                .filter(k -> k.actor().local())
+                .orElseThrow(() -> Refusal.notFound("there is no community " + ctx.pathParam("name") + " here"));
     }
 }

@@ -5,7 +5,6 @@ import app.kindred.community.CommunityService;
 import app.kindred.media.MediaService;
 import app.kindred.media.MediaStore;
 import app.kindred.moderation.ModerationService;
-import app.kindred.refusal.Refusal;
 import app.kindred.web.pages.ComposerImages.Picture;
 import app.kindred.web.pages.Views.Crumb;
 import app.kindred.web.pages.Views.FieldError;
@@ -148,15 +147,6 @@ public final class PicturePages {
 
     /** A local community the signed-in member moderates. */
     private Community moderated(Context ctx) {
-        var member = site.member(ctx);
-        var community = communities
-                .find(ctx.pathParam("name"))
-                .filter(c -> c.actor().local())
-                .orElseThrow(() -> Refusal.notFound("there is no community " + ctx.pathParam("name") + " here"));
-        if (!moderation.mayModerate(member, community.id())) {
-            throw new Refusal(
-                    Refusal.Kind.FORBIDDEN, null, "only the community's moderators change its icon and banner");
-        }
-        return community;
+        return CommunitySettingsPages.moderated(ctx, site, communities, moderation);
     }
 }

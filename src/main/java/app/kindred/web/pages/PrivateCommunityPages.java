@@ -150,12 +150,9 @@ public final class PrivateCommunityPages {
         return map;
     }
 
+    /** Applications are answered on the community's own server: a local community its moderators keep. */
     private Community moderated(Context ctx) {
-        var community = community(ctx);
-        var member = site.member(ctx);
-        if (!moderation.mayModerate(member, community.id()))
-            throw new Refusal(Refusal.Kind.FORBIDDEN, null, "only the community's moderators answer applications");
-        return community;
+        return CommunitySettingsPages.moderated(ctx, site, communities, moderation);
     }
 
     private void requests(Context ctx) {

@@ -363,7 +363,10 @@ public final class ThreadPages {
                         post.isThread(),
                         form,
                         preview,
-                        care.community(post.communityId()).policy()));
+                        care.community(post.communityId()).policy(),
+                        // An edit takes no new images and keeps how the post was signed.
+                        null,
+                        false));
     }
 
     private void delete(Context ctx) {

@@ -252,49 +252,7 @@ public final class Views {
             WarningPolicy warningPolicy,
             List<ComposerImages.Slot> images,
             // Issue 17: the community takes anonymous posts, so the composer offers the choice.
-            boolean anonymousOffered) {
-        public ComposePage(
-                String kind,
-                String heading,
-                String action,
-                CommunityCard community,
-                List<Rule> rules,
-                PostCard replyingTo,
-                boolean withTitle,
-                Form form,
-                String preview,
-                WarningPolicy warningPolicy,
-                List<ComposerImages.Slot> images) {
-            this(
-                    kind,
-                    heading,
-                    action,
-                    community,
-                    rules,
-                    replyingTo,
-                    withTitle,
-                    form,
-                    preview,
-                    warningPolicy,
-                    images,
-                    false);
-        }
-
-        /** A form that takes no images (an edit). */
-        public ComposePage(
-                String kind,
-                String heading,
-                String action,
-                CommunityCard community,
-                List<Rule> rules,
-                PostCard replyingTo,
-                boolean withTitle,
-                Form form,
-                String preview,
-                WarningPolicy warningPolicy) {
-            this(kind, heading, action, community, rules, replyingTo, withTitle, form, preview, warningPolicy, null);
-        }
-    }
+            boolean anonymousOffered) {}
 
     public record DeletePage(PostCard post, CommunityCard community) {}
 
