@@ -43,8 +43,19 @@ class AnonymousPostingApiTest {
                 api.patch("/api/v1/communities/" + community, "{\"anonymous_posting\": \"yes\"}", mod),
                 400,
                 "anonymous_posting");
+        // A body refused for any of its fields changes none of them, whatever feature stores each.
+        assertEquals(
+                422,
+                api.patch(
+                                "/api/v1/communities/" + community,
+                                Map.of("anonymous_posting", true, "sensitive", true, "hold_posts", "sometimes"),
+                                mod)
+                        .statusCode());
         assertFalse(body(api.get("/api/v1/communities/" + community, null))
                 .get("anonymous_posting")
+                .asBoolean());
+        assertFalse(body(api.get("/api/v1/communities/" + community, null))
+                .path("sensitive")
                 .asBoolean());
         var on = api.patch(
                 "/api/v1/communities/" + community, Map.of("anonymous_posting", true, "title", "Still waters"), mod);

@@ -401,6 +401,7 @@ class CarePagesBrowserTest {
             Thread.sleep(100);
             scanner.open("/settings/export");
         }
+        assertFalse(scanner.all("a[download]").isEmpty(), "the export is ready to check");
         failures.check("/settings/export (ready)");
         scanner.darkScheme(true);
         try {
