@@ -517,22 +517,11 @@ public final class ApiRoutes {
     }
 
     static long id(Context ctx) {
-        try {
-            return Long.parseLong(ctx.pathParam("id"));
-        } catch (NumberFormatException e) {
-            throw JsonBody.badRequest("id", "id must be a number");
-        }
+        return RequestNumbers.path(ctx, "id");
     }
 
     private static int page(String raw) {
-        if (raw == null) return 1;
-        try {
-            int page = Integer.parseInt(raw);
-            if (page >= 1 && page <= 10_000) return page;
-        } catch (NumberFormatException e) {
-            // refused below, with the rule
-        }
-        throw JsonBody.badRequest("page", "page must be a whole number from 1 to 10000");
+        return RequestNumbers.page(raw, 10_000);
     }
 
     private static String state(FollowService.Subscription s) {

@@ -142,11 +142,7 @@ final class CareRoutes {
     }
 
     private static long longParam(Context ctx, String name) {
-        try {
-            return Long.parseLong(ctx.pathParam(name));
-        } catch (NumberFormatException e) {
-            throw JsonBody.badRequest(name, name + " must be a number");
-        }
+        return RequestNumbers.path(ctx, name);
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

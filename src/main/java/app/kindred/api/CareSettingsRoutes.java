@@ -105,7 +105,7 @@ final class CareSettingsRoutes {
         var by = member.apply(ctx);
         int page = page(ctx.queryParam("page"));
         var held = moderation.held(by, ApiRoutes.id(ctx), HELD_PER_PAGE, (page - 1) * HELD_PER_PAGE);
-        ctx.json(held.stream().map(p -> posts.post(p.id())).toList());
+        ctx.json(posts.held(held));
     }
 
     private void approve(Context ctx) {
@@ -120,13 +120,6 @@ final class CareSettingsRoutes {
     }
 
     private static int page(String raw) {
-        if (raw == null) return 1;
-        try {
-            int page = Integer.parseInt(raw);
-            if (page >= 1 && page <= 10_000) return page;
-        } catch (NumberFormatException e) {
-            // refused below
-        }
-        throw JsonBody.badRequest("page", "page must be a whole number from 1 to 10000");
+        return RequestNumbers.page(raw, 10_000);
     }
 }

@@ -334,10 +334,6 @@ final class ModerationRoutes {
     }
 
     private static long id(Context ctx) {
-        try {
-            return Long.parseLong(ctx.pathParam("id"));
-        } catch (NumberFormatException e) {
-            throw JsonBody.badRequest("id", "id must be a number");
-        }
+        return RequestNumbers.path(ctx, "id");
     }
 }

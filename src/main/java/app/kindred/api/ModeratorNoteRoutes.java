@@ -61,10 +61,6 @@ final class ModeratorNoteRoutes {
     }
 
     private static long id(Context ctx, String param) {
-        try {
-            return Long.parseLong(ctx.pathParam(param));
-        } catch (NumberFormatException e) {
-            throw JsonBody.badRequest(param, param + " must be a number");
-        }
+        return RequestNumbers.path(ctx, param);
     }
 }

@@ -121,6 +121,16 @@ final class PostViews {
         });
     }
 
+    /** Posts held for review, for their community's moderators: read together, each shown as {@link #post(long)} shows it. */
+    List<PostView> held(List<Post> held) {
+        return db.read(c -> {
+            var facts = Facts.load(c, held, null, posting.anonymity());
+            return held.stream()
+                    .map(p -> view(p, facts, p.isThread() ? null : List.of(), Shown.EVERYTHING))
+                    .toList();
+        });
+    }
+
     /** A post as the viewer may see it: a held one only by its author and the community's moderators. */
     PostView post(long id, Optional<Member> viewer) {
         return db.read(c -> {

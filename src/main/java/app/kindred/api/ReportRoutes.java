@@ -109,11 +109,7 @@ final class ReportRoutes {
     }
 
     private static long id(Context ctx) {
-        try {
-            return Long.parseLong(ctx.pathParam("id"));
-        } catch (NumberFormatException e) {
-            throw JsonBody.badRequest("id", "id must be a number");
-        }
+        return RequestNumbers.path(ctx, "id");
     }
 
     /** A report as moderators see it, with every filing grouped under it. */

@@ -50,7 +50,7 @@ final class SearchRoutes {
         if (!type.equals("posts") && !type.equals("communities")) {
             throw JsonBody.badRequest("type", "type must be communities or posts");
         }
-        int page = page(ctx.queryParam("page"));
+        int page = RequestNumbers.page(ctx.queryParam("page"), 500);
         var viewer = member.apply(ctx);
         if (q != null && SearchService.isAddress(q)) {
             var resolved = switch (search.resolve(q, viewer)) {
@@ -66,17 +66,6 @@ final class SearchRoutes {
                 ? search.communities(q, page).stream().map(community::apply).toList()
                 : postViews.list(search.posts(q, page), seen);
         ctx.json(new Results(q.strip(), type, page, SearchService.PER_PAGE, results, null));
-    }
-
-    private static int page(String raw) {
-        if (raw == null) return 1;
-        try {
-            int page = Integer.parseInt(raw);
-            if (page >= 1 && page <= 500) return page;
-        } catch (NumberFormatException e) {
-            // refused below, with the rule
-        }
-        throw JsonBody.badRequest("page", "page must be a whole number from 1 to 500");
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -208,8 +208,8 @@ public final class ThreadService {
         var url = attachments == null ? null : link(attachments.url());
         var result = db.inCommunity(communityOfPost(postId), c -> {
             var post = post(c, postId);
-            posting.checkEdit(
-                    c, communities.findById(c, post.communityId()).orElseThrow(), post, Participant.member(editor));
+            var community = communities.findById(c, post.communityId()).orElseThrow();
+            posting.checkEdit(c, community, post, Participant.member(editor));
             // Only a thread may have an empty body, whether or not the edit touches its title.
             checkBody(draft, post.isThread());
             if (!post.isThread() && draft.title() != null) throw Refusal.invalid("title", "a comment has no title");
@@ -222,7 +222,7 @@ public final class ThreadService {
             // Our member is refused here; a held post stays held and goes out only when approved.
             admission.admitEdit(
                     c,
-                    communities.findById(c, post.communityId()).orElseThrow(),
+                    community,
                     Participant.member(editor),
                     new Admission.Writing(
                             post.isThread(),
@@ -249,20 +249,11 @@ public final class ThreadService {
             Notifications.localPost(c, post.id());
             var updated = posts.findById(c, post.id()).orElseThrow();
             if (posting.anonymity().sentElsewhere(c, post.id())) {
-                events.sentAnonymously(
-                        c,
-                        editor.actor(),
-                        updated,
-                        communities.findById(c, post.communityId()).orElseThrow(),
-                        ThreadEvents.AnonymousChange.EDITED);
+                events.sentAnonymously(c, editor.actor(), updated, community, ThreadEvents.AnonymousChange.EDITED);
                 return updated;
             }
             if (updated.held()) return updated;
-            events.edited(
-                    c,
-                    writer(c, updated),
-                    updated,
-                    communities.findById(c, post.communityId()).orElseThrow());
+            events.edited(c, writer(c, updated), updated, community);
             return updated;
         });
         // Images taken out of the post go once the edit is committed.
@@ -281,21 +272,18 @@ public final class ThreadService {
             posting.checkDelete(c, post, Participant.member(member));
             posts.tombstone(c, post.id());
             media.postDeleted(c, post.id());
-            if (posting.anonymity().sentElsewhere(c, post.id())) {
-                events.sentAnonymously(
-                        c,
-                        member.actor(),
-                        posts.findById(c, post.id()).orElseThrow(),
-                        communities.findById(c, post.communityId()).orElseThrow(),
-                        ThreadEvents.AnonymousChange.DELETED);
-            }
             // A held post was never sent: its deletion is not either.
-            else if (!post.held())
-                events.deleted(
-                        c,
-                        writer(c, post),
-                        posts.findById(c, post.id()).orElseThrow(),
-                        communities.findById(c, post.communityId()).orElseThrow());
+            boolean anonymousElsewhere = posting.anonymity().sentElsewhere(c, post.id());
+            if (anonymousElsewhere || !post.held()) {
+                var tombstone = posts.findById(c, post.id()).orElseThrow();
+                var community = communities.findById(c, post.communityId()).orElseThrow();
+                if (anonymousElsewhere) {
+                    events.sentAnonymously(
+                            c, member.actor(), tombstone, community, ThreadEvents.AnonymousChange.DELETED);
+                } else {
+                    events.deleted(c, writer(c, post), tombstone, community);
+                }
+            }
             return null;
         });
         // Files go once the delete is committed: a rollback must not leave a post without its images.

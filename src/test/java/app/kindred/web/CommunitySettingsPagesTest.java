@@ -354,15 +354,21 @@ class CommunitySettingsPagesTest {
             server.sql("insert into follow (follower_id, followed_id, state) values (?, ?, 'pending')", ids[i], group);
         }
         var web = signedIn("mona");
+        // The settings page lists who waits and leads to the one page where requests are answered.
         var page = Jsoup.parse(web.get("/c/peers/settings").body());
-        assertNotNull(page.selectFirst("form[action=/c/peers/settings/requests/" + ids[0] + "/approve]"));
+        assertTrue(
+                page.select("#requests ~ ul li").text().contains("r0"),
+                page.select("#requests ~ ul").outerHtml());
+        assertNotNull(page.selectFirst("a[href=/c/peers/requests]"));
+        var requests = Jsoup.parse(web.get("/c/peers/requests").body());
+        assertNotNull(requests.selectFirst("form[action=/c/peers/requests/" + ids[0] + "/approve]"));
         assertEquals(
                 303,
-                web.submit("/c/peers/settings", "/c/peers/settings/requests/" + ids[0] + "/approve", Map.of())
+                web.submit("/c/peers/requests", "/c/peers/requests/" + ids[0] + "/approve", Map.of())
                         .statusCode());
         assertEquals(
                 303,
-                web.submit("/c/peers/settings", "/c/peers/settings/requests/" + ids[1] + "/refuse", Map.of())
+                web.submit("/c/peers/requests", "/c/peers/requests/" + ids[1] + "/refuse", Map.of())
                         .statusCode());
         assertEquals(1, count("select count(*) from follow where follower_id = ? and state = 'accepted'", ids[0]));
         assertEquals(0, count("select count(*) from follow where follower_id = ?", ids[1]));

@@ -109,8 +109,6 @@ public final class CommunitySettingsPages {
         routes.post("/c/{name}/settings/moderators", this::addModerator);
         routes.post("/c/{name}/settings/moderators/remove", this::removeModerator);
         routes.post("/c/{name}/settings/bans/lift", this::liftBan);
-        routes.post("/c/{name}/settings/requests/{actor}/approve", ctx -> answer(ctx, true));
-        routes.post("/c/{name}/settings/requests/{actor}/refuse", ctx -> answer(ctx, false));
         routes.post("/c/{name}/settings/blocks", this::block);
         routes.post("/c/{name}/settings/blocks/lift", this::unblock);
         routes.get("/c/{name}/ban", ctx -> {
@@ -332,19 +330,6 @@ public final class CommunitySettingsPages {
         act(ctx, new String[] {"actor"}, Map.of(), "bans", (member, community, v) -> {
             moderation.unban(member, community.id(), v.get("actor"), "");
             return "banLifted";
-        });
-    }
-
-    private void answer(Context ctx, boolean approve) {
-        act(ctx, new String[0], Map.of(), "requests", (member, community, v) -> {
-            long actor;
-            try {
-                actor = Long.parseLong(ctx.pathParam("actor"));
-            } catch (NumberFormatException e) {
-                throw Refusal.notFound("there is no such follow request");
-            }
-            follows.answer(community.id(), actor, approve);
-            return approve ? "requestApproved" : "requestRefused";
         });
     }
 
