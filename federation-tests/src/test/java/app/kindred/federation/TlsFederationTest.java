@@ -331,6 +331,13 @@ class TlsFederationTest {
         eventually(
                 Duration.ofSeconds(30),
                 () -> assertTrue(delta.post(mended.uri()).isPresent()));
+        // And the admin no longer reads a certificate error for it: the failures stay counted, the reason
+        // goes once a later delivery arrives.
+        eventually(Duration.ofSeconds(30), () -> {
+            var row = hostRow(alpha, admin, delta.domain());
+            assertFalse(row.hasNonNull("lastError"), row.toString());
+            assertTrue(row.get("failed").asLong() >= 4, row.toString());
+        });
     }
 
     /** The test's own https client: it trusts the test CA, as the instances do. */
