@@ -204,7 +204,9 @@ public final class App implements AutoCloseable {
         this.documents = new LocalDocuments(database, actorStore, communityStore, followStore, postStore, ids);
         this.signing = new ActorSigning(database, actorStore, new RequestSigner(clock));
         this.fetcher = new RemoteFetcher(
-                new AddressPolicy(config.federation().allowPrivateAddresses()),
+                new AddressPolicy(
+                        config.federation().allowPrivateAddresses(),
+                        config.federation().privateHosts()),
                 config.instance().scheme().equals("http"),
                 new RemoteFetcher.Limits(
                         Duration.ofSeconds(5),
@@ -229,7 +231,9 @@ public final class App implements AutoCloseable {
         var delivery = config.delivery();
         this.hostHealth = new HostHealth(delivery.unavailableAfter());
         var poster = new InboxPoster(
-                new AddressPolicy(config.federation().allowPrivateAddresses()),
+                new AddressPolicy(
+                        config.federation().allowPrivateAddresses(),
+                        config.federation().privateHosts()),
                 delivery.timeout(),
                 delivery.perHost(),
                 "Kindred/" + version() + " (+" + ids.base() + "/)",

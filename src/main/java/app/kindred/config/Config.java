@@ -71,7 +71,8 @@ public record Config(
             int fetchMaxBytes,
             Duration fetchTimeout,
             Duration inboundRetention,
-            int inboundConcurrency) {}
+            int inboundConcurrency,
+            List<String> privateHosts) {}
 
     public record Delivery(
             int workers,

@@ -24,6 +24,8 @@ public final class ConfigLoader {
             "(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\\[[0-9a-f:.]+\\])(?::(\\d{1,5}))?");
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+    private static final Pattern HOST_NAME =
+            Pattern.compile("\\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
     private static final Pattern BAND = Pattern.compile("([1-9]\\d{0,8})\\s*/\\s*(\\d{1,9})(ms|s|m|h|d)");
 
     private ConfigLoader() {}
@@ -126,7 +128,8 @@ public final class ConfigLoader {
                 (int) Math.min(Integer.MAX_VALUE, positive(v, "federation.fetch_max_bytes")),
                 duration(v, "federation.fetch_timeout"),
                 duration(v, "federation.inbound_retention"),
-                (int) Math.min(Integer.MAX_VALUE, positive(v, "federation.inbound_concurrency")));
+                (int) Math.min(Integer.MAX_VALUE, positive(v, "federation.inbound_concurrency")),
+                hostNames(v, "federation.private_hosts"));
         var delivery = new Config.Delivery(
                 (int) Math.min(10_000, positive(v, "delivery.workers")),
                 (int) Math.min(1_000, positive(v, "delivery.per_host")),
@@ -223,6 +226,24 @@ public final class ConfigLoader {
                 v,
                 key,
                 "is not a header name; use letters, digits and dashes, e.g. X-Forwarded-For, or leave it empty");
+    }
+
+    /** Host names or .suffixes, comma-separated; empty is none. A bare "." or a wildcard would be every host. */
+    private static List<String> hostNames(Map<String, Sourced> v, String key) {
+        var names = new ArrayList<String>();
+        for (var part : string(v, key).split(",", -1)) {
+            var name = part.strip().toLowerCase(Locale.ROOT);
+            if (name.isEmpty()) continue;
+            if (!HOST_NAME.matcher(name).matches()) {
+                throw bad(
+                        v,
+                        key,
+                        "is not a list of host names; write e.g. \"peer.example, .lab.example\" (a leading dot names"
+                                + " every host under it; no ports, no wildcards)");
+            }
+            names.add(name);
+        }
+        return List.copyOf(names);
     }
 
     /** Rate-limit bands written as COUNT/PERIOD, comma-separated: "5/1m, 20/1h". */

@@ -90,6 +90,10 @@ public final class Settings {
                     "false",
                     "Allow fetching from and delivering to loopback, private and link-local addresses; only for tests and local trials."),
             new Setting(
+                    "federation.private_hosts",
+                    "",
+                    "Host names that may resolve to private addresses although allow_private_addresses is off, comma-separated; a leading dot names every host under it (.lab.example). For peers on your own network and tests; empty by default."),
+            new Setting(
                     "federation.mode",
                     "open",
                     "open federates with every instance not blocked; allowlist federates only with domains an admin allowed."),

@@ -55,20 +55,23 @@ public final class DeliveryStatus {
         return db.read(c -> Sql.list(
                 c,
                 """
-                select d.host,
-                       count(*) filter (where d.state = 'queued') as queued,
-                       count(*) filter (where d.state = 'in_flight') as in_flight,
-                       count(*) filter (where d.state = 'delivered') as delivered,
-                       count(*) filter (where d.state = 'failed') as failed,
-                       count(*) filter (where d.state = 'parked') as parked,
-                       h.failing_since, coalesce(h.unavailable, false) as unavailable,
-                       max(d.delivered_at) as last_success,
-                       -- A host that answers but whose deliveries fail (a refused certificate, a 403) shows why too.
-                       coalesce(h.last_error, (select f.last_error from delivery f where f.host = d.host
-                                               and f.state = 'failed' order by f.id desc limit 1)) as last_error
-                from delivery d left join host_health h on h.host = d.host
-                group by d.host, h.failing_since, h.last_error, h.unavailable
-                order by d.host""",
+                select g.*, h.failing_since, coalesce(h.unavailable, false) as unavailable,
+                       -- A host that answers but whose deliveries fail (a refused certificate, a 403) shows why too,
+                       -- until a delivery made after that failure arrives (the certificate was fixed).
+                       coalesce(h.last_error, (select f.last_error from delivery f where f.host = g.host
+                                               and f.state = 'failed' and f.id > coalesce(g.last_delivered_id, 0)
+                                               order by f.id desc limit 1)) as last_error
+                from (select d.host,
+                             count(*) filter (where d.state = 'queued') as queued,
+                             count(*) filter (where d.state = 'in_flight') as in_flight,
+                             count(*) filter (where d.state = 'delivered') as delivered,
+                             count(*) filter (where d.state = 'failed') as failed,
+                             count(*) filter (where d.state = 'parked') as parked,
+                             max(d.delivered_at) as last_success,
+                             max(d.id) filter (where d.state = 'delivered') as last_delivered_id
+                      from delivery d group by d.host) g
+                left join host_health h on h.host = g.host
+                order by g.host""",
                 rs -> new HostRow(
                         rs.getString("host"),
                         rs.getLong("queued"),

@@ -4,16 +4,52 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * Which addresses we may connect to. Private, loopback, link-local (cloud metadata lives at
  * 169.254.169.254), unique-local, carrier-grade NAT, multicast and unspecified addresses reach our
- * own network, not the fediverse, and are refused unless the config allows them (tests).
+ * own network, not the fediverse, and are refused unless the config allows them: all of them
+ * ({@code allowPrivate}, tests and local trials), or only for the host names an admin listed
+ * ({@code privateHosts}: {@code peer.example} names that host, {@code .example} every name under it).
+ * The names are the ones we were asked to reach, before DNS: no answer can add a host to the list.
  */
-public record AddressPolicy(boolean allowPrivate) {
+public record AddressPolicy(boolean allowPrivate, List<String> privateHosts) {
+
+    public AddressPolicy {
+        privateHosts = privateHosts.stream()
+                .map(AddressPolicy::normalised)
+                .filter(h -> !h.isEmpty())
+                .toList();
+    }
+
+    public AddressPolicy(boolean allowPrivate) {
+        this(allowPrivate, List.of());
+    }
 
     public boolean allows(InetAddress address) {
         return allowPrivate || isPublic(address);
+    }
+
+    /** Whether we may connect to {@code address}, one of the answers for the host name {@code host}. */
+    public boolean allows(String host, InetAddress address) {
+        return allows(address) || listed(host);
+    }
+
+    /** Whether the admin listed this host name (or a suffix of it) as one that may be private. */
+    public boolean listed(String host) {
+        if (host == null || privateHosts.isEmpty()) return false;
+        var name = normalised(host);
+        for (var entry : privateHosts) {
+            if (entry.startsWith(".") ? name.endsWith(entry) : name.equals(entry)) return true;
+        }
+        return false;
+    }
+
+    private static String normalised(String host) {
+        var name = host.strip().toLowerCase(Locale.ROOT);
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
     }
 
     public static boolean isPublic(InetAddress address) {

@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.SocketAddressResolver;
@@ -15,10 +16,15 @@ import org.eclipse.jetty.util.SocketAddressResolver;
  * Resolves a host name for a Jetty client and lets through only addresses we may connect to. The
  * check happens where the connection is made, so a DNS answer cannot change between check and use.
  */
-public record CheckedAddressResolver(Predicate<InetSocketAddress> allowed) implements SocketAddressResolver {
+public record CheckedAddressResolver(BiPredicate<String, InetSocketAddress> allowed) implements SocketAddressResolver {
 
     public CheckedAddressResolver(AddressPolicy policy) {
-        this((Predicate<InetSocketAddress>) socket -> policy.allows(socket.getAddress()));
+        this((BiPredicate<String, InetSocketAddress>) (host, socket) -> policy.allows(host, socket.getAddress()));
+    }
+
+    /** A check of the address alone, whatever name it was the answer for. */
+    public CheckedAddressResolver(Predicate<InetSocketAddress> allowed) {
+        this((BiPredicate<String, InetSocketAddress>) (host, socket) -> allowed.test(socket));
     }
 
     /** The whole name was refused: one private answer makes it suspect (rebinding tricks mix them). */
@@ -34,7 +40,7 @@ public record CheckedAddressResolver(Predicate<InetSocketAddress> allowed) imple
             var usable = new ArrayList<InetSocketAddress>();
             for (var address : InetAddress.getAllByName(host)) {
                 var socket = new InetSocketAddress(address, port);
-                if (!allowed.test(socket)) {
+                if (!allowed.test(host, socket)) {
                     // No address in the message: it reaches logs, and a member must not learn our DNS from it.
                     promise.failed(
                             new RefusedAddressException("refused to connect to " + host + ": not a public address"));

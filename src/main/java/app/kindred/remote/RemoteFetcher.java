@@ -57,18 +57,22 @@ public final class RemoteFetcher implements AutoCloseable {
     private volatile Predicate<String> refusedHosts = host -> false;
 
     public RemoteFetcher(AddressPolicy policy, boolean allowHttp, Limits limits, String userAgent) {
-        this(address -> policy.allows(address.getAddress()), allowHttp, limits, userAgent);
+        this(new CheckedAddressResolver(policy), allowHttp, limits, userAgent);
     }
 
     /** Tests let one loopback socket stand in for a public server while every other address keeps the policy. */
     RemoteFetcher(Predicate<InetSocketAddress> allowed, boolean allowHttp, Limits limits, String userAgent) {
+        this(new CheckedAddressResolver(allowed), allowHttp, limits, userAgent);
+    }
+
+    private RemoteFetcher(CheckedAddressResolver resolver, boolean allowHttp, Limits limits, String userAgent) {
         this.allowHttp = allowHttp;
         this.limits = limits;
         this.userAgent = userAgent;
         this.client = new HttpClient();
         client.setFollowRedirects(false);
         client.setConnectTimeout(limits.connectTimeout().toMillis());
-        client.setSocketAddressResolver(new CheckedAddressResolver(allowed));
+        client.setSocketAddressResolver(resolver);
         client.setUserAgentField(null);
         try {
             client.start();

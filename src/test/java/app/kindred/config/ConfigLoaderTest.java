@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -105,6 +106,25 @@ class ConfigLoaderTest {
         var env = assertThrows(
                 ConfigException.class, () -> ConfigLoader.load(Optional.empty(), Map.of("KINDRED_SERVER_PROT", "80")));
         assertTrue(env.getMessage().contains("KINDRED_SERVER_PROT"), env.getMessage());
+    }
+
+    @Test
+    void privateHostsAreAListOfNamesAndSuffixes() {
+        assertEquals(
+                List.of(),
+                ConfigLoader.load(Optional.empty(), Map.of()).federation().privateHosts());
+        var c = ConfigLoader.load(
+                Optional.empty(), Map.of("KINDRED_FEDERATION_PRIVATE_HOSTS", " Peer.Lab.example, .kindred-tls.test ,"));
+        assertEquals(
+                List.of("peer.lab.example", ".kindred-tls.test"), c.federation().privateHosts());
+        assertFalse(c.federation().allowPrivateAddresses(), "listing names widens nothing else");
+        for (var bad : new String[] {"*.lab.example", ".", "peer.example:8443", "https://peer.example", "a..b"}) {
+            var e = assertThrows(
+                    ConfigException.class,
+                    () -> ConfigLoader.load(Optional.empty(), Map.of("KINDRED_FEDERATION_PRIVATE_HOSTS", bad)),
+                    bad);
+            assertTrue(e.getMessage().contains("federation.private_hosts"), e.getMessage());
+        }
     }
 
     @Test

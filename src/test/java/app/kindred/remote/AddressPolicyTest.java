@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -90,5 +92,21 @@ class AddressPolicyTest {
             })
     void allowPrivateAllowsEveryAddress(String address) throws UnknownHostException {
         assertTrue(TESTING.allows(InetAddress.getByName(address)), address + " refused with allowPrivate");
+    }
+
+    @Test
+    void listedHostNamesMayBePrivateAndNothingElse() throws UnknownHostException {
+        var policy = new AddressPolicy(false, List.of("peer.lab.example", ".kindred-tls.test.", " "));
+        var loopback = InetAddress.getByName("127.0.0.1");
+        assertTrue(policy.allows("peer.lab.example", loopback));
+        assertTrue(policy.allows("PEER.lab.example.", loopback), "names compare as DNS does");
+        assertTrue(policy.allows("alpha.kindred-tls.test", loopback), "a leading dot names every host under it");
+        assertFalse(policy.allows("kindred-tls.test", loopback), "but not the suffix itself");
+        assertFalse(policy.allows("other.lab.example", loopback), "a plain name is that host only");
+        assertFalse(policy.allows("evilkindred-tls.test", loopback));
+        assertFalse(policy.allows("peer.lab.example.evil", loopback));
+        assertFalse(policy.allows("127.0.0.1", loopback), "an address literal is not a listed name");
+        assertFalse(policy.allows(null, loopback));
+        assertTrue(policy.allows("anything.example", InetAddress.getByName("93.184.216.34")));
     }
 }

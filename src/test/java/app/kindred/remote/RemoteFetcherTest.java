@@ -244,6 +244,25 @@ class RemoteFetcherTest {
     }
 
     @Test
+    void aListedPrivateHostIsReachedAndNoOtherPrivateAddressIs() throws Exception {
+        var listed = new RemoteFetcher(
+                new AddressPolicy(false, List.of("localhost")), true, RemoteFetcher.Limits.defaults(), "Kindred-test");
+        fetchers.add(listed);
+        var id = "http://localhost:" + remote.getPort() + "/users/alice";
+        remote.stubFor(get("/users/alice").willReturn(okForContentType(AP, actorJson(id))));
+
+        assertEquals(id, listed.getActivityJson(URI.create(id)).get("id").asText());
+        // The same server by its address, not by the listed name, is still refused before connecting.
+        fails(Reason.REFUSED_ADDRESS, () -> listed.getActivityJson(at(remote, "/users/alice")));
+        // A redirect from the listed name to a private address it does not name is refused too.
+        remote.stubFor(get("/users/bob").willReturn(temporaryRedirect("http://169.254.169.254/latest/meta-data")));
+        fails(
+                Reason.REFUSED_ADDRESS,
+                () -> listed.getActivityJson(URI.create("http://localhost:" + remote.getPort() + "/users/bob")));
+        assertEquals(2, requestsReceived(remote));
+    }
+
+    @Test
     void aRedirectToCloudMetadataIsRefused() {
         remote.stubFor(get("/users/alice").willReturn(temporaryRedirect("http://169.254.169.254/latest/meta-data")));
 

@@ -70,8 +70,14 @@ public final class KindredInstance implements AutoCloseable {
      * {@code <name>.kindred-tls.test} (which {@link TestHosts} resolves to 127.0.0.1) in front of the
      * instance's plain port, {@code instance.scheme = https}, ids {@code https://<name>.kindred-tls.test:<port>/...}.
      * The JVM must trust {@code ca} (javax.net.ssl.trustStore) before the first instance starts.
+     * Private addresses are refused as in production, except for names under {@link TestHosts#SUFFIX}
+     * ({@code federation.private_hosts}): those are the test's own hosts, on loopback.
      */
     public static KindredInstance startBehindTls(String name, TestCa ca) {
+        return startBehindTls(name, ca, Map.of());
+    }
+
+    public static KindredInstance startBehindTls(String name, TestCa ca, Map<String, String> settings) {
         int port = freePort();
         var host = TestHosts.name(name);
         var front = TlsFront.start(ca.serverContext(host), port);
@@ -82,6 +88,9 @@ public final class KindredInstance implements AutoCloseable {
         env.put("KINDRED_INSTANCE_NAME", name);
         env.put("KINDRED_DELIVERY_TIME_SCALE", "0.001");
         env.put("KINDRED_DELIVERY_POLL_INTERVAL", "50ms");
+        env.put("KINDRED_FEDERATION_ALLOW_PRIVATE_ADDRESSES", "false");
+        env.put("KINDRED_FEDERATION_PRIVATE_HOSTS", TestHosts.SUFFIX);
+        env.putAll(settings);
         env.put("KINDRED_DATABASE_URL", TestPostgres.newDatabase());
         var instance = new KindredInstance(name, port, Map.copyOf(env), domain, "https", front);
         try {
@@ -138,9 +147,14 @@ public final class KindredInstance implements AutoCloseable {
      * does what any client does, waits that long and asks again.
      */
     public Member createMember(String username) {
+        return createMember(username, Role.MEMBER);
+    }
+
+    /** A new member with that role; the password is {@code password-of-<username>}. */
+    public Member createMember(String username, Role role) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return app().members().create(username, "password-of-" + username, Role.MEMBER);
+                return app().members().create(username, "password-of-" + username, role);
             } catch (TryLater busy) {
                 if (attempt == 5) throw busy;
                 try {
@@ -159,6 +173,12 @@ public final class KindredInstance implements AutoCloseable {
 
     public String domain() {
         return domain;
+    }
+
+    /** The TLS proxy in front (startBehindTls only), whose certificate a test can replace. */
+    public TlsFront front() {
+        if (front == null) throw new IllegalStateException(name + " is not behind TLS");
+        return front;
     }
 
     public String baseUrl() {

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.Date;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
@@ -54,6 +55,8 @@ public final class TestCa {
     private static final AlgorithmIdentifier ECDSA_SHA256 =
             new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA256);
     private static final char[] PASSWORD = "test-only".toCharArray();
+    private static final Duration FIVE_MINUTES = Duration.ofMinutes(5);
+    private static final Duration A_DAY = Duration.ofDays(1);
 
     private final KeyPair keys;
     private final X500Name name;
@@ -68,7 +71,11 @@ public final class TestCa {
     public static TestCa create() {
         var keys = ecKeys();
         var name = new X500Name("CN=Kindred test CA " + Instant.now());
-        return new TestCa(keys, name, sign(name, keys.getPrivate(), name, keys.getPublic(), null));
+        var now = Instant.now();
+        return new TestCa(
+                keys,
+                name,
+                sign(name, keys.getPrivate(), name, keys.getPublic(), null, now.minus(FIVE_MINUTES), now.plus(A_DAY)));
     }
 
     public X509Certificate certificate() {
@@ -77,12 +84,60 @@ public final class TestCa {
 
     /** A TLS server context whose certificate, signed by this CA, names {@code host} (and only it). */
     public SSLContext serverContext(String host) {
+        var now = Instant.now();
+        return serverContext(host, now.minus(FIVE_MINUTES), now.plus(A_DAY));
+    }
+
+    /** A certificate this CA signed for {@code host} that expired yesterday. */
+    public SSLContext expiredServerContext(String host) {
+        var now = Instant.now();
+        return serverContext(host, now.minus(A_DAY.multipliedBy(2)), now.minus(A_DAY));
+    }
+
+    private SSLContext serverContext(String host, Instant notBefore, Instant notAfter) {
         var serverKeys = ecKeys();
-        var cert = sign(name, keys.getPrivate(), new X500Name("CN=" + host), serverKeys.getPublic(), host);
+        var cert = sign(
+                name, keys.getPrivate(), new X500Name("CN=" + host), serverKeys.getPublic(), host, notBefore, notAfter);
+        return context(serverKeys.getPrivate(), new Certificate[] {cert, certificate}, host);
+    }
+
+    /** A certificate for {@code host} signed by its own key, as `openssl req -x509` makes one: no authority vouches. */
+    public static SSLContext selfSignedServerContext(String host) {
+        var serverKeys = ecKeys();
+        var subject = new X500Name("CN=" + host);
+        var now = Instant.now();
+        var cert = sign(
+                subject,
+                serverKeys.getPrivate(),
+                subject,
+                serverKeys.getPublic(),
+                host,
+                now.minus(FIVE_MINUTES),
+                now.plus(A_DAY));
+        return context(serverKeys.getPrivate(), new Certificate[] {cert}, host);
+    }
+
+    /** A client context that trusts this CA alone (for the test's own https requests). */
+    public SSLContext clientContext() {
         try {
             var store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setKeyEntry("server", serverKeys.getPrivate(), PASSWORD, new Certificate[] {cert, certificate});
+            store.setCertificateEntry("kindred-test-ca", certificate);
+            var trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            var context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), RANDOM);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("could not make a client context", e);
+        }
+    }
+
+    private static SSLContext context(PrivateKey key, Certificate[] chain, String host) {
+        try {
+            var store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("server", key, PASSWORD, chain);
             var managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             managers.init(store, PASSWORD);
             var context = SSLContext.getInstance("TLS");
@@ -124,15 +179,20 @@ public final class TestCa {
 
     /** A CA certificate when {@code host} is null, else a server certificate for {@code host}. */
     private static X509Certificate sign(
-            X500Name issuer, PrivateKey issuerKey, X500Name subject, PublicKey subjectKey, String host) {
+            X500Name issuer,
+            PrivateKey issuerKey,
+            X500Name subject,
+            PublicKey subjectKey,
+            String host,
+            Instant notBefore,
+            Instant notAfter) {
         try {
             var tbs = new V3TBSCertificateGenerator();
             tbs.setSerialNumber(new ASN1Integer(new BigInteger(64, RANDOM)));
             tbs.setIssuer(issuer);
             tbs.setSubject(subject);
-            var now = Instant.now();
-            tbs.setStartDate(new Time(Date.from(now.minus(Duration.ofMinutes(5)))));
-            tbs.setEndDate(new Time(Date.from(now.plus(Duration.ofDays(1)))));
+            tbs.setStartDate(new Time(Date.from(notBefore)));
+            tbs.setEndDate(new Time(Date.from(notAfter)));
             tbs.setSubjectPublicKeyInfo(SubjectPublicKeyInfo.getInstance(subjectKey.getEncoded()));
             tbs.setSignature(ECDSA_SHA256);
             var extensions = new ExtensionsGenerator();
