@@ -33,10 +33,10 @@ final class ReadLoad {
     record Route(String name, String path, String accept) {}
 
     /**
-     * Seeds what is read (PageBenchmark's community of 30 threads, one with 200 comments) and returns the
+     * Seeds what is read (PageBenchmark's community of 30 threads, one with {@code comments} comments) and returns the
      * routes: the community page and the thread signed out, the community's actor document, WebFinger.
      */
-    static List<Route> seed(App app, String domain) {
+    static List<Route> seed(App app, String domain, int comments) {
         app.members().create("alice", "a calm long passphrase", Role.ADMIN);
         for (int i = 0; i < 10; i++) app.members().create("member" + i, "a calm long passphrase", Role.MEMBER);
         var community = app.communities().create("peers", "Peer support", "A calm place.", "alice");
@@ -60,7 +60,7 @@ final class ReadLoad {
         for (int i = 0; i < 10; i++)
             members.add(app.members().find("member" + i).orElseThrow());
         long previous = thread;
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < comments; i++) {
             long parent = i % 3 == 2 ? previous : thread;
             var body = "Comment " + i + ": a mixed week. I slept better, walked twice. Thank you for listening.";
             previous = app.threads()
