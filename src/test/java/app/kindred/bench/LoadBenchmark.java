@@ -124,7 +124,7 @@ public final class LoadBenchmark {
         if (!INBOUND_HOST.isEmpty()) env.put("KINDRED_LIMITS_INBOUND_HOST", INBOUND_HOST);
         // The seeder writes 230 posts in a moment, which the posting limits are there to stop: it runs unlimited.
         try (var seeder = App.open(TestPostgres.configFor(url, Map.of("KINDRED_INSTANCE_DOMAIN", domain)))) {
-            var routes = ReadLoad.seed(seeder, domain, 200);
+            var routes = ReadLoad.seed(seeder, domain, 10, 30, 200);
             long communityId = seeder.communities().find("peers").orElseThrow().id();
             var groupUri = seeder.communities()
                     .find("peers")

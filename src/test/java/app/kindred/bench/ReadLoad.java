@@ -33,15 +33,15 @@ final class ReadLoad {
     record Route(String name, String path, String accept) {}
 
     /**
-     * Seeds what is read (PageBenchmark's community of 30 threads, one with {@code comments} comments) and returns the
+     * Seeds what is read (PageBenchmark's community: 30 threads, one with 200 comments by 10 members, when given those numbers) and returns the
      * routes: the community page and the thread signed out, the community's actor document, WebFinger.
      */
-    static List<Route> seed(App app, String domain, int comments) {
+    static List<Route> seed(App app, String domain, int writers, int threads, int comments) {
         app.members().create("alice", "a calm long passphrase", Role.ADMIN);
-        for (int i = 0; i < 10; i++) app.members().create("member" + i, "a calm long passphrase", Role.MEMBER);
+        for (int i = 0; i < writers; i++) app.members().create("member" + i, "a calm long passphrase", Role.MEMBER);
         var community = app.communities().create("peers", "Peer support", "A calm place.", "alice");
         var alice = app.members().find("alice").orElseThrow();
-        for (int i = 0; i < 29; i++) {
+        for (int i = 0; i < threads - 1; i++) {
             app.threads()
                     .startThread(
                             alice,
@@ -57,7 +57,7 @@ final class ReadLoad {
                                 "How are you, really?", "Say how your week went, if you like.", null, null, "en"))
                 .id();
         var members = new ArrayList<Member>();
-        for (int i = 0; i < 10; i++)
+        for (int i = 0; i < writers; i++)
             members.add(app.members().find("member" + i).orElseThrow());
         long previous = thread;
         for (int i = 0; i < comments; i++) {
@@ -65,7 +65,7 @@ final class ReadLoad {
             var body = "Comment " + i + ": a mixed week. I slept better, walked twice. Thank you for listening.";
             previous = app.threads()
                     .comment(
-                            members.get(i % 10),
+                            members.get(i % writers),
                             parent,
                             new ThreadService.Draft(null, body, i % 10 == 5 ? "sleep" : null, null, null))
                     .id();
@@ -156,12 +156,11 @@ final class ReadLoad {
                         try {
                             answer = client.send(request);
                         } catch (IOException e) {
-                            if (!stop.get()) lost(tally, e.toString());
+                            lost(tally, e.toString());
                             Thread.sleep(10); // a refused connection must not become a busy loop
                             continue;
                         }
                         long took = System.nanoTime() - start;
-                        if (stop.get()) break; // answered after the clock stopped: not counted
                         tally.statuses
                                 .computeIfAbsent(answer.status(), s -> new LongAdder())
                                 .increment();
@@ -188,8 +187,10 @@ final class ReadLoad {
         go.countDown();
         Thread.sleep(length.toMillis());
         stop.set(true);
-        long elapsed = System.nanoTime() - t0;
+        // Requests in flight are answered and counted (a slow answer is what is being measured), so the
+        // run lasts until the last of them; rates are over that whole time.
         for (var t : threads) t.join();
+        long elapsed = System.nanoTime() - t0;
         var results = new ArrayList<RouteResult>();
         for (int r = 0; r < routes.size(); r++) {
             var tally = tallies.get(r);
