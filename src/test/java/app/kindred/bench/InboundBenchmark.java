@@ -108,7 +108,7 @@ public final class InboundBenchmark {
 
     // ------------------------------------------------------------------------------------------ throughput
 
-    private record Author(URI uri, String keyId, SigningKey key, SignatureScheme scheme, HttpServer server) {}
+    record Author(URI uri, String keyId, SigningKey key, SignatureScheme scheme, HttpServer server) {}
 
     private record Round(
             int n,
@@ -301,7 +301,7 @@ public final class InboundBenchmark {
     private static final Map<Integer, LongAdder> keyFetches = new ConcurrentHashMap<>();
 
     /** A remote actor on its own small HTTP server that serves its document (both public keys). */
-    private static Author author(String name, SignatureScheme scheme) throws IOException {
+    static Author author(String name, SignatureScheme scheme) throws IOException {
         var keys = LocalKeys.generate(RANDOM);
         var server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
         int port = server.getAddress().getPort();
@@ -334,7 +334,7 @@ public final class InboundBenchmark {
     }
 
     /** Builds and signs n Create{Note} POSTs, authors in turn, on all cores, before any is sent. */
-    private static List<byte[]> presign(List<Author> authors, URI inbox, String groupUri, int n, AtomicInteger counter)
+    static List<byte[]> presign(List<Author> authors, URI inbox, String groupUri, int n, AtomicInteger counter)
             throws InterruptedException {
         var requests = new byte[n][];
         int first = counter.getAndAdd(n);

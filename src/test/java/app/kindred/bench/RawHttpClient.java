@@ -17,8 +17,8 @@ import java.util.Locale;
  * of the benchmark JVM's CPU on its own machinery; a remote server's sending costs are not ours to measure.
  */
 final class RawHttpClient implements AutoCloseable {
-    /** One answer: status and body. */
-    record Answer(int status, String body) {}
+    /** One answer: status, body, and its Retry-After header (null when it has none). */
+    record Answer(int status, String body, String retryAfter) {}
 
     private final InetSocketAddress address;
     private Socket socket;
@@ -42,15 +42,25 @@ final class RawHttpClient implements AutoCloseable {
         return all;
     }
 
-    Answer send(byte[] request) throws IOException {
-        if (socket == null) {
-            socket = new Socket();
-            socket.setTcpNoDelay(true);
-            socket.connect(address, 10_000);
-            socket.setSoTimeout(60_000);
-            in = new BufferedInputStream(socket.getInputStream(), 8192);
-            out = socket.getOutputStream();
+    /** Opens the connection now (send opens it when needed), so a run can connect before its clock starts. */
+    void connect() throws IOException {
+        if (socket != null) return;
+        var s = new Socket();
+        try {
+            s.setTcpNoDelay(true);
+            s.connect(address, 10_000);
+            s.setSoTimeout(60_000);
+        } catch (IOException e) {
+            s.close();
+            throw e;
         }
+        socket = s;
+        in = new BufferedInputStream(socket.getInputStream(), 8192);
+        out = socket.getOutputStream();
+    }
+
+    Answer send(byte[] request) throws IOException {
+        connect();
         try {
             out.write(request);
             out.flush();
@@ -66,6 +76,7 @@ final class RawHttpClient implements AutoCloseable {
         int code = Integer.parseInt(status.substring(9, 12));
         long length = -1;
         boolean chunked = false, closes = false;
+        String retryAfter = null;
         for (String header; !(header = line()).isEmpty(); ) {
             int colon = header.indexOf(':');
             var name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
@@ -75,6 +86,7 @@ final class RawHttpClient implements AutoCloseable {
                 case "transfer-encoding" ->
                     chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
                 case "connection" -> closes = value.equalsIgnoreCase("close");
+                case "retry-after" -> retryAfter = value;
                 default -> {}
             }
         }
@@ -88,7 +100,7 @@ final class RawHttpClient implements AutoCloseable {
             copy(length, body);
         }
         if (closes) close();
-        return new Answer(code, body.toString(StandardCharsets.UTF_8));
+        return new Answer(code, body.toString(StandardCharsets.UTF_8), retryAfter);
     }
 
     private void copy(long n, ByteArrayOutputStream to) throws IOException {
