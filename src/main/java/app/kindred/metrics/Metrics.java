@@ -107,6 +107,10 @@ public final class Metrics implements AutoCloseable {
                 .tag("pool", name)
                 .description("Waits for a connection that ran out of time (answered 503)")
                 .register(registry);
+        FunctionCounter.builder("kindred.db.connections.taken", db, Database::connectionsTaken)
+                .tag("pool", name)
+                .description("Connections handed out for reads and transactions")
+                .register(registry);
     }
 
     private void queueGauge(String name, String description, ToDoubleFunction<Queues> value) {

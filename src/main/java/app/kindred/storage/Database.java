@@ -35,6 +35,7 @@ public final class Database implements AutoCloseable {
     // The inbound processor's and delivery workers' own connections; null in the background Database itself.
     private final Database background;
     private final LongAdder timedOutWaits = new LongAdder();
+    private final LongAdder taken = new LongAdder();
     // Committed transactions of this process, both pools together (issue 14: ReadableChanges).
     private final AtomicLong commits;
 
@@ -166,7 +167,9 @@ public final class Database implements AutoCloseable {
      */
     private Connection connection() throws SQLException {
         try {
-            return pool.getConnection();
+            var connection = pool.getConnection();
+            taken.increment();
+            return connection;
         } catch (SQLTransientConnectionException e) {
             timedOutWaits.increment();
             throw TryLater.busy(RETRY_AFTER, "the server is busy; no database connection came free in time", e);
@@ -232,6 +235,11 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw new StorageException("database read failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Connections this pool has handed out for reads and transactions since it opened (a metric). */
+    public long connectionsTaken() {
+        return taken.sum();
     }
 
     /** Empty when the database answers, else why not. */

@@ -96,6 +96,50 @@ class SignedOutPagesTest {
                 200, reader.get("/p/" + thread, Map.of("If-None-Match", etag)).statusCode());
     }
 
+    /**
+     * After a change, the many readers of a busy thread who ask at once wait for one rendering of it
+     * instead of each rendering it: counted in database connections, since every rendering reads.
+     */
+    @Test
+    void readersAskingAtOnceAfterAChangeShareOneRendering() throws Exception {
+        var db = server.app().database();
+        var reader = new WebClient(server);
+        // Changes through this server's own pool: its commit ends the kept page at once, no NOTIFY to wait for.
+        db.transaction(c -> Sql.update(c, "update post set content_html = '<p>Warm.</p>' where id = ?", thread));
+        assertTrue(reader.get("/p/" + thread).body().contains("Warm."));
+        db.transaction(c -> Sql.update(c, "update post set content_html = '<p>Measured.</p>' where id = ?", thread));
+        long before = db.connectionsTaken();
+        assertTrue(reader.get("/p/" + thread).body().contains("Measured."));
+        long one = db.connectionsTaken() - before;
+        assertTrue(one > 0, "a rendering reads the database");
+
+        db.transaction(
+                c -> Sql.update(c, "update post set content_html = '<p>Everyone at once.</p>' where id = ?", thread));
+        int readers = 48;
+        var start = new java.util.concurrent.CountDownLatch(1);
+        var answers = new java.util.concurrent.ConcurrentLinkedQueue<HttpResponse<String>>();
+        before = db.connectionsTaken();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < readers; i++) {
+                pool.submit(() -> {
+                    start.await();
+                    answers.add(new WebClient(server).get("/p/" + thread));
+                    return null;
+                });
+            }
+            start.countDown();
+        }
+        long all = db.connectionsTaken() - before;
+        assertEquals(readers, answers.size());
+        for (var answer : answers) {
+            assertEquals(200, answer.statusCode());
+            assertTrue(answer.body().contains("Everyone at once."));
+        }
+        // Rendering alone each would take readers x one; a few may render apart (a background commit
+        // moving the generation between them), never most of them.
+        assertTrue(all <= 6 * one, readers + " readers took " + all + " connections; one rendering takes " + one);
+    }
+
     @Test
     void aKeptPageEndsWhenAnotherProcessChangesTheDatabase() throws Exception {
         var reader = new WebClient(server);

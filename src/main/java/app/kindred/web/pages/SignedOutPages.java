@@ -8,7 +8,11 @@ import io.javalin.http.HttpStatus;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Pages kept for a few seconds for readers who are not signed in (issue 14's speed): the thread and
@@ -18,6 +22,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * never past {@link #KEPT_FOR_NANOS}. Nobody with a session cookie is served from here or fills it,
  * and a page carrying a form token is never kept, so one reader's view cannot reach another.
  * Kept pages carry an ETag, and a browser asking again with it gets 304.
+ *
+ * <p>One reader renders a page that is not kept; readers asking for the same page meanwhile wait for
+ * that page rather than each rendering it too. Without that, every change let hundreds of readers of
+ * a busy thread render it at once (issue 19's 1,024-connection run), taking every database
+ * connection, so the page that would have served them all came last.
  */
 final class SignedOutPages {
     /** Short: the exact invalidation does the work; this only bounds what nothing else ends (a lost listener). */
@@ -29,10 +38,15 @@ final class SignedOutPages {
 
     private record Kept(long generation, long until, byte[] html, String etag) {}
 
-    private record Fill(String key, long generation) {}
+    /** A page being rendered: {@code done} gives it to readers who asked meanwhile, or null if none came of it. */
+    private record Fill(String key, long generation, CompletableFuture<Kept> done) {}
+
+    /** How long a reader waits for another's rendering of the same page before rendering it alone. */
+    static final long WAIT_MILLIS = 2_000;
 
     private final ReadableChanges changes;
     private final ConcurrentHashMap<String, Kept> kept = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Fill> filling = new ConcurrentHashMap<>();
 
     /** {@code changes} null: nothing is kept (a process without the listener). */
     SignedOutPages(ReadableChanges changes) {
@@ -51,16 +65,42 @@ final class SignedOutPages {
         var key = ctx.path() + "?" + (ctx.queryString() == null ? "" : ctx.queryString()) + "|" + language;
         var page = kept.get(key);
         if (page != null && page.generation() == generation && System.nanoTime() - page.until() < 0) {
-            headers(ctx, page.etag());
-            if (page.etag().equals(ctx.header("If-None-Match"))) {
-                ctx.status(HttpStatus.NOT_MODIFIED);
-                return true;
-            }
-            ctx.status(200).contentType("text/html; charset=utf-8").result(page.html());
+            return serve(ctx, page);
+        }
+        var mine = new Fill(key, generation, new CompletableFuture<>());
+        var running = filling.putIfAbsent(key, mine);
+        if (running == null) {
+            ctx.attribute(FILL, mine);
+            return false;
+        }
+        if (running.generation() != generation) {
+            // Rendered from older state: this reader takes over the filling if nobody else has yet.
+            if (filling.replace(key, running, mine)) ctx.attribute(FILL, mine);
+            return false;
+        }
+        // Same state as this reader's: the page being rendered is theirs too.
+        try {
+            var done = running.done().get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            if (done != null) return serve(ctx, done);
+        } catch (TimeoutException e) {
+            // That rendering is stuck or slow: let the next reader start afresh; this one renders alone.
+            filling.remove(key, running);
+        } catch (ExecutionException e) {
+            // Never completed exceptionally; rendered alone below.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    private static boolean serve(Context ctx, Kept page) {
+        headers(ctx, page.etag());
+        if (page.etag().equals(ctx.header("If-None-Match"))) {
+            ctx.status(HttpStatus.NOT_MODIFIED);
             return true;
         }
-        ctx.attribute(FILL, new Fill(key, generation));
-        return false;
+        ctx.status(200).contentType("text/html; charset=utf-8").result(page.html());
+        return true;
     }
 
     /** After a page was rendered for a signed-out reader: keeps it, when {@link #answer} asked for it. */
@@ -69,8 +109,19 @@ final class SignedOutPages {
         if (fill == null) return;
         if (kept.size() >= MOST) kept.clear();
         var etag = etag(html);
-        kept.put(fill.key(), new Kept(fill.generation(), System.nanoTime() + KEPT_FOR_NANOS, html, etag));
+        var page = new Kept(fill.generation(), System.nanoTime() + KEPT_FOR_NANOS, html, etag);
+        kept.put(fill.key(), page);
         headers(ctx, etag);
+        filling.remove(fill.key(), fill);
+        fill.done().complete(page);
+    }
+
+    /** After anything but a page to keep was sent (an error, a refusal): readers waiting for it render their own. */
+    void release(Context ctx) {
+        Fill fill = ctx.attribute(FILL);
+        if (fill == null || fill.done().isDone()) return;
+        filling.remove(fill.key(), fill);
+        fill.done().complete(null);
     }
 
     /**

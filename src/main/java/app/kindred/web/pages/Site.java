@@ -204,6 +204,11 @@ public final class Site {
         return signedOut.answer(ctx, messages(ctx).languages());
     }
 
+    /** After every page request: whatever it ended in (a redirect, an error), readers waiting for it stop waiting. */
+    void finished(Context ctx) {
+        signedOut.release(ctx);
+    }
+
     public void send(Context ctx, String template, Chrome chrome, Object page) {
         send(ctx, 200, template, chrome, page);
     }

@@ -211,6 +211,7 @@ public final class WebPages implements Pages {
         adminPages.register(routes);
         concernStopPages.register(routes);
         privateCommunities.register(routes);
+        routes.after(site::finished);
         routes.exception(Site.SignInFirst.class, (e, ctx) -> {
             var back = ctx.method().name().equals("GET") ? ctx.path() : "/";
             Site.seeOther(ctx, "/login?next=" + Site.encode(back));
