@@ -129,6 +129,7 @@ final class ReportRoutes {
             String post,
             String postTitle,
             String subject,
+            String writtenBy,
             boolean forAdmins,
             List<String> categories,
             List<FilingView> filings,
@@ -151,6 +152,7 @@ final class ReportRoutes {
                     uriText(d.post()),
                     d.postTitle(),
                     uriText(d.subject()),
+                    d.writtenBy(),
                     r.forAdmins(),
                     r.filings().stream()
                             .map(f -> f.category().wire())
