@@ -163,7 +163,19 @@ public final class ActivityPubReader {
                 instant(node, "updated"),
                 rules(node.get("rules")),
                 warningPolicy(node.get("contentWarningPolicy")),
-                crisisResources(node.get("crisisResources"))));
+                crisisResources(node.get("crisisResources")),
+                bool(node, "anonymousPosting"),
+                questions(node.get("applicationQuestions"))));
+    }
+
+    /** Read leniently: only the questions that are text; anything else in the list is skipped. */
+    private static List<String> questions(JsonNode node) {
+        if (node == null || !node.isArray()) return List.of();
+        var out = new ArrayList<String>();
+        for (var item : node)
+            if (item.isTextual() && !item.asText().isBlank())
+                out.add(item.asText().strip());
+        return out;
     }
 
     /** Read leniently: a policy that cannot be read is no policy, a topic without a name is skipped. */

@@ -11,7 +11,9 @@ import java.util.List;
  * <p>{@code moderators} is the community's moderators collection. Lemmy publishes it as a Group's
  * {@code attributedTo}; the reader fills it from either field. {@code rules} is Kindred's list of a
  * community's guidelines, {@code contentWarningPolicy} its content-warning policy and
- * {@code crisisResources} where its members can turn for help (docs/federation.md).
+ * {@code crisisResources} where its members can turn for help; {@code anonymousPosting} whether its
+ * members may post under a pseudonym and {@code applicationQuestions} what a private community asks
+ * those who apply (issue 17; docs/federation.md).
  */
 @JsonPropertyOrder({
     "id",
@@ -64,7 +66,9 @@ public record Actor(
         Instant updated,
         List<GroupRule> rules,
         GroupWarningPolicy contentWarningPolicy,
-        List<GroupCrisisResource> crisisResources)
+        List<GroupCrisisResource> crisisResources,
+        Boolean anonymousPosting,
+        List<String> applicationQuestions)
         implements ActivityPubDocument {
 
     public Actor {
@@ -72,6 +76,7 @@ public record Actor(
         assertionMethod = assertionMethod == null ? List.of() : List.copyOf(assertionMethod);
         rules = rules == null ? List.of() : List.copyOf(rules);
         crisisResources = crisisResources == null ? List.of() : List.copyOf(crisisResources);
+        applicationQuestions = applicationQuestions == null ? List.of() : List.copyOf(applicationQuestions);
     }
 
     @Override

@@ -67,6 +67,12 @@ public final class JsonLd {
         terms.put("communityWarning", "kindred:communityWarning");
         // Issue 17: a post sent privately to a community to be published there under a pseudonym.
         terms.put("anonymous", "kindred:anonymous");
+        // Issue 17: on a Group, whether members may post anonymously, and a private community's application questions.
+        terms.put("anonymousPosting", "kindred:anonymousPosting");
+        ObjectNode questions = json.objectNode();
+        questions.put("@id", "kindred:applicationQuestions");
+        questions.put("@container", "@list");
+        terms.set("applicationQuestions", questions);
         ObjectNode crisisResources = json.objectNode();
         crisisResources.put("@id", "kindred:crisisResources");
         crisisResources.put("@container", "@list");

@@ -377,6 +377,12 @@ final class PostViews {
                 pseudonyms.put(
                         pseudonym.actorId(), new AnonymousView(told.pseudonym(), told.yours(), told.writtenBy()));
             }
+            // A pseudonym of another server behind which the reader wrote: told to them alone.
+            anonymity
+                    .elsewhereYours(
+                            c, posts.stream().map(Post::authorId).distinct().toList(), reader)
+                    .forEach((actorId, told) ->
+                            pseudonyms.put(actorId, new AnonymousView(told.pseudonym(), true, null)));
             var postIds = c.createArrayOf("bigint", posts.stream().map(Post::id).toArray());
             var authorIds = c.createArrayOf(
                     "bigint", posts.stream().map(Post::authorId).distinct().toArray());

@@ -125,6 +125,7 @@ final class ReportRoutes {
             String post,
             String postTitle,
             String subject,
+            String writtenBy,
             boolean forAdmins,
             List<String> categories,
             List<FilingView> filings,
@@ -147,6 +148,7 @@ final class ReportRoutes {
                     uriText(d.post()),
                     d.postTitle(),
                     uriText(d.subject()),
+                    d.writtenBy(),
                     r.forAdmins(),
                     r.filings().stream()
                             .map(f -> f.category().wire())

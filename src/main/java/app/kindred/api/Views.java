@@ -92,7 +92,8 @@ final class Views {
                     threadCount,
                     icon,
                     banner,
-                    local ? allowed : null);
+                    // A remote community says so only when its Group advertises it (Kindred's anonymousPosting).
+                    allowed ? Boolean.TRUE : local ? Boolean.FALSE : null);
         }
     }
 

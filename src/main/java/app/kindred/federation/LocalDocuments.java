@@ -27,6 +27,7 @@ import app.kindred.follow.FollowStore;
 import app.kindred.media.MediaStore;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
+import app.kindred.thread.Anonymity;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
 import java.net.URI;
@@ -242,6 +243,7 @@ public final class LocalDocuments {
             }
             summary.append("</ol>");
         }
+        var privacy = Membership.privacy(c, community.id());
         var document = base(
                 actor,
                 app.kindred.activitypub.ActorType.Group,
@@ -252,7 +254,7 @@ public final class LocalDocuments {
                 actor.uri() + "/featured",
                 actor.uri() + "/moderators",
                 // A private community's follows wait for a moderator (issue 17; Lemmy reads it the same way).
-                Membership.isPrivate(c, community.id()),
+                privacy.isPrivate(),
                 true,
                 community.postingRestrictedToMods(),
                 community.sensitive(),
@@ -292,7 +294,10 @@ public final class LocalDocuments {
                 warningPolicy(care.policy()),
                 care.resources().stream()
                         .map(r -> new GroupCrisisResource(r.name(), r.contact(), r.hours(), r.region(), r.language()))
-                        .toList());
+                        .toList(),
+                // Issue 17: whether members may post under a pseudonym, and what a private community asks applicants.
+                new Anonymity(communities).allowed(c, community.id()),
+                privacy.isPrivate() ? privacy.applicationQuestions() : List.of());
     }
 
     private static GroupWarningPolicy warningPolicy(WarningPolicy policy) {
@@ -368,6 +373,8 @@ public final class LocalDocuments {
                 null,
                 a.createdAt(),
                 a.createdAt(),
+                null,
+                null,
                 null,
                 null,
                 null);

@@ -16,6 +16,7 @@ import app.kindred.content.HtmlSanitizer;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
 import app.kindred.storage.Database;
+import app.kindred.storage.Sql;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.sql.Connection;
@@ -65,6 +66,8 @@ public final class RemoteCommunities implements CommunityOrigin {
      *
      * @param description Markdown from {@code source} when the Group has it, else the text of its HTML {@code summary}
      * @param rules       present only when the document carries {@code rules}
+     * @param anonymousPosting     Kindred's {@code anonymousPosting}: its members may post under a pseudonym
+     * @param applicationQuestions Kindred's {@code applicationQuestions}, what a private community asks applicants
      */
     public record Profile(
             String title,
@@ -74,7 +77,9 @@ public final class RemoteCommunities implements CommunityOrigin {
             Optional<List<Rule>> rules,
             WarningPolicy warningPolicy,
             List<CrisisResource> crisisResources,
-            boolean isPrivate) {}
+            boolean isPrivate,
+            boolean anonymousPosting,
+            List<String> applicationQuestions) {}
 
     /** Reads a Group document; empty when it is not a Group we can read. */
     public static Optional<Profile> profile(JsonNode document) {
@@ -117,7 +122,17 @@ public final class RemoteCommunities implements CommunityOrigin {
                 WarningPolicy.read(document.get("contentWarningPolicy")),
                 CrisisResource.read(document.get("crisisResources")),
                 // Lemmy's and Kindred's private communities say so this way (issue 17).
-                Boolean.TRUE.equals(g.manuallyApprovesFollowers())));
+                Boolean.TRUE.equals(g.manuallyApprovesFollowers()),
+                Boolean.TRUE.equals(g.anonymousPosting()),
+                questions(g.applicationQuestions())));
+    }
+
+    /** Its application questions, within the limits our own communities keep to. */
+    private static List<String> questions(List<String> wire) {
+        return wire.stream()
+                .limit(Membership.MAX_QUESTIONS)
+                .map(q -> cut(q, Membership.MAX_QUESTION))
+                .toList();
     }
 
     private static String cut(String text, int max) {
@@ -138,8 +153,16 @@ public final class RemoteCommunities implements CommunityOrigin {
         // Kept so our members are told before sending a post the community would hold, and shown its resources.
         CommunityCare.published(c, community.id(), profile.warningPolicy(), profile.crisisResources());
         // What a private community's followers receive here stays for them (issue 17), also if it turns public.
-        if (profile.isPrivate() != Membership.isPrivate(c, community.id()))
-            Membership.save(c, community.id(), profile.isPrivate(), null);
+        var privacy = Membership.privacy(c, community.id());
+        if (profile.isPrivate() != privacy.isPrivate()
+                || !profile.applicationQuestions().equals(privacy.applicationQuestions()))
+            Membership.save(c, community.id(), profile.isPrivate(), profile.applicationQuestions());
+        // Kept as the community says it, so our members know before writing whether it takes anonymous posts.
+        Sql.update(
+                c,
+                "update community set anonymous_posting = ? where id = ?",
+                profile.anonymousPosting(),
+                community.id());
     }
 
     /**

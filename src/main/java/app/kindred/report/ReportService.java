@@ -5,12 +5,14 @@ import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
 import app.kindred.community.Community;
 import app.kindred.community.CommunityStore;
+import app.kindred.community.Participant;
 import app.kindred.member.Member;
 import app.kindred.member.Role;
 import app.kindred.notification.Notifications;
 import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
+import app.kindred.thread.Anonymity;
 import app.kindred.thread.Post;
 import app.kindred.thread.PostStore;
 import java.net.URI;
@@ -71,8 +73,18 @@ public final class ReportService {
             Long postId, String member, Category category, Integer rule, String text, boolean showIdentity) {}
 
     /** A report with what a moderator needs to read it: names, not ids. */
+    /**
+     * @param writtenBy when the subject is a pseudonym (issue 17): the real writer's handle, for the
+     *                  community's moderators and this instance's admins only ({@link Anonymity#disclosure}); else null
+     */
     public record Detail(
-            Report report, String communityName, URI post, String postTitle, URI subject, List<URI> reporters) {}
+            Report report,
+            String communityName,
+            URI post,
+            String postTitle,
+            URI subject,
+            List<URI> reporters,
+            String writtenBy) {}
 
     /** One of a member's own reports: what they filed, and where it stands. */
     public record Mine(Report report, Filing filing, URI post, URI subject) {}
@@ -145,7 +157,12 @@ public final class ReportService {
                 community.ifPresent(k -> remoteRecipients.put(k.actor().id(), k.actor()));
                 // A concern for someone's wellbeing goes to moderators who can reach out, never to the person's
                 // own server: Mastodon and Lemmy would take it as a complaint against them.
-                if (!subject.local() && category != Category.WELLBEING) remoteRecipients.put(subject.id(), subject);
+                // Content in a private community is told only to servers that may read it (FlagReaders): the
+                // community's own server passes it on to its members' servers as it sees fit.
+                if (!subject.local()
+                        && category != Category.WELLBEING
+                        && FlagReaders.mayRead(c, community.orElse(null), subject))
+                    remoteRecipients.put(subject.id(), subject);
             }
             if (filed.created() && category == Category.WELLBEING) Notifications.concernFiled(c, reportId);
             // Filing again updates the member's filing here; the servers told the first time are not told again.
@@ -274,16 +291,21 @@ public final class ReportService {
             var community = report.communityId() == null
                     ? Optional.<Community>empty()
                     : communities.findById(c, report.communityId());
+            // A server that may not read the private community is told who was reported and why in our
+            // words only: not which post, nor what the reporters wrote (it often quotes the post).
+            boolean mayRead = FlagReaders.mayRead(c, community.orElse(null), subject);
             var text = String.join(
                     "\n",
                     report.filings().stream()
-                            .map(f -> f.local() ? FlagText.write(f.category(), f.rule(), f.text()) : f.text())
+                            .map(f -> !mayRead
+                                    ? FlagText.write(f.category(), f.rule(), null)
+                                    : f.local() ? FlagText.write(f.category(), f.rule(), f.text()) : f.text())
                             .distinct()
                             .toList());
             var sent = events.flagged(
                     c,
                     instanceActor,
-                    post.map(p -> List.of(p.uri())).orElse(List.of()),
+                    post.filter(p -> mayRead).map(p -> List.of(p.uri())).orElse(List.of()),
                     subject.uri(),
                     text,
                     community.map(k -> k.actor().uri()).orElse(null),
@@ -449,7 +471,19 @@ public final class ReportService {
                 post.map(Post::uri).orElse(null),
                 post.map(Post::title).orElse(null),
                 subject,
-                reporters);
+                reporters,
+                writtenBy(c, r, viewer));
+    }
+
+    /** Who is behind a pseudonym the report is about, as {@link Anonymity} tells this viewer (usually nobody). */
+    private String writtenBy(Connection c, Report r, Member viewer) throws SQLException {
+        if (r.subjectId() == null) return null;
+        var anonymity = new Anonymity(communities);
+        var pseudonym = anonymity.of(c, r.subjectId());
+        if (pseudonym.isEmpty()) return null;
+        return anonymity
+                .disclosure(c, pseudonym.get(), Participant.member(viewer))
+                .writtenBy();
     }
 
     private Actor member(Connection c, String ref) throws SQLException {

@@ -184,7 +184,9 @@ public final class Anonymity {
 
     /** Whether {@code who} wrote the post, under their own name or a pseudonym. */
     public boolean wrote(Connection c, Post post, Participant who) throws SQLException {
-        return who != null && writer(c, post) == who.id();
+        return who != null
+                && (writer(c, post) == who.id()
+                        || heldCopyOf(c, post.id(), who.id()).isPresent());
     }
 
     /**
@@ -214,6 +216,50 @@ public final class Anonymity {
 
     public boolean sentElsewhere(Connection c, long postId) throws SQLException {
         return Sql.count(c, "select count(*) from anonymous_request where post_id = ?", postId) > 0;
+    }
+
+    /**
+     * The community elsewhere published our member's request under a pseudonym at {@code publishedUri},
+     * and told us so privately: kept so the writer sees that post as theirs here (issue 17).
+     */
+    public void published(Connection c, long heldPostId, String publishedUri) throws SQLException {
+        Sql.update(c, """
+                insert into anonymous_publication (post_id, published_uri) values (?, ?)
+                on conflict (post_id) do update set published_uri = excluded.published_uri""", heldPostId, publishedUri);
+    }
+
+    /**
+     * Our member's own copy of a post a community elsewhere published for them under a pseudonym:
+     * editing or deleting the published post goes through it, as the request went. Empty for any
+     * other post, or for anyone but its writer.
+     */
+    public Optional<Long> heldCopyOf(Connection c, long postId, long writerActorId) throws SQLException {
+        return Sql.one(c, """
+                select h.id from post p join anonymous_publication ap on ap.published_uri = p.uri
+                join post h on h.id = ap.post_id where p.id = ? and h.author_id = ?""", rs -> rs.getLong(1), postId, writerActorId);
+    }
+
+    /**
+     * Among these authors, the pseudonyms of another server behind which {@code reader} wrote (known
+     * from their publications here), each with its name: only the writer is ever told (issue 17).
+     */
+    public Map<Long, Disclosure> elsewhereYours(Connection c, Collection<Long> actorIds, Participant reader)
+            throws SQLException {
+        var out = new HashMap<Long, Disclosure>();
+        if (reader == null || actorIds.isEmpty()) return out;
+        for (var row : Sql.list(
+                c,
+                """
+                select distinct p.author_id, coalesce(a.name, a.preferred_username)
+                from anonymous_publication ap join post h on h.id = ap.post_id
+                join post p on p.uri = ap.published_uri join actor a on a.id = p.author_id
+                where h.author_id = ? and p.author_id = any(?)""",
+                rs -> Map.entry(rs.getLong(1), rs.getString(2)),
+                reader.id(),
+                c.createArrayOf("bigint", actorIds.toArray()))) {
+            out.put(row.getKey(), new Disclosure(row.getValue(), true, null));
+        }
+        return out;
     }
 
     /** Whether an actor is an admin of this instance (pages know readers by actor only). */

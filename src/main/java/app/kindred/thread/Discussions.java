@@ -181,6 +181,9 @@ public final class Discussions {
                 .values()) {
             disclosures.put(pseudonym.actorId(), anonymity.disclosure(c, pseudonym, reader));
         }
+        // A pseudonym of another server behind which the reader wrote: told to them alone.
+        disclosures.putAll(anonymity.elsewhereYours(
+                c, list.stream().map(Post::authorId).distinct().toList(), reader));
         var authors = new HashMap<Long, Author>();
         var scores = new HashMap<Long, VoteStore.Score>();
         var counts = new HashMap<Long, Long>();

@@ -206,6 +206,11 @@ public final class ThreadService {
      */
     public Post edit(Member editor, long postId, Draft draft, Attachments attachments) {
         var url = attachments == null ? null : link(attachments.url());
+        // The published copy of our member's anonymous post elsewhere is edited through their own copy (issue 17).
+        long own = db.read(c ->
+                        posting.anonymity().heldCopyOf(c, postId, editor.actor().id()))
+                .orElse(postId);
+        if (own != postId) return edit(editor, own, draft, attachments);
         var result = db.inCommunity(communityOfPost(postId), c -> {
             var post = post(c, postId);
             var community = communities.findById(c, post.communityId()).orElseThrow();
@@ -267,6 +272,13 @@ public final class ThreadService {
     }
 
     public void delete(Member member, long postId) {
+        long own = db.read(c ->
+                        posting.anonymity().heldCopyOf(c, postId, member.actor().id()))
+                .orElse(postId);
+        if (own != postId) {
+            delete(member, own);
+            return;
+        }
         db.inCommunity(communityOfPost(postId), c -> {
             var post = post(c, postId);
             posting.checkDelete(c, post, Participant.member(member));

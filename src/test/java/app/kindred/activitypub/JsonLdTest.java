@@ -51,6 +51,8 @@ class JsonLdTest {
                 null,
                 null,
                 null,
+                null,
+                null,
                 null);
     }
 

@@ -193,8 +193,28 @@ class AnonymousPostingLeakTest {
                 Map.of("post", threadId, "category", "wellbeing", "text", "worried about them"),
                 other));
 
+        // A complaint about it: the moderators cannot forward it to the writer's server, there is none but the
+        // community's own (the pseudonym is ours), so no Flag anywhere names them.
+        long complaint = ok(api(
+                        "POST",
+                        "/api/v1/reports",
+                        Map.of("post", threadId, "category", "other", "text", "this upset me", "show_identity", true),
+                        third))
+                .get("id")
+                .asLong();
+        assertEquals(
+                409,
+                api("POST", "/api/v1/reports/" + complaint + "/forward", null, mod)
+                        .statusCode());
+
         // The API, read by a visitor, another member, and in lists and search.
         var seenByOthers = new ArrayList<String>();
+        // The reporters' own view of their reports names only the pseudonym.
+        seenByOthers.add("reports of bramble: " + ok(api("GET", "/api/v1/me/reports", null, other)));
+        seenByOthers.add("reports of corrie: " + ok(api("GET", "/api/v1/me/reports", null, third)));
+        var myReportsPage = signedIn("corrie").get("/reports/mine");
+        assertEquals(200, myReportsPage.statusCode());
+        seenByOthers.add("reports page of corrie: " + myReportsPage.body());
         for (var token : new String[] {null, other}) {
             for (var path : List.of(
                     "/api/v1/threads/" + threadId,
@@ -350,6 +370,32 @@ class AnonymousPostingLeakTest {
         assertTrue(ownPage.contains("you wrote this anonymously"), ownPage);
         assertTrue(ownPage.contains("/p/" + threadId + "/edit"), "the writer may edit it from the page");
 
+        // The report queue names the writer next to the pseudonym to the moderator and the admin, API and pages.
+        for (var token : List.of(mod, admin)) {
+            var queue = ok(api("GET", "/api/v1/reports", null, token));
+            var named = 0;
+            for (var report : queue)
+                if (report.path("post_id").asLong() == threadId) {
+                    assertEquals(
+                            WRITER + "@" + server.domain(),
+                            report.get("written_by").asText(),
+                            report.toString());
+                    assertTrue(report.get("subject").asText().contains("/anonymous/"), report.toString());
+                    named++;
+                }
+            assertEquals(2, named, queue.toString());
+        }
+        for (var who : List.of("keeper", "admiral")) {
+            var web = signedIn(who);
+            assertTrue(web.get("/mod").body().contains("written by " + WRITER), who + "'s queue");
+            var reportPage = web.get("/mod/reports/" + complaint).body();
+            assertTrue(reportPage.contains("written by " + WRITER), reportPage);
+            assertTrue(reportPage.contains("Anonymous member 1"), reportPage);
+        }
+        // The writer and the reporters never get a queue (nor the writer's name in it).
+        for (var token : List.of(writer, other, third))
+            assertEquals(403, api("GET", "/api/v1/reports", null, token).statusCode());
+
         // The writer deletes their anonymous reply; someone else may not.
         assertEquals(
                 403,
@@ -359,5 +405,30 @@ class AnonymousPostingLeakTest {
                 204,
                 api("DELETE", "/api/v1/posts/" + answer.get("id").asLong(), null, writer)
                         .statusCode());
+
+        // Acting from the report acts on the real writer: the ban the report page offers bans them, not the pseudonym.
+        var keeperWeb = signedIn("keeper");
+        var banned = keeperWeb.submit(
+                "/mod/reports/" + complaint,
+                "/mod/reports/" + complaint + "/ban",
+                Map.of("ban_reason", "Cruelty in the guise of a confession", "ban_days", "0"));
+        assertTrue(banned.statusCode() < 400, banned.statusCode() + " " + banned.body());
+        assertEquals(1L, (long) server.app()
+                .database()
+                .read(c -> Sql.count(
+                        c,
+                        "select count(*) from community_ban where community_id = ? and actor_id ="
+                                + " (select actor_id from account where username = ?)",
+                        community,
+                        WRITER)));
+        assertEquals(
+                403,
+                api(
+                                "POST",
+                                "/api/v1/communities/" + community + "/threads",
+                                Map.of("title", "Again", "body", "x", "anonymous", true),
+                                writer)
+                        .statusCode(),
+                "banned, anonymous or not");
     }
 }

@@ -98,7 +98,11 @@ class PrivateCommunityLeakTest {
         AP_OUTBOX(Shows.NOBODY, true),
         AP_FEATURED(Shows.NOBODY, true),
         ANNOUNCE_DELIVERED(Shows.MEMBER_SERVERS, true),
-        NODEINFO_COUNT(Shows.NOBODY, true);
+        NODEINFO_COUNT(Shows.NOBODY, true),
+        /** A report about a post the viewer's server wrote, forwarded there: which post, and the reporter's words. */
+        FLAG_FORWARDED(Shows.MEMBER_SERVERS, true),
+        /** The same forwarded report never names the member who filed it, even one who chose to be named. */
+        FLAG_NAMES_REPORTER(Shows.NOBODY, true);
 
         final Shows shows;
         final boolean remote;
@@ -145,6 +149,8 @@ class PrivateCommunityLeakTest {
     private static final Map<Viewer, RemotePeer> peers = new EnumMap<>(Viewer.class);
     private static long haven, thread, comment, later;
     private static String threadUri, commentUri, laterUri;
+    /** Per remote viewer: the post in the community their server wrote, reported and forwarded to it. */
+    private static final Map<Viewer, String> reportedUris = new EnumMap<>(Viewer.class);
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -237,6 +243,39 @@ class PrivateCommunityLeakTest {
         laterUri = uri(later);
         Eventually.eventually(Duration.ofSeconds(20), () -> assertTrue(deliveriesOf(laterUri, Viewer.MEMBER) > 0));
 
+        // Reports forwarded to the servers whose members wrote in the community (the outsider's server is
+        // known here through a public community it follows; its post stands for one written before).
+        api.community(mod, "open");
+        var outsider = peers.get(Viewer.OUTSIDER);
+        outsider.deliverAndAwait(server.app(), server.base() + "/c/open", """
+                {"@context": "https://www.w3.org/ns/activitystreams", "id": "%s", "type": "Follow",
+                 "actor": "%s", "object": "%s"}""".formatted(
+                        outsider.activityId(), outsider.id(), server.base() + "/c/open"));
+        for (var v : List.of(Viewer.OUTSIDER, Viewer.PENDING, Viewer.REFUSED, Viewer.MEMBER, Viewer.FORMER)) {
+            var peer = peers.get(v);
+            var postUri = peer.id() + "/post/" + v.username();
+            long post = server.app().database().transaction(c -> Sql.insert(c, """
+                            insert into post (uri, community_id, author_id, local, title, content_html)
+                            values (?, ?, (select id from actor where uri = ?), false, 'A harbour note', '<p>x</p>')
+                            returning id""", postUri, haven, peer.id()));
+            reportedUris.put(v, postUri);
+            long report = ApiClient.body(ok(api.post(
+                            "/api/v1/reports",
+                            Map.of(
+                                    "post",
+                                    post,
+                                    "category",
+                                    "other",
+                                    "text",
+                                    "It talks about the " + WORD + " " + BODY,
+                                    "show_identity",
+                                    true),
+                            member)))
+                    .get("id")
+                    .asLong();
+            ok(api.post("/api/v1/reports/" + report + "/forward", Map.of(), mod));
+        }
+
         for (var v : Viewer.values()) {
             var web = new WebClient(server);
             var signIn = web.submit(
@@ -299,6 +338,9 @@ class PrivateCommunityLeakTest {
             case AP_FEATURED -> shows(signedGet(viewer, server.base() + "/c/haven/featured"), threadUri);
             case ANNOUNCE_DELIVERED -> deliveriesOf(laterUri, viewer) > 0;
             case NODEINFO_COUNT -> localPostsCounted() > 0;
+            case FLAG_FORWARDED ->
+                flagsTo(viewer).stream().anyMatch(f -> f.contains(reportedUris.get(viewer)) || f.contains(WORD));
+            case FLAG_NAMES_REPORTER -> flagsTo(viewer).stream().anyMatch(f -> f.contains("/u/member"));
         };
     }
 
@@ -392,6 +434,20 @@ class PrivateCommunityLeakTest {
                 "select count(*) from delivery where object_id = ? and inbox like ?",
                 objectUri,
                 "http://" + peer.uri().getRawAuthority() + "/%");
+    }
+
+    /** The Flags queued for delivery to the viewer's server; at least one for each, or the row proves nothing. */
+    private static List<String> flagsTo(Viewer viewer) {
+        var peer = peers.get(viewer);
+        var flags = server.app()
+                .database()
+                .read(c -> Sql.list(
+                        c, """
+                        select o.body from outbound_activity o
+                        where o.body::jsonb ->> 'type' = 'Flag' and exists (
+                            select 1 from delivery d where d.outbound_id = o.id and d.inbox like ?)""", rs -> rs.getString(1), "http://" + peer.uri().getRawAuthority() + "/%"));
+        assertFalse(flags.isEmpty(), "no report was forwarded to " + viewer + "'s server");
+        return flags;
     }
 
     private static long localPostsCounted() {

@@ -214,6 +214,21 @@ class AnonymousPostingFederationTest {
                 .database()
                 .read(c -> beta.app().threads().posting().sees(c, sent, Participant.member(writer)));
         assertTrue(hers, "her held copy is hers to see");
+        // Alpha told beta privately where it published her post: beta shows it to her as hers, to nobody else.
+        var onBetaPublished = beta.post(published.uri()).orElseThrow().id();
+        eventually(() -> assertEquals(
+                new Anonymity.Disclosure("Anonymous member 1", true, null),
+                beta.app()
+                        .discussions()
+                        .entry(onBetaPublished, writer.actor().id())
+                        .orElseThrow()
+                        .anonymous()));
+        beta.createMember("bo");
+        assertNull(beta.app()
+                .discussions()
+                .entry(onBetaPublished, beta.member("bo").actor().id())
+                .orElseThrow()
+                .anonymous());
 
         // Her delete takes the anonymous reply down everywhere.
         beta.app().threads().delete(writer, answer.id());

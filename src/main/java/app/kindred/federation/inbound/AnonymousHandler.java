@@ -1,6 +1,7 @@
 package app.kindred.federation.inbound;
 
 import app.kindred.activitypub.ContentObject;
+import app.kindred.activitypub.JsonLd;
 import app.kindred.actor.Actor;
 import app.kindred.actor.LocalIds;
 import app.kindred.community.Community;
@@ -9,10 +10,13 @@ import app.kindred.federation.Publisher;
 import app.kindred.remote.RemoteFetcher;
 import app.kindred.thread.AnonymousRequests;
 import app.kindred.thread.ThreadEvents;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * A member of another Kindred server asks one of our communities to publish their post
@@ -22,6 +26,7 @@ import java.util.Optional;
  * ({@link AnonymousRequests}); the request itself is never relayed, so nobody else sees who sent it.
  */
 final class AnonymousHandler {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final FederationContext f;
 
     AnonymousHandler(FederationContext f) {
@@ -51,7 +56,7 @@ final class AnonymousHandler {
                             .orElseThrow(() -> new Rejected(
                                     "an anonymous reply to " + object.inReplyTo() + ", which is in no community here"));
             var read = IncomingPost.read(object, parent == null);
-            requests.publish(
+            var published = requests.publish(
                     c,
                     current,
                     parent,
@@ -64,7 +69,30 @@ final class AnonymousHandler {
                             read.sensitive(),
                             read.language()),
                     events(current));
+            tellWriter(c, current, writer, object.id(), published.uri().toString());
         });
+    }
+
+    /**
+     * The writer's server is told, privately, where its member's post was published: an Accept of
+     * the request ({@code object} the id it gave the post) with the pseudonym's post as its
+     * {@code result}, so the writer sees it as theirs there (docs/federation.md "Anonymous posting").
+     * Only to the writer: it links them to the pseudonym.
+     */
+    private void tellWriter(Connection c, Community community, Actor writer, String sourceUri, String publishedUri)
+            throws SQLException {
+        var group = community.actor();
+        var id = group.uri() + "/activities/accept/" + UUID.randomUUID();
+        var json = JSON.createObjectNode();
+        json.set("@context", JsonLd.context());
+        json.put("id", id)
+                .put("type", "Accept")
+                .put("actor", group.uri().toString())
+                .put("object", sourceUri)
+                .put("result", publishedUri)
+                .put(Publisher.ANONYMOUS, true);
+        json.putArray("to").add(writer.uri().toString());
+        f.outbox().enqueue(c, group, id, publishedUri, json.toString(), List.of(writer));
     }
 
     Effect update(Incoming in, Actor writer) throws Rejected {

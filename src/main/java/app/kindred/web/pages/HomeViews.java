@@ -89,7 +89,8 @@ public final class HomeViews {
             int page,
             boolean hasNext,
             String state,
-            boolean signedIn) {}
+            boolean signedIn,
+            List<String> applicationQuestions) {}
 
     /** One of the member's live sessions, as the settings list them. */
     public record SessionRow(long id, Instant started, Instant lastUsed, Instant expires, boolean current) {}

@@ -10,7 +10,8 @@ public final class ModViews {
 
     /**
      * One report in a list. {@code postTitle} is null for a comment or a member; {@code subject} the
-     * reported member as name@host; {@code categories} every category its filings give.
+     * reported member as name@host; {@code categories} every category its filings give; {@code writtenBy}
+     * the member behind a pseudonym, for moderators and admins only (issue 17), else null.
      */
     public record QueueRow(
             long id,
@@ -22,7 +23,8 @@ public final class ModViews {
             String subject,
             List<String> categories,
             int filings,
-            Instant created) {
+            Instant created,
+            String writtenBy) {
         public String href() {
             return "/mod/reports/" + id;
         }

@@ -136,7 +136,8 @@ public final class ModeratorPages {
                 handle(d.subject()),
                 r.filings().stream().map(f -> f.category().wire()).distinct().toList(),
                 r.filings().size(),
-                r.createdAt());
+                r.createdAt(),
+                d.writtenBy());
     }
 
     private void show(Context ctx, int status, Form form) {
@@ -189,7 +190,8 @@ public final class ModeratorPages {
                 body,
                 p.summary(),
                 p.sensitive(),
-                a == null ? handle(detail.subject()) : a.handle(),
+                // A pseudonym by its name ("Anonymous member 1"), as everyone else sees it; who wrote it is beside it.
+                e.anonymous() != null ? e.anonymous().pseudonym() : a == null ? handle(detail.subject()) : a.handle(),
                 a != null && a.local() ? "/u/" + a.name() : null,
                 a == null || a.local() ? null : a.domain(),
                 p.published(),

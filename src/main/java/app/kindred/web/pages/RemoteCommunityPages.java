@@ -108,7 +108,9 @@ public final class RemoteCommunityPages {
                         page,
                         list.size() > CommunityPages.PER_PAGE,
                         state,
-                        viewer.isPresent()));
+                        viewer.isPresent(),
+                        // Issue 17: what a private community on another Kindred asks those who join, from its Group.
+                        communities.privacy(community.id()).applicationQuestions()));
     }
 
     private void follow(Context ctx, boolean follow) {
