@@ -106,6 +106,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The composition root: one instance's configuration, database and feature services, wired by
@@ -343,8 +345,9 @@ public final class App implements AutoCloseable {
         this.outreach =
                 new Outreach(database, new OutreachStore(), actorStore, communityStore, new OutreachPublisher(outbox));
         this.concernStops = new ConcernStops(database, communityStore, actorStore);
+        // The background pool: a flood of page views must not starve this check, nor the workers below.
         this.unseenConcerns =
-                new UnseenConcerns(database, clock, config.care().concernUnseenAfter(), Duration.ofMinutes(1));
+                new UnseenConcerns(background, clock, config.care().concernUnseenAfter(), Duration.ofMinutes(1));
         this.search = new SearchService(
                 database,
                 postStore,
@@ -353,27 +356,32 @@ public final class App implements AutoCloseable {
         this.boundaries = new Boundaries(database, this::remotePerson);
         this.breaks = new Breaks(database, clock);
         this.filters = new Filters(database, clock);
-        this.exports = new Exports(
-                database,
+        Function<Database, Exports> exportsOn = db -> new Exports(
+                db,
                 clock,
                 random,
                 config.dataDir().resolve("exports"),
                 config.accounts().exportLinkLife(),
                 new ArchiveDocuments(actorStore, communityStore, postStore));
-        this.exportWorker = new ExportWorker(exports, Duration.ofMinutes(1));
-        this.deletions = new AccountDeletions(
-                database,
+        BiFunction<Database, Exports, AccountDeletions> deletionsOn = (db, through) -> new AccountDeletions(
+                db,
                 clock,
                 config.accounts().deletionGrace(),
                 members,
                 media,
-                exports,
+                through,
                 new DepartureNotices(outbox, new OutgoingActivities()));
+        this.exports = exportsOn.apply(database);
+        this.deletions = deletionsOn.apply(database, exports);
+        // The workers do the same work through the background pool (issue 19's read flood starved them).
+        var exportsAtWork = exportsOn.apply(background);
+        this.exportWorker = new ExportWorker(exports, exportsAtWork, Duration.ofMinutes(1));
         this.reminder = new DailyReminder(database, clock);
         // Polled often enough that a member's key goes soon after their Delete{Person} is delivered.
         var deletionPoll = delivery.pollInterval().multipliedBy(10);
         this.deletionWorker = new DeletionWorker(
-                deletions, deletionPoll.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : deletionPoll);
+                deletionsOn.apply(background, exportsAtWork),
+                deletionPoll.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : deletionPoll);
     }
 
     /** A remote person by handle or actor id, fetched if we do not know them yet; empty when no server answers. */

@@ -21,9 +21,17 @@ public final class ExportWorker implements AutoCloseable {
     private Thread thread;
 
     public ExportWorker(Exports exports, Duration poll) {
-        this.exports = exports;
+        this(exports, exports, poll);
+    }
+
+    /**
+     * {@code work} makes the exports (the instance gives it the background pool, so readers holding
+     * every request connection cannot stall it); a member asking through {@code asked} wakes it.
+     */
+    public ExportWorker(Exports asked, Exports work, Duration poll) {
+        this.exports = work;
         this.poll = poll;
-        exports.onRequest(wake::release);
+        asked.onRequest(wake::release);
     }
 
     public synchronized void start() {

@@ -175,6 +175,41 @@ class ExportApiTest {
         assertProblem(api.get(first[0], pam), 404, null);
     }
 
+    /** Issue 19: the export worker has its own connections, so readers holding every request connection cannot stall it. */
+    @Test
+    void anExportIsMadeWhileReadersHoldEveryRequestConnection() throws Exception {
+        var kai = api.member("kai");
+        assertEquals(202, api.post("/api/v1/me/export", null, kai).statusCode());
+        var requests = server.app().database();
+        var held = new java.util.ArrayList<java.sql.Connection>();
+        try {
+            // Take the request pool's connections until it has none left to give.
+            while (true) {
+                try {
+                    held.add(requests.dataSource().getConnection());
+                } catch (java.sql.SQLException exhausted) {
+                    break;
+                }
+            }
+            assertFalse(held.isEmpty());
+            Eventually.eventually(() -> assertEquals(
+                    "ready",
+                    server.app()
+                            .database()
+                            .background()
+                            .read(c -> app.kindred.storage.Sql.one(
+                                    c,
+                                    "select e.status from member_export e join account a on a.id = e.account_id"
+                                            + " where a.username = 'kai'",
+                                    rs -> rs.getString(1)))
+                            .orElse(null)));
+        } finally {
+            for (var c : held) c.close();
+        }
+        assertEquals(
+                "ready", body(api.get("/api/v1/me/export", kai)).get("status").asText());
+    }
+
     private static long post(String path, Map<String, Object> body, String token) {
         var response = api.post(path, new HashMap<>(body), token);
         assertEquals(201, response.statusCode(), response.body());
