@@ -105,7 +105,7 @@ final class CareSettingsRoutes {
         var by = member.apply(ctx);
         int page = page(ctx.queryParam("page"));
         var held = moderation.held(by, ApiRoutes.id(ctx), HELD_PER_PAGE, (page - 1) * HELD_PER_PAGE);
-        ctx.json(held.stream().map(p -> posts.post(p.id())).toList());
+        ctx.json(held.stream().map(p -> posts.post(p.id(), null, false)).toList());
     }
 
     private void approve(Context ctx) {
@@ -116,7 +116,7 @@ final class CareSettingsRoutes {
             warning = body.text("content_warning");
         }
         var approved = moderation.approve(by, ApiRoutes.id(ctx), warning);
-        ctx.json(posts.post(approved.id(), viewer.apply(ctx)));
+        ctx.json(posts.post(approved.id(), viewer.apply(ctx).orElse(null), true));
     }
 
     private static int page(String raw) {

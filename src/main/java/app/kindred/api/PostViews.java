@@ -121,33 +121,19 @@ final class PostViews {
         });
     }
 
-    /** A post as the viewer may see it: a held one only by its author and the community's moderators. */
-    PostView post(long id, Optional<Member> viewer) {
+    /**
+     * One post as {@code reader} (null: nobody signed in) is told of it, anonymous authorship included. With
+     * {@code onlyIfReadable}, only a post they may read (a held one by its author and the community's moderators,
+     * members-only ones by members); without, a post just written or acted on, for the member who did it.
+     */
+    PostView post(long id, Member reader, boolean onlyIfReadable) {
         return db.read(c -> {
-            var reader = viewer.map(Participant::member).orElse(null);
+            var participant = reader == null ? null : Participant.member(reader);
             var post = posts.findById(c, id).orElseThrow(() -> Refusal.notFound("there is no post " + id));
-            if (!posting.sees(c, post, reader)) throw Refusal.notFound("there is no post " + id);
+            if (onlyIfReadable && !posting.sees(c, post, participant)) throw Refusal.notFound("there is no post " + id);
             return view(
                     post,
-                    Facts.load(c, List.of(post), reader, posting.anonymity()),
-                    post.isThread() ? null : List.of(),
-                    Shown.EVERYTHING);
-        });
-    }
-
-    /** A post just written or acted on, for the member who did it (its author or a moderator). */
-    PostView post(long id) {
-        return post(id, (Member) null);
-    }
-
-    /** A post just written or acted on by {@code actor}, who is told what they may know of an anonymous one. */
-    PostView post(long id, Member actor) {
-        return db.read(c -> {
-            var post = posts.findById(c, id).orElseThrow(() -> Refusal.notFound("there is no post " + id));
-            var reader = actor == null ? null : Participant.member(actor);
-            return view(
-                    post,
-                    Facts.load(c, List.of(post), reader, posting.anonymity()),
+                    Facts.load(c, List.of(post), participant, posting.anonymity()),
                     post.isThread() ? null : List.of(),
                     Shown.EVERYTHING);
         });
@@ -360,13 +346,14 @@ final class PostViews {
             var avatars = new HashMap<Long, String[]>();
             var pseudonyms = new HashMap<Long, AnonymousView>();
             if (posts.isEmpty()) return new Facts(handles, scores, counts, avatars, pseudonyms);
-            for (var pseudonym : anonymity
-                    .of(c, posts.stream().map(Post::authorId).distinct().toList())
-                    .values()) {
-                var told = anonymity.disclosure(c, pseudonym, reader);
-                pseudonyms.put(
-                        pseudonym.actorId(), new AnonymousView(told.pseudonym(), told.yours(), told.writtenBy()));
-            }
+            var told = anonymity.disclosures(
+                    c,
+                    anonymity
+                            .of(c, posts.stream().map(Post::authorId).distinct().toList())
+                            .values(),
+                    reader);
+            told.forEach((actorId, d) ->
+                    pseudonyms.put(actorId, new AnonymousView(d.pseudonym(), d.yours(), d.writtenBy())));
             var postIds = c.createArrayOf("bigint", posts.stream().map(Post::id).toArray());
             var authorIds = c.createArrayOf(
                     "bigint", posts.stream().map(Post::authorId).distinct().toArray());

@@ -175,12 +175,12 @@ public final class Discussions {
         var reader = readerActorId == null
                 ? null
                 : actors.findById(c, readerActorId).map(Participant::remote).orElse(null);
-        var disclosures = new HashMap<Long, Anonymity.Disclosure>();
-        for (var pseudonym : anonymity
-                .of(c, list.stream().map(Post::authorId).distinct().toList())
-                .values()) {
-            disclosures.put(pseudonym.actorId(), anonymity.disclosure(c, pseudonym, reader));
-        }
+        var disclosures = anonymity.disclosures(
+                c,
+                anonymity
+                        .of(c, list.stream().map(Post::authorId).distinct().toList())
+                        .values(),
+                reader);
         var authors = new HashMap<Long, Author>();
         var scores = new HashMap<Long, VoteStore.Score>();
         var counts = new HashMap<Long, Long>();
