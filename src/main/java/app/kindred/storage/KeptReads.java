@@ -15,17 +15,20 @@ import java.util.function.Supplier;
 public final class KeptReads {
     /** Short: the exact invalidation does the work; this only bounds what it cannot hear (a lost listener). */
     public static final long KEPT_FOR_NANOS = 10_000_000_000L;
-    /** Values kept at once; past it, all are dropped and read afresh (a bound, not an eviction policy). */
-    static final int MOST = 8192;
 
     private record Kept(long generation, long until, Object value) {}
 
     private final ReadableChanges changes;
+    private final int most;
     private final ConcurrentHashMap<Object, Kept> kept = new ConcurrentHashMap<>();
 
-    /** {@code changes} null: nothing is kept, every call reads (a process without the listener). */
-    public KeptReads(ReadableChanges changes) {
+    /**
+     * {@code changes} null: nothing is kept, every call reads (a process without the listener). {@code most}:
+     * values kept at once; past it, all are dropped and read afresh (a bound on memory, not an eviction policy).
+     */
+    public KeptReads(ReadableChanges changes, int most) {
         this.changes = changes;
+        this.most = most;
     }
 
     /**
@@ -43,7 +46,7 @@ public final class KeptReads {
         if (found != null && found.generation() == generation && System.nanoTime() - found.until() < 0)
             return (T) found.value();
         T value = read.get();
-        if (kept.size() >= MOST) kept.clear();
+        if (kept.size() >= most) kept.clear();
         kept.put(name, new Kept(generation, System.nanoTime() + KEPT_FOR_NANOS, value));
         return value;
     }

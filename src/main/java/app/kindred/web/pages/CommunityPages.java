@@ -84,13 +84,15 @@ public final class CommunityPages {
         var viewerActor = viewer.map(v -> v.actor().id()).orElse(null);
         // Issue 14: each read kept while nothing readable changed; the listing per reader (their votes, private rules).
         var kept = site.kept();
-        var list = kept.get(
-                () -> discussions.threads(community.id(), sort, PER_PAGE + 1, (page - 1) * PER_PAGE, viewerActor),
-                "threads",
-                community.id(),
-                sort,
-                page,
-                viewerActor);
+        var list = site.keptDiscussions()
+                .get(
+                        () -> discussions.threads(
+                                community.id(), sort, PER_PAGE + 1, (page - 1) * PER_PAGE, viewerActor),
+                        "threads",
+                        community.id(),
+                        sort,
+                        page,
+                        viewerActor);
         var postMedia = new PostMedia(media);
         var pictures = kept.get(
                 () -> media.pictures(community.actor().id()),

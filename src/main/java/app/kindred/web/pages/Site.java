@@ -46,6 +46,10 @@ public final class Site {
     private final SignedOutPages signedOut;
     // Issue 14 (signed-in speed): what pages read, kept until anything readable changes (see KeptReads).
     private final KeptReads kept;
+    // Small values (a member's header, boundaries, a flag) and whole threads or listings are bounded apart: a
+    // thread of 200 comments read for one member is some 200 KB, so at most DISCUSSIONS of them stay.
+    private static final int SMALL_READS = 8192, DISCUSSIONS = 256;
+    private final KeptReads keptDiscussions;
     private final RenderedComments renderedComments;
 
     /** The header's state of one member, read once and kept with the page's other reads. */
@@ -60,7 +64,8 @@ public final class Site {
             ReportService reports,
             ReadableChanges changes) {
         this.signedOut = new SignedOutPages(changes);
-        this.kept = new KeptReads(changes);
+        this.kept = new KeptReads(changes, SMALL_READS);
+        this.keptDiscussions = new KeptReads(changes, DISCUSSIONS);
         this.renderedComments = new RenderedComments(renderer);
         this.notifications = notifications;
         this.reports = reports;
@@ -84,6 +89,11 @@ public final class Site {
      */
     public KeptReads kept() {
         return kept;
+    }
+
+    /** As {@link #kept()}, for whole threads and listings as a reader sees them (large values, fewer kept). */
+    public KeptReads keptDiscussions() {
+        return keptDiscussions;
     }
 
     /** Comment trees rendered once for every reader who sees them alike (issue 14). */

@@ -120,7 +120,7 @@ public final class ThreadPages {
         var shown = distance.shown(ctx);
         var viewer = site.viewerActorId(ctx);
         // The thread as this reader may see it (their votes, held posts, "yours"): kept for them while nothing changed.
-        var discussion = site.kept()
+        var discussion = site.keptDiscussions()
                 .get(() -> discussions.discussion(post.id(), viewer), "discussion", post.id(), viewer)
                 .orElseThrow(() -> Refusal.notFound("there is no thread here"));
         var order = readingOrder(post.id(), discussion.comments());
