@@ -139,8 +139,8 @@ public final class ApiRoutes {
         this.openApi = openApiDocument();
         this.admin = new AdminRoutes(this::member, deliveryStatus, policy, db, publishBlocklist, accounts, base);
         this.reports = new ReportRoutes(this::member, reports, limits);
-        this.moderation =
-                new ModerationRoutes(this::member, moderation, this::community, postViews::post, media, threads);
+        this.moderation = new ModerationRoutes(
+                this::member, moderation, this::community, id -> postViews.post(id, null, false), media, threads);
         this.moderationService = moderation;
         this.me = new MeRoutes(
                 this::member,
@@ -217,7 +217,9 @@ public final class ApiRoutes {
                         "/api/v1/threads/{id}",
                         ctx -> ctx.json(postViews.thread(id(ctx), shown(ctx), viewer(ctx)))),
                 new Endpoint(
-                        HandlerType.GET, "/api/v1/posts/{id}", ctx -> ctx.json(postViews.post(id(ctx), viewer(ctx)))),
+                        HandlerType.GET,
+                        "/api/v1/posts/{id}",
+                        ctx -> ctx.json(postViews.post(id(ctx), viewer(ctx).orElse(null), true))),
                 new Endpoint(HandlerType.PATCH, "/api/v1/posts/{id}", this::edit),
                 new Endpoint(HandlerType.DELETE, "/api/v1/posts/{id}", this::delete),
                 new Endpoint(HandlerType.POST, "/api/v1/posts/{id}/comments", this::comment),
@@ -383,7 +385,7 @@ public final class ApiRoutes {
                 draft,
                 new ThreadService.Attachments(body.text("url"), body.ids("media")),
                 Boolean.TRUE.equals(body.bool("anonymous")));
-        ctx.status(201).json(postViews.post(post.id(), member));
+        ctx.status(201).json(postViews.post(post.id(), member, false));
     }
 
     private void comment(Context ctx) {
@@ -399,7 +401,7 @@ public final class ApiRoutes {
                 draft,
                 new ThreadService.Attachments(null, body.ids("media")),
                 Boolean.TRUE.equals(body.bool("anonymous")));
-        ctx.status(201).json(postViews.post(post.id(), member));
+        ctx.status(201).json(postViews.post(post.id(), member, false));
     }
 
     private void edit(Context ctx) {
@@ -428,7 +430,7 @@ public final class ApiRoutes {
                         sensitive,
                         null),
                 attachments);
-        ctx.json(postViews.post(edited.id(), member));
+        ctx.json(postViews.post(edited.id(), member, false));
     }
 
     private void delete(Context ctx) {

@@ -116,7 +116,7 @@ final class CareSettingsRoutes {
             warning = body.text("content_warning");
         }
         var approved = moderation.approve(by, ApiRoutes.id(ctx), warning);
-        ctx.json(posts.post(approved.id(), viewer.apply(ctx)));
+        ctx.json(posts.post(approved.id(), viewer.apply(ctx).orElse(null), true));
     }
 
     private static int page(String raw) {

@@ -121,7 +121,7 @@ final class PostViews {
         });
     }
 
-    /** Posts held for review, for their community's moderators: read together, each shown as {@link #post(long)} shows it. */
+    /** Posts held for review, for their community's moderators: read together, each shown as {@link #post(long, Member, boolean)} without a reader shows it. */
     List<PostView> held(List<Post> held) {
         return db.read(c -> {
             var facts = Facts.load(c, held, null, posting.anonymity());
@@ -131,33 +131,19 @@ final class PostViews {
         });
     }
 
-    /** A post as the viewer may see it: a held one only by its author and the community's moderators. */
-    PostView post(long id, Optional<Member> viewer) {
+    /**
+     * One post as {@code reader} (null: nobody signed in) is told of it, anonymous authorship included. With
+     * {@code onlyIfReadable}, only a post they may read (a held one by its author and the community's moderators,
+     * members-only ones by members); without, a post just written or acted on, for the member who did it.
+     */
+    PostView post(long id, Member reader, boolean onlyIfReadable) {
         return db.read(c -> {
-            var reader = viewer.map(Participant::member).orElse(null);
+            var participant = reader == null ? null : Participant.member(reader);
             var post = posts.findById(c, id).orElseThrow(() -> Refusal.notFound("there is no post " + id));
-            if (!posting.sees(c, post, reader)) throw Refusal.notFound("there is no post " + id);
+            if (onlyIfReadable && !posting.sees(c, post, participant)) throw Refusal.notFound("there is no post " + id);
             return view(
                     post,
-                    Facts.load(c, List.of(post), reader, posting.anonymity()),
-                    post.isThread() ? null : List.of(),
-                    Shown.EVERYTHING);
-        });
-    }
-
-    /** A post just written or acted on, for the member who did it (its author or a moderator). */
-    PostView post(long id) {
-        return post(id, (Member) null);
-    }
-
-    /** A post just written or acted on by {@code actor}, who is told what they may know of an anonymous one. */
-    PostView post(long id, Member actor) {
-        return db.read(c -> {
-            var post = posts.findById(c, id).orElseThrow(() -> Refusal.notFound("there is no post " + id));
-            var reader = actor == null ? null : Participant.member(actor);
-            return view(
-                    post,
-                    Facts.load(c, List.of(post), reader, posting.anonymity()),
+                    Facts.load(c, List.of(post), participant, posting.anonymity()),
                     post.isThread() ? null : List.of(),
                     Shown.EVERYTHING);
         });
@@ -370,17 +356,14 @@ final class PostViews {
             var avatars = new HashMap<Long, String[]>();
             var pseudonyms = new HashMap<Long, AnonymousView>();
             if (posts.isEmpty()) return new Facts(handles, scores, counts, avatars, pseudonyms);
-            for (var pseudonym : anonymity
-                    .of(c, posts.stream().map(Post::authorId).distinct().toList())
-                    .values()) {
-                var told = anonymity.disclosure(c, pseudonym, reader);
-                pseudonyms.put(
-                        pseudonym.actorId(), new AnonymousView(told.pseudonym(), told.yours(), told.writtenBy()));
-            }
+            var authors = posts.stream().map(Post::authorId).distinct().toList();
+            anonymity
+                    .disclosures(c, anonymity.of(c, authors).values(), reader)
+                    .forEach((actorId, d) ->
+                            pseudonyms.put(actorId, new AnonymousView(d.pseudonym(), d.yours(), d.writtenBy())));
             // A pseudonym of another server behind which the reader wrote: told to them alone.
             anonymity
-                    .elsewhereYours(
-                            c, posts.stream().map(Post::authorId).distinct().toList(), reader)
+                    .elsewhereYours(c, authors, reader)
                     .forEach((actorId, told) ->
                             pseudonyms.put(actorId, new AnonymousView(told.pseudonym(), true, null)));
             var postIds = c.createArrayOf("bigint", posts.stream().map(Post::id).toArray());

@@ -55,7 +55,7 @@ final class SearchRoutes {
         if (q != null && SearchService.isAddress(q)) {
             var resolved = switch (search.resolve(q, viewer)) {
                 case RemoteLookup.Found.Community c -> new Resolved("community", community.apply(c.id()), null);
-                case RemoteLookup.Found.Post p -> new Resolved("post", null, postViews.post(p.id()));
+                case RemoteLookup.Found.Post p -> new Resolved("post", null, postViews.post(p.id(), null, false));
             };
             ctx.json(new Results(q.strip(), type, page, SearchService.PER_PAGE, List.of(), resolved));
             return;

@@ -73,7 +73,8 @@ public final class DailyReminder {
     public Optional<Integer> viewed(Member member) {
         var now = clock.instant();
         var day = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        return db.transaction(c -> Sql.one(
+        // Bookkeeping: a view counted must not end the pages kept for others (issue 14).
+        return db.bookkeeping(c -> Sql.one(
                         c, """
                 insert into daily_use (account_id, day, seconds, last_view_at)
                 select id, ?, 0, ? from account where id = ? and reminder_after_minutes is not null

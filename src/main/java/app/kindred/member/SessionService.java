@@ -123,7 +123,7 @@ public final class SessionService {
                 .orElseThrow(() -> unauthorized("the token is unknown, expired or revoked; sign in again"));
         // "Last used" to within a few minutes is enough to recognise a session; most requests then write nothing.
         if (live.lastUsedAt() == null || live.lastUsedAt().isBefore(now.minus(TOUCH_EVERY))) {
-            db.transaction(c -> {
+            db.bookkeeping(c -> {
                 sessions.touch(c, live.id(), now);
                 return null;
             });

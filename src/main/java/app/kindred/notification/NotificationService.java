@@ -55,8 +55,12 @@ public final class NotificationService {
         }
     }
 
-    /** {@code lastRead}: the oldest id read for this page, before filters left any out; the next page starts below it. */
-    public record Page(List<Notification> items, long unread, Long lastRead) {}
+    /**
+     * {@code lastRead}: the oldest id read for this page, before filters left any out; the next page starts below it.
+     * {@code read}: how many were read for this page before filters left any out (a page asking one more than it
+     * shows learns from it whether there is a next page).
+     */
+    public record Page(List<Notification> items, long unread, Long lastRead, int read) {}
 
     /** Newest first; {@code before} an id for the next page. */
     public Page list(Member member, Long before, Integer limit) {
@@ -102,7 +106,8 @@ public final class NotificationService {
             return new Page(
                     items,
                     unread(c, member.id()),
-                    rows.isEmpty() ? null : rows.getLast().notification().id());
+                    rows.isEmpty() ? null : rows.getLast().notification().id(),
+                    rows.size());
         });
     }
 
@@ -155,6 +160,16 @@ public final class NotificationService {
                 "update notification set read_at = now() where account_id = ? and read_at is null and id = any(?)",
                 member.id(),
                 c.createArrayOf("bigint", ids.toArray())));
+    }
+
+    /**
+     * Marks read every one of the member's notifications from {@code oldest} up to below {@code below} (null: the
+     * newest): all a page covered, also those a hiding filter left out of it; returns how many changed.
+     */
+    public int markSeen(Member member, long oldest, Long below) {
+        return db.transaction(c -> Sql.update(c, """
+                update notification set read_at = now()
+                where account_id = ? and read_at is null and id >= ? and (?::bigint is null or id < ?)""", member.id(), oldest, below, below));
     }
 
     private static long unread(Connection c, long account) throws SQLException {

@@ -194,6 +194,27 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * A transaction that writes only a member's own bookkeeping, which no page shows to anyone else and
+     * V38 leaves out of the readable changes (daily_use, a session's last use): it does not move
+     * {@link #commits()}, so a member reading pages does not end every kept page and kept read (issue 14).
+     */
+    public <T> T bookkeeping(SqlWork<T> work) {
+        try (Connection c = connection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
     /** What a failed statement of a transaction is to its caller: a lost race on a unique index, or a storage failure. */
     public static RuntimeException failure(SQLException e) {
         // A unique index lost a race that the feature's own check could not see coming.

@@ -17,6 +17,7 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -195,18 +196,48 @@ public final class Anonymity {
      * community's moderators and this instance's admins, and to nobody else.
      */
     public Disclosure disclosure(Connection c, Pseudonym pseudonym, Participant reader) throws SQLException {
-        if (reader == null) return new Disclosure(pseudonym.name(), false, null);
-        boolean yours = reader.id() == pseudonym.authorId();
-        var community = communities.findById(c, pseudonym.communityId()).orElseThrow();
-        String writtenBy = null;
-        boolean admin = community.actor().local() && (reader.admin() || admin(c, reader.id()));
-        if (moderators.moderates(c, community, reader) || admin) {
-            writtenBy = actors(community)
-                    .findById(c, pseudonym.authorId())
-                    .map(a -> a.preferredUsername() + "@" + a.domain())
-                    .orElse(null);
+        return disclosures(c, List.of(pseudonym), reader).get(pseudonym.actorId());
+    }
+
+    /**
+     * {@link #disclosure} for all the pseudonyms of a page at once, by pseudonym actor id: the community, the
+     * reader's standing in it and the writers' handles read once per community, not once per pseudonym.
+     */
+    public Map<Long, Disclosure> disclosures(Connection c, Collection<Pseudonym> pseudonyms, Participant reader)
+            throws SQLException {
+        var out = new HashMap<Long, Disclosure>();
+        if (reader == null) {
+            for (var p : pseudonyms) out.put(p.actorId(), new Disclosure(p.name(), false, null));
+            return out;
         }
-        return new Disclosure(pseudonym.name(), yours, writtenBy);
+        var byCommunity = new HashMap<Long, List<Pseudonym>>();
+        for (var p : pseudonyms)
+            byCommunity.computeIfAbsent(p.communityId(), k -> new ArrayList<>()).add(p);
+        Boolean admin = null;
+        for (var group : byCommunity.entrySet()) {
+            var community = communities.findById(c, group.getKey()).orElseThrow();
+            boolean mayKnow = false;
+            if (community.actor().local()) {
+                if (admin == null) admin = reader.admin() || admin(c, reader.id());
+                mayKnow = admin;
+            }
+            mayKnow = mayKnow || moderators.moderates(c, community, reader);
+            var handles = new HashMap<Long, String>();
+            if (mayKnow) {
+                var writers = group.getValue().stream()
+                        .map(Pseudonym::authorId)
+                        .distinct()
+                        .toArray();
+                for (var row : Sql.list(
+                        c,
+                        "select id, preferred_username || '@' || domain from actor where id = any(?)",
+                        rs -> Map.entry(rs.getLong(1), rs.getString(2)),
+                        c.createArrayOf("bigint", writers))) handles.put(row.getKey(), row.getValue());
+            }
+            for (var p : group.getValue())
+                out.put(p.actorId(), new Disclosure(p.name(), reader.id() == p.authorId(), handles.get(p.authorId())));
+        }
+        return out;
     }
 
     /** Our member's post sent to a community elsewhere to be published there anonymously (our copy, held). */

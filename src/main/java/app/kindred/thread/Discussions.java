@@ -175,15 +175,11 @@ public final class Discussions {
         var reader = readerActorId == null
                 ? null
                 : actors.findById(c, readerActorId).map(Participant::remote).orElse(null);
-        var disclosures = new HashMap<Long, Anonymity.Disclosure>();
-        for (var pseudonym : anonymity
-                .of(c, list.stream().map(Post::authorId).distinct().toList())
-                .values()) {
-            disclosures.put(pseudonym.actorId(), anonymity.disclosure(c, pseudonym, reader));
-        }
+        var authorIds = list.stream().map(Post::authorId).distinct().toList();
+        var disclosures = new HashMap<Long, Anonymity.Disclosure>(
+                anonymity.disclosures(c, anonymity.of(c, authorIds).values(), reader));
         // A pseudonym of another server behind which the reader wrote: told to them alone.
-        disclosures.putAll(anonymity.elsewhereYours(
-                c, list.stream().map(Post::authorId).distinct().toList(), reader));
+        disclosures.putAll(anonymity.elsewhereYours(c, authorIds, reader));
         var authors = new HashMap<Long, Author>();
         var scores = new HashMap<Long, VoteStore.Score>();
         var counts = new HashMap<Long, Long>();

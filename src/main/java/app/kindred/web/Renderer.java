@@ -34,6 +34,13 @@ public final class Renderer {
         return out.toByteArray();
     }
 
+    /** A template with parameters of its own (a part of a page rendered once for many: web.pages.RenderedComments). */
+    public byte[] fragment(String template, Map<String, Object> params) {
+        var out = new Utf8ByteOutput(16384);
+        engine.render(template, params, out);
+        return out.toByteArray();
+    }
+
     public void send(Context ctx, int status, String template, Object chrome, Object page) {
         send(ctx, status, bytes(template, chrome, page));
     }

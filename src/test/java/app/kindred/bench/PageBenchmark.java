@@ -3,6 +3,7 @@ package app.kindred.bench;
 import app.kindred.App;
 import app.kindred.TestPostgres;
 import app.kindred.member.Role;
+import app.kindred.storage.Sql;
 import app.kindred.thread.ThreadService;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -47,6 +48,9 @@ public final class PageBenchmark {
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
     private static final String POOL = System.getProperty("bench.pool", "16");
     private static final String ONLY = System.getProperty("bench.only", "");
+    // Statements per page (pg_stat_statements, loaded unless -Dbench.statements=false): the per-member queries
+    // of a signed-in page show here, where CPU time alone does not say what they are.
+    private static final boolean STATEMENTS = Boolean.parseBoolean(System.getProperty("bench.statements", "true"));
 
     /** {@code cookie}: null for a signed-out reader, else the session cookie of a signed-in one. */
     private record Target(String name, String path, String accept, String cookie) {}
@@ -61,12 +65,14 @@ public final class PageBenchmark {
             int bytes,
             long errors,
             double jvmMsPerRequest,
-            double pgMsPerRequest) {}
+            double pgMsPerRequest,
+            double statementsPerRequest) {}
 
     public static void main(String[] args) throws Exception {
         System.out.printf(
                 "clients %d, %d s per round and target, %d warm-up rounds, %d measured, pool %s%n",
                 CLIENTS, SECONDS, WARMUPS, ROUNDS, POOL);
+        if (STATEMENTS) System.setProperty("kindred.test.statementStats", "true");
         var url = TestPostgres.newDatabase();
         int port = freePort();
         var env = new HashMap<String, String>();
@@ -77,6 +83,7 @@ public final class PageBenchmark {
         try (var app = App.open(TestPostgres.configFor(url, env))) {
             long thread = seed(app);
             web = app.web().start("127.0.0.1", port);
+            if (STATEMENTS) statements(app, "create extension if not exists pg_stat_statements");
             var html = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
             // A signed-in reader's page is rendered for them every time: the cost of the page itself.
             var member = "kindred_session="
@@ -94,9 +101,9 @@ public final class PageBenchmark {
             var results = new HashMap<String, List<Round>>();
             for (int r = 1 - WARMUPS; r <= ROUNDS; r++) {
                 for (var target : targets) {
-                    var round = run(address, target);
+                    var round = run(app, address, target);
                     System.out.printf(
-                            "%s %-9s %7.0f/s  p50 %6.1f  p95 %6.1f  p99 %6.1f  max %6.1f ms  %6d bytes  %d errors  CPU/request: JVM %.2f ms + PostgreSQL %.2f ms  (load %s)%n",
+                            "%s %-9s %7.0f/s  p50 %6.1f  p95 %6.1f  p99 %6.1f  max %6.1f ms  %6d bytes  %d errors  CPU/request: JVM %.2f ms + PostgreSQL %.2f ms  statements/request %.2f  (load %s)%n",
                             r <= 0 ? "warm-up " : "round " + r + " ",
                             target.name(),
                             round.perSecond(),
@@ -108,7 +115,9 @@ public final class PageBenchmark {
                             round.errors(),
                             round.jvmMsPerRequest(),
                             round.pgMsPerRequest(),
+                            round.statementsPerRequest(),
                             load());
+                    if (STATEMENTS && r == ROUNDS) printStatements(app, round.requests());
                     if (r > 0)
                         results.computeIfAbsent(target.name(), k -> new ArrayList<>())
                                 .add(round);
@@ -172,7 +181,7 @@ public final class PageBenchmark {
         return id;
     }
 
-    private static Round run(InetSocketAddress address, Target target) throws Exception {
+    private static Round run(App app, InetSocketAddress address, Target target) throws Exception {
         var headers = new HashMap<String, String>(
                 Map.of("Host", address.getHostString() + ":" + address.getPort(), "Accept", target.accept()));
         if (target.cookie() != null) headers.put("Cookie", target.cookie());
@@ -218,6 +227,7 @@ public final class PageBenchmark {
             }));
         }
         ready.await();
+        if (STATEMENTS) statements(app, "select pg_stat_statements_reset()");
         long jvm0 = CpuTime.jvmMillis(), pg0 = CpuTime.postgresMillis();
         long t0 = System.nanoTime();
         go.countDown();
@@ -226,6 +236,7 @@ public final class PageBenchmark {
         for (var t : threads) t.join();
         long elapsed = System.nanoTime() - t0;
         long jvm = CpuTime.jvmMillis() - jvm0, pg = CpuTime.postgresMillis() - pg0;
+        long statements = STATEMENTS ? statementCalls(app) : 0;
         long total = Arrays.stream(counts).sum();
         var all = new long[(int) total];
         int k = 0;
@@ -244,7 +255,43 @@ public final class PageBenchmark {
                 Arrays.stream(sizes).max().orElse(0),
                 Arrays.stream(errors).sum(),
                 total == 0 ? 0 : (double) jvm / total,
-                total == 0 ? 0 : (double) pg / total);
+                total == 0 ? 0 : (double) pg / total,
+                total == 0 ? 0 : (double) statements / total);
+    }
+
+    private static void statements(App app, String sql) {
+        app.database().transaction(c -> {
+            try (var st = c.createStatement()) {
+                st.execute(sql);
+            }
+            return null;
+        });
+    }
+
+    /** Statements this database ran since the last reset, less the reset itself. */
+    private static long statementCalls(App app) {
+        return app.database().read(c -> Sql.list(c, """
+                select coalesce(sum(calls), 0) from pg_stat_statements
+                where dbid = (select oid from pg_database where datname = current_database())
+                  and query not like '%pg_stat_statements%'""", rs -> rs.getLong(1))).getFirst();
+    }
+
+    /** The last round's statements for one target, most called first: calls per request and what each is. */
+    private static void printStatements(App app, long requests) {
+        app.database()
+                .read(c -> Sql.list(c, """
+                select calls, total_exec_time, regexp_replace(query, '\\s+', ' ', 'g') from pg_stat_statements
+                where dbid = (select oid from pg_database where datname = current_database())
+                  and query not like '%pg_stat_statements%'
+                order by calls desc limit 20""", rs -> {
+                    var q = rs.getString(3);
+                    System.out.printf(
+                            "      %5.2f calls %6.3f ms  %s%n",
+                            rs.getLong(1) / (double) Math.max(1, requests),
+                            rs.getDouble(2) / Math.max(1, requests),
+                            q.length() <= 140 ? q : q.substring(0, 140) + "...");
+                    return null;
+                }));
     }
 
     private static double ms(long[] sorted, double q) {

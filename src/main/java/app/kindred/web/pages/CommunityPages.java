@@ -82,19 +82,36 @@ public final class CommunityPages {
         int page = Site.page(ctx);
         var viewer = site.sessions().member(ctx);
         var viewerActor = viewer.map(v -> v.actor().id()).orElse(null);
-        var list = discussions.threads(community.id(), sort, PER_PAGE + 1, (page - 1) * PER_PAGE, viewerActor);
+        // Issue 14: each read kept while nothing readable changed; the listing per reader (their votes, private rules).
+        var kept = site.kept();
+        var list = site.keptDiscussions()
+                .get(
+                        () -> discussions.threads(
+                                community.id(), sort, PER_PAGE + 1, (page - 1) * PER_PAGE, viewerActor),
+                        "threads",
+                        community.id(),
+                        sort,
+                        page,
+                        viewerActor);
         var postMedia = new PostMedia(media);
-        var pictures = media.pictures(community.actor().id());
+        var pictures = kept.get(
+                () -> media.pictures(community.actor().id()),
+                "pictures",
+                community.actor().id());
         // Threads by members blocked either way or muted are left out of the listing (Shown.listsIn), as in the API.
         var cards = list.stream()
                 .limit(PER_PAGE)
                 .filter(e -> shown.listsIn(community.id(), e.post().authorId()) && !Distance.filteredOut(shown, e))
                 .map(e -> Distance.filtered(shown, e, Cards.post(e, viewerActor, null, postMedia)))
                 .toList();
-        var moderators = communities.moderators(community.id());
+        var moderators = kept.get(() -> communities.moderators(community.id()), "moderators", community.id());
         boolean following = viewer.isPresent()
-                && follows.subscriptions(viewer.get()).stream()
-                        .anyMatch(s -> s.community().id() == community.id());
+                && kept.get(
+                        () -> follows.subscriptions(viewer.get()).stream()
+                                .anyMatch(s -> s.community().id() == community.id()),
+                        "following",
+                        viewer.get().id(),
+                        community.id());
         boolean mayStart = viewer.isPresent()
                 && (!community.postingRestrictedToMods() || moderators.stream().anyMatch(a -> a.id() == viewerActor));
         site.send(
@@ -104,7 +121,7 @@ public final class CommunityPages {
                 new CommunityPage(
                         card,
                         community.actor().uri().toString(),
-                        communities.rules(community.id()),
+                        kept.get(() -> communities.rules(community.id()), "rules", community.id()),
                         moderators.stream().map(CommunityPages::moderator).toList(),
                         cards,
                         sort.name().toLowerCase(Locale.ROOT),
@@ -115,7 +132,7 @@ public final class CommunityPages {
                         mayStart,
                         pictures.icon(),
                         pictures.image(),
-                        communities.privacy(community.id()).isPrivate()));
+                        kept.get(() -> communities.privacy(community.id()).isPrivate(), "private", community.id())));
     }
 
     private void follow(Context ctx, boolean follow) {
@@ -223,15 +240,20 @@ public final class CommunityPages {
     }
 
     private Community local(Context ctx) {
-        return communities
-                .find(ctx.pathParam("name"))
+        var name = ctx.pathParam("name");
+        return site.kept()
+                .get(() -> communities.find(name), "community", name)
                 .filter(c -> c.actor().local())
-                .orElseThrow(() -> Refusal.notFound("there is no community " + ctx.pathParam("name") + " here"));
+                .orElseThrow(() -> Refusal.notFound("there is no community " + name + " here"));
     }
 
     CommunityCard card(Community community) {
-        var listing = communities.listing(community.id()).orElseThrow();
-        return Cards.community(listing, null);
+        return site.kept()
+                .get(
+                        () -> Cards.community(
+                                communities.listing(community.id()).orElseThrow(), null),
+                        "communityCard",
+                        community.id());
     }
 
     private static Moderator moderator(Actor a) {

@@ -35,7 +35,10 @@ public final class Distance {
     public Shown shown(Context ctx) {
         Shown shown = ctx.attribute(SHOWN);
         if (shown == null) {
-            shown = site.sessions().member(ctx).map(boundaries::shownTo).orElse(Shown.EVERYTHING);
+            shown = site.sessions()
+                    .member(ctx)
+                    .map(m -> site.kept().get(() -> boundaries.shownTo(m), "shown", m.id()))
+                    .orElse(Shown.EVERYTHING);
             ctx.attribute(SHOWN, shown);
         }
         return shown;
@@ -84,7 +87,12 @@ public final class Distance {
     public boolean greetOnBreak(Context ctx, long communityId, CommunityCard community) {
         var member = site.sessions().member(ctx);
         if (member.isEmpty()) return false;
-        var away = breaks.from(member.get(), communityId);
+        var away = site.kept()
+                .get(
+                        () -> breaks.from(member.get(), communityId),
+                        "break",
+                        member.get().id(),
+                        communityId);
         if (away.isEmpty()) return false;
         var m = site.messages(ctx);
         var back = ctx.queryString() == null ? ctx.path() : ctx.path() + "?" + ctx.queryString();

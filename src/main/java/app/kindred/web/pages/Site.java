@@ -8,6 +8,7 @@ import app.kindred.member.Role;
 import app.kindred.notification.NotificationService;
 import app.kindred.refusal.Refusal;
 import app.kindred.report.ReportService;
+import app.kindred.storage.KeptReads;
 import app.kindred.storage.ReadableChanges;
 import app.kindred.web.BrowserSessions;
 import app.kindred.web.Messages;
@@ -25,7 +26,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 
 /** What every page class shares: the layout's data, rendering, sign-in checks, form tokens and redirects. */
 public final class Site {
@@ -44,6 +44,16 @@ public final class Site {
     // The moderators' workspace (mod5): the header's count of open reports.
     private final ReportService reports;
     private final SignedOutPages signedOut;
+    // Issue 14 (signed-in speed): what pages read, kept until anything readable changes (see KeptReads).
+    private final KeptReads kept;
+    // Small values (a member's header, boundaries, a flag) and whole threads or listings are bounded apart: a
+    // thread of 200 comments read for one member is some 200 KB, so at most DISCUSSIONS of them stay.
+    private static final int SMALL_READS = 8192, DISCUSSIONS = 256;
+    private final KeptReads keptDiscussions;
+    private final RenderedComments renderedComments;
+
+    /** The header's state of one member, read once and kept with the page's other reads. */
+    private record Header(boolean warningsOpen, long unread, Long openReports) {}
 
     public Site(
             String instanceName,
@@ -54,6 +64,9 @@ public final class Site {
             ReportService reports,
             ReadableChanges changes) {
         this.signedOut = new SignedOutPages(changes);
+        this.kept = new KeptReads(changes, SMALL_READS);
+        this.keptDiscussions = new KeptReads(changes, DISCUSSIONS);
+        this.renderedComments = new RenderedComments(renderer);
         this.notifications = notifications;
         this.reports = reports;
         this.instanceName = instanceName;
@@ -68,6 +81,24 @@ public final class Site {
 
     public BrowserSessions sessions() {
         return sessions;
+    }
+
+    /**
+     * Reads a page may take from the last reader's while nothing readable changed since: a key names all a
+     * value depends on, the member's account or actor id for anything of theirs (issue 14).
+     */
+    public KeptReads kept() {
+        return kept;
+    }
+
+    /** As {@link #kept()}, for whole threads and listings as a reader sees them (large values, fewer kept). */
+    public KeptReads keptDiscussions() {
+        return keptDiscussions;
+    }
+
+    /** Comment trees rendered once for every reader who sees them alike (issue 14). */
+    RenderedComments renderedComments() {
+        return renderedComments;
     }
 
     public Messages messages(Context ctx) {
@@ -87,10 +118,8 @@ public final class Site {
         var viewer = member.map(Member::username).orElse(null);
         // A signed-out reader gets a form token (and its cookie) only on a page with a form: see withFormToken.
         var csrf = viewer == null ? null : sessions.csrfToken(ctx);
-        boolean warningsOpen =
-                member.map(m -> members.preferences(m).contentWarningsOpen()).orElse(false);
-        // One count on a partial index (notification_unread): cheap enough for every page a member reads.
-        long unread = member.map(notifications::unreadCount).orElse(0L);
+        var header =
+                member.map(m -> kept.get(() -> header(m), "header", m.id())).orElse(new Header(false, 0, null));
         return new Chrome(
                 messages(ctx),
                 title,
@@ -99,15 +128,21 @@ public final class Site {
                 csrf,
                 List.copyOf(all),
                 helpInHeader,
-                warningsOpen,
+                header.warningsOpen(),
                 notice(ctx),
-                unread,
-                // Moderators and admins only; a count query that stops early for everyone else.
-                member.map(m -> reports.openCount(m))
-                        .filter(OptionalLong::isPresent)
-                        .map(OptionalLong::getAsLong)
-                        .orElse(null),
+                header.unread(),
+                header.openReports(),
                 member.map(m -> m.role() == Role.ADMIN).orElse(false));
+    }
+
+    private Header header(Member m) {
+        var open = reports.openCount(m);
+        return new Header(
+                members.preferences(m).contentWarningsOpen(),
+                // One count on a partial index (notification_unread): cheap enough for every page a member reads.
+                notifications.unreadCount(m),
+                // Moderators and admins only; a count query that stops early for everyone else.
+                open.isPresent() ? open.getAsLong() : null);
     }
 
     /** After POST-then-redirect, a flag in the address (?followed=1) picks one of a few fixed sentences. */

@@ -119,8 +119,9 @@ public final class ThreadPages {
         if (distance.greetOnBreak(ctx, post.communityId(), community)) return;
         var shown = distance.shown(ctx);
         var viewer = site.viewerActorId(ctx);
-        var discussion = discussions
-                .discussion(post.id(), viewer)
+        // The thread as this reader may see it (their votes, held posts, "yours"): kept for them while nothing changed.
+        var discussion = site.keptDiscussions()
+                .get(() -> discussions.discussion(post.id(), viewer), "discussion", post.id(), viewer)
                 .orElseThrow(() -> Refusal.notFound("there is no thread here"));
         var order = readingOrder(post.id(), discussion.comments());
         int pages = Math.max(1, (order.size() + COMMENTS_PER_PAGE - 1) / COMMENTS_PER_PAGE);
@@ -128,7 +129,13 @@ public final class ThreadPages {
         var slice = order.subList((page - 1) * COMMENTS_PER_PAGE, Math.min(order.size(), page * COMMENTS_PER_PAGE));
         var postMedia = new PostMedia(media);
         var member = site.sessions().member(ctx);
-        boolean moderator = member.isPresent() && moderation.mayModerate(member.get(), post.communityId());
+        boolean moderator = member.isPresent()
+                && site.kept()
+                        .get(
+                                () -> moderation.mayModerate(member.get(), post.communityId()),
+                                "moderates",
+                                member.get().id(),
+                                post.communityId());
         var thread = Distance.shownAs(
                 shown, discussion.thread(), Cards.post(discussion.thread(), viewer, null, postMedia, moderator));
         boolean signedIn = viewer != null;
@@ -136,19 +143,22 @@ public final class ThreadPages {
         var title = thread.collapsed() != null
                 ? site.messages(ctx).t("care.collapsed." + thread.collapsed())
                 : thread.title() == null ? site.messages(ctx).t("thread.removed") : thread.title();
+        var chrome = site.chrome(
+                ctx,
+                title,
+                community.sensitive(),
+                new Crumb(community.title(), community.href()),
+                new Crumb(title, thread.href()));
+        var comments = tree(post.id(), slice, viewer, postMedia, shown, moderator);
         site.send(
                 ctx,
                 "thread.jte",
-                site.chrome(
-                        ctx,
-                        title,
-                        community.sensitive(),
-                        new Crumb(community.title(), community.href()),
-                        new Crumb(title, thread.href())),
+                chrome,
                 new ThreadPage(
                         community,
                         thread,
-                        tree(post.id(), slice, viewer, postMedia, shown, moderator),
+                        comments,
+                        site.renderedComments().html(chrome, comments, post.id(), mayReply),
                         page,
                         pages,
                         signedIn,
@@ -413,8 +423,9 @@ public final class ThreadPages {
             throw Refusal.notFound("there is no post here");
         }
         // Only a post this reader may read (held, or members-only in a private community: issue 17).
-        return discussions
-                .readable(id, site.viewerActorId(ctx))
+        var viewer = site.viewerActorId(ctx);
+        return site.kept()
+                .get(() -> discussions.readable(id, viewer), "readable", id, viewer)
                 .orElseThrow(() -> Refusal.notFound("there is no post here"));
     }
 
@@ -449,7 +460,12 @@ public final class ThreadPages {
 
     /** The community's name and place: these pages never show its counts (see Cards.communityName). */
     private CommunityCard communityCard(long communityId) {
-        return Cards.communityName(
-                communities.find(communityId).orElseThrow(() -> Refusal.notFound("there is no community here")));
+        return site.kept()
+                .get(
+                        () -> Cards.communityName(communities
+                                .find(communityId)
+                                .orElseThrow(() -> Refusal.notFound("there is no community here"))),
+                        "communityName",
+                        communityId);
     }
 }

@@ -5,6 +5,7 @@ import app.kindred.care.WarningPolicy;
 import app.kindred.community.Rule;
 import app.kindred.media.PostImages;
 import app.kindred.web.Messages;
+import gg.jte.Content;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -225,10 +226,12 @@ public final class Views {
             // Issue 17: a private community is joined by applying (/c/{name}/join), not by a Follow button.
             boolean isPrivate) {}
 
+    /** {@code commentsHtml}: the {@code comments} as rendered, shared by readers who see them alike (RenderedComments). */
     public record ThreadPage(
             CommunityCard community,
             PostCard thread,
             List<PostCard> comments,
+            Content commentsHtml,
             int page,
             int pages,
             boolean signedIn,

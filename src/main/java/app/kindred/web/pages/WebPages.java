@@ -138,7 +138,7 @@ public final class WebPages implements Pages {
                 app.moderation());
         this.members = new MemberPages(site, app.members(), app.discussions(), app.media());
         this.notificationPages = new NotificationPages(
-                site, app.notifications(), config.instance().domain(), distance, app.discussions());
+                site, app.notifications(), config.instance().domain(), distance);
         this.searchPages = new SearchPages(
                 site, app.search(), app.communities(), app.threads(), app.discussions(), app.boundaries(), app.media());
         this.remoteCommunities = new RemoteCommunityPages(
