@@ -163,7 +163,8 @@ public final class ActivityPubReader {
                 instant(node, "updated"),
                 rules(node.get("rules")),
                 warningPolicy(node.get("contentWarningPolicy")),
-                crisisResources(node.get("crisisResources"))));
+                crisisResources(node.get("crisisResources")),
+                bool(node, "suspended")));
     }
 
     /** Read leniently: a policy that cannot be read is no policy, a topic without a name is skipped. */

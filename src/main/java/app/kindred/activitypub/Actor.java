@@ -11,7 +11,8 @@ import java.util.List;
  * <p>{@code moderators} is the community's moderators collection. Lemmy publishes it as a Group's
  * {@code attributedTo}; the reader fills it from either field. {@code rules} is Kindred's list of a
  * community's guidelines, {@code contentWarningPolicy} its content-warning policy and
- * {@code crisisResources} where its members can turn for help (docs/federation.md).
+ * {@code crisisResources} where its members can turn for help (docs/federation.md). {@code suspended}
+ * is Mastodon's {@code toot:suspended}: true while the actor's own server has suspended it.
  */
 @JsonPropertyOrder({
     "id",
@@ -64,7 +65,8 @@ public record Actor(
         Instant updated,
         List<GroupRule> rules,
         GroupWarningPolicy contentWarningPolicy,
-        List<GroupCrisisResource> crisisResources)
+        List<GroupCrisisResource> crisisResources,
+        Boolean suspended)
         implements ActivityPubDocument {
 
     public Actor {

@@ -168,7 +168,8 @@ public final class LocalDocuments {
                 false,
                 null,
                 null,
-                NO_PICTURES);
+                NO_PICTURES,
+                null);
     }
 
     public app.kindred.activitypub.Actor member(Actor actor) {
@@ -177,11 +178,14 @@ public final class LocalDocuments {
 
     /** The Person as it stands in this transaction, for an Update{Person} sent with the change. */
     public app.kindred.activitypub.Actor member(java.sql.Connection c, Actor actor) throws java.sql.SQLException {
+        // Suspended by our admins (issue 15): said as Mastodon says it (toot:suspended), with nothing of
+        // the profile beyond the handle, so other servers show the account as suspended and keep no picture.
+        boolean suspended = ActorStore.suspended(c, actor.id());
         // Support communities are not for search engines: members opt in to discovery, never out.
         return base(
                 actor,
                 app.kindred.activitypub.ActorType.Person,
-                actor.name(),
+                suspended ? actor.preferredUsername() : actor.name(),
                 null,
                 null,
                 actor.uri() + "/following",
@@ -191,7 +195,8 @@ public final class LocalDocuments {
                 false,
                 null,
                 null,
-                pictures(c, actor));
+                suspended ? NO_PICTURES : pictures(c, actor),
+                suspended ? Boolean.TRUE : null);
     }
 
     public app.kindred.activitypub.Actor community(Actor actor) {
@@ -223,7 +228,8 @@ public final class LocalDocuments {
                 false,
                 null,
                 null,
-                NO_PICTURES);
+                NO_PICTURES,
+                null);
     }
 
     /** The Group as it stands in this transaction, for an Update{Group} sent with the change. */
@@ -256,7 +262,8 @@ public final class LocalDocuments {
                 true,
                 community.postingRestrictedToMods(),
                 community.sensitive(),
-                pictures(c, actor));
+                pictures(c, actor),
+                null);
         var wireRules = rules.stream()
                 .map(r -> GroupRule.of(r.title(), markdown.toHtml(r.description())))
                 .toList();
@@ -292,7 +299,8 @@ public final class LocalDocuments {
                 warningPolicy(care.policy()),
                 care.resources().stream()
                         .map(r -> new GroupCrisisResource(r.name(), r.contact(), r.hours(), r.region(), r.language()))
-                        .toList());
+                        .toList(),
+                null);
     }
 
     private static GroupWarningPolicy warningPolicy(WarningPolicy policy) {
@@ -338,7 +346,8 @@ public final class LocalDocuments {
             boolean discoverable,
             Boolean postingRestrictedToMods,
             Boolean sensitive,
-            Pictures pictures) {
+            Pictures pictures,
+            Boolean suspended) {
         var uri = a.uri().toString();
         return new app.kindred.activitypub.Actor(
                 uri,
@@ -370,7 +379,8 @@ public final class LocalDocuments {
                 a.createdAt(),
                 null,
                 null,
-                null);
+                null,
+                suspended);
     }
 
     /** Follower lists of a support community are private: only the count is published. */

@@ -51,6 +51,7 @@ class JsonLdTest {
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 

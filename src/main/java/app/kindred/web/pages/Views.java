@@ -203,7 +203,11 @@ public final class Views {
     public record FrontPage(
             String instanceName, String domain, boolean registrationsOpen, List<CommunityCard> communities) {}
 
-    public record SignupPage(boolean open, Form form) {}
+    /**
+     * {@code question} is the instance's question when sign-up is by application (null when open);
+     * {@code description} and {@code rules} the instance's own words (empty when none).
+     */
+    public record SignupPage(boolean open, Form form, String question, String description, List<String> rules) {}
 
     public record LoginPage(Form form, String next) {}
 
