@@ -129,6 +129,11 @@ public final class MemberService {
                 .actor();
     }
 
+    /** Whether the admins suspended the member (issue 15). */
+    public boolean suspended(Member member) {
+        return db.read(c -> members.suspended(c, member.id()));
+    }
+
     public Optional<Member> find(String username) {
         return db.read(c -> members.findByUsername(c, username));
     }

@@ -74,6 +74,11 @@ public final class Registrations {
     /** Applications waiting for an admin, oldest first. */
     public List<Waiting> waiting(Member admin) {
         requireAdmin(admin);
+        return waitingAsOperator();
+    }
+
+    /** The same, for the command line. */
+    public List<Waiting> waitingAsOperator() {
         return db.read(c ->
                 Sql.list(c, """
                 select username, application_answer, applied_at from account

@@ -82,13 +82,12 @@ class MemberOversightTest {
                 .ban(member("mona"), walkers, new ModerationService.BanRequest("nat", "kept selling", null, false));
 
         var page = Jsoup.parse(signedIn("ada").get("/admin/members/nat").body());
-        var reports = page.select("#member-reports li");
-        assertEquals(2, reports.size(), reports.toString());
-        assertEquals(
-                "/mod/reports/" + inWalkers, reports.get(0).selectFirst("a").attr("href"), "newest first");
-        assertEquals("/mod/reports/" + inPeers, reports.get(1).selectFirst("a").attr("href"));
-        assertTrue(reports.get(1).text().contains("Open"), reports.get(1).text());
-        assertTrue(reports.get(1).text().contains("in peers"), reports.get(1).text());
+        var links = page.select("#member-reports li > p > a").eachAttr("href");
+        int walkersAt = links.indexOf("/mod/reports/" + inWalkers), peersAt = links.indexOf("/mod/reports/" + inPeers);
+        assertTrue(walkersAt >= 0 && peersAt > walkersAt, "both, newest first: " + links);
+        var peersReport = page.select("#member-reports li").get(peersAt);
+        assertTrue(peersReport.text().contains("Open"), peersReport.text());
+        assertTrue(peersReport.text().contains("in peers"), peersReport.text());
         var history = page.select("#member-history li");
         assertEquals(2, history.size(), history.toString());
         assertTrue(
@@ -146,6 +145,27 @@ class MemberOversightTest {
         // The moderator who escalated is not an admin and is told nothing; a member is told nothing.
         assertEquals(0, unreadOf("mona", "escalated"));
         assertEquals(0, unreadOf("carol", "escalated"));
+    }
+
+    @Test
+    void aSuspendedMembersActorAndPageSaySoCalmlyAndLiftingItClearsThem() {
+        server.app().members().create("gale", PASSWORD, Role.MEMBER);
+        var before = server.activityJson("/u/gale");
+        assertFalse(before.has("suspended"), before.toString());
+
+        server.app().accounts().suspend(member("ada"), "gale", "three reports of selling");
+        var actor = server.activityJson("/u/gale");
+        assertTrue(actor.get("suspended").asBoolean(), actor.toString());
+        assertEquals("gale", actor.get("name").asText());
+        assertFalse(actor.has("icon"));
+        // The context says what the term is: Mastodon's.
+        assertTrue(actor.get("@context").toString().contains("\"suspended\":\"toot:suspended\""), actor.toString());
+        var page = Jsoup.parse(new WebClient(server).get("/u/gale").body());
+        assertNotNull(page.selectFirst("#suspended"), page.select("main").html());
+
+        server.app().accounts().unsuspend(member("ada"), "gale", "appeal heard");
+        assertFalse(server.activityJson("/u/gale").has("suspended"));
+        assertNull(Jsoup.parse(new WebClient(server).get("/u/gale").body()).selectFirst("#suspended"));
     }
 
     private static long unread(String name) {

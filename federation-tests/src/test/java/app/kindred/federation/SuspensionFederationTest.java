@@ -76,6 +76,29 @@ class SuspensionFederationTest {
         eventually(() -> assertEquals("remote", suspensionOrigin(onBeta.authorId())));
         assertFalse(listed(onBeta.communityId(), "Seedlings"), "hidden from beta's listing while suspended");
 
+        // Nothing new is taken from her while her server says she is suspended, even if it sent something:
+        // here alpha forgets its own suspension for a moment (as a server with a bug might) and she posts.
+        alpha.app()
+                .database()
+                .transaction(c -> Sql.update(
+                        c, "update actor set suspended_at = null where id = ?", alice.actor().id()));
+        var late = alpha.app()
+                .threads()
+                .startThread(
+                        alice,
+                        alpha.app().communities().find("gardens").orElseThrow().id(),
+                        new ThreadService.Draft("Still here", "words", null, null, null));
+        eventually(() -> assertEquals(
+                1L,
+                beta.count(
+                        "select count(*) from inbound_activity where state = 'failed' and last_error like ?",
+                        "%is suspended%")));
+        assertTrue(beta.post(late.uri()).isEmpty(), "beta did not take it");
+        alpha.app()
+                .database()
+                .transaction(c -> Sql.update(
+                        c, "update actor set suspended_at = now() where id = ?", alice.actor().id()));
+
         alpha.app().accounts().unsuspend(alpha.member("root"), "alice", "appeal heard");
 
         eventually(() -> assertEquals(

@@ -4,7 +4,6 @@ import app.kindred.activitypub.Activity;
 import app.kindred.activitypub.ActivityType;
 import app.kindred.activitypub.ReadResult;
 import app.kindred.actor.Actor;
-import app.kindred.actor.ActorStore;
 import app.kindred.federation.queue.InboundActivity;
 import app.kindred.federation.queue.InboundQueue;
 import app.kindred.refusal.Refusal;
@@ -88,14 +87,6 @@ final class InboundApplier {
             actor = stored.get();
         } else {
             actor = federation.remoteActors().byUri(in.actor());
-        }
-        // Suspended here (issue 15: by its own server's word, or one actor of a server we otherwise take):
-        // nothing new is taken from it; its own Update (which may lift the suspension) and its Delete still are.
-        long actorId = actor.id();
-        boolean selfUpdate = activity.type() == ActivityType.Update
-                && in.actor().toString().equals(activity.object().uri());
-        if (!selfUpdate && activity.type() != ActivityType.Delete && db.read(c -> ActorStore.suspended(c, actorId))) {
-            return new Outcome.Refused("rejected: " + actor.uri() + " is suspended");
         }
         var effect = handler.get().handle(incoming, actor, Optional.empty());
         SqlWork<Void> work = c -> {

@@ -269,7 +269,9 @@ public final class Views {
             List<PostCard> posts,
             int page,
             boolean hasNext,
-            String avatar) {}
+            String avatar,
+            // Suspended by the admins (issue 15): said plainly, and nothing of the profile or posts shown.
+            boolean suspended) {}
 
     /**
      * Where to turn now: the instance's crisis resources and, reached from a community's pages, that
