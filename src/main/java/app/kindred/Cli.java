@@ -563,7 +563,9 @@ public final class Cli {
             var waiting = app.registrations().waitingAsOperator();
             if (waiting.isEmpty()) io.out().println("no application is waiting");
             for (var w : waiting)
-                io.out().println(w.username() + "\t" + w.appliedAt() + "\t" + w.answer().replace('\n', ' '));
+                io.out()
+                        .println(w.username() + "\t" + w.appliedAt() + "\t"
+                                + w.answer().replace('\n', ' '));
         }
         return OK;
     }

@@ -114,7 +114,8 @@ class AdminCommandsTest {
         var approved = run("", "user", "approve", "fern");
         assertEquals(Cli.OK, approved.code(), approved.err());
         assertEquals("approved fern: they can sign in\n", approved.out());
-        assertEquals(0, count("select count(*) from account where username = 'fern' and application_state is not null"));
+        assertEquals(
+                0, count("select count(*) from account where username = 'fern' and application_state is not null"));
         assertEquals(Cli.REFUSED, run("", "user", "approve", "fern").code(), "already decided");
 
         var refused = run("", "user", "refuse", "moss", "--reason", "we are full for now");
@@ -123,7 +124,8 @@ class AdminCommandsTest {
                 select count(*) from account where username = 'moss' and application_state = 'refused'
                 and application_reason = 'we are full for now'"""));
         assertEquals(1, count("select count(*) from audit_log where action = 'application.refuse' and actor = 'cli'"));
-        assertEquals("no application is waiting\n", run("", "user", "applications").out());
+        assertEquals(
+                "no application is waiting\n", run("", "user", "applications").out());
     }
 
     @Test

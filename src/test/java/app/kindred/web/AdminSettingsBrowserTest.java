@@ -33,7 +33,8 @@ class AdminSettingsBrowserTest {
         app.members().create("mona", PASSWORD, Role.MEMBER);
         app.members().create("nat", PASSWORD, Role.MEMBER);
         app.members().create("carol", PASSWORD, Role.MEMBER);
-        var peers = app.communities().create("peers", "Peer support", "", "mona").id();
+        var peers =
+                app.communities().create("peers", "Peer support", "", "mona").id();
         var post = app.threads()
                 .startThread(
                         app.members().find("nat").orElseThrow(),
@@ -78,7 +79,9 @@ class AdminSettingsBrowserTest {
         browser.clickAndLoad(browser.find("form[action='/logout'] button"));
         browser.signIn("wren", PASSWORD);
         browser.open("/");
-        assertTrue(browser.find("header").getText().contains("wren"), browser.find("header").getText());
+        assertTrue(
+                browser.find("header").getText().contains("wren"),
+                browser.find("header").getText());
     }
 
     @Test
@@ -102,7 +105,8 @@ class AdminSettingsBrowserTest {
         failures.check("/login (an application that waits)");
 
         scanner.signIn("ada", PASSWORD);
-        for (var path : List.of("/admin", "/admin/instance", "/admin/applications", "/admin/members/nat", "/notifications"))
+        for (var path :
+                List.of("/admin", "/admin/instance", "/admin/applications", "/admin/members/nat", "/notifications"))
             failures.scan(path);
         scanner.open("/admin/instance");
         scanner.type("#name", "n".repeat(101));

@@ -211,8 +211,9 @@ class RegistrationsTest {
         assertEquals(422, noQuestion.statusCode());
         assertNotNull(Jsoup.parse(noQuestion.body()).selectFirst("#application_question-error"));
         // Without the form's token nothing changes.
-        var forged = new WebClient(server).post("/admin/instance", Map.of("name", "Forged"));
-        assertNotEquals(303, forged.statusCode());
+        var forged = admin.post("/admin/instance", Map.of("name", "Forged", "registrations", "open"));
+        assertEquals(403, forged.statusCode());
+        assertEquals(0, count("select count(*) from instance_setting"));
 
         var saved = admin.submit(
                 "/admin/instance",

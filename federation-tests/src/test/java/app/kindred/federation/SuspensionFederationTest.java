@@ -81,7 +81,9 @@ class SuspensionFederationTest {
         alpha.app()
                 .database()
                 .transaction(c -> Sql.update(
-                        c, "update actor set suspended_at = null where id = ?", alice.actor().id()));
+                        c,
+                        "update actor set suspended_at = null where id = ?",
+                        alice.actor().id()));
         var late = alpha.app()
                 .threads()
                 .startThread(
@@ -97,7 +99,9 @@ class SuspensionFederationTest {
         alpha.app()
                 .database()
                 .transaction(c -> Sql.update(
-                        c, "update actor set suspended_at = now() where id = ?", alice.actor().id()));
+                        c,
+                        "update actor set suspended_at = now() where id = ?",
+                        alice.actor().id()));
 
         alpha.app().accounts().unsuspend(alpha.member("root"), "alice", "appeal heard");
 

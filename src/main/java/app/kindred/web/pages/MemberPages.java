@@ -38,9 +38,9 @@ public final class MemberPages {
         var posts = suspended
                 ? List.<PostCard>of()
                 : entries.stream()
-                .limit(PER_PAGE)
-                .map(e -> Cards.post(e, viewer, null, postMedia))
-                .toList();
+                        .limit(PER_PAGE)
+                        .map(e -> Cards.post(e, viewer, null, postMedia))
+                        .toList();
         site.send(
                 ctx,
                 "member.jte",
