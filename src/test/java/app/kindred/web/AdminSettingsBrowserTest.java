@@ -109,10 +109,11 @@ class AdminSettingsBrowserTest {
                 List.of("/admin", "/admin/instance", "/admin/applications", "/admin/members/nat", "/notifications"))
             failures.scan(path);
         scanner.open("/admin/instance");
-        scanner.type("#name", "n".repeat(101));
+        // Emptied (the field's maxlength keeps a browser from sending a name too long).
+        scanner.type("#name", "");
         scanner.clickAndLoad(scanner.find("form[action='/admin/instance'] button[type=submit]"));
         assertEquals("name-hint name-error", scanner.find("#name").getAttribute("aria-describedby"));
-        failures.check("/admin/instance (a name too long)");
+        failures.check("/admin/instance (no name)");
         scanner.darkScheme(true);
         try {
             for (var path : List.of("/admin/instance", "/admin/applications", "/admin/members/nat"))

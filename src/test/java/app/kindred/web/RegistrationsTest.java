@@ -241,8 +241,9 @@ class RegistrationsTest {
         assertEquals(
                 403,
                 new WebClient(server)
-                        .submit("/signup", "/signup", Map.of("username", "late", "password", PASSWORD, "answer", "hi"))
+                        .post("/signup", Map.of("username", "late", "password", PASSWORD, "answer", "hi"))
                         .statusCode());
+        assertEquals(0, count("select count(*) from account where username = 'late'"));
         assertTrue(new AuditLog(server.app().database())
                 .recent(20).stream().anyMatch(e -> e.action().equals("instance.settings")));
 
