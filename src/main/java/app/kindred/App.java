@@ -52,6 +52,7 @@ import app.kindred.federation.signature.SignatureVerifier;
 import app.kindred.federation.signature.VerificationPolicy;
 import app.kindred.follow.FollowService;
 import app.kindred.follow.FollowStore;
+import app.kindred.instance.InstanceSettings;
 import app.kindred.logging.LogFormat;
 import app.kindred.media.DiskStorage;
 import app.kindred.media.ImageIntake;
@@ -77,6 +78,7 @@ import app.kindred.policy.FederationPolicy;
 import app.kindred.policy.PolicyService;
 import app.kindred.ratelimit.ClientKeys;
 import app.kindred.ratelimit.RateLimits;
+import app.kindred.registration.Registrations;
 import app.kindred.remote.AddressPolicy;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
@@ -135,6 +137,8 @@ public final class App implements AutoCloseable {
     private MetricsServer metricsServer;
     // The admins' workspace (admin6): accounts as admins look after them.
     private final Accounts accounts;
+    private final InstanceSettings instanceSettings;
+    private final Registrations registrations;
     private final DeliveryWorker deliveryWorker;
     private final InboundProcessor inboundProcessor;
     private final ThreadService threads;
@@ -190,7 +194,6 @@ public final class App implements AutoCloseable {
                 : Optional.of(new Metrics(database, limits, deliveryMetrics, clock));
         this.clientKeys = new ClientKeys(random);
         this.members = new MemberService(database, actorStore, memberStore, ids, random, hashing, clock);
-        this.accounts = new Accounts(database, members, random, clock);
         this.communities = new CommunityService(database, actorStore, memberStore, communityStore, ids, random);
         var followStore = new FollowStore();
         this.policy = new FederationPolicy(
@@ -314,6 +317,10 @@ public final class App implements AutoCloseable {
                 authority -> policy.decide(authority).rejectMedia(),
                 ids.base(),
                 clock);
+        // Suspending and lifting it tell other servers with an Update{Person} (issue 15).
+        this.accounts = new Accounts(database, members, random, clock, publisher::profileChanged);
+        this.instanceSettings = new InstanceSettings(database, config.instance());
+        this.registrations = new Registrations(database, members, instanceSettings);
         this.media = new MediaService(
                 database,
                 new MediaStore(),
@@ -478,7 +485,9 @@ public final class App implements AutoCloseable {
                 policyService,
                 new DeliveryStatus(database),
                 new AuditLog(database),
-                concernStops));
+                concernStops,
+                instanceSettings,
+                registrations));
         // The serving process alone opens the metrics port (a CLI command beside it must not).
         serveMetrics();
         return WebServer.create(
@@ -492,7 +501,7 @@ public final class App implements AutoCloseable {
     /** The client API's routes (issue #6). */
     public ApiRoutes apiRoutes() {
         return new ApiRoutes(
-                config.instance().openRegistrations(),
+                registrations,
                 members,
                 sessions,
                 communities,
@@ -520,7 +529,8 @@ public final class App implements AutoCloseable {
                 outreach,
                 concernStops,
                 accounts,
-                config.instance().baseUri().toString());
+                config.instance().baseUri().toString(),
+                instanceSettings);
     }
 
     /**
@@ -737,6 +747,14 @@ public final class App implements AutoCloseable {
 
     public Accounts accounts() {
         return accounts;
+    }
+
+    public InstanceSettings instanceSettings() {
+        return instanceSettings;
+    }
+
+    public Registrations registrations() {
+        return registrations;
     }
 
     @Override

@@ -108,6 +108,37 @@ public final class Cli {
                             Set.of("--reason"),
                             Set.of()),
                     Cli::unsuspendUser),
+            // Sign-up by application (issue 15, admin7).
+            new Command(
+                    new CommandSpec(
+                            "user applications",
+                            "user applications [--config FILE]",
+                            "List the applications waiting for an admin, oldest first, with each applicant's answer.",
+                            List.of(),
+                            Set.of(),
+                            Set.of(),
+                            Set.of()),
+                    Cli::listApplications),
+            new Command(
+                    new CommandSpec(
+                            "user approve",
+                            "user approve NAME [--config FILE]",
+                            "Approve the application of NAME: they can sign in.",
+                            List.of("NAME"),
+                            Set.of(),
+                            Set.of(),
+                            Set.of()),
+                    Cli::approveApplication),
+            new Command(
+                    new CommandSpec(
+                            "user refuse",
+                            "user refuse NAME [--reason TEXT] [--config FILE]",
+                            "Refuse the application of NAME; the reason (optional) is what they read when they next sign in.",
+                            List.of("NAME"),
+                            Set.of(),
+                            Set.of("--reason"),
+                            Set.of()),
+                    Cli::refuseApplication),
             new Command(
                     new CommandSpec(
                             "community create",
@@ -523,6 +554,38 @@ public final class Cli {
         try (var app = App.open(config)) {
             app.accounts().unsuspendAsOperator(name, orEmpty(args.value("--reason")));
             io.out().println(name + " is no longer suspended");
+        }
+        return OK;
+    }
+
+    private static int listApplications(CommandSpec.Parsed args, Config config, Io io) {
+        try (var app = App.open(config)) {
+            var waiting = app.registrations().waitingAsOperator();
+            if (waiting.isEmpty()) io.out().println("no application is waiting");
+            for (var w : waiting)
+                io.out()
+                        .println(w.username() + "\t" + w.appliedAt() + "\t"
+                                + w.answer().replace('\n', ' '));
+        }
+        return OK;
+    }
+
+    private static int approveApplication(CommandSpec.Parsed args, Config config, Io io) {
+        var name = args.positionals().get(0);
+        new ActorName(name);
+        try (var app = App.open(config)) {
+            app.registrations().approveAsOperator(name);
+            io.out().println("approved " + name + ": they can sign in");
+        }
+        return OK;
+    }
+
+    private static int refuseApplication(CommandSpec.Parsed args, Config config, Io io) {
+        var name = args.positionals().get(0);
+        new ActorName(name);
+        try (var app = App.open(config)) {
+            app.registrations().refuseAsOperator(name, orEmpty(args.value("--reason")));
+            io.out().println("refused " + name + "; they will read it when they next sign in");
         }
         return OK;
     }

@@ -165,7 +165,8 @@ public final class ActivityPubReader {
                 warningPolicy(node.get("contentWarningPolicy")),
                 crisisResources(node.get("crisisResources")),
                 bool(node, "anonymousPosting"),
-                questions(node.get("applicationQuestions"))));
+                questions(node.get("applicationQuestions")),
+                bool(node, "suspended")));
     }
 
     /** Read leniently: only the questions that are text; anything else in the list is skipped. */

@@ -13,7 +13,8 @@ import java.util.List;
  * community's guidelines, {@code contentWarningPolicy} its content-warning policy and
  * {@code crisisResources} where its members can turn for help; {@code anonymousPosting} whether its
  * members may post under a pseudonym and {@code applicationQuestions} what a private community asks
- * those who apply (issue 17; docs/federation.md).
+ * those who apply (issue 17; docs/federation.md). {@code suspended}
+ * is Mastodon's {@code toot:suspended}: true while the actor's own server has suspended it.
  */
 @JsonPropertyOrder({
     "id",
@@ -68,7 +69,8 @@ public record Actor(
         GroupWarningPolicy contentWarningPolicy,
         List<GroupCrisisResource> crisisResources,
         Boolean anonymousPosting,
-        List<String> applicationQuestions)
+        List<String> applicationQuestions,
+        Boolean suspended)
         implements ActivityPubDocument {
 
     public Actor {

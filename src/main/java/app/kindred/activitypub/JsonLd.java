@@ -57,6 +57,7 @@ public final class JsonLd {
         terms.set("featured", idTerm("toot:featured"));
         terms.put("discoverable", "toot:discoverable");
         terms.put("indexable", "toot:indexable");
+        terms.put("suspended", "toot:suspended");
         terms.put("Emoji", "toot:Emoji");
         terms.put("kindred", "https://kindred.app/ns#");
         ObjectNode rules = json.objectNode();

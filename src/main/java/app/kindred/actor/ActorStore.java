@@ -59,6 +59,33 @@ public final class ActorStore {
         return findById(c, id).orElseThrow();
     }
 
+    /** Whether the actor is suspended here: by our admins, a domain block, or (remote) its own server. */
+    public static boolean suspended(Connection c, long actorId) throws SQLException {
+        return Sql.one(c, "select suspended_at is not null from actor where id = ?", rs -> rs.getBoolean(1), actorId)
+                .orElse(false);
+    }
+
+    /**
+     * Follows what a remote actor's own server says of its suspension ({@code toot:suspended}), as
+     * Mastodon does: a suspension its origin made is marked so, and only such a one is lifted when the
+     * origin lifts it; a suspension of our own (a domain block) stays until we lift it.
+     */
+    public static void followOriginSuspension(Connection c, long actorId, boolean suspended) throws SQLException {
+        if (suspended) {
+            Sql.update(
+                    c,
+                    "update actor set suspended_at = now(), suspension_origin = 'remote'"
+                            + " where id = ? and not local and suspended_at is null",
+                    actorId);
+        } else {
+            Sql.update(
+                    c,
+                    "update actor set suspended_at = null, suspension_origin = null"
+                            + " where id = ? and not local and suspension_origin = 'remote'",
+                    actorId);
+        }
+    }
+
     /** Stores what a remote actor's own server says about it, replacing what we had. */
     public Actor upsertRemote(Connection c, RemoteActorData r) throws SQLException {
         long id = Sql.insert(

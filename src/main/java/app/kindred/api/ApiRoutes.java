@@ -18,11 +18,11 @@ import app.kindred.community.CommunityService;
 import app.kindred.content.StorableText;
 import app.kindred.delivery.DeliveryStatus;
 import app.kindred.follow.FollowService;
+import app.kindred.instance.InstanceSettings;
 import app.kindred.media.MediaService;
 import app.kindred.member.Accounts;
 import app.kindred.member.Member;
 import app.kindred.member.MemberService;
-import app.kindred.member.Role;
 import app.kindred.member.SessionService;
 import app.kindred.moderation.ModerationService;
 import app.kindred.notification.NotificationService;
@@ -31,6 +31,7 @@ import app.kindred.policy.PolicyService;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
 import app.kindred.refusal.Refusal;
+import app.kindred.registration.Registrations;
 import app.kindred.report.ConcernStops;
 import app.kindred.report.ReportService;
 import app.kindred.search.SearchService;
@@ -46,6 +47,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -62,7 +64,7 @@ public final class ApiRoutes {
     /** One route; the OpenAPI test reads this table, so the document cannot miss a route. */
     public record Endpoint(HandlerType method, String path, Handler handler) {}
 
-    private final boolean openRegistrations;
+    private final Registrations registrations;
     private final MemberService members;
     private final SessionService sessions;
     private final CommunityService communities;
@@ -93,9 +95,10 @@ public final class ApiRoutes {
     private final ReminderRoutes reminder;
     private final OutreachRoutes outreach;
     private final PrivacyRoutes privacy;
+    private final AdminSettingsRoutes adminSettings;
 
     public ApiRoutes(
-            boolean openRegistrations,
+            Registrations registrations,
             MemberService members,
             SessionService sessions,
             CommunityService communities,
@@ -124,9 +127,11 @@ public final class ApiRoutes {
             ConcernStops concernStops,
             // The admins' workspace (admin6).
             Accounts accounts,
-            String base) {
+            String base,
+            // Instance settings and applications (admin7).
+            InstanceSettings instanceSettings) {
         this.media = media;
-        this.openRegistrations = openRegistrations;
+        this.registrations = registrations;
         this.limits = limits;
         this.clientKey = clientKey;
         this.members = members;
@@ -139,6 +144,13 @@ public final class ApiRoutes {
         this.openApi = openApiDocument();
         this.admin = new AdminRoutes(this::member, deliveryStatus, policy, db, publishBlocklist, accounts, base);
         this.reports = new ReportRoutes(this::member, reports, limits);
+        this.adminSettings = new AdminSettingsRoutes(
+                this::member,
+                instanceSettings,
+                registrations,
+                reports,
+                moderation,
+                name -> members.find(name).orElseThrow(() -> Refusal.notFound("there is no member " + name + " here")));
         this.moderation = new ModerationRoutes(
                 this::member, moderation, this::community, id -> postViews.post(id, null, false), media, threads);
         this.moderationService = moderation;
@@ -171,6 +183,7 @@ public final class ApiRoutes {
     public List<Endpoint> endpoints() {
         var all = new ArrayList<>(memberEndpoints());
         all.addAll(admin.endpoints());
+        all.addAll(adminSettings.endpoints());
         all.addAll(reports.endpoints());
         all.addAll(moderation.endpoints());
         all.addAll(me.endpoints());
@@ -295,25 +308,24 @@ public final class ApiRoutes {
     }
 
     private void register(Context ctx) {
-        if (!openRegistrations) {
-            throw new Refusal(
-                    Refusal.Kind.FORBIDDEN,
-                    null,
-                    "registrations are closed on this instance; ask an admin for an account");
-        }
-        var body = JsonBody.parse(ctx.body(), Set.of("username", "password"));
+        var body = JsonBody.parse(ctx.body(), Set.of("username", "password", "answer"));
         var username = body.text("username");
         var password = body.text("password");
         limits.take(Limit.SIGN_UP, clientKey.apply(ctx));
-        Member member;
+        Registrations.Outcome outcome;
         try {
-            member = members.create(username, password, Role.MEMBER);
+            outcome = registrations.signUp(username, password, body.text("answer"));
         } catch (Refusal r) {
             // The service calls it a name; this request calls it a username.
             if (!"name".equals(r.field())) throw r;
             throw new Refusal(r.kind(), "username", r.getMessage());
         }
-        ctx.status(201).json(MemberView.of(member));
+        switch (outcome) {
+            case Registrations.Outcome.Joined joined -> ctx.status(201).json(MemberView.of(joined.member()));
+            // Sign-up by application (issue 15): the account waits; signing in says how it stands.
+            case Registrations.Outcome.Applied applied ->
+                ctx.status(202).json(Map.of("username", applied.username(), "application", "waiting"));
+        }
     }
 
     private void logIn(Context ctx) {

@@ -35,7 +35,23 @@ public record Config(
             int passwordHashThreads,
             int passwordHashQueue) {}
 
-    public record Instance(String domain, String scheme, String name, boolean openRegistrations) {
+    /**
+     * {@code registrations} is open, application or closed; an admin may change it, the name, the
+     * description, the rules and the application question at run time (instance.InstanceSettings).
+     */
+    public record Instance(
+            String domain,
+            String scheme,
+            String name,
+            String registrations,
+            String description,
+            String rules,
+            String applicationQuestion) {
+        /** Whether the file lets anyone sign up (NodeInfo's openRegistrations reads the settings in force). */
+        public boolean openRegistrations() {
+            return registrations.equals("open");
+        }
+
         /** The base every local ActivityPub id starts with, e.g. https://kindred.example */
         public URI baseUri() {
             return URI.create(scheme + "://" + domain);

@@ -108,7 +108,10 @@ public final class ConfigLoader {
                 domain(v, "instance.domain"),
                 scheme(v, "instance.scheme"),
                 string(v, "instance.name"),
-                bool(v, "instance.open_registrations"));
+                registrations(v),
+                string(v, "instance.description"),
+                string(v, "instance.rules"),
+                string(v, "instance.application_question"));
         var dataDir = Path.of(nonEmpty(v, "data.dir"));
         var database = new Config.Database(
                 databaseUrl(v, "database.url"),
@@ -297,6 +300,16 @@ public final class ConfigLoader {
                 v,
                 key,
                 "is not a PostgreSQL JDBC URL; use jdbc:postgresql://HOST:PORT/DATABASE, or leave it empty for the embedded database");
+    }
+
+    /**
+     * instance.registrations (open, application, closed); left empty, the older
+     * instance.open_registrations decides between open and closed, so existing files keep working.
+     */
+    private static String registrations(Map<String, Sourced> v) {
+        if (string(v, "instance.registrations").isEmpty())
+            return bool(v, "instance.open_registrations") ? "open" : "closed";
+        return oneOf(v, "instance.registrations", "open", "application", "closed");
     }
 
     private static String oneOf(Map<String, Sourced> v, String key, String... allowed) {

@@ -67,6 +67,23 @@ public final class Settings {
                     "false",
                     "Whether anyone may make an account, on the /signup page or through the API (announced in NodeInfo)."),
             new Setting(
+                    "instance.registrations",
+                    "",
+                    "How people get an account: \"open\" (anyone signs up), \"application\" (they apply and an admin approves)"
+                            + " or \"closed\" (admins make accounts); empty follows open_registrations. Admins may change it at /admin/instance."),
+            new Setting(
+                    "instance.description",
+                    "",
+                    "A few words about this instance, shown on the sign-up page; admins may change it at /admin/instance."),
+            new Setting(
+                    "instance.rules",
+                    "",
+                    "The instance's rules, one a line, shown on the sign-up page; admins may change them at /admin/instance."),
+            new Setting(
+                    "instance.application_question",
+                    "Why would you like to join, and what brings you here?",
+                    "The question applicants answer when registrations = \"application\"; admins may change it at /admin/instance."),
+            new Setting(
                     "data.dir",
                     "./data",
                     "Folder for local state: the embedded PostgreSQL's files live under it and survive restarts."),

@@ -4,6 +4,7 @@ import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.LocalIds;
 import app.kindred.config.Config;
+import app.kindred.instance.InstanceSettings;
 import app.kindred.policy.PolicyService;
 import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
@@ -189,7 +190,9 @@ public final class DiscoveryRoutes {
         var services = doc.putObject("services");
         services.putArray("inbound");
         services.putArray("outbound");
-        doc.put("openRegistrations", config.instance().openRegistrations());
+        // The settings in force: an admin may have changed them at /admin/instance (issue 15).
+        var settings = new InstanceSettings(db, config.instance()).current();
+        doc.put("openRegistrations", settings.registrations() == InstanceSettings.Registrations.OPEN);
         var u = doc.putObject("usage");
         u.putObject("users")
                 .put("total", usage.users())
@@ -198,7 +201,7 @@ public final class DiscoveryRoutes {
         u.put("localPosts", usage.localPosts());
         u.put("localComments", usage.localComments());
         var metadata = doc.putObject("metadata");
-        metadata.put("nodeName", config.instance().name());
+        metadata.put("nodeName", settings.name());
         var federation = metadata.putObject("federation");
         federation.put("mode", config.federation().mode());
         if (!config.federation().publishBlocklist().equals("no")) {

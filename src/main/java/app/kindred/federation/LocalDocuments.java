@@ -169,7 +169,8 @@ public final class LocalDocuments {
                 false,
                 null,
                 null,
-                NO_PICTURES);
+                NO_PICTURES,
+                null);
     }
 
     public app.kindred.activitypub.Actor member(Actor actor) {
@@ -178,11 +179,14 @@ public final class LocalDocuments {
 
     /** The Person as it stands in this transaction, for an Update{Person} sent with the change. */
     public app.kindred.activitypub.Actor member(java.sql.Connection c, Actor actor) throws java.sql.SQLException {
+        // Suspended by our admins (issue 15): said as Mastodon says it (toot:suspended), with nothing of
+        // the profile beyond the handle, so other servers show the account as suspended and keep no picture.
+        boolean suspended = ActorStore.suspended(c, actor.id());
         // Support communities are not for search engines: members opt in to discovery, never out.
         return base(
                 actor,
                 app.kindred.activitypub.ActorType.Person,
-                actor.name(),
+                suspended ? actor.preferredUsername() : actor.name(),
                 null,
                 null,
                 actor.uri() + "/following",
@@ -192,7 +196,8 @@ public final class LocalDocuments {
                 false,
                 null,
                 null,
-                pictures(c, actor));
+                suspended ? NO_PICTURES : pictures(c, actor),
+                suspended ? Boolean.TRUE : null);
     }
 
     public app.kindred.activitypub.Actor community(Actor actor) {
@@ -224,7 +229,8 @@ public final class LocalDocuments {
                 false,
                 null,
                 null,
-                NO_PICTURES);
+                NO_PICTURES,
+                null);
     }
 
     /** The Group as it stands in this transaction, for an Update{Group} sent with the change. */
@@ -258,7 +264,8 @@ public final class LocalDocuments {
                 true,
                 community.postingRestrictedToMods(),
                 community.sensitive(),
-                pictures(c, actor));
+                pictures(c, actor),
+                null);
         var wireRules = rules.stream()
                 .map(r -> GroupRule.of(r.title(), markdown.toHtml(r.description())))
                 .toList();
@@ -297,7 +304,8 @@ public final class LocalDocuments {
                         .toList(),
                 // Issue 17: whether members may post under a pseudonym, and what a private community asks applicants.
                 new Anonymity(communities).allowed(c, community.id()),
-                privacy.isPrivate() ? privacy.applicationQuestions() : List.of());
+                privacy.isPrivate() ? privacy.applicationQuestions() : List.of(),
+                null);
     }
 
     private static GroupWarningPolicy warningPolicy(WarningPolicy policy) {
@@ -343,7 +351,8 @@ public final class LocalDocuments {
             boolean discoverable,
             Boolean postingRestrictedToMods,
             Boolean sensitive,
-            Pictures pictures) {
+            Pictures pictures,
+            Boolean suspended) {
         var uri = a.uri().toString();
         return new app.kindred.activitypub.Actor(
                 uri,
@@ -377,7 +386,8 @@ public final class LocalDocuments {
                 null,
                 null,
                 null,
-                null);
+                null,
+                suspended);
     }
 
     /** Follower lists of a support community are private: only the count is published. */

@@ -301,17 +301,20 @@ public final class Publisher implements ThreadEvents, ModerationEvents, FollowEv
     /**
      * A member's profile changed (avatar): Update{Person} goes to every server that shows them, the
      * remote communities they follow or posted in and the remote followers of our communities they
-     * follow or posted in. Shared inboxes are used and deduplicated by the outbox.
+     * follow or posted in, and the member's own followers. Shared inboxes are used and deduplicated by the
+     * outbox. A suspension and its lifting travel the same way (issue 15), as Mastodon sends them.
      */
     public void profileChanged(Connection c, Actor person) throws SQLException {
         var update = outgoing.updatePerson(person, documents.member(c, person));
-        var recipients = Sql.list(c, """
+        var recipients = Sql.list(
+                c, """
                 with places as (
                     select cm.actor_id from post p join community cm on cm.id = p.community_id where p.author_id = ?
                     union select f.followed_id from follow f where f.follower_id = ?)
                 select %s from actor a where not a.local and (a.id in (select actor_id from places)
                     or a.id in (select f.follower_id from follow f
-                                where f.state = 'accepted' and f.followed_id in (select actor_id from places)))""".formatted(ActorStore.columns("a")), ActorStore::map, person.id(), person.id());
+                                where f.state = 'accepted' and f.followed_id in (select actor_id from places))
+                    or a.id in (select f.follower_id from follow f where f.state = 'accepted' and f.followed_id = ?))""".formatted(ActorStore.columns("a")), ActorStore::map, person.id(), person.id(), person.id());
         outbox.enqueue(c, person, update.id(), update.objectId(), update.json(), recipients);
     }
 

@@ -198,6 +198,7 @@ public final class RemoteActors implements ActorResolver {
         var featuredUri = featured != null && RemoteFetcher.sameOrigin(featured, id) ? featured : null;
         return db.transaction(c -> {
             var actor = actors.upsertRemote(c, data);
+            ActorStore.followOriginSuspension(c, actor.id(), Boolean.TRUE.equals(wire.suspended()));
             actors.setFeatured(c, actor.id(), featuredUri);
             // Avatars, icons and banners are shown through our media proxy, never linked directly.
             new MediaStore().setRemoteImages(c, actor.id(), imageUrl(wire.icon()), imageUrl(wire.image()));

@@ -32,8 +32,11 @@ public final class Accounts {
     private final MemberService members;
     private final SecureRandom random;
     private final Clock clock;
+    private final ProfileChanges profileChanges;
 
-    public Accounts(Database db, MemberService members, SecureRandom random, Clock clock) {
+    public Accounts(
+            Database db, MemberService members, SecureRandom random, Clock clock, ProfileChanges profileChanges) {
+        this.profileChanges = profileChanges;
         this.db = db;
         this.members = members;
         this.random = random;
@@ -42,7 +45,13 @@ public final class Accounts {
 
     /** One account as the admins' list shows it. */
     public record Account(
-            String username, Role role, Instant createdAt, Instant lastActiveAt, Instant suspendedAt, boolean leaving) {
+            String username,
+            Role role,
+            Instant createdAt,
+            Instant lastActiveAt,
+            Instant suspendedAt,
+            boolean leaving,
+            long actorId) {
         public boolean suspended() {
             return suspendedAt != null;
         }
@@ -54,7 +63,7 @@ public final class Accounts {
         var q = query == null ? "" : query.strip().toLowerCase(Locale.ROOT);
         var like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
         return db.read(c -> Sql.list(c, """
-                select acc.username, acc.role, acc.created_at, acc.last_active_at, a.suspended_at,
+                select acc.username, acc.role, acc.created_at, acc.last_active_at, a.suspended_at, acc.actor_id,
                        exists (select 1 from account_deletion d where d.account_id = acc.id) as leaving
                 from account acc join actor a on a.id = acc.actor_id
                 where acc.username like ? order by acc.username limit ?""", Accounts::account, like, limit));
@@ -73,7 +82,7 @@ public final class Accounts {
 
     private static Account account(Connection c, String username) throws SQLException {
         return Sql.one(c, """
-                select acc.username, acc.role, acc.created_at, acc.last_active_at, a.suspended_at,
+                select acc.username, acc.role, acc.created_at, acc.last_active_at, a.suspended_at, acc.actor_id,
                        exists (select 1 from account_deletion d where d.account_id = acc.id) as leaving
                 from account acc join actor a on a.id = acc.actor_id where acc.username = ?""", Accounts::account, username)
                 .orElseThrow(() -> Refusal.notFound("there is no member " + username + " here"));
@@ -86,7 +95,8 @@ public final class Accounts {
                 Sql.instant(rs, "created_at"),
                 Sql.instant(rs, "last_active_at"),
                 Sql.instant(rs, "suspended_at"),
-                rs.getBoolean("leaving"));
+                rs.getBoolean("leaving"),
+                rs.getLong("actor_id"));
     }
 
     /**
@@ -128,6 +138,8 @@ public final class Accounts {
                             + " and account_id = (select id from account where username = ?)",
                     now,
                     username);
+            // Other servers that show the member hear it with the change: their actor now says suspended.
+            profileChanges.changed(c, members.actorOf(c, username));
             AuditLog.record(c, by, "member.suspend", username, reason, "{}");
             return null;
         });
@@ -151,6 +163,7 @@ public final class Accounts {
                     c,
                     "update actor set suspended_at = null where id = (select actor_id from account where username = ?)",
                     username);
+            profileChanges.changed(c, members.actorOf(c, username));
             AuditLog.record(c, by, "member.unsuspend", username, reason, "{}");
             return null;
         });

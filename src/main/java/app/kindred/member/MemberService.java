@@ -1,5 +1,6 @@
 package app.kindred.member;
 
+import app.kindred.actor.Actor;
 import app.kindred.actor.ActorName;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
@@ -49,6 +50,16 @@ public final class MemberService {
     }
 
     public Member create(String username, String password, Role role) {
+        return create(username, password, role, (c, member) -> {});
+    }
+
+    /** Told of a new account inside the transaction that makes it, so what goes with it is made too or nothing is. */
+    @FunctionalInterface
+    public interface Joined {
+        void joined(Connection c, Member member) throws SQLException;
+    }
+
+    public Member create(String username, String password, Role role, Joined then) {
         var name = new ActorName(username);
         checkPassword("password", password);
         // Key generation and hashing are slow: done before the transaction, which stays short.
@@ -74,7 +85,9 @@ public final class MemberService {
             var uri = ids.member(name.value());
             var actor = actors.insertLocal(c, ActorType.PERSON, uri, name.value(), name.value(), keys);
             members.insert(c, actor.id(), name.value(), hash, role);
-            return members.findByUsername(c, name.value()).orElseThrow();
+            var member = members.findByUsername(c, name.value()).orElseThrow();
+            then.joined(c, member);
+            return member;
         });
     }
 
@@ -107,6 +120,18 @@ public final class MemberService {
             return members.findByUsername(c, username)
                     .orElseThrow(() -> Refusal.notFound("there is no member " + username + " here"));
         });
+    }
+
+    /** A local member's Person actor, in the caller's transaction. */
+    Actor actorOf(Connection c, String username) throws SQLException {
+        return members.findByUsername(c, username)
+                .orElseThrow(() -> Refusal.notFound("there is no member " + username + " here"))
+                .actor();
+    }
+
+    /** Whether the admins suspended the member (issue 15). */
+    public boolean suspended(Member member) {
+        return db.read(c -> members.suspended(c, member.id()));
     }
 
     public Optional<Member> find(String username) {

@@ -86,4 +86,21 @@ public final class MemberStore {
                         accountId)
                 > 0;
     }
+
+    /**
+     * The account's application when it applied to join and is not approved (issue 15): waiting, or
+     * refused with the admin's reason. Empty for an ordinary account.
+     */
+    public Optional<Application> application(Connection c, long accountId) throws SQLException {
+        return Sql.one(
+                c,
+                "select application_state, application_answer, application_reason, applied_at from account"
+                        + " where id = ? and application_state is not null",
+                rs -> new Application(
+                        rs.getString(1).equals("waiting") ? Application.State.WAITING : Application.State.REFUSED,
+                        rs.getString(2),
+                        rs.getString(3),
+                        Sql.instant(rs, "applied_at")),
+                accountId);
+    }
 }

@@ -101,10 +101,29 @@ public final class SessionService {
             if (memberStore.suspended(c, member.id())) {
                 throw new Refusal(Refusal.Kind.FORBIDDEN, null, SUSPENDED);
             }
+            // An applicant learns how their application stands when they sign in (no e-mail exists).
+            var application = memberStore.application(c, member.id());
+            if (application.isPresent()) throw unapproved(application.get());
             sessions.insert(c, member.id(), hash(token), now, expiresAt);
             return wasScheduled;
         });
         return new Issued(token, expiresAt, member, cancelled);
+    }
+
+    /** The field of the refusal an applicant gets on signing in; the page tells it from a suspension by it. */
+    public static final String APPLICATION = "application";
+
+    private static Refusal unapproved(Application application) {
+        return new Refusal(
+                Refusal.Kind.FORBIDDEN,
+                APPLICATION,
+                application.state() == Application.State.WAITING
+                        ? "your application is waiting for the admins; you can sign in once they approve it"
+                        : "the admins did not approve your application"
+                                + (application.reason() == null
+                                                || application.reason().isBlank()
+                                        ? ""
+                                        : ". They said: " + application.reason()));
     }
 
     /** The member a live token belongs to; a missing, unknown, expired or revoked token is refused alike. */

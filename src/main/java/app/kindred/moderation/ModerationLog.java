@@ -53,6 +53,36 @@ public final class ModerationLog {
                 values (?, ?, ?, ?, ?, ?)""", communityId, moderatorId, action.wireName(), target, reason == null ? "" : reason, expires);
     }
 
+    /** A moderation act about one member, with the community it was taken in. */
+    public record MemberAct(String community, Entry entry) {}
+
+    /** Acts on a member or their posts, in every community, newest first (at most 200), moderators named. */
+    static List<MemberAct> aboutMember(Connection c, long actorId) throws SQLException {
+        return Sql.list(
+                c,
+                """
+                select l.id, l.action, l.target, l.reason, l.expires_at, l.created_at,
+                       a.preferred_username || '@' || a.domain,
+                       ca.preferred_username || case when ca.local then '' else '@' || ca.domain end
+                from moderation_log l join community cm on cm.id = l.community_id join actor ca on ca.id = cm.actor_id
+                left join actor a on a.id = l.moderator_id
+                where l.target = (select uri from actor where id = ?)
+                   or l.target in (select uri from post where author_id = ?)
+                order by l.id desc limit 200""",
+                rs -> new MemberAct(
+                        rs.getString(8),
+                        new Entry(
+                                rs.getLong(1),
+                                Action.valueOf(rs.getString(2).toUpperCase(Locale.ROOT)),
+                                rs.getString(3),
+                                rs.getString(4),
+                                Sql.instant(rs, "expires_at"),
+                                Sql.instant(rs, "created_at"),
+                                rs.getString(7))),
+                actorId,
+                actorId);
+    }
+
     /** Newest first, by id so that pages follow on exactly; {@code before} (an entry id) or null for the newest. */
     static List<Entry> list(Connection c, long communityId, Long before, int limit) throws SQLException {
         return Sql.list(

@@ -14,6 +14,7 @@ import app.kindred.community.Membership;
 import app.kindred.community.Participant;
 import app.kindred.community.Rule;
 import app.kindred.member.Member;
+import app.kindred.member.Role;
 import app.kindred.moderation.ModerationLog.Action;
 import app.kindred.notification.Notifications;
 import app.kindred.policy.CommunityBlocks;
@@ -520,6 +521,13 @@ public final class ModerationService {
                                     e.id(), e.action(), e.target(), e.reason(), e.expires(), e.at(), null))
                     .toList();
         });
+    }
+
+    /** What moderators did about a member or their posts, in every community (issue 15); admins only. */
+    public List<ModerationLog.MemberAct> historyOf(Member admin, long actorId) {
+        if (admin.role() != Role.ADMIN)
+            throw new Refusal(Refusal.Kind.FORBIDDEN, null, "only instance admins can do this");
+        return db.read(c -> ModerationLog.aboutMember(c, actorId));
     }
 
     public boolean mayModerate(Member member, long communityId) {

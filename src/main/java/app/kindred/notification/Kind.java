@@ -19,7 +19,11 @@ public enum Kind {
     /** A check-in message from a moderator, or the answer to one the member sent. */
     CHECK_IN,
     /** Someone replied to a post the member wrote anonymously (issue 17): told to them alone, as "your anonymous post". */
-    ANONYMOUS_REPLY;
+    ANONYMOUS_REPLY,
+    /** A moderator passed a report up to the admins (issue 15), told to every admin. */
+    ESCALATED,
+    /** Someone applied for an account (issue 15: sign-up by application), told to every admin. */
+    APPLICATION;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

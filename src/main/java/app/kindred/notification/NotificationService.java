@@ -181,7 +181,11 @@ public final class NotificationService {
         var created = Sql.instant(rs, "created_at");
         boolean read = rs.getBoolean("read");
         var id = rs.getLong("id");
-        if (kind == Kind.CONCERN || kind == Kind.CONCERN_UNSEEN) {
+        if (kind == Kind.APPLICATION) {
+            // Who applied and what they said is read in the applications queue.
+            return Notification.aboutNoPost(id, kind, created, read, null, null, null);
+        }
+        if (kind == Kind.CONCERN || kind == Kind.CONCERN_UNSEEN || kind == Kind.ESCALATED) {
             // Who is worried about whom is read on the report's own page, by those who may.
             return Notification.aboutNoPost(id, kind, created, read, rs.getLong("report_id"), null, null);
         }

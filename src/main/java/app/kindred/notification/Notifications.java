@@ -124,6 +124,26 @@ public final class Notifications {
                 on conflict do nothing""", reportId);
     }
 
+    /**
+     * A moderator escalated a report to the admins: each admin is told once, except the one who
+     * escalated it and the member it is about.
+     */
+    public static void escalated(Connection c, long reportId, long escalatedBy) throws SQLException {
+        Sql.update(c, """
+                insert into notification (account_id, kind, report_id)
+                select acc.id, 'escalated', r.id from report r join account acc on acc.role = 'admin'
+                where r.id = ? and r.subject_id is distinct from acc.actor_id and acc.actor_id <> ?
+                on conflict do nothing""", reportId, escalatedBy);
+    }
+
+    /** Someone applied for an account: every admin is told, to look at the applications. */
+    public static void applied(Connection c, long applicantAccountId) throws SQLException {
+        Sql.update(c, """
+                insert into notification (account_id, kind, applicant_id)
+                select acc.id, 'application', ? from account acc where acc.role = 'admin'
+                on conflict do nothing""", applicantAccountId);
+    }
+
     /** A check-in message, or an answer to one, arrived for one of our members. */
     public static void checkIn(Connection c, long outreachMessageId, long recipientActorId) throws SQLException {
         Sql.update(c, """

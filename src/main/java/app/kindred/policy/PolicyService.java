@@ -138,7 +138,11 @@ public final class PolicyService {
                             .orElse(true))
                     .toList();
             Array d = c.createArrayOf("text", shown.toArray());
-            Sql.update(c, "update actor set suspended_at = null where not local and domain = any(?)", d);
+            // A suspension the actor's own server made (toot:suspended) is not ours to lift.
+            Sql.update(
+                    c,
+                    "update actor set suspended_at = null where not local and domain = any(?) and suspension_origin is null",
+                    d);
             audit(c, admin, "domain.unblock", domain.toString(), reason, "{}");
             return null;
         });

@@ -251,6 +251,20 @@ public final class ReportService {
                 .toList();
     }
 
+    /**
+     * Every report about a member or their posts, in any community, newest first (issue 15: the
+     * admin's page of a member). Admins only: moderators see a member's history report by report.
+     */
+    public List<Detail> aboutMember(Member admin, long actorId) {
+        if (admin.role() != Role.ADMIN)
+            throw new Refusal(Refusal.Kind.FORBIDDEN, null, "only instance admins can do this");
+        return db.read(c -> {
+            var out = new ArrayList<Detail>();
+            for (var r : reports.aboutMember(c, actorId)) out.add(detail(c, r, admin));
+            return out;
+        });
+    }
+
     /** Resolves or dismisses a report with a note; the servers whose Flags it holds are told (Resolve{Flag}). */
     public Detail decide(Member moderator, long id, ReportStatus decision, String note) {
         if (decision == ReportStatus.OPEN) throw Refusal.invalid("status", "a decision resolves or dismisses");
@@ -351,6 +365,8 @@ public final class ReportService {
                             moderator.actor().id(),
                             trimmed)
                     == 0) throw Refusal.conflict("report", "report " + id + " is already with the admins");
+            // The admins are told in the same transaction: an escalation nobody hears of helps nobody.
+            Notifications.escalated(c, id, moderator.actor().id());
             return escalation(c, id).orElseThrow();
         });
     }

@@ -113,6 +113,21 @@ public final class ReportStore {
                 from report_filing where report_id = ? order by created_at, id""", ReportStore::filing, reportId);
     }
 
+    /** Reports about a member or one of their posts, newest first, at most 200. */
+    public List<Report> aboutMember(Connection c, long actorId) throws SQLException {
+        var reports = Sql.list(
+                c,
+                "select " + COLUMNS + " from report r where r.subject_id = ?"
+                        + " or r.post_id in (select id from post where author_id = ?)"
+                        + " order by r.created_at desc, r.id desc limit 200",
+                rs -> map(rs, List.of()),
+                actorId,
+                actorId);
+        var out = new ArrayList<Report>(reports.size());
+        for (var r : reports) out.add(withFilings(r, filings(c, r.id())));
+        return out;
+    }
+
     /**
      * The queue: wellbeing concerns first, then open before decided, then oldest first.
      *

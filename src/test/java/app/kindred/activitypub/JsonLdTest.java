@@ -53,6 +53,7 @@ class JsonLdTest {
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 

@@ -33,6 +33,9 @@ class ArchitectureTest {
         "app.kindred.thread..",
         // The admins' audit log (admin6).
         "app.kindred.audit..",
+        // Instance settings and sign-up by application (admin7).
+        "app.kindred.instance..",
+        "app.kindred.registration..",
     };
 
     @Test

@@ -97,6 +97,38 @@ class AdminCommandsTest {
     }
 
     @Test
+    void applicationsAreListedApprovedAndRefusedFromTheCommandLine() throws Exception {
+        for (var name : new String[] {"fern", "moss"}) {
+            assertEquals(
+                    0,
+                    run("a good long password\n", "user", "create", name, "--password-stdin")
+                            .code());
+        }
+        sql("update account set application_state = 'waiting', application_answer = 'I care for my mum',"
+                + " applied_at = now() where username in ('fern', 'moss')");
+
+        var list = run("", "user", "applications");
+        assertEquals(Cli.OK, list.code(), list.err());
+        assertTrue(list.out().contains("fern\t") && list.out().contains("I care for my mum"), list.out());
+
+        var approved = run("", "user", "approve", "fern");
+        assertEquals(Cli.OK, approved.code(), approved.err());
+        assertEquals("approved fern: they can sign in\n", approved.out());
+        assertEquals(
+                0, count("select count(*) from account where username = 'fern' and application_state is not null"));
+        assertEquals(Cli.REFUSED, run("", "user", "approve", "fern").code(), "already decided");
+
+        var refused = run("", "user", "refuse", "moss", "--reason", "we are full for now");
+        assertEquals(Cli.OK, refused.code(), refused.err());
+        assertEquals(1, count("""
+                select count(*) from account where username = 'moss' and application_state = 'refused'
+                and application_reason = 'we are full for now'"""));
+        assertEquals(1, count("select count(*) from audit_log where action = 'application.refuse' and actor = 'cli'"));
+        assertEquals(
+                "no application is waiting\n", run("", "user", "applications").out());
+    }
+
+    @Test
     void retryMakesAHostsWaitingDeliveriesDueAndLiftsItsUnavailableMark() throws Exception {
         assertEquals(0, run("", "migrate").code());
         sql("""

@@ -170,7 +170,12 @@ class AuthorisationTableTest {
                 row(LIST_DOMAIN_BLOCKS, NO, NO, NO, NO, NO, YES, NA, NA, NA),
                 row(BLOCK_DOMAIN, NO, NO, NO, NO, NO, YES, NA, NA, NA),
                 row(UNBLOCK_DOMAIN, NO, NO, NO, NO, NO, YES, NA, NA, NA),
-                row(READ_AUDIT_LOG, NO, NO, NO, NO, NO, YES, NA, NA, NA));
+                row(READ_AUDIT_LOG, NO, NO, NO, NO, NO, YES, NA, NA, NA),
+                // The admins' last doors (issue 15, admin7).
+                row(READ_INSTANCE_SETTINGS, NO, NO, NO, NO, NO, YES, NA, NA, NA),
+                row(CHANGE_INSTANCE_SETTINGS, NO, NO, NO, NO, NO, YES, NA, NA, NA),
+                row(LIST_APPLICATIONS, NO, NO, NO, NO, NO, YES, NA, NA, NA),
+                row(READ_MEMBER_REPORTS, NO, NO, NO, NO, NO, YES, NA, NA, NA));
     }
 
     // The running instance and who plays each role.
@@ -523,6 +528,16 @@ class AuthorisationTableTest {
             .cleanup(BLOCK_DOMAIN.cleanup());
     static final Action READ_AUDIT_LOG =
             action("read the audit log").api(c -> api.get("/api/v1/admin/audit_log", c.token));
+    static final Action READ_INSTANCE_SETTINGS =
+            action("read the instance settings").api(c -> api.get("/api/v1/admin/instance/settings", c.token));
+    static final Action CHANGE_INSTANCE_SETTINGS = action("change the instance settings")
+            .api(c -> api.patch("/api/v1/admin/instance/settings", Map.of("description", "by " + c.name), c.token))
+            .effect(c -> count("select count(*) from instance_setting where value = ?", "by " + c.name) == 1)
+            .cleanup(c -> sql("delete from instance_setting"));
+    static final Action LIST_APPLICATIONS =
+            action("list the applications").api(c -> api.get("/api/v1/admin/applications", c.token));
+    static final Action READ_MEMBER_REPORTS =
+            action("read the reports about a member").api(c -> api.get("/api/v1/admin/members/pat/reports", c.token));
 
     @BeforeAll
     static void start() {

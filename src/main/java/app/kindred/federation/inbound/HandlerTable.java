@@ -2,6 +2,7 @@ package app.kindred.federation.inbound;
 
 import app.kindred.activitypub.Activity;
 import app.kindred.activitypub.ActivityType;
+import app.kindred.actor.ActorStore;
 import app.kindred.actor.ActorType;
 import app.kindred.federation.ReportPublisher;
 import app.kindred.report.ReportIntake;
@@ -27,7 +28,10 @@ public final class HandlerTable {
 
     private final Map<Key, ActivityHandler> handlers = new HashMap<>();
 
+    private final FederationContext f;
+
     public HandlerTable(FederationContext f) {
+        this.f = f;
         var create = new CreateHandler(f);
         var moderation = new ModerationHandler(f);
         var update = new UpdateHandler(f, create, moderation);
@@ -65,7 +69,25 @@ public final class HandlerTable {
     /** The handler for this activity: its (type, object type) row, else its type's row for any object. */
     public Optional<ActivityHandler> handlerFor(Incoming in) {
         var exact = handlers.get(new Key(in.type(), objectType(in)));
-        return exact != null ? Optional.of(exact) : handlerFor(in.type());
+        return (exact != null ? Optional.of(exact) : handlerFor(in.type())).map(h -> unlessSuspended(in, h));
+    }
+
+    /**
+     * An actor suspended here (issue 15: by its own server's word, toot:suspended, or by us) has
+     * nothing new taken from it, whether it sends the activity or a community passes it on; its own
+     * Update (which may lift the suspension) and its Delete still are.
+     */
+    private ActivityHandler unlessSuspended(Incoming in, ActivityHandler handler) {
+        return (incoming, actor, viaGroup) -> {
+            boolean selfUpdate = in.type() == ActivityType.Update
+                    && actor.uri().toString().equals(in.activity().object().uri());
+            if (!selfUpdate
+                    && in.type() != ActivityType.Delete
+                    && !actor.local()
+                    && f.db().read(c -> ActorStore.suspended(c, actor.id())))
+                throw new Rejected(actor.uri() + " is suspended");
+            return handler.handle(incoming, actor, viaGroup);
+        };
     }
 
     /** The row for any object of this type. */

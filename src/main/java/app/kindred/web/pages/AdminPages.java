@@ -9,10 +9,12 @@ import app.kindred.delivery.DeliveryStatus;
 import app.kindred.member.Accounts;
 import app.kindred.member.Member;
 import app.kindred.member.Role;
+import app.kindred.moderation.ModerationService;
 import app.kindred.policy.Blocklist;
 import app.kindred.policy.DomainBlock;
 import app.kindred.policy.PolicyService;
 import app.kindred.refusal.Refusal;
+import app.kindred.report.ReportService;
 import app.kindred.web.pages.AdminViews.AuditPage;
 import app.kindred.web.pages.AdminViews.ConfirmBlockPage;
 import app.kindred.web.pages.AdminViews.ConfirmSuspendPage;
@@ -20,7 +22,6 @@ import app.kindred.web.pages.AdminViews.DomainsPage;
 import app.kindred.web.pages.AdminViews.FederationPage;
 import app.kindred.web.pages.AdminViews.HubPage;
 import app.kindred.web.pages.AdminViews.ImportPage;
-import app.kindred.web.pages.AdminViews.InstancePage;
 import app.kindred.web.pages.AdminViews.MemberPage;
 import app.kindred.web.pages.AdminViews.MembersPage;
 import app.kindred.web.pages.AdminViews.ResetPage;
@@ -69,6 +70,8 @@ public final class AdminPages {
     private final DeliveryStatus delivery;
     private final AuditLog audit;
     private final Care care;
+    private final ReportService reports;
+    private final ModerationService moderation;
 
     public AdminPages(
             Site site,
@@ -77,7 +80,11 @@ public final class AdminPages {
             PolicyService policy,
             DeliveryStatus delivery,
             AuditLog audit,
-            Care care) {
+            Care care,
+            ReportService reports,
+            ModerationService moderation) {
+        this.reports = reports;
+        this.moderation = moderation;
         this.care = care;
         this.site = site;
         this.config = config;
@@ -107,7 +114,6 @@ public final class AdminPages {
         routes.post("/admin/members/{name}/suspend", this::suspend);
         routes.post("/admin/members/{name}/unsuspend", this::unsuspend);
         routes.post("/admin/members/{name}/reset", this::reset);
-        routes.get("/admin/instance", this::instance);
         routes.get("/admin/audit", this::auditLog);
         routes.get("/admin/resources", ctx -> resources(ctx, 200, null));
         routes.post("/admin/resources", this::saveResources);
@@ -377,7 +383,13 @@ public final class AdminPages {
                         account.username(),
                         new Crumb(m.t("admin.members.title"), "/admin/members"),
                         new Crumb(account.username(), "/admin/members/" + account.username())),
-                new MemberPage(account, account.username().equals(admin.username()), form, resetLink));
+                new MemberPage(
+                        account,
+                        account.username().equals(admin.username()),
+                        form,
+                        resetLink,
+                        reports.aboutMember(admin, account.actorId()),
+                        moderation.historyOf(admin, account.actorId())));
     }
 
     private void role(Context ctx) {
@@ -474,23 +486,6 @@ public final class AdminPages {
     }
 
     // The instance and the audit log.
-
-    private void instance(Context ctx) {
-        admin(ctx);
-        var m = site.messages(ctx);
-        var f = config.federation();
-        site.send(
-                ctx,
-                "admin/instance.jte",
-                chrome(ctx, m.t("admin.instance.title"), new Crumb(m.t("admin.instance.title"), "/admin/instance")),
-                new InstancePage(
-                        config.instance().name(),
-                        config.instance().domain(),
-                        config.instance().openRegistrations(),
-                        f.mode(),
-                        f.publishBlocklist(),
-                        f.authorizedFetch()));
-    }
 
     private void auditLog(Context ctx) {
         admin(ctx);

@@ -4,10 +4,12 @@ import app.kindred.audit.AuditLog;
 import app.kindred.delivery.DeliveryStatus.DeliveryRow;
 import app.kindred.delivery.DeliveryStatus.HostRow;
 import app.kindred.member.Accounts.Account;
+import app.kindred.moderation.ModerationLog;
 import app.kindred.policy.DomainBlock;
 import app.kindred.policy.PolicyService.Consequences;
 import app.kindred.policy.PolicyService.ImportReport;
 import app.kindred.policy.PolicyService.LineFate;
+import app.kindred.report.ReportService;
 import app.kindred.web.pages.Views.Form;
 import java.util.List;
 import java.util.Map;
@@ -37,18 +39,20 @@ public final class AdminViews {
 
     public record MembersPage(String query, List<Account> accounts) {}
 
-    /** One member; {@code resetLink} is a reset link just issued, shown this once (null otherwise). */
-    public record MemberPage(Account account, boolean self, Form form, String resetLink) {}
+    /**
+     * One member; {@code resetLink} is a reset link just issued, shown this once (null otherwise);
+     * {@code reports} those about them or their posts, in every community; {@code history} what
+     * moderators did about them.
+     */
+    public record MemberPage(
+            Account account,
+            boolean self,
+            Form form,
+            String resetLink,
+            List<ReportService.Detail> reports,
+            List<ModerationLog.MemberAct> history) {}
 
     public record ConfirmSuspendPage(Account account, Form form) {}
-
-    public record InstancePage(
-            String name,
-            String domain,
-            boolean openRegistrations,
-            String federationMode,
-            String publishBlocklist,
-            boolean authorizedFetch) {}
 
     public record AuditPage(List<AuditLog.Entry> entries) {}
 

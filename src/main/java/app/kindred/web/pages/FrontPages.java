@@ -1,6 +1,7 @@
 package app.kindred.web.pages;
 
 import app.kindred.community.CommunityService;
+import app.kindred.instance.InstanceSettings;
 import app.kindred.web.pages.Views.FrontPage;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -17,15 +18,15 @@ public final class FrontPages {
     private final Site site;
     private final CommunityService communities;
     private final String domain;
-    private final boolean registrationsOpen;
+    private final InstanceSettings settings;
     private final byte[] css;
     private final String cssTag;
 
-    public FrontPages(Site site, CommunityService communities, String domain, boolean registrationsOpen) {
+    public FrontPages(Site site, CommunityService communities, String domain, InstanceSettings settings) {
         this.site = site;
         this.communities = communities;
         this.domain = domain;
-        this.registrationsOpen = registrationsOpen;
+        this.settings = settings;
         this.css = resource(STYLESHEET);
         this.cssTag = "\"" + hash(css) + "\"";
     }
@@ -46,7 +47,12 @@ public final class FrontPages {
                 ctx,
                 "front.jte",
                 site.chrome(ctx, site.instanceName()),
-                new FrontPage(site.instanceName(), domain, registrationsOpen, cards));
+                new FrontPage(
+                        site.instanceName(),
+                        domain,
+                        // Applying is signing up too: the front page offers it in both modes.
+                        settings.registrations() != InstanceSettings.Registrations.CLOSED,
+                        cards));
     }
 
     /** Served from memory with a validator, so a browser asks again cheaply and gets 304 until a new build. */

@@ -6,7 +6,9 @@ import app.kindred.refusal.Refusal;
 import app.kindred.thread.Discussions;
 import app.kindred.web.pages.Views.Crumb;
 import app.kindred.web.pages.Views.MemberPage;
+import app.kindred.web.pages.Views.PostCard;
 import io.javalin.http.Context;
+import java.util.List;
 
 /** A local member's page: their name, when they joined, and what they wrote that is still up. */
 public final class MemberPages {
@@ -29,13 +31,16 @@ public final class MemberPages {
         var member = members.find(ctx.pathParam("name"))
                 .orElseThrow(() -> Refusal.notFound("there is no member " + ctx.pathParam("name") + " here"));
         int page = Site.page(ctx);
+        boolean suspended = members.suspended(member);
         var viewer = site.viewerActorId(ctx);
         var entries = discussions.byAuthor(member.actor().id(), PER_PAGE + 1, (page - 1) * PER_PAGE, viewer);
         var postMedia = new PostMedia(media);
-        var posts = entries.stream()
-                .limit(PER_PAGE)
-                .map(e -> Cards.post(e, viewer, null, postMedia))
-                .toList();
+        var posts = suspended
+                ? List.<PostCard>of()
+                : entries.stream()
+                        .limit(PER_PAGE)
+                        .map(e -> Cards.post(e, viewer, null, postMedia))
+                        .toList();
         site.send(
                 ctx,
                 "member.jte",
@@ -49,6 +54,7 @@ public final class MemberPages {
                         posts,
                         page,
                         entries.size() > PER_PAGE,
-                        postMedia.avatar(member.actor().id())));
+                        suspended ? null : postMedia.avatar(member.actor().id()),
+                        suspended));
     }
 }

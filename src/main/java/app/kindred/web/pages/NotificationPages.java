@@ -65,7 +65,8 @@ public final class NotificationPages {
                 : n.from();
         var href = switch (n.kind()) {
             case REPORT_OUTCOME -> "/reports/mine";
-            case CONCERN, CONCERN_UNSEEN -> "/mod/reports/" + n.reportId();
+            case CONCERN, CONCERN_UNSEEN, ESCALATED -> "/mod/reports/" + n.reportId();
+            case APPLICATION -> "/admin/applications";
             case CHECK_IN -> "/check-ins/" + n.outreachId();
             default -> "/p/" + n.postId();
         };

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** What every page class shares: the layout's data, rendering, sign-in checks, form tokens and redirects. */
 public final class Site {
@@ -36,7 +37,7 @@ public final class Site {
         }
     }
 
-    private final String instanceName;
+    private final Supplier<String> instanceName;
     private final Renderer renderer;
     private final BrowserSessions sessions;
     private final MemberService members;
@@ -56,7 +57,7 @@ public final class Site {
     private record Header(boolean warningsOpen, long unread, Long openReports) {}
 
     public Site(
-            String instanceName,
+            Supplier<String> instanceName,
             Renderer renderer,
             BrowserSessions sessions,
             MemberService members,
@@ -75,8 +76,9 @@ public final class Site {
         this.members = members;
     }
 
+    /** Read for each page: an admin may rename the instance at run time (issue 15). */
     public String instanceName() {
-        return instanceName;
+        return instanceName.get();
     }
 
     public BrowserSessions sessions() {
@@ -112,7 +114,7 @@ public final class Site {
 
     public Chrome chrome(Context ctx, String title, boolean helpInHeader, Crumb... crumbs) {
         var all = new ArrayList<Crumb>();
-        all.add(new Crumb(instanceName, "/"));
+        all.add(new Crumb(instanceName(), "/"));
         all.addAll(List.of(crumbs));
         var member = sessions.member(ctx);
         var viewer = member.map(Member::username).orElse(null);
@@ -123,7 +125,7 @@ public final class Site {
         return new Chrome(
                 messages(ctx),
                 title,
-                instanceName,
+                instanceName(),
                 viewer,
                 csrf,
                 List.copyOf(all),

@@ -204,7 +204,11 @@ public final class Views {
     public record FrontPage(
             String instanceName, String domain, boolean registrationsOpen, List<CommunityCard> communities) {}
 
-    public record SignupPage(boolean open, Form form) {}
+    /**
+     * {@code question} is the instance's question when sign-up is by application (null when open);
+     * {@code description} and {@code rules} the instance's own words (empty when none).
+     */
+    public record SignupPage(boolean open, Form form, String question, String description, List<String> rules) {}
 
     public record LoginPage(Form form, String next) {}
 
@@ -268,7 +272,9 @@ public final class Views {
             List<PostCard> posts,
             int page,
             boolean hasNext,
-            String avatar) {}
+            String avatar,
+            // Suspended by the admins (issue 15): said plainly, and nothing of the profile or posts shown.
+            boolean suspended) {}
 
     /**
      * Where to turn now: the instance's crisis resources and, reached from a community's pages, that

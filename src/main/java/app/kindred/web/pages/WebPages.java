@@ -12,6 +12,7 @@ import app.kindred.community.CommunityService;
 import app.kindred.config.Config;
 import app.kindred.delivery.DeliveryStatus;
 import app.kindred.follow.FollowService;
+import app.kindred.instance.InstanceSettings;
 import app.kindred.media.MediaService;
 import app.kindred.member.Accounts;
 import app.kindred.member.MemberService;
@@ -21,6 +22,7 @@ import app.kindred.notification.NotificationService;
 import app.kindred.outreach.Outreach;
 import app.kindred.policy.PolicyService;
 import app.kindred.ratelimit.RateLimits;
+import app.kindred.registration.Registrations;
 import app.kindred.report.ConcernStops;
 import app.kindred.report.ReportService;
 import app.kindred.search.SearchService;
@@ -71,7 +73,10 @@ public final class WebPages implements Pages {
             DeliveryStatus delivery,
             AuditLog audit,
             // Stopping a member filing wellbeing concerns (issue 16).
-            ConcernStops concernStops) {}
+            ConcernStops concernStops,
+            // Instance settings changed at run time and sign-up by application (admin7).
+            InstanceSettings instance,
+            Registrations registrations) {}
 
     private final Site site;
     private final FrontPages front;
@@ -97,23 +102,25 @@ public final class WebPages implements Pages {
     private final FilterPages filterPages;
     // The admins' workspace (admin6).
     private final AdminPages adminPages;
+    // Instance settings and applications (admin7).
+    private final AdminSettingsPages adminSettingsPages;
     private final ConcernStopPages concernStopPages;
     // Private communities (issue 17).
     private final PrivateCommunityPages privateCommunities;
 
     public WebPages(Services app) {
         var config = app.config();
-        var open = config.instance().openRegistrations();
         this.site = new Site(
-                config.instance().name(),
+                () -> app.instance().name(),
                 new Renderer(),
                 new BrowserSessions(app.sessions(), config.instance().scheme().equals("https")),
                 app.members(),
                 app.notifications(),
                 app.reports(),
                 app.readableChanges());
-        this.front = new FrontPages(site, app.communities(), config.instance().domain(), open);
-        this.accounts = new AccountPages(site, app.members(), app.sessions(), open, app.limits(), app.clientKey());
+        this.front = new FrontPages(site, app.communities(), config.instance().domain(), app.instance());
+        this.accounts = new AccountPages(
+                site, app.registrations(), app.instance(), app.sessions(), app.limits(), app.clientKey());
         var composerImages = new ComposerImages(app.media(), config.media().maxUploadBytes());
         var distance = new Distance(site, app.boundaries(), app.breaks());
         this.communities = new CommunityPages(
@@ -167,8 +174,17 @@ public final class WebPages implements Pages {
         this.communitySettings = new CommunitySettingsPages(site, app.communities(), app.moderation(), app.follows());
         this.outreachPages = new OutreachPages(site, app.outreach(), app.reports(), app.communities());
         this.filterPages = new FilterPages(site, app.filters());
-        this.adminPages =
-                new AdminPages(site, config, app.accounts(), app.policy(), app.delivery(), app.audit(), app.care());
+        this.adminPages = new AdminPages(
+                site,
+                config,
+                app.accounts(),
+                app.policy(),
+                app.delivery(),
+                app.audit(),
+                app.care(),
+                app.reports(),
+                app.moderation());
+        this.adminSettingsPages = new AdminSettingsPages(site, config, app.instance(), app.registrations());
         this.concernStopPages = new ConcernStopPages(site, app.concernStops(), app.communities(), app.moderation());
         this.privateCommunities = new PrivateCommunityPages(site, app.communities(), app.follows(), app.moderation());
     }
@@ -209,6 +225,7 @@ public final class WebPages implements Pages {
         outreachPages.register(routes);
         filterPages.register(routes);
         adminPages.register(routes);
+        adminSettingsPages.register(routes);
         concernStopPages.register(routes);
         privateCommunities.register(routes);
         routes.after(site::finished);
