@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Applies the received changes waiting for one community together: one transaction, the community's
@@ -33,6 +34,8 @@ final class CommunityBatches {
     private final Database db;
     // A community is a key here while a worker applies its changes; the value is what waits for the next batch.
     private final Map<Long, ArrayDeque<Waiting>> communities = new HashMap<>();
+    // How long the turns took (lock, changes, commit), so how much of the work is serial can be measured.
+    private final LongAdder turns = new LongAdder(), turnChanges = new LongAdder(), turnNanos = new LongAdder();
 
     CommunityBatches(Database db) {
         this.db = db;
@@ -82,6 +85,7 @@ final class CommunityBatches {
         }
         var failures = new Throwable[batch.size()];
         Throwable whole = null;
+        long start = System.nanoTime();
         try {
             db.transaction(c -> {
                 Database.lockCommunity(c, communityId);
@@ -101,6 +105,9 @@ final class CommunityBatches {
         } catch (Throwable e) {
             whole = e; // the lock, a rollback to a savepoint or the commit failed: nothing of the batch stayed
         }
+        turnNanos.add(System.nanoTime() - start);
+        turns.increment();
+        turnChanges.add(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             var failure = whole != null ? whole : failures[i];
             if (failure == null) batch.get(i).result.complete(null);
@@ -118,6 +125,11 @@ final class CommunityBatches {
     synchronized int waiting(long communityId) {
         var queue = communities.get(communityId);
         return queue == null ? 0 : queue.size();
+    }
+
+    /** The community turns taken so far: how many, the changes they applied and their time in all. */
+    InboundProcessor.Turns turns() {
+        return new InboundProcessor.Turns(turns.sum(), turnChanges.sum(), turnNanos.sum());
     }
 
     /** One change waiting: for its result, or for its worker's turn to apply the next batch. */

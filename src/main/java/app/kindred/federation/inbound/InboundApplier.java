@@ -114,6 +114,11 @@ final class InboundApplier {
         return new Outcome.Applied();
     }
 
+    /** The community turns taken so far ({@link CommunityBatches}). */
+    InboundProcessor.Turns turns() {
+        return batches.turns();
+    }
+
     /** A ChatMessage (Lemmy, Pleroma): taken only as the answer to a check-in, else refused as before. */
     private Outcome chatMessage(InboundActivity in) throws FetchException, Rejected {
         if (!in.body().path("type").asText().equals("Create"))
