@@ -16,6 +16,7 @@ import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,7 @@ public final class DeliveryBenchmark {
     private static final String POOL = System.getProperty("bench.pool", "16");
 
     private record Round(
+            int number,
             int healthy,
             long enqueueMillis,
             long lastDeliveryMillis,
@@ -78,6 +80,19 @@ public final class DeliveryBenchmark {
         System.out.printf(
                 "RESULT %d hanging: median %.0f healthy deliveries/s, median time to last healthy %d ms%n",
                 HANGING, b, (long) median(slowed, r -> r.lastDeliveryMillis()));
+        // A median hides a stalled round (issue 19): the worst of each kind is reported beside it.
+        for (var kind : List.of(healthy, slowed)) {
+            var worst = kind.stream()
+                    .max(Comparator.comparingLong(Round::lastDeliveryMillis))
+                    .orElseThrow();
+            System.out.printf(
+                    "RESULT worst %s round (round %d): %.0f deliveries/s, last after %d ms (PostgreSQL CPU %d ms)%n",
+                    kind == healthy ? "healthy" : "hanging",
+                    worst.number(),
+                    worst.perSecond(),
+                    worst.lastDeliveryMillis(),
+                    worst.postgresCpuMillis());
+        }
         // Wall-clock rates follow whatever else the machine runs; CPU per delivery does not, and bounds the rate.
         double jvm = median(healthy, r -> (double) r.jvmCpuMillis() / r.healthy());
         double pg = median(healthy, r -> (double) r.postgresCpuMillis() / r.healthy());
@@ -211,6 +226,7 @@ public final class DeliveryBenchmark {
                         + "\",\"type\":\"Create\",\"actor\":\"" + sender.uri() + "\",\"object\":{\"id\":\""
                         + sender.uri()
                         + "/notes/" + r + "\",\"type\":\"Note\",\"content\":\"" + "benchmark ".repeat(40) + "\"}}";
+                var pgRound = new PgRound(app.database());
                 long jvmCpu = CpuTime.jvmMillis(), pgCpu = CpuTime.postgresMillis();
                 long start = System.nanoTime();
                 app.database().transaction(c -> app.outbox().enqueue(c, sender, id, null, body, recipients));
@@ -225,7 +241,9 @@ public final class DeliveryBenchmark {
                 long toLast = Duration.ofNanos(System.nanoTime() - queued).toMillis();
                 // The table agrees once the last status updates commit.
                 waitForDelivered(app, id, healthy);
+                pgRound.close();
                 var round = new Round(
+                        r,
                         healthy,
                         Duration.ofNanos(queued - start).toMillis(),
                         toLast,
@@ -244,6 +262,8 @@ public final class DeliveryBenchmark {
                         round.perSecond(),
                         round.jvmCpuMillis(),
                         round.postgresCpuMillis());
+                // What PostgreSQL did in the round, to tell a slow round's cause (issue 19) from a guess.
+                System.out.printf("  %s%n", pgRound.summary());
                 if (r >= WARMUPS) rounds.get(withHanging).add(round);
             }
             if (stubs.unsigned() > 0) throw new IllegalStateException(stubs.unsigned() + " unsigned POSTs");
