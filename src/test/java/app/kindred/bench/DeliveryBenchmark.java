@@ -232,13 +232,17 @@ public final class DeliveryBenchmark {
                 app.database().transaction(c -> app.outbox().enqueue(c, sender, id, null, body, recipients));
                 app.deliveryWorker().wake();
                 long queued = System.nanoTime();
-                while (stubs.hostsReached(id) < healthy) {
+                long at99 = 0; // when 99% had arrived: a slow round of stragglers differs from a slow round
+                for (int reached; (reached = stubs.hostsReached(id)) < healthy; ) {
+                    if (at99 == 0 && reached >= healthy * 99 / 100) at99 = System.nanoTime();
                     if (System.nanoTime() - start > Duration.ofSeconds(120).toNanos()) {
                         throw new IllegalStateException("round " + r + " did not finish: " + stubs.hostsReached(id));
                     }
                     Thread.sleep(1);
                 }
                 long toLast = Duration.ofNanos(System.nanoTime() - queued).toMillis();
+                long to99 = Duration.ofNanos((at99 == 0 ? System.nanoTime() : at99) - queued)
+                        .toMillis();
                 // The table agrees once the last status updates commit.
                 waitForDelivered(app, id, healthy);
                 pgRound.close();
@@ -263,6 +267,12 @@ public final class DeliveryBenchmark {
                         round.jvmCpuMillis(),
                         round.postgresCpuMillis());
                 // What PostgreSQL did in the round, to tell a slow round's cause (issue 19) from a guess.
+                long retried = app.database().read(c -> Sql.count(c, """
+                        select count(*) from delivery d join outbound_activity o on o.id = d.outbound_id
+                        where o.activity_id = ? and d.attempts > 1""", id));
+                System.out.printf(
+                        "  99%% arrived after %d ms; deliveries of this round that took more than one attempt: %d%n",
+                        to99, retried);
                 System.out.printf("  %s%n", pgRound.summary());
                 if (r >= WARMUPS) rounds.get(withHanging).add(round);
             }
