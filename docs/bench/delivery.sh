@@ -2,6 +2,8 @@
 # Issue #5 fan-out benchmark: one activity to 1,000 distinct hosts (stub listeners on 127.0.0.1),
 # all healthy and with 10 hanging, beside the RSA-2048 signing rate of the JVM and of openssl.
 # Usage: docs/bench/delivery.sh [-Dbench.workers=256 -Dbench.perHost=4 ...]   (see DeliveryBenchmark)
+# Prints each round with what PostgreSQL did in it (CPU by process kind, autovacuum/analyze runs,
+# checkpoints, sampled busy sessions), and the worst round of each kind beside the medians (issue 19).
 # Needs: a JDK 21+ (JAVA_HOME or /usr/lib/jvm), network access to Maven Central on the first run,
 # openssl (for the signing comparison), about 2 GB of free memory, and permission to raise `ulimit -n`
 # to 8192 (1,000 listeners and their connections). Takes about 5 minutes.

@@ -45,16 +45,20 @@ public final class Relay {
             String objectId,
             List<Actor> alsoTo)
             throws SQLException {
+        send(c, community, prepare(community, received, createdObject, objectId), alsoTo);
+    }
+
+    /**
+     * The announces of a relay, built without the database: sanitising what others wrote and writing the
+     * JSON is most of a relay's work, so a caller that must apply changes one at a time (a community's
+     * inbound activities, under its lock) builds them before it takes its turn and only queues them in it.
+     */
+    public record Prepared(long groupId, String objectId, List<OutgoingActivities.Outgoing> announces) {}
+
+    /** The announces of {@link #relay}, addressed as if the post were public; {@link #send} readdresses them when not. */
+    public Prepared prepare(Community community, JsonNode received, Optional<JsonNode> createdObject, String objectId) {
         var group = community.actor();
-        // A private community's announces, and what they carry, go to its followers only (issue 17).
-        String membersOnly = MembersOnlyAddressing.applies(c, community, objectId)
-                ? MembersOnlyAddressing.followers(community)
-                : null;
-        if (membersOnly != null) {
-            received = MembersOnlyAddressing.address(received, membersOnly);
-            createdObject = createdObject.map(o -> MembersOnlyAddressing.address(o, membersOnly));
-        }
-        var announces = new ArrayList<Outbox.Activity>();
+        var announces = new ArrayList<OutgoingActivities.Outgoing>(2);
         // What others wrote goes out only through the sanitiser, as it is shown here; the object is
         // sanitised once when the activity embeds the very object announced on its own too.
         var created = createdObject.map(PostDocuments::sanitisedForRelay);
@@ -73,12 +77,27 @@ public final class Relay {
                 relayed = PostDocuments.sanitisedForRelay(received);
             }
         }
-        var asReceived = outgoing.announceAsReceived(group, relayed, objectId);
-        announces.add(queued(asReceived, membersOnly));
-        if (created.isPresent()) {
-            var asObject = outgoing.announceAsReceived(group, created.get(), objectId);
-            announces.add(queued(asObject, membersOnly));
-        }
+        announces.add(outgoing.announceAsReceived(group, relayed, objectId));
+        if (created.isPresent()) announces.add(outgoing.announceAsReceived(group, created.get(), objectId));
+        return new Prepared(group.id(), objectId, announces);
+    }
+
+    /**
+     * Queues prepared announces to the community's followers in the caller's transaction, addressed to
+     * its followers only when the community is private or the post members-only (decided here, under
+     * the caller's lock, not when they were prepared).
+     */
+    public void send(Connection c, Community community, Prepared prepared, List<Actor> alsoTo) throws SQLException {
+        var group = community.actor();
+        if (prepared.groupId() != group.id()) throw new IllegalArgumentException("prepared for another community");
+        // A private community's announces, and what they carry, go to its followers only (issue 17).
+        // Readdressing the whole announce reaches every level the received activity and its object had
+        // (MembersOnlyAddressing follows "object" down), so it is the same as addressing them before.
+        String membersOnly = MembersOnlyAddressing.applies(c, community, prepared.objectId())
+                ? MembersOnlyAddressing.followers(community)
+                : null;
+        var announces = new ArrayList<Outbox.Activity>(prepared.announces().size());
+        for (var announce : prepared.announces()) announces.add(queued(announce, membersOnly));
         outbox.enqueueToFollowers(c, group, announces, group, alsoTo);
     }
 

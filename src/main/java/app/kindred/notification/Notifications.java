@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -47,6 +48,17 @@ public final class Notifications {
                 select a.id from actor a join account acc on acc.actor_id = a.id
                 where a.local and a.preferred_username = any(?)""", rs -> rs.getLong(1), c.createArrayOf("text", names.toArray())));
         postArrived(c, post, mentioned);
+    }
+
+    /**
+     * As {@link #remotePost(Connection, long, Collection)}, for a caller that knows whether the post replies
+     * to another: a thread that mentions nobody tells nobody, so nothing is read for it (a remote
+     * community's inbound posts are applied one at a time; every statement in that turn counts).
+     */
+    public static void remotePost(Connection c, long postId, boolean reply, Collection<String> mentionHrefs)
+            throws SQLException {
+        if (!reply && mentionHrefs.stream().allMatch(Objects::isNull)) return;
+        remotePost(c, postId, mentionHrefs);
     }
 
     /**

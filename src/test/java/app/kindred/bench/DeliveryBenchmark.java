@@ -16,6 +16,7 @@ import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,7 @@ public final class DeliveryBenchmark {
     private static final String POOL = System.getProperty("bench.pool", "16");
 
     private record Round(
+            int number,
             int healthy,
             long enqueueMillis,
             long lastDeliveryMillis,
@@ -78,6 +80,19 @@ public final class DeliveryBenchmark {
         System.out.printf(
                 "RESULT %d hanging: median %.0f healthy deliveries/s, median time to last healthy %d ms%n",
                 HANGING, b, (long) median(slowed, r -> r.lastDeliveryMillis()));
+        // A median hides a stalled round (issue 19): the worst of each kind is reported beside it.
+        for (var kind : List.of(healthy, slowed)) {
+            var worst = kind.stream()
+                    .max(Comparator.comparingLong(Round::lastDeliveryMillis))
+                    .orElseThrow();
+            System.out.printf(
+                    "RESULT worst %s round (round %d): %.0f deliveries/s, last after %d ms (PostgreSQL CPU %d ms)%n",
+                    kind == healthy ? "healthy" : "hanging",
+                    worst.number(),
+                    worst.perSecond(),
+                    worst.lastDeliveryMillis(),
+                    worst.postgresCpuMillis());
+        }
         // Wall-clock rates follow whatever else the machine runs; CPU per delivery does not, and bounds the rate.
         double jvm = median(healthy, r -> (double) r.jvmCpuMillis() / r.healthy());
         double pg = median(healthy, r -> (double) r.postgresCpuMillis() / r.healthy());
@@ -211,21 +226,28 @@ public final class DeliveryBenchmark {
                         + "\",\"type\":\"Create\",\"actor\":\"" + sender.uri() + "\",\"object\":{\"id\":\""
                         + sender.uri()
                         + "/notes/" + r + "\",\"type\":\"Note\",\"content\":\"" + "benchmark ".repeat(40) + "\"}}";
+                var pgRound = new PgRound(app.database());
                 long jvmCpu = CpuTime.jvmMillis(), pgCpu = CpuTime.postgresMillis();
                 long start = System.nanoTime();
                 app.database().transaction(c -> app.outbox().enqueue(c, sender, id, null, body, recipients));
                 app.deliveryWorker().wake();
                 long queued = System.nanoTime();
-                while (stubs.hostsReached(id) < healthy) {
+                long at99 = 0; // when 99% had arrived: a slow round of stragglers differs from a slow round
+                for (int reached; (reached = stubs.hostsReached(id)) < healthy; ) {
+                    if (at99 == 0 && reached >= healthy * 99 / 100) at99 = System.nanoTime();
                     if (System.nanoTime() - start > Duration.ofSeconds(120).toNanos()) {
                         throw new IllegalStateException("round " + r + " did not finish: " + stubs.hostsReached(id));
                     }
                     Thread.sleep(1);
                 }
                 long toLast = Duration.ofNanos(System.nanoTime() - queued).toMillis();
+                long to99 = Duration.ofNanos((at99 == 0 ? System.nanoTime() : at99) - queued)
+                        .toMillis();
                 // The table agrees once the last status updates commit.
                 waitForDelivered(app, id, healthy);
+                pgRound.close();
                 var round = new Round(
+                        r,
                         healthy,
                         Duration.ofNanos(queued - start).toMillis(),
                         toLast,
@@ -244,6 +266,14 @@ public final class DeliveryBenchmark {
                         round.perSecond(),
                         round.jvmCpuMillis(),
                         round.postgresCpuMillis());
+                // What PostgreSQL did in the round, to tell a slow round's cause (issue 19) from a guess.
+                long retried = app.database().read(c -> Sql.count(c, """
+                        select count(*) from delivery d join outbound_activity o on o.id = d.outbound_id
+                        where o.activity_id = ? and d.attempts > 1""", id));
+                System.out.printf(
+                        "  99%% arrived after %d ms; deliveries of this round that took more than one attempt: %d%n",
+                        to99, retried);
+                System.out.printf("  %s%n", pgRound.summary());
                 if (r >= WARMUPS) rounds.get(withHanging).add(round);
             }
             if (stubs.unsigned() > 0) throw new IllegalStateException(stubs.unsigned() + " unsigned POSTs");

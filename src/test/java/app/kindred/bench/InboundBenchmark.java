@@ -191,6 +191,7 @@ public final class InboundBenchmark {
             var server = new java.net.InetSocketAddress("127.0.0.1", port);
             var rounds = new ArrayList<Round>();
             var expansions = new ArrayList<Double>();
+            var turnMillisPerActivity = new ArrayList<Double>();
             var counter = new AtomicInteger();
             for (int r = 1 - WARMUPS; r <= ROUNDS; r++) {
                 int n = r <= 0 ? WARMUP : ACTIVITIES;
@@ -207,7 +208,9 @@ public final class InboundBenchmark {
                         }
                         return null;
                     });
+                var turnsBefore = app.inboundProcessor().turns();
                 var round = sendRound(app, server, requests, communityId, groupId);
+                var turns = app.inboundProcessor().turns().since(turnsBefore);
                 if (statements) printStatements(app, n);
                 System.out.printf(
                         "%s round %d: %d activities (signed beforehand in %d ms): all 202 after %d ms (%.0f/s);"
@@ -227,7 +230,20 @@ public final class InboundBenchmark {
                         round.refused(),
                         round.failed(),
                         loadAverage());
-                if (r > 0) rounds.add(round);
+                // The serial part: the community's changes are applied one turn at a time (CommunityBatches).
+                System.out.printf(
+                        "  community turns: %d for %d activities (%.1f per turn); %.3f ms per activity in turns"
+                                + " (lock, changes, commit), %d ms in all: %.0f%% of the time to all accepted%n",
+                        turns.turns(),
+                        turns.changes(),
+                        turns.turns() == 0 ? 0.0 : (double) turns.changes() / turns.turns(),
+                        turns.changes() == 0 ? 0.0 : turns.nanos() / 1e6 / turns.changes(),
+                        turns.nanos() / 1_000_000,
+                        100.0 * turns.nanos() / 1e6 / round.toAcceptedMillis());
+                if (r > 0) {
+                    rounds.add(round);
+                    turnMillisPerActivity.add(turns.changes() == 0 ? 0.0 : turns.nanos() / 1e6 / turns.changes());
+                }
                 if (!DELIVER) {
                     // Delivery is paused: each announce waits as one fan-out row. The deferred work is
                     // measured too: the fan-outs are expanded here (as the delivery worker would) and the
@@ -284,6 +300,11 @@ public final class InboundBenchmark {
                     median(rounds, x -> (double) x.postgresCpuMillis() / x.n()),
                     Runtime.getRuntime().availableProcessors(),
                     Runtime.getRuntime().availableProcessors() * 1000 / cpu);
+            var turnSorted = turnMillisPerActivity.stream().sorted().toList();
+            System.out.printf(
+                    "RESULT serial part (the community's turns: lock, changes, commit), median: %.3f ms per activity,"
+                            + " so one community can take at most %.0f/s%n",
+                    turnSorted.get(turnSorted.size() / 2), 1000 / turnSorted.get(turnSorted.size() / 2));
             System.out.printf("RESULT target >= 1000 accepted/s: %s%n", accepted >= 1000 ? "met" : "MISSED");
             if (!expansions.isEmpty()) {
                 var sorted = expansions.stream().sorted().toList();

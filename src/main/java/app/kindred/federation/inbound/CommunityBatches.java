@@ -1,5 +1,6 @@
 package app.kindred.federation.inbound;
 
+import app.kindred.federation.queue.InboundQueue;
 import app.kindred.storage.Database;
 import app.kindred.storage.SqlWork;
 import java.sql.SQLException;
@@ -7,8 +8,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Applies the received changes waiting for one community together: one transaction, the community's
@@ -22,6 +25,12 @@ import java.util.concurrent.CompletionException;
  * first; the others wait for their own result without a connection. When a batch is over, the first
  * change still waiting (if any) has its worker apply the next batch, so each worker leads at most once
  * and returns as soon as its own change is settled.
+ *
+ * <p>A change that comes with its inbound row has the row marked applied in the same transaction: all
+ * the batch's rows in one statement before any change (so another process that took a row over after a
+ * lease ran out waits for this transaction, then finds it done), and a change that then fails has its
+ * row pending again after its savepoint is undone. One statement per batch rather than one per change:
+ * the turn is the part of taking in a busy community's activities that cannot run in parallel.
  */
 final class CommunityBatches {
     /**
@@ -30,12 +39,19 @@ final class CommunityBatches {
      */
     static final int MAX_BATCH = 32;
 
+    /** A change with no inbound row to mark (tests). */
+    static final long NO_ROW = -1;
+
     private final Database db;
+    private final InboundQueue queue;
     // A community is a key here while a worker applies its changes; the value is what waits for the next batch.
     private final Map<Long, ArrayDeque<Waiting>> communities = new HashMap<>();
+    // How long the turns took (lock, changes, commit), so how much of the work is serial can be measured.
+    private final LongAdder turns = new LongAdder(), turnChanges = new LongAdder(), turnNanos = new LongAdder();
 
-    CommunityBatches(Database db) {
+    CommunityBatches(Database db, InboundQueue queue) {
         this.db = db;
+        this.queue = queue;
     }
 
     /**
@@ -44,7 +60,15 @@ final class CommunityBatches {
      * undone) or why the transaction as a whole failed (then none of the batch is applied).
      */
     void apply(long communityId, SqlWork<Void> work) {
-        var mine = new Waiting(work);
+        apply(communityId, NO_ROW, work);
+    }
+
+    /**
+     * As {@link #apply(long, SqlWork)}, marking the inbound row {@code row} applied with it; throws
+     * {@link InboundApplier.EndedElsewhere} (and applies nothing) when the row was no longer pending.
+     */
+    void apply(long communityId, long row, SqlWork<Void> work) {
+        var mine = new Waiting(row, work);
         boolean lead;
         synchronized (this) {
             var queue = communities.get(communityId);
@@ -82,17 +106,29 @@ final class CommunityBatches {
         }
         var failures = new Throwable[batch.size()];
         Throwable whole = null;
+        long start = System.nanoTime();
         try {
             db.transaction(c -> {
                 Database.lockCommunity(c, communityId);
+                var rows = batch.stream()
+                        .mapToLong(w -> w.row)
+                        .filter(r -> r != NO_ROW)
+                        .toArray();
+                Set<Long> taken = rows.length == 0 ? Set.of() : queue.completeAll(c, rows);
                 for (int i = 0; i < batch.size(); i++) {
+                    var change = batch.get(i);
+                    if (change.row != NO_ROW && !taken.contains(change.row)) {
+                        failures[i] = new InboundApplier.EndedElsewhere();
+                        continue;
+                    }
                     // Not released after it succeeds: that would be one more round trip each, and rolling back
                     // to the newest savepoint undoes the newest change alone either way.
                     var savepoint = c.setSavepoint();
                     try {
-                        batch.get(i).work.run(c);
+                        change.work.run(c);
                     } catch (SQLException | RuntimeException e) {
                         c.rollback(savepoint);
+                        if (change.row != NO_ROW) queue.reopen(c, change.row);
                         failures[i] = e instanceof SQLException s ? Database.failure(s) : e;
                     }
                 }
@@ -101,6 +137,9 @@ final class CommunityBatches {
         } catch (Throwable e) {
             whole = e; // the lock, a rollback to a savepoint or the commit failed: nothing of the batch stayed
         }
+        turnNanos.add(System.nanoTime() - start);
+        turns.increment();
+        turnChanges.add(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             var failure = whole != null ? whole : failures[i];
             if (failure == null) batch.get(i).result.complete(null);
@@ -120,13 +159,20 @@ final class CommunityBatches {
         return queue == null ? 0 : queue.size();
     }
 
+    /** The community turns taken so far: how many, the changes they applied and their time in all. */
+    InboundProcessor.Turns turns() {
+        return new InboundProcessor.Turns(turns.sum(), turnChanges.sum(), turnNanos.sum());
+    }
+
     /** One change waiting: for its result, or for its worker's turn to apply the next batch. */
     private static final class Waiting {
+        final long row;
         final SqlWork<Void> work;
         final CompletableFuture<Void> turn = new CompletableFuture<>();
         final CompletableFuture<Void> result = new CompletableFuture<>();
 
-        Waiting(SqlWork<Void> work) {
+        Waiting(long row, SqlWork<Void> work) {
+            this.row = row;
             this.work = work;
         }
     }

@@ -9,6 +9,8 @@ import app.kindred.care.Admission;
 import app.kindred.community.Community;
 import app.kindred.community.Participant;
 import app.kindred.content.HtmlSanitizer;
+import app.kindred.federation.PostDocuments;
+import app.kindred.federation.Relay;
 import app.kindred.notification.Notifications;
 import app.kindred.remote.FetchException;
 import app.kindred.remote.RemoteFetcher;
@@ -67,6 +69,15 @@ final class CreateHandler implements ActivityHandler {
         var ancestors =
                 object.inReplyTo() == null ? List.<Ancestor>of() : missingAncestors(URI.create(object.inReplyTo()));
         Optional<Community> into = f.db().read(c -> communityOf(c, object, ancestors, viaGroup));
+        // What needs no order is done here, in parallel with other activities, not in the community's turn
+        // (CommunityBatches applies its changes one at a time): cleaning the post, its text for the
+        // admission rules, and the announces the community will send. A reply's parent, found in the
+        // turn, always exists when it names one, so whether it is a thread is known already.
+        var read = IncomingPost.read(object, object.inReplyTo() == null);
+        var text = HtmlSanitizer.toText(read.contentHtml());
+        var postUri = objectUri.toString();
+        Optional<Relay.Prepared> announces = into.filter(k -> k.actor().local())
+                .map(k -> f.prepareRelay(k, in.json(), Optional.of(fetched.json()), postUri));
         return Effect.inCommunity(into, c -> {
             Community community;
             Long parentId = null, threadId = null;
@@ -92,19 +103,14 @@ final class CreateHandler implements ActivityHandler {
                 throw new Rejected("content of the remote community "
                         + community.actor().uri() + " is taken only from that community");
             }
-            var read = IncomingPost.read(object, parentId == null);
             var verdict = f.admission()
                     .admitReply(
                             c,
                             community,
                             Participant.remote(author),
-                            new Admission.Writing(
-                                    parentId == null,
-                                    read.title(),
-                                    HtmlSanitizer.toText(read.contentHtml()),
-                                    read.summary()),
+                            new Admission.Writing(parentId == null, read.title(), text, read.summary()),
                             parentHeld);
-            var stored = insert(c, object, author, community, parentId, threadId, activity.id());
+            var stored = insert(c, object, read, author, community, parentId, threadId, activity.id());
             if (stored.created() && verdict instanceof Admission.Hold hold) {
                 // Kept as it arrived, so that approval announces it as if it had just come in; until then nobody is
                 // told.
@@ -121,17 +127,21 @@ final class CreateHandler implements ActivityHandler {
                 Notifications.remotePost(
                         c,
                         stored.post().id(),
+                        stored.post().parentId() != null,
                         object.tag().stream()
                                 .filter(Tag.Mention.class::isInstance)
                                 .map(t -> ((Tag.Mention) t).href())
                                 .toList());
             if (stored.created() && community.actor().local()) {
-                f.relay(
-                        c,
-                        community,
-                        in.json(),
-                        Optional.of(fetched.json()),
-                        stored.post().uri().toString());
+                var target = community;
+                var storedUri = stored.post().uri().toString();
+                // Prepared for the community found before the turn; in the rare case the turn found another
+                // (the community changed hands in between), prepared again for it.
+                var relayed = announces
+                        .filter(p -> p.groupId() == target.actor().id()
+                                && p.objectId().equals(storedUri))
+                        .orElseGet(() -> f.prepareRelay(target, in.json(), Optional.of(fetched.json()), storedUri));
+                f.relay(c, community, relayed);
             }
         });
     }
@@ -193,7 +203,7 @@ final class CreateHandler implements ActivityHandler {
         if (object.inReplyTo() == null) {
             var community = addressedCommunity(c, object, viaGroup)
                     .orElseThrow(() -> new Rejected("fetched thread " + object.id() + " is in no community we know"));
-            insert(c, object, author, community, null, null, activityId);
+            insert(c, object, IncomingPost.read(object, true), author, community, null, null, activityId);
         } else {
             var parent = f.posts()
                     .findByUri(c, URI.create(object.inReplyTo()))
@@ -202,6 +212,7 @@ final class CreateHandler implements ActivityHandler {
             insert(
                     c,
                     object,
+                    IncomingPost.read(object, false),
                     author,
                     community,
                     parent.id(),
@@ -213,13 +224,13 @@ final class CreateHandler implements ActivityHandler {
     private PostStore.Stored insert(
             Connection c,
             ContentObject object,
+            PostDocuments.Incoming read,
             Actor author,
             Community community,
             Long parentId,
             Long threadId,
             String activityId)
             throws SQLException, Rejected {
-        var read = IncomingPost.read(object, parentId == null);
         // An instance whose media the admin rejects keeps its text; its attachments and link are dropped.
         if (f.policy().decide(author.uri()).rejectMedia()) read = read.withoutMedia();
         return f.posts()

@@ -135,6 +135,17 @@ public record FederationContext(
         new Relay(outgoing, outbox).relay(c, community, received, createdObject, objectId, alsoTo);
     }
 
+    /** A relay's announces built before the caller's turn in its community (see {@link Relay#prepare}). */
+    public Relay.Prepared prepareRelay(
+            Community community, JsonNode received, Optional<JsonNode> createdObject, String objectId) {
+        return new Relay(outgoing, outbox).prepare(community, received, createdObject, objectId);
+    }
+
+    /** Queues announces prepared by {@link #prepareRelay} to the community's followers. */
+    public void relay(Connection c, Community community, Relay.Prepared prepared) throws SQLException {
+        new Relay(outgoing, outbox).send(c, community, prepared, List.of());
+    }
+
     public Actor actorById(Connection c, long id) throws SQLException {
         return actors.findById(c, id).orElseThrow();
     }

@@ -32,7 +32,7 @@ final class InboundApplier {
 
     InboundApplier(Database db, FederationContext federation, InboundQueue queue) {
         this.db = db;
-        this.batches = new CommunityBatches(db);
+        this.batches = new CommunityBatches(db, queue);
         this.federation = federation;
         this.handlers = new HandlerTable(federation);
         this.queue = queue;
@@ -89,10 +89,7 @@ final class InboundApplier {
             actor = federation.remoteActors().byUri(in.actor());
         }
         var effect = handler.get().handle(incoming, actor, Optional.empty());
-        SqlWork<Void> work = c -> {
-            // Marked done first: the row's lock then keeps a second process (whose lease on it began when
-            // ours ran out) waiting until we commit, and it finds the row no longer pending.
-            if (!queue.complete(c, in.id())) throw new EndedElsewhere();
+        SqlWork<Void> change = c -> {
             try {
                 effect.apply(c);
             } catch (Rejected r) {
@@ -102,16 +99,27 @@ final class InboundApplier {
         };
         try {
             // One change at a time per community, as on the API's side (see Database.inCommunity), applied
-            // together with the others waiting for that community.
+            // together with the others waiting for that community; the batch marks the rows done.
             var community = effect.community();
-            if (community.isPresent()) batches.apply(community.getAsLong(), work);
-            else db.transaction(work);
+            if (community.isPresent()) batches.apply(community.getAsLong(), in.id(), change);
+            else
+                db.transaction(c -> {
+                    // Marked done first: the row's lock then keeps a second process (whose lease on it began
+                    // when ours ran out) waiting until we commit, and it finds the row no longer pending.
+                    if (!queue.complete(c, in.id())) throw new EndedElsewhere();
+                    return change.run(c);
+                });
         } catch (RejectedInTransaction r) {
             throw r.rejected;
         } catch (EndedElsewhere e) {
             return new Outcome.EndedElsewhere();
         }
         return new Outcome.Applied();
+    }
+
+    /** The community turns taken so far ({@link CommunityBatches}). */
+    InboundProcessor.Turns turns() {
+        return batches.turns();
     }
 
     /** A ChatMessage (Lemmy, Pleroma): taken only as the answer to a check-in, else refused as before. */
@@ -140,7 +148,7 @@ final class InboundApplier {
     }
 
     /** The row was no longer pending: another process applied or ended it; nothing was changed here. */
-    private static final class EndedElsewhere extends RuntimeException {
+    static final class EndedElsewhere extends RuntimeException {
         EndedElsewhere() {
             super("already ended by another process", null, false, false);
         }

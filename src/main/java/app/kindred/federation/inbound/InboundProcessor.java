@@ -77,6 +77,23 @@ public final class InboundProcessor implements AutoCloseable {
         return concurrency;
     }
 
+    /**
+     * The turns in which changes to one community were applied one after another ({@link CommunityBatches}):
+     * how many turns, how many changes in them, and their time in all (lock, changes and commit), which
+     * is the serial part of taking in a busy community's activities.
+     */
+    public record Turns(long turns, long changes, long nanos) {
+        /** What happened between {@code earlier} and this. */
+        public Turns since(Turns earlier) {
+            return new Turns(turns - earlier.turns, changes - earlier.changes, nanos - earlier.nanos);
+        }
+    }
+
+    /** The community turns taken since this processor was made. */
+    public Turns turns() {
+        return applier.turns();
+    }
+
     public synchronized void start() {
         if (running) return;
         running = true;

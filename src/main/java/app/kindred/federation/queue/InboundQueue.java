@@ -10,8 +10,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Received activities waiting to be applied: every statement on {@code inbound_activity} is here,
@@ -136,6 +138,33 @@ public final class InboundQueue {
         return Sql.update(c, """
                 update inbound_activity set state = 'done', last_error = null, processed_at = now()
                 where id = ? and state = 'pending'""", id) == 1;
+    }
+
+    /**
+     * As {@link #complete}, for the rows of several changes applied in one transaction (one community's
+     * batch): marks those still pending applied, in id order, and returns them; the others were ended by
+     * another process, and their changes must change nothing.
+     */
+    public Set<Long> completeAll(Connection c, long[] ids) throws SQLException {
+        return new HashSet<>(Sql.list(
+                c,
+                """
+                update inbound_activity set state = 'done', last_error = null, processed_at = now()
+                where id in (select id from inbound_activity where id = any(?) and state = 'pending' order by id for update)
+                returning id""",
+                rs -> rs.getLong(1),
+                c.createArrayOf("bigint", Arrays.stream(ids).boxed().toArray())));
+    }
+
+    /**
+     * A change whose row {@link #completeAll} marked failed after all, in the same transaction: its row is
+     * pending again, as it was, so its failure is recorded (or it is tried again) as for any other.
+     */
+    public void reopen(Connection c, long id) throws SQLException {
+        Sql.update(
+                c,
+                "update inbound_activity set state = 'pending', processed_at = null where id = ? and state = 'done'",
+                id);
     }
 
     /** Leaves the row pending, to be claimed again after {@code delay}, with the reason it failed this time. */

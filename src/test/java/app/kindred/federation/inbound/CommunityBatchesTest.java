@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import app.kindred.TestPostgres;
+import app.kindred.federation.queue.InboundQueue;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import app.kindred.storage.SqlWork;
@@ -37,7 +38,7 @@ class CommunityBatchesTest {
         db = Database.open(TestPostgres.config(Map.of("KINDRED_DATABASE_POOL_SIZE", "4")));
         db.transaction(c ->
                 Sql.update(c, "create table applied (seq serial primary key, name text not null, tx bigint not null)"));
-        batches = new CommunityBatches(db);
+        batches = new CommunityBatches(db, new InboundQueue());
     }
 
     @AfterEach
@@ -174,6 +175,70 @@ class CommunityBatchesTest {
                 List.of("first", "before", "after"),
                 applied().stream().map(Row::name).toList(),
                 "the failed changes left nothing; the others of their batch were applied");
+    }
+
+    /** An inbound row as the inbox stores it, pending or already ended (by another process). */
+    private long inboundRow(String name, String state) {
+        return db.transaction(c -> Sql.insert(c, """
+                insert into inbound_activity (activity_id, activity_type, actor_uri, inbox, body, signature_scheme, state)
+                values (?, 'Create', 'https://remote.example/u/a', '/inbox', '{}'::jsonb, 'cavage', ?) returning id""", "https://remote.example/activities/" + name, state));
+    }
+
+    private String state(long row) {
+        return db.read(c -> Sql.one(
+                        c,
+                        "select state || ' ' || (processed_at is not null) from inbound_activity where id = ?",
+                        rs -> rs.getString(1),
+                        row))
+                .orElseThrow();
+    }
+
+    /** Applies the change with its inbound row on a worker of its own. */
+    private CompletableFuture<Void> startWithRow(long row, SqlWork<Void> work) {
+        var done = new CompletableFuture<Void>();
+        threads.add(Thread.ofVirtual().start(() -> {
+            try {
+                batches.apply(COMMUNITY, row, work);
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }));
+        return done;
+    }
+
+    @Test
+    void aBatchMarksItsRowsAppliedOnceAndAFailedChangeLeavesItsRowPending() throws Exception {
+        long firstRow = inboundRow("first", "pending"), okRow = inboundRow("ok", "pending");
+        long failingRow = inboundRow("failing", "pending"), endedRow = inboundRow("ended", "done");
+        var release = holdLock();
+        var first = startWithRow(firstRow, record("first"));
+        awaitLockWaiter();
+        var failing = startWithRow(failingRow, c -> {
+            record("failing").run(c);
+            throw new IllegalStateException("a rule refused it");
+        });
+        eventually(Duration.ofSeconds(5), () -> assertEquals(1, batches.waiting(COMMUNITY)));
+        // Another process ended this row first: its change must not be applied a second time.
+        var ended = startWithRow(endedRow, record("ended"));
+        eventually(Duration.ofSeconds(5), () -> assertEquals(2, batches.waiting(COMMUNITY)));
+        var ok = startWithRow(okRow, record("ok"));
+        eventually(Duration.ofSeconds(5), () -> assertEquals(3, batches.waiting(COMMUNITY)));
+
+        release.countDown();
+        first.get();
+        ok.get();
+        assertInstanceOf(
+                IllegalStateException.class, failing.handle((done, e) -> e).get());
+        assertInstanceOf(
+                InboundApplier.EndedElsewhere.class,
+                ended.handle((done, e) -> e).get());
+
+        assertEquals(List.of("first", "ok"), applied().stream().map(Row::name).toList());
+        assertEquals("done true", state(firstRow));
+        assertEquals("done true", state(okRow));
+        assertEquals("pending false", state(failingRow), "left to be recorded as failed or tried again");
+        assertEquals("done false", state(endedRow), "left as the other process ended it");
     }
 
     @Test
