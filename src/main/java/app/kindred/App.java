@@ -347,7 +347,8 @@ public final class App implements AutoCloseable {
                 communityStore,
                 actorStore,
                 new ReportPublisher(outbox),
-                instanceActor);
+                instanceActor,
+                limits);
         this.notifications = new NotificationService(database);
         this.outreach =
                 new Outreach(database, new OutreachStore(), actorStore, communityStore, new OutreachPublisher(outbox));

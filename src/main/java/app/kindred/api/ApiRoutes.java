@@ -143,7 +143,7 @@ public final class ApiRoutes {
         this.mediaRoutes = new MediaApiRoutes(this::member, media, maxUploadBytes);
         this.openApi = openApiDocument();
         this.admin = new AdminRoutes(this::member, deliveryStatus, policy, db, publishBlocklist, accounts, base);
-        this.reports = new ReportRoutes(this::member, reports, limits);
+        this.reports = new ReportRoutes(this::member, reports);
         this.adminSettings = new AdminSettingsRoutes(
                 this::member,
                 instanceSettings,

@@ -1,10 +1,7 @@
 package app.kindred.api;
 
 import app.kindred.member.Member;
-import app.kindred.ratelimit.RateLimits;
-import app.kindred.ratelimit.RateLimits.Limit;
 import app.kindred.report.Category;
-import app.kindred.report.Concern;
 import app.kindred.report.Filing;
 import app.kindred.report.ReportService;
 import app.kindred.report.ReportStatus;
@@ -28,12 +25,10 @@ import java.util.function.Function;
 final class ReportRoutes {
     private final Function<Context, Member> member;
     private final ReportService reports;
-    private final RateLimits limits;
 
-    ReportRoutes(Function<Context, Member> member, ReportService reports, RateLimits limits) {
+    ReportRoutes(Function<Context, Member> member, ReportService reports) {
         this.member = member;
         this.reports = reports;
-        this.limits = limits;
     }
 
     List<ApiRoutes.Endpoint> endpoints() {
@@ -77,10 +72,7 @@ final class ReportRoutes {
                 rule,
                 body.text("text"),
                 Boolean.TRUE.equals(body.bool("show_identity")));
-        // Wellbeing concerns have their own, tighter limit: filing reports never uses up the room for a concern.
-        limits.take(
-                draft.category().concern() == Concern.WELLBEING ? Limit.CONCERN : Limit.REPORT,
-                RateLimits.memberKey(reporter.id()));
+        // Within the member's limit, taken in the service (wellbeing concerns counted apart).
         ctx.status(201).json(MyReportView.of(reports.file(reporter, draft)));
     }
 

@@ -71,7 +71,12 @@ public final class FollowService {
      * the follow then waits for a moderator (issue 17).
      */
     public Subscription follow(Member member, String community, List<String> answers) {
-        limits.take(Limit.FOLLOW, RateLimits.memberKey(member.id()));
+        // Within the limit: a follow refused (404) or not made (503) uses up nothing.
+        return limits.within(
+                Limit.FOLLOW, RateLimits.memberKey(member.id()), () -> followNow(member, community, answers));
+    }
+
+    private Subscription followNow(Member member, String community, List<String> answers) {
         var text = community == null ? "" : community.strip();
         if (text.matches("[a-z0-9_]{1,30}")) {
             var named = db.read(c -> communities.findByName(c, text))

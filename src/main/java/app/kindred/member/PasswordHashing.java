@@ -69,8 +69,10 @@ public final class PasswordHashing implements AutoCloseable {
         try {
             return future.get(maxWait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            // Still queued: take it out so the threads do not spend time on an answer nobody waits for.
+            // Still queued: take it out so the threads do not spend time on an answer nobody waits for,
+            // and out of the queue too, where a cancelled task would hold a place until a thread came free.
             future.cancel(false);
+            if (future instanceof Runnable queued) pool.remove(queued);
             throw busy(e);
         } catch (InterruptedException e) {
             future.cancel(false);

@@ -3,6 +3,7 @@ package app.kindred.member;
 import app.kindred.ratelimit.RateLimits;
 import app.kindred.ratelimit.RateLimits.Limit;
 import app.kindred.refusal.Refusal;
+import app.kindred.refusal.TryLater;
 import app.kindred.storage.Database;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Bearer tokens for the client API. A token is 32 random bytes; only its SHA-256 hash is stored, so
@@ -65,18 +67,44 @@ public final class SessionService {
      * an account that keeps failing makes only the clients that failed wait. A client with no recent
      * failures always gets its try, so an attacker cannot lock the owner out of their account.
      * {@code client} names the client without its address ({@link app.kindred.ratelimit.ClientKeys}).
+     *
+     * <p>The tries are taken from the buckets before the password is hashed and given back when it
+     * turns out right (or was never tried, the hashing threads being busy). Checking first and
+     * counting after the hash let every guess already in flight through while the bucket still looked
+     * open: 24 guesses sent at once all reached Argon2, filling its queue, and the owner got 503.
      */
     public Issued logIn(String username, String password, String client) {
         var account = username == null ? "" : username.strip().toLowerCase(Locale.ROOT);
-        limits.check(Limit.SIGN_IN_CLIENT, client);
-        if (limits.used(Limit.SIGN_IN_CLIENT, client)) limits.check(Limit.SIGN_IN_ACCOUNT, account);
-        var found = members.authenticate(username == null ? "" : username, password == null ? "" : password);
+        boolean failedBefore = limits.used(Limit.SIGN_IN_CLIENT, client);
+        limits.take(Limit.SIGN_IN_CLIENT, client);
+        if (failedBefore) {
+            try {
+                limits.take(Limit.SIGN_IN_ACCOUNT, account);
+            } catch (TryLater e) {
+                limits.giveBack(Limit.SIGN_IN_CLIENT, client);
+                throw e;
+            }
+        }
+        Optional<Member> found;
+        try {
+            found = members.authenticate(username == null ? "" : username, password == null ? "" : password);
+        } catch (RuntimeException e) {
+            // Too long, or no hashing thread free: no password was tried, so no try is spent.
+            giveBack(client, failedBefore ? account : null);
+            throw e;
+        }
         if (found.isEmpty()) {
-            limits.count(Limit.SIGN_IN_CLIENT, client);
-            limits.count(Limit.SIGN_IN_ACCOUNT, account);
+            // A client's first failure counts against the account too, without having been held by it.
+            if (!failedBefore) limits.count(Limit.SIGN_IN_ACCOUNT, account);
             throw new Refusal(Refusal.Kind.UNAUTHORIZED, null, WRONG_CREDENTIALS);
         }
+        giveBack(client, failedBefore ? account : null);
         return issue(found.get());
+    }
+
+    private void giveBack(String client, String account) {
+        limits.giveBack(Limit.SIGN_IN_CLIENT, client);
+        if (account != null) limits.giveBack(Limit.SIGN_IN_ACCOUNT, account);
     }
 
     /**

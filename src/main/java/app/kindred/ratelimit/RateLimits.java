@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * Every rate limit of the instance, as Bucket4j token buckets kept in this process: one bucket per
@@ -91,6 +92,30 @@ public final class RateLimits {
     /** Counts one against {@code key} without refusing (a failed sign-in already answered). */
     public void count(Limit limit, String key) {
         bucket(limit, key).tryConsume(1);
+    }
+
+    /**
+     * Runs {@code work} within {@code key}'s limit: takes one first (429 when there is none), and
+     * puts it back when the work fails, so a refused or busy answer (422, 404, 503) uses up nothing:
+     * the limit counts what was done, and a member told "try again" can.
+     */
+    public <T> T within(Limit limit, String key, Supplier<T> work) {
+        take(limit, key);
+        try {
+            return work.get();
+        } catch (RuntimeException | Error e) {
+            giveBack(limit, key);
+            throw e;
+        }
+    }
+
+    /**
+     * Puts back one taken from {@code key}'s bucket (never past its capacity): a sign-in reserves
+     * its try before the slow password check and returns it when the password was right.
+     */
+    public void giveBack(Limit limit, String key) {
+        var bucket = buckets.get(limit).get(key);
+        if (bucket != null) bucket.addTokens(1);
     }
 
     /** Refuses with 429 when {@code key}'s bucket is empty, taking nothing. */

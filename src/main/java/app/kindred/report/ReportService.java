@@ -9,6 +9,8 @@ import app.kindred.community.Participant;
 import app.kindred.member.Member;
 import app.kindred.member.Role;
 import app.kindred.notification.Notifications;
+import app.kindred.ratelimit.RateLimits;
+import app.kindred.ratelimit.RateLimits.Limit;
 import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
@@ -44,6 +46,7 @@ public final class ReportService {
     private final ReportEvents events;
     private final ReportRouting routing;
     private final Actor instanceActor;
+    private final RateLimits limits;
 
     public ReportService(
             Database db,
@@ -52,7 +55,9 @@ public final class ReportService {
             CommunityStore communities,
             ActorStore actors,
             ReportEvents events,
-            Actor instanceActor) {
+            Actor instanceActor,
+            RateLimits limits) {
+        this.limits = limits;
         this.db = db;
         this.reports = reports;
         this.posts = posts;
@@ -89,7 +94,18 @@ public final class ReportService {
     /** One of a member's own reports: what they filed, and where it stands. */
     public record Mine(Report report, Filing filing, URI post, URI subject) {}
 
+    /**
+     * Files a member's report within their limit, whichever door it came through: reports and
+     * wellbeing concerns are counted apart, so filing reports never uses up the room for a concern;
+     * a report refused or not filed (busy) counts for nothing.
+     */
     public Mine file(Member reporter, Draft draft) {
+        if (draft.category() == null) throw Refusal.invalid("category", "a report names its category");
+        var limit = draft.category().concern() == Concern.WELLBEING ? Limit.CONCERN : Limit.REPORT;
+        return limits.within(limit, RateLimits.memberKey(reporter.id()), () -> fileNow(reporter, draft));
+    }
+
+    private Mine fileNow(Member reporter, Draft draft) {
         if ((draft.postId() == null)
                 == (draft.member() == null || draft.member().isBlank())) {
             throw Refusal.invalid("post", "report either a post or a member");

@@ -99,7 +99,15 @@ public final class ThreadService {
 
     /** {@code anonymous}: published under the author's pseudonym in the new thread (issue 17, {@link Anonymity}). */
     public Post startThread(Member author, long communityId, Draft draft, Attachments attachments, boolean anonymous) {
-        limits.take(Limit.THREAD, RateLimits.memberKey(author.id()));
+        // Within the limit: a thread refused (422) or not stored (503) uses up nothing.
+        return limits.within(
+                Limit.THREAD,
+                RateLimits.memberKey(author.id()),
+                () -> startThreadNow(author, communityId, draft, attachments, anonymous));
+    }
+
+    private Post startThreadNow(
+            Member author, long communityId, Draft draft, Attachments attachments, boolean anonymous) {
         var url = link(attachments.url());
         var title = draft.title() == null ? "" : draft.title().strip();
         if (title.isEmpty() || title.length() > PostLimits.TITLE)
@@ -153,7 +161,13 @@ public final class ThreadService {
 
     /** {@code anonymous}: under the author's pseudonym in this thread, the same one each time (issue 17). */
     public Post comment(Member author, long parentId, Draft draft, Attachments attachments, boolean anonymous) {
-        limits.take(Limit.COMMENT, RateLimits.memberKey(author.id()));
+        return limits.within(
+                Limit.COMMENT,
+                RateLimits.memberKey(author.id()),
+                () -> commentNow(author, parentId, draft, attachments, anonymous));
+    }
+
+    private Post commentNow(Member author, long parentId, Draft draft, Attachments attachments, boolean anonymous) {
         if (attachments.url() != null && !attachments.url().isBlank())
             throw Refusal.invalid("url", "a comment carries no link of its own; put it in the text");
         checkBody(draft, false);
@@ -304,7 +318,10 @@ public final class ThreadService {
 
     /** +1, -1, or 0 to take a vote back. */
     public VoteStore.Score vote(Member voter, long postId, int value) {
-        limits.take(Limit.VOTE, RateLimits.memberKey(voter.id()));
+        return limits.within(Limit.VOTE, RateLimits.memberKey(voter.id()), () -> voteNow(voter, postId, value));
+    }
+
+    private VoteStore.Score voteNow(Member voter, long postId, int value) {
         return db.inCommunity(communityOfPost(postId), c -> {
             var post = post(c, postId);
             var community = communities.findById(c, post.communityId()).orElseThrow();

@@ -9,8 +9,6 @@ import app.kindred.community.CommunityService;
 import app.kindred.media.MediaService;
 import app.kindred.member.Member;
 import app.kindred.member.MemberService;
-import app.kindred.ratelimit.RateLimits;
-import app.kindred.ratelimit.RateLimits.Limit;
 import app.kindred.refusal.Refusal;
 import app.kindred.refusal.TryLater;
 import app.kindred.report.Category;
@@ -68,7 +66,6 @@ public final class CarePages {
 
     private final Site site;
     private final ReportService reports;
-    private final RateLimits limits;
     private final ThreadService threads;
     private final Discussions discussions;
     private final CommunityService communities;
@@ -82,7 +79,6 @@ public final class CarePages {
     public CarePages(
             Site site,
             ReportService reports,
-            RateLimits limits,
             ThreadService threads,
             Discussions discussions,
             CommunityService communities,
@@ -94,7 +90,6 @@ public final class CarePages {
             DailyReminder reminder) {
         this.site = site;
         this.reports = reports;
-        this.limits = limits;
         this.threads = threads;
         this.discussions = discussions;
         this.communities = communities;
@@ -254,11 +249,11 @@ public final class CarePages {
                 values.get("text"),
                 "yes".equals(values.get("show_identity")));
         try {
-            // The API's limits, counted per member whichever door they use; a concern never waits behind complaints.
-            limits.take(
-                    category.concern() == Concern.WELLBEING ? Limit.CONCERN : Limit.REPORT,
-                    RateLimits.memberKey(reporter.id()));
+            // The API's limits, taken in the service whichever door is used; a concern never waits behind complaints.
+            reports.file(reporter, draft);
         } catch (TryLater e) {
+            // Busy (503) goes to the general "come back in a moment" page; a limit is said here, by the form.
+            if (e.kind() != TryLater.Kind.RATE_LIMITED) throw e;
             ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
             long minutes = Math.max(1, (e.retryAfterSeconds() + 59) / 60);
             reshow(
@@ -268,9 +263,6 @@ public final class CarePages {
                     subject,
                     Form.of(values).with(new FieldError(null, m.t("care.report.wait", minutes))));
             return;
-        }
-        try {
-            reports.file(reporter, draft);
         } catch (Refusal r) {
             reshow(ctx, CommunityPages.status(r), post, subject, Site.refused(values, r, Map.of("rule", "reason")));
             return;

@@ -155,7 +155,6 @@ public final class WebPages implements Pages {
         this.care = new CarePages(
                 site,
                 app.reports(),
-                app.limits(),
                 app.threads(),
                 app.discussions(),
                 app.communities(),
