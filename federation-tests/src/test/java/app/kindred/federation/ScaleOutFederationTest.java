@@ -54,6 +54,14 @@ class ScaleOutFederationTest {
         }
         if (proxy != null) proxy.close();
         if (peer != null) peer.close();
+        // The processes' logs live in the temporary directory: keep their ends in the test's output.
+        for (var log : List.of("a.log", "b.log")) {
+            var file = dir.resolve(log);
+            if (!Files.exists(file)) continue;
+            var lines = Files.readAllLines(file);
+            System.out.println("--- " + log + " (last 40 lines)");
+            lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(System.out::println);
+        }
     }
 
     @Test
@@ -118,7 +126,8 @@ class ScaleOutFederationTest {
         var thread = peerSend(
                 "POST", "/api/v1/communities/" + remoteId + "/threads", sam, Map.of("title", "Hello from the peer"));
         assertEquals(201, thread.statusCode(), thread.body());
-        var threadUri = json(thread).path("uri").asText();
+        var threadUri = json(thread).path("ap_id").asText();
+        assertTrue(threadUri.startsWith("http"), thread.body());
         try (var db = DriverManager.getConnection(url)) {
             eventually(Duration.ofSeconds(30), () -> {
                 assertEquals(1, count(db, "select count(*) from post where uri = '" + threadUri + "'"));
