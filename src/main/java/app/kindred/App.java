@@ -78,6 +78,7 @@ import app.kindred.policy.FederationPolicy;
 import app.kindred.policy.PolicyService;
 import app.kindred.ratelimit.ClientKeys;
 import app.kindred.ratelimit.RateLimits;
+import app.kindred.ratelimit.SharedBuckets;
 import app.kindred.registration.Registrations;
 import app.kindred.remote.AddressPolicy;
 import app.kindred.remote.FetchException;
@@ -161,6 +162,7 @@ public final class App implements AutoCloseable {
     private final PasswordHashing hashing;
     private final RateLimits limits;
     private final ClientKeys clientKeys;
+    private final SharedBuckets sharedBuckets;
     /** How long a sign-in waits for a hashing thread before it is told to come back (503). */
     private static final Duration HASHING_WAIT = Duration.ofSeconds(3);
 
@@ -187,12 +189,15 @@ public final class App implements AutoCloseable {
         var server = config.server();
         this.hashing =
                 new PasswordHashing(server.passwordHashThreads(), server.passwordHashQueue(), HASHING_WAIT, random);
-        this.limits = new RateLimits(config.limits());
+        // Client keys and the limits that must hold for the whole instance are shared through the
+        // database, so several processes behind one proxy limit together (docs/several-processes.md).
+        this.clientKeys = ClientKeys.sharedThrough(database, random, clock);
+        this.sharedBuckets = new SharedBuckets(database, clientKeys);
+        this.limits = new RateLimits(config.limits(), Optional.of(sharedBuckets));
         // Only when they are served: the registry and its JVM binders cost seconds of start-up on a busy machine.
         this.metrics = config.metrics().port() == 0
                 ? Optional.empty()
                 : Optional.of(new Metrics(database, limits, deliveryMetrics, clock));
-        this.clientKeys = new ClientKeys(random);
         this.members = new MemberService(database, actorStore, memberStore, ids, random, hashing, clock);
         this.communities = new CommunityService(database, actorStore, memberStore, communityStore, ids, random);
         var followStore = new FollowStore();
@@ -409,6 +414,7 @@ public final class App implements AutoCloseable {
         deletionWorker.start();
         mediaHousekeeping.start();
         unseenConcerns.start();
+        sharedBuckets.startSweeping();
     }
 
     /** Every feature's HTTP routes, for the web server to mount. */
@@ -766,6 +772,7 @@ public final class App implements AutoCloseable {
         }
         metrics.ifPresent(Metrics::close);
         mediaHousekeeping.close();
+        sharedBuckets.close();
         unseenConcerns.close();
         deletionWorker.close();
         exportWorker.close();

@@ -4,19 +4,30 @@ import app.kindred.config.Config;
 import app.kindred.refusal.TryLater;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.zip.CRC32;
 
 /**
- * Every rate limit of the instance, as Bucket4j token buckets kept in this process: one bucket per
- * limit and key (a member id, a remote host, an HMAC of a client's address, an account name). Each
- * limit has bands that all apply, so a burst passes and a long run waits longer and longer.
- * In memory: several processes on one database each keep their own (docs/decisions.md).
+ * Every rate limit of the instance, as Bucket4j token buckets: one bucket per limit and key (a member
+ * id, a remote host, an HMAC of a client's address, an account name). Each limit has bands that all
+ * apply, so a burst passes and a long run waits longer and longer.
+ *
+ * <p>Every limit has a bucket in this process's memory. A {@link Limit#shared() shared} limit also has
+ * one in PostgreSQL ({@link SharedBuckets}) that every process of the instance takes from, so it holds
+ * for the whole instance. The memory bucket comes first and is the fast path: this process has seen
+ * no more than the whole instance, so when its own bucket is empty the shared one is too, and a flood
+ * against one process is refused without a database round trip. Limits no request of a page view
+ * touches (docs/decisions.md, "Rate limits shared between processes").
  */
 public final class RateLimits {
     /** Past this many keys of one limit, buckets back at rest are forgotten: they would behave as new ones. */
@@ -24,33 +35,56 @@ public final class RateLimits {
 
     /** What is limited, and the words that say so to whoever is refused. */
     public enum Limit {
-        SIGN_IN_ACCOUNT("failed sign-ins to this account"),
-        SIGN_IN_CLIENT("failed sign-ins from your connection"),
-        SIGN_UP("accounts created from your connection"),
-        THREAD("threads you started"),
-        COMMENT("comments you wrote"),
-        VOTE("votes you cast"),
-        REPORT("reports you filed"),
-        CONCERN("wellbeing concerns you raised"),
-        FOLLOW("follows"),
-        API_WRITE("changes you made"),
-        INBOUND_HOST("activities your server sent"),
-        KEY_FETCH_HOST("signing keys we fetched from your server");
+        SIGN_IN_ACCOUNT("failed sign-ins to this account", true),
+        SIGN_IN_CLIENT("failed sign-ins from your connection", true),
+        SIGN_UP("accounts created from your connection", true),
+        THREAD("threads you started", false),
+        COMMENT("comments you wrote", false),
+        VOTE("votes you cast", false),
+        REPORT("reports you filed", true),
+        CONCERN("wellbeing concerns you raised", true),
+        FOLLOW("follows", false),
+        API_WRITE("changes you made", false),
+        INBOUND_HOST("activities your server sent", true),
+        KEY_FETCH_HOST("signing keys we fetched from your server", true);
 
         private final String what;
+        /**
+         * Whether it holds for the whole instance (buckets in PostgreSQL, shared by every process) or
+         * for each process. Shared: the limits that guard against guessing, account farming, report
+         * floods and federation floods, where N processes must not mean N times the room. Each
+         * process: a signed-in member's own posting, voting, following and API writes, which are on
+         * the busiest write paths, damp a runaway client rather than stop an attack, and stay
+         * bounded (N processes give a member at most N times the room, and moderators see it).
+         */
+        private final boolean shared;
 
-        Limit(String what) {
+        Limit(String what, boolean shared) {
             this.what = what;
+            this.shared = shared;
+        }
+
+        public boolean shared() {
+            return shared;
         }
     }
 
-    private record Rule(List<Bandwidth> bands, long smallest) {}
+    /** A limit's bands, as Bucket4j configures them; version names the bands in the shared table's rows. */
+    private record Rule(List<Bandwidth> bands, long smallest, BucketConfiguration configuration, String version) {}
 
     private final Map<Limit, Rule> rules = new EnumMap<>(Limit.class);
     private final Map<Limit, Map<String, Bucket>> buckets = new EnumMap<>(Limit.class);
     private final Map<Limit, LongAdder> refusals = new EnumMap<>(Limit.class);
+    private final Optional<SharedBuckets> shared;
 
+    /** Every limit in this process alone (one process, and tests that are not about sharing). */
     public RateLimits(Config.Limits config) {
+        this(config, Optional.empty());
+    }
+
+    /** The shared limits also through {@code shared}, so they hold across every process on its database. */
+    public RateLimits(Config.Limits config, Optional<SharedBuckets> shared) {
+        this.shared = shared;
         for (var limit : Limit.values()) refusals.put(limit, new LongAdder());
         rule(Limit.SIGN_IN_ACCOUNT, config.signInAccount());
         rule(Limit.SIGN_IN_CLIENT, config.signInClient());
@@ -74,24 +108,44 @@ public final class RateLimits {
                         .build())
                 .toList();
         long smallest = bands.stream().mapToLong(Config.Band::count).min().orElseThrow();
-        rules.put(limit, new Rule(bandwidths, smallest));
+        var checksum = new CRC32();
+        checksum.update(bands.stream()
+                .map(b -> b.count() + "/" + b.period().toMillis())
+                .collect(Collectors.joining(","))
+                .getBytes(StandardCharsets.US_ASCII));
+        rules.put(
+                limit,
+                new Rule(
+                        bandwidths,
+                        smallest,
+                        new BucketConfiguration(bandwidths),
+                        Long.toHexString(checksum.getValue())));
         buckets.put(limit, new ConcurrentHashMap<>());
     }
 
-    /** Takes one from {@code key}'s bucket, or refuses with 429 and how long to wait. */
     /** The key a member's own limits count under, the same whichever door they came through. */
     public static String memberKey(long memberId) {
         return "member:" + memberId;
     }
 
+    /** Takes one from {@code key}'s bucket, or refuses with 429 and how long to wait. */
     public void take(Limit limit, String key) {
-        var probe = bucket(limit, key).tryConsumeAndReturnRemaining(1);
+        var local = bucket(limit, key);
+        var probe = local.tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) throw refusal(limit, Duration.ofNanos(probe.getNanosToWaitForRefill()));
+        var everywhere = sharedFor(limit).flatMap(s -> s.take(limit, version(limit), key, configuration(limit)));
+        if (everywhere.isPresent() && !everywhere.get().isConsumed()) {
+            // Refused by the instance: this process gives its token back, so its own bucket goes on
+            // counting only what passed and never refuses longer than the shared one would.
+            local.addTokens(1);
+            throw refusal(limit, Duration.ofNanos(everywhere.get().getNanosToWaitForRefill()));
+        }
     }
 
     /** Counts one against {@code key} without refusing (a failed sign-in already answered). */
     public void count(Limit limit, String key) {
         bucket(limit, key).tryConsume(1);
+        sharedFor(limit).ifPresent(s -> s.count(limit, version(limit), key, configuration(limit)));
     }
 
     /**
@@ -116,6 +170,9 @@ public final class RateLimits {
     public void giveBack(Limit limit, String key) {
         var bucket = buckets.get(limit).get(key);
         if (bucket != null) bucket.addTokens(1);
+        // The instance's bucket took one too, and gives it back the same way.
+        if (bucket != null)
+            sharedFor(limit).ifPresent(s -> s.giveBack(limit, version(limit), key, configuration(limit)));
     }
 
     /** Refuses with 429 when {@code key}'s bucket is empty, taking nothing. */
@@ -127,14 +184,35 @@ public final class RateLimits {
     /** How long until {@code key} may do one more; zero when it may now. */
     public Duration waitFor(Limit limit, String key) {
         var bucket = buckets.get(limit).get(key);
-        if (bucket == null) return Duration.ZERO;
-        return Duration.ofNanos(bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill());
+        var here = bucket == null
+                ? Duration.ZERO
+                : Duration.ofNanos(bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill());
+        if (!here.isZero()) return here;
+        return sharedFor(limit)
+                .flatMap(s -> s.waitFor(limit, version(limit), key, configuration(limit)))
+                .orElse(Duration.ZERO);
     }
 
     /** Whether {@code key} has used part of its smallest band recently (its bucket is not back at rest). */
     public boolean used(Limit limit, String key) {
         var bucket = buckets.get(limit).get(key);
-        return bucket != null && bucket.getAvailableTokens() < rules.get(limit).smallest();
+        if (bucket != null && bucket.getAvailableTokens() < rules.get(limit).smallest()) return true;
+        return sharedFor(limit)
+                .flatMap(s -> s.available(limit, version(limit), key, configuration(limit)))
+                .map(left -> left < rules.get(limit).smallest())
+                .orElse(false);
+    }
+
+    private Optional<SharedBuckets> sharedFor(Limit limit) {
+        return limit.shared() ? shared : Optional.empty();
+    }
+
+    private String version(Limit limit) {
+        return rules.get(limit).version();
+    }
+
+    private BucketConfiguration configuration(Limit limit) {
+        return rules.get(limit).configuration();
     }
 
     private Bucket bucket(Limit limit, String key) {

@@ -1,0 +1,164 @@
+package app.kindred.ratelimit;
+
+import app.kindred.ratelimit.RateLimits.Limit;
+import app.kindred.storage.Database;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.BucketProxy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
+import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The buckets of the limits that hold for the whole instance, kept in PostgreSQL (table
+ * {@code rate_limit_bucket}, V40) through Bucket4j's PostgreSQL integration, so every process on the
+ * database takes from the same bucket. Each operation is one short transaction ({@code SELECT ... FOR
+ * UPDATE}, then {@code UPDATE}) on the request pool, outside any transaction of the caller's.
+ *
+ * <p>When the database cannot answer (pool exhausted, database away), the answer of this process's own
+ * bucket stands: a limit per process is a calm fallback, a 500 on a sign-in is not.
+ */
+public final class SharedBuckets implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SharedBuckets.class);
+    /** Above this many proxies of one limit in memory, they are dropped: the state is in the table. */
+    private static final int FORGET_ABOVE = 50_000;
+
+    private final ProxyManager<String> requests;
+    private final PostgreSQLSelectForUpdateBasedProxyManager<String> sweeper;
+    private final ClientKeys keys;
+    private final Map<Limit, Map<String, BucketProxy>> proxies = new EnumMap<>(Limit.class);
+    private final AtomicLong lastWarning = new AtomicLong();
+    private ScheduledExecutorService sweeping;
+
+    public SharedBuckets(Database database, ClientKeys keys) {
+        this(database.dataSource(), database.background().dataSource(), keys);
+    }
+
+    /** Requests' buckets through {@code requests}, the sweep through {@code background}. */
+    SharedBuckets(DataSource requests, DataSource background, ClientKeys keys) {
+        this.requests = manager(requests);
+        this.sweeper = manager(background);
+        this.keys = keys;
+        for (var limit : Limit.values()) proxies.put(limit, new ConcurrentHashMap<>());
+    }
+
+    private static PostgreSQLSelectForUpdateBasedProxyManager<String> manager(DataSource source) {
+        return Bucket4jPostgreSQL.selectForUpdateBasedBuilder(source)
+                .primaryKeyMapper(PrimaryKeyMapper.STRING)
+                .table("rate_limit_bucket")
+                .idColumn("id")
+                .stateColumn("state")
+                .expiresAtColumn("expires_at")
+                // A row may go a minute after its bucket is full again: a new one would answer the same.
+                .expirationAfterWrite(
+                        ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
+                .build();
+    }
+
+    /** Takes one; empty when the table could not be asked. */
+    Optional<ConsumptionProbe> take(Limit limit, String version, String key, BucketConfiguration config) {
+        return ask(() -> proxy(limit, version, key, config).tryConsumeAndReturnRemaining(1));
+    }
+
+    /** Counts one without refusing. */
+    void count(Limit limit, String version, String key, BucketConfiguration config) {
+        ask(() -> proxy(limit, version, key, config).tryConsume(1));
+    }
+
+    /** Puts one back (never past the bucket's capacity). */
+    void giveBack(Limit limit, String version, String key, BucketConfiguration config) {
+        ask(() -> {
+            proxy(limit, version, key, config).addTokens(1);
+            return Boolean.TRUE;
+        });
+    }
+
+    /** How long until one more may pass; empty when the table could not be asked. */
+    Optional<Duration> waitFor(Limit limit, String version, String key, BucketConfiguration config) {
+        return ask(() -> Duration.ofNanos(
+                proxy(limit, version, key, config).estimateAbilityToConsume(1).getNanosToWaitForRefill()));
+    }
+
+    /** Tokens left; empty when the table could not be asked. */
+    Optional<Long> available(Limit limit, String version, String key, BucketConfiguration config) {
+        return ask(() -> proxy(limit, version, key, config).getAvailableTokens());
+    }
+
+    private <T> Optional<T> ask(Supplier<T> operation) {
+        try {
+            return Optional.of(operation.get());
+        } catch (RuntimeException e) {
+            // At most one line a minute: an outage must not also flood the log.
+            long now = System.nanoTime(), last = lastWarning.get();
+            if (now - last > TimeUnit.MINUTES.toNanos(1) && lastWarning.compareAndSet(last, now)) {
+                log.warn("shared rate limits unavailable, each process limits alone for now: {}", e.toString());
+            }
+            return Optional.empty();
+        }
+    }
+
+    private BucketProxy proxy(Limit limit, String version, String key, BucketConfiguration config) {
+        var map = proxies.get(limit);
+        if (map.size() > FORGET_ABOVE) map.clear();
+        // No Bucket4j "delaying" optimization: it flushes a process's unsynced tokens only on that
+        // bucket's next remote call, which the memory fast path in RateLimits skips once the process's
+        // own bucket is empty, so a flooding host's tokens would never reach the table.
+        return map.computeIfAbsent(key, k -> requests.builder().build(rowId(limit, version, k), () -> config));
+    }
+
+    /**
+     * The row of a limit's key. The version (a checksum of the limit's bands) starts fresh buckets when
+     * an admin changes a limit. Account names are HMACed like client addresses: a password typed into
+     * the name field must not end up in a table.
+     */
+    private String rowId(Limit limit, String version, String key) {
+        var stored = limit == Limit.SIGN_IN_ACCOUNT ? keys.of("account:" + key) : key;
+        return limit.name().toLowerCase() + ":" + version + ":" + stored;
+    }
+
+    /** Deletes rows of buckets long back at rest, every ten minutes, from the background pool. */
+    public synchronized void startSweeping() {
+        if (sweeping != null) return;
+        sweeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            var t = new Thread(r, "kindred-rate-limit-sweep");
+            t.setDaemon(true);
+            return t;
+        });
+        sweeping.scheduleWithFixedDelay(this::sweep, 1, 10, TimeUnit.MINUTES);
+    }
+
+    /** Deletes expired rows; returns how many. Several processes may sweep at once (SKIP LOCKED). */
+    public int sweep() {
+        int removed = 0;
+        try {
+            for (int round = 0; round < 100; round++) {
+                int batch = sweeper.removeExpired(1000);
+                removed += batch;
+                if (batch < 1000) break;
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not delete expired rate limit buckets: {}", e.toString());
+        }
+        return removed;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (sweeping != null) sweeping.shutdownNow();
+    }
+}
