@@ -66,6 +66,15 @@ public final class DailyReminder {
                 .orElse(new Today(0, null, false)));
     }
 
+    /** Whether the member chose a reminder at all. */
+    public boolean chosen(Member member) {
+        return db.read(c -> Sql.count(
+                        c,
+                        "select count(*) from account where id = ? and reminder_after_minutes is not null",
+                        member.id()))
+                > 0;
+    }
+
     /**
      * Counts a page view, when the member chose a reminder, and says how many minutes they have spent
      * today once that passes their time. One statement; nothing happens for a member who did not choose.

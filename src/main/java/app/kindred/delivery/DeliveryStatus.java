@@ -25,11 +25,13 @@ public final class DeliveryStatus {
             Instant failingSince,
             String lastError,
             boolean unavailable,
-            Instant lastSuccess) {
-        /** How the host is doing, in the three words admins read. */
+            Instant lastSuccess,
+            boolean refusing) {
+        /** How the host is doing, in the few words admins read. */
         public Health health() {
             if (unavailable) return Health.UNAVAILABLE;
-            return failingSince == null ? Health.HEALTHY : Health.BACKING_OFF;
+            if (failingSince != null) return Health.BACKING_OFF;
+            return refusing ? Health.REFUSED : Health.HEALTHY;
         }
     }
 
@@ -39,7 +41,12 @@ public final class DeliveryStatus {
         /** Deliveries fail and are retried later, on the retry schedule. */
         BACKING_OFF,
         /** Failing for long enough that deliveries are parked until the host shows a sign of life. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /**
+         * It answers, but its last deliveries failed in a way retrying cannot mend (a certificate we
+         * refuse, a 4xx), so they are not retried: until one arrives again, the error says what to fix.
+         */
+        REFUSED
     }
 
     public record DeliveryRow(
@@ -60,7 +67,9 @@ public final class DeliveryStatus {
                        -- until a delivery made after that failure arrives (the certificate was fixed).
                        coalesce(h.last_error, (select f.last_error from delivery f where f.host = g.host
                                                and f.state = 'failed' and f.id > coalesce(g.last_delivered_id, 0)
-                                               order by f.id desc limit 1)) as last_error
+                                               order by f.id desc limit 1)) as last_error,
+                       exists (select 1 from delivery f where f.host = g.host and f.state = 'failed'
+                               and f.id > coalesce(g.last_delivered_id, 0)) as refusing
                 from (select d.host,
                              count(*) filter (where d.state = 'queued') as queued,
                              count(*) filter (where d.state = 'in_flight') as in_flight,
@@ -82,7 +91,8 @@ public final class DeliveryStatus {
                         Sql.instant(rs, "failing_since"),
                         rs.getString("last_error"),
                         rs.getBoolean("unavailable"),
-                        Sql.instant(rs, "last_success"))));
+                        Sql.instant(rs, "last_success"),
+                        rs.getBoolean("refusing"))));
     }
 
     /**

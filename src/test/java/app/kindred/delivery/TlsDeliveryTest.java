@@ -126,6 +126,8 @@ class TlsDeliveryTest {
                         .orElseThrow();
         assertEquals(1, host.failed());
         assertTrue(host.lastError().startsWith("certificate refused"), host.toString());
+        // Not "healthy": the admins' page says its deliveries are refused and not retried.
+        assertEquals(DeliveryStatus.Health.REFUSED, host.health());
     }
 
     @Test

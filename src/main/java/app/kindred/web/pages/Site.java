@@ -197,7 +197,11 @@ public final class Site {
         var r = reminder;
         var member = sessions.member(ctx);
         if (r == null || member.isEmpty() || !ctx.method().name().equals("GET")) return null;
-        return r.viewed(member.get())
+        // Most members choose no reminder: whether one did is kept like the header (a change to the
+        // account moves the generation), so their views cost no write at all (issue 14's speed).
+        var m = member.get();
+        if (!kept.get(() -> r.chosen(m), "reminder", m.id())) return null;
+        return r.viewed(m)
                 .map(minutes -> minutes >= 120
                         ? messages(ctx).t("reminder.hours", minutes / 60)
                         : messages(ctx).t("reminder.minutes", minutes))
