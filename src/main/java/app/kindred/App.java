@@ -458,7 +458,10 @@ public final class App implements AutoCloseable {
 
     /** The serving process's listener for changes to what pages show (issue 14): one, started with the web server. */
     private synchronized ReadableChanges readableChanges() {
-        if (readableChanges == null) readableChanges = new ReadableChanges(database);
+        if (readableChanges == null) {
+            readableChanges = new ReadableChanges(database);
+            instanceSettings.keepWhile(readableChanges);
+        }
         return readableChanges;
     }
 

@@ -4,6 +4,7 @@ import app.kindred.audit.AuditLog;
 import app.kindred.config.Config;
 import app.kindred.refusal.Refusal;
 import app.kindred.storage.Database;
+import app.kindred.storage.ReadableChanges;
 import app.kindred.storage.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -68,8 +69,29 @@ public final class InstanceSettings {
         this.config = config;
     }
 
+    private record Kept(long generation, Current current) {}
+
+    private volatile ReadableChanges changes;
+    private volatile Kept kept;
+
+    /**
+     * Every page reads these (the header's name): kept until anything readable changes, which a change
+     * here does (instance_setting has the readable-change trigger), in this process or another.
+     */
+    public void keepWhile(ReadableChanges changes) {
+        this.changes = changes;
+    }
+
     public Current current() {
-        return db.read(InstanceSettings.this::current);
+        var signal = changes;
+        if (signal == null || !signal.live()) return db.read(InstanceSettings.this::current);
+        // Read before the settings: a change committed after this moves it.
+        long generation = signal.generation();
+        var last = kept;
+        if (last != null && last.generation() == generation) return last.current();
+        var now = db.read(InstanceSettings.this::current);
+        kept = new Kept(generation, now);
+        return now;
     }
 
     private Current current(Connection c) throws SQLException {
