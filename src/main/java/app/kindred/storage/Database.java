@@ -178,20 +178,7 @@ public final class Database implements AutoCloseable {
 
     /** Runs work in one transaction: committed when it returns, rolled back when it throws. */
     public <T> T transaction(SqlWork<T> work) {
-        try (Connection c = connection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                commits.incrementAndGet();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw failure(e);
-        }
+        return committed(work, true);
     }
 
     /**
@@ -200,11 +187,16 @@ public final class Database implements AutoCloseable {
      * {@link #commits()}, so a member reading pages does not end every kept page and kept read (issue 14).
      */
     public <T> T bookkeeping(SqlWork<T> work) {
+        return committed(work, false);
+    }
+
+    private <T> T committed(SqlWork<T> work, boolean readable) {
         try (Connection c = connection()) {
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);
                 c.commit();
+                if (readable) commits.incrementAndGet();
                 return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
