@@ -145,6 +145,18 @@ public final class DeliveryWorker implements AutoCloseable {
             Thread.ofVirtual().name("delivery-" + delivery.id()).start(() -> {
                 try {
                     deliver(delivery);
+                } catch (RuntimeException e) {
+                    // Its outcome could not be written (no connection came free, or the process is stopping and its
+                    // pools are closed): the claim stays until its lease ends and then it is tried again, so this is
+                    // a line in the log, not a stack trace on a thread nobody watches.
+                    if (running)
+                        log.warn(
+                                "delivery {} to {}: its outcome could not be written ({}); it is tried again when its"
+                                        + " lease ends",
+                                delivery.id(),
+                                delivery.host(),
+                                e.getMessage());
+                    else log.debug("delivery {} ended after this worker stopped: {}", delivery.id(), e.getMessage());
                 } finally {
                     count.decrementAndGet();
                     inFlight.remove(delivery.id());

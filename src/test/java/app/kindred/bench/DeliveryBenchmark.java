@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ import java.util.function.IntFunction;
  * this JVM's signing rate. Not part of the test build: run docs/bench/delivery.sh.
  *
  * <p>System properties: bench.hosts (1000), bench.hanging (10), bench.rounds (6 pairs), bench.warmups (6 rounds),
- * bench.workers (256), bench.perHost (4), bench.timeout (10s), bench.pool (16).
+ * bench.workers (256), bench.perHost (4), bench.timeout (10s), bench.pool (16), bench.sameHanging (false: each hanging round hangs other hosts).
  */
 public final class DeliveryBenchmark {
     private static final int HOSTS = Integer.getInteger("bench.hosts", 1000);
@@ -185,8 +186,16 @@ public final class DeliveryBenchmark {
         env.put("KINDRED_DELIVERY_PER_HOST", PER_HOST);
         env.put("KINDRED_DELIVERY_TIMEOUT", TIMEOUT);
         env.put("KINDRED_DELIVERY_POLL_INTERVAL", "50ms");
-        var hanging = new java.util.HashSet<Integer>();
-        for (int i = 0; i < HANGING; i++) hanging.add(i * (HOSTS / Math.max(1, HANGING)));
+        // Each hanging round hangs hosts of its own (bench.sameHanging=true: the same ones every time). A hanging
+        // host keeps its request open until the delivery timeout, and a host has at most bench.perHost requests
+        // in flight: the same 10 hosts hanging in four rounds within one timeout held all four of their slots,
+        // so the next healthy round's deliveries to them waited for the oldest to time out. That was issue 19's
+        // "stalled round" (see docs/benchmarks.md), the per-host limit doing its job, not the queue.
+        boolean sameHanging = Boolean.getBoolean("bench.sameHanging");
+        int spacing = HOSTS / Math.max(1, HANGING);
+        if (!sameHanging && ROUNDS > spacing)
+            throw new IllegalArgumentException("too many rounds for distinct hanging hosts");
+        var hungEarlier = new HashSet<Integer>();
         var rounds = new HashMap<Boolean, List<Round>>(Map.of(false, new ArrayList<>(), true, new ArrayList<>()));
         try (var stubs = new StubInboxes(HOSTS, StubInboxes.Settings.immediate());
                 var app = App.open(TestPostgres.configFor(url, env))) {
@@ -219,7 +228,11 @@ public final class DeliveryBenchmark {
             app.startWorkers();
             for (int r = 0; r < WARMUPS + 2 * ROUNDS; r++) {
                 boolean withHanging = r >= WARMUPS && (r - WARMUPS) % 2 == 1;
+                int hangingRound = r < WARMUPS ? 0 : (r - WARMUPS) / 2;
+                var hanging = new HashSet<Integer>();
+                for (int i = 0; i < HANGING; i++) hanging.add(i * spacing + (sameHanging ? 0 : hangingRound));
                 stubs.hang(withHanging ? hanging : Set.of());
+                if (withHanging) hungEarlier.addAll(hanging);
                 int healthy = HOSTS - (withHanging ? hanging.size() : 0);
                 var id = sender.uri() + "/activities/" + r;
                 var body = "{\"@context\":\"https://www.w3.org/ns/activitystreams\",\"id\":\"" + id
@@ -227,14 +240,21 @@ public final class DeliveryBenchmark {
                         + sender.uri()
                         + "/notes/" + r + "\",\"type\":\"Note\",\"content\":\"" + "benchmark ".repeat(40) + "\"}}";
                 var pgRound = new PgRound(app.database());
+                var tcp = new TcpCounters();
                 long jvmCpu = CpuTime.jvmMillis(), pgCpu = CpuTime.postgresMillis();
                 long start = System.nanoTime();
                 app.database().transaction(c -> app.outbox().enqueue(c, sender, id, null, body, recipients));
                 app.deliveryWorker().wake();
                 long queued = System.nanoTime();
                 long at99 = 0; // when 99% had arrived: a slow round of stragglers differs from a slow round
+                List<Integer> stragglers = List.of(); // the hosts still waiting then
                 for (int reached; (reached = stubs.hostsReached(id)) < healthy; ) {
-                    if (at99 == 0 && reached >= healthy * 99 / 100) at99 = System.nanoTime();
+                    if (at99 == 0 && reached >= healthy * 99 / 100) {
+                        at99 = System.nanoTime();
+                        var missing = new ArrayList<>(stubs.hostsMissing(id));
+                        missing.removeAll(stubs.hanging());
+                        stragglers = missing;
+                    }
                     if (System.nanoTime() - start > Duration.ofSeconds(120).toNanos()) {
                         throw new IllegalStateException("round " + r + " did not finish: " + stubs.hostsReached(id));
                     }
@@ -259,7 +279,7 @@ public final class DeliveryBenchmark {
                                 + " (CPU: this JVM %d ms, PostgreSQL %d ms)%n",
                         r < WARMUPS ? "warm-up" : "measured",
                         r,
-                        withHanging ? " (" + hanging.size() + " hanging)" : "",
+                        withHanging ? " (" + HANGING + " hanging)" : "",
                         round.enqueueMillis(),
                         healthy,
                         toLast,
@@ -273,7 +293,13 @@ public final class DeliveryBenchmark {
                 System.out.printf(
                         "  99%% arrived after %d ms; deliveries of this round that took more than one attempt: %d%n",
                         to99, retried);
+                var hungBefore = new ArrayList<>(stragglers);
+                hungBefore.retainAll(hungEarlier);
+                System.out.printf(
+                        "  hosts still waiting at 99%%: %d, of them hanging in an earlier round: %d%n",
+                        stragglers.size(), hungBefore.size());
                 System.out.printf("  %s%n", pgRound.summary());
+                System.out.printf("  TCP (whole machine): %s%n", tcp.moved());
                 if (r >= WARMUPS) rounds.get(withHanging).add(round);
             }
             if (stubs.unsigned() > 0) throw new IllegalStateException(stubs.unsigned() + " unsigned POSTs");

@@ -107,6 +107,11 @@ public final class StubInboxes implements AutoCloseable {
         return dupes;
     }
 
+    /** Which hosts (by index) hang now. */
+    public Set<Integer> hanging() {
+        return hanging;
+    }
+
     /** Which hosts (by index) hang from the next request on. */
     public void hang(Set<Integer> hosts) {
         hanging = Set.copyOf(hosts);
@@ -119,6 +124,16 @@ public final class StubInboxes implements AutoCloseable {
             if (ids.containsKey(activityId)) n++;
         }
         return n;
+    }
+
+    /** The hosts (by index) that have not received the activity yet. */
+    public List<Integer> hostsMissing(String activityId) {
+        var missing = new ArrayList<Integer>();
+        for (int i = 0; i < servers.size(); i++) {
+            var ids = received.get(host(i));
+            if (ids == null || !ids.containsKey(activityId)) missing.add(i);
+        }
+        return missing;
     }
 
     public void resetCounts() {
