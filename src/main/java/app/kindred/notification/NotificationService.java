@@ -30,7 +30,8 @@ public final class NotificationService {
      * a content warning shows the warning and no excerpt; a sensitive post without one shows neither.
      * A report outcome never says who decided it.
      *
-     * @param from     the handle of whoever replied or mentioned; null for reports and for posts gone
+     * @param from     the handle of whoever replied or mentioned, or applied for an account; null for reports and
+     *                 for posts gone
      * @param threadId the thread a reply or mention is in (the post itself when it is a thread)
      */
     public record Notification(
@@ -84,11 +85,14 @@ public final class NotificationService {
                        (p.deleted_at is not null or p.removed_at is not null or a.suspended_at is not null
                         or coalesce(not %s, false)) as gone,
                        case when exists (select 1 from pseudonym ps where ps.actor_id = a.id) then a.name
-                            else a.preferred_username || '@' || a.domain end as handle
+                            else a.preferred_username || '@' || a.domain end as handle,
+                       apa.preferred_username || '@' || apa.domain as applicant
                 from notification n
                 join account r on r.id = n.account_id
                 left join post p on p.id = n.post_id
                 left join actor a on a.id = p.author_id
+                left join account ap on ap.id = n.applicant_id
+                left join actor apa on apa.id = ap.actor_id
                 where n.account_id = ? and (?::bigint is null or n.id < ?)
                 order by n.id desc limit ?""".formatted(Notifications.READS_MEMBERS_ONLY),
                     rs -> new Row(map(rs), filters.isEmpty() ? Optional.empty() : filter(rs, filters)),
@@ -182,8 +186,21 @@ public final class NotificationService {
         boolean read = rs.getBoolean("read");
         var id = rs.getLong("id");
         if (kind == Kind.APPLICATION) {
-            // Who applied and what they said is read in the applications queue.
-            return Notification.aboutNoPost(id, kind, created, read, null, null, null);
+            // The applicant's chosen name says which application; what they wrote is read in the applications queue.
+            return new Notification(
+                    id,
+                    kind,
+                    created,
+                    read,
+                    null,
+                    null,
+                    rs.getString("applicant"),
+                    null,
+                    null,
+                    false,
+                    null,
+                    null,
+                    null);
         }
         if (kind == Kind.CONCERN || kind == Kind.CONCERN_UNSEEN || kind == Kind.ESCALATED) {
             // Who is worried about whom is read on the report's own page, by those who may.

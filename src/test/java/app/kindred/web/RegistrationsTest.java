@@ -75,10 +75,10 @@ class RegistrationsTest {
                 "/signup", "/signup", Map.of("username", "wren", "password", PASSWORD, "answer", "I lost my dad"));
         assertEquals(303, sent.statusCode(), sent.body());
         assertEquals("/signup/applied", sent.headers().firstValue("Location").orElseThrow());
-        var told = "select count(*) from notification n join account a on a.id = n.account_id where a.username = ?"
+        var notified = "select count(*) from notification n join account a on a.id = n.account_id where a.username = ?"
                 + " and n.kind = 'application' and n.applicant_id = (select id from account where username = 'wren')";
-        assertEquals(1, count(told, "ada"), "the admin is told");
-        assertEquals(0, count(told, "mel"), "a member is not");
+        assertEquals(1, count(notified, "ada"), "the admin is told");
+        assertEquals(0, count(notified, "mel"), "a member is not");
 
         // Signing in says it waits, kindly, and makes no session.
         var waiting = logIn(new WebClient(server), "wren");
@@ -94,6 +94,10 @@ class RegistrationsTest {
         assertNull(Jsoup.parse(wrong.body()).selectFirst("#application-status"));
 
         var admin = signedIn("ada");
+        // The notification names the applicant, so an admin with several knows which one it is.
+        var told = Jsoup.parse(admin.get("/notifications").body()).select("a[href=/admin/applications]");
+        assertEquals(1, told.size(), told.outerHtml());
+        assertEquals("wren applied for an account. Their application waits for an admin.", told.text());
         var queue = Jsoup.parse(admin.get("/admin/applications").body());
         assertTrue(queue.selectFirst("#applications").text().contains("I lost my dad"));
         var approved = admin.submit("/admin/applications", "/admin/applications/wren/approve", Map.of());
