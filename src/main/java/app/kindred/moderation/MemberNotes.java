@@ -12,6 +12,7 @@ import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import java.net.URI;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -46,6 +47,24 @@ public final class MemberNotes {
             var community = authorised(c, viewer, communityId);
             return list(c, community.id(), subject(c, who).id());
         });
+    }
+
+    /** A note with the name of the community whose moderators wrote it (name@host for a remote one). */
+    public record CommunityNote(Note note, String community) {}
+
+    /**
+     * Every community's notes about one member, oldest first (issue 15): what an admin deciding about the
+     * member's account should know. Admins only: a community's moderators read their own community's.
+     */
+    public List<CommunityNote> everywhere(Member admin, long subjectActorId) {
+        if (admin.role() != Role.ADMIN)
+            throw new Refusal(Refusal.Kind.FORBIDDEN, null, "only instance admins can do this");
+        return db.read(c -> Sql.list(c, """
+                select n.id, n.community_id, s.uri, a.preferred_username || '@' || a.domain, n.text, n.created_at,
+                       ca.preferred_username || case when ca.local then '' else '@' || ca.domain end
+                from member_note n join actor s on s.id = n.subject_id left join actor a on a.id = n.author_id
+                join community k on k.id = n.community_id join actor ca on ca.id = k.actor_id
+                where n.subject_id = ? order by n.created_at, n.id""", rs -> new CommunityNote(note(rs), rs.getString(7)), subjectActorId));
     }
 
     /** Notes about a member already known by id, for pages that hold the report's subject. */
@@ -85,21 +104,20 @@ public final class MemberNotes {
     }
 
     private static List<Note> list(Connection c, long communityId, long subjectId) throws SQLException {
-        return Sql.list(
-                c,
-                """
+        return Sql.list(c, """
                 select n.id, n.community_id, s.uri, a.preferred_username || '@' || a.domain, n.text, n.created_at
                 from member_note n join actor s on s.id = n.subject_id left join actor a on a.id = n.author_id
-                where n.community_id = ? and n.subject_id = ? order by n.created_at, n.id""",
-                rs -> new Note(
-                        rs.getLong(1),
-                        rs.getLong(2),
-                        URI.create(rs.getString(3)),
-                        rs.getString(4),
-                        rs.getString(5),
-                        Sql.instant(rs, "created_at")),
-                communityId,
-                subjectId);
+                where n.community_id = ? and n.subject_id = ? order by n.created_at, n.id""", MemberNotes::note, communityId, subjectId);
+    }
+
+    private static Note note(ResultSet rs) throws SQLException {
+        return new Note(
+                rs.getLong(1),
+                rs.getLong(2),
+                URI.create(rs.getString(3)),
+                rs.getString(4),
+                rs.getString(5),
+                Sql.instant(rs, "created_at"));
     }
 
     /** The community's moderators, and our admins whichever community it is: a note is about keeping people safe here. */

@@ -29,6 +29,11 @@ class AdminPagesBrowserTest {
         app.members().create("ada", PASSWORD, Role.ADMIN);
         app.members().create("river", PASSWORD, Role.MEMBER);
         app.members().create("sage", PASSWORD, Role.MEMBER);
+        // A moderator's note about river, so the member page's notes are scanned too.
+        var circle = app.communities().create("circle", "Circle", "", "ada").id();
+        app.moderation()
+                .notes()
+                .add(app.members().find("ada").orElseThrow(), circle, "river", "Asked for a quieter week; check in.");
         server.sql("""
                 insert into actor (uri, type, preferred_username, domain, local, inbox, fetched_at)
                 values ('https://rough.example/u/pat', 'Person', 'pat', 'rough.example', false,

@@ -98,6 +98,26 @@ class MemberOversightTest {
                 history.get(1).text());
         // Whoever reported is not named on this page.
         assertFalse(page.select("main").text().contains("carol"), "the reporter stays unnamed");
+        // What each community's moderators noted, with where and by whom.
+        server.app().moderation().notes().add(member("mona"), walkers, "nat", "Warned twice about selling.");
+        server.app().moderation().notes().add(member("mona"), peers, "nat", "Seems to be struggling; be gentle.");
+        server.app().moderation().notes().add(member("mona"), peers, "quiet", "Not about nat.");
+        var notes =
+                Jsoup.parse(signedIn("ada").get("/admin/members/nat").body()).select("#member-notes li");
+        assertEquals(2, notes.size(), notes.toString());
+        assertTrue(notes.get(0).text().contains("in walkers"), notes.get(0).text());
+        assertTrue(
+                notes.get(0).text().contains("Warned twice about selling."),
+                notes.get(0).text());
+        assertTrue(notes.get(0).text().contains("by mona@"), notes.get(0).text());
+        assertTrue(notes.get(1).text().contains("in peers"), notes.get(1).text());
+        // Admins only: a community's moderators read their own community's notes, not all of them.
+        assertThrows(
+                Refusal.class,
+                () -> server.app()
+                        .moderation()
+                        .notes()
+                        .everywhere(member("mona"), member("nat").actor().id()));
 
         // Someone nobody reported: said plainly.
         var quiet = Jsoup.parse(signedIn("ada").get("/admin/members/quiet").body());

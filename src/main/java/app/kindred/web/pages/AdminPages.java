@@ -389,7 +389,8 @@ public final class AdminPages {
                         form,
                         resetLink,
                         reports.aboutMember(admin, account.actorId()),
-                        moderation.historyOf(admin, account.actorId())));
+                        moderation.historyOf(admin, account.actorId()),
+                        moderation.notes().everywhere(admin, account.actorId())));
     }
 
     private void role(Context ctx) {

@@ -4,6 +4,7 @@ import app.kindred.audit.AuditLog;
 import app.kindred.delivery.DeliveryStatus.DeliveryRow;
 import app.kindred.delivery.DeliveryStatus.HostRow;
 import app.kindred.member.Accounts.Account;
+import app.kindred.moderation.MemberNotes;
 import app.kindred.moderation.ModerationLog;
 import app.kindred.policy.DomainBlock;
 import app.kindred.policy.PolicyService.Consequences;
@@ -50,7 +51,8 @@ public final class AdminViews {
             Form form,
             String resetLink,
             List<ReportService.Detail> reports,
-            List<ModerationLog.MemberAct> history) {}
+            List<ModerationLog.MemberAct> history,
+            List<MemberNotes.CommunityNote> notes) {}
 
     public record ConfirmSuspendPage(Account account, Form form) {}
 
