@@ -24,6 +24,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jsoup.nodes.Entities;
@@ -60,12 +61,7 @@ public final class PostDocuments {
     }
 
     public static Incoming read(ContentObject object, boolean isThread) {
-        var html = HtmlSanitizer.sanitize(
-                object.content() != null
-                        ? object.content()
-                        : object.contentMap() == null || object.contentMap().isEmpty()
-                                ? ""
-                                : object.contentMap().values().iterator().next());
+        var html = HtmlSanitizer.sanitize(content(object));
         var title = isThread ? title(object, html) : null;
         var languages = object.languages();
         var warning = contentWarning(object);
@@ -78,6 +74,20 @@ public final class PostDocuments {
                 languages.isEmpty() ? null : languages.getFirst(),
                 linkUrl(object),
                 extras(object));
+    }
+
+    /** The HTML a post's content is read from: its content, else the first of its content map. */
+    private static String content(ContentObject object) {
+        return object.content() != null
+                ? object.content()
+                : object.contentMap() == null || object.contentMap().isEmpty()
+                        ? ""
+                        : object.contentMap().values().iterator().next();
+    }
+
+    /** The content {@link #read} cleaned into {@code read}, for a relay of the same object (see {@link Cleaned}). */
+    public static Cleaned cleanedContent(ContentObject object, Incoming read) {
+        return new Cleaned(content(object), read.contentHtml());
     }
 
     /**
@@ -247,27 +257,43 @@ public final class PostDocuments {
      * publish passes the sanitiser, also what we relay for others.
      */
     public static JsonNode sanitisedForRelay(JsonNode document) {
+        return sanitisedForRelay(document, Optional.empty());
+    }
+
+    /**
+     * What the sanitiser made of one HTML text: {@code clean} is {@code HtmlSanitizer.sanitize(dirty)}.
+     * The inbox cleans a post's content to store it; handed to {@link #sanitisedForRelay(JsonNode, Optional)}
+     * the same text in the relayed copy is not parsed and cleaned a second time.
+     */
+    public record Cleaned(String dirty, String clean) {}
+
+    /** As {@link #sanitisedForRelay(JsonNode)}, taking {@code known}'s result wherever its text appears. */
+    public static JsonNode sanitisedForRelay(JsonNode document, Optional<Cleaned> known) {
         var copy = document.deepCopy();
-        clean(copy);
+        clean(copy, known.orElse(null));
         return copy;
     }
 
+    private static String sanitize(String html, Cleaned known) {
+        return known != null && html.equals(known.dirty()) ? known.clean() : HtmlSanitizer.sanitize(html);
+    }
+
     /** Recursion is bounded: the inbox refuses JSON nested more than 64 deep. */
-    private static void clean(JsonNode node) {
+    private static void clean(JsonNode node, Cleaned known) {
         if (node instanceof ArrayNode array) {
-            for (var element : array) clean(element);
+            for (var element : array) clean(element, known);
             return;
         }
         if (!(node instanceof ObjectNode object)) return;
         for (var field : HTML_FIELDS) {
             if (object.get(field) instanceof JsonNode value && value.isTextual()) {
-                object.put(field, HtmlSanitizer.sanitize(value.asText()));
+                object.put(field, sanitize(value.asText(), known));
             }
             if (object.get(field + "Map") instanceof ObjectNode map) {
                 for (var entry : map.properties()) {
                     if (entry.getValue().isTextual())
-                        entry.setValue(TextNode.valueOf(
-                                HtmlSanitizer.sanitize(entry.getValue().asText())));
+                        entry.setValue(
+                                TextNode.valueOf(sanitize(entry.getValue().asText(), known)));
                 }
             }
         }
@@ -276,16 +302,16 @@ public final class PostDocuments {
         for (var name : names) {
             var value = object.get(name);
             if (LINK_FIELDS.contains(name) && value.isTextual() && !httpOrHash(value.asText())) object.remove(name);
-            else if (LINK_FIELDS.contains(name) && value instanceof ArrayNode links) cleanLinks(links);
-            else if (value.isContainerNode()) clean(value);
+            else if (LINK_FIELDS.contains(name) && value instanceof ArrayNode links) cleanLinks(links, known);
+            else if (value.isContainerNode()) clean(value, known);
         }
     }
 
-    private static void cleanLinks(ArrayNode links) {
+    private static void cleanLinks(ArrayNode links, Cleaned known) {
         for (int i = links.size() - 1; i >= 0; i--) {
             var element = links.get(i);
             if (element.isTextual() && !httpOrHash(element.asText())) links.remove(i);
-            else clean(element);
+            else clean(element, known);
         }
     }
 

@@ -57,11 +57,21 @@ public final class Relay {
 
     /** The announces of {@link #relay}, addressed as if the post were public; {@link #send} readdresses them when not. */
     public Prepared prepare(Community community, JsonNode received, Optional<JsonNode> createdObject, String objectId) {
+        return prepare(community, received, createdObject, objectId, Optional.empty());
+    }
+
+    /** As {@link #prepare(Community, JsonNode, Optional, String)}, reusing what the caller already cleaned. */
+    public Prepared prepare(
+            Community community,
+            JsonNode received,
+            Optional<JsonNode> createdObject,
+            String objectId,
+            Optional<PostDocuments.Cleaned> known) {
         var group = community.actor();
         var announces = new ArrayList<OutgoingActivities.Outgoing>(2);
         // What others wrote goes out only through the sanitiser, as it is shown here; the object is
         // sanitised once when the activity embeds the very object announced on its own too.
-        var created = createdObject.map(PostDocuments::sanitisedForRelay);
+        var created = createdObject.map(o -> PostDocuments.sanitisedForRelay(o, known));
         var type = received.path("type").asText("");
         var embedded = received.path("object");
         JsonNode relayed = received;
@@ -74,7 +84,7 @@ public final class Relay {
                 }
                 relayed = copy;
             } else {
-                relayed = PostDocuments.sanitisedForRelay(received);
+                relayed = PostDocuments.sanitisedForRelay(received, known);
             }
         }
         announces.add(outgoing.announceAsReceived(group, relayed, objectId));

@@ -69,8 +69,19 @@ public final class RateLimits {
         }
     }
 
-    /** A limit's bands, as Bucket4j configures them; version names the bands in the shared table's rows. */
-    private record Rule(List<Bandwidth> bands, long smallest, BucketConfiguration configuration, String version) {}
+    /**
+     * Most tokens a process takes from a shared bucket at once ({@link SharedBuckets#take}), and the
+     * share of the smallest band it may take: a limit of 600 a minute is asked once per 9 requests,
+     * one of 10 or 120 (sign-ins, key fetches) on every request, as before.
+     */
+    static final int MOST_AHEAD = 64;
+
+    /**
+     * A limit's bands, as Bucket4j configures them; version names the bands in the shared table's rows;
+     * ahead is how many one process takes from the shared bucket at once.
+     */
+    private record Rule(
+            List<Bandwidth> bands, long smallest, BucketConfiguration configuration, String version, int ahead) {}
 
     private final Map<Limit, Rule> rules = new EnumMap<>(Limit.class);
     private final Map<Limit, Map<String, Bucket>> buckets = new EnumMap<>(Limit.class);
@@ -119,7 +130,8 @@ public final class RateLimits {
                         bandwidths,
                         smallest,
                         new BucketConfiguration(bandwidths),
-                        Long.toHexString(checksum.getValue())));
+                        Long.toHexString(checksum.getValue()),
+                        Math.clamp(smallest / MOST_AHEAD, 1, MOST_AHEAD)));
         buckets.put(limit, new ConcurrentHashMap<>());
     }
 
@@ -133,7 +145,8 @@ public final class RateLimits {
         var local = bucket(limit, key);
         var probe = local.tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) throw refusal(limit, Duration.ofNanos(probe.getNanosToWaitForRefill()));
-        var everywhere = sharedFor(limit).flatMap(s -> s.take(limit, version(limit), key, configuration(limit)));
+        var everywhere =
+                sharedFor(limit).flatMap(s -> s.take(limit, version(limit), key, configuration(limit), ahead(limit)));
         if (everywhere.isPresent() && !everywhere.get().isConsumed()) {
             // Refused by the instance: this process gives its token back, so its own bucket goes on
             // counting only what passed and never refuses longer than the shared one would.
@@ -145,7 +158,7 @@ public final class RateLimits {
     /** Counts one against {@code key} without refusing (a failed sign-in already answered). */
     public void count(Limit limit, String key) {
         bucket(limit, key).tryConsume(1);
-        sharedFor(limit).ifPresent(s -> s.count(limit, version(limit), key, configuration(limit)));
+        sharedFor(limit).ifPresent(s -> s.count(limit, version(limit), key, configuration(limit), ahead(limit)));
     }
 
     /**
@@ -172,7 +185,7 @@ public final class RateLimits {
         if (bucket != null) bucket.addTokens(1);
         // The instance's bucket took one too, and gives it back the same way.
         if (bucket != null)
-            sharedFor(limit).ifPresent(s -> s.giveBack(limit, version(limit), key, configuration(limit)));
+            sharedFor(limit).ifPresent(s -> s.giveBack(limit, version(limit), key, configuration(limit), ahead(limit)));
     }
 
     /** Refuses with 429 when {@code key}'s bucket is empty, taking nothing. */
@@ -209,6 +222,10 @@ public final class RateLimits {
 
     private String version(Limit limit) {
         return rules.get(limit).version();
+    }
+
+    private int ahead(Limit limit) {
+        return rules.get(limit).ahead();
     }
 
     private BucketConfiguration configuration(Limit limit) {

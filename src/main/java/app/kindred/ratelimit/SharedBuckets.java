@@ -42,6 +42,8 @@ public final class SharedBuckets implements AutoCloseable {
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> sweeper;
     private final ClientKeys keys;
     private final Map<Limit, Map<String, BucketProxy>> proxies = new EnumMap<>(Limit.class);
+    // Per limit and key: tokens taken from the table ahead of need (see Ahead).
+    private final Map<Limit, Map<String, Ahead>> ahead = new EnumMap<>(Limit.class);
     private final AtomicLong lastWarning = new AtomicLong();
     private ScheduledExecutorService sweeping;
 
@@ -54,7 +56,10 @@ public final class SharedBuckets implements AutoCloseable {
         this.requests = manager(requests);
         this.sweeper = manager(background);
         this.keys = keys;
-        for (var limit : Limit.values()) proxies.put(limit, new ConcurrentHashMap<>());
+        for (var limit : Limit.values()) {
+            proxies.put(limit, new ConcurrentHashMap<>());
+            ahead.put(limit, new ConcurrentHashMap<>());
+        }
     }
 
     private static PostgreSQLSelectForUpdateBasedProxyManager<String> manager(DataSource source) {
@@ -70,18 +75,51 @@ public final class SharedBuckets implements AutoCloseable {
                 .build();
     }
 
-    /** Takes one; empty when the table could not be asked. */
-    Optional<ConsumptionProbe> take(Limit limit, String version, String key, BucketConfiguration config) {
-        return ask(() -> proxy(limit, version, key, config).tryConsumeAndReturnRemaining(1));
+    /**
+     * Takes one; empty when the table could not be asked. With {@code ahead} above one, up to that many
+     * are taken from the table at once and this process spends them one by one before it asks again
+     * (see {@link Ahead}); with one, every take is a transaction on the row.
+     */
+    Optional<ConsumptionProbe> take(Limit limit, String version, String key, BucketConfiguration config, int ahead) {
+        if (ahead <= 1) return ask(() -> proxy(limit, version, key, config).tryConsumeAndReturnRemaining(1));
+        var held = held(limit, key);
+        // One asker per key at a time: the others wait for its answer rather than each taking a share.
+        synchronized (held) {
+            if (held.tokens > 0) {
+                held.tokens--;
+                return Optional.of(ConsumptionProbe.consumed(held.tokens, 0));
+            }
+            return ask(() -> {
+                var bucket = proxy(limit, version, key, config);
+                long taken = bucket.tryConsumeAsMuchAsPossible(ahead);
+                if (taken > 0) {
+                    held.tokens = taken - 1;
+                    return ConsumptionProbe.consumed(held.tokens, 0);
+                }
+                // Nothing left for the instance: asked once more for how long to wait (or to pass, if one came back).
+                return bucket.tryConsumeAndReturnRemaining(1);
+            });
+        }
     }
 
     /** Counts one without refusing. */
-    void count(Limit limit, String version, String key, BucketConfiguration config) {
-        ask(() -> proxy(limit, version, key, config).tryConsume(1));
+    void count(Limit limit, String version, String key, BucketConfiguration config, int ahead) {
+        if (ahead > 1) take(limit, version, key, config, ahead);
+        else ask(() -> proxy(limit, version, key, config).tryConsume(1));
     }
 
-    /** Puts one back (never past the bucket's capacity). */
-    void giveBack(Limit limit, String version, String key, BucketConfiguration config) {
+    /**
+     * Puts one back (never past the bucket's capacity). A limit taken ahead keeps it among this process's
+     * tokens held ahead: they are the instance's, so it is back for the instance all the same.
+     */
+    void giveBack(Limit limit, String version, String key, BucketConfiguration config, int ahead) {
+        if (ahead > 1) {
+            var held = held(limit, key);
+            synchronized (held) {
+                if (held.tokens < ahead) held.tokens++;
+            }
+            return;
+        }
         ask(() -> {
             proxy(limit, version, key, config).addTokens(1);
             return Boolean.TRUE;
@@ -90,13 +128,42 @@ public final class SharedBuckets implements AutoCloseable {
 
     /** How long until one more may pass; empty when the table could not be asked. */
     Optional<Duration> waitFor(Limit limit, String version, String key, BucketConfiguration config) {
+        if (heldNow(limit, key) > 0) return Optional.of(Duration.ZERO);
         return ask(() -> Duration.ofNanos(
                 proxy(limit, version, key, config).estimateAbilityToConsume(1).getNanosToWaitForRefill()));
     }
 
-    /** Tokens left; empty when the table could not be asked. */
+    /** Tokens left (those this process holds ahead included); empty when the table could not be asked. */
     Optional<Long> available(Limit limit, String version, String key, BucketConfiguration config) {
-        return ask(() -> proxy(limit, version, key, config).getAvailableTokens());
+        long held = heldNow(limit, key);
+        return ask(() -> proxy(limit, version, key, config).getAvailableTokens() + held);
+    }
+
+    /**
+     * Tokens this process took from a shared bucket ahead of need and has not spent yet (guarded by
+     * itself). A busy key then costs one transaction per {@code ahead} requests instead of one each: an
+     * inbound flood from one host ran every request through {@code SELECT ... FOR UPDATE} on the same
+     * row, which PostgreSQL spent more time on than on storing the activity. They are the instance's
+     * tokens, spent only here, so the instance never lets more through than its bucket holds; another
+     * process may be refused while this one still holds a few (at most {@code ahead - 1} per key).
+     */
+    private static final class Ahead {
+        long tokens;
+    }
+
+    private Ahead held(Limit limit, String key) {
+        var map = ahead.get(limit);
+        // Forgetting tokens held ahead only makes the instance stricter for a moment.
+        if (map.size() > FORGET_ABOVE) map.clear();
+        return map.computeIfAbsent(key, k -> new Ahead());
+    }
+
+    private long heldNow(Limit limit, String key) {
+        var held = ahead.get(limit).get(key);
+        if (held == null) return 0;
+        synchronized (held) {
+            return held.tokens;
+        }
     }
 
     private <T> Optional<T> ask(Supplier<T> operation) {

@@ -85,12 +85,26 @@ class SharedRateLimitsTest {
     }
 
     private RateLimits process(DataSource requests, Database db) {
+        return process(requests, db, Map.of());
+    }
+
+    private RateLimits process(DataSource requests, Database db, Map<String, String> limits) {
         var keys = ClientKeys.sharedThrough(db, new SecureRandom(), Clock.systemUTC());
         var shared = new SharedBuckets(requests, db.background().dataSource(), keys);
         buckets.add(shared);
         var env = new HashMap<String, String>(TestPostgres.UNLIMITED);
         env.putAll(SMALL);
+        env.putAll(limits);
         return new RateLimits(TestPostgres.configFor(url, env).limits(), Optional.of(shared));
+    }
+
+    /** A DataSource that counts the connections taken from {@code db}'s pool. */
+    private DataSource counted(Database db, AtomicInteger connections) {
+        return (DataSource) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) connections.incrementAndGet();
+                    return method.invoke(db.dataSource(), args);
+                });
     }
 
     @Test
@@ -144,12 +158,7 @@ class SharedRateLimitsTest {
     void aRefusalThisProcessCanGiveAloneAsksNoDatabase() {
         var db = first;
         var connections = new AtomicInteger();
-        var counted = (DataSource) Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("getConnection")) connections.incrementAndGet();
-                    return method.invoke(db.dataSource(), args);
-                });
-        var limits = process(counted, db);
+        var limits = process(counted(db, connections), db);
         for (int i = 0; i < 4; i++) limits.take(Limit.SIGN_UP, "client");
         int asked = connections.get();
         System.out.println("connections for 4 shared takes of one new key: " + asked);
@@ -177,6 +186,42 @@ class SharedRateLimitsTest {
         assertThrows(TryLater.class, () -> a.take(Limit.INBOUND_HOST, "flood.example"));
         assertThrows(TryLater.class, () -> b.take(Limit.INBOUND_HOST, "flood.example"));
         assertDoesNotThrow(() -> b.take(Limit.INBOUND_HOST, "other.example"));
+    }
+
+    @Test
+    void aBusyHostsActivitiesTakeTheSharedBucketAFewAtATimeAndTheInstanceStillGivesNoMore() {
+        // 640 a day: a process takes 10 at once from the shared bucket (RateLimits.MOST_AHEAD), and
+        // in a test's few seconds nothing refills.
+        var limit = Map.of("KINDRED_LIMITS_INBOUND_HOST", "640/1d");
+        var connections = new AtomicInteger();
+        var a = process(counted(first, connections), first, limit);
+        var b = process(second.dataSource(), second, limit);
+        for (int i = 0; i < 100; i++) a.take(Limit.INBOUND_HOST, "busy.example");
+        System.out.println("connections for 100 shared takes of one host: " + connections.get());
+        assertTrue(
+                connections.get() >= 10 && connections.get() <= 15,
+                "one transaction per ten activities (and one more for a new row): " + connections.get());
+        int passed = 100;
+        boolean aRefused = false, bRefused = false;
+        for (int i = 0; i < 1_000 && !(aRefused && bRefused); i++) {
+            var process = i % 2 == 0 ? a : b;
+            try {
+                process.take(Limit.INBOUND_HOST, "busy.example");
+                passed++;
+            } catch (TryLater e) {
+                assertTrue(e.retryAfterSeconds() >= 1);
+                if (process == a) aRefused = true;
+                else bRefused = true;
+            }
+        }
+        assertTrue(aRefused && bRefused, "both processes refuse the host in the end");
+        assertEquals(640, passed, "the two processes together let through exactly the instance's 640");
+        // A token given back is the instance's again: this process spends it without asking the table.
+        a.giveBack(Limit.INBOUND_HOST, "busy.example");
+        int asked = connections.get();
+        assertDoesNotThrow(() -> a.take(Limit.INBOUND_HOST, "busy.example"));
+        assertEquals(asked, connections.get());
+        assertThrows(TryLater.class, () -> b.take(Limit.INBOUND_HOST, "busy.example"));
     }
 
     @Test

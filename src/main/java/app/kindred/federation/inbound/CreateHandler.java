@@ -76,8 +76,10 @@ final class CreateHandler implements ActivityHandler {
         var read = IncomingPost.read(object, object.inReplyTo() == null);
         var text = HtmlSanitizer.toText(read.contentHtml());
         var postUri = objectUri.toString();
+        // The content just cleaned is the relayed copy's content too: it is not cleaned a second time.
+        var cleaned = PostDocuments.cleanedContent(object, read);
         Optional<Relay.Prepared> announces = into.filter(k -> k.actor().local())
-                .map(k -> f.prepareRelay(k, in.json(), Optional.of(fetched.json()), postUri));
+                .map(k -> f.prepareRelay(k, in.json(), Optional.of(fetched.json()), postUri, cleaned));
         return Effect.inCommunity(into, c -> {
             Community community;
             Long parentId = null, threadId = null;

@@ -12,6 +12,7 @@ import app.kindred.community.CommunityStore;
 import app.kindred.delivery.Outbox;
 import app.kindred.federation.LocalDocuments;
 import app.kindred.federation.OutgoingActivities;
+import app.kindred.federation.PostDocuments;
 import app.kindred.federation.Publisher;
 import app.kindred.federation.Relay;
 import app.kindred.federation.RemoteActors;
@@ -139,6 +140,16 @@ public record FederationContext(
     public Relay.Prepared prepareRelay(
             Community community, JsonNode received, Optional<JsonNode> createdObject, String objectId) {
         return new Relay(outgoing, outbox).prepare(community, received, createdObject, objectId);
+    }
+
+    /** As {@link #prepareRelay}, with a post's content already cleaned by the caller, which is not cleaned again. */
+    public Relay.Prepared prepareRelay(
+            Community community,
+            JsonNode received,
+            Optional<JsonNode> createdObject,
+            String objectId,
+            PostDocuments.Cleaned content) {
+        return new Relay(outgoing, outbox).prepare(community, received, createdObject, objectId, Optional.of(content));
     }
 
     /** Queues announces prepared by {@link #prepareRelay} to the community's followers. */
