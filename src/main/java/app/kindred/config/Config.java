@@ -109,6 +109,7 @@ public record Config(
     public record Limits(
             List<Band> signInAccount,
             List<Band> signInClient,
+            List<Band> signInFirstTry,
             List<Band> signUp,
             List<Band> thread,
             List<Band> comment,

@@ -144,6 +144,7 @@ public final class ConfigLoader {
         var limits = new Config.Limits(
                 bands(v, "limits.sign_in_account"),
                 bands(v, "limits.sign_in_client"),
+                bands(v, "limits.sign_in_first_try"),
                 bands(v, "limits.sign_up"),
                 bands(v, "limits.thread"),
                 bands(v, "limits.comment"),

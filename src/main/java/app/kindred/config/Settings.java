@@ -183,6 +183,10 @@ public final class Settings {
                     "limits.sign_in_client",
                     "10/1m, 50/1h, 200/1d",
                     "Failed sign-ins per client (an HMAC of its address, never the address itself)."),
+            new Setting(
+                    "limits.sign_in_first_try",
+                    "1/15m",
+                    "Sign-in tries per client that the account's limit does not hold: the owner's try from a client that has not failed lately. Every other try waits on sign_in_account, so many clients guessing at one account get one try each per period, not one each time their own limit refills."),
             new Setting("limits.sign_up", "5/1h, 20/1d", "Accounts created per client."),
             new Setting("limits.thread", "10/10m, 50/1d", "Threads started per member."),
             new Setting("limits.comment", "20/1m, 200/1h", "Comments written per member."),

@@ -37,6 +37,8 @@ public final class RateLimits {
     public enum Limit {
         SIGN_IN_ACCOUNT("failed sign-ins to this account", true),
         SIGN_IN_CLIENT("failed sign-ins from your connection", true),
+        /** Never refused itself: a client without one left waits on {@link #SIGN_IN_ACCOUNT} instead. */
+        SIGN_IN_FIRST_TRY("sign-ins from your connection", true),
         SIGN_UP("accounts created from your connection", true),
         THREAD("threads you started", false),
         COMMENT("comments you wrote", false),
@@ -99,6 +101,7 @@ public final class RateLimits {
         for (var limit : Limit.values()) refusals.put(limit, new LongAdder());
         rule(Limit.SIGN_IN_ACCOUNT, config.signInAccount());
         rule(Limit.SIGN_IN_CLIENT, config.signInClient());
+        rule(Limit.SIGN_IN_FIRST_TRY, config.signInFirstTry());
         rule(Limit.SIGN_UP, config.signUp());
         rule(Limit.THREAD, config.thread());
         rule(Limit.COMMENT, config.comment());
@@ -142,17 +145,32 @@ public final class RateLimits {
 
     /** Takes one from {@code key}'s bucket, or refuses with 429 and how long to wait. */
     public void take(Limit limit, String key) {
+        var wait = consume(limit, key);
+        if (wait.isPresent()) throw refusal(limit, wait.get());
+    }
+
+    /**
+     * Takes one from {@code key}'s bucket if there is one, refusing nobody: false when there is none. One
+     * take, so of two tries made at once only one gets the last.
+     */
+    public boolean tryTake(Limit limit, String key) {
+        return consume(limit, key).isEmpty();
+    }
+
+    /** Takes one; empty when it was taken, else how long until there is one. */
+    private Optional<Duration> consume(Limit limit, String key) {
         var local = bucket(limit, key);
         var probe = local.tryConsumeAndReturnRemaining(1);
-        if (!probe.isConsumed()) throw refusal(limit, Duration.ofNanos(probe.getNanosToWaitForRefill()));
+        if (!probe.isConsumed()) return Optional.of(Duration.ofNanos(probe.getNanosToWaitForRefill()));
         var everywhere =
                 sharedFor(limit).flatMap(s -> s.take(limit, version(limit), key, configuration(limit), ahead(limit)));
         if (everywhere.isPresent() && !everywhere.get().isConsumed()) {
             // Refused by the instance: this process gives its token back, so its own bucket goes on
             // counting only what passed and never refuses longer than the shared one would.
             local.addTokens(1);
-            throw refusal(limit, Duration.ofNanos(everywhere.get().getNanosToWaitForRefill()));
+            return Optional.of(Duration.ofNanos(everywhere.get().getNanosToWaitForRefill()));
         }
+        return Optional.empty();
     }
 
     /** Counts one against {@code key} without refusing (a failed sign-in already answered). */

@@ -40,6 +40,7 @@ class RateLimitsApiTest {
                 Map.entry("KINDRED_LIMITS_CONCERN", "1/1h"),
                 Map.entry("KINDRED_LIMITS_SIGN_UP", "2/1h"),
                 Map.entry("KINDRED_LIMITS_SIGN_IN_CLIENT", "3/1h"),
+                Map.entry("KINDRED_LIMITS_SIGN_IN_FIRST_TRY", "1/1h"),
                 Map.entry("KINDRED_LIMITS_SIGN_IN_ACCOUNT", "4/1h")));
         api = new ApiClient(server);
         var host = api.member("host");

@@ -124,6 +124,32 @@ class SharedRateLimitsTest {
     }
 
     @Test
+    void ofTriesTakenAtOnceOnlyOneGetsTheLastFirstTryOnEitherProcess() throws InterruptedException {
+        // A sign-in's "first try from this client" is a take that refuses nobody: 20 guesses at once, 10 on each
+        // process, and exactly one is a first try (asking whether the client had failed and then taking let
+        // every guess in flight be a first one).
+        var a = process(first.dataSource(), first, Map.of("KINDRED_LIMITS_SIGN_IN_FIRST_TRY", "1/15m"));
+        var b = process(second.dataSource(), second, Map.of("KINDRED_LIMITS_SIGN_IN_FIRST_TRY", "1/15m"));
+        var firsts = new AtomicInteger();
+        var threads = new ArrayList<Thread>();
+        for (int i = 0; i < 20; i++) {
+            var limits = i % 2 == 0 ? a : b;
+            threads.add(Thread.ofPlatform().start(() -> {
+                if (limits.tryTake(Limit.SIGN_IN_FIRST_TRY, "one client")) firsts.incrementAndGet();
+            }));
+        }
+        for (var t : threads) t.join();
+        assertEquals(1, firsts.get());
+        assertEquals(
+                0, a.refusals(Limit.SIGN_IN_FIRST_TRY) + b.refusals(Limit.SIGN_IN_FIRST_TRY), "nobody was refused");
+        // Given back (a right password, or never tried), it is there for the next try, on either process.
+        assertTrue(a.tryTake(Limit.SIGN_IN_FIRST_TRY, "another client"));
+        a.giveBack(Limit.SIGN_IN_FIRST_TRY, "another client");
+        assertTrue(b.tryTake(Limit.SIGN_IN_FIRST_TRY, "another client"));
+        assertFalse(a.tryTake(Limit.SIGN_IN_FIRST_TRY, "another client"));
+    }
+
+    @Test
     void signUpsFromOneClientAreLimitedAcrossProcessesThroughTheSameClientKey() {
         var dbA = first;
         var dbB = second;

@@ -51,7 +51,12 @@ class AbuseTest {
         var shipped = new HashMap<String, String>();
         // A reverse proxy's header lets one test present many clients; limits back at their defaults.
         shipped.put("KINDRED_SERVER_CLIENT_ADDRESS_HEADER", "X-Forwarded-For");
-        for (var key : List.of("limits.sign_in_account", "limits.sign_in_client", "limits.report", "limits.concern")) {
+        for (var key : List.of(
+                "limits.sign_in_account",
+                "limits.sign_in_client",
+                "limits.sign_in_first_try",
+                "limits.report",
+                "limits.concern")) {
             var setting = Settings.find(key).orElseThrow();
             shipped.put(setting.environmentName(), setting.defaultValue());
         }
