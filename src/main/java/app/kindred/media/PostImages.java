@@ -56,7 +56,11 @@ public final class PostImages {
      */
     public List<Shown> images(String extras, String postUrl) {
         var out = new ArrayList<Shown>();
-        for (var a : tree(extras).path("attachments")) {
+        // Most posts have no attachments: no JSON is parsed for them (issue 14: every card of a page asked).
+        var attachments = extras == null || !extras.contains("\"attachments\"")
+                ? JSON.missingNode()
+                : tree(extras).path("attachments");
+        for (var a : attachments) {
             var type = a.path("type").asText("");
             var mediaType = a.path("mediaType").asText("");
             if (!(type.equals("Image") || type.equals("Document") && mediaType.startsWith("image/"))) continue;

@@ -4,6 +4,8 @@ import app.kindred.actor.DomainPattern;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -108,24 +110,36 @@ public final class FederationPolicy {
     }
 
     private Snapshot load() {
-        return db.read(c -> {
-            var blocks = DomainBlockStore.all(c);
-            var allowed = Sql.list(c, "select domain from domain_allow", rs -> DomainPattern.parse(rs.getString(1)));
-            // Known remote authorities under a limit, so listings can leave their content out in SQL.
-            var limited = blocks.stream().noneMatch(b -> b.severity() == DomainBlock.Severity.LIMIT)
-                    ? List.<String>of()
-                    : Sql.list(c, "select distinct domain from actor where not local", rs -> rs.getString(1)).stream()
-                            .filter(a -> mostSpecific(blocks, a)
-                                    .map(b -> b.severity() == DomainBlock.Severity.LIMIT)
-                                    .orElse(false))
-                            .toList();
-            return new Snapshot(blocks, allowed, limited, clock.instant());
-        });
+        return db.read(this::load);
     }
 
-    /** Authorities whose content is kept out of public listings (limited instances we know of). */
-    public List<String> limitedAuthorities() {
-        return current().limited();
+    private Snapshot load(Connection c) throws SQLException {
+        var blocks = DomainBlockStore.all(c);
+        var allowed = Sql.list(c, "select domain from domain_allow", rs -> DomainPattern.parse(rs.getString(1)));
+        // Known remote authorities under a limit, so listings can leave their content out in SQL.
+        var limited = blocks.stream().noneMatch(b -> b.severity() == DomainBlock.Severity.LIMIT)
+                ? List.<String>of()
+                : Sql.list(c, "select distinct domain from actor where not local", rs -> rs.getString(1)).stream()
+                        .filter(a -> mostSpecific(blocks, a)
+                                .map(b -> b.severity() == DomainBlock.Severity.LIMIT)
+                                .orElse(false))
+                        .toList();
+        return new Snapshot(blocks, allowed, limited, clock.instant());
+    }
+
+    /**
+     * Authorities whose content is kept out of public listings (limited instances we know of), for a listing
+     * that holds a connection: the rules are read again on that connection when due, never on a second one
+     * from the pool (a crowd of listings holding every connection and each waiting for one more stalled until
+     * the pool's wait ran out, and answered 503: perf14b).
+     */
+    public List<String> limitedAuthorities(Connection c) throws SQLException {
+        var s = snapshot;
+        if (s == null || s.loadedAt().plus(REFRESH).isBefore(clock.instant())) {
+            s = load(c);
+            snapshot = s;
+        }
+        return s.limited();
     }
 
     public Optional<DomainBlock> blockFor(String authority) {

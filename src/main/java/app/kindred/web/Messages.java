@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.MissingResourceException;
 import java.util.ResourceBundle;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The interface text for one reader: words from the message bundle in the best language we have
@@ -28,19 +29,53 @@ public final class Messages {
     private final ResourceBundle bundle;
     private final Locale format;
     private final DateTimeFormatter dates;
+    private final Language language;
     /** Parsed patterns, per reader (one request): a long thread says "n replies" a hundred times. */
     private final Map<String, MessageFormat> formats = new HashMap<>();
 
-    private Messages(ResourceBundle bundle, Locale format) {
-        this.bundle = bundle;
-        this.format = format;
-        this.dates = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT)
-                .withLocale(format)
-                .withZone(ZoneOffset.UTC);
+    /**
+     * What an Accept-Language header resolves to, shared by every request that sends the same header (issue 14:
+     * matching it against every locale the JDK knows, finding the bundle and parsing the date and message
+     * patterns again was a visible part of each page). All of it is immutable or only read, except the parsed
+     * message patterns, which a MessageFormat cannot share between threads: each request formats with its own
+     * copy of them.
+     */
+    private record Language(
+            ResourceBundle bundle,
+            Locale format,
+            DateTimeFormatter dates,
+            ConcurrentHashMap<String, MessageFormat> patterns) {
+        MessageFormat copyOf(String key, String pattern) {
+            return (MessageFormat) patterns.computeIfAbsent(key, k -> new MessageFormat(pattern, format))
+                    .clone();
+        }
+    }
+
+    /** Headers remembered at once; past it, all are forgotten (a bound on memory: browsers send a few dozen forms). */
+    private static final int LANGUAGES = 256;
+
+    private static final ConcurrentHashMap<String, Language> LANGUAGE_OF = new ConcurrentHashMap<>();
+
+    private Messages(Language language) {
+        this.language = language;
+        this.bundle = language.bundle();
+        this.format = language.format();
+        this.dates = language.dates();
     }
 
     /** For an Accept-Language header (null or unreadable: English). */
     public static Messages forAcceptLanguage(String header) {
+        var key = header == null ? "" : header;
+        var language = LANGUAGE_OF.get(key);
+        if (language == null) {
+            language = language(header);
+            if (LANGUAGE_OF.size() >= LANGUAGES) LANGUAGE_OF.clear();
+            LANGUAGE_OF.put(key, language);
+        }
+        return new Messages(language);
+    }
+
+    private static Language language(String header) {
         var locale = Locale.ENGLISH;
         if (header != null && !header.isBlank()) {
             try {
@@ -51,7 +86,13 @@ public final class Messages {
                 // An unreadable header is the reader's browser's business; English it is.
             }
         }
-        return new Messages(ResourceBundle.getBundle(BUNDLE, locale, NO_FALLBACK), locale);
+        return new Language(
+                ResourceBundle.getBundle(BUNDLE, locale, NO_FALLBACK),
+                locale,
+                DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT)
+                        .withLocale(locale)
+                        .withZone(ZoneOffset.UTC),
+                new ConcurrentHashMap<>());
     }
 
     /** The language the words are in, for {@code <html lang>}: the bundle's, not the date format's. */
@@ -76,8 +117,7 @@ public final class Messages {
         // Without arguments no MessageFormat runs, so a doubled quote (written so for messages that take
         // arguments, and by habit in the rest) is undone here: "moderators'' note" reads "moderators' note".
         if (args.length == 0) return pattern.indexOf("''") < 0 ? pattern : pattern.replace("''", "'");
-        return formats.computeIfAbsent(key, k -> new MessageFormat(pattern, format))
-                .format(args);
+        return formats.computeIfAbsent(key, k -> language.copyOf(k, pattern)).format(args);
     }
 
     /** A date and time as the reader's language writes it, in UTC (we do not know the reader's zone). */

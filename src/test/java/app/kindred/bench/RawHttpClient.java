@@ -18,7 +18,12 @@ import java.util.Locale;
  */
 final class RawHttpClient implements AutoCloseable {
     /** One answer: status, body, and its Retry-After header (null when it has none). */
-    record Answer(int status, String body, String retryAfter) {}
+    /** {@code bytes}: the body as sent; {@link #body()} decodes it, so a caller that needs only its size pays nothing. */
+    record Answer(int status, byte[] bytes, String retryAfter) {
+        String body() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
 
     private final InetSocketAddress address;
     private Socket socket;
@@ -90,17 +95,20 @@ final class RawHttpClient implements AutoCloseable {
                 default -> {}
             }
         }
+        if (!chunked) {
+            // The usual answer, read straight into its array (no second copy through a stream).
+            var bytes = length > 0 ? in.readNBytes((int) length) : new byte[0];
+            if (bytes.length < length) throw new EOFException("connection closed in a body");
+            if (closes) close();
+            return new Answer(code, bytes, retryAfter);
+        }
         var body = new ByteArrayOutputStream();
-        if (chunked) {
-            for (long size; (size = Long.parseLong(line().split(";")[0].trim(), 16)) > 0; line()) copy(size, body);
-            while (!line().isEmpty()) {
-                /* trailers */
-            }
-        } else if (length > 0) {
-            copy(length, body);
+        for (long size; (size = Long.parseLong(line().split(";")[0].trim(), 16)) > 0; line()) copy(size, body);
+        while (!line().isEmpty()) {
+            /* trailers */
         }
         if (closes) close();
-        return new Answer(code, body.toString(StandardCharsets.UTF_8), retryAfter);
+        return new Answer(code, body.toByteArray(), retryAfter);
     }
 
     private void copy(long n, ByteArrayOutputStream to) throws IOException {

@@ -192,4 +192,97 @@ class SignedInPagesTest {
         assertFalse(visitor.contains("you wrote this anonymously"));
         assertFalse(visitor.contains("written by"));
     }
+
+    // perf14b: the thread's own part of the page (cards and rendered tree) and the community listing's cards are
+    // kept per reader; the session, its account and actor are read in one statement on every request.
+
+    @Test
+    void aBlockAFilterAndAVoteShowAtOnceOnTheCommunityPageAndOnlyForTheMember() {
+        var app = server.app();
+        app.members().create("ash", PASSWORD, Role.MEMBER);
+        long peers = app.communities().find("peers").orElseThrow().id();
+        long seedlings = app.threads()
+                .startThread(member("moss"), peers, new ThreadService.Draft("Seedlings", "Small.", null, null, "en"))
+                .id();
+        app.threads()
+                .startThread(member("reed"), peers, new ThreadService.Draft("Kettle notes", "Tea.", null, null, "en"));
+        var ash = signedIn("ash");
+        var reed = signedIn("reed");
+        var before = community(ash);
+        assertTrue(before.contains("Seedlings") && before.contains("Kettle notes"), before);
+        community(ash); // read twice: the second is answered from what was kept
+        community(reed);
+
+        assertEquals(
+                303,
+                ash.submit("/c/peers", "/p/" + seedlings + "/vote", Map.of("value", "1"))
+                        .statusCode());
+        assertEquals(scoresOfOne(before) + 1, scoresOfOne(community(ash)), "ash's vote shows on the listing at once");
+
+        app.boundaries().keep(member("ash"), Boundaries.Kind.BLOCK, "moss");
+        var blocked = community(ash);
+        assertFalse(blocked.contains("Seedlings"), blocked);
+        app.filters()
+                .add(
+                        member("ash"),
+                        new Filters.Draft(
+                                "Tea",
+                                MemberFilter.Action.HIDE,
+                                List.of(new MemberFilter.Keyword("kettle", false)),
+                                null));
+        var filtered = community(ash);
+        assertFalse(filtered.contains("Kettle notes"), filtered);
+
+        var theirs = community(reed);
+        assertTrue(theirs.contains("Seedlings") && theirs.contains("Kettle notes"), "ash's distance is ash's alone");
+        app.threads().vote(member("ash"), seedlings, 0);
+    }
+
+    @Test
+    void aSessionEndsAtOnceOnLogoutPasswordChangeAndSuspensionThoughItsPagesWereKept() {
+        var app = server.app();
+        app.members().create("wren", PASSWORD, Role.MEMBER);
+        var you = "href=\"/u/wren\"";
+
+        // Another of wren's sessions changes the password: this one ends, its next page is a visitor's.
+        var first = signedIn("wren");
+        assertTrue(page(first).contains(you));
+        assertTrue(page(first).contains(you));
+        var other = app.sessions().logIn("wren", PASSWORD, "test").token();
+        app.sessions().changePassword(other, PASSWORD, "another calm passphrase");
+        var changed = page(first);
+        assertFalse(changed.contains(you), "the session ended with the password change");
+
+        // Suspended by an admin: signed out at once.
+        var second = new WebClient(server);
+        assertEquals(
+                303,
+                second.submit(
+                                "/login",
+                                "/login",
+                                Map.of("username", "wren", "password", "another calm passphrase", "next", "/"))
+                        .statusCode());
+        assertTrue(page(second).contains(you));
+        assertTrue(community(second).contains(you));
+        app.accounts().suspend(member("alice"), "wren", "a test");
+        assertFalse(page(second).contains(you), "the session ended with the suspension");
+        assertFalse(community(second).contains(you));
+        app.accounts().unsuspend(member("alice"), "wren", "done");
+
+        // Logging out ends it too.
+        var third = signedIn("fern");
+        assertTrue(page(third).contains("href=\"/u/fern\""));
+        assertEquals(303, third.submit("/p/" + thread, "/logout", Map.of()).statusCode());
+        assertFalse(page(third).contains("href=\"/u/fern\""), "signed out");
+    }
+
+    private static int scoresOfOne(String page) {
+        return page.split("score 1<", -1).length - 1;
+    }
+
+    private String community(WebClient client) {
+        var page = client.get("/c/peers");
+        assertEquals(200, page.statusCode());
+        return page.body();
+    }
 }

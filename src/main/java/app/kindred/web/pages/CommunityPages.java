@@ -17,6 +17,7 @@ import app.kindred.web.pages.Views.Crumb;
 import app.kindred.web.pages.Views.FieldError;
 import app.kindred.web.pages.Views.Form;
 import app.kindred.web.pages.Views.Moderator;
+import app.kindred.web.pages.Views.PostCard;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.List;
@@ -84,26 +85,34 @@ public final class CommunityPages {
         var viewerActor = viewer.map(v -> v.actor().id()).orElse(null);
         // Issue 14: each read kept while nothing readable changed; the listing per reader (their votes, private rules).
         var kept = site.kept();
-        var list = site.keptDiscussions()
-                .get(
-                        () -> discussions.threads(
-                                community.id(), sort, PER_PAGE + 1, (page - 1) * PER_PAGE, viewerActor),
-                        "threads",
-                        community.id(),
-                        sort,
-                        page,
-                        viewerActor);
-        var postMedia = new PostMedia(media);
         var pictures = kept.get(
                 () -> media.pictures(community.actor().id()),
                 "pictures",
                 community.actor().id());
         // Threads by members blocked either way or muted are left out of the listing (Shown.listsIn), as in the API.
-        var cards = list.stream()
-                .limit(PER_PAGE)
-                .filter(e -> shown.listsIn(community.id(), e.post().authorId()) && !Distance.filteredOut(shown, e))
-                .map(e -> Distance.filtered(shown, e, Cards.post(e, viewerActor, null, postMedia)))
-                .toList();
+        // The listing as this reader sees it, cards made, is kept while nothing readable changed (issue 14): it is
+        // read by the supplier, and the reader's distance is in the key by value.
+        var listing = site.keptDiscussions()
+                .get(
+                        () -> {
+                            var list = discussions.threads(
+                                    community.id(), sort, PER_PAGE + 1, (page - 1) * PER_PAGE, viewerActor);
+                            var postMedia = new PostMedia(media);
+                            var cards = list.stream()
+                                    .limit(PER_PAGE)
+                                    .filter(e -> shown.listsIn(
+                                                    community.id(), e.post().authorId())
+                                            && !Distance.filteredOut(shown, e))
+                                    .map(e -> Distance.filtered(shown, e, Cards.post(e, viewerActor, null, postMedia)))
+                                    .toList();
+                            return new Listing(cards, list.size() > PER_PAGE);
+                        },
+                        "listing",
+                        community.id(),
+                        sort,
+                        page,
+                        viewerActor,
+                        shown);
         var moderators = kept.get(() -> communities.moderators(community.id()), "moderators", community.id());
         boolean following = viewer.isPresent()
                 && kept.get(
@@ -123,10 +132,10 @@ public final class CommunityPages {
                         community.actor().uri().toString(),
                         kept.get(() -> communities.rules(community.id()), "rules", community.id()),
                         moderators.stream().map(CommunityPages::moderator).toList(),
-                        cards,
+                        listing.cards(),
                         sort.name().toLowerCase(Locale.ROOT),
                         page,
-                        list.size() > PER_PAGE,
+                        listing.more(),
                         following,
                         viewer.isPresent(),
                         mayStart,
@@ -134,6 +143,9 @@ public final class CommunityPages {
                         pictures.image(),
                         kept.get(() -> communities.privacy(community.id()).isPrivate(), "private", community.id())));
     }
+
+    /** One page of a community's threads as one reader sees them; {@code more}: a later page exists. */
+    private record Listing(List<PostCard> cards, boolean more) {}
 
     private void follow(Context ctx, boolean follow) {
         var community = local(ctx);

@@ -41,8 +41,18 @@ final class RenderedComments {
 
     /** The {@code <li>}s of the tree, for thread.jte to write as they are. */
     Content html(Chrome chrome, List<PostCard> comments, long threadId, boolean mayReply) {
-        var m = chrome.m();
-        var key = new Key(comments, threadId, mayReply, m.languages(), chrome.warningsOpen(), chrome.signedIn());
+        return html(chrome.m(), chrome.warningsOpen(), chrome.signedIn(), comments, threadId, mayReply);
+    }
+
+    /** As above, from the parts of the layout the tree depends on (before the page's layout is made). */
+    Content html(
+            Messages m,
+            boolean warningsOpen,
+            boolean signedIn,
+            List<PostCard> comments,
+            long threadId,
+            boolean mayReply) {
+        var key = new Key(comments, threadId, mayReply, m.languages(), warningsOpen, signedIn);
         var html = kept.get(key);
         if (html == null) {
             html = render(key, m);

@@ -137,6 +137,13 @@ public final class Site {
                 member.map(m -> m.role() == Role.ADMIN).orElse(false));
     }
 
+    /** Whether the reader chose to have content warnings open (false for a visitor): read with the header. */
+    public boolean warningsOpen(Context ctx) {
+        return sessions.member(ctx)
+                .map(m -> kept.get(() -> header(m), "header", m.id()).warningsOpen())
+                .orElse(false);
+    }
+
     private Header header(Member m) {
         var open = reports.openCount(m);
         return new Header(

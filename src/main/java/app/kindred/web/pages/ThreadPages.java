@@ -10,6 +10,7 @@ import app.kindred.thread.Discussions;
 import app.kindred.thread.Discussions.Entry;
 import app.kindred.thread.Post;
 import app.kindred.thread.ThreadService;
+import app.kindred.web.Messages;
 import app.kindred.web.pages.Views.CommunityCard;
 import app.kindred.web.pages.Views.ComposePage;
 import app.kindred.web.pages.Views.Crumb;
@@ -18,6 +19,7 @@ import app.kindred.web.pages.Views.FieldError;
 import app.kindred.web.pages.Views.Form;
 import app.kindred.web.pages.Views.PostCard;
 import app.kindred.web.pages.Views.ThreadPage;
+import gg.jte.Content;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -119,15 +121,6 @@ public final class ThreadPages {
         if (distance.greetOnBreak(ctx, post.communityId(), community)) return;
         var shown = distance.shown(ctx);
         var viewer = site.viewerActorId(ctx);
-        // The thread as this reader may see it (their votes, held posts, "yours"): kept for them while nothing changed.
-        var discussion = site.keptDiscussions()
-                .get(() -> discussions.discussion(post.id(), viewer), "discussion", post.id(), viewer)
-                .orElseThrow(() -> Refusal.notFound("there is no thread here"));
-        var order = readingOrder(post.id(), discussion.comments());
-        int pages = Math.max(1, (order.size() + COMMENTS_PER_PAGE - 1) / COMMENTS_PER_PAGE);
-        int page = Math.min(Site.page(ctx), pages);
-        var slice = order.subList((page - 1) * COMMENTS_PER_PAGE, Math.min(order.size(), page * COMMENTS_PER_PAGE));
-        var postMedia = new PostMedia(media);
         var member = site.sessions().member(ctx);
         boolean moderator = member.isPresent()
                 && site.kept()
@@ -136,20 +129,38 @@ public final class ThreadPages {
                                 "moderates",
                                 member.get().id(),
                                 post.communityId());
-        var thread = Distance.shownAs(
-                shown, discussion.thread(), Cards.post(discussion.thread(), viewer, null, postMedia, moderator));
         boolean signedIn = viewer != null;
         boolean mayReply = signedIn && !post.locked() && !post.deleted() && !post.removed();
+        var m = site.messages(ctx);
+        boolean warningsOpen = site.warningsOpen(ctx);
+        int asked = Site.page(ctx);
+        // The page of the thread as this reader sees it, cards and comment tree rendered, kept for them while
+        // nothing readable changed (issue 14). It is made of what the key holds (by value: the reader's distance
+        // too, so one read before a change can never be kept under a later generation) and of what the supplier
+        // reads itself. Building 300 cards and comparing them with the shared tree's key was most of a signed-in
+        // page's own work.
+        var view = site.keptDiscussions()
+                .get(
+                        () -> view(post.id(), viewer, shown, moderator, asked, m, warningsOpen, mayReply),
+                        "threadView",
+                        post.id(),
+                        viewer,
+                        shown,
+                        moderator,
+                        asked,
+                        m.languages(),
+                        warningsOpen,
+                        mayReply);
+        var thread = view.thread();
         var title = thread.collapsed() != null
-                ? site.messages(ctx).t("care.collapsed." + thread.collapsed())
-                : thread.title() == null ? site.messages(ctx).t("thread.removed") : thread.title();
+                ? m.t("care.collapsed." + thread.collapsed())
+                : thread.title() == null ? m.t("thread.removed") : thread.title();
         var chrome = site.chrome(
                 ctx,
                 title,
                 community.sensitive(),
                 new Crumb(community.title(), community.href()),
                 new Crumb(title, thread.href()));
-        var comments = tree(post.id(), slice, viewer, postMedia, shown, moderator);
         site.send(
                 ctx,
                 "thread.jte",
@@ -157,13 +168,41 @@ public final class ThreadPages {
                 new ThreadPage(
                         community,
                         thread,
-                        comments,
-                        site.renderedComments().html(chrome, comments, post.id(), mayReply),
-                        page,
-                        pages,
+                        view.comments(),
+                        view.commentsHtml(),
+                        view.page(),
+                        view.pages(),
                         signedIn,
                         mayReply,
                         Form.empty()));
+    }
+
+    /** A thread page's own part as one reader sees it: the thread's card and one page of its comment tree. */
+    private record View(PostCard thread, List<PostCard> comments, Content commentsHtml, int page, int pages) {}
+
+    private View view(
+            long postId,
+            Long viewer,
+            Shown shown,
+            boolean moderator,
+            int asked,
+            Messages m,
+            boolean warningsOpen,
+            boolean mayReply) {
+        // The thread as this reader may see it (their votes, held posts, "yours"): kept for them while nothing changed.
+        var discussion = site.keptDiscussions()
+                .get(() -> discussions.discussion(postId, viewer), "discussion", postId, viewer)
+                .orElseThrow(() -> Refusal.notFound("there is no thread here"));
+        var order = readingOrder(postId, discussion.comments());
+        int pages = Math.max(1, (order.size() + COMMENTS_PER_PAGE - 1) / COMMENTS_PER_PAGE);
+        int page = Math.min(asked, pages);
+        var slice = order.subList((page - 1) * COMMENTS_PER_PAGE, Math.min(order.size(), page * COMMENTS_PER_PAGE));
+        var postMedia = new PostMedia(media);
+        var thread = Distance.shownAs(
+                shown, discussion.thread(), Cards.post(discussion.thread(), viewer, null, postMedia, moderator));
+        var comments = tree(postId, slice, viewer, postMedia, shown, moderator);
+        var html = site.renderedComments().html(m, warningsOpen, viewer != null, comments, postId, mayReply);
+        return new View(thread, comments, html, page, pages);
     }
 
     /** The comments in the order a reader meets them: each followed by its replies, depth first. */
