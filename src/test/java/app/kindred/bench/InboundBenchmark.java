@@ -233,13 +233,15 @@ public final class InboundBenchmark {
                 // The serial part: the community's changes are applied one turn at a time (CommunityBatches).
                 System.out.printf(
                         "  community turns: %d for %d activities (%.1f per turn); %.3f ms per activity in turns"
-                                + " (lock, changes, commit), %d ms in all: %.0f%% of the time to all accepted%n",
+                                + " (lock, changes, commit), %d ms in all: %.0f%% of the time to all accepted;"
+                                + " %d turns done again after a failure%n",
                         turns.turns(),
                         turns.changes(),
                         turns.turns() == 0 ? 0.0 : (double) turns.changes() / turns.turns(),
                         turns.changes() == 0 ? 0.0 : turns.nanos() / 1e6 / turns.changes(),
                         turns.nanos() / 1_000_000,
-                        100.0 * turns.nanos() / 1e6 / round.toAcceptedMillis());
+                        100.0 * turns.nanos() / 1e6 / round.toAcceptedMillis(),
+                        turns.redone());
                 if (r > 0) {
                     rounds.add(round);
                     turnMillisPerActivity.add(turns.changes() == 0 ? 0.0 : turns.nanos() / 1e6 / turns.changes());

@@ -1,12 +1,15 @@
 package app.kindred.federation.inbound;
 
 import app.kindred.federation.queue.InboundQueue;
+import app.kindred.storage.CommunityTurn;
 import app.kindred.storage.Database;
 import app.kindred.storage.SqlWork;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -48,6 +51,8 @@ final class CommunityBatches {
     private final Map<Long, ArrayDeque<Waiting>> communities = new HashMap<>();
     // How long the turns took (lock, changes, commit), so how much of the work is serial can be measured.
     private final LongAdder turns = new LongAdder(), turnChanges = new LongAdder(), turnNanos = new LongAdder();
+    // Attempts undone because a change run without a savepoint failed (each then done again).
+    private final LongAdder redone = new LongAdder();
 
     CommunityBatches(Database db, InboundQueue queue) {
         this.db = db;
@@ -68,7 +73,16 @@ final class CommunityBatches {
      * {@link InboundApplier.EndedElsewhere} (and applies nothing) when the row was no longer pending.
      */
     void apply(long communityId, long row, SqlWork<Void> work) {
-        var mine = new Waiting(row, work);
+        apply(communityId, row, work, false);
+    }
+
+    /**
+     * As {@link #apply(long, long, SqlWork)}; {@code keepsCommunityState} when the change leaves the
+     * community's own state as it was (a new post: {@link Effect#keepsCommunityState}), so that what the turn
+     * read of it stays true for the next change ({@link CommunityTurn}).
+     */
+    void apply(long communityId, long row, SqlWork<Void> work, boolean keepsCommunityState) {
+        var mine = new Waiting(row, work, keepsCommunityState);
         boolean lead;
         synchronized (this) {
             var queue = communities.get(communityId);
@@ -104,38 +118,32 @@ final class CommunityBatches {
             var queue = communities.get(communityId);
             while (batch.size() < MAX_BATCH && !queue.isEmpty()) batch.add(queue.poll());
         }
-        var failures = new Throwable[batch.size()];
+        // Failures known from an attempt that was undone: the same change, after the same changes, fails the same.
+        var known = new Throwable[batch.size()];
+        int savepointsFrom = batch.size();
+        Throwable[] failures;
         Throwable whole = null;
         long start = System.nanoTime();
-        try {
-            db.transaction(c -> {
-                Database.lockCommunity(c, communityId);
-                var rows = batch.stream()
-                        .mapToLong(w -> w.row)
-                        .filter(r -> r != NO_ROW)
-                        .toArray();
-                Set<Long> taken = rows.length == 0 ? Set.of() : queue.completeAll(c, rows);
-                for (int i = 0; i < batch.size(); i++) {
-                    var change = batch.get(i);
-                    if (change.row != NO_ROW && !taken.contains(change.row)) {
-                        failures[i] = new InboundApplier.EndedElsewhere();
-                        continue;
-                    }
-                    // Not released after it succeeds: that would be one more round trip each, and rolling back
-                    // to the newest savepoint undoes the newest change alone either way.
-                    var savepoint = c.setSavepoint();
-                    try {
-                        change.work.run(c);
-                    } catch (SQLException | RuntimeException e) {
-                        c.rollback(savepoint);
-                        if (change.row != NO_ROW) queue.reopen(c, change.row);
-                        failures[i] = e instanceof SQLException s ? Database.failure(s) : e;
-                    }
+        while (true) {
+            failures = known.clone();
+            try {
+                applyAll(communityId, batch, failures, savepointsFrom);
+                break;
+            } catch (UndoTurn undo) {
+                if (savepointsFrom == batch.size()) {
+                    // The first failure of this batch: done again up to it without it, then each in a savepoint.
+                    known[undo.index] = undo.failure;
+                    savepointsFrom = undo.index + 1;
+                } else {
+                    // A change before the first failure failed when done again: all of them in savepoints.
+                    Arrays.fill(known, null);
+                    savepointsFrom = 0;
                 }
-                return null;
-            });
-        } catch (Throwable e) {
-            whole = e; // the lock, a rollback to a savepoint or the commit failed: nothing of the batch stayed
+                redone.increment();
+            } catch (Throwable e) {
+                whole = e; // the lock, a rollback to a savepoint or the commit failed: nothing of the batch stayed
+                break;
+            }
         }
         turnNanos.add(System.nanoTime() - start);
         turns.increment();
@@ -153,6 +161,71 @@ final class CommunityBatches {
         }
     }
 
+    /**
+     * One attempt at the batch in one transaction. The changes before {@code savepointsFrom} run without a
+     * savepoint (one round trip fewer each: most changes are applied, and a failure is rare): the first of them
+     * that fails undoes the whole attempt ({@link UndoTurn}), and the batch is done again knowing it. The
+     * changes from {@code savepointsFrom} on each run in a savepoint of their own, undone alone when they fail.
+     * A change with a failure in {@code failures} already (from the attempt undone) is not run again.
+     */
+    private void applyAll(long communityId, List<Waiting> batch, Throwable[] failures, int savepointsFrom) {
+        db.transaction(c -> {
+            Database.lockCommunity(c, communityId);
+            var rows = batch.stream()
+                    .mapToLong(w -> w.row)
+                    .filter(r -> r != NO_ROW)
+                    .toArray();
+            Set<Long> taken = rows.length == 0 ? Set.of() : queue.completeAll(c, rows);
+            try (var turn = CommunityTurn.open(c, communityId)) {
+                for (int i = 0; i < batch.size(); i++) {
+                    var change = batch.get(i);
+                    if (change.row != NO_ROW && !taken.contains(change.row)) {
+                        failures[i] = new InboundApplier.EndedElsewhere();
+                        continue;
+                    }
+                    if (failures[i] != null) {
+                        if (change.row != NO_ROW) queue.reopen(c, change.row);
+                        continue;
+                    }
+                    if (i < savepointsFrom) {
+                        try {
+                            change.work.run(c);
+                        } catch (SQLException | RuntimeException e) {
+                            throw new UndoTurn(i, e instanceof SQLException s ? Database.failure(s) : e);
+                        }
+                    } else {
+                        // Not released after it succeeds: that would be one more round trip each, and rolling back
+                        // to the newest savepoint undoes the newest change alone either way.
+                        var savepoint = c.setSavepoint();
+                        try {
+                            change.work.run(c);
+                        } catch (SQLException | RuntimeException e) {
+                            c.rollback(savepoint);
+                            turn.forget();
+                            if (change.row != NO_ROW) queue.reopen(c, change.row);
+                            failures[i] = e instanceof SQLException s ? Database.failure(s) : e;
+                            continue;
+                        }
+                    }
+                    if (!change.keepsCommunityState) turn.forget();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** A change run without a savepoint failed: the attempt is rolled back and the batch done again. */
+    private static final class UndoTurn extends RuntimeException {
+        final int index;
+        final Throwable failure;
+
+        UndoTurn(int index, Throwable failure) {
+            super(null, null, false, false);
+            this.index = index;
+            this.failure = failure;
+        }
+    }
+
     /** How many changes wait behind the batch being applied for this community (tests sequence arrivals with it). */
     synchronized int waiting(long communityId) {
         var queue = communities.get(communityId);
@@ -161,19 +234,21 @@ final class CommunityBatches {
 
     /** The community turns taken so far: how many, the changes they applied and their time in all. */
     InboundProcessor.Turns turns() {
-        return new InboundProcessor.Turns(turns.sum(), turnChanges.sum(), turnNanos.sum());
+        return new InboundProcessor.Turns(turns.sum(), turnChanges.sum(), turnNanos.sum(), redone.sum());
     }
 
     /** One change waiting: for its result, or for its worker's turn to apply the next batch. */
     private static final class Waiting {
         final long row;
         final SqlWork<Void> work;
+        final boolean keepsCommunityState;
         final CompletableFuture<Void> turn = new CompletableFuture<>();
         final CompletableFuture<Void> result = new CompletableFuture<>();
 
-        Waiting(long row, SqlWork<Void> work) {
+        Waiting(long row, SqlWork<Void> work, boolean keepsCommunityState) {
             this.row = row;
             this.work = work;
+            this.keepsCommunityState = keepsCommunityState;
         }
     }
 }

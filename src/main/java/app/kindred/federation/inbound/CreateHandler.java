@@ -78,7 +78,7 @@ final class CreateHandler implements ActivityHandler {
         var postUri = objectUri.toString();
         Optional<Relay.Prepared> announces = into.filter(k -> k.actor().local())
                 .map(k -> f.prepareRelay(k, in.json(), Optional.of(fetched.json()), postUri));
-        return Effect.inCommunity(into, c -> {
+        return Effect.posting(into, c -> {
             Community community;
             Long parentId = null, threadId = null;
             boolean parentHeld = false;

@@ -80,12 +80,14 @@ public final class InboundProcessor implements AutoCloseable {
     /**
      * The turns in which changes to one community were applied one after another ({@link CommunityBatches}):
      * how many turns, how many changes in them, and their time in all (lock, changes and commit), which
-     * is the serial part of taking in a busy community's activities.
+     * is the serial part of taking in a busy community's activities; and how many attempts were undone
+     * and done again because a change run without a savepoint failed.
      */
-    public record Turns(long turns, long changes, long nanos) {
+    public record Turns(long turns, long changes, long nanos, long redone) {
         /** What happened between {@code earlier} and this. */
         public Turns since(Turns earlier) {
-            return new Turns(turns - earlier.turns, changes - earlier.changes, nanos - earlier.nanos);
+            return new Turns(
+                    turns - earlier.turns, changes - earlier.changes, nanos - earlier.nanos, redone - earlier.redone);
         }
     }
 

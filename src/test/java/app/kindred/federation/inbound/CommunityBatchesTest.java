@@ -17,13 +17,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Received changes to one community are applied one at a time in the order they arrived, those that wait
- * together in one transaction under one take of the community's lock, each in its own savepoint.
+ * together in one transaction under one take of the community's lock; a change that fails is undone alone.
  */
 class CommunityBatchesTest {
     private static final long COMMUNITY = 7;
@@ -175,6 +176,42 @@ class CommunityBatchesTest {
                 List.of("first", "before", "after"),
                 applied().stream().map(Row::name).toList(),
                 "the failed changes left nothing; the others of their batch were applied");
+    }
+
+    @Test
+    void aFailedChangeIsRunOnceAndTheBatchIsDoneAgainWithoutIt() throws Exception {
+        var release = holdLock();
+        var first = start(record("first"));
+        awaitLockWaiter();
+        var runs = new AtomicInteger();
+        var before = queue(record("before"), 1);
+        // Without a savepoint of its own, its failure undoes the attempt; the batch is done again without it.
+        var refused = queue(
+                c -> {
+                    runs.incrementAndGet();
+                    record("refused").run(c);
+                    throw new IllegalStateException("a rule refused it");
+                },
+                2);
+        var after = queue(record("after"), 3);
+        var turnsBefore = batches.turns();
+
+        release.countDown();
+        first.get();
+        before.get();
+        after.get();
+        assertInstanceOf(
+                IllegalStateException.class, refused.handle((ok, e) -> e).get());
+
+        assertEquals(1, runs.get(), "the change that failed is not run a second time");
+        var rows = applied();
+        assertEquals(
+                List.of("first", "before", "after"),
+                rows.stream().map(Row::name).toList());
+        assertEquals(rows.get(1).tx(), rows.get(2).tx(), "the rest of the batch still commits together");
+        var turns = batches.turns().since(turnsBefore);
+        assertEquals(2, turns.turns(), "the first change's turn, then one for the three that waited");
+        assertEquals(1, turns.redone(), "one attempt was undone and done again");
     }
 
     /** An inbound row as the inbox stores it, pending or already ended (by another process). */
