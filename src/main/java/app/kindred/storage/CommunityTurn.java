@@ -3,7 +3,10 @@ package app.kindred.storage;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 /**
@@ -27,6 +30,9 @@ public final class CommunityTurn implements AutoCloseable {
     private final Connection connection;
     private final long communityId;
     private final Map<Object, Object> answers = new HashMap<>();
+    // Work saved up from the turn's posts and done once for them (their announces in one statement).
+    private final Map<Object, Deferred> deferred = new LinkedHashMap<>();
+    private boolean defers;
     private long reads, kept;
 
     private CommunityTurn(Connection connection, long communityId) {
@@ -42,6 +48,44 @@ public final class CommunityTurn implements AutoCloseable {
         var turn = new CommunityTurn(c, communityId);
         OPEN.set(turn);
         return turn;
+    }
+
+    /**
+     * Work the turn saves up from several changes and does once, in one round trip, before anything else is
+     * written after them: the announces of a turn's new posts are queued in one statement.
+     */
+    public interface Deferred {
+        void flush(Connection c) throws SQLException;
+    }
+
+    /**
+     * Whether the change about to run may save work up ({@link #deferred}): only a change that cannot fail
+     * without undoing the whole turn's transaction (run without a savepoint) and that sends nothing but what
+     * it saves up (a new post).
+     */
+    public void defers(boolean defers) {
+        this.defers = defers;
+    }
+
+    /**
+     * Does the work saved up so far, in the order it was saved: before a change that may write or send
+     * otherwise, so that what it sends comes after, and at the end of the turn, before the commit.
+     */
+    public void flush() throws SQLException {
+        for (var work : deferred.values()) work.flush(connection);
+        deferred.clear();
+    }
+
+    /**
+     * The work of kind {@code key} the open turn of the community saves up, started by {@code start}; none
+     * when no turn is open or the change running may not save work up (then the caller does its work now).
+     */
+    @SuppressWarnings("unchecked")
+    public static <D extends Deferred> Optional<D> deferred(
+            Connection c, long communityId, Object key, Supplier<D> start) {
+        var turn = current(c, communityId);
+        if (turn == null || !turn.defers) return Optional.empty();
+        return Optional.of((D) turn.deferred.computeIfAbsent(key, k -> start.get()));
     }
 
     /** A change may have written the community's state, or failed: what the turn read is read again. */

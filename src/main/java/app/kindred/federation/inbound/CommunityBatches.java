@@ -130,12 +130,13 @@ final class CommunityBatches {
                 applyAll(communityId, batch, failures, savepointsFrom);
                 break;
             } catch (UndoTurn undo) {
-                if (savepointsFrom == batch.size()) {
+                if (undo.index >= 0 && savepointsFrom == batch.size()) {
                     // The first failure of this batch: done again up to it without it, then each in a savepoint.
                     known[undo.index] = undo.failure;
                     savepointsFrom = undo.index + 1;
                 } else {
-                    // A change before the first failure failed when done again: all of them in savepoints.
+                    // A change before the first failure failed when done again, or the work the turn saved up
+                    // failed: all of them in savepoints, nothing saved up.
                     Arrays.fill(known, null);
                     savepointsFrom = 0;
                 }
@@ -188,10 +189,17 @@ final class CommunityBatches {
                         continue;
                     }
                     if (i < savepointsFrom) {
+                        // A post may save its announces up for the turn's end only while a failure undoes the
+                        // whole attempt; anything else first has what was saved up done, so that it comes after.
+                        boolean saves = change.keepsCommunityState && savepointsFrom == batch.size();
                         try {
+                            if (!saves) turn.flush();
+                            turn.defers(saves);
                             change.work.run(c);
                         } catch (SQLException | RuntimeException e) {
                             throw new UndoTurn(i, e instanceof SQLException s ? Database.failure(s) : e);
+                        } finally {
+                            turn.defers(false);
                         }
                     } else {
                         // Not released after it succeeds: that would be one more round trip each, and rolling back
@@ -208,6 +216,11 @@ final class CommunityBatches {
                         }
                     }
                     if (!change.keepsCommunityState) turn.forget();
+                }
+                try {
+                    turn.flush();
+                } catch (SQLException | RuntimeException e) {
+                    throw new UndoTurn(-1, e instanceof SQLException s ? Database.failure(s) : e);
                 }
             }
             return null;
