@@ -523,9 +523,15 @@ public final class InboundBenchmark {
                 "  statements of this round (pg_stat_statements; calls and ms per activity, rows per call):%n");
         app.database()
                 .read(c -> Sql.list(c, """
-                select calls, total_exec_time, rows, regexp_replace(query, '\\s+', ' ', 'g') from pg_stat_statements
-                where dbid = (select oid from pg_database where datname = current_database())
-                order by total_exec_time desc limit 25""", rs -> {
+                with s as (
+                    select calls, total_exec_time, rows,
+                           regexp_replace(regexp_replace(regexp_replace(query, '\\s+', ' ', 'g'), '\\$[0-9]+', '$', 'g'),
+                                          '(\\(\\$::text, \\$::text, \\$::text, \\$::boolean, \\$\\)(, )?)+', '(...) ', 'g') as q
+                    from pg_stat_statements
+                    where dbid = (select oid from pg_database where datname = current_database()))
+                -- A turn's announces are one statement whose VALUES list has as many rows as it has posts: one line.
+                select sum(calls), sum(total_exec_time), sum(rows), q from s group by q
+                order by 2 desc limit 40""", rs -> {
                     System.out.printf(
                             "  %6.2f calls %6.3f ms %5.1f rows  %s%n",
                             rs.getLong(1) / (double) n,
