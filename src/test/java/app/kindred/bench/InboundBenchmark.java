@@ -234,14 +234,20 @@ public final class InboundBenchmark {
                 System.out.printf(
                         "  community turns: %d for %d activities (%.1f per turn); %.3f ms per activity in turns"
                                 + " (lock, changes, commit), %d ms in all: %.0f%% of the time to all accepted;"
-                                + " %d turns done again after a failure%n",
+                                + " %d turns done again after a failure; per activity %.3f ms starting turns"
+                                + " (connection, lock, marking rows), %.3f ms in the changes, %.3f ms committing%n",
                         turns.turns(),
                         turns.changes(),
                         turns.turns() == 0 ? 0.0 : (double) turns.changes() / turns.turns(),
                         turns.changes() == 0 ? 0.0 : turns.nanos() / 1e6 / turns.changes(),
                         turns.nanos() / 1_000_000,
                         100.0 * turns.nanos() / 1e6 / round.toAcceptedMillis(),
-                        turns.redone());
+                        turns.redone(),
+                        turns.changes() == 0 ? 0.0 : turns.startNanos() / 1e6 / turns.changes(),
+                        turns.changes() == 0 ? 0.0 : turns.changeNanos() / 1e6 / turns.changes(),
+                        turns.changes() == 0
+                                ? 0.0
+                                : (turns.nanos() - turns.startNanos() - turns.changeNanos()) / 1e6 / turns.changes());
                 if (r > 0) {
                     rounds.add(round);
                     turnMillisPerActivity.add(turns.changes() == 0 ? 0.0 : turns.nanos() / 1e6 / turns.changes());

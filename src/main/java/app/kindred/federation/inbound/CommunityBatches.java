@@ -53,6 +53,8 @@ final class CommunityBatches {
     private final LongAdder turns = new LongAdder(), turnChanges = new LongAdder(), turnNanos = new LongAdder();
     // Attempts undone because a change run without a savepoint failed (each then done again).
     private final LongAdder redone = new LongAdder();
+    // Of the turns' time: starting them (connection, lock, marking the rows), and the changes; the rest is commits.
+    private final LongAdder startNanos = new LongAdder(), changeNanos = new LongAdder();
 
     CommunityBatches(Database db, InboundQueue queue) {
         this.db = db;
@@ -170,6 +172,7 @@ final class CommunityBatches {
      * A change with a failure in {@code failures} already (from the attempt undone) is not run again.
      */
     private void applyAll(long communityId, List<Waiting> batch, Throwable[] failures, int savepointsFrom) {
+        long start = System.nanoTime();
         db.transaction(c -> {
             Database.lockCommunity(c, communityId);
             var rows = batch.stream()
@@ -177,6 +180,8 @@ final class CommunityBatches {
                     .filter(r -> r != NO_ROW)
                     .toArray();
             Set<Long> taken = rows.length == 0 ? Set.of() : queue.completeAll(c, rows);
+            long started = System.nanoTime();
+            startNanos.add(started - start);
             try (var turn = CommunityTurn.open(c, communityId)) {
                 for (int i = 0; i < batch.size(); i++) {
                     var change = batch.get(i);
@@ -221,6 +226,8 @@ final class CommunityBatches {
                     turn.flush();
                 } catch (SQLException | RuntimeException e) {
                     throw new UndoTurn(-1, e instanceof SQLException s ? Database.failure(s) : e);
+                } finally {
+                    changeNanos.add(System.nanoTime() - started);
                 }
             }
             return null;
@@ -247,7 +254,8 @@ final class CommunityBatches {
 
     /** The community turns taken so far: how many, the changes they applied and their time in all. */
     InboundProcessor.Turns turns() {
-        return new InboundProcessor.Turns(turns.sum(), turnChanges.sum(), turnNanos.sum(), redone.sum());
+        return new InboundProcessor.Turns(
+                turns.sum(), turnChanges.sum(), turnNanos.sum(), redone.sum(), startNanos.sum(), changeNanos.sum());
     }
 
     /** One change waiting: for its result, or for its worker's turn to apply the next batch. */
