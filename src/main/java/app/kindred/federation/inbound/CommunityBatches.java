@@ -18,8 +18,11 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Applies the received changes waiting for one community together: one transaction, the community's
- * lock taken once ({@link Database#lockCommunity}), each change in a savepoint of its own so that one
- * that fails is undone alone and the others still commit. Changes to one community stay one at a time
+ * lock taken once ({@link Database#lockCommunity}); a change that fails is undone alone and the others
+ * still commit. Changes run without a savepoint (a round trip each); when one fails, the attempt is
+ * rolled back and the batch done again without it, the changes after it each in a savepoint of its own.
+ * The turn reads the community's state once for its new posts and queues their announces together
+ * ({@link CommunityTurn}). Changes to one community stay one at a time
  * (as {@link Database#inCommunity}), in the order they arrived here; what a batch saves is the lock,
  * the transaction and the commit per activity, and every worker but one waiting for the lock on a
  * database connection of its own.
@@ -32,7 +35,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>A change that comes with its inbound row has the row marked applied in the same transaction: all
  * the batch's rows in one statement before any change (so another process that took a row over after a
  * lease ran out waits for this transaction, then finds it done), and a change that then fails has its
- * row pending again after its savepoint is undone. One statement per batch rather than one per change:
+ * row pending again when it is undone. One statement per batch rather than one per change:
  * the turn is the part of taking in a busy community's activities that cannot run in parallel.
  */
 final class CommunityBatches {
@@ -197,8 +200,8 @@ final class CommunityBatches {
                         // A post may save its announces up for the turn's end only while a failure undoes the
                         // whole attempt; anything else first has what was saved up done, so that it comes after.
                         boolean saves = change.keepsCommunityState && savepointsFrom == batch.size();
+                        if (!saves) flush(turn);
                         try {
-                            if (!saves) turn.flush();
                             turn.defers(saves);
                             change.work.run(c);
                         } catch (SQLException | RuntimeException e) {
@@ -223,15 +226,25 @@ final class CommunityBatches {
                     if (!change.keepsCommunityState) turn.forget();
                 }
                 try {
-                    turn.flush();
-                } catch (SQLException | RuntimeException e) {
-                    throw new UndoTurn(-1, e instanceof SQLException s ? Database.failure(s) : e);
+                    flush(turn);
                 } finally {
                     changeNanos.add(System.nanoTime() - started);
                 }
             }
             return null;
         });
+    }
+
+    /**
+     * Does the work the turn's posts saved up; when that fails, no change is to blame: the attempt is undone and
+     * the batch done again with nothing saved up.
+     */
+    private static void flush(CommunityTurn turn) {
+        try {
+            turn.flush();
+        } catch (SQLException | RuntimeException e) {
+            throw new UndoTurn(-1, e instanceof SQLException s ? Database.failure(s) : e);
+        }
     }
 
     /** A change run without a savepoint failed: the attempt is rolled back and the batch done again. */
