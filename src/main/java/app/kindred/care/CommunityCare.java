@@ -1,5 +1,6 @@
 package app.kindred.care;
 
+import app.kindred.storage.CommunityTurn;
 import app.kindred.storage.Sql;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -19,6 +20,10 @@ public record CommunityCare(WarningPolicy policy, HoldPosts hold, int holdFirstP
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static CommunityCare load(Connection c, long communityId) throws SQLException {
+        return CommunityTurn.read(c, communityId, "care", x -> loadNow(x, communityId));
+    }
+
+    private static CommunityCare loadNow(Connection c, long communityId) throws SQLException {
         return Sql.one(
                         c,
                         "select content_warning_policy::text, hold_posts, hold_first_posts, crisis_resources::text"

@@ -2,6 +2,7 @@ package app.kindred.community;
 
 import app.kindred.actor.Actor;
 import app.kindred.actor.ActorStore;
+import app.kindred.storage.CommunityTurn;
 import app.kindred.storage.Sql;
 import java.net.URI;
 import java.sql.Connection;
@@ -12,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 public final class CommunityStore {
     private final ActorStore actors;
@@ -55,13 +57,20 @@ public final class CommunityStore {
     }
 
     public Optional<Community> findById(Connection c, long id) throws SQLException {
-        return Sql.one(c, WITH_ACTOR + "where k.id = ?", CommunityStore::mapWithActor, id);
+        return CommunityTurn.read(
+                c, id, "community", x -> Sql.one(x, WITH_ACTOR + "where k.id = ?", CommunityStore::mapWithActor, id));
     }
 
     /** The community whose actor has this URI, local or remote; one query, as every inbound activity asks it. */
     public Optional<Community> byActorUri(Connection c, URI uri) throws SQLException {
-        return Sql.one(c, WITH_ACTOR + "where a.uri = ?", CommunityStore::mapWithActor, uri.toString());
+        return CommunityTurn.find(
+                c,
+                new ByActorUri(uri),
+                x -> Sql.one(x, WITH_ACTOR + "where a.uri = ?", CommunityStore::mapWithActor, uri.toString()),
+                found -> found.map(Community::id).orElse(-1L));
     }
+
+    private record ByActorUri(URI uri) {}
 
     // Community columns are renamed so that the actor's own id, name and created_at keep their names.
     private static final String WITH_ACTOR = "select " + ActorStore.columns("a") + """
@@ -128,18 +137,49 @@ public final class CommunityStore {
 
     /** Whether a moderator's ban shuts this actor out of the community now (an expired ban no longer does). */
     public boolean isBanned(Connection c, long communityId, long actorId) throws SQLException {
-        return Sql.count(c, """
+        // In a community's turn, the bans of everyone the turn's posts come from are read once: the whole
+        // (short) list, unless it is long, then one question per author as outside a turn.
+        if (CommunityTurn.isOpen(c, communityId)) {
+            var bans = CommunityTurn.read(c, communityId, "bans", x -> activeIds(x, """
+                    select actor_id from community_ban where community_id = ?
+                    and (expires_at is null or expires_at > now()) limit ?""", communityId));
+            if (bans.isPresent()) return bans.get().contains(actorId);
+        }
+        return CommunityTurn.read(
+                c, communityId, List.of("banned", actorId), x -> Sql.count(x, """
                 select count(*) from community_ban where community_id = ? and actor_id = ?
-                and (expires_at is null or expires_at > now())""", communityId, actorId) > 0;
+                and (expires_at is null or expires_at > now())""", communityId, actorId) > 0);
     }
 
     public boolean isModerator(Connection c, long communityId, long actorId) throws SQLException {
-        return Sql.count(
-                        c,
-                        "select count(*) from community_moderator where community_id = ? and actor_id = ?",
-                        communityId,
-                        actorId)
-                > 0;
+        if (CommunityTurn.isOpen(c, communityId)) {
+            var moderators = CommunityTurn.read(
+                    c,
+                    communityId,
+                    "moderators",
+                    x -> activeIds(
+                            x, "select actor_id from community_moderator where community_id = ? limit ?", communityId));
+            if (moderators.isPresent()) return moderators.get().contains(actorId);
+        }
+        return CommunityTurn.read(
+                c,
+                communityId,
+                List.of("moderator", actorId),
+                x -> Sql.count(
+                                x,
+                                "select count(*) from community_moderator where community_id = ? and actor_id = ?",
+                                communityId,
+                                actorId)
+                        > 0);
+    }
+
+    /** At most this many bans or moderators are read at once for a turn; a community with more is asked per actor. */
+    static final int WHOLE_LIST = 500;
+
+    /** The actor ids the query lists for the community, or nothing when there are more than {@link #WHOLE_LIST}. */
+    private static Optional<Set<Long>> activeIds(Connection c, String sql, long communityId) throws SQLException {
+        var ids = Sql.list(c, sql, rs -> rs.getLong(1), communityId, WHOLE_LIST + 1);
+        return ids.size() > WHOLE_LIST ? Optional.empty() : Optional.of(Set.copyOf(ids));
     }
 
     public Optional<Community> byActor(Connection c, Actor actor) throws SQLException {

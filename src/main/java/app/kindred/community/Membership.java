@@ -1,6 +1,7 @@
 package app.kindred.community;
 
 import app.kindred.refusal.Refusal;
+import app.kindred.storage.CommunityTurn;
 import app.kindred.storage.Sql;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -35,12 +36,16 @@ public final class Membership {
     }
 
     public static Privacy privacy(Connection c, long communityId) throws SQLException {
-        return Sql.one(
-                        c,
-                        "select private, application_questions::text from community_privacy where community_id = ?",
-                        rs -> new Privacy(rs.getBoolean(1), questions(rs.getString(2))),
-                        communityId)
-                .orElse(Privacy.PUBLIC);
+        return CommunityTurn.read(
+                c,
+                communityId,
+                "privacy",
+                x -> Sql.one(
+                                x,
+                                "select private, application_questions::text from community_privacy where community_id = ?",
+                                rs -> new Privacy(rs.getBoolean(1), questions(rs.getString(2))),
+                                communityId)
+                        .orElse(Privacy.PUBLIC));
     }
 
     public static boolean isPrivate(Connection c, long communityId) throws SQLException {
@@ -89,6 +94,22 @@ public final class Membership {
         return List.copyOf(out);
     }
 
+    /** Whether the post with this id (its URI) in the community is for its members only. */
+    public static boolean membersOnly(Connection c, long communityId, String postUri) throws SQLException {
+        return CommunityTurn.read(
+                c,
+                communityId,
+                new MembersOnly(postUri),
+                x -> Sql.count(x, "select count(*) from post where uri = ? and members_only", postUri) > 0);
+    }
+
+    /** A post was just stored in the community, members-only or not: the community's turn need not read it back. */
+    public static void knownMembersOnly(Connection c, long communityId, String postUri, boolean membersOnly) {
+        CommunityTurn.know(c, communityId, new MembersOnly(postUri), membersOnly);
+    }
+
+    private record MembersOnly(String postUri) {}
+
     /** Whether this post is for its community's members only. */
     public static boolean membersOnly(Connection c, long postId) throws SQLException {
         return Sql.count(c, "select count(*) from post where id = ? and members_only", postId) > 0;
@@ -119,11 +140,15 @@ public final class Membership {
             Connection c, long communityId, long groupActorId, boolean local, Participant reader) throws SQLException {
         if (reader == null) return false;
         if (reader.admin() || reader.vouchedModerator() && !local) return true;
-        return Sql.count(c, """
+        return CommunityTurn.read(
+                c,
+                communityId,
+                List.of("member", reader.id()),
+                x -> Sql.count(x, """
                 select count(*) where exists (select 1 from follow where follower_id = ? and followed_id = ?
                                               and state = 'accepted')
                     or exists (select 1 from community_moderator where community_id = ? and actor_id = ?)
-                    or exists (select 1 from account where actor_id = ? and role = 'admin')""", reader.id(), groupActorId, communityId, reader.id(), reader.id()) > 0;
+                    or exists (select 1 from account where actor_id = ? and role = 'admin')""", reader.id(), groupActorId, communityId, reader.id(), reader.id()) > 0);
     }
 
     /**

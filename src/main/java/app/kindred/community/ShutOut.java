@@ -3,6 +3,7 @@ package app.kindred.community;
 import app.kindred.actor.Actor;
 import app.kindred.actor.DomainPattern;
 import app.kindred.refusal.Refusal;
+import app.kindred.storage.CommunityTurn;
 import app.kindred.storage.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -43,11 +44,15 @@ public final class ShutOut {
 
     /** Whether this community has shut this actor out, by its own URL or by its instance. */
     public static boolean blocks(Connection c, long communityId, Actor actor) throws SQLException {
-        var targets = Sql.list(
+        var targets = CommunityTurn.read(
                 c,
-                "select target, kind from community_block where community_id = ?",
-                rs -> new String[] {rs.getString(1), rs.getString(2)},
-                communityId);
+                communityId,
+                "blocks",
+                x -> Sql.list(
+                        x,
+                        "select target, kind from community_block where community_id = ?",
+                        rs -> new String[] {rs.getString(1), rs.getString(2)},
+                        communityId));
         for (var t : targets) {
             if (t[1].equals("actor")
                     ? t[0].equals(actor.uri().toString())

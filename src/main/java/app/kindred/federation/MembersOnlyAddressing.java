@@ -4,7 +4,6 @@ import app.kindred.activitypub.ActivityPubJson;
 import app.kindred.activitypub.Addressing;
 import app.kindred.community.Community;
 import app.kindred.community.Membership;
-import app.kindred.storage.Sql;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -33,8 +32,7 @@ final class MembersOnlyAddressing {
     /** Whether what concerns {@code objectId} in this community goes to its members only. */
     static boolean applies(Connection c, Community community, String objectId) throws SQLException {
         return Membership.isPrivate(c, community.id())
-                || objectId != null
-                        && Sql.count(c, "select count(*) from post where uri = ? and members_only", objectId) > 0;
+                || objectId != null && Membership.membersOnly(c, community.id(), objectId);
     }
 
     /** The community's followers collection (a remote Group may not name one: Lemmy's form is the id + /followers). */

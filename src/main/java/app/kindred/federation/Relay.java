@@ -3,6 +3,7 @@ package app.kindred.federation;
 import app.kindred.actor.Actor;
 import app.kindred.community.Community;
 import app.kindred.delivery.Outbox;
+import app.kindred.storage.CommunityTurn;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.sql.Connection;
@@ -108,7 +109,29 @@ public final class Relay {
                 : null;
         var announces = new ArrayList<Outbox.Activity>(prepared.announces().size());
         for (var announce : prepared.announces()) announces.add(queued(announce, membersOnly));
-        outbox.enqueueToFollowers(c, group, announces, group, alsoTo);
+        // In a community's turn, the announces of its new posts are queued together at the turn's end.
+        Optional<TurnAnnounces> saved = alsoTo.isEmpty()
+                ? CommunityTurn.deferred(c, community.id(), TurnAnnounces.class, () -> new TurnAnnounces(outbox, group))
+                : Optional.empty();
+        if (saved.isPresent()) saved.get().announces.addAll(announces);
+        else outbox.enqueueToFollowers(c, group, announces, group, alsoTo);
+    }
+
+    /** The announces of a community's turn, in the order its posts were applied, queued in one statement. */
+    private static final class TurnAnnounces implements CommunityTurn.Deferred {
+        final Outbox outbox;
+        final Actor group;
+        final List<Outbox.Activity> announces = new ArrayList<>();
+
+        TurnAnnounces(Outbox outbox, Actor group) {
+            this.outbox = outbox;
+            this.group = group;
+        }
+
+        @Override
+        public void flush(Connection c) throws SQLException {
+            outbox.enqueueToFollowers(c, group, announces, group, List.of());
+        }
     }
 
     /** An announce as queued; for members only ({@code followers} not null), addressed to them and never served. */

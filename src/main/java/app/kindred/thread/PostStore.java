@@ -1,5 +1,6 @@
 package app.kindred.thread;
 
+import app.kindred.community.Membership;
 import app.kindred.storage.Sql;
 import app.kindred.storage.SqlWork;
 import java.net.URI;
@@ -91,8 +92,12 @@ public final class PostStore {
                 insert into post (uri, community_id, author_id, parent_id, thread_id, local, ap_type, title, content_html,
                                   source_markdown, summary, sensitive, language, url, published, activity_uri, extras)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
-                on conflict (uri) do nothing returning\s""" + COLUMNS,
-                PostStore::map,
+                on conflict (uri) do nothing returning\s""" + COLUMNS + ", members_only",
+                rs -> {
+                    // Whether it is for members only (decided by the row's trigger) is what sending it asks next.
+                    Membership.knownMembersOnly(c, p.communityId(), p.uri().toString(), rs.getBoolean("members_only"));
+                    return map(rs);
+                },
                 p.uri(),
                 p.communityId(),
                 p.authorId(),

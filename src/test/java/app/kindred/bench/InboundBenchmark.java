@@ -233,13 +233,21 @@ public final class InboundBenchmark {
                 // The serial part: the community's changes are applied one turn at a time (CommunityBatches).
                 System.out.printf(
                         "  community turns: %d for %d activities (%.1f per turn); %.3f ms per activity in turns"
-                                + " (lock, changes, commit), %d ms in all: %.0f%% of the time to all accepted%n",
+                                + " (lock, changes, commit), %d ms in all: %.0f%% of the time to all accepted;"
+                                + " %d turns done again after a failure; per activity %.3f ms starting turns"
+                                + " (connection, lock, marking rows), %.3f ms in the changes, %.3f ms committing%n",
                         turns.turns(),
                         turns.changes(),
                         turns.turns() == 0 ? 0.0 : (double) turns.changes() / turns.turns(),
                         turns.changes() == 0 ? 0.0 : turns.nanos() / 1e6 / turns.changes(),
                         turns.nanos() / 1_000_000,
-                        100.0 * turns.nanos() / 1e6 / round.toAcceptedMillis());
+                        100.0 * turns.nanos() / 1e6 / round.toAcceptedMillis(),
+                        turns.redone(),
+                        turns.changes() == 0 ? 0.0 : turns.startNanos() / 1e6 / turns.changes(),
+                        turns.changes() == 0 ? 0.0 : turns.changeNanos() / 1e6 / turns.changes(),
+                        turns.changes() == 0
+                                ? 0.0
+                                : (turns.nanos() - turns.startNanos() - turns.changeNanos()) / 1e6 / turns.changes());
                 if (r > 0) {
                     rounds.add(round);
                     turnMillisPerActivity.add(turns.changes() == 0 ? 0.0 : turns.nanos() / 1e6 / turns.changes());
@@ -521,9 +529,15 @@ public final class InboundBenchmark {
                 "  statements of this round (pg_stat_statements; calls and ms per activity, rows per call):%n");
         app.database()
                 .read(c -> Sql.list(c, """
-                select calls, total_exec_time, rows, regexp_replace(query, '\\s+', ' ', 'g') from pg_stat_statements
-                where dbid = (select oid from pg_database where datname = current_database())
-                order by total_exec_time desc limit 25""", rs -> {
+                with s as (
+                    select calls, total_exec_time, rows,
+                           regexp_replace(regexp_replace(regexp_replace(query, '\\s+', ' ', 'g'), '\\$[0-9]+', '$', 'g'),
+                                          '(\\(\\$::text, \\$::text, \\$::text, \\$::boolean, \\$\\)(, )?)+', '(...) ', 'g') as q
+                    from pg_stat_statements
+                    where dbid = (select oid from pg_database where datname = current_database()))
+                -- A turn's announces are one statement whose VALUES list has as many rows as it has posts: one line.
+                select sum(calls), sum(total_exec_time), sum(rows), q from s group by q
+                order by 2 desc limit 40""", rs -> {
                     System.out.printf(
                             "  %6.2f calls %6.3f ms %5.1f rows  %s%n",
                             rs.getLong(1) / (double) n,

@@ -1,12 +1,15 @@
 package app.kindred.federation.inbound;
 
 import app.kindred.federation.queue.InboundQueue;
+import app.kindred.storage.CommunityTurn;
 import app.kindred.storage.Database;
 import app.kindred.storage.SqlWork;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -15,8 +18,11 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Applies the received changes waiting for one community together: one transaction, the community's
- * lock taken once ({@link Database#lockCommunity}), each change in a savepoint of its own so that one
- * that fails is undone alone and the others still commit. Changes to one community stay one at a time
+ * lock taken once ({@link Database#lockCommunity}); a change that fails is undone alone and the others
+ * still commit. Changes run without a savepoint (a round trip each); when one fails, the attempt is
+ * rolled back and the batch done again without it, the changes after it each in a savepoint of its own.
+ * The turn reads the community's state once for its new posts and queues their announces together
+ * ({@link CommunityTurn}). Changes to one community stay one at a time
  * (as {@link Database#inCommunity}), in the order they arrived here; what a batch saves is the lock,
  * the transaction and the commit per activity, and every worker but one waiting for the lock on a
  * database connection of its own.
@@ -29,7 +35,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>A change that comes with its inbound row has the row marked applied in the same transaction: all
  * the batch's rows in one statement before any change (so another process that took a row over after a
  * lease ran out waits for this transaction, then finds it done), and a change that then fails has its
- * row pending again after its savepoint is undone. One statement per batch rather than one per change:
+ * row pending again when it is undone. One statement per batch rather than one per change:
  * the turn is the part of taking in a busy community's activities that cannot run in parallel.
  */
 final class CommunityBatches {
@@ -48,6 +54,10 @@ final class CommunityBatches {
     private final Map<Long, ArrayDeque<Waiting>> communities = new HashMap<>();
     // How long the turns took (lock, changes, commit), so how much of the work is serial can be measured.
     private final LongAdder turns = new LongAdder(), turnChanges = new LongAdder(), turnNanos = new LongAdder();
+    // Attempts undone because a change run without a savepoint failed (each then done again).
+    private final LongAdder redone = new LongAdder();
+    // Of the turns' time: starting them (connection, lock, marking the rows), and the changes; the rest is commits.
+    private final LongAdder startNanos = new LongAdder(), changeNanos = new LongAdder();
 
     CommunityBatches(Database db, InboundQueue queue) {
         this.db = db;
@@ -68,7 +78,16 @@ final class CommunityBatches {
      * {@link InboundApplier.EndedElsewhere} (and applies nothing) when the row was no longer pending.
      */
     void apply(long communityId, long row, SqlWork<Void> work) {
-        var mine = new Waiting(row, work);
+        apply(communityId, row, work, false);
+    }
+
+    /**
+     * As {@link #apply(long, long, SqlWork)}; {@code keepsCommunityState} when the change leaves the
+     * community's own state as it was (a new post: {@link Effect#keepsCommunityState}), so that what the turn
+     * read of it stays true for the next change ({@link CommunityTurn}).
+     */
+    void apply(long communityId, long row, SqlWork<Void> work, boolean keepsCommunityState) {
+        var mine = new Waiting(row, work, keepsCommunityState);
         boolean lead;
         synchronized (this) {
             var queue = communities.get(communityId);
@@ -104,38 +123,33 @@ final class CommunityBatches {
             var queue = communities.get(communityId);
             while (batch.size() < MAX_BATCH && !queue.isEmpty()) batch.add(queue.poll());
         }
-        var failures = new Throwable[batch.size()];
+        // Failures known from an attempt that was undone: the same change, after the same changes, fails the same.
+        var known = new Throwable[batch.size()];
+        int savepointsFrom = batch.size();
+        Throwable[] failures;
         Throwable whole = null;
         long start = System.nanoTime();
-        try {
-            db.transaction(c -> {
-                Database.lockCommunity(c, communityId);
-                var rows = batch.stream()
-                        .mapToLong(w -> w.row)
-                        .filter(r -> r != NO_ROW)
-                        .toArray();
-                Set<Long> taken = rows.length == 0 ? Set.of() : queue.completeAll(c, rows);
-                for (int i = 0; i < batch.size(); i++) {
-                    var change = batch.get(i);
-                    if (change.row != NO_ROW && !taken.contains(change.row)) {
-                        failures[i] = new InboundApplier.EndedElsewhere();
-                        continue;
-                    }
-                    // Not released after it succeeds: that would be one more round trip each, and rolling back
-                    // to the newest savepoint undoes the newest change alone either way.
-                    var savepoint = c.setSavepoint();
-                    try {
-                        change.work.run(c);
-                    } catch (SQLException | RuntimeException e) {
-                        c.rollback(savepoint);
-                        if (change.row != NO_ROW) queue.reopen(c, change.row);
-                        failures[i] = e instanceof SQLException s ? Database.failure(s) : e;
-                    }
+        while (true) {
+            failures = known.clone();
+            try {
+                applyAll(communityId, batch, failures, savepointsFrom);
+                break;
+            } catch (UndoTurn undo) {
+                if (undo.index >= 0 && savepointsFrom == batch.size()) {
+                    // The first failure of this batch: done again up to it without it, then each in a savepoint.
+                    known[undo.index] = undo.failure;
+                    savepointsFrom = undo.index + 1;
+                } else {
+                    // A change before the first failure failed when done again, or the work the turn saved up
+                    // failed: all of them in savepoints, nothing saved up.
+                    Arrays.fill(known, null);
+                    savepointsFrom = 0;
                 }
-                return null;
-            });
-        } catch (Throwable e) {
-            whole = e; // the lock, a rollback to a savepoint or the commit failed: nothing of the batch stayed
+                redone.increment();
+            } catch (Throwable e) {
+                whole = e; // the lock, a rollback to a savepoint or the commit failed: nothing of the batch stayed
+                break;
+            }
         }
         turnNanos.add(System.nanoTime() - start);
         turns.increment();
@@ -153,6 +167,98 @@ final class CommunityBatches {
         }
     }
 
+    /**
+     * One attempt at the batch in one transaction. The changes before {@code savepointsFrom} run without a
+     * savepoint (one round trip fewer each: most changes are applied, and a failure is rare): the first of them
+     * that fails undoes the whole attempt ({@link UndoTurn}), and the batch is done again knowing it. The
+     * changes from {@code savepointsFrom} on each run in a savepoint of their own, undone alone when they fail.
+     * A change with a failure in {@code failures} already (from the attempt undone) is not run again.
+     */
+    private void applyAll(long communityId, List<Waiting> batch, Throwable[] failures, int savepointsFrom) {
+        long start = System.nanoTime();
+        db.transaction(c -> {
+            Database.lockCommunity(c, communityId);
+            var rows = batch.stream()
+                    .mapToLong(w -> w.row)
+                    .filter(r -> r != NO_ROW)
+                    .toArray();
+            Set<Long> taken = rows.length == 0 ? Set.of() : queue.completeAll(c, rows);
+            long started = System.nanoTime();
+            startNanos.add(started - start);
+            try (var turn = CommunityTurn.open(c, communityId)) {
+                for (int i = 0; i < batch.size(); i++) {
+                    var change = batch.get(i);
+                    if (change.row != NO_ROW && !taken.contains(change.row)) {
+                        failures[i] = new InboundApplier.EndedElsewhere();
+                        continue;
+                    }
+                    if (failures[i] != null) {
+                        if (change.row != NO_ROW) queue.reopen(c, change.row);
+                        continue;
+                    }
+                    if (i < savepointsFrom) {
+                        // A post may save its announces up for the turn's end only while a failure undoes the
+                        // whole attempt; anything else first has what was saved up done, so that it comes after.
+                        boolean saves = change.keepsCommunityState && savepointsFrom == batch.size();
+                        if (!saves) flush(turn);
+                        try {
+                            turn.defers(saves);
+                            change.work.run(c);
+                        } catch (SQLException | RuntimeException e) {
+                            throw new UndoTurn(i, e instanceof SQLException s ? Database.failure(s) : e);
+                        } finally {
+                            turn.defers(false);
+                        }
+                    } else {
+                        // Not released after it succeeds: that would be one more round trip each, and rolling back
+                        // to the newest savepoint undoes the newest change alone either way.
+                        var savepoint = c.setSavepoint();
+                        try {
+                            change.work.run(c);
+                        } catch (SQLException | RuntimeException e) {
+                            c.rollback(savepoint);
+                            turn.forget();
+                            if (change.row != NO_ROW) queue.reopen(c, change.row);
+                            failures[i] = e instanceof SQLException s ? Database.failure(s) : e;
+                            continue;
+                        }
+                    }
+                    if (!change.keepsCommunityState) turn.forget();
+                }
+                try {
+                    flush(turn);
+                } finally {
+                    changeNanos.add(System.nanoTime() - started);
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Does the work the turn's posts saved up; when that fails, no change is to blame: the attempt is undone and
+     * the batch done again with nothing saved up.
+     */
+    private static void flush(CommunityTurn turn) {
+        try {
+            turn.flush();
+        } catch (SQLException | RuntimeException e) {
+            throw new UndoTurn(-1, e instanceof SQLException s ? Database.failure(s) : e);
+        }
+    }
+
+    /** A change run without a savepoint failed: the attempt is rolled back and the batch done again. */
+    private static final class UndoTurn extends RuntimeException {
+        final int index;
+        final Throwable failure;
+
+        UndoTurn(int index, Throwable failure) {
+            super(null, null, false, false);
+            this.index = index;
+            this.failure = failure;
+        }
+    }
+
     /** How many changes wait behind the batch being applied for this community (tests sequence arrivals with it). */
     synchronized int waiting(long communityId) {
         var queue = communities.get(communityId);
@@ -161,19 +267,22 @@ final class CommunityBatches {
 
     /** The community turns taken so far: how many, the changes they applied and their time in all. */
     InboundProcessor.Turns turns() {
-        return new InboundProcessor.Turns(turns.sum(), turnChanges.sum(), turnNanos.sum());
+        return new InboundProcessor.Turns(
+                turns.sum(), turnChanges.sum(), turnNanos.sum(), redone.sum(), startNanos.sum(), changeNanos.sum());
     }
 
     /** One change waiting: for its result, or for its worker's turn to apply the next batch. */
     private static final class Waiting {
         final long row;
         final SqlWork<Void> work;
+        final boolean keepsCommunityState;
         final CompletableFuture<Void> turn = new CompletableFuture<>();
         final CompletableFuture<Void> result = new CompletableFuture<>();
 
-        Waiting(long row, SqlWork<Void> work) {
+        Waiting(long row, SqlWork<Void> work, boolean keepsCommunityState) {
             this.row = row;
             this.work = work;
+            this.keepsCommunityState = keepsCommunityState;
         }
     }
 }

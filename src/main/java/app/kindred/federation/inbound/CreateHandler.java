@@ -80,7 +80,7 @@ final class CreateHandler implements ActivityHandler {
         var cleaned = PostDocuments.cleanedContent(object, read);
         Optional<Relay.Prepared> announces = into.filter(k -> k.actor().local())
                 .map(k -> f.prepareRelay(k, in.json(), Optional.of(fetched.json()), postUri, cleaned));
-        return Effect.inCommunity(into, c -> {
+        return Effect.posting(into, c -> {
             Community community;
             Long parentId = null, threadId = null;
             boolean parentHeld = false;

@@ -24,9 +24,27 @@ public interface Effect {
         return OptionalLong.empty();
     }
 
+    /**
+     * Whether this change leaves the community's own state as it found it (its row and settings, privacy,
+     * bans, blocks, moderators, followers): a new post or comment. Then what the community's turn has read of
+     * that state ({@code CommunityTurn}) stays true for the change after it; after any other change it is read
+     * again.
+     */
+    default boolean keepsCommunityState() {
+        return false;
+    }
+
     /** This change, applied holding the lock of the community it concerns. */
     static Effect inCommunity(long communityId, Effect work) {
-        return new InCommunity(communityId, work);
+        return new InCommunity(communityId, work, false);
+    }
+
+    /**
+     * A new post or comment (and the fetched posts above it, its announces and notifications) in the
+     * community: as {@link #inCommunity(Optional, Effect)}, and {@link #keepsCommunityState}.
+     */
+    static Effect posting(Optional<Community> community, Effect work) {
+        return community.isPresent() ? new InCommunity(community.get().id(), work, true) : work;
     }
 
     /** As {@link #inCommunity(long, Effect)}; without a community, the change as it is. */
@@ -39,7 +57,7 @@ public interface Effect {
         return community.isPresent() ? inCommunity(community.get().id(), work) : work;
     }
 
-    record InCommunity(long communityId, Effect work) implements Effect {
+    record InCommunity(long communityId, Effect work, boolean keepsCommunityState) implements Effect {
         @Override
         public void apply(Connection c) throws SQLException, Rejected {
             work.apply(c);

@@ -101,7 +101,8 @@ final class InboundApplier {
             // One change at a time per community, as on the API's side (see Database.inCommunity), applied
             // together with the others waiting for that community; the batch marks the rows done.
             var community = effect.community();
-            if (community.isPresent()) batches.apply(community.getAsLong(), in.id(), change);
+            if (community.isPresent())
+                batches.apply(community.getAsLong(), in.id(), change, effect.keepsCommunityState());
             else
                 db.transaction(c -> {
                     // Marked done first: the row's lock then keeps a second process (whose lease on it began

@@ -80,12 +80,21 @@ public final class InboundProcessor implements AutoCloseable {
     /**
      * The turns in which changes to one community were applied one after another ({@link CommunityBatches}):
      * how many turns, how many changes in them, and their time in all (lock, changes and commit), which
-     * is the serial part of taking in a busy community's activities.
+     * is the serial part of taking in a busy community's activities; and how many attempts were undone
+     * and done again because a change run without a savepoint failed. Of the time, {@code startNanos} went to
+     * starting (a connection, the lock, marking the rows) and {@code changeNanos} to the changes and the work
+     * saved up for the turn's end; the rest is the commit.
      */
-    public record Turns(long turns, long changes, long nanos) {
+    public record Turns(long turns, long changes, long nanos, long redone, long startNanos, long changeNanos) {
         /** What happened between {@code earlier} and this. */
         public Turns since(Turns earlier) {
-            return new Turns(turns - earlier.turns, changes - earlier.changes, nanos - earlier.nanos);
+            return new Turns(
+                    turns - earlier.turns,
+                    changes - earlier.changes,
+                    nanos - earlier.nanos,
+                    redone - earlier.redone,
+                    startNanos - earlier.startNanos,
+                    changeNanos - earlier.changeNanos);
         }
     }
 

@@ -7,23 +7,27 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import app.kindred.TestPostgres;
 import app.kindred.federation.queue.InboundQueue;
+import app.kindred.storage.CommunityTurn;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import app.kindred.storage.SqlWork;
 import app.kindred.storage.StorageException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Received changes to one community are applied one at a time in the order they arrived, those that wait
- * together in one transaction under one take of the community's lock, each in its own savepoint.
+ * together in one transaction under one take of the community's lock; a change that fails is undone alone.
  */
 class CommunityBatchesTest {
     private static final long COMMUNITY = 7;
@@ -175,6 +179,136 @@ class CommunityBatchesTest {
                 List.of("first", "before", "after"),
                 applied().stream().map(Row::name).toList(),
                 "the failed changes left nothing; the others of their batch were applied");
+    }
+
+    @Test
+    void aFailedChangeIsRunOnceAndTheBatchIsDoneAgainWithoutIt() throws Exception {
+        var release = holdLock();
+        var first = start(record("first"));
+        awaitLockWaiter();
+        var runs = new AtomicInteger();
+        var before = queue(record("before"), 1);
+        // Without a savepoint of its own, its failure undoes the attempt; the batch is done again without it.
+        var refused = queue(
+                c -> {
+                    runs.incrementAndGet();
+                    record("refused").run(c);
+                    throw new IllegalStateException("a rule refused it");
+                },
+                2);
+        var after = queue(record("after"), 3);
+        var turnsBefore = batches.turns();
+
+        release.countDown();
+        first.get();
+        before.get();
+        after.get();
+        assertInstanceOf(
+                IllegalStateException.class, refused.handle((ok, e) -> e).get());
+
+        assertEquals(1, runs.get(), "the change that failed is not run a second time");
+        var rows = applied();
+        assertEquals(
+                List.of("first", "before", "after"),
+                rows.stream().map(Row::name).toList());
+        assertEquals(rows.get(1).tx(), rows.get(2).tx(), "the rest of the batch still commits together");
+        var turns = batches.turns().since(turnsBefore);
+        assertEquals(2, turns.turns(), "the first change's turn, then one for the three that waited");
+        assertEquals(1, turns.redone(), "one attempt was undone and done again");
+    }
+
+    /** Records saved up by a turn's changes and written at once, as a turn's posts' announces are. */
+    private static final class Saved implements CommunityTurn.Deferred {
+        final List<String> names = new ArrayList<>();
+        final AtomicInteger flushes;
+
+        Saved(AtomicInteger flushes) {
+            this.flushes = flushes;
+        }
+
+        @Override
+        public void flush(Connection c) throws SQLException {
+            for (var name : names) record(name).run(c);
+            flushes.incrementAndGet();
+        }
+    }
+
+    /** A change that saves its record up for the turn when it may, else writes it at once. */
+    private static SqlWork<Void> saved(String name, AtomicInteger flushes) {
+        return c -> {
+            var saved = CommunityTurn.deferred(c, COMMUNITY, Saved.class, () -> new Saved(flushes));
+            if (saved.isPresent()) saved.get().names.add(name);
+            else record(name).run(c);
+            return null;
+        };
+    }
+
+    private CompletableFuture<Void> queueKeeping(SqlWork<Void> work, int waitingAfter) throws Exception {
+        var done = new CompletableFuture<Void>();
+        threads.add(Thread.ofVirtual().start(() -> {
+            try {
+                batches.apply(COMMUNITY, CommunityBatches.NO_ROW, work, true);
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }));
+        eventually(Duration.ofSeconds(5), () -> assertEquals(waitingAfter, batches.waiting(COMMUNITY)));
+        return done;
+    }
+
+    @Test
+    void postsSaveWorkUpForTheTurnAndAnyOtherChangeComesAfterWhatTheyHadSavedUp() throws Exception {
+        var release = holdLock();
+        var first = start(record("first"));
+        awaitLockWaiter();
+        var flushes = new AtomicInteger();
+        var changes = List.of(
+                queueKeeping(saved("post-1", flushes), 1),
+                queueKeeping(saved("post-2", flushes), 2),
+                // Not a post (a ban, an Update): what the posts before it saved up is written before it.
+                queue(record("other"), 3),
+                queueKeeping(saved("post-3", flushes), 4));
+
+        release.countDown();
+        first.get();
+        for (var f : changes) f.get();
+
+        var rows = applied();
+        assertEquals(
+                List.of("first", "post-1", "post-2", "other", "post-3"),
+                rows.stream().map(Row::name).toList(),
+                "in the order the changes were applied");
+        assertEquals(2, flushes.get(), "the first two posts' records in one go, the third's at the turn's end");
+        assertEquals(1, rows.subList(1, 5).stream().map(Row::tx).distinct().count());
+    }
+
+    @Test
+    void afterAFailureInTheTurnNothingIsSavedUpAndTheRestIsAppliedInOrder() throws Exception {
+        var release = holdLock();
+        var first = start(record("first"));
+        awaitLockWaiter();
+        var flushes = new AtomicInteger();
+        var one = queueKeeping(saved("post-1", flushes), 1);
+        var failing = queueKeeping(
+                c -> {
+                    saved("refused", flushes).run(c);
+                    throw new IllegalStateException("a rule refused it");
+                },
+                2);
+        var two = queueKeeping(saved("post-2", flushes), 3);
+
+        release.countDown();
+        first.get();
+        one.get();
+        two.get();
+        assertInstanceOf(
+                IllegalStateException.class, failing.handle((ok, e) -> e).get());
+        assertEquals(
+                List.of("first", "post-1", "post-2"),
+                applied().stream().map(Row::name).toList(),
+                "the refused change's saved-up record went with its undone attempt");
+        assertEquals(0, flushes.get(), "done again, each change wrote its own at once");
     }
 
     /** An inbound row as the inbox stores it, pending or already ended (by another process). */
