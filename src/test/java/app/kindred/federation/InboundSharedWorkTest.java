@@ -5,13 +5,13 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import app.kindred.App;
+import app.kindred.HeldCommunityLock;
 import app.kindred.TestPostgres;
 import app.kindred.TestServer;
 import app.kindred.federation.inbound.Outcome;
 import app.kindred.federation.queue.InboundActivity;
 import app.kindred.federation.queue.InboundQueue;
 import app.kindred.member.Role;
-import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,20 +86,7 @@ class InboundSharedWorkTest {
                         "select c.id from community c join actor a on a.id = c.actor_id where a.preferred_username = 'peers' and a.local",
                         rs -> rs.getLong(1)))
                 .orElseThrow();
-        var held = new CountDownLatch(1);
-        var release = new CountDownLatch(1);
-        var holder = Thread.ofVirtual()
-                .start(() -> db.transaction(c -> {
-                    Database.lockCommunity(c, community);
-                    held.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                    return null;
-                }));
-        held.await();
+        var lock = HeldCommunityLock.hold(db, community);
         var one = CompletableFuture.supplyAsync(
                 () -> server.app().inboundProcessor().process(first));
         var other =
@@ -109,8 +95,7 @@ class InboundSharedWorkTest {
                 Duration.ofSeconds(10),
                 () -> assertEquals(2L, (long) db.read(c ->
                         Sql.count(c, "select count(*) from pg_locks where locktype = 'advisory' and not granted"))));
-        release.countDown();
-        holder.join();
+        lock.releaseAndWait();
 
         Set<Class<?>> outcomes =
                 new HashSet<>(List.of(one.get().getClass(), other.get().getClass()));

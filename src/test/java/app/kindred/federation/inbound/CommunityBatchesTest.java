@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import app.kindred.HeldCommunityLock;
 import app.kindred.TestPostgres;
 import app.kindred.federation.queue.InboundQueue;
 import app.kindred.storage.CommunityTurn;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,25 +74,11 @@ class CommunityBatchesTest {
     }
 
     /**
-     * Holds the community's lock (as a change through the API would) until {@code release} counts down, so
-     * that the first change's worker waits in its transaction while the next ones queue behind it.
+     * Holds the community's lock (as a change through the API would) until released, so that the first
+     * change's worker waits in its transaction while the next ones queue behind it.
      */
-    private CountDownLatch holdLock() throws InterruptedException {
-        var held = new CountDownLatch(1);
-        var release = new CountDownLatch(1);
-        threads.add(Thread.ofVirtual()
-                .start(() -> db.transaction(c -> {
-                    Database.lockCommunity(c, COMMUNITY);
-                    held.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                    return null;
-                })));
-        held.await();
-        return release;
+    private HeldCommunityLock holdLock() throws InterruptedException {
+        return HeldCommunityLock.hold(db, COMMUNITY);
     }
 
     private record Row(String name, long tx) {}
@@ -126,7 +112,7 @@ class CommunityBatchesTest {
         var rest = new ArrayList<CompletableFuture<Void>>();
         for (int i = 1; i <= 5; i++) rest.add(queue(record("next-" + i), i));
 
-        release.countDown();
+        release.release();
         first.get();
         for (var f : rest) f.get();
 
@@ -166,7 +152,7 @@ class CommunityBatchesTest {
                 3);
         var after = queue(record("after"), 4);
 
-        release.countDown();
+        release.release();
         first.get();
         before.get();
         after.get();
@@ -199,7 +185,7 @@ class CommunityBatchesTest {
         var after = queue(record("after"), 3);
         var turnsBefore = batches.turns();
 
-        release.countDown();
+        release.release();
         first.get();
         before.get();
         after.get();
@@ -270,7 +256,7 @@ class CommunityBatchesTest {
                 queue(record("other"), 3),
                 queueKeeping(saved("post-3", flushes), 4));
 
-        release.countDown();
+        release.release();
         first.get();
         for (var f : changes) f.get();
 
@@ -298,7 +284,7 @@ class CommunityBatchesTest {
                 2);
         var two = queueKeeping(saved("post-2", flushes), 3);
 
-        release.countDown();
+        release.release();
         first.get();
         one.get();
         two.get();
@@ -359,7 +345,7 @@ class CommunityBatchesTest {
         var ok = startWithRow(okRow, record("ok"));
         eventually(Duration.ofSeconds(5), () -> assertEquals(3, batches.waiting(COMMUNITY)));
 
-        release.countDown();
+        release.release();
         first.get();
         ok.get();
         assertInstanceOf(
@@ -390,7 +376,7 @@ class CommunityBatchesTest {
                 2);
         var two = queue(record("two"), 3);
 
-        release.countDown();
+        release.release();
         first.get();
         for (var f : List.of(one, breaking, two))
             assertInstanceOf(RuntimeException.class, f.handle((ok, e) -> e).get());

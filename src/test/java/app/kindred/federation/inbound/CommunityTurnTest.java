@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import app.kindred.HeldCommunityLock;
 import app.kindred.TestServer;
 import app.kindred.actor.ActorStore;
 import app.kindred.actor.LocalIds;
@@ -30,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,20 +101,7 @@ class CommunityTurnTest {
     @Test
     void aBanAppliedEarlierInTheSameTurnRefusesTheLaterPost() throws Exception {
         // The community's lock is held (as a change through the API would) so that the changes queue into one turn.
-        var held = new CountDownLatch(1);
-        var release = new CountDownLatch(1);
-        threads.add(Thread.ofVirtual()
-                .start(() -> db.transaction(c -> {
-                    Database.lockCommunity(c, community.id());
-                    held.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                    return null;
-                })));
-        held.await();
+        var lock = HeldCommunityLock.hold(db, community.id());
         var first = start(c -> null, true);
         eventually(
                 Duration.ofSeconds(5),
@@ -131,7 +118,7 @@ class CommunityTurnTest {
         var after = queue(posts(bob), true, 3);
         var other = queue(posts(carol), true, 4);
 
-        release.countDown();
+        lock.release();
         first.get();
         before.get();
         ban.get();
