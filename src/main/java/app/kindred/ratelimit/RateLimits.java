@@ -224,16 +224,6 @@ public final class RateLimits {
                 .orElse(Duration.ZERO);
     }
 
-    /** Whether {@code key} has used part of its smallest band recently (its bucket is not back at rest). */
-    public boolean used(Limit limit, String key) {
-        var bucket = buckets.get(limit).get(key);
-        if (bucket != null && bucket.getAvailableTokens() < rules.get(limit).smallest()) return true;
-        return sharedFor(limit)
-                .flatMap(s -> s.available(limit, version(limit), key, configuration(limit)))
-                .map(left -> left < rules.get(limit).smallest())
-                .orElse(false);
-    }
-
     private Optional<SharedBuckets> sharedFor(Limit limit) {
         return limit.shared() ? shared : Optional.empty();
     }

@@ -133,12 +133,6 @@ public final class SharedBuckets implements AutoCloseable {
                 proxy(limit, version, key, config).estimateAbilityToConsume(1).getNanosToWaitForRefill()));
     }
 
-    /** Tokens left (those this process holds ahead included); empty when the table could not be asked. */
-    Optional<Long> available(Limit limit, String version, String key, BucketConfiguration config) {
-        long held = heldNow(limit, key);
-        return ask(() -> proxy(limit, version, key, config).getAvailableTokens() + held);
-    }
-
     /**
      * Tokens this process took from a shared bucket ahead of need and has not spent yet (guarded by
      * itself). A busy key then costs one transaction per {@code ahead} requests instead of one each: an
