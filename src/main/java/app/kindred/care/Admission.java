@@ -5,6 +5,7 @@ import app.kindred.community.CommunityStore;
 import app.kindred.community.Moderators;
 import app.kindred.community.Participant;
 import app.kindred.refusal.Refusal;
+import app.kindred.storage.CommunityTurn;
 import app.kindred.storage.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -93,6 +94,8 @@ public final class Admission {
 
     /** Posts of the author in the community that went out (not held, not deleted by them). */
     private static long published(Connection c, long communityId, long authorId) throws SQLException {
+        // The community's turn may have saved up this author's posts of the turn to insert later: counted too.
+        CommunityTurn.settle(c);
         return Sql.count(
                 c,
                 "select count(*) from post where community_id = ? and author_id = ? and held_at is null",

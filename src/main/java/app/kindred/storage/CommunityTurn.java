@@ -32,7 +32,7 @@ public final class CommunityTurn implements AutoCloseable {
     private final Map<Object, Object> answers = new HashMap<>();
     // Work saved up from the turn's posts and done once for them (their announces in one statement).
     private final Map<Object, Deferred> deferred = new LinkedHashMap<>();
-    private boolean defers;
+    private boolean defers, flushing;
     private long reads, kept;
 
     private CommunityTurn(Connection connection, long communityId) {
@@ -52,7 +52,7 @@ public final class CommunityTurn implements AutoCloseable {
 
     /**
      * Work the turn saves up from several changes and does once, in one round trip, before anything else is
-     * written after them: the announces of a turn's new posts are queued in one statement.
+     * written after them: a turn's new posts are inserted in one statement, then their announces queued in one.
      */
     public interface Deferred {
         void flush(Connection c) throws SQLException;
@@ -72,8 +72,39 @@ public final class CommunityTurn implements AutoCloseable {
      * otherwise, so that what it sends comes after, and at the end of the turn, before the commit.
      */
     public void flush() throws SQLException {
-        for (var work : deferred.values()) work.flush(connection);
-        deferred.clear();
+        if (flushing) return;
+        flushing = true;
+        boolean deferring = defers;
+        // What one kind of work does when it is done may save up work of another kind (a turn's posts, once
+        // inserted, queue their announces): that is done after it, in the same flush.
+        defers = true;
+        try {
+            while (!deferred.isEmpty()) {
+                var first = deferred.entrySet().iterator().next();
+                deferred.remove(first.getKey());
+                first.getValue().flush(connection);
+            }
+        } finally {
+            defers = deferring;
+            flushing = false;
+        }
+    }
+
+    /**
+     * The work of kind {@code key} that the turn open on {@code c} (of any community) has saved up and not
+     * yet done: a read that its result would change asks the turn to do it first ({@link #settle}).
+     */
+    @SuppressWarnings("unchecked")
+    public static <D extends Deferred> Optional<D> pending(Connection c, Class<D> key) {
+        var turn = OPEN.get();
+        if (turn == null || turn.connection != c || turn.flushing) return Optional.empty();
+        return Optional.ofNullable((D) turn.deferred.get(key));
+    }
+
+    /** Does what the turn open on {@code c} has saved up, before a read that must see it; none open, nothing. */
+    public static void settle(Connection c) throws SQLException {
+        var turn = OPEN.get();
+        if (turn != null && turn.connection == c) turn.flush();
     }
 
     /**

@@ -1,6 +1,7 @@
 package app.kindred.thread;
 
 import app.kindred.community.Membership;
+import app.kindred.storage.CommunityTurn;
 import app.kindred.storage.Sql;
 import app.kindred.storage.SqlWork;
 import java.net.URI;
@@ -8,8 +9,13 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Threads and comments. Objects upsert by id, so a repeated or late delivery changes nothing twice. */
 public final class PostStore {
@@ -84,41 +90,119 @@ public final class PostStore {
     /** The post as stored, and whether this call stored it (false: it was there already). */
     public record Stored(Post post, boolean created) {}
 
+    private static final String INSERT = """
+            insert into post (uri, community_id, author_id, parent_id, thread_id, local, ap_type, title, content_html,
+                              source_markdown, summary, sensitive, language, url, published, activity_uri, extras)
+            values\s""";
+    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)";
+    private static final String ON_CONFLICT = " on conflict (uri) do nothing returning " + COLUMNS + ", members_only";
+
     /** Inserts, or leaves the existing post with that id untouched: repeats and races store it once. */
     public Stored insert(Connection c, NewPost p) throws SQLException {
-        var inserted = Sql.one(
-                c,
-                """
-                insert into post (uri, community_id, author_id, parent_id, thread_id, local, ap_type, title, content_html,
-                                  source_markdown, summary, sensitive, language, url, published, activity_uri, extras)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
-                on conflict (uri) do nothing returning\s""" + COLUMNS + ", members_only",
-                rs -> {
-                    // Whether it is for members only (decided by the row's trigger) is what sending it asks next.
-                    Membership.knownMembersOnly(c, p.communityId(), p.uri().toString(), rs.getBoolean("members_only"));
-                    return map(rs);
-                },
-                p.uri(),
-                p.communityId(),
-                p.authorId(),
-                p.parentId(),
-                p.threadId(),
-                p.local(),
-                p.apType(),
-                p.title(),
-                p.contentHtml(),
-                p.sourceMarkdown(),
-                p.summary(),
-                p.sensitive(),
-                p.language(),
-                p.url(),
-                p.published() == null ? Instant.now() : p.published(),
-                p.activityUri(),
-                p.extras() == null ? "{}" : p.extras());
+        var inserted = Sql.one(c, INSERT + ROW + ON_CONFLICT, rs -> inserted(c, rs), values(p));
         // The new row comes back whole from the insert; only a post we had already is read.
         return inserted.isPresent()
                 ? new Stored(inserted.get(), true)
                 : new Stored(findByUri(c, p.uri()).orElseThrow(), false);
+    }
+
+    /** What is done once a post is stored: holding it, telling people, queuing its announces. */
+    @FunctionalInterface
+    public interface Then {
+        void stored(Stored stored) throws SQLException;
+    }
+
+    /**
+     * As {@link #insert(Connection, NewPost)}, then {@code then} with what was stored. In a community's turn
+     * that saves work up (its received posts, {@link CommunityTurn#defers}), the post is inserted with the
+     * turn's other new posts, in one statement, and {@code then} follows in order: one round trip for the
+     * turn's posts, not one each (the turn is the part of taking in a busy community's activities that runs
+     * one at a time). A read of the turn that must see a saved-up post ({@link #findByUri}) has them inserted
+     * first.
+     */
+    public void insert(Connection c, NewPost p, Then then) throws SQLException {
+        var saved = CommunityTurn.deferred(c, p.communityId(), TurnPosts.class, () -> new TurnPosts(this));
+        if (saved.isPresent()) saved.get().add(p, then);
+        else then.stored(insert(c, p));
+    }
+
+    /** A community turn's new posts, inserted together, each then followed by what it does once stored. */
+    private static final class TurnPosts implements CommunityTurn.Deferred {
+        private final PostStore posts;
+        private final List<NewPost> waiting = new ArrayList<>();
+        private final List<Then> thens = new ArrayList<>();
+        private final Set<String> uris = new HashSet<>();
+
+        TurnPosts(PostStore posts) {
+            this.posts = posts;
+        }
+
+        void add(NewPost p, Then then) {
+            waiting.add(p);
+            thens.add(then);
+            uris.add(p.uri().toString());
+        }
+
+        boolean holds(URI uri) {
+            return uris.contains(uri.toString());
+        }
+
+        @Override
+        public void flush(Connection c) throws SQLException {
+            var sql = new StringBuilder(INSERT);
+            var params = new ArrayList<Object>(waiting.size() * 17);
+            for (var p : waiting) {
+                if (!params.isEmpty()) sql.append(", ");
+                sql.append(ROW);
+                params.addAll(Arrays.asList(values(p)));
+            }
+            var inserted = new HashMap<String, Post>();
+            for (var post : Sql.list(c, sql + ON_CONFLICT, rs -> inserted(c, rs), params.toArray()))
+                inserted.put(post.uri().toString(), post);
+            for (int i = 0; i < waiting.size(); i++) {
+                // The first of the same post twice is the one that stored it, as one insert after another would.
+                var post = inserted.remove(waiting.get(i).uri().toString());
+                thens.get(i)
+                        .stored(
+                                post != null
+                                        ? new Stored(post, true)
+                                        : new Stored(
+                                                posts.findByUri(
+                                                                c,
+                                                                waiting.get(i).uri())
+                                                        .orElseThrow(),
+                                                false));
+            }
+        }
+    }
+
+    private static Post inserted(Connection c, ResultSet rs) throws SQLException {
+        // Whether it is for members only (decided by the row's trigger) is what sending it asks next.
+        var post = map(rs);
+        Membership.knownMembersOnly(c, post.communityId(), post.uri().toString(), rs.getBoolean("members_only"));
+        return post;
+    }
+
+    private static Object[] values(NewPost p) {
+        return new Object[] {
+            p.uri(),
+            p.communityId(),
+            p.authorId(),
+            p.parentId(),
+            p.threadId(),
+            p.local(),
+            p.apType(),
+            p.title(),
+            p.contentHtml(),
+            p.sourceMarkdown(),
+            p.summary(),
+            p.sensitive(),
+            p.language(),
+            p.url(),
+            p.published() == null ? Instant.now() : p.published(),
+            p.activityUri(),
+            p.extras() == null ? "{}" : p.extras()
+        };
     }
 
     /** Local posts get their final id once the row exists: {base}/p/{row id}. */
@@ -229,6 +313,8 @@ public final class PostStore {
     }
 
     public Optional<Post> findByUri(Connection c, URI uri) throws SQLException {
+        // A post the community's turn has saved up to insert later is inserted now, so that it is found.
+        if (CommunityTurn.pending(c, TurnPosts.class).filter(t -> t.holds(uri)).isPresent()) CommunityTurn.settle(c);
         return Sql.one(c, "select " + COLUMNS + " from post where uri = ?", PostStore::map, uri);
     }
 

@@ -112,39 +112,42 @@ final class CreateHandler implements ActivityHandler {
                             Participant.remote(author),
                             new Admission.Writing(parentId == null, read.title(), text, read.summary()),
                             parentHeld);
-            var stored = insert(c, object, read, author, community, parentId, threadId, activity.id());
-            if (stored.created() && verdict instanceof Admission.Hold hold) {
-                // Kept as it arrived, so that approval announces it as if it had just come in; until then nobody is
-                // told.
-                f.posts()
-                        .hold(
-                                c,
-                                stored.post().id(),
-                                hold.reason(),
-                                in.json().toString(),
-                                fetched.json().toString());
-                return;
-            }
-            if (stored.created())
-                Notifications.remotePost(
-                        c,
-                        stored.post().id(),
-                        stored.post().parentId() != null,
-                        object.tag().stream()
-                                .filter(Tag.Mention.class::isInstance)
-                                .map(t -> ((Tag.Mention) t).href())
-                                .toList());
-            if (stored.created() && community.actor().local()) {
-                var target = community;
-                var storedUri = stored.post().uri().toString();
-                // Prepared for the community found before the turn; in the rare case the turn found another
-                // (the community changed hands in between), prepared again for it.
-                var relayed = announces
-                        .filter(p -> p.groupId() == target.actor().id()
-                                && p.objectId().equals(storedUri))
-                        .orElseGet(() -> f.prepareRelay(target, in.json(), Optional.of(fetched.json()), storedUri));
-                f.relay(c, community, relayed);
-            }
+            var target = community;
+            // In the community's turn the post may be inserted together with the turn's other new posts, and
+            // what follows done then (PostStore.insert).
+            f.posts().insert(c, newPost(object, read, author, community, parentId, threadId, activity.id()), stored -> {
+                if (stored.created() && verdict instanceof Admission.Hold hold) {
+                    // Kept as it arrived, so that approval announces it as if it had just come in; until then nobody is
+                    // told.
+                    f.posts()
+                            .hold(
+                                    c,
+                                    stored.post().id(),
+                                    hold.reason(),
+                                    in.json().toString(),
+                                    fetched.json().toString());
+                    return;
+                }
+                if (stored.created())
+                    Notifications.remotePost(
+                            c,
+                            stored.post().id(),
+                            stored.post().parentId() != null,
+                            object.tag().stream()
+                                    .filter(Tag.Mention.class::isInstance)
+                                    .map(t -> ((Tag.Mention) t).href())
+                                    .toList());
+                if (stored.created() && target.actor().local()) {
+                    var storedUri = stored.post().uri().toString();
+                    // Prepared for the community found before the turn; in the rare case the turn found another
+                    // (the community changed hands in between), prepared again for it.
+                    var relayed = announces
+                            .filter(p -> p.groupId() == target.actor().id()
+                                    && p.objectId().equals(storedUri))
+                            .orElseGet(() -> f.prepareRelay(target, in.json(), Optional.of(fetched.json()), storedUri));
+                    f.relay(c, target, relayed);
+                }
+            });
         });
     }
 
@@ -205,57 +208,64 @@ final class CreateHandler implements ActivityHandler {
         if (object.inReplyTo() == null) {
             var community = addressedCommunity(c, object, viaGroup)
                     .orElseThrow(() -> new Rejected("fetched thread " + object.id() + " is in no community we know"));
-            insert(c, object, IncomingPost.read(object, true), author, community, null, null, activityId);
+            f.posts()
+                    .insert(
+                            c,
+                            newPost(
+                                    object,
+                                    IncomingPost.read(object, true),
+                                    author,
+                                    community,
+                                    null,
+                                    null,
+                                    activityId));
         } else {
             var parent = f.posts()
                     .findByUri(c, URI.create(object.inReplyTo()))
                     .orElseThrow(() -> new Rejected("fetched comment " + object.id() + " has no known parent"));
             var community = f.communities().findById(c, parent.communityId()).orElseThrow();
-            insert(
-                    c,
-                    object,
-                    IncomingPost.read(object, false),
-                    author,
-                    community,
-                    parent.id(),
-                    parent.threadId() == null ? parent.id() : parent.threadId(),
-                    activityId);
+            f.posts()
+                    .insert(
+                            c,
+                            newPost(
+                                    object,
+                                    IncomingPost.read(object, false),
+                                    author,
+                                    community,
+                                    parent.id(),
+                                    parent.threadId() == null ? parent.id() : parent.threadId(),
+                                    activityId));
         }
     }
 
-    private PostStore.Stored insert(
-            Connection c,
+    private PostStore.NewPost newPost(
             ContentObject object,
             PostDocuments.Incoming read,
             Actor author,
             Community community,
             Long parentId,
             Long threadId,
-            String activityId)
-            throws SQLException, Rejected {
+            String activityId) {
         // An instance whose media the admin rejects keeps its text; its attachments and link are dropped.
         if (f.policy().decide(author.uri()).rejectMedia()) read = read.withoutMedia();
-        return f.posts()
-                .insert(
-                        c,
-                        new PostStore.NewPost(
-                                URI.create(object.id()),
-                                community.id(),
-                                author.id(),
-                                parentId,
-                                threadId,
-                                false,
-                                read.apType(),
-                                read.title(),
-                                read.contentHtml(),
-                                null,
-                                read.summary(),
-                                read.sensitive(),
-                                read.language(),
-                                read.url(),
-                                IncomingPost.notAfterReceipt(object.published(), Instant.now()),
-                                activityId,
-                                read.extras()));
+        return new PostStore.NewPost(
+                URI.create(object.id()),
+                community.id(),
+                author.id(),
+                parentId,
+                threadId,
+                false,
+                read.apType(),
+                read.title(),
+                read.contentHtml(),
+                null,
+                read.summary(),
+                read.sensitive(),
+                read.language(),
+                read.url(),
+                IncomingPost.notAfterReceipt(object.published(), Instant.now()),
+                activityId,
+                read.extras());
     }
 
     /** The community among the object's audience, to, cc and mentions (Mastodon's form), or the announcing group. */
