@@ -75,6 +75,8 @@ public final class InboundBenchmark {
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
     private static final int CLIENTS = Integer.getInteger("bench.clients", 16);
     private static final String POOL = System.getProperty("bench.pool", "16");
+    // Empty: the shipped federation.inbound_concurrency.
+    private static final String INBOUND_CONCURRENCY = System.getProperty("bench.inboundConcurrency", "");
     private static final boolean DELIVER = Boolean.getBoolean("bench.deliver");
     private static final int LAG_RATE = Integer.getInteger("bench.lagRate", 100);
     private static final int LAG_SECONDS = Integer.getInteger("bench.lagSeconds", 20);
@@ -124,8 +126,8 @@ public final class InboundBenchmark {
 
     private static void throughput() throws Exception {
         System.out.printf(
-                "%n== throughput: %d follower hosts, %d authors (%s), %d clients, pool %s, inbound processor"
-                        + " concurrency 16, delivery %s, %d x %d warm-up + %d x %d activities%n",
+                "%n== throughput: %d follower hosts, %d authors (%s), %d clients, pool %s,"
+                        + " delivery %s, %d x %d warm-up + %d x %d activities%n",
                 FOLLOWERS,
                 AUTHORS,
                 SCHEME,
@@ -142,6 +144,7 @@ public final class InboundBenchmark {
         env.put("KINDRED_INSTANCE_DOMAIN", "127.0.0.1:" + port);
         env.put("KINDRED_DATABASE_POOL_SIZE", POOL);
         env.put("KINDRED_DELIVERY_POLL_INTERVAL", "50ms");
+        if (!INBOUND_CONCURRENCY.isEmpty()) env.put("KINDRED_FEDERATION_INBOUND_CONCURRENCY", INBOUND_CONCURRENCY);
         var authors = new ArrayList<Author>();
         Javalin web = null;
         try (var stubs = new StubInboxes(FOLLOWERS, StubInboxes.Settings.immediate());
@@ -183,6 +186,8 @@ public final class InboundBenchmark {
                 return null;
             });
             web = app.web().start("127.0.0.1", port);
+            System.out.printf(
+                    "inbound processor concurrency %d%n", app.inboundProcessor().concurrency());
             if (DELIVER) app.startWorkers();
             else app.inboundProcessor().start();
 
@@ -235,7 +240,8 @@ public final class InboundBenchmark {
                         "  community turns: %d for %d activities (%.1f per turn); %.3f ms per activity in turns"
                                 + " (lock, changes, commit), %d ms in all: %.0f%% of the time to all accepted;"
                                 + " %d turns done again after a failure; per activity %.3f ms starting turns"
-                                + " (connection, lock, marking rows), %.3f ms in the changes, %.3f ms committing%n",
+                                + " (connection, lock, marking rows), %.3f ms in the changes, %.3f ms committing; of the turns' time"
+                                + " %.3f ms per activity was their own CPU%n",
                         turns.turns(),
                         turns.changes(),
                         turns.turns() == 0 ? 0.0 : (double) turns.changes() / turns.turns(),
@@ -247,7 +253,8 @@ public final class InboundBenchmark {
                         turns.changes() == 0 ? 0.0 : turns.changeNanos() / 1e6 / turns.changes(),
                         turns.changes() == 0
                                 ? 0.0
-                                : (turns.nanos() - turns.startNanos() - turns.changeNanos()) / 1e6 / turns.changes());
+                                : (turns.nanos() - turns.startNanos() - turns.changeNanos()) / 1e6 / turns.changes(),
+                        turns.changes() == 0 ? 0.0 : turns.cpuNanos() / 1e6 / turns.changes());
                 if (r > 0) {
                     rounds.add(round);
                     turnMillisPerActivity.add(turns.changes() == 0 ? 0.0 : turns.nanos() / 1e6 / turns.changes());

@@ -4,6 +4,8 @@ import app.kindred.federation.queue.InboundQueue;
 import app.kindred.storage.CommunityTurn;
 import app.kindred.storage.Database;
 import app.kindred.storage.SqlWork;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,6 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -48,6 +52,10 @@ final class CommunityBatches {
     /** A change with no inbound row to mark (tests). */
     static final long NO_ROW = -1;
 
+    // Threads for the turns of any community: at most one per worker applying a batch, idle ones end after a minute.
+    private static final ExecutorService TURNS = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("community-turn-", 0).daemon().factory());
+
     private final Database db;
     private final InboundQueue queue;
     // A community is a key here while a worker applies its changes; the value is what waits for the next batch.
@@ -58,6 +66,9 @@ final class CommunityBatches {
     private final LongAdder redone = new LongAdder();
     // Of the turns' time: starting them (connection, lock, marking the rows), and the changes; the rest is commits.
     private final LongAdder startNanos = new LongAdder(), changeNanos = new LongAdder();
+    // The turns' own CPU time (of their thread): against their time, how much of a turn is work and how much waiting.
+    private final LongAdder cpuNanos = new LongAdder();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     CommunityBatches(Database db, InboundQueue queue) {
         this.db = db;
@@ -104,7 +115,21 @@ final class CommunityBatches {
             }
             lead = mine.turn.isDone();
         }
-        if (lead) applyBatch(communityId, mine);
+        if (lead) {
+            // The turn runs on a platform thread, not on the worker's virtual thread. Virtual threads share a
+            // carrier per core and run until they block, in turn: a turn that waits on the database a few
+            // times then waits each time behind every runnable worker (cleaning posts, checking signatures),
+            // and the community's changes, which run one turn at a time, went at the pace of that queue (JFR
+            // saw a tenth of the turns' time as CPU). A platform thread is woken by the operating system, which
+            // shares the cores fairly.
+            var turn = CompletableFuture.runAsync(() -> applyBatch(communityId, mine), TURNS);
+            try {
+                turn.join();
+            } catch (CompletionException e) {
+                // applyBatch settles every change it took, its own result included, before it returns
+                if (!mine.result.isDone()) mine.result.completeExceptionally(e.getCause());
+            }
+        }
         try {
             mine.result.join();
         } catch (CompletionException e) {
@@ -129,6 +154,7 @@ final class CommunityBatches {
         Throwable[] failures;
         Throwable whole = null;
         long start = System.nanoTime();
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
         while (true) {
             failures = known.clone();
             try {
@@ -152,6 +178,7 @@ final class CommunityBatches {
             }
         }
         turnNanos.add(System.nanoTime() - start);
+        cpuNanos.add(THREADS.getCurrentThreadCpuTime() - cpuStart);
         turns.increment();
         turnChanges.add(batch.size());
         for (int i = 0; i < batch.size(); i++) {
@@ -268,7 +295,13 @@ final class CommunityBatches {
     /** The community turns taken so far: how many, the changes they applied and their time in all. */
     InboundProcessor.Turns turns() {
         return new InboundProcessor.Turns(
-                turns.sum(), turnChanges.sum(), turnNanos.sum(), redone.sum(), startNanos.sum(), changeNanos.sum());
+                turns.sum(),
+                turnChanges.sum(),
+                turnNanos.sum(),
+                redone.sum(),
+                startNanos.sum(),
+                changeNanos.sum(),
+                cpuNanos.sum());
     }
 
     /** One change waiting: for its result, or for its worker's turn to apply the next batch. */

@@ -85,7 +85,8 @@ public final class InboundProcessor implements AutoCloseable {
      * starting (a connection, the lock, marking the rows) and {@code changeNanos} to the changes and the work
      * saved up for the turn's end; the rest is the commit.
      */
-    public record Turns(long turns, long changes, long nanos, long redone, long startNanos, long changeNanos) {
+    public record Turns(
+            long turns, long changes, long nanos, long redone, long startNanos, long changeNanos, long cpuNanos) {
         /** What happened between {@code earlier} and this. */
         public Turns since(Turns earlier) {
             return new Turns(
@@ -94,7 +95,8 @@ public final class InboundProcessor implements AutoCloseable {
                     nanos - earlier.nanos,
                     redone - earlier.redone,
                     startNanos - earlier.startNanos,
-                    changeNanos - earlier.changeNanos);
+                    changeNanos - earlier.changeNanos,
+                    cpuNanos - earlier.cpuNanos);
         }
     }
 
