@@ -415,6 +415,7 @@ public final class App implements AutoCloseable {
         mediaHousekeeping.start();
         unseenConcerns.start();
         sharedBuckets.startSweeping();
+        policy.startRefreshing();
     }
 
     /** Every feature's HTTP routes, for the web server to mount. */
@@ -775,6 +776,7 @@ public final class App implements AutoCloseable {
         }
         metrics.ifPresent(Metrics::close);
         mediaHousekeeping.close();
+        policy.close();
         sharedBuckets.close();
         unseenConcerns.close();
         deletionWorker.close();
