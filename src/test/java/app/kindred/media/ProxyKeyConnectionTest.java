@@ -29,7 +29,7 @@ class ProxyKeyConnectionTest {
                     db.read(held -> db.read(nested -> app.media().picture(null, "https://elsewhere.example/a.png")));
             long took = System.nanoTime() - started;
             assertTrue(
-                    took < 500_000_000L, "signed without waiting for a connection; took " + took / 1_000_000 + " ms");
+                    took < 1_000_000_000L, "signed without waiting for a connection; took " + took / 1_000_000 + " ms");
             assertTrue(address.contains(MediaProxy.PATH), address);
         }
     }

@@ -52,7 +52,8 @@ class FederationPolicyReloadTest {
         boolean federated = db.read(turn -> db.read(nested -> policy.federates("late.example")));
         long took = System.nanoTime() - started;
 
-        assertTrue(took < 500_000_000L, "answered without waiting for a connection; took " + took / 1_000_000 + " ms");
+        assertTrue(
+                took < 1_000_000_000L, "answered without waiting for a connection; took " + took / 1_000_000 + " ms");
         assertTrue(federated, "the check answers with the rules in hand");
         assertTrue(
                 eventually(() -> !policy.federates("late.example")),
@@ -71,7 +72,7 @@ class FederationPolicyReloadTest {
 
         long started = System.nanoTime();
         var limited = db.read(turn -> db.read(nested -> policy.limitedAuthorities()));
-        assertTrue(System.nanoTime() - started < 500_000_000L, "answered without a read");
+        assertTrue(System.nanoTime() - started < 1_000_000_000L, "answered without a read");
         assertTrue(limited.isEmpty(), "the rules in hand knew of no limit");
         assertTrue(eventually(() -> policy.limitedAuthorities().contains("quiet.example")));
     }
