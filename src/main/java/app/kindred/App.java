@@ -311,9 +311,12 @@ public final class App implements AutoCloseable {
         var mediaLimits = config.media();
         var intake = new ImageIntake(
                 new ImageIntake.Limits(mediaLimits.maxUploadBytes(), mediaLimits.maxPixels(), mediaLimits.maxSide()));
+        // Read now, holding nothing: read on first use it was taken on a second connection inside a listing's read,
+        // and the first crowd after a start could hold every connection waiting for one more (pool9).
+        var proxySecret = database.read(c -> Sql.one(c, "select secret from media_proxy_key", rs -> rs.getString(1)))
+                .orElseThrow();
         this.mediaProxy = new MediaProxy(
-                () -> database.read(c -> Sql.one(c, "select secret from media_proxy_key", rs -> rs.getString(1)))
-                        .orElseThrow(),
+                () -> proxySecret,
                 MediaProxy.from(fetcher),
                 intake,
                 config.dataDir().resolve("media").resolve("remote"),
@@ -415,6 +418,7 @@ public final class App implements AutoCloseable {
         mediaHousekeeping.start();
         unseenConcerns.start();
         sharedBuckets.startSweeping();
+        policy.startRefreshing();
     }
 
     /** Every feature's HTTP routes, for the web server to mount. */
@@ -775,6 +779,7 @@ public final class App implements AutoCloseable {
         }
         metrics.ifPresent(Metrics::close);
         mediaHousekeeping.close();
+        policy.close();
         sharedBuckets.close();
         unseenConcerns.close();
         deletionWorker.close();

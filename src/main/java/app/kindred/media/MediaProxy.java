@@ -65,7 +65,8 @@ public final class MediaProxy {
     private volatile byte[] key;
 
     /**
-     * @param secret       the instance's proxy key (read once, lazily)
+     * @param secret       the instance's proxy key, asked once on first use: give one read at start, not a database
+     *                     read, since the first use comes inside a caller's read (a second pooled connection)
      * @param rejectsMedia authorities whose media the admin rejects: never fetched, never shown
      */
     public MediaProxy(

@@ -3,7 +3,6 @@ package app.kindred.thread;
 import app.kindred.community.Membership;
 import app.kindred.storage.CommunityTurn;
 import app.kindred.storage.Sql;
-import app.kindred.storage.SqlWork;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,22 +15,23 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** Threads and comments. Objects upsert by id, so a repeated or late delivery changes nothing twice. */
 public final class PostStore {
-    private final SqlWork<List<String>> unlisted;
+    private final Supplier<List<String>> unlisted;
 
     /**
-     * @param unlisted authorities whose threads are kept out of listings (limited instances), read on the
-     *     listing's own connection: asking the pool for a second one while holding the first let a crowd of
-     *     listings hold every connection and wait for one more (perf14b: 2 s stalls answered 503)
+     * @param unlisted authorities whose threads are kept out of listings (limited instances), known without a
+     *     database read: a listing asks while holding its connection, and asking the pool for a second one let a
+     *     crowd of listings hold every connection and wait for one more (perf14b: 2 s stalls answered 503)
      */
-    public PostStore(SqlWork<List<String>> unlisted) {
+    public PostStore(Supplier<List<String>> unlisted) {
         this.unlisted = unlisted;
     }
 
     public PostStore() {
-        this(c -> List.of());
+        this(List::of);
     }
 
     private static final List<String> NAMES = List.of(
@@ -357,7 +357,7 @@ public final class PostStore {
                         + " order by p.pinned_at is null, " + order + " limit ? offset ?",
                 PostStore::map,
                 communityId,
-                c.createArrayOf("text", unlisted.run(c).toArray()),
+                c.createArrayOf("text", unlisted.get().toArray()),
                 withMembersOnly,
                 limit,
                 offset);
@@ -417,7 +417,7 @@ public final class PostStore {
                         + " and (not p.members_only or " + (scope == Scope.SUBSCRIBED) + ")"
                         + " order by " + order + " limit ? offset ?",
                 PostStore::map,
-                c.createArrayOf("text", unlisted.run(c).toArray()),
+                c.createArrayOf("text", unlisted.get().toArray()),
                 c.createArrayOf("bigint", leftOutCommunities.toArray()),
                 c.createArrayOf("bigint", leftOutAuthors.toArray()),
                 follower,
@@ -444,7 +444,7 @@ public final class PostStore {
                         + " order by ts_rank(p.search, q) desc, p.published desc, p.id desc limit ? offset ?",
                 PostStore::map,
                 tsquery,
-                c.createArrayOf("text", unlisted.run(c).toArray()),
+                c.createArrayOf("text", unlisted.get().toArray()),
                 limit,
                 offset);
     }
@@ -456,7 +456,7 @@ public final class PostStore {
                 "select " + columns("p") + " from post p where p.uri = ? and " + SHOWN,
                 PostStore::map,
                 uri,
-                c.createArrayOf("text", unlisted.run(c).toArray()));
+                c.createArrayOf("text", unlisted.get().toArray()));
     }
 
     /** Every comment of a thread that is not held, oldest first; the tree is rebuilt from parent ids. */

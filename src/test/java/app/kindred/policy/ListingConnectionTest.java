@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * seconds. It used to be read on a second connection from the pool while the listing held its first: a
  * crowd of readers arriving when it was due (a benchmark's 64 clients at once, perf14b) held every
  * connection, each waited for one more, and all were answered 503 after the pool's wait. On a pool of one
- * connection left that wait is certain, so the listing must read the rules on the connection it holds.
+ * connection left that wait is certain, so the listing must take the rules the policy has in hand
+ * (FederationPolicyReloadTest shows the same when they are due).
  */
 class ListingConnectionTest {
     private Database db;
@@ -34,7 +35,7 @@ class ListingConnectionTest {
 
     @Test
     void aListingReadsTheLimitedInstancesOnItsOwnConnection() {
-        // A fresh policy has read nothing yet, so the listing is the one to read the rules.
+        // The policy reads the rules when it is made; a listing asking for them later reads nothing.
         var policy = new FederationPolicy(db, FederationPolicy.Mode.OPEN, "kindred.test", Clock.systemUTC());
         var posts = new PostStore(policy::limitedAuthorities);
         long started = System.nanoTime();
