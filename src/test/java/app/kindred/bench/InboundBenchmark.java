@@ -511,6 +511,12 @@ public final class InboundBenchmark {
         long to202 = Duration.ofNanos(lastAnswer.get() - start).toMillis();
         long toAccepted = Duration.ofNanos(done - start).toMillis();
         double steady = (n * 0.8) / ((at90 - at10) / 1e9);
+        System.out.printf(
+                "  accepted: 10%% after %d ms, 90%% after %d ms, all after %d ms; last 202 after %d ms%n",
+                Duration.ofNanos(at10 - start).toMillis(),
+                Duration.ofNanos(at90 - start).toMillis(),
+                Duration.ofNanos(done - start).toMillis(),
+                Duration.ofNanos(lastAnswer.get() - start).toMillis());
         return new Round(
                 n,
                 to202,
