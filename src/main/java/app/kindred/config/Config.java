@@ -60,10 +60,18 @@ public record Config(
 
     /**
      * {@code poolSize} connections serve requests; {@code backgroundPoolSize} more serve the inbound
-     * processor and the delivery workers, so neither side can starve the other.
+     * processor and the delivery workers, so neither side can starve the other; {@code turnPoolSize} more serve
+     * the communities' turns (the part of taking in a community's activities that runs one at a time), so a turn
+     * never waits for a connection behind the workers that feed it.
      */
     public record Database(
-            String url, String user, String password, int poolSize, Duration connectionWait, int backgroundPoolSize) {
+            String url,
+            String user,
+            String password,
+            int poolSize,
+            Duration connectionWait,
+            int backgroundPoolSize,
+            int turnPoolSize) {
         public boolean embedded() {
             return url.isEmpty();
         }
@@ -72,7 +80,7 @@ public record Config(
         public String toString() {
             return "Database[url=" + url + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***")
                     + ", poolSize=" + poolSize + ", connectionWait=" + connectionWait
-                    + ", backgroundPoolSize=" + backgroundPoolSize + "]";
+                    + ", backgroundPoolSize=" + backgroundPoolSize + ", turnPoolSize=" + turnPoolSize + "]";
         }
     }
 

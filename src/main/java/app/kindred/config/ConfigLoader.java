@@ -119,7 +119,8 @@ public final class ConfigLoader {
                 string(v, "database.password"),
                 (int) positive(v, "database.pool_size"),
                 duration(v, "database.connection_wait"),
-                (int) positive(v, "database.background_pool_size"));
+                (int) positive(v, "database.background_pool_size"),
+                (int) positive(v, "database.turn_pool_size"));
         var federation = new Config.Federation(
                 bool(v, "federation.allow_private_addresses"),
                 oneOf(v, "federation.mode", "open", "allowlist"),

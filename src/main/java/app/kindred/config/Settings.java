@@ -103,6 +103,10 @@ public final class Settings {
                     "8",
                     "Connections kept apart for the inbound processor and the delivery workers, so page views cannot starve federation and the reverse."),
             new Setting(
+                    "database.turn_pool_size",
+                    "2",
+                    "Connections kept apart for applying received changes to a community, one community at a time each, so they never wait behind the work that prepares them."),
+            new Setting(
                     "federation.allow_private_addresses",
                     "false",
                     "Allow fetching from and delivering to loopback, private and link-local addresses; only for tests and local trials."),

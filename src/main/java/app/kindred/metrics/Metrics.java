@@ -60,6 +60,7 @@ public final class Metrics implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         pool("kindred-db", database);
         if (database.background() != database) pool("kindred-db-background", database.background());
+        if (database.turns() != database) pool("kindred-db-turns", database.turns());
         for (var outcome : DeliveryMetrics.Outcome.values()) {
             FunctionCounter.builder("kindred.deliveries", deliveries, d -> d.get(outcome))
                     .description("Delivery attempts by outcome")

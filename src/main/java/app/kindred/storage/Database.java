@@ -34,6 +34,8 @@ public final class Database implements AutoCloseable {
     private final Properties credentials = new Properties();
     // The inbound processor's and delivery workers' own connections; null in the background Database itself.
     private final Database background;
+    // The communities' turns' own connections (CommunityBatches); null in the turns' Database itself.
+    private final Database turns;
     private final LongAdder timedOutWaits = new LongAdder();
     private final LongAdder taken = new LongAdder();
     // Committed transactions of this process, both pools together (issue 14: ReadableChanges).
@@ -45,8 +47,11 @@ public final class Database implements AutoCloseable {
             String url,
             String user,
             String password,
-            Database background) {
-        this.commits = background == null ? new AtomicLong() : background.commits;
+            Database background,
+            Database turns,
+            AtomicLong commits) {
+        this.commits = commits;
+        this.turns = turns;
         this.pool = pool;
         this.embedded = embedded;
         this.url = url;
@@ -61,6 +66,15 @@ public final class Database implements AutoCloseable {
      */
     public Database background() {
         return background == null ? this : background;
+    }
+
+    /**
+     * The same database through a small pool of its own for the communities' turns: the changes to one community
+     * are applied one turn at a time, and a turn that waited for a connection behind the inbound workers (which
+     * use the background pool for their reads) held up every change queued behind it.
+     */
+    public Database turns() {
+        return turns == null ? this : turns;
     }
 
     /** The pool as it stands, for the metrics: connections in use, idle, in all, allowed, and requests waiting for one. */
@@ -109,24 +123,30 @@ public final class Database implements AutoCloseable {
             user = EmbeddedPostgresServer.USER;
             password = "";
         }
-        HikariDataSource backgroundPool = null;
+        HikariDataSource backgroundPool = null, turnPool = null;
         try {
             // Background work waits longer for a connection than a person would: nobody watches it, and
             // a retry costs more than a wait.
             backgroundPool =
                     pool(url, user, password, db.backgroundPoolSize(), Duration.ofSeconds(30), "kindred-db-background");
-            var background = new Database(backgroundPool, Optional.empty(), url, user, password, null);
+            turnPool = pool(url, user, password, db.turnPoolSize(), Duration.ofSeconds(30), "kindred-db-turns");
+            var commits = new AtomicLong();
+            var turns = new Database(turnPool, Optional.empty(), url, user, password, null, null, commits);
+            var background = new Database(backgroundPool, Optional.empty(), url, user, password, null, turns, commits);
             var database = new Database(
                     pool(url, user, password, db.poolSize(), db.connectionWait(), "kindred-db"),
                     embedded,
                     url,
                     user,
                     password,
-                    background);
+                    background,
+                    turns,
+                    commits);
             database.migrate();
             return database;
         } catch (RuntimeException e) {
             if (backgroundPool != null) backgroundPool.close();
+            if (turnPool != null) turnPool.close();
             embedded.ifPresent(EmbeddedPostgresServer::stop);
             throw e;
         }
@@ -270,6 +290,8 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         if (background != null) background.close();
+        // The turns' pool belongs to the requests' Database (the background one shares it).
+        if (turns != null && background != null) turns.close();
         pool.close();
         embedded.ifPresent(EmbeddedPostgresServer::stop);
     }

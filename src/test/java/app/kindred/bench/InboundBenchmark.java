@@ -22,6 +22,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -124,6 +125,13 @@ public final class InboundBenchmark {
             long refused,
             long failed) {}
 
+    /** Autovacuum and autoanalyze runs so far, all tables. */
+    private static long maintenance(App app) {
+        return app.database()
+                .read(c -> Sql.count(
+                        c, "select coalesce(sum(autovacuum_count + autoanalyze_count), 0) from pg_stat_user_tables"));
+    }
+
     private static void throughput() throws Exception {
         System.out.printf(
                 "%n== throughput: %d follower hosts, %d authors (%s), %d clients, pool %s,"
@@ -214,8 +222,12 @@ public final class InboundBenchmark {
                         return null;
                     });
                 var turnsBefore = app.inboundProcessor().turns();
+                long maintenanceBefore = maintenance(app);
                 var round = sendRound(app, server, requests, communityId, groupId);
                 var turns = app.inboundProcessor().turns().since(turnsBefore);
+                System.out.printf(
+                        "  autovacuum or autoanalyze runs that ended during the round: %d%n",
+                        maintenance(app) - maintenanceBefore);
                 if (statements) printStatements(app, n);
                 System.out.printf(
                         "%s round %d: %d activities (signed beforehand in %d ms): all 202 after %d ms (%.0f/s);"
@@ -290,6 +302,18 @@ public final class InboundBenchmark {
                     if (r > 0) expansions.add((double) deliveries * 1000.0 / expandMillis);
                     app.database()
                             .transaction(c -> Sql.update(c, "truncate delivery, delivery_fanout, outbound_activity"));
+                }
+                // What a round leaves behind is done here, between rounds, so that it does not land inside the next
+                // measured round by chance: the vacuum its inserts call for (post, with its full-text index's pending
+                // list, and inbound_activity), and a checkpoint. The expansion above writes a million rows and
+                // truncates them, several hundred MB of WAL, so a checkpoint for max_wal_size would otherwise start
+                // in the next round, and a round that met one spent twice the PostgreSQL CPU (its writes then log
+                // whole pages). Each round starts right after a checkpoint, as alike as rounds can be.
+                try (var c = DriverManager.getConnection(
+                                app.database().jdbcUrl(), app.database().jdbcProperties());
+                        var st = c.createStatement()) {
+                    st.execute("vacuum (analyze) post, inbound_activity");
+                    st.execute("checkpoint");
                 }
             }
             long fetched = authors.stream()

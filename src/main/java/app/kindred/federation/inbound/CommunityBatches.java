@@ -203,7 +203,8 @@ final class CommunityBatches {
      */
     private void applyAll(long communityId, List<Waiting> batch, Throwable[] failures, int savepointsFrom) {
         long start = System.nanoTime();
-        db.transaction(c -> {
+        // From the turns' own pool: a turn never waits for a connection behind the workers that feed it.
+        db.turns().transaction(c -> {
             Database.lockCommunity(c, communityId);
             var rows = batch.stream()
                     .mapToLong(w -> w.row)
