@@ -11,8 +11,15 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -36,6 +43,9 @@ public final class Database implements AutoCloseable {
     private final Database background;
     // The communities' turns' own connections (CommunityBatches); null in the turns' Database itself.
     private final Database turns;
+    // Changes to a community through inCommunity wait their turn here, holding no connection, so that a crowd of
+    // them cannot take every pooled connection while each waits for the community's lock (shared by the pools).
+    private final ReentrantLock[] communityOrder;
     private final LongAdder timedOutWaits = new LongAdder();
     private final LongAdder taken = new LongAdder();
     // Committed transactions of this process, both pools together (issue 14: ReadableChanges).
@@ -49,8 +59,10 @@ public final class Database implements AutoCloseable {
             String password,
             Database background,
             Database turns,
-            AtomicLong commits) {
+            AtomicLong commits,
+            ReentrantLock[] communityOrder) {
         this.commits = commits;
+        this.communityOrder = communityOrder;
         this.turns = turns;
         this.pool = pool;
         this.embedded = embedded;
@@ -131,8 +143,11 @@ public final class Database implements AutoCloseable {
                     pool(url, user, password, db.backgroundPoolSize(), Duration.ofSeconds(30), "kindred-db-background");
             turnPool = pool(url, user, password, db.turnPoolSize(), Duration.ofSeconds(30), "kindred-db-turns");
             var commits = new AtomicLong();
-            var turns = new Database(turnPool, Optional.empty(), url, user, password, null, null, commits);
-            var background = new Database(backgroundPool, Optional.empty(), url, user, password, null, turns, commits);
+            var order = new ReentrantLock[COMMUNITY_ORDER_STRIPES];
+            for (int i = 0; i < order.length; i++) order[i] = new ReentrantLock(true);
+            var turns = new Database(turnPool, Optional.empty(), url, user, password, null, null, commits, order);
+            var background =
+                    new Database(backgroundPool, Optional.empty(), url, user, password, null, turns, commits, order);
             var database = new Database(
                     pool(url, user, password, db.poolSize(), db.connectionWait(), "kindred-db"),
                     embedded,
@@ -141,7 +156,8 @@ public final class Database implements AutoCloseable {
                     password,
                     background,
                     turns,
-                    commits);
+                    commits,
+                    order);
             database.migrate();
             return database;
         } catch (RuntimeException e) {
@@ -243,11 +259,54 @@ public final class Database implements AutoCloseable {
      * community is locked (never two), so two such transactions cannot deadlock on these locks.
      */
     public <T> T inCommunity(long communityId, SqlWork<T> work) {
-        return transaction(c -> {
-            lockCommunity(c, communityId);
-            return work.run(c);
-        });
+        // In this process the changes to one community line up first without a connection (fair, in arrival
+        // order), for as long as a request would wait for a connection; only the first takes one and the lock.
+        // A hundred local posts a second into one community otherwise held every connection of the pool, each
+        // waiting for the lock, and the rest were answered 503 (the inbound benchmark's lag part).
+        var order = communityOrder[Math.floorMod(Long.hashCode(communityId), communityOrder.length)];
+        try {
+            if (!order.tryLock(pool.getConnectionTimeout(), TimeUnit.MILLISECONDS)) {
+                throw TryLater.busy(
+                        RETRY_AFTER, "the server is busy; changes to this community are waiting their turn", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw TryLater.busy(RETRY_AFTER, "the server is stopping", e);
+        }
+        try {
+            return onPlatformThread(() -> transaction(c -> {
+                lockCommunity(c, communityId);
+                return work.run(c);
+            }));
+        } finally {
+            order.unlock();
+        }
     }
+
+    // Threads for the work that holds a community's lock; idle ones end after a minute.
+    private static final ExecutorService SERIAL = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("community-change-", 0).daemon().factory());
+
+    /**
+     * Runs {@code work} on a platform thread and returns its result (or throws what it threw), for work that
+     * holds a community's lock, which the changes after it wait for. Called from a virtual thread (requests,
+     * inbound workers), such work waited behind every runnable virtual thread for a carrier after each answer
+     * from PostgreSQL (virtual threads share one carrier per core and run until they block), and every change
+     * queued behind the lock waited with it; the operating system shares the cores fairly among platform threads.
+     */
+    public static <T> T onPlatformThread(Supplier<T> work) {
+        if (!Thread.currentThread().isVirtual()) return work.get();
+        try {
+            return CompletableFuture.supplyAsync(work, SERIAL).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw e;
+        }
+    }
+
+    /** Communities share these in-process queues by their id; two that share one wait for each other, nothing more. */
+    private static final int COMMUNITY_ORDER_STRIPES = 256;
 
     /**
      * The one place the community lock is taken: a transaction-scoped advisory lock, released at

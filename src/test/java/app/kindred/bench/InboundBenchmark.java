@@ -12,6 +12,7 @@ import app.kindred.federation.signature.SignatureScheme;
 import app.kindred.federation.signature.SigningKey;
 import app.kindred.follow.FollowStore;
 import app.kindred.member.Role;
+import app.kindred.refusal.TryLater;
 import app.kindred.storage.Sql;
 import app.kindred.thread.ThreadService;
 import com.sun.net.httpserver.HttpServer;
@@ -659,7 +660,9 @@ public final class InboundBenchmark {
                 System.out.printf(
                         "%s run %d: %d posts at %.1f/s; lag p50 %d ms, p95 %d ms, p99 %d ms, max %d ms;"
                                 + " CPU per post (alpha, beta and PostgreSQL) %.2f ms; load %s%n",
-                        r == 0 ? "warm-up" : "measured",
+                        r == 0
+                                ? "warm-up (" + warmupRetries.sum() + " posts answered busy and sent again)"
+                                : "measured",
                         r,
                         run.posts(),
                         run.achievedRate(),
@@ -703,6 +706,9 @@ public final class InboundBenchmark {
     }
 
     /** Starts threads on alpha at the set rate (each on its own virtual thread at its scheduled time) and waits for all on beta. */
+    // Posts of the lag part's warm-up answered "busy" and sent again.
+    private static final LongAdder warmupRetries = new LongAdder();
+
     private static LagRun postAndMeasure(
             Instance alpha,
             app.kindred.member.Member alice,
@@ -724,23 +730,37 @@ public final class InboundBenchmark {
             LockSupport.parkNanos(at - System.nanoTime());
             int seq = i;
             posting.submit(() -> {
-                try {
-                    var post = alpha.app()
-                            .threads()
-                            .startThread(
-                                    alice,
-                                    communityId,
-                                    new ThreadService.Draft(
-                                            "Run " + run + " post " + seq,
-                                            "Lag benchmark post " + seq + " of run " + run + ".",
-                                            null,
-                                            null,
-                                            "en"));
-                    scheduled.put(post.uri().toString(), at);
-                    pending.add(post.uri().toString());
-                } catch (RuntimeException e) {
-                    errors.increment();
-                    if (errors.sum() == 1) e.printStackTrace();
+                while (true) {
+                    try {
+                        var post = alpha.app()
+                                .threads()
+                                .startThread(
+                                        alice,
+                                        communityId,
+                                        new ThreadService.Draft(
+                                                "Run " + run + " post " + seq,
+                                                "Lag benchmark post " + seq + " of run " + run + ".",
+                                                null,
+                                                null,
+                                                "en"));
+                        scheduled.put(post.uri().toString(), at);
+                        pending.add(post.uri().toString());
+                        return;
+                    } catch (TryLater busy) {
+                        if (run > 0) {
+                            errors.increment();
+                            if (errors.sum() == 1) busy.printStackTrace();
+                            return;
+                        }
+                        // In the warm-up (a cold JVM) a post may be answered "busy"; sent again after the
+                        // Retry-After, as a client would. Any in a measured run counts as failed.
+                        warmupRetries.increment();
+                        LockSupport.parkNanos(busy.retryAfter().toNanos());
+                    } catch (RuntimeException e) {
+                        errors.increment();
+                        if (errors.sum() == 1) e.printStackTrace();
+                        return;
+                    }
                 }
             });
         }

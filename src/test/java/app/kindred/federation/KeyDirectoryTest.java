@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import app.kindred.MovableClock;
 import app.kindred.TestServer;
 import app.kindred.actor.ActorStore;
 import app.kindred.member.Role;
@@ -19,9 +20,6 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -166,30 +164,6 @@ class KeyDirectoryTest {
         assertRefused("unknown key", deliver(peer, peer.cavage()));
     }
 
-    /** A clock the test moves by hand, to cross the refetch interval without waiting for it. */
-    private static final class HandClock extends Clock {
-        private Instant now = Instant.parse("2030-01-01T00:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
     /** A key directory of its own on the test server, on a clock the test moves. */
     private static KeyDirectory directory(Clock clock) {
         var app = server.app();
@@ -198,7 +172,7 @@ class KeyDirectoryTest {
 
     @Test
     void refetchesAreRateLimitedPerKeyEvenWhenTheyFail() {
-        var clock = new HandClock();
+        var clock = new MovableClock();
         var keys = directory(clock);
         var peer = RemotePeer.serve(remote, "ratelimited");
 
@@ -224,7 +198,7 @@ class KeyDirectoryTest {
 
     @Test
     void aKeyWhoseServerSaysGoneIsNotAskedForAgainForAWhile() {
-        var clock = new HandClock();
+        var clock = new MovableClock();
         var keys = directory(clock);
         var peer = RemotePeer.serve(remote, "deletedaccount");
         remote.stubFor(WireMock.get(peer.path()).willReturn(aResponse().withStatus(410)));

@@ -2,15 +2,12 @@ package app.kindred.media;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import app.kindred.MovableClock;
 import app.kindred.remote.FetchException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -19,25 +16,6 @@ import org.junit.jupiter.api.Test;
 /** The proxy's cache: bounded on disk, expiring, and refusing what it must not fetch. */
 class MediaProxyTest {
     private static final URI BASE = URI.create("https://kindred.example");
-
-    private static final class MovableClock extends Clock {
-        Instant now = Instant.parse("2030-01-01T00:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private final List<URI> fetched = new ArrayList<>();
     private final MovableClock clock = new MovableClock();
@@ -73,7 +51,7 @@ class MediaProxyTest {
         assertInstanceOf(MediaProxy.Image.class, serve(proxy, "https://a.example/1.jpg"));
         assertInstanceOf(MediaProxy.Image.class, serve(proxy, "https://a.example/1.jpg"));
         assertEquals(1, fetched.size());
-        clock.now = clock.now.plus(Duration.ofDays(2));
+        clock.advance(Duration.ofDays(2));
         assertInstanceOf(MediaProxy.Image.class, serve(proxy, "https://a.example/1.jpg"));
         assertEquals(2, fetched.size(), "an expired copy is fetched again");
     }
@@ -87,7 +65,7 @@ class MediaProxyTest {
                 .length;
         var proxy = proxy(dir, one * 3 + one / 2);
         for (int i = 0; i < 6; i++) {
-            clock.now = clock.now.plusSeconds(60);
+            clock.advance(Duration.ofSeconds(60));
             serve(proxy, "https://a.example/" + i + ".jpg");
         }
         long total;

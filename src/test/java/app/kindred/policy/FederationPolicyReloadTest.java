@@ -2,14 +2,12 @@ package app.kindred.policy;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import app.kindred.MovableClock;
 import app.kindred.TestPostgres;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -112,32 +110,5 @@ class FederationPolicyReloadTest {
             }
         }
         return condition.getAsBoolean();
-    }
-
-    private static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -2,6 +2,7 @@ package app.kindred.policy;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import app.kindred.MovableClock;
 import app.kindred.TestPostgres;
 import app.kindred.actor.DomainPattern;
 import app.kindred.policy.DomainBlock.Severity;
@@ -9,10 +10,8 @@ import app.kindred.policy.FederationPolicy.Mode;
 import app.kindred.storage.Database;
 import app.kindred.storage.Sql;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,12 +21,12 @@ class FederationPolicyTest {
     private static final String OWN = "kindred.test";
 
     private Database db;
-    private MutableClock clock;
+    private MovableClock clock;
 
     @BeforeEach
     void open() {
         db = Database.open(TestPostgres.config());
-        clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
     }
 
     @AfterEach
@@ -146,32 +145,5 @@ class FederationPolicyTest {
         db.transaction(c -> Sql.update(c, "delete from domain_block"));
         policy.refresh();
         assertTrue(policy.federates("late.example"));
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -16,8 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -51,10 +49,6 @@ final class CommunityBatches {
 
     /** A change with no inbound row to mark (tests). */
     static final long NO_ROW = -1;
-
-    // Threads for the turns of any community: at most one per worker applying a batch, idle ones end after a minute.
-    private static final ExecutorService TURNS = Executors.newCachedThreadPool(
-            Thread.ofPlatform().name("community-turn-", 0).daemon().factory());
 
     private final Database db;
     private final InboundQueue queue;
@@ -116,18 +110,17 @@ final class CommunityBatches {
             lead = mine.turn.isDone();
         }
         if (lead) {
-            // The turn runs on a platform thread, not on the worker's virtual thread. Virtual threads share a
-            // carrier per core and run until they block, in turn: a turn that waits on the database a few
-            // times then waits each time behind every runnable worker (cleaning posts, checking signatures),
-            // and the community's changes, which run one turn at a time, went at the pace of that queue (JFR
-            // saw a tenth of the turns' time as CPU). A platform thread is woken by the operating system, which
-            // shares the cores fairly.
-            var turn = CompletableFuture.runAsync(() -> applyBatch(communityId, mine), TURNS);
+            // On a platform thread (Database.onPlatformThread): the turn is what every change queued for the
+            // community waits for, and on the worker's virtual thread it waited behind every runnable worker for
+            // a carrier after each answer from PostgreSQL (JFR saw a tenth of the turns' time as CPU).
             try {
-                turn.join();
-            } catch (CompletionException e) {
+                Database.onPlatformThread(() -> {
+                    applyBatch(communityId, mine);
+                    return null;
+                });
+            } catch (RuntimeException | Error e) {
                 // applyBatch settles every change it took, its own result included, before it returns
-                if (!mine.result.isDone()) mine.result.completeExceptionally(e.getCause());
+                if (!mine.result.isDone()) mine.result.completeExceptionally(e);
             }
         }
         try {

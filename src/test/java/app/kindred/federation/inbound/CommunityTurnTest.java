@@ -27,10 +27,7 @@ import app.kindred.thread.PostStore;
 import app.kindred.thread.Posting;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +46,7 @@ class CommunityTurnTest {
     private Community community;
     private Member bob, carol;
     private CommunityBatches batches;
-    private final List<Thread> threads = new ArrayList<>();
+    private QueuedChanges changes;
 
     @BeforeEach
     void start() {
@@ -63,11 +60,12 @@ class CommunityTurnTest {
         communities = new CommunityStore(new ActorStore(new LocalIds(URI.create(server.base()))));
         posting = new Posting(communities, new PostStore());
         batches = new CommunityBatches(db, new InboundQueue());
+        changes = new QueuedChanges(batches, community.id());
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        for (var t : threads) t.join(10_000);
+        changes.join();
         server.close();
     }
 
@@ -79,44 +77,25 @@ class CommunityTurnTest {
         };
     }
 
-    private CompletableFuture<Void> start(SqlWork<Void> work, boolean keepsCommunityState) {
-        var done = new CompletableFuture<Void>();
-        threads.add(Thread.ofVirtual().start(() -> {
-            try {
-                batches.apply(community.id(), CommunityBatches.NO_ROW, work, keepsCommunityState);
-                done.complete(null);
-            } catch (Throwable e) {
-                done.completeExceptionally(e);
-            }
-        }));
-        return done;
-    }
-
-    private CompletableFuture<Void> queue(SqlWork<Void> work, boolean keeps, int waitingAfter) throws Exception {
-        var result = start(work, keeps);
-        eventually(Duration.ofSeconds(5), () -> assertEquals(waitingAfter, batches.waiting(community.id())));
-        return result;
-    }
-
     @Test
     void aBanAppliedEarlierInTheSameTurnRefusesTheLaterPost() throws Exception {
         // The community's lock is held (as a change through the API would) so that the changes queue into one turn.
         var lock = HeldCommunityLock.hold(db, community.id());
-        var first = start(c -> null, true);
+        var first = changes.start(c -> null, true);
         eventually(
                 Duration.ofSeconds(5),
                 () -> assertEquals(1L, (long) db.read(c ->
                         Sql.count(c, "select count(*) from pg_locks where locktype = 'advisory' and not granted"))));
-        var before = queue(posts(bob), true, 1);
-        var ban = queue(
+        var before = changes.queue(posts(bob), true, 1);
+        var ban = changes.queue(
                 c -> {
                     CommunityBans.ban(c, community.id(), bob.actor().id(), "spam", null);
                     return null;
                 },
                 false,
                 2);
-        var after = queue(posts(bob), true, 3);
-        var other = queue(posts(carol), true, 4);
+        var after = changes.queue(posts(bob), true, 3);
+        var other = changes.queue(posts(carol), true, 4);
 
         lock.release();
         first.get();

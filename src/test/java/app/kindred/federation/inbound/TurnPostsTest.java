@@ -41,7 +41,7 @@ class TurnPostsTest {
     private Member bob;
     private CommunityBatches batches;
     private final PostStore posts = new PostStore();
-    private final List<Thread> threads = new ArrayList<>();
+    private QueuedChanges changes;
     // What followed each post once stored, in the order it ran.
     private final List<String> followed = Collections.synchronizedList(new ArrayList<>());
 
@@ -54,11 +54,12 @@ class TurnPostsTest {
         community = app.communities().create("peers", "Peers", "", "alice");
         db = app.database();
         batches = new CommunityBatches(db, new InboundQueue());
+        changes = new QueuedChanges(batches, community.id());
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        for (var t : threads) t.join(10_000);
+        changes.join();
         server.close();
     }
 
@@ -102,29 +103,10 @@ class TurnPostsTest {
         };
     }
 
-    private CompletableFuture<Void> start(SqlWork<Void> work, boolean keepsCommunityState) {
-        var done = new CompletableFuture<Void>();
-        threads.add(Thread.ofVirtual().start(() -> {
-            try {
-                batches.apply(community.id(), CommunityBatches.NO_ROW, work, keepsCommunityState);
-                done.complete(null);
-            } catch (Throwable e) {
-                done.completeExceptionally(e);
-            }
-        }));
-        return done;
-    }
-
-    private CompletableFuture<Void> queue(SqlWork<Void> work, boolean keeps, int waitingAfter) throws Exception {
-        var result = start(work, keeps);
-        eventually(Duration.ofSeconds(5), () -> assertEquals(waitingAfter, batches.waiting(community.id())));
-        return result;
-    }
-
     /** Holds the community's lock and starts a first change behind it, so that the next ones queue into one turn. */
     private HeldCommunityLock holdWithFirst() throws Exception {
         var lock = HeldCommunityLock.hold(db, community.id());
-        start(c -> null, true);
+        changes.start(c -> null, true);
         eventually(
                 Duration.ofSeconds(5),
                 () -> assertEquals(1L, (long) db.read(c ->
@@ -139,11 +121,11 @@ class TurnPostsTest {
     @Test
     void aTurnsPostsAreInsertedTogetherAndWhatFollowsEachRunsAfterInTheOrderTheyArrived() throws Exception {
         var lock = holdWithFirst();
-        var changes = new ArrayList<CompletableFuture<Void>>();
-        for (int i = 1; i <= 4; i++) changes.add(queue(receives("post-" + i), true, i));
+        var arrived = new ArrayList<CompletableFuture<Void>>();
+        for (int i = 1; i <= 4; i++) arrived.add(changes.queue(receives("post-" + i), true, i));
 
         lock.release();
-        for (var change : changes) change.get();
+        for (var post : arrived) post.get();
 
         // Each saw all four stored: one insert for the turn's posts, not one each before what follows it.
         assertEquals(List.of("post-1 true 4", "post-2 true 4", "post-3 true 4", "post-4 true 4"), followed);
@@ -153,8 +135,8 @@ class TurnPostsTest {
     @Test
     void aReplyInTheSameTurnFindsItsParentSavedUpBeforeIt() throws Exception {
         var lock = holdWithFirst();
-        var thread = queue(receives("thread"), true, 1);
-        var reply = queue(
+        var thread = changes.queue(receives("thread"), true, 1);
+        var reply = changes.queue(
                 c -> {
                     var parent = posts.findByUri(c, uri("thread")).orElseThrow();
                     posts.insert(c, post("reply", parent.id()), stored -> followed.add("reply " + stored.created()));
@@ -175,8 +157,8 @@ class TurnPostsTest {
     @Test
     void theSamePostTwiceInOneTurnIsStoredOnceAndOnlyTheFirstStoredIt() throws Exception {
         var lock = holdWithFirst();
-        var first = queue(receives("twice"), true, 1);
-        var again = queue(receives("twice"), true, 2);
+        var first = changes.queue(receives("twice"), true, 1);
+        var again = changes.queue(receives("twice"), true, 2);
 
         lock.release();
         first.get();
@@ -188,10 +170,10 @@ class TurnPostsTest {
     @Test
     void aChangeThatIsNotAPostSeesThePostsSavedUpBeforeIt() throws Exception {
         var lock = holdWithFirst();
-        var one = queue(receives("one"), true, 1);
-        var two = queue(receives("two"), true, 2);
+        var one = changes.queue(receives("one"), true, 1);
+        var two = changes.queue(receives("two"), true, 2);
         var seen = new ArrayList<Long>();
-        var other = queue(
+        var other = changes.queue(
                 c -> {
                     seen.add(postsInCommunity(c));
                     return null;
@@ -211,8 +193,8 @@ class TurnPostsTest {
     @Test
     void whenWhatFollowsAPostFailsThatPostAloneIsUndone() throws Exception {
         var lock = holdWithFirst();
-        var one = queue(receives("one"), true, 1);
-        var failing = queue(
+        var one = changes.queue(receives("one"), true, 1);
+        var failing = changes.queue(
                 c -> {
                     posts.insert(c, post("failing", null), stored -> {
                         throw new SQLException("what follows the post failed", "23514");
@@ -221,7 +203,7 @@ class TurnPostsTest {
                 },
                 true,
                 2);
-        var three = queue(receives("three"), true, 3);
+        var three = changes.queue(receives("three"), true, 3);
 
         lock.release();
         one.get();
