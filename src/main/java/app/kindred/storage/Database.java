@@ -305,6 +305,11 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Changes to the community lined up in this process behind the one whose turn it is (tests). */
+    public int queuedForCommunity(long communityId) {
+        return communityOrder[Math.floorMod(Long.hashCode(communityId), communityOrder.length)].getQueueLength();
+    }
+
     /** Communities share these in-process queues by their id; two that share one wait for each other, nothing more. */
     private static final int COMMUNITY_ORDER_STRIPES = 256;
 

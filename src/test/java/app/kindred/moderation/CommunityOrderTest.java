@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One change at a time per community: while one transaction holds a community (Database.inCommunity),
- * a moderator's act and a member's comment in it wait, seen waiting on the community's lock in
- * PostgreSQL, and go through once it is released; another community is not held up.
+ * a moderator's act and a member's comment in it wait their turn, and go through once it is released;
+ * another community is not held up.
  */
 class CommunityOrderTest {
     private static TestServer server;
@@ -78,8 +78,10 @@ class CommunityOrderTest {
                 () -> app.threads()
                         .comment(member, thread.id(), new ThreadService.Draft(null, "me too", null, null, null)),
                 threads);
-        // Both wait on the community's lock, in PostgreSQL, not anywhere else.
-        eventually(() -> assertEquals(2, waitingOnAdvisoryLocks()));
+        // Both wait their turn for the community: lined up in this process, holding no connection, behind the
+        // change that holds its lock in PostgreSQL (Database.inCommunity).
+        eventually(() -> assertEquals(2, app.database().queuedForCommunity(circle)));
+        assertEquals(0, waitingOnAdvisoryLocks());
         // Another community goes on meanwhile.
         app.moderation().lock(mod, elsewhere.id(), "calm", true);
         assertFalse(lock.isDone() || reply.isDone());
