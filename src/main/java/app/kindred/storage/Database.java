@@ -24,6 +24,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The connection pool, the schema migrations and, in embedded mode, the PostgreSQL we run
@@ -296,8 +297,20 @@ public final class Database implements AutoCloseable {
      */
     public static <T> T onPlatformThread(Supplier<T> work) {
         if (!Thread.currentThread().isVirtual()) return work.get();
+        // The request's log context (its id) goes with the work, so that what it logs still names the request.
+        var context = MDC.getCopyOfContextMap();
         try {
-            return CompletableFuture.supplyAsync(work, SERIAL).join();
+            return CompletableFuture.supplyAsync(
+                            () -> {
+                                if (context != null) MDC.setContextMap(context);
+                                try {
+                                    return work.get();
+                                } finally {
+                                    MDC.clear();
+                                }
+                            },
+                            SERIAL)
+                    .join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;
             if (e.getCause() instanceof Error err) throw err;

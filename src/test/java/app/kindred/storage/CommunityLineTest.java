@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 /**
  * Changes to one community through {@link Database#inCommunity} wait for each other in the process without
@@ -75,6 +76,25 @@ class CommunityLineTest {
         for (var change : changes) change.get();
         assertEquals(List.of("change-1", "change-2", "change-3", "change-4", "change-5"), ran);
         for (var change : changes) assertFalse(change.isCompletedExceptionally());
+    }
+
+    @Test
+    void theChangeRunsOnAPlatformThreadWithTheRequestsLogContext() throws Exception {
+        var seen = new CompletableFuture<String>();
+        threads.add(Thread.ofVirtual().start(() -> {
+            MDC.put("request", "r-17");
+            try {
+                db.inCommunity(COMMUNITY, c -> {
+                    seen.complete((Thread.currentThread().isVirtual() ? "virtual " : "platform ") + MDC.get("request"));
+                    return null;
+                });
+            } catch (Throwable e) {
+                seen.completeExceptionally(e);
+            } finally {
+                MDC.clear();
+            }
+        }));
+        assertEquals("platform r-17", seen.get());
     }
 
     /** Changes waiting: the one waiting for the community's lock in PostgreSQL, and those lined up behind it here. */
