@@ -126,6 +126,11 @@ public final class InboundBenchmark {
             long refused,
             long failed) {}
 
+    /** Checkpoints started so far (PostgreSQL 17 and later). */
+    private static long checkpoints(App app) {
+        return app.database().read(c -> Sql.count(c, "select num_timed + num_requested from pg_stat_checkpointer"));
+    }
+
     /** Autovacuum and autoanalyze runs so far, all tables. */
     private static long maintenance(App app) {
         return app.database()
@@ -213,7 +218,7 @@ public final class InboundBenchmark {
                 var requests = presign(authors, inbox, groupUri, n, counter);
                 long signMillis =
                         Duration.ofNanos(System.nanoTime() - signStart).toMillis();
-                boolean statements = STATEMENTS && r == ROUNDS;
+                boolean statements = STATEMENTS && r > 0;
                 if (statements)
                     app.database().transaction(c -> {
                         try (var st = c.createStatement()) {
@@ -223,12 +228,12 @@ public final class InboundBenchmark {
                         return null;
                     });
                 var turnsBefore = app.inboundProcessor().turns();
-                long maintenanceBefore = maintenance(app);
+                long maintenanceBefore = maintenance(app), checkpointsBefore = checkpoints(app);
                 var round = sendRound(app, server, requests, communityId, groupId);
                 var turns = app.inboundProcessor().turns().since(turnsBefore);
                 System.out.printf(
-                        "  autovacuum or autoanalyze runs that ended during the round: %d%n",
-                        maintenance(app) - maintenanceBefore);
+                        "  autovacuum or autoanalyze runs that ended during the round: %d; checkpoints: %d%n",
+                        maintenance(app) - maintenanceBefore, checkpoints(app) - checkpointsBefore);
                 if (statements) printStatements(app, n);
                 System.out.printf(
                         "%s round %d: %d activities (signed beforehand in %d ms): all 202 after %d ms (%.0f/s);"
@@ -301,8 +306,11 @@ public final class InboundBenchmark {
                             deliveries * 1000.0 / expandMillis,
                             pgMillis);
                     if (r > 0) expansions.add((double) deliveries * 1000.0 / expandMillis);
-                    app.database()
-                            .transaction(c -> Sql.update(c, "truncate delivery, delivery_fanout, outbound_activity"));
+                    // The activities stay (a running instance keeps them too): emptied each round, the table
+                    // was planned for as empty, and the fan-out rows' foreign-key checks against it then scanned it
+                    // whole for the rest of a round (its announces 7 times slower, the round's PostgreSQL CPU
+                    // doubled, in one round of three at random).
+                    app.database().transaction(c -> Sql.update(c, "truncate delivery, delivery_fanout"));
                 }
                 // What a round leaves behind is done here, between rounds, so that it does not land inside the next
                 // measured round by chance: the vacuum its inserts call for (post, with its full-text index's pending
@@ -313,7 +321,7 @@ public final class InboundBenchmark {
                 try (var c = DriverManager.getConnection(
                                 app.database().jdbcUrl(), app.database().jdbcProperties());
                         var st = c.createStatement()) {
-                    st.execute("vacuum (analyze) post, inbound_activity");
+                    st.execute("vacuum (analyze) post, inbound_activity, outbound_activity");
                     st.execute("checkpoint");
                 }
             }
@@ -570,11 +578,14 @@ public final class InboundBenchmark {
                 with s as (
                     select calls, total_exec_time, rows,
                            regexp_replace(regexp_replace(regexp_replace(query, '\\s+', ' ', 'g'), '\\$[0-9]+', '$', 'g'),
-                                          '(\\(\\$::text, \\$::text, \\$::text, \\$::boolean, \\$\\)(, )?)+', '(...) ', 'g') as q
+                                          '(\\(\\$::text, \\$::text, \\$::text, \\$::boolean, \\$\\)(, )?)+', '(...) ', 'g') as q0
                     from pg_stat_statements
-                    where dbid = (select oid from pg_database where datname = current_database()))
+                    where dbid = (select oid from pg_database where datname = current_database())),
+                -- A turn's posts too: one insert with as many rows as it has posts.
+                t as (select calls, total_exec_time, rows,
+                             regexp_replace(q0, '(\\((\\$, )+\\$::jsonb\\)(, )?)+', '(...) ', 'g') as q from s)
                 -- A turn's announces are one statement whose VALUES list has as many rows as it has posts: one line.
-                select sum(calls), sum(total_exec_time), sum(rows), q from s group by q
+                select sum(calls), sum(total_exec_time), sum(rows), q from t group by q
                 order by 2 desc limit 40""", rs -> {
                     System.out.printf(
                             "  %6.2f calls %6.3f ms %5.1f rows  %s%n",
