@@ -316,7 +316,7 @@ public final class App implements AutoCloseable {
         var proxySecret = database.read(c -> Sql.one(c, "select secret from media_proxy_key", rs -> rs.getString(1)))
                 .orElseThrow();
         this.mediaProxy = new MediaProxy(
-                () -> proxySecret,
+                proxySecret,
                 MediaProxy.from(fetcher),
                 intake,
                 config.dataDir().resolve("media").resolve("remote"),

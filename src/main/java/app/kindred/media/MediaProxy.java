@@ -25,7 +25,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -52,7 +51,8 @@ public final class MediaProxy {
                 .body();
     }
 
-    private final Supplier<String> secret;
+    // The instance's proxy key, read at start: signing reads nothing.
+    private final byte[] key;
     private final Source source;
     private final ImageIntake intake;
     private final Path dir;
@@ -62,15 +62,14 @@ public final class MediaProxy {
     private final URI base;
     private final Clock clock;
     private final AtomicLong cachedBytes = new AtomicLong(-1);
-    private volatile byte[] key;
 
     /**
-     * @param secret       the instance's proxy key, asked once on first use: give one read at start, not a database
-     *                     read, since the first use comes inside a caller's read (a second pooled connection)
+     * @param secret       the instance's proxy key, read at start: the first signing comes inside a caller's read,
+     *                     where reading it would ask the pool for a second connection
      * @param rejectsMedia authorities whose media the admin rejects: never fetched, never shown
      */
     public MediaProxy(
-            Supplier<String> secret,
+            String secret,
             Source source,
             ImageIntake intake,
             Path dir,
@@ -79,7 +78,7 @@ public final class MediaProxy {
             Predicate<String> rejectsMedia,
             URI base,
             Clock clock) {
-        this.secret = secret;
+        this.key = secret.getBytes(StandardCharsets.UTF_8);
         this.source = source;
         this.intake = intake;
         this.dir = dir;
@@ -231,17 +230,11 @@ public final class MediaProxy {
     private String sign(String remote) {
         try {
             var mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key(), "HmacSHA256"));
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return HexFormat.of().formatHex(mac.doFinal(remote.getBytes(StandardCharsets.UTF_8)), 0, 16);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
-    }
-
-    private byte[] key() {
-        var k = key;
-        if (k == null) key = k = secret.get().getBytes(StandardCharsets.UTF_8);
-        return k;
     }
 
     private static String digest(String remote) {

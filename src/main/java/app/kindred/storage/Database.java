@@ -264,7 +264,7 @@ public final class Database implements AutoCloseable {
         // order), for as long as a request would wait for a connection; only the first takes one and the lock.
         // A hundred local posts a second into one community otherwise held every connection of the pool, each
         // waiting for the lock, and the rest were answered 503 (the inbound benchmark's lag part).
-        var order = communityOrder[Math.floorMod(Long.hashCode(communityId), communityOrder.length)];
+        var order = orderOf(communityId);
         try {
             if (!order.tryLock(pool.getConnectionTimeout(), TimeUnit.MILLISECONDS)) {
                 throw TryLater.busy(
@@ -320,7 +320,11 @@ public final class Database implements AutoCloseable {
 
     /** Changes to the community lined up in this process behind the one whose turn it is (tests). */
     public int queuedForCommunity(long communityId) {
-        return communityOrder[Math.floorMod(Long.hashCode(communityId), communityOrder.length)].getQueueLength();
+        return orderOf(communityId).getQueueLength();
+    }
+
+    private ReentrantLock orderOf(long communityId) {
+        return communityOrder[Math.floorMod(Long.hashCode(communityId), communityOrder.length)];
     }
 
     /** Communities share these in-process queues by their id; two that share one wait for each other, nothing more. */

@@ -99,8 +99,11 @@ public final class PostStore {
 
     /** Inserts, or leaves the existing post with that id untouched: repeats and races store it once. */
     public Stored insert(Connection c, NewPost p) throws SQLException {
-        var inserted = Sql.one(c, INSERT + ROW + ON_CONFLICT, rs -> inserted(c, rs), values(p));
-        // The new row comes back whole from the insert; only a post we had already is read.
+        return stored(c, p, Sql.one(c, INSERT + ROW + ON_CONFLICT, rs -> inserted(c, rs), values(p)));
+    }
+
+    /** The new row comes back whole from its insert; only a post we had already is read. */
+    private Stored stored(Connection c, NewPost p, Optional<Post> inserted) throws SQLException {
         return inserted.isPresent()
                 ? new Stored(inserted.get(), true)
                 : new Stored(findByUri(c, p.uri()).orElseThrow(), false);
@@ -128,9 +131,10 @@ public final class PostStore {
 
     /** A community turn's new posts, inserted together, each then followed by what it does once stored. */
     private static final class TurnPosts implements CommunityTurn.Deferred {
+        private record Saved(NewPost post, Then then) {}
+
         private final PostStore posts;
-        private final List<NewPost> waiting = new ArrayList<>();
-        private final List<Then> thens = new ArrayList<>();
+        private final List<Saved> saved = new ArrayList<>();
         private final Set<String> uris = new HashSet<>();
 
         TurnPosts(PostStore posts) {
@@ -138,8 +142,7 @@ public final class PostStore {
         }
 
         void add(NewPost p, Then then) {
-            waiting.add(p);
-            thens.add(then);
+            saved.add(new Saved(p, then));
             uris.add(p.uri().toString());
         }
 
@@ -150,29 +153,23 @@ public final class PostStore {
         @Override
         public void flush(Connection c) throws SQLException {
             var sql = new StringBuilder(INSERT);
-            var params = new ArrayList<Object>(waiting.size() * 17);
-            for (var p : waiting) {
+            var params = new ArrayList<Object>(saved.size() * 17);
+            for (var s : saved) {
                 if (!params.isEmpty()) sql.append(", ");
                 sql.append(ROW);
-                params.addAll(Arrays.asList(values(p)));
+                params.addAll(Arrays.asList(values(s.post())));
             }
             var inserted = new HashMap<String, Post>();
             for (var post : Sql.list(c, sql + ON_CONFLICT, rs -> inserted(c, rs), params.toArray()))
                 inserted.put(post.uri().toString(), post);
-            for (int i = 0; i < waiting.size(); i++) {
-                // The first of the same post twice is the one that stored it, as one insert after another would.
-                var post = inserted.remove(waiting.get(i).uri().toString());
-                thens.get(i)
-                        .stored(
-                                post != null
-                                        ? new Stored(post, true)
-                                        : new Stored(
-                                                posts.findByUri(
-                                                                c,
-                                                                waiting.get(i).uri())
-                                                        .orElseThrow(),
-                                                false));
-            }
+            // The first of the same post twice is the one that stored it, as one insert after another would.
+            for (var s : saved)
+                s.then()
+                        .stored(posts.stored(
+                                c,
+                                s.post(),
+                                Optional.ofNullable(
+                                        inserted.remove(s.post().uri().toString()))));
         }
     }
 

@@ -28,7 +28,7 @@ class MediaProxyTest {
             return TestImages.jpeg(200, 200);
         };
         return new MediaProxy(
-                () -> "a test secret",
+                "a test secret",
                 source,
                 new ImageIntake(new ImageIntake.Limits(1_000_000, 10_000_000, 256)),
                 dir,

@@ -1,5 +1,6 @@
 package app.kindred.policy;
 
+import static app.kindred.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.*;
 
 import app.kindred.MovableClock;
@@ -9,7 +10,6 @@ import app.kindred.storage.Sql;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
  */
 class FederationPolicyReloadTest {
     private static final String OWN = "kindred.test";
+
+    // The background read takes milliseconds, the refresher looks every second.
+    private static final Duration WITHIN = Duration.ofSeconds(5);
 
     private Database db;
     private MovableClock clock;
@@ -39,7 +42,7 @@ class FederationPolicyReloadTest {
     }
 
     @Test
-    void aCheckFindingTheRulesDueWhileEveryConnectionIsHeldAnswersAtOnceAndTheNewRulesFollow() {
+    void aCheckFindingTheRulesDueWhileEveryConnectionIsHeldAnswersAtOnceAndTheNewRulesFollow() throws Exception {
         var policy = new FederationPolicy(db, FederationPolicy.Mode.OPEN, OWN, clock);
         // Another process suspends an instance, and the rules this one read are now due.
         db.transaction(
@@ -53,13 +56,12 @@ class FederationPolicyReloadTest {
         assertTrue(
                 took < 1_000_000_000L, "answered without waiting for a connection; took " + took / 1_000_000 + " ms");
         assertTrue(federated, "the check answers with the rules in hand");
-        assertTrue(
-                eventually(() -> !policy.federates("late.example")),
-                "the rules read in the background apply moments later");
+        // The rules read in the background apply moments later.
+        eventually(WITHIN, () -> assertFalse(policy.federates("late.example")));
     }
 
     @Test
-    void aListingFindingTheRulesDueReadsNothing() {
+    void aListingFindingTheRulesDueReadsNothing() throws Exception {
         var policy = new FederationPolicy(db, FederationPolicy.Mode.OPEN, OWN, clock);
         db.transaction(c -> Sql.update(c, """
                 insert into actor (uri, type, preferred_username, domain, inbox, local)
@@ -72,11 +74,11 @@ class FederationPolicyReloadTest {
         var limited = db.read(turn -> db.read(nested -> policy.limitedAuthorities()));
         assertTrue(System.nanoTime() - started < 1_000_000_000L, "answered without a read");
         assertTrue(limited.isEmpty(), "the rules in hand knew of no limit");
-        assertTrue(eventually(() -> policy.limitedAuthorities().contains("quiet.example")));
+        eventually(WITHIN, () -> assertTrue(policy.limitedAuthorities().contains("quiet.example")));
     }
 
     @Test
-    void aRefreshAfterALocalChangeAppliesAtOnce() {
+    void aRefreshAfterALocalChangeAppliesAtOnce() throws Exception {
         var policy = new FederationPolicy(db, FederationPolicy.Mode.OPEN, OWN, clock);
         db.transaction(
                 c -> Sql.update(c, "insert into domain_block (domain, severity) values ('near.example', 'suspend')"));
@@ -86,29 +88,15 @@ class FederationPolicyReloadTest {
     }
 
     @Test
-    void theStartedRefresherReadsTheRulesWhenDueWithNoCheckAsking() {
+    void theStartedRefresherReadsTheRulesWhenDueWithNoCheckAsking() throws Exception {
         try (var policy = new FederationPolicy(db, FederationPolicy.Mode.OPEN, OWN, clock)) {
             var first = policy.rulesReadAt();
             clock.advance(Duration.ofSeconds(6));
             policy.startRefreshing();
-            assertTrue(
-                    eventually(() -> !policy.rulesReadAt().equals(first)),
-                    "the refresher read the rules again on its own thread");
+            eventually(
+                    WITHIN,
+                    () -> assertNotEquals(
+                            first, policy.rulesReadAt(), "the refresher read the rules again on its own thread"));
         }
-    }
-
-    /** Up to five seconds: the background read takes milliseconds, the refresher looks every second. */
-    private static boolean eventually(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) return true;
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return condition.getAsBoolean();
     }
 }

@@ -116,7 +116,9 @@ final class CreateHandler implements ActivityHandler {
             // In the community's turn the post may be inserted together with the turn's other new posts, and
             // what follows done then (PostStore.insert).
             f.posts().insert(c, newPost(object, read, author, community, parentId, threadId, activity.id()), stored -> {
-                if (stored.created() && verdict instanceof Admission.Hold hold) {
+                // A post we had already (a repeat, a race) was held, told and announced when it was stored.
+                if (!stored.created()) return;
+                if (verdict instanceof Admission.Hold hold) {
                     // Kept as it arrived, so that approval announces it as if it had just come in; until then nobody is
                     // told.
                     f.posts()
@@ -128,16 +130,15 @@ final class CreateHandler implements ActivityHandler {
                                     fetched.json().toString());
                     return;
                 }
-                if (stored.created())
-                    Notifications.remotePost(
-                            c,
-                            stored.post().id(),
-                            stored.post().parentId() != null,
-                            object.tag().stream()
-                                    .filter(Tag.Mention.class::isInstance)
-                                    .map(t -> ((Tag.Mention) t).href())
-                                    .toList());
-                if (stored.created() && target.actor().local()) {
+                Notifications.remotePost(
+                        c,
+                        stored.post().id(),
+                        stored.post().parentId() != null,
+                        object.tag().stream()
+                                .filter(Tag.Mention.class::isInstance)
+                                .map(t -> ((Tag.Mention) t).href())
+                                .toList());
+                if (target.actor().local()) {
                     var storedUri = stored.post().uri().toString();
                     // Prepared for the community found before the turn; in the rare case the turn found another
                     // (the community changed hands in between), prepared again for it.
